@@ -1,0 +1,347 @@
+// Package devstack runs the embedded MongoDB-compatible server (FerretDB v1
+// on SQLite) and S3-compatible server (versitygw on a POSIX directory) inside
+// the portal's own process, on loopback. The portal reaches them through the
+// same drivers it uses for MongoDB and MinIO in production.
+package devstack
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+	"github.com/versity/versitygw/backend/meta"
+	"github.com/versity/versitygw/backend/posix"
+	"github.com/versity/versitygw/embedgw"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+)
+
+// Mongo is a running embedded MongoDB-compatible server.
+type Mongo struct {
+	// URI is the mongodb:// address of the server on loopback.
+	URI    string
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// StartMongo starts FerretDB with its SQLite handler storing one file per
+// database in dir, and waits until it answers a ping.
+func StartMongo(ctx context.Context, dir string) (*Mongo, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return nil, fmt.Errorf("create database directory: %w", err)
+	}
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/", // a directory: in-memory SQLite hangs on the first update
+		// At Warn FerretDB logs every error reply, which includes the
+		// duplicate-key answers the portal expects; keep it to real errors.
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start embedded database: %w", err)
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	m := &Mongo{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(m.done)
+		_ = f.Run(runCtx)
+	}()
+	// MongoDBURI needs the listener, which Run sets up.
+	uriCh := make(chan string, 1)
+	go func() { uriCh <- f.MongoDBURI() }()
+	select {
+	case m.URI = <-uriCh:
+	case <-time.After(30 * time.Second):
+		m.Close()
+		return nil, errors.New("embedded database did not start listening within 30s")
+	}
+	if err := waitMongo(ctx, m.URI); err != nil {
+		m.Close()
+		return nil, err
+	}
+	return m, nil
+}
+
+func waitMongo(ctx context.Context, uri string) error {
+	client, err := mongo.Connect(options.Client().ApplyURI(uri).SetMaxPoolSize(1))
+	if err != nil {
+		return err
+	}
+	defer func() { _ = client.Disconnect(context.Background()) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		err = client.Ping(pctx, readpref.Primary())
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return fmt.Errorf("embedded database not ready: %w", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Close stops the server and waits until its storage is closed.
+func (m *Mongo) Close() {
+	m.cancel()
+	<-m.done
+}
+
+// S3 is a running embedded S3-compatible server.
+type S3 struct {
+	// Endpoint is host:port on loopback (plain HTTP).
+	Endpoint  string
+	AccessKey string
+	SecretKey string
+	cancel    context.CancelFunc
+	done      chan struct{}
+	err       error
+}
+
+// s3Running enforces versitygw's limit of one gateway per process with a
+// clear error instead of its own.
+var s3Running sync.Mutex
+
+type s3Credentials struct {
+	AccessKey string `json:"accessKey"`
+	SecretKey string `json:"secretKey"`
+}
+
+// StartS3 starts versitygw serving the objects under dir/data, with object
+// metadata in dir/meta and root credentials generated on first start into
+// dir/credentials.json (mode 0600).
+//
+// The POSIX backend changes the process's working directory to dir/data and
+// resolves bucket paths relative to it; everything else in the process must
+// therefore use absolute paths once the gateway has started.
+//
+// Only one gateway can run per process; a second StartS3 fails until the
+// first is closed.
+func StartS3(ctx context.Context, dir string) (*S3, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	dataDir, metaDir := filepath.Join(abs, "data"), filepath.Join(abs, "meta")
+	for _, d := range []string{dataDir, metaDir} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return nil, fmt.Errorf("create object store directory: %w", err)
+		}
+	}
+	creds, err := loadOrCreateCredentials(filepath.Join(abs, "credentials.json"))
+	if err != nil {
+		return nil, err
+	}
+	if !s3Running.TryLock() {
+		return nil, errors.New("an embedded object store is already running in this process")
+	}
+	sc, err := meta.NewSideCar(metaDir)
+	if err != nil {
+		s3Running.Unlock()
+		return nil, fmt.Errorf("object store metadata: %w", err)
+	}
+	be, err := posix.New(dataDir, sc, posix.PosixOpts{NewDirPerm: 0o700, Concurrency: 64, CopyObjectThreshold: 5 << 30})
+	if err != nil {
+		s3Running.Unlock()
+		return nil, fmt.Errorf("object store backend: %w", err)
+	}
+	port, err := freePort()
+	if err != nil {
+		be.Shutdown()
+		s3Running.Unlock()
+		return nil, err
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s := &S3{Endpoint: "127.0.0.1:" + strconv.Itoa(port), AccessKey: creds.AccessKey, SecretKey: creds.SecretKey,
+		cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		defer s3Running.Unlock()
+		defer be.Shutdown()
+		s.err = embedgw.RunVersityGW(runCtx, be, &embedgw.Config{
+			RootUserAccess: creds.AccessKey, RootUserSecret: creds.SecretKey,
+			Ports: []string{s.Endpoint}, MaxConnections: 256, MaxRequests: 256, MultipartMaxParts: 10000,
+			Quiet: true, HealthPath: "/health",
+		})
+	}()
+	if err := waitHTTP(ctx, "http://"+s.Endpoint+"/health", s.done); err != nil {
+		s.Close()
+		if s.err != nil {
+			err = fmt.Errorf("%w: %v", err, s.err)
+		}
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close stops the gateway and waits until it has released its port.
+func (s *S3) Close() {
+	s.cancel()
+	<-s.done
+}
+
+func waitHTTP(ctx context.Context, url string, done <-chan struct{}) error {
+	deadline := time.Now().Add(30 * time.Second)
+	client := &http.Client{Timeout: 2 * time.Second}
+	for {
+		select {
+		case <-done:
+			return errors.New("embedded object store stopped during start-up")
+		default:
+		}
+		resp, err := client.Get(url)
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode < 500 {
+				return nil
+			}
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return fmt.Errorf("embedded object store not ready: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func loadOrCreateCredentials(path string) (s3Credentials, error) {
+	var c s3Credentials
+	b, err := os.ReadFile(path)
+	if err == nil {
+		if err := json.Unmarshal(b, &c); err != nil || c.AccessKey == "" || c.SecretKey == "" {
+			return c, fmt.Errorf("object store credentials in %s are unreadable", path)
+		}
+		return c, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return c, err
+	}
+	c = s3Credentials{AccessKey: "mb" + randomHex(9), SecretKey: randomHex(24)}
+	b, _ = json.Marshal(c)
+	if err := WriteSecretFile(path, b); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// WriteSecretFile writes data to path with mode 0600, failing if the file
+// already exists so that a secret is never silently replaced.
+func WriteSecretFile(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// LoadOrCreateKey returns the secret key stored at path, creating it with n
+// random bytes (mode 0600) on first use.
+func LoadOrCreateKey(path string, n int) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		key, derr := hex.DecodeString(string(trimSpace(b)))
+		if derr != nil || len(key) != n {
+			return nil, fmt.Errorf("key file %s is not %d hex-encoded bytes", path, n)
+		}
+		return key, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	key := make([]byte, n)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if err := WriteSecretFile(path, []byte(hex.EncodeToString(key)+"\n")); err != nil {
+		return nil, err
+	}
+	return key, nil
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r' || b[len(b)-1] == ' ') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// ErrLocked means another process owns the data directory.
+var ErrLocked = errors.New("data directory is in use by another portal process")
+
+// Lock is an exclusive hold on a data directory.
+type Lock struct{ f *os.File }
+
+// LockDir takes an exclusive, non-blocking lock on dir/portal.lock. The
+// kernel releases it when the process exits, so a crash leaves no stale lock.
+func LockDir(dir string) (*Lock, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	path := filepath.Join(dir, "portal.lock")
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			pid, _ := os.ReadFile(path)
+			return nil, fmt.Errorf("%w (%s, held by pid %s); stop that process first", ErrLocked, dir, string(trimSpace(pid)))
+		}
+		return nil, err
+	}
+	_ = f.Truncate(0)
+	_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	return &Lock{f: f}, nil
+}
+
+// Unlock releases the lock.
+func (l *Lock) Unlock() error {
+	_ = syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
+	return l.f.Close()
+}

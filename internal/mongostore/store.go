@@ -1,0 +1,113 @@
+// Package mongostore implements the store interfaces of package services with
+// mongo-driver v2. It works with MongoDB ≥ 6 and with the embedded
+// FerretDB v1, and so uses only what both support (see STACK.md).
+package mongostore
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+
+	"minhbach/services"
+)
+
+// Store is the MongoDB adapter. It is safe for concurrent use.
+type Store struct {
+	client *mongo.Client
+	db     *mongo.Database
+	owned  bool
+}
+
+var (
+	_ services.CaseStore     = (*Store)(nil)
+	_ services.CatalogStore  = (*Store)(nil)
+	_ services.IdentityStore = (*Store)(nil)
+)
+
+// Options configures Open.
+type Options struct {
+	URI      string
+	Database string
+	// SingleConnection limits the pool to one connection. The embedded
+	// FerretDB v1 runs updates as read-then-write without a lock; one
+	// connection serializes them and so gives the per-document atomicity the
+	// portal relies on. Real MongoDB needs no such limit.
+	SingleConnection bool
+}
+
+// Open connects to the server and checks it answers.
+func Open(ctx context.Context, o Options) (*Store, error) {
+	co := options.Client().ApplyURI(o.URI).SetServerSelectionTimeout(10 * time.Second).SetAppName("minhbach-portal")
+	if o.SingleConnection {
+		co.SetMaxPoolSize(1)
+	}
+	client, err := mongo.Connect(co)
+	if err != nil {
+		return nil, services.Wrap(err, services.CodeUnavailable, "The database is not reachable.")
+	}
+	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := client.Ping(pctx, readpref.Primary()); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, services.Wrap(err, services.CodeUnavailable, "The database is not reachable.")
+	}
+	s := New(client, o.Database)
+	s.owned = true
+	return s, nil
+}
+
+// New wraps an existing client; Close will not disconnect it.
+func New(client *mongo.Client, database string) *Store {
+	return &Store{client: client, db: client.Database(database)}
+}
+
+// Close disconnects the client when Open created it.
+func (s *Store) Close(ctx context.Context) error {
+	if !s.owned {
+		return nil
+	}
+	return s.client.Disconnect(ctx)
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.client.Ping(ctx, readpref.Primary()); err != nil {
+		return translate(err, "database")
+	}
+	return nil
+}
+
+// NewID returns a fresh ObjectID in hex, the form ids take outside this package.
+func (s *Store) NewID() string { return bson.NewObjectID().Hex() }
+
+func objectID(id string) (bson.ObjectID, error) {
+	oid, err := bson.ObjectIDFromHex(id)
+	if err != nil {
+		return oid, services.Errorf(services.CodeNotFound, "Not found.")
+	}
+	return oid, nil
+}
+
+// translate maps driver errors onto the services vocabulary, so callers
+// never see a driver error.
+func translate(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return services.Wrap(err, services.CodeNotFound, "Not found.")
+	case mongo.IsDuplicateKeyError(err):
+		return services.Wrap(err, services.CodeConflict, "The "+what+" already exists.")
+	case mongo.IsTimeout(err), mongo.IsNetworkError(err), errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, mongo.ErrClientDisconnected):
+		return services.Wrap(err, services.CodeUnavailable, "The database is not available; please try again.")
+	case errors.Is(err, context.Canceled):
+		return services.Wrap(err, services.CodeUnavailable, "The request was cancelled.")
+	}
+	return services.Wrap(err, services.CodeInternal, "A database error occurred.")
+}

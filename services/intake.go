@@ -1,0 +1,346 @@
+package services
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	_ "time/tzdata" // dates are reckoned in Vietnam time even on minimal images
+	"unicode"
+	"unicode/utf8"
+)
+
+// VietnamTime is Asia/Ho_Chi_Minh, the zone in which dates and working days
+// are reckoned.
+var VietnamTime = mustLoadLocation("Asia/Ho_Chi_Minh")
+
+func mustLoadLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err) // time/tzdata is embedded, so this cannot happen
+	}
+	return loc
+}
+
+// CaseStore persists reports.
+type CaseStore interface {
+	// NewID returns a fresh, unique report id.
+	NewID() string
+	// InsertCase stores a new report. A duplicate tracking code is a
+	// conflict error.
+	InsertCase(ctx context.Context, c *Case) error
+	FindCaseByID(ctx context.Context, id string) (Case, error)
+	FindCaseByTrackingCode(ctx context.Context, code string) (Case, error)
+}
+
+// SealedIdentity is a complainant's identity encrypted for one report.
+type SealedIdentity struct {
+	CaseID    string
+	KeyID     string
+	Sealed    []byte
+	CreatedAt time.Time
+}
+
+// IdentityStore keeps sealed identities apart from the reports.
+type IdentityStore interface {
+	InsertIdentity(ctx context.Context, id SealedIdentity) error
+	FindIdentity(ctx context.Context, caseID string) (SealedIdentity, error)
+	DeleteIdentity(ctx context.Context, caseID string) error
+}
+
+// IdentityInput is who the complainant is. It is sealed at once and never
+// stored, logged or returned in the clear.
+type IdentityInput struct {
+	Name       string `json:"name"`
+	Phone      string `json:"phone"`
+	Email      string `json:"email"`
+	Address    string `json:"address"`
+	NationalID string `json:"nationalId"`
+}
+
+func (id *IdentityInput) empty() bool {
+	return id == nil || (id.Name == "" && id.Phone == "" && id.Email == "" && id.Address == "" && id.NationalID == "")
+}
+
+// SubmitInput is a report as a citizen files it. It carries no status, id or
+// timestamp: those are the portal's to set.
+type SubmitInput struct {
+	Kind          Kind
+	Category      string
+	Title         string
+	Description   string
+	IncidentDate  string
+	AreaCode      string
+	Place         string
+	Office        string
+	Counter       string
+	Procedure     string
+	DossierNumber string
+	Officials     string
+	Language      string
+	Anonymous     bool
+	Identity      *IdentityInput
+}
+
+// Normalize trims the text fields and applies defaults.
+func (in *SubmitInput) Normalize() {
+	for _, p := range []*string{&in.Category, &in.Title, &in.IncidentDate, &in.AreaCode, &in.Place, &in.Office,
+		&in.Counter, &in.Procedure, &in.DossierNumber, &in.Officials, &in.Language} {
+		*p = strings.TrimSpace(*p)
+	}
+	in.Kind = Kind(strings.TrimSpace(string(in.Kind)))
+	in.Description = strings.TrimSpace(in.Description)
+	if in.Language == "" {
+		in.Language = "vi"
+	}
+	if in.Identity != nil {
+		id := in.Identity
+		for _, p := range []*string{&id.Name, &id.Phone, &id.Email, &id.Address, &id.NationalID} {
+			*p = strings.TrimSpace(*p)
+		}
+		if id.empty() {
+			in.Identity = nil
+		}
+	}
+}
+
+var (
+	phonePattern      = regexp.MustCompile(`^\+?[0-9 .()-]{8,20}$`)
+	nationalIDPattern = regexp.MustCompile(`^([0-9]{9}|[0-9]{12})$`)
+	datePattern       = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+)
+
+// Validate checks the input against the rules of DESIGN.md §2 and the limits.
+// now decides which incident dates are in the future.
+func (in *SubmitInput) Validate(lim Limits, now time.Time) error {
+	f := FieldErrors{}
+	if in.Kind == "" {
+		f.Add("kind", FieldRequired)
+	} else if !in.Kind.Valid() {
+		f.Add("kind", FieldInvalid)
+	}
+	if in.Category == "" {
+		f.Add("category", FieldRequired)
+	}
+	checkText(f, "title", in.Title, lim.MaxTitleChars, true)
+	checkText(f, "description", in.Description, lim.MaxDescriptionChars, true)
+	if in.Place == "" && in.AreaCode == "" {
+		f.Add("place", FieldRequired)
+	}
+	for name, v := range map[string]string{"areaCode": in.AreaCode, "place": in.Place, "office": in.Office, "counter": in.Counter,
+		"procedure": in.Procedure, "dossierNumber": in.DossierNumber, "officials": in.Officials} {
+		checkText(f, name, v, lim.MaxFieldChars, false)
+	}
+	if in.Language != "vi" && in.Language != "en" {
+		f.Add("language", FieldInvalid)
+	}
+	if in.IncidentDate != "" {
+		d, err := time.ParseInLocation("2006-01-02", in.IncidentDate, VietnamTime)
+		switch {
+		case !datePattern.MatchString(in.IncidentDate) || err != nil || d.Year() < 1945:
+			f.Add("incidentDate", FieldInvalid)
+		case d.After(now.In(VietnamTime)):
+			f.Add("incidentDate", FieldFuture)
+		}
+	}
+	switch {
+	case in.Anonymous && in.Identity != nil:
+		f.Add("identity", FieldNotAllowed)
+	case in.Anonymous && in.Kind == KindComplaint:
+		// A complaint contests a decision affecting the complainant: it
+		// cannot be anonymous (Law on Complaints 2011, Art. 8).
+		f.Add("anonymous", FieldNotAllowed)
+	case !in.Anonymous && in.Kind.RequiresIdentity() && in.Identity == nil:
+		f.Add("identity.name", FieldRequired)
+	case in.Identity != nil:
+		in.Identity.validate(f, lim)
+	}
+	return f.Err()
+}
+
+func (id *IdentityInput) validate(f FieldErrors, lim Limits) {
+	checkText(f, "identity.name", id.Name, lim.MaxFieldChars, true)
+	checkText(f, "identity.address", id.Address, lim.MaxFieldChars, false)
+	if id.Phone == "" && id.Email == "" && id.Address == "" {
+		f.Add("identity.phone", FieldRequired)
+	}
+	if id.Phone != "" && !phonePattern.MatchString(id.Phone) {
+		f.Add("identity.phone", FieldInvalid)
+	}
+	if id.Email != "" {
+		a, err := mail.ParseAddress(id.Email)
+		if err != nil || a.Address != id.Email || len(id.Email) > 254 {
+			f.Add("identity.email", FieldInvalid)
+		}
+	}
+	if id.NationalID != "" && !nationalIDPattern.MatchString(id.NationalID) {
+		f.Add("identity.nationalId", FieldInvalid)
+	}
+}
+
+func checkText(f FieldErrors, name, v string, max int, required bool) {
+	switch {
+	case v == "" && required:
+		f.Add(name, FieldRequired)
+	case utf8.RuneCountInString(v) > max:
+		f.Add(name, FieldTooLong)
+	case strings.ContainsFunc(v, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }):
+		f.Add(name, FieldInvalid)
+	}
+}
+
+// SubmitResult is what the citizen receives once, on submission.
+type SubmitResult struct {
+	ID                    string
+	TrackingCode          string
+	Receipt               string
+	Kind                  Kind
+	AnonymousDenunciation bool
+	SubmittedAt           time.Time
+	ContentHash           string
+}
+
+// Intake files citizens' reports.
+type Intake struct {
+	Cases      CaseStore
+	Identities IdentityStore
+	Catalog    CatalogStore
+	Hasher     *SecretHasher
+	Sealer     *Sealer
+	Limits     Limits
+	Now        func() time.Time
+}
+
+// maxCodeAttempts bounds retries when a fresh tracking code collides with an
+// existing one (at 39 bits, a collision is rare even at millions of reports).
+const maxCodeAttempts = 8
+
+// Submit validates and files a report and returns its tracking code and the
+// secret receipt, which is shown this once and kept only as a hash.
+func (s *Intake) Submit(ctx context.Context, in SubmitInput) (SubmitResult, error) {
+	in.Normalize()
+	now := s.Now().UTC().Truncate(time.Millisecond)
+	if err := in.Validate(s.Limits, now); err != nil {
+		return SubmitResult{}, err
+	}
+	f := FieldErrors{}
+	if cat, err := s.Catalog.FindCategory(ctx, in.Category); IsCode(err, CodeNotFound) || (err == nil && !cat.Active) {
+		f.Add("category", FieldUnknown)
+	} else if err != nil {
+		return SubmitResult{}, err
+	}
+	if in.AreaCode != "" {
+		if _, err := s.Catalog.FindArea(ctx, in.AreaCode); IsCode(err, CodeNotFound) {
+			f.Add("areaCode", FieldUnknown)
+		} else if err != nil {
+			return SubmitResult{}, err
+		}
+	}
+	if err := f.Err(); err != nil {
+		return SubmitResult{}, err
+	}
+
+	kind, anonDenunciation := in.Kind, false
+	if in.Kind == KindDenunciation && in.Identity == nil {
+		kind, anonDenunciation = KindFeedback, true
+	}
+	receipt, err := NewReceipt()
+	if err != nil {
+		return SubmitResult{}, Wrap(err, CodeInternal, "Could not create a receipt.")
+	}
+	receiptHash, err := s.Hasher.Hash(ctx, receipt)
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	vn := now.In(VietnamTime)
+	c := &Case{
+		ID: s.Cases.NewID(), ReceiptHash: receiptHash, Kind: kind, AnonymousDenunciation: anonDenunciation,
+		Category: in.Category, Title: in.Title, Description: in.Description, IncidentDate: in.IncidentDate,
+		AreaCode: in.AreaCode, Place: in.Place, Office: in.Office, Counter: in.Counter, Procedure: in.Procedure,
+		DossierNumber: in.DossierNumber, Officials: in.Officials, Language: in.Language,
+		Anonymous: in.Identity == nil, HasIdentity: in.Identity != nil, Status: StatusReceived, Version: 1,
+		CreatedAt: now, UpdatedAt: now, CreatedDay: vn.Format("2006-01-02"), CreatedMonth: vn.Format("2006-01"),
+		Timeline: []Event{{Type: EventSubmitted, At: now, Actor: "citizen", Status: StatusReceived, Public: true}},
+	}
+	c.ContentHash = ContentHash(c)
+
+	if in.Identity != nil {
+		plain, err := json.Marshal(in.Identity)
+		if err != nil {
+			return SubmitResult{}, Wrap(err, CodeInternal, "Could not protect the identity.")
+		}
+		sealed, err := s.Sealer.Seal(plain, []byte(c.ID))
+		if err != nil {
+			return SubmitResult{}, Wrap(err, CodeInternal, "Could not protect the identity.")
+		}
+		if err := s.Identities.InsertIdentity(ctx, SealedIdentity{CaseID: c.ID, KeyID: s.Sealer.KeyID(), Sealed: sealed, CreatedAt: now}); err != nil {
+			return SubmitResult{}, err
+		}
+	}
+	if err := s.insertWithFreshCode(ctx, c); err != nil {
+		if c.HasIdentity {
+			// Nothing may be left half-written: a sealed identity without
+			// its report is removed. Use a fresh context so a cancelled
+			// request still cleans up.
+			cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			_ = s.Identities.DeleteIdentity(cleanup, c.ID)
+		}
+		return SubmitResult{}, err
+	}
+	return SubmitResult{ID: c.ID, TrackingCode: c.TrackingCode, Receipt: receipt, Kind: kind,
+		AnonymousDenunciation: anonDenunciation, SubmittedAt: now, ContentHash: c.ContentHash}, nil
+}
+
+func (s *Intake) insertWithFreshCode(ctx context.Context, c *Case) error {
+	var err error
+	for range maxCodeAttempts {
+		if c.TrackingCode, err = NewTrackingCode(); err != nil {
+			return Wrap(err, CodeInternal, "Could not create a tracking code.")
+		}
+		err = s.Cases.InsertCase(ctx, c)
+		if !IsCode(err, CodeConflict) {
+			return err
+		}
+	}
+	return Wrap(err, CodeInternal, "Could not allocate a unique tracking code.")
+}
+
+// canonicalContent fixes which fields, in which order, the content hash
+// covers: what the citizen submitted, not the identity.
+type canonicalContent struct {
+	Kind                  Kind   `json:"kind"`
+	AnonymousDenunciation bool   `json:"anonymousDenunciation"`
+	Category              string `json:"category"`
+	Title                 string `json:"title"`
+	Description           string `json:"description"`
+	IncidentDate          string `json:"incidentDate"`
+	AreaCode              string `json:"areaCode"`
+	Place                 string `json:"place"`
+	Office                string `json:"office"`
+	Counter               string `json:"counter"`
+	Procedure             string `json:"procedure"`
+	DossierNumber         string `json:"dossierNumber"`
+	Officials             string `json:"officials"`
+	Language              string `json:"language"`
+	Anonymous             bool   `json:"anonymous"`
+	SubmittedAt           string `json:"submittedAt"`
+}
+
+// ContentHash is the hex SHA-256 of the canonical JSON of what was submitted,
+// with the submission time, as the proof of filing states it.
+func ContentHash(c *Case) string {
+	b, _ := json.Marshal(canonicalContent{
+		Kind: c.Kind, AnonymousDenunciation: c.AnonymousDenunciation, Category: c.Category, Title: c.Title,
+		Description: c.Description, IncidentDate: c.IncidentDate, AreaCode: c.AreaCode, Place: c.Place,
+		Office: c.Office, Counter: c.Counter, Procedure: c.Procedure, DossierNumber: c.DossierNumber,
+		Officials: c.Officials, Language: c.Language, Anonymous: c.Anonymous,
+		SubmittedAt: c.CreatedAt.UTC().Format(time.RFC3339Nano),
+	})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
