@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"minhbach/frontend"
+	"minhbach/handlers"
+	"minhbach/internal/blobstore"
+	"minhbach/internal/devstack"
+	"minhbach/internal/mongostore"
+	"minhbach/services"
+)
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	text := cfg.LogFormat == "text"
+	if cfg.LogFormat == "auto" {
+		if f, ok := w.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+				text = true
+			}
+		}
+	}
+	if text {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// backend is the storage the portal runs on, embedded or external.
+type backend struct {
+	store       *mongostore.Store
+	blob        *blobstore.Store
+	identityKey []byte
+	closers     []func()
+}
+
+func (b *backend) close() {
+	for i := len(b.closers) - 1; i >= 0; i-- {
+		b.closers[i]()
+	}
+}
+
+// openBackend starts the embedded servers when no external ones are
+// configured, then connects to the database and the bucket, ensuring indexes
+// and the bucket exist.
+func openBackend(ctx context.Context, cfg Config, log *slog.Logger) (_ *backend, err error) {
+	b := &backend{identityKey: cfg.IdentityKey}
+	defer func() {
+		if err != nil {
+			b.close()
+		}
+	}()
+	mongoURI, s3 := cfg.MongoURI, blobstore.Options{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey,
+		SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, UseTLS: cfg.S3TLS, Region: cfg.S3Region}
+	if cfg.Embedded() {
+		lock, err := devstack.LockDir(cfg.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		b.closers = append(b.closers, func() { _ = lock.Unlock() })
+		m, err := devstack.StartMongo(ctx, filepath.Join(cfg.DataDir, "mongo"))
+		if err != nil {
+			return nil, err
+		}
+		b.closers = append(b.closers, func() { m.Close(); log.Info("embedded database stopped") })
+		obj, err := devstack.StartS3(ctx, filepath.Join(cfg.DataDir, "s3"))
+		if err != nil {
+			return nil, err
+		}
+		b.closers = append(b.closers, func() { obj.Close(); log.Info("embedded object store stopped") })
+		mongoURI = m.URI
+		s3 = blobstore.Options{Endpoint: obj.Endpoint, AccessKey: obj.AccessKey, SecretKey: obj.SecretKey, Bucket: cfg.S3Bucket, Region: cfg.S3Region}
+		log.Info("embedded servers started", "mongodb", m.URI, "s3", obj.Endpoint)
+		if b.identityKey == nil {
+			if b.identityKey, err = devstack.LoadOrCreateKey(filepath.Join(cfg.DataDir, "identity.key"), 32); err != nil {
+				return nil, fmt.Errorf("identity key: %w", err)
+			}
+		}
+	}
+	store, err := mongostore.Open(ctx, mongostore.Options{URI: mongoURI, Database: cfg.MongoDatabase, SingleConnection: cfg.Embedded()})
+	if err != nil {
+		return nil, err
+	}
+	b.store = store
+	b.closers = append(b.closers, func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = store.Close(cctx)
+	})
+	if err := store.EnsureIndexes(ctx); err != nil {
+		return nil, fmt.Errorf("ensure indexes: %w", err)
+	}
+	if b.blob, err = blobstore.New(s3); err != nil {
+		return nil, err
+	}
+	if err := b.blob.EnsureBucket(ctx); err != nil {
+		return nil, fmt.Errorf("ensure bucket %q: %w", cfg.S3Bucket, err)
+	}
+	return b, nil
+}
+
+func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
+	started := time.Now()
+	if cfg.Embedded() {
+		log.Info("starting Minh Bạch on the embedded stack (MongoDB-compatible FerretDB and S3-compatible versitygw in this process)",
+			"mode", "embedded", "dataDir", cfg.DataDir)
+	} else {
+		log.Info("starting Minh Bạch on external MongoDB and S3", "mode", "external",
+			"mongodb", redactURI(cfg.MongoURI), "s3", cfg.S3Endpoint)
+	}
+	log.Info("configuration", cfg.redacted()...)
+
+	// Start-up gets its own deadline but is not cut short by the first
+	// signal half-way through opening storage.
+	startCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	b, err := openBackend(startCtx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+
+	sealer, err := services.NewSealer("k1", b.identityKey)
+	if err != nil {
+		return err
+	}
+	catalog := &services.Catalog{Store: b.store, Limits: cfg.Limits}
+	if err := catalog.Seed(startCtx); err != nil {
+		return fmt.Errorf("seed reference data: %w", err)
+	}
+	intake := &services.Intake{Cases: b.store, Identities: b.store, Catalog: b.store,
+		Hasher: services.NewSecretHasher(cfg.Argon2, cfg.HashConcurrency), Sealer: sealer, Limits: cfg.Limits, Now: time.Now}
+
+	dist, err := fs.Sub(frontend.Dist, "dist")
+	if err != nil {
+		return err
+	}
+	h, err := handlers.New(handlers.Config{
+		Logger: log, Catalog: catalog, Intake: intake, Frontend: dist, MaxJSONBytes: cfg.MaxJSONBytes,
+		TrustedProxies: cfg.TrustedProxies, HSTS: cfg.HSTS,
+		Ready: []handlers.ReadyCheck{{Name: "mongodb", Check: b.store.Ping}, {Name: "objectStore", Check: b.blob.Ready}},
+	})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		// Evidence uploads of up to 100 MB from slow mobile connections need
+		// minutes; bodies are capped separately.
+		ReadTimeout:    15 * time.Minute,
+		WriteTimeout:   15 * time.Minute,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "startup", time.Since(started).Round(time.Millisecond).String())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout.String())
+	sctx, scancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer scancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("in-flight requests did not finish in time", "error", err)
+		_ = srv.Close()
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("http server", "error", err)
+	}
+	b.close()
+	b.closers = nil
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,59 @@
+package handlers
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"minhbach/services"
+)
+
+// errorBody is the one shape of every error answer.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    services.Code     `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+var statusOf = map[services.Code]int{
+	services.CodeInvalid:      http.StatusBadRequest,
+	services.CodeUnauthorized: http.StatusUnauthorized,
+	services.CodeForbidden:    http.StatusForbidden,
+	services.CodeNotFound:     http.StatusNotFound,
+	services.CodeConflict:     http.StatusConflict,
+	services.CodeTooLarge:     http.StatusRequestEntityTooLarge,
+	services.CodeUnsupported:  http.StatusUnsupportedMediaType,
+	services.CodeRateLimited:  http.StatusTooManyRequests,
+	services.CodeUnavailable:  http.StatusServiceUnavailable,
+	services.CodeInternal:     http.StatusInternalServerError,
+}
+
+// writeError is the one place where errors become HTTP answers. Only the
+// user-safe message of a services.Error reaches the client; internal and
+// unavailable errors are logged here, once, with the request id.
+func (s *Server) writeError(c *gin.Context, err error) {
+	var e *services.Error
+	if !errors.As(err, &e) {
+		e = services.Wrap(err, services.CodeInternal, "An unexpected error occurred.")
+	}
+	status, ok := statusOf[e.Code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if status >= 500 {
+		s.log.LogAttrs(c.Request.Context(), slog.LevelError, "request failed",
+			slog.String("requestId", requestID(c)), slog.String("route", c.FullPath()),
+			slog.String("code", string(e.Code)), slog.String("error", err.Error()))
+	}
+	msg := e.Message
+	if msg == "" {
+		msg = http.StatusText(status)
+	}
+	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: e.Code, Message: msg, Fields: e.Fields}})
+}

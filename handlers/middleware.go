@@ -1,0 +1,120 @@
+package handlers
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"minhbach/services"
+)
+
+const requestIDKey = "requestId"
+
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
+
+// requestIDs gives every request an id, reusing a well-formed X-Request-ID
+// from a trusted front proxy, and returns it in the answer.
+func requestIDs() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id := c.GetHeader("X-Request-ID")
+		if !requestIDPattern.MatchString(id) {
+			b := make([]byte, 12)
+			_, _ = rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		c.Set(requestIDKey, id)
+		c.Header("X-Request-ID", id)
+		c.Next()
+	}
+}
+
+func requestID(c *gin.Context) string { return c.GetString(requestIDKey) }
+
+// accessLog logs one line per request: method, route template (never the
+// raw path or query, which may carry codes), status, size and duration. It
+// never logs bodies, headers, tokens or client addresses: the portal does
+// not record who its citizens are.
+func (s *Server) accessLog() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		route := c.FullPath()
+		if route == "" {
+			route = "(unmatched)"
+		}
+		s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request",
+			slog.String("requestId", requestID(c)), slog.String("method", c.Request.Method),
+			slog.String("route", route), slog.Int("status", c.Writer.Status()),
+			slog.Int("bytes", max(c.Writer.Size(), 0)), slog.Float64("ms", float64(time.Since(start).Microseconds())/1000))
+	}
+}
+
+// recovery turns a panic into a logged 500 with the usual error body.
+func (s *Server) recovery() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				s.log.Error("panic", slog.String("requestId", requestID(c)), slog.String("route", c.FullPath()),
+					slog.String("panic", fmt.Sprint(r)), slog.String("stack", string(debug.Stack())))
+				if !c.Writer.Written() {
+					s.writeError(c, services.Errorf(services.CodeInternal, "An unexpected error occurred."))
+				} else {
+					c.Abort()
+				}
+			}
+		}()
+		c.Next()
+	}
+}
+
+// ContentSecurityPolicy is the policy the web app runs under: no inline
+// script or style, nothing from other origins, no framing.
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+func (s *Server) securityHeaders() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h := c.Writer.Header()
+		h.Set("Content-Security-Policy", ContentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		if s.hsts {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+			// API answers may carry receipts and case data: never cache them.
+			h.Set("Cache-Control", "no-store")
+		}
+		c.Next()
+	}
+}
+
+// limitBody caps the request body. A declared length over the cap is
+// refused before anything is read; an undeclared one is cut off by
+// http.MaxBytesReader when it passes the cap.
+func (s *Server) limitBody(max int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.ContentLength > max {
+			c.Header("Connection", "close")
+			s.writeError(c, services.Errorf(services.CodeTooLarge, "The request is too large (at most %d bytes).", max))
+			return
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, max)
+		c.Next()
+	}
+}

@@ -1,0 +1,102 @@
+// Package handlers is Minh Bạch's HTTP layer: routes, middleware, request and
+// response shapes and the one error mapper. Domain rules live in services.
+package handlers
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"minhbach/services"
+)
+
+// ReadyCheck is one dependency /readyz checks.
+type ReadyCheck struct {
+	Name  string
+	Check func(ctx context.Context) error
+}
+
+// Config holds what the HTTP layer needs.
+type Config struct {
+	Logger  *slog.Logger
+	Catalog *services.Catalog
+	Intake  *services.Intake
+	Ready   []ReadyCheck
+	// Frontend is the built web app (the contents of frontend/dist); nil or
+	// empty serves a notice that it was not built.
+	Frontend fs.FS
+	// MaxJSONBytes caps JSON request bodies.
+	MaxJSONBytes int64
+	// TrustedProxies are the proxies whose forwarding headers are believed.
+	TrustedProxies []string
+	// HSTS adds Strict-Transport-Security (behind HTTPS only).
+	HSTS bool
+}
+
+// Server routes HTTP requests to the services.
+type Server struct {
+	log     *slog.Logger
+	catalog *services.Catalog
+	intake  *services.Intake
+	ready   []ReadyCheck
+	spa     *spa
+	maxJSON int64
+	hsts    bool
+	engine  *gin.Engine
+}
+
+func init() {
+	// Gin's debug mode prints every route and warnings to stdout; the
+	// portal logs through slog instead. Gin keeps its mode process-wide.
+	gin.SetMode(gin.ReleaseMode)
+}
+
+// New builds the HTTP handler with every route.
+func New(cfg Config) (*Server, error) {
+	if cfg.MaxJSONBytes <= 0 {
+		cfg.MaxJSONBytes = 1 << 20
+	}
+	s := &Server{log: cfg.Logger, catalog: cfg.Catalog, intake: cfg.Intake, ready: cfg.Ready,
+		maxJSON: cfg.MaxJSONBytes, hsts: cfg.HSTS, spa: newSPA(cfg.Frontend)}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	e := gin.New()
+	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
+	e.HandleMethodNotAllowed = true
+	e.Use(requestIDs(), s.accessLog(), s.recovery(), s.securityHeaders())
+	s.routes(e)
+	s.engine = e
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+// Routes lists the registered routes as "METHOD path" (for tests that must
+// cover every route).
+func (s *Server) Routes() []string {
+	var out []string
+	for _, r := range s.engine.Routes() {
+		out = append(out, r.Method+" "+r.Path)
+	}
+	return out
+}
+
+// routes registers every route of the portal, in one place.
+func (s *Server) routes(e *gin.Engine) {
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+
+	api := e.Group("/api/v1")
+	api.GET("/meta", s.getMeta)
+	api.POST("/complaints", s.limitBody(s.maxJSON), s.createComplaint)
+
+	e.NoRoute(s.noRoute)
+	e.NoMethod(s.noMethod)
+}
