@@ -117,7 +117,7 @@ func (c *Catalog) Meta(ctx context.Context) (Meta, error) {
 	if err != nil {
 		return Meta{}, err
 	}
-	active := cats[:0]
+	active := make([]Category, 0, len(cats))
 	for _, cat := range cats {
 		if cat.Active {
 			active = append(active, cat)

@@ -98,7 +98,10 @@ func (in *SubmitInput) Normalize() {
 		in.Language = "vi"
 	}
 	if in.Identity != nil {
-		id := in.Identity
+		// Work on a copy: the caller's input stays as it was.
+		id := new(IdentityInput)
+		*id = *in.Identity
+		in.Identity = id
 		for _, p := range []*string{&id.Name, &id.Phone, &id.Email, &id.Address, &id.NationalID} {
 			*p = strings.TrimSpace(*p)
 		}
@@ -168,7 +171,7 @@ func (id *IdentityInput) validate(f FieldErrors, lim Limits) {
 	if id.Phone == "" && id.Email == "" && id.Address == "" {
 		f.Add("identity.phone", FieldRequired)
 	}
-	if id.Phone != "" && !phonePattern.MatchString(id.Phone) {
+	if id.Phone != "" && (!phonePattern.MatchString(id.Phone) || countDigits(id.Phone) < 8 || countDigits(id.Phone) > 15) {
 		f.Add("identity.phone", FieldInvalid)
 	}
 	if id.Email != "" {
@@ -182,13 +185,42 @@ func (id *IdentityInput) validate(f FieldErrors, lim Limits) {
 	}
 }
 
+func countDigits(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// forbiddenRune reports control characters (other than line breaks and
+// tabs) and the bidirectional overrides and isolates that can make text
+// display differently from what it says.
+func forbiddenRune(r rune) bool {
+	switch {
+	case r == '\n' || r == '\r' || r == '\t':
+		return false
+	case unicode.IsControl(r):
+		return true
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x200E, r == 0x200F:
+		return true
+	}
+	return false
+}
+
 func checkText(f FieldErrors, name, v string, max int, required bool) {
 	switch {
 	case v == "" && required:
 		f.Add(name, FieldRequired)
+	case !utf8.ValidString(v):
+		// Invalid bytes would be hashed as U+FFFD: two different
+		// submissions must never share a content hash.
+		f.Add(name, FieldInvalid)
 	case utf8.RuneCountInString(v) > max:
 		f.Add(name, FieldTooLong)
-	case strings.ContainsFunc(v, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }):
+	case strings.ContainsFunc(v, forbiddenRune):
 		f.Add(name, FieldInvalid)
 	}
 }

@@ -37,13 +37,14 @@ func NewTrackingCode() (string, error) {
 	return b.String(), nil
 }
 
-// NormalizeTrackingCode upper-cases a typed code, drops spaces and maps the
-// characters people confuse onto the ones the alphabet uses. It returns ""
-// when the result is not a well-formed code.
+// NormalizeTrackingCode upper-cases a typed code and drops spaces and
+// dashes; the "MB" prefix may be left out. It returns "" when the result is
+// not a well-formed code.
 func NormalizeTrackingCode(s string) string {
-	r := strings.NewReplacer(" ", "", "-", "", "O", "0", "I", "1", "L", "1")
-	raw := r.Replace(strings.ToUpper(strings.TrimSpace(s)))
-	raw = strings.TrimPrefix(raw, "MB")
+	raw := strings.NewReplacer(" ", "", "-", "").Replace(strings.ToUpper(strings.TrimSpace(s)))
+	if len(raw) == 10 && strings.HasPrefix(raw, "MB") {
+		raw = raw[2:] // only a 10-character entry carries the prefix: a body may itself start with MB
+	}
 	if len(raw) != 8 {
 		return ""
 	}
@@ -153,7 +154,7 @@ func (h *SecretHasher) Verify(ctx context.Context, secret, encoded string) (bool
 		return false, errBadHash
 	}
 	var version int
-	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || parts[2] != fmt.Sprintf("v=%d", argon2.Version) {
 		return false, errBadHash
 	}
 	var p Argon2Params
@@ -161,6 +162,9 @@ func (h *SecretHasher) Verify(ctx context.Context, secret, encoded string) (bool
 		return false, errBadHash
 	}
 	if p.MemoryKiB == 0 || p.MemoryKiB > 1<<22 || p.Iterations == 0 || p.Iterations > 64 || p.Parallelism == 0 {
+		return false, errBadHash
+	}
+	if parts[0] != "" || parts[3] != fmt.Sprintf("m=%d,t=%d,p=%d", p.MemoryKiB, p.Iterations, p.Parallelism) {
 		return false, errBadHash
 	}
 	salt, err := base64.RawStdEncoding.DecodeString(parts[4])

@@ -35,25 +35,49 @@ var indexes = []index{
 	{colIdentities, bson.D{{Key: "caseId", Value: 1}}, true, "caseId_unique"},
 }
 
-// EnsureIndexes creates the indexes that are missing. Creating an index that
-// exists with the same definition is a no-op, so this runs at every start.
+// EnsureIndexes creates the indexes that are missing, so it runs at every
+// start. It lists the existing ones and creates each missing index on its
+// own: FerretDB v1 panics when one createIndexes call mixes existing and new
+// indexes (its duplicate filter deletes from the slice it is indexing).
 func (s *Store) EnsureIndexes(ctx context.Context) error {
-	byCol := map[string][]mongo.IndexModel{}
-	var order []string
+	existing := map[string]map[string]bool{}
 	for _, ix := range indexes {
-		if _, ok := byCol[ix.collection]; !ok {
-			order = append(order, ix.collection)
+		names, ok := existing[ix.collection]
+		if !ok {
+			var err error
+			if names, err = s.indexNames(ctx, ix.collection); err != nil {
+				return err
+			}
+			existing[ix.collection] = names
+		}
+		if names[ix.name] {
+			continue
 		}
 		opts := options.Index().SetName(ix.name)
 		if ix.unique {
 			opts.SetUnique(true)
 		}
-		byCol[ix.collection] = append(byCol[ix.collection], mongo.IndexModel{Keys: ix.keys, Options: opts})
-	}
-	for _, col := range order {
-		if _, err := s.db.Collection(col).Indexes().CreateMany(ctx, byCol[col]); err != nil {
+		if _, err := s.db.Collection(ix.collection).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys, Options: opts}); err != nil {
 			return translate(err, "index")
 		}
 	}
 	return nil
+}
+
+func (s *Store) indexNames(ctx context.Context, collection string) (map[string]bool, error) {
+	cur, err := s.db.Collection(collection).Indexes().List(ctx)
+	if err != nil {
+		return nil, translate(err, "index")
+	}
+	var specs []struct {
+		Name string `bson:"name"`
+	}
+	if err := cur.All(ctx, &specs); err != nil {
+		return nil, translate(err, "index")
+	}
+	names := map[string]bool{}
+	for _, sp := range specs {
+		names[sp.Name] = true
+	}
+	return names, nil
 }

@@ -45,6 +45,7 @@ async function fillValid(w: ReturnType<typeof mountForm>) {
   await w.get('[data-testid="category"]').setValue('bribe')
   await w.get('[data-testid="title"]').setValue('  Bị đòi tiền khi nộp hồ sơ  ')
   await w.get('[data-testid="description"]').setValue('Cán bộ quầy 3 đòi 500.000 đồng.')
+  await w.get('[data-testid="place"]').setValue('Trung tâm hành chính công')
 }
 
 describe('ReportForm', () => {
@@ -94,15 +95,27 @@ describe('ReportForm', () => {
     await flushPromises()
     expect(fetchMock).not.toHaveBeenCalled()
     expect(w.get('[data-testid="form-error"]').text()).toContain('Chưa gửi được')
-    for (const id of ['f-category', 'f-title', 'f-description', 'f-identity-name']) {
+    for (const id of ['f-category', 'f-title', 'f-description', 'f-place', 'f-identity-name']) {
       expect(w.get(`[data-testid="error-${id}"]`).text()).toBe('Mục này là bắt buộc.')
       expect(w.get(`#${id}`).attributes('aria-invalid')).toBe('true')
       expect(w.get(`#${id}`).attributes('aria-describedby')).toContain(`${id}-error`)
     }
+    // A named report needs a way to reach the complainant.
+    expect(w.get('[data-testid="error-f-identity-phone"]').text()).toContain('ít nhất một cách liên hệ')
+    expect(w.find('[data-testid="error-f-title"]').exists()).toBe(true)
+
+    // An area makes the free-text place optional; an e-mail is enough contact.
+    await w.get('#f-province').setValue('79')
+    await w.get('[data-testid="identity-email"]').setValue('a@example.org')
+    await w.get('form').trigger('submit')
+    expect(w.find('[data-testid="error-f-place"]').exists()).toBe(false)
+    expect(w.find('[data-testid="error-f-identity-phone"]').exists()).toBe(false)
+
     // Anonymous feedback needs no name.
     await w.get('[data-testid="anonymous-yes"]').setValue(true)
     await w.get('form').trigger('submit')
     expect(w.find('[data-testid="error-f-identity-name"]').exists()).toBe(false)
+    expect(fetchMock).not.toHaveBeenCalled()
   })
 
   it('counts description characters against the limit', async () => {
@@ -122,7 +135,9 @@ describe('ReportForm', () => {
             incidentDate: 'future',
             areaCode: 'unknown',
             'identity.email': 'invalid',
+            'identity.nationalId': 'invalid',
             phone: 'not_allowed',
+            identity: 'not_allowed',
             somethingElse: 'required',
           },
         },
@@ -132,6 +147,7 @@ describe('ReportForm', () => {
     const w = mountForm('en')
     await fillValid(w)
     await w.get('[data-testid="identity-name"]').setValue('Nguyễn Văn A')
+    await w.get('[data-testid="identity-phone"]').setValue('0901 234 567')
     await w.get('form').trigger('submit')
     await flushPromises()
 
@@ -142,6 +158,8 @@ describe('ReportForm', () => {
     expect(w.get('[data-testid="error-f-province"]').text()).toBe('This value is not in the list.')
     expect(w.get('[data-testid="error-f-identity-email"]').text()).toBe('This value is not valid.')
     expect(w.get('[data-testid="error-f-identity-phone"]').text()).toBe('Not allowed with the current choice.')
+    expect(w.get('[data-testid="error-f-identity-nationalId"]').text()).toBe('This value is not valid.')
+    expect(w.get('#f-anonymous-error').text()).toBe('Not allowed with the current choice.')
     const summary = w.get('[data-testid="form-error"]')
     expect(summary.attributes('role')).toBe('alert')
     expect(summary.text()).toContain('Title: This is too long.')
@@ -182,7 +200,7 @@ describe('ReportForm', () => {
       title: 'Bị đòi tiền khi nộp hồ sơ',
       description: 'Cán bộ quầy 3 đòi 500.000 đồng.',
       areaCode: '26734',
-      place: '',
+      place: 'Trung tâm hành chính công',
       office: '',
       counter: '',
       procedure: '',
