@@ -34,7 +34,7 @@ $(FRONTEND)/dist/index.html: $(FRONTEND)/node_modules/.package-lock.json $(FRONT
 frontend: $(FRONTEND)/dist/index.html
 
 $(BIN): $(FRONTEND)/dist/index.html $(GO_SRC)
-	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/portal
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o $(BIN) ./cmd/portal
 
 ## test: every test — Go (race detector, embedded servers), Vitest, Playwright in headless Chromium
 test: build test-go test-frontend test-e2e

@@ -193,6 +193,17 @@ func TestSubmitRestartAndFind(t *testing.T) {
 			t.Fatalf("GET %s: %d", path, resp.StatusCode)
 		}
 	}
+	hc := exec.Command(portalBin, "healthcheck")
+	hc.Env = []string{"PORTAL_ADDR=" + strings.TrimPrefix(p.base, "http://")}
+	if out, err := hc.CombinedOutput(); err != nil || !strings.Contains(string(out), `"ready"`) {
+		t.Fatalf("portal healthcheck: %v %s", err, out)
+	}
+	hc = exec.Command(portalBin, "healthcheck")
+	hc.Env = []string{"PORTAL_ADDR=127.0.0.1:1"}
+	if out, err := hc.CombinedOutput(); err == nil {
+		t.Fatalf("healthcheck of a closed port succeeded: %s", out)
+	}
+
 	status, out := submit(t, p.base, strings.NewReader(report))
 	if status != http.StatusCreated {
 		t.Fatalf("submit: %d %v", status, out)

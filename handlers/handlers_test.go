@@ -503,3 +503,52 @@ func TestHealthAndReadiness(t *testing.T) {
 		t.Fatalf("readyz body %s", w.Body)
 	}
 }
+
+// BenchmarkCreateComplaint files reports through the HTTP layer into the
+// embedded database, with the default argon2id parameters.
+func BenchmarkCreateComplaint(b *testing.B) {
+	env := testenv.New(b)
+	ctx := context.Background()
+	catalog := &services.Catalog{Store: env.Store, Limits: services.DefaultLimits}
+	if err := catalog.Seed(ctx); err != nil {
+		b.Fatal(err)
+	}
+	sealer, _ := services.NewSealer("bench", bytes.Repeat([]byte{9}, 32))
+	intake := &services.Intake{Cases: env.Store, Identities: env.Store, Catalog: env.Store,
+		Hasher: services.NewSecretHasher(services.DefaultArgon2, 2), Sealer: sealer, Limits: services.DefaultLimits, Now: time.Now}
+	srv, err := handlers.New(handlers.Config{Catalog: catalog, Intake: intake})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/complaints", strings.NewReader(validFeedback))
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, req)
+		if w.Code != http.StatusCreated {
+			b.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+	}
+}
+
+// BenchmarkMeta serves the form's reference data from the embedded database.
+func BenchmarkMeta(b *testing.B) {
+	env := testenv.New(b)
+	catalog := &services.Catalog{Store: env.Store, Limits: services.DefaultLimits}
+	if err := catalog.Seed(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	srv, err := handlers.New(handlers.Config{Catalog: catalog})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/v1/meta", nil))
+		if w.Code != http.StatusOK {
+			b.Fatalf("status %d", w.Code)
+		}
+	}
+}

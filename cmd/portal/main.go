@@ -7,9 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -36,6 +39,8 @@ Usage:
   portal [serve]     run the portal (API and web app); embedded database and
                      object store unless PORTAL_MONGODB_URI and
                      PORTAL_S3_ENDPOINT are set
+  portal healthcheck exit 0 when the portal on PORTAL_ADDR answers /readyz
+                     (for container healthchecks; images have no curl)
   portal help        show this help
 
 Configuration is read from PORTAL_* environment variables (see README.md).
@@ -58,9 +63,43 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return fmt.Errorf("configuration:\n%w", err)
 		}
 		return serve(ctx, cfg, newLogger(cfg, stderr))
+	case "healthcheck":
+		return healthcheck(ctx, getenv, stdout)
 	case "help", "-h", "--help":
 		_, err := io.WriteString(stdout, usage)
 		return err
 	}
 	return usageError{fmt.Sprintf("unknown command %q (try: portal help)", cmd)}
+}
+
+// healthcheck asks the local portal whether it is ready.
+func healthcheck(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	addr := getenv("PORTAL_ADDR")
+	if addr == "" {
+		addr = ":8080"
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("PORTAL_ADDR %q: %w", addr, err)
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/readyz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("not ready (%d): %s", resp.StatusCode, body)
+	}
+	_, err = fmt.Fprintf(stdout, "%s\n", body)
+	return err
 }

@@ -1,0 +1,27 @@
+# Minh Bạch portal: a production-like image (docker compose up --build).
+# Stage 1 builds the web app, stage 2 the static Go binary with the app
+# embedded, stage 3 is a minimal runtime that runs as a non-root user.
+
+FROM node:20-bookworm-slim AS web
+WORKDIR /src/frontend
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY frontend/ ./
+RUN npm run build
+
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+COPY --from=web /src/frontend/dist ./frontend/dist
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/portal ./cmd/portal
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/portal /portal
+ENV PORTAL_ADDR=:8080 PORTAL_LOG_FORMAT=json
+EXPOSE 8080
+USER nonroot:nonroot
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=5 CMD ["/portal", "healthcheck"]
+ENTRYPOINT ["/portal"]
+CMD ["serve"]

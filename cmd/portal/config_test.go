@@ -1,0 +1,140 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+const goodKey = "8f1c2e3d4a5b697887a6b5c4d3e2f1009a8b7c6d5e4f30211f2e3d4c5b6a7988"
+
+func TestLoadConfigDefaults(t *testing.T) {
+	c, err := loadConfig(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Embedded() || c.Addr != ":8080" || !filepath.IsAbs(c.DataDir) || filepath.Base(c.DataDir) != "data" ||
+		c.S3Bucket != "minhbach-evidence" || c.MongoDatabase != "minhbach" || c.Env != "development" || c.IdentityKey != nil {
+		t.Fatalf("defaults = %+v", c)
+	}
+}
+
+func TestLoadConfigReportsEveryProblemAtOnce(t *testing.T) {
+	_, err := loadConfig(env(map[string]string{
+		"PORTAL_MONGODB_URI":  "http://db",
+		"PORTAL_LOG_FORMAT":   "xml",
+		"PORTAL_MAX_FILES":    "-3",
+		"PORTAL_S3_TLS":       "maybe",
+		"PORTAL_IDENTITY_KEY": "abc",
+		"PORTAL_ENV":          "staging",
+	}))
+	if err == nil {
+		t.Fatal("a broken configuration was accepted")
+	}
+	for _, want := range []string{"PORTAL_S3_ENDPOINT", "mongodb://", "PORTAL_LOG_FORMAT", "PORTAL_MAX_FILES",
+		"PORTAL_S3_TLS", "PORTAL_IDENTITY_KEY", "PORTAL_ENV"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %s:\n%v", want, err)
+		}
+	}
+}
+
+func TestLoadConfigExternalAndSecretsFromFiles(t *testing.T) {
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "identity.key")
+	secretFile := filepath.Join(dir, "s3.secret")
+	if err := os.WriteFile(keyFile, []byte(goodKey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(secretFile, []byte("a-long-minio-secret-value\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := loadConfig(env(map[string]string{
+		"PORTAL_ENV": "production", "PORTAL_MONGODB_URI": "mongodb://u:p@db:27017/?authSource=admin",
+		"PORTAL_S3_ENDPOINT": "minio:9000", "PORTAL_S3_ACCESS_KEY": "portal",
+		"PORTAL_S3_SECRET_KEY_FILE": secretFile, "PORTAL_IDENTITY_KEY_FILE": keyFile,
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Embedded() || c.S3SecretKey != "a-long-minio-secret-value" || len(c.IdentityKey) != 32 {
+		t.Fatalf("config = %+v", c)
+	}
+	logged := fmt.Sprint(c.redacted()...)
+	for _, secret := range []string{"a-long-minio-secret-value", goodKey, "u:p@"} {
+		if strings.Contains(logged, secret) {
+			t.Fatalf("redacted config shows %q: %s", secret, logged)
+		}
+	}
+}
+
+func TestLoadConfigRefusals(t *testing.T) {
+	base := func() map[string]string {
+		return map[string]string{"PORTAL_MONGODB_URI": "mongodb://db:27017", "PORTAL_S3_ENDPOINT": "minio:9000",
+			"PORTAL_S3_ACCESS_KEY": "portal", "PORTAL_S3_SECRET_KEY": "a-long-minio-secret-value", "PORTAL_IDENTITY_KEY": goodKey}
+	}
+	cases := []struct {
+		name string
+		edit func(map[string]string)
+		want string
+	}{
+		{"only the database is external", func(m map[string]string) { delete(m, "PORTAL_S3_ENDPOINT") }, "neither"},
+		{"only the object store is external", func(m map[string]string) { delete(m, "PORTAL_MONGODB_URI") }, "neither"},
+		{"external without identity key", func(m map[string]string) { delete(m, "PORTAL_IDENTITY_KEY") }, "PORTAL_IDENTITY_KEY"},
+		{"external without S3 keys", func(m map[string]string) { delete(m, "PORTAL_S3_ACCESS_KEY") }, "PORTAL_S3_ACCESS_KEY"},
+		{"endpoint with scheme", func(m map[string]string) { m["PORTAL_S3_ENDPOINT"] = "http://minio:9000" }, "without a scheme"},
+		{"secret and file both set", func(m map[string]string) { m["PORTAL_S3_SECRET_KEY_FILE"] = "/x" }, "both set"},
+		{"missing secret file", func(m map[string]string) {
+			delete(m, "PORTAL_S3_SECRET_KEY")
+			m["PORTAL_S3_SECRET_KEY_FILE"] = "/nonexistent/secret"
+		}, "PORTAL_S3_SECRET_KEY_FILE"},
+		{"production with a weak identity key", func(m map[string]string) {
+			m["PORTAL_ENV"] = "production"
+			m["PORTAL_IDENTITY_KEY"] = strings.Repeat("00", 32)
+		}, "weak"},
+		{"production with a short S3 secret", func(m map[string]string) {
+			m["PORTAL_ENV"] = "production"
+			m["PORTAL_S3_SECRET_KEY"] = "minio123"
+		}, "too short"},
+		{"production on the embedded stack", func(m map[string]string) {
+			m["PORTAL_ENV"] = "production"
+			delete(m, "PORTAL_MONGODB_URI")
+			delete(m, "PORTAL_S3_ENDPOINT")
+		}, "production needs"},
+		{"report cap below file cap", func(m map[string]string) {
+			m["PORTAL_MAX_FILE_BYTES"] = "2000000"
+			m["PORTAL_MAX_REPORT_BYTES"] = "1000000"
+		}, "PORTAL_MAX_REPORT_BYTES"},
+		{"bad shutdown timeout", func(m map[string]string) { m["PORTAL_SHUTDOWN_TIMEOUT"] = "soon" }, "PORTAL_SHUTDOWN_TIMEOUT"},
+	}
+	if _, err := loadConfig(env(base())); err != nil {
+		t.Fatalf("base configuration refused: %v", err)
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := base()
+			tc.edit(m)
+			_, err := loadConfig(env(m))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one mentioning %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestRedactURI(t *testing.T) {
+	for in, want := range map[string]string{
+		"mongodb://user:secret@db:27017/?authSource=admin": "mongodb://user:***@db:27017/?authSource=admin",
+		"mongodb://db:27017":                   "mongodb://db:27017",
+		"mongodb+srv://u:p@a@cluster.example/": "mongodb+srv://u:***@cluster.example/",
+		"garbage":                              "(invalid)",
+	} {
+		if got := redactURI(in); got != want {
+			t.Errorf("redactURI(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
