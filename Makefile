@@ -13,7 +13,15 @@ FRONTEND_SRC := $(shell find $(FRONTEND)/src $(FRONTEND)/public -type f 2>/dev/n
 	$(wildcard $(FRONTEND)/tsconfig*.json)
 GO_SRC := $(shell find . -name '*.go' -not -path './$(FRONTEND)/node_modules/*' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all run build frontend test test-go test-frontend test-e2e lint bench clean
+.PHONY: all run build frontend test test-go test-fuzz test-frontend test-e2e lint bench fuzz clean
+
+# Every fuzz target, as package:Name. `make test` runs each briefly,
+# `make fuzz` longer (FUZZTIME=10m make fuzz for a real session).
+FUZZ_TARGETS := ./handlers:FuzzBindJSON ./handlers:FuzzMultipartIntake \
+	./services:FuzzNormalizeTrackingCode ./services:FuzzNormalizeReceipt ./services:FuzzVerifyEncodedHash ./services:FuzzValidate \
+	./internal/media:FuzzSniff ./internal/media:FuzzCheckOffice ./internal/media:FuzzSanitize \
+	./internal/clamd:FuzzParseReply ./internal/proof:FuzzVerify
+FUZZTIME ?= 60s
 
 all: build
 
@@ -37,10 +45,20 @@ $(BIN): $(FRONTEND)/dist/index.html $(GO_SRC)
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o $(BIN) ./cmd/portal
 
 ## test: every test — Go (race detector, embedded servers), Vitest, Playwright in headless Chromium
-test: build test-go test-frontend test-e2e
+test: build test-go test-fuzz test-frontend test-e2e
 
 test-go: $(BIN)
 	PORTAL_E2E_BIN=$(CURDIR)/$(BIN) $(GO) test -race -count=1 -timeout 20m ./...
+
+test-fuzz:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=3s
+
+## fuzz: run every fuzz target for FUZZTIME each
+fuzz:
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; \
+	  echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+	  $(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg >/tmp/minhbach-fuzz.log 2>&1 || { cat /tmp/minhbach-fuzz.log; exit 1; }; \
+	done
 
 test-frontend: $(FRONTEND)/node_modules/.package-lock.json
 	cd $(FRONTEND) && $(NPM) run test:unit

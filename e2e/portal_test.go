@@ -75,7 +75,7 @@ func (p *portal) Logs() string {
 
 // startPortal runs `portal serve` on a free loopback port with dataDir and
 // waits for its "listening" log line.
-func startPortal(t *testing.T, dataDir string, extraEnv ...string) *portal {
+func startPortal(t testing.TB, dataDir string, extraEnv ...string) *portal {
 	t.Helper()
 	cmd := exec.Command(portalBin, "serve")
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
@@ -124,7 +124,7 @@ func startPortal(t *testing.T, dataDir string, extraEnv ...string) *portal {
 }
 
 // stop sends SIGTERM and waits for a clean exit.
-func (p *portal) stop(t *testing.T) {
+func (p *portal) stop(t testing.TB) {
 	t.Helper()
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -219,7 +219,19 @@ func TestSubmitRestartAndFind(t *testing.T) {
 		t.Fatalf("second portal on the same data directory: err=%v output=%s", err, outb)
 	}
 
+	// `portal reap` refuses to touch a data directory a server owns.
+	reap := exec.Command(portalBin, "reap")
+	reap.Env = []string{"PORTAL_DATA_DIR=" + dataDir, "PORTAL_LOG_FORMAT=json"}
+	if out, err := reap.CombinedOutput(); err == nil || !strings.Contains(string(out), "in use by another portal process") {
+		t.Fatalf("reap while serving: %v %s", err, out)
+	}
+
 	p.stop(t)
+	reap = exec.Command(portalBin, "reap")
+	reap.Env = []string{"PORTAL_DATA_DIR=" + dataDir, "PORTAL_LOG_FORMAT=json"}
+	if out, err := reap.CombinedOutput(); err != nil || !strings.Contains(string(out), "removed 0 abandoned uploads") {
+		t.Fatalf("reap: %v %s", err, out)
+	}
 	logs := p.Logs()
 	for _, want := range []string{`"mode":"embedded"`, `"msg":"stopped"`, `"msg":"embedded database stopped"`} {
 		if !strings.Contains(logs, want) {

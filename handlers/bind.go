@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -36,6 +37,19 @@ func bindJSON(c *gin.Context, dst any) error {
 			return decodeError(err)
 		}
 		return services.Errorf(services.CodeInvalid, "The request body must hold a single JSON object.")
+	}
+	return nil
+}
+
+// decodeJSON is bindJSON for a body already read (a multipart part).
+func decodeJSON(b []byte, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return services.Errorf(services.CodeInvalid, "The JSON part must hold a single JSON object.")
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -47,6 +48,61 @@ func FuzzBindJSON(f *testing.F) {
 		}
 		if e.Message == "" {
 			t.Fatal("error without a message")
+		}
+	})
+}
+
+// FuzzMultipartIntake feeds arbitrary multipart bodies to the intake
+// parser (the "complaint" JSON part, then the "files" parts): it must never
+// panic, must refuse with a client error code, and must hand over file
+// parts only under the name "files".
+func FuzzMultipartIntake(f *testing.F) {
+	f.Add("XyZ", "--XyZ\r\nContent-Disposition: form-data; name=\"complaint\"\r\n\r\n{\"kind\":\"feedback\"}\r\n--XyZ\r\n"+
+		"Content-Disposition: form-data; name=\"files\"; filename=\"a.png\"\r\n\r\n\x89PNG\r\n--XyZ--\r\n")
+	f.Add("b", "--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"x\"\r\n\r\nabc\r\n--b--\r\n")
+	f.Add("b", "--b\r\nContent-Disposition: form-data; name=\"complaint\"\r\n\r\n{\"status\":\"closed\"}\r\n--b--\r\n")
+	f.Add("b", "--b\r\nContent-Disposition: form-data; name=\"complaint\"\r\n\r\n{}\r\n--b\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--b--\r\n")
+	f.Add("b", "garbage")
+	f.Fuzz(func(t *testing.T, boundary, body string) {
+		w := httptest.NewRecorder()
+		c, _ := gin.CreateTestContext(w)
+		c.Request = httptest.NewRequest(http.MethodPost, "/api/v1/complaints", strings.NewReader(body))
+		c.Request.Header.Set("Content-Type", "multipart/form-data; boundary=\""+strings.ReplaceAll(boundary, "\"", "")+"\"")
+		c.Request.Body = http.MaxBytesReader(w, c.Request.Body, 1<<16)
+		check := func(err error) {
+			var e *services.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("non-services error %T: %v", err, err)
+			}
+			switch e.Code {
+			case services.CodeInvalid, services.CodeTooLarge, services.CodeUnsupported:
+			default:
+				t.Fatalf("code %s for a client mistake", e.Code)
+			}
+		}
+		mr, err := multipartReader(c)
+		if err != nil {
+			check(err)
+			return
+		}
+		var in complaintRequest
+		if err := readJSONPart(mr, "complaint", 4096, &in); err != nil {
+			check(err)
+			return
+		}
+		src := &partSource{mr: mr}
+		for range 20 {
+			p, err := src.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil {
+				check(err)
+				return
+			}
+			if _, err := io.Copy(io.Discard, p.Body); err != nil {
+				return // a broken part body surfaces as the upload's error
+			}
 		}
 	})
 }

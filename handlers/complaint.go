@@ -52,31 +52,60 @@ func (r complaintRequest) input() services.SubmitInput {
 }
 
 type complaintResponse struct {
-	TrackingCode          string        `json:"trackingCode"`
-	Receipt               string        `json:"receipt"`
-	Kind                  services.Kind `json:"kind"`
-	AnonymousDenunciation bool          `json:"anonymousDenunciation"`
-	SubmittedAt           time.Time     `json:"submittedAt"`
-	ContentHash           string        `json:"contentHash"`
+	TrackingCode          string          `json:"trackingCode"`
+	Receipt               string          `json:"receipt"`
+	Kind                  services.Kind   `json:"kind"`
+	AnonymousDenunciation bool            `json:"anonymousDenunciation"`
+	SubmittedAt           time.Time       `json:"submittedAt"`
+	ContentHash           string          `json:"contentHash"`
+	ReceiptURL            string          `json:"receiptUrl"`
+	Token                 string          `json:"token"`
+	TokenExpiresAt        time.Time       `json:"tokenExpiresAt"`
+	Attachments           []attachmentDTO `json:"attachments"`
 }
 
-// createComplaint files a citizen's report.
+// createComplaint files a citizen's report: a JSON body, or multipart with
+// a "complaint" JSON part followed by "files" parts streamed to storage.
 func (s *Server) createComplaint(c *gin.Context) {
 	var in complaintRequest
-	if err := bindJSON(c, &in); err != nil {
+	var files services.FileSource
+	if isMultipart(c) {
+		mr, err := multipartReader(c)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		if err := readJSONPart(mr, "complaint", s.maxJSON, &in); err != nil {
+			s.writeError(c, err)
+			return
+		}
+		files = &partSource{mr: mr}
+	} else if err := bindJSON(c, &in); err != nil {
 		s.writeError(c, err)
 		return
 	}
-	res, err := s.intake.Submit(c.Request.Context(), in.input())
+	ctx := c.Request.Context()
+	res, err := s.intake.Submit(ctx, services.SubmitRequest{Input: in.input(), Files: files,
+		IdempotencyKey: c.GetHeader("Idempotency-Key")})
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	// The citizen's own view of the report, opened with the tracking code
-	// and receipt through /api/v1/track/session.
+	// The citizen is signed in to the report they just filed, so that the
+	// receipt page can fetch the proof of filing at once.
+	token, exp, err := s.tracking.IssueToken(res.ID)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if res.Replayed {
+		c.Header("Idempotent-Replayed", "true")
+	}
 	c.Header("Location", "/api/v1/track")
-	c.JSON(http.StatusCreated, complaintResponse{
+	out := complaintResponse{
 		TrackingCode: res.TrackingCode, Receipt: res.Receipt, Kind: res.Kind,
 		AnonymousDenunciation: res.AnonymousDenunciation, SubmittedAt: res.SubmittedAt.UTC(), ContentHash: res.ContentHash,
-	})
+		ReceiptURL: "/api/v1/track/receipt.pdf", Token: token, TokenExpiresAt: exp, Attachments: attachmentDTOs(res.Attachments),
+	}
+	c.JSON(http.StatusCreated, out)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -32,6 +33,7 @@ var statusOf = map[services.Code]int{
 	services.CodeRateLimited:  http.StatusTooManyRequests,
 	services.CodeUnavailable:  http.StatusServiceUnavailable,
 	services.CodeInternal:     http.StatusInternalServerError,
+	services.CodeMismatch:     http.StatusUnprocessableEntity,
 }
 
 // writeError is the one place where errors become HTTP answers. Only the
@@ -50,6 +52,12 @@ func (s *Server) writeError(c *gin.Context, err error) {
 		s.log.LogAttrs(c.Request.Context(), slog.LevelError, "request failed",
 			slog.String("requestId", requestID(c)), slog.String("route", c.FullPath()),
 			slog.String("code", string(e.Code)), slog.String("error", err.Error()))
+	}
+	if e.RetryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())))
+	}
+	if status == http.StatusUnauthorized {
+		c.Header("WWW-Authenticate", `Bearer realm="minhbach"`)
 	}
 	msg := e.Message
 	if msg == "" {

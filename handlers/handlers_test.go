@@ -5,13 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -39,50 +37,6 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
-}
-
-type fixture struct {
-	env    *testenv.Env
-	srv    *handlers.Server
-	logs   *syncBuffer
-	hasher *services.SecretHasher
-	sealer *services.Sealer
-}
-
-var testArgon = services.Argon2Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}
-
-const testMaxJSON = 64 << 10
-
-func newFixture(t *testing.T) *fixture {
-	t.Helper()
-	env := testenv.New(t)
-	ctx := context.Background()
-	catalog := &services.Catalog{Store: env.Store, Limits: services.DefaultLimits}
-	if err := catalog.Seed(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sealer, err := services.NewSealer("test", bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hasher := services.NewSecretHasher(testArgon, 2)
-	intake := &services.Intake{Cases: env.Store, Identities: env.Store, Catalog: env.Store, Hasher: hasher,
-		Sealer: sealer, Limits: services.DefaultLimits, Now: time.Now}
-	logs := &syncBuffer{}
-	srv, err := handlers.New(handlers.Config{
-		Logger:  slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Catalog: catalog, Intake: intake, MaxJSONBytes: testMaxJSON,
-		Frontend: fstest.MapFS{
-			"index.html":           {Data: []byte("<!doctype html><title>Minh Bạch</title><div id=app></div>")},
-			"assets/index-abc1.js": {Data: []byte("console.log(1)")},
-			"favicon.svg":          {Data: []byte("<svg/>")},
-		},
-		Ready: []handlers.ReadyCheck{{Name: "mongodb", Check: env.Store.Ping}, {Name: "objectStore", Check: env.Blob.Ready}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &fixture{env: env, srv: srv, logs: logs, hasher: hasher, sealer: sealer}
 }
 
 func (f *fixture) do(method, path, contentType string, body io.Reader, hdr ...string) *httptest.ResponseRecorder {
@@ -507,25 +461,13 @@ func TestHealthAndReadiness(t *testing.T) {
 // BenchmarkCreateComplaint files reports through the HTTP layer into the
 // embedded database, with the default argon2id parameters.
 func BenchmarkCreateComplaint(b *testing.B) {
-	env := testenv.New(b)
-	ctx := context.Background()
-	catalog := &services.Catalog{Store: env.Store, Limits: services.DefaultLimits}
-	if err := catalog.Seed(ctx); err != nil {
-		b.Fatal(err)
-	}
-	sealer, _ := services.NewSealer("bench", bytes.Repeat([]byte{9}, 32))
-	intake := &services.Intake{Cases: env.Store, Identities: env.Store, Catalog: env.Store,
-		Hasher: services.NewSecretHasher(services.DefaultArgon2, 2), Sealer: sealer, Limits: services.DefaultLimits, Now: time.Now}
-	srv, err := handlers.New(handlers.Config{Catalog: catalog, Intake: intake})
-	if err != nil {
-		b.Fatal(err)
-	}
+	f := newFixture(b, func(o *fixtureOptions) { o.argon = services.DefaultArgon2 })
 	b.ReportAllocs()
 	for b.Loop() {
 		req := httptest.NewRequest(http.MethodPost, "/api/v1/complaints", strings.NewReader(validFeedback))
 		req.Header.Set("Content-Type", "application/json")
 		w := httptest.NewRecorder()
-		srv.ServeHTTP(w, req)
+		f.srv.ServeHTTP(w, req)
 		if w.Code != http.StatusCreated {
 			b.Fatalf("status %d: %s", w.Code, w.Body)
 		}

@@ -26,11 +26,17 @@ type areaDTO struct {
 	Name   services.Text `json:"name"`
 }
 
+type fileTypeDTO struct {
+	MIME string `json:"mime"`
+	Ext  string `json:"ext"`
+}
+
 type metaResponse struct {
-	Kinds      []kindDTO       `json:"kinds"`
-	Categories []categoryDTO   `json:"categories"`
-	Areas      []areaDTO       `json:"areas"`
-	Limits     services.Limits `json:"limits"`
+	Kinds        []kindDTO       `json:"kinds"`
+	Categories   []categoryDTO   `json:"categories"`
+	Areas        []areaDTO       `json:"areas"`
+	Limits       services.Limits `json:"limits"`
+	AllowedTypes []fileTypeDTO   `json:"allowedTypes"`
 }
 
 // getMeta returns what a client needs to build the report form.
@@ -40,7 +46,10 @@ func (s *Server) getMeta(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	out := metaResponse{Kinds: []kindDTO{}, Categories: []categoryDTO{}, Areas: []areaDTO{}, Limits: m.Limits}
+	out := metaResponse{Kinds: []kindDTO{}, Categories: []categoryDTO{}, Areas: []areaDTO{}, Limits: m.Limits, AllowedTypes: []fileTypeDTO{}}
+	for _, t := range m.AllowedTypes {
+		out.AllowedTypes = append(out.AllowedTypes, fileTypeDTO{MIME: t.MIME, Ext: t.Ext})
+	}
 	for _, k := range m.Kinds {
 		out.Kinds = append(out.Kinds, kindDTO{Code: k, Name: services.KindNames[k], RequiresIdentity: k.RequiresIdentity()})
 	}

@@ -118,3 +118,16 @@ func (s *Server) limitBody(max int64) gin.HandlerFunc {
 		c.Next()
 	}
 }
+
+// limitUpload caps a body by its kind: multipart bodies may carry files up
+// to the per-report cap, anything else is held to the JSON cap.
+func (s *Server) limitUpload() gin.HandlerFunc {
+	json, upload := s.limitBody(s.maxJSON), s.limitBody(s.maxUpload)
+	return func(c *gin.Context) {
+		if isMultipart(c) {
+			upload(c)
+			return
+		}
+		json(c)
+	}
+}

@@ -21,15 +21,18 @@ type ReadyCheck struct {
 
 // Config holds what the HTTP layer needs.
 type Config struct {
-	Logger  *slog.Logger
-	Catalog *services.Catalog
-	Intake  *services.Intake
-	Ready   []ReadyCheck
+	Logger   *slog.Logger
+	Catalog  *services.Catalog
+	Intake   *services.Intake
+	Tracking *services.Tracking
+	Ready    []ReadyCheck
 	// Frontend is the built web app (the contents of frontend/dist); nil or
 	// empty serves a notice that it was not built.
 	Frontend fs.FS
 	// MaxJSONBytes caps JSON request bodies.
 	MaxJSONBytes int64
+	// MaxUploadBytes caps multipart request bodies (files and their JSON).
+	MaxUploadBytes int64
 	// TrustedProxies are the proxies whose forwarding headers are believed.
 	TrustedProxies []string
 	// HSTS adds Strict-Transport-Security (behind HTTPS only).
@@ -38,14 +41,16 @@ type Config struct {
 
 // Server routes HTTP requests to the services.
 type Server struct {
-	log     *slog.Logger
-	catalog *services.Catalog
-	intake  *services.Intake
-	ready   []ReadyCheck
-	spa     *spa
-	maxJSON int64
-	hsts    bool
-	engine  *gin.Engine
+	log       *slog.Logger
+	catalog   *services.Catalog
+	intake    *services.Intake
+	tracking  *services.Tracking
+	ready     []ReadyCheck
+	spa       *spa
+	maxJSON   int64
+	maxUpload int64
+	hsts      bool
+	engine    *gin.Engine
 }
 
 func init() {
@@ -59,8 +64,11 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxJSONBytes <= 0 {
 		cfg.MaxJSONBytes = 1 << 20
 	}
-	s := &Server{log: cfg.Logger, catalog: cfg.Catalog, intake: cfg.Intake, ready: cfg.Ready,
-		maxJSON: cfg.MaxJSONBytes, hsts: cfg.HSTS, spa: newSPA(cfg.Frontend)}
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = services.DefaultLimits.MaxReportBytes + 2<<20
+	}
+	s := &Server{log: cfg.Logger, catalog: cfg.Catalog, intake: cfg.Intake, tracking: cfg.Tracking, ready: cfg.Ready,
+		maxJSON: cfg.MaxJSONBytes, maxUpload: cfg.MaxUploadBytes, hsts: cfg.HSTS, spa: newSPA(cfg.Frontend)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -95,7 +103,16 @@ func (s *Server) routes(e *gin.Engine) {
 
 	api := e.Group("/api/v1")
 	api.GET("/meta", s.getMeta)
-	api.POST("/complaints", s.limitBody(s.maxJSON), s.createComplaint)
+	api.POST("/complaints", s.limitUpload(), s.createComplaint)
+	api.POST("/receipts/verify", s.limitBody(services.MaxProofBytes), s.verifyReceipt)
+
+	api.POST("/track/session", s.limitBody(s.maxJSON), s.createTrackSession)
+	track := api.Group("/track", s.citizenAuth)
+	track.GET("", s.getTrack)
+	track.POST("/messages", s.limitUpload(), s.createTrackMessage)
+	track.POST("/attachments", s.limitUpload(), s.createTrackAttachments)
+	track.POST("/withdraw", s.limitBody(s.maxJSON), s.withdrawTrack)
+	track.GET("/receipt.pdf", s.getTrackReceipt)
 
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)

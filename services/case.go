@@ -80,8 +80,67 @@ type Case struct {
 	// compute them in aggregations.
 	CreatedDay     string
 	CreatedMonth   string
-	IdempotencyKey string
+	WithdrawReason string
+	Attachments    []Attachment
+	Messages       []Message
 	Timeline       []Event
+}
+
+// Open reports whether the report is still being handled (it can be
+// withdrawn).
+func (s Status) Open() bool {
+	switch s {
+	case StatusReceived, StatusAccepted, StatusInvestigating:
+		return true
+	}
+	return false
+}
+
+// Scan states of an attachment.
+const (
+	ScanNotScanned = "not_scanned"
+	ScanClean      = "clean"
+	ScanInfected   = "infected"
+	ScanError      = "error"
+)
+
+// Attachment sources.
+const (
+	SourceReport   = "report"   // filed with the report
+	SourceAddition = "addition" // added later by the citizen
+	SourceMessage  = "message"  // attached to a message
+)
+
+// Attachment is one evidence file. The original is sealed (write-once, its
+// SHA-256 recorded at upload); images also have a metadata-free copy.
+type Attachment struct {
+	ID              string
+	Name            string // the citizen's file name, cleaned
+	Size            int64
+	Type            string // MIME type decided by content
+	SHA256          string
+	OriginalKey     string
+	SanitizedKey    string // empty when no sanitized copy could be made
+	SanitizedSize   int64
+	SanitizedSHA256 string
+	Scan            string
+	Signature       string // the virus name when Scan is infected
+	Source          string
+	MessageID       string
+	UploadedAt      time.Time
+}
+
+// Quarantined reports whether the file must never be served.
+func (a Attachment) Quarantined() bool { return a.Scan == ScanInfected }
+
+// Message is one message between the citizen and the handling unit.
+type Message struct {
+	ID            string
+	From          string // "citizen" or "staff"
+	AuthorID      string // staff user id; empty for the citizen
+	Text          string
+	At            time.Time
+	AttachmentIDs []string
 }
 
 // Event is one entry of a report's timeline.
@@ -91,9 +150,14 @@ type Event struct {
 	Actor  string // "citizen", "system" or a staff user id
 	Status Status
 	Public bool
+	Note   string // shown to the citizen when Public (e.g. a withdrawal reason)
+	Ref    string // the message or attachment the event concerns
 }
 
 // Event types.
 const (
-	EventSubmitted = "submitted"
+	EventSubmitted     = "submitted"
+	EventMessage       = "message"
+	EventEvidenceAdded = "evidence_added"
+	EventWithdrawn     = "withdrawn"
 )

@@ -77,6 +77,8 @@ type Limits struct {
 	MaxTitleChars       int   `json:"maxTitleChars"`
 	MaxDescriptionChars int   `json:"maxDescriptionChars"`
 	MaxFieldChars       int   `json:"maxFieldChars"`
+	MaxMessageFiles     int   `json:"maxMessageFiles"`
+	MaxMessageChars     int   `json:"maxMessageChars"`
 }
 
 // DefaultLimits are the limits used when configuration does not override them.
@@ -87,20 +89,24 @@ var DefaultLimits = Limits{
 	MaxTitleChars:       200,
 	MaxDescriptionChars: 10000,
 	MaxFieldChars:       500,
+	MaxMessageFiles:     MaxMessageFiles,
+	MaxMessageChars:     MaxMessageChars,
 }
 
 // Meta is what a client needs to build the report form.
 type Meta struct {
-	Kinds      []Kind
-	Categories []Category
-	Areas      []Area
-	Limits     Limits
+	Kinds        []Kind
+	Categories   []Category
+	Areas        []Area
+	Limits       Limits
+	AllowedTypes []FileType
 }
 
 // Catalog serves the reference data of the portal.
 type Catalog struct {
-	Store  CatalogStore
-	Limits Limits
+	Store        CatalogStore
+	Limits       Limits
+	AllowedTypes []FileType
 }
 
 // Seed inserts the default categories and areas that are missing.
@@ -127,5 +133,5 @@ func (c *Catalog) Meta(ctx context.Context) (Meta, error) {
 	if err != nil {
 		return Meta{}, err
 	}
-	return Meta{Kinds: Kinds, Categories: active, Areas: areas, Limits: c.Limits}, nil
+	return Meta{Kinds: Kinds, Categories: active, Areas: areas, Limits: c.Limits, AllowedTypes: c.AllowedTypes}, nil
 }

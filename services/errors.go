@@ -6,6 +6,7 @@ package services
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code is a machine-readable error class. Handlers map each code to one HTTP
@@ -43,7 +44,9 @@ type Error struct {
 	Code    Code
 	Message string
 	Fields  map[string]string
-	cause   error
+	// RetryAfter tells a rate-limited client when to try again.
+	RetryAfter time.Duration
+	cause      error
 }
 
 // Error implements the error interface. It includes the cause for logs.

@@ -35,6 +35,21 @@ type CaseStore interface {
 	InsertCase(ctx context.Context, c *Case) error
 	FindCaseByID(ctx context.Context, id string) (Case, error)
 	FindCaseByTrackingCode(ctx context.Context, code string) (Case, error)
+	// UpdateCase applies change to the report if it is still at version
+	// (and, when change.FromStatus is set, in one of those statuses), and
+	// returns the updated report; otherwise it is a conflict.
+	UpdateCase(ctx context.Context, id string, version int64, change CaseChange) (Case, error)
+}
+
+// CaseChange is one atomic update of a report.
+type CaseChange struct {
+	FromStatus     []Status
+	Status         Status // empty: unchanged
+	WithdrawReason string
+	Attachments    []Attachment
+	Messages       []Message
+	Events         []Event
+	At             time.Time
 }
 
 // SealedIdentity is a complainant's identity encrypted for one report.
@@ -234,26 +249,51 @@ type SubmitResult struct {
 	AnonymousDenunciation bool
 	SubmittedAt           time.Time
 	ContentHash           string
+	Attachments           []Attachment
+	// Replayed is true when the answer is the one given earlier to a
+	// request with the same Idempotency-Key.
+	Replayed bool
+}
+
+// SubmitRequest is one submission: the report, its files (nil for none)
+// and the client's Idempotency-Key (empty for none).
+type SubmitRequest struct {
+	Input          SubmitInput
+	Files          FileSource
+	IdempotencyKey string
 }
 
 // Intake files citizens' reports.
 type Intake struct {
-	Cases      CaseStore
-	Identities IdentityStore
-	Catalog    CatalogStore
-	Hasher     *SecretHasher
-	Sealer     *Sealer
-	Limits     Limits
-	Now        func() time.Time
+	Cases       CaseStore
+	Identities  IdentityStore
+	Catalog     CatalogStore
+	Idempotency IdempotencyStore
+	Evidence    *Evidence
+	Hasher      *SecretHasher
+	Sealer      *Sealer
+	// FingerprintKey keys the fingerprints of idempotent requests.
+	FingerprintKey []byte
+	Limits         Limits
+	Now            func() time.Time
 }
 
 // maxCodeAttempts bounds retries when a fresh tracking code collides with an
 // existing one (at 39 bits, a collision is rare even at millions of reports).
 const maxCodeAttempts = 8
 
-// Submit validates and files a report and returns its tracking code and the
-// secret receipt, which is shown this once and kept only as a hash.
-func (s *Intake) Submit(ctx context.Context, in SubmitInput) (SubmitResult, error) {
+// Submit validates and files a report with its evidence and returns its
+// tracking code and the secret receipt, which is shown this once and kept
+// only as a hash. Evidence goes to the object store first, then the report
+// is inserted in one write; on any failure the objects are removed.
+func (s *Intake) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, error) {
+	if req.IdempotencyKey != "" {
+		return s.submitOnce(ctx, req.IdempotencyKey, req.Input, req.Files)
+	}
+	return s.submit(ctx, req.Input, req.Files)
+}
+
+func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (SubmitResult, error) {
 	in.Normalize()
 	now := s.Now().UTC().Truncate(time.Millisecond)
 	if err := in.Validate(s.Limits, now); err != nil {
@@ -289,8 +329,19 @@ func (s *Intake) Submit(ctx context.Context, in SubmitInput) (SubmitResult, erro
 		return SubmitResult{}, err
 	}
 	vn := now.In(VietnamTime)
+	id := s.Cases.NewID()
+	var atts []Attachment
+	if files != nil {
+		if s.Evidence == nil {
+			return SubmitResult{}, Errorf(CodeUnsupported, "This portal does not accept files.")
+		}
+		l := s.Limits
+		if atts, err = s.Evidence.StoreFiles(ctx, id, files, SourceReport, l.MaxFiles, l.MaxFileBytes, l.MaxReportBytes); err != nil {
+			return SubmitResult{}, err
+		}
+	}
 	c := &Case{
-		ID: s.Cases.NewID(), ReceiptHash: receiptHash, Kind: kind, AnonymousDenunciation: anonDenunciation,
+		ID: id, Attachments: atts, ReceiptHash: receiptHash, Kind: kind, AnonymousDenunciation: anonDenunciation,
 		Category: in.Category, Title: in.Title, Description: in.Description, IncidentDate: in.IncidentDate,
 		AreaCode: in.AreaCode, Place: in.Place, Office: in.Office, Counter: in.Counter, Procedure: in.Procedure,
 		DossierNumber: in.DossierNumber, Officials: in.Officials, Language: in.Language,
@@ -310,22 +361,33 @@ func (s *Intake) Submit(ctx context.Context, in SubmitInput) (SubmitResult, erro
 			return SubmitResult{}, Wrap(err, CodeInternal, "Could not protect the identity.")
 		}
 		if err := s.Identities.InsertIdentity(ctx, SealedIdentity{CaseID: c.ID, KeyID: s.Sealer.KeyID(), Sealed: sealed, CreatedAt: now}); err != nil {
+			s.discard(ctx, c)
 			return SubmitResult{}, err
 		}
 	}
 	if err := s.insertWithFreshCode(ctx, c); err != nil {
-		if c.HasIdentity {
-			// Nothing may be left half-written: a sealed identity without
-			// its report is removed. Use a fresh context so a cancelled
-			// request still cleans up.
-			cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-			defer cancel()
-			_ = s.Identities.DeleteIdentity(cleanup, c.ID)
-		}
+		s.discard(ctx, c)
 		return SubmitResult{}, err
 	}
+	if s.Evidence != nil {
+		s.Evidence.Commit(context.WithoutCancel(ctx), atts)
+	}
 	return SubmitResult{ID: c.ID, TrackingCode: c.TrackingCode, Receipt: receipt, Kind: kind,
-		AnonymousDenunciation: anonDenunciation, SubmittedAt: now, ContentHash: c.ContentHash}, nil
+		AnonymousDenunciation: anonDenunciation, SubmittedAt: now, ContentHash: c.ContentHash, Attachments: atts}, nil
+}
+
+// discard removes what a failed submission wrote: nothing may be left
+// half-written. It uses a fresh context so that a cancelled request still
+// cleans up; what it cannot remove, the reaper does.
+func (s *Intake) discard(ctx context.Context, c *Case) {
+	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if c.HasIdentity {
+		_ = s.Identities.DeleteIdentity(cleanup, c.ID)
+	}
+	if s.Evidence != nil && len(c.Attachments) > 0 {
+		s.Evidence.Discard(cleanup, c.ID, c.Attachments)
+	}
 }
 
 func (s *Intake) insertWithFreshCode(ctx context.Context, c *Case) error {
@@ -345,28 +407,42 @@ func (s *Intake) insertWithFreshCode(ctx context.Context, c *Case) error {
 // canonicalContent fixes which fields, in which order, the content hash
 // covers: what the citizen submitted, not the identity.
 type canonicalContent struct {
-	Kind                  Kind   `json:"kind"`
-	AnonymousDenunciation bool   `json:"anonymousDenunciation"`
-	Category              string `json:"category"`
-	Title                 string `json:"title"`
-	Description           string `json:"description"`
-	IncidentDate          string `json:"incidentDate"`
-	AreaCode              string `json:"areaCode"`
-	Place                 string `json:"place"`
-	Office                string `json:"office"`
-	Counter               string `json:"counter"`
-	Procedure             string `json:"procedure"`
-	DossierNumber         string `json:"dossierNumber"`
-	Officials             string `json:"officials"`
-	Language              string `json:"language"`
-	Anonymous             bool   `json:"anonymous"`
-	SubmittedAt           string `json:"submittedAt"`
+	Kind                  Kind                `json:"kind"`
+	AnonymousDenunciation bool                `json:"anonymousDenunciation"`
+	Category              string              `json:"category"`
+	Title                 string              `json:"title"`
+	Description           string              `json:"description"`
+	IncidentDate          string              `json:"incidentDate"`
+	AreaCode              string              `json:"areaCode"`
+	Place                 string              `json:"place"`
+	Office                string              `json:"office"`
+	Counter               string              `json:"counter"`
+	Procedure             string              `json:"procedure"`
+	DossierNumber         string              `json:"dossierNumber"`
+	Officials             string              `json:"officials"`
+	Language              string              `json:"language"`
+	Anonymous             bool                `json:"anonymous"`
+	SubmittedAt           string              `json:"submittedAt"`
+	Attachments           []canonicalEvidence `json:"attachments"`
 }
 
-// ContentHash is the hex SHA-256 of the canonical JSON of what was submitted,
-// with the submission time, as the proof of filing states it.
+type canonicalEvidence struct {
+	Name   string `json:"name"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+}
+
+// ContentHash is the hex SHA-256 of the canonical JSON of what was submitted
+// (the report, the submission time and each file's name, size and SHA-256),
+// as the proof of filing states it.
 func ContentHash(c *Case) string {
-	b, _ := json.Marshal(canonicalContent{
+	ev := []canonicalEvidence{}
+	for _, a := range c.Attachments {
+		if a.Source == SourceReport {
+			ev = append(ev, canonicalEvidence{Name: a.Name, Size: a.Size, SHA256: a.SHA256})
+		}
+	}
+	b, _ := json.Marshal(canonicalContent{Attachments: ev,
 		Kind: c.Kind, AnonymousDenunciation: c.AnonymousDenunciation, Category: c.Category, Title: c.Title,
 		Description: c.Description, IncidentDate: c.IncidentDate, AreaCode: c.AreaCode, Place: c.Place,
 		Office: c.Office, Counter: c.Counter, Procedure: c.Procedure, DossierNumber: c.DossierNumber,

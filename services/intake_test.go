@@ -117,6 +117,12 @@ func (s *memStore) FindCaseByTrackingCode(_ context.Context, code string) (servi
 	return services.Case{}, services.Errorf(services.CodeNotFound, "No such report.")
 }
 
+// UpdateCase is not used by the intake rules tested here; the real
+// conditional update is tested in internal/mongostore and handlers.
+func (s *memStore) UpdateCase(context.Context, string, int64, services.CaseChange) (services.Case, error) {
+	return services.Case{}, services.Errorf(services.CodeInternal, "memStore does not update reports")
+}
+
 func (s *memStore) InsertIdentity(_ context.Context, id services.SealedIdentity) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -664,7 +670,7 @@ func TestSubmitAnonymousFeedback(t *testing.T) {
 	in.Office, in.Counter, in.Procedure, in.DossierNumber, in.Officials = "Bộ phận một cửa", "Quầy 3", "Cấp đổi giấy phép lái xe",
 		"000.00.26.H29-261120-0001", "Ông A, quầy 3"
 
-	res, err := intake.Submit(ctx, in)
+	res, err := intake.Submit(ctx, services.SubmitRequest{Input: in})
 	if err != nil {
 		t.Fatalf("Submit: %v", err)
 	}
@@ -751,7 +757,7 @@ func TestSubmitCreatedDayIsVietnamDay(t *testing.T) {
 		{time.Date(2026, 12, 1, 3, 0, 0, 0, time.FixedZone("ICT", 7*3600)), "2026-12-01", "2026-12"},
 	} {
 		st := newMemStore()
-		res, err := newIntake(t, st, tt.now).Submit(context.Background(), validFeedback())
+		res, err := newIntake(t, st, tt.now).Submit(context.Background(), services.SubmitRequest{Input: validFeedback()})
 		if err != nil {
 			t.Fatalf("Submit at %v: %v", tt.now, err)
 		}
@@ -790,7 +796,7 @@ func TestSubmitCatalogChecks(t *testing.T) {
 			st := newMemStore()
 			in := validFeedback()
 			tt.edit(&in)
-			_, err := newIntake(t, st, validNow).Submit(context.Background(), in)
+			_, err := newIntake(t, st, validNow).Submit(context.Background(), services.SubmitRequest{Input: in})
 			assertFields(t, err, tt.want)
 			wantCases := 0
 			if tt.want == nil {
@@ -806,7 +812,7 @@ func TestSubmitCatalogChecks(t *testing.T) {
 func TestSubmitCatalogOutage(t *testing.T) {
 	st := newMemStore()
 	st.failCatalog = services.Wrap(errors.New("server selection timeout"), services.CodeUnavailable, "busy")
-	_, err := newIntake(t, st, validNow).Submit(context.Background(), validFeedback())
+	_, err := newIntake(t, st, validNow).Submit(context.Background(), services.SubmitRequest{Input: validFeedback()})
 	if !services.IsCode(err, services.CodeUnavailable) {
 		t.Fatalf("err = %v, want unavailable (a catalog outage is not the citizen's mistake)", err)
 	}
@@ -819,7 +825,7 @@ func TestSubmitInvalidStoresNothing(t *testing.T) {
 	st := newMemStore()
 	in := validFeedback()
 	in.Kind = services.KindComplaint // anonymous complaint
-	_, err := newIntake(t, st, validNow).Submit(context.Background(), in)
+	_, err := newIntake(t, st, validNow).Submit(context.Background(), services.SubmitRequest{Input: in})
 	assertFields(t, err, map[string]string{"anonymous": "not_allowed"})
 	if cases, ids := st.counts(); cases != 0 || ids != 0 || len(st.codesTried) != 0 {
 		t.Fatalf("invalid report wrote %d cases, %d identities, %d insert attempts", cases, ids, len(st.codesTried))
@@ -829,9 +835,9 @@ func TestSubmitInvalidStoresNothing(t *testing.T) {
 func TestSubmitFutureIncidentUsesIntakeClock(t *testing.T) {
 	in := validFeedback()
 	in.IncidentDate = "2026-11-28"
-	_, err := newIntake(t, newMemStore(), time.Date(2026, 11, 27, 16, 0, 0, 0, time.UTC)).Submit(context.Background(), in)
+	_, err := newIntake(t, newMemStore(), time.Date(2026, 11, 27, 16, 0, 0, 0, time.UTC)).Submit(context.Background(), services.SubmitRequest{Input: in})
 	assertFields(t, err, map[string]string{"incidentDate": "future"})
-	if _, err := newIntake(t, newMemStore(), time.Date(2026, 11, 27, 18, 0, 0, 0, time.UTC)).Submit(context.Background(), in); err != nil {
+	if _, err := newIntake(t, newMemStore(), time.Date(2026, 11, 27, 18, 0, 0, 0, time.UTC)).Submit(context.Background(), services.SubmitRequest{Input: in}); err != nil {
 		t.Fatalf("Submit at 01:00 Vietnam time on the incident day: %v", err)
 	}
 }
@@ -840,7 +846,7 @@ func TestSubmitAnonymousDenunciationIsFeedback(t *testing.T) {
 	st := newMemStore()
 	in := validFeedback()
 	in.Kind = services.KindDenunciation
-	res, err := newIntake(t, st, validNow).Submit(context.Background(), in)
+	res, err := newIntake(t, st, validNow).Submit(context.Background(), services.SubmitRequest{Input: in})
 	if err != nil {
 		t.Fatalf("Submit: %v", err)
 	}
@@ -876,7 +882,7 @@ func TestSubmitNamedSealsIdentity(t *testing.T) {
 			id.Name, id.Email = "  "+id.Name+" ", "\t"+id.Email
 			named(kind, id)(&in)
 
-			res, err := intake.Submit(ctx, in)
+			res, err := intake.Submit(ctx, services.SubmitRequest{Input: in})
 			if err != nil {
 				t.Fatalf("Submit: %v", err)
 			}
@@ -934,7 +940,7 @@ func TestSubmitRetriesTrackingCodeCollision(t *testing.T) {
 		t.Run(fmt.Sprint(conflicts), func(t *testing.T) {
 			st := newMemStore()
 			st.conflicts = conflicts
-			res, err := newIntake(t, st, validNow).Submit(context.Background(), validFeedback())
+			res, err := newIntake(t, st, validNow).Submit(context.Background(), services.SubmitRequest{Input: validFeedback()})
 			if err != nil {
 				t.Fatalf("Submit after %d collisions: %v", conflicts, err)
 			}
@@ -968,7 +974,7 @@ func TestSubmitGivesUpAfterEightCollisions(t *testing.T) {
 			if !anonymous {
 				named(services.KindComplaint, validIdentity())(&in)
 			}
-			_, err := newIntake(t, st, validNow).Submit(context.Background(), in)
+			_, err := newIntake(t, st, validNow).Submit(context.Background(), services.SubmitRequest{Input: in})
 			if !services.IsCode(err, services.CodeInternal) {
 				t.Fatalf("err = %v (code %q), want internal", err, services.ErrorCode(err))
 			}
@@ -993,7 +999,7 @@ func TestSubmitInsertFailureRemovesIdentity(t *testing.T) {
 		}
 		in := validFeedback()
 		named(services.KindDenunciation, validIdentity())(&in)
-		_, err := newIntake(t, st, validNow).Submit(context.Background(), in)
+		_, err := newIntake(t, st, validNow).Submit(context.Background(), services.SubmitRequest{Input: in})
 		if !services.IsCode(err, services.CodeUnavailable) {
 			t.Fatalf("err = %v, want the store's unavailable", err)
 		}
@@ -1015,7 +1021,7 @@ func TestSubmitInsertFailureRemovesIdentity(t *testing.T) {
 		}
 		in := validFeedback()
 		named(services.KindComplaint, validIdentity())(&in)
-		_, err := newIntake(t, st, validNow).Submit(ctx, in)
+		_, err := newIntake(t, st, validNow).Submit(ctx, services.SubmitRequest{Input: in})
 		if !services.IsCode(err, services.CodeUnavailable) {
 			t.Fatalf("err = %v, want unavailable", err)
 		}
@@ -1027,7 +1033,7 @@ func TestSubmitInsertFailureRemovesIdentity(t *testing.T) {
 	t.Run("anonymous report deletes nothing", func(t *testing.T) {
 		st := newMemStore()
 		st.failInsertCase = func(context.Context) error { return errors.New("boom") }
-		_, err := newIntake(t, st, validNow).Submit(context.Background(), validFeedback())
+		_, err := newIntake(t, st, validNow).Submit(context.Background(), services.SubmitRequest{Input: validFeedback()})
 		if err == nil || services.ErrorCode(err) != services.CodeInternal {
 			t.Fatalf("err = %v, want an internal error", err)
 		}
@@ -1042,7 +1048,7 @@ func TestSubmitIdentityInsertFailure(t *testing.T) {
 	st.failInsertIdentity = services.Errorf(services.CodeUnavailable, "busy")
 	in := validFeedback()
 	named(services.KindComplaint, validIdentity())(&in)
-	_, err := newIntake(t, st, validNow).Submit(context.Background(), in)
+	_, err := newIntake(t, st, validNow).Submit(context.Background(), services.SubmitRequest{Input: in})
 	if !services.IsCode(err, services.CodeUnavailable) {
 		t.Fatalf("err = %v, want unavailable", err)
 	}
@@ -1065,7 +1071,7 @@ func TestSubmitHasherSaturated(t *testing.T) {
 	cancel()
 	in := validFeedback()
 	named(services.KindComplaint, validIdentity())(&in)
-	_, err := intake.Submit(ctx, in)
+	_, err := intake.Submit(ctx, services.SubmitRequest{Input: in})
 	if !services.IsCode(err, services.CodeUnavailable) {
 		t.Fatalf("err = %v (code %q), want unavailable", err, services.ErrorCode(err))
 	}
@@ -1074,7 +1080,7 @@ func TestSubmitHasherSaturated(t *testing.T) {
 	}
 
 	release()
-	if _, err := intake.Submit(context.Background(), in); err != nil {
+	if _, err := intake.Submit(context.Background(), services.SubmitRequest{Input: in}); err != nil {
 		t.Fatalf("Submit once the hasher is free: %v", err)
 	}
 }
@@ -1244,7 +1250,7 @@ func TestSubmitUnnamedFeedbackIsStoredAnonymous(t *testing.T) {
 	st := newMemStore()
 	in := validFeedback()
 	in.Anonymous = false
-	res, err := newIntake(t, st, validNow).Submit(context.Background(), in)
+	res, err := newIntake(t, st, validNow).Submit(context.Background(), services.SubmitRequest{Input: in})
 	if err != nil {
 		t.Fatalf("Submit: %v", err)
 	}

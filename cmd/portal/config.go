@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -27,6 +28,10 @@ type Config struct {
 	S3TLS           bool
 	S3Region        string
 	IdentityKey     []byte // nil: generated into the data directory (embedded default only)
+	JWTKey          []byte // nil: generated into the data directory (embedded default only)
+	SigningKey      []byte // Ed25519 seed; nil: generated into the data directory (embedded default only)
+	ClamdAddr       string
+	ReapInterval    time.Duration
 	LogFormat       string // auto, text or json
 	LogLevel        string
 	TrustedProxies  []string
@@ -56,6 +61,10 @@ var configVars = []struct{ Name, Default, Meaning string }{
 	{"PORTAL_S3_TLS", "false", "use HTTPS to reach the S3 endpoint"},
 	{"PORTAL_S3_REGION", "us-east-1", "S3 region"},
 	{"PORTAL_IDENTITY_KEY(_FILE)", "generated in the data dir", "64 hex characters (AES-256 key) sealing complainants' identities; required with external servers"},
+	{"PORTAL_JWT_KEY(_FILE)", "generated in the data dir", "HMAC key for session tokens, at least 32 bytes as 64+ hex characters; required with external servers"},
+	{"PORTAL_SIGNING_KEY(_FILE)", "generated in the data dir", "Ed25519 private key seed (64 hex characters) signing proofs of filing; required with external servers"},
+	{"PORTAL_CLAMD_ADDR", "", "clamd address (`host:port` or `unix:/path`); unset: files are recorded as not scanned"},
+	{"PORTAL_REAP_INTERVAL", "10m", "how often abandoned uploads (older than 1 h, referenced by no report) and expired idempotency keys are removed"},
 	{"PORTAL_LOG_FORMAT", "auto", "`text`, `json`, or `auto` (text on a terminal, JSON otherwise)"},
 	{"PORTAL_LOG_LEVEL", "info", "`debug`, `info`, `warn` or `error`"},
 	{"PORTAL_TRUSTED_PROXIES", "", "comma-separated proxy addresses/CIDRs whose forwarding headers are trusted"},
@@ -170,6 +179,37 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	} else if !c.Embedded() {
 		bad("PORTAL_IDENTITY_KEY (or PORTAL_IDENTITY_KEY_FILE) is required with external servers: it must outlive any one machine")
 	}
+	if key := secret("PORTAL_JWT_KEY"); key != "" {
+		b, err := hex.DecodeString(key)
+		switch {
+		case err != nil:
+			bad("PORTAL_JWT_KEY must be hex-encoded")
+		case len(b) < services.MinTokenKeyBytes:
+			bad("PORTAL_JWT_KEY is too short: at least %d bytes (%d hex characters)", services.MinTokenKeyBytes, 2*services.MinTokenKeyBytes)
+		}
+		c.JWTKey = b
+	} else if !c.Embedded() {
+		bad("PORTAL_JWT_KEY (or PORTAL_JWT_KEY_FILE) is required with external servers: every portal instance must share it")
+	}
+	if key := secret("PORTAL_SIGNING_KEY"); key != "" {
+		b, err := decodeHexKey(key)
+		if err != nil {
+			bad("PORTAL_SIGNING_KEY: %v", err)
+		}
+		c.SigningKey = b
+	} else if !c.Embedded() {
+		bad("PORTAL_SIGNING_KEY (or PORTAL_SIGNING_KEY_FILE) is required with external servers: proofs must verify on every instance")
+	}
+	c.ClamdAddr = str("PORTAL_CLAMD_ADDR", "")
+	c.ReapInterval = 10 * time.Minute
+	if v := getenv("PORTAL_REAP_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > 24*time.Hour {
+			bad("PORTAL_REAP_INTERVAL must be a duration between 1s and 24h, got %q", v)
+		} else {
+			c.ReapInterval = d
+		}
+	}
 	switch c.LogFormat {
 	case "auto", "text", "json":
 	default:
@@ -218,6 +258,12 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		if c.IdentityKey != nil && weakKey(c.IdentityKey) {
 			bad("PORTAL_IDENTITY_KEY is weak (repeated bytes); generate one with: openssl rand -hex 32")
 		}
+		if c.JWTKey != nil && weakKey(c.JWTKey) {
+			bad("PORTAL_JWT_KEY is weak (repeated bytes); generate one with: openssl rand -hex 32")
+		}
+		if c.SigningKey != nil && weakKey(c.SigningKey) {
+			bad("PORTAL_SIGNING_KEY is weak (repeated bytes); generate one with: openssl rand -hex 32")
+		}
 	}
 	return c, errors.Join(errs...)
 }
@@ -260,7 +306,7 @@ func (c Config) redacted() []any {
 	}
 	return []any{"env", c.Env, "addr", c.Addr, "dataDir", c.DataDir, "mongodb", mongo, "database", c.MongoDatabase,
 		"s3Endpoint", c.S3Endpoint, "s3Bucket", c.S3Bucket, "s3TLS", c.S3TLS, "s3AccessKey", set(c.S3AccessKey),
-		"s3SecretKey", set(c.S3SecretKey), "identityKey", set(string(c.IdentityKey)), "trustedProxies", c.TrustedProxies,
+		"s3SecretKey", set(c.S3SecretKey), "identityKey", set(string(c.IdentityKey)), "jwtKey", set(string(c.JWTKey)), "signingKey", set(string(c.SigningKey)), "clamd", c.ClamdAddr, "trustedProxies", c.TrustedProxies,
 		"maxFileBytes", c.Limits.MaxFileBytes, "maxReportBytes", c.Limits.MaxReportBytes, "maxFiles", c.Limits.MaxFiles,
 		"argon2MemoryKiB", c.Argon2.MemoryKiB, "argon2Iterations", c.Argon2.Iterations, "hashConcurrency", c.HashConcurrency}
 }

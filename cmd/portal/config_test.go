@@ -10,7 +10,11 @@ import (
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
-const goodKey = "8f1c2e3d4a5b697887a6b5c4d3e2f1009a8b7c6d5e4f30211f2e3d4c5b6a7988"
+const (
+	goodKey  = "8f1c2e3d4a5b697887a6b5c4d3e2f1009a8b7c6d5e4f30211f2e3d4c5b6a7988"
+	goodKey2 = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809"
+	goodKey3 = "f0e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3b4a5968778695a4b3c2d1e0f"
+)
 
 func TestLoadConfigDefaults(t *testing.T) {
 	c, err := loadConfig(env(nil))
@@ -57,6 +61,7 @@ func TestLoadConfigExternalAndSecretsFromFiles(t *testing.T) {
 		"PORTAL_ENV": "production", "PORTAL_MONGODB_URI": "mongodb://u:p@db:27017/?authSource=admin",
 		"PORTAL_S3_ENDPOINT": "minio:9000", "PORTAL_S3_ACCESS_KEY": "portal",
 		"PORTAL_S3_SECRET_KEY_FILE": secretFile, "PORTAL_IDENTITY_KEY_FILE": keyFile,
+		"PORTAL_JWT_KEY": goodKey2, "PORTAL_SIGNING_KEY": goodKey3,
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +70,7 @@ func TestLoadConfigExternalAndSecretsFromFiles(t *testing.T) {
 		t.Fatalf("config = %+v", c)
 	}
 	logged := fmt.Sprint(c.redacted()...)
-	for _, secret := range []string{"a-long-minio-secret-value", goodKey, "u:p@"} {
+	for _, secret := range []string{"a-long-minio-secret-value", goodKey, goodKey2, goodKey3, "u:p@"} {
 		if strings.Contains(logged, secret) {
 			t.Fatalf("redacted config shows %q: %s", secret, logged)
 		}
@@ -75,7 +80,8 @@ func TestLoadConfigExternalAndSecretsFromFiles(t *testing.T) {
 func TestLoadConfigRefusals(t *testing.T) {
 	base := func() map[string]string {
 		return map[string]string{"PORTAL_MONGODB_URI": "mongodb://db:27017", "PORTAL_S3_ENDPOINT": "minio:9000",
-			"PORTAL_S3_ACCESS_KEY": "portal", "PORTAL_S3_SECRET_KEY": "a-long-minio-secret-value", "PORTAL_IDENTITY_KEY": goodKey}
+			"PORTAL_S3_ACCESS_KEY": "portal", "PORTAL_S3_SECRET_KEY": "a-long-minio-secret-value", "PORTAL_IDENTITY_KEY": goodKey,
+			"PORTAL_JWT_KEY": goodKey2, "PORTAL_SIGNING_KEY": goodKey3}
 	}
 	cases := []struct {
 		name string
@@ -85,6 +91,10 @@ func TestLoadConfigRefusals(t *testing.T) {
 		{"only the database is external", func(m map[string]string) { delete(m, "PORTAL_S3_ENDPOINT") }, "neither"},
 		{"only the object store is external", func(m map[string]string) { delete(m, "PORTAL_MONGODB_URI") }, "neither"},
 		{"external without identity key", func(m map[string]string) { delete(m, "PORTAL_IDENTITY_KEY") }, "PORTAL_IDENTITY_KEY"},
+		{"external without JWT key", func(m map[string]string) { delete(m, "PORTAL_JWT_KEY") }, "PORTAL_JWT_KEY"},
+		{"external without signing key", func(m map[string]string) { delete(m, "PORTAL_SIGNING_KEY") }, "PORTAL_SIGNING_KEY"},
+		{"short JWT key", func(m map[string]string) { m["PORTAL_JWT_KEY"] = "abcdef0123" }, "too short"},
+		{"bad reap interval", func(m map[string]string) { m["PORTAL_REAP_INTERVAL"] = "0s" }, "PORTAL_REAP_INTERVAL"},
 		{"external without S3 keys", func(m map[string]string) { delete(m, "PORTAL_S3_ACCESS_KEY") }, "PORTAL_S3_ACCESS_KEY"},
 		{"endpoint with scheme", func(m map[string]string) { m["PORTAL_S3_ENDPOINT"] = "http://minio:9000" }, "without a scheme"},
 		{"secret and file both set", func(m map[string]string) { m["PORTAL_S3_SECRET_KEY_FILE"] = "/x" }, "both set"},

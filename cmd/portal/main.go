@@ -39,6 +39,8 @@ Usage:
   portal [serve]     run the portal (API and web app); embedded database and
                      object store unless PORTAL_MONGODB_URI and
                      PORTAL_S3_ENDPOINT are set
+  portal reap        remove abandoned uploads and expired idempotency keys now
+                     (the server also does this in the background)
   portal healthcheck exit 0 when the portal on PORTAL_ADDR answers /readyz
                      (for container healthchecks; images have no curl)
   portal help        show this help
@@ -63,6 +65,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return fmt.Errorf("configuration:\n%w", err)
 		}
 		return serve(ctx, cfg, newLogger(cfg, stderr))
+	case "reap":
+		cfg, err := loadConfig(getenv)
+		if err != nil {
+			return fmt.Errorf("configuration:\n%w", err)
+		}
+		return reapOnce(ctx, cfg, newLogger(cfg, stderr), stdout)
 	case "healthcheck":
 		return healthcheck(ctx, getenv, stdout)
 	case "help", "-h", "--help":

@@ -18,7 +18,6 @@ import (
 	"minhbach/internal/blobstore"
 	"minhbach/internal/devstack"
 	"minhbach/internal/mongostore"
-	"minhbach/services"
 )
 
 func newLogger(cfg Config, w io.Writer) *slog.Logger {
@@ -44,6 +43,8 @@ type backend struct {
 	store       *mongostore.Store
 	blob        *blobstore.Store
 	identityKey []byte
+	jwtKey      []byte
+	signingKey  []byte
 	closers     []func()
 }
 
@@ -57,7 +58,7 @@ func (b *backend) close() {
 // configured, then connects to the database and the bucket, ensuring indexes
 // and the bucket exist.
 func openBackend(ctx context.Context, cfg Config, log *slog.Logger) (_ *backend, err error) {
-	b := &backend{identityKey: cfg.IdentityKey}
+	b := &backend{identityKey: cfg.IdentityKey, jwtKey: cfg.JWTKey, signingKey: cfg.SigningKey}
 	defer func() {
 		if err != nil {
 			b.close()
@@ -84,9 +85,14 @@ func openBackend(ctx context.Context, cfg Config, log *slog.Logger) (_ *backend,
 		mongoURI = m.URI
 		s3 = blobstore.Options{Endpoint: obj.Endpoint, AccessKey: obj.AccessKey, SecretKey: obj.SecretKey, Bucket: cfg.S3Bucket, Region: cfg.S3Region}
 		log.Info("embedded servers started", "mongodb", m.URI, "s3", obj.Endpoint)
-		if b.identityKey == nil {
-			if b.identityKey, err = devstack.LoadOrCreateKey(filepath.Join(cfg.DataDir, "identity.key"), 32); err != nil {
-				return nil, fmt.Errorf("identity key: %w", err)
+		for _, k := range []struct {
+			dst  *[]byte
+			file string
+		}{{&b.identityKey, "identity.key"}, {&b.jwtKey, "jwt.key"}, {&b.signingKey, "signing.key"}} {
+			if *k.dst == nil {
+				if *k.dst, err = devstack.LoadOrCreateKey(filepath.Join(cfg.DataDir, k.file), 32); err != nil {
+					return nil, fmt.Errorf("%s: %w", k.file, err)
+				}
 			}
 		}
 	}
@@ -133,23 +139,17 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	defer b.close()
 
-	sealer, err := services.NewSealer("k1", b.identityKey)
+	a, err := newApp(startCtx, cfg, b, log)
 	if err != nil {
 		return err
 	}
-	catalog := &services.Catalog{Store: b.store, Limits: cfg.Limits}
-	if err := catalog.Seed(startCtx); err != nil {
-		return fmt.Errorf("seed reference data: %w", err)
-	}
-	intake := &services.Intake{Cases: b.store, Identities: b.store, Catalog: b.store,
-		Hasher: services.NewSecretHasher(cfg.Argon2, cfg.HashConcurrency), Sealer: sealer, Limits: cfg.Limits, Now: time.Now}
-
 	dist, err := fs.Sub(frontend.Dist, "dist")
 	if err != nil {
 		return err
 	}
 	h, err := handlers.New(handlers.Config{
-		Logger: log, Catalog: catalog, Intake: intake, Frontend: dist, MaxJSONBytes: cfg.MaxJSONBytes,
+		Logger: log, Catalog: a.catalog, Intake: a.intake, Tracking: a.tracking, Frontend: dist,
+		MaxJSONBytes: cfg.MaxJSONBytes, MaxUploadBytes: cfg.Limits.MaxReportBytes + cfg.MaxJSONBytes + 1<<20,
 		TrustedProxies: cfg.TrustedProxies, HSTS: cfg.HSTS,
 		Ready: []handlers.ReadyCheck{{Name: "mongodb", Check: b.store.Ping}, {Name: "objectStore", Check: b.blob.Ready}},
 	})
@@ -175,6 +175,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	jobsDone := make(chan struct{})
+	go func() {
+		defer close(jobsDone)
+		a.runReaper(jobs, cfg.ReapInterval, log)
+	}()
+	defer func() { stopJobs(); <-jobsDone }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http server: %w", err)
@@ -190,6 +197,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Warn("http server", "error", err)
 	}
+	stopJobs()
+	<-jobsDone
 	b.close()
 	b.closers = nil
 	log.Info("stopped")

@@ -4,6 +4,7 @@
 package blobstore
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -36,6 +37,9 @@ type Options struct {
 	Bucket    string
 	UseTLS    bool
 	Region    string
+	// MaxRetries bounds minio-go's retries of a failed request (default 3:
+	// a citizen waiting on an upload is better told the store is down).
+	MaxRetries int
 }
 
 // partSize bounds what minio-go holds in memory per upload: objects larger
@@ -49,9 +53,10 @@ const sha256Meta = "Sha256"
 // New returns a Store; it does not contact the server (see EnsureBucket).
 func New(o Options) (*Store, error) {
 	client, err := minio.New(o.Endpoint, &minio.Options{
-		Creds:  credentials.NewStaticV4(o.AccessKey, o.SecretKey, ""),
-		Secure: o.UseTLS,
-		Region: o.Region,
+		Creds:      credentials.NewStaticV4(o.AccessKey, o.SecretKey, ""),
+		Secure:     o.UseTLS,
+		Region:     o.Region,
+		MaxRetries: cmp.Or(o.MaxRetries, 3),
 		// TrailingHeaders stays off: versitygw rejects uploads with trailing
 		// checksums (STACK.md).
 	})
@@ -127,8 +132,8 @@ func (h *hashingReader) Read(p []byte) (int, error) {
 // SHA-256 while streaming, and removes the object again when the size or the
 // expected hash does not match.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, contentType, sha256Hex string) (services.BlobInfo, error) {
-	if size < 0 {
-		return services.BlobInfo{}, services.Errorf(services.CodeInvalid, "The object size must be known.")
+	if size < -1 {
+		return services.BlobInfo{}, services.Errorf(services.CodeInvalid, "Invalid object size.")
 	}
 	if err := validKey(key); err != nil {
 		return services.BlobInfo{}, err
@@ -138,7 +143,11 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, co
 	} else if !services.IsCode(err, services.CodeNotFound) {
 		return services.BlobInfo{}, err
 	}
-	hr := &hashingReader{r: io.LimitReader(r, size), h: sha256.New()}
+	src := r
+	if size >= 0 {
+		src = io.LimitReader(r, size)
+	}
+	hr := &hashingReader{r: src, h: sha256.New()}
 	opts := minio.PutObjectOptions{ContentType: contentType, PartSize: partSize}
 	if sha256Hex != "" {
 		opts.UserMetadata = map[string]string{sha256Meta: strings.ToLower(sha256Hex)}
@@ -160,6 +169,9 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, co
 		_ = s.client.RemoveObject(cctx, s.bucket, key, minio.RemoveObjectOptions{})
 		return services.BlobInfo{}, e
 	}
+	if size < 0 {
+		size = hr.n
+	}
 	if hr.n != size || info.Size != size {
 		return fail(services.Errorf(services.CodeInvalid, "The upload was shorter than announced."))
 	}
@@ -170,7 +182,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, co
 }
 
 // Get opens key for streaming.
-func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, services.BlobInfo, error) {
+func (s *Store) Get(ctx context.Context, key string) (services.BlobReader, services.BlobInfo, error) {
 	if err := validKey(key); err != nil {
 		return nil, services.BlobInfo{}, err
 	}

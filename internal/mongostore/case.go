@@ -15,36 +15,77 @@ type eventDoc struct {
 	Actor  string    `bson:"actor"`
 	Status string    `bson:"status,omitempty"`
 	Public bool      `bson:"public"`
+	Note   string    `bson:"note,omitempty"`
+	Ref    string    `bson:"ref,omitempty"`
 }
 
+type attachmentDoc struct {
+	ID              string    `bson:"id"`
+	Name            string    `bson:"name"`
+	Size            int64     `bson:"size"`
+	Type            string    `bson:"type"`
+	SHA256          string    `bson:"sha256"`
+	OriginalKey     string    `bson:"originalKey"`
+	SanitizedKey    string    `bson:"sanitizedKey,omitempty"`
+	SanitizedSize   int64     `bson:"sanitizedSize,omitempty"`
+	SanitizedSHA256 string    `bson:"sanitizedSha256,omitempty"`
+	Scan            string    `bson:"scan"`
+	Signature       string    `bson:"signature,omitempty"`
+	Source          string    `bson:"source"`
+	MessageID       string    `bson:"messageId,omitempty"`
+	UploadedAt      time.Time `bson:"uploadedAt"`
+}
+
+type messageDoc struct {
+	ID            string    `bson:"id"`
+	From          string    `bson:"from"`
+	AuthorID      string    `bson:"authorId,omitempty"`
+	Text          string    `bson:"text"`
+	At            time.Time `bson:"at"`
+	AttachmentIDs []string  `bson:"attachmentIds,omitempty"`
+}
+
+func toEventDoc(e services.Event) eventDoc {
+	return eventDoc{Type: e.Type, At: e.At, Actor: e.Actor, Status: string(e.Status), Public: e.Public, Note: e.Note, Ref: e.Ref}
+}
+
+func toAttachmentDoc(a services.Attachment) attachmentDoc {
+	return attachmentDoc(a)
+}
+
+func toMessageDoc(m services.Message) messageDoc { return messageDoc(m) }
+
 type caseDoc struct {
-	ID                    bson.ObjectID `bson:"_id"`
-	TrackingCode          string        `bson:"trackingCode"`
-	ReceiptHash           string        `bson:"receiptHash"`
-	Kind                  string        `bson:"kind"`
-	AnonymousDenunciation bool          `bson:"anonymousDenunciation"`
-	Category              string        `bson:"category"`
-	Title                 string        `bson:"title"`
-	Description           string        `bson:"description"`
-	IncidentDate          string        `bson:"incidentDate,omitempty"`
-	AreaCode              string        `bson:"areaCode,omitempty"`
-	Place                 string        `bson:"place,omitempty"`
-	Office                string        `bson:"office,omitempty"`
-	Counter               string        `bson:"counter,omitempty"`
-	Procedure             string        `bson:"procedure,omitempty"`
-	DossierNumber         string        `bson:"dossierNumber,omitempty"`
-	Officials             string        `bson:"officials,omitempty"`
-	Language              string        `bson:"language"`
-	Anonymous             bool          `bson:"anonymous"`
-	HasIdentity           bool          `bson:"hasIdentity"`
-	Status                string        `bson:"status"`
-	ContentHash           string        `bson:"contentHash"`
-	Version               int64         `bson:"version"`
-	CreatedAt             time.Time     `bson:"createdAt"`
-	UpdatedAt             time.Time     `bson:"updatedAt"`
-	CreatedDay            string        `bson:"createdDay"`
-	CreatedMonth          string        `bson:"createdMonth"`
-	Timeline              []eventDoc    `bson:"timeline"`
+	ID                    bson.ObjectID   `bson:"_id"`
+	TrackingCode          string          `bson:"trackingCode"`
+	ReceiptHash           string          `bson:"receiptHash"`
+	Kind                  string          `bson:"kind"`
+	AnonymousDenunciation bool            `bson:"anonymousDenunciation"`
+	Category              string          `bson:"category"`
+	Title                 string          `bson:"title"`
+	Description           string          `bson:"description"`
+	IncidentDate          string          `bson:"incidentDate,omitempty"`
+	AreaCode              string          `bson:"areaCode,omitempty"`
+	Place                 string          `bson:"place,omitempty"`
+	Office                string          `bson:"office,omitempty"`
+	Counter               string          `bson:"counter,omitempty"`
+	Procedure             string          `bson:"procedure,omitempty"`
+	DossierNumber         string          `bson:"dossierNumber,omitempty"`
+	Officials             string          `bson:"officials,omitempty"`
+	Language              string          `bson:"language"`
+	Anonymous             bool            `bson:"anonymous"`
+	HasIdentity           bool            `bson:"hasIdentity"`
+	Status                string          `bson:"status"`
+	ContentHash           string          `bson:"contentHash"`
+	Version               int64           `bson:"version"`
+	CreatedAt             time.Time       `bson:"createdAt"`
+	UpdatedAt             time.Time       `bson:"updatedAt"`
+	CreatedDay            string          `bson:"createdDay"`
+	CreatedMonth          string          `bson:"createdMonth"`
+	WithdrawReason        string          `bson:"withdrawReason,omitempty"`
+	Attachments           []attachmentDoc `bson:"attachments"`
+	Messages              []messageDoc    `bson:"messages"`
+	Timeline              []eventDoc      `bson:"timeline"`
 }
 
 func toCaseDoc(c *services.Case) (caseDoc, error) {
@@ -60,10 +101,19 @@ func toCaseDoc(c *services.Case) (caseDoc, error) {
 		Officials: c.Officials, Language: c.Language, Anonymous: c.Anonymous, HasIdentity: c.HasIdentity,
 		Status: string(c.Status), ContentHash: c.ContentHash, Version: c.Version,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, CreatedDay: c.CreatedDay, CreatedMonth: c.CreatedMonth,
-		Timeline: make([]eventDoc, 0, len(c.Timeline)),
+		WithdrawReason: c.WithdrawReason,
+		Timeline:       make([]eventDoc, 0, len(c.Timeline)),
+		Attachments:    make([]attachmentDoc, 0, len(c.Attachments)),
+		Messages:       make([]messageDoc, 0, len(c.Messages)),
 	}
 	for _, e := range c.Timeline {
-		d.Timeline = append(d.Timeline, eventDoc{Type: e.Type, At: e.At, Actor: e.Actor, Status: string(e.Status), Public: e.Public})
+		d.Timeline = append(d.Timeline, toEventDoc(e))
+	}
+	for _, a := range c.Attachments {
+		d.Attachments = append(d.Attachments, toAttachmentDoc(a))
+	}
+	for _, m := range c.Messages {
+		d.Messages = append(d.Messages, toMessageDoc(m))
 	}
 	return d, nil
 }
@@ -78,8 +128,18 @@ func (d caseDoc) toCase() services.Case {
 		Status: services.Status(d.Status), ContentHash: d.ContentHash, Version: d.Version,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), CreatedDay: d.CreatedDay, CreatedMonth: d.CreatedMonth,
 	}
+	c.WithdrawReason = d.WithdrawReason
 	for _, e := range d.Timeline {
-		c.Timeline = append(c.Timeline, services.Event{Type: e.Type, At: e.At.UTC(), Actor: e.Actor, Status: services.Status(e.Status), Public: e.Public})
+		c.Timeline = append(c.Timeline, services.Event{Type: e.Type, At: e.At.UTC(), Actor: e.Actor,
+			Status: services.Status(e.Status), Public: e.Public, Note: e.Note, Ref: e.Ref})
+	}
+	for _, a := range d.Attachments {
+		a.UploadedAt = a.UploadedAt.UTC()
+		c.Attachments = append(c.Attachments, services.Attachment(a))
+	}
+	for _, m := range d.Messages {
+		m.At = m.At.UTC()
+		c.Messages = append(c.Messages, services.Message(m))
 	}
 	return c
 }
@@ -120,4 +180,65 @@ func (s *Store) findCase(ctx context.Context, filter bson.D) (services.Case, err
 func (s *Store) CountCases(ctx context.Context) (int64, error) {
 	n, err := s.db.Collection(colCases).CountDocuments(ctx, bson.D{})
 	return n, translate(err, "report")
+}
+
+// UpdateCase applies change atomically: one conditional update on the
+// report's id and version (and status, for transitions).
+func (s *Store) UpdateCase(ctx context.Context, id string, version int64, ch services.CaseChange) (services.Case, error) {
+	oid, err := objectID(id)
+	if err != nil {
+		return services.Case{}, err
+	}
+	filter := bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: version}}
+	if len(ch.FromStatus) > 0 {
+		from := make(bson.A, len(ch.FromStatus))
+		for i, st := range ch.FromStatus {
+			from[i] = string(st)
+		}
+		filter = append(filter, bson.E{Key: "status", Value: bson.D{{Key: "$in", Value: from}}})
+	}
+	set := bson.D{{Key: "updatedAt", Value: ch.At}}
+	if ch.Status != "" {
+		set = append(set, bson.E{Key: "status", Value: string(ch.Status)})
+	}
+	if ch.WithdrawReason != "" {
+		set = append(set, bson.E{Key: "withdrawReason", Value: ch.WithdrawReason})
+	}
+	push := bson.D{}
+	if len(ch.Attachments) > 0 {
+		docs := make(bson.A, len(ch.Attachments))
+		for i, a := range ch.Attachments {
+			docs[i] = toAttachmentDoc(a)
+		}
+		push = append(push, bson.E{Key: "attachments", Value: bson.D{{Key: "$each", Value: docs}}})
+	}
+	if len(ch.Messages) > 0 {
+		docs := make(bson.A, len(ch.Messages))
+		for i, m := range ch.Messages {
+			docs[i] = toMessageDoc(m)
+		}
+		push = append(push, bson.E{Key: "messages", Value: bson.D{{Key: "$each", Value: docs}}})
+	}
+	if len(ch.Events) > 0 {
+		docs := make(bson.A, len(ch.Events))
+		for i, e := range ch.Events {
+			docs[i] = toEventDoc(e)
+		}
+		push = append(push, bson.E{Key: "timeline", Value: bson.D{{Key: "$each", Value: docs}}})
+	}
+	update := bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}
+	if len(push) > 0 {
+		update = append(update, bson.E{Key: "$push", Value: push})
+	}
+	res, err := s.db.Collection(colCases).UpdateOne(ctx, filter, update)
+	if err != nil {
+		return services.Case{}, translate(err, "report")
+	}
+	if res.MatchedCount == 0 {
+		if _, err := s.FindCaseByID(ctx, id); err != nil {
+			return services.Case{}, err
+		}
+		return services.Case{}, services.Errorf(services.CodeConflict, "The report was changed by someone else; please reload it.")
+	}
+	return s.FindCaseByID(ctx, id)
 }

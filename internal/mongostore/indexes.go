@@ -10,10 +10,12 @@ import (
 
 // Collection names.
 const (
-	colCases      = "cases"
-	colCategories = "categories"
-	colAreas      = "areas"
-	colIdentities = "identities"
+	colCases       = "cases"
+	colCategories  = "categories"
+	colAreas       = "areas"
+	colIdentities  = "identities"
+	colIdempotency = "idempotency"
+	colUploads     = "uploads"
 )
 
 type index struct {
@@ -33,6 +35,8 @@ var indexes = []index{
 	{colAreas, bson.D{{Key: "code", Value: 1}}, true, "code_unique"},
 	{colAreas, bson.D{{Key: "parent", Value: 1}}, false, "parent"},
 	{colIdentities, bson.D{{Key: "caseId", Value: 1}}, true, "caseId_unique"},
+	{colIdempotency, bson.D{{Key: "expiresAt", Value: 1}}, false, "expiresAt"},
+	{colUploads, bson.D{{Key: "createdAt", Value: 1}}, false, "createdAt"},
 }
 
 // EnsureIndexes creates the indexes that are missing, so it runs at every

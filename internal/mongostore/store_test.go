@@ -177,3 +177,104 @@ func TestPing(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestUpdateCaseIsConditional(t *testing.T) {
+	env := testenv.New(t)
+	ctx := context.Background()
+	c := sampleCase(env.Store.NewID(), "MB-2345-7777")
+	if err := env.Store.InsertCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	at := c.CreatedAt.Add(time.Minute)
+	att := services.Attachment{ID: "a1", Name: "ảnh.png", Size: 10, Type: "image/png", SHA256: "ab", OriginalKey: "evidence/x/a1/original",
+		Scan: services.ScanNotScanned, Source: services.SourceAddition, UploadedAt: at}
+	msg := services.Message{ID: "m1", From: "citizen", Text: "xin chào", At: at, AttachmentIDs: []string{"a1"}}
+	got, err := env.Store.UpdateCase(ctx, c.ID, 1, services.CaseChange{Attachments: []services.Attachment{att},
+		Messages: []services.Message{msg}, Events: []services.Event{{Type: services.EventMessage, At: at, Actor: "citizen", Public: true, Ref: "m1"}}, At: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != 2 || len(got.Attachments) != 1 || !reflect.DeepEqual(got.Attachments[0], att) ||
+		len(got.Messages) != 1 || !reflect.DeepEqual(got.Messages[0], msg) || len(got.Timeline) != 2 || !got.UpdatedAt.Equal(at) {
+		t.Fatalf("after update: %+v", got)
+	}
+	// A stale version is a conflict and changes nothing.
+	if _, err := env.Store.UpdateCase(ctx, c.ID, 1, services.CaseChange{Status: services.StatusWithdrawn, At: at}); !services.IsCode(err, services.CodeConflict) {
+		t.Fatalf("stale version: %v", err)
+	}
+	// A status guard that does not hold is a conflict.
+	if _, err := env.Store.UpdateCase(ctx, c.ID, 2, services.CaseChange{FromStatus: []services.Status{services.StatusConcluded},
+		Status: services.StatusClosed, At: at}); !services.IsCode(err, services.CodeConflict) {
+		t.Fatalf("status guard: %v", err)
+	}
+	got, err = env.Store.UpdateCase(ctx, c.ID, 2, services.CaseChange{FromStatus: []services.Status{services.StatusReceived},
+		Status: services.StatusWithdrawn, WithdrawReason: "xong", At: at})
+	if err != nil || got.Status != services.StatusWithdrawn || got.WithdrawReason != "xong" || got.Version != 3 {
+		t.Fatalf("withdraw: %v %+v", err, got)
+	}
+	if _, err := env.Store.UpdateCase(ctx, env.Store.NewID(), 1, services.CaseChange{At: at}); !services.IsCode(err, services.CodeNotFound) {
+		t.Fatalf("missing report: %v", err)
+	}
+}
+
+func TestIdempotencyRecords(t *testing.T) {
+	env := testenv.New(t)
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	rec := services.IdempotencyRecord{Key: "k-12345678", State: services.IdemPending, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+	if _, claimed, err := env.Store.ClaimIdempotencyKey(ctx, rec); err != nil || !claimed {
+		t.Fatalf("first claim: %v %v", claimed, err)
+	}
+	existing, claimed, err := env.Store.ClaimIdempotencyKey(ctx, rec)
+	if err != nil || claimed || existing.State != services.IdemPending {
+		t.Fatalf("second claim: %v %v %+v", claimed, err, existing)
+	}
+	if err := env.Store.CompleteIdempotencyKey(ctx, rec.Key, "fp", []byte{1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := env.Store.FindIdempotencyKey(ctx, rec.Key)
+	if err != nil || got.State != services.IdemDone || got.Fingerprint != "fp" || len(got.Sealed) != 2 {
+		t.Fatalf("completed: %v %+v", err, got)
+	}
+	// Releasing only removes a pending claim.
+	if err := env.Store.ReleaseIdempotencyKey(ctx, rec.Key, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Store.FindIdempotencyKey(ctx, rec.Key); err != nil {
+		t.Fatalf("a done record was released: %v", err)
+	}
+	// Past its expiry the key can be claimed afresh, and expired records are swept.
+	later := rec
+	later.CreatedAt, later.ExpiresAt = now.Add(2*time.Hour), now.Add(3*time.Hour)
+	if _, claimed, err := env.Store.ClaimIdempotencyKey(ctx, later); err != nil || !claimed {
+		t.Fatalf("claim after expiry: %v %v", claimed, err)
+	}
+	other := services.IdempotencyRecord{Key: "k-old-0001", State: services.IdemPending, CreatedAt: now, ExpiresAt: now.Add(time.Minute)}
+	if _, _, err := env.Store.ClaimIdempotencyKey(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := env.Store.DeleteExpiredIdempotencyKeys(ctx, now.Add(time.Hour)); err != nil || n != 1 {
+		t.Fatalf("swept %d (%v), want 1", n, err)
+	}
+}
+
+func TestUploadIntents(t *testing.T) {
+	env := testenv.New(t)
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	for i, id := range []string{"a1", "a2", "a3"} {
+		if err := env.Store.InsertUploadIntent(ctx, services.UploadIntent{AttachmentID: id, CaseID: "c1", CreatedAt: now.Add(time.Duration(i) * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stale, err := env.Store.FindStaleUploadIntents(ctx, now.Add(90*time.Minute), 10)
+	if err != nil || len(stale) != 2 || stale[0].AttachmentID != "a1" || stale[1].CaseID != "c1" {
+		t.Fatalf("stale = %+v (%v)", stale, err)
+	}
+	if err := env.Store.DeleteUploadIntents(ctx, []string{"a1", "a2"}); err != nil {
+		t.Fatal(err)
+	}
+	if stale, _ := env.Store.FindStaleUploadIntents(ctx, now.Add(10*time.Hour), 10); len(stale) != 1 || stale[0].AttachmentID != "a3" {
+		t.Fatalf("after delete: %+v", stale)
+	}
+}

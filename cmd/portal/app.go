@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"minhbach/internal/clamd"
+	"minhbach/internal/media"
+	"minhbach/internal/proof"
+	"minhbach/services"
+)
+
+// app is the portal's services, wired to a backend.
+type app struct {
+	store    services.CaseStore
+	catalog  *services.Catalog
+	intake   *services.Intake
+	tracking *services.Tracking
+	evidence *services.Evidence
+	idem     services.IdempotencyStore
+}
+
+// keyID names a key by a hash of it, so that rotated keys can be told apart
+// without revealing anything.
+func keyID(prefix string, key []byte) string {
+	sum := sha256.Sum256(key)
+	return prefix + "-" + hex.EncodeToString(sum[:4])
+}
+
+func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app, error) {
+	sealer, err := services.NewSealer(keyID("aes", b.identityKey), b.identityKey)
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := services.NewTokens(keyID("hs", b.jwtKey), b.jwtKey, nil)
+	if err != nil {
+		return nil, err
+	}
+	priv := ed25519.NewKeyFromSeed(b.signingKey)
+	signer, err := proof.NewSigner(keyID("ed25519", priv.Public().(ed25519.PublicKey)), priv)
+	if err != nil {
+		return nil, err
+	}
+	inspector := &media.Inspector{MaxPixels: services.DefaultMaxPixels}
+	ev := &services.Evidence{Blobs: b.blob, Uploads: b.store, Inspector: inspector, MaxPixels: services.DefaultMaxPixels, Now: time.Now}
+	if cfg.ClamdAddr != "" {
+		client := clamd.New(cfg.ClamdAddr, 2*time.Minute)
+		ev.Scanner = clamdScanner{client}
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if err := client.Ping(pctx); err != nil {
+			log.Warn("clamd does not answer; uploads will be recorded as scan errors until it does", "addr", cfg.ClamdAddr, "error", err)
+		} else {
+			log.Info("virus scanning with clamd", "addr", cfg.ClamdAddr)
+		}
+		cancel()
+	} else {
+		log.Info("no virus scanner configured: evidence is recorded as not scanned")
+	}
+	hasher := services.NewSecretHasher(cfg.Argon2, cfg.HashConcurrency)
+	fp := hmac.New(sha256.New, b.identityKey)
+	fp.Write([]byte("minhbach idempotency fingerprint"))
+	a := &app{store: b.store, evidence: ev, idem: b.store,
+		catalog: &services.Catalog{Store: b.store, Limits: cfg.Limits, AllowedTypes: inspector.AllowedTypes()},
+		intake: &services.Intake{Cases: b.store, Identities: b.store, Catalog: b.store, Idempotency: b.store, Evidence: ev,
+			Hasher: hasher, Sealer: sealer, FingerprintKey: fp.Sum(nil), Limits: cfg.Limits, Now: time.Now},
+		tracking: &services.Tracking{Cases: b.store, Evidence: ev, Hasher: hasher, Tokens: tokens,
+			Codes: services.NewThrottle(services.CodeThrottlePolicy, nil), Clients: services.NewThrottle(services.ClientThrottlePolicy, nil),
+			Prover: proof.NewProver(signer), Limits: cfg.Limits, Now: time.Now},
+	}
+	if err := a.catalog.Seed(ctx); err != nil {
+		return nil, fmt.Errorf("seed reference data: %w", err)
+	}
+	if err := a.tracking.Init(ctx); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// reapAge is how old an upload must be before the reaper may remove it.
+const reapAge = time.Hour
+
+// reap removes abandoned uploads and expired idempotency keys once.
+func (a *app) reap(ctx context.Context) (uploads int, keys int64, err error) {
+	now := time.Now()
+	if uploads, err = a.evidence.ReapStale(ctx, a.store, now.Add(-reapAge)); err != nil {
+		return uploads, 0, err
+	}
+	keys, err = a.idem.DeleteExpiredIdempotencyKeys(ctx, now)
+	return uploads, keys, err
+}
+
+// runReaper reaps at every interval until ctx ends. Reaping is safe to run
+// in several processes at once: it removes only objects no report
+// references, and deleting twice is harmless.
+func (a *app) runReaper(ctx context.Context, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			uploads, keys, err := a.reap(ctx)
+			if err != nil && ctx.Err() == nil {
+				log.Warn("reaper", "error", err)
+				continue
+			}
+			if uploads > 0 || keys > 0 {
+				log.Info("reaper", "abandonedUploadsRemoved", uploads, "expiredIdempotencyKeys", keys)
+			}
+		}
+	}
+}
+
+// reapOnce is `portal reap`.
+func reapOnce(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+	b, err := openBackend(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	a, err := newApp(ctx, cfg, b, log)
+	if err != nil {
+		return err
+	}
+	uploads, keys, err := a.reap(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "removed %d abandoned uploads and %d expired idempotency keys\n", uploads, keys)
+	return err
+}
+
+// clamdScanner adapts the clamd client to services.Scanner.
+type clamdScanner struct{ c *clamd.Client }
+
+func (s clamdScanner) Scan(ctx context.Context, r io.Reader) (bool, string, error) {
+	res, err := s.c.Scan(ctx, r)
+	return res.Infected, res.Signature, err
+}

@@ -1,0 +1,182 @@
+package handlers_test
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"minhbach/internal/blobstore"
+	"minhbach/internal/mongostore"
+	"minhbach/services"
+)
+
+// cutProxy forwards TCP connections to a real server and can cut them all:
+// after a number of bytes sent upstream, or on demand. Once cut it refuses
+// new connections, like a server that went down.
+type cutProxy struct {
+	ln       net.Listener
+	target   string
+	cutAfter int64 // bytes client→server; 0: never by count
+	sent     atomic.Int64
+	mu       sync.Mutex
+	conns    []net.Conn
+	cut      bool
+}
+
+func newCutProxy(t *testing.T, target string, cutAfter int64) *cutProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &cutProxy{ln: ln, target: target, cutAfter: cutAfter}
+	go p.serve()
+	t.Cleanup(p.Cut)
+	return p
+}
+
+func (p *cutProxy) Addr() string { return p.ln.Addr().String() }
+
+func (p *cutProxy) serve() {
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		up, err := net.Dial("tcp", p.target)
+		if err != nil {
+			c.Close()
+			continue
+		}
+		p.mu.Lock()
+		if p.cut {
+			p.mu.Unlock()
+			c.Close()
+			up.Close()
+			return
+		}
+		p.conns = append(p.conns, c, up)
+		p.mu.Unlock()
+		go func() {
+			buf := make([]byte, 32<<10)
+			for {
+				n, err := c.Read(buf)
+				if n > 0 {
+					if _, werr := up.Write(buf[:n]); werr != nil {
+						return
+					}
+					if p.cutAfter > 0 && p.sent.Add(int64(n)) > p.cutAfter {
+						p.Cut()
+						return
+					}
+				}
+				if err != nil {
+					up.Close()
+					return
+				}
+			}
+		}()
+		go func() { _, _ = io.Copy(c, up); c.Close() }()
+	}
+}
+
+// Cut closes every connection and stops listening.
+func (p *cutProxy) Cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cut {
+		return
+	}
+	p.cut = true
+	p.ln.Close()
+	for _, c := range p.conns {
+		c.Close()
+	}
+}
+
+func TestObjectStoreFailsMidUpload(t *testing.T) {
+	f := newFixture(t)
+	// The services reach the object store through a proxy that cuts the
+	// connection 1 MB into the upload.
+	proxy := newCutProxy(t, f.env.S3.Endpoint, 1<<20)
+	opts := f.env.S3
+	opts.Endpoint, opts.MaxRetries = proxy.Addr(), 1
+	viaProxy, err := blobstore.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.evidence.Blobs = viaProxy
+	big := append(samplePDF(), make([]byte, 3<<20)...)
+	w, _ := f.submitFiles(t, validFeedback, upload{"a.png", samplePNG(t, 20, 20)}, upload{"big.pdf", big})
+	if w.Code != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503: %s", w.Code, w.Body)
+	}
+	if e := decodeError(t, w); e.Error.Code != "unavailable" {
+		t.Fatalf("error %+v", e)
+	}
+	if n := f.countCases(t); n != 0 {
+		t.Fatalf("%d reports stored", n)
+	}
+	// The object store is back (direct connection); the reaper removes
+	// whatever the failed request could not, once it is an hour old.
+	f.evidence.Blobs = f.env.Blob
+	if _, err := f.evidence.ReapStale(context.Background(), f.env.Store, time.Now().Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if keys := f.objectKeys(t); len(keys) != 0 {
+		t.Fatalf("objects left after the reaper: %v", keys)
+	}
+}
+
+// cutAfterPut passes every call to the real object store and cuts the
+// database proxy after the first object is stored: the database goes down
+// between the evidence upload and the insert of the report.
+type cutAfterPut struct {
+	services.BlobStore
+	once  sync.Once
+	proxy *cutProxy
+}
+
+func (c *cutAfterPut) Put(ctx context.Context, key string, r io.Reader, size int64, ct, sum string) (services.BlobInfo, error) {
+	info, err := c.BlobStore.Put(ctx, key, r, size, ct, sum)
+	if err == nil && strings.HasSuffix(key, "/original") {
+		c.once.Do(c.proxy.Cut)
+	}
+	return info, err
+}
+
+func TestDatabaseFailsAtInsert(t *testing.T) {
+	env := newFixture(t).env // a database and bucket to share
+	target := strings.TrimSuffix(strings.TrimPrefix(env.MongoURI, "mongodb://"), "/")
+	proxy := newCutProxy(t, target, 0)
+	client, err := mongo.Connect(options.Client().SetHosts([]string{proxy.Addr()}).SetDirect(true).
+		SetMaxPoolSize(1).SetServerSelectionTimeout(2 * time.Second).SetTimeout(5 * time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
+	viaProxy := mongostore.New(client, env.Database)
+	blob := &cutAfterPut{BlobStore: env.Blob, proxy: proxy}
+	f := newFixture(t, func(o *fixtureOptions) { o.store, o.blob = viaProxy, blob })
+	// newFixture made its own database; point the checks at the shared one.
+	f.env = env
+	w, _ := f.submitFiles(t, validFeedback, upload{"a.png", samplePNG(t, 12, 12)})
+	if w.Code != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503: %s", w.Code, w.Body)
+	}
+	if n := f.countCases(t); n != 0 {
+		t.Fatalf("%d reports stored", n)
+	}
+	if keys := f.objectKeys(t); len(keys) != 0 {
+		t.Fatalf("uploaded objects not removed: %v", keys)
+	}
+}

@@ -1,0 +1,108 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"log/slog"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"minhbach/handlers"
+	"minhbach/internal/media"
+	"minhbach/internal/mongostore"
+	"minhbach/internal/proof"
+	"minhbach/internal/testenv"
+	"minhbach/services"
+)
+
+// fixture is the whole HTTP layer wired to real services on a fresh
+// database and bucket of the embedded (or external) servers.
+type fixture struct {
+	env      *testenv.Env
+	srv      *handlers.Server
+	logs     *syncBuffer
+	hasher   *services.SecretHasher
+	sealer   *services.Sealer
+	tokens   *services.Tokens
+	evidence *services.Evidence
+	intake   *services.Intake
+	tracking *services.Tracking
+	signer   *proof.Signer
+	clock    *testClock
+}
+
+var testArgon = services.Argon2Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}
+
+const testMaxJSON = 64 << 10
+
+// testClock is a settable clock shared by every service of a fixture.
+type testClock struct{ offset time.Duration }
+
+func (c *testClock) Now() time.Time { return time.Now().Add(c.offset) }
+
+type fixtureOptions struct {
+	limits services.Limits
+	blob   services.BlobStore  // the object store the services use (default: the test bucket)
+	store  *mongostore.Store   // the database the services use (default: the test database)
+	scan   services.Scanner    // optional virus scanner
+	codes  services.ThrottlePolicy
+	argon  services.Argon2Params
+}
+
+func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
+	t.Helper()
+	env := testenv.New(t)
+	o := fixtureOptions{limits: services.DefaultLimits, blob: env.Blob, store: env.Store, codes: services.CodeThrottlePolicy, argon: testArgon}
+	for _, f := range opts {
+		f(&o)
+	}
+	ctx := context.Background()
+	clock := &testClock{}
+	sealer, err := services.NewSealer("test", bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens, err := services.NewTokens("hs-test", bytes.Repeat([]byte{3, 5}, 16), clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := proof.NewSigner("ed25519-test", ed25519.NewKeyFromSeed(bytes.Repeat([]byte{1}, 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inspector := &media.Inspector{MaxPixels: services.DefaultMaxPixels}
+	ev := &services.Evidence{Blobs: o.blob, Uploads: o.store, Inspector: inspector, Scanner: o.scan,
+		MaxPixels: services.DefaultMaxPixels, Now: clock.Now}
+	hasher := services.NewSecretHasher(o.argon, 4)
+	catalog := &services.Catalog{Store: env.Store, Limits: o.limits, AllowedTypes: inspector.AllowedTypes()}
+	if err := catalog.Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	intake := &services.Intake{Cases: o.store, Identities: o.store, Catalog: o.store, Idempotency: o.store, Evidence: ev,
+		Hasher: hasher, Sealer: sealer, FingerprintKey: []byte("fingerprint key"), Limits: o.limits, Now: clock.Now}
+	tracking := &services.Tracking{Cases: o.store, Evidence: ev, Hasher: hasher, Tokens: tokens,
+		Codes: services.NewThrottle(o.codes, clock.Now), Clients: services.NewThrottle(services.ClientThrottlePolicy, clock.Now),
+		Prover: proof.NewProver(signer), Limits: o.limits, Now: clock.Now}
+	if err := tracking.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	srv, err := handlers.New(handlers.Config{
+		Logger:  slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Catalog: catalog, Intake: intake, Tracking: tracking, MaxJSONBytes: testMaxJSON,
+		MaxUploadBytes: o.limits.MaxReportBytes + testMaxJSON + 64<<10,
+		Frontend: fstest.MapFS{
+			"index.html":           {Data: []byte("<!doctype html><title>Minh Bạch</title><div id=app></div>")},
+			"assets/index-abc1.js": {Data: []byte("console.log(1)")},
+			"favicon.svg":          {Data: []byte("<svg/>")},
+		},
+		Ready: []handlers.ReadyCheck{{Name: "mongodb", Check: env.Store.Ping}, {Name: "objectStore", Check: env.Blob.Ready}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{env: env, srv: srv, logs: logs, hasher: hasher, sealer: sealer, tokens: tokens, evidence: ev,
+		intake: intake, tracking: tracking, signer: signer, clock: clock}
+}

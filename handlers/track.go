@@ -1,0 +1,269 @@
+package handlers
+
+import (
+	"bytes"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"minhbach/services"
+)
+
+const caseIDKey = "citizenCase"
+
+// citizenAuth admits requests with a valid citizen token and remembers the
+// one report it opens.
+func (s *Server) citizenAuth(c *gin.Context) {
+	h := c.GetHeader("Authorization")
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok {
+		s.writeError(c, services.Errorf(services.CodeUnauthorized, "Sign in with your tracking code and receipt."))
+		return
+	}
+	id, err := s.tracking.Authenticate(strings.TrimSpace(token))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Set(caseIDKey, id)
+	c.Next()
+}
+
+type sessionRequest struct {
+	TrackingCode string `json:"trackingCode"`
+	Receipt      string `json:"receipt"`
+}
+
+type sessionResponse struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// createTrackSession opens a citizen session with code + receipt. The
+// client address only keys an in-memory failure counter; it is not stored.
+func (s *Server) createTrackSession(c *gin.Context) {
+	var in sessionRequest
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	token, exp, err := s.tracking.OpenSession(c.Request.Context(), in.TrackingCode, in.Receipt, c.ClientIP())
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, sessionResponse{Token: token, ExpiresAt: exp})
+}
+
+type attachmentDTO struct {
+	ID         string    `json:"id"`
+	Name       string    `json:"name"`
+	Size       int64     `json:"size"`
+	Type       string    `json:"type"`
+	SHA256     string    `json:"sha256"`
+	Scan       string    `json:"scan"`
+	UploadedAt time.Time `json:"uploadedAt"`
+	Source     string    `json:"source"`
+}
+
+func attachmentDTOs(atts []services.Attachment) []attachmentDTO {
+	out := make([]attachmentDTO, 0, len(atts))
+	for _, a := range atts {
+		out = append(out, attachmentDTO{ID: a.ID, Name: a.Name, Size: a.Size, Type: a.Type, SHA256: a.SHA256,
+			Scan: a.Scan, UploadedAt: a.UploadedAt, Source: a.Source})
+	}
+	return out
+}
+
+type timelineDTO struct {
+	Type   string          `json:"type"`
+	At     time.Time       `json:"at"`
+	Status services.Status `json:"status,omitempty"`
+	Actor  string          `json:"actor"`
+	Note   string          `json:"note,omitempty"`
+}
+
+type messageDTO struct {
+	ID          string          `json:"id"`
+	From        string          `json:"from"`
+	Text        string          `json:"text"`
+	At          time.Time       `json:"at"`
+	Attachments []attachmentDTO `json:"attachments"`
+}
+
+type trackView struct {
+	TrackingCode          string          `json:"trackingCode"`
+	Kind                  services.Kind   `json:"kind"`
+	AnonymousDenunciation bool            `json:"anonymousDenunciation"`
+	Category              string          `json:"category"`
+	Title                 string          `json:"title"`
+	Description           string          `json:"description"`
+	Status                services.Status `json:"status"`
+	SubmittedAt           time.Time       `json:"submittedAt"`
+	UpdatedAt             time.Time       `json:"updatedAt"`
+	ContentHash           string          `json:"contentHash"`
+	Timeline              []timelineDTO   `json:"timeline"`
+	Messages              []messageDTO    `json:"messages"`
+	Attachments           []attachmentDTO `json:"attachments"`
+	CanWithdraw           bool            `json:"canWithdraw"`
+}
+
+// citizenView is the report as its citizen sees it: public timeline events
+// only, staff never named, no internal notes, no identity.
+func citizenView(r services.Case) trackView {
+	v := trackView{TrackingCode: r.TrackingCode, Kind: r.Kind, AnonymousDenunciation: r.AnonymousDenunciation,
+		Category: r.Category, Title: r.Title, Description: r.Description, Status: r.Status, SubmittedAt: r.CreatedAt,
+		UpdatedAt: r.UpdatedAt, ContentHash: r.ContentHash, CanWithdraw: r.Status.Open(),
+		Timeline: []timelineDTO{}, Messages: []messageDTO{}, Attachments: attachmentDTOs(r.Attachments)}
+	for _, e := range r.Timeline {
+		if !e.Public {
+			continue
+		}
+		actor := e.Actor
+		if actor != "citizen" && actor != "system" {
+			actor = "staff"
+		}
+		v.Timeline = append(v.Timeline, timelineDTO{Type: e.Type, At: e.At, Status: e.Status, Actor: actor, Note: e.Note})
+	}
+	byID := map[string]services.Attachment{}
+	for _, a := range r.Attachments {
+		byID[a.ID] = a
+	}
+	for _, m := range r.Messages {
+		var atts []services.Attachment
+		for _, id := range m.AttachmentIDs {
+			if a, ok := byID[id]; ok {
+				atts = append(atts, a)
+			}
+		}
+		v.Messages = append(v.Messages, messageDTO{ID: m.ID, From: m.From, Text: m.Text, At: m.At, Attachments: attachmentDTOs(atts)})
+	}
+	return v
+}
+
+// getTrack returns the citizen's report.
+func (s *Server) getTrack(c *gin.Context) {
+	r, err := s.tracking.View(c.Request.Context(), c.GetString(caseIDKey))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, citizenView(r))
+}
+
+type messageRequest struct {
+	Text string `json:"text"`
+}
+
+// createTrackMessage adds the citizen's message: JSON, or multipart with a
+// "message" JSON part and up to 5 "files".
+func (s *Server) createTrackMessage(c *gin.Context) {
+	var in messageRequest
+	var files services.FileSource
+	if isMultipart(c) {
+		mr, err := multipartReader(c)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		if err := readJSONPart(mr, "message", s.maxJSON, &in); err != nil {
+			s.writeError(c, err)
+			return
+		}
+		files = &partSource{mr: mr}
+	} else if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	m, atts, err := s.tracking.SendMessage(c.Request.Context(), c.GetString(caseIDKey), in.Text, files)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, messageDTO{ID: m.ID, From: m.From, Text: m.Text, At: m.At, Attachments: attachmentDTOs(atts)})
+}
+
+// createTrackAttachments adds evidence to the citizen's report.
+func (s *Server) createTrackAttachments(c *gin.Context) {
+	if !isMultipart(c) {
+		s.writeError(c, services.Errorf(services.CodeUnsupported, "Send files as multipart/form-data."))
+		return
+	}
+	mr, err := multipartReader(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	atts, err := s.tracking.AddEvidence(c.Request.Context(), c.GetString(caseIDKey), &partSource{mr: mr})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"attachments": attachmentDTOs(atts)})
+}
+
+type withdrawRequest struct {
+	Reason string `json:"reason"`
+}
+
+// withdrawTrack withdraws the citizen's report.
+func (s *Server) withdrawTrack(c *gin.Context) {
+	var in withdrawRequest
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	r, err := s.tracking.Withdraw(c.Request.Context(), c.GetString(caseIDKey), in.Reason)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, citizenView(r))
+}
+
+// getTrackReceipt serves the signed proof of filing.
+func (s *Server) getTrackReceipt(c *gin.Context) {
+	pdf, err := s.tracking.Proof(c.Request.Context(), c.GetString(caseIDKey))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="minh-bach-proof-of-filing.pdf"`)
+	c.Data(http.StatusOK, "application/pdf", pdf)
+}
+
+type verifyResponse struct {
+	Valid        bool       `json:"valid"`
+	TrackingCode string     `json:"trackingCode,omitempty"`
+	SubmittedAt  *time.Time `json:"submittedAt,omitempty"`
+	ContentHash  string     `json:"contentHash,omitempty"`
+	KeyID        string     `json:"keyId,omitempty"`
+}
+
+// verifyReceipt checks an uploaded proof of filing (public).
+func (s *Server) verifyReceipt(c *gin.Context) {
+	if mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type")); err != nil || mt != "application/pdf" {
+		s.writeError(c, services.Errorf(services.CodeUnsupported, "Send the proof of filing as application/pdf."))
+		return
+	}
+	var buf bytes.Buffer
+	if _, err := io.Copy(&buf, c.Request.Body); err != nil {
+		s.writeError(c, partError(err))
+		return
+	}
+	res, err := s.tracking.VerifyProof(buf.Bytes())
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out := verifyResponse{Valid: res.Valid}
+	if res.Valid {
+		at := res.Filing.SubmittedAt.UTC()
+		out.TrackingCode, out.SubmittedAt, out.ContentHash, out.KeyID = res.Filing.TrackingCode, &at, res.Filing.ContentHash, res.KeyID
+	}
+	c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,115 @@
+package media
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"testing"
+)
+
+func sampleImages(f *testing.F) [][]byte {
+	f.Helper()
+	seeds := [][]byte{
+		insertAfterSOI(makeJPEG(f, 8, 8), segJFIFThumb, segExif, segXMP, segICC, segAdobe, segCOM),
+		append(makeJPEG(f, 4, 4), "trailer"...),
+		insertAfterIHDR(makePNG(f, 4, 4), pngChunk("tEXt", []byte("a\x00b")), pngChunk("gAMA", []byte{0, 0, 0xB1, 0x8F})),
+		makeWebP(3, 3),
+		makeWebPWithMetadata(5, 2),
+	}
+	for _, name := range []string{"testdata/progressive.jpg", "testdata/restart.jpg", "testdata/lossy-exif.webp"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		seeds = append(seeds, b)
+	}
+	return seeds
+}
+
+func FuzzSniff(f *testing.F) {
+	for _, b := range sampleImages(f) {
+		f.Add(b)
+	}
+	f.Add([]byte(minimalPDF))
+	f.Add(makeZip(f, docxEntries()...))
+	f.Add(append(id3Tag(), mp3Frames(2)...))
+	f.Add(mp3Frames(2))
+	f.Add(isoFile("isom", "isom", "M4A "))
+	f.Add(pngIHDR(10000, 6000, 8, 2))
+	f.Add([]byte("\xEF\xBB\xBF  <!doctype html>"))
+	f.Fuzz(func(t *testing.T, head []byte) {
+		typ, needsCheck, err := Sniff(head, 1_000_000)
+		if err != nil {
+			if typ != (Type{}) || needsCheck {
+				t.Fatalf("error %v with type %+v, %v", err, typ, needsCheck)
+			}
+			if !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrTooManyPixels) {
+				t.Fatalf("unexpected error %v", err)
+			}
+			return
+		}
+		if needsCheck != (typ == ZIP) {
+			t.Fatalf("type %+v with needsContainerCheck %v", typ, needsCheck)
+		}
+		if _, ok := TypeByMIME(typ.MIME); !ok && typ != ZIP {
+			t.Fatalf("type %+v is not on the allowlist", typ)
+		}
+	})
+}
+
+func FuzzCheckOffice(f *testing.F) {
+	f.Add(makeZip(f, docxEntries()...))
+	f.Add(makeZip(f, xlsxEntries()...))
+	f.Add(makeStoredZip(f, docxEntries()...))
+	f.Add(toZip64(f, makeZip(f, xlsxEntries()...), 0))
+	f.Add(makeZip(f, zipEntry{"a/../b", "x"}))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		typ, err := CheckOffice(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			if !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("unexpected error %v", err)
+			}
+			return
+		}
+		if typ != DOCX && typ != XLSX {
+			t.Fatalf("CheckOffice returned %+v", typ)
+		}
+	})
+}
+
+func FuzzSanitize(f *testing.F) {
+	for _, b := range sampleImages(f) {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, typ := range []Type{JPEG, PNG, WebP} {
+			r, n, err := Sanitize(typ, bytes.NewReader(b), int64(len(b)))
+			if err != nil {
+				if !errors.Is(err, ErrCorrupt) {
+					t.Fatalf("%s: unexpected error %v", typ.Ext, err)
+				}
+				continue
+			}
+			out, err := io.ReadAll(r)
+			if err != nil {
+				t.Fatalf("%s: reading: %v", typ.Ext, err)
+			}
+			if int64(len(out)) != n {
+				t.Fatalf("%s: announced %d bytes, produced %d", typ.Ext, n, len(out))
+			}
+			if n > int64(len(b))+1 {
+				t.Fatalf("%s: copy of %d bytes from %d", typ.Ext, n, len(b))
+			}
+			// A sanitized copy has nothing left to remove.
+			r2, n2, err := Sanitize(typ, bytes.NewReader(out), n)
+			if err != nil {
+				t.Fatalf("%s: sanitizing the copy: %v", typ.Ext, err)
+			}
+			again, _ := io.ReadAll(r2)
+			if n2 != n || !bytes.Equal(again, out) {
+				t.Fatalf("%s: sanitizing the copy changed it", typ.Ext)
+			}
+		}
+	})
+}

@@ -1,0 +1,86 @@
+package media
+
+import (
+	"errors"
+	"io"
+
+	"minhbach/services"
+)
+
+// Inspector adapts this package to services.Inspector.
+type Inspector struct {
+	// MaxPixels is the pixel-flood guard; ≤ 0 means DefaultMaxPixels.
+	MaxPixels int64
+}
+
+var _ services.Inspector = (*Inspector)(nil)
+
+func fileType(t Type) services.FileType {
+	return services.FileType{MIME: t.MIME, Ext: t.Ext, Class: t.Class, Sanitizable: t.Sanitizable}
+}
+
+func typeOf(ft services.FileType) (Type, error) {
+	if t, ok := TypeByMIME(ft.MIME); ok {
+		return t, nil
+	}
+	if ft.MIME == ZIP.MIME {
+		return ZIP, nil
+	}
+	return Type{}, services.ErrFileUnsupported
+}
+
+// mapErr turns this package's errors into the services' ones, keeping the
+// reason for logs.
+func mapErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrTooManyPixels):
+		return errors.Join(services.ErrFileTooManyPixels, err)
+	case errors.Is(err, ErrUnsupported):
+		return errors.Join(services.ErrFileUnsupported, err)
+	case errors.Is(err, ErrCorrupt):
+		return errors.Join(services.ErrFileCorrupt, err)
+	}
+	return err
+}
+
+// HeadSize implements services.Inspector.
+func (i *Inspector) HeadSize() int { return HeadSize }
+
+// Sniff implements services.Inspector.
+func (i *Inspector) Sniff(head []byte) (services.FileType, bool, error) {
+	t, check, err := Sniff(head, i.MaxPixels)
+	if err != nil {
+		return services.FileType{}, false, mapErr(err)
+	}
+	return fileType(t), check, nil
+}
+
+// CheckContainer implements services.Inspector.
+func (i *Inspector) CheckContainer(r io.ReaderAt, size int64) (services.FileType, error) {
+	t, err := CheckOffice(r, size)
+	if err != nil {
+		return services.FileType{}, mapErr(err)
+	}
+	return fileType(t), nil
+}
+
+// Sanitize implements services.Inspector.
+func (i *Inspector) Sanitize(ft services.FileType, r io.ReaderAt, size int64) (io.Reader, int64, error) {
+	t, err := typeOf(ft)
+	if err != nil {
+		return nil, 0, err
+	}
+	out, n, err := Sanitize(t, r, size)
+	return out, n, mapErr(err)
+}
+
+// AllowedTypes implements services.Inspector.
+func (i *Inspector) AllowedTypes() []services.FileType {
+	var out []services.FileType
+	for _, t := range Types() {
+		out = append(out, fileType(t))
+	}
+	return out
+}

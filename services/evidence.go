@@ -1,0 +1,426 @@
+package services
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"path"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// FileType is an allowed evidence type, decided from the content.
+type FileType struct {
+	MIME        string
+	Ext         string
+	Class       string // image, document, audio, video
+	Sanitizable bool
+}
+
+// Errors an Inspector returns for files the portal refuses.
+var (
+	ErrFileUnsupported   = errors.New("file type not allowed")
+	ErrFileTooManyPixels = errors.New("image has too many pixels")
+	ErrFileCorrupt       = errors.New("file is corrupt")
+)
+
+// Inspector decides file types from content and makes metadata-free copies
+// (implemented by internal/media).
+type Inspector interface {
+	// HeadSize is how many leading bytes Sniff wants.
+	HeadSize() int
+	// Sniff decides the type from the first bytes. needsContainerCheck is
+	// true for ZIP containers, which CheckContainer must confirm.
+	Sniff(head []byte) (t FileType, needsContainerCheck bool, err error)
+	CheckContainer(r io.ReaderAt, size int64) (FileType, error)
+	// Sanitize returns the metadata-free copy of an image and its length.
+	Sanitize(t FileType, r io.ReaderAt, size int64) (io.Reader, int64, error)
+	// AllowedTypes lists what Sniff accepts, for clients.
+	AllowedTypes() []FileType
+}
+
+// Scanner scans files for malware (clamd).
+type Scanner interface {
+	Scan(ctx context.Context, r io.Reader) (infected bool, signature string, err error)
+}
+
+// BlobReader is an opened object: streamed, or read at offsets (ranged
+// reads), which is how ZIP directories and images are inspected without
+// holding the whole file.
+type BlobReader interface {
+	io.Reader
+	io.ReaderAt
+	io.Closer
+}
+
+// UploadIntent records that objects for an attachment are being written, so
+// that a reaper can remove them if the report never references them.
+type UploadIntent struct {
+	AttachmentID string
+	CaseID       string
+	CreatedAt    time.Time
+}
+
+// UploadStore keeps upload intents.
+type UploadStore interface {
+	InsertUploadIntent(ctx context.Context, u UploadIntent) error
+	DeleteUploadIntents(ctx context.Context, attachmentIDs []string) error
+	FindStaleUploadIntents(ctx context.Context, before time.Time, limit int) ([]UploadIntent, error)
+}
+
+// FilePart is one uploaded file as it arrives.
+type FilePart struct {
+	Name string
+	Body io.Reader
+}
+
+// FileSource yields the files of a request one after the other; Next
+// returns io.EOF after the last.
+type FileSource interface {
+	Next() (FilePart, error)
+}
+
+// Evidence runs the evidence pipeline: sniff, stream to the object store
+// with SHA-256, confirm containers, make sanitized copies, scan.
+type Evidence struct {
+	Blobs     BlobStore
+	Uploads   UploadStore
+	Inspector Inspector
+	Scanner   Scanner // nil: files are recorded as not scanned
+	MaxPixels int64
+	Now       func() time.Time
+}
+
+// DefaultMaxPixels is the pixel-flood guard: 50 megapixels.
+const DefaultMaxPixels = 50_000_000
+
+// EvidenceKeyPrefix is where a report's objects live.
+func EvidenceKeyPrefix(caseID string) string { return "evidence/" + caseID + "/" }
+
+func newAttachmentID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// fileError is a refusal of one file, reported against its field.
+func fileError(code Code, index int, problem, msg string) error {
+	return &Error{Code: code, Message: msg, Fields: map[string]string{fmt.Sprintf("files[%d]", index): problem}}
+}
+
+// File problem codes.
+const (
+	FileUnsupportedType = "unsupported_type"
+	FileTooLarge        = "too_large"
+	FileTooManyPixels   = "too_many_pixels"
+	FileTooMany         = "too_many"
+)
+
+// limitedReader fails once more than max bytes have been read, so that an
+// oversized file is refused while it streams.
+type limitedReader struct {
+	r   io.Reader
+	n   int64
+	max int64
+	h   hash.Hash
+}
+
+var errFileTooLarge = errors.New("file over the size limit")
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	l.n += int64(n)
+	l.h.Write(p[:n])
+	if l.n > l.max {
+		return n, errFileTooLarge
+	}
+	return n, err
+}
+
+// StoreFiles stores every file of src for the report caseID, at most
+// maxFiles of them, each at most maxFileBytes and together at most
+// maxTotalBytes. On any failure the objects it wrote are removed and the
+// error names the file. The caller commits the returned attachments into
+// the report and then calls Commit.
+func (e *Evidence) StoreFiles(ctx context.Context, caseID string, src FileSource, source string, maxFiles int, maxFileBytes, maxTotalBytes int64) ([]Attachment, error) {
+	var out []Attachment
+	var total int64
+	fail := func(err error) ([]Attachment, error) {
+		e.Discard(context.WithoutCancel(ctx), caseID, out)
+		return nil, err
+	}
+	for i := 0; ; i++ {
+		part, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fail(err)
+		}
+		if i >= maxFiles {
+			return fail(fileError(CodeTooLarge, i, FileTooMany, fmt.Sprintf("At most %d files may be attached.", maxFiles)))
+		}
+		a, err := e.storeOne(ctx, caseID, i, part, source, min(maxFileBytes, maxTotalBytes-total))
+		if a.ID != "" {
+			out = append(out, a)
+		}
+		if err != nil {
+			if total+a.Size > maxTotalBytes && IsCode(err, CodeTooLarge) {
+				err = fileError(CodeTooLarge, i, FileTooLarge, "The files together are larger than allowed.")
+			}
+			return fail(err)
+		}
+		total += a.Size
+	}
+	return out, nil
+}
+
+func (e *Evidence) storeOne(ctx context.Context, caseID string, index int, part FilePart, source string, maxBytes int64) (Attachment, error) {
+	head := make([]byte, e.Inspector.HeadSize())
+	n, err := io.ReadFull(part.Body, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return Attachment{}, readError(err)
+	}
+	head = head[:n]
+	if n == 0 {
+		return Attachment{}, fileError(CodeInvalid, index, FieldRequired, "An attached file is empty.")
+	}
+	ft, needsCheck, err := e.Inspector.Sniff(head)
+	if err != nil {
+		return Attachment{}, sniffError(err, index)
+	}
+	now := e.Now().UTC().Truncate(time.Millisecond)
+	a := Attachment{ID: newAttachmentID(), Name: CleanFileName(part.Name, ft.Ext, index), Type: ft.MIME,
+		Scan: ScanNotScanned, Source: source, UploadedAt: now}
+	a.OriginalKey = EvidenceKeyPrefix(caseID) + a.ID + "/original"
+	if err := e.Uploads.InsertUploadIntent(ctx, UploadIntent{AttachmentID: a.ID, CaseID: caseID, CreatedAt: now}); err != nil {
+		return Attachment{}, err
+	}
+	lr := &limitedReader{r: io.MultiReader(bytes.NewReader(head), part.Body), max: maxBytes, h: sha256.New()}
+	// The size of a multipart part is unknown until it ends: the store
+	// streams it in parts of bounded size.
+	info, err := e.Blobs.Put(ctx, a.OriginalKey, lr, -1, ft.MIME, "")
+	if err != nil {
+		if errors.Is(err, errFileTooLarge) || lr.n > maxBytes {
+			return a, fileError(CodeTooLarge, index, FileTooLarge, "A file is larger than allowed.")
+		}
+		var se *Error
+		if errors.As(err, &se) && se.Code != CodeInternal {
+			return a, err
+		}
+		return a, readError(err)
+	}
+	a.Size, a.SHA256 = info.Size, hex.EncodeToString(lr.h.Sum(nil))
+	if info.SHA256 != "" && info.SHA256 != a.SHA256 {
+		return a, Errorf(CodeInternal, "The file changed while it was stored.")
+	}
+	if needsCheck || ft.Sanitizable {
+		if ft, err = e.inspectStored(ctx, &a, ft, needsCheck, index); err != nil {
+			return a, err
+		}
+		a.Type, a.Name = ft.MIME, CleanFileName(part.Name, ft.Ext, index)
+	}
+	if e.Scanner != nil {
+		e.scan(ctx, &a)
+	}
+	return a, nil
+}
+
+// inspectStored confirms containers and writes the sanitized copy, reading
+// the original back from the store by ranges.
+func (e *Evidence) inspectStored(ctx context.Context, a *Attachment, ft FileType, needsCheck bool, index int) (FileType, error) {
+	r, _, err := e.Blobs.Get(ctx, a.OriginalKey)
+	if err != nil {
+		return ft, err
+	}
+	defer r.Close()
+	if needsCheck {
+		if ft, err = e.Inspector.CheckContainer(r, a.Size); err != nil {
+			return ft, sniffError(err, index)
+		}
+	}
+	if !ft.Sanitizable {
+		return ft, nil
+	}
+	clean, size, err := e.Inspector.Sanitize(ft, r, a.Size)
+	if err != nil {
+		return ft, sniffError(err, index)
+	}
+	key := strings.TrimSuffix(a.OriginalKey, "original") + "sanitized"
+	h := sha256.New()
+	info, err := e.Blobs.Put(ctx, key, io.TeeReader(clean, h), size, ft.MIME, "")
+	if err != nil {
+		return ft, err
+	}
+	a.SanitizedKey, a.SanitizedSize, a.SanitizedSHA256 = key, info.Size, hex.EncodeToString(h.Sum(nil))
+	return ft, nil
+}
+
+func (e *Evidence) scan(ctx context.Context, a *Attachment) {
+	r, _, err := e.Blobs.Get(ctx, a.OriginalKey)
+	if err != nil {
+		a.Scan = ScanError
+		return
+	}
+	defer r.Close()
+	infected, sig, err := e.Scanner.Scan(ctx, r)
+	switch {
+	case err != nil:
+		a.Scan = ScanError
+	case infected:
+		a.Scan, a.Signature = ScanInfected, sig
+	default:
+		a.Scan = ScanClean
+	}
+}
+
+// Commit forgets the upload intents of attachments the report now
+// references.
+func (e *Evidence) Commit(ctx context.Context, atts []Attachment) {
+	if len(atts) == 0 {
+		return
+	}
+	ids := make([]string, len(atts))
+	for i, a := range atts {
+		ids[i] = a.ID
+	}
+	// Best effort: an intent left behind is harmless, the reaper keeps
+	// objects a report references.
+	_ = e.Uploads.DeleteUploadIntents(ctx, ids)
+}
+
+// Discard removes the objects of attachments that will not be committed.
+// Failures are left to the reaper.
+func (e *Evidence) Discard(ctx context.Context, caseID string, atts []Attachment) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var removed []string
+	for _, a := range atts {
+		ok := true
+		for _, k := range []string{a.OriginalKey, a.SanitizedKey} {
+			if k != "" && e.Blobs.Delete(ctx, k) != nil {
+				ok = false
+			}
+		}
+		if ok {
+			removed = append(removed, a.ID)
+		}
+	}
+	if len(removed) > 0 {
+		_ = e.Uploads.DeleteUploadIntents(ctx, removed)
+	}
+}
+
+func sniffError(err error, index int) error {
+	switch {
+	case errors.Is(err, ErrFileTooManyPixels):
+		return fileError(CodeUnsupported, index, FileTooManyPixels, "An image has more pixels than allowed (50 megapixels).")
+	case errors.Is(err, ErrFileUnsupported), errors.Is(err, ErrFileCorrupt):
+		return fileError(CodeUnsupported, index, FileUnsupportedType,
+			"This kind of file is not accepted. Allowed: JPEG, PNG, WebP, PDF, DOCX, XLSX, MP3, M4A, MP4.")
+	}
+	var se *Error
+	if errors.As(err, &se) {
+		return err
+	}
+	return Wrap(err, CodeInternal, "The file could not be inspected.")
+}
+
+// readError classifies a failure to read the request body.
+func readError(err error) error {
+	var se *Error
+	if errors.As(err, &se) {
+		return err
+	}
+	if IsTooLarge(err) {
+		return Wrap(err, CodeTooLarge, "The request is too large.")
+	}
+	return Wrap(err, CodeInvalid, "The upload was interrupted.")
+}
+
+// IsTooLarge reports whether err came from a request body over its cap.
+// (http.MaxBytesError, matched by message so services needs no net/http.)
+func IsTooLarge(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "http: request body too large")
+}
+
+// CleanFileName keeps a file name displayable and harmless: its base name,
+// no control or bidi characters, at most 200 characters, with the extension
+// of the type decided from the content.
+func CleanFileName(name, ext string, index int) string {
+	name = strings.ReplaceAll(name, "\\", "/")
+	name = path.Base(name)
+	name = strings.Map(func(r rune) rune {
+		if forbiddenRune(r) || r == '\n' || r == '\r' || r == '\t' || r == '/' || !unicode.IsPrint(r) && r != ' ' {
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(strings.Trim(name, "."))
+	if !utf8.ValidString(name) {
+		name = strings.ToValidUTF8(name, "")
+	}
+	stem := strings.TrimSuffix(name, path.Ext(name))
+	if stem == "" {
+		stem = fmt.Sprintf("file-%d", index+1)
+	}
+	if r := []rune(stem); len(r) > 200 {
+		stem = string(r[:200])
+	}
+	return stem + "." + ext
+}
+
+// ReapStale removes the objects of upload intents older than before whose
+// attachments no report references, then the intents. It returns how many
+// attachments' objects were removed.
+func (e *Evidence) ReapStale(ctx context.Context, cases CaseStore, before time.Time) (int, error) {
+	removed := 0
+	for {
+		intents, err := e.Uploads.FindStaleUploadIntents(ctx, before, 100)
+		if err != nil || len(intents) == 0 {
+			return removed, err
+		}
+		var done []string
+		for _, in := range intents {
+			c, err := cases.FindCaseByID(ctx, in.CaseID)
+			if err != nil && !IsCode(err, CodeNotFound) {
+				return removed, err
+			}
+			if err == nil && c.hasAttachment(in.AttachmentID) {
+				done = append(done, in.AttachmentID)
+				continue
+			}
+			objs, err := e.Blobs.List(ctx, EvidenceKeyPrefix(in.CaseID)+in.AttachmentID+"/")
+			if err != nil {
+				return removed, err
+			}
+			for _, o := range objs {
+				if err := e.Blobs.Delete(ctx, o.Key); err != nil {
+					return removed, err
+				}
+			}
+			removed++
+			done = append(done, in.AttachmentID)
+		}
+		if err := e.Uploads.DeleteUploadIntents(ctx, done); err != nil {
+			return removed, err
+		}
+	}
+}
+
+func (c *Case) hasAttachment(id string) bool {
+	for _, a := range c.Attachments {
+		if a.ID == id {
+			return true
+		}
+	}
+	return false
+}

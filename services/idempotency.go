@@ -1,0 +1,216 @@
+package services
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"hash"
+	"io"
+	"regexp"
+	"time"
+)
+
+// Idempotency record states.
+const (
+	IdemPending = "pending"
+	IdemDone    = "done"
+)
+
+// IdempotencyTTL is how long a key is remembered.
+const IdempotencyTTL = 24 * time.Hour
+
+// idemAbandoned is when a pending key whose request never finished (a
+// crashed process) may be taken over.
+const idemAbandoned = 15 * time.Minute
+
+// IdempotencyRecord is what the portal remembers of a keyed submission. The
+// answer it replays holds the receipt, so it is kept sealed.
+type IdempotencyRecord struct {
+	Key         string
+	State       string
+	Fingerprint string
+	Sealed      []byte
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+}
+
+// IdempotencyStore keeps idempotency records.
+type IdempotencyStore interface {
+	// ClaimIdempotencyKey inserts a pending record for key. When a record
+	// exists it returns it with claimed false.
+	ClaimIdempotencyKey(ctx context.Context, rec IdempotencyRecord) (existing IdempotencyRecord, claimed bool, err error)
+	CompleteIdempotencyKey(ctx context.Context, key, fingerprint string, sealed []byte) error
+	// ReleaseIdempotencyKey deletes key's record if it is still pending
+	// and was created at createdAt (so a takeover is not undone).
+	ReleaseIdempotencyKey(ctx context.Context, key string, createdAt time.Time) error
+	FindIdempotencyKey(ctx context.Context, key string) (IdempotencyRecord, error)
+	DeleteExpiredIdempotencyKeys(ctx context.Context, now time.Time) (int64, error)
+}
+
+// CodeMismatch is an idempotency key reused with a different request (422).
+const CodeMismatch Code = "idempotency_mismatch"
+
+var idemKeyPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{8,128}$`)
+
+// fingerprinter computes a keyed hash of a submission: its normalized input
+// and, for each file, its name, size and SHA-256. It is keyed so that the
+// stored value says nothing about the content to someone without the key.
+type fingerprinter struct {
+	mac hash.Hash
+}
+
+func newFingerprinter(key []byte, in SubmitInput) *fingerprinter {
+	f := &fingerprinter{mac: hmac.New(sha256.New, key)}
+	b, _ := json.Marshal(in)
+	f.field(b)
+	return f
+}
+
+func (f *fingerprinter) field(b []byte) {
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(b)))
+	f.mac.Write(n[:])
+	f.mac.Write(b)
+}
+
+func (f *fingerprinter) sum() string { return hex.EncodeToString(f.mac.Sum(nil)) }
+
+// fingerprintSource passes files through while adding each one's name,
+// size and hash to the fingerprint.
+type fingerprintSource struct {
+	src  FileSource
+	fp   *fingerprinter
+	cur  *countingHash
+	name string
+}
+
+type countingHash struct {
+	h hash.Hash
+	n int64
+}
+
+func (c *countingHash) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	return c.h.Write(p)
+}
+
+func (s *fingerprintSource) flush() {
+	if s.cur != nil {
+		s.fp.field([]byte(s.name))
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(s.cur.n))
+		s.fp.field(n[:])
+		s.fp.field(s.cur.h.Sum(nil))
+		s.cur = nil
+	}
+}
+
+func (s *fingerprintSource) Next() (FilePart, error) {
+	s.flush()
+	p, err := s.src.Next()
+	if err != nil {
+		return p, err
+	}
+	s.cur, s.name = &countingHash{h: sha256.New()}, p.Name
+	p.Body = io.TeeReader(p.Body, s.cur)
+	return p, nil
+}
+
+// drain reads every remaining file, completing the fingerprint.
+func (s *fingerprintSource) drain() error {
+	for {
+		p, err := s.Next()
+		if errors.Is(err, io.EOF) {
+			s.flush()
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(io.Discard, p.Body); err != nil {
+			return readError(err)
+		}
+	}
+}
+
+type emptySource struct{}
+
+func (emptySource) Next() (FilePart, error) { return FilePart{}, io.EOF }
+
+// submitOnce runs a keyed submission at most once: the first request with a
+// key files the report; a retry with the same key and the same request gets
+// the same answer; the same key with a different request is refused; a
+// concurrent request with the key waits for the first to finish.
+func (s *Intake) submitOnce(ctx context.Context, key string, in SubmitInput, files FileSource) (SubmitResult, error) {
+	if !idemKeyPattern.MatchString(key) {
+		return SubmitResult{}, &Error{Code: CodeInvalid, Message: "The Idempotency-Key header is malformed.",
+			Fields: map[string]string{"Idempotency-Key": FieldInvalid}}
+	}
+	if files == nil {
+		files = emptySource{}
+	}
+	in.Normalize()
+	src := &fingerprintSource{src: files, fp: newFingerprinter(s.FingerprintKey, in)}
+	deadline := s.Now().Add(60 * time.Second)
+	for {
+		now := s.Now().UTC().Truncate(time.Millisecond)
+		rec, claimed, err := s.Idempotency.ClaimIdempotencyKey(ctx, IdempotencyRecord{Key: key, State: IdemPending,
+			CreatedAt: now, ExpiresAt: now.Add(IdempotencyTTL)})
+		if err != nil {
+			return SubmitResult{}, err
+		}
+		if claimed {
+			res, err := s.submit(ctx, in, src)
+			if err != nil {
+				_ = s.Idempotency.ReleaseIdempotencyKey(context.WithoutCancel(ctx), key, now)
+				return SubmitResult{}, err
+			}
+			src.flush()
+			plain, _ := json.Marshal(res)
+			sealed, err := s.Sealer.Seal(plain, []byte("idempotency:"+key))
+			if err == nil {
+				err = s.Idempotency.CompleteIdempotencyKey(context.WithoutCancel(ctx), key, src.fp.sum(), sealed)
+			}
+			if err != nil {
+				// The report is filed; only the replay is lost. Releasing
+				// would let a retry file a second report, so keep the key
+				// pending until it is abandoned.
+				return res, nil
+			}
+			return res, nil
+		}
+		switch {
+		case rec.State == IdemDone:
+			if err := src.drain(); err != nil {
+				return SubmitResult{}, err
+			}
+			if !hmac.Equal([]byte(rec.Fingerprint), []byte(src.fp.sum())) {
+				return SubmitResult{}, Errorf(CodeMismatch, "This Idempotency-Key was already used for a different report.")
+			}
+			plain, err := s.Sealer.Open(rec.Sealed, []byte("idempotency:"+key))
+			if err != nil {
+				return SubmitResult{}, Wrap(err, CodeInternal, "The earlier answer could not be read.")
+			}
+			var res SubmitResult
+			if err := json.Unmarshal(plain, &res); err != nil {
+				return SubmitResult{}, Wrap(err, CodeInternal, "The earlier answer could not be read.")
+			}
+			res.Replayed = true
+			return res, nil
+		case rec.CreatedAt.Before(now.Add(-idemAbandoned)):
+			_ = s.Idempotency.ReleaseIdempotencyKey(ctx, key, rec.CreatedAt)
+		case now.After(deadline):
+			return SubmitResult{}, Errorf(CodeConflict, "A request with this Idempotency-Key is still being processed.")
+		default:
+			select {
+			case <-ctx.Done():
+				return SubmitResult{}, Wrap(ctx.Err(), CodeUnavailable, "The request was cancelled.")
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}
+}

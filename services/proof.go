@@ -1,0 +1,81 @@
+package services
+
+import (
+	"context"
+	"time"
+)
+
+// Filing is what a proof of filing states: never the identity, never the
+// receipt.
+type Filing struct {
+	TrackingCode          string
+	Kind                  Kind
+	AnonymousDenunciation bool
+	SubmittedAt           time.Time
+	ContentHash           string
+	Attachments           []FilingAttachment
+	Language              string
+}
+
+// FilingAttachment is one file filed with the report.
+type FilingAttachment struct {
+	Name   string
+	Size   int64
+	SHA256 string
+}
+
+// ProofCheck is the verdict on an uploaded proof.
+type ProofCheck struct {
+	Valid  bool
+	Filing Filing
+	KeyID  string
+}
+
+// Prover renders signed proofs of filing and checks them (internal/proof).
+type Prover interface {
+	RenderProof(f Filing) ([]byte, error)
+	VerifyProof(pdf []byte) (ProofCheck, error)
+}
+
+// FilingOf states what a report's proof of filing covers.
+func FilingOf(c Case) Filing {
+	f := Filing{TrackingCode: c.TrackingCode, Kind: c.Kind, AnonymousDenunciation: c.AnonymousDenunciation,
+		SubmittedAt: c.CreatedAt, ContentHash: c.ContentHash, Language: c.Language}
+	for _, a := range c.Attachments {
+		if a.Source == SourceReport {
+			f.Attachments = append(f.Attachments, FilingAttachment{Name: a.Name, Size: a.Size, SHA256: a.SHA256})
+		}
+	}
+	return f
+}
+
+// Proof renders the signed proof of filing of the citizen's report.
+func (t *Tracking) Proof(ctx context.Context, caseID string) ([]byte, error) {
+	if t.Prover == nil {
+		return nil, Errorf(CodeUnavailable, "Proofs of filing are not available.")
+	}
+	c, err := t.Cases.FindCaseByID(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	b, err := t.Prover.RenderProof(FilingOf(c))
+	if err != nil {
+		return nil, Wrap(err, CodeInternal, "The proof of filing could not be made.")
+	}
+	return b, nil
+}
+
+// MaxProofBytes caps uploaded proofs.
+const MaxProofBytes = 2 << 20
+
+// VerifyProof checks an uploaded proof of filing.
+func (t *Tracking) VerifyProof(pdf []byte) (ProofCheck, error) {
+	if t.Prover == nil {
+		return ProofCheck{}, Errorf(CodeUnavailable, "Proofs of filing cannot be checked here.")
+	}
+	res, err := t.Prover.VerifyProof(pdf)
+	if err != nil {
+		return ProofCheck{}, Wrap(err, CodeInvalid, "This is not a proof of filing.")
+	}
+	return res, nil
+}

@@ -1,0 +1,105 @@
+package services
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Token audiences tell citizen sessions and staff sessions apart: a token
+// for one is never accepted as the other.
+const (
+	AudienceCitizen = "citizen"
+	tokenIssuer     = "minhbach"
+	// CitizenTokenTTL is how long a tracking session lasts.
+	CitizenTokenTTL = 30 * time.Minute
+	// MinTokenKeyBytes is the shortest HMAC key the portal accepts.
+	MinTokenKeyBytes = 32
+)
+
+// Claims are the claims of every token the portal issues.
+type Claims struct {
+	jwt.RegisteredClaims
+}
+
+// Tokens issues and verifies the portal's JWTs (HS256 under a key of at
+// least 32 bytes, named by a key id).
+type Tokens struct {
+	keyID string
+	key   []byte
+	now   func() time.Time
+}
+
+// NewTokens returns a token service. now may be nil (time.Now).
+func NewTokens(keyID string, key []byte, now func() time.Time) (*Tokens, error) {
+	if len(key) < MinTokenKeyBytes {
+		return nil, fmt.Errorf("token key must be at least %d bytes, got %d", MinTokenKeyBytes, len(key))
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Tokens{keyID: keyID, key: key, now: now}, nil
+}
+
+// IssueCitizen returns a token that opens the report caseID, and its expiry.
+func (t *Tokens) IssueCitizen(caseID string) (string, time.Time, error) {
+	now := t.now().UTC().Truncate(time.Second)
+	exp := now.Add(CitizenTokenTTL)
+	jti := make([]byte, 12)
+	if _, err := rand.Read(jti); err != nil {
+		return "", time.Time{}, err
+	}
+	claims := Claims{RegisteredClaims: jwt.RegisteredClaims{
+		Issuer: tokenIssuer, Subject: caseID, Audience: jwt.ClaimStrings{AudienceCitizen},
+		ExpiresAt: jwt.NewNumericDate(exp), IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now),
+		ID: hex.EncodeToString(jti),
+	}}
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
+	tok.Header["kid"] = t.keyID
+	s, err := tok.SignedString(t.key)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return s, exp, nil
+}
+
+var errTokenInvalid = &Error{Code: CodeUnauthorized, Message: "Your session is invalid or has expired; please sign in again."}
+
+// VerifyCitizen checks a citizen token and returns the report id it opens.
+// Every failure is the same unauthorized error.
+func (t *Tokens) VerifyCitizen(token string) (string, error) {
+	c, err := t.verify(token, AudienceCitizen)
+	if err != nil {
+		return "", err
+	}
+	return c.Subject, nil
+}
+
+func (t *Tokens) verify(token, audience string) (*Claims, error) {
+	if len(token) == 0 || len(token) > 4096 {
+		return nil, errTokenInvalid
+	}
+	var claims Claims
+	parsed, err := jwt.ParseWithClaims(token, &claims, func(tok *jwt.Token) (any, error) {
+		if kid, _ := tok.Header["kid"].(string); kid != t.keyID {
+			return nil, errors.New("unknown key id")
+		}
+		return t.key, nil
+	},
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithIssuer(tokenIssuer),
+		jwt.WithAudience(audience),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithLeeway(5*time.Second),
+		jwt.WithTimeFunc(t.now),
+	)
+	if err != nil || !parsed.Valid || claims.Subject == "" {
+		return nil, &Error{Code: CodeUnauthorized, Message: errTokenInvalid.Message, cause: err}
+	}
+	return &claims, nil
+}
