@@ -44,9 +44,9 @@ func (c *testClock) Now() time.Time { return time.Now().Add(c.offset) }
 
 type fixtureOptions struct {
 	limits services.Limits
-	blob   services.BlobStore  // the object store the services use (default: the test bucket)
-	store  *mongostore.Store   // the database the services use (default: the test database)
-	scan   services.Scanner    // optional virus scanner
+	blob   services.BlobStore // the object store the services use (default: the test bucket)
+	store  *mongostore.Store  // the database the services use (default: the test database)
+	scan   services.Scanner   // optional virus scanner
 	codes  services.ThrottlePolicy
 	argon  services.Argon2Params
 }
