@@ -216,7 +216,7 @@ func parseReply(reply string) (Result, error) {
 	case strings.HasSuffix(s, " ERROR"):
 		msg := strings.TrimSpace(strings.TrimPrefix(strings.TrimSuffix(s, " ERROR"), "stream:"))
 		return Result{}, fmt.Errorf("%w: %s", ErrScan, truncate(msg))
-	case strings.HasPrefix(s, "stream: ") && strings.HasSuffix(s, " FOUND"):
+	case len(s) > len("stream:  FOUND") && strings.HasPrefix(s, "stream: ") && strings.HasSuffix(s, " FOUND"):
 		sig := strings.TrimSpace(s[len("stream: ") : len(s)-len(" FOUND")])
 		if sig == "" || len(sig) > 256 || strings.ContainsFunc(sig, func(r rune) bool { return r < 0x20 || r > 0x7E }) {
 			return Result{}, fmt.Errorf("clamd: malformed FOUND reply %q", truncate(s))

@@ -385,6 +385,8 @@ func TestParseReply(t *testing.T) {
 		{"INSTREAM size limit exceeded. ERROR", Result{}, true},
 		{"stream: Can't allocate memory ERROR", Result{}, true},
 		{"stream:  FOUND", Result{}, true},
+		{"stream: FOUND", Result{}, true}, // prefix and suffix overlap
+		{"stream:   FOUND", Result{}, true},
 		{"stream: \x1b[31mred FOUND", Result{}, true},
 		{"OK", Result{}, true},
 		{"stream: OKAY", Result{}, true},
