@@ -80,7 +80,8 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	if err := catalog.Seed(ctx); err != nil {
 		t.Fatal(err)
 	}
-	intake := &services.Intake{Cases: o.store, Identities: o.store, Catalog: o.store, Idempotency: o.store, Evidence: ev,
+	intake := &services.Intake{Cases: o.store, Identities: o.store,
+		Catalog: &services.CatalogCache{CatalogStore: o.store, TTL: 30 * time.Second, Now: clock.Now}, Idempotency: o.store, Evidence: ev,
 		Hasher: hasher, Sealer: sealer, FingerprintKey: []byte("fingerprint key"), Limits: o.limits, Now: clock.Now}
 	tracking := &services.Tracking{Cases: o.store, Evidence: ev, Hasher: hasher, Tokens: tokens,
 		Codes: services.NewThrottle(o.codes, clock.Now), Clients: services.NewThrottle(services.ClientThrottlePolicy, clock.Now),

@@ -1,6 +1,10 @@
 package services
 
-import "context"
+import (
+	"context"
+	"sync"
+	"time"
+)
 
 // Text is a user-visible string in Vietnamese (default) and English.
 type Text struct {
@@ -134,4 +138,69 @@ func (c *Catalog) Meta(ctx context.Context) (Meta, error) {
 		return Meta{}, err
 	}
 	return Meta{Kinds: Kinds, Categories: active, Areas: areas, Limits: c.Limits, AllowedTypes: c.AllowedTypes}, nil
+}
+
+// CatalogCache keeps the categories and areas in memory for a short time:
+// every submission checks its category and area, and the lists change only
+// when an admin edits them (the change shows within TTL).
+type CatalogCache struct {
+	CatalogStore
+	TTL time.Duration
+	Now func() time.Time
+
+	mu     sync.Mutex
+	loaded time.Time
+	cats   map[string]Category
+	areas  map[string]Area
+}
+
+func (c *CatalogCache) refresh(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.Now()
+	if c.cats != nil && now.Sub(c.loaded) < c.TTL {
+		return nil
+	}
+	cats, err := c.CatalogStore.ListCategories(ctx)
+	if err != nil {
+		return err
+	}
+	areas, err := c.CatalogStore.ListAreas(ctx)
+	if err != nil {
+		return err
+	}
+	c.cats, c.areas, c.loaded = make(map[string]Category, len(cats)), make(map[string]Area, len(areas)), now
+	for _, x := range cats {
+		c.cats[x.Code] = x
+	}
+	for _, x := range areas {
+		c.areas[x.Code] = x
+	}
+	return nil
+}
+
+// FindCategory looks code up in the cached list.
+func (c *CatalogCache) FindCategory(ctx context.Context, code string) (Category, error) {
+	if err := c.refresh(ctx); err != nil {
+		return Category{}, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if x, ok := c.cats[code]; ok {
+		return x, nil
+	}
+	return Category{}, Errorf(CodeNotFound, "No such category.")
+}
+
+// FindArea looks code up in the cached list.
+func (c *CatalogCache) FindArea(ctx context.Context, code string) (Area, error) {
+	if err := c.refresh(ctx); err != nil {
+		return Area{}, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if x, ok := c.areas[code]; ok {
+		return x, nil
+	}
+	return Area{}, Errorf(CodeNotFound, "No such area.")
 }

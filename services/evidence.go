@@ -61,19 +61,29 @@ type BlobReader interface {
 	io.Closer
 }
 
-// UploadIntent records that objects for an attachment are being written, so
-// that a reaper can remove them if the report never references them.
+// UploadIntent records that a request is writing evidence objects for a
+// report, so that a reaper can remove them if the report never references
+// them (the request failed half-way, the process died, the database was
+// down at the insert).
 type UploadIntent struct {
-	AttachmentID string
-	CaseID       string
-	CreatedAt    time.Time
+	ID        string
+	CaseID    string
+	CreatedAt time.Time
 }
 
 // UploadStore keeps upload intents.
 type UploadStore interface {
 	InsertUploadIntent(ctx context.Context, u UploadIntent) error
-	DeleteUploadIntents(ctx context.Context, attachmentIDs []string) error
+	DeleteUploadIntents(ctx context.Context, ids []string) error
 	FindStaleUploadIntents(ctx context.Context, before time.Time, limit int) ([]UploadIntent, error)
+}
+
+// Upload is one request's evidence: the attachments it stored and the
+// intent that covers them until they are committed.
+type Upload struct {
+	CaseID      string
+	IntentID    string
+	Attachments []Attachment
 }
 
 // FilePart is one uploaded file as it arrives.
@@ -124,6 +134,23 @@ const (
 	FileTooMany         = "too_many"
 )
 
+// smallFile is the size under which a file is held in memory (bounded) so
+// that it is stored with one request of known size.
+const smallFile = 1 << 20
+
+// readUpTo reads at most n bytes (fewer at the end of r).
+func readUpTo(r io.Reader, n int) ([]byte, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	b := make([]byte, n)
+	k, err := io.ReadFull(r, b)
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		err = nil
+	}
+	return b[:k], err
+}
+
 // limitedReader fails once more than max bytes have been read, so that an
 // oversized file is refused while it streams.
 type limitedReader struct {
@@ -150,12 +177,12 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 // maxTotalBytes. On any failure the objects it wrote are removed and the
 // error names the file. The caller commits the returned attachments into
 // the report and then calls Commit.
-func (e *Evidence) StoreFiles(ctx context.Context, caseID string, src FileSource, source string, maxFiles int, maxFileBytes, maxTotalBytes int64) ([]Attachment, error) {
-	var out []Attachment
+func (e *Evidence) StoreFiles(ctx context.Context, caseID string, src FileSource, source string, maxFiles int, maxFileBytes, maxTotalBytes int64) (Upload, error) {
+	up := Upload{CaseID: caseID}
 	var total int64
-	fail := func(err error) ([]Attachment, error) {
-		e.Discard(context.WithoutCancel(ctx), caseID, out)
-		return nil, err
+	fail := func(err error) (Upload, error) {
+		e.Discard(context.WithoutCancel(ctx), up)
+		return Upload{}, err
 	}
 	for i := 0; ; i++ {
 		part, err := src.Next()
@@ -168,9 +195,17 @@ func (e *Evidence) StoreFiles(ctx context.Context, caseID string, src FileSource
 		if i >= maxFiles {
 			return fail(fileError(CodeTooLarge, i, FileTooMany, fmt.Sprintf("At most %d files may be attached.", maxFiles)))
 		}
+		if up.IntentID == "" {
+			up.IntentID = newAttachmentID()
+			now := e.Now().UTC().Truncate(time.Millisecond)
+			if err := e.Uploads.InsertUploadIntent(ctx, UploadIntent{ID: up.IntentID, CaseID: caseID, CreatedAt: now}); err != nil {
+				up.IntentID = ""
+				return fail(err)
+			}
+		}
 		a, err := e.storeOne(ctx, caseID, i, part, source, min(maxFileBytes, maxTotalBytes-total))
 		if a.ID != "" {
-			out = append(out, a)
+			up.Attachments = append(up.Attachments, a)
 		}
 		if err != nil {
 			if total+a.Size > maxTotalBytes && IsCode(err, CodeTooLarge) {
@@ -180,7 +215,7 @@ func (e *Evidence) StoreFiles(ctx context.Context, caseID string, src FileSource
 		}
 		total += a.Size
 	}
-	return out, nil
+	return up, nil
 }
 
 func (e *Evidence) storeOne(ctx context.Context, caseID string, index int, part FilePart, source string, maxBytes int64) (Attachment, error) {
@@ -201,13 +236,23 @@ func (e *Evidence) storeOne(ctx context.Context, caseID string, index int, part 
 	a := Attachment{ID: newAttachmentID(), Name: CleanFileName(part.Name, ft.Ext, index), Type: ft.MIME,
 		Scan: ScanNotScanned, Source: source, UploadedAt: now}
 	a.OriginalKey = EvidenceKeyPrefix(caseID) + a.ID + "/original"
-	if err := e.Uploads.InsertUploadIntent(ctx, UploadIntent{AttachmentID: a.ID, CaseID: caseID, CreatedAt: now}); err != nil {
-		return Attachment{}, err
+	// A file that ends within the first smallFile bytes goes up in one PUT
+	// of known size; a longer one streams in parts of bounded size, its
+	// length unknown until the part ends.
+	body, size := io.MultiReader(bytes.NewReader(head), part.Body), int64(-1)
+	if rest, err := readUpTo(part.Body, smallFile-len(head)); err != nil {
+		return a, readError(err)
+	} else if len(head)+len(rest) < smallFile {
+		size = int64(len(head) + len(rest))
+		body = io.MultiReader(bytes.NewReader(head), bytes.NewReader(rest))
+	} else {
+		body = io.MultiReader(bytes.NewReader(head), bytes.NewReader(rest), part.Body)
 	}
-	lr := &limitedReader{r: io.MultiReader(bytes.NewReader(head), part.Body), max: maxBytes, h: sha256.New()}
-	// The size of a multipart part is unknown until it ends: the store
-	// streams it in parts of bounded size.
-	info, err := e.Blobs.Put(ctx, a.OriginalKey, lr, -1, ft.MIME, "")
+	if size > maxBytes {
+		return a, fileError(CodeTooLarge, index, FileTooLarge, "A file is larger than allowed.")
+	}
+	lr := &limitedReader{r: body, max: maxBytes, h: sha256.New()}
+	info, err := e.Blobs.Put(ctx, a.OriginalKey, lr, size, ft.MIME, "")
 	if err != nil {
 		if errors.Is(err, errFileTooLarge) || lr.n > maxBytes {
 			return a, fileError(CodeTooLarge, index, FileTooLarge, "A file is larger than allowed.")
@@ -282,40 +327,31 @@ func (e *Evidence) scan(ctx context.Context, a *Attachment) {
 	}
 }
 
-// Commit forgets the upload intents of attachments the report now
-// references.
-func (e *Evidence) Commit(ctx context.Context, atts []Attachment) {
-	if len(atts) == 0 {
+// Commit forgets the intent of an upload the report now references.
+func (e *Evidence) Commit(ctx context.Context, up Upload) {
+	if up.IntentID == "" {
 		return
-	}
-	ids := make([]string, len(atts))
-	for i, a := range atts {
-		ids[i] = a.ID
 	}
 	// Best effort: an intent left behind is harmless, the reaper keeps
 	// objects a report references.
-	_ = e.Uploads.DeleteUploadIntents(ctx, ids)
+	_ = e.Uploads.DeleteUploadIntents(ctx, []string{up.IntentID})
 }
 
-// Discard removes the objects of attachments that will not be committed.
-// Failures are left to the reaper.
-func (e *Evidence) Discard(ctx context.Context, caseID string, atts []Attachment) {
+// Discard removes the objects of an upload that will not be committed, then
+// its intent. What it cannot remove, the reaper does.
+func (e *Evidence) Discard(ctx context.Context, up Upload) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	var removed []string
-	for _, a := range atts {
-		ok := true
+	ok := true
+	for _, a := range up.Attachments {
 		for _, k := range []string{a.OriginalKey, a.SanitizedKey} {
 			if k != "" && e.Blobs.Delete(ctx, k) != nil {
 				ok = false
 			}
 		}
-		if ok {
-			removed = append(removed, a.ID)
-		}
 	}
-	if len(removed) > 0 {
-		_ = e.Uploads.DeleteUploadIntents(ctx, removed)
+	if ok && up.IntentID != "" {
+		_ = e.Uploads.DeleteUploadIntents(ctx, []string{up.IntentID})
 	}
 }
 
@@ -378,9 +414,10 @@ func CleanFileName(name, ext string, index int) string {
 	return stem + "." + ext
 }
 
-// ReapStale removes the objects of upload intents older than before whose
-// attachments no report references, then the intents. It returns how many
-// attachments' objects were removed.
+// ReapStale handles upload intents older than before: it removes the
+// objects under their reports' prefixes that are older than before and that
+// no report references, then the intents. It returns how many attachments'
+// objects were removed.
 func (e *Evidence) ReapStale(ctx context.Context, cases CaseStore, before time.Time) (int, error) {
 	removed := 0
 	for {
@@ -390,37 +427,40 @@ func (e *Evidence) ReapStale(ctx context.Context, cases CaseStore, before time.T
 		}
 		var done []string
 		for _, in := range intents {
+			var referenced map[string]bool
 			c, err := cases.FindCaseByID(ctx, in.CaseID)
-			if err != nil && !IsCode(err, CodeNotFound) {
+			switch {
+			case err == nil:
+				referenced = map[string]bool{}
+				for _, a := range c.Attachments {
+					referenced[a.ID] = true
+				}
+			case !IsCode(err, CodeNotFound):
 				return removed, err
 			}
-			if err == nil && c.hasAttachment(in.AttachmentID) {
-				done = append(done, in.AttachmentID)
-				continue
-			}
-			objs, err := e.Blobs.List(ctx, EvidenceKeyPrefix(in.CaseID)+in.AttachmentID+"/")
+			prefix := EvidenceKeyPrefix(in.CaseID)
+			objs, err := e.Blobs.List(ctx, prefix)
 			if err != nil {
 				return removed, err
 			}
+			gone := map[string]bool{}
 			for _, o := range objs {
+				attID, _, _ := strings.Cut(strings.TrimPrefix(o.Key, prefix), "/")
+				// Objects newer than the cut-off may belong to an upload
+				// still in progress.
+				if referenced[attID] || o.LastModified.After(before) {
+					continue
+				}
 				if err := e.Blobs.Delete(ctx, o.Key); err != nil {
 					return removed, err
 				}
+				gone[attID] = true
 			}
-			removed++
-			done = append(done, in.AttachmentID)
+			removed += len(gone)
+			done = append(done, in.ID)
 		}
 		if err := e.Uploads.DeleteUploadIntents(ctx, done); err != nil {
 			return removed, err
 		}
 	}
-}
-
-func (c *Case) hasAttachment(id string) bool {
-	for _, a := range c.Attachments {
-		if a.ID == id {
-			return true
-		}
-	}
-	return false
 }

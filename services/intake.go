@@ -330,16 +330,17 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (
 	}
 	vn := now.In(VietnamTime)
 	id := s.Cases.NewID()
-	var atts []Attachment
+	var up Upload
 	if files != nil {
 		if s.Evidence == nil {
 			return SubmitResult{}, Errorf(CodeUnsupported, "This portal does not accept files.")
 		}
 		l := s.Limits
-		if atts, err = s.Evidence.StoreFiles(ctx, id, files, SourceReport, l.MaxFiles, l.MaxFileBytes, l.MaxReportBytes); err != nil {
+		if up, err = s.Evidence.StoreFiles(ctx, id, files, SourceReport, l.MaxFiles, l.MaxFileBytes, l.MaxReportBytes); err != nil {
 			return SubmitResult{}, err
 		}
 	}
+	atts := up.Attachments
 	c := &Case{
 		ID: id, Attachments: atts, ReceiptHash: receiptHash, Kind: kind, AnonymousDenunciation: anonDenunciation,
 		Category: in.Category, Title: in.Title, Description: in.Description, IncidentDate: in.IncidentDate,
@@ -361,16 +362,16 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (
 			return SubmitResult{}, Wrap(err, CodeInternal, "Could not protect the identity.")
 		}
 		if err := s.Identities.InsertIdentity(ctx, SealedIdentity{CaseID: c.ID, KeyID: s.Sealer.KeyID(), Sealed: sealed, CreatedAt: now}); err != nil {
-			s.discard(ctx, c)
+			s.discard(ctx, c, up)
 			return SubmitResult{}, err
 		}
 	}
 	if err := s.insertWithFreshCode(ctx, c); err != nil {
-		s.discard(ctx, c)
+		s.discard(ctx, c, up)
 		return SubmitResult{}, err
 	}
 	if s.Evidence != nil {
-		s.Evidence.Commit(context.WithoutCancel(ctx), atts)
+		s.Evidence.Commit(context.WithoutCancel(ctx), up)
 	}
 	return SubmitResult{ID: c.ID, TrackingCode: c.TrackingCode, Receipt: receipt, Kind: kind,
 		AnonymousDenunciation: anonDenunciation, SubmittedAt: now, ContentHash: c.ContentHash, Attachments: atts}, nil
@@ -379,14 +380,14 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (
 // discard removes what a failed submission wrote: nothing may be left
 // half-written. It uses a fresh context so that a cancelled request still
 // cleans up; what it cannot remove, the reaper does.
-func (s *Intake) discard(ctx context.Context, c *Case) {
+func (s *Intake) discard(ctx context.Context, c *Case, up Upload) {
 	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	if c.HasIdentity {
 		_ = s.Identities.DeleteIdentity(cleanup, c.ID)
 	}
-	if s.Evidence != nil && len(c.Attachments) > 0 {
-		s.Evidence.Discard(cleanup, c.ID, c.Attachments)
+	if s.Evidence != nil {
+		s.Evidence.Discard(cleanup, up)
 	}
 }
 

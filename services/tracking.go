@@ -118,13 +118,14 @@ func (t *Tracking) SendMessage(ctx context.Context, caseID, text string, files F
 	if err != nil {
 		return Message{}, nil, err
 	}
-	var atts []Attachment
+	var up Upload
 	if files != nil {
-		atts, err = t.Evidence.StoreFiles(ctx, caseID, files, SourceMessage, MaxMessageFiles, t.Limits.MaxFileBytes, t.Limits.MaxReportBytes)
+		up, err = t.Evidence.StoreFiles(ctx, caseID, files, SourceMessage, MaxMessageFiles, t.Limits.MaxFileBytes, t.Limits.MaxReportBytes)
 		if err != nil {
 			return Message{}, nil, err
 		}
 	}
+	atts := up.Attachments
 	now := t.Now().UTC().Truncate(time.Millisecond)
 	m := Message{ID: newMessageID(), From: "citizen", Text: text, At: now}
 	for i := range atts {
@@ -134,10 +135,10 @@ func (t *Tracking) SendMessage(ctx context.Context, caseID, text string, files F
 	change := CaseChange{Messages: []Message{m}, Attachments: atts, At: now,
 		Events: []Event{{Type: EventMessage, At: now, Actor: "citizen", Public: true, Ref: m.ID}}}
 	if _, err := t.append(ctx, c, change); err != nil {
-		t.Evidence.Discard(context.WithoutCancel(ctx), caseID, atts)
+		t.Evidence.Discard(context.WithoutCancel(ctx), up)
 		return Message{}, nil, err
 	}
-	t.Evidence.Commit(context.WithoutCancel(ctx), atts)
+	t.Evidence.Commit(context.WithoutCancel(ctx), up)
 	return m, atts, nil
 }
 
@@ -147,10 +148,11 @@ func (t *Tracking) AddEvidence(ctx context.Context, caseID string, files FileSou
 	if err != nil {
 		return nil, err
 	}
-	atts, err := t.Evidence.StoreFiles(ctx, caseID, files, SourceAddition, t.Limits.MaxFiles, t.Limits.MaxFileBytes, t.Limits.MaxReportBytes)
+	up, err := t.Evidence.StoreFiles(ctx, caseID, files, SourceAddition, t.Limits.MaxFiles, t.Limits.MaxFileBytes, t.Limits.MaxReportBytes)
 	if err != nil {
 		return nil, err
 	}
+	atts := up.Attachments
 	if len(atts) == 0 {
 		return nil, &Error{Code: CodeInvalid, Message: "Choose at least one file.", Fields: map[string]string{"files": FieldRequired}}
 	}
@@ -160,10 +162,10 @@ func (t *Tracking) AddEvidence(ctx context.Context, caseID string, files FileSou
 		events = append(events, Event{Type: EventEvidenceAdded, At: now, Actor: "citizen", Public: true, Ref: a.ID})
 	}
 	if _, err := t.append(ctx, c, CaseChange{Attachments: atts, Events: events, At: now}); err != nil {
-		t.Evidence.Discard(context.WithoutCancel(ctx), caseID, atts)
+		t.Evidence.Discard(context.WithoutCancel(ctx), up)
 		return nil, err
 	}
-	t.Evidence.Commit(context.WithoutCancel(ctx), atts)
+	t.Evidence.Commit(context.WithoutCancel(ctx), up)
 	return atts, nil
 }
 

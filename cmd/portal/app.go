@@ -68,7 +68,8 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	fp.Write([]byte("minhbach idempotency fingerprint"))
 	a := &app{store: b.store, evidence: ev, idem: b.store,
 		catalog: &services.Catalog{Store: b.store, Limits: cfg.Limits, AllowedTypes: inspector.AllowedTypes()},
-		intake: &services.Intake{Cases: b.store, Identities: b.store, Catalog: b.store, Idempotency: b.store, Evidence: ev,
+		intake: &services.Intake{Cases: b.store, Identities: b.store,
+			Catalog: &services.CatalogCache{CatalogStore: b.store, TTL: 30 * time.Second, Now: time.Now}, Idempotency: b.store, Evidence: ev,
 			Hasher: hasher, Sealer: sealer, FingerprintKey: fp.Sum(nil), Limits: cfg.Limits, Now: time.Now},
 		tracking: &services.Tracking{Cases: b.store, Evidence: ev, Hasher: hasher, Tokens: tokens,
 			Codes: services.NewThrottle(services.CodeThrottlePolicy, nil), Clients: services.NewThrottle(services.ClientThrottlePolicy, nil),

@@ -138,10 +138,16 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, co
 	if err := validKey(key); err != nil {
 		return services.BlobInfo{}, err
 	}
-	if _, err := s.Stat(ctx, key); err == nil {
-		return services.BlobInfo{}, services.Errorf(services.CodeConflict, "The object already exists.")
-	} else if !services.IsCode(err, services.CodeNotFound) {
-		return services.BlobInfo{}, err
+	// Write-once: a single PUT carries If-None-Match (below), which the
+	// server enforces; uploads that may go up in parts are checked first,
+	// since a multipart completion does not carry the condition. Keys are
+	// random and server-generated, so the check only guards against bugs.
+	if size < 0 || size > partSize {
+		if _, err := s.Stat(ctx, key); err == nil {
+			return services.BlobInfo{}, services.Errorf(services.CodeConflict, "The object already exists.")
+		} else if !services.IsCode(err, services.CodeNotFound) {
+			return services.BlobInfo{}, err
+		}
 	}
 	src := r
 	if size >= 0 {

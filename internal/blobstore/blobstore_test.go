@@ -95,6 +95,29 @@ func TestPutIsWriteOnce(t *testing.T) {
 	}
 }
 
+// TestPutIsWriteOnceStreamed covers uploads of unknown size, which go up in
+// parts: the existing object survives a second upload to its key.
+func TestPutIsWriteOnceStreamed(t *testing.T) {
+	env := testenv.New(t)
+	ctx := context.Background()
+	first := bytes.Repeat([]byte("1"), 9<<20)
+	if info, err := env.Blob.Put(ctx, "sealed/big", bytes.NewReader(first), -1, "", ""); err != nil || info.Size != int64(len(first)) {
+		t.Fatalf("first: %v %+v", err, info)
+	}
+	_, err := env.Blob.Put(ctx, "sealed/big", bytes.NewReader(bytes.Repeat([]byte("2"), 9<<20)), -1, "", "")
+	if !services.IsCode(err, services.CodeConflict) {
+		t.Fatalf("second streamed put: %v, want conflict", err)
+	}
+	rc, _, err := env.Blob.Get(ctx, "sealed/big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	if b, _ := io.ReadAll(rc); !bytes.Equal(b, first) {
+		t.Fatal("a streamed upload overwrote the object")
+	}
+}
+
 func TestPutRejectsHashMismatchAndShortBody(t *testing.T) {
 	env := testenv.New(t)
 	ctx := context.Background()

@@ -94,18 +94,18 @@ func (s *Store) DeleteExpiredIdempotencyKeys(ctx context.Context, now time.Time)
 }
 
 type uploadDoc struct {
-	AttachmentID string    `bson:"_id"`
-	CaseID       string    `bson:"caseId"`
-	CreatedAt    time.Time `bson:"createdAt"`
+	ID        string    `bson:"_id"`
+	CaseID    string    `bson:"caseId"`
+	CreatedAt time.Time `bson:"createdAt"`
 }
 
-// InsertUploadIntent records that an attachment's objects are being written.
+// InsertUploadIntent records that a request is writing evidence objects.
 func (s *Store) InsertUploadIntent(ctx context.Context, u services.UploadIntent) error {
-	_, err := s.db.Collection(colUploads).InsertOne(ctx, uploadDoc{AttachmentID: u.AttachmentID, CaseID: u.CaseID, CreatedAt: u.CreatedAt})
+	_, err := s.db.Collection(colUploads).InsertOne(ctx, uploadDoc{ID: u.ID, CaseID: u.CaseID, CreatedAt: u.CreatedAt})
 	return translate(err, "upload")
 }
 
-// DeleteUploadIntents forgets the given attachments' intents.
+// DeleteUploadIntents forgets the given intents.
 func (s *Store) DeleteUploadIntents(ctx context.Context, ids []string) error {
 	if len(ids) == 0 {
 		return nil
@@ -127,7 +127,7 @@ func (s *Store) FindStaleUploadIntents(ctx context.Context, before time.Time, li
 	}
 	out := make([]services.UploadIntent, len(docs))
 	for i, d := range docs {
-		out[i] = services.UploadIntent{AttachmentID: d.AttachmentID, CaseID: d.CaseID, CreatedAt: d.CreatedAt.UTC()}
+		out[i] = services.UploadIntent{ID: d.ID, CaseID: d.CaseID, CreatedAt: d.CreatedAt.UTC()}
 	}
 	return out, nil
 }

@@ -263,18 +263,18 @@ func TestUploadIntents(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	for i, id := range []string{"a1", "a2", "a3"} {
-		if err := env.Store.InsertUploadIntent(ctx, services.UploadIntent{AttachmentID: id, CaseID: "c1", CreatedAt: now.Add(time.Duration(i) * time.Hour)}); err != nil {
+		if err := env.Store.InsertUploadIntent(ctx, services.UploadIntent{ID: id, CaseID: "c1", CreatedAt: now.Add(time.Duration(i) * time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	stale, err := env.Store.FindStaleUploadIntents(ctx, now.Add(90*time.Minute), 10)
-	if err != nil || len(stale) != 2 || stale[0].AttachmentID != "a1" || stale[1].CaseID != "c1" {
+	if err != nil || len(stale) != 2 || stale[0].ID != "a1" || stale[1].CaseID != "c1" {
 		t.Fatalf("stale = %+v (%v)", stale, err)
 	}
 	if err := env.Store.DeleteUploadIntents(ctx, []string{"a1", "a2"}); err != nil {
 		t.Fatal(err)
 	}
-	if stale, _ := env.Store.FindStaleUploadIntents(ctx, now.Add(10*time.Hour), 10); len(stale) != 1 || stale[0].AttachmentID != "a3" {
+	if stale, _ := env.Store.FindStaleUploadIntents(ctx, now.Add(10*time.Hour), 10); len(stale) != 1 || stale[0].ID != "a3" {
 		t.Fatalf("after delete: %+v", stale)
 	}
 }
