@@ -34,6 +34,8 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['src/**/*.spec.ts'],
     restoreMocks: true,
+    // Component tests that load lazy route chunks can be slow on a cold, busy machine.
+    testTimeout: 20_000,
     unstubGlobals: true,
   },
 })

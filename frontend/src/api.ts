@@ -37,6 +37,16 @@ export interface Limits {
   maxTitleChars: number
   maxDescriptionChars: number
   maxFieldChars: number
+  /** Files one tracking message may carry (5 when the backend does not say). */
+  maxMessageFiles?: number
+  /** Characters of one tracking message (5000 when the backend does not say). */
+  maxMessageChars?: number
+}
+
+/** One accepted evidence type: a MIME type and a file name extension. */
+export interface AllowedType {
+  mime: string
+  ext: string
 }
 
 /** GET /api/v1/meta */
@@ -45,6 +55,39 @@ export interface Meta {
   categories: Category[]
   areas: Area[]
   limits: Limits
+  /** The evidence types the backend accepts (it decides by content; the list is a courtesy). */
+  allowedTypes?: AllowedType[]
+}
+
+/** The evidence types of DESIGN.md §2, used when /meta does not list them. */
+export const DEFAULT_ALLOWED_TYPES: readonly AllowedType[] = [
+  { mime: 'image/jpeg', ext: 'jpg' },
+  { mime: 'image/jpeg', ext: 'jpeg' },
+  { mime: 'image/png', ext: 'png' },
+  { mime: 'image/webp', ext: 'webp' },
+  { mime: 'application/pdf', ext: 'pdf' },
+  { mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', ext: 'docx' },
+  { mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ext: 'xlsx' },
+  { mime: 'audio/mpeg', ext: 'mp3' },
+  { mime: 'audio/mp4', ext: 'm4a' },
+  { mime: 'video/mp4', ext: 'mp4' },
+]
+
+export const DEFAULT_MAX_MESSAGE_FILES = 5
+export const DEFAULT_MAX_MESSAGE_CHARS = 5000
+/** The backend's limit on a withdrawal reason (services.MaxReasonChars; not in /meta). */
+export const MAX_REASON_CHARS = 2000
+
+/** The backend's default limits, used only when /meta cannot be loaded (the backend still enforces its own). */
+export const DEFAULT_LIMITS: Required<Limits> = {
+  maxFileBytes: 25 << 20,
+  maxReportBytes: 100 << 20,
+  maxFiles: 10,
+  maxTitleChars: 200,
+  maxDescriptionChars: 10000,
+  maxFieldChars: 500,
+  maxMessageFiles: DEFAULT_MAX_MESSAGE_FILES,
+  maxMessageChars: DEFAULT_MAX_MESSAGE_CHARS,
 }
 
 export interface Identity {
@@ -74,6 +117,22 @@ export interface ComplaintInput {
   identity?: Identity
 }
 
+export type ScanState = 'not_scanned' | 'clean' | 'infected'
+export type AttachmentSource = 'report' | 'message' | 'addition'
+
+/** A stored evidence file. */
+export interface Attachment {
+  id: string
+  name: string
+  size: number
+  /** The MIME type the backend found by content. */
+  type: string
+  sha256: string
+  scan: ScanState | string
+  uploadedAt: string
+  source: AttachmentSource | string
+}
+
 /** The 201 answer of POST /api/v1/complaints. */
 export interface SubmitResult {
   trackingCode: string
@@ -83,6 +142,64 @@ export interface SubmitResult {
   submittedAt: string
   contentHash: string
   receiptUrl?: string
+  /** A citizen session token for this report, so the receipt PDF can be fetched at once. */
+  token?: string
+  tokenExpiresAt?: string
+  attachments?: Attachment[]
+}
+
+export type CaseStatus =
+  | 'received'
+  | 'accepted'
+  | 'rejected'
+  | 'transferred'
+  | 'investigating'
+  | 'concluded'
+  | 'closed'
+  | 'appealed'
+  | 'withdrawn'
+
+export type Actor = 'citizen' | 'staff' | 'system'
+
+/** One public event of a report's life. Unknown types are shown generically. */
+export interface TimelineEvent {
+  type: string
+  at: string
+  status?: CaseStatus | string
+  actor: Actor | string
+  note?: string
+}
+
+export interface Message {
+  id: string
+  from: 'citizen' | 'staff' | string
+  text: string
+  at: string
+  attachments: Attachment[]
+}
+
+/** GET /api/v1/track: the report as the citizen sees it. */
+export interface TrackedReport {
+  trackingCode: string
+  kind: string
+  anonymousDenunciation: boolean
+  category: string
+  title: string
+  description: string
+  status: CaseStatus | string
+  submittedAt: string
+  updatedAt: string
+  contentHash: string
+  timeline: TimelineEvent[]
+  messages: Message[]
+  attachments: Attachment[]
+  canWithdraw: boolean
+}
+
+/** POST /api/v1/track/session */
+export interface TrackSession {
+  token: string
+  expiresAt?: string
 }
 
 export type ErrorCode =
@@ -123,14 +240,33 @@ export class ApiError extends Error {
   readonly status: number
   readonly code: ErrorCode
   readonly fields: Record<string, FieldErrorCode>
+  /** Seconds to wait before trying again (the Retry-After header), when the server said. */
+  readonly retryAfter?: number
 
-  constructor(status: number, code: ErrorCode, message: string, fields: Record<string, FieldErrorCode> = {}) {
+  constructor(
+    status: number,
+    code: ErrorCode,
+    message: string,
+    fields: Record<string, FieldErrorCode> = {},
+    retryAfter?: number,
+  ) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.code = code
     this.fields = fields
+    if (retryAfter !== undefined) this.retryAfter = retryAfter
   }
+}
+
+/** parseRetryAfter reads a Retry-After value (seconds, or an HTTP date) as whole seconds from now. */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (!value) return undefined
+  const v = value.trim()
+  if (/^\d+$/.test(v)) return Number(v)
+  const at = Date.parse(v)
+  if (Number.isNaN(at)) return undefined
+  return Math.max(0, Math.ceil((at - now) / 1000))
 }
 
 const knownCodes: readonly ErrorCode[] = [
@@ -171,6 +307,22 @@ function codeForStatus(status: number): ErrorCode {
   }
 }
 
+/** errorFromBody builds the ApiError for a non-2xx answer from its parsed body (anything, or undefined). */
+export function errorFromBody(status: number, body: unknown, statusText = '', retryAfter?: number): ApiError {
+  const err = (body as Partial<ErrorBody> | undefined)?.error
+  if (err && typeof err === 'object') {
+    const code = knownCodes.includes(err.code) ? err.code : codeForStatus(status)
+    const fields: Record<string, string> = {}
+    if (err.fields && typeof err.fields === 'object') {
+      for (const [k, v] of Object.entries(err.fields)) {
+        if (typeof v === 'string') fields[k] = v
+      }
+    }
+    return new ApiError(status, code, typeof err.message === 'string' ? err.message : '', fields, retryAfter)
+  }
+  return new ApiError(status, codeForStatus(status), statusText, {}, retryAfter)
+}
+
 /** parseError turns a non-2xx response into an ApiError, whatever its body holds. */
 export async function parseError(res: Response): Promise<ApiError> {
   let body: unknown
@@ -179,18 +331,7 @@ export async function parseError(res: Response): Promise<ApiError> {
   } catch {
     body = undefined
   }
-  const err = (body as Partial<ErrorBody> | undefined)?.error
-  if (err && typeof err === 'object') {
-    const code = knownCodes.includes(err.code) ? err.code : codeForStatus(res.status)
-    const fields: Record<string, string> = {}
-    if (err.fields && typeof err.fields === 'object') {
-      for (const [k, v] of Object.entries(err.fields)) {
-        if (typeof v === 'string') fields[k] = v
-      }
-    }
-    return new ApiError(res.status, code, typeof err.message === 'string' ? err.message : '', fields)
-  }
-  return new ApiError(res.status, codeForStatus(res.status), res.statusText)
+  return errorFromBody(res.status, body, res.statusText, parseRetryAfter(res.headers.get('Retry-After')))
 }
 
 /** request sends a JSON request and returns the parsed JSON answer, or throws ApiError. */
@@ -231,9 +372,157 @@ export function getMeta(signal?: AbortSignal): Promise<Meta> {
   return request<Meta>('GET', '/api/v1/meta', { signal })
 }
 
-export function submitComplaint(input: ComplaintInput, idempotencyKey: string): Promise<SubmitResult> {
-  return request<SubmitResult>('POST', '/api/v1/complaints', {
-    body: input,
-    headers: { 'Idempotency-Key': idempotencyKey },
+/** Upload progress of one multipart request: bytes of the whole body sent so far and in all. */
+export interface UploadProgress {
+  loaded: number
+  /** The body's size; 0 when the browser does not know it. */
+  total: number
+}
+
+export interface UploadOptions {
+  headers?: Record<string, string>
+  onProgress?: (p: UploadProgress) => void
+  signal?: AbortSignal
+}
+
+/**
+ * sendForm POSTs a multipart/form-data body with XMLHttpRequest (fetch reports
+ * no upload progress) and returns the parsed JSON answer, or throws ApiError.
+ * The browser writes the Content-Type with its boundary.
+ */
+export function sendForm<T>(path: string, body: FormData, options: UploadOptions = {}): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', path)
+    xhr.setRequestHeader('Accept', 'application/json')
+    for (const [k, v] of Object.entries(options.headers ?? {})) xhr.setRequestHeader(k, v)
+    const progress = options.onProgress
+    if (progress) {
+      xhr.upload.addEventListener('progress', (e) => {
+        progress({ loaded: e.loaded, total: e.lengthComputable ? e.total : 0 })
+      })
+    }
+    const abort = () => xhr.abort()
+    options.signal?.addEventListener('abort', abort, { once: true })
+    const done = () => options.signal?.removeEventListener('abort', abort)
+    xhr.addEventListener('load', () => {
+      done()
+      let parsed: unknown
+      try {
+        parsed = xhr.responseText ? JSON.parse(xhr.responseText) : undefined
+      } catch {
+        parsed = undefined
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(parsed as T)
+        return
+      }
+      reject(errorFromBody(xhr.status, parsed, xhr.statusText, parseRetryAfter(xhr.getResponseHeader('Retry-After'))))
+    })
+    xhr.addEventListener('error', () => {
+      done()
+      reject(new ApiError(0, 'network', 'network error'))
+    })
+    xhr.addEventListener('timeout', () => {
+      done()
+      reject(new ApiError(0, 'network', 'timeout'))
+    })
+    xhr.addEventListener('abort', () => {
+      done()
+      reject(new DOMException('aborted', 'AbortError'))
+    })
+    xhr.send(body)
   })
+}
+
+/** jsonPart wraps a JSON value as a multipart part of type application/json. */
+export function jsonPart(value: unknown): Blob {
+  return new Blob([JSON.stringify(value)], { type: 'application/json' })
+}
+
+/**
+ * complaintForm builds the multipart body of POST /api/v1/complaints: the
+ * report as a "complaint" JSON part, then one "files" part per file, in order
+ * (the order the backend's files[i] errors and the progress bars refer to).
+ */
+export function complaintForm(input: ComplaintInput, files: readonly File[]): FormData {
+  const fd = new FormData()
+  fd.append('complaint', jsonPart(input), 'complaint.json')
+  for (const f of files) fd.append('files', f, f.name)
+  return fd
+}
+
+/** submitComplaint files a report (with its evidence) as multipart/form-data. */
+export function submitComplaint(
+  input: ComplaintInput,
+  files: readonly File[],
+  idempotencyKey: string,
+  onProgress?: (p: UploadProgress) => void,
+): Promise<SubmitResult> {
+  return sendForm<SubmitResult>('/api/v1/complaints', complaintForm(input, files), {
+    headers: { 'Idempotency-Key': idempotencyKey },
+    onProgress,
+  })
+}
+
+function bearer(token: string): Record<string, string> {
+  return { Authorization: `Bearer ${token}` }
+}
+
+/** openTrackSession exchanges a tracking code and receipt for a citizen token. */
+export function openTrackSession(trackingCode: string, receipt: string): Promise<TrackSession> {
+  return request<TrackSession>('POST', '/api/v1/track/session', { body: { trackingCode, receipt } })
+}
+
+export function getTrackedReport(token: string, signal?: AbortSignal): Promise<TrackedReport> {
+  return request<TrackedReport>('GET', '/api/v1/track', { headers: bearer(token), signal })
+}
+
+/** sendTrackMessage sends a message to the handlers: JSON without files, multipart with them. */
+export function sendTrackMessage(
+  token: string,
+  text: string,
+  files: readonly File[] = [],
+  onProgress?: (p: UploadProgress) => void,
+): Promise<Message> {
+  if (files.length === 0) {
+    return request<Message>('POST', '/api/v1/track/messages', { body: { text }, headers: bearer(token) })
+  }
+  const fd = new FormData()
+  fd.append('message', jsonPart({ text }), 'message.json')
+  for (const f of files) fd.append('files', f, f.name)
+  return sendForm<Message>('/api/v1/track/messages', fd, { headers: bearer(token), onProgress })
+}
+
+export function addTrackAttachments(
+  token: string,
+  files: readonly File[],
+  onProgress?: (p: UploadProgress) => void,
+): Promise<{ attachments: Attachment[] }> {
+  const fd = new FormData()
+  for (const f of files) fd.append('files', f, f.name)
+  return sendForm<{ attachments: Attachment[] }>('/api/v1/track/attachments', fd, {
+    headers: bearer(token),
+    onProgress,
+  })
+}
+
+export function withdrawReport(token: string, reason: string): Promise<TrackedReport> {
+  return request<TrackedReport>('POST', '/api/v1/track/withdraw', { body: { reason }, headers: bearer(token) })
+}
+
+/** fetchReceiptPdf downloads the signed proof-of-filing receipt. */
+export async function fetchReceiptPdf(token: string, path = '/api/v1/track/receipt.pdf'): Promise<Blob> {
+  let res: Response
+  try {
+    res = await fetch(path, {
+      method: 'GET',
+      headers: { Accept: 'application/pdf', ...bearer(token) },
+      credentials: 'same-origin',
+    })
+  } catch (e) {
+    throw new ApiError(0, 'network', e instanceof Error ? e.message : String(e))
+  }
+  if (!res.ok) throw await parseError(res)
+  return await res.blob()
 }

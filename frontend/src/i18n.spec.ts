@@ -90,6 +90,24 @@ describe('messages', () => {
     }
   })
 
+  it('has words for every status, event, actor, scan state, source and file error code', () => {
+    const want: string[] = []
+    for (const s of ['received', 'accepted', 'rejected', 'transferred', 'investigating', 'concluded', 'closed', 'appealed', 'withdrawn']) {
+      want.push(`status.${s}`, `statusHelp.${s}`)
+    }
+    for (const e of ['submitted', 'message', 'evidence_added', 'withdrawn', 'other']) want.push(`timeline.${e}`)
+    for (const a of ['citizen', 'staff', 'system']) want.push(`actor.${a}`)
+    for (const f of ['citizen', 'staff']) want.push(`from.${f}`)
+    for (const s of ['not_scanned', 'clean', 'infected', 'other']) want.push(`evidence.scan.${s}`)
+    for (const s of ['report', 'message', 'addition']) want.push(`evidence.source.${s}`)
+    for (const c of ['unsupported_type', 'too_large', 'too_many_pixels', 'too_many', 'other']) want.push(`files.serverError.${c}`)
+    for (const c of ['too_many', 'too_large', 'total_too_large', 'unsupported_type', 'empty', 'duplicate']) want.push(`files.reject.${c}`)
+    for (const k of ['feedback', 'complaint', 'denunciation']) want.push(`kinds.${k}`, `report.explain.kind.${k}`)
+    for (const s of ['kind', 'what', 'where', 'evidence', 'identity']) want.push(`report.steps.${s}`)
+    want.push('fieldError.contact', 'fieldError.file_errors', 'apiError.rateLimitedFor', 'track.tooMany')
+    expect(want.filter((k) => !viFlat.has(k))).toEqual([])
+  })
+
   it('renders through vue-i18n in both languages', () => {
     const i18n = createAppI18n('vi')
     const t = i18n.global.t
@@ -97,6 +115,9 @@ describe('messages', () => {
     i18n.global.locale.value = 'en'
     expect(t('report.counter', { count: 3, max: 10000 })).toBe('3 of 10000 characters used')
     expect(t('home.motto')).toBe('Dân biết, dân bàn, dân làm, dân kiểm tra')
+    expect(t('track.tooMany', { seconds: 30 })).toBe('Too many attempts. Please try again in 30 seconds.')
+    i18n.global.locale.value = 'vi'
+    expect(t('track.tooMany', { seconds: 30 })).toBe('Bạn đã thử quá nhiều lần. Vui lòng thử lại sau 30 giây.')
   })
 })
 

@@ -20,6 +20,12 @@ export function createAppRouter(history: RouterHistory = createWebHistory('/')) 
         component: () => import('./views/ReportView.vue'),
         meta: { titleKey: 'title.report' },
       },
+      {
+        path: '/track',
+        name: 'track',
+        component: () => import('./views/TrackView.vue'),
+        meta: { titleKey: 'title.track' },
+      },
       // The backend serves index.html for every unknown non-API path.
       {
         path: '/:pathMatch(.*)*',

@@ -1,33 +1,9 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { enableAutoUnmount, flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import ReportForm from './ReportForm.vue'
 import { createAppI18n } from '../i18n'
-import type { Meta } from '../api'
-
-const meta: Meta = {
-  kinds: [
-    { code: 'feedback', name: { vi: 'Phản ánh, kiến nghị', en: 'Feedback / recommendation' }, requiresIdentity: false },
-    { code: 'complaint', name: { vi: 'Khiếu nại', en: 'Complaint' }, requiresIdentity: true },
-    { code: 'denunciation', name: { vi: 'Tố cáo', en: 'Denunciation' }, requiresIdentity: true },
-  ],
-  categories: [
-    { code: 'bribe', name: { vi: 'Đòi tiền, “bồi dưỡng”', en: 'Bribe or “fee” demanded' } },
-    { code: 'delay', name: { vi: 'Cố tình kéo dài', en: 'Deliberate delay' } },
-  ],
-  areas: [
-    { code: '79', parent: '', level: 'province', name: { vi: 'Thành phố Hồ Chí Minh', en: 'Ho Chi Minh City' } },
-    { code: '26734', parent: '79', level: 'commune', name: { vi: 'Phường Sài Gòn', en: 'Sai Gon Ward' } },
-    { code: '01', parent: '', level: 'province', name: { vi: 'Thành phố Hà Nội', en: 'Ha Noi' } },
-  ],
-  limits: {
-    maxFileBytes: 26214400,
-    maxReportBytes: 104857600,
-    maxFiles: 10,
-    maxTitleChars: 200,
-    maxDescriptionChars: 10000,
-    maxFieldChars: 500,
-  },
-}
+import { FakeXHR, file } from '../testing/fakeXhr'
+import { testMeta as meta } from '../testing/meta'
 
 function mountForm(locale: 'vi' | 'en' = 'vi') {
   return mount(ReportForm, {
@@ -36,170 +12,234 @@ function mountForm(locale: 'vi' | 'en' = 'vi') {
     attachTo: document.body,
   })
 }
+type W = VueWrapper
 
-function jsonResponse(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+async function next(w: W) {
+  await w.get('form').trigger('submit')
+  await flushPromises()
 }
 
-async function fillValid(w: ReturnType<typeof mountForm>) {
+function heading(w: W): string {
+  return w.get('[data-testid="step-heading"]').text()
+}
+
+/** chooseFiles sets the files of a file input (happy-dom has no file dialog) and fires change. */
+async function chooseFiles(w: W, selector: string, files: File[]) {
+  const input = w.get(selector).element as HTMLInputElement
+  Object.defineProperty(input, 'files', { value: files, configurable: true })
+  await w.get(selector).trigger('change')
+  await flushPromises()
+}
+
+/** fillTo walks a valid report up to the given step (1-based). */
+async function fillTo(w: W, step: number, kind = 'feedback') {
+  await w.get(`[data-testid="kind-${kind}"]`).setValue(true)
+  await next(w)
+  if (step === 2) return
   await w.get('[data-testid="category"]').setValue('bribe')
   await w.get('[data-testid="title"]').setValue('  Bị đòi tiền khi nộp hồ sơ  ')
   await w.get('[data-testid="description"]').setValue('Cán bộ quầy 3 đòi 500.000 đồng.')
+  await next(w)
+  if (step === 3) return
   await w.get('[data-testid="place"]').setValue('Trung tâm hành chính công')
+  await next(w)
+  if (step === 4) return
+  await next(w)
 }
+
+enableAutoUnmount(afterEach)
 
 describe('ReportForm', () => {
   beforeEach(() => {
     localStorage.clear()
     document.body.innerHTML = ''
+    FakeXHR.reset()
+    vi.stubGlobal('XMLHttpRequest', FakeXHR)
+  })
+  afterEach(() => {
+    document.body.innerHTML = ''
   })
 
-  it('offers the kinds and categories from meta in the current language', () => {
+  it('explains the kinds and anonymity, with the anonymous-denunciation rule, before the choice', () => {
     const w = mountForm('en')
-    expect(w.text()).toContain('Feedback / recommendation')
-    expect(w.findAll('[data-testid="category"] option').map((o) => o.text())).toContain('Deliberate delay')
-    expect(w.text()).toContain('May be anonymous.')
+    expect(heading(w)).toContain('Step 1 of 5:')
+    expect(heading(w)).toContain('Kind of report')
+    const explain = w.get('.explain')
+    expect(explain.text()).toContain('Law on Complaints')
+    expect(explain.text()).toContain('Law on Denunciations')
+    expect(w.get('[data-testid="explain-anonymous-denunciation"]').text()).toContain('Article 25')
+    // The explanation comes before the radios in the page.
+    const html = w.html()
+    expect(html.indexOf('explain-anonymous-denunciation')).toBeLessThan(html.indexOf('kind-feedback'))
+    // No kind is chosen for the citizen.
+    expect(w.findAll('input[name="kind"]').some((r) => (r.element as HTMLInputElement).checked)).toBe(false)
+    expect(w.get('[aria-current="step"]').text()).toContain('Kind of report')
   })
 
-  it('shows the identity block only when the report is named', async () => {
-    const w = mountForm()
-    expect(w.find('[data-testid="identity"]').exists()).toBe(true)
-    expect(w.find('[data-testid="identity-name"]').exists()).toBe(true)
-
-    await w.get('[data-testid="anonymous-yes"]').setValue(true)
-    expect(w.find('[data-testid="identity"]').exists()).toBe(false)
-
-    await w.get('[data-testid="anonymous-no"]').setValue(true)
-    expect(w.find('[data-testid="identity"]').exists()).toBe(true)
-  })
-
-  it('refuses anonymity for a complaint and warns about an anonymous denunciation', async () => {
+  it('refuses Next without a kind, shows the error and moves focus to the first choice', async () => {
     const w = mountForm('en')
-    await w.get('[data-testid="anonymous-yes"]').setValue(true)
-    expect(w.find('[data-testid="anonymous-denunciation-notice"]').exists()).toBe(false)
-
-    await w.get('[data-testid="kind-denunciation"]').setValue(true)
-    expect(w.get('[data-testid="anonymous-denunciation-notice"]').text()).toContain('filed as feedback')
-
+    await next(w)
+    expect(heading(w)).toContain('Step 1 of 5')
+    expect(w.get('[data-testid="error-f-kind"]').text()).toBe('This field is required.')
+    expect(document.activeElement?.id).toBe('kind-feedback')
+    expect(w.get('[data-testid="form-error"]').text()).toContain('Kind of report: This field is required.')
     await w.get('[data-testid="kind-complaint"]').setValue(true)
-    expect((w.get('[data-testid="anonymous-yes"]').element as HTMLInputElement).disabled).toBe(true)
-    expect(w.find('[data-testid="identity"]').exists()).toBe(true)
-    expect(w.text()).toContain('A complaint must be filed under your name')
+    expect(w.find('[data-testid="error-f-kind"]').exists()).toBe(false)
+    await next(w)
+    expect(heading(w)).toContain('Step 2 of 5')
+    expect(document.activeElement).toBe(w.get('[data-testid="step-heading"]').element)
   })
 
-  it('validates on the client before sending', async () => {
-    const fetchMock = vi.fn()
-    vi.stubGlobal('fetch', fetchMock)
+  it('validates what happened inline and focuses the first wrong field', async () => {
     const w = mountForm()
-    await w.get('form').trigger('submit')
-    await flushPromises()
-    expect(fetchMock).not.toHaveBeenCalled()
-    expect(w.get('[data-testid="form-error"]').text()).toContain('Chưa gửi được')
-    for (const id of ['f-category', 'f-title', 'f-description', 'f-place', 'f-identity-name']) {
+    await fillTo(w, 2)
+    await next(w)
+    expect(heading(w)).toContain('Bước 2 trên 5')
+    for (const id of ['f-category', 'f-title', 'f-description']) {
       expect(w.get(`[data-testid="error-${id}"]`).text()).toBe('Mục này là bắt buộc.')
       expect(w.get(`#${id}`).attributes('aria-invalid')).toBe('true')
       expect(w.get(`#${id}`).attributes('aria-describedby')).toContain(`${id}-error`)
     }
-    // A named report needs a way to reach the complainant.
-    expect(w.get('[data-testid="error-f-identity-phone"]').text()).toContain('ít nhất một cách liên hệ')
-    expect(w.find('[data-testid="error-f-title"]').exists()).toBe(true)
+    expect(document.activeElement?.id).toBe('f-category')
 
-    // An area makes the free-text place optional; an e-mail is enough contact.
-    await w.get('#f-province').setValue('79')
-    await w.get('[data-testid="identity-email"]').setValue('a@example.org')
-    await w.get('form').trigger('submit')
-    expect(w.find('[data-testid="error-f-place"]').exists()).toBe(false)
-    expect(w.find('[data-testid="error-f-identity-phone"]').exists()).toBe(false)
+    await w.get('[data-testid="category"]').setValue('bribe')
+    await next(w)
+    expect(document.activeElement?.id).toBe('f-title')
+    expect(w.find('[data-testid="error-f-category"]').exists()).toBe(false)
 
-    // Anonymous feedback needs no name.
-    await w.get('[data-testid="anonymous-yes"]').setValue(true)
-    await w.get('form').trigger('submit')
-    expect(w.find('[data-testid="error-f-identity-name"]').exists()).toBe(false)
-    expect(fetchMock).not.toHaveBeenCalled()
-  })
-
-  it('counts description characters against the limit', async () => {
-    const w = mountForm('en')
     await w.get('[data-testid="description"]').setValue('Tiền')
-    expect(w.get('[data-testid="description-counter"]').text()).toBe('4 of 10000 characters used')
+    expect(w.get('[data-testid="description-counter"]').text()).toBe('Đã dùng 4 trên 10000 ký tự')
+
+    await w.get('[data-testid="incidentDate"]').setValue('2999-01-01')
+    await w.get('[data-testid="title"]').setValue('Tiêu đề')
+    await next(w)
+    expect(w.get('[data-testid="error-f-incidentDate"]').text()).toBe('Ngày này chưa đến.')
+    expect(document.activeElement?.id).toBe('f-incidentDate')
+    await w.get('[data-testid="incidentDate"]').setValue('')
+    await next(w)
+    expect(heading(w)).toContain('Bước 3 trên 5')
   })
 
-  it('renders field errors from the API error body next to the fields', async () => {
-    const fetchMock = vi.fn().mockResolvedValue(
-      jsonResponse(400, {
-        error: {
-          code: 'invalid',
-          message: 'invalid complaint',
-          fields: {
-            title: 'too_long',
-            incidentDate: 'future',
-            areaCode: 'unknown',
-            'identity.email': 'invalid',
-            'identity.nationalId': 'invalid',
-            phone: 'not_allowed',
-            identity: 'not_allowed',
-            somethingElse: 'required',
-          },
-        },
-      }),
-    )
-    vi.stubGlobal('fetch', fetchMock)
+  it('needs a place in words unless an area is chosen', async () => {
+    const w = mountForm()
+    await fillTo(w, 3)
+    await next(w)
+    expect(w.get('[data-testid="error-f-place"]').text()).toBe('Mục này là bắt buộc.')
+    expect(document.activeElement?.id).toBe('f-place')
+    await w.get('[data-testid="province"]').setValue('79')
+    expect(w.findAll('[data-testid="commune"] option').map((o) => o.text())).toContain('Phường Sài Gòn')
+    await next(w)
+    expect(heading(w)).toContain('Bước 4 trên 5')
+    await w.get('[data-testid="back"]').trigger('click')
+    await flushPromises()
+    expect(heading(w)).toContain('Bước 3 trên 5')
+    expect((w.get('[data-testid="province"]').element as HTMLSelectElement).value).toBe('79')
+  })
+
+  it('checks evidence files before upload: type, size, count and total', async () => {
     const w = mountForm('en')
-    await fillValid(w)
+    await fillTo(w, 4)
+    const input = w.get('input[type="file"]')
+    expect(input.attributes('multiple')).toBeDefined()
+    expect(w.get(`label[for="${input.attributes('id')}"]`).text()).toBe('Choose files')
+    expect(input.attributes('accept')).toContain('.pdf')
+    expect(w.get('#f-files-help').text()).toContain('Up to 3 files, each at most 1,000 B, 2.4 KB in all.')
+
+    await chooseFiles(w, '#f-files', [file('a.png', 900), file('virus.exe', 10), file('big.pdf', 1001)])
+    expect(w.findAll('[data-testid="chosen-file"]').map((li) => li.get('.file-name').text())).toEqual(['a.png'])
+    const rejected = w.get('[data-testid="f-files-rejected"]')
+    expect(rejected.attributes('role')).toBe('alert')
+    expect(rejected.text()).toContain('virus.exe: this format is not accepted. Accepted formats: JPG, JPEG, PNG, PDF.')
+    expect(rejected.text()).toContain('big.pdf: the file is larger than 1,000 B.')
+
+    await chooseFiles(w, '#f-files', [file('b.jpg', 900), file('c.pdf', 900)])
+    expect(w.get('[data-testid="f-files-rejected"]').text()).toContain('c.pdf: all files together would be more than 2.4 KB.')
+    await chooseFiles(w, '#f-files', [file('d.pdf', 10), file('e.pdf', 10)])
+    expect(w.get('[data-testid="f-files-rejected"]').text()).toContain('e.pdf: there are already 3 files; no more can be added.')
+    expect(w.findAll('[data-testid="chosen-file"]')).toHaveLength(3)
+    expect(w.get('[data-testid="f-files-summary"]').text()).toBe('3 of 3 files chosen, 1.8 KB of 2.4 KB.')
+
+    // Remove buttons name their file; focus stays in the list.
+    const remove = w.findAll('[data-testid="remove-file"]')
+    expect(remove[1]!.attributes('aria-label')).toBe('Remove b.jpg')
+    await remove[1]!.trigger('click')
+    await flushPromises()
+    expect(w.findAll('[data-testid="chosen-file"]').map((li) => li.get('.file-name').text())).toEqual(['a.png', 'd.pdf'])
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('Remove d.pdf')
+  })
+
+  it('takes files dropped on the drop zone', async () => {
+    const w = mountForm('en')
+    await fillTo(w, 4)
+    const zone = w.get('[data-testid="dropzone"]')
+    const drop = new Event('drop', { bubbles: true, cancelable: true })
+    Object.defineProperty(drop, 'dataTransfer', { value: { files: [file('photo.jpg', 100)] } })
+    zone.element.dispatchEvent(drop)
+    await flushPromises()
+    expect(drop.defaultPrevented).toBe(true)
+    expect(w.findAll('[data-testid="chosen-file"]').map((li) => li.get('.file-name').text())).toEqual(['photo.jpg'])
+  })
+
+  it('asks a named citizen for a name and a contact, in valid formats', async () => {
+    const w = mountForm()
+    await fillTo(w, 5)
+    expect(heading(w)).toContain('Bước 5 trên 5')
+    expect(w.find('[data-testid="identity"]').exists()).toBe(true)
+    await next(w)
+    expect(w.get('[data-testid="error-f-identity-name"]').text()).toBe('Mục này là bắt buộc.')
+    expect(w.get('[data-testid="error-f-identity-phone"]').text()).toContain('ít nhất một cách liên hệ')
+    expect(document.activeElement?.id).toBe('f-identity-name')
+    expect(FakeXHR.instances).toHaveLength(0)
+
     await w.get('[data-testid="identity-name"]').setValue('Nguyễn Văn A')
-    await w.get('[data-testid="identity-phone"]').setValue('0901 234 567')
-    await w.get('form').trigger('submit')
-    await flushPromises()
-
-    expect(fetchMock).toHaveBeenCalledTimes(1)
-    expect(w.get('[data-testid="error-f-title"]').text()).toBe('This is too long.')
-    expect(w.get('#f-title').attributes('aria-invalid')).toBe('true')
-    expect(w.get('[data-testid="error-f-incidentDate"]').text()).toBe('This date has not come yet.')
-    expect(w.get('[data-testid="error-f-province"]').text()).toBe('This value is not in the list.')
-    expect(w.get('[data-testid="error-f-identity-email"]').text()).toBe('This value is not valid.')
-    expect(w.get('[data-testid="error-f-identity-phone"]').text()).toBe('Not allowed with the current choice.')
-    expect(w.get('[data-testid="error-f-identity-nationalId"]').text()).toBe('This value is not valid.')
-    expect(w.get('#f-anonymous-error').text()).toBe('Not allowed with the current choice.')
-    const summary = w.get('[data-testid="form-error"]')
-    expect(summary.attributes('role')).toBe('alert')
-    expect(summary.text()).toContain('Title: This is too long.')
-    expect(summary.text()).toContain('somethingElse: This field is required.')
-    expect(document.activeElement).toBe(summary.element)
-    expect(w.find('[data-testid="error-f-description"]').exists()).toBe(false)
+    await w.get('[data-testid="identity-phone"]').setValue('abc')
+    await w.get('[data-testid="identity-nationalId"]').setValue('12345')
+    await next(w)
+    expect(w.get('[data-testid="error-f-identity-phone"]').text()).toBe('Giá trị không hợp lệ.')
+    expect(w.get('[data-testid="error-f-identity-nationalId"]').text()).toBe('Giá trị không hợp lệ.')
+    expect(document.activeElement?.id).toBe('f-identity-phone')
+    expect(FakeXHR.instances).toHaveLength(0)
   })
 
-  it('sends the report with an Idempotency-Key and emits the receipt', async () => {
-    const result = {
-      trackingCode: 'MB-7K3M-9QX2',
-      receipt: '1234-5678-9012-3456',
-      kind: 'feedback',
-      anonymousDenunciation: false,
-      submittedAt: '2026-11-27T06:00:00Z',
-      contentHash: 'ab'.repeat(32),
-    }
-    const fetchMock = vi.fn().mockResolvedValue(jsonResponse(201, result))
-    vi.stubGlobal('fetch', fetchMock)
+  it('refuses anonymity for a complaint and warns about an anonymous denunciation', async () => {
     const w = mountForm('en')
-    await fillValid(w)
-    await w.get('#f-province').setValue('79')
-    await w.get('#f-commune').setValue('26734')
+    await fillTo(w, 5, 'complaint')
+    expect((w.get('[data-testid="anonymous-yes"]').element as HTMLInputElement).disabled).toBe(true)
+    expect(w.text()).toContain('A complaint must be filed under your name')
+
+    // Back to step 1 through the review, choose a denunciation, file it anonymously.
+    await w.get('[aria-label="Change: Kind of report"]').trigger('click')
+    await flushPromises()
+    expect(heading(w)).toContain('Step 1 of 5')
+    await w.get('[data-testid="kind-denunciation"]').setValue(true)
+    for (let i = 0; i < 4; i++) await next(w)
+    expect(w.text()).toContain('the law requires the handlers to keep your name and address confidential')
     await w.get('[data-testid="anonymous-yes"]').setValue(true)
+    expect(w.find('[data-testid="identity"]').exists()).toBe(false)
+    expect(w.get('[data-testid="anonymous-denunciation-notice"]').text()).toContain('filed as feedback')
+    expect(w.get('[data-testid="review-kind"]').text()).toBe('Denunciation')
+    expect(w.get('[data-testid="review-identity"]').text()).toBe('Anonymously')
+  })
+
+  it('sends multipart with the report JSON and the files, showing per-file progress', async () => {
+    const w = mountForm('en')
+    await fillTo(w, 4)
+    await chooseFiles(w, '#f-files', [file('a.png', 200, 'image/png'), file('b.pdf', 300, 'application/pdf')])
+    await next(w)
+    await w.get('[data-testid="anonymous-yes"]').setValue(true)
+    expect(w.get('[data-testid="review-files"]').text()).toBe('a.png (200 B); b.pdf (300 B)')
+    expect(w.get('[data-testid="review-title"]').text()).toBe('Bị đòi tiền khi nộp hồ sơ')
     await w.get('form').trigger('submit')
     await flushPromises()
 
-    const [url, init] = fetchMock.mock.calls[0] as [string, RequestInit]
-    expect(url).toBe('/api/v1/complaints')
-    expect(init.method).toBe('POST')
-    const headers = init.headers as Record<string, string>
-    expect(headers['Idempotency-Key']).toMatch(/^[0-9a-f-]{36}$/)
-    expect(headers['Content-Type']).toBe('application/json')
-    const body = JSON.parse(init.body as string)
-    expect(body).toEqual({
+    const x = FakeXHR.last()
+    expect(x.url).toBe('/api/v1/complaints')
+    expect(x.headers['Idempotency-Key']).toMatch(/^[0-9a-f-]{36}$/)
+    expect(await x.jsonPart('complaint')).toEqual({
       kind: 'feedback',
       category: 'bribe',
       title: 'Bị đòi tiền khi nộp hồ sơ',
       description: 'Cán bộ quầy 3 đòi 500.000 đồng.',
-      areaCode: '26734',
       place: 'Trung tâm hành chính công',
       office: '',
       counter: '',
@@ -209,38 +249,101 @@ describe('ReportForm', () => {
       language: 'en',
       anonymous: true,
     })
+    expect(x.fileNames()).toEqual(['a.png', 'b.pdf'])
+
+    // 100 bytes of overhead, then 200 + 300 bytes of files.
+    x.progress(200, 600)
+    await flushPromises()
+    const bars = w.findAll('[data-testid="file-progress"]')
+    expect(bars).toHaveLength(2)
+    expect(bars.map((b) => b.attributes('aria-label'))).toEqual(['Upload progress of a.png', 'Upload progress of b.pdf'])
+    expect(bars.map((b) => b.attributes('value'))).toEqual(['50', '0'])
+    expect((w.get('[data-testid="submit"]').element as HTMLButtonElement).disabled).toBe(true)
+    x.progress(450, 600)
+    await flushPromises()
+    expect(w.findAll('[data-testid="file-progress"]').map((b) => b.attributes('value'))).toEqual(['100', '50'])
+    x.progress(600, 600)
+    await flushPromises()
+    expect(w.get('[data-testid="upload-progress"]').text()).toContain('the server is storing and checking the files')
+
+    const result = { trackingCode: 'MB-7K3M-9QX2', receipt: '1234-5678-9012-3456', kind: 'feedback', token: 't' }
+    x.reply(201, result)
+    await flushPromises()
     expect(w.emitted('submitted')).toEqual([[result]])
   })
 
-  it('keeps the Idempotency-Key when retrying after a network error', async () => {
-    const fetchMock = vi
-      .fn()
-      .mockRejectedValueOnce(new TypeError('Failed to fetch'))
-      .mockResolvedValueOnce(jsonResponse(503, { error: { code: 'unavailable', message: 'x' } }))
-      .mockResolvedValueOnce(jsonResponse(400, { error: { code: 'invalid', message: 'x', fields: { title: 'invalid' } } }))
-      .mockResolvedValueOnce(jsonResponse(400, { error: { code: 'invalid', message: 'x', fields: { title: 'invalid' } } }))
-    vi.stubGlobal('fetch', fetchMock)
+  it('reuses the Idempotency-Key on retry of the same report, and not after a verdict or a change', async () => {
     const w = mountForm('en')
-    await fillValid(w)
+    await fillTo(w, 5)
     await w.get('[data-testid="anonymous-yes"]').setValue(true)
-    for (let i = 0; i < 4; i++) {
+    const keys: string[] = []
+    const send = async (answer: (x: FakeXHR) => void) => {
       await w.get('form').trigger('submit')
       await flushPromises()
+      const x = FakeXHR.last()
+      keys.push(x.headers['Idempotency-Key']!)
+      answer(x)
+      await flushPromises()
     }
-    const keys = fetchMock.mock.calls.map((c) => ((c[1] as RequestInit).headers as Record<string, string>)['Idempotency-Key'])
-    expect(keys[0]).toBe(keys[1])
-    expect(keys[1]).toBe(keys[2])
-    expect(keys[3]).not.toBe(keys[2])
-    expect(w.get('[data-testid="form-error"]').text()).toContain('Not sent yet')
+    await send((x) => x.fail())
+    expect(w.get('[data-testid="submit-error"]').text()).toContain('Could not reach the server')
+    await send((x) => x.reply(503, { error: { code: 'unavailable', message: 'x' } }))
+    await send((x) => x.reply(429, { error: { code: 'rate_limited', message: 'x' } }, { 'Retry-After': '12' }))
+    expect(w.get('[data-testid="submit-error"]').text()).toBe('Too many requests. Please try again in 12 seconds.')
+    await send((x) => x.reply(409, { error: { code: 'conflict', message: 'x' } }))
+    await send((x) => x.fail())
+    await w.get('[data-testid="anonymous-no"]').setValue(true)
+    await w.get('[data-testid="identity-name"]').setValue('An')
+    await w.get('[data-testid="identity-email"]').setValue('an@example.org')
+    await send((x) => x.fail())
+    expect(keys[1]).toBe(keys[0])
+    expect(keys[2]).toBe(keys[0])
+    expect(keys[3]).toBe(keys[0])
+    expect(keys[4]).not.toBe(keys[3]) // after the 409 verdict
+    expect(keys[5]).not.toBe(keys[4]) // the report changed
   })
 
-  it('shows a translated message for an error without fields', async () => {
-    vi.stubGlobal('fetch', vi.fn().mockResolvedValue(jsonResponse(429, { error: { code: 'rate_limited', message: 'slow down' } })))
-    const w = mountForm('vi')
-    await fillValid(w)
+  it('shows the backend’s file errors next to the file and field errors on their step', async () => {
+    const w = mountForm('en')
+    await fillTo(w, 4)
+    await chooseFiles(w, '#f-files', [file('a.png', 10), file('fake.pdf', 10)])
+    await next(w)
+    await w.get('[data-testid="identity-name"]').setValue('An')
+    await w.get('[data-testid="identity-phone"]').setValue('0901234567')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    FakeXHR.last().reply(400, {
+      error: {
+        code: 'invalid',
+        message: 'x',
+        fields: { 'files[1]': 'unsupported_type', 'identity.email': 'invalid', language: 'invalid' },
+      },
+    })
+    await flushPromises()
+    // The first error (in form order) is the file: back to the evidence step.
+    expect(heading(w)).toContain('Step 4 of 5')
+    const items = w.findAll('[data-testid="chosen-file"]')
+    expect(items[0]!.find('[data-testid="file-error"]').exists()).toBe(false)
+    expect(items[1]!.get('[data-testid="file-error"]').text()).toContain('The server does not accept this file')
+    expect(w.get('[data-testid="form-error"]').text()).toContain('language: This value is not valid.')
+    await next(w)
+    expect(heading(w)).toContain('Step 4 of 5')
+    expect(document.activeElement?.id).toBe('f-files')
+    await items[1]!.get('[data-testid="remove-file"]').trigger('click')
+    await next(w)
+    expect(heading(w)).toContain('Step 5 of 5')
+  })
+
+  it('moves to the step and field of a backend field error', async () => {
+    const w = mountForm('en')
+    await fillTo(w, 5)
     await w.get('[data-testid="anonymous-yes"]').setValue(true)
     await w.get('form').trigger('submit')
     await flushPromises()
-    expect(w.get('[data-testid="form-error"]').text()).toContain('Bạn gửi quá nhiều yêu cầu')
+    FakeXHR.last().reply(400, { error: { code: 'invalid', message: 'x', fields: { title: 'too_long' } } })
+    await flushPromises()
+    expect(heading(w)).toContain('Step 2 of 5')
+    expect(w.get('[data-testid="error-f-title"]').text()).toBe('This is too long.')
+    expect(document.activeElement?.id).toBe('f-title')
   })
 })

@@ -1,0 +1,29 @@
+// Turning API errors into words for the citizen.
+
+import { ApiError } from './api'
+import { fileIndex } from './reportSteps'
+
+type Translate = (key: string, named?: Record<string, unknown>) => string
+
+/** apiErrorMessage is the sentence for an error without field details. */
+export function apiErrorMessage(t: Translate, e: unknown): string {
+  if (!(e instanceof ApiError)) return t('apiError.internal')
+  if (e.code === 'rate_limited' && e.retryAfter !== undefined) return t('apiError.rateLimitedFor', { seconds: e.retryAfter })
+  return t(`apiError.${e.code}`)
+}
+
+/** splitFileErrors sorts an error's fields into per-file codes (by the key of the file sent at that index) and the rest. */
+export function splitFileErrors(
+  fields: Record<string, string>,
+  sentKeys: readonly string[],
+): { perFile: Record<string, string>; other: Record<string, string> } {
+  const perFile: Record<string, string> = {}
+  const other: Record<string, string> = {}
+  for (const [name, code] of Object.entries(fields)) {
+    const i = fileIndex(name)
+    const key = i !== undefined ? sentKeys[i] : undefined
+    if (key !== undefined) perFile[key] = code
+    else other[name] = code
+  }
+  return { perFile, other }
+}

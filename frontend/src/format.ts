@@ -1,0 +1,59 @@
+// Formatting of sizes, dates and hashes for people. Dates are shown in
+// Vietnam's time zone, whatever the device's, as the portal reckons them.
+
+import type { Locale } from './api'
+
+export const VIETNAM_TZ = 'Asia/Ho_Chi_Minh'
+
+function intlLocale(locale: string): string {
+  return locale === 'en' ? 'en-GB' : 'vi-VN'
+}
+
+/** formatBytes: 512 B, 1.5 KB, 25 MB (1 KB = 1024 B), with the locale's decimal mark. */
+export function formatBytes(n: number, locale: Locale | string): string {
+  const units = ['B', 'KB', 'MB', 'GB']
+  let v = Math.max(0, n)
+  let u = 0
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024
+    u++
+  }
+  const digits = u === 0 || v >= 10 ? 0 : 1
+  const num = new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: digits }).format(v)
+  return `${num} ${units[u]}`
+}
+
+export function formatDateTime(iso: string, locale: Locale | string): string {
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return new Intl.DateTimeFormat(intlLocale(locale), {
+    dateStyle: 'long',
+    timeStyle: 'short',
+    timeZone: VIETNAM_TZ,
+  }).format(d)
+}
+
+export function formatDate(iso: string, locale: Locale | string): string {
+  // A bare date (YYYY-MM-DD) is a calendar day, not an instant.
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T12:00:00+07:00`) : new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'long', timeZone: VIETNAM_TZ }).format(d)
+}
+
+/** todayInVietnam returns the current calendar day in Vietnam as YYYY-MM-DD. */
+export function todayInVietnam(now: Date = new Date()): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: VIETNAM_TZ,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(now)
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? ''
+  return `${get('year')}-${get('month')}-${get('day')}`
+}
+
+/** shortHash shows the start and end of a long hash: "3f2a9c1d…7b0e". */
+export function shortHash(hash: string, head = 8, tail = 4): string {
+  if (hash.length <= head + tail + 1) return hash
+  return `${hash.slice(0, head)}…${hash.slice(-tail)}`
+}
