@@ -323,3 +323,37 @@ func TestPrivacy(t *testing.T) {
 		}
 	}
 }
+
+// TestTrackingClientThrottle: one client guessing across many codes is
+// locked out after 20 failures, whichever codes it tries; another client
+// is not affected.
+func TestTrackingClientThrottle(t *testing.T) {
+	f := newFixture(t)
+	_, a := f.submitFiles(t, validFeedback)
+	free := services.ClientThrottlePolicy.Free
+	req := func(code, receipt string, remote string) *httptest.ResponseRecorder {
+		body, _ := json.Marshal(map[string]string{"trackingCode": code, "receipt": receipt})
+		r := httptest.NewRequest(http.MethodPost, "/api/v1/track/session", bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		r.RemoteAddr = remote
+		w := httptest.NewRecorder()
+		f.srv.ServeHTTP(w, r)
+		return w
+	}
+	for i := range free {
+		code, _ := services.NewTrackingCode()
+		if w := req(code, "1234-5678-9012-3456", "198.51.100.7:4000"); w.Code != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d", i, w.Code)
+		}
+	}
+	code, _ := services.NewTrackingCode()
+	if w := req(code, "1234-5678-9012-3456", "198.51.100.7:4001"); w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" {
+		t.Fatalf("guess past the limit: %d", w.Code)
+	}
+	if w := req(a.TrackingCode, a.Receipt, "198.51.100.7:4002"); w.Code != http.StatusTooManyRequests {
+		t.Fatalf("the locked client got in: %d", w.Code)
+	}
+	if w := req(a.TrackingCode, a.Receipt, "192.0.2.44:5000"); w.Code != http.StatusOK {
+		t.Fatalf("another client: %d %s", w.Code, w.Body)
+	}
+}
