@@ -9,6 +9,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"minhbach/handlers"
 	"minhbach/internal/media"
 	"minhbach/internal/mongostore"
@@ -31,6 +33,8 @@ type fixture struct {
 	tracking *services.Tracking
 	signer   *proof.Signer
 	clock    *testClock
+	staff    *services.Staff
+	custody  *services.Custody
 }
 
 var testArgon = services.Argon2Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}
@@ -49,6 +53,8 @@ type fixtureOptions struct {
 	scan   services.Scanner   // optional virus scanner
 	codes  services.ThrottlePolicy
 	argon  services.Argon2Params
+	// require2FA makes admins and leads enrol TOTP first.
+	require2FA bool
 }
 
 func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
@@ -89,8 +95,17 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	if err := tracking.Init(ctx); err != nil {
 		t.Fatal(err)
 	}
+	staff := &services.Staff{Users: o.store, Sessions: o.store, Hasher: hasher, Sealer: sealer, Tokens: tokens,
+		Accounts: services.NewThrottle(services.AccountThrottlePolicy, clock.Now), Clients: services.NewThrottle(services.ClientThrottlePolicy, clock.Now),
+		Require2FA: o.require2FA, Now: clock.Now}
+	if err := staff.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	custody := &services.Custody{Cases: o.store, Grants: o.store, Identities: o.store, Sealer: sealer, Now: clock.Now}
 	logs := &syncBuffer{}
+	staff.Log = slog.New(slog.NewJSONHandler(logs, nil)).Warn
 	srv, err := handlers.New(handlers.Config{
+		Staff: staff, Custody: custody, Queue: &services.Queue{Store: o.store},
 		Logger:  slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Catalog: catalog, Intake: intake, Tracking: tracking, MaxJSONBytes: testMaxJSON,
 		MaxUploadBytes: o.limits.MaxReportBytes + testMaxJSON + 64<<10,
@@ -105,5 +120,14 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 		t.Fatal(err)
 	}
 	return &fixture{env: env, srv: srv, logs: logs, hasher: hasher, sealer: sealer, tokens: tokens, evidence: ev,
-		intake: intake, tracking: tracking, signer: signer, clock: clock}
+		intake: intake, tracking: tracking, signer: signer, clock: clock, staff: staff, custody: custody}
+}
+
+func mustOID(t *testing.T, hex string) bson.ObjectID {
+	t.Helper()
+	oid, err := bson.ObjectIDFromHex(hex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return oid
 }

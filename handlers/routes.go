@@ -25,6 +25,9 @@ type Config struct {
 	Catalog  *services.Catalog
 	Intake   *services.Intake
 	Tracking *services.Tracking
+	Staff    *services.Staff
+	Queue    *services.Queue
+	Custody  *services.Custody
 	Ready    []ReadyCheck
 	// Frontend is the built web app (the contents of frontend/dist); nil or
 	// empty serves a notice that it was not built.
@@ -45,6 +48,9 @@ type Server struct {
 	catalog   *services.Catalog
 	intake    *services.Intake
 	tracking  *services.Tracking
+	staff     *services.Staff
+	queue     *services.Queue
+	custody   *services.Custody
 	ready     []ReadyCheck
 	spa       *spa
 	maxJSON   int64
@@ -67,7 +73,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = services.DefaultLimits.MaxReportBytes + 2<<20
 	}
-	s := &Server{log: cfg.Logger, catalog: cfg.Catalog, intake: cfg.Intake, tracking: cfg.Tracking, ready: cfg.Ready,
+	s := &Server{log: cfg.Logger, catalog: cfg.Catalog, intake: cfg.Intake, tracking: cfg.Tracking, staff: cfg.Staff, queue: cfg.Queue, custody: cfg.Custody, ready: cfg.Ready,
 		maxJSON: cfg.MaxJSONBytes, maxUpload: cfg.MaxUploadBytes, hsts: cfg.HSTS, spa: newSPA(cfg.Frontend)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -113,6 +119,28 @@ func (s *Server) routes(e *gin.Engine) {
 	track.POST("/attachments", s.limitUpload(), s.createTrackAttachments)
 	track.POST("/withdraw", s.limitBody(s.maxJSON), s.withdrawTrack)
 	track.GET("/receipt.pdf", s.getTrackReceipt)
+
+	auth := api.Group("/auth")
+	auth.POST("/login", s.limitBody(s.maxJSON), s.login)
+	auth.POST("/refresh", s.refresh)
+	auth.POST("/logout", s.logout)
+	auth.GET("/me", s.me)
+	auth.POST("/password", s.staffAuth, s.limitBody(s.maxJSON), s.changePassword)
+	auth.POST("/totp/setup", s.enrolAuth, s.setupTOTP)
+	auth.POST("/totp/enable", s.enrolAuth, s.limitBody(s.maxJSON), s.enableTOTP)
+
+	staff := api.Group("", s.staffAuth, s.limitBody(s.maxJSON))
+	staff.GET("/cases", s.listCases)
+	staff.POST("/cases/:id/custody", s.requestCustody)
+	staff.GET("/cases/:id/identity", s.getIdentity)
+	staff.GET("/custody", s.listCustody)
+	staff.POST("/custody/:gid/decision", s.decideCustody)
+
+	admin := staff.Group("/admin")
+	admin.GET("/users", s.listUsers)
+	admin.POST("/users", s.createUser)
+	admin.PATCH("/users/:id", s.updateUser)
+	admin.POST("/users/:id/reset-password", s.resetUserPassword)
 
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)

@@ -71,10 +71,14 @@ type Case struct {
 	Anonymous             bool
 	HasIdentity           bool
 	Status                Status
-	ContentHash           string
-	Version               int64
-	CreatedAt             time.Time
-	UpdatedAt             time.Time
+	// UnitID is the inspection unit handling the report and FrontUnitID
+	// the Front committee supervising it (empty until routed).
+	UnitID      string
+	FrontUnitID string
+	ContentHash string
+	Version     int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 	// CreatedDay and CreatedMonth are Vietnam-time buckets (2026-11-27,
 	// 2026-11) stored at write time because the embedded database cannot
 	// compute them in aggregations.
@@ -160,4 +164,9 @@ const (
 	EventMessage       = "message"
 	EventEvidenceAdded = "evidence_added"
 	EventWithdrawn     = "withdrawn"
+	// Identity custody: who asked to see the complainant's identity, who
+	// decided, and every reading. Never public.
+	EventCustodyRequested = "custody_requested"
+	EventCustodyDecided   = "custody_decided"
+	EventIdentityRead     = "identity_read"
 )

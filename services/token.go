@@ -14,16 +14,27 @@ import (
 // for one is never accepted as the other.
 const (
 	AudienceCitizen = "citizen"
-	tokenIssuer     = "minhbach"
+	AudienceStaff   = "staff"
+	// AudienceEnrol is a staff member who must enrol a second factor
+	// before getting a staff token: it opens only the enrolment routes.
+	AudienceEnrol = "staff-enrol"
+	// StaffTokenTTL is how long a staff access token lasts.
+	StaffTokenTTL = 15 * time.Minute
+	enrolTokenTTL = 10 * time.Minute
+	tokenIssuer   = "minhbach"
 	// CitizenTokenTTL is how long a tracking session lasts.
 	CitizenTokenTTL = 30 * time.Minute
 	// MinTokenKeyBytes is the shortest HMAC key the portal accepts.
 	MinTokenKeyBytes = 32
 )
 
-// Claims are the claims of every token the portal issues.
+// Claims are the claims of every token the portal issues. Staff tokens
+// also carry the role, unit and token version they were issued for.
 type Claims struct {
 	jwt.RegisteredClaims
+	Role    Role   `json:"role,omitempty"`
+	Unit    string `json:"unit,omitempty"`
+	Version int64  `json:"ver,omitempty"`
 }
 
 // Tokens issues and verifies the portal's JWTs (HS256 under a key of at
@@ -47,17 +58,37 @@ func NewTokens(keyID string, key []byte, now func() time.Time) (*Tokens, error) 
 
 // IssueCitizen returns a token that opens the report caseID, and its expiry.
 func (t *Tokens) IssueCitizen(caseID string) (string, time.Time, error) {
+	return t.issue(Claims{}, caseID, AudienceCitizen, CitizenTokenTTL)
+}
+
+// IssueStaff returns a staff access token for u.
+func (t *Tokens) IssueStaff(u User) (string, time.Time, error) {
+	return t.issue(Claims{Role: u.Role, Unit: u.UnitID, Version: u.TokenVersion}, u.ID, AudienceStaff, StaffTokenTTL)
+}
+
+// IssueEnrol returns a token that only lets u enrol a second factor.
+func (t *Tokens) IssueEnrol(u User) (string, time.Time, error) {
+	return t.issue(Claims{Version: u.TokenVersion}, u.ID, AudienceEnrol, enrolTokenTTL)
+}
+
+// VerifyStaff checks a staff token of the given audience (AudienceStaff
+// or AudienceEnrol) and returns its claims.
+func (t *Tokens) VerifyStaff(token, audience string) (*Claims, error) {
+	return t.verify(token, audience)
+}
+
+func (t *Tokens) issue(claims Claims, subject, audience string, ttl time.Duration) (string, time.Time, error) {
 	now := t.now().UTC().Truncate(time.Second)
-	exp := now.Add(CitizenTokenTTL)
+	exp := now.Add(ttl)
 	jti := make([]byte, 12)
 	if _, err := rand.Read(jti); err != nil {
 		return "", time.Time{}, err
 	}
-	claims := Claims{RegisteredClaims: jwt.RegisteredClaims{
-		Issuer: tokenIssuer, Subject: caseID, Audience: jwt.ClaimStrings{AudienceCitizen},
+	claims.RegisteredClaims = jwt.RegisteredClaims{
+		Issuer: tokenIssuer, Subject: subject, Audience: jwt.ClaimStrings{audience},
 		ExpiresAt: jwt.NewNumericDate(exp), IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now),
 		ID: hex.EncodeToString(jti),
-	}}
+	}
 	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
 	tok.Header["kid"] = t.keyID
 	s, err := tok.SignedString(t.key)

@@ -25,6 +25,10 @@ type app struct {
 	tracking *services.Tracking
 	evidence *services.Evidence
 	idem     services.IdempotencyStore
+	sessions services.SessionStore
+	staff    *services.Staff
+	custody  *services.Custody
+	queue    *services.Queue
 }
 
 // keyID names a key by a hash of it, so that rotated keys can be told apart
@@ -66,7 +70,12 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	hasher := services.NewSecretHasher(cfg.Argon2, cfg.HashConcurrency)
 	fp := hmac.New(sha256.New, b.identityKey)
 	fp.Write([]byte("minhbach idempotency fingerprint"))
-	a := &app{store: b.store, evidence: ev, idem: b.store,
+	a := &app{store: b.store, evidence: ev, idem: b.store, sessions: b.store,
+		staff: &services.Staff{Users: b.store, Sessions: b.store, Hasher: hasher, Sealer: sealer, Tokens: tokens,
+			Accounts: services.NewThrottle(services.AccountThrottlePolicy, nil), Clients: services.NewThrottle(services.ClientThrottlePolicy, nil),
+			Require2FA: cfg.Require2FA, Now: time.Now, Log: func(msg string, args ...any) { log.Warn(msg, args...) }},
+		custody: &services.Custody{Cases: b.store, Grants: b.store, Identities: b.store, Sealer: sealer, Now: time.Now},
+		queue:   &services.Queue{Store: b.store},
 		catalog: &services.Catalog{Store: b.store, Limits: cfg.Limits, AllowedTypes: inspector.AllowedTypes()},
 		intake: &services.Intake{Cases: b.store, Identities: b.store,
 			Catalog: &services.CatalogCache{CatalogStore: b.store, TTL: 30 * time.Second, Now: time.Now}, Idempotency: b.store, Evidence: ev,
@@ -81,6 +90,9 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	if err := a.tracking.Init(ctx); err != nil {
 		return nil, err
 	}
+	if err := a.staff.Init(ctx); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -93,7 +105,10 @@ func (a *app) reap(ctx context.Context) (uploads int, keys int64, err error) {
 	if uploads, err = a.evidence.ReapStale(ctx, a.store, now.Add(-reapAge)); err != nil {
 		return uploads, 0, err
 	}
-	keys, err = a.idem.DeleteExpiredIdempotencyKeys(ctx, now)
+	if keys, err = a.idem.DeleteExpiredIdempotencyKeys(ctx, now); err != nil {
+		return uploads, keys, err
+	}
+	_, err = a.sessions.DeleteExpiredSessions(ctx, now)
 	return uploads, keys, err
 }
 

@@ -31,6 +31,7 @@ type Config struct {
 	JWTKey          []byte // nil: generated into the data directory (embedded default only)
 	SigningKey      []byte // Ed25519 seed; nil: generated into the data directory (embedded default only)
 	ClamdAddr       string
+	Require2FA      bool
 	ReapInterval    time.Duration
 	LogFormat       string // auto, text or json
 	LogLevel        string
@@ -64,6 +65,7 @@ var configVars = []struct{ Name, Default, Meaning string }{
 	{"PORTAL_JWT_KEY(_FILE)", "generated in the data dir", "HMAC key for session tokens, at least 32 bytes as 64+ hex characters; required with external servers"},
 	{"PORTAL_SIGNING_KEY(_FILE)", "generated in the data dir", "Ed25519 private key seed (64 hex characters) signing proofs of filing; required with external servers"},
 	{"PORTAL_CLAMD_ADDR", "", "clamd address (`host:port` or `unix:/path`); unset: files are recorded as not scanned"},
+	{"PORTAL_REQUIRE_2FA", "false", "admins and leads must enrol a TOTP second factor before they get a token"},
 	{"PORTAL_REAP_INTERVAL", "10m", "how often abandoned uploads (older than 1 h, referenced by no report) and expired idempotency keys are removed"},
 	{"PORTAL_LOG_FORMAT", "auto", "`text`, `json`, or `auto` (text on a terminal, JSON otherwise)"},
 	{"PORTAL_LOG_LEVEL", "info", "`debug`, `info`, `warn` or `error`"},
@@ -201,6 +203,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		bad("PORTAL_SIGNING_KEY (or PORTAL_SIGNING_KEY_FILE) is required with external servers: proofs must verify on every instance")
 	}
 	c.ClamdAddr = str("PORTAL_CLAMD_ADDR", "")
+	c.Require2FA = boolean("PORTAL_REQUIRE_2FA")
 	c.ReapInterval = 10 * time.Minute
 	if v := getenv("PORTAL_REAP_INTERVAL"); v != "" {
 		d, err := time.ParseDuration(v)

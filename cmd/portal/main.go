@@ -39,6 +39,9 @@ Usage:
   portal [serve]     run the portal (API and web app); embedded database and
                      object store unless PORTAL_MONGODB_URI and
                      PORTAL_S3_ENDPOINT are set
+  portal admin create-user --email E --role R [--unit U] [--name N]
+                     create a staff account (password read from stdin or,
+                     on a terminal, typed without echo; never from argv)
   portal reap        remove abandoned uploads and expired idempotency keys now
                      (the server also does this in the background)
   portal healthcheck exit 0 when the portal on PORTAL_ADDR answers /readyz
@@ -71,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return fmt.Errorf("configuration:\n%w", err)
 		}
 		return reapOnce(ctx, cfg, newLogger(cfg, stderr), stdout)
+	case "admin":
+		return adminCommand(ctx, args, getenv, stdin, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(ctx, getenv, stdout)
 	case "help", "-h", "--help":

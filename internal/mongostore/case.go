@@ -76,6 +76,8 @@ type caseDoc struct {
 	Anonymous             bool            `bson:"anonymous"`
 	HasIdentity           bool            `bson:"hasIdentity"`
 	Status                string          `bson:"status"`
+	UnitID                string          `bson:"unitId,omitempty"`
+	FrontUnitID           string          `bson:"frontUnitId,omitempty"`
 	ContentHash           string          `bson:"contentHash"`
 	Version               int64           `bson:"version"`
 	CreatedAt             time.Time       `bson:"createdAt"`
@@ -99,7 +101,7 @@ func toCaseDoc(c *services.Case) (caseDoc, error) {
 		Description: c.Description, IncidentDate: c.IncidentDate, AreaCode: c.AreaCode, Place: c.Place,
 		Office: c.Office, Counter: c.Counter, Procedure: c.Procedure, DossierNumber: c.DossierNumber,
 		Officials: c.Officials, Language: c.Language, Anonymous: c.Anonymous, HasIdentity: c.HasIdentity,
-		Status: string(c.Status), ContentHash: c.ContentHash, Version: c.Version,
+		Status: string(c.Status), UnitID: c.UnitID, FrontUnitID: c.FrontUnitID, ContentHash: c.ContentHash, Version: c.Version,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, CreatedDay: c.CreatedDay, CreatedMonth: c.CreatedMonth,
 		WithdrawReason: c.WithdrawReason,
 		Timeline:       make([]eventDoc, 0, len(c.Timeline)),
@@ -125,7 +127,7 @@ func (d caseDoc) toCase() services.Case {
 		Description: d.Description, IncidentDate: d.IncidentDate, AreaCode: d.AreaCode, Place: d.Place,
 		Office: d.Office, Counter: d.Counter, Procedure: d.Procedure, DossierNumber: d.DossierNumber,
 		Officials: d.Officials, Language: d.Language, Anonymous: d.Anonymous, HasIdentity: d.HasIdentity,
-		Status: services.Status(d.Status), ContentHash: d.ContentHash, Version: d.Version,
+		Status: services.Status(d.Status), UnitID: d.UnitID, FrontUnitID: d.FrontUnitID, ContentHash: d.ContentHash, Version: d.Version,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), CreatedDay: d.CreatedDay, CreatedMonth: d.CreatedMonth,
 	}
 	c.WithdrawReason = d.WithdrawReason

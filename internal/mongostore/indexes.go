@@ -16,6 +16,9 @@ const (
 	colIdentities  = "identities"
 	colIdempotency = "idempotency"
 	colUploads     = "uploads"
+	colUsers       = "users"
+	colSessions    = "sessions"
+	colCustody     = "custody"
 )
 
 type index struct {
@@ -31,12 +34,21 @@ var indexes = []index{
 	{colCases, bson.D{{Key: "trackingCode", Value: 1}}, true, "trackingCode_unique"},
 	{colCases, bson.D{{Key: "status", Value: 1}, {Key: "createdAt", Value: -1}}, false, "status_createdAt"},
 	{colCases, bson.D{{Key: "createdMonth", Value: 1}}, false, "createdMonth"},
+	{colCases, bson.D{{Key: "unitId", Value: 1}, {Key: "createdAt", Value: -1}}, false, "unitId_createdAt"},
+	{colCases, bson.D{{Key: "frontUnitId", Value: 1}, {Key: "createdAt", Value: -1}}, false, "frontUnitId_createdAt"},
 	{colCategories, bson.D{{Key: "code", Value: 1}}, true, "code_unique"},
 	{colAreas, bson.D{{Key: "code", Value: 1}}, true, "code_unique"},
 	{colAreas, bson.D{{Key: "parent", Value: 1}}, false, "parent"},
 	{colIdentities, bson.D{{Key: "caseId", Value: 1}}, true, "caseId_unique"},
 	{colIdempotency, bson.D{{Key: "expiresAt", Value: 1}}, false, "expiresAt"},
 	{colUploads, bson.D{{Key: "createdAt", Value: 1}}, false, "createdAt"},
+	{colUsers, bson.D{{Key: "email", Value: 1}}, true, "email_unique"},
+	{colSessions, bson.D{{Key: "family", Value: 1}}, false, "family"},
+	{colSessions, bson.D{{Key: "userId", Value: 1}}, false, "userId"},
+	{colSessions, bson.D{{Key: "expiresAt", Value: 1}}, false, "expiresAt"},
+	{colCustody, bson.D{{Key: "caseId", Value: 1}, {Key: "createdAt", Value: -1}}, false, "caseId_createdAt"},
+	{colCustody, bson.D{{Key: "unitId", Value: 1}, {Key: "status", Value: 1}}, false, "unitId_status"},
+	{colCustody, bson.D{{Key: "requesterId", Value: 1}, {Key: "createdAt", Value: -1}}, false, "requesterId_createdAt"},
 }
 
 // EnsureIndexes creates the indexes that are missing, so it runs at every

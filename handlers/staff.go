@@ -1,0 +1,346 @@
+package handlers
+
+import (
+	"encoding/base64"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"minhbach/services"
+)
+
+const (
+	actorKey      = "actor"
+	refreshCookie = "mb_refresh"
+	refreshPath   = "/api/v1/auth"
+)
+
+// actorOf returns the signed-in staff member (zero when none).
+func actorOf(c *gin.Context) services.Actor {
+	v, _ := c.Get(actorKey)
+	a, _ := v.(services.Actor)
+	return a
+}
+
+func bearer(c *gin.Context) (string, bool) {
+	tok, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	return strings.TrimSpace(tok), ok && strings.TrimSpace(tok) != ""
+}
+
+// staffAuth admits requests with a valid staff access token and sets the
+// actor from the current user record.
+func (s *Server) staffAuth(c *gin.Context) {
+	tok, ok := bearer(c)
+	if !ok {
+		s.writeError(c, services.Errorf(services.CodeUnauthorized, "Sign in first."))
+		return
+	}
+	actor, _, err := s.staff.Authenticate(c.Request.Context(), tok)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Set(actorKey, actor)
+	c.Next()
+}
+
+type userDTO struct {
+	ID                 string        `json:"id"`
+	Email              string        `json:"email"`
+	Name               string        `json:"name"`
+	Role               services.Role `json:"role"`
+	UnitID             string        `json:"unitId"`
+	Active             bool          `json:"active"`
+	TOTPEnabled        bool          `json:"totpEnabled"`
+	MustChangePassword bool          `json:"mustChangePassword"`
+	CreatedAt          time.Time     `json:"createdAt"`
+}
+
+func toUserDTO(u services.User) userDTO {
+	return userDTO{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, UnitID: u.UnitID, Active: u.Active,
+		TOTPEnabled: u.TOTPEnabled, MustChangePassword: u.MustChangePassword, CreatedAt: u.CreatedAt}
+}
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	TOTP     string `json:"totp"`
+}
+
+type loginResponse struct {
+	AccessToken           string     `json:"accessToken,omitempty"`
+	ExpiresAt             *time.Time `json:"expiresAt,omitempty"`
+	User                  userDTO    `json:"user"`
+	TOTPEnrolmentRequired bool       `json:"totpEnrolmentRequired,omitempty"`
+	EnrolmentToken        string     `json:"enrolmentToken,omitempty"`
+}
+
+// secureCookie is false only for plain HTTP to a loopback host, where
+// browsers would drop a Secure cookie during local development.
+func secureCookie(c *gin.Context) bool {
+	if c.Request.TLS != nil {
+		return true
+	}
+	host, _, err := net.SplitHostPort(c.Request.Host)
+	if err != nil {
+		host = c.Request.Host
+	}
+	if host == "localhost" {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
+}
+
+func (s *Server) setRefreshCookie(c *gin.Context, token string, expires time.Time) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: refreshCookie, Value: token, Path: refreshPath, Expires: expires,
+		MaxAge: int(time.Until(expires).Seconds()), HttpOnly: true, Secure: secureCookie(c), SameSite: http.SameSiteStrictMode})
+}
+
+func (s *Server) clearRefreshCookie(c *gin.Context) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: refreshCookie, Value: "", Path: refreshPath, MaxAge: -1,
+		HttpOnly: true, Secure: secureCookie(c), SameSite: http.SameSiteStrictMode})
+}
+
+// refreshToken reads the refresh cookie; it must be 64 hex characters.
+func refreshToken(c *gin.Context) string {
+	v, err := c.Cookie(refreshCookie)
+	if err != nil || len(v) != 64 || strings.Trim(v, "0123456789abcdef") != "" {
+		return ""
+	}
+	return v
+}
+
+func (s *Server) sendSession(c *gin.Context, res services.LoginResult) {
+	out := loginResponse{User: toUserDTO(res.User)}
+	if res.EnrolmentNeeded {
+		out.TOTPEnrolmentRequired, out.EnrolmentToken = true, res.EnrolToken
+	} else {
+		exp := res.ExpiresAt
+		out.AccessToken, out.ExpiresAt = res.AccessToken, &exp
+		s.setRefreshCookie(c, res.RefreshToken, res.RefreshExpires)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// login signs a staff member in.
+func (s *Server) login(c *gin.Context) {
+	var in loginRequest
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	res, err := s.staff.Login(c.Request.Context(), in.Email, in.Password, in.TOTP, c.ClientIP())
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	s.sendSession(c, res)
+}
+
+// refresh rotates the refresh cookie and returns a new access token.
+func (s *Server) refresh(c *gin.Context) {
+	res, err := s.staff.Refresh(c.Request.Context(), refreshToken(c))
+	if err != nil {
+		if services.IsCode(err, services.CodeUnauthorized) {
+			s.clearRefreshCookie(c)
+		}
+		s.writeError(c, err)
+		return
+	}
+	s.sendSession(c, res)
+}
+
+// logout ends the sign-in of the refresh cookie.
+func (s *Server) logout(c *gin.Context) {
+	if err := s.staff.Logout(c.Request.Context(), refreshToken(c)); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	s.clearRefreshCookie(c)
+	c.Status(http.StatusNoContent)
+}
+
+// me returns the signed-in staff member.
+func (s *Server) me(c *gin.Context) {
+	tok, _ := bearer(c)
+	_, u, err := s.staff.Authenticate(c.Request.Context(), tok)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toUserDTO(u))
+}
+
+type passwordRequest struct {
+	CurrentPassword string `json:"currentPassword"`
+	NewPassword     string `json:"newPassword"`
+}
+
+// changePassword changes the staff member's own password.
+func (s *Server) changePassword(c *gin.Context) {
+	var in passwordRequest
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if err := s.staff.ChangePassword(c.Request.Context(), actorOf(c), in.CurrentPassword, in.NewPassword); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	s.clearRefreshCookie(c)
+	c.Status(http.StatusNoContent)
+}
+
+// enrolAuth admits a staff token or an enrolment token on the second-factor
+// routes.
+func (s *Server) enrolAuth(c *gin.Context) {
+	tok, ok := bearer(c)
+	if !ok {
+		s.writeError(c, services.Errorf(services.CodeUnauthorized, "Sign in first."))
+		return
+	}
+	u, viaEnrol, err := s.staff.AuthenticateEnrol(c.Request.Context(), tok)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Set("enrolUser", u)
+	c.Set("viaEnrol", viaEnrol)
+	c.Next()
+}
+
+type totpSetupResponse struct {
+	Secret     string `json:"secret"`
+	OTPAuthURL string `json:"otpauthUrl"`
+	QRDataURL  string `json:"qrDataUrl"`
+}
+
+// setupTOTP starts a second-factor enrolment and returns the QR code.
+func (s *Server) setupTOTP(c *gin.Context) {
+	u := c.MustGet("enrolUser").(services.User)
+	setup, err := s.staff.SetupTOTP(c.Request.Context(), u)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	png, err := qrcode.Encode(setup.URL, qrcode.Medium, 256)
+	if err != nil {
+		s.writeError(c, services.Wrap(err, services.CodeInternal, "The QR code could not be made."))
+		return
+	}
+	c.JSON(http.StatusOK, totpSetupResponse{Secret: setup.Secret, OTPAuthURL: setup.URL,
+		QRDataURL: "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)})
+}
+
+type totpEnableRequest struct {
+	Code string `json:"code"`
+}
+
+type totpEnableResponse struct {
+	RecoveryCodes []string   `json:"recoveryCodes"`
+	AccessToken   string     `json:"accessToken,omitempty"`
+	ExpiresAt     *time.Time `json:"expiresAt,omitempty"`
+	User          *userDTO   `json:"user,omitempty"`
+}
+
+// enableTOTP confirms the enrolment; with an enrolment token it also
+// completes the sign-in.
+func (s *Server) enableTOTP(c *gin.Context) {
+	var in totpEnableRequest
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	u := c.MustGet("enrolUser").(services.User)
+	u, codes, err := s.staff.EnableTOTP(c.Request.Context(), u.ID, in.Code)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out := totpEnableResponse{RecoveryCodes: codes}
+	if c.GetBool("viaEnrol") {
+		res, err := s.staff.CompleteEnrolment(c.Request.Context(), u)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		dto, exp := toUserDTO(res.User), res.ExpiresAt
+		out.AccessToken, out.ExpiresAt, out.User = res.AccessToken, &exp, &dto
+		s.setRefreshCookie(c, res.RefreshToken, res.RefreshExpires)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+type createUserRequest struct {
+	Email    string        `json:"email"`
+	Name     string        `json:"name"`
+	Role     services.Role `json:"role"`
+	UnitID   string        `json:"unitId"`
+	Password string        `json:"password"`
+}
+
+func (s *Server) listUsers(c *gin.Context) {
+	users, err := s.staff.ListUsers(c.Request.Context(), actorOf(c))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out := make([]userDTO, len(users))
+	for i, u := range users {
+		out[i] = toUserDTO(u)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) createUser(c *gin.Context) {
+	var in createUserRequest
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	actor := actorOf(c)
+	u, err := s.staff.CreateUser(c.Request.Context(), &actor, services.CreateUserInput{Email: in.Email, Name: in.Name,
+		Role: in.Role, UnitID: in.UnitID, Password: in.Password})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/admin/users/"+u.ID)
+	c.JSON(http.StatusCreated, toUserDTO(u))
+}
+
+type updateUserRequest struct {
+	Name   *string        `json:"name"`
+	Role   *services.Role `json:"role"`
+	UnitID *string        `json:"unitId"`
+	Active *bool          `json:"active"`
+}
+
+func (s *Server) updateUser(c *gin.Context) {
+	var in updateUserRequest
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	u, err := s.staff.UpdateUser(c.Request.Context(), actorOf(c), c.Param("id"),
+		services.UpdateUserInput{Name: in.Name, Role: in.Role, UnitID: in.UnitID, Active: in.Active})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toUserDTO(u))
+}
+
+func (s *Server) resetUserPassword(c *gin.Context) {
+	temp, err := s.staff.ResetPassword(c.Request.Context(), actorOf(c), c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"temporaryPassword": temp})
+}

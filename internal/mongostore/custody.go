@@ -1,0 +1,147 @@
+package mongostore
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"minhbach/services"
+)
+
+var (
+	_ services.CustodyStore = (*Store)(nil)
+	_ services.QueueStore   = (*Store)(nil)
+)
+
+type grantDoc struct {
+	ID             bson.ObjectID `bson:"_id"`
+	CaseID         string        `bson:"caseId"`
+	TrackingCode   string        `bson:"trackingCode"`
+	UnitID         string        `bson:"unitId"`
+	RequesterID    string        `bson:"requesterId"`
+	RequesterEmail string        `bson:"requesterEmail"`
+	Reason         string        `bson:"reason"`
+	Status         string        `bson:"status"`
+	DecidedBy      string        `bson:"decidedBy,omitempty"`
+	Note           string        `bson:"note,omitempty"`
+	CreatedAt      time.Time     `bson:"createdAt"`
+	DecidedAt      time.Time     `bson:"decidedAt,omitempty"`
+	ExpiresAt      time.Time     `bson:"expiresAt,omitempty"`
+}
+
+func (d grantDoc) grant() services.CustodyGrant {
+	return services.CustodyGrant{ID: d.ID.Hex(), CaseID: d.CaseID, TrackingCode: d.TrackingCode, UnitID: d.UnitID,
+		RequesterID: d.RequesterID, RequesterEmail: d.RequesterEmail, Reason: d.Reason, Status: d.Status,
+		DecidedBy: d.DecidedBy, Note: d.Note, CreatedAt: d.CreatedAt.UTC(), DecidedAt: d.DecidedAt.UTC(), ExpiresAt: d.ExpiresAt.UTC()}
+}
+
+// InsertGrant stores a new custody request.
+func (s *Store) InsertGrant(ctx context.Context, g *services.CustodyGrant) error {
+	oid := bson.NewObjectID()
+	d := grantDoc{ID: oid, CaseID: g.CaseID, TrackingCode: g.TrackingCode, UnitID: g.UnitID, RequesterID: g.RequesterID,
+		RequesterEmail: g.RequesterEmail, Reason: g.Reason, Status: g.Status, CreatedAt: g.CreatedAt}
+	if _, err := s.db.Collection(colCustody).InsertOne(ctx, d); err != nil {
+		return translate(err, "custody request")
+	}
+	g.ID = oid.Hex()
+	return nil
+}
+
+// FindGrant returns a custody request.
+func (s *Store) FindGrant(ctx context.Context, id string) (services.CustodyGrant, error) {
+	oid, err := objectID(id)
+	if err != nil {
+		return services.CustodyGrant{}, err
+	}
+	var d grantDoc
+	if err := s.db.Collection(colCustody).FindOne(ctx, bson.D{{Key: "_id", Value: oid}}).Decode(&d); err != nil {
+		return services.CustodyGrant{}, translate(err, "custody request")
+	}
+	return d.grant(), nil
+}
+
+// DecideGrant moves a pending request to its decision, once.
+func (s *Store) DecideGrant(ctx context.Context, id string, g services.CustodyGrant) (services.CustodyGrant, error) {
+	oid, err := objectID(id)
+	if err != nil {
+		return services.CustodyGrant{}, err
+	}
+	res, err := s.db.Collection(colCustody).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: oid}, {Key: "status", Value: services.GrantPending}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: g.Status}, {Key: "decidedBy", Value: g.DecidedBy},
+			{Key: "note", Value: g.Note}, {Key: "decidedAt", Value: g.DecidedAt}, {Key: "expiresAt", Value: g.ExpiresAt}}}})
+	if err != nil {
+		return services.CustodyGrant{}, translate(err, "custody request")
+	}
+	if res.MatchedCount == 0 {
+		return services.CustodyGrant{}, services.Errorf(services.CodeConflict, "This request has already been decided.")
+	}
+	return s.FindGrant(ctx, id)
+}
+
+func (s *Store) listGrants(ctx context.Context, filter bson.D, limit int) ([]services.CustodyGrant, error) {
+	cur, err := s.db.Collection(colCustody).Find(ctx, filter,
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, translate(err, "custody request")
+	}
+	var docs []grantDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "custody request")
+	}
+	out := make([]services.CustodyGrant, len(docs))
+	for i, d := range docs {
+		out[i] = d.grant()
+	}
+	return out, nil
+}
+
+// ListGrantsByRequester returns a requester's custody requests, newest first.
+func (s *Store) ListGrantsByRequester(ctx context.Context, userID string, limit int) ([]services.CustodyGrant, error) {
+	return s.listGrants(ctx, bson.D{{Key: "requesterId", Value: userID}}, limit)
+}
+
+// ListGrantsByUnit returns a unit's custody requests, newest first.
+func (s *Store) ListGrantsByUnit(ctx context.Context, unitID string, limit int) ([]services.CustodyGrant, error) {
+	return s.listGrants(ctx, bson.D{{Key: "unitId", Value: unitID}}, limit)
+}
+
+// FindApprovedGrant returns the newest approved grant of a user on a report.
+func (s *Store) FindApprovedGrant(ctx context.Context, caseID, userID string) (services.CustodyGrant, error) {
+	gs, err := s.listGrants(ctx, bson.D{{Key: "caseId", Value: caseID}, {Key: "requesterId", Value: userID},
+		{Key: "status", Value: services.GrantApproved}}, 1)
+	if err != nil {
+		return services.CustodyGrant{}, err
+	}
+	if len(gs) == 0 {
+		return services.CustodyGrant{}, services.Errorf(services.CodeNotFound, "No grant.")
+	}
+	return gs[0], nil
+}
+
+// FindUnitCases lists the reports of a unit, newest first.
+func (s *Store) FindUnitCases(ctx context.Context, unitID string, front bool, limit int) ([]services.Case, error) {
+	if unitID == "" {
+		return nil, nil
+	}
+	field := "unitId"
+	if front {
+		field = "frontUnitId"
+	}
+	cur, err := s.db.Collection(colCases).Find(ctx, bson.D{{Key: field, Value: unitID}},
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, translate(err, "report")
+	}
+	var docs []caseDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "report")
+	}
+	out := make([]services.Case, len(docs))
+	for i, d := range docs {
+		out[i] = d.toCase()
+	}
+	return out, nil
+}
