@@ -1,0 +1,134 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"minhbach/services"
+)
+
+// routedReport files a named complaint and routes it to an inspection unit
+// and a Front committee (routing at submission comes with case handling).
+func (f *fixture) routedReport(t *testing.T, unit, front string) (createdReport, string) {
+	t.Helper()
+	named := strings.Replace(validFeedback, `"anonymous":true`, `"anonymous":false,"identity":{"name":"Lê Văn Tám","phone":"0987654321","nationalId":"079099001122"}`, 1)
+	named = strings.Replace(named, `"kind":"feedback"`, `"kind":"complaint"`, 1)
+	w := f.postJSON(named)
+	if w.Code != http.StatusCreated {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	var r createdReport
+	json.Unmarshal(w.Body.Bytes(), &r)
+	ctx := context.Background()
+	c, _ := f.env.Store.FindCaseByTrackingCode(ctx, r.TrackingCode)
+	if _, err := f.env.Client.Database(f.env.Database).Collection("cases").UpdateByID(ctx, mustOID(t, c.ID),
+		map[string]any{"$set": map[string]any{"unitId": unit, "frontUnitId": front}}); err != nil {
+		t.Fatal(err)
+	}
+	return r, c.ID
+}
+
+func (f *fixture) staffPost(token, path, body string) *http.Response {
+	w := f.do(http.MethodPost, path, "application/json", strings.NewReader(body), "Authorization", "Bearer "+token)
+	return w.Result()
+}
+
+func TestIdentityCustody(t *testing.T) {
+	f := newFixture(t)
+	f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
+	f.mkUser(t, "lead@a.test", services.RoleLead, "unit-a")
+	f.mkUser(t, "insp@b.test", services.RoleInspector, "unit-b")
+	f.mkUser(t, "mon@a.test", services.RoleMonitor, "front-a")
+	f.mkUser(t, "admin@x.test", services.RoleAdmin, "")
+	insp, lead, other := f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "lead@a.test", ""), f.staffLogin(t, "insp@b.test", "")
+	mon, admin := f.staffLogin(t, "mon@a.test", ""), f.staffLogin(t, "admin@x.test", "")
+	r, caseID := f.routedReport(t, "unit-a", "front-a")
+	base := "/api/v1/cases/" + caseID
+
+	if resp := f.staffPost(insp.access, base+"/custody", `{"reason":""}`); resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("request without reason: %d", resp.StatusCode)
+	}
+	// Other unit and admin: the report does not exist for them.
+	for _, s := range []session{other, admin} {
+		if resp := f.staffPost(s.access, base+"/custody", `{"reason":"x"}`); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("%s requesting: %d", s.user.Role, resp.StatusCode)
+		}
+	}
+	if resp := f.staffPost(mon.access, base+"/custody", `{"reason":"x"}`); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("monitor requesting: %d", resp.StatusCode)
+	}
+	w := f.do(http.MethodPost, base+"/custody", "application/json", strings.NewReader(`{"reason":"Cần xác minh với người khiếu nại"}`), "Authorization", "Bearer "+insp.access)
+	if w.Code != http.StatusCreated {
+		t.Fatalf("request: %d %s", w.Code, w.Body)
+	}
+	var g struct{ ID, Status string }
+	json.Unmarshal(w.Body.Bytes(), &g)
+	// Before the decision, no reading.
+	if w := f.staffGet(insp.access, base+"/identity"); w.Code != http.StatusForbidden {
+		t.Fatalf("identity before approval: %d", w.Code)
+	}
+	// Only a lead of the unit decides; the requester cannot.
+	if resp := f.staffPost(insp.access, "/api/v1/custody/"+g.ID+"/decision", `{"approve":true}`); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("inspector deciding: %d", resp.StatusCode)
+	}
+	if resp := f.staffPost(other.access, "/api/v1/custody/"+g.ID+"/decision", `{"approve":true}`); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("other unit deciding: %d", resp.StatusCode)
+	}
+	if w := f.staffGet(lead.access, "/api/v1/custody"); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), g.ID) {
+		t.Fatalf("lead's list: %d %s", w.Code, w.Body)
+	}
+	if resp := f.staffPost(lead.access, "/api/v1/custody/"+g.ID+"/decision", `{"approve":true,"note":"Đồng ý"}`); resp.StatusCode != http.StatusOK {
+		t.Fatalf("approve: %d", resp.StatusCode)
+	}
+	if resp := f.staffPost(lead.access, "/api/v1/custody/"+g.ID+"/decision", `{"approve":false}`); resp.StatusCode != http.StatusConflict {
+		t.Fatalf("second decision: %d", resp.StatusCode)
+	}
+	w = f.staffGet(insp.access, base+"/identity")
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Lê Văn Tám") || !strings.Contains(w.Body.String(), "079099001122") {
+		t.Fatalf("identity for the holder: %d %s", w.Code, w.Body)
+	}
+	if w.Header().Get("Cache-Control") != "no-store" {
+		t.Fatal("the identity answer may be cached")
+	}
+	// Never for the lead without a grant, the monitor, the admin, another unit.
+	for _, s := range []session{lead, mon} {
+		if w := f.staffGet(s.access, base+"/identity"); w.Code != http.StatusForbidden {
+			t.Fatalf("%s reading: %d", s.user.Role, w.Code)
+		}
+	}
+	for _, s := range []session{admin, other} {
+		if w := f.staffGet(s.access, base+"/identity"); w.Code != http.StatusNotFound {
+			t.Fatalf("%s reading: %d", s.user.Role, w.Code)
+		}
+	}
+	// 24 hours later the grant has run out.
+	f.clock.offset += services.CustodyTTL + time.Minute
+	insp = f.staffLogin(t, "insp@a.test", "")
+	if w := f.staffGet(insp.access, base+"/identity"); w.Code != http.StatusForbidden {
+		t.Fatalf("identity after 24 h: %d", w.Code)
+	}
+	if w := f.staffGet(insp.access, "/api/v1/custody"); !strings.Contains(w.Body.String(), `"status":"expired"`) {
+		t.Fatalf("the grant is not shown as expired: %s", w.Body)
+	}
+	// Each step is on the report's timeline, hidden from the citizen.
+	c, _ := f.env.Store.FindCaseByID(context.Background(), caseID)
+	var types []string
+	for _, e := range c.Timeline {
+		if e.Type != services.EventSubmitted {
+			types = append(types, e.Type)
+			if e.Public {
+				t.Fatalf("custody event %s is public", e.Type)
+			}
+		}
+	}
+	if strings.Join(types, ",") != "custody_requested,custody_decided,identity_read" {
+		t.Fatalf("timeline = %v", types)
+	}
+	if v := f.view(t, f.login(t, r.TrackingCode, r.Receipt)); len(v.Timeline) != 1 {
+		t.Fatalf("citizen sees custody events: %+v", v.Timeline)
+	}
+}
