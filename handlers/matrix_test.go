@@ -1,0 +1,205 @@
+package handlers_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"minhbach/services"
+)
+
+// who is one row of the matrix's columns: a kind of caller, in the unit
+// that handles (or the committee that supervises) the test report, or not.
+type who struct {
+	name string
+	role services.Role // empty: anonymous or citizen
+	own  bool
+}
+
+var everyone = []who{
+	{name: "anonymous"}, {name: "citizen"},
+	{"inspector/own", services.RoleInspector, true}, {"inspector/other", services.RoleInspector, false},
+	{"lead/own", services.RoleLead, true}, {"lead/other", services.RoleLead, false},
+	{"monitor/own", services.RoleMonitor, true}, {"monitor/other", services.RoleMonitor, false},
+	{"admin", services.RoleAdmin, false},
+}
+
+// Expectations: exact statuses, or classes.
+var (
+	anyStatus = []int{}                                   // not an access decision (public, or the same answer for all)
+	allowed   = []int{-1}                                 // passes authorization: anything but 401, 403, 404
+	unauth    = []int{http.StatusUnauthorized}            //
+	forbidden = []int{http.StatusForbidden}               //
+	hidden    = []int{http.StatusNotFound}                // exists, but not for this caller
+	decided   = []int{http.StatusOK, http.StatusConflict} // a lead's decision (first 200, then 409)
+)
+
+func staffOnly(w who, ok []int) []int {
+	if w.role == "" {
+		return unauth
+	}
+	return ok
+}
+
+// routeMatrix says, for every route registered in handlers/routes.go, what
+// each caller gets. TestRouteMatrix fails when a route has no row.
+var routeMatrix = map[string]func(w who) []int{
+	"GET /healthz":                   func(who) []int { return anyStatus },
+	"GET /readyz":                    func(who) []int { return anyStatus },
+	"GET /api/v1/meta":               func(who) []int { return anyStatus },
+	"POST /api/v1/complaints":        func(who) []int { return anyStatus },
+	"POST /api/v1/receipts/verify":   func(who) []int { return anyStatus },
+	"POST /api/v1/track/session":     func(who) []int { return anyStatus },
+	"POST /api/v1/auth/login":        func(who) []int { return anyStatus },
+	"POST /api/v1/auth/refresh":      func(who) []int { return unauth }, // no refresh cookie in this test
+	"POST /api/v1/auth/logout":       func(who) []int { return anyStatus },
+	"GET /api/v1/track":              citizenOnly,
+	"POST /api/v1/track/messages":    citizenOnly,
+	"POST /api/v1/track/attachments": citizenOnly,
+	"POST /api/v1/track/withdraw":    citizenOnly,
+	"GET /api/v1/track/receipt.pdf":  citizenOnly,
+	"GET /api/v1/auth/me":            func(w who) []int { return staffOnly(w, allowed) },
+	"POST /api/v1/auth/password":     func(w who) []int { return staffOnly(w, allowed) },
+	"POST /api/v1/auth/totp/setup":   func(w who) []int { return staffOnly(w, allowed) },
+	"POST /api/v1/auth/totp/enable":  func(w who) []int { return staffOnly(w, allowed) },
+	"GET /api/v1/cases": func(w who) []int {
+		if w.role == services.RoleAdmin {
+			return forbidden
+		}
+		return staffOnly(w, allowed)
+	},
+	"POST /api/v1/cases/:id/custody": func(w who) []int {
+		switch {
+		case w.role == "":
+			return unauth
+		case w.role == services.RoleAdmin || !w.own:
+			return hidden
+		case w.role == services.RoleMonitor:
+			return forbidden
+		}
+		return allowed
+	},
+	"GET /api/v1/cases/:id/identity": func(w who) []int {
+		switch {
+		case w.role == "":
+			return unauth
+		case w.role == services.RoleAdmin || !w.own:
+			return hidden
+		}
+		return forbidden // no grant held; with one, see TestIdentityCustody
+	},
+	"GET /api/v1/custody": func(w who) []int {
+		switch w.role {
+		case "":
+			return unauth
+		case services.RoleInspector, services.RoleLead:
+			return allowed
+		}
+		return forbidden
+	},
+	"POST /api/v1/custody/:gid/decision": func(w who) []int {
+		switch {
+		case w.role == "":
+			return unauth
+		case w.role == services.RoleLead && w.own:
+			return decided
+		case w.role == services.RoleInspector && w.own:
+			return forbidden
+		}
+		return hidden
+	},
+}
+
+func citizenOnly(w who) []int {
+	if w.name == "citizen" {
+		return allowed
+	}
+	return unauth
+}
+
+func adminOnly(w who) []int {
+	switch w.role {
+	case "":
+		return unauth
+	case services.RoleAdmin:
+		return allowed
+	}
+	return forbidden
+}
+
+func TestRouteMatrix(t *testing.T) {
+	f := newFixture(t)
+	tokens := map[string]string{}
+	for _, w := range everyone[2:] {
+		unit := map[services.Role]string{services.RoleInspector: "unit-a", services.RoleLead: "unit-a", services.RoleMonitor: "front-a"}[w.role]
+		if !w.own && w.role != services.RoleAdmin {
+			unit = strings.Replace(unit, "-a", "-b", 1)
+		}
+		email := strings.ReplaceAll(w.name, "/", ".") + "@matrix.test"
+		f.mkUser(t, email, w.role, unit)
+		tokens[w.name] = f.staffLogin(t, email, "").access
+	}
+	// A requester for the custody decision row (not the deciding lead).
+	f.mkUser(t, "requester@matrix.test", services.RoleInspector, "unit-a")
+	requester := f.staffLogin(t, "requester@matrix.test", "")
+	r, caseID := f.routedReport(t, "unit-a", "front-a")
+	tokens["citizen"] = r.Token
+	w := f.do(http.MethodPost, "/api/v1/cases/"+caseID+"/custody", "application/json", strings.NewReader(`{"reason":"matrix"}`),
+		"Authorization", "Bearer "+requester.access)
+	var grant struct{ ID string }
+	json.Unmarshal(w.Body.Bytes(), &grant)
+	if grant.ID == "" {
+		t.Fatalf("custody request: %d %s", w.Code, w.Body)
+	}
+	params := map[string]string{":id": caseID, ":gid": grant.ID, ":code": "other", ":date": "2026-01-01", ":kind": "feedback"}
+
+	for _, route := range f.srv.Routes() {
+		expect, ok := routeMatrix[route]
+		if !ok {
+			for prefix := range map[string]bool{"/api/v1/admin/": true} {
+				if strings.Contains(route, prefix) {
+					expect, ok = adminOnly, true
+				}
+			}
+		}
+		if !ok {
+			t.Errorf("route %s has no row in the authorization matrix", route)
+			continue
+		}
+		method, path, _ := strings.Cut(route, " ")
+		if strings.HasPrefix(path, "/api/v1/admin/users/") {
+			path = strings.ReplaceAll(path, ":id", requester.user.ID)
+		}
+		for k, v := range params {
+			path = strings.ReplaceAll(path, k, v)
+		}
+		for _, caller := range everyone {
+			want := expect(caller)
+			if len(want) == 0 {
+				continue
+			}
+			var hdr []string
+			if tok := tokens[caller.name]; tok != "" {
+				hdr = []string{"Authorization", "Bearer " + tok}
+			}
+			got := f.do(method, path, "application/json", strings.NewReader(`{}`), hdr...).Code
+			okStatus := slices.Contains(want, got)
+			if slices.Equal(want, allowed) {
+				okStatus = got != http.StatusUnauthorized && got != http.StatusForbidden && got != http.StatusNotFound
+			}
+			if !okStatus {
+				t.Errorf("%s as %s: %d, want %s", route, caller.name, got, describe(want))
+			}
+		}
+	}
+}
+
+func describe(want []int) string {
+	if slices.Equal(want, allowed) {
+		return "allowed (not 401/403/404)"
+	}
+	return fmt.Sprint(want)
+}
