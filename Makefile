@@ -17,7 +17,7 @@ GO_SRC := $(shell find . -name '*.go' -not -path './$(FRONTEND)/node_modules/*' 
 
 # Every fuzz target, as package:Name. `make test` runs each briefly,
 # `make fuzz` longer (FUZZTIME=10m make fuzz for a real session).
-FUZZ_TARGETS := ./handlers:FuzzBindJSON ./handlers:FuzzMultipartIntake \
+FUZZ_TARGETS := ./handlers:FuzzBindJSON ./handlers:FuzzMultipartIntake ./handlers:FuzzAuthHeaders ./services:FuzzVerifyToken \
 	./services:FuzzNormalizeTrackingCode ./services:FuzzNormalizeReceipt ./services:FuzzVerifyEncodedHash ./services:FuzzValidate \
 	./internal/media:FuzzSniff ./internal/media:FuzzCheckOffice ./internal/media:FuzzSanitize \
 	./internal/clamd:FuzzParseReply ./internal/proof:FuzzVerify

@@ -106,3 +106,26 @@ func FuzzMultipartIntake(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAuthHeaders feeds arbitrary Authorization headers and Cookie headers
+// to the bearer and refresh-cookie parsers: they never panic, a refresh
+// token is either empty or exactly 64 lower-case hex characters, and a
+// bearer token never carries surrounding spaces.
+func FuzzAuthHeaders(f *testing.F) {
+	f.Add("Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc", "mb_refresh="+strings.Repeat("ab", 32))
+	f.Add("bearer x", "mb_refresh=; other=1")
+	f.Add("Bearer    ", "mb_refresh=\"quoted\"")
+	f.Add("Basic dXNlcjpwYXNz", strings.Repeat("a=b; ", 100))
+	f.Fuzz(func(t *testing.T, authz, cookie string) {
+		c, _ := gin.CreateTestContext(httptest.NewRecorder())
+		c.Request = httptest.NewRequest(http.MethodGet, "/api/v1/auth/me", nil)
+		c.Request.Header.Set("Authorization", authz)
+		c.Request.Header.Set("Cookie", cookie)
+		if tok, ok := bearer(c); ok && (tok == "" || tok != strings.TrimSpace(tok)) {
+			t.Fatalf("bearer(%q) = %q", authz, tok)
+		}
+		if r := refreshToken(c); r != "" && (len(r) != 64 || strings.Trim(r, "0123456789abcdef") != "") {
+			t.Fatalf("refreshToken(%q) = %q", cookie, r)
+		}
+	})
+}

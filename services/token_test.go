@@ -116,3 +116,23 @@ func TestThrottleGrowsAndForgets(t *testing.T) {
 		t.Fatalf("client keys: %q %q", a, b)
 	}
 }
+
+// FuzzVerifyToken: arbitrary strings never panic the verifier; nothing is
+// accepted as a staff token, and only tokens the key signed as citizen ones.
+func FuzzVerifyToken(f *testing.F) {
+	tokens, _ := services.NewTokens("hs-1", bytes.Repeat([]byte{7}, 32), nil)
+	good, _, _ := tokens.IssueCitizen("case-1")
+	f.Add(good)
+	f.Add(good[:len(good)-1])
+	f.Add("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.")
+	f.Add("a.b.c")
+	f.Fuzz(func(t *testing.T, s string) {
+		if _, err := tokens.VerifyStaff(s, services.AudienceStaff); err == nil {
+			t.Fatalf("accepted as staff: %q", s)
+		}
+		// Only tokens this key signed verify; the one the seed holds is for case-1.
+		if id, err := tokens.VerifyCitizen(s); err == nil && id != "case-1" {
+			t.Fatalf("accepted a token it did not issue: %q (%s)", s, id)
+		}
+	})
+}
