@@ -132,3 +132,37 @@ func TestIdentityCustody(t *testing.T) {
 		t.Fatalf("citizen sees custody events: %+v", v.Timeline)
 	}
 }
+
+// TestSubmissionIsRouted: a report goes to the unit and committee of the
+// most specific routing rule, and only that unit's inspectors see it.
+func TestSubmissionIsRouted(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	sys := services.Actor{UserID: "test", Role: services.RoleAdmin}
+	mk := func(code string, typ services.UnitType) services.Unit {
+		u, err := f.org.CreateUnit(ctx, sys, services.Unit{Code: code, Name: services.Text{VI: code, EN: code}, Type: typ, AreaCodes: []string{"79"}, Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	general, bribes, front := mk("thanh-tra-chung", services.UnitInspection), mk("thanh-tra-hoi-lo", services.UnitInspection), mk("mttq", services.UnitFront)
+	for _, r := range []services.RoutingRule{{InspectionUnitID: general.ID, FrontUnitID: front.ID}, {Category: "bribe", InspectionUnitID: bribes.ID}} {
+		if _, err := f.org.CreateRoutingRule(ctx, sys, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, a := f.submitFiles(t, validFeedback) // category bribe
+	_, b := f.submitFiles(t, strings.Replace(validFeedback, `"bribe"`, `"delay"`, 1))
+	ca, _ := f.env.Store.FindCaseByTrackingCode(ctx, a.TrackingCode)
+	cb, _ := f.env.Store.FindCaseByTrackingCode(ctx, b.TrackingCode)
+	if ca.UnitID != bribes.ID || ca.FrontUnitID != front.ID || cb.UnitID != general.ID || cb.FrontUnitID != front.ID {
+		t.Fatalf("routed: a=%s/%s b=%s/%s", ca.UnitID, ca.FrontUnitID, cb.UnitID, cb.FrontUnitID)
+	}
+	f.mkUser(t, "g@unit.test", services.RoleInspector, general.ID)
+	s := f.staffLogin(t, "g@unit.test", "")
+	w := f.staffGet(s.access, "/api/v1/cases")
+	if !strings.Contains(w.Body.String(), b.TrackingCode) || strings.Contains(w.Body.String(), a.TrackingCode) {
+		t.Fatalf("general unit's queue: %s", w.Body)
+	}
+}

@@ -35,6 +35,7 @@ type fixture struct {
 	clock    *testClock
 	staff    *services.Staff
 	custody  *services.Custody
+	org      *services.Org
 }
 
 var testArgon = services.Argon2Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}
@@ -89,6 +90,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	intake := &services.Intake{Cases: o.store, Identities: o.store,
 		Catalog: &services.CatalogCache{CatalogStore: o.store, TTL: 30 * time.Second, Now: clock.Now}, Idempotency: o.store, Evidence: ev,
 		Hasher: hasher, Sealer: sealer, FingerprintKey: []byte("fingerprint key"), Limits: o.limits, Now: clock.Now}
+	intake.Router = &services.RuleRouter{Store: o.store, Catalog: o.store, Now: clock.Now} // TTL 0: rules read every time
 	tracking := &services.Tracking{Cases: o.store, Evidence: ev, Hasher: hasher, Tokens: tokens,
 		Codes: services.NewThrottle(o.codes, clock.Now), Clients: services.NewThrottle(services.ClientThrottlePolicy, clock.Now),
 		Prover: proof.NewProver(signer), Limits: o.limits, Now: clock.Now}
@@ -101,11 +103,15 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	if err := staff.Init(ctx); err != nil {
 		t.Fatal(err)
 	}
+	org := &services.Org{Store: env.Store, Catalog: env.Store, Audit: env.Store, Now: clock.Now}
+	if err := org.Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
 	custody := &services.Custody{Cases: o.store, Grants: o.store, Identities: o.store, Sealer: sealer, Now: clock.Now}
 	logs := &syncBuffer{}
 	staff.Log = slog.New(slog.NewJSONHandler(logs, nil)).Warn
 	srv, err := handlers.New(handlers.Config{
-		Staff: staff, Custody: custody, Queue: &services.Queue{Store: o.store},
+		Staff: staff, Custody: custody, Queue: &services.Queue{Store: o.store}, Org: org,
 		Logger:  slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Catalog: catalog, Intake: intake, Tracking: tracking, MaxJSONBytes: testMaxJSON,
 		MaxUploadBytes: o.limits.MaxReportBytes + testMaxJSON + 64<<10,
@@ -120,7 +126,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 		t.Fatal(err)
 	}
 	return &fixture{env: env, srv: srv, logs: logs, hasher: hasher, sealer: sealer, tokens: tokens, evidence: ev,
-		intake: intake, tracking: tracking, signer: signer, clock: clock, staff: staff, custody: custody}
+		intake: intake, tracking: tracking, signer: signer, clock: clock, staff: staff, custody: custody, org: org}
 }
 
 func mustOID(t *testing.T, hex string) bson.ObjectID {

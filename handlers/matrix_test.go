@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -154,6 +155,16 @@ func TestRouteMatrix(t *testing.T) {
 	if grant.ID == "" {
 		t.Fatalf("custody request: %d %s", w.Code, w.Body)
 	}
+	sys := services.Actor{UserID: "matrix", Role: services.RoleAdmin}
+	unit, err := f.org.CreateUnit(context.Background(), sys, services.Unit{Code: "matrix-unit", Name: services.Text{VI: "Đơn vị", EN: "Unit"},
+		Type: services.UnitInspection, AreaCodes: []string{"79"}, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule, err := f.org.CreateRoutingRule(context.Background(), sys, services.RoutingRule{InspectionUnitID: unit.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
 	params := map[string]string{":id": caseID, ":gid": grant.ID, ":code": "other", ":date": "2026-01-01", ":kind": "feedback"}
 
 	for _, route := range f.srv.Routes() {
@@ -170,8 +181,15 @@ func TestRouteMatrix(t *testing.T) {
 			continue
 		}
 		method, path, _ := strings.Cut(route, " ")
-		if strings.HasPrefix(path, "/api/v1/admin/users/") {
+		switch {
+		case strings.HasPrefix(path, "/api/v1/admin/users/"):
 			path = strings.ReplaceAll(path, ":id", requester.user.ID)
+		case strings.HasPrefix(path, "/api/v1/admin/units/"):
+			path = strings.ReplaceAll(path, ":id", unit.ID)
+		case strings.HasPrefix(path, "/api/v1/admin/routing-rules/"):
+			path = strings.ReplaceAll(path, ":id", rule.ID)
+		case strings.HasPrefix(path, "/api/v1/admin/areas/"):
+			path = strings.ReplaceAll(path, ":code", "79")
 		}
 		for k, v := range params {
 			path = strings.ReplaceAll(path, k, v)

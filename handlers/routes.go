@@ -28,6 +28,7 @@ type Config struct {
 	Staff    *services.Staff
 	Queue    *services.Queue
 	Custody  *services.Custody
+	Org      *services.Org
 	Ready    []ReadyCheck
 	// Frontend is the built web app (the contents of frontend/dist); nil or
 	// empty serves a notice that it was not built.
@@ -51,6 +52,7 @@ type Server struct {
 	staff     *services.Staff
 	queue     *services.Queue
 	custody   *services.Custody
+	org       *services.Org
 	ready     []ReadyCheck
 	spa       *spa
 	maxJSON   int64
@@ -73,7 +75,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = services.DefaultLimits.MaxReportBytes + 2<<20
 	}
-	s := &Server{log: cfg.Logger, catalog: cfg.Catalog, intake: cfg.Intake, tracking: cfg.Tracking, staff: cfg.Staff, queue: cfg.Queue, custody: cfg.Custody, ready: cfg.Ready,
+	s := &Server{log: cfg.Logger, catalog: cfg.Catalog, intake: cfg.Intake, tracking: cfg.Tracking, staff: cfg.Staff, queue: cfg.Queue, custody: cfg.Custody, org: cfg.Org, ready: cfg.Ready,
 		maxJSON: cfg.MaxJSONBytes, maxUpload: cfg.MaxUploadBytes, hsts: cfg.HSTS, spa: newSPA(cfg.Frontend)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -141,6 +143,7 @@ func (s *Server) routes(e *gin.Engine) {
 	admin.POST("/users", s.createUser)
 	admin.PATCH("/users/:id", s.updateUser)
 	admin.POST("/users/:id/reset-password", s.resetUserPassword)
+	s.adminRoutes(admin, s.org)
 
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)

@@ -270,6 +270,7 @@ type Intake struct {
 	Catalog     CatalogStore
 	Idempotency IdempotencyStore
 	Evidence    *Evidence
+	Router      Router // nil: reports are not routed
 	Hasher      *SecretHasher
 	Sealer      *Sealer
 	// FingerprintKey keys the fingerprints of idempotent requests.
@@ -316,6 +317,13 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (
 		return SubmitResult{}, err
 	}
 
+	var unitID, frontID string
+	if s.Router != nil {
+		var err error
+		if unitID, frontID, err = s.Router.RouteReport(ctx, in.Category, in.AreaCode); err != nil {
+			return SubmitResult{}, err
+		}
+	}
 	kind, anonDenunciation := in.Kind, false
 	if in.Kind == KindDenunciation && in.Identity == nil {
 		kind, anonDenunciation = KindFeedback, true
@@ -342,7 +350,7 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (
 	}
 	atts := up.Attachments
 	c := &Case{
-		ID: id, Attachments: atts, ReceiptHash: receiptHash, Kind: kind, AnonymousDenunciation: anonDenunciation,
+		ID: id, Attachments: atts, UnitID: unitID, FrontUnitID: frontID, ReceiptHash: receiptHash, Kind: kind, AnonymousDenunciation: anonDenunciation,
 		Category: in.Category, Title: in.Title, Description: in.Description, IncidentDate: in.IncidentDate,
 		AreaCode: in.AreaCode, Place: in.Place, Office: in.Office, Counter: in.Counter, Procedure: in.Procedure,
 		DossierNumber: in.DossierNumber, Officials: in.Officials, Language: in.Language,

@@ -83,14 +83,14 @@ type DeadlinePolicy struct {
 	AcceptWorkingDays bool
 	// ResolveDays: from acceptance to conclusion; the variants apply to
 	// complex cases, remote areas (vùng sâu, vùng xa) and second rounds.
-	ResolveDays                   int
-	ResolveWorkingDays            bool
-	ComplexResolveDays            int
-	RemoteResolveDays             int
-	RemoteComplexResolveDays      int
-	Round2ResolveDays             int
-	Round2ComplexResolveDays      int
-	RemoteRound2ResolveDays       int
+	ResolveDays                    int
+	ResolveWorkingDays             bool
+	ComplexResolveDays             int
+	RemoteResolveDays              int
+	RemoteComplexResolveDays       int
+	Round2ResolveDays              int
+	Round2ComplexResolveDays       int
+	RemoteRound2ResolveDays        int
 	RemoteRound2ComplexResolveDays int
 	// NotifyDays: from acceptance to notifying the parties.
 	NotifyDays        int
@@ -110,6 +110,7 @@ const (
 	maxPolicyDays     = 365
 	maxPolicyExtends  = 5
 	maxCategoryOrder  = 1_000_000
+	maxEventSummary   = 500
 	// DefaultAdminEvents and MaxAdminEvents bound the audit listing.
 	DefaultAdminEvents = 100
 	MaxAdminEvents     = 500
@@ -515,6 +516,9 @@ func (o *Org) now() time.Time {
 // multi-document transactions the two writes cannot be one; a change whose
 // event could not be written is reported as failed so the admin knows.
 func (o *Org) record(ctx context.Context, actor Actor, action, target, summary string) error {
+	if r := []rune(summary); len(r) > maxEventSummary {
+		summary = string(r[:maxEventSummary-1]) + "…"
+	}
 	err := o.Audit.InsertAdminEvent(ctx, AdminEvent{At: o.now(), ActorID: actor.UserID, Action: action, Target: target, Summary: summary})
 	if err != nil {
 		return Wrap(err, CodeInternal, "The change was saved but could not be written to the audit log; tell the operator.")
@@ -557,6 +561,18 @@ func (o *Org) Seed(ctx context.Context) error {
 // UnitByID returns a unit for other services (no actor: callers check).
 func (o *Org) UnitByID(ctx context.Context, id string) (Unit, error) {
 	return o.Store.FindUnitByID(ctx, id)
+}
+
+var _ UnitLookup = (*Org)(nil)
+
+// UnitName returns the Vietnamese name of the unit id, for Staff (no actor:
+// callers check).
+func (o *Org) UnitName(ctx context.Context, id string) (string, error) {
+	u, err := o.Store.FindUnitByID(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return u.Name.VI, nil
 }
 
 // ListUnits returns every unit by code.

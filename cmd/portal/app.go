@@ -29,6 +29,7 @@ type app struct {
 	staff    *services.Staff
 	custody  *services.Custody
 	queue    *services.Queue
+	org      *services.Org
 }
 
 // keyID names a key by a hash of it, so that rotated keys can be told apart
@@ -76,6 +77,7 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 			Require2FA: cfg.Require2FA, Now: time.Now, Log: func(msg string, args ...any) { log.Warn(msg, args...) }},
 		custody: &services.Custody{Cases: b.store, Grants: b.store, Identities: b.store, Sealer: sealer, Now: time.Now},
 		queue:   &services.Queue{Store: b.store},
+		org:     &services.Org{Store: b.store, Catalog: b.store, Audit: b.store, Now: time.Now},
 		catalog: &services.Catalog{Store: b.store, Limits: cfg.Limits, AllowedTypes: inspector.AllowedTypes()},
 		intake: &services.Intake{Cases: b.store, Identities: b.store,
 			Catalog: &services.CatalogCache{CatalogStore: b.store, TTL: 30 * time.Second, Now: time.Now}, Idempotency: b.store, Evidence: ev,
@@ -87,6 +89,11 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	if err := a.catalog.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed reference data: %w", err)
 	}
+	if err := a.org.Seed(ctx); err != nil {
+		return nil, fmt.Errorf("seed organisation data: %w", err)
+	}
+	a.staff.Units = a.org
+	a.intake.Router = &services.RuleRouter{Store: b.store, Catalog: b.store, TTL: 30 * time.Second, Now: time.Now}
 	if err := a.tracking.Init(ctx); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,488 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"minhbach/services"
+)
+
+// adminRoutes registers the administration API on g (mounted at
+// /api/v1/admin behind staff authentication). Admins configure the portal;
+// nothing here reads report content. It adds the admin check to g itself
+// (g.Use), so routes registered on g afterwards are admin-only too.
+func (s *Server) adminRoutes(g *gin.RouterGroup, org *services.Org) {
+	h := &adminHandlers{s: s, org: org}
+	// Refuse non-admins before reading any body, so that they get 401/403
+	// whatever they send; the service checks again.
+	g.Use(h.requireAdmin)
+	body := s.limitBody(s.maxJSON)
+
+	g.GET("/units", h.listUnits)
+	g.POST("/units", body, h.createUnit)
+	g.PATCH("/units/:id", body, h.updateUnit)
+	g.GET("/areas", h.listAreas)
+	g.POST("/areas", body, h.createArea)
+	g.PATCH("/areas/:code", body, h.updateArea)
+	g.GET("/categories", h.listCategories)
+	g.POST("/categories", body, h.createCategory)
+	g.PATCH("/categories/:code", body, h.updateCategory)
+	g.GET("/routing-rules", h.listRoutingRules)
+	g.POST("/routing-rules", body, h.createRoutingRule)
+	g.DELETE("/routing-rules/:id", h.deleteRoutingRule)
+	g.GET("/holidays", h.listHolidays)
+	g.POST("/holidays", body, h.createHoliday)
+	g.DELETE("/holidays/:date", h.deleteHoliday)
+	g.GET("/deadline-policies", h.listDeadlinePolicies)
+	g.PUT("/deadline-policies/:kind", body, h.putDeadlinePolicy)
+	g.GET("/audit", h.listAdminEvents)
+}
+
+// adminHandlers holds the Org service for the admin routes; the Server
+// gives them error writing and limits.
+type adminHandlers struct {
+	s   *Server
+	org *services.Org
+}
+
+// requireAdmin answers 401 to anonymous requests and 403 to staff who are
+// not administrators.
+func (h *adminHandlers) requireAdmin(c *gin.Context) {
+	if err := actorOf(c).RequireAdmin(); err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	c.Next()
+}
+
+// adminCreated answers 201 with the new resource and its Location.
+func adminCreated(c *gin.Context, id string, body any) {
+	c.Header("Location", c.FullPath()+"/"+id)
+	c.JSON(http.StatusCreated, body)
+}
+
+type adminList[T any] struct {
+	Items []T `json:"items"`
+}
+
+func adminListOf[T, U any](xs []T, dto func(T) U) adminList[U] {
+	out := adminList[U]{Items: make([]U, 0, len(xs))}
+	for _, x := range xs {
+		out.Items = append(out.Items, dto(x))
+	}
+	return out
+}
+
+// Units.
+
+type adminUnitDTO struct {
+	ID        string        `json:"id"`
+	Code      string        `json:"code"`
+	Name      services.Text `json:"name"`
+	Type      string        `json:"type"`
+	AreaCodes []string      `json:"areaCodes"`
+	Active    bool          `json:"active"`
+	Version   int64         `json:"version"`
+	CreatedAt time.Time     `json:"createdAt"`
+	UpdatedAt time.Time     `json:"updatedAt"`
+}
+
+func toAdminUnit(u services.Unit) adminUnitDTO {
+	areas := u.AreaCodes
+	if areas == nil {
+		areas = []string{}
+	}
+	return adminUnitDTO{ID: u.ID, Code: u.Code, Name: u.Name, Type: string(u.Type), AreaCodes: areas, Active: u.Active,
+		Version: u.Version, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+}
+
+type adminCreateUnitRequest struct {
+	Code      string        `json:"code"`
+	Name      services.Text `json:"name"`
+	Type      string        `json:"type"`
+	AreaCodes []string      `json:"areaCodes"`
+	Active    *bool         `json:"active"` // default true
+}
+
+// adminUpdateUnitRequest changes only the fields given; code and type never
+// change.
+type adminUpdateUnitRequest struct {
+	Name      *services.Text `json:"name"`
+	AreaCodes *[]string      `json:"areaCodes"`
+	Active    *bool          `json:"active"`
+}
+
+func (h *adminHandlers) listUnits(c *gin.Context) {
+	us, err := h.org.ListUnits(c.Request.Context(), actorOf(c))
+	if err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, adminListOf(us, toAdminUnit))
+}
+
+func (h *adminHandlers) createUnit(c *gin.Context) {
+	var in adminCreateUnitRequest
+	if err := bindJSON(c, &in); err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	u, err := h.org.CreateUnit(c.Request.Context(), actorOf(c), services.Unit{Code: in.Code, Name: in.Name,
+		Type: services.UnitType(in.Type), AreaCodes: in.AreaCodes, Active: in.Active == nil || *in.Active})
+	if err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	adminCreated(c, u.ID, toAdminUnit(u))
+}
+
+func (h *adminHandlers) updateUnit(c *gin.Context) {
+	var in adminUpdateUnitRequest
+	if err := bindJSON(c, &in); err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	u, err := h.org.UpdateUnit(c.Request.Context(), actorOf(c), c.Param("id"),
+		services.UnitPatch{Name: in.Name, AreaCodes: in.AreaCodes, Active: in.Active})
+	if err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toAdminUnit(u))
+}
+
+// Areas.
+
+type adminAreaDTO struct {
+	Code   string        `json:"code"`
+	Parent string        `json:"parent"`
+	Level  string        `json:"level"`
+	Name   services.Text `json:"name"`
+}
+
+func toAdminArea(a services.Area) adminAreaDTO {
+	return adminAreaDTO{Code: a.Code, Parent: a.Parent, Level: a.Level, Name: a.Name}
+}
+
+type adminCreateAreaRequest struct {
+	Code   string        `json:"code"`
+	Parent string        `json:"parent"`
+	Level  string        `json:"level"`
+	Name   services.Text `json:"name"`
+}
+
+type adminUpdateAreaRequest struct {
+	Parent *string        `json:"parent"`
+	Level  *string        `json:"level"`
+	Name   *services.Text `json:"name"`
+}
+
+func (h *adminHandlers) listAreas(c *gin.Context) {
+	as, err := h.org.ListAreas(c.Request.Context(), actorOf(c))
+	if err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, adminListOf(as, toAdminArea))
+}
+
+func (h *adminHandlers) createArea(c *gin.Context) {
+	var in adminCreateAreaRequest
+	if err := bindJSON(c, &in); err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	a, err := h.org.CreateArea(c.Request.Context(), actorOf(c),
+		services.Area{Code: in.Code, Parent: in.Parent, Level: in.Level, Name: in.Name})
+	if err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	adminCreated(c, a.Code, toAdminArea(a))
+}
+
+func (h *adminHandlers) updateArea(c *gin.Context) {
+	var in adminUpdateAreaRequest
+	if err := bindJSON(c, &in); err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	a, err := h.org.UpdateArea(c.Request.Context(), actorOf(c), c.Param("code"),
+		services.AreaPatch{Parent: in.Parent, Level: in.Level, Name: in.Name})
+	if err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toAdminArea(a))
+}
+
+// Categories.
+
+type adminCategoryDTO struct {
+	Code   string        `json:"code"`
+	Name   services.Text `json:"name"`
+	Order  int           `json:"order"`
+	Active bool          `json:"active"`
+}
+
+func toAdminCategory(x services.Category) adminCategoryDTO {
+	return adminCategoryDTO{Code: x.Code, Name: x.Name, Order: x.Order, Active: x.Active}
+}
+
+type adminCreateCategoryRequest struct {
+	Code   string        `json:"code"`
+	Name   services.Text `json:"name"`
+	Order  int           `json:"order"`
+	Active *bool         `json:"active"` // default true
+}
+
+type adminUpdateCategoryRequest struct {
+	Name   *services.Text `json:"name"`
+	Order  *int           `json:"order"`
+	Active *bool          `json:"active"`
+}
+
+func (h *adminHandlers) listCategories(c *gin.Context) {
+	cs, err := h.org.ListCategories(c.Request.Context(), actorOf(c))
+	if err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, adminListOf(cs, toAdminCategory))
+}
+
+func (h *adminHandlers) createCategory(c *gin.Context) {
+	var in adminCreateCategoryRequest
+	if err := bindJSON(c, &in); err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	x, err := h.org.CreateCategory(c.Request.Context(), actorOf(c),
+		services.Category{Code: in.Code, Name: in.Name, Order: in.Order, Active: in.Active == nil || *in.Active})
+	if err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	adminCreated(c, x.Code, toAdminCategory(x))
+}
+
+func (h *adminHandlers) updateCategory(c *gin.Context) {
+	var in adminUpdateCategoryRequest
+	if err := bindJSON(c, &in); err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	x, err := h.org.UpdateCategory(c.Request.Context(), actorOf(c), c.Param("code"),
+		services.CategoryPatch{Name: in.Name, Order: in.Order, Active: in.Active})
+	if err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toAdminCategory(x))
+}
+
+// Routing rules.
+
+type adminRuleDTO struct {
+	ID               string    `json:"id"`
+	Category         string    `json:"category"`
+	AreaCode         string    `json:"areaCode"`
+	InspectionUnitID string    `json:"inspectionUnitId"`
+	FrontUnitID      string    `json:"frontUnitId"`
+	Note             string    `json:"note"`
+	CreatedAt        time.Time `json:"createdAt"`
+}
+
+func toAdminRule(r services.RoutingRule) adminRuleDTO {
+	return adminRuleDTO{ID: r.ID, Category: r.Category, AreaCode: r.AreaCode, InspectionUnitID: r.InspectionUnitID,
+		FrontUnitID: r.FrontUnitID, Note: r.Note, CreatedAt: r.CreatedAt}
+}
+
+type adminCreateRuleRequest struct {
+	Category         string `json:"category"`
+	AreaCode         string `json:"areaCode"`
+	InspectionUnitID string `json:"inspectionUnitId"`
+	FrontUnitID      string `json:"frontUnitId"`
+	Note             string `json:"note"`
+}
+
+func (h *adminHandlers) listRoutingRules(c *gin.Context) {
+	rs, err := h.org.ListRoutingRules(c.Request.Context(), actorOf(c))
+	if err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, adminListOf(rs, toAdminRule))
+}
+
+func (h *adminHandlers) createRoutingRule(c *gin.Context) {
+	var in adminCreateRuleRequest
+	if err := bindJSON(c, &in); err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	r, err := h.org.CreateRoutingRule(c.Request.Context(), actorOf(c), services.RoutingRule{Category: in.Category,
+		AreaCode: in.AreaCode, InspectionUnitID: in.InspectionUnitID, FrontUnitID: in.FrontUnitID, Note: in.Note})
+	if err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	adminCreated(c, r.ID, toAdminRule(r))
+}
+
+func (h *adminHandlers) deleteRoutingRule(c *gin.Context) {
+	if err := h.org.DeleteRoutingRule(c.Request.Context(), actorOf(c), c.Param("id")); err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// Holidays.
+
+type adminHolidayDTO struct {
+	Date string        `json:"date"`
+	Name services.Text `json:"name"`
+}
+
+func toAdminHoliday(x services.Holiday) adminHolidayDTO {
+	return adminHolidayDTO{Date: x.Date, Name: x.Name}
+}
+
+func (h *adminHandlers) listHolidays(c *gin.Context) {
+	hs, err := h.org.ListHolidays(c.Request.Context(), actorOf(c))
+	if err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, adminListOf(hs, toAdminHoliday))
+}
+
+func (h *adminHandlers) createHoliday(c *gin.Context) {
+	var in adminHolidayDTO
+	if err := bindJSON(c, &in); err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	x, err := h.org.CreateHoliday(c.Request.Context(), actorOf(c), services.Holiday{Date: in.Date, Name: in.Name})
+	if err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	adminCreated(c, x.Date, toAdminHoliday(x))
+}
+
+func (h *adminHandlers) deleteHoliday(c *gin.Context) {
+	if err := h.org.DeleteHoliday(c.Request.Context(), actorOf(c), c.Param("date")); err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// Deadline policies.
+
+// adminPolicyRequest is the whole policy of a kind; the kind comes from
+// the path.
+type adminPolicyRequest struct {
+	AcceptDays                     int  `json:"acceptDays"`
+	AcceptWorkingDays              bool `json:"acceptWorkingDays"`
+	ResolveDays                    int  `json:"resolveDays"`
+	ResolveWorkingDays             bool `json:"resolveWorkingDays"`
+	ComplexResolveDays             int  `json:"complexResolveDays"`
+	RemoteResolveDays              int  `json:"remoteResolveDays"`
+	RemoteComplexResolveDays       int  `json:"remoteComplexResolveDays"`
+	Round2ResolveDays              int  `json:"round2ResolveDays"`
+	Round2ComplexResolveDays       int  `json:"round2ComplexResolveDays"`
+	RemoteRound2ResolveDays        int  `json:"remoteRound2ResolveDays"`
+	RemoteRound2ComplexResolveDays int  `json:"remoteRound2ComplexResolveDays"`
+	NotifyDays                     int  `json:"notifyDays"`
+	NotifyWorkingDays              bool `json:"notifyWorkingDays"`
+	MaxExtensions                  int  `json:"maxExtensions"`
+	ExtensionDays                  int  `json:"extensionDays"`
+}
+
+type adminPolicyDTO struct {
+	Kind string `json:"kind"`
+	adminPolicyRequest
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+func toAdminPolicy(p services.DeadlinePolicy) adminPolicyDTO {
+	return adminPolicyDTO{Kind: string(p.Kind), UpdatedAt: p.UpdatedAt, adminPolicyRequest: adminPolicyRequest{
+		AcceptDays: p.AcceptDays, AcceptWorkingDays: p.AcceptWorkingDays, ResolveDays: p.ResolveDays,
+		ResolveWorkingDays: p.ResolveWorkingDays, ComplexResolveDays: p.ComplexResolveDays,
+		RemoteResolveDays: p.RemoteResolveDays, RemoteComplexResolveDays: p.RemoteComplexResolveDays,
+		Round2ResolveDays: p.Round2ResolveDays, Round2ComplexResolveDays: p.Round2ComplexResolveDays,
+		RemoteRound2ResolveDays: p.RemoteRound2ResolveDays, RemoteRound2ComplexResolveDays: p.RemoteRound2ComplexResolveDays,
+		NotifyDays: p.NotifyDays, NotifyWorkingDays: p.NotifyWorkingDays, MaxExtensions: p.MaxExtensions,
+		ExtensionDays: p.ExtensionDays}}
+}
+
+func (h *adminHandlers) listDeadlinePolicies(c *gin.Context) {
+	ps, err := h.org.ListDeadlinePolicies(c.Request.Context(), actorOf(c))
+	if err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, adminListOf(ps, toAdminPolicy))
+}
+
+func (h *adminHandlers) putDeadlinePolicy(c *gin.Context) {
+	var in adminPolicyRequest
+	if err := bindJSON(c, &in); err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	p, err := h.org.PutDeadlinePolicy(c.Request.Context(), actorOf(c), services.DeadlinePolicy{
+		Kind: services.Kind(c.Param("kind")), AcceptDays: in.AcceptDays, AcceptWorkingDays: in.AcceptWorkingDays,
+		ResolveDays: in.ResolveDays, ResolveWorkingDays: in.ResolveWorkingDays, ComplexResolveDays: in.ComplexResolveDays,
+		RemoteResolveDays: in.RemoteResolveDays, RemoteComplexResolveDays: in.RemoteComplexResolveDays,
+		Round2ResolveDays: in.Round2ResolveDays, Round2ComplexResolveDays: in.Round2ComplexResolveDays,
+		RemoteRound2ResolveDays: in.RemoteRound2ResolveDays, RemoteRound2ComplexResolveDays: in.RemoteRound2ComplexResolveDays,
+		NotifyDays: in.NotifyDays, NotifyWorkingDays: in.NotifyWorkingDays, MaxExtensions: in.MaxExtensions,
+		ExtensionDays: in.ExtensionDays})
+	if err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toAdminPolicy(p))
+}
+
+// Audit.
+
+type adminEventDTO struct {
+	At      time.Time `json:"at"`
+	ActorID string    `json:"actorId"`
+	Action  string    `json:"action"`
+	Target  string    `json:"target"`
+	Summary string    `json:"summary"`
+}
+
+func toAdminEvent(e services.AdminEvent) adminEventDTO {
+	return adminEventDTO{At: e.At, ActorID: e.ActorID, Action: e.Action, Target: e.Target, Summary: e.Summary}
+}
+
+// listAdminEvents returns the newest configuration changes; ?limit= takes
+// 1 to services.MaxAdminEvents.
+func (h *adminHandlers) listAdminEvents(c *gin.Context) {
+	limit := 0
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > services.MaxAdminEvents {
+			h.s.writeError(c, &services.Error{Code: services.CodeInvalid, Message: "The limit is out of range.",
+				Fields: map[string]string{"limit": services.FieldInvalid}})
+			return
+		}
+		limit = n
+	}
+	es, err := h.org.ListAdminEvents(c.Request.Context(), actorOf(c), limit)
+	if err != nil {
+		h.s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, adminListOf(es, toAdminEvent))
+}
