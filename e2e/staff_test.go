@@ -54,3 +54,49 @@ func TestCreateUserCommand(t *testing.T) {
 	}
 	p.stop(t)
 }
+
+// TestSeedDemo loads the demo twice (idempotent), then the demo inspector
+// and monitor see the sample reports of their units.
+func TestSeedDemo(t *testing.T) {
+	dataDir := t.TempDir()
+	env := []string{"PORTAL_DATA_DIR=" + dataDir, "PORTAL_LOG_FORMAT=json", "PORTAL_DEMO_PASSWORD=Demo-Minh-Bach-2026",
+		"PORTAL_ARGON2_MEMORY_KIB=8192", "PORTAL_ARGON2_ITERATIONS=1"}
+	for i, want := range []string{"created  inspector@demo.minhbach.vn", "exists   inspector@demo.minhbach.vn"} {
+		cmd := exec.Command(portalBin, "seed", "demo")
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), want) {
+			t.Fatalf("seed run %d: %v %s", i+1, err, out)
+		}
+	}
+	p := startPortal(t, dataDir)
+	defer p.stop(t)
+	queue := func(email string) (int, int) {
+		body, _ := json.Marshal(map[string]string{"email": email, "password": "Demo-Minh-Bach-2026"})
+		resp, err := http.Post(p.base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var login struct{ AccessToken string }
+		json.NewDecoder(resp.Body).Decode(&login)
+		resp.Body.Close()
+		req, _ := http.NewRequest(http.MethodGet, p.base+"/api/v1/cases", nil)
+		req.Header.Set("Authorization", "Bearer "+login.AccessToken)
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var q struct{ Items []any }
+		json.NewDecoder(resp.Body).Decode(&q)
+		return resp.StatusCode, len(q.Items)
+	}
+	for email, want := range map[string][2]int{
+		"inspector@demo.minhbach.vn": {200, 3}, "lead@demo.minhbach.vn": {200, 3},
+		"monitor@demo.minhbach.vn": {200, 3}, "admin@demo.minhbach.vn": {403, 0},
+	} {
+		if status, n := queue(email); status != want[0] || n != want[1] {
+			t.Errorf("%s: %d with %d reports, want %d with %d", email, status, n, want[0], want[1])
+		}
+	}
+}

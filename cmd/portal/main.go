@@ -42,6 +42,9 @@ Usage:
   portal admin create-user --email E --role R [--unit U] [--name N]
                      create a staff account (password read from stdin or,
                      on a terminal, typed without echo; never from argv)
+  portal seed demo   load demo units, staff accounts (admin@, lead@, inspector@,
+                     monitor@demo.minhbach.vn; password PORTAL_DEMO_PASSWORD
+                     or a printed random one) and sample reports
   portal reap        remove abandoned uploads and expired idempotency keys now
                      (the server also does this in the background)
   portal healthcheck exit 0 when the portal on PORTAL_ADDR answers /readyz
@@ -74,6 +77,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return fmt.Errorf("configuration:\n%w", err)
 		}
 		return reapOnce(ctx, cfg, newLogger(cfg, stderr), stdout)
+	case "seed":
+		return seedCommand(ctx, args, getenv, stdout, stderr)
 	case "admin":
 		return adminCommand(ctx, args, getenv, stdin, stdout, stderr)
 	case "healthcheck":
