@@ -26,7 +26,7 @@ func (f *fixture) routedReport(t *testing.T, unit, front string) (createdReport,
 	ctx := context.Background()
 	c, _ := f.env.Store.FindCaseByTrackingCode(ctx, r.TrackingCode)
 	if _, err := f.env.Client.Database(f.env.Database).Collection("cases").UpdateByID(ctx, mustOID(t, c.ID),
-		map[string]any{"$set": map[string]any{"unitId": unit, "frontUnitId": front}}); err != nil {
+		map[string]any{"$set": map[string]any{"unitId": f.unit(t, unit), "frontUnitId": f.unit(t, front)}}); err != nil {
 		t.Fatal(err)
 	}
 	return r, c.ID
@@ -159,7 +159,7 @@ func TestSubmissionIsRouted(t *testing.T) {
 	if ca.UnitID != bribes.ID || ca.FrontUnitID != front.ID || cb.UnitID != general.ID || cb.FrontUnitID != front.ID {
 		t.Fatalf("routed: a=%s/%s b=%s/%s", ca.UnitID, ca.FrontUnitID, cb.UnitID, cb.FrontUnitID)
 	}
-	f.mkUser(t, "g@unit.test", services.RoleInspector, general.ID)
+	f.mkUser(t, "g@unit.test", services.RoleInspector, "thanh-tra-chung")
 	s := f.staffLogin(t, "g@unit.test", "")
 	w := f.staffGet(s.access, "/api/v1/cases")
 	if !strings.Contains(w.Body.String(), b.TrackingCode) || strings.Contains(w.Body.String(), a.TrackingCode) {

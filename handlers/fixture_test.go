@@ -107,6 +107,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	if err := org.Seed(ctx); err != nil {
 		t.Fatal(err)
 	}
+	staff.Units, staff.Audit = org, env.Store
 	custody := &services.Custody{Cases: o.store, Grants: o.store, Identities: o.store, Sealer: sealer, Now: clock.Now}
 	logs := &syncBuffer{}
 	staff.Log = slog.New(slog.NewJSONHandler(logs, nil)).Warn

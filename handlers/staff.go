@@ -54,6 +54,7 @@ type userDTO struct {
 	Name               string        `json:"name"`
 	Role               services.Role `json:"role"`
 	UnitID             string        `json:"unitId"`
+	UnitName           string        `json:"unitName,omitempty"`
 	Active             bool          `json:"active"`
 	TOTPEnabled        bool          `json:"totpEnabled"`
 	MustChangePassword bool          `json:"mustChangePassword"`
@@ -117,6 +118,7 @@ func refreshToken(c *gin.Context) string {
 
 func (s *Server) sendSession(c *gin.Context, res services.LoginResult) {
 	out := loginResponse{User: toUserDTO(res.User)}
+	out.User.UnitName = s.staff.UnitName(c.Request.Context(), res.User.UnitID)
 	if res.EnrolmentNeeded {
 		out.TOTPEnrolmentRequired, out.EnrolmentToken = true, res.EnrolToken
 	} else {
@@ -173,7 +175,9 @@ func (s *Server) me(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toUserDTO(u))
+	dto := toUserDTO(u)
+	dto.UnitName = s.staff.UnitName(c.Request.Context(), u.UnitID)
+	c.JSON(http.StatusOK, dto)
 }
 
 type passwordRequest struct {

@@ -19,8 +19,39 @@ import (
 
 const staffPassword = "Thanh-tra-2026-an-toàn"
 
+// unit returns the id of the test unit with code (created on first use):
+// a Front committee when the code starts with "front", else an inspection
+// unit.
+func (f *fixture) unit(t *testing.T, code string) string {
+	t.Helper()
+	ctx := context.Background()
+	sys := services.Actor{UserID: "test", Role: services.RoleAdmin}
+	units, err := f.org.ListUnits(ctx, sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range units {
+		if u.Code == code {
+			return u.ID
+		}
+	}
+	typ := services.UnitInspection
+	if strings.HasPrefix(code, "front") {
+		typ = services.UnitFront
+	}
+	u, err := f.org.CreateUnit(ctx, sys, services.Unit{Code: code, Name: services.Text{VI: code, EN: code}, Type: typ, AreaCodes: []string{"79"}, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}
+
+// mkUser creates a staff account in the test unit with code unit.
 func (f *fixture) mkUser(t *testing.T, email string, role services.Role, unit string) services.User {
 	t.Helper()
+	if unit != "" {
+		unit = f.unit(t, unit)
+	}
 	u, err := f.staff.CreateUser(context.Background(), nil, services.CreateUserInput{Email: email, Name: email, Role: role, UnitID: unit, Password: staffPassword})
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +121,7 @@ func TestStaffLoginAndPasswordPolicy(t *testing.T) {
 		t.Fatalf("unknown %d %s / wrong %d %s", unknown.Code, unknown.Body, wrong.Code, wrong.Body)
 	}
 	s := f.staffLogin(t, "THANHTRA@unit.test", "")
-	if s.user.Role != "inspector" || s.user.UnitID != "unit-a" || s.refresh == nil {
+	if s.user.Role != "inspector" || s.user.UnitID != f.unit(t, "unit-a") || s.refresh == nil {
 		t.Fatalf("session = %+v", s)
 	}
 	c := s.refresh
@@ -101,7 +132,7 @@ func TestStaffLoginAndPasswordPolicy(t *testing.T) {
 		t.Fatalf("me: %d %s", w.Code, w.Body)
 	}
 	for _, bad := range []string{"short", "password1234", "matkhau123456", "Qwertyuiop12"} {
-		_, err := f.staff.CreateUser(context.Background(), nil, services.CreateUserInput{Email: "x@unit.test", Name: "X", Role: services.RoleInspector, UnitID: "u", Password: bad})
+		_, err := f.staff.CreateUser(context.Background(), nil, services.CreateUserInput{Email: "x@unit.test", Name: "X", Role: services.RoleInspector, UnitID: f.unit(t, "unit-a"), Password: bad})
 		if !services.IsCode(err, services.CodeInvalid) {
 			t.Errorf("password %q accepted: %v", bad, err)
 		}
@@ -170,7 +201,7 @@ func TestRevocationTakesEffectAtOnce(t *testing.T) {
 	_, a := f.submitFiles(t, validFeedback)
 	c, _ := f.env.Store.FindCaseByTrackingCode(ctx, a.TrackingCode)
 	if _, err := f.env.Client.Database(f.env.Database).Collection("cases").UpdateByID(ctx, mustOID(t, c.ID),
-		map[string]any{"$set": map[string]any{"unitId": "unit-a"}}); err != nil {
+		map[string]any{"$set": map[string]any{"unitId": f.unit(t, "unit-a")}}); err != nil {
 		t.Fatal(err)
 	}
 	s := f.staffLogin(t, "insp@unit.test", "")
@@ -178,7 +209,7 @@ func TestRevocationTakesEffectAtOnce(t *testing.T) {
 		t.Fatalf("own unit's queue: %d %s", w.Code, w.Body)
 	}
 	adminActor := services.Actor{UserID: admin.ID, Role: services.RoleAdmin}
-	unitB := "unit-b"
+	unitB := f.unit(t, "unit-b")
 	if _, err := f.staff.UpdateUser(ctx, adminActor, insp.ID, services.UpdateUserInput{UnitID: &unitB}); err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +306,7 @@ func TestStaffTokenAttacks(t *testing.T) {
 	key := bytes.Repeat([]byte{3, 5}, 16) // the fixture's key
 	now := f.clock.Now()
 	claims := func() jwt.MapClaims {
-		return jwt.MapClaims{"iss": "minhbach", "aud": "staff", "sub": u.ID, "role": "inspector", "unit": "unit-a", "ver": 1,
+		return jwt.MapClaims{"iss": "minhbach", "aud": "staff", "sub": u.ID, "role": "inspector", "unit": u.UnitID, "ver": 1,
 			"exp": now.Add(time.Minute).Unix(), "iat": now.Unix(), "nbf": now.Unix()}
 	}
 	sign := func(m jwt.SigningMethod, k any, c jwt.MapClaims) string {
@@ -315,5 +346,57 @@ func TestStaffTokenAttacks(t *testing.T) {
 	// A staff token on a citizen route is refused too.
 	if w := f.do(http.MethodGet, "/api/v1/track", "", nil, "Authorization", "Bearer "+s.access); w.Code != http.StatusUnauthorized {
 		t.Fatalf("staff token on a citizen route: %d", w.Code)
+	}
+}
+
+func TestAdminManagesUsers(t *testing.T) {
+	f := newFixture(t)
+	f.mkUser(t, "admin@unit.test", services.RoleAdmin, "")
+	admin := f.staffLogin(t, "admin@unit.test", "")
+	inspection, front := f.unit(t, "unit-a"), f.unit(t, "front-a")
+	post := func(body string) *httptest.ResponseRecorder {
+		return f.do(http.MethodPost, "/api/v1/admin/users", "application/json", strings.NewReader(body), "Authorization", "Bearer "+admin.access)
+	}
+	for name, body := range map[string]string{
+		"unknown unit":           `{"email":"x@unit.test","name":"X","role":"inspector","unitId":"nope","password":"` + staffPassword + `"}`,
+		"monitor in a unit":      `{"email":"x@unit.test","name":"X","role":"monitor","unitId":"` + inspection + `","password":"` + staffPassword + `"}`,
+		"inspector in the Front": `{"email":"x@unit.test","name":"X","role":"inspector","unitId":"` + front + `","password":"` + staffPassword + `"}`,
+		"admin with a unit":      `{"email":"x@unit.test","name":"X","role":"admin","unitId":"` + inspection + `","password":"` + staffPassword + `"}`,
+		"common password":        `{"email":"x@unit.test","name":"X","role":"inspector","unitId":"` + inspection + `","password":"password1234"}`,
+	} {
+		if w := post(body); w.Code != http.StatusBadRequest {
+			t.Errorf("%s: %d %s", name, w.Code, w.Body)
+		}
+	}
+	w := post(`{"email":"New.Inspector@Unit.test","name":"Thanh tra mới","role":"inspector","unitId":"` + inspection + `","password":"` + staffPassword + `"}`)
+	if w.Code != http.StatusCreated || w.Header().Get("Location") == "" {
+		t.Fatalf("create: %d %s", w.Code, w.Body)
+	}
+	var u struct{ ID, Email string }
+	json.Unmarshal(w.Body.Bytes(), &u)
+	if u.Email != "new.inspector@unit.test" {
+		t.Fatalf("e-mail not normalised: %s", u.Email)
+	}
+	if w := post(`{"email":"new.inspector@unit.test","name":"X","role":"inspector","unitId":"` + inspection + `","password":"` + staffPassword + `"}`); w.Code != http.StatusConflict {
+		t.Fatalf("duplicate e-mail: %d", w.Code)
+	}
+	w = f.do(http.MethodPost, "/api/v1/admin/users/"+u.ID+"/reset-password", "application/json", nil, "Authorization", "Bearer "+admin.access)
+	var reset struct{ TemporaryPassword string }
+	json.Unmarshal(w.Body.Bytes(), &reset)
+	if w.Code != http.StatusOK || len(reset.TemporaryPassword) < 12 {
+		t.Fatalf("reset: %d %s", w.Code, w.Body)
+	}
+	w = f.postAuth("/api/v1/auth/login", map[string]string{"email": "new.inspector@unit.test", "password": reset.TemporaryPassword}, nil)
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"mustChangePassword":true`) {
+		t.Fatalf("login with the temporary password: %d %s", w.Code, w.Body)
+	}
+	w = f.staffGet(admin.access, "/api/v1/admin/audit")
+	for _, action := range []string{"user.create", "user.resetPassword"} {
+		if !strings.Contains(w.Body.String(), action) {
+			t.Fatalf("audit lacks %s: %s", action, w.Body)
+		}
+	}
+	if strings.Contains(w.Body.String(), reset.TemporaryPassword) || strings.Contains(w.Body.String(), staffPassword) {
+		t.Fatal("a password is in the audit log")
 	}
 }

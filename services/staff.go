@@ -8,6 +8,7 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/mail"
 	"strings"
 	"sync"
@@ -153,7 +154,8 @@ func sha256Hex(s string) string {
 type Staff struct {
 	Users    UserStore
 	Sessions SessionStore
-	Units    UnitLookup // may be nil until units exist
+	Units    UnitLookup      // nil: unit ids are not checked
+	Audit    AdminAuditStore // nil: account changes are not recorded
 	Hasher   *SecretHasher
 	Sealer   *Sealer
 	Tokens   *Tokens
@@ -173,7 +175,55 @@ type Staff struct {
 
 // UnitLookup finds units (implemented by the organisation service).
 type UnitLookup interface {
+	UnitByID(ctx context.Context, id string) (Unit, error)
 	UnitName(ctx context.Context, id string) (string, error)
+}
+
+// checkUnit requires a unit that exists, is active and fits the role:
+// inspection units for inspectors and leads, Front committees for monitors.
+func (s *Staff) checkUnit(ctx context.Context, f FieldErrors, role Role, unitID string) error {
+	if s.Units == nil || unitID == "" || role == RoleAdmin {
+		return nil
+	}
+	u, err := s.Units.UnitByID(ctx, unitID)
+	if IsCode(err, CodeNotFound) {
+		f.Add("unitId", FieldUnknown)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	want := UnitInspection
+	if role == RoleMonitor {
+		want = UnitFront
+	}
+	if !u.Active || u.Type != want {
+		f.Add("unitId", FieldInvalid)
+	}
+	return nil
+}
+
+func (s *Staff) audit(ctx context.Context, actor *Actor, action, target, summary string) error {
+	if s.Audit == nil {
+		return nil
+	}
+	id := "system"
+	if actor != nil {
+		id = actor.UserID
+	}
+	if err := s.Audit.InsertAdminEvent(ctx, AdminEvent{At: s.Now().UTC(), ActorID: id, Action: action, Target: target, Summary: summary}); err != nil {
+		return Wrap(err, CodeInternal, "The change was saved but could not be written to the audit log; tell the operator.")
+	}
+	return nil
+}
+
+// UnitName names a unit for display ("" when unknown).
+func (s *Staff) UnitName(ctx context.Context, id string) string {
+	if s.Units == nil || id == "" {
+		return ""
+	}
+	n, _ := s.Units.UnitName(ctx, id)
+	return n
 }
 
 type cachedUser struct {
@@ -232,6 +282,9 @@ func (s *Staff) CreateUser(ctx context.Context, actor *Actor, in CreateUserInput
 			f.Add(k, v)
 		}
 	}
+	if err := s.checkUnit(ctx, f, in.Role, in.UnitID); err != nil {
+		return User{}, err
+	}
 	if err := f.Err(); err != nil {
 		return User{}, err
 	}
@@ -248,7 +301,7 @@ func (s *Staff) CreateUser(ctx context.Context, actor *Actor, in CreateUserInput
 		}
 		return User{}, err
 	}
-	return *u, nil
+	return *u, s.audit(ctx, actor, "user.create", u.ID, fmt.Sprintf("%s as %s in unit %q", u.Email, u.Role, u.UnitID))
 }
 
 // LoginResult is a successful login: an access token, or (when a second
@@ -614,6 +667,11 @@ func (s *Staff) UpdateUser(ctx context.Context, actor Actor, id string, in Updat
 	if in.Active != nil && !*in.Active && id == actor.UserID {
 		f.Add("active", FieldNotAllowed) // an admin cannot lock themselves out
 	}
+	if in.Role != nil || in.UnitID != nil {
+		if err := s.checkUnit(ctx, f, role, unit); err != nil {
+			return User{}, err
+		}
+	}
 	if err := f.Err(); err != nil {
 		return User{}, err
 	}
@@ -626,7 +684,7 @@ func (s *Staff) UpdateUser(ctx context.Context, actor Actor, id string, in Updat
 	if in.Active != nil && !*in.Active {
 		_ = s.Sessions.DeleteUserSessions(ctx, id)
 	}
-	return u, nil
+	return u, s.audit(ctx, &actor, "user.update", id, fmt.Sprintf("%s: role %s, unit %q, active %v", u.Email, u.Role, u.UnitID, u.Active))
 }
 
 // ResetPassword sets a temporary password the user must change, ends their
@@ -645,7 +703,10 @@ func (s *Staff) ResetPassword(ctx context.Context, actor Actor, id string) (stri
 		return "", err
 	}
 	s.forget(id)
-	return temp, s.Sessions.DeleteUserSessions(ctx, id)
+	if err := s.Sessions.DeleteUserSessions(ctx, id); err != nil {
+		return "", err
+	}
+	return temp, s.audit(ctx, &actor, "user.resetPassword", id, "temporary password set; sessions ended")
 }
 
 // UserJSON is for logs and tests: a user without secrets.

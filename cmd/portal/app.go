@@ -92,7 +92,7 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	if err := a.org.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed organisation data: %w", err)
 	}
-	a.staff.Units = a.org
+	a.staff.Units, a.staff.Audit = a.org, b.store
 	a.intake.Router = &services.RuleRouter{Store: b.store, Catalog: b.store, TTL: 30 * time.Second, Now: time.Now}
 	if err := a.tracking.Init(ctx); err != nil {
 		return nil, err
