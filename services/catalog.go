@@ -118,7 +118,7 @@ func (c *Catalog) Seed(ctx context.Context) error {
 	if err := c.Store.SeedCategories(ctx, DefaultCategories); err != nil {
 		return err
 	}
-	return c.Store.SeedAreas(ctx, DefaultAreas)
+	return c.Store.SeedAreas(ctx, HCMCAreas)
 }
 
 // Meta returns the kinds, the active categories, the areas and the limits.

@@ -39,7 +39,7 @@ func TestCatalogMeta(t *testing.T) {
 			t.Errorf("inactive category %q offered to citizens", c.Code)
 		}
 	}
-	if len(meta.Areas) != len(services.DefaultAreas) {
-		t.Errorf("got %d areas, want %d", len(meta.Areas), len(services.DefaultAreas))
+	if len(meta.Areas) != len(services.HCMCAreas) {
+		t.Errorf("got %d areas, want the %d seeded", len(meta.Areas), len(services.HCMCAreas))
 	}
 }

@@ -239,7 +239,8 @@ func (e *Evidence) storeOne(ctx context.Context, caseID string, index int, part 
 	// A file that ends within the first smallFile bytes goes up in one PUT
 	// of known size; a longer one streams in parts of bounded size, its
 	// length unknown until the part ends.
-	body, size := io.MultiReader(bytes.NewReader(head), part.Body), int64(-1)
+	var body io.Reader
+	size := int64(-1)
 	if rest, err := readUpTo(part.Body, smallFile-len(head)); err != nil {
 		return a, readError(err)
 	} else if len(head)+len(rest) < smallFile {
