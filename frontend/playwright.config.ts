@@ -38,8 +38,14 @@ export default defineConfig({
       ],
     },
   },
+  // A fresh data directory; before `serve`, the first admin is created with
+  // `portal admin create-user` (password on stdin), as an operator would.
+  // PORTAL_REQUIRE_2FA makes admins and leads enrol TOTP at first sign-in.
   webServer: {
-    command: `sh -c 'd=$(mktemp -d) && PORTAL_DATA_DIR=$d PORTAL_ADDR=127.0.0.1:${port} exec ../bin/portal serve'`,
+    command:
+      `sh -c 'd=$(mktemp -d) && ` +
+      `printf "%s\\n" "Quản-trị-viên-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email admin@e2e.test --role admin --name "Quản trị E2E" && ` +
+      `PORTAL_DATA_DIR=$d PORTAL_ADDR=127.0.0.1:${port} PORTAL_REQUIRE_2FA=true exec ../bin/portal serve'`,
     url: `${baseURL}/readyz`,
     reuseExistingServer: false,
     timeout: 120_000,

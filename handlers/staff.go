@@ -39,9 +39,16 @@ func (s *Server) staffAuth(c *gin.Context) {
 		s.writeError(c, services.Errorf(services.CodeUnauthorized, "Sign in first."))
 		return
 	}
-	actor, _, err := s.staff.Authenticate(c.Request.Context(), tok)
+	actor, u, err := s.staff.Authenticate(c.Request.Context(), tok)
 	if err != nil {
 		s.writeError(c, err)
+		return
+	}
+	// After a reset, the temporary password opens nothing but the change
+	// of password.
+	if u.MustChangePassword && c.FullPath() != "/api/v1/auth/password" {
+		s.writeError(c, &services.Error{Code: services.CodeForbidden, Message: "Choose a new password first.",
+			Fields: map[string]string{"password": "must_change"}})
 		return
 	}
 	c.Set(actorKey, actor)

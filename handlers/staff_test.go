@@ -390,6 +390,19 @@ func TestAdminManagesUsers(t *testing.T) {
 	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"mustChangePassword":true`) {
 		t.Fatalf("login with the temporary password: %d %s", w.Code, w.Body)
 	}
+	var temp struct{ AccessToken string }
+	json.Unmarshal(w.Body.Bytes(), &temp)
+	if w := f.staffGet(temp.AccessToken, "/api/v1/cases"); w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "must_change") {
+		t.Fatalf("temporary password opened the queue: %d %s", w.Code, w.Body)
+	}
+	w = f.do(http.MethodPost, "/api/v1/auth/password", "application/json",
+		strings.NewReader(`{"currentPassword":"`+reset.TemporaryPassword+`","newPassword":"Một-mật-khẩu-mới-2026"}`), "Authorization", "Bearer "+temp.AccessToken)
+	if w.Code != http.StatusNoContent {
+		t.Fatalf("change after reset: %d %s", w.Code, w.Body)
+	}
+	if w := f.staffGet(temp.AccessToken, "/api/v1/cases"); w.Code != http.StatusUnauthorized {
+		t.Fatalf("the old token after the change: %d", w.Code)
+	}
 	w = f.staffGet(admin.access, "/api/v1/admin/audit")
 	for _, action := range []string{"user.create", "user.resetPassword"} {
 		if !strings.Contains(w.Body.String(), action) {

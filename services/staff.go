@@ -550,6 +550,7 @@ func (s *Staff) SetupTOTP(ctx context.Context, u User) (TOTPSetup, error) {
 	if _, err := s.Users.UpdateUser(ctx, u.ID, UserChange{TOTPSealed: &sealed, At: s.Now().UTC()}); err != nil {
 		return TOTPSetup{}, err
 	}
+	s.forget(u.ID)
 	return TOTPSetup{Secret: text, URL: TOTPURL(secret, u.Email)}, nil
 }
 
@@ -583,6 +584,7 @@ func (s *Staff) EnableTOTP(ctx context.Context, userID, code string) (User, []st
 	if err != nil {
 		return User{}, nil, err
 	}
+	s.forget(u.ID)
 	return u, codes, nil
 }
 

@@ -27,3 +27,10 @@ export function splitFileErrors(
   }
   return { perFile, other }
 }
+
+/** fieldErrorText is the sentence for one field error code (client-side or from the API's error.fields). */
+export function fieldErrorText(t: Translate, exists: (key: string) => boolean, code: string, min = 12): string {
+  if (code === 'min_length' || code === 'too_short') return t('fieldError.min_length', { min })
+  if (code === 'duplicate' || code === 'exists') return t('fieldError.taken')
+  return exists(`fieldError.${code}`) ? t(`fieldError.${code}`) : t('fieldError.other')
+}

@@ -57,3 +57,10 @@ export function shortHash(hash: string, head = 8, tail = 4): string {
   if (hash.length <= head + tail + 1) return hash
   return `${hash.slice(0, head)}…${hash.slice(-tail)}`
 }
+
+/** localName picks the name in the page's language, falling back to the other one (or a plain string). */
+export function localName(n: { vi?: string; en?: string } | string | null | undefined, locale: Locale | string): string {
+  if (!n) return ''
+  if (typeof n === 'string') return n
+  return (locale === 'en' ? n.en || n.vi : n.vi || n.en) ?? ''
+}

@@ -1,41 +1,158 @@
-import { createRouter, createWebHistory, type RouterHistory } from 'vue-router'
+import { createRouter, createWebHistory, type RouteRecordRaw, type RouterHistory } from 'vue-router'
 import HomeView from './views/HomeView.vue'
 import type { MessageSchema } from './i18n'
+import { guard, homePath, needsStaff } from './staffGuard'
+import { currentUser, onSessionLost, ROLES, startSession, type Role } from './staffSession'
 
 declare module 'vue-router' {
   interface RouteMeta {
     /** The i18n key of the page title (document.title). */
     titleKey: `title.${keyof MessageSchema['title'] & string}`
+    /** The staff roles that may open the page; absent on public pages. */
+    roles?: readonly Role[]
+    /** The staff sign-in page: a signed-in staff member is sent on to their home. */
+    guestOnly?: boolean
   }
 }
 
+const CASE_ROLES: readonly Role[] = ['inspector', 'lead', 'monitor']
+const CUSTODY_ROLES: readonly Role[] = ['inspector', 'lead']
+const ADMIN: readonly Role[] = ['admin']
+
+const adminPages: RouteRecordRaw[] = [
+  { path: 'users', name: 'admin-users', component: () => import('./views/admin/AdminUsersView.vue'), meta: { titleKey: 'title.adminUsers' } },
+  { path: 'units', name: 'admin-units', component: () => import('./views/admin/AdminUnitsView.vue'), meta: { titleKey: 'title.adminUnits' } },
+  { path: 'areas', name: 'admin-areas', component: () => import('./views/admin/AdminAreasView.vue'), meta: { titleKey: 'title.adminAreas' } },
+  {
+    path: 'categories',
+    name: 'admin-categories',
+    component: () => import('./views/admin/AdminCategoriesView.vue'),
+    meta: { titleKey: 'title.adminCategories' },
+  },
+  {
+    path: 'routing-rules',
+    name: 'admin-routing',
+    component: () => import('./views/admin/AdminRoutingView.vue'),
+    meta: { titleKey: 'title.adminRouting' },
+  },
+  {
+    path: 'holidays',
+    name: 'admin-holidays',
+    component: () => import('./views/admin/AdminHolidaysView.vue'),
+    meta: { titleKey: 'title.adminHolidays' },
+  },
+  {
+    path: 'deadline-policies',
+    name: 'admin-deadlines',
+    component: () => import('./views/admin/AdminDeadlinesView.vue'),
+    meta: { titleKey: 'title.adminDeadlines' },
+  },
+  { path: 'audit', name: 'admin-audit', component: () => import('./views/admin/AdminAuditView.vue'), meta: { titleKey: 'title.adminAudit' } },
+]
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: HomeView, meta: { titleKey: 'title.home' } },
+  {
+    path: '/report',
+    name: 'report',
+    component: () => import('./views/ReportView.vue'),
+    meta: { titleKey: 'title.report' },
+  },
+  {
+    path: '/track',
+    name: 'track',
+    component: () => import('./views/TrackView.vue'),
+    meta: { titleKey: 'title.track' },
+  },
+  {
+    path: '/staff/login',
+    name: 'staff-login',
+    component: () => import('./views/StaffLoginView.vue'),
+    meta: { titleKey: 'title.staffLogin', guestOnly: true },
+  },
+  {
+    // Never shown: sends each role to its home page.
+    path: '/staff',
+    name: 'staff-home',
+    component: () => import('./views/ForbiddenView.vue'),
+    meta: { titleKey: 'title.staffLogin', roles: ROLES },
+    beforeEnter: () => {
+      const u = currentUser()
+      return u ? homePath(u.role) : { name: 'staff-login' }
+    },
+  },
+  {
+    path: '/staff/security',
+    name: 'staff-security',
+    component: () => import('./views/StaffSecurityView.vue'),
+    meta: { titleKey: 'title.staffSecurity', roles: ROLES },
+  },
+  {
+    path: '/staff/queue',
+    name: 'staff-queue',
+    component: () => import('./views/QueueView.vue'),
+    meta: { titleKey: 'title.queue', roles: CASE_ROLES },
+  },
+  {
+    path: '/staff/custody',
+    name: 'staff-custody',
+    component: () => import('./views/CustodyView.vue'),
+    meta: { titleKey: 'title.custody', roles: CUSTODY_ROLES },
+  },
+  {
+    path: '/staff/forbidden',
+    name: 'forbidden',
+    component: () => import('./views/ForbiddenView.vue'),
+    meta: { titleKey: 'title.forbidden' },
+  },
+  {
+    path: '/admin',
+    component: () => import('./views/admin/AdminLayout.vue'),
+    meta: { titleKey: 'title.adminUsers', roles: ADMIN },
+    children: [{ path: '', name: 'admin', redirect: { name: 'admin-users' } }, ...adminPages],
+  },
+  // The backend serves index.html for every unknown non-API path.
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('./views/NotFoundView.vue'),
+    meta: { titleKey: 'title.notFound' },
+  },
+]
+
 export function createAppRouter(history: RouterHistory = createWebHistory('/')) {
-  return createRouter({
+  const router = createRouter({
     history,
-    routes: [
-      { path: '/', name: 'home', component: HomeView, meta: { titleKey: 'title.home' } },
-      {
-        path: '/report',
-        name: 'report',
-        component: () => import('./views/ReportView.vue'),
-        meta: { titleKey: 'title.report' },
-      },
-      {
-        path: '/track',
-        name: 'track',
-        component: () => import('./views/TrackView.vue'),
-        meta: { titleKey: 'title.track' },
-      },
-      // The backend serves index.html for every unknown non-API path.
-      {
-        path: '/:pathMatch(.*)*',
-        name: 'not-found',
-        component: () => import('./views/NotFoundView.vue'),
-        meta: { titleKey: 'title.notFound' },
-      },
-    ],
+    routes,
     scrollBehavior(_to, _from, saved) {
       return saved ?? { top: 0 }
     },
   })
+
+  // Staff pages wait for the one silent refresh of the page load (the
+  // refresh cookie), then check the role. Citizen pages never ask, so a
+  // citizen's browser sends nothing to /auth.
+  router.beforeEach(async (to) => {
+    if (!needsStaff(to)) return true
+    await startSession()
+    return guard(to, currentUser())
+  })
+
+  // A staff API call found the session gone (and one refresh did not help): back to sign-in.
+  onSessionLost(() => {
+    const cur = router.currentRoute.value
+    if (cur.meta.roles) void router.push({ name: 'staff-login', query: { redirect: cur.fullPath } })
+  })
+
+  return router
+}
+
+/** rolesOf tells which roles may open a path ("/admin/units"), for the redirect after sign-in. */
+export function rolesOf(router: ReturnType<typeof createAppRouter>, path: string): readonly Role[] | undefined {
+  try {
+    const r = router.resolve(path)
+    return r.name === 'not-found' ? undefined : r.meta.roles
+  } catch {
+    return undefined
+  }
 }

@@ -1,0 +1,291 @@
+// Types and calls of the staff side of the API: sign-in (/auth), the admin
+// configuration (/admin) and the staff pages (/cases, /custody). Everything
+// after sign-in goes through staffRequest, which adds the access token and
+// refreshes it once on 401.
+
+import { ApiError, request, type LocalizedName } from './api'
+import { staffRequest, type Role, type SessionGrant, type StaffUser } from './staffSession'
+
+export type { Role, SessionGrant, StaffUser } from './staffSession'
+
+// ---- Sign-in ---------------------------------------------------------------
+
+/** POST /api/v1/auth/login when the account must set up two-factor sign-in first. */
+export interface EnrolmentRequired {
+  totpEnrolmentRequired: true
+  enrolmentToken: string
+  user: StaffUser
+}
+
+export type LoginAnswer = SessionGrant | EnrolmentRequired
+
+export function isEnrolmentRequired(a: LoginAnswer): a is EnrolmentRequired {
+  return (a as EnrolmentRequired).totpEnrolmentRequired === true
+}
+
+export function login(email: string, password: string, totp?: string): Promise<LoginAnswer> {
+  const body: Record<string, string> = { email, password }
+  if (totp) body.totp = totp
+  return request<LoginAnswer>('POST', '/api/v1/auth/login', { body })
+}
+
+/** totpState tells what a login error says about the second factor. */
+export function totpState(e: unknown): 'required' | 'invalid' | '' {
+  if (!(e instanceof ApiError) || e.status !== 401) return ''
+  const v = e.fields.totp
+  return v === 'required' || v === 'invalid' ? v : ''
+}
+
+export interface TotpSetup {
+  secret: string
+  otpauthUrl: string
+  /** A data:image/png URL of the QR code. */
+  qrDataUrl: string
+}
+
+export interface TotpEnabled {
+  recoveryCodes: string[]
+  /** Present when enabling with an enrolment token: the login is complete. */
+  accessToken?: string
+  expiresAt?: string
+  user?: StaffUser
+}
+
+/** grantOf returns the session an enrolment completed, if it did. */
+export function grantOf(r: TotpEnabled): SessionGrant | null {
+  return r.accessToken && r.expiresAt && r.user ? { accessToken: r.accessToken, expiresAt: r.expiresAt, user: r.user } : null
+}
+
+const bearer = (t: string) => ({ Authorization: `Bearer ${t}` })
+
+/** totpSetup starts enrolment: with an enrolment token during login, or with the session afterwards. */
+export function totpSetup(enrolmentToken?: string): Promise<TotpSetup> {
+  if (enrolmentToken) return request<TotpSetup>('POST', '/api/v1/auth/totp/setup', { headers: bearer(enrolmentToken) })
+  return staffRequest<TotpSetup>('POST', '/api/v1/auth/totp/setup')
+}
+
+export function totpEnable(code: string, enrolmentToken?: string): Promise<TotpEnabled> {
+  if (enrolmentToken) {
+    return request<TotpEnabled>('POST', '/api/v1/auth/totp/enable', { body: { code }, headers: bearer(enrolmentToken) })
+  }
+  return staffRequest<TotpEnabled>('POST', '/api/v1/auth/totp/enable', { body: { code } })
+}
+
+export function getMe(): Promise<StaffUser> {
+  return staffRequest<StaffUser>('GET', '/api/v1/auth/me')
+}
+
+export function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  return staffRequest<void>('POST', '/api/v1/auth/password', { body: { currentPassword, newPassword } })
+}
+
+/** The shortest password the portal accepts. */
+export const MIN_PASSWORD_CHARS = 12
+
+// ---- Admin -----------------------------------------------------------------
+
+/** A staff account as the admin pages see it. */
+export interface AdminUser extends StaffUser {
+  active: boolean
+  createdAt?: string
+  lastLoginAt?: string
+}
+
+export interface UserCreate {
+  email: string
+  name: string
+  role: Role
+  unitId: string
+  password: string
+}
+
+export interface UserPatch {
+  name?: string
+  role?: Role
+  unitId?: string
+  active?: boolean
+}
+
+export type UnitType = 'inspection' | 'front'
+
+export interface Unit {
+  id: string
+  code: string
+  name: LocalizedName
+  type: UnitType
+  areaCodes: string[]
+  active: boolean
+}
+
+export type UnitInput = Omit<Unit, 'id'>
+
+/** What an edit may change: code and type never change (routing rules depend on them). */
+export type UnitPatch = Pick<Unit, 'name' | 'areaCodes' | 'active'>
+
+export interface AdminArea {
+  code: string
+  /** The province's code for a commune; empty for a province. */
+  parent: string
+  level: 'province' | 'commune'
+  name: LocalizedName
+}
+
+export interface AdminCategory {
+  code: string
+  name: LocalizedName
+  order: number
+  active: boolean
+}
+
+export interface RoutingRule {
+  id: string
+  /** Empty: any category. */
+  category: string
+  /** Empty: any area; a province also matches its communes. */
+  areaCode: string
+  inspectionUnitId: string
+  /** Empty: no Front committee from this rule. */
+  frontUnitId: string
+  note: string
+}
+
+export type RoutingRuleInput = Omit<RoutingRule, 'id'>
+
+export interface Holiday {
+  date: string
+  name: LocalizedName
+}
+
+/** A deadline policy: the kind, then numbers (days) and switches (working days or calendar days), and updatedAt. */
+export interface DeadlinePolicy {
+  kind: string
+  [field: string]: string | number | boolean
+}
+
+/** The longest clock, and the most extensions, a policy may have (services/org.go). */
+export const MAX_POLICY_DAYS = 365
+export const MAX_POLICY_EXTENSIONS = 5
+
+/** The policy fields the page knows words for, in the order it shows them; others follow. */
+export const POLICY_FIELDS = [
+  'acceptDays',
+  'acceptWorkingDays',
+  'resolveDays',
+  'resolveWorkingDays',
+  'complexResolveDays',
+  'remoteResolveDays',
+  'remoteComplexResolveDays',
+  'round2ResolveDays',
+  'round2ComplexResolveDays',
+  'remoteRound2ResolveDays',
+  'remoteRound2ComplexResolveDays',
+  'notifyDays',
+  'notifyWorkingDays',
+  'maxExtensions',
+  'extensionDays',
+] as const
+
+export interface AdminEvent {
+  at: string
+  actorId: string
+  action: string
+  target: string
+  summary: string
+}
+
+export interface TemporaryPassword {
+  temporaryPassword: string
+}
+
+const admin = (p: string) => `/api/v1/admin/${p}`
+const seg = encodeURIComponent
+
+/** list reads a list answer, whether the server sends a bare array or {items: [...]}. */
+async function list<T>(path: string): Promise<T[]> {
+  const r = await staffRequest<T[] | { items?: T[] } | null>('GET', path)
+  if (Array.isArray(r)) return r
+  return r?.items ?? []
+}
+
+export const adminApi = {
+  users: () => list<AdminUser>(admin('users')),
+  createUser: (u: UserCreate) => staffRequest<AdminUser>('POST', admin('users'), { body: u }),
+  updateUser: (id: string, p: UserPatch) => staffRequest<AdminUser>('PATCH', admin(`users/${seg(id)}`), { body: p }),
+  resetPassword: (id: string) => staffRequest<TemporaryPassword>('POST', admin(`users/${seg(id)}/reset-password`)),
+
+  units: () => list<Unit>(admin('units')),
+  createUnit: (u: UnitInput) => staffRequest<Unit>('POST', admin('units'), { body: u }),
+  updateUnit: (id: string, u: UnitPatch) => staffRequest<Unit>('PATCH', admin(`units/${seg(id)}`), { body: u }),
+
+  areas: () => list<AdminArea>(admin('areas')),
+  createArea: (a: AdminArea) => staffRequest<AdminArea>('POST', admin('areas'), { body: a }),
+  updateArea: (code: string, a: Pick<AdminArea, 'parent' | 'level' | 'name'>) =>
+    staffRequest<AdminArea>('PATCH', admin(`areas/${seg(code)}`), { body: a }),
+
+  categories: () => list<AdminCategory>(admin('categories')),
+  createCategory: (c: AdminCategory) => staffRequest<AdminCategory>('POST', admin('categories'), { body: c }),
+  updateCategory: (code: string, c: Pick<AdminCategory, 'name' | 'order' | 'active'>) =>
+    staffRequest<AdminCategory>('PATCH', admin(`categories/${seg(code)}`), { body: c }),
+
+  routingRules: () => list<RoutingRule>(admin('routing-rules')),
+  createRoutingRule: (r: RoutingRuleInput) => staffRequest<RoutingRule>('POST', admin('routing-rules'), { body: r }),
+  deleteRoutingRule: (id: string) => staffRequest<void>('DELETE', admin(`routing-rules/${seg(id)}`)),
+
+  /** holidays lists every year's holidays (the page shows one year at a time). */
+  holidays: () => list<Holiday>(admin('holidays')),
+  createHoliday: (h: Holiday) => staffRequest<Holiday>('POST', admin('holidays'), { body: h }),
+  deleteHoliday: (date: string) => staffRequest<void>('DELETE', admin(`holidays/${seg(date)}`)),
+
+  policies: () => list<DeadlinePolicy>(admin('deadline-policies')),
+  /** updatePolicy replaces a kind's policy; the body holds only the numbers and switches (the kind is in the path). */
+  updatePolicy: (kind: string, values: Record<string, number | boolean>) =>
+    staffRequest<DeadlinePolicy>('PUT', admin(`deadline-policies/${seg(kind)}`), { body: values }),
+
+  audit: () => list<AdminEvent>(admin('audit')),
+}
+
+// ---- Staff pages -----------------------------------------------------------
+
+/** One report in a unit's queue (the list grows in a later issue; only these fields are shown now). */
+export interface CaseSummary {
+  id: string
+  trackingCode: string
+  title: string
+  status: string
+  submittedAt: string
+  [field: string]: unknown
+}
+
+export interface CaseList {
+  items: CaseSummary[]
+  nextCursor: string | null
+  counts: Record<string, number>
+}
+
+export function listCases(signal?: AbortSignal): Promise<CaseList> {
+  return staffRequest<CaseList>('GET', '/api/v1/cases', { signal })
+}
+
+export type CustodyStatus = 'pending' | 'approved' | 'denied' | 'expired'
+
+export interface CustodyRequest {
+  id: string
+  caseId: string
+  trackingCode: string
+  requesterId: string
+  requesterEmail: string
+  reason: string
+  status: CustodyStatus | string
+  decidedBy?: string
+  note?: string
+  expiresAt?: string
+  createdAt: string
+}
+
+export function listCustody(): Promise<CustodyRequest[]> {
+  return list<CustodyRequest>('/api/v1/custody')
+}
+
+export function decideCustody(id: string, approve: boolean, note: string): Promise<CustodyRequest | undefined> {
+  return staffRequest<CustodyRequest | undefined>('POST', `/api/v1/custody/${seg(id)}/decision`, { body: { approve, note } })
+}

@@ -1,0 +1,105 @@
+// The common behaviour of the staff forms: check, focus the first field in
+// error, send, and show the API's field errors next to their fields (or its
+// message above the form).
+
+import { nextTick, ref, shallowRef } from 'vue'
+import { useI18n } from 'vue-i18n'
+import { ApiError } from './api'
+import { firstErrorId, serverFieldErrors, type FieldErrors } from './adminForms'
+import { apiErrorMessage, fieldErrorText } from './errors'
+import { MIN_PASSWORD_CHARS } from './staffApi'
+
+export interface SubmitOptions {
+  /** The form's fields in page order, to focus the first one in error. */
+  order: readonly string[]
+  /** The prefix of the fields' element ids: field "name.vi" of prefix "unit" is #unit-name-vi. */
+  prefix: string
+  /** The field a 409 without field details is about ("email" for a new account). */
+  conflictField?: string
+}
+
+export function useForm() {
+  const { t, te } = useI18n()
+  const errors = ref<FieldErrors>({})
+  const formError = ref('')
+  const busy = ref(false)
+
+  /** msg is the sentence for a field's error, or undefined when it has none. */
+  function msg(field: string): string | undefined {
+    const c = errors.value[field]
+    return c ? fieldErrorText(t, te, c, MIN_PASSWORD_CHARS) : undefined
+  }
+
+  async function focusFirst(opts: SubmitOptions) {
+    await nextTick()
+    const id = firstErrorId(errors.value, opts.order, opts.prefix)
+    const el = id ? document.getElementById(id) : null
+    if (el) el.focus()
+    else document.getElementById(`${opts.prefix}-form-error`)?.focus()
+  }
+
+  function reset() {
+    errors.value = {}
+    formError.value = ''
+  }
+
+  /**
+   * submit runs the check, then the action. It resolves true when the action
+   * succeeded; false when the check or the server refused (errors are shown).
+   */
+  async function submit(check: () => FieldErrors, action: () => Promise<unknown>, opts: SubmitOptions): Promise<boolean> {
+    if (busy.value) return false
+    reset()
+    const errs = check()
+    if (Object.keys(errs).length) {
+      errors.value = errs
+      formError.value = t('admin.fixErrors')
+      await focusFirst(opts)
+      return false
+    }
+    busy.value = true
+    try {
+      await action()
+      return true
+    } catch (e) {
+      // The session is gone: staffRequest has already sent the page to sign-in.
+      if (e instanceof ApiError && e.status === 401) return false
+      const fields = serverFieldErrors(e, opts.conflictField)
+      errors.value = fields
+      formError.value = Object.keys(fields).length ? t('admin.fixErrors') : apiErrorMessage(t, e)
+      await focusFirst(opts)
+      return false
+    } finally {
+      busy.value = false
+    }
+  }
+
+  return { errors, formError, busy, msg, submit, reset }
+}
+
+/** useLoader keeps the state of one load: the data, whether it is loading, and the error to show with a retry button. */
+export function useLoader<T>(load: () => Promise<T>, initial: T) {
+  const { t } = useI18n()
+  const data = shallowRef<T>(initial)
+  const loading = ref(false)
+  const error = ref('')
+  let seq = 0
+
+  async function reload(): Promise<void> {
+    const mine = ++seq
+    loading.value = true
+    error.value = ''
+    try {
+      const v = await load()
+      if (mine === seq) data.value = v
+    } catch (e) {
+      if (mine !== seq) return
+      if (e instanceof ApiError && e.status === 401) return
+      error.value = apiErrorMessage(t, e)
+    } finally {
+      if (mine === seq) loading.value = false
+    }
+  }
+
+  return { data, loading, error, reload }
+}

@@ -1,0 +1,215 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { enableAutoUnmount } from '@vue/test-utils'
+import { jsonResponse } from '../testing/fakeXhr'
+import { apiError, fakeApi, grant, staffUser } from '../testing/fakeApi'
+import { mountApp, settle, until } from '../testing/mountApp'
+import { resetStaffSessionForTests, setSession } from '../staffSession'
+import type { AdminArea, Unit } from '../staffApi'
+
+enableAutoUnmount(afterEach)
+
+beforeEach(() => {
+  resetStaffSessionForTests()
+  localStorage.clear()
+  document.body.innerHTML = ''
+  setSession(grant('acc', staffUser({ id: 'a1', role: 'admin', unitId: '' })))
+})
+afterEach(() => resetStaffSessionForTests())
+
+const areas: AdminArea[] = [
+  { code: '79', parent: '', level: 'province', name: { vi: 'Thành phố Hồ Chí Minh', en: 'Ho Chi Minh City' } },
+  { code: '26734', parent: '79', level: 'commune', name: { vi: 'Phường Sài Gòn', en: 'Sai Gon Ward' } },
+  { code: '26740', parent: '79', level: 'commune', name: { vi: 'Phường Tân Định', en: 'Tan Dinh Ward' } },
+]
+
+describe('admin: units', () => {
+  it('edits a unit without sending its code or type, choosing areas with an accent-blind filter', async () => {
+    const unit: Unit = { id: 'i1', code: 'tt-hcm', name: { vi: 'Thanh tra', en: 'Inspectorate' }, type: 'inspection', areaCodes: ['79'], active: true }
+    const api = fakeApi()
+    api.json('GET', '/api/v1/admin/units', 200, { items: [unit] })
+    api.json('GET', '/api/v1/admin/areas', 200, { items: areas })
+    api.on('PATCH', '/api/v1/admin/units/i1', (c) => jsonResponse(200, { ...unit, ...(c.body as object) }))
+    const { w } = await mountApp('/admin/units')
+    await until(() => w.find('[data-testid="unit-row"]').exists())
+    expect(w.get('[data-testid="unit-row"]').text()).toContain('1 areas')
+    await w.get('#unit-edit-i1').trigger('click')
+    await settle()
+    expect(w.get('[data-testid="unit-code"]').attributes('readonly')).toBeDefined()
+    expect(w.get('[data-testid="unit-type-front"]').attributes('disabled')).toBeDefined()
+    expect(w.get('[data-testid="area-chosen"]').text()).toContain('Ho Chi Minh City')
+
+    await w.get('[data-testid="unit-areaCodes-filter"]').setValue('tan dinh')
+    expect(w.findAll('.area-option')).toHaveLength(1)
+    await w.get('[data-testid="unit-areaCodes-opt-26740"]').setValue(true)
+    await w.get('[data-testid="unit-name-en"]').setValue('City Inspectorate')
+    await w.get('[data-testid="unit-active"]').setValue(false)
+    await w.get('[data-testid="unit-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('PATCH', '/api/v1/admin/units/i1')[0]!.body).toEqual({
+      name: { vi: 'Thanh tra', en: 'City Inspectorate' },
+      areaCodes: ['79', '26740'],
+      active: false,
+    })
+    expect(w.get('[data-testid="admin-status"]').text()).toBe('Saved.')
+  })
+
+  it('shows the server field errors of a new unit next to their fields', async () => {
+    const api = fakeApi()
+    api.json('GET', '/api/v1/admin/units', 200, { items: [] })
+    api.json('GET', '/api/v1/admin/areas', 200, { items: areas })
+    api.on('POST', '/api/v1/admin/units', () => apiError(400, 'invalid', { 'name.en': 'too_long', code: 'invalid' }))
+    const { w } = await mountApp('/admin/units', 'vi')
+    await until(() => w.find('[data-testid="unit-new"]').exists())
+    await w.get('[data-testid="unit-new"]').trigger('click')
+    await settle()
+    await w.get('[data-testid="unit-code"]').setValue('tt-moi')
+    await w.get('[data-testid="unit-name-vi"]').setValue('Thanh tra mới')
+    await w.get('[data-testid="unit-name-en"]').setValue('New')
+    await w.get('[data-testid="unit-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('POST', '/api/v1/admin/units')[0]!.body).toEqual({
+      code: 'tt-moi',
+      name: { vi: 'Thanh tra mới', en: 'New' },
+      type: 'inspection',
+      areaCodes: [],
+      active: true,
+    })
+    expect(w.get('[data-testid="error-unit-code"]').text()).toBe('Giá trị không hợp lệ.')
+    expect(w.get('[data-testid="error-unit-name-en"]').text()).toBe('Nội dung quá dài.')
+    expect(document.activeElement?.id).toBe('unit-code')
+  })
+})
+
+describe('admin: areas, routing, holidays, deadlines', () => {
+  it('lists areas as a tree of provinces and communes', async () => {
+    const api = fakeApi()
+    api.json('GET', '/api/v1/admin/areas', 200, { items: areas })
+    const { w } = await mountApp('/admin/areas')
+    await until(() => w.find('[data-testid="area-province"]').exists())
+    const p = w.get('[data-testid="area-province"]')
+    expect(p.text()).toContain('Ho Chi Minh City')
+    expect(p.get('summary').text()).toBe('2 communes')
+    expect(p.findAll('details li').map((li) => li.find('.area-name').text())).toEqual(['Sai Gon Ward 26734', 'Tan Dinh Ward 26740'])
+  })
+
+  it('adds a routing rule with any category, and deletes one after asking', async () => {
+    const units: Unit[] = [
+      { id: 'i1', code: 'tt', name: { vi: 'Thanh tra', en: 'Inspectorate' }, type: 'inspection', areaCodes: [], active: true },
+      { id: 'f1', code: 'mt', name: { vi: 'Mặt trận', en: 'Front' }, type: 'front', areaCodes: [], active: true },
+    ]
+    const api = fakeApi()
+    let rules = [{ id: 'r1', category: '', areaCode: '79', inspectionUnitId: 'i1', frontUnitId: 'f1', note: '' }]
+    api.on('GET', '/api/v1/admin/routing-rules', () => jsonResponse(200, { items: rules }))
+    api.json('GET', '/api/v1/admin/units', 200, { items: units })
+    api.json('GET', '/api/v1/admin/areas', 200, { items: areas })
+    api.json('GET', '/api/v1/admin/categories', 200, { items: [{ code: 'bribe', name: { vi: 'Đòi tiền', en: 'Bribe' }, order: 1, active: true }] })
+    api.on('POST', '/api/v1/admin/routing-rules', (c) => {
+      rules = [...rules, { ...(c.body as (typeof rules)[0]), id: 'r2' }]
+      return jsonResponse(201, rules.at(-1))
+    })
+    api.on('DELETE', '/api/v1/admin/routing-rules/r1', () => {
+      rules = rules.filter((r) => r.id !== 'r1')
+      return new Response(null, { status: 204 })
+    })
+    const { w } = await mountApp('/admin/routing-rules')
+    await until(() => w.find('[data-testid="routing-row"]').exists())
+    expect(w.get('[data-testid="routing-row"]').findAll('td').slice(0, 4).map((td) => td.text())).toEqual([
+      'Any',
+      'Ho Chi Minh City',
+      'Inspectorate',
+      'Front',
+    ])
+    await w.get('[data-testid="rule-form"]').trigger('submit')
+    await settle()
+    expect(w.get('[data-testid="error-rule-inspectionUnitId"]').text()).toBe('This field is required.')
+    await w.get('[data-testid="rule-category"]').setValue('bribe')
+    await w.get('[data-testid="rule-inspection"]').setValue('i1')
+    await w.get('[data-testid="rule-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('POST', '/api/v1/admin/routing-rules')[0]!.body).toEqual({
+      category: 'bribe',
+      areaCode: '',
+      inspectionUnitId: 'i1',
+      frontUnitId: '',
+      note: '',
+    })
+    expect(w.findAll('[data-testid="routing-row"]')).toHaveLength(2)
+
+    const del = w.findAll('[data-testid="routing-row"]')[0]!.get('button')
+    expect(del.attributes('aria-label')).toBe('Delete rule 1')
+    await del.trigger('click')
+    await settle()
+    expect(api.callsTo('DELETE', '/api/v1/admin/routing-rules/r1')).toHaveLength(0)
+    await w.findAll('[data-testid="routing-row"]')[0]!.findAll('button')[0]!.trigger('click')
+    await settle()
+    expect(api.callsTo('DELETE', '/api/v1/admin/routing-rules/r1')).toHaveLength(1)
+    expect(w.findAll('[data-testid="routing-row"]')).toHaveLength(1)
+  })
+
+  it('lists the holidays of one year and adds one', async () => {
+    const api = fakeApi()
+    let hs = [
+      { date: '2026-09-02', name: { vi: 'Quốc khánh', en: 'National Day' } },
+      { date: '2027-01-01', name: { vi: 'Tết Dương lịch', en: "New Year's Day" } },
+    ]
+    api.on('GET', '/api/v1/admin/holidays', () => jsonResponse(200, { items: hs }))
+    api.on('POST', '/api/v1/admin/holidays', (c) => {
+      hs = [...hs, c.body as (typeof hs)[0]]
+      return jsonResponse(201, c.body)
+    })
+    const { w } = await mountApp('/admin/holidays')
+    await until(() => w.find('[data-testid="holiday-year"]').exists() && !w.text().includes('Loading'))
+    await w.get('[data-testid="holiday-year"]').setValue('2027')
+    await settle()
+    expect(w.findAll('[data-testid="holiday-row"]').map((r) => r.findAll('td')[1]!.text())).toEqual(["New Year's Day"])
+    await w.get('[data-testid="holiday-date"]').setValue('2026-09-02')
+    await w.get('[data-testid="holiday-name-vi"]').setValue('Ngày lạ')
+    await w.get('[data-testid="holiday-name-en"]').setValue('Odd day')
+    await w.get('[data-testid="holiday-form"]').trigger('submit')
+    await settle()
+    expect(w.get('[data-testid="error-holiday-date"]').text()).toBe('This value is already in use.')
+    await w.get('[data-testid="holiday-date"]').setValue('2027-04-30')
+    await w.get('[data-testid="holiday-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('POST', '/api/v1/admin/holidays')[0]!.body).toEqual({ date: '2027-04-30', name: { vi: 'Ngày lạ', en: 'Odd day' } })
+    expect(w.findAll('[data-testid="holiday-row"]')).toHaveLength(2)
+  })
+
+  it('saves a deadline policy with only its numbers and switches', async () => {
+    const api = fakeApi()
+    const policy = { kind: 'denunciation', acceptDays: 7, acceptWorkingDays: true, resolveDays: 30, resolveWorkingDays: false, maxExtensions: 2, extensionDays: 30, updatedAt: '2026-01-01T00:00:00Z' }
+    api.json('GET', '/api/v1/admin/deadline-policies', 200, { items: [policy] })
+    api.on('PUT', '/api/v1/admin/deadline-policies/denunciation', (c) => jsonResponse(200, { ...policy, ...(c.body as object) }))
+    const { w } = await mountApp('/admin/deadline-policies')
+    await until(() => w.find('[data-testid="policy-denunciation"]').exists())
+    const f = w.get('[data-testid="policy-denunciation"]')
+    expect(f.get('h2').text()).toBe('Denunciation')
+    await f.get('[data-testid="policy-denunciation-resolveDays"]').setValue('400')
+    await f.trigger('submit')
+    await settle()
+    expect(f.get('#policy-denunciation-resolveDays-error').text()).toBe('At most 365 days.')
+    expect(api.callsTo('PUT', '/api/v1/admin/deadline-policies/denunciation')).toHaveLength(0)
+    await f.get('[data-testid="policy-denunciation-resolveDays"]').setValue('45')
+    await f.get('[data-testid="policy-denunciation-resolveWorkingDays"]').setValue(true)
+    await f.trigger('submit')
+    await settle()
+    expect(api.callsTo('PUT', '/api/v1/admin/deadline-policies/denunciation')[0]!.body).toEqual({
+      acceptDays: 7,
+      acceptWorkingDays: true,
+      resolveDays: 45,
+      resolveWorkingDays: true,
+      maxExtensions: 2,
+      extensionDays: 30,
+    })
+    expect(f.text()).toContain('The deadlines of Denunciation were saved.')
+  })
+
+  it('lists admin events with the actor’s email', async () => {
+    const api = fakeApi()
+    api.json('GET', '/api/v1/admin/audit', 200, { items: [{ at: '2026-03-01T02:00:00Z', actorId: 'a1', action: 'unit.create', target: 'tt-hcm', summary: 'created' }] })
+    api.json('GET', '/api/v1/admin/users', 200, [{ ...staffUser({ id: 'a1', email: 'root@example.vn', role: 'admin' }), active: true }])
+    const { w } = await mountApp('/admin/audit')
+    await until(() => w.find('[data-testid="audit-row"]').exists() && w.text().includes('root@'))
+    expect(w.get('[data-testid="audit-row"]').findAll('td').slice(1).map((td) => td.text())).toEqual(['root@example.vn', 'unit.create', 'tt-hcm', 'created'])
+  })
+})

@@ -1,0 +1,205 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { enableAutoUnmount } from '@vue/test-utils'
+import { jsonResponse } from '../testing/fakeXhr'
+import { apiError, fakeApi, grant, staffUser } from '../testing/fakeApi'
+import { mountApp, settle, until } from '../testing/mountApp'
+import { resetStaffSessionForTests, setSession } from '../staffSession'
+import type { AdminUser, CustodyRequest, Unit } from '../staffApi'
+
+enableAutoUnmount(afterEach)
+
+beforeEach(() => {
+  resetStaffSessionForTests()
+  localStorage.clear()
+  document.body.innerHTML = ''
+})
+afterEach(() => resetStaffSessionForTests())
+
+describe('queue', () => {
+  it('says no report was routed to the unit yet, naming the unit', async () => {
+    const api = fakeApi()
+    api.json('GET', '/api/v1/cases', 200, { items: [], nextCursor: null, counts: {} })
+    setSession(grant('acc', staffUser({ unitName: 'Thanh tra Phường Sài Gòn' })))
+    const { w } = await mountApp('/staff/queue', 'vi')
+    await until(() => w.find('[data-testid="queue-empty"]').exists())
+    expect(w.get('[data-testid="queue-empty"]').text()).toBe('Chưa có phản ánh nào được chuyển đến đơn vị Thanh tra Phường Sài Gòn.')
+    expect(w.find('[data-testid="queue-read-only"]').exists()).toBe(false)
+    expect(api.calls[0]!.headers.Authorization).toBe('Bearer acc')
+  })
+
+  it('lists the reports, and tells a monitor the page is read-only', async () => {
+    const api = fakeApi()
+    api.json('GET', '/api/v1/cases', 200, {
+      items: [{ id: 'c1', trackingCode: 'MB-7K3M-9QX2', title: 'Bị đòi tiền', status: 'received', submittedAt: '2026-03-01T02:00:00Z' }],
+      nextCursor: null,
+      counts: {},
+    })
+    setSession(grant('acc', staffUser({ role: 'monitor', unitName: 'MTTQ Thành phố' })))
+    const { w } = await mountApp('/staff/queue')
+    await until(() => w.find('[data-testid="queue-row"]').exists())
+    expect(w.get('[data-testid="queue-row"]').findAll('td').map((td) => td.text())).toEqual([
+      'MB-7K3M-9QX2',
+      'Bị đòi tiền',
+      'Received',
+      expect.stringContaining('09:00'),
+    ])
+    expect(w.get('[data-testid="queue-read-only"]').text()).toContain('cannot change')
+  })
+
+  it('goes to sign-in when the session cannot be renewed', async () => {
+    const api = fakeApi()
+    api.on('GET', '/api/v1/cases', () => apiError(401, 'unauthorized'))
+    api.on('POST', '/api/v1/auth/refresh', () => apiError(401, 'unauthorized'))
+    setSession(grant('acc', staffUser()))
+    const { w, router } = await mountApp('/staff/queue')
+    await until(() => router.currentRoute.value.name === 'staff-login')
+    expect(router.currentRoute.value.query.redirect).toBe('/staff/queue')
+    expect(w.get('[data-testid="login-notice"]').text()).toBe('Your session has ended. Please sign in again.')
+  })
+})
+
+describe('custody', () => {
+  const req = (over: Partial<CustodyRequest>): CustodyRequest => ({
+    id: 'g1',
+    caseId: 'c1',
+    trackingCode: 'MB-AAAA-BBBB',
+    requesterId: 'u2',
+    requesterEmail: 'tra@example.vn',
+    reason: 'Cần liên hệ người phản ánh',
+    status: 'pending',
+    createdAt: '2026-03-01T02:00:00Z',
+    ...over,
+  })
+
+  it('lets a lead approve, and deny only with a note', async () => {
+    const api = fakeApi()
+    let list = [req({}), req({ id: 'g2', trackingCode: 'MB-CCCC-DDDD' }), req({ id: 'g3', status: 'denied', note: 'Không đủ lý do' })]
+    api.on('GET', '/api/v1/custody', () => jsonResponse(200, list))
+    api.on('POST', '/api/v1/custody/g1/decision', () => {
+      list = list.map((r) => (r.id === 'g1' ? { ...r, status: 'approved', expiresAt: '2026-03-02T02:00:00Z' } : r))
+      return jsonResponse(200, list[0])
+    })
+    api.on('POST', '/api/v1/custody/g2/decision', () => {
+      list = list.map((r) => (r.id === 'g2' ? { ...r, status: 'denied', note: 'Chưa cần' } : r))
+      return jsonResponse(200, list[1])
+    })
+    setSession(grant('acc', staffUser({ role: 'lead' })))
+    const { w } = await mountApp('/staff/custody')
+    await until(() => w.findAll('[data-testid="custody-pending"]').length === 2)
+    expect(w.findAll('[data-testid="custody-row"]')).toHaveLength(1)
+
+    const [first, second] = w.findAll('[data-testid="custody-pending"]')
+    await first!.get('[data-testid="custody-approve"]').trigger('click')
+    await settle()
+    expect(api.callsTo('POST', '/api/v1/custody/g1/decision')[0]!.body).toEqual({ approve: true, note: '' })
+    expect(w.get('[data-testid="custody-status"]').text()).toBe('The request for report MB-AAAA-BBBB was approved.')
+
+    const g2 = w.findAll('[data-testid="custody-pending"]')[0]!
+    await g2.get('[data-testid="custody-deny"]').trigger('click')
+    await settle()
+    expect(api.callsTo('POST', '/api/v1/custody/g2/decision')).toHaveLength(0)
+    expect(g2.get('.field-error').text()).toBe('This field is required.')
+    expect(document.activeElement?.id).toBe('note-g2')
+    await g2.get('textarea').setValue('Chưa cần')
+    await g2.get('[data-testid="custody-deny"]').trigger('click')
+    await settle()
+    expect(api.callsTo('POST', '/api/v1/custody/g2/decision')[0]!.body).toEqual({ approve: false, note: 'Chưa cần' })
+    expect(w.find('[data-testid="custody-pending"]').exists()).toBe(false)
+    expect(w.findAll('[data-testid="custody-row"]').map((r) => r.findAll('td')[3]!.text())).toEqual(['Approved', 'Denied', 'Denied'])
+    void second
+  })
+
+  it('shows an inspector their own requests without decision buttons', async () => {
+    const api = fakeApi()
+    api.json('GET', '/api/v1/custody', 200, [req({ status: 'approved', expiresAt: '2026-03-02T02:00:00Z' })])
+    setSession(grant('acc', staffUser({ role: 'inspector' })))
+    const { w } = await mountApp('/staff/custody', 'vi')
+    await until(() => w.find('[data-testid="custody-row"]').exists())
+    expect(w.find('[data-testid="custody-approve"]').exists()).toBe(false)
+    expect(w.get('[data-testid="custody-row"]').text()).toContain('Đã duyệt')
+  })
+})
+
+describe('admin: accounts', () => {
+  const units: Unit[] = [
+    { id: 'i1', code: 'tt-hcm', name: { vi: 'Thanh tra Thành phố', en: 'City Inspectorate' }, type: 'inspection', areaCodes: [], active: true },
+    { id: 'f1', code: 'mt-hcm', name: { vi: 'Ủy ban MTTQ', en: 'Front Committee' }, type: 'front', areaCodes: [], active: true },
+  ]
+  const me: AdminUser = { ...staffUser({ id: 'a1', role: 'admin', unitId: '', email: 'root@example.vn', name: 'Quản trị' }), active: true }
+
+  it('checks the form, shows the API field errors by their fields, creates, and shows a reset password once', async () => {
+    const api = fakeApi()
+    let users: AdminUser[] = [me]
+    api.on('GET', '/api/v1/admin/users', () => jsonResponse(200, users))
+    api.json('GET', '/api/v1/admin/units', 200, { items: units })
+    api.on(
+      'POST',
+      '/api/v1/admin/users',
+      () => apiError(409, 'conflict', { email: 'taken' }),
+      (c) => {
+        const b = c.body as AdminUser
+        users = [...users, { ...b, id: 'u9', active: true, totpEnabled: false, mustChangePassword: false }]
+        return jsonResponse(201, users.at(-1))
+      },
+    )
+    api.json('POST', '/api/v1/admin/users/u9/reset-password', 200, { temporaryPassword: '9f8e7d6c5b4a392817' })
+    setSession(grant('acc', me))
+    const { w } = await mountApp('/admin/users')
+    await until(() => w.find('[data-testid="users-table"]').exists())
+
+    await w.get('[data-testid="user-new"]').trigger('click')
+    await settle()
+    expect(document.activeElement?.id).toBe('user-email')
+    await w.get('[data-testid="user-email"]').setValue('bad')
+    await w.get('[data-testid="user-role"]').setValue('inspector')
+    await w.get('[data-testid="user-password"]').setValue('short')
+    await w.get('[data-testid="user-form"]').trigger('submit')
+    await settle()
+    expect(w.get('[data-testid="error-user-email"]').text()).toBe('This is not a valid email address.')
+    expect(w.get('[data-testid="error-user-name"]').text()).toBe('This field is required.')
+    expect(w.get('[data-testid="error-user-unitId"]').text()).toBe('This field is required.')
+    expect(w.get('[data-testid="error-user-password"]').text()).toBe('At least 12 characters.')
+    expect(document.activeElement?.id).toBe('user-email')
+    expect(api.callsTo('POST', '/api/v1/admin/users')).toHaveLength(0)
+    // Only inspection units are offered to an inspector.
+    expect(w.get('[data-testid="user-unit"]').findAll('option').map((o) => o.text())).toEqual(['Choose a unit', 'City Inspectorate (tt-hcm)'])
+
+    await w.get('[data-testid="user-email"]').setValue('tra@example.vn')
+    await w.get('[data-testid="user-name"]').setValue('Nguyễn Tra')
+    await w.get('[data-testid="user-unit"]').setValue('i1')
+    await w.get('[data-testid="user-password"]').setValue('một mật khẩu dài')
+    await w.get('[data-testid="user-form"]').trigger('submit')
+    await settle()
+    expect(w.get('[data-testid="error-user-email"]').text()).toBe('This value is already in use.')
+    expect(w.find('[data-testid="error-user-name"]').exists()).toBe(false)
+
+    await w.get('[data-testid="user-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('POST', '/api/v1/admin/users')[1]!.body).toEqual({
+      email: 'tra@example.vn',
+      name: 'Nguyễn Tra',
+      role: 'inspector',
+      unitId: 'i1',
+      password: 'một mật khẩu dài',
+    })
+    expect(w.get('[data-testid="admin-status"]').text()).toBe('The account tra@example.vn was created.')
+    const rows = w.findAll('[data-testid="user-row"]')
+    expect(rows).toHaveLength(2)
+    const row = rows.find((r) => r.text().includes('tra@example.vn'))!
+    expect(row.text()).toContain('City Inspectorate')
+    // The admin's own row offers no disable button.
+    const mine = rows.find((r) => r.text().includes('root@example.vn'))!
+    expect(mine.findAll('button').map((b) => b.text())).toEqual(['Edit'])
+
+    const reset = row.findAll('button').find((b) => b.text() === 'Reset password')!
+    await reset.trigger('click')
+    await settle()
+    expect(row.text()).toContain('Reset the password of tra@example.vn?')
+    await row.findAll('button').find((b) => b.text() === 'Yes, go ahead')!.trigger('click')
+    await settle()
+    expect(w.get('[data-testid="temp-password-value"]').text()).toBe('9f8e7d6c5b4a392817')
+    await w.get('[data-testid="temp-password"] button').trigger('click')
+    await settle()
+    expect(w.text()).not.toContain('9f8e7d6c5b4a392817')
+  })
+})
