@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"minhbach/services"
@@ -32,33 +33,65 @@ type areaDoc struct {
 // has a few hundred nodes.
 const maxCatalogItems = 5000
 
-// SeedCategories inserts the categories whose codes are missing, leaving
-// admins' edits to existing ones alone.
-func (s *Store) SeedCategories(ctx context.Context, cats []services.Category) error {
-	col := s.db.Collection(colCategories)
-	for _, c := range cats {
-		doc := categoryDoc{Code: c.Code, Name: textDoc(c.Name), Order: c.Order, Active: c.Active}
-		_, err := col.UpdateOne(ctx, bson.D{{Key: "code", Value: c.Code}},
-			bson.D{{Key: "$setOnInsert", Value: doc}}, options.UpdateOne().SetUpsert(true))
-		if err != nil {
-			return translate(err, "category")
+// existingCodes returns the codes present in a collection.
+func (s *Store) existingCodes(ctx context.Context, col string) (map[string]bool, error) {
+	cur, err := s.db.Collection(col).Find(ctx, bson.D{}, options.Find().SetProjection(bson.D{{Key: "code", Value: 1}}).SetLimit(maxCatalogItems))
+	if err != nil {
+		return nil, err
+	}
+	var docs []struct {
+		Code string `bson:"code"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	have := make(map[string]bool, len(docs))
+	for _, d := range docs {
+		have[d.Code] = true
+	}
+	return have, nil
+}
+
+// insertMissing inserts the documents whose codes are missing, in one
+// write; a code inserted meanwhile by another process is not an error.
+func (s *Store) insertMissing(ctx context.Context, col string, codes []string, docs []any) error {
+	have, err := s.existingCodes(ctx, col)
+	if err != nil {
+		return translate(err, col)
+	}
+	var missing []any
+	for i, c := range codes {
+		if !have[c] {
+			missing = append(missing, docs[i])
 		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	_, err = s.db.Collection(col).InsertMany(ctx, missing, options.InsertMany().SetOrdered(false))
+	if err != nil && !mongo.IsDuplicateKeyError(err) {
+		return translate(err, col)
 	}
 	return nil
 }
 
+// SeedCategories inserts the categories whose codes are missing, leaving
+// admins' edits to existing ones alone.
+func (s *Store) SeedCategories(ctx context.Context, cats []services.Category) error {
+	codes, docs := make([]string, len(cats)), make([]any, len(cats))
+	for i, c := range cats {
+		codes[i], docs[i] = c.Code, categoryDoc{Code: c.Code, Name: textDoc(c.Name), Order: c.Order, Active: c.Active}
+	}
+	return s.insertMissing(ctx, colCategories, codes, docs)
+}
+
 // SeedAreas inserts the areas whose codes are missing.
 func (s *Store) SeedAreas(ctx context.Context, areas []services.Area) error {
-	col := s.db.Collection(colAreas)
-	for _, a := range areas {
-		doc := areaDoc{Code: a.Code, Parent: a.Parent, Level: a.Level, Name: textDoc(a.Name)}
-		_, err := col.UpdateOne(ctx, bson.D{{Key: "code", Value: a.Code}},
-			bson.D{{Key: "$setOnInsert", Value: doc}}, options.UpdateOne().SetUpsert(true))
-		if err != nil {
-			return translate(err, "area")
-		}
+	codes, docs := make([]string, len(areas)), make([]any, len(areas))
+	for i, a := range areas {
+		codes[i], docs[i] = a.Code, areaDoc{Code: a.Code, Parent: a.Parent, Level: a.Level, Name: textDoc(a.Name)}
 	}
-	return nil
+	return s.insertMissing(ctx, colAreas, codes, docs)
 }
 
 // ListCategories returns every category in display order.
