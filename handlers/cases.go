@@ -131,3 +131,35 @@ func (s *Server) getIdentity(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, identityDTO{Name: id.Name, Phone: id.Phone, Email: id.Email, Address: id.Address, NationalID: id.NationalID})
 }
+
+type transitionRequest struct {
+	To            services.Status `json:"to"`
+	Reason        string          `json:"reason"`
+	TransferTo    string          `json:"transferTo"`
+	Outcome       string          `json:"outcome"`
+	Actions       string          `json:"actions"`
+	Reply         string          `json:"reply"`
+	PublicSummary string          `json:"publicSummary"`
+}
+
+type transitionResponse struct {
+	ID      string          `json:"id"`
+	Status  services.Status `json:"status"`
+	Version int64           `json:"version"`
+}
+
+// transitionCase moves a report through the status machine.
+func (s *Server) transitionCase(c *gin.Context) {
+	var in transitionRequest
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	r, err := s.workflow.Transition(c.Request.Context(), actorOf(c), c.Param("id"), services.TransitionInput{To: in.To,
+		Reason: in.Reason, TransferTo: in.TransferTo, Outcome: in.Outcome, Actions: in.Actions, Reply: in.Reply, PublicSummary: in.PublicSummary})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, transitionResponse{ID: r.ID, Status: r.Status, Version: r.Version})
+}

@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -164,5 +167,59 @@ func TestSubmissionIsRouted(t *testing.T) {
 	w := f.staffGet(s.access, "/api/v1/cases")
 	if !strings.Contains(w.Body.String(), b.TrackingCode) || strings.Contains(w.Body.String(), a.TrackingCode) {
 		t.Fatalf("general unit's queue: %s", w.Body)
+	}
+}
+
+func TestTransitionsOverHTTP(t *testing.T) {
+	f := newFixture(t)
+	f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
+	f.mkUser(t, "lead@a.test", services.RoleLead, "unit-a")
+	insp, lead := f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "lead@a.test", "")
+	r, caseID := f.routedReport(t, "unit-a", "front-a")
+	move := func(s session, body string) *httptest.ResponseRecorder {
+		return f.do(http.MethodPost, "/api/v1/cases/"+caseID+"/transitions", "application/json", strings.NewReader(body), "Authorization", "Bearer "+s.access)
+	}
+	w := move(insp, `{"to":"concluded","outcome":"substantiated","actions":"x"}`)
+	if w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), `"allowed":["accepted","rejected","transferred"]`) {
+		t.Fatalf("refused move: %d %s", w.Code, w.Body)
+	}
+	if w := move(insp, `{"to":"rejected"}`); w.Code != http.StatusBadRequest {
+		t.Fatalf("rejection without reason: %d", w.Code)
+	}
+	// Two concurrent moves: exactly one wins.
+	var wg sync.WaitGroup
+	codes := make([]int, 2)
+	for i, s := range []session{insp, lead} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i] = move(s, `{"to":"accepted"}`).Code
+		}()
+	}
+	wg.Wait()
+	slices.Sort(codes)
+	if codes[0] != http.StatusOK || codes[1] != http.StatusConflict {
+		t.Fatalf("concurrent moves: %v", codes)
+	}
+	for _, step := range []struct {
+		s    session
+		body string
+		want int
+	}{
+		{insp, `{"to":"investigating"}`, 200},
+		{insp, `{"to":"concluded","outcome":"substantiated","actions":"x"}`, 409}, // a lead concludes
+		{lead, `{"to":"concluded","outcome":"partly_substantiated","actions":"Kỷ luật khiển trách cán bộ","reply":"Phản ánh đúng một phần."}`, 200},
+	} {
+		if w := move(step.s, step.body); w.Code != step.want {
+			t.Fatalf("%s: %d %s", step.body, w.Code, w.Body)
+		}
+	}
+	c, _ := f.env.Store.FindCaseByID(context.Background(), caseID)
+	if c.Status != services.StatusConcluded || c.Outcome == nil || c.Outcome.Result != services.OutcomePartly {
+		t.Fatalf("after conclusion: %s %+v", c.Status, c.Outcome)
+	}
+	v := f.view(t, r.Token)
+	if v.Status != "concluded" || v.Timeline[len(v.Timeline)-1].Note != "Phản ánh đúng một phần." {
+		t.Fatalf("citizen view: %+v", v)
 	}
 }

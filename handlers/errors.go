@@ -20,6 +20,7 @@ type errorDetail struct {
 	Code    services.Code     `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
+	Allowed []string          `json:"allowed,omitempty"`
 }
 
 var statusOf = map[services.Code]int{
@@ -63,5 +64,5 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	if msg == "" {
 		msg = http.StatusText(status)
 	}
-	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: e.Code, Message: msg, Fields: e.Fields}})
+	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: e.Code, Message: msg, Fields: e.Fields, Allowed: e.Allowed}})
 }

@@ -88,7 +88,7 @@ func decodeError(t *testing.T, w *httptest.ResponseRecorder) errBody {
 		t.Fatalf("error body must be {\"error\":{...}}, got %s", w.Body.String())
 	}
 	for k := range raw["error"] {
-		if k != "code" && k != "message" && k != "fields" {
+		if k != "code" && k != "message" && k != "fields" && k != "allowed" {
 			t.Fatalf("unexpected key %q in error body %s", k, w.Body.String())
 		}
 	}

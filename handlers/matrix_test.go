@@ -72,6 +72,15 @@ var routeMatrix = map[string]func(w who) []int{
 		}
 		return staffOnly(w, allowed)
 	},
+	"POST /api/v1/cases/:id/transitions": func(w who) []int {
+		switch {
+		case w.role == "":
+			return unauth
+		case w.role == services.RoleAdmin || !w.own:
+			return hidden
+		}
+		return allowed // the body {} asks for no valid move: 409 with the allowed list
+	},
 	"POST /api/v1/cases/:id/custody": func(w who) []int {
 		switch {
 		case w.role == "":

@@ -29,6 +29,7 @@ type Config struct {
 	Queue    *services.Queue
 	Custody  *services.Custody
 	Org      *services.Org
+	Workflow *services.Workflow
 	Ready    []ReadyCheck
 	// Frontend is the built web app (the contents of frontend/dist); nil or
 	// empty serves a notice that it was not built.
@@ -53,6 +54,7 @@ type Server struct {
 	queue     *services.Queue
 	custody   *services.Custody
 	org       *services.Org
+	workflow  *services.Workflow
 	ready     []ReadyCheck
 	spa       *spa
 	maxJSON   int64
@@ -75,7 +77,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = services.DefaultLimits.MaxReportBytes + 2<<20
 	}
-	s := &Server{log: cfg.Logger, catalog: cfg.Catalog, intake: cfg.Intake, tracking: cfg.Tracking, staff: cfg.Staff, queue: cfg.Queue, custody: cfg.Custody, org: cfg.Org, ready: cfg.Ready,
+	s := &Server{log: cfg.Logger, catalog: cfg.Catalog, intake: cfg.Intake, tracking: cfg.Tracking, staff: cfg.Staff, queue: cfg.Queue, custody: cfg.Custody, org: cfg.Org, workflow: cfg.Workflow, ready: cfg.Ready,
 		maxJSON: cfg.MaxJSONBytes, maxUpload: cfg.MaxUploadBytes, hsts: cfg.HSTS, spa: newSPA(cfg.Frontend)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -133,6 +135,7 @@ func (s *Server) routes(e *gin.Engine) {
 
 	staff := api.Group("", s.staffAuth, s.limitBody(s.maxJSON))
 	staff.GET("/cases", s.listCases)
+	staff.POST("/cases/:id/transitions", s.transitionCase)
 	staff.POST("/cases/:id/custody", s.requestCustody)
 	staff.GET("/cases/:id/identity", s.getIdentity)
 	staff.GET("/custody", s.listCustody)

@@ -85,9 +85,20 @@ type Case struct {
 	CreatedDay     string
 	CreatedMonth   string
 	WithdrawReason string
+	Outcome        *Outcome
 	Attachments    []Attachment
 	Messages       []Message
 	Timeline       []Event
+}
+
+// Outcome is how a report was concluded.
+type Outcome struct {
+	Result        string // OutcomeSubstantiated, OutcomePartly, OutcomeUnsubstantiated
+	Actions       string
+	Reply         string // to the citizen
+	PublicSummary string // published only after a lead approves it
+	ConcludedBy   string
+	ConcludedAt   time.Time
 }
 
 // Open reports whether the report is still being handled (it can be

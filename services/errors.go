@@ -46,7 +46,10 @@ type Error struct {
 	Fields  map[string]string
 	// RetryAfter tells a rate-limited client when to try again.
 	RetryAfter time.Duration
-	cause      error
+	// Allowed lists, for a refused status transition, the moves that are
+	// allowed from the current state for this actor.
+	Allowed []string
+	cause   error
 }
 
 // Error implements the error interface. It includes the cause for logs.

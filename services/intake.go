@@ -44,7 +44,8 @@ type CaseStore interface {
 // CaseChange is one atomic update of a report.
 type CaseChange struct {
 	FromStatus     []Status
-	Status         Status // empty: unchanged
+	Outcome        *Outcome // set on conclusion
+	Status         Status   // empty: unchanged
 	WithdrawReason string
 	Attachments    []Attachment
 	Messages       []Message

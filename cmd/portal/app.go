@@ -30,6 +30,7 @@ type app struct {
 	custody  *services.Custody
 	queue    *services.Queue
 	org      *services.Org
+	workflow *services.Workflow
 }
 
 // keyID names a key by a hash of it, so that rotated keys can be told apart
@@ -75,10 +76,11 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 		staff: &services.Staff{Users: b.store, Sessions: b.store, Hasher: hasher, Sealer: sealer, Tokens: tokens,
 			Accounts: services.NewThrottle(services.AccountThrottlePolicy, nil), Clients: services.NewThrottle(services.ClientThrottlePolicy, nil),
 			Require2FA: cfg.Require2FA, Now: time.Now, Log: func(msg string, args ...any) { log.Warn(msg, args...) }},
-		custody: &services.Custody{Cases: b.store, Grants: b.store, Identities: b.store, Sealer: sealer, Now: time.Now},
-		queue:   &services.Queue{Store: b.store},
-		org:     &services.Org{Store: b.store, Catalog: b.store, Audit: b.store, Now: time.Now},
-		catalog: &services.Catalog{Store: b.store, Limits: cfg.Limits, AllowedTypes: inspector.AllowedTypes()},
+		custody:  &services.Custody{Cases: b.store, Grants: b.store, Identities: b.store, Sealer: sealer, Now: time.Now},
+		queue:    &services.Queue{Store: b.store},
+		org:      &services.Org{Store: b.store, Catalog: b.store, Audit: b.store, Now: time.Now},
+		workflow: &services.Workflow{Cases: b.store, Now: time.Now},
+		catalog:  &services.Catalog{Store: b.store, Limits: cfg.Limits, AllowedTypes: inspector.AllowedTypes()},
 		intake: &services.Intake{Cases: b.store, Identities: b.store,
 			Catalog: &services.CatalogCache{CatalogStore: b.store, TTL: 30 * time.Second, Now: time.Now}, Idempotency: b.store, Evidence: ev,
 			Hasher: hasher, Sealer: sealer, FingerprintKey: fp.Sum(nil), Limits: cfg.Limits, Now: time.Now},

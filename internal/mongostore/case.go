@@ -36,6 +36,15 @@ type attachmentDoc struct {
 	UploadedAt      time.Time `bson:"uploadedAt"`
 }
 
+type outcomeDoc struct {
+	Result        string    `bson:"result"`
+	Actions       string    `bson:"actions"`
+	Reply         string    `bson:"reply,omitempty"`
+	PublicSummary string    `bson:"publicSummary,omitempty"`
+	ConcludedBy   string    `bson:"concludedBy"`
+	ConcludedAt   time.Time `bson:"concludedAt"`
+}
+
 type messageDoc struct {
 	ID            string    `bson:"id"`
 	From          string    `bson:"from"`
@@ -85,6 +94,7 @@ type caseDoc struct {
 	CreatedDay            string          `bson:"createdDay"`
 	CreatedMonth          string          `bson:"createdMonth"`
 	WithdrawReason        string          `bson:"withdrawReason,omitempty"`
+	Outcome               *outcomeDoc     `bson:"outcome,omitempty"`
 	Attachments           []attachmentDoc `bson:"attachments"`
 	Messages              []messageDoc    `bson:"messages"`
 	Timeline              []eventDoc      `bson:"timeline"`
@@ -131,6 +141,11 @@ func (d caseDoc) toCase() services.Case {
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), CreatedDay: d.CreatedDay, CreatedMonth: d.CreatedMonth,
 	}
 	c.WithdrawReason = d.WithdrawReason
+	if d.Outcome != nil {
+		o := services.Outcome(*d.Outcome)
+		o.ConcludedAt = o.ConcludedAt.UTC()
+		c.Outcome = &o
+	}
 	for _, e := range d.Timeline {
 		c.Timeline = append(c.Timeline, services.Event{Type: e.Type, At: e.At.UTC(), Actor: e.Actor,
 			Status: services.Status(e.Status), Public: e.Public, Note: e.Note, Ref: e.Ref})
@@ -205,6 +220,9 @@ func (s *Store) UpdateCase(ctx context.Context, id string, version int64, ch ser
 	}
 	if ch.WithdrawReason != "" {
 		set = append(set, bson.E{Key: "withdrawReason", Value: ch.WithdrawReason})
+	}
+	if ch.Outcome != nil {
+		set = append(set, bson.E{Key: "outcome", Value: outcomeDoc(*ch.Outcome)})
 	}
 	push := bson.D{}
 	if len(ch.Attachments) > 0 {
