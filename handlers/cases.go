@@ -163,3 +163,165 @@ func (s *Server) transitionCase(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, transitionResponse{ID: r.ID, Status: r.Status, Version: r.Version})
 }
+
+type staffEventDTO struct {
+	Type   string          `json:"type"`
+	At     time.Time       `json:"at"`
+	Actor  string          `json:"actor"`
+	Status services.Status `json:"status,omitempty"`
+	Note   string          `json:"note,omitempty"`
+	Ref    string          `json:"ref,omitempty"`
+	Public bool            `json:"public"`
+}
+
+type outcomeDTO struct {
+	Result        string    `json:"result"`
+	Actions       string    `json:"actions"`
+	Reply         string    `json:"reply,omitempty"`
+	PublicSummary string    `json:"publicSummary,omitempty"`
+	ConcludedAt   time.Time `json:"concludedAt"`
+}
+
+type staffMessageDTO struct {
+	ID       string    `json:"id"`
+	From     string    `json:"from"`
+	AuthorID string    `json:"authorId,omitempty"`
+	Text     string    `json:"text"`
+	At       time.Time `json:"at"`
+}
+
+// caseDTO is a report as staff and monitors see it: never the identity
+// (only whether there is one), evidence as metadata (files are served
+// through the attachment route, sanitized unless the caller holds custody).
+type caseDTO struct {
+	ID                    string            `json:"id"`
+	TrackingCode          string            `json:"trackingCode"`
+	Kind                  services.Kind     `json:"kind"`
+	AnonymousDenunciation bool              `json:"anonymousDenunciation"`
+	Category              string            `json:"category"`
+	Title                 string            `json:"title"`
+	Description           string            `json:"description"`
+	IncidentDate          string            `json:"incidentDate,omitempty"`
+	AreaCode              string            `json:"areaCode,omitempty"`
+	Place                 string            `json:"place,omitempty"`
+	Office                string            `json:"office,omitempty"`
+	Counter               string            `json:"counter,omitempty"`
+	Procedure             string            `json:"procedure,omitempty"`
+	DossierNumber         string            `json:"dossierNumber,omitempty"`
+	Officials             string            `json:"officials,omitempty"`
+	Named                 bool              `json:"named"`
+	Status                services.Status   `json:"status"`
+	UnitID                string            `json:"unitId"`
+	FrontUnitID           string            `json:"frontUnitId"`
+	AssigneeID            string            `json:"assigneeId,omitempty"`
+	SubmittedAt           time.Time         `json:"submittedAt"`
+	UpdatedAt             time.Time         `json:"updatedAt"`
+	Version               int64             `json:"version"`
+	Outcome               *outcomeDTO       `json:"outcome,omitempty"`
+	Timeline              []staffEventDTO   `json:"timeline"`
+	Messages              []staffMessageDTO `json:"messages"`
+	Attachments           []attachmentDTO   `json:"attachments"`
+}
+
+func toCaseDTO(c services.Case) caseDTO {
+	d := caseDTO{ID: c.ID, TrackingCode: c.TrackingCode, Kind: c.Kind, AnonymousDenunciation: c.AnonymousDenunciation,
+		Category: c.Category, Title: c.Title, Description: c.Description, IncidentDate: c.IncidentDate, AreaCode: c.AreaCode,
+		Place: c.Place, Office: c.Office, Counter: c.Counter, Procedure: c.Procedure, DossierNumber: c.DossierNumber,
+		Officials: c.Officials, Named: c.HasIdentity, Status: c.Status, UnitID: c.UnitID, FrontUnitID: c.FrontUnitID,
+		AssigneeID: c.AssigneeID, SubmittedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
+		Timeline: []staffEventDTO{}, Messages: []staffMessageDTO{}, Attachments: attachmentDTOs(c.Attachments)}
+	if o := c.Outcome; o != nil {
+		d.Outcome = &outcomeDTO{Result: o.Result, Actions: o.Actions, Reply: o.Reply, PublicSummary: o.PublicSummary, ConcludedAt: o.ConcludedAt}
+	}
+	for _, e := range c.Timeline {
+		d.Timeline = append(d.Timeline, staffEventDTO{Type: e.Type, At: e.At, Actor: e.Actor, Status: e.Status, Note: e.Note, Ref: e.Ref, Public: e.Public})
+	}
+	for _, m := range c.Messages {
+		d.Messages = append(d.Messages, staffMessageDTO{ID: m.ID, From: m.From, AuthorID: m.AuthorID, Text: m.Text, At: m.At})
+	}
+	return d
+}
+
+// getCase returns one report for staff of its unit or monitors of its committee.
+func (s *Server) getCase(c *gin.Context) {
+	r, err := s.workflow.CaseView(c.Request.Context(), actorOf(c), c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toCaseDTO(r))
+}
+
+type textRequest struct {
+	Text string `json:"text"`
+}
+
+// addCaseNote adds an internal note.
+func (s *Server) addCaseNote(c *gin.Context) {
+	var in textRequest
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	r, err := s.workflow.AddNote(c.Request.Context(), actorOf(c), c.Param("id"), in.Text)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, toCaseDTO(r))
+}
+
+// sendCaseMessage writes to the citizen.
+func (s *Server) sendCaseMessage(c *gin.Context) {
+	var in textRequest
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	m, err := s.workflow.SendMessage(c.Request.Context(), actorOf(c), c.Param("id"), in.Text)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, staffMessageDTO{ID: m.ID, From: m.From, AuthorID: m.AuthorID, Text: m.Text, At: m.At})
+}
+
+type assignRequest struct {
+	AssigneeID string `json:"assigneeId"`
+}
+
+// assignCase gives the report to an inspector or lead of its unit.
+func (s *Server) assignCase(c *gin.Context) {
+	var in assignRequest
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	r, err := s.workflow.Assign(c.Request.Context(), actorOf(c), c.Param("id"), in.AssigneeID)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toCaseDTO(r))
+}
+
+type routeRequest struct {
+	UnitID      string `json:"unitId"`
+	FrontUnitID string `json:"frontUnitId"`
+	Reason      string `json:"reason"`
+}
+
+// rerouteCase moves the report to another unit (a lead, with a reason).
+func (s *Server) rerouteCase(c *gin.Context) {
+	var in routeRequest
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	r, err := s.workflow.Reroute(c.Request.Context(), actorOf(c), c.Param("id"), in.UnitID, in.FrontUnitID, in.Reason)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, transitionResponse{ID: r.ID, Status: r.Status, Version: r.Version})
+}

@@ -223,3 +223,68 @@ func TestTransitionsOverHTTP(t *testing.T) {
 		t.Fatalf("citizen view: %+v", v)
 	}
 }
+
+func TestCaseWork(t *testing.T) {
+	f := newFixture(t)
+	insp := f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
+	f.mkUser(t, "lead@a.test", services.RoleLead, "unit-a")
+	f.mkUser(t, "mon@a.test", services.RoleMonitor, "front-a")
+	f.mkUser(t, "insp@b.test", services.RoleInspector, "unit-b")
+	other := f.mkUser(t, "other@b.test", services.RoleInspector, "unit-b")
+	si, sl, sm, sb := f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "lead@a.test", ""), f.staffLogin(t, "mon@a.test", ""), f.staffLogin(t, "insp@b.test", "")
+	r, caseID := f.routedReport(t, "unit-a", "front-a")
+	post := func(s session, path, body string) *httptest.ResponseRecorder {
+		return f.do(http.MethodPost, "/api/v1/cases/"+caseID+path, "application/json", strings.NewReader(body), "Authorization", "Bearer "+s.access)
+	}
+	if w := post(si, "/notes", `{"text":"Ghi chú nội bộ: đã gọi điện cho cán bộ"}`); w.Code != http.StatusCreated {
+		t.Fatalf("note: %d %s", w.Code, w.Body)
+	}
+	if w := post(si, "/messages", `{"text":"Chúng tôi đã nhận phản ánh và đang xác minh."}`); w.Code != http.StatusCreated {
+		t.Fatalf("message: %d %s", w.Code, w.Body)
+	}
+	if w := post(si, "/assign", `{"assigneeId":"`+other.ID+`"}`); w.Code != http.StatusBadRequest {
+		t.Fatalf("assign to another unit: %d", w.Code)
+	}
+	if w := post(sl, "/assign", `{"assigneeId":"`+insp.ID+`"}`); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), insp.ID) {
+		t.Fatalf("assign: %d %s", w.Code, w.Body)
+	}
+	// The citizen sees the message, not the note.
+	v := f.view(t, r.Token)
+	if len(v.Messages) != 1 || v.Messages[0].From != "staff" {
+		t.Fatalf("citizen messages: %+v", v.Messages)
+	}
+	for _, e := range v.Timeline {
+		if e.Type == "note" || e.Type == "assigned" {
+			t.Fatalf("citizen sees %s", e.Type)
+		}
+	}
+	// The monitor sees the report without notes and never the identity.
+	w := f.staffGet(sm.access, "/api/v1/cases/"+caseID)
+	if w.Code != http.StatusOK || strings.Contains(w.Body.String(), "Ghi chú nội bộ") {
+		t.Fatalf("monitor's view: %d %s", w.Code, w.Body)
+	}
+	for _, s := range []string{"Lê Văn Tám", "0987654321", "079099001122"} {
+		if strings.Contains(w.Body.String(), s) || strings.Contains(f.staffGet(si.access, "/api/v1/cases/"+caseID).Body.String(), s) {
+			t.Fatalf("identity value %q in a case view", s)
+		}
+	}
+	// Re-routing: only a lead, with a reason; then unit B sees it and unit A does not.
+	if w := post(si, "/route", `{"unitId":"`+f.unit(t, "unit-b")+`","reason":"x"}`); w.Code != http.StatusForbidden {
+		t.Fatalf("inspector re-routing: %d", w.Code)
+	}
+	if w := post(sl, "/route", `{"unitId":"`+f.unit(t, "unit-b")+`"}`); w.Code != http.StatusBadRequest {
+		t.Fatalf("re-routing without reason: %d", w.Code)
+	}
+	if w := post(sl, "/route", `{"unitId":"`+f.unit(t, "front-a")+`","reason":"x"}`); w.Code != http.StatusBadRequest {
+		t.Fatalf("re-routing to a Front committee: %d", w.Code)
+	}
+	if w := post(sl, "/route", `{"unitId":"`+f.unit(t, "unit-b")+`","reason":"Thuộc thẩm quyền đơn vị B"}`); w.Code != http.StatusOK {
+		t.Fatalf("re-route: %d %s", w.Code, w.Body)
+	}
+	if w := f.staffGet(sb.access, "/api/v1/cases/"+caseID); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"rerouted"`) {
+		t.Fatalf("unit B after re-routing: %d %s", w.Code, w.Body)
+	}
+	if w := f.staffGet(si.access, "/api/v1/cases/"+caseID); w.Code != http.StatusNotFound {
+		t.Fatalf("unit A after re-routing: %d", w.Code)
+	}
+}

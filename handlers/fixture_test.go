@@ -113,7 +113,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	staff.Log = slog.New(slog.NewJSONHandler(logs, nil)).Warn
 	srv, err := handlers.New(handlers.Config{
 		Staff: staff, Custody: custody, Queue: &services.Queue{Store: o.store}, Org: org,
-		Workflow: &services.Workflow{Cases: o.store, Now: clock.Now},
+		Workflow: &services.Workflow{Cases: o.store, Users: o.store, Units: org, Now: clock.Now},
 		Logger:   slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Catalog:  catalog, Intake: intake, Tracking: tracking, MaxJSONBytes: testMaxJSON,
 		MaxUploadBytes: o.limits.MaxReportBytes + testMaxJSON + 64<<10,

@@ -81,6 +81,16 @@ var routeMatrix = map[string]func(w who) []int{
 		}
 		return allowed // the body {} asks for no valid move: 409 with the allowed list
 	},
+	"GET /api/v1/cases/:id":           seeCase,
+	"POST /api/v1/cases/:id/notes":    unitWork,
+	"POST /api/v1/cases/:id/messages": unitWork,
+	"POST /api/v1/cases/:id/assign":   unitWork,
+	"POST /api/v1/cases/:id/route": func(w who) []int {
+		if w.role == services.RoleInspector && w.own {
+			return forbidden // only a lead re-routes
+		}
+		return unitWork(w)
+	},
 	"POST /api/v1/cases/:id/custody": func(w who) []int {
 		switch {
 		case w.role == "":
@@ -121,6 +131,27 @@ var routeMatrix = map[string]func(w who) []int{
 		}
 		return hidden
 	},
+}
+
+// seeCase: staff of the unit and monitors of the committee see the report;
+// everyone else is told it does not exist.
+func seeCase(w who) []int {
+	switch {
+	case w.role == "":
+		return unauth
+	case w.role == services.RoleAdmin || !w.own:
+		return hidden
+	}
+	return allowed
+}
+
+// unitWork: the handling unit's inspectors and leads; monitors may look but
+// not act.
+func unitWork(w who) []int {
+	if w.role == services.RoleMonitor && w.own {
+		return forbidden
+	}
+	return seeCase(w)
 }
 
 func citizenOnly(w who) []int {

@@ -135,7 +135,12 @@ func (s *Server) routes(e *gin.Engine) {
 
 	staff := api.Group("", s.staffAuth, s.limitBody(s.maxJSON))
 	staff.GET("/cases", s.listCases)
+	staff.GET("/cases/:id", s.getCase)
 	staff.POST("/cases/:id/transitions", s.transitionCase)
+	staff.POST("/cases/:id/notes", s.addCaseNote)
+	staff.POST("/cases/:id/messages", s.sendCaseMessage)
+	staff.POST("/cases/:id/assign", s.assignCase)
+	staff.POST("/cases/:id/route", s.rerouteCase)
 	staff.POST("/cases/:id/custody", s.requestCustody)
 	staff.GET("/cases/:id/identity", s.getIdentity)
 	staff.GET("/custody", s.listCustody)

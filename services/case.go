@@ -75,6 +75,7 @@ type Case struct {
 	// the Front committee supervising it (empty until routed).
 	UnitID      string
 	FrontUnitID string
+	AssigneeID  string // the inspector or lead working on it
 	ContentHash string
 	Version     int64
 	CreatedAt   time.Time

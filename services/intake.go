@@ -45,7 +45,10 @@ type CaseStore interface {
 type CaseChange struct {
 	FromStatus     []Status
 	Outcome        *Outcome // set on conclusion
-	Status         Status   // empty: unchanged
+	UnitID         *string  // re-routing
+	FrontUnitID    *string
+	AssigneeID     *string
+	Status         Status // empty: unchanged
 	WithdrawReason string
 	Attachments    []Attachment
 	Messages       []Message

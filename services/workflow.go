@@ -105,19 +105,15 @@ func CheckTransition(from Status, who string, in TransitionInput) error {
 // Workflow moves reports through the status machine for staff.
 type Workflow struct {
 	Cases CaseStore
+	Users UserStore  // for assignment
+	Units UnitLookup // for re-routing
 	Now   func() time.Time
 }
 
 // Transition moves a report the actor can see. Two concurrent moves of one
 // report: one wins, the other is a conflict (the version check).
 func (w *Workflow) Transition(ctx context.Context, actor Actor, caseID string, in TransitionInput) (Case, error) {
-	if !actor.IsStaff() {
-		return Case{}, Errorf(CodeUnauthorized, "Sign in first.")
-	}
-	c, err := w.Cases.FindCaseByID(ctx, caseID)
-	if IsCode(err, CodeNotFound) || (err == nil && !actor.CanSeeCase(c)) {
-		return Case{}, errNoCase
-	}
+	c, err := w.visible(ctx, actor, caseID)
 	if err != nil {
 		return Case{}, err
 	}

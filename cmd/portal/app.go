@@ -79,7 +79,7 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 		custody:  &services.Custody{Cases: b.store, Grants: b.store, Identities: b.store, Sealer: sealer, Now: time.Now},
 		queue:    &services.Queue{Store: b.store},
 		org:      &services.Org{Store: b.store, Catalog: b.store, Audit: b.store, Now: time.Now},
-		workflow: &services.Workflow{Cases: b.store, Now: time.Now},
+		workflow: &services.Workflow{Cases: b.store, Users: b.store, Now: time.Now},
 		catalog:  &services.Catalog{Store: b.store, Limits: cfg.Limits, AllowedTypes: inspector.AllowedTypes()},
 		intake: &services.Intake{Cases: b.store, Identities: b.store,
 			Catalog: &services.CatalogCache{CatalogStore: b.store, TTL: 30 * time.Second, Now: time.Now}, Idempotency: b.store, Evidence: ev,
@@ -95,6 +95,7 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 		return nil, fmt.Errorf("seed organisation data: %w", err)
 	}
 	a.staff.Units, a.staff.Audit = a.org, b.store
+	a.workflow.Units = a.org
 	a.intake.Router = &services.RuleRouter{Store: b.store, Catalog: b.store, TTL: 30 * time.Second, Now: time.Now}
 	if err := a.tracking.Init(ctx); err != nil {
 		return nil, err

@@ -87,6 +87,7 @@ type caseDoc struct {
 	Status                string          `bson:"status"`
 	UnitID                string          `bson:"unitId,omitempty"`
 	FrontUnitID           string          `bson:"frontUnitId,omitempty"`
+	AssigneeID            string          `bson:"assigneeId,omitempty"`
 	ContentHash           string          `bson:"contentHash"`
 	Version               int64           `bson:"version"`
 	CreatedAt             time.Time       `bson:"createdAt"`
@@ -111,7 +112,7 @@ func toCaseDoc(c *services.Case) (caseDoc, error) {
 		Description: c.Description, IncidentDate: c.IncidentDate, AreaCode: c.AreaCode, Place: c.Place,
 		Office: c.Office, Counter: c.Counter, Procedure: c.Procedure, DossierNumber: c.DossierNumber,
 		Officials: c.Officials, Language: c.Language, Anonymous: c.Anonymous, HasIdentity: c.HasIdentity,
-		Status: string(c.Status), UnitID: c.UnitID, FrontUnitID: c.FrontUnitID, ContentHash: c.ContentHash, Version: c.Version,
+		Status: string(c.Status), UnitID: c.UnitID, FrontUnitID: c.FrontUnitID, AssigneeID: c.AssigneeID, ContentHash: c.ContentHash, Version: c.Version,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, CreatedDay: c.CreatedDay, CreatedMonth: c.CreatedMonth,
 		WithdrawReason: c.WithdrawReason,
 		Timeline:       make([]eventDoc, 0, len(c.Timeline)),
@@ -137,7 +138,7 @@ func (d caseDoc) toCase() services.Case {
 		Description: d.Description, IncidentDate: d.IncidentDate, AreaCode: d.AreaCode, Place: d.Place,
 		Office: d.Office, Counter: d.Counter, Procedure: d.Procedure, DossierNumber: d.DossierNumber,
 		Officials: d.Officials, Language: d.Language, Anonymous: d.Anonymous, HasIdentity: d.HasIdentity,
-		Status: services.Status(d.Status), UnitID: d.UnitID, FrontUnitID: d.FrontUnitID, ContentHash: d.ContentHash, Version: d.Version,
+		Status: services.Status(d.Status), UnitID: d.UnitID, FrontUnitID: d.FrontUnitID, AssigneeID: d.AssigneeID, ContentHash: d.ContentHash, Version: d.Version,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), CreatedDay: d.CreatedDay, CreatedMonth: d.CreatedMonth,
 	}
 	c.WithdrawReason = d.WithdrawReason
@@ -223,6 +224,11 @@ func (s *Store) UpdateCase(ctx context.Context, id string, version int64, ch ser
 	}
 	if ch.Outcome != nil {
 		set = append(set, bson.E{Key: "outcome", Value: outcomeDoc(*ch.Outcome)})
+	}
+	for k, v := range map[string]*string{"unitId": ch.UnitID, "frontUnitId": ch.FrontUnitID, "assigneeId": ch.AssigneeID} {
+		if v != nil {
+			set = append(set, bson.E{Key: k, Value: *v})
+		}
 	}
 	push := bson.D{}
 	if len(ch.Attachments) > 0 {

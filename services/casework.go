@@ -1,0 +1,162 @@
+package services
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Event types of case work.
+const (
+	EventAssigned = "assigned"
+	EventNote     = "note" // internal: never shown to the citizen or the Front
+	EventRerouted = "rerouted"
+)
+
+// MaxNoteChars bounds internal notes and staff messages.
+const MaxNoteChars = 10000
+
+// CaseView returns a report for staff who may see it. Monitors get it
+// without internal notes. The identity is never part of a Case.
+func (w *Workflow) CaseView(ctx context.Context, actor Actor, caseID string) (Case, error) {
+	c, err := w.visible(ctx, actor, caseID)
+	if err != nil {
+		return Case{}, err
+	}
+	if actor.Role == RoleMonitor {
+		kept := c.Timeline[:0:0]
+		for _, e := range c.Timeline {
+			if e.Type != EventNote {
+				kept = append(kept, e)
+			}
+		}
+		c.Timeline = kept
+	}
+	return c, nil
+}
+
+func (w *Workflow) visible(ctx context.Context, actor Actor, caseID string) (Case, error) {
+	if !actor.IsStaff() {
+		return Case{}, Errorf(CodeUnauthorized, "Sign in first.")
+	}
+	c, err := w.Cases.FindCaseByID(ctx, caseID)
+	if IsCode(err, CodeNotFound) || (err == nil && !actor.CanSeeCase(c)) {
+		return Case{}, errNoCase
+	}
+	return c, err
+}
+
+// unitStaff admits inspectors and leads of the report's unit.
+func (w *Workflow) unitStaff(ctx context.Context, actor Actor, caseID string) (Case, error) {
+	c, err := w.visible(ctx, actor, caseID)
+	if err != nil {
+		return Case{}, err
+	}
+	if actor.Role != RoleInspector && actor.Role != RoleLead {
+		return Case{}, Errorf(CodeForbidden, "Only the handling unit may do this.")
+	}
+	return c, nil
+}
+
+// appendTo adds to a report, re-reading it when a concurrent change won.
+func (w *Workflow) appendTo(ctx context.Context, c Case, ch CaseChange) (Case, error) {
+	for range 10 {
+		updated, err := w.Cases.UpdateCase(ctx, c.ID, c.Version, ch)
+		if !IsCode(err, CodeConflict) {
+			return updated, err
+		}
+		if c, err = w.Cases.FindCaseByID(ctx, c.ID); err != nil {
+			return Case{}, err
+		}
+	}
+	return Case{}, Errorf(CodeConflict, "The report is changing too often; please try again.")
+}
+
+// AddNote adds an internal note (never shown to the citizen).
+func (w *Workflow) AddNote(ctx context.Context, actor Actor, caseID, text string) (Case, error) {
+	c, err := w.unitStaff(ctx, actor, caseID)
+	if err != nil {
+		return Case{}, err
+	}
+	text = strings.TrimSpace(text)
+	f := FieldErrors{}
+	checkText(f, "text", text, MaxNoteChars, true)
+	if err := f.Err(); err != nil {
+		return Case{}, err
+	}
+	now := w.Now().UTC().Truncate(time.Millisecond)
+	return w.appendTo(ctx, c, CaseChange{At: now, Events: []Event{{Type: EventNote, At: now, Actor: actor.UserID, Note: text}}})
+}
+
+// SendMessage writes to the citizen (shown in tracking).
+func (w *Workflow) SendMessage(ctx context.Context, actor Actor, caseID, text string) (Message, error) {
+	c, err := w.unitStaff(ctx, actor, caseID)
+	if err != nil {
+		return Message{}, err
+	}
+	text = strings.TrimSpace(text)
+	f := FieldErrors{}
+	checkText(f, "text", text, MaxMessageChars, true)
+	if err := f.Err(); err != nil {
+		return Message{}, err
+	}
+	now := w.Now().UTC().Truncate(time.Millisecond)
+	m := Message{ID: newMessageID(), From: "staff", AuthorID: actor.UserID, Text: text, At: now}
+	_, err = w.appendTo(ctx, c, CaseChange{At: now, Messages: []Message{m},
+		Events: []Event{{Type: EventMessage, At: now, Actor: actor.UserID, Public: true, Ref: m.ID}}})
+	return m, err
+}
+
+// Assign gives the report to an inspector or lead of its unit.
+func (w *Workflow) Assign(ctx context.Context, actor Actor, caseID, assigneeID string) (Case, error) {
+	c, err := w.unitStaff(ctx, actor, caseID)
+	if err != nil {
+		return Case{}, err
+	}
+	if w.Users == nil {
+		return Case{}, Errorf(CodeUnavailable, "Assignment is not available.")
+	}
+	u, err := w.Users.FindUserByID(ctx, assigneeID)
+	if IsCode(err, CodeNotFound) || (err == nil && (!u.Active || u.UnitID != c.UnitID || (u.Role != RoleInspector && u.Role != RoleLead))) {
+		return Case{}, &Error{Code: CodeInvalid, Message: "Assign the report to an inspector or lead of its unit.", Fields: map[string]string{"assigneeId": FieldInvalid}}
+	}
+	if err != nil {
+		return Case{}, err
+	}
+	now := w.Now().UTC().Truncate(time.Millisecond)
+	return w.appendTo(ctx, c, CaseChange{At: now, AssigneeID: &u.ID,
+		Events: []Event{{Type: EventAssigned, At: now, Actor: actor.UserID, Ref: u.ID}}})
+}
+
+// Reroute moves a report to another inspection unit (and committee); a
+// lead of the current unit does it, with a reason, and it is recorded.
+func (w *Workflow) Reroute(ctx context.Context, actor Actor, caseID, unitID, frontUnitID, reason string) (Case, error) {
+	c, err := w.unitStaff(ctx, actor, caseID)
+	if err != nil {
+		return Case{}, err
+	}
+	if actor.Role != RoleLead {
+		return Case{}, Errorf(CodeForbidden, "Only a lead may re-route a report.")
+	}
+	reason = strings.TrimSpace(reason)
+	f := FieldErrors{}
+	checkText(f, "reason", reason, MaxReasonChars, true)
+	if w.Units == nil {
+		return Case{}, Errorf(CodeUnavailable, "Re-routing is not available.")
+	}
+	if u, err := w.Units.UnitByID(ctx, unitID); err != nil || !u.Active || u.Type != UnitInspection {
+		f.Add("unitId", FieldInvalid)
+	}
+	if frontUnitID == "" {
+		frontUnitID = c.FrontUnitID
+	} else if u, err := w.Units.UnitByID(ctx, frontUnitID); err != nil || !u.Active || u.Type != UnitFront {
+		f.Add("frontUnitId", FieldInvalid)
+	}
+	if err := f.Err(); err != nil {
+		return Case{}, err
+	}
+	now := w.Now().UTC().Truncate(time.Millisecond)
+	none := ""
+	return w.appendTo(ctx, c, CaseChange{At: now, UnitID: &unitID, FrontUnitID: &frontUnitID, AssigneeID: &none,
+		Events: []Event{{Type: EventRerouted, At: now, Actor: actor.UserID, Note: reason, Ref: unitID}}})
+}
