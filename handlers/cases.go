@@ -194,33 +194,34 @@ type staffMessageDTO struct {
 // (only whether there is one), evidence as metadata (files are served
 // through the attachment route, sanitized unless the caller holds custody).
 type caseDTO struct {
-	ID                    string            `json:"id"`
-	TrackingCode          string            `json:"trackingCode"`
-	Kind                  services.Kind     `json:"kind"`
-	AnonymousDenunciation bool              `json:"anonymousDenunciation"`
-	Category              string            `json:"category"`
-	Title                 string            `json:"title"`
-	Description           string            `json:"description"`
-	IncidentDate          string            `json:"incidentDate,omitempty"`
-	AreaCode              string            `json:"areaCode,omitempty"`
-	Place                 string            `json:"place,omitempty"`
-	Office                string            `json:"office,omitempty"`
-	Counter               string            `json:"counter,omitempty"`
-	Procedure             string            `json:"procedure,omitempty"`
-	DossierNumber         string            `json:"dossierNumber,omitempty"`
-	Officials             string            `json:"officials,omitempty"`
-	Named                 bool              `json:"named"`
-	Status                services.Status   `json:"status"`
-	UnitID                string            `json:"unitId"`
-	FrontUnitID           string            `json:"frontUnitId"`
-	AssigneeID            string            `json:"assigneeId,omitempty"`
-	SubmittedAt           time.Time         `json:"submittedAt"`
-	UpdatedAt             time.Time         `json:"updatedAt"`
-	Version               int64             `json:"version"`
-	Outcome               *outcomeDTO       `json:"outcome,omitempty"`
-	Timeline              []staffEventDTO   `json:"timeline"`
-	Messages              []staffMessageDTO `json:"messages"`
-	Attachments           []attachmentDTO   `json:"attachments"`
+	ID                    string              `json:"id"`
+	TrackingCode          string              `json:"trackingCode"`
+	Kind                  services.Kind       `json:"kind"`
+	AnonymousDenunciation bool                `json:"anonymousDenunciation"`
+	Category              string              `json:"category"`
+	Title                 string              `json:"title"`
+	Description           string              `json:"description"`
+	IncidentDate          string              `json:"incidentDate,omitempty"`
+	AreaCode              string              `json:"areaCode,omitempty"`
+	Place                 string              `json:"place,omitempty"`
+	Office                string              `json:"office,omitempty"`
+	Counter               string              `json:"counter,omitempty"`
+	Procedure             string              `json:"procedure,omitempty"`
+	DossierNumber         string              `json:"dossierNumber,omitempty"`
+	Officials             string              `json:"officials,omitempty"`
+	Named                 bool                `json:"named"`
+	Status                services.Status     `json:"status"`
+	UnitID                string              `json:"unitId"`
+	FrontUnitID           string              `json:"frontUnitId"`
+	AssigneeID            string              `json:"assigneeId,omitempty"`
+	SubmittedAt           time.Time           `json:"submittedAt"`
+	UpdatedAt             time.Time           `json:"updatedAt"`
+	Version               int64               `json:"version"`
+	Outcome               *outcomeDTO         `json:"outcome,omitempty"`
+	Recommendations       []recommendationDTO `json:"recommendations"`
+	Timeline              []staffEventDTO     `json:"timeline"`
+	Messages              []staffMessageDTO   `json:"messages"`
+	Attachments           []attachmentDTO     `json:"attachments"`
 }
 
 func toCaseDTO(c services.Case) caseDTO {
@@ -229,7 +230,11 @@ func toCaseDTO(c services.Case) caseDTO {
 		Place: c.Place, Office: c.Office, Counter: c.Counter, Procedure: c.Procedure, DossierNumber: c.DossierNumber,
 		Officials: c.Officials, Named: c.HasIdentity, Status: c.Status, UnitID: c.UnitID, FrontUnitID: c.FrontUnitID,
 		AssigneeID: c.AssigneeID, SubmittedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
-		Timeline: []staffEventDTO{}, Messages: []staffMessageDTO{}, Attachments: attachmentDTOs(c.Attachments)}
+		Timeline: []staffEventDTO{}, Messages: []staffMessageDTO{}, Attachments: attachmentDTOs(c.Attachments),
+		Recommendations: []recommendationDTO{}}
+	for _, r := range c.Recommendations {
+		d.Recommendations = append(d.Recommendations, toRecommendationDTO(r, time.Now()))
+	}
 	if o := c.Outcome; o != nil {
 		d.Outcome = &outcomeDTO{Result: o.Result, Actions: o.Actions, Reply: o.Reply, PublicSummary: o.PublicSummary, ConcludedAt: o.ConcludedAt}
 	}
@@ -324,4 +329,82 @@ func (s *Server) rerouteCase(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, transitionResponse{ID: r.ID, Status: r.Status, Version: r.Version})
+}
+
+type recommendationRequest struct {
+	Text     string `json:"text"`
+	AnswerBy string `json:"answerBy"`
+}
+
+type recommendationDTO struct {
+	ID         string     `json:"id"`
+	CaseID     string     `json:"caseId,omitempty"`
+	Tracking   string     `json:"trackingCode,omitempty"`
+	AuthorID   string     `json:"authorId"`
+	Text       string     `json:"text"`
+	AnswerBy   string     `json:"answerBy"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	Answer     string     `json:"answer,omitempty"`
+	AnsweredAt *time.Time `json:"answeredAt,omitempty"`
+	Overdue    bool       `json:"overdue"`
+}
+
+func toRecommendationDTO(r services.Recommendation, now time.Time) recommendationDTO {
+	d := recommendationDTO{ID: r.ID, AuthorID: r.AuthorID, Text: r.Text, AnswerBy: r.AnswerBy, CreatedAt: r.CreatedAt,
+		Answer: r.Answer, Overdue: r.Overdue(now)}
+	if r.Answer != "" {
+		at := r.AnsweredAt
+		d.AnsweredAt = &at
+	}
+	return d
+}
+
+// recommend files a Front recommendation on a report (monitors).
+func (s *Server) recommend(c *gin.Context) {
+	var in recommendationRequest
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	r, err := s.workflow.Recommend(c.Request.Context(), actorOf(c), c.Param("id"), in.Text, in.AnswerBy)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, toRecommendationDTO(r, s.workflow.Now()))
+}
+
+type answerRequest struct {
+	Answer string `json:"answer"`
+}
+
+// answerRecommendation records the unit's answer.
+func (s *Server) answerRecommendation(c *gin.Context) {
+	var in answerRequest
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	r, err := s.workflow.AnswerRecommendation(c.Request.Context(), actorOf(c), c.Param("id"), c.Param("rid"), in.Answer)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toRecommendationDTO(r, s.workflow.Now()))
+}
+
+// overdueRecommendations lists unanswered recommendations past their date.
+func (s *Server) overdueRecommendations(c *gin.Context) {
+	list, err := s.workflow.OverdueRecommendations(c.Request.Context(), actorOf(c), s.queue.Store)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	now := s.workflow.Now()
+	out := make([]recommendationDTO, len(list))
+	for i, r := range list {
+		out[i] = toRecommendationDTO(r.Recommendation, now)
+		out[i].CaseID, out[i].Tracking = r.CaseID, r.TrackingCode
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out})
 }

@@ -288,3 +288,51 @@ func TestCaseWork(t *testing.T) {
 		t.Fatalf("unit A after re-routing: %d", w.Code)
 	}
 }
+
+func TestFrontRecommendations(t *testing.T) {
+	f := newFixture(t)
+	f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
+	f.mkUser(t, "mon@a.test", services.RoleMonitor, "front-a")
+	si, sm := f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "mon@a.test", "")
+	_, caseID := f.routedReport(t, "unit-a", "front-a")
+	answerBy := f.clock.Now().In(services.VietnamTime).AddDate(0, 0, 3).Format("2006-01-02")
+	post := func(s session, path, body string) *httptest.ResponseRecorder {
+		return f.do(http.MethodPost, "/api/v1/cases/"+caseID+path, "application/json", strings.NewReader(body), "Authorization", "Bearer "+s.access)
+	}
+	if w := post(si, "/recommendations", `{"text":"x","answerBy":"`+answerBy+`"}`); w.Code != http.StatusForbidden {
+		t.Fatalf("inspector recommending: %d", w.Code)
+	}
+	if w := post(sm, "/recommendations", `{"text":"Đề nghị làm rõ","answerBy":"27/11/2026"}`); w.Code != http.StatusBadRequest {
+		t.Fatalf("bad date: %d", w.Code)
+	}
+	w := post(sm, "/recommendations", `{"text":"Đề nghị đơn vị làm rõ thời hạn giải quyết","answerBy":"`+answerBy+`"}`)
+	if w.Code != http.StatusCreated {
+		t.Fatalf("recommend: %d %s", w.Code, w.Body)
+	}
+	var rec struct{ ID string }
+	json.Unmarshal(w.Body.Bytes(), &rec)
+	overdue := func(s session) string { return f.staffGet(s.access, "/api/v1/recommendations/overdue").Body.String() }
+	if strings.Contains(overdue(sm), rec.ID) {
+		t.Fatal("overdue before its date")
+	}
+	f.clock.offset += 5 * 24 * time.Hour
+	sm, si = f.staffLogin(t, "mon@a.test", ""), f.staffLogin(t, "insp@a.test", "")
+	if !strings.Contains(overdue(sm), rec.ID) || !strings.Contains(overdue(si), rec.ID) {
+		t.Fatalf("overdue lists: %s / %s", overdue(sm), overdue(si))
+	}
+	if w := post(sm, "/recommendations/"+rec.ID+"/answer", `{"answer":"x"}`); w.Code != http.StatusForbidden {
+		t.Fatalf("monitor answering: %d", w.Code)
+	}
+	if w := post(si, "/recommendations/"+rec.ID+"/answer", `{"answer":"Đơn vị sẽ trả lời trong tuần"}`); w.Code != http.StatusOK {
+		t.Fatalf("answer: %d %s", w.Code, w.Body)
+	}
+	if w := post(si, "/recommendations/"+rec.ID+"/answer", `{"answer":"again"}`); w.Code != http.StatusConflict {
+		t.Fatalf("second answer: %d", w.Code)
+	}
+	if strings.Contains(overdue(sm), rec.ID) {
+		t.Fatal("an answered recommendation is still overdue")
+	}
+	if w := f.staffGet(sm.access, "/api/v1/cases/"+caseID); !strings.Contains(w.Body.String(), "Đơn vị sẽ trả lời trong tuần") {
+		t.Fatalf("the monitor does not see the answer: %s", w.Body)
+	}
+}

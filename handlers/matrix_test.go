@@ -91,6 +91,19 @@ var routeMatrix = map[string]func(w who) []int{
 		}
 		return unitWork(w)
 	},
+	"POST /api/v1/cases/:id/recommendations": func(w who) []int {
+		if w.own && (w.role == services.RoleInspector || w.role == services.RoleLead) {
+			return forbidden // the unit answers; the Front recommends
+		}
+		return seeCase(w)
+	},
+	"POST /api/v1/cases/:id/recommendations/:rid/answer": unitWork,
+	"GET /api/v1/recommendations/overdue": func(w who) []int {
+		if w.role == services.RoleAdmin {
+			return forbidden
+		}
+		return staffOnly(w, allowed)
+	},
 	"POST /api/v1/cases/:id/custody": func(w who) []int {
 		switch {
 		case w.role == "":
@@ -205,7 +218,7 @@ func TestRouteMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	params := map[string]string{":id": caseID, ":gid": grant.ID, ":code": "other", ":date": "2026-01-01", ":kind": "feedback"}
+	params := map[string]string{":id": caseID, ":gid": grant.ID, ":rid": "no-such-recommendation", ":code": "other", ":date": "2026-01-01", ":kind": "feedback"}
 
 	for _, route := range f.srv.Routes() {
 		expect, ok := routeMatrix[route]

@@ -83,13 +83,14 @@ type Case struct {
 	// CreatedDay and CreatedMonth are Vietnam-time buckets (2026-11-27,
 	// 2026-11) stored at write time because the embedded database cannot
 	// compute them in aggregations.
-	CreatedDay     string
-	CreatedMonth   string
-	WithdrawReason string
-	Outcome        *Outcome
-	Attachments    []Attachment
-	Messages       []Message
-	Timeline       []Event
+	CreatedDay      string
+	CreatedMonth    string
+	WithdrawReason  string
+	Outcome         *Outcome
+	Recommendations []Recommendation
+	Attachments     []Attachment
+	Messages        []Message
+	Timeline        []Event
 }
 
 // Outcome is how a report was concluded.

@@ -43,17 +43,21 @@ type CaseStore interface {
 
 // CaseChange is one atomic update of a report.
 type CaseChange struct {
-	FromStatus     []Status
-	Outcome        *Outcome // set on conclusion
-	UnitID         *string  // re-routing
-	FrontUnitID    *string
-	AssigneeID     *string
-	Status         Status // empty: unchanged
-	WithdrawReason string
-	Attachments    []Attachment
-	Messages       []Message
-	Events         []Event
-	At             time.Time
+	FromStatus  []Status
+	Outcome     *Outcome // set on conclusion
+	UnitID      *string  // re-routing
+	FrontUnitID *string
+	AssigneeID  *string
+	// Recommendations are appended; ReplaceRecommendations (when not nil)
+	// rewrites the whole list (to record an answer).
+	Recommendations        []Recommendation
+	ReplaceRecommendations []Recommendation
+	Status                 Status // empty: unchanged
+	WithdrawReason         string
+	Attachments            []Attachment
+	Messages               []Message
+	Events                 []Event
+	At                     time.Time
 }
 
 // SealedIdentity is a complainant's identity encrypted for one report.

@@ -45,6 +45,17 @@ type outcomeDoc struct {
 	ConcludedAt   time.Time `bson:"concludedAt"`
 }
 
+type recommendationDoc struct {
+	ID         string    `bson:"id"`
+	AuthorID   string    `bson:"authorId"`
+	Text       string    `bson:"text"`
+	AnswerBy   string    `bson:"answerBy"`
+	CreatedAt  time.Time `bson:"createdAt"`
+	Answer     string    `bson:"answer,omitempty"`
+	AnsweredBy string    `bson:"answeredBy,omitempty"`
+	AnsweredAt time.Time `bson:"answeredAt,omitempty"`
+}
+
 type messageDoc struct {
 	ID            string    `bson:"id"`
 	From          string    `bson:"from"`
@@ -65,40 +76,41 @@ func toAttachmentDoc(a services.Attachment) attachmentDoc {
 func toMessageDoc(m services.Message) messageDoc { return messageDoc(m) }
 
 type caseDoc struct {
-	ID                    bson.ObjectID   `bson:"_id"`
-	TrackingCode          string          `bson:"trackingCode"`
-	ReceiptHash           string          `bson:"receiptHash"`
-	Kind                  string          `bson:"kind"`
-	AnonymousDenunciation bool            `bson:"anonymousDenunciation"`
-	Category              string          `bson:"category"`
-	Title                 string          `bson:"title"`
-	Description           string          `bson:"description"`
-	IncidentDate          string          `bson:"incidentDate,omitempty"`
-	AreaCode              string          `bson:"areaCode,omitempty"`
-	Place                 string          `bson:"place,omitempty"`
-	Office                string          `bson:"office,omitempty"`
-	Counter               string          `bson:"counter,omitempty"`
-	Procedure             string          `bson:"procedure,omitempty"`
-	DossierNumber         string          `bson:"dossierNumber,omitempty"`
-	Officials             string          `bson:"officials,omitempty"`
-	Language              string          `bson:"language"`
-	Anonymous             bool            `bson:"anonymous"`
-	HasIdentity           bool            `bson:"hasIdentity"`
-	Status                string          `bson:"status"`
-	UnitID                string          `bson:"unitId,omitempty"`
-	FrontUnitID           string          `bson:"frontUnitId,omitempty"`
-	AssigneeID            string          `bson:"assigneeId,omitempty"`
-	ContentHash           string          `bson:"contentHash"`
-	Version               int64           `bson:"version"`
-	CreatedAt             time.Time       `bson:"createdAt"`
-	UpdatedAt             time.Time       `bson:"updatedAt"`
-	CreatedDay            string          `bson:"createdDay"`
-	CreatedMonth          string          `bson:"createdMonth"`
-	WithdrawReason        string          `bson:"withdrawReason,omitempty"`
-	Outcome               *outcomeDoc     `bson:"outcome,omitempty"`
-	Attachments           []attachmentDoc `bson:"attachments"`
-	Messages              []messageDoc    `bson:"messages"`
-	Timeline              []eventDoc      `bson:"timeline"`
+	ID                    bson.ObjectID       `bson:"_id"`
+	TrackingCode          string              `bson:"trackingCode"`
+	ReceiptHash           string              `bson:"receiptHash"`
+	Kind                  string              `bson:"kind"`
+	AnonymousDenunciation bool                `bson:"anonymousDenunciation"`
+	Category              string              `bson:"category"`
+	Title                 string              `bson:"title"`
+	Description           string              `bson:"description"`
+	IncidentDate          string              `bson:"incidentDate,omitempty"`
+	AreaCode              string              `bson:"areaCode,omitempty"`
+	Place                 string              `bson:"place,omitempty"`
+	Office                string              `bson:"office,omitempty"`
+	Counter               string              `bson:"counter,omitempty"`
+	Procedure             string              `bson:"procedure,omitempty"`
+	DossierNumber         string              `bson:"dossierNumber,omitempty"`
+	Officials             string              `bson:"officials,omitempty"`
+	Language              string              `bson:"language"`
+	Anonymous             bool                `bson:"anonymous"`
+	HasIdentity           bool                `bson:"hasIdentity"`
+	Status                string              `bson:"status"`
+	UnitID                string              `bson:"unitId,omitempty"`
+	FrontUnitID           string              `bson:"frontUnitId,omitempty"`
+	AssigneeID            string              `bson:"assigneeId,omitempty"`
+	ContentHash           string              `bson:"contentHash"`
+	Version               int64               `bson:"version"`
+	CreatedAt             time.Time           `bson:"createdAt"`
+	UpdatedAt             time.Time           `bson:"updatedAt"`
+	CreatedDay            string              `bson:"createdDay"`
+	CreatedMonth          string              `bson:"createdMonth"`
+	WithdrawReason        string              `bson:"withdrawReason,omitempty"`
+	Outcome               *outcomeDoc         `bson:"outcome,omitempty"`
+	Recommendations       []recommendationDoc `bson:"recommendations,omitempty"`
+	Attachments           []attachmentDoc     `bson:"attachments"`
+	Messages              []messageDoc        `bson:"messages"`
+	Timeline              []eventDoc          `bson:"timeline"`
 }
 
 func toCaseDoc(c *services.Case) (caseDoc, error) {
@@ -142,6 +154,10 @@ func (d caseDoc) toCase() services.Case {
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), CreatedDay: d.CreatedDay, CreatedMonth: d.CreatedMonth,
 	}
 	c.WithdrawReason = d.WithdrawReason
+	for _, r := range d.Recommendations {
+		r.CreatedAt, r.AnsweredAt = r.CreatedAt.UTC(), r.AnsweredAt.UTC()
+		c.Recommendations = append(c.Recommendations, services.Recommendation(r))
+	}
 	if d.Outcome != nil {
 		o := services.Outcome(*d.Outcome)
 		o.ConcludedAt = o.ConcludedAt.UTC()
@@ -231,6 +247,20 @@ func (s *Store) UpdateCase(ctx context.Context, id string, version int64, ch ser
 		}
 	}
 	push := bson.D{}
+	if ch.ReplaceRecommendations != nil {
+		docs := make(bson.A, len(ch.ReplaceRecommendations))
+		for i, r := range ch.ReplaceRecommendations {
+			docs[i] = recommendationDoc(r)
+		}
+		set = append(set, bson.E{Key: "recommendations", Value: docs})
+	}
+	if len(ch.Recommendations) > 0 {
+		docs := make(bson.A, len(ch.Recommendations))
+		for i, r := range ch.Recommendations {
+			docs[i] = recommendationDoc(r)
+		}
+		push = append(push, bson.E{Key: "recommendations", Value: bson.D{{Key: "$each", Value: docs}}})
+	}
 	if len(ch.Attachments) > 0 {
 		docs := make(bson.A, len(ch.Attachments))
 		for i, a := range ch.Attachments {

@@ -1,0 +1,143 @@
+package services
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Recommendation is a Front committee's supervisory recommendation (kiến
+// nghị) on a report, which the handling unit must answer by a date.
+type Recommendation struct {
+	ID         string
+	AuthorID   string
+	Text       string
+	AnswerBy   string // YYYY-MM-DD, Vietnam time
+	CreatedAt  time.Time
+	Answer     string
+	AnsweredBy string
+	AnsweredAt time.Time
+}
+
+// Overdue reports whether the recommendation is unanswered after the end
+// of its answer-by day (Vietnam time).
+func (r Recommendation) Overdue(now time.Time) bool {
+	if r.Answer != "" {
+		return false
+	}
+	d, err := time.ParseInLocation("2006-01-02", r.AnswerBy, VietnamTime)
+	if err != nil {
+		return false
+	}
+	return !now.Before(d.AddDate(0, 0, 1))
+}
+
+// Event types of supervision.
+const (
+	EventRecommendation = "recommendation"
+	EventRecAnswered    = "recommendation_answered"
+)
+
+// Recommend files a recommendation; only monitors of the report's committee.
+func (w *Workflow) Recommend(ctx context.Context, actor Actor, caseID, text, answerBy string) (Recommendation, error) {
+	c, err := w.visible(ctx, actor, caseID)
+	if err != nil {
+		return Recommendation{}, err
+	}
+	if actor.Role != RoleMonitor {
+		return Recommendation{}, Errorf(CodeForbidden, "Only monitors of the Front committee file recommendations.")
+	}
+	text = strings.TrimSpace(text)
+	f := FieldErrors{}
+	checkText(f, "text", text, MaxNoteChars, true)
+	now := w.Now().UTC().Truncate(time.Millisecond)
+	if d, err := time.ParseInLocation("2006-01-02", answerBy, VietnamTime); err != nil || !datePattern.MatchString(answerBy) {
+		f.Add("answerBy", FieldInvalid)
+	} else if d.Before(now.In(VietnamTime).Truncate(24*time.Hour).AddDate(0, 0, -1)) {
+		f.Add("answerBy", "past")
+	}
+	if err := f.Err(); err != nil {
+		return Recommendation{}, err
+	}
+	r := Recommendation{ID: newMessageID(), AuthorID: actor.UserID, Text: text, AnswerBy: answerBy, CreatedAt: now}
+	_, err = w.appendTo(ctx, c, CaseChange{At: now, Recommendations: []Recommendation{r},
+		Events: []Event{{Type: EventRecommendation, At: now, Actor: actor.UserID, Note: text, Ref: r.ID}}})
+	return r, err
+}
+
+// AnswerRecommendation records the unit's answer, once.
+func (w *Workflow) AnswerRecommendation(ctx context.Context, actor Actor, caseID, recID, answer string) (Recommendation, error) {
+	c, err := w.unitStaff(ctx, actor, caseID)
+	if err != nil {
+		return Recommendation{}, err
+	}
+	answer = strings.TrimSpace(answer)
+	f := FieldErrors{}
+	checkText(f, "answer", answer, MaxNoteChars, true)
+	if err := f.Err(); err != nil {
+		return Recommendation{}, err
+	}
+	for range 10 {
+		recs := append([]Recommendation(nil), c.Recommendations...)
+		i := -1
+		for k, r := range recs {
+			if r.ID == recID {
+				i = k
+			}
+		}
+		if i < 0 {
+			return Recommendation{}, Errorf(CodeNotFound, "No such recommendation.")
+		}
+		if recs[i].Answer != "" {
+			return Recommendation{}, Errorf(CodeConflict, "This recommendation has already been answered.")
+		}
+		now := w.Now().UTC().Truncate(time.Millisecond)
+		recs[i].Answer, recs[i].AnsweredBy, recs[i].AnsweredAt = answer, actor.UserID, now
+		// The embedded server has no positional update: the whole list is
+		// written, guarded by the report's version.
+		_, err := w.Cases.UpdateCase(ctx, c.ID, c.Version, CaseChange{At: now, ReplaceRecommendations: recs,
+			Events: []Event{{Type: EventRecAnswered, At: now, Actor: actor.UserID, Note: answer, Ref: recID}}})
+		if err == nil {
+			return recs[i], nil
+		}
+		if !IsCode(err, CodeConflict) {
+			return Recommendation{}, err
+		}
+		if c, err = w.Cases.FindCaseByID(ctx, c.ID); err != nil {
+			return Recommendation{}, err
+		}
+	}
+	return Recommendation{}, Errorf(CodeConflict, "The report is changing too often; please try again.")
+}
+
+// OverdueRecommendation is one unanswered recommendation past its date.
+type OverdueRecommendation struct {
+	CaseID       string
+	TrackingCode string
+	Recommendation
+}
+
+// OverdueRecommendations lists the committee's unanswered recommendations
+// past their answer-by date (monitors), or the unit's (inspectors, leads).
+func (w *Workflow) OverdueRecommendations(ctx context.Context, actor Actor, store QueueStore) ([]OverdueRecommendation, error) {
+	if !actor.IsStaff() {
+		return nil, Errorf(CodeUnauthorized, "Sign in first.")
+	}
+	if actor.Role == RoleAdmin {
+		return nil, Errorf(CodeForbidden, "Administrators do not handle reports.")
+	}
+	cases, err := store.FindUnitCases(ctx, actor.UnitID, actor.Role == RoleMonitor, 1000)
+	if err != nil {
+		return nil, err
+	}
+	now := w.Now()
+	out := []OverdueRecommendation{}
+	for _, c := range cases {
+		for _, r := range c.Recommendations {
+			if r.Overdue(now) {
+				out = append(out, OverdueRecommendation{CaseID: c.ID, TrackingCode: c.TrackingCode, Recommendation: r})
+			}
+		}
+	}
+	return out, nil
+}
