@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -219,6 +220,7 @@ type caseDTO struct {
 	Version               int64               `json:"version"`
 	Outcome               *outcomeDTO         `json:"outcome,omitempty"`
 	Recommendations       []recommendationDTO `json:"recommendations"`
+	Clocks                []clockDTO          `json:"clocks"`
 	Timeline              []staffEventDTO     `json:"timeline"`
 	Messages              []staffMessageDTO   `json:"messages"`
 	Attachments           []attachmentDTO     `json:"attachments"`
@@ -247,6 +249,36 @@ func toCaseDTO(c services.Case) caseDTO {
 	return d
 }
 
+type clockDTO struct {
+	Name    string     `json:"name"`
+	Start   time.Time  `json:"start"`
+	Due     time.Time  `json:"due"`
+	Stopped *time.Time `json:"stopped,omitempty"`
+	Overdue bool       `json:"overdue"`
+}
+
+func clockDTOs(clocks []services.Clock) []clockDTO {
+	out := make([]clockDTO, 0, len(clocks))
+	for _, k := range clocks {
+		d := clockDTO{Name: k.Name, Start: k.Start, Due: k.Due, Overdue: k.Overdue}
+		if !k.Stopped.IsZero() {
+			st := k.Stopped
+			d.Stopped = &st
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// clocksOf computes a report's clocks; without a deadline book there are none.
+func clocksOf(ctx context.Context, book *services.DeadlineBook, r services.Case) ([]clockDTO, error) {
+	if book == nil {
+		return []clockDTO{}, nil
+	}
+	clocks, err := book.Clocks(ctx, r)
+	return clockDTOs(clocks), err
+}
+
 // getCase returns one report for staff of its unit or monitors of its committee.
 func (s *Server) getCase(c *gin.Context) {
 	r, err := s.workflow.CaseView(c.Request.Context(), actorOf(c), c.Param("id"))
@@ -254,7 +286,12 @@ func (s *Server) getCase(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toCaseDTO(r))
+	d := toCaseDTO(r)
+	if d.Clocks, err = clocksOf(c.Request.Context(), s.workflow.Deadlines, r); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, d)
 }
 
 type textRequest struct {

@@ -336,3 +336,42 @@ func TestFrontRecommendations(t *testing.T) {
 		t.Fatalf("the monitor does not see the answer: %s", w.Body)
 	}
 }
+
+func TestClocksShown(t *testing.T) {
+	f := newFixture(t)
+	f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
+	si := f.staffLogin(t, "insp@a.test", "")
+	r, caseID := f.routedReport(t, "unit-a", "front-a") // a complaint: accept 10 days
+	var staffView struct {
+		Clocks []struct {
+			Name    string
+			Due     time.Time
+			Stopped *time.Time
+			Overdue bool
+		}
+	}
+	json.Unmarshal(f.staffGet(si.access, "/api/v1/cases/"+caseID).Body.Bytes(), &staffView)
+	if len(staffView.Clocks) != 1 || staffView.Clocks[0].Name != "accept" || staffView.Clocks[0].Overdue || staffView.Clocks[0].Stopped != nil {
+		t.Fatalf("clocks of a new complaint: %+v", staffView.Clocks)
+	}
+	if d := staffView.Clocks[0].Due.Sub(f.clock.Now()); d < 9*24*time.Hour || d > 16*24*time.Hour {
+		t.Fatalf("accept due in %v", d)
+	}
+	// The citizen sees the same clock; after 20 days it is overdue.
+	f.clock.offset += 20 * 24 * time.Hour
+	w := f.do(http.MethodGet, "/api/v1/track", "", nil, "Authorization", "Bearer "+f.login(t, r.TrackingCode, r.Receipt))
+	if !strings.Contains(w.Body.String(), `"name":"accept"`) || !strings.Contains(w.Body.String(), `"overdue":true`) {
+		t.Fatalf("citizen clocks: %s", w.Body)
+	}
+	// Accepting stops it and starts the resolve clock.
+	si = f.staffLogin(t, "insp@a.test", "")
+	if w := f.do(http.MethodPost, "/api/v1/cases/"+caseID+"/transitions", "application/json", strings.NewReader(`{"to":"accepted"}`),
+		"Authorization", "Bearer "+si.access); w.Code != http.StatusOK {
+		t.Fatalf("accept: %d %s", w.Code, w.Body)
+	}
+	json.Unmarshal(f.staffGet(si.access, "/api/v1/cases/"+caseID).Body.Bytes(), &staffView)
+	if len(staffView.Clocks) != 2 || staffView.Clocks[0].Stopped == nil || !staffView.Clocks[0].Overdue ||
+		staffView.Clocks[1].Name != "resolve" || staffView.Clocks[1].Overdue {
+		t.Fatalf("clocks after acceptance: %+v", staffView.Clocks)
+	}
+}

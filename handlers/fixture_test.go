@@ -91,7 +91,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 		Catalog: &services.CatalogCache{CatalogStore: o.store, TTL: 30 * time.Second, Now: clock.Now}, Idempotency: o.store, Evidence: ev,
 		Hasher: hasher, Sealer: sealer, FingerprintKey: []byte("fingerprint key"), Limits: o.limits, Now: clock.Now}
 	intake.Router = &services.RuleRouter{Store: o.store, Catalog: o.store, Now: clock.Now} // TTL 0: rules read every time
-	tracking := &services.Tracking{Cases: o.store, Evidence: ev, Hasher: hasher, Tokens: tokens,
+	tracking := &services.Tracking{Deadlines: &services.DeadlineBook{Store: env.Store, Now: clock.Now}, Cases: o.store, Evidence: ev, Hasher: hasher, Tokens: tokens,
 		Codes: services.NewThrottle(o.codes, clock.Now), Clients: services.NewThrottle(services.ClientThrottlePolicy, clock.Now),
 		Prover: proof.NewProver(signer), Limits: o.limits, Now: clock.Now}
 	if err := tracking.Init(ctx); err != nil {
@@ -113,9 +113,10 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	staff.Log = slog.New(slog.NewJSONHandler(logs, nil)).Warn
 	srv, err := handlers.New(handlers.Config{
 		Staff: staff, Custody: custody, Queue: &services.Queue{Store: o.store}, Org: org,
-		Workflow: &services.Workflow{Cases: o.store, Users: o.store, Units: org, Now: clock.Now},
-		Logger:   slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Catalog:  catalog, Intake: intake, Tracking: tracking, MaxJSONBytes: testMaxJSON,
+		Workflow: &services.Workflow{Cases: o.store, Users: o.store, Units: org, Now: clock.Now,
+			Deadlines: &services.DeadlineBook{Store: env.Store, Now: clock.Now}},
+		Logger:  slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Catalog: catalog, Intake: intake, Tracking: tracking, MaxJSONBytes: testMaxJSON,
 		MaxUploadBytes: o.limits.MaxReportBytes + testMaxJSON + 64<<10,
 		Frontend: fstest.MapFS{
 			"index.html":           {Data: []byte("<!doctype html><title>Minh Bạch</title><div id=app></div>")},

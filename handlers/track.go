@@ -110,6 +110,16 @@ type trackView struct {
 	Messages              []messageDTO    `json:"messages"`
 	Attachments           []attachmentDTO `json:"attachments"`
 	CanWithdraw           bool            `json:"canWithdraw"`
+	Clocks                []clockDTO      `json:"clocks"`
+	Outcome               *citizenOutcome `json:"outcome,omitempty"`
+}
+
+// citizenOutcome is the conclusion as the citizen sees it: the result and
+// the reply, not the internal actions.
+type citizenOutcome struct {
+	Result      string    `json:"result"`
+	Reply       string    `json:"reply,omitempty"`
+	ConcludedAt time.Time `json:"concludedAt"`
 }
 
 // citizenView is the report as its citizen sees it: public timeline events
@@ -118,7 +128,10 @@ func citizenView(r services.Case) trackView {
 	v := trackView{TrackingCode: r.TrackingCode, Kind: r.Kind, AnonymousDenunciation: r.AnonymousDenunciation,
 		Category: r.Category, Title: r.Title, Description: r.Description, Status: r.Status, SubmittedAt: r.CreatedAt,
 		UpdatedAt: r.UpdatedAt, ContentHash: r.ContentHash, CanWithdraw: r.Status.Open(),
-		Timeline: []timelineDTO{}, Messages: []messageDTO{}, Attachments: attachmentDTOs(r.Attachments)}
+		Timeline: []timelineDTO{}, Messages: []messageDTO{}, Attachments: attachmentDTOs(r.Attachments), Clocks: []clockDTO{}}
+	if o := r.Outcome; o != nil {
+		v.Outcome = &citizenOutcome{Result: o.Result, Reply: o.Reply, ConcludedAt: o.ConcludedAt}
+	}
 	for _, e := range r.Timeline {
 		if !e.Public {
 			continue
@@ -152,7 +165,12 @@ func (s *Server) getTrack(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, citizenView(r))
+	v := citizenView(r)
+	if v.Clocks, err = clocksOf(c.Request.Context(), s.tracking.Deadlines, r); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
 }
 
 type messageRequest struct {

@@ -33,8 +33,10 @@ type Tracking struct {
 	Codes    *Throttle // failures per tracking code
 	Clients  *Throttle // failures per client (keyed hash of the address, in memory)
 	Prover   Prover
-	Limits   Limits
-	Now      func() time.Time
+	// Deadlines computes the clocks shown to the citizen (nil: none).
+	Deadlines *DeadlineBook
+	Limits    Limits
+	Now       func() time.Time
 
 	dummyHash string
 }

@@ -107,7 +107,9 @@ type Workflow struct {
 	Cases CaseStore
 	Users UserStore  // for assignment
 	Units UnitLookup // for re-routing
-	Now   func() time.Time
+	// Deadlines computes the clocks shown with a report (nil: none).
+	Deadlines *DeadlineBook
+	Now       func() time.Time
 }
 
 // Transition moves a report the actor can see. Two concurrent moves of one

@@ -96,6 +96,8 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	}
 	a.staff.Units, a.staff.Audit = a.org, b.store
 	a.workflow.Units = a.org
+	book := &services.DeadlineBook{Store: b.store, TTL: time.Minute, Now: time.Now}
+	a.workflow.Deadlines, a.tracking.Deadlines = book, book
 	a.intake.Router = &services.RuleRouter{Store: b.store, Catalog: b.store, TTL: 30 * time.Second, Now: time.Now}
 	if err := a.tracking.Init(ctx); err != nil {
 		return nil, err
