@@ -222,6 +222,22 @@ func TestTransitionsOverHTTP(t *testing.T) {
 	if v.Status != "concluded" || v.Timeline[len(v.Timeline)-1].Note != "Phản ánh đúng một phần." {
 		t.Fatalf("citizen view: %+v", v)
 	}
+	rate := func(body string) *httptest.ResponseRecorder {
+		return f.do(http.MethodPost, "/api/v1/track/rating", "application/json", strings.NewReader(body), "Authorization", "Bearer "+r.Token)
+	}
+	if w := rate(`{"rating":6}`); w.Code != http.StatusBadRequest {
+		t.Fatalf("rating 6: %d", w.Code)
+	}
+	if w := rate(`{"rating":4,"comment":"Giải quyết khá nhanh"}`); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"status":"closed"`) {
+		t.Fatalf("rating: %d %s", w.Code, w.Body)
+	}
+	if w := rate(`{"rating":5}`); w.Code != http.StatusConflict {
+		t.Fatalf("second rating: %d", w.Code)
+	}
+	c, _ = f.env.Store.FindCaseByID(context.Background(), caseID)
+	if c.Rating == nil || c.Rating.Stars != 4 || c.Status != services.StatusClosed {
+		t.Fatalf("stored rating: %+v %s", c.Rating, c.Status)
+	}
 }
 
 func TestCaseWork(t *testing.T) {

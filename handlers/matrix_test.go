@@ -61,6 +61,7 @@ var routeMatrix = map[string]func(w who) []int{
 	"POST /api/v1/track/messages":    citizenOnly,
 	"POST /api/v1/track/attachments": citizenOnly,
 	"POST /api/v1/track/withdraw":    citizenOnly,
+	"POST /api/v1/track/rating":      citizenOnly,
 	"GET /api/v1/track/receipt.pdf":  citizenOnly,
 	"GET /api/v1/auth/me":            func(w who) []int { return staffOnly(w, allowed) },
 	"POST /api/v1/auth/password":     func(w who) []int { return staffOnly(w, allowed) },

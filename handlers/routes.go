@@ -122,6 +122,7 @@ func (s *Server) routes(e *gin.Engine) {
 	track.POST("/messages", s.limitUpload(), s.createTrackMessage)
 	track.POST("/attachments", s.limitUpload(), s.createTrackAttachments)
 	track.POST("/withdraw", s.limitBody(s.maxJSON), s.withdrawTrack)
+	track.POST("/rating", s.limitBody(s.maxJSON), s.rateTrack)
 	track.GET("/receipt.pdf", s.getTrackReceipt)
 
 	auth := api.Group("/auth")

@@ -285,3 +285,23 @@ func (s *Server) verifyReceipt(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, out)
 }
+
+type ratingRequest struct {
+	Rating  int    `json:"rating"`
+	Comment string `json:"comment"`
+}
+
+// rateTrack records the citizen's rating of a concluded report (closing it).
+func (s *Server) rateTrack(c *gin.Context) {
+	var in ratingRequest
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	r, err := s.tracking.Rate(c.Request.Context(), c.GetString(caseIDKey), in.Rating, in.Comment)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, citizenView(r))
+}

@@ -87,6 +87,7 @@ type Case struct {
 	CreatedMonth    string
 	WithdrawReason  string
 	Outcome         *Outcome
+	Rating          *Rating
 	Recommendations []Recommendation
 	Attachments     []Attachment
 	Messages        []Message

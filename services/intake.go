@@ -45,6 +45,7 @@ type CaseStore interface {
 type CaseChange struct {
 	FromStatus  []Status
 	Outcome     *Outcome // set on conclusion
+	Rating      *Rating  // set when the citizen rates
 	UnitID      *string  // re-routing
 	FrontUnitID *string
 	AssigneeID  *string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -207,4 +208,38 @@ func (t *Tracking) Withdraw(ctx context.Context, caseID, reason string) (Case, e
 		WithdrawReason: reason, At: now,
 		Events: []Event{{Type: EventWithdrawn, At: now, Actor: "citizen", Status: StatusWithdrawn, Public: true, Note: reason}},
 	})
+}
+
+// Rating is the citizen's verdict on how the report was handled.
+type Rating struct {
+	Stars   int
+	Comment string
+	At      time.Time
+}
+
+// EventRated is the citizen's rating (which closes the report).
+const EventRated = "rated"
+
+// Rate records the citizen's rating of a concluded report and closes it.
+func (t *Tracking) Rate(ctx context.Context, caseID string, stars int, comment string) (Case, error) {
+	comment = strings.TrimSpace(comment)
+	f := FieldErrors{}
+	if stars < 1 || stars > 5 {
+		f.Add("rating", FieldInvalid)
+	}
+	checkText(f, "comment", comment, MaxReasonChars, false)
+	if err := f.Err(); err != nil {
+		return Case{}, err
+	}
+	c, err := t.Cases.FindCaseByID(ctx, caseID)
+	if err != nil {
+		return Case{}, err
+	}
+	if err := CheckTransition(c.Status, PartyCitizen, TransitionInput{To: StatusClosed}); err != nil {
+		return Case{}, err
+	}
+	now := t.Now().UTC().Truncate(time.Millisecond)
+	r := Rating{Stars: stars, Comment: comment, At: now}
+	return t.Cases.UpdateCase(ctx, c.ID, c.Version, CaseChange{FromStatus: []Status{c.Status}, Status: StatusClosed, Rating: &r, At: now,
+		Events: []Event{{Type: EventRated, At: now, Actor: PartyCitizen, Status: StatusClosed, Public: true, Note: strconv.Itoa(stars)}}})
 }

@@ -56,6 +56,12 @@ type recommendationDoc struct {
 	AnsweredAt time.Time `bson:"answeredAt,omitempty"`
 }
 
+type ratingDoc struct {
+	Stars   int       `bson:"stars"`
+	Comment string    `bson:"comment,omitempty"`
+	At      time.Time `bson:"at"`
+}
+
 type messageDoc struct {
 	ID            string    `bson:"id"`
 	From          string    `bson:"from"`
@@ -107,6 +113,7 @@ type caseDoc struct {
 	CreatedMonth          string              `bson:"createdMonth"`
 	WithdrawReason        string              `bson:"withdrawReason,omitempty"`
 	Outcome               *outcomeDoc         `bson:"outcome,omitempty"`
+	Rating                *ratingDoc          `bson:"rating,omitempty"`
 	Recommendations       []recommendationDoc `bson:"recommendations,omitempty"`
 	Attachments           []attachmentDoc     `bson:"attachments"`
 	Messages              []messageDoc        `bson:"messages"`
@@ -157,6 +164,11 @@ func (d caseDoc) toCase() services.Case {
 	for _, r := range d.Recommendations {
 		r.CreatedAt, r.AnsweredAt = r.CreatedAt.UTC(), r.AnsweredAt.UTC()
 		c.Recommendations = append(c.Recommendations, services.Recommendation(r))
+	}
+	if d.Rating != nil {
+		r := services.Rating(*d.Rating)
+		r.At = r.At.UTC()
+		c.Rating = &r
 	}
 	if d.Outcome != nil {
 		o := services.Outcome(*d.Outcome)
@@ -240,6 +252,9 @@ func (s *Store) UpdateCase(ctx context.Context, id string, version int64, ch ser
 	}
 	if ch.Outcome != nil {
 		set = append(set, bson.E{Key: "outcome", Value: outcomeDoc(*ch.Outcome)})
+	}
+	if ch.Rating != nil {
+		set = append(set, bson.E{Key: "rating", Value: ratingDoc(*ch.Rating)})
 	}
 	for k, v := range map[string]*string{"unitId": ch.UnitID, "frontUnitId": ch.FrontUnitID, "assigneeId": ch.AssigneeID} {
 		if v != nil {

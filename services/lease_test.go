@@ -1,0 +1,288 @@
+package services_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"minhbach/services"
+)
+
+// leaseMem is an in-memory LeaseStore for the loop logic of Jobs only; the
+// lease semantics themselves are tested on the real database in
+// internal/mongostore.
+type leaseMem struct {
+	mu       sync.Mutex
+	holder   map[string]string
+	until    map[string]time.Time
+	err      error
+	acquires int
+	releases int
+}
+
+func newLeaseMem() *leaseMem {
+	return &leaseMem{holder: map[string]string{}, until: map[string]time.Time{}}
+}
+
+func (m *leaseMem) AcquireLease(_ context.Context, job, holder string, now time.Time, ttl time.Duration) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.acquires++
+	if m.err != nil {
+		return false, m.err
+	}
+	if h, ok := m.holder[job]; ok && h != holder && !m.until[job].Before(now) {
+		return false, nil
+	}
+	m.holder[job], m.until[job] = holder, now.Add(ttl)
+	return true, nil
+}
+
+func (m *leaseMem) ReleaseLease(_ context.Context, job, holder string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.releases++
+	if m.holder[job] == holder {
+		delete(m.holder, job)
+		delete(m.until, job)
+	}
+	return nil
+}
+
+func (m *leaseMem) owner(job string) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.holder[job]
+}
+
+func TestNewHolderIsRandomHex(t *testing.T) {
+	a, b := services.NewHolder(), services.NewHolder()
+	if len(a) != 24 || a == b {
+		t.Fatalf("NewHolder() = %q, %q", a, b)
+	}
+	for _, r := range a {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') {
+			t.Fatalf("NewHolder() = %q, not hex", a)
+		}
+	}
+}
+
+func TestJobsRunOnceRunsUnderLeaseAndReleases(t *testing.T) {
+	m := newLeaseMem()
+	j := &services.Jobs{Leases: m, Holder: "p1"}
+	var during string
+	ran, err := j.RunOnce(context.Background(), "sweep", time.Minute, func(ctx context.Context) error {
+		during = m.owner("sweep")
+		return nil
+	})
+	if !ran || err != nil {
+		t.Fatalf("RunOnce = %v, %v", ran, err)
+	}
+	if during != "p1" {
+		t.Fatalf("lease holder while running = %q, want p1", during)
+	}
+	if got := m.owner("sweep"); got != "" || m.releases != 1 {
+		t.Fatalf("after run: holder %q, %d releases; want released once", got, m.releases)
+	}
+}
+
+func TestJobsRunOnceSkipsWhenAnotherHolds(t *testing.T) {
+	m := newLeaseMem()
+	if ok, _ := m.AcquireLease(context.Background(), "sweep", "p2", time.Now(), time.Hour); !ok {
+		t.Fatal("setup acquire failed")
+	}
+	j := &services.Jobs{Leases: m, Holder: "p1"}
+	ran, err := j.RunOnce(context.Background(), "sweep", time.Minute, func(context.Context) error {
+		t.Error("fn ran without the lease")
+		return nil
+	})
+	if ran || err != nil {
+		t.Fatalf("RunOnce = %v, %v; want false, nil", ran, err)
+	}
+	if got := m.owner("sweep"); got != "p2" {
+		t.Fatalf("holder = %q, want p2 untouched", got)
+	}
+}
+
+func TestJobsRunOnceReportsErrors(t *testing.T) {
+	boom := errors.New("boom")
+	m := newLeaseMem()
+	j := &services.Jobs{Leases: m, Holder: "p1"}
+	ran, err := j.RunOnce(context.Background(), "sweep", time.Minute, func(context.Context) error { return boom })
+	if !ran || !errors.Is(err, boom) {
+		t.Fatalf("RunOnce = %v, %v; want true, boom", ran, err)
+	}
+	if m.owner("sweep") != "" {
+		t.Fatal("lease kept after a failed run")
+	}
+
+	m.err = services.Errorf(services.CodeUnavailable, "down")
+	ran, err = j.RunOnce(context.Background(), "sweep", time.Minute, func(context.Context) error {
+		t.Error("fn ran although the lease store failed")
+		return nil
+	})
+	if ran || !services.IsCode(err, services.CodeUnavailable) {
+		t.Fatalf("RunOnce with failing store = %v, %v", ran, err)
+	}
+
+	for _, bad := range []*services.Jobs{{Leases: m, Holder: ""}, {Leases: nil, Holder: "p"}} {
+		if _, err := bad.RunOnce(context.Background(), "sweep", time.Minute, nil); !services.IsCode(err, services.CodeInvalid) {
+			t.Fatalf("RunOnce on %+v = %v, want invalid", bad, err)
+		}
+	}
+	if _, err := j.RunOnce(context.Background(), "sweep", 0, nil); !services.IsCode(err, services.CodeInvalid) {
+		t.Fatalf("RunOnce with ttl 0 = %v, want invalid", err)
+	}
+	if err := j.Every(context.Background(), "sweep", 0, time.Minute, nil); !services.IsCode(err, services.CodeInvalid) {
+		t.Fatalf("Every with interval 0 = %v, want invalid", err)
+	}
+}
+
+func TestJobsRunOnceContextEndsWithLease(t *testing.T) {
+	m := newLeaseMem()
+	var start time.Time // the lease's now: the first clock reading
+	j := &services.Jobs{Leases: m, Holder: "p1", Now: func() time.Time {
+		now := time.Now()
+		if start.IsZero() {
+			start = now
+		}
+		return now
+	}}
+	const ttl = 50 * time.Millisecond
+	var ctxErr error
+	var deadline time.Time
+	ran, err := j.RunOnce(context.Background(), "sweep", ttl, func(ctx context.Context) error {
+		deadline, _ = ctx.Deadline()
+		select {
+		case <-ctx.Done():
+			ctxErr = ctx.Err()
+		case <-time.After(10 * time.Second):
+		}
+		return ctx.Err()
+	})
+	if !ran || !errors.Is(err, context.DeadlineExceeded) || !errors.Is(ctxErr, context.DeadlineExceeded) {
+		t.Fatalf("RunOnce = %v, %v (fn saw %v); want the lease deadline", ran, err, ctxErr)
+	}
+	if deadline.IsZero() || deadline.After(start.Add(ttl)) || deadline.Before(start.Add(ttl-time.Second)) {
+		t.Fatalf("fn deadline %v is not just before the lease end %v", deadline, start.Add(ttl))
+	}
+}
+
+func TestJobsRunOnceNeverOverlapsInOneProcess(t *testing.T) {
+	// The store lets a holder renew its own lease, so only Jobs itself can
+	// stop a second local run of a job that is still running.
+	m := newLeaseMem()
+	j := &services.Jobs{Leases: m, Holder: "p1"}
+	inside, leave := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		_, err := j.RunOnce(context.Background(), "sweep", time.Minute, func(context.Context) error {
+			close(inside)
+			<-leave
+			return nil
+		})
+		done <- err
+	}()
+	<-inside
+	ran, err := j.RunOnce(context.Background(), "sweep", time.Minute, func(context.Context) error {
+		t.Error("second local run while the first one runs")
+		return nil
+	})
+	close(leave)
+	if ran || err != nil {
+		t.Fatalf("second RunOnce = %v, %v; want false, nil", ran, err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	// Another job is not blocked, and the first job can run again.
+	for _, job := range []string{"other", "sweep"} {
+		if ran, err := j.RunOnce(context.Background(), job, time.Minute, func(context.Context) error { return nil }); !ran || err != nil {
+			t.Fatalf("RunOnce(%s) afterwards = %v, %v", job, ran, err)
+		}
+	}
+}
+
+func TestJobsEveryRunsAtTicksLogsAndStops(t *testing.T) {
+	m := newLeaseMem()
+	var logged atomic.Int32
+	j := &services.Jobs{Leases: m, Holder: "p1", Log: func(msg string, args ...any) {
+		if msg == "job failed" {
+			logged.Add(1)
+		}
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var runs atomic.Int32
+	stopped := make(chan error, 1)
+	go func() {
+		stopped <- j.Every(ctx, "sweep", 5*time.Millisecond, time.Minute, func(context.Context) error {
+			if runs.Add(1)%2 == 0 {
+				return errors.New("every other run fails")
+			}
+			return nil
+		})
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for runs.Load() < 4 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-stopped:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Every returned %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Every did not stop with its context")
+	}
+	n := runs.Load()
+	if n < 4 {
+		t.Fatalf("%d runs, want at least 4", n)
+	}
+	if logged.Load() < 2 {
+		t.Fatalf("%d failures logged, want at least 2", logged.Load())
+	}
+	time.Sleep(20 * time.Millisecond)
+	if runs.Load() != n {
+		t.Fatal("Every kept running after it returned")
+	}
+	if m.owner("sweep") != "" {
+		t.Fatal("lease held after Every stopped")
+	}
+}
+
+func TestJobsEveryTakesNoTurnWhileAnotherHolds(t *testing.T) {
+	m := newLeaseMem()
+	now := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	if ok, _ := m.AcquireLease(context.Background(), "sweep", "p2", now, time.Hour); !ok {
+		t.Fatal("setup acquire failed")
+	}
+	j := &services.Jobs{Leases: m, Holder: "p1", Now: func() time.Time { return now }}
+	ctx, cancel := context.WithCancel(context.Background())
+	var runs atomic.Int32
+	stopped := make(chan error, 1)
+	go func() {
+		stopped <- j.Every(ctx, "sweep", time.Millisecond, time.Minute, func(context.Context) error {
+			runs.Add(1)
+			return nil
+		})
+	}()
+	for {
+		m.mu.Lock()
+		n := m.acquires
+		m.mu.Unlock()
+		if n >= 6 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	<-stopped
+	if runs.Load() != 0 {
+		t.Fatalf("ran %d times under another holder's lease", runs.Load())
+	}
+}
