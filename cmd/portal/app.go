@@ -31,6 +31,7 @@ type app struct {
 	queue    *services.Queue
 	org      *services.Org
 	workflow *services.Workflow
+	leases   services.LeaseStore
 }
 
 // keyID names a key by a hash of it, so that rotated keys can be told apart
@@ -72,7 +73,7 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	hasher := services.NewSecretHasher(cfg.Argon2, cfg.HashConcurrency)
 	fp := hmac.New(sha256.New, b.identityKey)
 	fp.Write([]byte("minhbach idempotency fingerprint"))
-	a := &app{store: b.store, evidence: ev, idem: b.store, sessions: b.store,
+	a := &app{store: b.store, evidence: ev, idem: b.store, sessions: b.store, leases: b.store,
 		staff: &services.Staff{Users: b.store, Sessions: b.store, Hasher: hasher, Sealer: sealer, Tokens: tokens,
 			Accounts: services.NewThrottle(services.AccountThrottlePolicy, nil), Clients: services.NewThrottle(services.ClientThrottlePolicy, nil),
 			Require2FA: cfg.Require2FA, Now: time.Now, Log: func(msg string, args ...any) { log.Warn(msg, args...) }},
@@ -124,27 +125,19 @@ func (a *app) reap(ctx context.Context) (uploads int, keys int64, err error) {
 	return uploads, keys, err
 }
 
-// runReaper reaps at every interval until ctx ends. Reaping is safe to run
-// in several processes at once: it removes only objects no report
-// references, and deleting twice is harmless.
+// runReaper reaps at every interval until ctx ends. The job holds a lease
+// in MongoDB while it runs, so when several portal processes share one
+// database only one of them reaps at a time.
 func (a *app) runReaper(ctx context.Context, every time.Duration, log *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			uploads, keys, err := a.reap(ctx)
-			if err != nil && ctx.Err() == nil {
-				log.Warn("reaper", "error", err)
-				continue
-			}
-			if uploads > 0 || keys > 0 {
-				log.Info("reaper", "abandonedUploadsRemoved", uploads, "expiredIdempotencyKeys", keys)
-			}
+	jobs := &services.Jobs{Leases: a.leases, Holder: services.NewHolder(), Now: time.Now,
+		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
+	_ = jobs.Every(ctx, "reaper", every, every, func(ctx context.Context) error {
+		uploads, keys, err := a.reap(ctx)
+		if err == nil && (uploads > 0 || keys > 0) {
+			log.Info("reaper", "abandonedUploadsRemoved", uploads, "expiredIdempotencyKeys", keys)
 		}
-	}
+		return err
+	})
 }
 
 // reapOnce is `portal reap`.
