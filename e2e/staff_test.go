@@ -69,6 +69,11 @@ func TestSeedDemo(t *testing.T) {
 			t.Fatalf("seed run %d: %v %s", i+1, err, out)
 		}
 	}
+	verify := exec.Command(portalBin, "audit", "verify")
+	verify.Env = env
+	if out, err := verify.CombinedOutput(); err != nil || !strings.Contains(string(out), "3 audit chains checked, 0 broken") {
+		t.Fatalf("audit verify: %v %s", err, out)
+	}
 	p := startPortal(t, dataDir)
 	defer p.stop(t)
 	queue := func(email string) (int, int) {

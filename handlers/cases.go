@@ -445,3 +445,35 @@ func (s *Server) overdueRecommendations(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"items": out})
 }
+
+type auditEventDTO struct {
+	Seq      int64             `json:"seq"`
+	At       time.Time         `json:"at"`
+	Actor    string            `json:"actor"`
+	Type     string            `json:"type"`
+	Data     map[string]string `json:"data,omitempty"`
+	PrevHash string            `json:"prevHash"`
+	Hash     string            `json:"hash"`
+}
+
+type auditResponse struct {
+	Valid    bool            `json:"valid"`
+	Events   []auditEventDTO `json:"events"`
+	BrokenAt int64           `json:"brokenAt,omitempty"`
+	Reason   string          `json:"reason,omitempty"`
+}
+
+// getCaseAudit returns a report's hash-chained events and whether the chain
+// verifies (or its first broken link).
+func (s *Server) getCaseAudit(c *gin.Context) {
+	events, res, err := s.workflow.AuditTrail(c.Request.Context(), actorOf(c), c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out := auditResponse{Valid: res.Valid, BrokenAt: res.BrokenAt, Reason: res.Reason, Events: make([]auditEventDTO, len(events))}
+	for i, e := range events {
+		out.Events[i] = auditEventDTO{Seq: e.Seq, At: e.At, Actor: e.Actor, Type: e.Type, Data: e.Data, PrevHash: e.PrevHash, Hash: e.Hash}
+	}
+	c.JSON(http.StatusOK, out)
+}

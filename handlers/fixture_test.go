@@ -36,6 +36,7 @@ type fixture struct {
 	staff    *services.Staff
 	custody  *services.Custody
 	org      *services.Org
+	audit    *services.AuditLog
 }
 
 var testArgon = services.Argon2Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}
@@ -67,6 +68,8 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	}
 	ctx := context.Background()
 	clock := &testClock{}
+	auditLog := &services.AuditLog{Store: o.store, Now: clock.Now}
+	cases := &services.AuditedCases{CaseStore: o.store, Log: auditLog}
 	sealer, err := services.NewSealer("test", bytes.Repeat([]byte{7}, 32))
 	if err != nil {
 		t.Fatal(err)
@@ -87,11 +90,11 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	if err := catalog.Seed(ctx); err != nil {
 		t.Fatal(err)
 	}
-	intake := &services.Intake{Cases: o.store, Identities: o.store,
+	intake := &services.Intake{Cases: cases, Identities: o.store,
 		Catalog: &services.CatalogCache{CatalogStore: o.store, TTL: 30 * time.Second, Now: clock.Now}, Idempotency: o.store, Evidence: ev,
 		Hasher: hasher, Sealer: sealer, FingerprintKey: []byte("fingerprint key"), Limits: o.limits, Now: clock.Now}
 	intake.Router = &services.RuleRouter{Store: o.store, Catalog: o.store, Now: clock.Now} // TTL 0: rules read every time
-	tracking := &services.Tracking{Deadlines: &services.DeadlineBook{Store: env.Store, Now: clock.Now}, Cases: o.store, Evidence: ev, Hasher: hasher, Tokens: tokens,
+	tracking := &services.Tracking{Deadlines: &services.DeadlineBook{Store: env.Store, Now: clock.Now}, Cases: cases, Evidence: ev, Hasher: hasher, Tokens: tokens,
 		Codes: services.NewThrottle(o.codes, clock.Now), Clients: services.NewThrottle(services.ClientThrottlePolicy, clock.Now),
 		Prover: proof.NewProver(signer), Limits: o.limits, Now: clock.Now}
 	if err := tracking.Init(ctx); err != nil {
@@ -108,12 +111,12 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 		t.Fatal(err)
 	}
 	staff.Units, staff.Audit = org, env.Store
-	custody := &services.Custody{Cases: o.store, Grants: o.store, Identities: o.store, Sealer: sealer, Now: clock.Now}
+	custody := &services.Custody{Cases: cases, Grants: o.store, Identities: o.store, Sealer: sealer, Now: clock.Now}
 	logs := &syncBuffer{}
 	staff.Log = slog.New(slog.NewJSONHandler(logs, nil)).Warn
 	srv, err := handlers.New(handlers.Config{
 		Staff: staff, Custody: custody, Queue: &services.Queue{Store: o.store}, Org: org,
-		Workflow: &services.Workflow{Cases: o.store, Users: o.store, Units: org, Now: clock.Now,
+		Workflow: &services.Workflow{Cases: cases, Users: o.store, Units: org, Now: clock.Now, Audit: auditLog,
 			Deadlines: &services.DeadlineBook{Store: env.Store, Now: clock.Now}},
 		Logger:  slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Catalog: catalog, Intake: intake, Tracking: tracking, MaxJSONBytes: testMaxJSON,
@@ -129,7 +132,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 		t.Fatal(err)
 	}
 	return &fixture{env: env, srv: srv, logs: logs, hasher: hasher, sealer: sealer, tokens: tokens, evidence: ev,
-		intake: intake, tracking: tracking, signer: signer, clock: clock, staff: staff, custody: custody, org: org}
+		intake: intake, tracking: tracking, signer: signer, clock: clock, staff: staff, custody: custody, org: org, audit: auditLog}
 }
 
 func mustOID(t *testing.T, hex string) bson.ObjectID {

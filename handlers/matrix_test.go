@@ -83,6 +83,7 @@ var routeMatrix = map[string]func(w who) []int{
 		return allowed // the body {} asks for no valid move: 409 with the allowed list
 	},
 	"GET /api/v1/cases/:id":           seeCase,
+	"GET /api/v1/cases/:id/audit":     seeCase,
 	"POST /api/v1/cases/:id/notes":    unitWork,
 	"POST /api/v1/cases/:id/messages": unitWork,
 	"POST /api/v1/cases/:id/assign":   unitWork,

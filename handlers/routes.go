@@ -137,6 +137,7 @@ func (s *Server) routes(e *gin.Engine) {
 	staff := api.Group("", s.staffAuth, s.limitBody(s.maxJSON))
 	staff.GET("/cases", s.listCases)
 	staff.GET("/cases/:id", s.getCase)
+	staff.GET("/cases/:id/audit", s.getCaseAudit)
 	staff.POST("/cases/:id/transitions", s.transitionCase)
 	staff.POST("/cases/:id/notes", s.addCaseNote)
 	staff.POST("/cases/:id/messages", s.sendCaseMessage)

@@ -109,7 +109,9 @@ type Workflow struct {
 	Units UnitLookup // for re-routing
 	// Deadlines computes the clocks shown with a report (nil: none).
 	Deadlines *DeadlineBook
-	Now       func() time.Time
+	// Audit is the per-report hash chain (nil: no trail to show).
+	Audit *AuditLog
+	Now   func() time.Time
 }
 
 // Transition moves a report the actor can see. Two concurrent moves of one

@@ -32,6 +32,7 @@ type app struct {
 	org      *services.Org
 	workflow *services.Workflow
 	leases   services.LeaseStore
+	auditLog *services.AuditLog
 }
 
 // keyID names a key by a hash of it, so that rotated keys can be told apart
@@ -71,21 +72,25 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 		log.Info("no virus scanner configured: evidence is recorded as not scanned")
 	}
 	hasher := services.NewSecretHasher(cfg.Argon2, cfg.HashConcurrency)
+	auditLog := &services.AuditLog{Store: b.store, Now: time.Now}
+	// Every event written to a report is also appended to its hash chain.
+	cases := &services.AuditedCases{CaseStore: b.store, Log: auditLog}
 	fp := hmac.New(sha256.New, b.identityKey)
 	fp.Write([]byte("minhbach idempotency fingerprint"))
 	a := &app{store: b.store, evidence: ev, idem: b.store, sessions: b.store, leases: b.store,
 		staff: &services.Staff{Users: b.store, Sessions: b.store, Hasher: hasher, Sealer: sealer, Tokens: tokens,
 			Accounts: services.NewThrottle(services.AccountThrottlePolicy, nil), Clients: services.NewThrottle(services.ClientThrottlePolicy, nil),
 			Require2FA: cfg.Require2FA, Now: time.Now, Log: func(msg string, args ...any) { log.Warn(msg, args...) }},
-		custody:  &services.Custody{Cases: b.store, Grants: b.store, Identities: b.store, Sealer: sealer, Now: time.Now},
+		custody:  &services.Custody{Cases: cases, Grants: b.store, Identities: b.store, Sealer: sealer, Now: time.Now},
 		queue:    &services.Queue{Store: b.store},
 		org:      &services.Org{Store: b.store, Catalog: b.store, Audit: b.store, Now: time.Now},
-		workflow: &services.Workflow{Cases: b.store, Users: b.store, Now: time.Now},
+		workflow: &services.Workflow{Cases: cases, Users: b.store, Audit: auditLog, Now: time.Now},
+		auditLog: auditLog,
 		catalog:  &services.Catalog{Store: b.store, Limits: cfg.Limits, AllowedTypes: inspector.AllowedTypes()},
-		intake: &services.Intake{Cases: b.store, Identities: b.store,
+		intake: &services.Intake{Cases: cases, Identities: b.store,
 			Catalog: &services.CatalogCache{CatalogStore: b.store, TTL: 30 * time.Second, Now: time.Now}, Idempotency: b.store, Evidence: ev,
 			Hasher: hasher, Sealer: sealer, FingerprintKey: fp.Sum(nil), Limits: cfg.Limits, Now: time.Now},
-		tracking: &services.Tracking{Cases: b.store, Evidence: ev, Hasher: hasher, Tokens: tokens,
+		tracking: &services.Tracking{Cases: cases, Evidence: ev, Hasher: hasher, Tokens: tokens,
 			Codes: services.NewThrottle(services.CodeThrottlePolicy, nil), Clients: services.NewThrottle(services.ClientThrottlePolicy, nil),
 			Prover: proof.NewProver(signer), Limits: cfg.Limits, Now: time.Now},
 	}
@@ -165,4 +170,37 @@ type clamdScanner struct{ c *clamd.Client }
 func (s clamdScanner) Scan(ctx context.Context, r io.Reader) (bool, string, error) {
 	res, err := s.c.Scan(ctx, r)
 	return res.Infected, res.Signature, err
+}
+
+// auditCommand is `portal audit verify`: check every report's hash chain.
+func auditCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) != 1 || args[0] != "verify" {
+		return usageError{"usage: portal audit verify"}
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	log := newLogger(cfg, stderr)
+	b, err := openBackend(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	a, err := newApp(ctx, cfg, b, log)
+	if err != nil {
+		return err
+	}
+	broken, checked, err := services.VerifyAllChains(ctx, a.auditLog, 10_000_000)
+	if err != nil {
+		return err
+	}
+	for _, r := range broken {
+		fmt.Fprintf(stdout, "BROKEN report %s: %s at event %d\n", r.CaseID, r.Reason, r.BrokenAt)
+	}
+	fmt.Fprintf(stdout, "%d audit chains checked, %d broken\n", checked, len(broken))
+	if len(broken) > 0 {
+		return fmt.Errorf("%d audit chains are broken", len(broken))
+	}
+	return nil
 }

@@ -45,6 +45,8 @@ Usage:
   portal seed demo   load demo units, staff accounts (admin@, lead@, inspector@,
                      monitor@demo.minhbach.vn; password PORTAL_DEMO_PASSWORD
                      or a printed random one) and sample reports
+  portal audit verify
+                     check every report's hash-chained audit trail
   portal reap        remove abandoned uploads and expired idempotency keys now
                      (the server also does this in the background)
   portal healthcheck exit 0 when the portal on PORTAL_ADDR answers /readyz
@@ -77,6 +79,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return fmt.Errorf("configuration:\n%w", err)
 		}
 		return reapOnce(ctx, cfg, newLogger(cfg, stderr), stdout)
+	case "audit":
+		return auditCommand(ctx, args, getenv, stdout, stderr)
 	case "seed":
 		return seedCommand(ctx, args, getenv, stdout, stderr)
 	case "admin":
