@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -16,24 +17,57 @@ type queueItem struct {
 	Kind         services.Kind   `json:"kind"`
 	Category     string          `json:"category"`
 	Title        string          `json:"title"`
+	Office       string          `json:"office,omitempty"`
 	Status       services.Status `json:"status"`
+	AssigneeID   string          `json:"assigneeId,omitempty"`
 	SubmittedAt  time.Time       `json:"submittedAt"`
+	DueAt        *time.Time      `json:"dueAt,omitempty"`
+	Overdue      bool            `json:"overdue"`
 }
 
-// listCases is the actor's unit queue (the full queue comes with case
-// handling).
+type queueResponse struct {
+	Items      []queueItem             `json:"items"`
+	NextCursor *string                 `json:"nextCursor"`
+	Counts     map[services.Status]int `json:"counts"`
+}
+
+// listCases is the actor's unit queue: filters (status, kind, category,
+// area, assignee, overdue, q for text), nearest due date first, cursor
+// pagination, counts per status.
 func (s *Server) listCases(c *gin.Context) {
-	cases, err := s.queue.List(c.Request.Context(), actorOf(c))
+	after, err := services.DecodeQueueCursor(c.Query("cursor"))
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	items := make([]queueItem, len(cases))
-	for i, r := range cases {
-		items[i] = queueItem{ID: r.ID, TrackingCode: r.TrackingCode, Kind: r.Kind, Category: r.Category, Title: r.Title,
-			Status: r.Status, SubmittedAt: r.CreatedAt}
+	limit, _ := strconv.Atoi(c.Query("limit"))
+	f := services.QueueFilter{Status: services.Status(c.Query("status")), Kind: services.Kind(c.Query("kind")),
+		Category: c.Query("category"), AreaCode: c.Query("area"), AssigneeID: c.Query("assignee"),
+		Overdue: c.Query("overdue") == "true", Text: c.Query("q")}
+	page, err := s.queue.List(c.Request.Context(), actorOf(c), f, after, limit)
+	if err != nil {
+		s.writeError(c, err)
+		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "nextCursor": nil, "counts": gin.H{}})
+	now := time.Now()
+	if s.queue.Now != nil {
+		now = s.queue.Now()
+	}
+	out := queueResponse{Items: make([]queueItem, len(page.Items)), Counts: page.Counts}
+	for i, r := range page.Items {
+		it := queueItem{ID: r.ID, TrackingCode: r.TrackingCode, Kind: r.Kind, Category: r.Category, Title: r.Title,
+			Office: r.Office, Status: r.Status, AssigneeID: r.AssigneeID, SubmittedAt: r.CreatedAt}
+		if !r.DueAt.IsZero() && r.DueAt.Before(services.NoDue) {
+			due := r.DueAt
+			it.DueAt, it.Overdue = &due, due.Before(now)
+		}
+		out.Items[i] = it
+	}
+	if page.Next != nil {
+		next := page.Next.Encode()
+		out.NextCursor = &next
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 type grantDTO struct {

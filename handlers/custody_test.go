@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -453,5 +454,102 @@ func TestAuditTrail(t *testing.T) {
 	broken, checked, err := services.VerifyAllChains(ctx, f.audit, 1000)
 	if err != nil || checked != 1 || len(broken) != 1 || broken[0].CaseID != caseID {
 		t.Fatalf("verify all: %v %d %+v", err, checked, broken)
+	}
+}
+
+func TestQueueFiltersAndPages(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	sys := services.Actor{UserID: "test", Role: services.RoleAdmin}
+	unit := f.unit(t, "unit-q")
+	if _, err := f.org.CreateRoutingRule(ctx, sys, services.RoutingRule{InspectionUnitID: unit}); err != nil {
+		t.Fatal(err)
+	}
+	// Feedback is due in 2 working days, complaints in 10 days: feedback first.
+	var codes []string
+	for i, kind := range []string{"complaint", "feedback", "complaint", "feedback", "feedback"} {
+		body := strings.Replace(validFeedback, `"kind":"feedback"`, `"kind":"`+kind+`"`, 1)
+		body = strings.Replace(body, "Cán bộ đòi tiền bồi dưỡng", fmt.Sprintf("Báo cáo số %d", i), 1)
+		if kind == "complaint" {
+			body = strings.Replace(body, `"anonymous":true`, `"anonymous":false,"identity":{"name":"Ngô Thị Hoa","phone":"0911222333"}`, 1)
+		}
+		w := f.postJSON(body)
+		if w.Code != http.StatusCreated {
+			t.Fatalf("%d %s", w.Code, w.Body)
+		}
+		var r createdReport
+		json.Unmarshal(w.Body.Bytes(), &r)
+		codes = append(codes, r.TrackingCode)
+	}
+	f.mkUser(t, "q@unit.test", services.RoleInspector, "unit-q")
+	s := f.staffLogin(t, "q@unit.test", "")
+	type page struct {
+		Items []struct {
+			TrackingCode, Kind, Title string
+			DueAt                     *time.Time
+			Overdue                   bool
+		}
+		NextCursor *string
+		Counts     map[string]int
+	}
+	get := func(query string) page {
+		w := f.staffGet(s.access, "/api/v1/cases?"+query)
+		if w.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", query, w.Code, w.Body)
+		}
+		var p page
+		json.Unmarshal(w.Body.Bytes(), &p)
+		return p
+	}
+	all := get("limit=50")
+	if len(all.Items) != 5 || all.Counts["received"] != 5 || all.NextCursor != nil {
+		t.Fatalf("all: %+v", all)
+	}
+	for i := 1; i < len(all.Items); i++ {
+		if all.Items[i].DueAt.Before(*all.Items[i-1].DueAt) {
+			t.Fatalf("not nearest due first: %+v", all.Items)
+		}
+	}
+	if all.Items[0].Kind != "feedback" || all.Items[4].Kind != "complaint" {
+		t.Fatalf("order by due: %+v", all.Items)
+	}
+	// Pages of 2 visit every report once.
+	seen := map[string]bool{}
+	cursor := ""
+	for range 5 {
+		p := get("limit=2&cursor=" + cursor)
+		for _, it := range p.Items {
+			if seen[it.TrackingCode] {
+				t.Fatalf("%s seen twice", it.TrackingCode)
+			}
+			seen[it.TrackingCode] = true
+		}
+		if p.NextCursor == nil {
+			break
+		}
+		cursor = *p.NextCursor
+	}
+	if len(seen) != 5 {
+		t.Fatalf("pages saw %d reports", len(seen))
+	}
+	if p := get("kind=complaint"); len(p.Items) != 2 {
+		t.Fatalf("kind filter: %d", len(p.Items))
+	}
+	if p := get("q=" + "s%E1%BB%91%203"); len(p.Items) != 1 || p.Items[0].Title != "Báo cáo số 3" { // "số 3"
+		t.Fatalf("text filter: %+v", p.Items)
+	}
+	if p := get("q=.*"); len(p.Items) != 0 {
+		t.Fatalf("regex characters are not escaped: %d", len(p.Items))
+	}
+	if p := get("overdue=true"); len(p.Items) != 0 {
+		t.Fatalf("overdue now: %d", len(p.Items))
+	}
+	f.clock.offset += 8 * 24 * time.Hour // the feedback's 2 working days have passed, the complaints' 10 days not
+	s = f.staffLogin(t, "q@unit.test", "")
+	if p := get("overdue=true"); len(p.Items) != 3 || !p.Items[0].Overdue {
+		t.Fatalf("overdue later: %+v", p.Items)
+	}
+	if w := f.staffGet(s.access, "/api/v1/cases?cursor=garbage"); w.Code != http.StatusBadRequest {
+		t.Fatalf("bad cursor: %d", w.Code)
 	}
 }

@@ -69,7 +69,8 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	ctx := context.Background()
 	clock := &testClock{}
 	auditLog := &services.AuditLog{Store: o.store, Now: clock.Now}
-	cases := &services.AuditedCases{CaseStore: o.store, Log: auditLog}
+	book := &services.DeadlineBook{Store: o.store, Now: clock.Now}
+	cases := &services.AuditedCases{CaseStore: &services.DueDates{CaseStore: o.store, Book: book}, Log: auditLog}
 	sealer, err := services.NewSealer("test", bytes.Repeat([]byte{7}, 32))
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +116,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	logs := &syncBuffer{}
 	staff.Log = slog.New(slog.NewJSONHandler(logs, nil)).Warn
 	srv, err := handlers.New(handlers.Config{
-		Staff: staff, Custody: custody, Queue: &services.Queue{Store: o.store}, Org: org,
+		Staff: staff, Custody: custody, Queue: &services.Queue{Store: o.store, Now: clock.Now}, Org: org,
 		Workflow: &services.Workflow{Cases: cases, Users: o.store, Units: org, Now: clock.Now, Audit: auditLog,
 			Deadlines: &services.DeadlineBook{Store: env.Store, Now: clock.Now}},
 		Logger:  slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),

@@ -75,7 +75,8 @@ type Case struct {
 	// the Front committee supervising it (empty until routed).
 	UnitID      string
 	FrontUnitID string
-	AssigneeID  string // the inspector or lead working on it
+	AssigneeID  string    // the inspector or lead working on it
+	DueAt       time.Time // the earliest due date of the running clocks (NoDue when none)
 	ContentHash string
 	Version     int64
 	CreatedAt   time.Time

@@ -49,6 +49,7 @@ type CaseChange struct {
 	UnitID      *string  // re-routing
 	FrontUnitID *string
 	AssigneeID  *string
+	DueAt       *time.Time // the next due date (set by DueDates)
 	// Recommendations are appended; ReplaceRecommendations (when not nil)
 	// rewrites the whole list (to record an answer).
 	Recommendations        []Recommendation

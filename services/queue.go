@@ -1,27 +1,118 @@
 package services
 
-import "context"
+import (
+	"context"
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// QueueFilter narrows a unit's queue.
+type QueueFilter struct {
+	Status     Status
+	Kind       Kind
+	Category   string
+	AreaCode   string
+	AssigneeID string
+	Overdue    bool   // only reports past a running clock's due date
+	Text       string // in title, office, procedure or dossier number (case-insensitive)
+}
+
+// QueueCursor is where the next page starts: after (DueAt, ID).
+type QueueCursor struct {
+	DueAt time.Time
+	ID    string
+}
+
+// Encode makes the cursor an opaque string for clients.
+func (c QueueCursor) Encode() string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.DueAt.UnixMilli(), 10) + "." + c.ID))
+}
+
+// DecodeQueueCursor parses what Encode made; "" is the first page.
+func DecodeQueueCursor(s string) (*QueueCursor, error) {
+	if s == "" {
+		return nil, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	ms, id, ok := strings.Cut(string(b), ".")
+	n, perr := strconv.ParseInt(ms, 10, 64)
+	if err != nil || !ok || perr != nil || len(id) != 24 || strings.Trim(id, "0123456789abcdef") != "" {
+		return nil, &Error{Code: CodeInvalid, Message: "The page cursor is invalid.", Fields: map[string]string{"cursor": FieldInvalid}}
+	}
+	return &QueueCursor{DueAt: time.UnixMilli(n).UTC(), ID: id}, nil
+}
+
+// QueueQuery is one page request.
+type QueueQuery struct {
+	UnitID string
+	Front  bool // UnitID is a Front committee (monitors)
+	Filter QueueFilter
+	After  *QueueCursor
+	Limit  int
+	Now    time.Time
+}
 
 // QueueStore lists reports for a unit.
 type QueueStore interface {
 	// FindUnitCases returns up to limit reports handled (inspection) or
 	// supervised (front) by unitID, newest first.
 	FindUnitCases(ctx context.Context, unitID string, front bool, limit int) ([]Case, error)
+	// FindQueue returns a page of a unit's reports, nearest due date
+	// first (ties by id), matching the filter.
+	FindQueue(ctx context.Context, q QueueQuery) ([]Case, error)
+	// CountByStatus counts a unit's reports per status.
+	CountByStatus(ctx context.Context, unitID string, front bool) (map[Status]int, error)
 }
 
-// Queue is a unit's list of reports. The full queue (filters, cursors,
-// counts, clocks) comes with case handling.
+// Queue is a unit's list of reports.
 type Queue struct {
 	Store QueueStore
+	Now   func() time.Time
 }
 
-// List returns the reports the actor's unit handles or supervises.
-func (q *Queue) List(ctx context.Context, actor Actor) ([]Case, error) {
+// QueuePage is one page of a queue.
+type QueuePage struct {
+	Items  []Case
+	Next   *QueueCursor
+	Counts map[Status]int
+}
+
+// MaxQueuePage caps a page.
+const MaxQueuePage = 100
+
+// List returns a page of the reports the actor's unit handles or supervises,
+// nearest due date first, with counts per status.
+func (q *Queue) List(ctx context.Context, actor Actor, f QueueFilter, after *QueueCursor, limit int) (QueuePage, error) {
 	switch {
 	case !actor.IsStaff():
-		return nil, Errorf(CodeUnauthorized, "Sign in first.")
+		return QueuePage{}, Errorf(CodeUnauthorized, "Sign in first.")
 	case actor.Role == RoleAdmin:
-		return nil, Errorf(CodeForbidden, "Administrators do not handle reports.")
+		return QueuePage{}, Errorf(CodeForbidden, "Administrators do not handle reports.")
 	}
-	return q.Store.FindUnitCases(ctx, actor.UnitID, actor.Role == RoleMonitor, 100)
+	if limit <= 0 || limit > MaxQueuePage {
+		limit = 50
+	}
+	f.Text = strings.TrimSpace(f.Text)
+	if len([]rune(f.Text)) > 200 {
+		return QueuePage{}, &Error{Code: CodeInvalid, Message: "The search text is too long.", Fields: map[string]string{"q": FieldTooLong}}
+	}
+	now := time.Now
+	if q.Now != nil {
+		now = q.Now
+	}
+	front := actor.Role == RoleMonitor
+	items, err := q.Store.FindQueue(ctx, QueueQuery{UnitID: actor.UnitID, Front: front, Filter: f, After: after, Limit: limit + 1, Now: now()})
+	if err != nil {
+		return QueuePage{}, err
+	}
+	page := QueuePage{Items: items}
+	if len(items) > limit {
+		page.Items = items[:limit]
+		last := page.Items[limit-1]
+		page.Next = &QueueCursor{DueAt: last.DueAt, ID: last.ID}
+	}
+	page.Counts, err = q.Store.CountByStatus(ctx, actor.UnitID, front)
+	return page, err
 }

@@ -73,8 +73,10 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	}
 	hasher := services.NewSecretHasher(cfg.Argon2, cfg.HashConcurrency)
 	auditLog := &services.AuditLog{Store: b.store, Now: time.Now}
-	// Every event written to a report is also appended to its hash chain.
-	cases := &services.AuditedCases{CaseStore: b.store, Log: auditLog}
+	// Every event written to a report is also appended to its hash chain,
+	// and every status change updates the report's next due date.
+	book := &services.DeadlineBook{Store: b.store, TTL: time.Minute, Now: time.Now}
+	cases := &services.AuditedCases{CaseStore: &services.DueDates{CaseStore: b.store, Book: book}, Log: auditLog}
 	fp := hmac.New(sha256.New, b.identityKey)
 	fp.Write([]byte("minhbach idempotency fingerprint"))
 	a := &app{store: b.store, evidence: ev, idem: b.store, sessions: b.store, leases: b.store,
@@ -82,7 +84,7 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 			Accounts: services.NewThrottle(services.AccountThrottlePolicy, nil), Clients: services.NewThrottle(services.ClientThrottlePolicy, nil),
 			Require2FA: cfg.Require2FA, Now: time.Now, Log: func(msg string, args ...any) { log.Warn(msg, args...) }},
 		custody:  &services.Custody{Cases: cases, Grants: b.store, Identities: b.store, Sealer: sealer, Now: time.Now},
-		queue:    &services.Queue{Store: b.store},
+		queue:    &services.Queue{Store: b.store, Now: time.Now},
 		org:      &services.Org{Store: b.store, Catalog: b.store, Audit: b.store, Now: time.Now},
 		workflow: &services.Workflow{Cases: cases, Users: b.store, Audit: auditLog, Now: time.Now},
 		auditLog: auditLog,
@@ -102,7 +104,6 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	}
 	a.staff.Units, a.staff.Audit = a.org, b.store
 	a.workflow.Units = a.org
-	book := &services.DeadlineBook{Store: b.store, TTL: time.Minute, Now: time.Now}
 	a.workflow.Deadlines, a.tracking.Deadlines = book, book
 	a.intake.Router = &services.RuleRouter{Store: b.store, Catalog: b.store, TTL: 30 * time.Second, Now: time.Now}
 	if err := a.tracking.Init(ctx); err != nil {

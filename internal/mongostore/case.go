@@ -105,6 +105,7 @@ type caseDoc struct {
 	UnitID                string              `bson:"unitId,omitempty"`
 	FrontUnitID           string              `bson:"frontUnitId,omitempty"`
 	AssigneeID            string              `bson:"assigneeId,omitempty"`
+	DueAt                 time.Time           `bson:"dueAt"`
 	ContentHash           string              `bson:"contentHash"`
 	Version               int64               `bson:"version"`
 	CreatedAt             time.Time           `bson:"createdAt"`
@@ -131,7 +132,7 @@ func toCaseDoc(c *services.Case) (caseDoc, error) {
 		Description: c.Description, IncidentDate: c.IncidentDate, AreaCode: c.AreaCode, Place: c.Place,
 		Office: c.Office, Counter: c.Counter, Procedure: c.Procedure, DossierNumber: c.DossierNumber,
 		Officials: c.Officials, Language: c.Language, Anonymous: c.Anonymous, HasIdentity: c.HasIdentity,
-		Status: string(c.Status), UnitID: c.UnitID, FrontUnitID: c.FrontUnitID, AssigneeID: c.AssigneeID, ContentHash: c.ContentHash, Version: c.Version,
+		Status: string(c.Status), UnitID: c.UnitID, FrontUnitID: c.FrontUnitID, AssigneeID: c.AssigneeID, DueAt: c.DueAt, ContentHash: c.ContentHash, Version: c.Version,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, CreatedDay: c.CreatedDay, CreatedMonth: c.CreatedMonth,
 		WithdrawReason: c.WithdrawReason,
 		Timeline:       make([]eventDoc, 0, len(c.Timeline)),
@@ -157,7 +158,7 @@ func (d caseDoc) toCase() services.Case {
 		Description: d.Description, IncidentDate: d.IncidentDate, AreaCode: d.AreaCode, Place: d.Place,
 		Office: d.Office, Counter: d.Counter, Procedure: d.Procedure, DossierNumber: d.DossierNumber,
 		Officials: d.Officials, Language: d.Language, Anonymous: d.Anonymous, HasIdentity: d.HasIdentity,
-		Status: services.Status(d.Status), UnitID: d.UnitID, FrontUnitID: d.FrontUnitID, AssigneeID: d.AssigneeID, ContentHash: d.ContentHash, Version: d.Version,
+		Status: services.Status(d.Status), UnitID: d.UnitID, FrontUnitID: d.FrontUnitID, AssigneeID: d.AssigneeID, DueAt: d.DueAt.UTC(), ContentHash: d.ContentHash, Version: d.Version,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), CreatedDay: d.CreatedDay, CreatedMonth: d.CreatedMonth,
 	}
 	c.WithdrawReason = d.WithdrawReason
@@ -252,6 +253,9 @@ func (s *Store) UpdateCase(ctx context.Context, id string, version int64, ch ser
 	}
 	if ch.Outcome != nil {
 		set = append(set, bson.E{Key: "outcome", Value: outcomeDoc(*ch.Outcome)})
+	}
+	if ch.DueAt != nil {
+		set = append(set, bson.E{Key: "dueAt", Value: *ch.DueAt})
 	}
 	if ch.Rating != nil {
 		set = append(set, bson.E{Key: "rating", Value: ratingDoc(*ch.Rating)})

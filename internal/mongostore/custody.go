@@ -2,6 +2,7 @@ package mongostore
 
 import (
 	"context"
+	"regexp"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -142,6 +143,90 @@ func (s *Store) FindUnitCases(ctx context.Context, unitID string, front bool, li
 	out := make([]services.Case, len(docs))
 	for i, d := range docs {
 		out[i] = d.toCase()
+	}
+	return out, nil
+}
+
+// FindQueue returns a page of a unit's queue, nearest due date first. Every
+// filter is a plain field match or an escaped case-insensitive regex, and
+// the page is cursor-based on (dueAt, _id), served on MongoDB by the
+// unitId_dueAt and frontUnitId_dueAt indexes.
+func (s *Store) FindQueue(ctx context.Context, q services.QueueQuery) ([]services.Case, error) {
+	if q.UnitID == "" {
+		return nil, nil
+	}
+	field := "unitId"
+	if q.Front {
+		field = "frontUnitId"
+	}
+	filter := bson.D{{Key: field, Value: q.UnitID}}
+	f := q.Filter
+	for k, v := range map[string]string{"status": string(f.Status), "kind": string(f.Kind), "category": f.Category,
+		"areaCode": f.AreaCode, "assigneeId": f.AssigneeID} {
+		if v != "" {
+			filter = append(filter, bson.E{Key: k, Value: v})
+		}
+	}
+	if f.Overdue {
+		filter = append(filter, bson.E{Key: "dueAt", Value: bson.D{{Key: "$lt", Value: q.Now}}})
+	}
+	if f.Text != "" {
+		re := bson.Regex{Pattern: regexp.QuoteMeta(f.Text), Options: "i"}
+		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
+			bson.D{{Key: "title", Value: re}}, bson.D{{Key: "office", Value: re}},
+			bson.D{{Key: "procedure", Value: re}}, bson.D{{Key: "dossierNumber", Value: re}},
+		}})
+	}
+	if q.After != nil {
+		oid, err := bson.ObjectIDFromHex(q.After.ID)
+		if err != nil {
+			return nil, services.Errorf(services.CodeInvalid, "The page cursor is invalid.")
+		}
+		filter = append(filter, bson.E{Key: "$and", Value: bson.A{bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: "dueAt", Value: bson.D{{Key: "$gt", Value: q.After.DueAt}}}},
+			bson.D{{Key: "dueAt", Value: q.After.DueAt}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: oid}}}},
+		}}}}})
+	}
+	cur, err := s.db.Collection(colCases).Find(ctx, filter,
+		options.Find().SetSort(bson.D{{Key: "dueAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(q.Limit)))
+	if err != nil {
+		return nil, translate(err, "report")
+	}
+	var docs []caseDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "report")
+	}
+	out := make([]services.Case, len(docs))
+	for i, d := range docs {
+		out[i] = d.toCase()
+	}
+	return out, nil
+}
+
+// CountByStatus counts a unit's reports per status ($match + $group with
+// $sum, which the embedded server supports).
+func (s *Store) CountByStatus(ctx context.Context, unitID string, front bool) (map[services.Status]int, error) {
+	field := "unitId"
+	if front {
+		field = "frontUnitId"
+	}
+	cur, err := s.db.Collection(colCases).Aggregate(ctx, bson.A{
+		bson.D{{Key: "$match", Value: bson.D{{Key: field, Value: unitID}}}},
+		bson.D{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$status"}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
+	})
+	if err != nil {
+		return nil, translate(err, "report")
+	}
+	var rows []struct {
+		Status string `bson:"_id"`
+		N      int    `bson:"n"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, translate(err, "report")
+	}
+	out := map[services.Status]int{}
+	for _, r := range rows {
+		out[services.Status(r.Status)] = r.N
 	}
 	return out, nil
 }

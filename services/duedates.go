@@ -1,0 +1,60 @@
+package services
+
+import (
+	"context"
+	"time"
+)
+
+// NoDue is the due date stored on reports with no running clock (closed,
+// rejected, …): far in the future, so that "nearest due first" lists them
+// last and "overdue" (due before now) never matches them.
+var NoDue = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+
+// NextDue is the earliest due date of the running clocks, or NoDue.
+func NextDue(clocks []Clock) time.Time {
+	due := NoDue
+	for _, k := range clocks {
+		if k.Stopped.IsZero() && k.Due.Before(due) {
+			due = k.Due
+		}
+	}
+	return due
+}
+
+// DueDates is a CaseStore that keeps each report's next due date (DueAt)
+// up to date on every write that changes its status, so that queues can be
+// sorted and filtered by it in the database.
+type DueDates struct {
+	CaseStore
+	Book *DeadlineBook
+}
+
+// InsertCase stores a new report with its first due date.
+func (d *DueDates) InsertCase(ctx context.Context, c *Case) error {
+	clocks, err := d.Book.Clocks(ctx, *c)
+	if err != nil {
+		return err
+	}
+	c.DueAt = NextDue(clocks)
+	return d.CaseStore.InsertCase(ctx, c)
+}
+
+// UpdateCase recomputes the due date when the change moves the status.
+func (d *DueDates) UpdateCase(ctx context.Context, id string, version int64, ch CaseChange) (Case, error) {
+	if ch.Status != "" {
+		c, err := d.CaseStore.FindCaseByID(ctx, id)
+		if err != nil {
+			return Case{}, err
+		}
+		// The report as it will be after the change.
+		c.Status = ch.Status
+		c.Timeline = append(c.Timeline, ch.Events...)
+		clocks, err := d.Book.Clocks(ctx, c)
+		if err != nil {
+			return Case{}, err
+		}
+		due := NextDue(clocks)
+		ch.DueAt = &due
+	}
+	return d.CaseStore.UpdateCase(ctx, id, version, ch)
+}
