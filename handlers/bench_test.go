@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -78,6 +79,81 @@ func BenchmarkIntakeVsRaw(b *testing.B) {
 			b.ReportMetric(float64(portal.Nanoseconds())/float64(b.N*n), "portal-ns/report")
 			b.ReportMetric(float64(direct.Nanoseconds())/float64(b.N*n), "raw-ns/report")
 			b.ReportMetric(float64(portal)/float64(direct), "ratio")
+		})
+	}
+}
+
+// BenchmarkQueueAtScale seeds N reports into one unit through the store and
+// measures the first queue page (50, nearest due first), a tracking lookup
+// by code and the case page, on whatever servers the tests use (the
+// embedded default unless PORTAL_TEST_MONGODB_URI is set). 20,000 reports
+// only with PORTAL_BENCH_LARGE=1 (seeding takes minutes on the embedded server).
+func BenchmarkQueueAtScale(b *testing.B) {
+	sizes := []int{500, 1000, 5000}
+	if os.Getenv("PORTAL_BENCH_LARGE") == "1" {
+		sizes = append(sizes, 20000)
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("reports=%d", n), func(b *testing.B) {
+			f := newFixture(b)
+			ctx := context.Background()
+			unit := "0123456789abcdef01234567"
+			now := time.Now().UTC()
+			var sampleID, sampleCode string
+			batch := make([]services.Case, 0, 500)
+			flush := func() {
+				if len(batch) > 0 {
+					if err := f.env.Store.BulkInsertCases(ctx, batch); err != nil {
+						b.Fatal(err)
+					}
+					batch = batch[:0]
+				}
+			}
+			for i := range n {
+				c := services.Case{ID: f.env.Store.NewID(), TrackingCode: fmt.Sprintf("MB-%04d-%04d", i/10000, i%10000),
+					Kind: services.KindFeedback, Category: "delay", Title: fmt.Sprintf("Hồ sơ chậm số %d", i),
+					Description: "Mô tả", Place: "Một cửa", Office: "UBND phường", Language: "vi", Anonymous: true,
+					Status: services.StatusReceived, Version: 1, UnitID: unit, CreatedAt: now, UpdatedAt: now,
+					DueAt: now.Add(time.Duration(i%500) * time.Hour), ContentHash: "x",
+					Timeline: []services.Event{{Type: services.EventSubmitted, At: now, Actor: "citizen", Status: services.StatusReceived, Public: true}}}
+				if i == n/2 {
+					sampleID, sampleCode = c.ID, c.TrackingCode
+				}
+				batch = append(batch, c)
+				if len(batch) == cap(batch) {
+					flush()
+				}
+			}
+			flush()
+			actor := services.Actor{UserID: "u", Role: services.RoleInspector, UnitID: unit}
+			q := &services.Queue{Store: f.env.Store, Now: time.Now}
+			b.Run("queue-page", func(b *testing.B) {
+				for b.Loop() {
+					p, err := q.List(ctx, actor, services.QueueFilter{}, nil, 50)
+					if err != nil || len(p.Items) != 50 {
+						b.Fatalf("%v %d", err, len(p.Items))
+					}
+				}
+			})
+			b.Run("tracking-lookup", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := f.env.Store.FindCaseByTrackingCode(ctx, sampleCode); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("case-page", func(b *testing.B) {
+				book := &services.DeadlineBook{Store: f.env.Store, Now: time.Now, TTL: time.Minute}
+				for b.Loop() {
+					c, err := f.env.Store.FindCaseByID(ctx, sampleID)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := book.Clocks(ctx, c); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		})
 	}
 }

@@ -2,9 +2,11 @@ package mongostore
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"minhbach/services"
 )
@@ -192,13 +194,32 @@ func (d caseDoc) toCase() services.Case {
 }
 
 // InsertCase stores a new report in one write.
+//
+// The tracking code is first claimed in the trackingCodes collection, keyed
+// by _id: that makes codes unique, and lets tracking look a report up by
+// _id, which the embedded server answers without scanning every report.
+// A claim whose report insert fails is removed again.
 func (s *Store) InsertCase(ctx context.Context, c *services.Case) error {
 	d, err := toCaseDoc(c)
 	if err != nil {
 		return err
 	}
-	_, err = s.db.Collection(colCases).InsertOne(ctx, d)
-	return translate(err, "report")
+	codes := s.db.Collection(colTrackingCodes)
+	if _, err := codes.InsertOne(ctx, trackingCodeDoc{Code: c.TrackingCode, CaseID: d.ID}); err != nil {
+		return translate(err, "tracking code")
+	}
+	if _, err = s.db.Collection(colCases).InsertOne(ctx, d); err != nil {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		_, _ = codes.DeleteOne(cctx, bson.D{{Key: "_id", Value: c.TrackingCode}})
+		return translate(err, "report")
+	}
+	return nil
+}
+
+type trackingCodeDoc struct {
+	Code   string        `bson:"_id"`
+	CaseID bson.ObjectID `bson:"caseId"`
 }
 
 // FindCaseByID returns the report with id.
@@ -212,6 +233,15 @@ func (s *Store) FindCaseByID(ctx context.Context, id string) (services.Case, err
 
 // FindCaseByTrackingCode returns the report with the given tracking code.
 func (s *Store) FindCaseByTrackingCode(ctx context.Context, code string) (services.Case, error) {
+	var t trackingCodeDoc
+	err := s.db.Collection(colTrackingCodes).FindOne(ctx, bson.D{{Key: "_id", Value: code}}).Decode(&t)
+	if err == nil {
+		return s.findCase(ctx, bson.D{{Key: "_id", Value: t.CaseID}})
+	}
+	if !errors.Is(err, mongo.ErrNoDocuments) {
+		return services.Case{}, translate(err, "report")
+	}
+	// Reports stored before the code collection existed.
 	return s.findCase(ctx, bson.D{{Key: "trackingCode", Value: code}})
 }
 

@@ -19,6 +19,8 @@ const (
 	colUsers       = "users"
 	colSessions    = "sessions"
 	colCustody     = "custody"
+	// colTrackingCodes maps each tracking code (_id) to its report.
+	colTrackingCodes = "trackingCodes"
 )
 
 type index struct {
@@ -47,6 +49,7 @@ var indexes = []index{
 	{colUploads, bson.D{{Key: "createdAt", Value: 1}}, false, "createdAt"},
 	{colUsers, bson.D{{Key: "email", Value: 1}}, true, "email_unique"},
 	{colUnits, bson.D{{Key: "code", Value: 1}}, true, "code_unique"},
+	{colOutbox, bson.D{{Key: "nextAttempt", Value: 1}}, false, "nextAttempt"},
 	{colAuditEvents, bson.D{{Key: "caseId", Value: 1}, {Key: "seq", Value: 1}}, true, "caseId_seq_unique"},
 	{colRoutingRules, bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}, false, "createdAt"},
 	{colAdminEvents, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}, false, "at_desc"},
