@@ -265,6 +265,13 @@ func TestCaseWork(t *testing.T) {
 	if w := post(sl, "/assign", `{"assigneeId":"`+insp.ID+`"}`); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), insp.ID) {
 		t.Fatalf("assign: %d %s", w.Code, w.Body)
 	}
+	due, err := f.env.Store.DueNotifications(context.Background(), f.clock.Now().Add(time.Minute), 10)
+	if err != nil || len(due) != 1 || due[0].To != "insp@a.test" || due[0].Kind != services.NotifyKindAssigned || !strings.Contains(due[0].Body, r.TrackingCode) {
+		t.Fatalf("assignment notification: %v %+v", err, due)
+	}
+	if strings.Contains(due[0].Body, "Lê Văn Tám") {
+		t.Fatal("a notification holds the identity")
+	}
 	// The citizen sees the message, not the note.
 	v := f.view(t, r.Token)
 	if len(v.Messages) != 1 || v.Messages[0].From != "staff" {
@@ -309,6 +316,7 @@ func TestCaseWork(t *testing.T) {
 func TestFrontRecommendations(t *testing.T) {
 	f := newFixture(t)
 	f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
+	f.mkUser(t, "lead@a.test", services.RoleLead, "unit-a")
 	f.mkUser(t, "mon@a.test", services.RoleMonitor, "front-a")
 	si, sm := f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "mon@a.test", "")
 	_, caseID := f.routedReport(t, "unit-a", "front-a")
@@ -328,6 +336,10 @@ func TestFrontRecommendations(t *testing.T) {
 	}
 	var rec struct{ ID string }
 	json.Unmarshal(w.Body.Bytes(), &rec)
+	due, err := f.env.Store.DueNotifications(context.Background(), f.clock.Now().Add(time.Minute), 10)
+	if err != nil || len(due) != 1 || due[0].To != "lead@a.test" || due[0].Kind != services.NotifyKindRecommendation {
+		t.Fatalf("recommendation notification to the unit's leads: %v %+v", err, due)
+	}
 	overdue := func(s session) string { return f.staffGet(s.access, "/api/v1/recommendations/overdue").Body.String() }
 	if strings.Contains(overdue(sm), rec.ID) {
 		t.Fatal("overdue before its date")

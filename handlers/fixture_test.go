@@ -117,7 +117,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	staff.Log = slog.New(slog.NewJSONHandler(logs, nil)).Warn
 	srv, err := handlers.New(handlers.Config{
 		Staff: staff, Custody: custody, Queue: &services.Queue{Store: o.store, Now: clock.Now}, Org: org,
-		Workflow: &services.Workflow{Cases: cases, Users: o.store, Units: org, Now: clock.Now, Audit: auditLog,
+		Workflow: &services.Workflow{Cases: cases, Users: o.store, Units: org, Now: clock.Now, Audit: auditLog, Outbox: o.store,
 			Deadlines: &services.DeadlineBook{Store: env.Store, Now: clock.Now}},
 		Logger:  slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Catalog: catalog, Intake: intake, Tracking: tracking, MaxJSONBytes: testMaxJSON,

@@ -124,8 +124,40 @@ func (w *Workflow) Assign(ctx context.Context, actor Actor, caseID, assigneeID s
 		return Case{}, err
 	}
 	now := w.Now().UTC().Truncate(time.Millisecond)
-	return w.appendTo(ctx, c, CaseChange{At: now, AssigneeID: &u.ID,
+	updated, err := w.appendTo(ctx, c, CaseChange{At: now, AssigneeID: &u.ID,
 		Events: []Event{{Type: EventAssigned, At: now, Actor: actor.UserID, Ref: u.ID}}})
+	if err == nil {
+		w.notify(ctx, NotifyAssigned(u.Email, c.ID, c.TrackingCode))
+	}
+	return updated, err
+}
+
+// notify queues a notification; a failure to queue does not undo the
+// change it is about (it is logged by the caller's error path only when
+// the change itself failed).
+func (w *Workflow) notify(ctx context.Context, n Notification) {
+	if w.Outbox == nil || n.To == "" {
+		return
+	}
+	n.CreatedAt = w.Now().UTC().Truncate(time.Millisecond)
+	n.NextAttempt = n.CreatedAt
+	_, _ = w.Outbox.EnqueueNotification(context.WithoutCancel(ctx), n)
+}
+
+// notifyUnitLeads queues n for every active lead of a unit.
+func (w *Workflow) notifyUnitLeads(ctx context.Context, unitID string, build func(to string) Notification) {
+	if w.Outbox == nil || w.Users == nil {
+		return
+	}
+	users, err := w.Users.ListUsers(ctx, 1000)
+	if err != nil {
+		return
+	}
+	for _, u := range users {
+		if u.Active && u.UnitID == unitID && u.Role == RoleLead {
+			w.notify(ctx, build(u.Email))
+		}
+	}
 }
 
 // Reroute moves a report to another inspection unit (and committee); a

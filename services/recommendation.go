@@ -62,6 +62,9 @@ func (w *Workflow) Recommend(ctx context.Context, actor Actor, caseID, text, ans
 	r := Recommendation{ID: newMessageID(), AuthorID: actor.UserID, Text: text, AnswerBy: answerBy, CreatedAt: now}
 	_, err = w.appendTo(ctx, c, CaseChange{At: now, Recommendations: []Recommendation{r},
 		Events: []Event{{Type: EventRecommendation, At: now, Actor: actor.UserID, Note: text, Ref: r.ID}}})
+	if err == nil {
+		w.notifyUnitLeads(ctx, c.UnitID, func(to string) Notification { return NotifyRecommendation(to, c.ID, c.TrackingCode) })
+	}
 	return r, err
 }
 

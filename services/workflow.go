@@ -111,7 +111,9 @@ type Workflow struct {
 	Deadlines *DeadlineBook
 	// Audit is the per-report hash chain (nil: no trail to show).
 	Audit *AuditLog
-	Now   func() time.Time
+	// Outbox queues staff notifications (nil: none).
+	Outbox OutboxStore
+	Now    func() time.Time
 }
 
 // Transition moves a report the actor can see. Two concurrent moves of one

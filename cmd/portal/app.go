@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"minhbach/internal/clamd"
+	"minhbach/internal/mailer"
 	"minhbach/internal/media"
 	"minhbach/internal/proof"
 	"minhbach/services"
@@ -33,6 +34,7 @@ type app struct {
 	workflow *services.Workflow
 	leases   services.LeaseStore
 	auditLog *services.AuditLog
+	notifier *services.Notifier
 }
 
 // keyID names a key by a hash of it, so that rotated keys can be told apart
@@ -86,7 +88,7 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 		custody:  &services.Custody{Cases: cases, Grants: b.store, Identities: b.store, Sealer: sealer, Now: time.Now},
 		queue:    &services.Queue{Store: b.store, Now: time.Now},
 		org:      &services.Org{Store: b.store, Catalog: b.store, Audit: b.store, Now: time.Now},
-		workflow: &services.Workflow{Cases: cases, Users: b.store, Audit: auditLog, Now: time.Now},
+		workflow: &services.Workflow{Cases: cases, Users: b.store, Audit: auditLog, Outbox: b.store, Now: time.Now},
 		auditLog: auditLog,
 		catalog:  &services.Catalog{Store: b.store, Limits: cfg.Limits, AllowedTypes: inspector.AllowedTypes()},
 		intake: &services.Intake{Cases: cases, Identities: b.store,
@@ -105,6 +107,15 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	a.staff.Units, a.staff.Audit = a.org, b.store
 	a.workflow.Units = a.org
 	a.workflow.Deadlines, a.tracking.Deadlines = book, book
+	a.notifier = &services.Notifier{Outbox: b.store, Now: time.Now,
+		Log: func(msg string, args ...any) { log.Info(msg, args...) }}
+	if cfg.SMTPURL != "" {
+		m, err := mailer.New(cfg.SMTPURL)
+		if err != nil {
+			return nil, fmt.Errorf("PORTAL_SMTP_URL: %w", err)
+		}
+		a.notifier.Mailer = m
+	}
 	a.intake.Router = &services.RuleRouter{Store: b.store, Catalog: b.store, TTL: 30 * time.Second, Now: time.Now}
 	if err := a.tracking.Init(ctx); err != nil {
 		return nil, err
@@ -129,6 +140,16 @@ func (a *app) reap(ctx context.Context) (uploads int, keys int64, err error) {
 	}
 	_, err = a.sessions.DeleteExpiredSessions(ctx, now)
 	return uploads, keys, err
+}
+
+// runOutbox delivers queued notifications every 30 s under a lease.
+func (a *app) runOutbox(ctx context.Context, log *slog.Logger) {
+	jobs := &services.Jobs{Leases: a.leases, Holder: services.NewHolder(), Now: time.Now,
+		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
+	_ = jobs.Every(ctx, "outbox", 30*time.Second, 2*time.Minute, func(ctx context.Context) error {
+		_, _, err := a.notifier.DeliverDue(ctx)
+		return err
+	})
 }
 
 // runReaper reaps at every interval until ctx ends. The job holds a lease

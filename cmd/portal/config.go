@@ -31,6 +31,7 @@ type Config struct {
 	JWTKey          []byte // nil: generated into the data directory (embedded default only)
 	SigningKey      []byte // Ed25519 seed; nil: generated into the data directory (embedded default only)
 	ClamdAddr       string
+	SMTPURL         string
 	Require2FA      bool
 	ReapInterval    time.Duration
 	LogFormat       string // auto, text or json
@@ -65,6 +66,7 @@ var configVars = []struct{ Name, Default, Meaning string }{
 	{"PORTAL_JWT_KEY(_FILE)", "generated in the data dir", "HMAC key for session tokens, at least 32 bytes as 64+ hex characters; required with external servers"},
 	{"PORTAL_SIGNING_KEY(_FILE)", "generated in the data dir", "Ed25519 private key seed (64 hex characters) signing proofs of filing; required with external servers"},
 	{"PORTAL_CLAMD_ADDR", "", "clamd address (`host:port` or `unix:/path`); unset: files are recorded as not scanned"},
+	{"PORTAL_SMTP_URL(_FILE)", "", "`smtp://user:pass@host:587?from=portal@example.org` (STARTTLS when offered) or `smtps://…`; unset: notifications are logged without content"},
 	{"PORTAL_REQUIRE_2FA", "false", "admins and leads must enrol a TOTP second factor before they get a token"},
 	{"PORTAL_REAP_INTERVAL", "10m", "how often abandoned uploads (older than 1 h, referenced by no report) and expired idempotency keys are removed"},
 	{"PORTAL_LOG_FORMAT", "auto", "`text`, `json`, or `auto` (text on a terminal, JSON otherwise)"},
@@ -203,6 +205,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		bad("PORTAL_SIGNING_KEY (or PORTAL_SIGNING_KEY_FILE) is required with external servers: proofs must verify on every instance")
 	}
 	c.ClamdAddr = str("PORTAL_CLAMD_ADDR", "")
+	c.SMTPURL = secret("PORTAL_SMTP_URL")
 	c.Require2FA = boolean("PORTAL_REQUIRE_2FA")
 	c.ReapInterval = 10 * time.Minute
 	if v := getenv("PORTAL_REAP_INTERVAL"); v != "" {
@@ -309,7 +312,7 @@ func (c Config) redacted() []any {
 	}
 	return []any{"env", c.Env, "addr", c.Addr, "dataDir", c.DataDir, "mongodb", mongo, "database", c.MongoDatabase,
 		"s3Endpoint", c.S3Endpoint, "s3Bucket", c.S3Bucket, "s3TLS", c.S3TLS, "s3AccessKey", set(c.S3AccessKey),
-		"s3SecretKey", set(c.S3SecretKey), "identityKey", set(string(c.IdentityKey)), "jwtKey", set(string(c.JWTKey)), "signingKey", set(string(c.SigningKey)), "clamd", c.ClamdAddr, "trustedProxies", c.TrustedProxies,
+		"s3SecretKey", set(c.S3SecretKey), "identityKey", set(string(c.IdentityKey)), "jwtKey", set(string(c.JWTKey)), "signingKey", set(string(c.SigningKey)), "clamd", c.ClamdAddr, "smtp", set(c.SMTPURL), "trustedProxies", c.TrustedProxies,
 		"maxFileBytes", c.Limits.MaxFileBytes, "maxReportBytes", c.Limits.MaxReportBytes, "maxFiles", c.Limits.MaxFiles,
 		"argon2MemoryKiB", c.Argon2.MemoryKiB, "argon2Iterations", c.Argon2.Iterations, "hashConcurrency", c.HashConcurrency}
 }

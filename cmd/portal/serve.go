@@ -180,7 +180,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	jobsDone := make(chan struct{})
 	go func() {
 		defer close(jobsDone)
+		outboxDone := make(chan struct{})
+		go func() { defer close(outboxDone); a.runOutbox(jobs, log) }()
 		a.runReaper(jobs, cfg.ReapInterval, log)
+		<-outboxDone
 	}()
 	defer func() { stopJobs(); <-jobsDone }()
 	select {
