@@ -232,6 +232,8 @@ export interface ErrorBody {
     code: ErrorCode
     message: string
     fields?: Record<string, FieldErrorCode>
+    /** On a refused status move (409): the moves that are allowed from the current status. */
+    allowed?: string[]
   }
 }
 
@@ -242,6 +244,8 @@ export class ApiError extends Error {
   readonly fields: Record<string, FieldErrorCode>
   /** Seconds to wait before trying again (the Retry-After header), when the server said. */
   readonly retryAfter?: number
+  /** On a refused status move (409): the moves allowed from the current status. */
+  allowed?: string[]
 
   constructor(
     status: number,
@@ -318,7 +322,9 @@ export function errorFromBody(status: number, body: unknown, statusText = '', re
         if (typeof v === 'string') fields[k] = v
       }
     }
-    return new ApiError(status, code, typeof err.message === 'string' ? err.message : '', fields, retryAfter)
+    const e = new ApiError(status, code, typeof err.message === 'string' ? err.message : '', fields, retryAfter)
+    if (Array.isArray(err.allowed)) e.allowed = err.allowed.filter((a): a is string => typeof a === 'string')
+    return e
   }
   return new ApiError(status, codeForStatus(status), statusText, {}, retryAfter)
 }

@@ -94,6 +94,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'title.queue', roles: CASE_ROLES },
   },
   {
+    path: '/staff/cases/:id',
+    name: 'staff-case',
+    component: () => import('./views/CaseView.vue'),
+    meta: { titleKey: 'title.case', roles: CASE_ROLES },
+  },
+  {
     path: '/staff/custody',
     name: 'staff-custody',
     component: () => import('./views/CustodyView.vue'),

@@ -289,3 +289,150 @@ export function listCustody(): Promise<CustodyRequest[]> {
 export function decideCustody(id: string, approve: boolean, note: string): Promise<CustodyRequest | undefined> {
   return staffRequest<CustodyRequest | undefined>('POST', `/api/v1/custody/${seg(id)}/decision`, { body: { approve, note } })
 }
+
+// ---- One report ------------------------------------------------------------
+
+export type ClockName = 'accept' | 'notify' | 'resolve'
+
+export interface CaseClock {
+  name: ClockName | string
+  start: string
+  /** The end of the due day in Vietnam time. */
+  due: string
+  stopped?: string | null
+  overdue: boolean
+}
+
+export interface CaseEvent {
+  type: string
+  at: string
+  actor: string
+  status?: string
+  note?: string
+  ref?: string
+  public: boolean
+}
+
+export interface CaseMessage {
+  id: string
+  from: 'citizen' | 'staff' | string
+  authorId?: string
+  text: string
+  at: string
+}
+
+export interface CaseAttachment {
+  id: string
+  name: string
+  size: number
+  type: string
+  sha256: string
+  scan: string
+  uploadedAt: string
+  source: string
+}
+
+export interface Recommendation {
+  id: string
+  authorId: string
+  text: string
+  answerBy: string
+  createdAt: string
+  answer?: string
+  answeredAt?: string
+  overdue: boolean
+}
+
+export type OutcomeResult = 'substantiated' | 'partly_substantiated' | 'unsubstantiated'
+
+export interface CaseOutcome {
+  result: OutcomeResult | string
+  actions: string
+  reply: string
+  publicSummary: string
+  concludedAt: string
+}
+
+/** GET /api/v1/cases/{id}: a report as the staff see it (never the citizen's identity). */
+export interface CaseDetail {
+  id: string
+  trackingCode: string
+  kind: string
+  anonymousDenunciation: boolean
+  category: string
+  title: string
+  description: string
+  incidentDate: string
+  areaCode: string
+  place: string
+  office: string
+  counter: string
+  procedure: string
+  dossierNumber: string
+  officials: string
+  /** Whether the citizen's identity exists (it is never sent here). */
+  named: boolean
+  status: string
+  unitId: string
+  frontUnitId: string
+  assigneeId: string
+  submittedAt: string
+  updatedAt: string
+  version: number
+  outcome?: CaseOutcome | null
+  timeline: CaseEvent[]
+  messages: CaseMessage[]
+  attachments: CaseAttachment[]
+  recommendations: Recommendation[]
+  clocks: CaseClock[]
+}
+
+export interface TransitionInput {
+  to: string
+  reason?: string
+  transferTo?: string
+  outcome?: OutcomeResult
+  actions?: string
+  reply?: string
+  publicSummary?: string
+}
+
+export interface CaseAuditEvent {
+  seq: number
+  at: string
+  actor: string
+  type: string
+  hash: string
+}
+
+export interface CaseAudit {
+  valid: boolean
+  events: CaseAuditEvent[]
+  brokenAt?: number
+  reason?: string
+}
+
+export interface OverdueRecommendation {
+  id: string
+  caseId: string
+  trackingCode: string
+  text: string
+  answerBy: string
+  overdue: boolean
+}
+
+const caseP = (id: string, rest = '') => `/api/v1/cases/${seg(id)}${rest}`
+
+export const caseApi = {
+  get: (id: string, signal?: AbortSignal) => staffRequest<CaseDetail>('GET', caseP(id), { signal }),
+  transition: (id: string, body: TransitionInput) => staffRequest<unknown>('POST', caseP(id, '/transitions'), { body }),
+  note: (id: string, text: string) => staffRequest<unknown>('POST', caseP(id, '/notes'), { body: { text } }),
+  message: (id: string, text: string) => staffRequest<unknown>('POST', caseP(id, '/messages'), { body: { text } }),
+  custody: (id: string, reason: string) => staffRequest<unknown>('POST', caseP(id, '/custody'), { body: { reason } }),
+  recommend: (id: string, text: string, answerBy: string) =>
+    staffRequest<unknown>('POST', caseP(id, '/recommendations'), { body: { text, answerBy } }),
+  answer: (id: string, rid: string, answer: string) =>
+    staffRequest<unknown>('POST', caseP(id, `/recommendations/${seg(rid)}/answer`), { body: { answer } }),
+  audit: (id: string) => staffRequest<CaseAudit>('GET', caseP(id, '/audit')),
+  overdueRecommendations: () => list<OverdueRecommendation>('/api/v1/recommendations/overdue'),
+}

@@ -34,6 +34,7 @@ describe('queue', () => {
       nextCursor: null,
       counts: {},
     })
+    api.json('GET', '/api/v1/recommendations/overdue', 200, { items: [] })
     setSession(grant('acc', staffUser({ role: 'monitor', unitName: 'MTTQ Thành phố' })))
     const { w } = await mountApp('/staff/queue')
     await until(() => w.find('[data-testid="queue-row"]').exists())

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest'
+import { allowedMoves, clockState, clockText, ddmmyyyy } from './caseReport'
+import { createAppI18n } from './i18n'
+import type { CaseClock } from './staffApi'
+
+// 2026-03-03 10:00 in Vietnam.
+const NOW = new Date('2026-03-03T03:00:00Z')
+// The end of 2026-03-05 in Vietnam, in UTC.
+const clock = (over: Partial<CaseClock> = {}): CaseClock => ({
+  name: 'accept',
+  start: '2026-03-01T02:00:00Z',
+  due: '2026-03-05T16:59:59Z',
+  overdue: false,
+  ...over,
+})
+
+function translator(locale: 'vi' | 'en') {
+  const i18n = createAppI18n(locale)
+  const g = i18n.global
+  return (c: CaseClock) => clockText((k, n) => g.t(k, n ?? {}), (k) => g.te(k), c, NOW)
+}
+
+describe('clocks', () => {
+  it('counts the days left until the due day in Vietnam', () => {
+    expect(clockState(clock(), NOW)).toEqual({ state: 'running', days: 2, date: '05/03/2026' })
+    expect(translator('vi')(clock())).toBe('Thời hạn thụ lý: còn 2 ngày (đến 05/03/2026)')
+    expect(translator('en')(clock({ name: 'resolve' }))).toBe('Resolution deadline: 2 days left (until 05/03/2026)')
+  })
+
+  it('says 0 days left on the due day itself', () => {
+    expect(clockState(clock({ due: '2026-03-03T16:59:59Z' }), NOW)).toEqual({ state: 'running', days: 0, date: '03/03/2026' })
+  })
+
+  it('counts the days late', () => {
+    const late = clock({ due: '2026-02-28T16:59:59Z', overdue: true })
+    expect(clockState(late, NOW)).toEqual({ state: 'overdue', days: 3, date: '28/02/2026' })
+    expect(translator('vi')(late)).toBe('Thời hạn thụ lý: quá hạn 3 ngày (hạn 28/02/2026)')
+    // Past due by the clock even if the server has not said so yet.
+    expect(clockState(clock({ due: '2026-03-02T16:59:59Z' }), NOW).state).toBe('overdue')
+  })
+
+  it('says when a stopped clock finished, and whether late', () => {
+    const done = clock({ name: 'notify', stopped: '2026-03-02T01:00:00Z' })
+    expect(translator('vi')(done)).toBe('Thời hạn thông báo: đã hoàn thành ngày 02/03/2026')
+    expect(translator('en')({ ...done, overdue: true })).toBe('Notification deadline: completed on 02/03/2026 (late)')
+  })
+
+  it('shows the day in Vietnam, and bare dates as they are', () => {
+    expect(ddmmyyyy('2026-03-05T17:30:00Z')).toBe('06/03/2026')
+    expect(ddmmyyyy('2026-03-05')).toBe('05/03/2026')
+  })
+
+  it('shows an unknown clock by its name', () => {
+    expect(translator('en')(clock({ name: 'appeal' }))).toBe('appeal: 2 days left (until 05/03/2026)')
+  })
+})
+
+describe('allowed moves', () => {
+  it('follows the status machine for inspectors and leads', () => {
+    for (const role of ['inspector', 'lead'] as const) {
+      expect(allowedMoves(role, 'received')).toEqual(['accepted', 'rejected', 'transferred'])
+      expect(allowedMoves(role, 'accepted')).toEqual(['investigating'])
+    }
+    expect(allowedMoves('lead', 'investigating')).toEqual(['concluded'])
+    expect(allowedMoves('inspector', 'investigating')).toEqual([])
+  })
+
+  it('offers nothing from final states, nor to monitors and admins', () => {
+    for (const s of ['rejected', 'transferred', 'concluded', 'closed', 'withdrawn', 'unknown']) {
+      expect(allowedMoves('lead', s)).toEqual([])
+    }
+    for (const s of ['received', 'accepted', 'investigating']) {
+      expect(allowedMoves('monitor', s)).toEqual([])
+      expect(allowedMoves('admin', s)).toEqual([])
+    }
+    expect(allowedMoves(undefined, 'received')).toEqual([])
+  })
+})

@@ -1,0 +1,72 @@
+// Pure helpers of the staff report page: the clocks in plain words and the
+// status moves the status machine allows for a role.
+
+import type { Role } from './staffSession'
+import type { CaseClock } from './staffApi'
+import { todayInVietnam } from './format'
+
+type Translate = (key: string, named?: Record<string, unknown>) => string
+
+/** The status moves of the machine: from → to, with the roles that may make them. */
+const MOVES: Record<string, { to: string; roles: readonly Role[] }[]> = {
+  received: [
+    { to: 'accepted', roles: ['inspector', 'lead'] },
+    { to: 'rejected', roles: ['inspector', 'lead'] },
+    { to: 'transferred', roles: ['inspector', 'lead'] },
+  ],
+  accepted: [{ to: 'investigating', roles: ['inspector', 'lead'] }],
+  investigating: [{ to: 'concluded', roles: ['lead'] }],
+}
+
+/** allowedMoves lists the statuses a role may move a report to from its status (none for monitors and admins). */
+export function allowedMoves(role: Role | undefined | null, status: string): string[] {
+  if (!role) return []
+  return (MOVES[status] ?? []).filter((m) => m.roles.includes(role)).map((m) => m.to)
+}
+
+/** vnDay is the calendar day (YYYY-MM-DD) of an instant in Vietnam. */
+function vnDay(iso: string | Date): string {
+  const d = typeof iso === 'string' ? new Date(iso) : iso
+  return todayInVietnam(d)
+}
+
+/** dayDiff counts calendar days from a to b (YYYY-MM-DD), negative when b is earlier. */
+function dayDiff(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000)
+}
+
+/** ddmmyyyy shows a calendar day (YYYY-MM-DD) or an instant's day in Vietnam as dd/mm/yyyy. */
+export function ddmmyyyy(iso: string): string {
+  const bare = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso)
+  if (bare) return `${bare[3]}/${bare[2]}/${bare[1]}`
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  const [y, m, day] = vnDay(d).split('-')
+  return `${day}/${m}/${y}`
+}
+
+export type ClockState =
+  | { state: 'stopped'; date: string; late: boolean }
+  | { state: 'running'; days: number; date: string }
+  | { state: 'overdue'; days: number; date: string }
+
+/** clockState tells where a clock stands on `now`: finished (when), days left until the due day, or days late. */
+export function clockState(c: CaseClock, now: Date = new Date()): ClockState {
+  if (c.stopped) return { state: 'stopped', date: ddmmyyyy(c.stopped), late: !!c.overdue }
+  const due = new Date(c.due)
+  const date = ddmmyyyy(c.due)
+  const diff = dayDiff(vnDay(now), vnDay(due))
+  if (c.overdue || now.getTime() > due.getTime()) return { state: 'overdue', days: Math.max(1, -diff), date }
+  return { state: 'running', days: Math.max(0, diff), date }
+}
+
+/** clockText: "Thời hạn thụ lý: còn 3 ngày (đến 05/03/2026)", "…: quá hạn 2 ngày", "…: đã hoàn thành ngày 02/03/2026". */
+export function clockText(t: Translate, exists: (key: string) => boolean, c: CaseClock, now: Date = new Date()): string {
+  const name = exists(`caseView.clock.names.${c.name}`) ? t(`caseView.clock.names.${c.name}`) : c.name
+  const s = clockState(c, now)
+  let rest: string
+  if (s.state === 'stopped') rest = t(s.late ? 'caseView.clock.stoppedLate' : 'caseView.clock.stopped', { date: s.date })
+  else if (s.state === 'overdue') rest = t('caseView.clock.overdue', { days: s.days, date: s.date })
+  else rest = t('caseView.clock.left', { days: s.days, date: s.date })
+  return t('caseView.clock.line', { name, rest })
+}
