@@ -173,14 +173,10 @@ func (s *Server) getTrack(c *gin.Context) {
 	c.JSON(http.StatusOK, v)
 }
 
-type messageRequest struct {
-	Text string `json:"text"`
-}
-
 // createTrackMessage adds the citizen's message: JSON, or multipart with a
 // "message" JSON part and up to 5 "files".
 func (s *Server) createTrackMessage(c *gin.Context) {
-	var in messageRequest
+	var in textRequest
 	var files services.FileSource
 	if isMultipart(c) {
 		mr, err := multipartReader(c)

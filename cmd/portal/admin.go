@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -48,29 +49,21 @@ func adminCommand(ctx context.Context, args []string, getenv func(string) string
 	if *email == "" || *role == "" || fs.NArg() > 0 {
 		return usageError{"create-user needs --email and --role, and reads the password from stdin"}
 	}
-	cfg, err := loadConfig(getenv)
-	if err != nil {
-		return fmt.Errorf("configuration:\n%w", err)
-	}
 	password, err := readPassword(stdin, stdout, "Password (at least 12 characters): ")
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg, stderr)
-	b, err := openBackend(ctx, cfg, log)
-	if err != nil {
-		return err
+	return withApp(ctx, getenv, stderr, func(a *app, _ *slog.Logger) error {
+		return createUser(ctx, a, *email, *name, *role, *unit, password, stdout)
+	})
+}
+
+func createUser(ctx context.Context, a *app, email, name, role, unit, password string, stdout io.Writer) error {
+	if name == "" {
+		name = email
 	}
-	defer b.close()
-	a, err := newApp(ctx, cfg, b, log)
-	if err != nil {
-		return err
-	}
-	if *name == "" {
-		*name = *email
-	}
-	u, err := a.staff.CreateUser(ctx, nil, services.CreateUserInput{Email: *email, Name: *name, Role: services.Role(*role),
-		UnitID: *unit, Password: password})
+	u, err := a.staff.CreateUser(ctx, nil, services.CreateUserInput{Email: email, Name: name, Role: services.Role(role),
+		UnitID: unit, Password: password})
 	if err != nil {
 		var e *services.Error
 		if errors.As(err, &e) && len(e.Fields) > 0 {

@@ -168,22 +168,15 @@ func (a *app) runReaper(ctx context.Context, every time.Duration, log *slog.Logg
 }
 
 // reapOnce is `portal reap`.
-func reapOnce(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
-	b, err := openBackend(ctx, cfg, log)
-	if err != nil {
+func reapOnce(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) error {
+	return withApp(ctx, getenv, stderr, func(a *app, _ *slog.Logger) error {
+		uploads, keys, err := a.reap(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "removed %d abandoned uploads and %d expired idempotency keys\n", uploads, keys)
 		return err
-	}
-	defer b.close()
-	a, err := newApp(ctx, cfg, b, log)
-	if err != nil {
-		return err
-	}
-	uploads, keys, err := a.reap(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(stdout, "removed %d abandoned uploads and %d expired idempotency keys\n", uploads, keys)
-	return err
+	})
 }
 
 // clamdScanner adapts the clamd client to services.Scanner.
@@ -194,11 +187,9 @@ func (s clamdScanner) Scan(ctx context.Context, r io.Reader) (bool, string, erro
 	return res.Infected, res.Signature, err
 }
 
-// auditCommand is `portal audit verify`: check every report's hash chain.
-func auditCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) != 1 || args[0] != "verify" {
-		return usageError{"usage: portal audit verify"}
-	}
+// withApp runs fn with the portal's services on the configured storage, as
+// the command-line subcommands need them (and closes the storage after).
+func withApp(ctx context.Context, getenv func(string) string, stderr io.Writer, fn func(a *app, log *slog.Logger) error) error {
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
@@ -213,16 +204,26 @@ func auditCommand(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return err
 	}
-	broken, checked, err := services.VerifyAllChains(ctx, a.auditLog, 10_000_000)
-	if err != nil {
-		return err
+	return fn(a, log)
+}
+
+// auditCommand is `portal audit verify`: check every report's hash chain.
+func auditCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) != 1 || args[0] != "verify" {
+		return usageError{"usage: portal audit verify"}
 	}
-	for _, r := range broken {
-		fmt.Fprintf(stdout, "BROKEN report %s: %s at event %d\n", r.CaseID, r.Reason, r.BrokenAt)
-	}
-	fmt.Fprintf(stdout, "%d audit chains checked, %d broken\n", checked, len(broken))
-	if len(broken) > 0 {
-		return fmt.Errorf("%d audit chains are broken", len(broken))
-	}
-	return nil
+	return withApp(ctx, getenv, stderr, func(a *app, _ *slog.Logger) error {
+		broken, checked, err := services.VerifyAllChains(ctx, a.auditLog, 10_000_000)
+		if err != nil {
+			return err
+		}
+		for _, r := range broken {
+			fmt.Fprintf(stdout, "BROKEN report %s: %s at event %d\n", r.CaseID, r.Reason, r.BrokenAt)
+		}
+		fmt.Fprintf(stdout, "%d audit chains checked, %d broken\n", checked, len(broken))
+		if len(broken) > 0 {
+			return fmt.Errorf("%d audit chains are broken", len(broken))
+		}
+		return nil
+	})
 }

@@ -74,11 +74,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return serve(ctx, cfg, newLogger(cfg, stderr))
 	case "reap":
-		cfg, err := loadConfig(getenv)
-		if err != nil {
-			return fmt.Errorf("configuration:\n%w", err)
-		}
-		return reapOnce(ctx, cfg, newLogger(cfg, stderr), stdout)
+		return reapOnce(ctx, getenv, stdout, stderr)
 	case "audit":
 		return auditCommand(ctx, args, getenv, stdout, stderr)
 	case "seed":

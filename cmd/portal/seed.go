@@ -29,21 +29,9 @@ func seedCommand(ctx context.Context, args []string, getenv func(string) string,
 	if len(args) != 1 || args[0] != "demo" {
 		return usageError{"usage: portal seed demo"}
 	}
-	cfg, err := loadConfig(getenv)
-	if err != nil {
-		return fmt.Errorf("configuration:\n%w", err)
-	}
-	log := newLogger(cfg, stderr)
-	b, err := openBackend(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer b.close()
-	a, err := newApp(ctx, cfg, b, log)
-	if err != nil {
-		return err
-	}
-	return seedDemo(ctx, a, getenv("PORTAL_DEMO_PASSWORD"), stdout, log)
+	return withApp(ctx, getenv, stderr, func(a *app, log *slog.Logger) error {
+		return seedDemo(ctx, a, getenv("PORTAL_DEMO_PASSWORD"), stdout, log)
+	})
 }
 
 func seedDemo(ctx context.Context, a *app, password string, stdout io.Writer, _ *slog.Logger) error {
