@@ -13,19 +13,26 @@ import (
 // reasons), never the text itself.
 //
 // Without multi-document transactions the case write and the chain append
-// are two writes: an event is chained after its case write succeeds, and a
-// failure to chain is reported to the caller (the case write stands).
+// are two writes. A new report's first events are chained before it is
+// inserted (a failure refuses the submission, nothing half-written; an
+// insert that then fails leaves chain events of a report that never
+// existed, which verify as a valid chain). A change's events are chained
+// after the change is written: the change stands whatever happens, and a
+// failure to chain is reported through OnChainError, because callers that
+// treated it as a failed change would undo work the report now references.
 type AuditedCases struct {
 	CaseStore
 	Log *AuditLog
+	// OnChainError hears of events that could not be chained.
+	OnChainError func(caseID string, err error)
 }
 
-// InsertCase stores a report and chains its first events.
+// InsertCase chains a report's first events, then stores it.
 func (a *AuditedCases) InsertCase(ctx context.Context, c *Case) error {
-	if err := a.CaseStore.InsertCase(ctx, c); err != nil {
+	if err := a.chain(ctx, c.ID, c.Timeline); err != nil {
 		return err
 	}
-	return a.chain(ctx, c.ID, c.Timeline)
+	return a.CaseStore.InsertCase(ctx, c)
 }
 
 // UpdateCase applies a change and chains its events.
@@ -34,7 +41,10 @@ func (a *AuditedCases) UpdateCase(ctx context.Context, id string, version int64,
 	if err != nil {
 		return c, err
 	}
-	return c, a.chain(ctx, id, ch.Events)
+	if err := a.chain(ctx, id, ch.Events); err != nil && a.OnChainError != nil {
+		a.OnChainError(id, err)
+	}
+	return c, nil
 }
 
 func (a *AuditedCases) chain(ctx context.Context, caseID string, events []Event) error {

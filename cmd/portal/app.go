@@ -78,7 +78,10 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	// Every event written to a report is also appended to its hash chain,
 	// and every status change updates the report's next due date.
 	book := &services.DeadlineBook{Store: b.store, TTL: time.Minute, Now: time.Now}
-	cases := &services.AuditedCases{CaseStore: &services.DueDates{CaseStore: b.store, Book: book}, Log: auditLog}
+	cases := &services.AuditedCases{CaseStore: &services.DueDates{CaseStore: b.store, Book: book}, Log: auditLog,
+		OnChainError: func(caseID string, err error) {
+			log.Error("audit trail: events of a change could not be chained", "caseId", caseID, "error", err)
+		}}
 	fp := hmac.New(sha256.New, b.identityKey)
 	fp.Write([]byte("minhbach idempotency fingerprint"))
 	a := &app{store: b.store, evidence: ev, idem: b.store, sessions: b.store, leases: b.store,
