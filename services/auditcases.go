@@ -64,7 +64,7 @@ func (a *AuditedCases) chain(ctx context.Context, caseID string, events []Event)
 			data["public"] = "true"
 		}
 		if _, err := a.Log.Append(context.WithoutCancel(ctx), caseID, e.Actor, e.Type, data); err != nil {
-			return Wrap(err, CodeInternal, "The change was saved but could not be added to the audit trail.")
+			return err // already in the services vocabulary (unavailable when the database is down)
 		}
 	}
 	return nil
