@@ -131,8 +131,13 @@ func (s *Store) FindUnitCases(ctx context.Context, unitID string, front bool, li
 	if front {
 		field = "frontUnitId"
 	}
-	cur, err := s.db.Collection(colCases).Find(ctx, bson.D{{Key: field, Value: unitID}},
+	return s.findCases(ctx, bson.D{{Key: field, Value: unitID}},
 		options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(int64(limit)))
+}
+
+// findCases runs a query on the reports and decodes them.
+func (s *Store) findCases(ctx context.Context, filter bson.D, opts *options.FindOptionsBuilder) ([]services.Case, error) {
+	cur, err := s.db.Collection(colCases).Find(ctx, filter, opts)
 	if err != nil {
 		return nil, translate(err, "report")
 	}
@@ -187,20 +192,8 @@ func (s *Store) FindQueue(ctx context.Context, q services.QueueQuery) ([]service
 			bson.D{{Key: "dueAt", Value: q.After.DueAt}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: oid}}}},
 		}}}}})
 	}
-	cur, err := s.db.Collection(colCases).Find(ctx, filter,
+	return s.findCases(ctx, filter,
 		options.Find().SetSort(bson.D{{Key: "dueAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(q.Limit)))
-	if err != nil {
-		return nil, translate(err, "report")
-	}
-	var docs []caseDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, translate(err, "report")
-	}
-	out := make([]services.Case, len(docs))
-	for i, d := range docs {
-		out[i] = d.toCase()
-	}
-	return out, nil
 }
 
 // CountByStatus counts a unit's reports per status ($match + $group with
