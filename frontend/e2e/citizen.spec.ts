@@ -1,47 +1,10 @@
 import { readFile } from 'node:fs/promises'
-import { test as base, expect, type Page } from '@playwright/test'
-import AxeBuilder from '@axe-core/playwright'
+import { expect, type Page } from '@playwright/test'
+import { expectAccessible, expectNoHorizontalScroll, watchedTest } from './watch'
 
 // Every page load is watched: any console error, uncaught exception or
 // Content-Security-Policy violation fails the test.
-const test = base.extend<{ problems: string[] }>({
-  problems: [
-    async ({ page }, use) => {
-      const problems: string[] = []
-      page.on('console', (msg) => {
-        if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`)
-      })
-      page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`))
-      await page.exposeBinding('__reportCSPViolation', (_src, v: string) => {
-        problems.push(`CSP violation: ${v}`)
-      })
-      await page.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (e) => {
-          const report = (window as unknown as { __reportCSPViolation: (v: string) => void }).__reportCSPViolation
-          void report(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`)
-        })
-      })
-      await use(problems)
-      expect(problems, 'console errors, exceptions or CSP violations').toEqual([])
-    },
-    { auto: true },
-  ],
-})
-
-async function expectAccessible(page: Page, where: string) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
-    .analyze()
-  const serious = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-  expect(serious, `serious or critical accessibility violations on ${where}`).toEqual([])
-}
-
-async function expectNoHorizontalScroll(page: Page, where: string) {
-  const width = await page.evaluate(() => document.scrollingElement!.scrollWidth)
-  expect(width, `horizontal scroll on ${where}`).toBeLessThanOrEqual(360)
-}
+const test = watchedTest()
 
 // Small real files: a 1×1 PNG and a minimal PDF.
 const PNG = Buffer.from(

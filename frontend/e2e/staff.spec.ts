@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
-import { test as base, expect, type Page } from '@playwright/test'
-import AxeBuilder from '@axe-core/playwright'
+import { expect, type Page } from '@playwright/test'
+import { expectAccessible, expectNoHorizontalScroll, watchedTest } from './watch'
 
 // The staff side against the real portal. playwright.config.ts bootstraps
 // one admin (admin@e2e.test) with `portal admin create-user` before `serve`,
@@ -19,46 +19,7 @@ const UNIT_EN = 'E2E Inspectorate'
 // violations fail the test. The one exception: 401 answers of /api/v1/auth/*,
 // which the browser logs as failed resources although they are the protocol
 // (no refresh cookie yet; "a code is required").
-const test = base.extend<{ problems: string[] }>({
-  problems: [
-    async ({ page }, use) => {
-      const problems: string[] = []
-      page.on('console', (msg) => {
-        if (msg.type() !== 'error') return
-        const expected = /status of 401/.test(msg.text()) && msg.location().url.includes('/api/v1/auth/')
-        if (!expected) problems.push(`console error: ${msg.text()} (${msg.location().url})`)
-      })
-      page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`))
-      await page.exposeBinding('__reportCSPViolation', (_src, v: string) => {
-        problems.push(`CSP violation: ${v}`)
-      })
-      await page.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (e) => {
-          const report = (window as unknown as { __reportCSPViolation: (v: string) => void }).__reportCSPViolation
-          void report(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`)
-        })
-      })
-      await use(problems)
-      expect(problems, 'console errors, exceptions or CSP violations').toEqual([])
-    },
-    { auto: true },
-  ],
-})
-
-async function expectAccessible(page: Page, where: string) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
-    .analyze()
-  const serious = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-  expect(serious, `serious or critical accessibility violations on ${where}`).toEqual([])
-}
-
-async function expectNoHorizontalScroll(page: Page, where: string) {
-  const width = await page.evaluate(() => document.scrollingElement!.scrollWidth)
-  expect(width, `horizontal scroll on ${where}`).toBeLessThanOrEqual(360)
-}
+const test = watchedTest((msg) => /status of 401/.test(msg.text()) && msg.location().url.includes('/api/v1/auth/'))
 
 // ---- RFC 6238 TOTP (HMAC-SHA1, 30 s steps, 6 digits), as an authenticator app computes it.
 
