@@ -175,6 +175,9 @@ type transitionRequest struct {
 	Actions       string          `json:"actions"`
 	Reply         string          `json:"reply"`
 	PublicSummary string          `json:"publicSummary"`
+	Complex       bool            `json:"complex"`
+	// PublishSummary: the concluding lead approves publishing the summary.
+	PublishSummary bool `json:"publishSummary"`
 }
 
 type transitionResponse struct {
@@ -191,7 +194,8 @@ func (s *Server) transitionCase(c *gin.Context) {
 		return
 	}
 	r, err := s.workflow.Transition(c.Request.Context(), actorOf(c), c.Param("id"), services.TransitionInput{To: in.To,
-		Reason: in.Reason, TransferTo: in.TransferTo, Outcome: in.Outcome, Actions: in.Actions, Reply: in.Reply, PublicSummary: in.PublicSummary})
+		Reason: in.Reason, TransferTo: in.TransferTo, Outcome: in.Outcome, Actions: in.Actions, Reply: in.Reply, PublicSummary: in.PublicSummary,
+		Complex: in.Complex, PublishSummary: in.PublishSummary})
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -210,11 +214,50 @@ type staffEventDTO struct {
 }
 
 type outcomeDTO struct {
+	Result        string     `json:"result"`
+	Actions       string     `json:"actions"`
+	Reply         string     `json:"reply,omitempty"`
+	PublicSummary string     `json:"publicSummary,omitempty"`
+	ConcludedAt   time.Time  `json:"concludedAt"`
+	Published     bool       `json:"published"`
+	PublishedAt   *time.Time `json:"publishedAt,omitempty"`
+}
+
+type proposalDTO struct {
 	Result        string    `json:"result"`
 	Actions       string    `json:"actions"`
 	Reply         string    `json:"reply,omitempty"`
 	PublicSummary string    `json:"publicSummary,omitempty"`
-	ConcludedAt   time.Time `json:"concludedAt"`
+	ProposedBy    string    `json:"proposedBy"`
+	ProposedAt    time.Time `json:"proposedAt"`
+}
+
+type extensionDTO struct {
+	ID          string     `json:"id"`
+	Days        int        `json:"days"`
+	Reason      string     `json:"reason"`
+	RequestedBy string     `json:"requestedBy"`
+	RequestedAt time.Time  `json:"requestedAt"`
+	Status      string     `json:"status"`
+	DecidedBy   string     `json:"decidedBy,omitempty"`
+	DecidedAt   *time.Time `json:"decidedAt,omitempty"`
+	Note        string     `json:"note,omitempty"`
+}
+
+func toExtensionDTO(e services.CaseExtension) extensionDTO {
+	d := extensionDTO{ID: e.ID, Days: e.Days, Reason: e.Reason, RequestedBy: e.RequestedBy, RequestedAt: e.RequestedAt,
+		Status: e.Status, DecidedBy: e.DecidedBy, Note: e.Note}
+	if !e.DecidedAt.IsZero() {
+		at := e.DecidedAt
+		d.DecidedAt = &at
+	}
+	return d
+}
+
+// caseLink names a linked report (an appeal's round 1 or round 2).
+type caseLink struct {
+	ID           string `json:"id"`
+	TrackingCode string `json:"trackingCode,omitempty"`
 }
 
 type staffMessageDTO struct {
@@ -253,6 +296,14 @@ type caseDTO struct {
 	UpdatedAt             time.Time           `json:"updatedAt"`
 	Version               int64               `json:"version"`
 	Outcome               *outcomeDTO         `json:"outcome,omitempty"`
+	Round                 int                 `json:"round"`
+	AppealOf              *caseLink           `json:"appealOf,omitempty"`
+	Appeal                *caseLink           `json:"appeal,omitempty"`
+	Complex               bool                `json:"complex"`
+	Overdue               bool                `json:"overdue"`
+	AllowedTransitions    []services.Status   `json:"allowedTransitions"`
+	Proposal              *proposalDTO        `json:"proposal,omitempty"`
+	Extensions            []extensionDTO      `json:"extensions"`
 	Recommendations       []recommendationDTO `json:"recommendations"`
 	Clocks                []clockDTO          `json:"clocks"`
 	Timeline              []staffEventDTO     `json:"timeline"`
@@ -267,12 +318,31 @@ func toCaseDTO(c services.Case) caseDTO {
 		Officials: c.Officials, Named: c.HasIdentity, Status: c.Status, UnitID: c.UnitID, FrontUnitID: c.FrontUnitID,
 		AssigneeID: c.AssigneeID, SubmittedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
 		Timeline: []staffEventDTO{}, Messages: []staffMessageDTO{}, Attachments: attachmentDTOs(c.Attachments),
-		Recommendations: []recommendationDTO{}}
+		Recommendations: []recommendationDTO{}, Round: c.RoundOf(), Complex: c.Complex, Extensions: []extensionDTO{},
+		AllowedTransitions: []services.Status{}}
+	for _, e := range c.Extensions {
+		d.Extensions = append(d.Extensions, toExtensionDTO(e))
+	}
+	if p := c.Proposal; p != nil {
+		d.Proposal = &proposalDTO{Result: p.Result, Actions: p.Actions, Reply: p.Reply, PublicSummary: p.PublicSummary,
+			ProposedBy: p.ProposedBy, ProposedAt: p.ProposedAt}
+	}
+	if c.AppealOf != "" {
+		d.AppealOf = &caseLink{ID: c.AppealOf}
+	}
+	if c.AppealID != "" {
+		d.Appeal = &caseLink{ID: c.AppealID}
+	}
 	for _, r := range c.Recommendations {
 		d.Recommendations = append(d.Recommendations, toRecommendationDTO(r, time.Now()))
 	}
 	if o := c.Outcome; o != nil {
-		d.Outcome = &outcomeDTO{Result: o.Result, Actions: o.Actions, Reply: o.Reply, PublicSummary: o.PublicSummary, ConcludedAt: o.ConcludedAt}
+		d.Outcome = &outcomeDTO{Result: o.Result, Actions: o.Actions, Reply: o.Reply, PublicSummary: o.PublicSummary, ConcludedAt: o.ConcludedAt,
+			Published: o.Published}
+		if o.Published {
+			at := o.PublishedAt
+			d.Outcome.PublishedAt = &at
+		}
 	}
 	for _, e := range c.Timeline {
 		d.Timeline = append(d.Timeline, staffEventDTO{Type: e.Type, At: e.At, Actor: e.Actor, Status: e.Status, Note: e.Note, Ref: e.Ref, Public: e.Public})
@@ -324,6 +394,21 @@ func (s *Server) getCase(c *gin.Context) {
 	if d.Clocks, err = clocksOf(c.Request.Context(), s.workflow.Deadlines, r); err != nil {
 		s.writeError(c, err)
 		return
+	}
+	for _, k := range d.Clocks {
+		d.Overdue = d.Overdue || (k.Overdue && k.Stopped == nil)
+	}
+	actor := actorOf(c)
+	d.AllowedTransitions = append(d.AllowedTransitions, services.AllowedTransitions(r.Status, string(actor.Role))...)
+	// Linked reports are named by their tracking codes (the staff member
+	// may not see the other round when it went to another unit).
+	for _, l := range []*caseLink{d.AppealOf, d.Appeal} {
+		if l == nil {
+			continue
+		}
+		if other, err := s.workflow.Cases.FindCaseByID(c.Request.Context(), l.ID); err == nil {
+			l.TrackingCode = other.TrackingCode
+		}
 	}
 	c.JSON(http.StatusOK, d)
 }
@@ -471,13 +556,7 @@ func (s *Server) overdueRecommendations(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	now := s.workflow.Now()
-	out := make([]recommendationDTO, len(list))
-	for i, r := range list {
-		out[i] = toRecommendationDTO(r.Recommendation, now)
-		out[i].CaseID, out[i].Tracking = r.CaseID, r.TrackingCode
-	}
-	c.JSON(http.StatusOK, gin.H{"items": out})
+	c.JSON(http.StatusOK, gin.H{"items": s.recommendationDTOs(list)})
 }
 
 type auditEventDTO struct {

@@ -37,6 +37,9 @@ type fixture struct {
 	custody  *services.Custody
 	org      *services.Org
 	audit    *services.AuditLog
+	workflow *services.Workflow
+	sweeper  *services.Sweeper
+	vault    *services.IdentityVault
 }
 
 var testArgon = services.Argon2Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}
@@ -115,10 +118,15 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	custody := &services.Custody{Cases: cases, Grants: o.store, Identities: o.store, Sealer: sealer, Now: clock.Now}
 	logs := &syncBuffer{}
 	staff.Log = slog.New(slog.NewJSONHandler(logs, nil)).Warn
-	srv, err := handlers.New(handlers.Config{
+	workflow := &services.Workflow{Cases: cases, Users: o.store, Units: org, Now: clock.Now, Audit: auditLog, Outbox: o.store,
+		Deadlines: &services.DeadlineBook{Store: env.Store, Now: clock.Now}}
+	vault := &services.IdentityVault{Identities: o.store, Sealer: sealer, Now: clock.Now}
+	workflow.Vault = vault
+	sweeper := &services.Sweeper{Cases: cases, Store: o.store, Queue: o.store, Users: o.store, Outbox: o.store, Book: book,
+		Vault: vault, Now: clock.Now}
+	srv, err := handlers.New(handlers.Config{Outcomes: o.store,
 		Staff: staff, Custody: custody, Queue: &services.Queue{Store: o.store, Now: clock.Now}, Org: org,
-		Workflow: &services.Workflow{Cases: cases, Users: o.store, Units: org, Now: clock.Now, Audit: auditLog, Outbox: o.store,
-			Deadlines: &services.DeadlineBook{Store: env.Store, Now: clock.Now}},
+		Workflow: workflow, Downloads: &services.Downloads{Workflow: workflow, Grants: o.store, Evidence: ev},
 		Logger:  slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Catalog: catalog, Intake: intake, Tracking: tracking, MaxJSONBytes: testMaxJSON,
 		MaxUploadBytes: o.limits.MaxReportBytes + testMaxJSON + 64<<10,
@@ -133,7 +141,8 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 		t.Fatal(err)
 	}
 	return &fixture{env: env, srv: srv, logs: logs, hasher: hasher, sealer: sealer, tokens: tokens, evidence: ev,
-		intake: intake, tracking: tracking, signer: signer, clock: clock, staff: staff, custody: custody, org: org, audit: auditLog}
+		intake: intake, tracking: tracking, signer: signer, clock: clock, staff: staff, custody: custody, org: org, audit: auditLog,
+		workflow: workflow, sweeper: sweeper, vault: vault}
 }
 
 func mustOID(t *testing.T, hex string) bson.ObjectID {

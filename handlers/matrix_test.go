@@ -62,6 +62,8 @@ var routeMatrix = map[string]func(w who) []int{
 	"POST /api/v1/track/attachments": citizenOnly,
 	"POST /api/v1/track/withdraw":    citizenOnly,
 	"POST /api/v1/track/rating":      citizenOnly,
+	"POST /api/v1/track/appeal":      citizenOnly,
+	"GET /api/v1/outcomes":           func(who) []int { return anyStatus },
 	"GET /api/v1/track/receipt.pdf":  citizenOnly,
 	"GET /api/v1/auth/me":            func(w who) []int { return staffOnly(w, allowed) },
 	"POST /api/v1/auth/password":     func(w who) []int { return staffOnly(w, allowed) },
@@ -73,6 +75,7 @@ var routeMatrix = map[string]func(w who) []int{
 		}
 		return staffOnly(w, allowed)
 	},
+	"GET /api/v1/cases/:id/attachments/:aid": seeCase, // the sanitized copy; originals: TestEvidenceDownload
 	"POST /api/v1/cases/:id/transitions": func(w who) []int {
 		switch {
 		case w.role == "":
@@ -100,6 +103,21 @@ var routeMatrix = map[string]func(w who) []int{
 		return seeCase(w)
 	},
 	"POST /api/v1/cases/:id/recommendations/:rid/answer": unitWork,
+	"POST /api/v1/cases/:id/proposal":                    unitWork,
+	"POST /api/v1/cases/:id/extensions":                  unitWork,
+	"POST /api/v1/cases/:id/publication":                 leadWork,
+	"POST /api/v1/cases/:id/extensions/:eid/decision": func(w who) []int {
+		if w.role == services.RoleLead && w.own {
+			return decided
+		}
+		return leadWork(w)
+	},
+	"GET /api/v1/recommendations": func(w who) []int {
+		if w.role == services.RoleAdmin {
+			return forbidden
+		}
+		return staffOnly(w, allowed)
+	},
 	"GET /api/v1/recommendations/overdue": func(w who) []int {
 		if w.role == services.RoleAdmin {
 			return forbidden
@@ -169,6 +187,14 @@ func unitWork(w who) []int {
 	return seeCase(w)
 }
 
+// leadWork: only a lead of the handling unit.
+func leadWork(w who) []int {
+	if w.role == services.RoleInspector && w.own {
+		return forbidden
+	}
+	return unitWork(w)
+}
+
 func citizenOnly(w who) []int {
 	if w.name == "citizen" {
 		return allowed
@@ -210,6 +236,31 @@ func TestRouteMatrix(t *testing.T) {
 	if grant.ID == "" {
 		t.Fatalf("custody request: %d %s", w.Code, w.Body)
 	}
+	// An accepted report with a pending extension, for the decision row
+	// (denunciations may be extended).
+	if _, err := f.env.Client.Database(f.env.Database).Collection("cases").UpdateByID(context.Background(), mustOID(t, caseID),
+		map[string]any{"$set": map[string]any{"kind": "denunciation"}}); err != nil {
+		t.Fatal(err)
+	}
+	var ext struct{ ID string }
+	for _, step := range []struct{ path, body string }{
+		{"/transitions", `{"to":"accepted"}`}, {"/extensions", `{"days":5,"reason":"matrix"}`},
+	} {
+		w = f.do(http.MethodPost, "/api/v1/cases/"+caseID+step.path, "application/json", strings.NewReader(step.body),
+			"Authorization", "Bearer "+requester.access)
+		json.Unmarshal(w.Body.Bytes(), &ext)
+		if w.Code >= 300 {
+			t.Fatalf("%s: %d %s", step.path, w.Code, w.Body)
+		}
+	}
+	// A photo on the report, for the evidence download row.
+	body, ct := multipartBody(t, "", "", upload{"photo.jpg", sampleJPEG(t)})
+	w = f.do(http.MethodPost, "/api/v1/track/attachments", ct, body, "Authorization", "Bearer "+r.Token)
+	var added struct{ Attachments []struct{ ID string } }
+	json.Unmarshal(w.Body.Bytes(), &added)
+	if len(added.Attachments) != 1 {
+		t.Fatalf("evidence: %d %s", w.Code, w.Body)
+	}
 	sys := services.Actor{UserID: "matrix", Role: services.RoleAdmin}
 	unit, err := f.org.CreateUnit(context.Background(), sys, services.Unit{Code: "matrix-unit", Name: services.Text{VI: "Đơn vị", EN: "Unit"},
 		Type: services.UnitInspection, AreaCodes: []string{"79"}, Active: true})
@@ -220,7 +271,7 @@ func TestRouteMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	params := map[string]string{":id": caseID, ":gid": grant.ID, ":rid": "no-such-recommendation", ":code": "other", ":date": "2026-01-01", ":kind": "feedback"}
+	params := map[string]string{":id": caseID, ":gid": grant.ID, ":rid": "no-such-recommendation", ":aid": added.Attachments[0].ID, ":code": "other", ":date": "2026-01-01", ":kind": "feedback", ":eid": ext.ID}
 
 	for _, route := range f.srv.Routes() {
 		expect, ok := routeMatrix[route]

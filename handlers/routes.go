@@ -30,6 +30,10 @@ type Config struct {
 	Custody  *services.Custody
 	Org      *services.Org
 	Workflow *services.Workflow
+	// Downloads serves evidence files to staff (nil: refused as unavailable).
+	Downloads *services.Downloads
+	// Outcomes is the public feed of published outcomes (nil: empty).
+	Outcomes services.OutcomeStore
 	Ready    []ReadyCheck
 	// Frontend is the built web app (the contents of frontend/dist); nil or
 	// empty serves a notice that it was not built.
@@ -55,6 +59,8 @@ type Server struct {
 	custody   *services.Custody
 	org       *services.Org
 	workflow  *services.Workflow
+	downloads *services.Downloads
+	outcomes  services.OutcomeStore
 	ready     []ReadyCheck
 	spa       *spa
 	maxJSON   int64
@@ -77,7 +83,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = services.DefaultLimits.MaxReportBytes + 2<<20
 	}
-	s := &Server{log: cfg.Logger, catalog: cfg.Catalog, intake: cfg.Intake, tracking: cfg.Tracking, staff: cfg.Staff, queue: cfg.Queue, custody: cfg.Custody, org: cfg.Org, workflow: cfg.Workflow, ready: cfg.Ready,
+	s := &Server{log: cfg.Logger, catalog: cfg.Catalog, intake: cfg.Intake, tracking: cfg.Tracking, staff: cfg.Staff, queue: cfg.Queue, custody: cfg.Custody, org: cfg.Org, workflow: cfg.Workflow, downloads: cfg.Downloads, outcomes: cfg.Outcomes, ready: cfg.Ready,
 		maxJSON: cfg.MaxJSONBytes, maxUpload: cfg.MaxUploadBytes, hsts: cfg.HSTS, spa: newSPA(cfg.Frontend)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -115,6 +121,7 @@ func (s *Server) routes(e *gin.Engine) {
 	api.GET("/meta", s.getMeta)
 	api.POST("/complaints", s.limitUpload(), s.createComplaint)
 	api.POST("/receipts/verify", s.limitBody(services.MaxProofBytes), s.verifyReceipt)
+	api.GET("/outcomes", s.listOutcomes)
 
 	api.POST("/track/session", s.limitBody(s.maxJSON), s.createTrackSession)
 	track := api.Group("/track", s.citizenAuth)
@@ -123,6 +130,7 @@ func (s *Server) routes(e *gin.Engine) {
 	track.POST("/attachments", s.limitUpload(), s.createTrackAttachments)
 	track.POST("/withdraw", s.limitBody(s.maxJSON), s.withdrawTrack)
 	track.POST("/rating", s.limitBody(s.maxJSON), s.rateTrack)
+	track.POST("/appeal", s.limitBody(s.maxJSON), s.appealTrack)
 	track.GET("/receipt.pdf", s.getTrackReceipt)
 
 	auth := api.Group("/auth")
@@ -138,11 +146,17 @@ func (s *Server) routes(e *gin.Engine) {
 	staff.GET("/cases", s.listCases)
 	staff.GET("/cases/:id", s.getCase)
 	staff.GET("/cases/:id/audit", s.getCaseAudit)
+	staff.GET("/cases/:id/attachments/:aid", s.downloadAttachment)
 	staff.POST("/cases/:id/transitions", s.transitionCase)
 	staff.POST("/cases/:id/notes", s.addCaseNote)
 	staff.POST("/cases/:id/messages", s.sendCaseMessage)
 	staff.POST("/cases/:id/assign", s.assignCase)
 	staff.POST("/cases/:id/route", s.rerouteCase)
+	staff.POST("/cases/:id/proposal", s.proposeConclusion)
+	staff.POST("/cases/:id/publication", s.publishSummary)
+	staff.POST("/cases/:id/extensions", s.requestExtension)
+	staff.POST("/cases/:id/extensions/:eid/decision", s.decideExtension)
+	staff.GET("/recommendations", s.listRecommendations)
 	staff.POST("/cases/:id/recommendations", s.recommend)
 	staff.POST("/cases/:id/recommendations/:rid/answer", s.answerRecommendation)
 	staff.GET("/recommendations/overdue", s.overdueRecommendations)

@@ -68,13 +68,14 @@ type attachmentDTO struct {
 	Scan       string    `json:"scan"`
 	UploadedAt time.Time `json:"uploadedAt"`
 	Source     string    `json:"source"`
+	Sanitized  bool      `json:"sanitized"` // a metadata-free copy exists
 }
 
 func attachmentDTOs(atts []services.Attachment) []attachmentDTO {
 	out := make([]attachmentDTO, 0, len(atts))
 	for _, a := range atts {
 		out = append(out, attachmentDTO{ID: a.ID, Name: a.Name, Size: a.Size, Type: a.Type, SHA256: a.SHA256,
-			Scan: a.Scan, UploadedAt: a.UploadedAt, Source: a.Source})
+			Scan: a.Scan, UploadedAt: a.UploadedAt, Source: a.Source, Sanitized: a.SanitizedKey != ""})
 	}
 	return out
 }
@@ -112,6 +113,19 @@ type trackView struct {
 	CanWithdraw           bool            `json:"canWithdraw"`
 	Clocks                []clockDTO      `json:"clocks"`
 	Outcome               *citizenOutcome `json:"outcome,omitempty"`
+	Round                 int             `json:"round"`
+	// AppealOf and Appeal are the tracking codes of the linked reports.
+	AppealOf  string         `json:"appealOf,omitempty"`
+	Appeal    string         `json:"appeal,omitempty"`
+	CanRate   bool           `json:"canRate"`
+	CanAppeal bool           `json:"canAppeal"`
+	Rating    *citizenRating `json:"rating,omitempty"`
+}
+
+type citizenRating struct {
+	Rating  int       `json:"rating"`
+	Comment string    `json:"comment,omitempty"`
+	At      time.Time `json:"at"`
 }
 
 // citizenOutcome is the conclusion as the citizen sees it: the result and
@@ -128,7 +142,11 @@ func citizenView(r services.Case) trackView {
 	v := trackView{TrackingCode: r.TrackingCode, Kind: r.Kind, AnonymousDenunciation: r.AnonymousDenunciation,
 		Category: r.Category, Title: r.Title, Description: r.Description, Status: r.Status, SubmittedAt: r.CreatedAt,
 		UpdatedAt: r.UpdatedAt, ContentHash: r.ContentHash, CanWithdraw: r.Status.Open(),
-		Timeline: []timelineDTO{}, Messages: []messageDTO{}, Attachments: attachmentDTOs(r.Attachments), Clocks: []clockDTO{}}
+		Timeline: []timelineDTO{}, Messages: []messageDTO{}, Attachments: attachmentDTOs(r.Attachments), Clocks: []clockDTO{},
+		Round: r.RoundOf(), CanRate: r.Status == services.StatusConcluded, CanAppeal: services.CanAppeal(r)}
+	if r.Rating != nil {
+		v.Rating = &citizenRating{Rating: r.Rating.Stars, Comment: r.Rating.Comment, At: r.Rating.At}
+	}
 	if o := r.Outcome; o != nil {
 		v.Outcome = &citizenOutcome{Result: o.Result, Reply: o.Reply, ConcludedAt: o.ConcludedAt}
 	}
@@ -165,10 +183,28 @@ func (s *Server) getTrack(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	s.writeTrackView(c, r)
+}
+
+// writeTrackView answers with the citizen's view of r, its clocks and the
+// tracking codes of the reports linked by an appeal.
+func (s *Server) writeTrackView(c *gin.Context, r services.Case) {
 	v := citizenView(r)
+	var err error
 	if v.Clocks, err = clocksOf(c.Request.Context(), s.tracking.Deadlines, r); err != nil {
 		s.writeError(c, err)
 		return
+	}
+	for _, l := range []struct {
+		id   string
+		code *string
+	}{{r.AppealOf, &v.AppealOf}, {r.AppealID, &v.Appeal}} {
+		if l.id == "" {
+			continue
+		}
+		if other, err := s.tracking.Cases.FindCaseByID(c.Request.Context(), l.id); err == nil {
+			*l.code = other.TrackingCode
+		}
 	}
 	c.JSON(http.StatusOK, v)
 }
@@ -299,5 +335,5 @@ func (s *Server) rateTrack(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, citizenView(r))
+	s.writeTrackView(c, r)
 }

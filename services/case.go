@@ -84,9 +84,27 @@ type Case struct {
 	// CreatedDay and CreatedMonth are Vietnam-time buckets (2026-11-27,
 	// 2026-11) stored at write time because the embedded database cannot
 	// compute them in aggregations.
-	CreatedDay      string
-	CreatedMonth    string
-	WithdrawReason  string
+	CreatedDay     string
+	CreatedMonth   string
+	WithdrawReason string
+	// Round is 1, or 2 for an appeal (a second-round complaint or a
+	// re-denunciation); AppealOf is the round-1 report it appeals and
+	// AppealID the round-2 report opened by appealing this one.
+	Round    int
+	AppealOf string
+	AppealID string
+	// Complex marks a matter the unit judged complex when accepting it: the
+	// longer legal resolution period applies.
+	Complex bool
+	// Extensions is the ledger of the resolution deadline's extensions.
+	Extensions []CaseExtension
+	// Proposal is an inspector's proposed conclusion awaiting a lead.
+	Proposal *Proposal
+	// OverdueFlagged and NearNotified record that the sweep has flagged the
+	// report overdue, or announced its near deadline, for the current DueAt;
+	// both are cleared whenever DueAt changes.
+	OverdueFlagged  bool
+	NearNotified    bool
 	Outcome         *Outcome
 	Rating          *Rating
 	Recommendations []Recommendation
@@ -103,6 +121,55 @@ type Outcome struct {
 	PublicSummary string // published only after a lead approves it
 	ConcludedBy   string
 	ConcludedAt   time.Time
+	// Published is set when a lead approved the public summary and it passed
+	// the identity check; it is then in the public feed of outcomes.
+	Published   bool
+	PublishedAt time.Time
+}
+
+// Proposal is a conclusion an inspector proposes; a lead concludes.
+type Proposal struct {
+	Result        string
+	Actions       string
+	Reply         string
+	PublicSummary string
+	ProposedBy    string
+	ProposedAt    time.Time
+}
+
+// Extension request states.
+const (
+	ExtensionPending  = "pending"
+	ExtensionApproved = "approved"
+	ExtensionRefused  = "refused"
+)
+
+// CaseExtension is one request to extend the resolution deadline.
+type CaseExtension struct {
+	ID          string
+	Days        int
+	Reason      string
+	RequestedBy string
+	RequestedAt time.Time
+	Status      string
+	DecidedBy   string
+	DecidedAt   time.Time
+	Note        string
+}
+
+// RoundOf is the report's round (1 unless it is an appeal).
+func (c Case) RoundOf() int { return max(c.Round, 1) }
+
+// approvedExtensions lists the granted extensions as the deadline engine
+// counts them.
+func (c Case) approvedExtensions() []Extension {
+	var out []Extension
+	for _, e := range c.Extensions {
+		if e.Status == ExtensionApproved {
+			out = append(out, Extension{Days: e.Days, ApprovedAt: e.DecidedAt, Reason: e.Reason})
+		}
+	}
+	return out
 }
 
 // Open reports whether the report is still being handled (it can be

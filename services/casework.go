@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -102,8 +103,11 @@ func (w *Workflow) SendMessage(ctx context.Context, actor Actor, caseID, text st
 	}
 	now := w.Now().UTC().Truncate(time.Millisecond)
 	m := Message{ID: newMessageID(), From: "staff", AuthorID: actor.UserID, Text: text, At: now}
-	_, err = w.appendTo(ctx, c, CaseChange{At: now, Messages: []Message{m},
+	updated, err := w.appendTo(ctx, c, CaseChange{At: now, Messages: []Message{m},
 		Events: []Event{{Type: EventMessage, At: now, Actor: actor.UserID, Public: true, Ref: m.ID}}})
+	if err == nil {
+		w.notifyCitizen(ctx, updated)
+	}
 	return m, err
 }
 
@@ -191,4 +195,28 @@ func (w *Workflow) Reroute(ctx context.Context, actor Actor, caseID, unitID, fro
 	none := ""
 	return w.appendTo(ctx, c, CaseChange{At: now, UnitID: &unitID, FrontUnitID: &frontUnitID, AssigneeID: &none,
 		Events: []Event{{Type: EventRerouted, At: now, Actor: actor.UserID, Note: reason, Ref: unitID}}})
+}
+
+// notifyCitizen queues the content-free "your report changed" e-mail.
+func (w *Workflow) notifyCitizen(ctx context.Context, c Case) {
+	queueCitizenUpdate(ctx, w.Outbox, w.Vault, c, w.Now())
+}
+
+// queueCitizenUpdate queues the content-free "your report changed" e-mail
+// when the citizen left an address. The address is not copied into the
+// outbox: the notifier opens the sealed identity when it delivers.
+func queueCitizenUpdate(ctx context.Context, outbox OutboxStore, vault *IdentityVault, c Case, now time.Time) {
+	if outbox == nil || vault == nil || !c.HasIdentity {
+		return
+	}
+	id, ok, err := vault.Open(ctx, c.ID)
+	if err != nil || !ok || strings.TrimSpace(id.Email) == "" {
+		return
+	}
+	n := CitizenUpdate("", c.Language)
+	n.CaseID = c.ID
+	n.DedupKey = NotifyKindCitizenUpdate + ":" + c.ID + ":" + strconv.FormatInt(c.Version, 10)
+	n.CreatedAt = now.UTC().Truncate(time.Millisecond)
+	n.NextAttempt = n.CreatedAt
+	_, _ = outbox.EnqueueNotification(context.WithoutCancel(ctx), n)
 }

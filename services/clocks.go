@@ -43,7 +43,10 @@ func (b *DeadlineBook) load(ctx context.Context) (map[Kind]DeadlinePolicy, *Cale
 }
 
 // Clocks returns the report's clocks (accept, notify, resolve) at now.
-// Acceptance and resolution times come from the report's timeline.
+// Acceptance and resolution times come from the report's timeline; the
+// resolution period follows the report's complexity, its round and its
+// approved extensions. (Remote areas' longer periods are in the policy table
+// but no area is marked remote yet, so they never apply.)
 func (b *DeadlineBook) Clocks(ctx context.Context, c Case) ([]Clock, error) {
 	policies, cal, err := b.load(ctx)
 	if err != nil {
@@ -66,5 +69,5 @@ func (b *DeadlineBook) Clocks(ctx context.Context, c Case) ([]Clock, error) {
 			}
 		}
 	}
-	return ClocksFor(c.Kind, p, cal, c.CreatedAt, accepted, resolved, false, false, false, nil, b.Now()), nil
+	return ClocksFor(c.Kind, p, cal, c.CreatedAt, accepted, resolved, c.Complex, false, c.RoundOf() == 2, c.approvedExtensions(), b.Now()), nil
 }

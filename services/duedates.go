@@ -39,15 +39,26 @@ func (d *DueDates) InsertCase(ctx context.Context, c *Case) error {
 	return d.CaseStore.InsertCase(ctx, c)
 }
 
-// UpdateCase recomputes the due date when the change moves the status.
+// UpdateCase recomputes the due date when the change moves the status, the
+// complexity or the extensions; when the due date moves, the sweep's
+// overdue and near-deadline marks are cleared so that the new date is
+// watched afresh.
 func (d *DueDates) UpdateCase(ctx context.Context, id string, version int64, ch CaseChange) (Case, error) {
-	if ch.Status != "" {
+	if ch.Status != "" || ch.Complex != nil || ch.Extensions != nil {
 		c, err := d.CaseStore.FindCaseByID(ctx, id)
 		if err != nil {
 			return Case{}, err
 		}
 		// The report as it will be after the change.
-		c.Status = ch.Status
+		if ch.Status != "" {
+			c.Status = ch.Status
+		}
+		if ch.Complex != nil {
+			c.Complex = *ch.Complex
+		}
+		if ch.Extensions != nil {
+			c.Extensions = ch.Extensions
+		}
 		c.Timeline = append(c.Timeline, ch.Events...)
 		clocks, err := d.Book.Clocks(ctx, c)
 		if err != nil {
@@ -55,6 +66,10 @@ func (d *DueDates) UpdateCase(ctx context.Context, id string, version int64, ch 
 		}
 		due := NextDue(clocks)
 		ch.DueAt = &due
+		if !due.Equal(c.DueAt) {
+			no := false
+			ch.OverdueFlagged, ch.NearNotified = &no, &no
+		}
 	}
 	return d.CaseStore.UpdateCase(ctx, id, version, ch)
 }

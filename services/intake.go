@@ -50,6 +50,15 @@ type CaseChange struct {
 	FrontUnitID *string
 	AssigneeID  *string
 	DueAt       *time.Time // the next due date (set by DueDates)
+	Complex     *bool
+	AppealID    *string
+	Proposal    *Proposal // set (replaced) by a proposal
+	// ClearProposal removes the pending proposal (on conclusion).
+	ClearProposal bool
+	// Extensions (when not nil) rewrites the extension ledger.
+	Extensions     []CaseExtension
+	OverdueFlagged *bool
+	NearNotified   *bool
 	// Recommendations are appended; ReplaceRecommendations (when not nil)
 	// rewrites the whole list (to record an answer).
 	Recommendations        []Recommendation

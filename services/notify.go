@@ -13,6 +13,9 @@ const (
 	NotifyKindOverdue        = "overdue"
 	NotifyKindRecommendation = "recommendation"
 	NotifyKindCitizenUpdate  = "citizen_update"
+	NotifyKindProposal       = "proposal"
+	NotifyKindExtension      = "extension"
+	NotifyKindDigest         = "monitor_digest"
 )
 
 // Notification is one e-mail in the outbox. Its subject and body never
@@ -79,6 +82,9 @@ type Notifier struct {
 	// MaxAttempts is how many sends are tried before giving up; 0 means
 	// DefaultNotifyMaxAttempts.
 	MaxAttempts int
+	// Vault gives citizen notifications their address at delivery (they
+	// are queued without one); nil drops them unsent.
+	Vault *IdentityVault
 }
 
 func (n *Notifier) now() time.Time {
@@ -148,6 +154,18 @@ func (n *Notifier) DeliverDue(ctx context.Context) (sent, failed int, err error)
 // deliver sends m and records the outcome; ok reports a successful send,
 // err a store failure.
 func (n *Notifier) deliver(ctx context.Context, m Notification) (ok bool, err error) {
+	if m.Kind == NotifyKindCitizenUpdate && m.To == "" {
+		to, err := n.citizenAddress(ctx, m.CaseID)
+		if err != nil {
+			return false, err
+		}
+		if to == "" {
+			// The identity is gone (or has no address): nothing to send.
+			n.log("citizen notification dropped (no address)", "kind", m.Kind, "caseId", m.CaseID)
+			return true, n.Outbox.MarkSent(ctx, m.ID, n.now())
+		}
+		m.To = to
+	}
 	if n.Mailer == nil {
 		n.log("notification not e-mailed (no mailer configured)", "kind", m.Kind, "caseId", m.CaseID)
 		return true, n.Outbox.MarkSent(ctx, m.ID, n.now())
@@ -170,6 +188,22 @@ func (n *Notifier) deliver(ctx context.Context, m Notification) (ok bool, err er
 	n.log("notification send failed", "id", m.ID, "kind", m.Kind, "caseId", m.CaseID,
 		"attempts", attempts, "givenUp", next.IsZero(), "err", text)
 	return false, n.Outbox.MarkFailed(ctx, m.ID, attempts, next, text)
+}
+
+// citizenAddress opens the report's sealed identity for its e-mail address
+// ("" when there is none).
+func (n *Notifier) citizenAddress(ctx context.Context, caseID string) (string, error) {
+	if n.Vault == nil || caseID == "" {
+		return "", nil
+	}
+	id, ok, err := n.Vault.Open(ctx, caseID)
+	if err != nil && !IsCode(err, CodeInternal) {
+		return "", err // the database: try again later
+	}
+	if err != nil || !ok {
+		return "", nil
+	}
+	return strings.TrimSpace(id.Email), nil
 }
 
 // redact removes the recipient's address from an SMTP error (servers often
@@ -252,4 +286,16 @@ func clockVI(clock string) string {
 		return "giải quyết"
 	}
 	return clock
+}
+
+// NotifyProposal builds the e-mail telling a lead that a conclusion awaits
+// their approval.
+func NotifyProposal(to, caseID, trackingCode string) Notification {
+	return staffNotification(to, NotifyKindProposal, caseID, trackingCode, "có đề xuất kết luận chờ duyệt", "conclusion proposed, awaiting approval")
+}
+
+// NotifyExtension builds the e-mail telling a lead that an extension of the
+// resolution deadline awaits their decision.
+func NotifyExtension(to, caseID, trackingCode string) Notification {
+	return staffNotification(to, NotifyKindExtension, caseID, trackingCode, "có đề nghị gia hạn chờ duyệt", "extension requested, awaiting decision")
 }

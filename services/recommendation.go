@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 )
@@ -113,34 +114,61 @@ func (w *Workflow) AnswerRecommendation(ctx context.Context, actor Actor, caseID
 	return Recommendation{}, Errorf(CodeConflict, "The report is changing too often; please try again.")
 }
 
-// OverdueRecommendation is one unanswered recommendation past its date.
-type OverdueRecommendation struct {
+// CaseRecommendation is a recommendation with the report it is on.
+type CaseRecommendation struct {
 	CaseID       string
 	TrackingCode string
 	Recommendation
 }
 
+// Recommendation states for listing.
+const (
+	RecStateAll      = "all"
+	RecStateOpen     = "open"     // not answered yet
+	RecStateAnswered = "answered" // answered
+	RecStateOverdue  = "overdue"  // not answered and past the answer-by date
+)
+
 // OverdueRecommendations lists the committee's unanswered recommendations
 // past their answer-by date (monitors), or the unit's (inspectors, leads).
-func (w *Workflow) OverdueRecommendations(ctx context.Context, actor Actor, store QueueStore) ([]OverdueRecommendation, error) {
+func (w *Workflow) OverdueRecommendations(ctx context.Context, actor Actor, store QueueStore) ([]CaseRecommendation, error) {
+	return w.ListRecommendations(ctx, actor, store, RecStateOverdue)
+}
+
+// ListRecommendations lists the recommendations on the reports the actor's
+// committee supervises (monitors) or unit handles (inspectors, leads), in
+// one state, answer-by date first.
+func (w *Workflow) ListRecommendations(ctx context.Context, actor Actor, store QueueStore, state string) ([]CaseRecommendation, error) {
 	if !actor.IsStaff() {
 		return nil, Errorf(CodeUnauthorized, "Sign in first.")
 	}
 	if actor.Role == RoleAdmin {
 		return nil, Errorf(CodeForbidden, "Administrators do not handle reports.")
 	}
+	switch state {
+	case "":
+		state = RecStateAll
+	case RecStateAll, RecStateOpen, RecStateAnswered, RecStateOverdue:
+	default:
+		return nil, &Error{Code: CodeInvalid, Message: "Unknown recommendation state.", Fields: map[string]string{"state": FieldInvalid}}
+	}
 	cases, err := store.FindUnitCases(ctx, actor.UnitID, actor.Role == RoleMonitor, 1000)
 	if err != nil {
 		return nil, err
 	}
 	now := w.Now()
-	out := []OverdueRecommendation{}
+	out := []CaseRecommendation{}
 	for _, c := range cases {
 		for _, r := range c.Recommendations {
-			if r.Overdue(now) {
-				out = append(out, OverdueRecommendation{CaseID: c.ID, TrackingCode: c.TrackingCode, Recommendation: r})
+			keep := state == RecStateAll ||
+				(state == RecStateOpen && r.Answer == "") ||
+				(state == RecStateAnswered && r.Answer != "") ||
+				(state == RecStateOverdue && r.Overdue(now))
+			if keep {
+				out = append(out, CaseRecommendation{CaseID: c.ID, TrackingCode: c.TrackingCode, Recommendation: r})
 			}
 		}
 	}
+	slices.SortStableFunc(out, func(a, b CaseRecommendation) int { return strings.Compare(a.AnswerBy, b.AnswerBy) })
 	return out, nil
 }

@@ -62,6 +62,12 @@ type TransitionInput struct {
 	Actions       string // conclusion: actions taken
 	Reply         string // conclusion: the answer to the citizen
 	PublicSummary string // conclusion: optional, published after a lead's approval
+	// Complex (acceptance) marks a complex matter: the longer legal
+	// resolution period applies.
+	Complex bool
+	// PublishSummary (conclusion, by a lead) approves publishing the public
+	// summary; it must pass the identity check.
+	PublishSummary bool
 }
 
 // CheckTransition decides whether who may move a report from status from
@@ -97,7 +103,7 @@ func CheckTransition(from Status, who string, in TransitionInput) error {
 		}
 		checkText(f, "actions", strings.TrimSpace(in.Actions), 10000, true)
 		checkText(f, "reply", strings.TrimSpace(in.Reply), 10000, false)
-		checkText(f, "publicSummary", strings.TrimSpace(in.PublicSummary), 5000, false)
+		checkText(f, "publicSummary", strings.TrimSpace(in.PublicSummary), MaxSummaryChars, in.PublishSummary)
 	}
 	return f.Err()
 }
@@ -113,20 +119,37 @@ type Workflow struct {
 	Audit *AuditLog
 	// Outbox queues staff notifications (nil: none).
 	Outbox OutboxStore
-	Now    func() time.Time
+	// Vault opens identities for the public-summary check and the citizen
+	// e-mail (nil: summaries cannot be published, citizens are not told).
+	Vault *IdentityVault
+	Now   func() time.Time
 }
 
 // Transition moves a report the actor can see. Two concurrent moves of one
-// report: one wins, the other is a conflict (the version check).
+// report: one wins, the other is a conflict (the version check). A lead
+// concluding a report with a pending proposal and no outcome of their own
+// approves the proposal as it stands.
 func (w *Workflow) Transition(ctx context.Context, actor Actor, caseID string, in TransitionInput) (Case, error) {
 	c, err := w.visible(ctx, actor, caseID)
 	if err != nil {
 		return Case{}, err
 	}
+	if in.To == StatusConcluded && in.Outcome == "" && c.Proposal != nil {
+		p := c.Proposal
+		in.Outcome, in.Actions, in.Reply = p.Result, p.Actions, p.Reply
+		if strings.TrimSpace(in.PublicSummary) == "" {
+			in.PublicSummary = p.PublicSummary
+		}
+	}
 	if err := CheckTransition(c.Status, string(actor.Role), in); err != nil {
 		return Case{}, err
 	}
 	now := w.Now().UTC().Truncate(time.Millisecond)
+	if in.To == StatusConcluded && in.PublishSummary {
+		if err := w.checkSummary(ctx, c, in.PublicSummary); err != nil {
+			return Case{}, err
+		}
+	}
 	e := Event{Type: "status_" + string(in.To), At: now, Actor: actor.UserID, Status: in.To, Public: true}
 	switch in.To {
 	case StatusRejected:
@@ -137,9 +160,22 @@ func (w *Workflow) Transition(ctx context.Context, actor Actor, caseID string, i
 		e.Note = strings.TrimSpace(in.Reply)
 	}
 	ch := CaseChange{FromStatus: []Status{c.Status}, Status: in.To, At: now, Events: []Event{e}}
+	if in.To == StatusAccepted && in.Complex {
+		complex := true
+		ch.Complex = &complex
+	}
 	if in.To == StatusConcluded {
 		ch.Outcome = &Outcome{Result: in.Outcome, Actions: strings.TrimSpace(in.Actions), Reply: strings.TrimSpace(in.Reply),
 			PublicSummary: strings.TrimSpace(in.PublicSummary), ConcludedBy: actor.UserID, ConcludedAt: now}
+		if in.PublishSummary {
+			ch.Outcome.Published, ch.Outcome.PublishedAt = true, now
+			ch.Events = append(ch.Events, Event{Type: EventSummaryPublished, At: now, Actor: actor.UserID})
+		}
+		ch.ClearProposal = c.Proposal != nil
 	}
-	return w.Cases.UpdateCase(ctx, c.ID, c.Version, ch)
+	updated, err := w.Cases.UpdateCase(ctx, c.ID, c.Version, ch)
+	if err == nil {
+		w.notifyCitizen(ctx, updated)
+	}
+	return updated, err
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"time"
 
+	"minhbach/internal/blobstore"
 	"minhbach/internal/clamd"
 	"minhbach/internal/mailer"
 	"minhbach/internal/media"
@@ -35,6 +36,15 @@ type app struct {
 	leases   services.LeaseStore
 	auditLog *services.AuditLog
 	notifier *services.Notifier
+	// downloads serves evidence files to staff.
+	downloads *services.Downloads
+	// blobs is the object storage (evidence, audit checkpoints) and signKey
+	// the Ed25519 key that signs proofs of filing and audit checkpoints.
+	blobs   *blobstore.Store
+	signKey ed25519.PrivateKey
+	// sweeper flags overdue reports, warns of near deadlines, closes
+	// unrated ones and sends monitors their digest.
+	sweeper *services.Sweeper
 }
 
 // keyID names a key by a hash of it, so that rotated keys can be told apart
@@ -84,7 +94,7 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 		}}
 	fp := hmac.New(sha256.New, b.identityKey)
 	fp.Write([]byte("minhbach idempotency fingerprint"))
-	a := &app{store: b.store, evidence: ev, idem: b.store, sessions: b.store, leases: b.store,
+	a := &app{store: b.store, evidence: ev, blobs: b.blob, signKey: priv, idem: b.store, sessions: b.store, leases: b.store,
 		staff: &services.Staff{Users: b.store, Sessions: b.store, Hasher: hasher, Sealer: sealer, Tokens: tokens,
 			Accounts: services.NewThrottle(services.AccountThrottlePolicy, nil), Clients: services.NewThrottle(services.ClientThrottlePolicy, nil),
 			Require2FA: cfg.Require2FA, Now: time.Now, Log: func(msg string, args ...any) { log.Warn(msg, args...) }},
@@ -110,7 +120,12 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	a.staff.Units, a.staff.Audit = a.org, b.store
 	a.workflow.Units = a.org
 	a.workflow.Deadlines, a.tracking.Deadlines = book, book
-	a.notifier = &services.Notifier{Outbox: b.store, Now: time.Now,
+	vault := &services.IdentityVault{Identities: b.store, Sealer: sealer, Now: time.Now}
+	a.workflow.Vault = vault
+	a.sweeper = &services.Sweeper{Cases: cases, Store: b.store, Queue: b.store, Users: b.store, Outbox: b.store, Book: book,
+		Vault: vault, Now: time.Now}
+	a.downloads = &services.Downloads{Workflow: a.workflow, Grants: b.store, Evidence: ev}
+	a.notifier = &services.Notifier{Outbox: b.store, Now: time.Now, Vault: vault,
 		Log: func(msg string, args ...any) { log.Info(msg, args...) }}
 	if cfg.SMTPURL != "" {
 		m, err := mailer.New(cfg.SMTPURL)
@@ -151,6 +166,19 @@ func (a *app) runOutbox(ctx context.Context, log *slog.Logger) {
 		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
 	_ = jobs.Every(ctx, "outbox", 30*time.Second, 2*time.Minute, func(ctx context.Context) error {
 		_, _, err := a.notifier.DeliverDue(ctx)
+		return err
+	})
+}
+
+// runSweep sweeps deadlines every 5 minutes under a lease.
+func (a *app) runSweep(ctx context.Context, log *slog.Logger) {
+	jobs := &services.Jobs{Leases: a.leases, Holder: services.NewHolder(), Now: time.Now,
+		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
+	_ = jobs.Every(ctx, "sweep", 5*time.Minute, 5*time.Minute, func(ctx context.Context) error {
+		r, err := a.sweeper.Sweep(ctx)
+		if err == nil && (r.Overdue > 0 || r.Near > 0 || r.Closed > 0 || r.Digests > 0) {
+			log.Info("deadline sweep", "overdue", r.Overdue, "near", r.Near, "autoClosed", r.Closed, "digests", r.Digests)
+		}
 		return err
 	})
 }
@@ -208,25 +236,4 @@ func withApp(ctx context.Context, getenv func(string) string, stderr io.Writer, 
 		return err
 	}
 	return fn(a, log)
-}
-
-// auditCommand is `portal audit verify`: check every report's hash chain.
-func auditCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) != 1 || args[0] != "verify" {
-		return usageError{"usage: portal audit verify"}
-	}
-	return withApp(ctx, getenv, stderr, func(a *app, _ *slog.Logger) error {
-		broken, checked, err := services.VerifyAllChains(ctx, a.auditLog, 10_000_000)
-		if err != nil {
-			return err
-		}
-		for _, r := range broken {
-			fmt.Fprintf(stdout, "BROKEN report %s: %s at event %d\n", r.CaseID, r.Reason, r.BrokenAt)
-		}
-		fmt.Fprintf(stdout, "%d audit chains checked, %d broken\n", checked, len(broken))
-		if len(broken) > 0 {
-			return fmt.Errorf("%d audit chains are broken", len(broken))
-		}
-		return nil
-	})
 }

@@ -46,7 +46,11 @@ Usage:
                      monitor@demo.minhbach.vn; password PORTAL_DEMO_PASSWORD
                      or a printed random one) and sample reports
   portal audit verify
-                     check every report's hash-chained audit trail
+                     check every report's hash-chained audit trail, then the
+                     latest signed checkpoint of the chain heads
+  portal audit checkpoint
+                     write a signed checkpoint of every chain head now (the
+                     server writes one every hour)
   portal reap        remove abandoned uploads and expired idempotency keys now
                      (the server also does this in the background)
   portal healthcheck exit 0 when the portal on PORTAL_ADDR answers /readyz
@@ -76,7 +80,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "reap":
 		return reapOnce(ctx, getenv, stdout, stderr)
 	case "audit":
-		return auditCommand(ctx, args, getenv, stdout, stderr)
+		return auditCommands(ctx, args, getenv, stdout, stderr)
 	case "seed":
 		return seedCommand(ctx, args, getenv, stdout, stderr)
 	case "admin":

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"minhbach/frontend"
@@ -149,6 +150,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	h, err := handlers.New(handlers.Config{
 		Logger: log, Catalog: a.catalog, Intake: a.intake, Tracking: a.tracking, Staff: a.staff, Queue: a.queue, Custody: a.custody, Org: a.org, Workflow: a.workflow,
+		Downloads: a.downloads, Outcomes: b.store,
 		Frontend:     dist,
 		MaxJSONBytes: cfg.MaxJSONBytes, MaxUploadBytes: cfg.Limits.MaxReportBytes + cfg.MaxJSONBytes + 1<<20,
 		TrustedProxies: cfg.TrustedProxies, HSTS: cfg.HSTS,
@@ -177,15 +179,16 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
-	jobsDone := make(chan struct{})
-	go func() {
-		defer close(jobsDone)
-		outboxDone := make(chan struct{})
-		go func() { defer close(outboxDone); a.runOutbox(jobs, log) }()
-		a.runReaper(jobs, cfg.ReapInterval, log)
-		<-outboxDone
-	}()
-	defer func() { stopJobs(); <-jobsDone }()
+	// The background jobs; each takes a lease in MongoDB while it runs, so
+	// several portal processes on one database never run one job twice.
+	var jobsRunning sync.WaitGroup
+	for _, run := range []func(context.Context, *slog.Logger){
+		a.runOutbox, a.runSweep, a.runCheckpoints,
+		func(ctx context.Context, log *slog.Logger) { a.runReaper(ctx, cfg.ReapInterval, log) },
+	} {
+		jobsRunning.Go(func() { run(jobs, log) })
+	}
+	defer func() { stopJobs(); jobsRunning.Wait() }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http server: %w", err)
@@ -202,7 +205,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		log.Warn("http server", "error", err)
 	}
 	stopJobs()
-	<-jobsDone
+	jobsRunning.Wait()
 	b.close()
 	b.closers = nil
 	log.Info("stopped")

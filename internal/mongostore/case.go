@@ -45,6 +45,29 @@ type outcomeDoc struct {
 	PublicSummary string    `bson:"publicSummary,omitempty"`
 	ConcludedBy   string    `bson:"concludedBy"`
 	ConcludedAt   time.Time `bson:"concludedAt"`
+	Published     bool      `bson:"published,omitempty"`
+	PublishedAt   time.Time `bson:"publishedAt,omitempty"`
+}
+
+type proposalDoc struct {
+	Result        string    `bson:"result"`
+	Actions       string    `bson:"actions"`
+	Reply         string    `bson:"reply,omitempty"`
+	PublicSummary string    `bson:"publicSummary,omitempty"`
+	ProposedBy    string    `bson:"proposedBy"`
+	ProposedAt    time.Time `bson:"proposedAt"`
+}
+
+type extensionDoc struct {
+	ID          string    `bson:"id"`
+	Days        int       `bson:"days"`
+	Reason      string    `bson:"reason"`
+	RequestedBy string    `bson:"requestedBy"`
+	RequestedAt time.Time `bson:"requestedAt"`
+	Status      string    `bson:"status"`
+	DecidedBy   string    `bson:"decidedBy,omitempty"`
+	DecidedAt   time.Time `bson:"decidedAt,omitempty"`
+	Note        string    `bson:"note,omitempty"`
 }
 
 type recommendationDoc struct {
@@ -83,6 +106,14 @@ func toAttachmentDoc(a services.Attachment) attachmentDoc {
 
 func toMessageDoc(m services.Message) messageDoc { return messageDoc(m) }
 
+func toExtensionDocs(es []services.CaseExtension) []extensionDoc {
+	out := make([]extensionDoc, len(es))
+	for i, e := range es {
+		out[i] = extensionDoc(e)
+	}
+	return out
+}
+
 type caseDoc struct {
 	ID                    bson.ObjectID       `bson:"_id"`
 	TrackingCode          string              `bson:"trackingCode"`
@@ -115,6 +146,14 @@ type caseDoc struct {
 	CreatedDay            string              `bson:"createdDay"`
 	CreatedMonth          string              `bson:"createdMonth"`
 	WithdrawReason        string              `bson:"withdrawReason,omitempty"`
+	Round                 int                 `bson:"round,omitempty"`
+	AppealOf              string              `bson:"appealOf,omitempty"`
+	AppealID              string              `bson:"appealId,omitempty"`
+	Complex               bool                `bson:"complex,omitempty"`
+	Extensions            []extensionDoc      `bson:"extensions,omitempty"`
+	Proposal              *proposalDoc        `bson:"proposal,omitempty"`
+	OverdueFlagged        bool                `bson:"overdueFlagged"`
+	NearNotified          bool                `bson:"nearNotified"`
 	Outcome               *outcomeDoc         `bson:"outcome,omitempty"`
 	Rating                *ratingDoc          `bson:"rating,omitempty"`
 	Recommendations       []recommendationDoc `bson:"recommendations,omitempty"`
@@ -136,13 +175,23 @@ func toCaseDoc(c *services.Case) (caseDoc, error) {
 		Officials: c.Officials, Language: c.Language, Anonymous: c.Anonymous, HasIdentity: c.HasIdentity,
 		Status: string(c.Status), UnitID: c.UnitID, FrontUnitID: c.FrontUnitID, AssigneeID: c.AssigneeID, DueAt: c.DueAt, ContentHash: c.ContentHash, Version: c.Version,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, CreatedDay: c.CreatedDay, CreatedMonth: c.CreatedMonth,
-		WithdrawReason: c.WithdrawReason,
-		Timeline:       make([]eventDoc, 0, len(c.Timeline)),
-		Attachments:    make([]attachmentDoc, 0, len(c.Attachments)),
-		Messages:       make([]messageDoc, 0, len(c.Messages)),
+		WithdrawReason: c.WithdrawReason, Round: c.Round, AppealOf: c.AppealOf, AppealID: c.AppealID, Complex: c.Complex,
+		OverdueFlagged: c.OverdueFlagged, NearNotified: c.NearNotified,
+		Timeline:    make([]eventDoc, 0, len(c.Timeline)),
+		Attachments: make([]attachmentDoc, 0, len(c.Attachments)),
+		Messages:    make([]messageDoc, 0, len(c.Messages)),
 	}
 	for _, e := range c.Timeline {
 		d.Timeline = append(d.Timeline, toEventDoc(e))
+	}
+	d.Extensions = toExtensionDocs(c.Extensions)
+	if c.Proposal != nil {
+		p := proposalDoc(*c.Proposal)
+		d.Proposal = &p
+	}
+	if c.Outcome != nil {
+		o := outcomeDoc(*c.Outcome)
+		d.Outcome = &o
 	}
 	for _, a := range c.Attachments {
 		d.Attachments = append(d.Attachments, toAttachmentDoc(a))
@@ -164,6 +213,17 @@ func (d caseDoc) toCase() services.Case {
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), CreatedDay: d.CreatedDay, CreatedMonth: d.CreatedMonth,
 	}
 	c.WithdrawReason = d.WithdrawReason
+	c.Round, c.AppealOf, c.AppealID, c.Complex = d.Round, d.AppealOf, d.AppealID, d.Complex
+	c.OverdueFlagged, c.NearNotified = d.OverdueFlagged, d.NearNotified
+	for _, e := range d.Extensions {
+		e.RequestedAt, e.DecidedAt = e.RequestedAt.UTC(), e.DecidedAt.UTC()
+		c.Extensions = append(c.Extensions, services.CaseExtension(e))
+	}
+	if d.Proposal != nil {
+		p := services.Proposal(*d.Proposal)
+		p.ProposedAt = p.ProposedAt.UTC()
+		c.Proposal = &p
+	}
 	for _, r := range d.Recommendations {
 		r.CreatedAt, r.AnsweredAt = r.CreatedAt.UTC(), r.AnsweredAt.UTC()
 		c.Recommendations = append(c.Recommendations, services.Recommendation(r))
@@ -175,7 +235,7 @@ func (d caseDoc) toCase() services.Case {
 	}
 	if d.Outcome != nil {
 		o := services.Outcome(*d.Outcome)
-		o.ConcludedAt = o.ConcludedAt.UTC()
+		o.ConcludedAt, o.PublishedAt = o.ConcludedAt.UTC(), o.PublishedAt.UTC()
 		c.Outcome = &o
 	}
 	for _, e := range d.Timeline {
@@ -228,21 +288,21 @@ func (s *Store) FindCaseByID(ctx context.Context, id string) (services.Case, err
 	if err != nil {
 		return services.Case{}, err
 	}
-	return s.findCase(ctx, bson.D{{Key: "_id", Value: oid}})
+	return s.findCase(ctx, caseByIDFilter(oid))
 }
 
 // FindCaseByTrackingCode returns the report with the given tracking code.
 func (s *Store) FindCaseByTrackingCode(ctx context.Context, code string) (services.Case, error) {
 	var t trackingCodeDoc
-	err := s.db.Collection(colTrackingCodes).FindOne(ctx, bson.D{{Key: "_id", Value: code}}).Decode(&t)
+	err := s.db.Collection(colTrackingCodes).FindOne(ctx, trackingCodeFilter(code)).Decode(&t)
 	if err == nil {
-		return s.findCase(ctx, bson.D{{Key: "_id", Value: t.CaseID}})
+		return s.findCase(ctx, caseByIDFilter(t.CaseID))
 	}
 	if !errors.Is(err, mongo.ErrNoDocuments) {
 		return services.Case{}, translate(err, "report")
 	}
 	// Reports stored before the code collection existed.
-	return s.findCase(ctx, bson.D{{Key: "trackingCode", Value: code}})
+	return s.findCase(ctx, legacyTrackingCodeFilter(code))
 }
 
 func (s *Store) findCase(ctx context.Context, filter bson.D) (services.Case, error) {
@@ -290,10 +350,23 @@ func (s *Store) UpdateCase(ctx context.Context, id string, version int64, ch ser
 	if ch.Rating != nil {
 		set = append(set, bson.E{Key: "rating", Value: ratingDoc(*ch.Rating)})
 	}
-	for k, v := range map[string]*string{"unitId": ch.UnitID, "frontUnitId": ch.FrontUnitID, "assigneeId": ch.AssigneeID} {
+	for k, v := range map[string]*string{"unitId": ch.UnitID, "frontUnitId": ch.FrontUnitID, "assigneeId": ch.AssigneeID, "appealId": ch.AppealID} {
 		if v != nil {
 			set = append(set, bson.E{Key: k, Value: *v})
 		}
+	}
+	for k, v := range map[string]*bool{"complex": ch.Complex, "overdueFlagged": ch.OverdueFlagged, "nearNotified": ch.NearNotified} {
+		if v != nil {
+			set = append(set, bson.E{Key: k, Value: *v})
+		}
+	}
+	if ch.Proposal != nil {
+		set = append(set, bson.E{Key: "proposal", Value: proposalDoc(*ch.Proposal)})
+	} else if ch.ClearProposal {
+		set = append(set, bson.E{Key: "proposal", Value: nil})
+	}
+	if ch.Extensions != nil {
+		set = append(set, bson.E{Key: "extensions", Value: toExtensionDocs(ch.Extensions)})
 	}
 	push := bson.D{}
 	if ch.ReplaceRecommendations != nil {

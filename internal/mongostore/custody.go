@@ -2,7 +2,6 @@ package mongostore
 
 import (
 	"context"
-	"regexp"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -127,12 +126,8 @@ func (s *Store) FindUnitCases(ctx context.Context, unitID string, front bool, li
 	if unitID == "" {
 		return nil, nil
 	}
-	field := "unitId"
-	if front {
-		field = "frontUnitId"
-	}
-	return s.findCases(ctx, bson.D{{Key: field, Value: unitID}},
-		options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}).SetLimit(int64(limit)))
+	filter, sort := unitCasesQuery(unitID, front)
+	return s.findCases(ctx, filter, options.Find().SetSort(sort).SetLimit(int64(limit)))
 }
 
 // findCases runs a query on the reports and decodes them.
@@ -160,53 +155,17 @@ func (s *Store) FindQueue(ctx context.Context, q services.QueueQuery) ([]service
 	if q.UnitID == "" {
 		return nil, nil
 	}
-	field := "unitId"
-	if q.Front {
-		field = "frontUnitId"
+	filter, sort, err := queueQuery(q)
+	if err != nil {
+		return nil, err
 	}
-	filter := bson.D{{Key: field, Value: q.UnitID}}
-	f := q.Filter
-	for k, v := range map[string]string{"status": string(f.Status), "kind": string(f.Kind), "category": f.Category,
-		"areaCode": f.AreaCode, "assigneeId": f.AssigneeID} {
-		if v != "" {
-			filter = append(filter, bson.E{Key: k, Value: v})
-		}
-	}
-	if f.Overdue {
-		filter = append(filter, bson.E{Key: "dueAt", Value: bson.D{{Key: "$lt", Value: q.Now}}})
-	}
-	if f.Text != "" {
-		re := bson.Regex{Pattern: regexp.QuoteMeta(f.Text), Options: "i"}
-		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
-			bson.D{{Key: "title", Value: re}}, bson.D{{Key: "office", Value: re}},
-			bson.D{{Key: "procedure", Value: re}}, bson.D{{Key: "dossierNumber", Value: re}},
-		}})
-	}
-	if q.After != nil {
-		oid, err := bson.ObjectIDFromHex(q.After.ID)
-		if err != nil {
-			return nil, services.Errorf(services.CodeInvalid, "The page cursor is invalid.")
-		}
-		filter = append(filter, bson.E{Key: "$and", Value: bson.A{bson.D{{Key: "$or", Value: bson.A{
-			bson.D{{Key: "dueAt", Value: bson.D{{Key: "$gt", Value: q.After.DueAt}}}},
-			bson.D{{Key: "dueAt", Value: q.After.DueAt}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: oid}}}},
-		}}}}})
-	}
-	return s.findCases(ctx, filter,
-		options.Find().SetSort(bson.D{{Key: "dueAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(q.Limit)))
+	return s.findCases(ctx, filter, options.Find().SetSort(sort).SetLimit(int64(q.Limit)))
 }
 
 // CountByStatus counts a unit's reports per status ($match + $group with
 // $sum, which the embedded server supports).
 func (s *Store) CountByStatus(ctx context.Context, unitID string, front bool) (map[services.Status]int, error) {
-	field := "unitId"
-	if front {
-		field = "frontUnitId"
-	}
-	cur, err := s.db.Collection(colCases).Aggregate(ctx, bson.A{
-		bson.D{{Key: "$match", Value: bson.D{{Key: field, Value: unitID}}}},
-		bson.D{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$status"}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
-	})
+	cur, err := s.db.Collection(colCases).Aggregate(ctx, statusCountsPipeline(unitID, front))
 	if err != nil {
 		return nil, translate(err, "report")
 	}

@@ -41,6 +41,10 @@ var indexes = []index{
 	{colCases, bson.D{{Key: "frontUnitId", Value: 1}, {Key: "dueAt", Value: 1}, {Key: "_id", Value: 1}}, false, "frontUnitId_dueAt"},
 	{colCases, bson.D{{Key: "unitId", Value: 1}, {Key: "status", Value: 1}}, false, "unitId_status"},
 	{colCases, bson.D{{Key: "frontUnitId", Value: 1}, {Key: "createdAt", Value: -1}}, false, "frontUnitId_createdAt"},
+	// The sweep: reports due before a time whose mark is not set.
+	{colCases, bson.D{{Key: "dueAt", Value: 1}}, false, "dueAt"},
+	// The public feed of published outcomes, newest first.
+	{colCases, bson.D{{Key: "outcome.published", Value: 1}, {Key: "outcome.publishedAt", Value: -1}, {Key: "_id", Value: -1}}, false, "outcome_published"},
 	{colCategories, bson.D{{Key: "code", Value: 1}}, true, "code_unique"},
 	{colAreas, bson.D{{Key: "code", Value: 1}}, true, "code_unique"},
 	{colAreas, bson.D{{Key: "parent", Value: 1}}, false, "parent"},

@@ -104,7 +104,8 @@ func TestOutboxDedupKeyQueuedOnce(t *testing.T) {
 	// Without a key, identical notifications are all queued.
 	plain := services.NotifyAssigned("a@example.org", "c2", "MB-2")
 	plain.NextAttempt = outboxT0
-	if !enqueue(t, env.Store, plain) || !enqueue(t, env.Store, plain) {
+	first, second := enqueue(t, env.Store, plain), enqueue(t, env.Store, plain)
+	if !first || !second {
 		t.Fatal("keyless notification refused")
 	}
 	if n, err := env.Client.Database(env.Database).Collection("outbox").CountDocuments(ctx, bson.D{}); err != nil || n != 3 {

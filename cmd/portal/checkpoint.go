@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"minhbach/services"
+)
+
+// Signed checkpoints of the audit chain heads (services/checkpoint.go): the
+// server writes one per clock hour, `portal audit checkpoint` one on demand,
+// and `portal audit verify` checks the newest after the chains.
+const (
+	// checkpointPeriod is how often a checkpoint is written.
+	checkpointPeriod = time.Hour
+	// checkpointPoll is how often the server looks whether this period's
+	// checkpoint exists, so one is written within minutes of each hour
+	// whichever process holds the lease.
+	checkpointPoll = 5 * time.Minute
+	// checkpointLease bounds one run (reading every chain head, signing,
+	// storing).
+	checkpointLease = 10 * time.Minute
+	// checkpointStartDelay lets start-up traffic pass before the first run.
+	checkpointStartDelay = 30 * time.Second
+)
+
+// checkpointer signs with the portal's Ed25519 key, under the same key id
+// as its proofs of filing.
+func (a *app) checkpointer() *services.Checkpointer {
+	return &services.Checkpointer{Audit: a.auditLog.Store, Blobs: a.blobs, Key: a.signKey,
+		KeyID: keyID("ed25519", a.signKey.Public().(ed25519.PublicKey)), Now: time.Now}
+}
+
+// runCheckpoints writes a signed checkpoint of every audit chain head once
+// per hour until ctx ends (the first shortly after start). The job holds the
+// "audit-checkpoint" lease while it runs, and skips an hour that already has
+// a checkpoint, so several portal processes sharing a database and bucket
+// still write one per hour.
+func (a *app) runCheckpoints(ctx context.Context, log *slog.Logger) {
+	cp := a.checkpointer()
+	jobs := &services.Jobs{Leases: a.leases, Holder: services.NewHolder(), Now: time.Now,
+		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
+	t := time.NewTimer(checkpointStartDelay)
+	select {
+	case <-ctx.Done():
+		t.Stop()
+		return
+	case <-t.C:
+	}
+	_ = jobs.Every(ctx, "audit-checkpoint", checkpointPoll, checkpointLease, func(ctx context.Context) error {
+		key, c, wrote, err := cp.WriteIfDue(ctx, checkpointPeriod)
+		if wrote {
+			log.Info("audit checkpoint written", "key", key, "heads", c.Count)
+		}
+		return err
+	})
+}
+
+// auditCommands is `portal audit verify` (every chain, then the newest
+// checkpoint) and `portal audit checkpoint` (write one now).
+func auditCommands(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) != 1 || (args[0] != "verify" && args[0] != "checkpoint") {
+		return usageError{"usage: portal audit verify | portal audit checkpoint"}
+	}
+	return withApp(ctx, getenv, stderr, func(a *app, _ *slog.Logger) error {
+		if args[0] == "checkpoint" {
+			key, cp, err := a.checkpointer().Write(ctx)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(stdout, "audit checkpoint written: %s (%d chain heads, root %s)\n", key, cp.Count, cp.Root)
+			return err
+		}
+		return verifyAudit(ctx, a, stdout)
+	})
+}
+
+// verifyAudit checks every chain and then the newest checkpoint against
+// them. No checkpoint yet is not a failure; a checkpoint that does not
+// verify, or that the chains no longer match, is.
+func verifyAudit(ctx context.Context, a *app, stdout io.Writer) error {
+	broken, checked, err := services.VerifyAllChains(ctx, a.auditLog, 10_000_000)
+	if err != nil {
+		return err
+	}
+	for _, r := range broken {
+		fmt.Fprintf(stdout, "BROKEN report %s: %s at event %d\n", r.CaseID, r.Reason, r.BrokenAt)
+	}
+	fmt.Fprintf(stdout, "%d audit chains checked, %d broken\n", checked, len(broken))
+	var failures []string
+	if len(broken) > 0 {
+		failures = append(failures, fmt.Sprintf("%d audit chains are broken", len(broken)))
+	}
+	v, found, err := a.checkpointer().VerifyLatest(ctx)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%sthe latest audit checkpoint could not be checked: %w", strings.Join(append(failures, ""), "; "), err)
+	case !found:
+		fmt.Fprintln(stdout, "no audit checkpoint yet (the server writes one every hour; `portal audit checkpoint` writes one now)")
+	case v.Invalid != "":
+		fmt.Fprintf(stdout, "BAD CHECKPOINT %s: %s\n", v.Key, v.Invalid)
+		failures = append(failures, "the latest audit checkpoint does not verify: "+v.Invalid)
+	default:
+		for _, p := range v.Problems {
+			reason := p.Reason
+			if p.Reason == services.CheckpointChainBroken {
+				reason += fmt.Sprintf(" (%s at event %d)", p.Detail.Reason, p.Detail.BrokenAt)
+			}
+			fmt.Fprintf(stdout, "CHECKPOINT MISMATCH report %s at event %d: %s\n", p.CaseID, p.Seq, reason)
+		}
+		fmt.Fprintf(stdout, "checkpoint %s (taken %s, key %s): signature valid, %d chain heads checked, %d no longer match\n",
+			v.Key, v.Checkpoint.CreatedAt.Format(time.RFC3339), v.Checkpoint.KeyID, v.Checkpoint.Count, len(v.Problems))
+		if len(v.Problems) > 0 {
+			failures = append(failures, fmt.Sprintf("%d audit chains no longer match the latest checkpoint", len(v.Problems)))
+		}
+	}
+	if len(failures) > 0 {
+		return errors.New(strings.Join(failures, "; "))
+	}
+	return nil
+}

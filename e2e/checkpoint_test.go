@@ -1,0 +1,148 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"minhbach/internal/devstack"
+	"minhbach/internal/mongostore"
+	"minhbach/services"
+)
+
+// TestAuditCheckpointCommands runs `portal audit checkpoint` and `portal
+// audit verify` on a seeded data directory: no checkpoint yet is fine, a
+// fresh one verifies, a chain rewritten afterwards (so that it verifies on
+// its own) and a tampered checkpoint both make verify exit non-zero.
+func TestAuditCheckpointCommands(t *testing.T) {
+	dataDir := t.TempDir()
+	env := []string{"PORTAL_DATA_DIR=" + dataDir, "PORTAL_LOG_FORMAT=json", "PORTAL_DEMO_PASSWORD=Demo-Minh-Bach-2026",
+		"PORTAL_ARGON2_MEMORY_KIB=8192", "PORTAL_ARGON2_ITERATIONS=1"}
+	run := func(args ...string) (string, int) {
+		t.Helper()
+		cmd := exec.Command(portalBin, args...)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		switch {
+		case err == nil:
+			return string(out), 0
+		case errors.As(err, &exit):
+			return string(out), exit.ExitCode()
+		}
+		t.Fatalf("portal %v: %v", args, err)
+		return "", 0
+	}
+	if out, code := run("seed", "demo"); code != 0 {
+		t.Fatalf("seed: %d %s", code, out)
+	}
+	out, code := run("audit", "verify")
+	if code != 0 || !strings.Contains(out, "3 audit chains checked, 0 broken") || !strings.Contains(out, "no audit checkpoint yet") {
+		t.Fatalf("verify before any checkpoint: exit %d\n%s", code, out)
+	}
+	out, code = run("audit", "checkpoint")
+	written := regexp.MustCompile(`audit checkpoint written: (audit/checkpoints/\d{4}/\d{2}/\d{2}/\S+\.json) \(3 chain heads`).FindStringSubmatch(out)
+	if code != 0 || written == nil {
+		t.Fatalf("checkpoint: exit %d\n%s", code, out)
+	}
+	out, code = run("audit", "verify")
+	if code != 0 || !strings.Contains(out, "checkpoint "+written[1]) || !strings.Contains(out, "signature valid, 3 chain heads checked, 0 no longer match") {
+		t.Fatalf("verify after the checkpoint: exit %d\n%s", code, out)
+	}
+
+	caseID, seq := rewriteOneChain(t, dataDir)
+	out, code = run("audit", "verify")
+	if code != 1 || !strings.Contains(out, "3 audit chains checked, 0 broken") ||
+		!strings.Contains(out, "CHECKPOINT MISMATCH report "+caseID+" at event "+seq+": hash differs") ||
+		!strings.Contains(out, "1 audit chains no longer match the latest checkpoint") {
+		t.Fatalf("verify after rewriting chain %s: exit %d\n%s", caseID, code, out)
+	}
+
+	// Edit the stored checkpoint in place (same size): its signature fails.
+	var file string
+	err := filepath.WalkDir(filepath.Join(dataDir, "s3", "data"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(filepath.ToSlash(p), "/"+written[1]) {
+			file = p
+		}
+		return err
+	})
+	if err != nil || file == "" {
+		t.Fatalf("checkpoint object %s not found under the data directory: %v", written[1], err)
+	}
+	doc, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tampered := regexp.MustCompile(`"seq":(\d)`).ReplaceAllFunc(doc, func(m []byte) []byte {
+		m = bytes.Clone(m)
+		m[len(m)-1] = '0' + (m[len(m)-1]-'0'+1)%10
+		return m
+	})
+	if bytes.Equal(tampered, doc) || len(tampered) != len(doc) {
+		t.Fatalf("could not tamper with %s", doc)
+	}
+	if err := os.WriteFile(file, tampered, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, code = run("audit", "verify")
+	if code != 1 || !strings.Contains(out, "BAD CHECKPOINT "+written[1]+": "+services.CheckpointBadSignature) {
+		t.Fatalf("verify with a tampered checkpoint: exit %d\n%s", code, out)
+	}
+	if out, code := run("audit", "nonsense"); code != 2 || !strings.Contains(out, "usage: portal audit verify | portal audit checkpoint") {
+		t.Fatalf("unknown audit subcommand: exit %d\n%s", code, out)
+	}
+}
+
+// rewriteOneChain opens the stopped portal's database and rewrites one
+// report's whole chain (a forged actor), recomputing every hash so that the
+// chain still verifies by itself. It returns the report id and the seq
+// of its head.
+func rewriteOneChain(t *testing.T, dataDir string) (caseID, headSeq string) {
+	t.Helper()
+	ctx := context.Background()
+	m, err := devstack.StartMongo(ctx, filepath.Join(dataDir, "mongo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	client, err := mongo.Connect(options.Client().ApplyURI(m.URI).SetMaxPoolSize(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Disconnect(ctx)
+	st := mongostore.New(client, "minhbach")
+	heads, err := st.ListAuditHeads(ctx, 10)
+	if err != nil || len(heads) != 3 {
+		t.Fatalf("heads: %v %d", err, len(heads))
+	}
+	events, err := st.ListAuditEvents(ctx, heads[0].CaseID, 1000)
+	if err != nil || len(events) == 0 {
+		t.Fatalf("events of %s: %v", heads[0].CaseID, err)
+	}
+	col := client.Database("minhbach").Collection("auditEvents")
+	prev := ""
+	for _, e := range events {
+		e.Actor, e.PrevHash = "forger", prev
+		e.Hash = services.ComputeAuditHash(prev, e)
+		res, err := col.UpdateOne(ctx, bson.D{{Key: "caseId", Value: e.CaseID}, {Key: "seq", Value: e.Seq}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "actor", Value: e.Actor}, {Key: "prevHash", Value: e.PrevHash}, {Key: "hash", Value: e.Hash}}}})
+		if err != nil || res.ModifiedCount != 1 {
+			t.Fatalf("rewrite event %d: %v %+v", e.Seq, err, res)
+		}
+		prev = e.Hash
+	}
+	last := events[len(events)-1]
+	return last.CaseID, strconv.FormatInt(last.Seq, 10)
+}

@@ -1,0 +1,201 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"minhbach/services"
+)
+
+// conclude takes a report through acceptance and investigation to a
+// conclusion by the lead.
+func (f *fixture) conclude(t *testing.T, lead session, caseID string) {
+	t.Helper()
+	base := "/api/v1/cases/" + caseID
+	for _, to := range []string{"accepted", "investigating"} {
+		f.call(t, lead.access, http.MethodPost, base+"/transitions", `{"to":"`+to+`"}`, http.StatusOK, nil)
+	}
+	f.call(t, lead.access, http.MethodPost, base+"/transitions", `{"to":"concluded","outcome":"unsubstantiated","actions":"Đã xác minh","reply":"Không có vi phạm."}`, http.StatusOK, nil)
+}
+
+// TestAppeal: the citizen of a concluded complaint appeals; a linked
+// round-2 report with its own code, receipt, identity and clocks is opened,
+// once, and the first report shows the link.
+func TestAppeal(t *testing.T) {
+	f := newFixture(t)
+	st := f.storyStaff(t)
+	ctx := context.Background()
+	r := f.fileNamed(t, "complaint")
+	first, _ := f.env.Store.FindCaseByTrackingCode(ctx, r.TrackingCode)
+
+	// Not before the conclusion.
+	w := f.do(http.MethodPost, "/api/v1/track/appeal", "application/json", strings.NewReader(`{"reason":"Tôi không đồng ý"}`), "Authorization", "Bearer "+r.Token)
+	if w.Code != http.StatusConflict {
+		t.Fatalf("appeal while received: %d %s", w.Code, w.Body)
+	}
+	f.conclude(t, st.lead, first.ID)
+	f.call(t, r.Token, http.MethodPost, "/api/v1/track/appeal", `{"reason":""}`, http.StatusBadRequest, nil)
+
+	// Two appeals at once open one round-2 report.
+	var wg sync.WaitGroup
+	codes := make([]int, 2)
+	var created createdReport
+	var mu sync.Mutex
+	for i := range codes {
+		wg.Go(func() {
+			w := f.do(http.MethodPost, "/api/v1/track/appeal", "application/json", strings.NewReader(`{"reason":"Kết luận chưa xem xét camera quầy số 3"}`),
+				"Authorization", "Bearer "+r.Token)
+			codes[i] = w.Code
+			if w.Code == http.StatusCreated {
+				mu.Lock()
+				defer mu.Unlock()
+				_ = json.Unmarshal(w.Body.Bytes(), &created)
+			}
+		})
+	}
+	wg.Wait()
+	if !(codes[0] == http.StatusCreated) == !(codes[1] == http.StatusCreated) || created.TrackingCode == "" || created.Receipt == "" {
+		t.Fatalf("concurrent appeals: %v %+v", codes, created)
+	}
+	second, err := f.env.Store.FindCaseByTrackingCode(ctx, created.TrackingCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Round != 2 || second.AppealOf != first.ID || second.Kind != services.KindComplaint || second.Status != services.StatusReceived ||
+		second.UnitID != st.unitID || second.FrontUnitID != st.frontID || !second.HasIdentity {
+		t.Fatalf("round 2: %+v", second)
+	}
+	// The identity went with it, sealed to the new report.
+	id, ok, err := f.vault.Open(ctx, second.ID)
+	if err != nil || !ok || id.Name != "Trần Thị Bích" {
+		t.Fatalf("round-2 identity: %v %v", ok, err)
+	}
+	// The citizen sees the link on the first report; the new one opens with
+	// its own receipt and has the round-2 clocks.
+	var tv struct {
+		Status    string
+		Appeal    string
+		CanAppeal bool
+		Round     int
+		AppealOf  string
+		Clocks    []struct{ Name string }
+		Timeline  []struct{ Type string }
+	}
+	f.call(t, r.Token, http.MethodGet, "/api/v1/track", "", http.StatusOK, &tv)
+	if tv.Status != "appealed" || tv.Appeal != created.TrackingCode || tv.CanAppeal {
+		t.Fatalf("round 1 as the citizen sees it: %+v", tv)
+	}
+	var sess struct{ Token string }
+	f.call(t, "", http.MethodPost, "/api/v1/track/session", `{"trackingCode":"`+created.TrackingCode+`","receipt":"`+created.Receipt+`"}`, http.StatusOK, &sess)
+	tv.Appeal = ""
+	f.call(t, sess.Token, http.MethodGet, "/api/v1/track", "", http.StatusOK, &tv)
+	if tv.Round != 2 || tv.AppealOf != r.TrackingCode || tv.Status != "received" || len(tv.Clocks) == 0 {
+		t.Fatalf("round 2 as the citizen sees it: %+v", tv)
+	}
+	// Staff see both links.
+	var c storyCase
+	f.call(t, st.lead.access, http.MethodGet, "/api/v1/cases/"+second.ID, "", http.StatusOK, &c)
+	if c.Round != 2 || c.AppealOf == nil || c.AppealOf.TrackingCode != r.TrackingCode {
+		t.Fatalf("round 2 for staff: %+v", c)
+	}
+	// Round 2 resolves in 45 days (Law on Complaints, Art. 37), not 30.
+	f.call(t, st.lead.access, http.MethodPost, "/api/v1/cases/"+second.ID+"/transitions", `{"to":"accepted"}`, http.StatusOK, nil)
+	c = storyCase{}
+	f.call(t, st.lead.access, http.MethodGet, "/api/v1/cases/"+second.ID, "", http.StatusOK, &c)
+	for _, k := range c.Clocks {
+		if k.Name == "resolve" && time.Until(k.Due) < 44*24*time.Hour {
+			t.Fatalf("round-2 resolution due %v", k.Due)
+		}
+	}
+	// A round-2 report cannot be appealed again here; nor can feedback.
+	fb := f.fileNamed(t, "feedback")
+	fbCase, _ := f.env.Store.FindCaseByTrackingCode(ctx, fb.TrackingCode)
+	f.conclude(t, st.lead, fbCase.ID)
+	w = f.do(http.MethodPost, "/api/v1/track/appeal", "application/json", strings.NewReader(`{"reason":"x"}`), "Authorization", "Bearer "+fb.Token)
+	if w.Code != http.StatusConflict {
+		t.Fatalf("feedback appeal: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestExtensions: an inspector asks, a lead decides, the resolution
+// deadline moves, and the kind's cap holds.
+func TestExtensions(t *testing.T) {
+	f := newFixture(t)
+	st := f.storyStaff(t)
+	ctx := context.Background()
+	r := f.fileNamed(t, "denunciation")
+	c0, _ := f.env.Store.FindCaseByTrackingCode(ctx, r.TrackingCode)
+	base := "/api/v1/cases/" + c0.ID
+	// Not before acceptance.
+	f.call(t, st.inspector.access, http.MethodPost, base+"/extensions", `{"days":30,"reason":"Phức tạp"}`, http.StatusConflict, nil)
+	f.call(t, st.inspector.access, http.MethodPost, base+"/transitions", `{"to":"accepted"}`, http.StatusOK, nil)
+	resolveDue := func() time.Time {
+		var c storyCase
+		f.call(t, st.lead.access, http.MethodGet, base, "", http.StatusOK, &c)
+		for _, k := range c.Clocks {
+			if k.Name == "resolve" {
+				return k.Due
+			}
+		}
+		t.Fatal("no resolution clock")
+		return time.Time{}
+	}
+	due0 := resolveDue()
+	f.call(t, st.inspector.access, http.MethodPost, base+"/extensions", `{"days":31,"reason":"Phức tạp"}`, http.StatusBadRequest, nil)
+	var ext struct{ ID, Status string }
+	f.call(t, st.inspector.access, http.MethodPost, base+"/extensions", `{"days":30,"reason":"Vụ việc phức tạp"}`, http.StatusCreated, &ext)
+	if ext.Status != "pending" || !resolveDue().Equal(due0) {
+		t.Fatalf("a pending extension moved the deadline: %+v", ext)
+	}
+	// Only a lead decides.
+	f.call(t, st.inspector.access, http.MethodPost, base+"/extensions/"+ext.ID+"/decision", `{"approve":true}`, http.StatusForbidden, nil)
+	f.call(t, st.lead.access, http.MethodPost, base+"/extensions/"+ext.ID+"/decision", `{"approve":true,"note":"Đồng ý"}`, http.StatusOK, &ext)
+	f.call(t, st.lead.access, http.MethodPost, base+"/extensions/"+ext.ID+"/decision", `{"approve":false}`, http.StatusConflict, nil)
+	if due1 := resolveDue(); due1.Sub(due0) < 29*24*time.Hour {
+		t.Fatalf("approved extension: due %v → %v", due0, due1)
+	}
+	// A lead's own request is approved at once; then the cap (2) is reached.
+	f.call(t, st.lead.access, http.MethodPost, base+"/extensions", `{"days":30,"reason":"Đặc biệt phức tạp"}`, http.StatusCreated, &ext)
+	if ext.Status != "approved" {
+		t.Fatalf("the lead's extension: %+v", ext)
+	}
+	f.call(t, st.inspector.access, http.MethodPost, base+"/extensions", `{"days":10,"reason":"Thêm nữa"}`, http.StatusConflict, nil)
+	// The citizen sees that the deadline was extended, not by whom.
+	var tv struct {
+		Timeline []struct{ Type, Note, Actor string }
+	}
+	f.call(t, r.Token, http.MethodGet, "/api/v1/track", "", http.StatusOK, &tv)
+	n := 0
+	for _, e := range tv.Timeline {
+		if e.Type == services.EventDeadlineExtended {
+			n++
+			if e.Note != "30" || e.Actor != "staff" {
+				t.Errorf("event %+v", e)
+			}
+		}
+		if e.Type == services.EventExtensionRequested {
+			t.Errorf("the citizen sees the internal request")
+		}
+	}
+	if n != 2 {
+		t.Fatalf("deadline_extended events: %d", n)
+	}
+	// Complaints have no extensions (their complex period is chosen at
+	// acceptance instead).
+	cr := f.fileNamed(t, "complaint")
+	cc, _ := f.env.Store.FindCaseByTrackingCode(ctx, cr.TrackingCode)
+	f.call(t, st.lead.access, http.MethodPost, "/api/v1/cases/"+cc.ID+"/transitions", `{"to":"accepted","complex":true}`, http.StatusOK, nil)
+	f.call(t, st.lead.access, http.MethodPost, "/api/v1/cases/"+cc.ID+"/extensions", `{"days":10,"reason":"x"}`, http.StatusConflict, nil)
+	var c storyCase
+	f.call(t, st.lead.access, http.MethodGet, "/api/v1/cases/"+cc.ID, "", http.StatusOK, &c)
+	for _, k := range c.Clocks {
+		if k.Name == "resolve" && time.Until(k.Due) < 44*24*time.Hour {
+			t.Fatalf("a complex complaint resolves in 45 days; due %v", k.Due)
+		}
+	}
+}

@@ -1,0 +1,384 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"minhbach/internal/clamd"
+	"minhbach/services"
+)
+
+// routedFiledReport files a named complaint with files and routes it like
+// routedReport does.
+func (f *fixture) routedFiledReport(t *testing.T, unit, front string, files ...upload) (createdReport, services.Case) {
+	t.Helper()
+	named := strings.Replace(validFeedback, `"anonymous":true`, `"anonymous":false,"identity":{"name":"Lê Văn Tám","phone":"0987654321","nationalId":"079099001122"}`, 1)
+	named = strings.Replace(named, `"kind":"feedback"`, `"kind":"complaint"`, 1)
+	w, r := f.submitFiles(t, named, files...)
+	if w.Code != http.StatusCreated {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	ctx := context.Background()
+	c, err := f.env.Store.FindCaseByTrackingCode(ctx, r.TrackingCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.env.Client.Database(f.env.Database).Collection("cases").UpdateByID(ctx, mustOID(t, c.ID),
+		map[string]any{"$set": map[string]any{"unitId": f.unit(t, unit), "frontUnitId": f.unit(t, front)}}); err != nil {
+		t.Fatal(err)
+	}
+	c, err = f.env.Store.FindCaseByID(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, c
+}
+
+func (f *fixture) download(s session, caseID, aid, query string) *httptest.ResponseRecorder {
+	return f.staffGet(s.access, "/api/v1/cases/"+caseID+"/attachments/"+aid+query)
+}
+
+func (f *fixture) readObject(t *testing.T, key string) []byte {
+	t.Helper()
+	rc, _, err := f.env.Blob.Get(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	var b bytes.Buffer
+	if _, err := b.ReadFrom(rc); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// overwriteObject replaces an object behind the portal's back, as an
+// attacker with access to the bucket would.
+func (f *fixture) overwriteObject(t *testing.T, key string, data []byte) {
+	t.Helper()
+	ctx := context.Background()
+	if err := f.env.Blob.Delete(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.env.Blob.Put(ctx, key, bytes.NewReader(data), int64(len(data)), "application/octet-stream", ""); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wantDownload checks a successful download's status, headers and bytes.
+func wantDownload(t *testing.T, w *httptest.ResponseRecorder, a services.Attachment, body []byte) {
+	t.Helper()
+	if w.Code != http.StatusOK {
+		t.Fatalf("download: %d %s", w.Code, w.Body)
+	}
+	if !bytes.Equal(w.Body.Bytes(), body) {
+		t.Fatalf("downloaded %d bytes, not the expected %d", w.Body.Len(), len(body))
+	}
+	h := w.Header()
+	if h.Get("Content-Type") != a.Type || h.Get("Content-Length") != strconv.Itoa(len(body)) ||
+		h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Cache-Control") != "no-store" || h.Get("X-Content-SHA256") != hexSHA(body) {
+		t.Fatalf("headers: %v", h)
+	}
+	cd, ok := strings.CutPrefix(h.Get("Content-Disposition"), "attachment; filename*=UTF-8''")
+	if !ok || strings.ContainsAny(cd, " ;\"'\\,") {
+		t.Fatalf("Content-Disposition %q", h.Get("Content-Disposition"))
+	}
+	if name, err := url.PathUnescape(cd); err != nil || name != a.Name {
+		t.Fatalf("file name %q (%v), want %q", name, err, a.Name)
+	}
+}
+
+func wantRefusal(t *testing.T, w *httptest.ResponseRecorder, status int, code, inMessage string) {
+	t.Helper()
+	if w.Code != status {
+		t.Fatalf("status %d, want %d: %s", w.Code, status, w.Body)
+	}
+	e := decodeError(t, w)
+	if e.Error.Code != code || !strings.Contains(e.Error.Message, inMessage) {
+		t.Fatalf("error %+v, want code %s and %q", e.Error, code, inMessage)
+	}
+	if w.Header().Get("X-Content-SHA256") != "" || w.Header().Get("Content-Disposition") != "" {
+		t.Fatalf("a refusal carries download headers: %v", w.Header())
+	}
+}
+
+func attachmentByType(t *testing.T, c services.Case, mime string) services.Attachment {
+	t.Helper()
+	for _, a := range c.Attachments {
+		if a.Type == mime {
+			return a
+		}
+	}
+	t.Fatalf("no %s attachment in %+v", mime, c.Attachments)
+	return services.Attachment{}
+}
+
+// downloadEvents returns the report's evidence_downloaded events.
+func (f *fixture) downloadEvents(t *testing.T, caseID string) []services.Event {
+	t.Helper()
+	c, err := f.env.Store.FindCaseByID(context.Background(), caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []services.Event
+	for _, e := range c.Timeline {
+		if e.Type == services.EventEvidenceDownloaded {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func TestEvidenceDownload(t *testing.T) {
+	f := newFixture(t)
+	insp := f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
+	f.mkUser(t, "lead@a.test", services.RoleLead, "unit-a")
+	mon := f.mkUser(t, "mon@a.test", services.RoleMonitor, "front-a")
+	f.mkUser(t, "insp@b.test", services.RoleInspector, "unit-b")
+	f.mkUser(t, "mon@b.test", services.RoleMonitor, "front-b")
+	f.mkUser(t, "admin@x.test", services.RoleAdmin, "")
+	si, sl, sm := f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "lead@a.test", ""), f.staffLogin(t, "mon@a.test", "")
+	sb, smb, sa := f.staffLogin(t, "insp@b.test", ""), f.staffLogin(t, "mon@b.test", ""), f.staffLogin(t, "admin@x.test", "")
+	photo, pdf := jpegWithGPS(t), samplePDF()
+	r, c := f.routedFiledReport(t, "unit-a", "front-a", upload{`ảnh "biên nhận"; bản 1.jpg`, photo}, upload{"quyết định.pdf", pdf})
+	jpg, doc := attachmentByType(t, c, "image/jpeg"), attachmentByType(t, c, "application/pdf")
+	if jpg.SanitizedKey == "" || doc.SanitizedKey != "" {
+		t.Fatalf("attachments: %+v", c.Attachments)
+	}
+	clean := f.readObject(t, jpg.SanitizedKey)
+
+	// The report says which files have a sanitized copy.
+	var view struct {
+		Attachments []struct {
+			ID        string
+			Sanitized bool
+		}
+	}
+	json.Unmarshal(f.staffGet(sm.access, "/api/v1/cases/"+c.ID).Body.Bytes(), &view)
+	if len(view.Attachments) != 2 {
+		t.Fatalf("attachments in the view: %+v", view.Attachments)
+	}
+	for _, a := range view.Attachments {
+		if a.Sanitized != (a.ID == jpg.ID) {
+			t.Fatalf("sanitized flag: %+v", view.Attachments)
+		}
+	}
+
+	type dl struct{ actor, ref, note string }
+	var want []dl
+	// The sanitized photo, to the unit and the committee: no EXIF, no GPS.
+	for _, s := range []struct {
+		sess session
+		id   string
+	}{{si, insp.ID}, {sm, mon.ID}} {
+		w := f.download(s.sess, c.ID, jpg.ID, "")
+		wantDownload(t, w, jpg, clean)
+		if bytes.Contains(w.Body.Bytes(), []byte("Exif\x00\x00")) || bytes.Contains(w.Body.Bytes(), []byte(gpsMarker)) {
+			t.Fatal("the sanitized download carries EXIF/GPS")
+		}
+		if w.Header().Get("X-Content-SHA256") != jpg.SanitizedSHA256 {
+			t.Fatal("X-Content-SHA256 is not the recorded hash of the sanitized copy")
+		}
+		want = append(want, dl{s.id, jpg.ID, services.CopySanitized})
+	}
+	if w := f.download(si, c.ID, jpg.ID, "?original=0"); w.Code != http.StatusOK || !bytes.Equal(w.Body.Bytes(), clean) {
+		t.Fatalf("original=0: %d", w.Code)
+	}
+	want = append(want, dl{insp.ID, jpg.ID, services.CopySanitized})
+
+	// Refusals, none of which is recorded as a download.
+	wantRefusal(t, f.download(si, c.ID, doc.ID, ""), http.StatusConflict, "conflict", "custody grant")
+	wantRefusal(t, f.download(sm, c.ID, doc.ID, ""), http.StatusConflict, "conflict", "custody grant")
+	wantRefusal(t, f.download(si, c.ID, jpg.ID, "?original=1"), http.StatusForbidden, "forbidden", "request custody")
+	wantRefusal(t, f.download(si, c.ID, doc.ID, "?original=1"), http.StatusForbidden, "forbidden", "request custody")
+	wantRefusal(t, f.download(sm, c.ID, jpg.ID, "?original=1"), http.StatusForbidden, "forbidden", "custody holders")
+	wantRefusal(t, f.download(si, c.ID, jpg.ID, "?original=yes"), http.StatusBadRequest, "invalid", "original")
+	wantRefusal(t, f.download(si, c.ID, "no-such-file", ""), http.StatusNotFound, "not_found", "No such file")
+	for _, s := range []session{sb, smb, sa} { // another unit, another committee, an admin
+		for _, q := range []string{"", "?original=1"} {
+			wantRefusal(t, f.download(s, c.ID, jpg.ID, q), http.StatusNotFound, "not_found", "No such report")
+		}
+	}
+	if w := f.do(http.MethodGet, "/api/v1/cases/"+c.ID+"/attachments/"+jpg.ID, "", nil); w.Code != http.StatusUnauthorized {
+		t.Fatalf("anonymous: %d", w.Code)
+	}
+	if w := f.do(http.MethodGet, "/api/v1/cases/"+c.ID+"/attachments/"+jpg.ID, "", nil, "Authorization", "Bearer "+r.Token); w.Code != http.StatusUnauthorized {
+		t.Fatalf("citizen token: %d", w.Code)
+	}
+	if got := f.downloadEvents(t, c.ID); len(got) != len(want) {
+		t.Fatalf("%d downloads recorded, want %d", len(got), len(want))
+	}
+
+	// With an approved grant, the inspector gets the exact originals.
+	w := f.do(http.MethodPost, "/api/v1/cases/"+c.ID+"/custody", "application/json", strings.NewReader(`{"reason":"Đối chiếu bản gốc"}`),
+		"Authorization", "Bearer "+si.access)
+	var g struct{ ID string }
+	json.Unmarshal(w.Body.Bytes(), &g)
+	if w.Code != http.StatusCreated {
+		t.Fatalf("custody request: %d %s", w.Code, w.Body)
+	}
+	wantRefusal(t, f.download(si, c.ID, jpg.ID, "?original=1"), http.StatusForbidden, "forbidden", "request custody") // pending
+	if resp := f.staffPost(sl.access, "/api/v1/custody/"+g.ID+"/decision", `{"approve":true}`); resp.StatusCode != http.StatusOK {
+		t.Fatalf("approve: %d", resp.StatusCode)
+	}
+	w = f.download(si, c.ID, jpg.ID, "?original=1")
+	wantDownload(t, w, jpg, photo)
+	if w.Header().Get("X-Content-SHA256") != jpg.SHA256 || !bytes.Contains(w.Body.Bytes(), []byte(gpsMarker)) {
+		t.Fatal("the original is not the sealed upload")
+	}
+	wantDownload(t, f.download(si, c.ID, doc.ID, "?original=1"), doc, pdf)
+	want = append(want, dl{insp.ID, jpg.ID, services.CopyOriginal}, dl{insp.ID, doc.ID, services.CopyOriginal})
+	// The grant is the inspector's alone: the lead and the monitor still may not.
+	wantRefusal(t, f.download(sl, c.ID, jpg.ID, "?original=1"), http.StatusForbidden, "forbidden", "request custody")
+	wantRefusal(t, f.download(sm, c.ID, jpg.ID, "?original=1"), http.StatusForbidden, "forbidden", "custody holders")
+
+	// 24 hours later the grant has run out.
+	f.clock.offset += services.CustodyTTL + time.Minute
+	si, sm = f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "mon@a.test", "")
+	wantRefusal(t, f.download(si, c.ID, jpg.ID, "?original=1"), http.StatusForbidden, "forbidden", "request custody")
+
+	// Every download is on the timeline: not public, with who, which file
+	// and which copy; monitors see these events.
+	got := f.downloadEvents(t, c.ID)
+	if len(got) != len(want) {
+		t.Fatalf("%d downloads recorded, want %d: %+v", len(got), len(want), got)
+	}
+	for i, e := range got {
+		if e.Public || e.Actor != want[i].actor || e.Ref != want[i].ref || e.Note != want[i].note {
+			t.Fatalf("download event %d = %+v, want %+v", i, e, want[i])
+		}
+	}
+	var monView struct {
+		Timeline []struct{ Type, Ref, Note string }
+	}
+	json.Unmarshal(f.staffGet(sm.access, "/api/v1/cases/"+c.ID).Body.Bytes(), &monView)
+	n := 0
+	for _, e := range monView.Timeline {
+		if e.Type == services.EventEvidenceDownloaded {
+			n++
+		}
+	}
+	if n != len(want) {
+		t.Fatalf("the monitor sees %d downloads, want %d", n, len(want))
+	}
+	// ... and in the audit chain, which still verifies.
+	w = f.staffGet(sm.access, "/api/v1/cases/"+c.ID+"/audit")
+	var trail struct {
+		Valid  bool
+		Events []struct {
+			Type, Actor string
+			Data        map[string]string
+		}
+	}
+	json.Unmarshal(w.Body.Bytes(), &trail)
+	var chained []dl
+	for _, e := range trail.Events {
+		if e.Type == services.EventEvidenceDownloaded {
+			chained = append(chained, dl{e.Actor, e.Data["ref"], e.Data["noteSha256"]})
+		}
+	}
+	if w.Code != http.StatusOK || !trail.Valid || len(chained) != len(want) {
+		t.Fatalf("audit: %d valid=%v, %d downloads chained, want %d", w.Code, trail.Valid, len(chained), len(want))
+	}
+	for i, e := range chained {
+		if e.actor != want[i].actor || e.ref != want[i].ref || e.note != hexSHA([]byte(want[i].note)) {
+			t.Fatalf("chained download %d = %+v, want %+v", i, e, want[i])
+		}
+	}
+	// The citizen sees none of it.
+	for _, e := range f.view(t, f.login(t, r.TrackingCode, r.Receipt)).Timeline {
+		if e.Type == services.EventEvidenceDownloaded {
+			t.Fatal("the citizen sees staff downloads")
+		}
+	}
+}
+
+// TestEvidenceDownloadTampered: an object changed in storage after upload
+// is caught before a byte is sent, logged without identity data, and not
+// recorded as a download.
+func TestEvidenceDownloadTampered(t *testing.T) {
+	f := newFixture(t)
+	f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
+	f.mkUser(t, "lead@a.test", services.RoleLead, "unit-a")
+	si, sl := f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "lead@a.test", "")
+	photo := jpegWithGPS(t)
+	_, c := f.routedFiledReport(t, "unit-a", "front-a", upload{"IMG_0042.jpg", photo}, upload{"quyết định.pdf", samplePDF()})
+	jpg, doc := attachmentByType(t, c, "image/jpeg"), attachmentByType(t, c, "application/pdf")
+	w := f.do(http.MethodPost, "/api/v1/cases/"+c.ID+"/custody", "application/json", strings.NewReader(`{"reason":"x"}`), "Authorization", "Bearer "+si.access)
+	var g struct{ ID string }
+	json.Unmarshal(w.Body.Bytes(), &g)
+	if resp := f.staffPost(sl.access, "/api/v1/custody/"+g.ID+"/decision", `{"approve":true}`); resp.StatusCode != http.StatusOK {
+		t.Fatalf("approve: %d", resp.StatusCode)
+	}
+	if w := f.download(si, c.ID, jpg.ID, "?original=1"); w.Code != http.StatusOK {
+		t.Fatalf("before tampering: %d", w.Code)
+	}
+	before := len(f.downloadEvents(t, c.ID))
+
+	// Same length, one byte changed: only the hash can tell.
+	forged := bytes.Clone(photo)
+	forged[len(forged)/2] ^= 0xFF
+	f.overwriteObject(t, jpg.OriginalKey, forged)
+	cleanForged := bytes.Clone(f.readObject(t, jpg.SanitizedKey))
+	cleanForged[len(cleanForged)-3] ^= 0x01
+	f.overwriteObject(t, jpg.SanitizedKey, cleanForged)
+	f.overwriteObject(t, doc.OriginalKey, append(samplePDF(), "% appended"...)) // longer
+	for _, tc := range []struct {
+		aid, query string
+		forged     []byte
+	}{{jpg.ID, "?original=1", forged}, {jpg.ID, "", cleanForged}, {doc.ID, "?original=1", nil}} {
+		w := f.download(si, c.ID, tc.aid, tc.query)
+		wantRefusal(t, w, http.StatusInternalServerError, "internal", "integrity check")
+		if tc.forged != nil && bytes.Contains(w.Body.Bytes(), tc.forged[:64]) {
+			t.Fatal("forged bytes were sent")
+		}
+	}
+	if n := len(f.downloadEvents(t, c.ID)); n != before {
+		t.Fatalf("failed downloads recorded: %d, want %d", n, before)
+	}
+	logs := f.logs.String()
+	if !strings.Contains(logs, "evidence integrity") || !strings.Contains(logs, jpg.ID) {
+		t.Fatalf("the integrity failure is not logged: %s", logs)
+	}
+	for _, s := range []string{"Lê Văn Tám", "0987654321", "079099001122", "IMG_0042", "quyết định", "Cán bộ đòi tiền"} {
+		if strings.Contains(logs, s) {
+			t.Fatalf("the logs hold %q", s)
+		}
+	}
+}
+
+// TestEvidenceDownloadQuarantined: an infected file is never served, not
+// even its original to a custody holder.
+func TestEvidenceDownloadQuarantined(t *testing.T) {
+	addr := startClamdResponder(t)
+	f := newFixture(t, func(o *fixtureOptions) { o.scan = clamdScanner{clamd.New(addr, 10*time.Second)} })
+	f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
+	f.mkUser(t, "lead@a.test", services.RoleLead, "unit-a")
+	si, sl := f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "lead@a.test", "")
+	infected := append(samplePDF(), []byte("\n"+eicar+"\n")...)
+	_, c := f.routedFiledReport(t, "unit-a", "front-a", upload{"bad.pdf", infected})
+	a := c.Attachments[0]
+	if !a.Quarantined() {
+		t.Fatalf("not quarantined: %+v", a)
+	}
+	w := f.do(http.MethodPost, "/api/v1/cases/"+c.ID+"/custody", "application/json", strings.NewReader(`{"reason":"x"}`), "Authorization", "Bearer "+si.access)
+	var g struct{ ID string }
+	json.Unmarshal(w.Body.Bytes(), &g)
+	if resp := f.staffPost(sl.access, "/api/v1/custody/"+g.ID+"/decision", `{"approve":true}`); resp.StatusCode != http.StatusOK {
+		t.Fatalf("approve: %d", resp.StatusCode)
+	}
+	for _, q := range []string{"", "?original=1"} {
+		wantRefusal(t, f.download(si, c.ID, a.ID, q), http.StatusForbidden, "forbidden", "quarantined")
+	}
+	if n := len(f.downloadEvents(t, c.ID)); n != 0 {
+		t.Fatalf("%d downloads recorded", n)
+	}
+}

@@ -1,0 +1,149 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"minhbach/services"
+)
+
+// outboxFor lists the queued, unsent notifications about one report.
+func (f *fixture) outboxFor(t *testing.T, caseID string) []services.Notification {
+	t.Helper()
+	all, err := f.env.Store.DueNotifications(context.Background(), f.clock.Now().Add(24*time.Hour), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []services.Notification
+	for _, n := range all {
+		if n.CaseID == caseID {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// TestOverdueSweep: with the clock moved on, a report passes its due date;
+// the sweep flags it once, the monitor's overdue list shows it, the unit's
+// lead is told once, and the monitor gets one digest a day.
+func TestOverdueSweep(t *testing.T) {
+	f := newFixture(t)
+	st := f.storyStaff(t)
+	ctx := context.Background()
+	r := f.fileNamed(t, "complaint")
+	c, err := f.env.Store.FindCaseByTrackingCode(ctx, r.TrackingCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var overdue struct {
+		Items []struct{ TrackingCode string }
+	}
+	f.call(t, st.monitor.access, http.MethodGet, "/api/v1/cases?overdue=true", "", http.StatusOK, &overdue)
+	if len(overdue.Items) != 0 {
+		t.Fatalf("overdue before its time: %+v", overdue.Items)
+	}
+	// Nothing is due yet: the sweep does nothing.
+	if res, err := f.sweeper.Sweep(ctx); err != nil || res.Overdue != 0 {
+		t.Fatalf("early sweep: %+v %v", res, err)
+	}
+	// A day before the acceptance deadline (10 days), staff are warned.
+	f.clock.offset = time.Until(c.DueAt) - 24*time.Hour
+	if res, err := f.sweeper.Sweep(ctx); err != nil || res.Near != 1 || res.Overdue != 0 {
+		t.Fatalf("near sweep: %+v %v", res, err)
+	}
+	// Past it, the sweep flags the report once.
+	f.clock.offset = time.Until(c.DueAt) + time.Hour
+	for i, want := range []int{1, 0} {
+		res, err := f.sweeper.Sweep(ctx)
+		if err != nil || res.Overdue != want {
+			t.Fatalf("sweep %d: %+v %v", i, res, err)
+		}
+	}
+	st.monitor = f.staffLogin(t, "monitor@story.test", "") // the clock moved past the old token
+	f.call(t, st.monitor.access, http.MethodGet, "/api/v1/cases?overdue=true", "", http.StatusOK, &overdue)
+	if len(overdue.Items) != 1 || overdue.Items[0].TrackingCode != r.TrackingCode {
+		t.Fatalf("the monitor's overdue list: %+v", overdue.Items)
+	}
+	var kinds []string
+	for _, n := range f.outboxFor(t, c.ID) {
+		kinds = append(kinds, n.Kind+" "+n.To)
+	}
+	want := []string{"deadline_near lead@story.test", "overdue lead@story.test"}
+	if strings.Join(kinds, ",") != strings.Join(want, ",") {
+		t.Fatalf("queued: %v, want %v", kinds, want)
+	}
+	after, _ := f.env.Store.FindCaseByID(ctx, c.ID)
+	n := 0
+	for _, e := range after.Timeline {
+		if e.Type == services.EventOverdue {
+			n++
+		}
+	}
+	if n != 1 || !after.OverdueFlagged {
+		t.Fatalf("overdue events %d, flagged %v", n, after.OverdueFlagged)
+	}
+	// The monitor's digest: one a day, from 07:00 Vietnam time.
+	digests := func() int {
+		all, _ := f.env.Store.DueNotifications(ctx, f.clock.Now().Add(48*time.Hour), 1000)
+		k := 0
+		for _, n := range all {
+			if n.Kind == services.NotifyKindDigest && n.To == "monitor@story.test" {
+				k++
+				if !strings.Contains(n.Body, "1 ") {
+					t.Errorf("digest body: %q", n.Body)
+				}
+			}
+		}
+		return k
+	}
+	vn := f.clock.Now().In(services.VietnamTime)
+	f.clock.offset += time.Date(vn.Year(), vn.Month(), vn.Day()+1, 8, 0, 0, 0, services.VietnamTime).Sub(vn)
+	for range 2 {
+		if _, err := f.sweeper.Sweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := digests(); got != 1 {
+		t.Fatalf("digests: %d, want 1", got)
+	}
+	// Accepting the report stops the overdue acceptance clock; the new
+	// (resolution) due date is watched afresh.
+	st.inspector = f.staffLogin(t, "inspector@story.test", "")
+	f.call(t, st.inspector.access, http.MethodPost, "/api/v1/cases/"+c.ID+"/transitions", `{"to":"accepted"}`, http.StatusOK, nil)
+	accepted, _ := f.env.Store.FindCaseByID(ctx, c.ID)
+	if accepted.OverdueFlagged || accepted.NearNotified || !accepted.DueAt.After(f.clock.Now()) {
+		t.Fatalf("after acceptance: flagged %v near %v due %v", accepted.OverdueFlagged, accepted.NearNotified, accepted.DueAt)
+	}
+}
+
+// TestAutoClose: a concluded report nobody rates closes after 30 days.
+func TestAutoClose(t *testing.T) {
+	f := newFixture(t)
+	st := f.storyStaff(t)
+	ctx := context.Background()
+	r := f.fileNamed(t, "complaint")
+	c, _ := f.env.Store.FindCaseByTrackingCode(ctx, r.TrackingCode)
+	base := "/api/v1/cases/" + c.ID
+	for _, to := range []string{"accepted", "investigating"} {
+		f.call(t, st.lead.access, http.MethodPost, base+"/transitions", `{"to":"`+to+`"}`, http.StatusOK, nil)
+	}
+	f.call(t, st.lead.access, http.MethodPost, base+"/transitions", `{"to":"concluded","outcome":"unsubstantiated","actions":"Xác minh, không có vi phạm"}`, http.StatusOK, nil)
+	f.clock.offset = 29 * 24 * time.Hour
+	if res, _ := f.sweeper.Sweep(ctx); res.Closed != 0 {
+		t.Fatalf("closed early: %+v", res)
+	}
+	f.clock.offset = 31 * 24 * time.Hour
+	if res, _ := f.sweeper.Sweep(ctx); res.Closed != 1 {
+		t.Fatalf("not closed: %+v", res)
+	}
+	var sess struct{ Token string }
+	f.call(t, "", http.MethodPost, "/api/v1/track/session", `{"trackingCode":"`+r.TrackingCode+`","receipt":"`+r.Receipt+`"}`, http.StatusOK, &sess)
+	var tv struct{ Status string }
+	f.call(t, sess.Token, http.MethodGet, "/api/v1/track", "", http.StatusOK, &tv)
+	if tv.Status != "closed" {
+		t.Fatalf("status %s", tv.Status)
+	}
+}

@@ -1,0 +1,276 @@
+package mongostore
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"minhbach/services"
+)
+
+// TestQueriesUseIndexes asks MongoDB's query planner (explain, verbosity
+// queryPlanner) about every query the portal issues for the unit queue, its
+// status counts, tracking, the case page and the unit listing behind
+// recommendations, built by the same functions the store methods call
+// (queries.go), and fails on any COLLSCAN in a winning plan.
+//
+// It is the one test that may skip: the embedded FerretDB v1 has no query
+// planner to ask (it scans every collection), so it runs only when
+// PORTAL_TEST_MONGODB_URI names a real MongoDB. It is an internal test, to
+// reach the unexported query builders, and so connects by itself rather
+// than through internal/testenv (which imports this package).
+func TestQueriesUseIndexes(t *testing.T) {
+	uri := os.Getenv("PORTAL_TEST_MONGODB_URI")
+	if uri == "" {
+		t.Skip("PORTAL_TEST_MONGODB_URI is not set: the embedded server has no query planner to ask, so index use is checked with explain on real MongoDB only")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	s, err := Open(ctx, Options{URI: uri, Database: "t_explain_" + hex.EncodeToString(b)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cctx, ccancel := context.WithTimeout(context.Background(), time.Minute)
+		defer ccancel()
+		if err := s.db.Drop(cctx); err != nil {
+			t.Errorf("drop test database: %v", err)
+		}
+		_ = s.Close(cctx)
+	})
+	if err := s.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	// A few reports across two units and two committees, so that the
+	// collections exist and hold more than one key per index.
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	var cases []services.Case
+	for i := 0; i < 12; i++ {
+		c := services.Case{ID: bson.NewObjectID().Hex(), TrackingCode: fmt.Sprintf("MB-EXPL-%04d", i),
+			Kind: services.KindComplaint, Category: "delay", Title: "Hồ sơ bị chậm", Description: "Mô tả", AreaCode: "26743",
+			Office: "UBND phường", Procedure: "Cấp GCN", DossierNumber: fmt.Sprintf("HS-%d", i), Language: "vi",
+			Status: services.StatusReceived, UnitID: fmt.Sprintf("unit-%d", i%2), FrontUnitID: fmt.Sprintf("front-%d", i%2),
+			AssigneeID: fmt.Sprintf("user-%d", i%3), DueAt: now.Add(time.Duration(i-6) * time.Hour), Version: 1,
+			CreatedAt: now.Add(-time.Duration(i) * time.Minute), UpdatedAt: now, CreatedDay: now.Format("2006-01-02"), CreatedMonth: now.Format("2006-01"),
+			Timeline: []services.Event{{Type: services.EventSubmitted, At: now, Actor: "citizen", Status: services.StatusReceived, Public: true}}}
+		if i%4 == 0 {
+			c.Status = services.StatusAccepted
+		}
+		if err := s.InsertCase(ctx, &c); err != nil {
+			t.Fatalf("insert report %d: %v", i, err)
+		}
+		cases = append(cases, c)
+	}
+	first, err := bson.ObjectIDFromHex(cases[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	type check struct {
+		name string
+		cmd  bson.D // the command explain wraps
+	}
+	find := func(coll string, filter, sort bson.D, limit int64) bson.D {
+		cmd := bson.D{{Key: "find", Value: coll}, {Key: "filter", Value: filter}}
+		if sort != nil {
+			cmd = append(cmd, bson.E{Key: "sort", Value: sort})
+		}
+		if limit != 0 {
+			cmd = append(cmd, bson.E{Key: "limit", Value: limit})
+		}
+		return cmd
+	}
+	var checks []check
+
+	// The unit queue: every filter alone and all together, for the inspection
+	// unit and the monitor's committee, on the first page and after a cursor.
+	filters := []struct {
+		name string
+		f    services.QueueFilter
+	}{
+		{"none", services.QueueFilter{}},
+		{"status", services.QueueFilter{Status: services.StatusReceived}},
+		{"kind", services.QueueFilter{Kind: services.KindComplaint}},
+		{"category", services.QueueFilter{Category: "delay"}},
+		{"area", services.QueueFilter{AreaCode: "26743"}},
+		{"assignee", services.QueueFilter{AssigneeID: "user-1"}},
+		{"overdue", services.QueueFilter{Overdue: true}},
+		{"text", services.QueueFilter{Text: "hồ sơ (chậm)"}},
+		{"all", services.QueueFilter{Status: services.StatusReceived, Kind: services.KindComplaint, Category: "delay",
+			AreaCode: "26743", AssigneeID: "user-1", Overdue: true, Text: "HS-1"}},
+	}
+	for _, front := range []bool{false, true} {
+		unit := "unit-1"
+		if front {
+			unit = "front-1"
+		}
+		for _, fl := range filters {
+			for _, after := range []*services.QueueCursor{nil, {DueAt: now, ID: cases[3].ID}} {
+				q := services.QueueQuery{UnitID: unit, Front: front, Filter: fl.f, After: after, Limit: 51, Now: now}
+				filter, sort, err := queueQuery(q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// The store method runs the same query without error.
+				if _, err := s.FindQueue(ctx, q); err != nil {
+					t.Fatalf("FindQueue %+v: %v", q, err)
+				}
+				checks = append(checks, check{fmt.Sprintf("queue front=%v filter=%s cursor=%v", front, fl.name, after != nil),
+					find(colCases, filter, sort, int64(q.Limit))})
+			}
+		}
+		// The status counts next to the queue.
+		if _, err := s.CountByStatus(ctx, unit, front); err != nil {
+			t.Fatal(err)
+		}
+		checks = append(checks, check{fmt.Sprintf("status counts front=%v", front), bson.D{{Key: "aggregate", Value: colCases},
+			{Key: "pipeline", Value: statusCountsPipeline(unit, front)}, {Key: "cursor", Value: bson.D{}}}})
+		// The unit listing behind overdue recommendations.
+		if _, err := s.FindUnitCases(ctx, unit, front, 1000); err != nil {
+			t.Fatal(err)
+		}
+		filter, sort := unitCasesQuery(unit, front)
+		checks = append(checks, check{fmt.Sprintf("unit cases front=%v", front), find(colCases, filter, sort, 1000)})
+	}
+	// Tracking: the code's entry, then the report by id (and the lookup of
+	// reports stored before the code collection existed); the case page.
+	if _, err := s.FindCaseByTrackingCode(ctx, cases[0].TrackingCode); err != nil {
+		t.Fatal(err)
+	}
+	checks = append(checks,
+		check{"tracking code entry", find(colTrackingCodes, trackingCodeFilter(cases[0].TrackingCode), nil, 1)},
+		check{"tracking legacy code lookup", find(colCases, legacyTrackingCodeFilter(cases[0].TrackingCode), nil, 1)},
+		check{"case by id", find(colCases, caseByIDFilter(first), nil, 1)},
+	)
+
+	for _, c := range checks {
+		t.Run(c.name, func(t *testing.T) {
+			raw, err := s.db.RunCommand(ctx, bson.D{{Key: "explain", Value: c.cmd}, {Key: "verbosity", Value: "queryPlanner"}}).Raw()
+			if err != nil {
+				t.Fatalf("explain %v: %v", c.cmd, err)
+			}
+			plans, stages, err := winningStages(raw)
+			if err != nil {
+				t.Fatalf("explain reply: %v\n%s", err, raw)
+			}
+			if plans == 0 {
+				t.Fatalf("no winningPlan in the explain reply:\n%s", raw)
+			}
+			for _, st := range stages {
+				if st == "COLLSCAN" {
+					t.Fatalf("a winning plan scans the collection (no index serves this query)\nquery: %v\nexplain: %s", c.cmd, raw)
+				}
+			}
+		})
+	}
+}
+
+// winningStages walks an explain reply and returns how many winning plans
+// it holds and the stage names inside them. Winning plans sit under
+// queryPlanner (find), under $cursor stages or at the top (aggregate, with
+// or without the slot-based engine), and under shards on a sharded cluster,
+// so the whole reply is walked; rejected plans are skipped.
+func winningStages(doc bson.Raw) (plans int, stages []string, err error) {
+	var walk func(d bson.Raw, inWinning bool) error
+	walkValue := func(key string, v bson.RawValue, inWinning bool) error {
+		switch v.Type {
+		case bson.TypeEmbeddedDocument:
+			return walk(v.Document(), inWinning)
+		case bson.TypeArray:
+			vals, err := v.Array().Values()
+			if err != nil {
+				return err
+			}
+			for _, x := range vals {
+				if x.Type == bson.TypeEmbeddedDocument {
+					if err := walk(x.Document(), inWinning); err != nil {
+						return err
+					}
+				}
+			}
+		case bson.TypeString:
+			if inWinning && key == "stage" {
+				stages = append(stages, v.StringValue())
+			}
+		}
+		return nil
+	}
+	walk = func(d bson.Raw, inWinning bool) error {
+		elems, err := d.Elements()
+		if err != nil {
+			return err
+		}
+		for _, e := range elems {
+			key := e.Key()
+			if key == "rejectedPlans" {
+				continue
+			}
+			win := inWinning
+			if key == "winningPlan" {
+				plans++
+				win = true
+			}
+			if err := walkValue(key, e.Value(), win); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	err = walk(doc, false)
+	return plans, stages, err
+}
+
+// TestWinningStages checks the plan walk on the reply shapes MongoDB gives,
+// so that the explain test above cannot pass by not finding the plans.
+func TestWinningStages(t *testing.T) {
+	mk := func(v any) bson.Raw {
+		b, err := bson.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	tests := []struct {
+		name   string
+		reply  bson.Raw
+		plans  int
+		stages []string
+	}{
+		{"classic find", mk(bson.D{{Key: "queryPlanner", Value: bson.D{
+			{Key: "winningPlan", Value: bson.D{{Key: "stage", Value: "LIMIT"}, {Key: "inputStage", Value: bson.D{
+				{Key: "stage", Value: "FETCH"}, {Key: "inputStage", Value: bson.D{{Key: "stage", Value: "IXSCAN"}}}}}}},
+			{Key: "rejectedPlans", Value: bson.A{bson.D{{Key: "stage", Value: "COLLSCAN"}}}}}}}),
+			1, []string{"LIMIT", "FETCH", "IXSCAN"}},
+		{"slot-based engine", mk(bson.D{{Key: "queryPlanner", Value: bson.D{{Key: "winningPlan", Value: bson.D{
+			{Key: "queryPlan", Value: bson.D{{Key: "stage", Value: "GROUP"}, {Key: "inputStage", Value: bson.D{{Key: "stage", Value: "COLLSCAN"}}}}},
+			{Key: "slotBasedPlan", Value: bson.D{{Key: "stages", Value: "[2] group ..."}}}}}}}}),
+			1, []string{"GROUP", "COLLSCAN"}},
+		{"aggregate $cursor", mk(bson.D{{Key: "stages", Value: bson.A{
+			bson.D{{Key: "$cursor", Value: bson.D{{Key: "queryPlanner", Value: bson.D{{Key: "winningPlan", Value: bson.D{
+				{Key: "stage", Value: "PROJECTION_SIMPLE"}, {Key: "inputStage", Value: bson.D{{Key: "stage", Value: "IXSCAN"}}}}}}}}}},
+			bson.D{{Key: "$group", Value: bson.D{}}}}}}),
+			1, []string{"PROJECTION_SIMPLE", "IXSCAN"}},
+		{"sharded", mk(bson.D{{Key: "queryPlanner", Value: bson.D{{Key: "winningPlan", Value: bson.D{{Key: "stage", Value: "SHARD_MERGE"},
+			{Key: "shards", Value: bson.A{bson.D{{Key: "winningPlan", Value: bson.D{{Key: "stage", Value: "IDHACK"}}}},
+				bson.D{{Key: "winningPlan", Value: bson.D{{Key: "stage", Value: "COLLSCAN"}}}}}}}}}}}),
+			3, []string{"SHARD_MERGE", "IDHACK", "COLLSCAN"}},
+		{"no plan", mk(bson.D{{Key: "ok", Value: 1.0}}), 0, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			plans, stages, err := winningStages(tc.reply)
+			if err != nil || plans != tc.plans || fmt.Sprint(stages) != fmt.Sprint(tc.stages) {
+				t.Fatalf("got %d plans %v (%v), want %d %v", plans, stages, err, tc.plans, tc.stages)
+			}
+		})
+	}
+}

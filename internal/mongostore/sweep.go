@@ -1,0 +1,89 @@
+package mongostore
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"minhbach/services"
+)
+
+// dueCasesFilter selects reports whose next due date is before t and whose
+// sweep mark is not set (served by the dueAt index).
+func dueCasesFilter(t time.Time, overdue bool) bson.D {
+	mark := "nearNotified"
+	if overdue {
+		mark = "overdueFlagged"
+	}
+	return bson.D{{Key: "dueAt", Value: bson.D{{Key: "$lt", Value: t}}}, {Key: mark, Value: bson.D{{Key: "$ne", Value: true}}}}
+}
+
+// FindDueCases returns reports due before t whose mark is not set yet,
+// nearest due first.
+func (s *Store) FindDueCases(ctx context.Context, t time.Time, overdue bool, limit int) ([]services.Case, error) {
+	return s.findCases(ctx, dueCasesFilter(t, overdue),
+		options.Find().SetSort(bson.D{{Key: "dueAt", Value: 1}}).SetLimit(int64(limit)))
+}
+
+// FindConcludedBefore returns concluded reports concluded before t.
+func (s *Store) FindConcludedBefore(ctx context.Context, t time.Time, limit int) ([]services.Case, error) {
+	return s.findCases(ctx, bson.D{{Key: "status", Value: string(services.StatusConcluded)},
+		{Key: "outcome.concludedAt", Value: bson.D{{Key: "$lt", Value: t}}}}, options.Find().SetLimit(int64(limit)))
+}
+
+// publishedOutcomeDoc is the projection of a report the public feed reads:
+// nothing else of the report is ever loaded for it.
+type publishedOutcomeDoc struct {
+	ID        bson.ObjectID `bson:"_id"`
+	Kind      string        `bson:"kind"`
+	Category  string        `bson:"category"`
+	AreaCode  string        `bson:"areaCode"`
+	UnitID    string        `bson:"unitId"`
+	Office    string        `bson:"office"`
+	Procedure string        `bson:"procedure"`
+	Outcome   struct {
+		Result        string    `bson:"result"`
+		PublicSummary string    `bson:"publicSummary"`
+		ConcludedAt   time.Time `bson:"concludedAt"`
+		PublishedAt   time.Time `bson:"publishedAt"`
+	} `bson:"outcome"`
+}
+
+// FindPublishedOutcomes returns published outcomes, newest first, after the
+// cursor (served by the outcome_published index).
+func (s *Store) FindPublishedOutcomes(ctx context.Context, after *services.OutcomeCursor, limit int) ([]services.PublishedOutcome, error) {
+	filter := bson.D{{Key: "outcome.published", Value: true}}
+	if after != nil {
+		oid, err := objectID(after.ID)
+		if err != nil {
+			return nil, err
+		}
+		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
+			bson.D{{Key: "outcome.publishedAt", Value: bson.D{{Key: "$lt", Value: after.DueAt}}}},
+			bson.D{{Key: "outcome.publishedAt", Value: after.DueAt}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: oid}}}},
+		}})
+	}
+	proj := bson.D{}
+	for _, f := range []string{"kind", "category", "areaCode", "unitId", "office", "procedure", "outcome.result",
+		"outcome.publicSummary", "outcome.concludedAt", "outcome.publishedAt"} {
+		proj = append(proj, bson.E{Key: f, Value: 1})
+	}
+	cur, err := s.db.Collection(colCases).Find(ctx, filter, options.Find().SetProjection(proj).
+		SetSort(bson.D{{Key: "outcome.publishedAt", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, translate(err, "outcome")
+	}
+	var docs []publishedOutcomeDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "outcome")
+	}
+	out := make([]services.PublishedOutcome, len(docs))
+	for i, d := range docs {
+		out[i] = services.PublishedOutcome{ID: d.ID.Hex(), Kind: services.Kind(d.Kind), Category: d.Category, AreaCode: d.AreaCode,
+			UnitID: d.UnitID, Office: d.Office, Procedure: d.Procedure, Result: d.Outcome.Result, Summary: d.Outcome.PublicSummary,
+			ConcludedAt: d.Outcome.ConcludedAt.UTC(), PublishedAt: d.Outcome.PublishedAt.UTC()}
+	}
+	return out, nil
+}

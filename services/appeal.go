@@ -1,0 +1,147 @@
+package services
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Event types of appeals.
+const (
+	// EventAppealed is on the round-1 report; its Ref is the round-2 report.
+	EventAppealed = "appealed"
+	// EventAppealFailed undoes an appeal whose round-2 report could not be
+	// stored (never public).
+	EventAppealFailed = "appeal_failed"
+	// EventAppealOpened is the round-2 report's first event after filing;
+	// its Ref is the round-1 report.
+	EventAppealOpened = "appeal_opened"
+)
+
+// MaxAppealChars bounds an appeal's grounds.
+const MaxAppealChars = 2000
+
+// CanAppeal reports whether a report's citizen may appeal it now: a
+// concluded or closed complaint or denunciation (feedback has no second
+// round in law), not yet appealed.
+func CanAppeal(c Case) bool {
+	return (c.Kind == KindComplaint || c.Kind == KindDenunciation) && c.AppealID == "" && c.RoundOf() == 1 &&
+		(c.Status == StatusConcluded || c.Status == StatusClosed)
+}
+
+// Appeal opens the round-2 report of a concluded complaint (a second-round
+// complaint) or denunciation (a re-denunciation): a new, linked report with
+// its own tracking code, receipt and clocks, routed like the first, carrying
+// the same sealed identity. The round-1 report moves to appealed.
+//
+// The round-1 report is claimed first (one conditional update, so two
+// concurrent appeals open one report); if the round-2 report then cannot be
+// stored, the claim is undone, and recorded as undone.
+func (s *Intake) Appeal(ctx context.Context, caseID, reason string) (SubmitResult, error) {
+	reason = strings.TrimSpace(reason)
+	f := FieldErrors{}
+	checkText(f, "reason", reason, MaxAppealChars, true)
+	if err := f.Err(); err != nil {
+		return SubmitResult{}, err
+	}
+	parent, err := s.Cases.FindCaseByID(ctx, caseID)
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	if err := CheckTransition(parent.Status, PartyCitizen, TransitionInput{To: StatusAppealed}); err != nil {
+		return SubmitResult{}, err
+	}
+	if !CanAppeal(parent) {
+		return SubmitResult{}, &Error{Code: CodeConflict, Allowed: []string{},
+			Message: "Only a concluded complaint or denunciation can be appealed, once. Feedback has no second round: file a new report instead."}
+	}
+	var id Identity
+	if parent.HasIdentity {
+		vault := IdentityVault{Identities: s.Identities, Sealer: s.Sealer, Now: s.Now}
+		var ok bool
+		if id, ok, err = vault.Open(ctx, parent.ID); err != nil {
+			return SubmitResult{}, err
+		}
+		if !ok {
+			return SubmitResult{}, Errorf(CodeConflict, "The identity of this report is no longer kept, so it cannot be appealed; file a new report.")
+		}
+	}
+	receipt, err := NewReceipt()
+	if err != nil {
+		return SubmitResult{}, Wrap(err, CodeInternal, "Could not create a receipt.")
+	}
+	receiptHash, err := s.Hasher.Hash(ctx, receipt)
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	unitID, frontID := parent.UnitID, parent.FrontUnitID
+	if s.Router != nil {
+		if unitID, frontID, err = s.Router.RouteReport(ctx, parent.Category, parent.AreaCode); err != nil {
+			return SubmitResult{}, err
+		}
+	}
+	now := s.Now().UTC().Truncate(time.Millisecond)
+	childID := s.Cases.NewID()
+	claim := CaseChange{FromStatus: []Status{parent.Status}, Status: StatusAppealed, AppealID: &childID, At: now,
+		Events: []Event{{Type: EventAppealed, At: now, Actor: PartyCitizen, Status: StatusAppealed, Public: true, Ref: childID}}}
+	claimed, err := s.Cases.UpdateCase(ctx, parent.ID, parent.Version, claim)
+	if err != nil {
+		return SubmitResult{}, err
+	}
+
+	vn := now.In(VietnamTime)
+	title := parent.Title
+	if parent.Language == "en" {
+		title = "Appeal: " + title
+	} else {
+		title = "Khiếu nại/tố cáo tiếp: " + title
+	}
+	if r := []rune(title); s.Limits.MaxTitleChars > 0 && len(r) > s.Limits.MaxTitleChars {
+		title = string(r[:s.Limits.MaxTitleChars])
+	}
+	c := &Case{
+		ID: childID, UnitID: unitID, FrontUnitID: frontID, ReceiptHash: receiptHash, Kind: parent.Kind,
+		Category: parent.Category, Title: title, Description: reason, IncidentDate: parent.IncidentDate,
+		AreaCode: parent.AreaCode, Place: parent.Place, Office: parent.Office, Counter: parent.Counter, Procedure: parent.Procedure,
+		DossierNumber: parent.DossierNumber, Officials: parent.Officials, Language: parent.Language,
+		Anonymous: parent.Anonymous, HasIdentity: parent.HasIdentity, Status: StatusReceived, Version: 1,
+		Round: 2, AppealOf: parent.ID,
+		CreatedAt: now, UpdatedAt: now, CreatedDay: vn.Format("2006-01-02"), CreatedMonth: vn.Format("2006-01"),
+		Timeline: []Event{{Type: EventSubmitted, At: now, Actor: PartyCitizen, Status: StatusReceived, Public: true},
+			{Type: EventAppealOpened, At: now, Actor: PartyCitizen, Public: true, Ref: parent.ID}},
+	}
+	c.ContentHash = ContentHash(c)
+	if err := s.storeAppeal(ctx, c, id); err != nil {
+		s.undoAppeal(ctx, claimed, parent.Status)
+		return SubmitResult{}, err
+	}
+	return SubmitResult{ID: c.ID, TrackingCode: c.TrackingCode, Receipt: receipt, Kind: c.Kind, SubmittedAt: now, ContentHash: c.ContentHash}, nil
+}
+
+func (s *Intake) storeAppeal(ctx context.Context, c *Case, id Identity) error {
+	if c.HasIdentity {
+		vault := IdentityVault{Identities: s.Identities, Sealer: s.Sealer, Now: s.Now}
+		if err := vault.Seal(ctx, c.ID, id); err != nil {
+			return err
+		}
+	}
+	if err := s.insertWithFreshCode(ctx, c); err != nil {
+		if c.HasIdentity {
+			cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			defer cancel()
+			_ = s.Identities.DeleteIdentity(cleanup, c.ID)
+		}
+		return err
+	}
+	return nil
+}
+
+// undoAppeal puts the round-1 report back where it was.
+func (s *Intake) undoAppeal(ctx context.Context, claimed Case, was Status) {
+	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	now := s.Now().UTC().Truncate(time.Millisecond)
+	none := ""
+	_, _ = s.Cases.UpdateCase(cleanup, claimed.ID, claimed.Version, CaseChange{FromStatus: []Status{StatusAppealed}, Status: was,
+		AppealID: &none, At: now, Events: []Event{{Type: EventAppealFailed, At: now, Actor: PartySystem, Status: was}}})
+}

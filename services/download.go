@@ -1,0 +1,223 @@
+package services
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"time"
+)
+
+// EventEvidenceDownloaded records that staff downloaded an evidence file:
+// Ref is the attachment, Note which copy (CopyOriginal or CopySanitized).
+// Never public; monitors see it.
+const EventEvidenceDownloaded = "evidence_downloaded"
+
+// The copies of an evidence file a download may serve.
+const (
+	CopyOriginal  = "original"
+	CopySanitized = "sanitized"
+)
+
+// Downloads serves evidence files to staff (DESIGN.md §2 Evidence): the
+// sanitized copy to whoever may see the report, the sealed original only to
+// an inspector or lead of the report's unit who holds a current custody
+// grant. Every file is re-hashed before a byte leaves, and every download
+// is an event on the report's timeline (and so in its audit chain).
+type Downloads struct {
+	// Workflow decides who sees a report and records the download through
+	// its (audited) CaseStore.
+	Workflow *Workflow
+	Grants   CustodyStore
+	// Evidence gives the object store (Evidence.Blobs).
+	Evidence *Evidence
+}
+
+// Download is an evidence file that has been verified and is ready to
+// stream. Read it once, then Close it.
+type Download struct {
+	AttachmentID string
+	Name         string // the cleaned file name
+	Type         string // the MIME type decided at upload
+	Size         int64
+	// SHA256 is the hex SHA-256 the bytes were verified against; empty when
+	// no hash was recorded for this copy (nothing to verify against).
+	SHA256 string
+	Copy   string // CopyOriginal or CopySanitized
+	body   io.Reader
+	closer io.Closer
+}
+
+// Read streams the file. When the stored object turns out to differ from
+// what was verified, the final chunk is withheld and an error returned, so
+// that the client sees a short body, never a complete wrong one.
+func (d *Download) Read(p []byte) (int, error) { return d.body.Read(p) }
+
+// Close releases the object.
+func (d *Download) Close() error { return d.closer.Close() }
+
+// ErrEvidenceChanged is returned while streaming when the object changed
+// after it was verified.
+var ErrEvidenceChanged = errors.New("evidence object changed after verification")
+
+// Open authorizes a download of attachment attID of report caseID, verifies
+// the object's SHA-256 (reading it once, whole, without holding it in
+// memory), records the download on the report's timeline and returns the
+// file positioned at its start. original asks for the sealed original
+// instead of the sanitized copy.
+func (s *Downloads) Open(ctx context.Context, actor Actor, caseID, attID string, original bool) (*Download, error) {
+	c, err := s.Workflow.visible(ctx, actor, caseID)
+	if err != nil {
+		return nil, err
+	}
+	var a Attachment
+	found := false
+	for _, x := range c.Attachments {
+		if x.ID == attID {
+			a, found = x, true
+			break
+		}
+	}
+	if !found || attID == "" {
+		return nil, Errorf(CodeNotFound, "No such file on this report.")
+	}
+	if a.Quarantined() {
+		return nil, Errorf(CodeForbidden, "This file was quarantined by the virus scanner and is never served.")
+	}
+	d := &Download{AttachmentID: a.ID, Name: a.Name, Type: a.Type}
+	var key string
+	if original {
+		if err := s.mayOpenOriginal(ctx, actor, c); err != nil {
+			return nil, err
+		}
+		d.Copy, key, d.Size, d.SHA256 = CopyOriginal, a.OriginalKey, a.Size, a.SHA256
+	} else {
+		if a.SanitizedKey == "" {
+			return nil, Errorf(CodeConflict, "This file has no sanitized copy: only a holder of an identity custody grant on this report may open the original.")
+		}
+		d.Copy, key, d.Size, d.SHA256 = CopySanitized, a.SanitizedKey, a.SanitizedSize, a.SanitizedSHA256
+	}
+	if key == "" {
+		return nil, Errorf(CodeNotFound, "No such file on this report.")
+	}
+	if d.Type == "" {
+		d.Type = "application/octet-stream"
+	}
+
+	r, info, err := s.Evidence.Blobs.Get(ctx, key)
+	if IsCode(err, CodeNotFound) {
+		return nil, Wrap(err, CodeInternal, "The file is missing from storage.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			r.Close()
+		}
+	}()
+	// First pass: hash the whole object before anything is sent.
+	h := sha256.New()
+	n, err := io.Copy(h, r)
+	if err != nil {
+		return nil, Wrap(err, CodeUnavailable, "The file could not be read from storage; please try again.")
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	if (d.SHA256 != "" && sum != d.SHA256) || (d.Size > 0 && n != d.Size) {
+		// Ids and hashes only: the file name and the report's content stay
+		// out of the logs.
+		return nil, Wrap(fmt.Errorf("evidence integrity: report %s attachment %s %s copy: sha256 %s (%d bytes), recorded %s (%d bytes)",
+			c.ID, a.ID, d.Copy, sum, n, d.SHA256, d.Size), CodeInternal, "The file failed its integrity check and was not sent.")
+	}
+	d.Size = n
+	if info.Size > 0 && info.Size != n {
+		return nil, Wrap(fmt.Errorf("evidence integrity: report %s attachment %s %s copy: read %d bytes of %d", c.ID, a.ID, d.Copy, n, info.Size),
+			CodeInternal, "The file failed its integrity check and was not sent.")
+	}
+	// Second pass: the same object from its start. The object store binds
+	// the re-read to the version just hashed (If-Match), and the bytes are
+	// hashed again as they stream.
+	body, err := rewind(r, n)
+	if err != nil {
+		return nil, Wrap(err, CodeUnavailable, "The file could not be read from storage; please try again.")
+	}
+	d.body = &verifyingReader{r: body, h: sha256.New(), want: sum, left: n}
+	d.closer = r
+
+	// Record the download before the bytes leave the service.
+	now := s.Workflow.Now().UTC().Truncate(time.Millisecond)
+	if _, err := s.Workflow.appendTo(ctx, c, CaseChange{At: now, Events: []Event{{Type: EventEvidenceDownloaded, At: now,
+		Actor: actor.UserID, Ref: a.ID, Note: d.Copy}}}); err != nil {
+		return nil, err
+	}
+	ok = true
+	return d, nil
+}
+
+// mayOpenOriginal admits an inspector or lead of the report's unit who
+// holds an approved, unexpired custody grant on it.
+func (s *Downloads) mayOpenOriginal(ctx context.Context, actor Actor, c Case) error {
+	if actor.Role != RoleInspector && actor.Role != RoleLead {
+		return Errorf(CodeForbidden, "Originals are served only to custody holders of the handling unit.")
+	}
+	g, err := s.Grants.FindApprovedGrant(ctx, c.ID, actor.UserID)
+	if IsCode(err, CodeNotFound) || (err == nil && (g.Expired(s.Workflow.Now().UTC()) || g.UnitID != c.UnitID)) {
+		return Errorf(CodeForbidden, "You hold no current custody grant for this report: request custody to open the original.")
+	}
+	return err
+}
+
+// rewind returns r read again from its start: seeking when it can (one
+// request to the object store), else by ranged reads in large blocks.
+func rewind(r BlobReader, size int64) (io.Reader, error) {
+	if sk, ok := r.(io.Seeker); ok {
+		_, err := sk.Seek(0, io.SeekStart)
+		return r, err
+	}
+	return bufio.NewReaderSize(io.NewSectionReader(r, 0, size), 256<<10), nil
+}
+
+// verifyingReader passes exactly left bytes through, hashing them, and
+// releases the final chunk only when the whole matches want.
+type verifyingReader struct {
+	r    io.Reader
+	h    hash.Hash
+	want string
+	left int64
+	err  error
+}
+
+func (v *verifyingReader) Read(p []byte) (int, error) {
+	if v.err != nil {
+		return 0, v.err
+	}
+	if v.left <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > v.left {
+		p = p[:v.left]
+	}
+	n, err := v.r.Read(p)
+	v.h.Write(p[:n])
+	v.left -= int64(n)
+	if v.left == 0 {
+		if hex.EncodeToString(v.h.Sum(nil)) != v.want {
+			v.err = ErrEvidenceChanged
+			return 0, v.err
+		}
+		return n, io.EOF
+	}
+	if errors.Is(err, io.EOF) {
+		v.err = io.ErrUnexpectedEOF
+		return n, v.err
+	}
+	if err != nil {
+		v.err = err
+	}
+	return n, err
+}

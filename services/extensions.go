@@ -1,0 +1,140 @@
+package services
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Event types of the extension ledger.
+const (
+	EventExtensionRequested = "extension_requested"
+	EventExtensionDecided   = "extension_decided"
+	// EventDeadlineExtended is the public event the citizen sees; its note
+	// is the number of days added.
+	EventDeadlineExtended = "deadline_extended"
+)
+
+// Policy returns the deadline policy of a kind.
+func (b *DeadlineBook) Policy(ctx context.Context, kind Kind) (DeadlinePolicy, bool, error) {
+	policies, _, err := b.load(ctx)
+	if err != nil {
+		return DeadlinePolicy{}, false, err
+	}
+	p, ok := policies[kind]
+	return p, ok, nil
+}
+
+// grantedAndPending counts what a new request competes with for the cap:
+// approved extensions and requests still awaiting a decision.
+func grantedAndPending(es []CaseExtension) []Extension {
+	var out []Extension
+	for _, e := range es {
+		if e.Status == ExtensionApproved || e.Status == ExtensionPending {
+			out = append(out, Extension{Days: e.Days, ApprovedAt: e.DecidedAt})
+		}
+	}
+	return out
+}
+
+// RequestExtension asks to extend the resolution deadline of a report being
+// handled. The kind's policy caps how many extensions (approved or pending)
+// and how many days each. A lead's own request is approved at once (the
+// lead is the approver); an inspector's awaits a lead's decision.
+func (w *Workflow) RequestExtension(ctx context.Context, actor Actor, caseID string, days int, reason string) (CaseExtension, error) {
+	c, err := w.unitStaff(ctx, actor, caseID)
+	if err != nil {
+		return CaseExtension{}, err
+	}
+	if c.Status != StatusAccepted && c.Status != StatusInvestigating {
+		return CaseExtension{}, Errorf(CodeConflict, "Only a report being resolved (accepted or under investigation) can have its deadline extended.")
+	}
+	if w.Deadlines == nil {
+		return CaseExtension{}, Errorf(CodeUnavailable, "Deadlines are not available.")
+	}
+	reason = strings.TrimSpace(reason)
+	f := FieldErrors{}
+	checkText(f, "reason", reason, MaxReasonChars, true)
+	if err := f.Err(); err != nil {
+		return CaseExtension{}, err
+	}
+	policy, _, err := w.Deadlines.Policy(ctx, c.Kind)
+	if err != nil {
+		return CaseExtension{}, err
+	}
+	if err := CheckExtension(policy, grantedAndPending(c.Extensions), Extension{Days: days}); err != nil {
+		return CaseExtension{}, err
+	}
+	now := w.Now().UTC().Truncate(time.Millisecond)
+	e := CaseExtension{ID: newMessageID(), Days: days, Reason: reason, RequestedBy: actor.UserID, RequestedAt: now, Status: ExtensionPending}
+	events := []Event{{Type: EventExtensionRequested, At: now, Actor: actor.UserID, Note: reason, Ref: e.ID}}
+	if actor.Role == RoleLead {
+		e.Status, e.DecidedBy, e.DecidedAt = ExtensionApproved, actor.UserID, now
+		events = append(events, Event{Type: EventExtensionDecided, At: now, Actor: actor.UserID, Note: ExtensionApproved, Ref: e.ID},
+			Event{Type: EventDeadlineExtended, At: now, Actor: actor.UserID, Public: true, Note: strconv.Itoa(days), Ref: e.ID})
+	}
+	ledger := append(append([]CaseExtension{}, c.Extensions...), e)
+	updated, err := w.Cases.UpdateCase(ctx, c.ID, c.Version, CaseChange{FromStatus: []Status{c.Status}, At: now, Extensions: ledger, Events: events})
+	if err != nil {
+		return CaseExtension{}, err
+	}
+	if e.Status == ExtensionPending {
+		w.notifyUnitLeads(ctx, c.UnitID, func(to string) Notification { return NotifyExtension(to, c.ID, c.TrackingCode) })
+	} else {
+		w.notifyCitizen(ctx, updated)
+	}
+	return e, nil
+}
+
+// DecideExtension approves or refuses a pending extension (a lead of the
+// report's unit). An approval moves the resolution deadline.
+func (w *Workflow) DecideExtension(ctx context.Context, actor Actor, caseID, extID string, approve bool, note string) (CaseExtension, error) {
+	c, err := w.unitStaff(ctx, actor, caseID)
+	if err != nil {
+		return CaseExtension{}, err
+	}
+	if actor.Role != RoleLead {
+		return CaseExtension{}, Errorf(CodeForbidden, "Only a lead may decide on an extension.")
+	}
+	note = strings.TrimSpace(note)
+	f := FieldErrors{}
+	checkText(f, "note", note, MaxReasonChars, false)
+	if err := f.Err(); err != nil {
+		return CaseExtension{}, err
+	}
+	ledger := append([]CaseExtension{}, c.Extensions...)
+	i := -1
+	for k, e := range ledger {
+		if e.ID == extID {
+			i = k
+		}
+	}
+	if i < 0 {
+		return CaseExtension{}, Errorf(CodeNotFound, "No such extension request.")
+	}
+	if ledger[i].Status != ExtensionPending {
+		return CaseExtension{}, Errorf(CodeConflict, "This extension request has already been decided.")
+	}
+	if approve && c.Status != StatusAccepted && c.Status != StatusInvestigating {
+		return CaseExtension{}, Errorf(CodeConflict, "The report is no longer being resolved; its deadline cannot be extended.")
+	}
+	now := w.Now().UTC().Truncate(time.Millisecond)
+	e := &ledger[i]
+	e.DecidedBy, e.DecidedAt, e.Note = actor.UserID, now, note
+	e.Status = ExtensionRefused
+	events := []Event{{Type: EventExtensionDecided, At: now, Actor: actor.UserID, Note: ExtensionRefused, Ref: e.ID}}
+	if approve {
+		e.Status = ExtensionApproved
+		events = []Event{{Type: EventExtensionDecided, At: now, Actor: actor.UserID, Note: ExtensionApproved, Ref: e.ID},
+			{Type: EventDeadlineExtended, At: now, Actor: actor.UserID, Public: true, Note: strconv.Itoa(e.Days), Ref: e.ID}}
+	}
+	updated, err := w.Cases.UpdateCase(ctx, c.ID, c.Version, CaseChange{At: now, Extensions: ledger, Events: events})
+	if err != nil {
+		return CaseExtension{}, err
+	}
+	if approve {
+		w.notifyCitizen(ctx, updated)
+	}
+	return *e, nil
+}

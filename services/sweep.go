@@ -1,0 +1,275 @@
+package services
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+// Event types of the sweep.
+const (
+	EventOverdue    = "overdue"     // a clock passed its due date (system)
+	EventAutoClosed = "auto_closed" // closed 30 days after conclusion without a rating
+)
+
+// Sweep defaults.
+const (
+	// NearDeadline is how long before a due date staff are warned.
+	NearDeadline = 48 * time.Hour
+	// AutoCloseAfter is how long a concluded report waits for the
+	// citizen's rating before the system closes it (DESIGN.md §2).
+	AutoCloseAfter = 30 * 24 * time.Hour
+	// DigestHour is the hour (Vietnam time) from which monitors' daily
+	// overdue digest is sent.
+	DigestHour = 7
+	sweepBatch = 200
+)
+
+// SweepStore finds the reports the sweep acts on.
+type SweepStore interface {
+	// FindDueCases returns up to limit reports whose next due date is before
+	// t and whose mark (overdue: OverdueFlagged, else NearNotified) is not
+	// set, nearest due first.
+	FindDueCases(ctx context.Context, t time.Time, overdue bool, limit int) ([]Case, error)
+	// FindConcludedBefore returns up to limit concluded reports concluded
+	// before t.
+	FindConcludedBefore(ctx context.Context, t time.Time, limit int) ([]Case, error)
+}
+
+// Sweeper marks overdue reports, warns of near deadlines, closes concluded
+// reports nobody rated, and sends monitors their daily digest. Run it from a
+// leased job (Jobs) so one process sweeps at a time; every notification
+// also carries a dedup key, so even a sweep run twice queues it once.
+type Sweeper struct {
+	Cases  CaseStore
+	Store  SweepStore
+	Queue  QueueStore
+	Users  UserStore
+	Outbox OutboxStore
+	Book   *DeadlineBook
+	Vault  *IdentityVault // for the citizen e-mail on auto-close (nil: none)
+	Now    func() time.Time
+}
+
+// SweepResult counts what one sweep did.
+type SweepResult struct {
+	Overdue, Near, Closed, Digests int
+}
+
+// Sweep runs every part once.
+func (s *Sweeper) Sweep(ctx context.Context) (SweepResult, error) {
+	var r SweepResult
+	var err error
+	if r.Overdue, err = s.markDue(ctx, true); err != nil {
+		return r, err
+	}
+	if r.Near, err = s.markDue(ctx, false); err != nil {
+		return r, err
+	}
+	if r.Closed, err = s.autoClose(ctx); err != nil {
+		return r, err
+	}
+	r.Digests, err = s.Digest(ctx)
+	return r, err
+}
+
+// staffToTell is who hears about a report's deadline: its assignee, or the
+// unit's leads when nobody is assigned (or the assignee left).
+func staffToTell(users []User, c Case) []string {
+	var to []string
+	for _, u := range users {
+		if u.Active && u.ID == c.AssigneeID && u.UnitID == c.UnitID {
+			return []string{u.Email}
+		}
+	}
+	for _, u := range users {
+		if u.Active && u.UnitID == c.UnitID && u.Role == RoleLead {
+			to = append(to, u.Email)
+		}
+	}
+	return to
+}
+
+// runningClock is the running clock due at the report's next due date.
+func runningClock(clocks []Clock, due time.Time) string {
+	for _, k := range clocks {
+		if k.Stopped.IsZero() && k.Due.Equal(due) {
+			return k.Name
+		}
+	}
+	return ClockResolve
+}
+
+func (s *Sweeper) enqueue(ctx context.Context, n Notification, now time.Time) error {
+	n.CreatedAt, n.NextAttempt = now, now
+	_, err := s.Outbox.EnqueueNotification(ctx, n)
+	return err
+}
+
+// markDue flags reports past their due date (overdue) or within
+// NearDeadline of it, queueing the notifications first: a crash between the
+// two re-runs the report, and the dedup keys keep the mail single.
+func (s *Sweeper) markDue(ctx context.Context, overdue bool) (int, error) {
+	now := s.Now().UTC().Truncate(time.Millisecond)
+	before := now
+	if !overdue {
+		before = now.Add(NearDeadline)
+	}
+	users, err := s.Users.ListUsers(ctx, 10000)
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	for {
+		cases, err := s.Store.FindDueCases(ctx, before, overdue, sweepBatch)
+		if err != nil {
+			return done, err
+		}
+		progressed := false
+		for _, c := range cases {
+			if !c.Status.Open() {
+				continue
+			}
+			clocks, err := s.Book.Clocks(ctx, c)
+			if err != nil {
+				return done, err
+			}
+			clock := runningClock(clocks, c.DueAt)
+			dueKey := ":" + strconv.FormatInt(c.DueAt.UnixMilli(), 10)
+			for _, to := range staffToTell(users, c) {
+				var n Notification
+				if overdue {
+					n = NotifyOverdue(to, c.ID, c.TrackingCode, clock)
+				} else {
+					n = NotifyDeadlineNear(to, c.ID, c.TrackingCode, clock, c.DueAt)
+				}
+				n.DedupKey += dueKey
+				if err := s.enqueue(ctx, n, now); err != nil {
+					return done, err
+				}
+			}
+			yes := true
+			ch := CaseChange{At: now}
+			if overdue {
+				ch.OverdueFlagged = &yes
+				ch.NearNotified = &yes // no warning after the fact
+				ch.Events = []Event{{Type: EventOverdue, At: now, Actor: PartySystem, Note: clock}}
+			} else {
+				ch.NearNotified = &yes
+			}
+			_, err = s.Cases.UpdateCase(ctx, c.ID, c.Version, ch)
+			if IsCode(err, CodeConflict) {
+				continue // changed meanwhile: the next sweep looks again
+			}
+			if err != nil {
+				return done, err
+			}
+			done++
+			progressed = true
+		}
+		if len(cases) < sweepBatch || !progressed {
+			return done, nil
+		}
+	}
+}
+
+// autoClose closes reports concluded AutoCloseAfter ago that the citizen
+// neither rated nor appealed.
+func (s *Sweeper) autoClose(ctx context.Context) (int, error) {
+	now := s.Now().UTC().Truncate(time.Millisecond)
+	cases, err := s.Store.FindConcludedBefore(ctx, now.Add(-AutoCloseAfter), sweepBatch)
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	for _, c := range cases {
+		if err := CheckTransition(c.Status, PartySystem, TransitionInput{To: StatusClosed}); err != nil {
+			continue
+		}
+		closed, err := s.Cases.UpdateCase(ctx, c.ID, c.Version, CaseChange{FromStatus: []Status{StatusConcluded}, Status: StatusClosed, At: now,
+			Events: []Event{{Type: EventAutoClosed, At: now, Actor: PartySystem, Status: StatusClosed, Public: true}}})
+		if IsCode(err, CodeConflict) {
+			continue
+		}
+		if err != nil {
+			return done, err
+		}
+		queueCitizenUpdate(ctx, s.Outbox, s.Vault, closed, now)
+		done++
+	}
+	return done, nil
+}
+
+// Digest queues each active monitor's daily digest of their committee's
+// overdue reports and overdue recommendations — counts only — once per
+// Vietnam-time day, from DigestHour on, and only when there is something
+// overdue.
+func (s *Sweeper) Digest(ctx context.Context) (int, error) {
+	now := s.Now().UTC().Truncate(time.Millisecond)
+	vn := now.In(VietnamTime)
+	if vn.Hour() < DigestHour {
+		return 0, nil
+	}
+	day := vn.Format(time.DateOnly)
+	users, err := s.Users.ListUsers(ctx, 10000)
+	if err != nil {
+		return 0, err
+	}
+	type counts struct{ reports, recs int }
+	byUnit := map[string]counts{}
+	sent := 0
+	for _, u := range users {
+		if !u.Active || u.Role != RoleMonitor || u.UnitID == "" {
+			continue
+		}
+		k, ok := byUnit[u.UnitID]
+		if !ok {
+			if k, err = s.overdueCounts(ctx, u.UnitID, now); err != nil {
+				return sent, err
+			}
+			byUnit[u.UnitID] = k
+		}
+		if k.reports == 0 && k.recs == 0 {
+			continue
+		}
+		n := NotifyDigest(u.Email, k.reports, k.recs, day)
+		n.DedupKey = NotifyKindDigest + ":" + u.ID + ":" + day
+		if err := s.enqueue(ctx, n, now); err != nil {
+			return sent, err
+		}
+		sent++
+	}
+	return sent, nil
+}
+
+func (s *Sweeper) overdueCounts(ctx context.Context, frontID string, now time.Time) (struct{ reports, recs int }, error) {
+	var out struct{ reports, recs int }
+	overdue, err := s.Queue.FindQueue(ctx, QueueQuery{UnitID: frontID, Front: true, Filter: QueueFilter{Overdue: true}, Limit: 1000, Now: now})
+	if err != nil {
+		return out, err
+	}
+	out.reports = len(overdue)
+	cases, err := s.Queue.FindUnitCases(ctx, frontID, true, 1000)
+	if err != nil {
+		return out, err
+	}
+	for _, c := range cases {
+		for _, r := range c.Recommendations {
+			if r.Overdue(now) {
+				out.recs++
+			}
+		}
+	}
+	return out, nil
+}
+
+// NotifyDigest builds a monitor's daily overdue digest: counts only.
+func NotifyDigest(to string, reports, recs int, day string) Notification {
+	r, k := strconv.Itoa(reports), strconv.Itoa(recs)
+	return Notification{To: to, Kind: NotifyKindDigest,
+		Subject: "[Minh Bạch] Tổng hợp quá hạn / Overdue digest " + day,
+		Body: "Ủy ban của bạn đang giám sát " + r + " hồ sơ quá hạn và " + k + " kiến nghị quá hạn chưa được trả lời.\n" +
+			"Vui lòng đăng nhập cổng Minh Bạch để xem.\n\n" +
+			"Your committee supervises " + r + " overdue reports and " + k + " overdue unanswered recommendations.\n" +
+			"Please sign in to the Minh Bạch portal to see them.\n"}
+}
