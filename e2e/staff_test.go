@@ -104,4 +104,15 @@ func TestSeedDemo(t *testing.T) {
 			t.Errorf("%s: %d with %d reports, want %d with %d", email, status, n, want[0], want[1])
 		}
 	}
+	// One demo report was concluded with a published summary.
+	resp, err := http.Get(p.base + "/api/v1/outcomes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var outcomes struct{ Items []struct{ Result, Summary string } }
+	json.NewDecoder(resp.Body).Decode(&outcomes)
+	if len(outcomes.Items) != 1 || outcomes.Items[0].Result != "substantiated" || outcomes.Items[0].Summary == "" {
+		t.Errorf("published outcomes after seeding: %+v", outcomes.Items)
+	}
 }

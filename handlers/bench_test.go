@@ -84,7 +84,8 @@ func BenchmarkIntakeVsRaw(b *testing.B) {
 }
 
 // BenchmarkQueueAtScale seeds N reports into one unit through the store and
-// measures the first queue page (50, nearest due first), a tracking lookup
+// measures the first queue page (50, nearest due first, so overdue reports
+// first), a tracking lookup
 // by code and the case page, on whatever servers the tests use (the
 // embedded default unless PORTAL_TEST_MONGODB_URI is set). 20,000 reports
 // only with PORTAL_BENCH_LARGE=1 (seeding takes minutes on the embedded server).
@@ -114,7 +115,7 @@ func BenchmarkQueueAtScale(b *testing.B) {
 					Kind: services.KindFeedback, Category: "delay", Title: fmt.Sprintf("Hồ sơ chậm số %d", i),
 					Description: "Mô tả", Place: "Một cửa", Office: "UBND phường", Language: "vi", Anonymous: true,
 					Status: services.StatusReceived, Version: 1, UnitID: unit, CreatedAt: now, UpdatedAt: now,
-					DueAt: now.Add(time.Duration(i%500) * time.Hour), ContentHash: "x",
+					DueAt: now.Add(time.Duration(i%500-100) * time.Hour), ContentHash: "x", // a fifth overdue
 					Timeline: []services.Event{{Type: services.EventSubmitted, At: now, Actor: "citizen", Status: services.StatusReceived, Public: true}}}
 				if i == n/2 {
 					sampleID, sampleCode = c.ID, c.TrackingCode

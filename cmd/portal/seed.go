@@ -148,11 +148,44 @@ func (a *app) seedDemoReports(ctx context.Context, unitID string) (int, error) {
 		return 0, err
 	}
 	n := 0
-	for _, in := range demoReports[len(existing):] {
-		if _, err := a.intake.Submit(ctx, services.SubmitRequest{Input: in}); err != nil {
+	for i, in := range demoReports[len(existing):] {
+		res, err := a.intake.Submit(ctx, services.SubmitRequest{Input: in})
+		if err != nil {
 			return n, err
 		}
 		n++
+		if len(existing)+i == 0 {
+			// The first sample goes all the way, so that the public feed of
+			// outcomes has an entry.
+			if err := a.concludeDemoReport(ctx, res.ID, unitID); err != nil {
+				return n, err
+			}
+		}
 	}
 	return n, nil
+}
+
+// concludeDemoReport takes a demo report through acceptance and
+// investigation to a conclusion with a published summary, as the demo lead.
+func (a *app) concludeDemoReport(ctx context.Context, caseID, unitID string) error {
+	lead, err := a.staff.Users.FindUserByEmail(ctx, "lead@demo.minhbach.vn")
+	if err != nil {
+		return err
+	}
+	actor := services.Actor{UserID: lead.ID, Role: services.RoleLead, UnitID: unitID}
+	for _, in := range []services.TransitionInput{
+		{To: services.StatusAccepted},
+		{To: services.StatusInvestigating},
+		{To: services.StatusConcluded, Outcome: services.OutcomeSubstantiated,
+			Actions: "Kiểm điểm, khiển trách cán bộ tiếp nhận; niêm yết lại thủ tục và lệ phí tại quầy.",
+			Reply:   "Phản ánh của bạn là đúng. Cán bộ liên quan đã bị kiểm điểm.",
+			PublicSummary: "Phản ánh về việc cán bộ tiếp nhận hồ sơ đòi khoản tiền ngoài quy định là đúng; " +
+				"cán bộ đã bị khiển trách và thủ tục, lệ phí đã được niêm yết lại.",
+			PublishSummary: true},
+	} {
+		if _, err := a.workflow.Transition(ctx, actor, caseID, in); err != nil {
+			return fmt.Errorf("demo conclusion (%s): %w", in.To, err)
+		}
+	}
+	return nil
 }
