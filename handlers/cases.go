@@ -42,7 +42,7 @@ func (s *Server) listCases(c *gin.Context) {
 	}
 	limit, _ := strconv.Atoi(c.Query("limit"))
 	f := services.QueueFilter{Status: services.Status(c.Query("status")), Kind: services.Kind(c.Query("kind")),
-		Category: c.Query("category"), AreaCode: c.Query("area"), AssigneeID: c.Query("assignee"),
+		Category: c.Query("category"), AreaCode: c.Query("area"), AssigneeID: c.Query("assignee"), Office: c.Query("office"),
 		Overdue: c.Query("overdue") == "true", Text: c.Query("q")}
 	page, err := s.queue.List(c.Request.Context(), actorOf(c), f, after, limit)
 	if err != nil {

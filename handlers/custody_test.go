@@ -546,6 +546,12 @@ func TestQueueFiltersAndPages(t *testing.T) {
 	if p := get("q=" + "s%E1%BB%91%203"); len(p.Items) != 1 || p.Items[0].Title != "Báo cáo số 3" { // "số 3"
 		t.Fatalf("text filter: %+v", p.Items)
 	}
+	if p := get("office=ubnd%20PH%C6%AF%E1%BB%9CNG%20b%E1%BA%BFn"); len(p.Items) != 5 { // "ubnd PHƯỜNG bến", any case
+		t.Fatalf("office filter: %d", len(p.Items))
+	}
+	if p := get("office=UBND%20qu%E1%BA%ADn"); len(p.Items) != 0 { // "UBND quận"
+		t.Fatalf("office filter (no match): %d", len(p.Items))
+	}
 	if p := get("q=.*"); len(p.Items) != 0 {
 		t.Fatalf("regex characters are not escaped: %d", len(p.Items))
 	}

@@ -15,6 +15,7 @@ type QueueFilter struct {
 	Category   string
 	AreaCode   string
 	AssigneeID string
+	Office     string // in the office named (case-insensitive)
 	Overdue    bool   // only reports past a running clock's due date
 	Text       string // in title, office, procedure or dossier number (case-insensitive)
 }
@@ -94,9 +95,12 @@ func (q *Queue) List(ctx context.Context, actor Actor, f QueueFilter, after *Que
 	if limit <= 0 || limit > MaxQueuePage {
 		limit = 50
 	}
-	f.Text = strings.TrimSpace(f.Text)
+	f.Text, f.Office = strings.TrimSpace(f.Text), strings.TrimSpace(f.Office)
 	if len([]rune(f.Text)) > 200 {
 		return QueuePage{}, &Error{Code: CodeInvalid, Message: "The search text is too long.", Fields: map[string]string{"q": FieldTooLong}}
+	}
+	if len([]rune(f.Office)) > 200 {
+		return QueuePage{}, &Error{Code: CodeInvalid, Message: "The office name is too long.", Fields: map[string]string{"office": FieldTooLong}}
 	}
 	now := time.Now
 	if q.Now != nil {

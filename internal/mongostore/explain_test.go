@@ -103,6 +103,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 		{"category", services.QueueFilter{Category: "delay"}},
 		{"area", services.QueueFilter{AreaCode: "26743"}},
 		{"assignee", services.QueueFilter{AssigneeID: "user-1"}},
+		{"office", services.QueueFilter{Office: "UBND phường"}},
 		{"overdue", services.QueueFilter{Overdue: true}},
 		{"text", services.QueueFilter{Text: "hồ sơ (chậm)"}},
 		{"all", services.QueueFilter{Status: services.StatusReceived, Kind: services.KindComplaint, Category: "delay",

@@ -61,6 +61,9 @@ func queueQuery(q services.QueueQuery) (filter, sort bson.D, err error) {
 			filter = append(filter, bson.E{Key: m.key, Value: m.value})
 		}
 	}
+	if f.Office != "" {
+		filter = append(filter, bson.E{Key: "office", Value: bson.Regex{Pattern: regexp.QuoteMeta(f.Office), Options: "i"}})
+	}
 	if f.Overdue {
 		filter = append(filter, bson.E{Key: "dueAt", Value: bson.D{{Key: "$lt", Value: q.Now}}})
 	}
