@@ -75,8 +75,10 @@ export const DEFAULT_ALLOWED_TYPES: readonly AllowedType[] = [
 
 export const DEFAULT_MAX_MESSAGE_FILES = 5
 export const DEFAULT_MAX_MESSAGE_CHARS = 5000
-/** The backend's limit on a withdrawal reason (services.MaxReasonChars; not in /meta). */
+/** The backend's limit on a withdrawal or appeal reason (services.MaxReasonChars; not in /meta). */
 export const MAX_REASON_CHARS = 2000
+/** The limit on a rating comment (the backend's limit on a reason; not in /meta). */
+export const MAX_RATING_COMMENT_CHARS = 2000
 
 /** The backend's default limits, used only when /meta cannot be loaded (the backend still enforces its own). */
 export const DEFAULT_LIMITS: Required<Limits> = {
@@ -178,6 +180,36 @@ export interface Message {
   attachments: Attachment[]
 }
 
+export type ClockName = 'accept' | 'notify' | 'resolve'
+
+/** One legal clock of a report: when it started, its due instant (the end of the due day in Vietnam), when it stopped. */
+export interface Clock {
+  name: ClockName | string
+  start: string
+  due: string
+  stopped?: string | null
+  overdue: boolean
+}
+
+export type OutcomeResult = 'substantiated' | 'partly_substantiated' | 'unsubstantiated'
+
+/** The three outcomes, in the order the pages offer them. */
+export const OUTCOMES: readonly OutcomeResult[] = ['substantiated', 'partly_substantiated', 'unsubstantiated']
+
+/** The conclusion as the citizen sees it. */
+export interface CitizenOutcome {
+  result: OutcomeResult | string
+  reply?: string
+  concludedAt: string
+}
+
+/** The citizen's rating of a concluded report. */
+export interface Rating {
+  rating: number
+  comment?: string
+  at: string
+}
+
 /** GET /api/v1/track: the report as the citizen sees it. */
 export interface TrackedReport {
   trackingCode: string
@@ -194,6 +226,44 @@ export interface TrackedReport {
   messages: Message[]
   attachments: Attachment[]
   canWithdraw: boolean
+  clocks?: Clock[]
+  outcome?: CitizenOutcome | null
+  /** 1 for a first report, 2 for an appeal (a second-round complaint or a re-denunciation). */
+  round?: number
+  /** The tracking code of the round-1 report this one appeals. */
+  appealOf?: string
+  /** The tracking code of the round-2 report opened by appealing this one. */
+  appeal?: string
+  canRate?: boolean
+  canAppeal?: boolean
+  rating?: Rating | null
+}
+
+/** The 201 answer of POST /api/v1/track/appeal: the new round-2 report's credentials (shown once). */
+export interface AppealResult {
+  trackingCode: string
+  receipt: string
+  kind: string
+  submittedAt: string
+}
+
+/** GET /api/v1/outcomes: one published (anonymized) outcome. */
+export interface PublishedOutcome {
+  id: string
+  kind: string
+  category: string
+  areaCode?: string
+  office?: string
+  procedure?: string
+  result: OutcomeResult | string
+  summary: string
+  concludedAt: string
+  publishedAt: string
+}
+
+export interface OutcomePage {
+  items: PublishedOutcome[]
+  nextCursor: string | null
 }
 
 /** POST /api/v1/track/session */
@@ -515,6 +585,22 @@ export function addTrackAttachments(
 
 export function withdrawReport(token: string, reason: string): Promise<TrackedReport> {
   return request<TrackedReport>('POST', '/api/v1/track/withdraw', { body: { reason }, headers: bearer(token) })
+}
+
+/** rateReport records the citizen's rating (1 to 5) of a concluded report, which closes it. */
+export function rateReport(token: string, rating: number, comment: string): Promise<TrackedReport> {
+  return request<TrackedReport>('POST', '/api/v1/track/rating', { body: { rating, comment }, headers: bearer(token) })
+}
+
+/** appealReport opens a round-2 report on this one; the answer holds the new report's credentials. */
+export function appealReport(token: string, reason: string): Promise<AppealResult> {
+  return request<AppealResult>('POST', '/api/v1/track/appeal', { body: { reason }, headers: bearer(token) })
+}
+
+/** listOutcomes reads one page of the published outcomes (public). */
+export function listOutcomes(cursor?: string): Promise<OutcomePage> {
+  const q = cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''
+  return request<OutcomePage>('GET', `/api/v1/outcomes${q}`)
 }
 
 /** fetchReceiptPdf downloads the signed proof-of-filing receipt. */

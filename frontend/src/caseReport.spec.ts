@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { allowedMoves, clockState, clockText, ddmmyyyy } from './caseReport'
+import { allowedMoves, citizenClockLine, clockState, clockText, ddmmyyyy } from './caseReport'
 import { createAppI18n } from './i18n'
 import type { CaseClock } from './staffApi'
 
@@ -74,5 +74,49 @@ describe('allowed moves', () => {
       expect(allowedMoves('admin', s)).toEqual([])
     }
     expect(allowedMoves(undefined, 'received')).toEqual([])
+  })
+})
+
+describe('clocks for the citizen', () => {
+  // Due at the end of Friday 4 December 2026 in Vietnam.
+  const due = '2026-12-04T16:59:59Z'
+  const line = (locale: 'vi' | 'en', c: CaseClock, now: Date) => {
+    const g = createAppI18n(locale).global
+    const r = citizenClockLine((k, n) => g.t(k, n ?? {}), (k) => g.te(k), c, locale, now)
+    return `${r.name}: ${r.text}`
+  }
+  const before = new Date('2026-12-01T03:00:00Z')
+  const after = new Date('2026-12-07T03:00:00Z')
+
+  it('says by which day a running clock is due, with the weekday, in Vietnam time', () => {
+    const c = clock({ due })
+    expect(line('en', c, before)).toBe('Acceptance decision: due by Friday, 4 December 2026')
+    expect(line('vi', c, before)).toBe('Quyết định thụ lý: hạn chót Thứ Sáu, 4 tháng 12, 2026')
+    // 23:30 on the due day in Vietnam is still within the deadline.
+    expect(citizenClockLine((k) => k, () => true, c, 'en', new Date('2026-12-04T16:30:00Z')).state).toBe('running')
+  })
+
+  it('says since when an unfinished clock is overdue: the day after the due day', () => {
+    expect(line('en', clock({ name: 'resolve', due, overdue: true }), after)).toBe(
+      'Resolution: overdue since Saturday, 5 December 2026 (it was due by Friday, 4 December 2026)',
+    )
+    // Past due by the clock even if the server has not said so yet.
+    expect(line('vi', clock({ due }), after)).toBe(
+      'Quyết định thụ lý: quá hạn từ Thứ Bảy, 5 tháng 12, 2026 (hạn chót là Thứ Sáu, 4 tháng 12, 2026)',
+    )
+  })
+
+  it('says when a finished clock stopped, on time or late', () => {
+    expect(line('en', clock({ due, stopped: '2026-12-02T02:00:00Z' }), after)).toBe('Acceptance decision: decided on time, on Wednesday, 2 December 2026')
+    expect(line('en', clock({ name: 'notify', due, stopped: '2026-12-08T02:00:00Z', overdue: true }), after)).toBe(
+      'Notice of acceptance: notice given late, on Tuesday, 8 December 2026 (it was due by Friday, 4 December 2026)',
+    )
+    expect(line('vi', clock({ name: 'resolve', due, stopped: '2026-12-02T02:00:00Z' }), after)).toBe(
+      'Giải quyết: đã giải quyết đúng hạn, ngày Thứ Tư, 2 tháng 12, 2026',
+    )
+  })
+
+  it('shows an unknown clock by its name, with generic words', () => {
+    expect(line('en', clock({ name: 'appeal', due, stopped: '2026-12-02T02:00:00Z' }), after)).toBe('appeal: done on time, on Wednesday, 2 December 2026')
   })
 })

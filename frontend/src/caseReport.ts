@@ -1,9 +1,10 @@
-// Pure helpers of the staff report page: the clocks in plain words and the
-// status moves the status machine allows for a role.
+// Pure helpers of the report pages: the clocks in plain words (for staff and
+// for the citizen) and the status moves the status machine allows for a role.
 
+import type { Clock } from './api'
 import type { Role } from './staffSession'
 import type { CaseClock } from './staffApi'
-import { todayInVietnam } from './format'
+import { formatLongDate, todayInVietnam } from './format'
 
 type Translate = (key: string, named?: Record<string, unknown>) => string
 
@@ -69,4 +70,41 @@ export function clockText(t: Translate, exists: (key: string) => boolean, c: Cas
   else if (s.state === 'overdue') rest = t('caseView.clock.overdue', { days: s.days, date: s.date })
   else rest = t('caseView.clock.left', { days: s.days, date: s.date })
   return t('caseView.clock.line', { name, rest })
+}
+
+/** citizenClock says where a clock stands for the citizen, with dates written out in Vietnam time. */
+export interface CitizenClockLine {
+  name: string
+  text: string
+  state: 'running' | 'overdue' | 'done' | 'late'
+}
+
+/**
+ * citizenClockLine puts a clock in plain words for the citizen: "Acceptance
+ * decision" + "due by Friday, 4 December 2026" / "decided on time, on …" /
+ * "overdue since …" (the day after the due day).
+ */
+export function citizenClockLine(
+  t: Translate,
+  exists: (key: string) => boolean,
+  c: Clock,
+  locale: string,
+  now: Date = new Date(),
+): CitizenClockLine {
+  const known = exists(`trackClock.names.${c.name}`)
+  const name = known ? t(`trackClock.names.${c.name}`) : c.name
+  const verb = (kind: 'done' | 'late') => (exists(`trackClock.${kind}.${c.name}`) ? `trackClock.${kind}.${c.name}` : `trackClock.${kind}.other`)
+  const due = formatLongDate(c.due, locale)
+  if (c.stopped) {
+    const date = formatLongDate(c.stopped, locale)
+    if (c.overdue) return { name, text: t(verb('late'), { date, due }), state: 'late' }
+    return { name, text: t(verb('done'), { date }), state: 'done' }
+  }
+  const dueAt = new Date(c.due)
+  if (c.overdue || now.getTime() > dueAt.getTime()) {
+    // Overdue from the first moment after the due instant (the next day in Vietnam).
+    const since = formatLongDate(new Date(dueAt.getTime() + 1000), locale)
+    return { name, text: t('trackClock.overdue', { date: since, due }), state: 'overdue' }
+  }
+  return { name, text: t('trackClock.due', { date: due }), state: 'running' }
 }

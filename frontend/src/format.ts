@@ -40,6 +40,19 @@ export function formatDate(iso: string, locale: Locale | string): string {
   return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'long', timeZone: VIETNAM_TZ }).format(d)
 }
 
+/** formatLongDate: "Friday, 4 December 2026" / "Thứ Sáu, 4 tháng 12, 2026", the instant's day in Vietnam. */
+export function formatLongDate(iso: string | Date, locale: Locale | string): string {
+  const d = typeof iso === 'string' ? (/^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T12:00:00+07:00`) : new Date(iso)) : iso
+  if (Number.isNaN(d.getTime())) return String(iso)
+  return new Intl.DateTimeFormat(intlLocale(locale), {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: VIETNAM_TZ,
+  }).format(d)
+}
+
 /** todayInVietnam returns the current calendar day in Vietnam as YYYY-MM-DD. */
 export function todayInVietnam(now: Date = new Date()): string {
   const parts = new Intl.DateTimeFormat('en-CA', {

@@ -108,6 +108,35 @@ describe('messages', () => {
     expect(want.filter((k) => !viFlat.has(k))).toEqual([])
   })
 
+  it('has words for every clock, outcome, citizen event, extension and recommendation state', () => {
+    const want: string[] = []
+    for (const c of ['accept', 'notify', 'resolve']) {
+      want.push(`trackClock.names.${c}`, `trackClock.done.${c}`, `trackClock.late.${c}`, `caseView.clock.names.${c}`)
+    }
+    for (const o of ['substantiated', 'partly_substantiated', 'unsubstantiated']) {
+      want.push(`outcome.results.${o}`, `outcome.meaning.${o}`, `caseView.outcomes.${o}`)
+    }
+    for (const e of [
+      'status_accepted',
+      'status_rejected',
+      'status_transferred',
+      'status_investigating',
+      'status_concluded',
+      'status_closed',
+      'status_appealed',
+      'rated',
+      'appealed',
+      'deadline_extended',
+    ]) {
+      want.push(`timeline.${e}`)
+    }
+    for (const n of ['1', '2', '3', '4', '5']) want.push(`rating.words.${n}`)
+    for (const k of ['complaint', 'denunciation', 'other']) want.push(`appeal.explain.${k}`)
+    for (const x of ['pending', 'approved', 'refused']) want.push(`extensions.statuses.${x}`)
+    for (const r of ['open', 'answered', 'overdue', 'all']) want.push(`recsPage.states.${r}`, `recsPage.none.${r}`)
+    expect(want.filter((k) => !viFlat.has(k))).toEqual([])
+  })
+
   it('renders through vue-i18n in both languages', () => {
     const i18n = createAppI18n('vi')
     const t = i18n.global.t

@@ -1,6 +1,6 @@
-// Saving the signed proof-of-filing PDF: fetched with the citizen token (a
-// plain link cannot carry the Authorization header), then saved through a
-// blob: URL and <a download>.
+// Saving the signed proof-of-filing PDF (and the staff's evidence downloads):
+// fetched with a bearer token (a plain link cannot carry the Authorization
+// header), then saved through a blob: URL and <a download>.
 
 import { fetchReceiptPdf } from './api'
 
@@ -11,7 +11,11 @@ export function receiptFileName(trackingCode: string): string {
 /** saveReceiptPdf downloads the receipt and hands it to the browser as a file; it throws ApiError on failure. */
 export async function saveReceiptPdf(token: string, trackingCode: string, path?: string): Promise<string> {
   const blob = await fetchReceiptPdf(token, path)
-  const name = receiptFileName(trackingCode)
+  return saveBlob(blob, receiptFileName(trackingCode))
+}
+
+/** saveBlob hands a fetched file to the browser as a download named name (CSP-safe: a blob: URL and <a download>). */
+export function saveBlob(blob: Blob, name: string): string {
   const url = URL.createObjectURL(blob)
   const a = document.createElement('a')
   a.href = url

@@ -65,6 +65,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'title.track' },
   },
   {
+    path: '/outcomes',
+    name: 'outcomes',
+    component: () => import('./views/OutcomesView.vue'),
+    meta: { titleKey: 'title.outcomes' },
+  },
+  {
     path: '/staff/login',
     name: 'staff-login',
     component: () => import('./views/StaffLoginView.vue'),
@@ -98,6 +104,18 @@ export const routes: RouteRecordRaw[] = [
     name: 'staff-case',
     component: () => import('./views/CaseView.vue'),
     meta: { titleKey: 'title.case', roles: CASE_ROLES },
+  },
+  {
+    path: '/staff/overdue',
+    name: 'staff-overdue',
+    component: () => import('./views/OverdueView.vue'),
+    meta: { titleKey: 'title.overdue', roles: CASE_ROLES },
+  },
+  {
+    path: '/staff/recommendations',
+    name: 'staff-recommendations',
+    component: () => import('./views/RecommendationsView.vue'),
+    meta: { titleKey: 'title.recommendations', roles: CASE_ROLES },
   },
   {
     path: '/staff/custody',

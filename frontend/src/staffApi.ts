@@ -3,10 +3,11 @@
 // after sign-in goes through staffRequest, which adds the access token and
 // refreshes it once on 401.
 
-import { ApiError, request, type LocalizedName } from './api'
-import { staffRequest, type Role, type SessionGrant, type StaffUser } from './staffSession'
+import { ApiError, parseError, request, type Clock, type LocalizedName, type OutcomeResult } from './api'
+import { accessToken, refreshSession, staffRequest, type Role, type SessionGrant, type StaffUser } from './staffSession'
 
 export type { Role, SessionGrant, StaffUser } from './staffSession'
+export type { ClockName, OutcomeResult } from './api'
 
 // ---- Sign-in ---------------------------------------------------------------
 
@@ -246,24 +247,57 @@ export const adminApi = {
 
 // ---- Staff pages -----------------------------------------------------------
 
-/** One report in a unit's queue (the list grows in a later issue; only these fields are shown now). */
+/** One report in a queue (a unit's for inspectors and leads, a Front committee's for monitors). */
 export interface CaseSummary {
   id: string
   trackingCode: string
+  kind?: string
+  category?: string
   title: string
+  office?: string
   status: string
+  assigneeId?: string
   submittedAt: string
-  [field: string]: unknown
+  dueAt?: string
+  overdue?: boolean
 }
 
 export interface CaseList {
   items: CaseSummary[]
   nextCursor: string | null
+  /** Reports per status (over the whole queue). */
   counts: Record<string, number>
 }
 
-export function listCases(signal?: AbortSignal): Promise<CaseList> {
-  return staffRequest<CaseList>('GET', '/api/v1/cases', { signal })
+/** The queue's filters; empty values are left out of the query. */
+export interface QueueFilters {
+  status?: string
+  kind?: string
+  category?: string
+  area?: string
+  assignee?: string
+  overdue?: boolean
+  q?: string
+  cursor?: string
+  limit?: number
+}
+
+/** queueQuery builds the query string of GET /api/v1/cases ("" when no filter is set). */
+export function queueQuery(f: QueueFilters = {}): string {
+  const p = new URLSearchParams()
+  for (const k of ['status', 'kind', 'category', 'area', 'assignee', 'q'] as const) {
+    const v = f[k]?.trim()
+    if (v) p.set(k, v)
+  }
+  if (f.overdue) p.set('overdue', 'true')
+  if (f.cursor) p.set('cursor', f.cursor)
+  if (f.limit) p.set('limit', String(f.limit))
+  const q = p.toString()
+  return q ? `?${q}` : ''
+}
+
+export function listCases(filters: QueueFilters = {}, signal?: AbortSignal): Promise<CaseList> {
+  return staffRequest<CaseList>('GET', `/api/v1/cases${queueQuery(filters)}`, { signal })
 }
 
 export type CustodyStatus = 'pending' | 'approved' | 'denied' | 'expired'
@@ -292,16 +326,8 @@ export function decideCustody(id: string, approve: boolean, note: string): Promi
 
 // ---- One report ------------------------------------------------------------
 
-export type ClockName = 'accept' | 'notify' | 'resolve'
-
-export interface CaseClock {
-  name: ClockName | string
-  start: string
-  /** The end of the due day in Vietnam time. */
-  due: string
-  stopped?: string | null
-  overdue: boolean
-}
+/** A legal clock; `due` is the end of the due day in Vietnam time. */
+export type CaseClock = Clock
 
 export interface CaseEvent {
   type: string
@@ -330,6 +356,8 @@ export interface CaseAttachment {
   scan: string
   uploadedAt: string
   source: string
+  /** Whether a metadata-free copy exists (what staff and monitors download). */
+  sanitized?: boolean
 }
 
 export interface Recommendation {
@@ -343,14 +371,46 @@ export interface Recommendation {
   overdue: boolean
 }
 
-export type OutcomeResult = 'substantiated' | 'partly_substantiated' | 'unsubstantiated'
-
 export interface CaseOutcome {
   result: OutcomeResult | string
   actions: string
   reply: string
   publicSummary: string
   concludedAt: string
+  /** Whether the lead approved publishing the public summary. */
+  published?: boolean
+  publishedAt?: string
+}
+
+/** An inspector's proposed conclusion, awaiting a lead. */
+export interface Proposal {
+  result: OutcomeResult | string
+  actions: string
+  reply?: string
+  publicSummary?: string
+  proposedBy: string
+  proposedAt: string
+}
+
+export type ExtensionStatus = 'pending' | 'approved' | 'refused'
+
+/** A request to extend the resolution deadline. */
+export interface Extension {
+  id: string
+  days: number
+  reason: string
+  requestedBy: string
+  requestedAt: string
+  status: ExtensionStatus | string
+  decidedBy?: string
+  decidedAt?: string
+  note?: string
+}
+
+/** A link to another report (the round-1 report appealed, or the round-2 appeal). */
+export interface CaseLink {
+  id: string
+  trackingCode: string
 }
 
 /** GET /api/v1/cases/{id}: a report as the staff see it (never the citizen's identity). */
@@ -385,6 +445,17 @@ export interface CaseDetail {
   attachments: CaseAttachment[]
   recommendations: Recommendation[]
   clocks: CaseClock[]
+  /** 1 for a first report, 2 for an appeal. */
+  round?: number
+  appealOf?: CaseLink | null
+  appeal?: CaseLink | null
+  /** A complex matter, with the longer legal period. */
+  complex?: boolean
+  overdue?: boolean
+  /** The statuses this user may move the report to now. */
+  allowedTransitions?: string[]
+  proposal?: Proposal | null
+  extensions?: Extension[]
 }
 
 export interface TransitionInput {
@@ -393,6 +464,18 @@ export interface TransitionInput {
   transferTo?: string
   outcome?: OutcomeResult
   actions?: string
+  reply?: string
+  publicSummary?: string
+  /** Only with to "accepted": a complex matter gets the longer legal period. */
+  complex?: boolean
+  /** Only with to "concluded", by a lead: publish the public summary. */
+  publishSummary?: boolean
+}
+
+/** The body of POST /cases/{id}/proposal. */
+export interface ProposalInput {
+  outcome: OutcomeResult
+  actions: string
   reply?: string
   publicSummary?: string
 }
@@ -412,13 +495,61 @@ export interface CaseAudit {
   reason?: string
 }
 
-export interface OverdueRecommendation {
+/** A recommendation in a list across reports (GET /recommendations, /recommendations/overdue). */
+export interface RecommendationItem {
   id: string
   caseId: string
   trackingCode: string
+  authorId?: string
   text: string
   answerBy: string
+  createdAt?: string
+  answer?: string
+  answeredAt?: string
   overdue: boolean
+}
+
+/** The older name of RecommendationItem. */
+export type OverdueRecommendation = RecommendationItem
+
+export type RecommendationState = 'open' | 'answered' | 'overdue' | 'all'
+export const RECOMMENDATION_STATES: readonly RecommendationState[] = ['open', 'answered', 'overdue', 'all']
+
+/** The shortest and longest extension the page lets a user ask for (the server checks the kind's policy). */
+export const MIN_EXTENSION_DAYS = 1
+export const MAX_EXTENSION_DAYS = 365
+
+/**
+ * staffDownload fetches a file with the access token (a plain link cannot
+ * carry it), refreshing the session once on 401; it throws ApiError.
+ */
+export async function staffDownload(path: string): Promise<{ blob: Blob; name: string }> {
+  const get = async () => {
+    try {
+      return await fetch(path, { method: 'GET', headers: { Authorization: `Bearer ${accessToken()}` }, credentials: 'same-origin' })
+    } catch (e) {
+      throw new ApiError(0, 'network', e instanceof Error ? e.message : String(e))
+    }
+  }
+  let res = await get()
+  if (res.status === 401 && (await refreshSession())) res = await get()
+  if (!res.ok) throw await parseError(res)
+  return { blob: await res.blob(), name: fileNameOf(res.headers.get('Content-Disposition')) }
+}
+
+/** fileNameOf reads the file name of a Content-Disposition header ("" when none). */
+export function fileNameOf(cd: string | null): string {
+  if (!cd) return ''
+  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(cd)
+  if (star) {
+    try {
+      return decodeURIComponent(star[1]!.trim())
+    } catch {
+      // Fall through to the plain name.
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(cd)
+  return plain ? plain[1]!.trim() : ''
 }
 
 const caseP = (id: string, rest = '') => `/api/v1/cases/${seg(id)}${rest}`
@@ -434,5 +565,17 @@ export const caseApi = {
   answer: (id: string, rid: string, answer: string) =>
     staffRequest<unknown>('POST', caseP(id, `/recommendations/${seg(rid)}/answer`), { body: { answer } }),
   audit: (id: string) => staffRequest<CaseAudit>('GET', caseP(id, '/audit')),
-  overdueRecommendations: () => list<OverdueRecommendation>('/api/v1/recommendations/overdue'),
+  propose: (id: string, body: ProposalInput) => staffRequest<{ id: string; status: string; version: number }>('POST', caseP(id, '/proposal'), { body }),
+  requestExtension: (id: string, days: number, reason: string) =>
+    staffRequest<Extension>('POST', caseP(id, '/extensions'), { body: { days, reason } }),
+  decideExtension: (id: string, eid: string, approve: boolean, note: string) => {
+    const body: { approve: boolean; note?: string } = { approve }
+    if (note) body.note = note
+    return staffRequest<Extension>('POST', caseP(id, `/extensions/${seg(eid)}/decision`), { body })
+  },
+  /** attachment downloads the metadata-free copy, or with original the sealed original (custody holders only). */
+  attachment: (id: string, aid: string, original = false) =>
+    staffDownload(caseP(id, `/attachments/${seg(aid)}${original ? '?original=1' : ''}`)),
+  overdueRecommendations: () => list<RecommendationItem>('/api/v1/recommendations/overdue'),
+  recommendations: (state: RecommendationState = 'all') => list<RecommendationItem>(`/api/v1/recommendations?state=${seg(state)}`),
 }

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { enableAutoUnmount } from '@vue/test-utils'
 import { jsonResponse } from '../testing/fakeXhr'
 import { apiError, fakeApi, grant, staffUser } from '../testing/fakeApi'
@@ -288,5 +288,295 @@ describe('queue links and overdue recommendations', () => {
     await until(() => w.find('[data-testid="queue-empty"]').exists())
     expect(api.callsTo('GET', '/api/v1/recommendations/overdue')).toHaveLength(0)
     expect(w.find('[data-testid="queue-overdue"]').exists()).toBe(false)
+  })
+})
+
+describe('report page: rounds, proposals, extensions and evidence', () => {
+  it('drives the moves from allowedTransitions, links both rounds, and shows the flags and publication', async () => {
+    const api = fakeApi()
+    api.json(
+      'GET',
+      PATH,
+      200,
+      sample({
+        allowedTransitions: ['accepted', 'rejected'],
+        round: 2,
+        appealOf: { id: 'c0', trackingCode: 'MB-0000-1111' },
+        appeal: { id: 'c9', trackingCode: 'MB-9999-2222' },
+        complex: true,
+        overdue: true,
+        outcome: {
+          result: 'unsubstantiated',
+          actions: 'Không',
+          reply: '',
+          publicSummary: 'Không có vi phạm',
+          concludedAt: '2026-03-04T02:00:00Z',
+          published: true,
+          publishedAt: '2026-03-05T02:00:00Z',
+        },
+      }),
+    )
+    api.json('POST', `${PATH}/transitions`, 200, {})
+    setSession(grant('acc', staffUser({ role: 'inspector' })))
+    const { w } = await mountApp('/staff/cases/c1')
+    await until(() => w.find('[data-testid="case-move-form"]').exists())
+
+    expect(w.get('[data-testid="case-move-to"]').findAll('option').map((o) => o.attributes('value'))).toEqual(['', 'accepted', 'rejected'])
+    expect(w.get('[data-testid="case-overdue"]').text()).toBe('Overdue')
+    expect(w.get('[data-testid="case-complex"]').text()).toContain('Complex matter')
+    expect(w.get('[data-testid="case-appeal-of"]').text()).toBe('Round 2: appeal of report MB-0000-1111')
+    expect(w.get('[data-testid="case-appeal-of"] a').attributes('href')).toBe('/staff/cases/c0')
+    expect(w.get('[data-testid="case-appeal"] a').attributes('href')).toBe('/staff/cases/c9')
+    expect(w.get('[data-testid="case-outcome-published"]').text()).toContain('Summary published on 5 March 2026')
+
+    // Accepting as a complex matter asks for the longer period.
+    await w.get('[data-testid="case-move-to"]').setValue('accepted')
+    await w.get('[data-testid="case-move-complex"]').setValue(true)
+    await w.get('[data-testid="case-move-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('POST', `${PATH}/transitions`)[0]!.body).toEqual({ to: 'accepted', complex: true })
+  })
+
+  it('offers no move the server does not list, even one the status machine would allow', async () => {
+    const api = fakeApi()
+    api.json('GET', PATH, 200, sample({ allowedTransitions: [] }))
+    setSession(grant('acc', staffUser({ role: 'lead' })))
+    const { w } = await mountApp('/staff/cases/c1')
+    await until(() => w.find('[data-testid="case-actions"]').exists())
+    expect(w.find('[data-testid="case-no-moves"]').exists()).toBe(true)
+  })
+
+  it('starts a lead’s conclusion from the proposal, publishes the summary on request, and explains an identity refusal', async () => {
+    const api = fakeApi()
+    api.json(
+      'GET',
+      PATH,
+      200,
+      sample({
+        status: 'investigating',
+        allowedTransitions: ['concluded'],
+        proposal: {
+          result: 'substantiated',
+          actions: 'Kỷ luật cán bộ quầy 3',
+          reply: 'Cảm ơn ông bà',
+          publicSummary: 'Ông Nguyễn Văn A, 0903 123 456, bị đòi tiền',
+          proposedBy: 'tra@example.vn',
+          proposedAt: '2026-03-03T02:00:00Z',
+        },
+      }),
+    )
+    api.on(
+      'POST',
+      `${PATH}/transitions`,
+      () => apiError(422, 'invalid', { publicSummary: 'identity' }),
+      () => jsonResponse(200, {}),
+    )
+    setSession(grant('acc', staffUser({ role: 'lead' })))
+    const { w } = await mountApp('/staff/cases/c1')
+    await until(() => w.find('[data-testid="case-move-form"]').exists())
+    expect(w.get('[data-testid="case-proposal"]').text()).toContain('Kỷ luật cán bộ quầy 3')
+    expect(w.find('[data-testid="case-proposal-form"]').exists()).toBe(false)
+
+    await w.get('[data-testid="case-move-to"]').setValue('concluded')
+    await settle(2)
+    expect(w.find('[data-testid="case-move-prefilled"]').exists()).toBe(true)
+    expect((w.get('#move-outcome').element as HTMLSelectElement).value).toBe('substantiated')
+    expect((w.get('#move-actions').element as HTMLTextAreaElement).value).toBe('Kỷ luật cán bộ quầy 3')
+
+    // Publishing needs a summary.
+    await w.get('#move-summary').setValue('')
+    await w.get('[data-testid="case-move-publish"]').setValue(true)
+    await w.get('[data-testid="case-move-form"]').trigger('submit')
+    await settle()
+    expect(w.get('#move-summary-error').text()).toBe('Write the public summary before approving its publication.')
+    expect(api.callsTo('POST', `${PATH}/transitions`)).toHaveLength(0)
+
+    await w.get('#move-summary').setValue('Ông Nguyễn Văn A, 0903 123 456, bị đòi tiền')
+    await w.get('[data-testid="case-move-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('POST', `${PATH}/transitions`)[0]!.body).toEqual({
+      to: 'concluded',
+      outcome: 'substantiated',
+      actions: 'Kỷ luật cán bộ quầy 3',
+      reply: 'Cảm ơn ông bà',
+      publicSummary: 'Ông Nguyễn Văn A, 0903 123 456, bị đòi tiền',
+      publishSummary: true,
+    })
+    expect(w.get('#move-summary-error').text()).toContain('contains the complainant’s personal data or contact details')
+    expect(w.get('#move-summary').attributes('aria-invalid')).toBe('true')
+    expect(document.activeElement?.id).toBe('move-summary')
+    expect(w.get('[data-testid="case-error"]').text()).toBe('Not saved. Please correct the marked fields.')
+
+    await w.get('#move-summary').setValue('Cán bộ quầy 3 bị kỷ luật vì đòi tiền.')
+    await w.get('[data-testid="case-move-form"]').trigger('submit')
+    await settle()
+    expect((api.callsTo('POST', `${PATH}/transitions`)[1]!.body as { publicSummary: string }).publicSummary).toBe(
+      'Cán bộ quầy 3 bị kỷ luật vì đòi tiền.',
+    )
+    expect(w.get('[data-testid="case-status"]').text()).toBe('The status is now: Concluded.')
+  })
+
+  it('lets an inspector who cannot conclude propose a conclusion', async () => {
+    const api = fakeApi()
+    api.json('GET', PATH, 200, sample({ status: 'investigating', allowedTransitions: [] }))
+    api.json('POST', `${PATH}/proposal`, 200, { id: 'c1', status: 'investigating', version: 4 })
+    setSession(grant('acc', staffUser({ role: 'inspector' })))
+    const { w } = await mountApp('/staff/cases/c1', 'vi')
+    await until(() => w.find('[data-testid="case-proposal-form"]').exists())
+
+    await w.get('[data-testid="case-proposal-form"]').trigger('submit')
+    await settle()
+    expect(w.get('#proposal-outcome-error').text()).toBe('Mục này là bắt buộc.')
+    expect(w.find('#proposal-actions-error').exists()).toBe(true)
+    expect(document.activeElement?.id).toBe('proposal-outcome')
+
+    await w.get('#proposal-outcome').setValue('unsubstantiated')
+    await w.get('#proposal-actions').setValue('Không có vi phạm')
+    await w.get('[data-testid="case-proposal-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('POST', `${PATH}/proposal`)[0]!.body).toEqual({ outcome: 'unsubstantiated', actions: 'Không có vi phạm' })
+    expect(w.get('[data-testid="case-status"]').text()).toBe('Đã gửi đề xuất kết luận cho lãnh đạo.')
+  })
+
+  it('asks for an extension, says when no more are allowed, and lets a lead decide pending ones', async () => {
+    const api = fakeApi()
+    const pending = { id: 'e1', days: 30, reason: 'Cần xác minh thêm', requestedBy: 'tra@example.vn', requestedAt: '2026-03-03T02:00:00Z', status: 'pending' }
+    api.json('GET', PATH, 200, sample({ status: 'investigating', extensions: [pending] }))
+    api.on(
+      'POST',
+      `${PATH}/extensions`,
+      () => apiError(422, 'invalid', { days: 'invalid' }),
+      () => jsonResponse(201, { ...pending, id: 'e2', days: 15, status: 'pending' }),
+      () => apiError(409, 'conflict'),
+    )
+    setSession(grant('acc', staffUser({ role: 'inspector' })))
+    const { w } = await mountApp('/staff/cases/c1')
+    await until(() => w.find('[data-testid="ext-form"]').exists())
+    expect(w.get('[data-testid="ext-item"]').text()).toContain('30 more days — Awaiting a decision')
+    // Only a lead decides.
+    expect(w.find('[data-testid="ext-decide"]').exists()).toBe(false)
+
+    await w.get('[data-testid="ext-days"]').setValue('0')
+    await w.get('[data-testid="ext-form"]').trigger('submit')
+    await settle()
+    expect(w.get('#ext-days-error').text()).toBe('Enter a whole number from 1 to 365.')
+    expect(w.get('#ext-reason-error').text()).toBe('This field is required.')
+    expect(api.callsTo('POST', `${PATH}/extensions`)).toHaveLength(0)
+
+    await w.get('[data-testid="ext-days"]').setValue('15')
+    await w.get('[data-testid="ext-reason"]').setValue('Chờ kết quả giám định')
+    await w.get('[data-testid="ext-form"]').trigger('submit')
+    await settle()
+    expect(w.get('#ext-days-error').text()).toBe('This value is not valid.')
+    await w.get('[data-testid="ext-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('POST', `${PATH}/extensions`)[1]!.body).toEqual({ days: 15, reason: 'Chờ kết quả giám định' })
+    expect(w.get('[data-testid="ext-status"]').text()).toBe('The request for 15 more days was sent; it awaits a lead.')
+
+    await w.get('[data-testid="ext-days"]').setValue('30')
+    await w.get('[data-testid="ext-reason"]').setValue('Lần nữa')
+    await w.get('[data-testid="ext-form"]').trigger('submit')
+    await settle()
+    expect(w.get('[data-testid="ext-error"]').text()).toContain('allows no (more) extensions')
+  })
+
+  it('lets a lead approve an extension, and refuse one only with a note', async () => {
+    const api = fakeApi()
+    const ext = (id: string) => ({ id, days: 30, reason: 'Cần xác minh thêm', requestedBy: 'tra@example.vn', requestedAt: '2026-03-03T02:00:00Z', status: 'pending' })
+    api.json('GET', PATH, 200, sample({ status: 'investigating', extensions: [ext('e1'), ext('e2')] }))
+    api.json('POST', `${PATH}/extensions/e1/decision`, 200, { ...ext('e1'), status: 'approved' })
+    api.json('POST', `${PATH}/extensions/e2/decision`, 200, { ...ext('e2'), status: 'refused' })
+    setSession(grant('acc', staffUser({ role: 'lead' })))
+    const { w } = await mountApp('/staff/cases/c1')
+    await until(() => w.findAll('[data-testid="ext-decide"]').length === 2)
+    expect(w.get('[data-testid="ext-form"]').text()).toContain('approved at once')
+
+    const [first, second] = w.findAll('[data-testid="ext-decide"]')
+    await first!.get('[data-testid="ext-approve"]').trigger('click')
+    await settle()
+    expect(api.callsTo('POST', `${PATH}/extensions/e1/decision`)[0]!.body).toEqual({ approve: true })
+
+    await second!.get('[data-testid="ext-refuse"]').trigger('click')
+    await settle()
+    expect(api.callsTo('POST', `${PATH}/extensions/e2/decision`)).toHaveLength(0)
+    expect(document.activeElement?.id).toBe('ext-note-e2')
+    await w.get('#ext-note-e2').setValue('Không đủ căn cứ')
+    await w.findAll('[data-testid="ext-decide"]')[1]!.get('[data-testid="ext-refuse"]').trigger('click')
+    await settle()
+    expect(api.callsTo('POST', `${PATH}/extensions/e2/decision`)[0]!.body).toEqual({ approve: false, note: 'Không đủ căn cứ' })
+    expect(w.get('[data-testid="ext-status"]').text()).toBe('The 30-day extension was refused.')
+  })
+
+  describe('evidence downloads', () => {
+    const files = [
+      { ...sample().attachments[0]!, sanitized: true },
+      { ...sample().attachments[0]!, id: 'f2', name: 'ghi-am.mp3', type: 'audio/mpeg', sanitized: false },
+    ]
+    let saved: string[]
+    beforeEach(() => {
+      saved = []
+      vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:x')
+      vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {})
+      vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+        saved.push(this.download)
+      })
+    })
+    afterEach(() => vi.restoreAllMocks())
+
+    it('downloads the cleaned copy with the access token, and originals only with custody', async () => {
+      const api = fakeApi()
+      api.json('GET', PATH, 200, sample({ attachments: files }))
+      api.on('GET', `${PATH}/attachments/f1`, () => new Response('%PDF-1.7', { status: 200, headers: { 'Content-Type': 'application/pdf' } }))
+      api.on(
+        'GET',
+        `${PATH}/attachments/f2?original=1`,
+        () => jsonResponse(403, { error: { code: 'forbidden', message: 'No approved custody grant for this report.' } }),
+        () =>
+          new Response('ID3', {
+            status: 200,
+            headers: { 'Content-Type': 'audio/mpeg', 'Content-Disposition': "attachment; filename*=UTF-8''ghi%20%C3%A2m.mp3" },
+          }),
+      )
+      api.on('GET', `${PATH}/attachments/f1?original=1`, () => jsonResponse(409, { error: { code: 'conflict', message: 'x' } }))
+      setSession(grant('acc', staffUser({ role: 'inspector' })))
+      const { w } = await mountApp('/staff/cases/c1')
+      await until(() => w.findAll('[data-testid="case-attachment"]').length === 2)
+      const [pdf, mp3] = w.findAll('[data-testid="case-attachment"]')
+
+      expect(mp3!.find('[data-testid="case-attachment-copy"]').exists()).toBe(false)
+      expect(mp3!.get('[data-testid="case-attachment-no-copy"]').text()).toBe('No cleaned copy')
+
+      await pdf!.get('[data-testid="case-attachment-copy"]').trigger('click')
+      await settle()
+      expect(api.callsTo('GET', `${PATH}/attachments/f1`)[0]!.headers.Authorization).toBe('Bearer acc')
+      expect(saved).toEqual(['bien-lai.pdf'])
+      expect(w.get('[data-testid="files-status"]').text()).toBe('Downloaded: bien-lai.pdf')
+
+      await mp3!.get('[data-testid="case-attachment-original"]').trigger('click')
+      await settle()
+      expect(w.get('[data-testid="files-error"]').text()).toBe('No approved custody grant for this report.')
+
+      await mp3!.get('[data-testid="case-attachment-original"]').trigger('click')
+      await settle()
+      expect(saved).toEqual(['bien-lai.pdf', 'ghi âm.mp3'])
+
+      await pdf!.get('[data-testid="case-attachment-original"]').trigger('click')
+      await settle()
+      expect(w.get('[data-testid="files-error"]').text()).toContain('request identity custody')
+    })
+
+    it('gives a monitor the cleaned copy only', async () => {
+      const api = fakeApi()
+      api.json('GET', PATH, 200, sample({ attachments: files }))
+      api.on('GET', `${PATH}/attachments/f1`, () => jsonResponse(409, { error: { code: 'conflict', message: 'x' } }))
+      setSession(grant('acc', staffUser({ role: 'monitor' })))
+      const { w } = await mountApp('/staff/cases/c1')
+      await until(() => w.findAll('[data-testid="case-attachment"]').length === 2)
+      expect(w.find('[data-testid="case-attachment-original"]').exists()).toBe(false)
+      await w.get('[data-testid="case-attachment-copy"]').trigger('click')
+      await settle()
+      expect(w.get('[data-testid="files-error"]').text()).toContain('which Front monitors may not see')
+      expect(saved).toEqual([])
+    })
   })
 })

@@ -79,7 +79,7 @@ describe('staff sign-in page', () => {
     expect(router.currentRoute.value.fullPath).toBe('/staff/queue')
     expect(accessToken()).toBe('acc-1')
     const nav = w.get('[data-testid="staff-nav"]')
-    expect(nav.findAll('a').map((a) => a.text())).toEqual(['Hàng đợi', 'Danh tính', 'Bảo mật'])
+    expect(nav.findAll('a').map((a) => a.text())).toEqual(['Hàng đợi', 'Quá hạn', 'Kiến nghị', 'Danh tính', 'Bảo mật'])
     expect(w.get('[data-testid="staff-who"]').text()).toBe('Đang đăng nhập: Nguyễn Văn Tra, Thanh tra viên')
     expect(w.find('[data-testid="staff-signin-link"]').exists()).toBe(false)
   })
@@ -101,7 +101,7 @@ describe('staff sign-in page', () => {
     await settle()
     expect((api.callsTo('POST', '/api/v1/auth/login')[1]!.body as { totp: string }).totp).toBe('ab12c-3de45')
     expect(router.currentRoute.value.fullPath).toBe('/staff/queue')
-    expect(w.get('[data-testid="staff-nav"]').findAll('a').map((a) => a.text())).toEqual(['Queue', 'Security'])
+    expect(w.get('[data-testid="staff-nav"]').findAll('a').map((a) => a.text())).toEqual(['Queue', 'Overdue', 'Recommendations', 'Security'])
   })
 
   it('enrols when the server requires it: QR code, secret, first code, recovery codes shown once', async () => {
