@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -268,4 +269,58 @@ func keys[V any](m map[string]V) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestPublishLater: a lead publishes a concluded report's summary after the
+// conclusion; the identity check applies, and it is published once.
+func TestPublishLater(t *testing.T) {
+	f := newFixture(t)
+	st := f.storyStaff(t)
+	r := f.fileNamed(t, "complaint")
+	c, _ := f.env.Store.FindCaseByTrackingCode(context.Background(), r.TrackingCode)
+	base := "/api/v1/cases/" + c.ID
+	f.conclude(t, st.lead, c.ID)
+	var feed struct{ Items []struct{ Summary string } }
+	f.call(t, "", http.MethodGet, "/api/v1/outcomes", "", http.StatusOK, &feed)
+	if len(feed.Items) != 0 {
+		t.Fatalf("published without approval: %+v", feed.Items)
+	}
+	f.call(t, st.inspector.access, http.MethodPost, base+"/publication", `{"publicSummary":"Không có vi phạm."}`, http.StatusForbidden, nil)
+	f.call(t, st.lead.access, http.MethodPost, base+"/publication", `{}`, http.StatusBadRequest, nil) // no summary yet
+	for _, leak := range []string{"Liên hệ bà Bích qua bich.tran@example.org", "SĐT 0912 345 678", "CCCD 079188004455", "Bà TRAN THI BICH"} {
+		w := f.do(http.MethodPost, base+"/publication", "application/json", strings.NewReader(`{"publicSummary":"`+leak+`"}`),
+			"Authorization", "Bearer "+st.lead.access)
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), `"publicSummary":"identity"`) {
+			t.Errorf("%q: %d %s", leak, w.Code, w.Body)
+		}
+	}
+	f.call(t, st.lead.access, http.MethodPost, base+"/publication", `{"publicSummary":"Đã xác minh: không có vi phạm."}`, http.StatusOK, nil)
+	f.call(t, st.lead.access, http.MethodPost, base+"/publication", `{}`, http.StatusConflict, nil)
+	f.call(t, "", http.MethodGet, "/api/v1/outcomes", "", http.StatusOK, &feed)
+	if len(feed.Items) != 1 || feed.Items[0].Summary != "Đã xác minh: không có vi phạm." {
+		t.Fatalf("feed: %+v", feed.Items)
+	}
+	// Two more, then page through two at a time, newest first.
+	for i := range 2 {
+		r := f.fileNamed(t, "complaint")
+		c, _ := f.env.Store.FindCaseByTrackingCode(context.Background(), r.TrackingCode)
+		f.conclude(t, st.lead, c.ID)
+		f.clock.offset += time.Second
+		f.call(t, st.lead.access, http.MethodPost, "/api/v1/cases/"+c.ID+"/publication", fmt.Sprintf(`{"publicSummary":"Kết luận %d"}`, i), http.StatusOK, nil)
+	}
+	var page struct {
+		Items      []struct{ Summary string }
+		NextCursor *string
+	}
+	f.call(t, "", http.MethodGet, "/api/v1/outcomes?limit=2", "", http.StatusOK, &page)
+	if len(page.Items) != 2 || page.Items[0].Summary != "Kết luận 1" || page.NextCursor == nil {
+		t.Fatalf("first page: %+v", page)
+	}
+	cursor := *page.NextCursor
+	page.NextCursor = nil
+	f.call(t, "", http.MethodGet, "/api/v1/outcomes?limit=2&cursor="+cursor, "", http.StatusOK, &page)
+	if len(page.Items) != 1 || page.Items[0].Summary != "Đã xác minh: không có vi phạm." || page.NextCursor != nil {
+		t.Fatalf("second page: %+v", page)
+	}
+	f.call(t, "", http.MethodGet, "/api/v1/outcomes?cursor=nonsense", "", http.StatusBadRequest, nil)
 }
