@@ -30,8 +30,7 @@ func TestAppeal(t *testing.T) {
 	f := newFixture(t)
 	st := f.storyStaff(t)
 	ctx := context.Background()
-	r := f.fileNamed(t, "complaint")
-	first, _ := f.env.Store.FindCaseByTrackingCode(ctx, r.TrackingCode)
+	r, first := f.fileCase(t, "complaint")
 
 	// Not before the conclusion.
 	w := f.do(http.MethodPost, "/api/v1/track/appeal", "application/json", strings.NewReader(`{"reason":"Tôi không đồng ý"}`), "Authorization", "Bearer "+r.Token)
@@ -113,8 +112,7 @@ func TestAppeal(t *testing.T) {
 		}
 	}
 	// A round-2 report cannot be appealed again here; nor can feedback.
-	fb := f.fileNamed(t, "feedback")
-	fbCase, _ := f.env.Store.FindCaseByTrackingCode(ctx, fb.TrackingCode)
+	fb, fbCase := f.fileCase(t, "feedback")
 	f.conclude(t, st.lead, fbCase.ID)
 	w = f.do(http.MethodPost, "/api/v1/track/appeal", "application/json", strings.NewReader(`{"reason":"x"}`), "Authorization", "Bearer "+fb.Token)
 	if w.Code != http.StatusConflict {
@@ -127,9 +125,7 @@ func TestAppeal(t *testing.T) {
 func TestExtensions(t *testing.T) {
 	f := newFixture(t)
 	st := f.storyStaff(t)
-	ctx := context.Background()
-	r := f.fileNamed(t, "denunciation")
-	c0, _ := f.env.Store.FindCaseByTrackingCode(ctx, r.TrackingCode)
+	r, c0 := f.fileCase(t, "denunciation")
 	base := "/api/v1/cases/" + c0.ID
 	// Not before acceptance.
 	f.call(t, st.inspector.access, http.MethodPost, base+"/extensions", `{"days":30,"reason":"Phức tạp"}`, http.StatusConflict, nil)
@@ -187,8 +183,7 @@ func TestExtensions(t *testing.T) {
 	}
 	// Complaints have no extensions (their complex period is chosen at
 	// acceptance instead).
-	cr := f.fileNamed(t, "complaint")
-	cc, _ := f.env.Store.FindCaseByTrackingCode(ctx, cr.TrackingCode)
+	_, cc := f.fileCase(t, "complaint")
 	f.call(t, st.lead.access, http.MethodPost, "/api/v1/cases/"+cc.ID+"/transitions", `{"to":"accepted","complex":true}`, http.StatusOK, nil)
 	f.call(t, st.lead.access, http.MethodPost, "/api/v1/cases/"+cc.ID+"/extensions", `{"days":10,"reason":"x"}`, http.StatusConflict, nil)
 	var c storyCase

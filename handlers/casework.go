@@ -169,12 +169,5 @@ func (s *Server) appealTrack(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	token, exp, err := s.tracking.IssueToken(res.ID)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, complaintResponse{TrackingCode: res.TrackingCode, Receipt: res.Receipt, Kind: res.Kind,
-		SubmittedAt: res.SubmittedAt.UTC(), ContentHash: res.ContentHash, ReceiptURL: "/api/v1/track/receipt.pdf",
-		Token: token, TokenExpiresAt: exp, Attachments: []attachmentDTO{}})
+	s.writeFiled(c, res)
 }

@@ -81,6 +81,17 @@ func (f *fixture) fileNamed(t *testing.T, kind string) createdReport {
 	return r
 }
 
+// fileCase files a named report of kind and returns it as stored.
+func (f *fixture) fileCase(t *testing.T, kind string) (createdReport, services.Case) {
+	t.Helper()
+	r := f.fileNamed(t, kind)
+	c, err := f.env.Store.FindCaseByTrackingCode(context.Background(), r.TrackingCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, c
+}
+
 type storyCase struct {
 	ID                 string
 	Status             string
@@ -276,8 +287,7 @@ func keys[V any](m map[string]V) []string {
 func TestPublishLater(t *testing.T) {
 	f := newFixture(t)
 	st := f.storyStaff(t)
-	r := f.fileNamed(t, "complaint")
-	c, _ := f.env.Store.FindCaseByTrackingCode(context.Background(), r.TrackingCode)
+	_, c := f.fileCase(t, "complaint")
 	base := "/api/v1/cases/" + c.ID
 	f.conclude(t, st.lead, c.ID)
 	var feed struct{ Items []struct{ Summary string } }
@@ -302,8 +312,7 @@ func TestPublishLater(t *testing.T) {
 	}
 	// Two more, then page through two at a time, newest first.
 	for i := range 2 {
-		r := f.fileNamed(t, "complaint")
-		c, _ := f.env.Store.FindCaseByTrackingCode(context.Background(), r.TrackingCode)
+		_, c := f.fileCase(t, "complaint")
 		f.conclude(t, st.lead, c.ID)
 		f.clock.offset += time.Second
 		f.call(t, st.lead.access, http.MethodPost, "/api/v1/cases/"+c.ID+"/publication", fmt.Sprintf(`{"publicSummary":"Kết luận %d"}`, i), http.StatusOK, nil)

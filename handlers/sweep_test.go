@@ -33,11 +33,7 @@ func TestOverdueSweep(t *testing.T) {
 	f := newFixture(t)
 	st := f.storyStaff(t)
 	ctx := context.Background()
-	r := f.fileNamed(t, "complaint")
-	c, err := f.env.Store.FindCaseByTrackingCode(ctx, r.TrackingCode)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, c := f.fileCase(t, "complaint")
 	var overdue struct {
 		Items []struct{ TrackingCode string }
 	}
@@ -124,8 +120,7 @@ func TestAutoClose(t *testing.T) {
 	f := newFixture(t)
 	st := f.storyStaff(t)
 	ctx := context.Background()
-	r := f.fileNamed(t, "complaint")
-	c, _ := f.env.Store.FindCaseByTrackingCode(ctx, r.TrackingCode)
+	r, c := f.fileCase(t, "complaint")
 	base := "/api/v1/cases/" + c.ID
 	for _, to := range []string{"accepted", "investigating"} {
 		f.call(t, st.lead.access, http.MethodPost, base+"/transitions", `{"to":"`+to+`"}`, http.StatusOK, nil)
