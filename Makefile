@@ -23,7 +23,7 @@ FUZZ_TARGETS := ./handlers:FuzzBindJSON ./handlers:FuzzMultipartIntake ./handler
 	./services:FuzzNormalizeTrackingCode ./services:FuzzNormalizeReceipt ./services:FuzzVerifyEncodedHash ./services:FuzzValidate \
 	./internal/media:FuzzSniff ./internal/media:FuzzCheckOffice ./internal/media:FuzzSanitize \
 	./internal/clamd:FuzzParseReply ./internal/proof:FuzzVerify ./internal/proof:FuzzExtractText ./services:FuzzDecodeQueueCursor \
-	./services:FuzzContainsIdentity
+	./services:FuzzContainsIdentity ./services:FuzzCheckpointCheck
 FUZZTIME ?= 60s
 
 all: build

@@ -448,3 +448,31 @@ func TestCheckpointStoredFormat(t *testing.T) {
 		t.Fatalf("empty checkpoint: %+v", v)
 	}
 }
+
+// FuzzCheckpointCheck feeds arbitrary documents to the checkpoint check:
+// it never panics, and whatever it accepts is a checkpoint this key signed.
+func FuzzCheckpointCheck(f *testing.F) {
+	c := &services.Checkpointer{KeyID: "ed25519-test", Key: cpKey(1)}
+	heads := []services.CheckpointHead{{CaseID: "a", Seq: 2, Hash: strings.Repeat("0f", 32)}}
+	cp := services.Checkpoint{Version: 1, CreatedAt: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), KeyID: c.KeyID,
+		Count: 1, Root: services.CheckpointRoot(heads), Heads: heads}
+	doc, err := c.Sign(cp)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(doc)
+	f.Add([]byte(`{"payload":{},"alg":"Ed25519","signature":""}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		got, reason := c.Check(doc)
+		if reason != "" {
+			return
+		}
+		again, err := c.Sign(got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, r := c.Check(again); r != "" {
+			t.Fatalf("accepted %q, but its own re-signing is %s", doc, r)
+		}
+	})
+}
