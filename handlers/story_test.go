@@ -290,7 +290,7 @@ func TestPublishLater(t *testing.T) {
 	_, c := f.fileCase(t, "complaint")
 	base := "/api/v1/cases/" + c.ID
 	f.conclude(t, st.lead, c.ID)
-	var feed struct{ Items []struct{ Summary string } }
+	var feed struct{ Items []struct{ ID, Summary string } }
 	f.call(t, "", http.MethodGet, "/api/v1/outcomes", "", http.StatusOK, &feed)
 	if len(feed.Items) != 0 {
 		t.Fatalf("published without approval: %+v", feed.Items)
@@ -307,8 +307,8 @@ func TestPublishLater(t *testing.T) {
 	f.call(t, st.lead.access, http.MethodPost, base+"/publication", `{"publicSummary":"Đã xác minh: không có vi phạm."}`, http.StatusOK, nil)
 	f.call(t, st.lead.access, http.MethodPost, base+"/publication", `{}`, http.StatusConflict, nil)
 	f.call(t, "", http.MethodGet, "/api/v1/outcomes", "", http.StatusOK, &feed)
-	if len(feed.Items) != 1 || feed.Items[0].Summary != "Đã xác minh: không có vi phạm." {
-		t.Fatalf("feed: %+v", feed.Items)
+	if len(feed.Items) != 1 || feed.Items[0].Summary != "Đã xác minh: không có vi phạm." || len(feed.Items[0].ID) != 24 || feed.Items[0].ID == c.ID {
+		t.Fatalf("feed (the public id must not be the report's): %+v", feed.Items)
 	}
 	// Two more, then page through two at a time, newest first.
 	for i := range 2 {

@@ -125,6 +125,10 @@ type Outcome struct {
 	// the identity check; it is then in the public feed of outcomes.
 	Published   bool
 	PublishedAt time.Time
+	// PublicID names the outcome in the public feed: random, so that the
+	// feed reveals nothing of the report's id (which encodes its filing
+	// time).
+	PublicID string
 }
 
 // Proposal is a conclusion an inspector proposes; a lead concludes.

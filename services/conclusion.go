@@ -118,7 +118,7 @@ func (w *Workflow) PublishSummary(ctx context.Context, actor Actor, caseID, summ
 	}
 	now := w.Now().UTC().Truncate(time.Millisecond)
 	o := *c.Outcome
-	o.Published, o.PublishedAt = true, now
+	o.Published, o.PublishedAt, o.PublicID = true, now, newMessageID()
 	return w.Cases.UpdateCase(ctx, c.ID, c.Version, CaseChange{At: now, Outcome: &o,
 		Events: []Event{{Type: EventSummaryPublished, At: now, Actor: actor.UserID}}})
 }
@@ -126,7 +126,7 @@ func (w *Workflow) PublishSummary(ctx context.Context, actor Actor, caseID, summ
 // PublishedOutcome is one entry of the public feed of outcomes: what was
 // found and the approved summary, never who complained or who handled it.
 type PublishedOutcome struct {
-	ID          string // the report's id (opaque)
+	ID          string // the outcome's public id (random; not the report's id)
 	Kind        Kind
 	Category    string
 	AreaCode    string
@@ -139,7 +139,7 @@ type PublishedOutcome struct {
 	PublishedAt time.Time
 }
 
-// OutcomeCursor continues the feed after (PublishedAt, ID).
+// OutcomeCursor continues the feed after (PublishedAt, public ID).
 type OutcomeCursor = QueueCursor
 
 // OutcomeStore lists published outcomes, newest first.

@@ -168,7 +168,7 @@ func (w *Workflow) Transition(ctx context.Context, actor Actor, caseID string, i
 		ch.Outcome = &Outcome{Result: in.Outcome, Actions: strings.TrimSpace(in.Actions), Reply: strings.TrimSpace(in.Reply),
 			PublicSummary: strings.TrimSpace(in.PublicSummary), ConcludedBy: actor.UserID, ConcludedAt: now}
 		if in.PublishSummary {
-			ch.Outcome.Published, ch.Outcome.PublishedAt = true, now
+			ch.Outcome.Published, ch.Outcome.PublishedAt, ch.Outcome.PublicID = true, now, newMessageID()
 			ch.Events = append(ch.Events, Event{Type: EventSummaryPublished, At: now, Actor: actor.UserID})
 		}
 		ch.ClearProposal = c.Proposal != nil

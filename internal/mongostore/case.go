@@ -47,6 +47,7 @@ type outcomeDoc struct {
 	ConcludedAt   time.Time `bson:"concludedAt"`
 	Published     bool      `bson:"published,omitempty"`
 	PublishedAt   time.Time `bson:"publishedAt,omitempty"`
+	PublicID      string    `bson:"publicId,omitempty"`
 }
 
 type proposalDoc struct {

@@ -44,7 +44,7 @@ var indexes = []index{
 	// The sweep: reports due before a time whose mark is not set.
 	{colCases, bson.D{{Key: "dueAt", Value: 1}}, false, "dueAt"},
 	// The public feed of published outcomes, newest first.
-	{colCases, bson.D{{Key: "outcome.published", Value: 1}, {Key: "outcome.publishedAt", Value: -1}, {Key: "_id", Value: -1}}, false, "outcome_published"},
+	{colCases, bson.D{{Key: "outcome.published", Value: 1}, {Key: "outcome.publishedAt", Value: -1}, {Key: "outcome.publicId", Value: -1}}, false, "outcome_feed"},
 	{colCategories, bson.D{{Key: "code", Value: 1}}, true, "code_unique"},
 	{colAreas, bson.D{{Key: "code", Value: 1}}, true, "code_unique"},
 	{colAreas, bson.D{{Key: "parent", Value: 1}}, false, "parent"},

@@ -36,18 +36,18 @@ func (s *Store) FindConcludedBefore(ctx context.Context, t time.Time, limit int)
 // publishedOutcomeDoc is the projection of a report the public feed reads:
 // nothing else of the report is ever loaded for it.
 type publishedOutcomeDoc struct {
-	ID        bson.ObjectID `bson:"_id"`
-	Kind      string        `bson:"kind"`
-	Category  string        `bson:"category"`
-	AreaCode  string        `bson:"areaCode"`
-	UnitID    string        `bson:"unitId"`
-	Office    string        `bson:"office"`
-	Procedure string        `bson:"procedure"`
+	Kind      string `bson:"kind"`
+	Category  string `bson:"category"`
+	AreaCode  string `bson:"areaCode"`
+	UnitID    string `bson:"unitId"`
+	Office    string `bson:"office"`
+	Procedure string `bson:"procedure"`
 	Outcome   struct {
 		Result        string    `bson:"result"`
 		PublicSummary string    `bson:"publicSummary"`
 		ConcludedAt   time.Time `bson:"concludedAt"`
 		PublishedAt   time.Time `bson:"publishedAt"`
+		PublicID      string    `bson:"publicId"`
 	} `bson:"outcome"`
 }
 
@@ -56,22 +56,18 @@ type publishedOutcomeDoc struct {
 func (s *Store) FindPublishedOutcomes(ctx context.Context, after *services.OutcomeCursor, limit int) ([]services.PublishedOutcome, error) {
 	filter := bson.D{{Key: "outcome.published", Value: true}}
 	if after != nil {
-		oid, err := objectID(after.ID)
-		if err != nil {
-			return nil, err
-		}
 		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
 			bson.D{{Key: "outcome.publishedAt", Value: bson.D{{Key: "$lt", Value: after.DueAt}}}},
-			bson.D{{Key: "outcome.publishedAt", Value: after.DueAt}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: oid}}}},
+			bson.D{{Key: "outcome.publishedAt", Value: after.DueAt}, {Key: "outcome.publicId", Value: bson.D{{Key: "$lt", Value: after.ID}}}},
 		}})
 	}
-	proj := bson.D{}
+	proj := bson.D{{Key: "_id", Value: 0}}
 	for _, f := range []string{"kind", "category", "areaCode", "unitId", "office", "procedure", "outcome.result",
-		"outcome.publicSummary", "outcome.concludedAt", "outcome.publishedAt"} {
+		"outcome.publicSummary", "outcome.concludedAt", "outcome.publishedAt", "outcome.publicId"} {
 		proj = append(proj, bson.E{Key: f, Value: 1})
 	}
 	cur, err := s.db.Collection(colCases).Find(ctx, filter, options.Find().SetProjection(proj).
-		SetSort(bson.D{{Key: "outcome.publishedAt", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+		SetSort(bson.D{{Key: "outcome.publishedAt", Value: -1}, {Key: "outcome.publicId", Value: -1}}).SetLimit(int64(limit)))
 	if err != nil {
 		return nil, translate(err, "outcome")
 	}
@@ -81,7 +77,7 @@ func (s *Store) FindPublishedOutcomes(ctx context.Context, after *services.Outco
 	}
 	out := make([]services.PublishedOutcome, len(docs))
 	for i, d := range docs {
-		out[i] = services.PublishedOutcome{ID: d.ID.Hex(), Kind: services.Kind(d.Kind), Category: d.Category, AreaCode: d.AreaCode,
+		out[i] = services.PublishedOutcome{ID: d.Outcome.PublicID, Kind: services.Kind(d.Kind), Category: d.Category, AreaCode: d.AreaCode,
 			UnitID: d.UnitID, Office: d.Office, Procedure: d.Procedure, Result: d.Outcome.Result, Summary: d.Outcome.PublicSummary,
 			ConcludedAt: d.Outcome.ConcludedAt.UTC(), PublishedAt: d.Outcome.PublishedAt.UTC()}
 	}
