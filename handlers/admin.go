@@ -161,10 +161,11 @@ type adminAreaDTO struct {
 	Parent string        `json:"parent"`
 	Level  string        `json:"level"`
 	Name   services.Text `json:"name"`
+	Remote bool          `json:"remote"`
 }
 
 func toAdminArea(a services.Area) adminAreaDTO {
-	return adminAreaDTO{Code: a.Code, Parent: a.Parent, Level: a.Level, Name: a.Name}
+	return adminAreaDTO{Code: a.Code, Parent: a.Parent, Level: a.Level, Name: a.Name, Remote: a.Remote}
 }
 
 type adminCreateAreaRequest struct {
@@ -172,12 +173,14 @@ type adminCreateAreaRequest struct {
 	Parent string        `json:"parent"`
 	Level  string        `json:"level"`
 	Name   services.Text `json:"name"`
+	Remote bool          `json:"remote"`
 }
 
 type adminUpdateAreaRequest struct {
 	Parent *string        `json:"parent"`
 	Level  *string        `json:"level"`
 	Name   *services.Text `json:"name"`
+	Remote *bool          `json:"remote"`
 }
 
 func (h *adminHandlers) listAreas(c *gin.Context) {
@@ -196,7 +199,7 @@ func (h *adminHandlers) createArea(c *gin.Context) {
 		return
 	}
 	a, err := h.org.CreateArea(c.Request.Context(), actorOf(c),
-		services.Area{Code: in.Code, Parent: in.Parent, Level: in.Level, Name: in.Name})
+		services.Area{Code: in.Code, Parent: in.Parent, Level: in.Level, Name: in.Name, Remote: in.Remote})
 	if err != nil {
 		h.s.writeError(c, err)
 		return
@@ -211,7 +214,7 @@ func (h *adminHandlers) updateArea(c *gin.Context) {
 		return
 	}
 	a, err := h.org.UpdateArea(c.Request.Context(), actorOf(c), c.Param("code"),
-		services.AreaPatch{Parent: in.Parent, Level: in.Level, Name: in.Name})
+		services.AreaPatch{Parent: in.Parent, Level: in.Level, Name: in.Name, Remote: in.Remote})
 	if err != nil {
 		h.s.writeError(c, err)
 		return

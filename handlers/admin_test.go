@@ -214,6 +214,9 @@ func TestAdminFlow(t *testing.T) {
 		{"POST", "/areas", `{"code":"27155","level":"district","name":{"vi":"A"}}`, 400,
 			map[string]string{"level": "invalid", "name.en": "required"}, "", "", ""},
 		{"PATCH", "/areas/99154", `{"name":{"vi":"Phường Bàn Cờ","en":"Ban Co"}}`, 200, nil, "area.update", "", ""},
+		{"PATCH", "/areas/99154", `{"remote":true}`, 200, nil, "area.update", "", ""},
+		{"PATCH", "/areas/99154", `{"remote":true}`, 200, nil, "", "", ""}, // no change, nothing audited
+		{"PATCH", "/areas/99154", `{"remote":"yes"}`, 400, nil, "", "", ""},
 		{"PATCH", "/areas/79", `{"level":"commune","parent":"99154"}`, 400, map[string]string{"parent": "invalid"}, "", "", ""},
 		{"PATCH", "/areas/99999", `{"name":{"vi":"A","en":"B"}}`, 404, nil, "", "", ""},
 		{"GET", "/areas", "", 200, nil, "", "", ""},

@@ -194,3 +194,47 @@ func TestExtensions(t *testing.T) {
 		}
 	}
 }
+
+// TestRemoteArea: a complaint from an area the admin marks remote resolves
+// in 45 days instead of 30 (Law on Complaints 2011, Art. 28).
+func TestRemoteArea(t *testing.T) {
+	f := newFixture(t)
+	st := f.storyStaff(t)
+	due := func(caseID string) time.Duration {
+		var c storyCase
+		f.call(t, st.lead.access, http.MethodGet, "/api/v1/cases/"+caseID, "", http.StatusOK, &c)
+		for _, k := range c.Clocks {
+			if k.Name == "resolve" {
+				return time.Until(k.Due)
+			}
+		}
+		t.Fatal("no resolution clock")
+		return 0
+	}
+	_, plain := f.fileCase(t, "complaint")
+	f.call(t, st.lead.access, http.MethodPost, "/api/v1/cases/"+plain.ID+"/transitions", `{"to":"accepted"}`, http.StatusOK, nil)
+	if d := due(plain.ID); d > 35*24*time.Hour {
+		t.Fatalf("an ordinary complaint resolves in 30 days; due in %v", d)
+	}
+	// The admin marks the commune's province remote: its communes count too.
+	admin := services.Actor{UserID: "test", Role: services.RoleAdmin}
+	area, err := f.org.ListAreas(context.Background(), admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	province := ""
+	for _, a := range area {
+		if a.Code == "26743" {
+			province = a.Parent
+		}
+	}
+	yes := true
+	if _, err := f.org.UpdateArea(context.Background(), admin, province, services.AreaPatch{Remote: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	_, remote := f.fileCase(t, "complaint")
+	f.call(t, st.lead.access, http.MethodPost, "/api/v1/cases/"+remote.ID+"/transitions", `{"to":"accepted"}`, http.StatusOK, nil)
+	if d := due(remote.ID); d < 44*24*time.Hour {
+		t.Fatalf("a complaint from a remote area resolves in 45 days; due in %v", d)
+	}
+}

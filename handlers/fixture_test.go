@@ -72,7 +72,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	ctx := context.Background()
 	clock := &testClock{}
 	auditLog := &services.AuditLog{Store: o.store, Now: clock.Now}
-	book := &services.DeadlineBook{Store: o.store, Now: clock.Now}
+	book := &services.DeadlineBook{Store: o.store, Areas: o.store, Now: clock.Now}
 	cases := &services.AuditedCases{CaseStore: &services.DueDates{CaseStore: o.store, Book: book}, Log: auditLog}
 	sealer, err := services.NewSealer("test", bytes.Repeat([]byte{7}, 32))
 	if err != nil {
@@ -98,7 +98,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 		Catalog: &services.CatalogCache{CatalogStore: o.store, TTL: 30 * time.Second, Now: clock.Now}, Idempotency: o.store, Evidence: ev,
 		Hasher: hasher, Sealer: sealer, FingerprintKey: []byte("fingerprint key"), Limits: o.limits, Now: clock.Now}
 	intake.Router = &services.RuleRouter{Store: o.store, Catalog: o.store, Now: clock.Now} // TTL 0: rules read every time
-	tracking := &services.Tracking{Deadlines: &services.DeadlineBook{Store: env.Store, Now: clock.Now}, Cases: cases, Evidence: ev, Hasher: hasher, Tokens: tokens,
+	tracking := &services.Tracking{Deadlines: &services.DeadlineBook{Store: env.Store, Areas: env.Store, Now: clock.Now}, Cases: cases, Evidence: ev, Hasher: hasher, Tokens: tokens,
 		Codes: services.NewThrottle(o.codes, clock.Now), Clients: services.NewThrottle(services.ClientThrottlePolicy, clock.Now),
 		Prover: proof.NewProver(signer), Limits: o.limits, Now: clock.Now}
 	if err := tracking.Init(ctx); err != nil {
@@ -119,7 +119,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	logs := &syncBuffer{}
 	staff.Log = slog.New(slog.NewJSONHandler(logs, nil)).Warn
 	workflow := &services.Workflow{Cases: cases, Users: o.store, Units: org, Now: clock.Now, Audit: auditLog, Outbox: o.store,
-		Deadlines: &services.DeadlineBook{Store: env.Store, Now: clock.Now}}
+		Deadlines: &services.DeadlineBook{Store: env.Store, Areas: env.Store, Now: clock.Now}}
 	vault := &services.IdentityVault{Identities: o.store, Sealer: sealer, Now: clock.Now}
 	workflow.Vault = vault
 	sweeper := &services.Sweeper{Cases: cases, Store: o.store, Queue: o.store, Users: o.store, Outbox: o.store, Book: book,

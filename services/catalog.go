@@ -26,6 +26,10 @@ type Area struct {
 	Parent string
 	Level  string // "province" or "commune"
 	Name   Text
+	// Remote marks a remote area (vùng sâu, vùng xa, đi lại khó khăn), where
+	// the law gives complaints longer resolution periods; a province's mark
+	// covers its communes.
+	Remote bool
 }
 
 // CatalogStore persists categories and areas.

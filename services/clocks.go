@@ -10,6 +10,9 @@ import (
 // holiday calendar, read at most every TTL.
 type DeadlineBook struct {
 	Store OrgStore
+	// Areas gives the area tree, for the remote areas' longer periods (nil:
+	// no area is remote).
+	Areas CatalogStore
 	TTL   time.Duration
 	Now   func() time.Time
 
@@ -17,6 +20,7 @@ type DeadlineBook struct {
 	loaded   time.Time
 	policies map[Kind]DeadlinePolicy
 	cal      *Calendar
+	remote   map[string]bool // area codes in a remote area
 }
 
 func (b *DeadlineBook) load(ctx context.Context) (map[Kind]DeadlinePolicy, *Calendar, error) {
@@ -34,19 +38,43 @@ func (b *DeadlineBook) load(ctx context.Context) (map[Kind]DeadlinePolicy, *Cale
 	if err != nil {
 		return nil, nil, err
 	}
+	remote := map[string]bool{}
+	if b.Areas != nil {
+		areas, err := b.Areas.ListAreas(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		remote = RemoteAreas(areas)
+	}
 	b.policies = map[Kind]DeadlinePolicy{}
 	for _, p := range ps {
 		b.policies[p.Kind] = p
 	}
-	b.cal, b.loaded = NewCalendar(hs), now
+	b.cal, b.remote, b.loaded = NewCalendar(hs), remote, now
 	return b.policies, b.cal, nil
+}
+
+// RemoteAreas returns the codes of the areas that count as remote: those
+// marked so, and the communes of a province marked so.
+func RemoteAreas(areas []Area) map[string]bool {
+	out := map[string]bool{}
+	for _, a := range areas {
+		if a.Remote {
+			out[a.Code] = true
+		}
+	}
+	for _, a := range areas {
+		if a.Level == AreaCommune && out[a.Parent] {
+			out[a.Code] = true
+		}
+	}
+	return out
 }
 
 // Clocks returns the report's clocks (accept, notify, resolve) at now.
 // Acceptance and resolution times come from the report's timeline; the
-// resolution period follows the report's complexity, its round and its
-// approved extensions. (Remote areas' longer periods are in the policy table
-// but no area is marked remote yet, so they never apply.)
+// resolution period follows the report's complexity, whether its area is
+// remote, its round and its approved extensions.
 func (b *DeadlineBook) Clocks(ctx context.Context, c Case) ([]Clock, error) {
 	policies, cal, err := b.load(ctx)
 	if err != nil {
@@ -69,5 +97,8 @@ func (b *DeadlineBook) Clocks(ctx context.Context, c Case) ([]Clock, error) {
 			}
 		}
 	}
-	return ClocksFor(c.Kind, p, cal, c.CreatedAt, accepted, resolved, c.Complex, false, c.RoundOf() == 2, c.approvedExtensions(), b.Now()), nil
+	b.mu.Lock()
+	remote := b.remote[c.AreaCode]
+	b.mu.Unlock()
+	return ClocksFor(c.Kind, p, cal, c.CreatedAt, accepted, resolved, c.Complex, remote, c.RoundOf() == 2, c.approvedExtensions(), b.Now()), nil
 }

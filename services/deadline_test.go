@@ -424,3 +424,19 @@ func TestClocksNotifyOnlyForDenunciations(t *testing.T) {
 		t.Errorf("denunciation with NotifyDays 0: clocks %v, want accept and resolve", got)
 	}
 }
+
+func TestRemoteAreas(t *testing.T) {
+	areas := []services.Area{
+		{Code: "79", Level: services.AreaProvince}, {Code: "26743", Parent: "79", Level: services.AreaCommune},
+		{Code: "01", Level: services.AreaProvince}, {Code: "00004", Parent: "01", Level: services.AreaCommune, Remote: true},
+		{Code: "00007", Parent: "01", Level: services.AreaCommune},
+	}
+	if got := services.RemoteAreas(areas); len(got) != 1 || !got["00004"] {
+		t.Fatalf("one remote commune: %v", got)
+	}
+	areas[0].Remote = true
+	got := services.RemoteAreas(areas)
+	if !got["79"] || !got["26743"] || !got["00004"] || got["01"] || got["00007"] {
+		t.Fatalf("a remote province covers its communes: %v", got)
+	}
+}

@@ -740,7 +740,7 @@ func (o *Org) CreateArea(ctx context.Context, actor Actor, in Area) (Area, error
 	if err := actor.RequireAdmin(); err != nil {
 		return Area{}, err
 	}
-	a := Area{Code: in.Code, Parent: in.Parent, Level: in.Level, Name: trimText(in.Name)}
+	a := Area{Code: in.Code, Parent: in.Parent, Level: in.Level, Name: trimText(in.Name), Remote: in.Remote}
 	if err := a.Validate(); err != nil {
 		return Area{}, err
 	}
@@ -754,7 +754,7 @@ func (o *Org) CreateArea(ctx context.Context, actor Actor, in Area) (Area, error
 	if err := o.Store.InsertArea(ctx, a); err != nil {
 		return Area{}, err
 	}
-	return a, o.record(ctx, actor, "area.create", a.Code, fmt.Sprintf("level=%s parent=%s", a.Level, a.Parent))
+	return a, o.record(ctx, actor, "area.create", a.Code, fmt.Sprintf("level=%s parent=%s remote=%t", a.Level, a.Parent, a.Remote))
 }
 
 // AreaPatch changes some fields of an area; nil fields stay as they are.
@@ -762,6 +762,7 @@ type AreaPatch struct {
 	Parent *string
 	Level  *string
 	Name   *Text
+	Remote *bool
 }
 
 // Apply returns a with the patch applied and the names of the fields that
@@ -783,6 +784,10 @@ func (p AreaPatch) Apply(a Area) (Area, []string) {
 	if p.Name != nil && trimText(*p.Name) != a.Name {
 		a.Name = trimText(*p.Name)
 		changed = append(changed, "name")
+	}
+	if p.Remote != nil && *p.Remote != a.Remote {
+		a.Remote = *p.Remote
+		changed = append(changed, fmt.Sprintf("remote=%t", a.Remote))
 	}
 	return a, changed
 }

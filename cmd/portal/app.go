@@ -87,7 +87,7 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	auditLog := &services.AuditLog{Store: b.store, Now: time.Now}
 	// Every event written to a report is also appended to its hash chain,
 	// and every status change updates the report's next due date.
-	book := &services.DeadlineBook{Store: b.store, TTL: time.Minute, Now: time.Now}
+	book := &services.DeadlineBook{Store: b.store, Areas: b.store, TTL: time.Minute, Now: time.Now}
 	cases := &services.AuditedCases{CaseStore: &services.DueDates{CaseStore: b.store, Book: book}, Log: auditLog,
 		OnChainError: func(caseID string, err error) {
 			log.Error("audit trail: events of a change could not be chained", "caseId", caseID, "error", err)

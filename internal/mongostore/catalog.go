@@ -27,6 +27,15 @@ type areaDoc struct {
 	Parent string  `bson:"parent"`
 	Level  string  `bson:"level"`
 	Name   textDoc `bson:"name"`
+	Remote bool    `bson:"remote,omitempty"`
+}
+
+func (d areaDoc) toArea() services.Area {
+	return services.Area{Code: d.Code, Parent: d.Parent, Level: d.Level, Name: services.Text(d.Name), Remote: d.Remote}
+}
+
+func toAreaDoc(a services.Area) areaDoc {
+	return areaDoc{Code: a.Code, Parent: a.Parent, Level: a.Level, Name: textDoc(a.Name), Remote: a.Remote}
 }
 
 // maxCatalogItems caps the reference lists; the area tree of one province
@@ -89,7 +98,7 @@ func (s *Store) SeedCategories(ctx context.Context, cats []services.Category) er
 func (s *Store) SeedAreas(ctx context.Context, areas []services.Area) error {
 	codes, docs := make([]string, len(areas)), make([]any, len(areas))
 	for i, a := range areas {
-		codes[i], docs[i] = a.Code, areaDoc{Code: a.Code, Parent: a.Parent, Level: a.Level, Name: textDoc(a.Name)}
+		codes[i], docs[i] = a.Code, toAreaDoc(a)
 	}
 	return s.insertMissing(ctx, colAreas, codes, docs)
 }
@@ -125,7 +134,7 @@ func (s *Store) ListAreas(ctx context.Context) ([]services.Area, error) {
 	}
 	out := make([]services.Area, 0, len(docs))
 	for _, d := range docs {
-		out = append(out, services.Area{Code: d.Code, Parent: d.Parent, Level: d.Level, Name: services.Text(d.Name)})
+		out = append(out, d.toArea())
 	}
 	return out, nil
 }
@@ -145,5 +154,5 @@ func (s *Store) FindArea(ctx context.Context, code string) (services.Area, error
 	if err := s.db.Collection(colAreas).FindOne(ctx, bson.D{{Key: "code", Value: code}}).Decode(&d); err != nil {
 		return services.Area{}, translate(err, "area")
 	}
-	return services.Area{Code: d.Code, Parent: d.Parent, Level: d.Level, Name: services.Text(d.Name)}, nil
+	return d.toArea(), nil
 }

@@ -140,7 +140,7 @@ func (s *Store) UpdateUnit(ctx context.Context, u services.Unit, version int64) 
 // InsertArea stores a new area; the unique index on code makes a duplicate a
 // conflict.
 func (s *Store) InsertArea(ctx context.Context, a services.Area) error {
-	_, err := s.db.Collection(colAreas).InsertOne(ctx, areaDoc{Code: a.Code, Parent: a.Parent, Level: a.Level, Name: textDoc(a.Name)})
+	_, err := s.db.Collection(colAreas).InsertOne(ctx, toAreaDoc(a))
 	return translate(err, "area")
 }
 
@@ -149,9 +149,11 @@ func (s *Store) InsertArea(ctx context.Context, a services.Area) error {
 func (s *Store) UpdateArea(ctx context.Context, old, updated services.Area) error {
 	res, err := s.db.Collection(colAreas).UpdateOne(ctx,
 		bson.D{{Key: "code", Value: old.Code}, {Key: "parent", Value: old.Parent}, {Key: "level", Value: old.Level},
-			{Key: "name.vi", Value: old.Name.VI}, {Key: "name.en", Value: old.Name.EN}},
+			{Key: "name.vi", Value: old.Name.VI}, {Key: "name.en", Value: old.Name.EN},
+			// Areas stored before the mark existed have no field: $ne matches them as not remote.
+			{Key: "remote", Value: bson.D{{Key: "$ne", Value: !old.Remote}}}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "parent", Value: updated.Parent}, {Key: "level", Value: updated.Level},
-			{Key: "name", Value: textDoc(updated.Name)}}}})
+			{Key: "name", Value: textDoc(updated.Name)}, {Key: "remote", Value: updated.Remote}}}})
 	if err != nil {
 		return translate(err, "area")
 	}
