@@ -290,7 +290,9 @@ func TestPublishLater(t *testing.T) {
 	_, c := f.fileCase(t, "complaint")
 	base := "/api/v1/cases/" + c.ID
 	f.conclude(t, st.lead, c.ID)
-	var feed struct{ Items []struct{ ID, Summary string } }
+	var feed struct {
+		Items []struct{ ID, Summary string }
+	}
 	f.call(t, "", http.MethodGet, "/api/v1/outcomes", "", http.StatusOK, &feed)
 	if len(feed.Items) != 0 {
 		t.Fatalf("published without approval: %+v", feed.Items)
