@@ -38,13 +38,16 @@ export default defineConfig({
       ],
     },
   },
-  // A fresh data directory; before `serve`, the first admin is created with
-  // `portal admin create-user` (password on stdin), as an operator would.
+  // A fresh data directory; before `serve`, the admins are created with
+  // `portal admin create-user` (password on stdin), as an operator would:
+  // one for staff.spec.ts, one for story.spec.ts (each enrols its own TOTP,
+  // so the specs do not depend on their order).
   // PORTAL_REQUIRE_2FA makes admins and leads enrol TOTP at first sign-in.
   webServer: {
     command:
       `sh -c 'd=$(mktemp -d) && ` +
       `printf "%s\\n" "Quản-trị-viên-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email admin@e2e.test --role admin --name "Quản trị E2E" && ` +
+      `printf "%s\\n" "Quản-trị-câu-chuyện-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email story-admin@e2e.test --role admin --name "Quản trị câu chuyện" && ` +
       `PORTAL_DATA_DIR=$d PORTAL_ADDR=127.0.0.1:${port} PORTAL_REQUIRE_2FA=true exec ../bin/portal serve'`,
     url: `${baseURL}/readyz`,
     reuseExistingServer: false,

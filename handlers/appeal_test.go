@@ -143,6 +143,10 @@ func TestExtensions(t *testing.T) {
 	}
 	due0 := resolveDue()
 	f.call(t, st.inspector.access, http.MethodPost, base+"/extensions", `{"days":31,"reason":"Phức tạp"}`, http.StatusBadRequest, nil)
+	w := f.do(http.MethodPost, base+"/extensions", "application/json", strings.NewReader(`{"days":0,"reason":""}`), "Authorization", "Bearer "+st.inspector.access)
+	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), `"days":"invalid"`) || !strings.Contains(w.Body.String(), `"reason":"required"`) {
+		t.Fatalf("both fields at once: %d %s", w.Code, w.Body)
+	}
 	var ext struct{ ID, Status string }
 	f.call(t, st.inspector.access, http.MethodPost, base+"/extensions", `{"days":30,"reason":"Vụ việc phức tạp"}`, http.StatusCreated, &ext)
 	if ext.Status != "pending" || !resolveDue().Equal(due0) {

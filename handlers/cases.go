@@ -254,6 +254,12 @@ func toExtensionDTO(e services.CaseExtension) extensionDTO {
 	return d
 }
 
+type staffNameDTO struct {
+	ID   string        `json:"id"`
+	Name string        `json:"name"`
+	Role services.Role `json:"role"`
+}
+
 // caseLink names a linked report (an appeal's round 1 or round 2).
 type caseLink struct {
 	ID           string `json:"id"`
@@ -304,6 +310,11 @@ type caseDTO struct {
 	AllowedTransitions    []services.Status   `json:"allowedTransitions"`
 	Proposal              *proposalDTO        `json:"proposal,omitempty"`
 	Extensions            []extensionDTO      `json:"extensions"`
+	Rating                *citizenRating      `json:"rating,omitempty"`
+	// People names the staff the report mentions, by id; Assignable lists
+	// whom the caller may assign it to (empty for monitors).
+	People     map[string]staffNameDTO `json:"people"`
+	Assignable []staffNameDTO          `json:"assignable"`
 	Recommendations       []recommendationDTO `json:"recommendations"`
 	Clocks                []clockDTO          `json:"clocks"`
 	Timeline              []staffEventDTO     `json:"timeline"`
@@ -329,6 +340,9 @@ func toCaseDTO(c services.Case) caseDTO {
 	}
 	if c.AppealOf != "" {
 		d.AppealOf = &caseLink{ID: c.AppealOf}
+	}
+	if r := c.Rating; r != nil {
+		d.Rating = &citizenRating{Rating: r.Stars, Comment: r.Comment, At: r.At}
 	}
 	if c.AppealID != "" {
 		d.Appeal = &caseLink{ID: c.AppealID}
@@ -400,6 +414,23 @@ func (s *Server) getCase(c *gin.Context) {
 	}
 	actor := actorOf(c)
 	d.AllowedTransitions = append(d.AllowedTransitions, services.AllowedTransitions(r.Status, string(actor.Role))...)
+	people, err := s.workflow.People(c.Request.Context(), r)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	assignable, err := s.workflow.Assignable(c.Request.Context(), actor, r)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	d.People, d.Assignable = map[string]staffNameDTO{}, []staffNameDTO{}
+	for id, p := range people {
+		d.People[id] = staffNameDTO(p)
+	}
+	for _, p := range assignable {
+		d.Assignable = append(d.Assignable, staffNameDTO(p))
+	}
 	// Linked reports are named by their tracking codes (the staff member
 	// may not see the other round when it went to another unit).
 	for _, l := range []*caseLink{d.AppealOf, d.Appeal} {

@@ -112,7 +112,13 @@ type storyCase struct {
 		Due     time.Time
 		Overdue bool
 	}
-	Round    int
+	Round      int
+	People     map[string]struct{ Name, Role string }
+	Assignable []struct{ ID, Name string }
+	Rating     *struct {
+		Rating  int
+		Comment string
+	}
 	AppealOf *struct{ ID, TrackingCode string }
 	Appeal   *struct{ ID, TrackingCode string }
 }
@@ -163,12 +169,17 @@ func TestWholeStory(t *testing.T) {
 		t.Fatalf("answered recommendations: %+v", recs.Items)
 	}
 
-	// The inspector cannot conclude, but proposes a conclusion.
+	// The inspector cannot conclude, but proposes a conclusion; a summary
+	// that names the complainant is refused at once.
+	f.call(t, st.inspector.access, http.MethodPost, base+"/proposal", `{"outcome":"substantiated","actions":"x","publicSummary":"Bà Trần Thị Bích phản ánh đúng"}`, http.StatusBadRequest, nil)
 	f.call(t, st.inspector.access, http.MethodPost, base+"/transitions", `{"to":"concluded","outcome":"substantiated","actions":"x"}`, http.StatusConflict, nil)
 	summary := "Cán bộ tiếp nhận tại quầy số 3 đã yêu cầu khoản tiền ngoài quy định; đã kỷ luật khiển trách và hoàn trả."
 	f.call(t, st.inspector.access, http.MethodPost, base+"/proposal", `{"outcome":"substantiated","actions":"Kỷ luật khiển trách cán bộ","reply":"Phản ánh của bạn là đúng.","publicSummary":"`+summary+`"}`, http.StatusOK, nil)
 	var c storyCase
 	f.call(t, st.lead.access, http.MethodGet, base, "", http.StatusOK, &c)
+	if c.People[st.inspector.user.ID].Name != "inspector@story.test" || len(c.Assignable) != 2 {
+		t.Fatalf("names: %+v, assignable %+v", c.People, c.Assignable)
+	}
 	if c.Proposal == nil || c.Proposal.Result != "substantiated" || !slices.Contains(c.AllowedTransitions, "concluded") {
 		t.Fatalf("the lead's view: proposal %+v, allowed %v", c.Proposal, c.AllowedTransitions)
 	}
@@ -206,6 +217,13 @@ func TestWholeStory(t *testing.T) {
 	f.call(t, r.Token, http.MethodPost, "/api/v1/track/rating", `{"rating":5,"comment":"Cảm ơn"}`, http.StatusOK, &tv)
 	if tv.Status != "closed" || tv.CanRate {
 		t.Fatalf("after rating: %+v", tv)
+	}
+
+	// Staff and the Front see the rating and its comment.
+	c = storyCase{}
+	f.call(t, st.monitor.access, http.MethodGet, base, "", http.StatusOK, &c)
+	if c.Rating == nil || c.Rating.Rating != 5 || c.Rating.Comment != "Cảm ơn" || len(c.Assignable) != 0 || c.People[st.monitor.user.ID].Name == "" {
+		t.Fatalf("the monitor's view after rating: %+v %+v", c.Rating, c.People)
 	}
 
 	// The audit chain verifies and holds every step.

@@ -220,3 +220,81 @@ func queueCitizenUpdate(ctx context.Context, outbox OutboxStore, vault *Identity
 	n.NextAttempt = n.CreatedAt
 	_, _ = outbox.EnqueueNotification(context.WithoutCancel(ctx), n)
 }
+
+// StaffName is a staff member as a report's page names them.
+type StaffName struct {
+	ID   string
+	Name string
+	Role Role
+}
+
+// People names the staff members a report mentions (actors of its events,
+// its assignee, who proposed, decided, recommended or answered): staff
+// names are shown to whoever sees the report, e-mail addresses never.
+// Unknown ids are left out.
+func (w *Workflow) People(ctx context.Context, c Case) (map[string]StaffName, error) {
+	ids := map[string]bool{}
+	add := func(id string) {
+		if id != "" && id != PartyCitizen && id != PartySystem {
+			ids[id] = true
+		}
+	}
+	add(c.AssigneeID)
+	for _, e := range c.Timeline {
+		add(e.Actor)
+		if e.Type == EventAssigned {
+			add(e.Ref)
+		}
+	}
+	for _, m := range c.Messages {
+		add(m.AuthorID)
+	}
+	for _, r := range c.Recommendations {
+		add(r.AuthorID)
+		add(r.AnsweredBy)
+	}
+	for _, e := range c.Extensions {
+		add(e.RequestedBy)
+		add(e.DecidedBy)
+	}
+	if c.Proposal != nil {
+		add(c.Proposal.ProposedBy)
+	}
+	if c.Outcome != nil {
+		add(c.Outcome.ConcludedBy)
+	}
+	out := map[string]StaffName{}
+	if w.Users == nil {
+		return out, nil
+	}
+	for id := range ids {
+		u, err := w.Users.FindUserByID(ctx, id)
+		if IsCode(err, CodeNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[id] = StaffName{ID: u.ID, Name: u.Name, Role: u.Role}
+	}
+	return out, nil
+}
+
+// Assignable lists who the actor may assign the report to: the active
+// inspectors and leads of its unit (nobody for monitors).
+func (w *Workflow) Assignable(ctx context.Context, actor Actor, c Case) ([]StaffName, error) {
+	out := []StaffName{}
+	if w.Users == nil || (actor.Role != RoleInspector && actor.Role != RoleLead) || actor.UnitID != c.UnitID {
+		return out, nil
+	}
+	users, err := w.Users.ListUsers(ctx, 1000)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		if u.Active && u.UnitID == c.UnitID && (u.Role == RoleInspector || u.Role == RoleLead) {
+			out = append(out, StaffName{ID: u.ID, Name: u.Name, Role: u.Role})
+		}
+	}
+	return out, nil
+}

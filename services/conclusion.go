@@ -52,6 +52,14 @@ func (w *Workflow) Propose(ctx context.Context, actor Actor, caseID string, in P
 	if err := f.Err(); err != nil {
 		return Case{}, err
 	}
+	// A summary meant for the public is checked now, so the inspector
+	// learns at once that it names someone (the lead's approval checks it
+	// again).
+	if p.PublicSummary != "" {
+		if err := w.checkSummary(ctx, c, p.PublicSummary); err != nil {
+			return Case{}, err
+		}
+	}
 	now := w.Now().UTC().Truncate(time.Millisecond)
 	p.ProposedAt = now
 	updated, err := w.Cases.UpdateCase(ctx, c.ID, c.Version, CaseChange{FromStatus: []Status{StatusInvestigating}, At: now, Proposal: &p,

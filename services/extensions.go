@@ -53,17 +53,20 @@ func (w *Workflow) RequestExtension(ctx context.Context, actor Actor, caseID str
 	if w.Deadlines == nil {
 		return CaseExtension{}, Errorf(CodeUnavailable, "Deadlines are not available.")
 	}
-	reason = strings.TrimSpace(reason)
-	f := FieldErrors{}
-	checkText(f, "reason", reason, MaxReasonChars, true)
-	if err := f.Err(); err != nil {
-		return CaseExtension{}, err
-	}
 	policy, _, err := w.Deadlines.Policy(ctx, c.Kind)
 	if err != nil {
 		return CaseExtension{}, err
 	}
-	if err := CheckExtension(policy, grantedAndPending(c.Extensions), Extension{Days: days}); err != nil {
+	// The cap first (no request can help then), then every field at once.
+	f := FieldErrors{}
+	if err := CheckExtension(policy, grantedAndPending(c.Extensions), Extension{Days: days}); IsCode(err, CodeConflict) {
+		return CaseExtension{}, err
+	} else if err != nil {
+		f.Add("days", FieldInvalid)
+	}
+	reason = strings.TrimSpace(reason)
+	checkText(f, "reason", reason, MaxReasonChars, true)
+	if err := f.Err(); err != nil {
 		return CaseExtension{}, err
 	}
 	now := w.Now().UTC().Truncate(time.Millisecond)

@@ -1,5 +1,5 @@
-import { createHmac } from 'node:crypto'
-import { expect, type Page } from '@playwright/test'
+import { expect } from '@playwright/test'
+import { enrolOnPage, signIn, signOut, totpAt } from './staffHelpers'
 import { expectAccessible, expectNoHorizontalScroll, watchedTest } from './watch'
 
 // The staff side against the real portal. playwright.config.ts bootstraps
@@ -21,87 +21,11 @@ const UNIT_EN = 'E2E Inspectorate'
 // (no refresh cookie yet; "a code is required").
 const test = watchedTest((msg) => /status of 401/.test(msg.text()) && msg.location().url.includes('/api/v1/auth/'))
 
-// ---- RFC 6238 TOTP (HMAC-SHA1, 30 s steps, 6 digits), as an authenticator app computes it.
-
-function base32Decode(s: string): Buffer {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
-  const clean = s.toUpperCase().replace(/[\s=-]/g, '')
-  let bits = 0
-  let value = 0
-  const out: number[] = []
-  for (const ch of clean) {
-    const i = alphabet.indexOf(ch)
-    if (i < 0) throw new Error(`not base32: ${ch}`)
-    value = (value << 5) | i
-    bits += 5
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff)
-      bits -= 8
-    }
-  }
-  return Buffer.from(out)
-}
-
-function totpAt(secret: string, step: number): string {
-  const counter = Buffer.alloc(8)
-  counter.writeBigUInt64BE(BigInt(step))
-  const mac = createHmac('sha1', base32Decode(secret)).update(counter).digest()
-  const offset = mac[mac.length - 1]! & 0x0f
-  const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000
-  return String(n).padStart(6, '0')
-}
-
-/** freshTotp returns a code of a time step not used before for this secret (the server refuses replays), waiting if needed. */
-async function freshTotp(secret: string, used: Set<number>): Promise<string> {
-  for (;;) {
-    const now = Date.now()
-    const step = Math.floor(now / 30_000)
-    // Too close to the end of a step, the code may expire in flight.
-    if (!used.has(step) && now % 30_000 < 27_000) {
-      used.add(step)
-      return totpAt(secret, step)
-    }
-    await new Promise((r) => setTimeout(r, 30_000 - (now % 30_000) + 100))
-  }
-}
-
 test('RFC 6238 test vector', () => {
   // RFC 6238 appendix B, SHA-1, T = 59 s: 94287082 (8 digits) → 287082 (6 digits).
   const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ' // base32 of "12345678901234567890"
   expect(totpAt(secret, Math.floor(59 / 30))).toBe('287082')
 })
-
-/** enrolOnPage reads the secret shown on the page, confirms with a code and saves the recovery codes; it returns them. */
-async function enrolOnPage(page: Page, used: Set<number>): Promise<string[]> {
-  const secretEl = page.getByTestId('totp-secret')
-  await expect(secretEl).toHaveText(/[A-Z2-7]{4}/)
-  await expect(page.getByTestId('totp-qr')).toBeVisible()
-  expect(await page.getByTestId('totp-qr').getAttribute('src')).toMatch(/^data:image\/png;base64,/)
-  const secret = (await secretEl.innerText()).replace(/\s+/g, '')
-  await page.getByTestId('totp-enrol-code').fill(await freshTotp(secret, used))
-  await page.getByTestId('totp-enrol-submit').click()
-  const list = page.getByTestId('recovery-codes')
-  await expect(list.locator('li')).toHaveCount(10)
-  const codes = await list.locator('li').allInnerTexts()
-  await expect(page.getByTestId('recovery-continue')).toBeDisabled()
-  await page.getByTestId('recovery-saved').check()
-  await page.getByTestId('recovery-continue').click()
-  await expect(list).toHaveCount(0)
-  return codes.map((c) => c.trim())
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.getByTestId('login-email').fill(email)
-  await page.getByTestId('login-password').fill(password)
-  await page.getByTestId('login-submit').click()
-}
-
-async function signOut(page: Page) {
-  await page.getByTestId('staff-signout').click()
-  await expect(page).toHaveURL(/\/staff\/login$/)
-  await expect(page.getByTestId('login-notice')).toBeVisible()
-  await expect(page.getByTestId('staff-nav')).toHaveCount(0)
-}
 
 test('an admin sets up a unit and an inspector, who signs in, turns on two-step verification and sees the empty queue', async ({
   page,

@@ -35,6 +35,21 @@ describe('parseError', () => {
     const e2 = await parseError(new Response('{"error":{"code":"weird"}}', { status: 429 }))
     expect(e2.code).toBe('rate_limited')
   })
+
+  it('keeps the idempotency mismatch (422) apart from validation errors (400 invalid)', async () => {
+    const mismatch = await parseError(
+      new Response(JSON.stringify({ error: { code: 'idempotency_mismatch', message: 'key reused' } }), { status: 422 }),
+    )
+    expect(mismatch.code).toBe('idempotency_mismatch')
+    expect((await parseError(new Response('', { status: 422 }))).code).toBe('idempotency_mismatch')
+    const summary = await parseError(
+      new Response(JSON.stringify({ error: { code: 'invalid', message: 'personal data', fields: { publicSummary: 'identity' } } }), {
+        status: 400,
+      }),
+    )
+    expect(summary.code).toBe('invalid')
+    expect(summary.fields).toEqual({ publicSummary: 'identity' })
+  })
 })
 
 describe('request', () => {

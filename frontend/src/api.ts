@@ -239,13 +239,12 @@ export interface TrackedReport {
   rating?: Rating | null
 }
 
-/** The 201 answer of POST /api/v1/track/appeal: the new round-2 report's credentials (shown once). */
-export interface AppealResult {
-  trackingCode: string
-  receipt: string
-  kind: string
-  submittedAt: string
-}
+/**
+ * The 201 answer of POST /api/v1/track/appeal: the new round-2 report's
+ * credentials (shown once), in the shape of a filing's answer; its token is a
+ * citizen session for the new report (for its PDF receipt).
+ */
+export type AppealResult = SubmitResult
 
 /** GET /api/v1/outcomes: one published (anonymized) outcome. */
 export interface PublishedOutcome {
@@ -283,6 +282,8 @@ export type ErrorCode =
   | 'rate_limited'
   | 'unavailable'
   | 'internal'
+  /** An Idempotency-Key reused with a different request (HTTP 422). */
+  | 'idempotency_mismatch'
   /** The request never got an answer (offline, DNS, connection reset). */
   | 'network'
 
@@ -296,7 +297,11 @@ export type FieldErrorCode =
   | 'future'
   | string
 
-/** The error body: {"error":{"code","message","fields"}}. */
+/**
+ * The error body: {"error":{"code","message","fields"}}. Validation errors are
+ * HTTP 400 with code "invalid" and the fields in error; pages decide by code
+ * and fields, never by status.
+ */
 export interface ErrorBody {
   error: {
     code: ErrorCode
@@ -354,6 +359,7 @@ const knownCodes: readonly ErrorCode[] = [
   'rate_limited',
   'unavailable',
   'internal',
+  'idempotency_mismatch',
 ]
 
 function codeForStatus(status: number): ErrorCode {
@@ -372,6 +378,8 @@ function codeForStatus(status: number): ErrorCode {
       return 'too_large'
     case 415:
       return 'unsupported'
+    case 422:
+      return 'idempotency_mismatch'
     case 429:
       return 'rate_limited'
     case 503:

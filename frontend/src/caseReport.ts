@@ -108,3 +108,53 @@ export function citizenClockLine(
   }
   return { name, text: t('trackClock.due', { date: due }), state: 'running' }
 }
+
+/** eventTitle names a timeline event for staff ("Other event (type)" for a type the page does not know). */
+export function eventTitle(t: Translate, exists: (key: string) => boolean, type: string): string {
+  return exists(`caseView.events.${type}`) ? t(`caseView.events.${type}`) : `${t('caseView.events.other')} (${type})`
+}
+
+/**
+ * eventNoteText puts an event's note in words where the note is a code: an
+ * extension decision (approved|refused), days added, which copy of a file was
+ * downloaded (original|sanitized), the clock that became overdue, the stars
+ * of a rating, a proposed outcome, a custody decision. Other notes (reasons,
+ * answers, replies) are shown as written; `who` names a user id.
+ */
+export function eventNoteText(
+  t: Translate,
+  exists: (key: string) => boolean,
+  e: { type: string; note?: string; ref?: string },
+  who: (id: string) => string = (id) => id,
+): string {
+  const note = (e.note ?? '').trim()
+  const word = (key: string) => (exists(key) ? t(key) : note)
+  switch (e.type) {
+    case 'extension_decided':
+    case 'custody_decided':
+      return note ? word(`caseView.eventNotes.decision.${note}`) : ''
+    case 'deadline_extended':
+      return /^\d+$/.test(note) ? t('caseView.eventNotes.days', { days: Number(note) }) : note
+    case 'evidence_downloaded':
+      return note ? word(`caseView.eventNotes.copy.${note}`) : ''
+    case 'overdue': {
+      if (!note) return ''
+      const clock = exists(`caseView.clock.names.${note}`) ? t(`caseView.clock.names.${note}`) : note
+      return t('caseView.eventNotes.overdue', { clock })
+    }
+    case 'rated':
+      return /^[1-5]$/.test(note) ? t('caseView.eventNotes.stars', { stars: Number(note) }) : note
+    case 'conclusion_proposed':
+      return note ? t('caseView.eventNotes.proposed', { outcome: word(`caseView.outcomes.${note}`) }) : ''
+    case 'assigned':
+      return e.ref ? t('caseView.eventNotes.assignedTo', { who: who(e.ref) }) : note
+    default:
+      return note
+  }
+}
+
+/** personText names a staff user id: "you" for the signed-in user; otherwise the id (the API sends no names). */
+export function personText(t: Translate, id: string | undefined | null, selfId: string | undefined | null): string {
+  if (!id) return '—'
+  return selfId && id === selfId ? t('caseView.you') : id
+}

@@ -11,6 +11,7 @@ describe('queue query', () => {
   it('encodes text and keeps the cursor and limit', () => {
     expect(queueQuery({ q: 'quầy 3 & 4', cursor: 'abc/=', limit: 20 })).toBe('?q=qu%E1%BA%A7y+3+%26+4&cursor=abc%2F%3D&limit=20')
     expect(queueQuery({ area: '26734', category: 'bribe', assignee: 'u1' })).toBe('?category=bribe&area=26734&assignee=u1')
+    expect(queueQuery({ office: ' UBND phường ', q: 'quầy' })).toBe('?office=UBND+ph%C6%B0%E1%BB%9Dng&q=qu%E1%BA%A7y')
   })
 })
 

@@ -276,6 +276,8 @@ export interface QueueFilters {
   category?: string
   area?: string
   assignee?: string
+  /** The office concerned (case-insensitive, any part of its name). */
+  office?: string
   overdue?: boolean
   q?: string
   cursor?: string
@@ -285,7 +287,7 @@ export interface QueueFilters {
 /** queueQuery builds the query string of GET /api/v1/cases ("" when no filter is set). */
 export function queueQuery(f: QueueFilters = {}): string {
   const p = new URLSearchParams()
-  for (const k of ['status', 'kind', 'category', 'area', 'assignee', 'q'] as const) {
+  for (const k of ['status', 'kind', 'category', 'area', 'assignee', 'office', 'q'] as const) {
     const v = f[k]?.trim()
     if (v) p.set(k, v)
   }
@@ -565,6 +567,9 @@ export const caseApi = {
   answer: (id: string, rid: string, answer: string) =>
     staffRequest<unknown>('POST', caseP(id, `/recommendations/${seg(rid)}/answer`), { body: { answer } }),
   audit: (id: string) => staffRequest<CaseAudit>('GET', caseP(id, '/audit')),
+  /** publish approves publishing a concluded report's public summary (a lead), replacing it when summary is given. */
+  publish: (id: string, publicSummary: string) =>
+    staffRequest<{ id: string; status: string; version: number }>('POST', caseP(id, '/publication'), { body: { publicSummary } }),
   propose: (id: string, body: ProposalInput) => staffRequest<{ id: string; status: string; version: number }>('POST', caseP(id, '/proposal'), { body }),
   requestExtension: (id: string, days: number, reason: string) =>
     staffRequest<Extension>('POST', caseP(id, '/extensions'), { body: { days, reason } }),

@@ -291,6 +291,8 @@ describe('ReportForm', () => {
     await send((x) => x.reply(429, { error: { code: 'rate_limited', message: 'x' } }, { 'Retry-After': '12' }))
     expect(w.get('[data-testid="submit-error"]').text()).toBe('Too many requests. Please try again in 12 seconds.')
     await send((x) => x.reply(409, { error: { code: 'conflict', message: 'x' } }))
+    await send((x) => x.reply(422, { error: { code: 'idempotency_mismatch', message: 'x' } }))
+    expect(w.get('[data-testid="submit-error"]').text()).toBe('The report changed since the last attempt. Please press Send the report again.')
     await send((x) => x.fail())
     await w.get('[data-testid="anonymous-no"]').setValue(true)
     await w.get('[data-testid="identity-name"]').setValue('An')
@@ -300,7 +302,8 @@ describe('ReportForm', () => {
     expect(keys[2]).toBe(keys[0])
     expect(keys[3]).toBe(keys[0])
     expect(keys[4]).not.toBe(keys[3]) // after the 409 verdict
-    expect(keys[5]).not.toBe(keys[4]) // the report changed
+    expect(keys[5]).not.toBe(keys[4]) // after the key was refused
+    expect(keys[6]).not.toBe(keys[5]) // the report changed
   })
 
   it('shows the backend’s file errors next to the file and field errors on their step', async () => {

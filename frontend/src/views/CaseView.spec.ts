@@ -250,6 +250,112 @@ describe('report page', () => {
     expect(w.get('[data-testid="case-audit-result"]').text()).toBe('Chuỗi nhật ký bị phá vỡ tại sự kiện 4')
   })
 
+  it('labels every event type of the case handling and puts coded notes in words', async () => {
+    const api = fakeApi()
+    const ev = (type: string, actor: string, note?: string, ref?: string) => ({
+      type,
+      at: '2026-03-02T02:00:00Z',
+      actor,
+      public: false,
+      ...(note ? { note } : {}),
+      ...(ref ? { ref } : {}),
+    })
+    api.json(
+      'GET',
+      PATH,
+      200,
+      sample({
+        status: 'investigating',
+        timeline: [
+          ev('assigned', 'lead-1', undefined, 'u1'),
+          ev('conclusion_proposed', 'u1', 'partly_substantiated'),
+          ev('summary_published', 'lead-1'),
+          ev('extension_requested', 'u1', 'Cần xác minh thêm'),
+          ev('extension_decided', 'lead-1', 'refused'),
+          ev('extension_decided', 'lead-1', 'approved'),
+          ev('deadline_extended', 'lead-1', '30'),
+          ev('evidence_downloaded', 'u1', 'original'),
+          ev('evidence_downloaded', 'u1', 'sanitized'),
+          ev('overdue', 'system', 'resolve'),
+          ev('auto_closed', 'system'),
+          ev('appealed', 'citizen'),
+          ev('appeal_opened', 'citizen'),
+          ev('appeal_failed', 'system'),
+          ev('custody_decided', 'lead-1', 'denied'),
+          ev('rated', 'citizen', '5'),
+          ev('withdrawn', 'citizen', 'Đã được giải quyết'),
+        ],
+      }),
+    )
+    setSession(grant('acc', staffUser({ role: 'inspector' })))
+    const { w } = await mountApp('/staff/cases/c1')
+    await until(() => w.find('[data-testid="case-event"]').exists())
+    const events = w.findAll('[data-testid="case-event"]')
+    const title = (i: number) => events[i]!.get('strong').text()
+    const note = (i: number) => {
+      const n = events[i]!.find('[data-testid="case-event-note"]')
+      return n.exists() ? n.text() : ''
+    }
+    expect(events.map((_, i) => title(i))).toEqual([
+      'Assigned',
+      'Conclusion proposed',
+      'Public summary published',
+      'Extension requested',
+      'Extension request decided',
+      'Extension request decided',
+      'Deadline extended',
+      'Evidence downloaded',
+      'Evidence downloaded',
+      'Overdue',
+      'Closed automatically (30 days after the conclusion, no rating)',
+      'Appealed',
+      'Opened from the first-round report (second complaint or re-denunciation)',
+      'The second-round report could not be opened',
+      'Identity request decided',
+      'Rated by the citizen',
+      'Withdrawn by the citizen',
+    ])
+    expect(events.map((_, i) => note(i))).toEqual([
+      'Assigned to you',
+      'Proposed outcome: Partly substantiated',
+      '',
+      'Cần xác minh thêm',
+      'Refused',
+      'Approved',
+      '30 more days',
+      'Original',
+      'Cleaned copy',
+      'Resolution deadline is overdue',
+      '',
+      '',
+      '',
+      '',
+      'Refused',
+      '5/5 stars',
+      'Đã được giải quyết',
+    ])
+    // The signed-in user is "you"; other users are shown by id (the API sends no names).
+    expect(events[1]!.text()).toContain('— you (')
+    expect(events[2]!.text()).toContain('— lead-1 (')
+    expect(events[9]!.text()).toContain('— System (')
+  })
+
+  it('shows the API’s field errors (400 invalid) next to the recommendation fields', async () => {
+    const api = fakeApi()
+    api.json('GET', PATH, 200, sample())
+    api.on('POST', `${PATH}/recommendations`, () => apiError(400, 'invalid', { answerBy: 'past' }))
+    setSession(grant('acc', staffUser({ role: 'monitor' })))
+    const { w } = await mountApp('/staff/cases/c1')
+    await until(() => w.find('[data-testid="case-rec-form"]').exists())
+    await w.get('#rec-text').setValue('Đề nghị xử lý dứt điểm')
+    await w.get('#rec-answer-by').setValue('2000-01-01')
+    await w.get('[data-testid="case-rec-form"]').trigger('submit')
+    await settle()
+    expect(w.get('#rec-answer-by-error').text()).toBe('This date has already passed.')
+    expect(document.activeElement?.id).toBe('rec-answer-by')
+    expect(w.get('[data-testid="case-error"]').text()).toBe('Not saved. Please correct the marked fields.')
+  })
+
   it('shows a load error with a retry', async () => {
     const api = fakeApi()
     api.on('GET', PATH, () => apiError(404, 'not_found'))
@@ -368,7 +474,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
     api.on(
       'POST',
       `${PATH}/transitions`,
-      () => apiError(422, 'invalid', { publicSummary: 'identity' }),
+      () => apiError(400, 'invalid', { publicSummary: 'identity' }),
       () => jsonResponse(200, {}),
     )
     setSession(grant('acc', staffUser({ role: 'lead' })))
@@ -416,6 +522,75 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
     expect(w.get('[data-testid="case-status"]').text()).toBe('The status is now: Concluded.')
   })
 
+  it('lets a lead publish a concluded report’s summary afterwards, with the identity check next to the field', async () => {
+    const api = fakeApi()
+    const outcome = {
+      result: 'substantiated',
+      actions: 'Kỷ luật cán bộ',
+      reply: 'Cảm ơn ông bà',
+      publicSummary: 'Bà Trần Thị Bình bị đòi tiền',
+      concludedAt: '2026-03-04T02:00:00Z',
+      published: false,
+    }
+    let current = sample({ status: 'closed', allowedTransitions: [], outcome })
+    api.on('GET', PATH, () => jsonResponse(200, current))
+    api.on(
+      'POST',
+      `${PATH}/publication`,
+      () => apiError(400, 'invalid', { publicSummary: 'identity' }),
+      (c) => {
+        const summary = (c.body as { publicSummary: string }).publicSummary
+        current = sample({
+          status: 'closed',
+          allowedTransitions: [],
+          outcome: { ...outcome, publicSummary: summary, published: true, publishedAt: '2026-03-05T02:00:00Z' },
+        })
+        return jsonResponse(200, { id: 'c1', status: 'closed', version: 9 })
+      },
+    )
+    setSession(grant('acc', staffUser({ role: 'lead' })))
+    const { w } = await mountApp('/staff/cases/c1')
+    await until(() => w.find('[data-testid="case-publish-form"]').exists())
+    expect((w.get('#publish-summary').element as HTMLTextAreaElement).value).toBe('Bà Trần Thị Bình bị đòi tiền')
+
+    await w.get('#publish-summary').setValue('')
+    await w.get('[data-testid="case-publish-form"]').trigger('submit')
+    await settle()
+    expect(w.get('#publish-summary-error').text()).toBe('This field is required.')
+    expect(api.callsTo('POST', `${PATH}/publication`)).toHaveLength(0)
+
+    await w.get('#publish-summary').setValue('Bà Trần Thị Bình bị đòi tiền')
+    await w.get('[data-testid="case-publish-form"]').trigger('submit')
+    await settle()
+    expect(w.get('#publish-summary-error').text()).toContain('contains the complainant’s personal data or contact details')
+    expect(document.activeElement?.id).toBe('publish-summary')
+
+    await w.get('#publish-summary').setValue('Cán bộ quầy 3 bị kỷ luật vì đòi tiền.')
+    await w.get('[data-testid="case-publish-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('POST', `${PATH}/publication`)[1]!.body).toEqual({ publicSummary: 'Cán bộ quầy 3 bị kỷ luật vì đòi tiền.' })
+    expect(w.get('[data-testid="case-status"]').text()).toBe('The public summary is published.')
+    expect(w.get('[data-testid="case-outcome-published"]').text()).toMatch(/^Summary published on /)
+    expect(w.find('[data-testid="case-publish-form"]').exists()).toBe(false)
+  })
+
+  it('offers the publication to leads only', async () => {
+    const api = fakeApi()
+    const outcome = {
+      result: 'unsubstantiated',
+      actions: 'Không vi phạm',
+      reply: '',
+      publicSummary: '',
+      concludedAt: '2026-03-04T02:00:00Z',
+      published: false,
+    }
+    api.json('GET', PATH, 200, sample({ status: 'concluded', allowedTransitions: [], outcome }))
+    setSession(grant('acc', staffUser({ role: 'inspector' })))
+    const { w } = await mountApp('/staff/cases/c1')
+    await until(() => w.find('[data-testid="case-outcome"]').exists())
+    expect(w.find('[data-testid="case-publish-form"]').exists()).toBe(false)
+  })
+
   it('lets an inspector who cannot conclude propose a conclusion', async () => {
     const api = fakeApi()
     api.json('GET', PATH, 200, sample({ status: 'investigating', allowedTransitions: [] }))
@@ -445,7 +620,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
     api.on(
       'POST',
       `${PATH}/extensions`,
-      () => apiError(422, 'invalid', { days: 'invalid' }),
+      () => apiError(400, 'invalid', { days: 'invalid' }),
       () => jsonResponse(201, { ...pending, id: 'e2', days: 15, status: 'pending' }),
       () => apiError(409, 'conflict'),
     )

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import TrackView from './TrackView.vue'
 import { createAppI18n } from '../i18n'
@@ -13,6 +13,7 @@ import { clearTrackSession, setTrackSession, useTrackSession } from '../trackSes
 // between a report and its appeal.
 
 enableAutoUnmount(afterEach)
+afterEach(() => vi.restoreAllMocks())
 
 function concluded(over: Partial<TrackedReport> = {}): TrackedReport {
   return {
@@ -201,27 +202,41 @@ describe('appeal', () => {
       clocks: [{ name: 'accept', start: '2026-12-12T02:00:00Z', due: '2099-12-22T16:59:59Z', overdue: false }],
     })
 
-  it('explains what an appeal is, needs a reason, then shows the new report’s codes once and can follow it', async () => {
+  it('explains what an appeal is, needs a reason, then shows the new report’s codes once, its PDF receipt, and can follow it', async () => {
     const api = setup()
     let reportFor: Record<string, () => TrackedReport> = { tok: () => concluded() }
     api.on('GET', '/api/v1/track', (c) => jsonResponse(200, reportFor[c.headers.Authorization!.slice(7)]!()))
     api.on(
       'POST',
       '/api/v1/track/appeal',
-      () => apiError(422, 'invalid', { reason: 'too_long' }),
+      () => apiError(400, 'invalid', { reason: 'too_long' }),
       () => {
-        reportFor = { ...reportFor, tok: appealed }
+        reportFor = { ...reportFor, tok: appealed, tok2: round2 }
+        // The same shape as filing: the token is a citizen session for the new report.
         return jsonResponse(201, {
           trackingCode: 'MB-AAAA-BBBB',
           receipt: '1111-2222-3333-4444',
           kind: 'complaint',
+          anonymousDenunciation: false,
           submittedAt: '2026-12-12T02:00:00Z',
+          contentHash: 'ef'.repeat(32),
+          receiptUrl: '/api/v1/track/receipt.pdf',
+          token: 'tok2',
+          tokenExpiresAt: '2026-12-12T03:00:00Z',
+          attachments: [],
         })
       },
     )
-    api.on('POST', '/api/v1/track/session', () => {
-      reportFor = { ...reportFor, tok2: round2 }
-      return jsonResponse(200, { token: 'tok2' })
+    let pdfAuth = ''
+    api.on('GET', '/api/v1/track/receipt.pdf', (c) => {
+      pdfAuth = c.headers.Authorization ?? ''
+      return new Response('%PDF-1.7', { status: 200, headers: { 'Content-Type': 'application/pdf' } })
+    })
+    vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:x')
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {})
+    const saved: string[] = []
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      saved.push(this.download)
     })
     setTrackSession({ token: 'tok' })
     const w = mountTrack('en')
@@ -257,18 +272,52 @@ describe('appeal', () => {
     expect(w.find('[data-testid="appeal"]').exists()).toBe(false)
     expect(useTrackSession().token.value).toBe('tok')
 
-    // Following the appeal needs the codes saved first, then opens a session with them.
+    // The new report's signed receipt, at once, with the new report's token.
+    await receipt.get('[data-testid="appeal-download-pdf"]').trigger('click')
+    await flushPromises()
+    expect(pdfAuth).toBe('Bearer tok2')
+    expect(saved).toEqual(['minh-bach-MB-AAAA-BBBB.pdf'])
+    expect(w.get('[data-testid="appeal-receipt-status"]').text()).toBe('Receipt downloaded: minh-bach-MB-AAAA-BBBB.pdf')
+
+    // Following the appeal needs the codes saved first, then uses the new report's session.
     const follow = w.get('[data-testid="appeal-follow"]')
     expect(follow.attributes('disabled')).toBeDefined()
     await w.get('[data-testid="appeal-saved"]').setValue(true)
     await follow.trigger('click')
     await flushPromises()
-    expect(api.callsTo('POST', '/api/v1/track/session')[0]!.body).toEqual({ trackingCode: 'MB-AAAA-BBBB', receipt: '1111-2222-3333-4444' })
     expect(useTrackSession().token.value).toBe('tok2')
     expect(w.get('[data-testid="tracked-code"]').text()).toBe('MB-AAAA-BBBB')
     expect(w.get('[data-testid="tracked-kind"]').text()).toBe('Complaint — second round')
     expect(w.get('[data-testid="tracked-appeal-of"]').text()).toContain('on report MB-7K3M-9QX2')
     expect(w.find('[data-testid="appeal-receipt"]').exists()).toBe(false)
+  })
+
+  it('without a token in the answer, follows the appeal by opening a session with its codes', async () => {
+    const api = setup()
+    let reportFor: Record<string, () => TrackedReport> = { tok: () => concluded() }
+    api.on('GET', '/api/v1/track', (c) => jsonResponse(200, reportFor[c.headers.Authorization!.slice(7)]!()))
+    api.on('POST', '/api/v1/track/appeal', () => {
+      reportFor = { ...reportFor, tok: appealed }
+      return jsonResponse(201, { trackingCode: 'MB-AAAA-BBBB', receipt: '1111-2222-3333-4444', kind: 'complaint', submittedAt: '2026-12-12T02:00:00Z' })
+    })
+    api.on('POST', '/api/v1/track/session', () => {
+      reportFor = { ...reportFor, tok2: round2 }
+      return jsonResponse(200, { token: 'tok2' })
+    })
+    setTrackSession({ token: 'tok' })
+    const w = mountTrack('en')
+    await flushPromises()
+    await w.get('[data-testid="appeal-reason"]').setValue('Tôi không đồng ý với kết luận.')
+    await w.get('[data-testid="appeal"] form').trigger('submit')
+    await flushPromises()
+    expect(w.get('[data-testid="appeal-download-pdf"]').attributes('disabled')).toBeDefined()
+    expect(w.get('[data-testid="appeal-receipt"]').text()).toContain('once you open it with these two codes')
+    await w.get('[data-testid="appeal-saved"]').setValue(true)
+    await w.get('[data-testid="appeal-follow"]').trigger('click')
+    await flushPromises()
+    expect(api.callsTo('POST', '/api/v1/track/session')[0]!.body).toEqual({ trackingCode: 'MB-AAAA-BBBB', receipt: '1111-2222-3333-4444' })
+    expect(useTrackSession().token.value).toBe('tok2')
+    expect(w.get('[data-testid="tracked-code"]').text()).toBe('MB-AAAA-BBBB')
   })
 
   it('says when the report cannot be appealed, and reloads it', async () => {

@@ -51,12 +51,12 @@ describe('committee queue', () => {
     api.json('GET', '/api/v1/meta', 200, testMeta)
     api.json('GET', '/api/v1/recommendations/overdue', 200, { items: [] })
     api.json('GET', '/api/v1/cases', 200, { items: [row({ overdue: false, status: 'received' })], nextCursor: null, counts: { received: 1, investigating: 2 } })
-    api.json('GET', '/api/v1/cases?status=investigating&category=bribe&area=26734&overdue=true', 200, {
+    api.json('GET', '/api/v1/cases?status=investigating&category=bribe&area=26734&office=ubnd&overdue=true', 200, {
       items: [row()],
       nextCursor: 'n1',
       counts: { received: 1, investigating: 2 },
     })
-    api.json('GET', '/api/v1/cases?status=investigating&category=bribe&area=26734&overdue=true&cursor=n1', 200, {
+    api.json('GET', '/api/v1/cases?status=investigating&category=bribe&area=26734&office=ubnd&overdue=true&cursor=n1', 200, {
       items: [row({ id: 'c2', trackingCode: 'MB-2222-3333', title: 'Cố tình kéo dài' })],
       nextCursor: null,
       counts: { received: 1, investigating: 2 },
@@ -67,7 +67,7 @@ describe('committee queue', () => {
 
     // Every filter has a visible label.
     const form = w.get('[data-testid="queue-filters"]')
-    for (const id of ['qf-status', 'qf-kind', 'qf-category', 'qf-province', 'qf-q', 'qf-overdue']) {
+    for (const id of ['qf-status', 'qf-kind', 'qf-category', 'qf-province', 'qf-office', 'qf-q', 'qf-overdue']) {
       expect(form.get(`label[for="${id}"]`).text(), id).not.toBe('')
     }
     expect(form.get('label[for="qf-overdue"]').text()).toBe('Overdue only')
@@ -81,10 +81,11 @@ describe('committee queue', () => {
     await w.get('[data-testid="qf-category"]').setValue('bribe')
     await w.get('[data-testid="qf-province"]').setValue('79')
     await w.get('[data-testid="qf-commune"]').setValue('26734')
+    await w.get('[data-testid="qf-office"]').setValue(' ubnd ')
     await w.get('[data-testid="qf-overdue"]').setValue(true)
     await w.get('[data-testid="queue-filters"]').trigger('submit')
     await until(() => w.findAll('[data-testid="queue-row"]').some((r) => r.text().includes('overdue')))
-    expect(router.currentRoute.value.query).toEqual({ status: 'investigating', category: 'bribe', area: '26734', overdue: 'true' })
+    expect(router.currentRoute.value.query).toEqual({ status: 'investigating', category: 'bribe', area: '26734', office: 'ubnd', overdue: 'true' })
 
     const cells = w.get('[data-testid="queue-row"]').findAll('td').map((td) => td.text())
     expect(cells[4]).toBe('Complaint')
@@ -106,14 +107,15 @@ describe('committee queue', () => {
   it('opens with the filters of the address, and says when nothing matches', async () => {
     const api = fakeApi()
     api.json('GET', '/api/v1/meta', 200, testMeta)
-    api.json('GET', '/api/v1/cases?kind=denunciation&area=26734&overdue=true', 200, { items: [], nextCursor: null, counts: {} })
+    api.json('GET', '/api/v1/cases?kind=denunciation&area=26734&office=UBND&overdue=true', 200, { items: [], nextCursor: null, counts: {} })
     setSession(grant('acc', staffUser({ role: 'inspector' })))
-    const { w } = await mountApp('/staff/queue?kind=denunciation&overdue=true&area=26734', 'vi')
+    const { w } = await mountApp('/staff/queue?kind=denunciation&overdue=true&area=26734&office=UBND', 'vi')
     await until(() => w.find('[data-testid="queue-empty"]').exists())
     expect(w.get('[data-testid="queue-empty"]').text()).toBe('Không có phản ánh nào khớp với bộ lọc.')
     await settle()
     expect((w.get('[data-testid="qf-kind"]').element as HTMLSelectElement).value).toBe('denunciation')
     expect((w.get('[data-testid="qf-overdue"]').element as HTMLInputElement).checked).toBe(true)
+    expect((w.get('[data-testid="qf-office"]').element as HTMLInputElement).value).toBe('UBND')
     // The commune of the address is shown under its province once /meta is in.
     expect((w.get('[data-testid="qf-province"]').element as HTMLSelectElement).value).toBe('79')
     expect((w.get('[data-testid="qf-commune"]').element as HTMLSelectElement).value).toBe('26734')
