@@ -141,4 +141,12 @@ func TestAutoClose(t *testing.T) {
 	if tv.Status != "closed" {
 		t.Fatalf("status %s", tv.Status)
 	}
+	// A finished report is no longer assigned.
+	st.lead = f.staffLogin(t, "lead@story.test", "")
+	f.call(t, st.lead.access, http.MethodPost, base+"/assign", `{"assigneeId":"`+st.inspector.user.ID+`"}`, http.StatusConflict, nil)
+	var c2 storyCase
+	f.call(t, st.lead.access, http.MethodGet, base, "", http.StatusOK, &c2)
+	if len(c2.Assignable) != 0 {
+		t.Fatalf("assignable on a closed report: %+v", c2.Assignable)
+	}
 }

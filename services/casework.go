@@ -120,6 +120,9 @@ func (w *Workflow) Assign(ctx context.Context, actor Actor, caseID, assigneeID s
 	if w.Users == nil {
 		return Case{}, Errorf(CodeUnavailable, "Assignment is not available.")
 	}
+	if !c.Status.Open() {
+		return Case{}, Errorf(CodeConflict, "Only a report still being handled can be assigned.")
+	}
 	u, err := w.Users.FindUserByID(ctx, assigneeID)
 	if IsCode(err, CodeNotFound) || (err == nil && (!u.Active || u.UnitID != c.UnitID || (u.Role != RoleInspector && u.Role != RoleLead))) {
 		return Case{}, &Error{Code: CodeInvalid, Message: "Assign the report to an inspector or lead of its unit.", Fields: map[string]string{"assigneeId": FieldInvalid}}
@@ -281,10 +284,11 @@ func (w *Workflow) People(ctx context.Context, c Case) (map[string]StaffName, er
 }
 
 // Assignable lists who the actor may assign the report to: the active
-// inspectors and leads of its unit (nobody for monitors).
+// inspectors and leads of its unit while it is being handled (nobody for
+// monitors, nobody once it is finished).
 func (w *Workflow) Assignable(ctx context.Context, actor Actor, c Case) ([]StaffName, error) {
 	out := []StaffName{}
-	if w.Users == nil || (actor.Role != RoleInspector && actor.Role != RoleLead) || actor.UnitID != c.UnitID {
+	if w.Users == nil || (actor.Role != RoleInspector && actor.Role != RoleLead) || actor.UnitID != c.UnitID || !c.Status.Open() {
 		return out, nil
 	}
 	users, err := w.Users.ListUsers(ctx, 1000)

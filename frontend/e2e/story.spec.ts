@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises'
-import { expect, type APIRequestContext } from '@playwright/test'
+import { expect, type APIRequestContext, type Page } from '@playwright/test'
 import { enrolOnPage, freshTotp, signIn, signOut } from './staffHelpers'
 import { expectAccessible, watchedTest } from './watch'
 
 // The whole story of one report, in the browser, against the real portal:
-// a citizen files a named complaint; an inspector accepts and investigates
-// it; the Front committee's monitor recommends; the inspector answers and
+// a citizen files a named complaint; the lead assigns it to an inspector by
+// name; the inspector accepts and investigates it; the Front committee's monitor recommends; the inspector answers and
 // proposes a conclusion; the lead concludes it and publishes the summary;
 // the public sees the outcome; the citizen reads it, with the clocks in
 // words, and rates it, which closes it; the audit trail verifies; and the
@@ -88,7 +88,15 @@ async function setUp(request: APIRequestContext) {
   }
 }
 
-test('the whole story: filed, handled, recommended, concluded, published, rated, audited and appealed', async ({ page, request }) => {
+/** signInWithRecovery signs a lead in with a recovery code instead of the authenticator's. */
+async function signInWithRecovery(page: Page, email: string, code: string) {
+  await signIn(page, email, PASSWORD)
+  await page.getByRole('button', { name: 'Không có điện thoại? Dùng mã khôi phục' }).click()
+  await page.getByLabel('Mã khôi phục').fill(code)
+  await page.getByRole('button', { name: 'Xác nhận' }).click()
+}
+
+test('the whole story: filed, assigned, handled, recommended, concluded, published, rated, audited and appealed', async ({ page, request }) => {
   test.setTimeout(90_000)
   await setUp(request)
 
@@ -132,8 +140,24 @@ test('the whole story: filed, handled, recommended, concluded, published, rated,
   await page.getByTestId('continue').click()
   await expect(page).toHaveURL(/\/$/)
 
-  // ---- 3. The inspector finds it in the unit's queue (by the office, any case), accepts it, investigates.
+  // ---- 2b. The lead enrols two-step sign-in, opens the report from the unit's queue and assigns it to the inspector by name.
   await page.getByTestId('staff-signin-link').click()
+  await signIn(page, LEAD.email, PASSWORD)
+  await expect(page.getByTestId('login-enrol')).toBeVisible()
+  const recovery = await enrolOnPage(page, new Set())
+  await expect(page.getByRole('heading', { level: 1, name: 'Hàng đợi phản ánh' })).toBeVisible()
+  await page.getByTestId('queue-row').filter({ hasText: code }).getByRole('link').click()
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Phản ánh ${code}`)
+  await expect(page.getByTestId('case-assignee')).toHaveText('Chưa giao cho ai')
+  await page.getByLabel('Giao cho', { exact: true }).selectOption({ label: `${INSPECTOR.name} — Thanh tra viên` })
+  await page.getByRole('button', { name: 'Giao xử lý' }).click()
+  await expect(page.getByTestId('case-status')).toHaveText(`Đã giao phản ánh cho ${INSPECTOR.name}.`)
+  await expect(page.getByTestId('case-assignee')).toHaveText(INSPECTOR.name)
+  await expect(page.getByTestId('case-event').filter({ hasText: 'Phân công' })).toContainText(`Giao cho ${INSPECTOR.name}`)
+  await expectAccessible(page, 'the lead’s assignment form')
+  await signOut(page)
+
+  // ---- 3. The inspector finds it in the unit's queue (by the office, any case), sees it is theirs, accepts it, investigates.
   await signIn(page, INSPECTOR.email, PASSWORD)
   await expect(page.getByRole('heading', { level: 1, name: 'Hàng đợi phản ánh' })).toBeVisible()
   await expect(page.getByTestId('queue-unit')).toHaveText('Đơn vị: Thanh tra phường Bến Thành')
@@ -146,6 +170,8 @@ test('the whole story: filed, handled, recommended, concluded, published, rated,
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Phản ánh ${code}`)
   const caseUrl = new URL(page.url()).pathname
   const caseId = caseUrl.split('/').pop()!
+  await expect(page.getByTestId('case-assignee')).toHaveText('bạn')
+  await expect(page.getByTestId('case-event').filter({ hasText: 'Phân công' })).toContainText(`— ${LEAD.name} (nội bộ)`)
 
   const move = async (to: string, status: string) => {
     await page.getByLabel('Bước tiếp theo').selectOption(to)
@@ -165,6 +191,7 @@ test('the whole story: filed, handled, recommended, concluded, published, rated,
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Phản ánh ${code}`)
   await expect(page.getByTestId('case-identity')).toHaveText('Có danh tính (được bảo vệ, chỉ xem qua yêu cầu có phê duyệt)')
   await expect(page.getByTestId('case-actions')).toHaveCount(0)
+  await expect(page.getByTestId('case-assignee')).toHaveText(INSPECTOR.name)
   const shown = await page.locator('main').innerText()
   for (const personal of [CITIZEN.name, CITIZEN.email, '0912', '345 678']) expect(shown).not.toContain(personal)
   await page.getByLabel('Nội dung kiến nghị').fill(REC)
@@ -196,13 +223,12 @@ test('the whole story: filed, handled, recommended, concluded, published, rated,
   await expect(page.getByTestId('case-event').filter({ hasText: 'Đề xuất kết luận' })).toContainText('Kết quả đề xuất: Đúng')
   await signOut(page)
 
-  // ---- 6. The lead enrols two-step sign-in, sees the proposal and concludes it, publishing the summary.
+  // ---- 6. The lead (with a recovery code) sees the inspector's proposal and concludes it, publishing the summary.
   await page.goto(caseUrl)
-  await signIn(page, LEAD.email, PASSWORD)
-  await expect(page.getByTestId('login-enrol')).toBeVisible()
-  const recovery = await enrolOnPage(page, new Set())
+  await signInWithRecovery(page, LEAD.email, recovery[0]!)
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Phản ánh ${code}`)
   await expect(page.getByTestId('case-proposal')).toContainText(SUMMARY)
+  await expect(page.getByText(`Đề xuất bởi ${INSPECTOR.name}, `)).toBeVisible()
   await page.getByLabel('Bước tiếp theo').selectOption('concluded')
   await expect(page.getByTestId('case-move-prefilled')).toBeVisible()
   const conclusion = page.getByTestId('case-move-form')
@@ -258,18 +284,17 @@ test('the whole story: filed, handled, recommended, concluded, published, rated,
   await expect(page.getByTestId('timeline-item').filter({ hasText: 'Bạn đánh giá kết quả' })).toContainText('5/5 sao')
   await expect(page.getByTestId('rating')).toHaveCount(0)
 
-  // ---- 9. The lead (with a recovery code) sees it closed and checks the audit trail; so does the API.
+  // ---- 9. The lead (with another recovery code) sees it closed and rated, and checks the audit trail; so does the API.
   await page.goto(caseUrl)
-  await signIn(page, LEAD.email, PASSWORD)
-  await page.getByRole('button', { name: 'Không có điện thoại? Dùng mã khôi phục' }).click()
-  await page.getByLabel('Mã khôi phục').fill(recovery[0]!)
-  await page.getByRole('button', { name: 'Xác nhận' }).click()
+  await signInWithRecovery(page, LEAD.email, recovery[1]!)
   await expect(page.getByTestId('case-status-now')).toHaveText('Trạng thái: Đã đóng')
   await expect(page.getByTestId('case-event').filter({ hasText: 'Người phản ánh đánh giá' })).toContainText('5/5 sao')
+  await expect(page.getByTestId('case-rating')).toHaveText(/^5 trên 5 sao \(Rất hài lòng\), .+\.$/)
+  await expect(page.getByTestId('case-rating-comment')).toHaveText('Nhận xét: Cơ quan xử lý nhanh và trả lời rõ ràng.')
   await page.getByRole('button', { name: 'Kiểm tra chuỗi nhật ký' }).click()
   await expect(page.getByTestId('case-audit-result')).toHaveText('Chuỗi nhật ký hợp lệ')
 
-  const login = await request.post('/api/v1/auth/login', { data: { email: LEAD.email, password: PASSWORD, totp: recovery[1] } })
+  const login = await request.post('/api/v1/auth/login', { data: { email: LEAD.email, password: PASSWORD, totp: recovery[2] } })
   expect(login.status()).toBe(200)
   const audit = await request.get(`/api/v1/cases/${caseId}/audit`, {
     headers: { Authorization: `Bearer ${(await login.json()).accessToken}` },

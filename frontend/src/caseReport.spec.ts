@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { allowedMoves, citizenClockLine, clockState, clockText, ddmmyyyy } from './caseReport'
+import { allowedMoves, citizenClockLine, clockState, clockText, ddmmyyyy, eventNoteText, personText } from './caseReport'
 import { createAppI18n } from './i18n'
 import type { CaseClock } from './staffApi'
 
@@ -118,5 +118,27 @@ describe('clocks for the citizen', () => {
 
   it('shows an unknown clock by its name, with generic words', () => {
     expect(line('en', clock({ name: 'appeal', due, stopped: '2026-12-02T02:00:00Z' }), after)).toBe('appeal: done on time, on Wednesday, 2 December 2026')
+  })
+})
+
+describe('people', () => {
+  const g = createAppI18n('vi').global
+  const t = (k: string, n?: Record<string, unknown>) => g.t(k, n ?? {})
+  const people = { i2: { id: 'i2', name: 'Lê Thanh Tra', role: 'inspector' }, blank: { id: 'blank', name: '  ', role: 'lead' } }
+
+  it('names a user by the report’s people, "bạn" for oneself, the id when unnamed, a dash for nobody', () => {
+    expect(personText(t, 'i2', 'u1', people)).toBe('Lê Thanh Tra')
+    expect(personText(t, 'i2', 'i2', people)).toBe('bạn')
+    expect(personText(t, 'x7', 'u1', people)).toBe('x7')
+    expect(personText(t, 'blank', 'u1', people)).toBe('blank')
+    expect(personText(t, 'i2', 'u1')).toBe('i2')
+    expect(personText(t, '', 'u1', people)).toBe('—')
+    expect(personText(t, undefined, undefined, people)).toBe('—')
+  })
+
+  it('names the assignee of an "assigned" event through who', () => {
+    const who = (id: string) => personText(t, id, 'u1', people)
+    expect(eventNoteText(t, (k) => g.te(k), { type: 'assigned', ref: 'i2' }, who)).toBe('Giao cho Lê Thanh Tra')
+    expect(eventNoteText(t, (k) => g.te(k), { type: 'assigned', ref: 'u1' }, who)).toBe('Giao cho bạn')
   })
 })

@@ -153,8 +153,18 @@ export function eventNoteText(
   }
 }
 
-/** personText names a staff user id: "you" for the signed-in user; otherwise the id (the API sends no names). */
-export function personText(t: Translate, id: string | undefined | null, selfId: string | undefined | null): string {
+/**
+ * personText names a staff user id: "you" for the signed-in user; otherwise
+ * the name the report's `people` gives it, or the id when it gives none (an
+ * older server, or an account since deleted).
+ */
+export function personText(
+  t: Translate,
+  id: string | undefined | null,
+  selfId: string | undefined | null,
+  people?: Readonly<Record<string, { name?: string } | undefined>> | null,
+): string {
   if (!id) return '—'
-  return selfId && id === selfId ? t('caseView.you') : id
+  if (selfId && id === selfId) return t('caseView.you')
+  return people?.[id]?.name?.trim() || id
 }

@@ -129,6 +129,11 @@ export interface AdminArea {
   parent: string
   level: 'province' | 'commune'
   name: LocalizedName
+  /**
+   * A remote area ("vùng sâu, vùng xa"), where the law gives complaints longer
+   * resolution periods; a province's mark covers its communes.
+   */
+  remote?: boolean
 }
 
 export interface AdminCategory {
@@ -220,7 +225,7 @@ export const adminApi = {
 
   areas: () => list<AdminArea>(admin('areas')),
   createArea: (a: AdminArea) => staffRequest<AdminArea>('POST', admin('areas'), { body: a }),
-  updateArea: (code: string, a: Pick<AdminArea, 'parent' | 'level' | 'name'>) =>
+  updateArea: (code: string, a: Partial<Pick<AdminArea, 'parent' | 'level' | 'name' | 'remote'>>) =>
     staffRequest<AdminArea>('PATCH', admin(`areas/${seg(code)}`), { body: a }),
 
   categories: () => list<AdminCategory>(admin('categories')),
@@ -415,6 +420,21 @@ export interface CaseLink {
   trackingCode: string
 }
 
+/** A staff member a report names (GET /cases/{id}: `people`, `assignable`). */
+export interface StaffName {
+  id: string
+  name: string
+  role: Role | string
+}
+
+/** The citizen's rating of a concluded report. */
+export interface CaseRating {
+  /** 1 to 5 stars. */
+  rating: number
+  comment?: string
+  at: string
+}
+
 /** GET /api/v1/cases/{id}: a report as the staff see it (never the citizen's identity). */
 export interface CaseDetail {
   id: string
@@ -458,6 +478,12 @@ export interface CaseDetail {
   allowedTransitions?: string[]
   proposal?: Proposal | null
   extensions?: Extension[]
+  /** The citizen's rating, when given. */
+  rating?: CaseRating | null
+  /** The staff the report mentions (actors, assignee, authors, deciders…), by user id. */
+  people?: Record<string, StaffName>
+  /** Whom this user may assign the report to: the unit's active inspectors and leads (none for monitors). */
+  assignable?: StaffName[]
 }
 
 export interface TransitionInput {
@@ -559,6 +585,8 @@ const caseP = (id: string, rest = '') => `/api/v1/cases/${seg(id)}${rest}`
 export const caseApi = {
   get: (id: string, signal?: AbortSignal) => staffRequest<CaseDetail>('GET', caseP(id), { signal }),
   transition: (id: string, body: TransitionInput) => staffRequest<unknown>('POST', caseP(id, '/transitions'), { body }),
+  /** assign gives the report to an inspector or lead of its unit (400 with fields.assigneeId otherwise). */
+  assign: (id: string, assigneeId: string) => staffRequest<unknown>('POST', caseP(id, '/assign'), { body: { assigneeId } }),
   note: (id: string, text: string) => staffRequest<unknown>('POST', caseP(id, '/notes'), { body: { text } }),
   message: (id: string, text: string) => staffRequest<unknown>('POST', caseP(id, '/messages'), { body: { text } }),
   custody: (id: string, reason: string) => staffRequest<unknown>('POST', caseP(id, '/custody'), { body: { reason } }),

@@ -3,7 +3,8 @@
 
 import { vi } from 'vitest'
 import { jsonResponse } from './fakeXhr'
-import type { SessionGrant, StaffUser } from '../staffSession'
+import type { Role, SessionGrant, StaffUser } from '../staffSession'
+import type { StaffName } from '../staffApi'
 
 export interface Call {
   method: string
@@ -72,4 +73,14 @@ export function staffUser(over: Partial<StaffUser> = {}): StaffUser {
 
 export function grant(token = 'acc-1', user: StaffUser = staffUser(), expiresInMs = 15 * 60_000, now = Date.now()): SessionGrant {
   return { accessToken: token, expiresAt: new Date(now + expiresInMs).toISOString(), user }
+}
+
+/** person is a staff member as a report's `people` and `assignable` name them. */
+export function person(id: string, name: string, role: Role = 'inspector'): StaffName {
+  return { id, name, role }
+}
+
+/** peopleOf indexes staff members by id, as GET /cases/{id} sends `people`. */
+export function peopleOf(...list: StaffName[]): Record<string, StaffName> {
+  return Object.fromEntries(list.map((p) => [p.id, p]))
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { enableAutoUnmount } from '@vue/test-utils'
 import { jsonResponse } from '../testing/fakeXhr'
-import { apiError, fakeApi, grant, staffUser } from '../testing/fakeApi'
+import { apiError, fakeApi, grant, peopleOf, person, staffUser } from '../testing/fakeApi'
 import { mountApp, settle, until } from '../testing/mountApp'
 import { resetStaffSessionForTests, setSession } from '../staffSession'
 import type { CaseDetail } from '../staffApi'
@@ -334,7 +334,7 @@ describe('report page', () => {
       '5/5 stars',
       'Đã được giải quyết',
     ])
-    // The signed-in user is "you"; other users are shown by id (the API sends no names).
+    // The signed-in user is "you"; other users are shown by id when `people` does not name them.
     expect(events[1]!.text()).toContain('— you (')
     expect(events[2]!.text()).toContain('— lead-1 (')
     expect(events[9]!.text()).toContain('— System (')
@@ -753,5 +753,197 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
       expect(w.get('[data-testid="files-error"]').text()).toContain('which Front monitors may not see')
       expect(saved).toEqual([])
     })
+  })
+})
+
+describe('report page: names, assignment and rating', () => {
+  const TRA = person('i2', 'Lê Thanh Tra', 'inspector')
+  const LEAD = person('lead-1', 'Phạm Lãnh Đạo', 'lead')
+  const MONITOR = person('m9', 'Võ Giám Sát', 'monitor')
+  const at = '2026-03-02T02:00:00Z'
+
+  it('names the staff from `people` wherever it showed ids, "you" for oneself, and the id when unnamed', async () => {
+    const api = fakeApi()
+    api.json(
+      'GET',
+      PATH,
+      200,
+      sample({
+        status: 'investigating',
+        assigneeId: 'i2',
+        people: peopleOf(TRA, LEAD, MONITOR, person('u1', 'Nguyễn Văn Tra')),
+        timeline: [
+          { type: 'assigned', at, actor: 'lead-1', ref: 'i2', public: false },
+          { type: 'note', at, actor: 'i2', note: 'Đã gọi điện', public: false },
+          { type: 'note', at, actor: 'x7', note: 'Tài khoản đã xóa', public: false },
+          { type: 'note', at, actor: 'u1', note: 'Của tôi', public: false },
+        ],
+        messages: [{ id: 'm2', from: 'staff', authorId: 'i2', text: 'Xin gửi thêm biên lai', at }],
+        proposal: { result: 'substantiated', actions: 'Kiểm điểm', proposedBy: 'i2', proposedAt: at },
+        extensions: [
+          { id: 'e1', days: 10, reason: 'Chờ giám định', requestedBy: 'i2', requestedAt: at, status: 'approved', decidedBy: 'lead-1', decidedAt: at },
+        ],
+      }),
+    )
+    api.json('GET', `${PATH}/audit`, 200, { valid: true, events: [{ seq: 1, at, actor: 'lead-1', type: 'assigned', hash: 'ab'.repeat(32) }] })
+    setSession(grant('acc', staffUser({ id: 'u1', role: 'inspector' })))
+    const { w } = await mountApp('/staff/cases/c1')
+    await until(() => w.find('[data-testid="case-event"]').exists())
+
+    expect(w.get('[data-testid="case-assignee"]').text()).toBe('Lê Thanh Tra')
+    const events = w.findAll('[data-testid="case-event"]')
+    expect(events[0]!.text()).toContain('— Phạm Lãnh Đạo (')
+    expect(events[0]!.get('[data-testid="case-event-note"]').text()).toBe('Assigned to Lê Thanh Tra')
+    expect(events[1]!.text()).toContain('— Lê Thanh Tra (')
+    expect(events[2]!.text()).toContain('— x7 (')
+    expect(events[3]!.text()).toContain('— you (')
+    expect(w.get('[data-testid="case-message"]').text()).toContain('Handling authority (Lê Thanh Tra)')
+    expect(w.get('[data-testid="case-rec-by"]').text()).toMatch(/^Recommended by Võ Giám Sát on /)
+    expect(w.text()).toContain('Proposed by Lê Thanh Tra on ')
+    const ext = w.get('[data-testid="ext-item"]').text()
+    expect(ext).toContain('Requested by Lê Thanh Tra on ')
+    expect(ext).toContain('Decided by Phạm Lãnh Đạo on ')
+    for (const id of ['i2', 'lead-1', 'm9']) expect(w.get('main').text()).not.toMatch(new RegExp(`\\b${id}\\b`))
+
+    await w.get('[data-testid="case-audit-load"]').trigger('click')
+    await settle()
+    expect(w.get('[data-testid="case-audit-row"]').findAll('td')[2]!.text()).toBe('Phạm Lãnh Đạo')
+  })
+
+  it('says "you" when the report is one’s own, and that nobody has it yet', async () => {
+    const api = fakeApi()
+    api.on(
+      'GET',
+      PATH,
+      () => jsonResponse(200, sample({ assigneeId: '', people: {} })),
+      () => jsonResponse(200, sample({ assigneeId: 'u1', people: peopleOf(person('u1', 'Nguyễn Văn Tra')) })),
+    )
+    setSession(grant('acc', staffUser({ id: 'u1', role: 'inspector' })))
+    const first = await mountApp('/staff/cases/c1', 'vi')
+    await until(() => first.w.find('[data-testid="case-assignee"]').exists())
+    expect(first.w.get('[data-testid="case-assignee"]').text()).toBe('Chưa giao cho ai')
+    first.w.unmount()
+    const second = await mountApp('/staff/cases/c1', 'vi')
+    await until(() => second.w.find('[data-testid="case-assignee"]').exists())
+    expect(second.w.get('[data-testid="case-assignee"]').text()).toBe('bạn')
+  })
+
+  it('lets a lead assign the report to a colleague by name, then shows the new assignee', async () => {
+    const api = fakeApi()
+    const assignable = [LEAD, TRA, person('i3', 'Đỗ Văn Xác', 'inspector')]
+    let current = sample({ assigneeId: 'i3', people: peopleOf(person('i3', 'Đỗ Văn Xác', 'inspector')), assignable })
+    api.on('GET', PATH, () => jsonResponse(200, current))
+    api.on('POST', `${PATH}/assign`, (c) => {
+      const id = (c.body as { assigneeId: string }).assigneeId
+      current = sample({
+        assigneeId: id,
+        people: peopleOf(LEAD, TRA, person('i3', 'Đỗ Văn Xác', 'inspector')),
+        assignable,
+        timeline: [{ type: 'assigned', at, actor: 'lead-1', ref: id, public: false }],
+      })
+      return jsonResponse(200, current)
+    })
+    setSession(grant('acc', staffUser({ id: 'lead-1', role: 'lead' })))
+    const { w } = await mountApp('/staff/cases/c1', 'vi')
+    await until(() => w.find('[data-testid="case-assign-form"]').exists())
+
+    expect(w.get('[data-testid="case-assignee"]').text()).toBe('Đỗ Văn Xác')
+    expect(w.get('#assign-help').text()).toContain('Đang giao cho Đỗ Văn Xác.')
+    const options = w.get('[data-testid="case-assign-to"]').findAll('option')
+    expect(options.map((o) => [o.attributes('value'), o.text()])).toEqual([
+      ['', 'Chọn cán bộ'],
+      ['lead-1', 'Phạm Lãnh Đạo — Lãnh đạo thanh tra'],
+      ['i2', 'Lê Thanh Tra — Thanh tra viên'],
+      ['i3', 'Đỗ Văn Xác — Thanh tra viên (đang được giao)'],
+    ])
+    expect(w.get('label[for="assign-to"]').text()).toBe('Giao cho')
+
+    // Nobody chosen: asked in place, nothing sent.
+    await w.get('[data-testid="case-assign-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('POST', `${PATH}/assign`)).toHaveLength(0)
+    expect(w.get('[data-testid="error-assign-to"]').text()).toBe('Mục này là bắt buộc.')
+    expect(document.activeElement?.id).toBe('assign-to')
+
+    await w.get('[data-testid="case-assign-to"]').setValue('i2')
+    await w.get('[data-testid="case-assign-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('POST', `${PATH}/assign`)[0]!.body).toEqual({ assigneeId: 'i2' })
+    expect(api.callsTo('GET', PATH).length).toBeGreaterThanOrEqual(2)
+    expect(w.get('[data-testid="case-status"]').text()).toBe('Đã giao phản ánh cho Lê Thanh Tra.')
+    expect(w.get('[data-testid="case-assignee"]').text()).toBe('Lê Thanh Tra')
+    expect(w.find('[data-testid="error-assign-to"]').exists()).toBe(false)
+    expect((w.get('[data-testid="case-assign-to"]').element as HTMLSelectElement).value).toBe('')
+    expect(w.get('[data-testid="case-event-note"]').text()).toBe('Giao cho Lê Thanh Tra')
+  })
+
+  it('shows the server’s refusal of an assignee (400 fields.assigneeId) next to the list', async () => {
+    const api = fakeApi()
+    api.json('GET', PATH, 200, sample({ people: {}, assignable: [TRA] }))
+    api.on('POST', `${PATH}/assign`, () => apiError(400, 'invalid', { assigneeId: 'invalid' }))
+    setSession(grant('acc', staffUser({ role: 'inspector' })))
+    const { w } = await mountApp('/staff/cases/c1')
+    await until(() => w.find('[data-testid="case-assign-form"]').exists())
+    expect(w.get('#assign-help').text()).toBe('Nobody has the report yet. Whoever you choose is told by e-mail.')
+    await w.get('[data-testid="case-assign-to"]').setValue('i2')
+    await w.get('[data-testid="case-assign-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('POST', `${PATH}/assign`)).toHaveLength(1)
+    expect(w.get('[data-testid="error-assign-to"]').text()).toBe(en.caseView.assignInvalid)
+    expect(w.get('#assign-to').attributes('aria-invalid')).toBe('true')
+    expect(w.get('#assign-to').attributes('aria-describedby')).toBe('assign-help assign-to-error')
+    expect(w.get('[data-testid="case-error"]').text()).toBe(en.caseView.fixErrors)
+    expect(document.activeElement?.id).toBe('assign-to')
+    expect(w.get('[data-testid="case-status"]').text()).toBe('')
+  })
+
+  it('offers no assignment when the server lists nobody, nor to a monitor', async () => {
+    const api = fakeApi()
+    api.json('GET', PATH, 200, sample({ assignable: [] }))
+    setSession(grant('acc', staffUser({ role: 'inspector' })))
+    const a = await mountApp('/staff/cases/c1')
+    await until(() => a.w.find('[data-testid="case-actions"]').exists())
+    expect(a.w.find('[data-testid="case-assign-form"]').exists()).toBe(false)
+    a.w.unmount()
+
+    // Even if a list came, a monitor does not assign.
+    api.json('GET', PATH, 200, sample({ assignable: [TRA] }))
+    setSession(grant('acc', staffUser({ role: 'monitor' })))
+    const b = await mountApp('/staff/cases/c1')
+    await until(() => b.w.find('[data-testid="case-details"]').exists())
+    expect(b.w.find('[data-testid="case-assign-form"]').exists()).toBe(false)
+  })
+
+  it('shows the citizen’s rating, in words with its comment, to staff and monitors', async () => {
+    const api = fakeApi()
+    const outcome = { result: 'substantiated', actions: 'Kiểm điểm', reply: '', publicSummary: '', concludedAt: at }
+    api.json(
+      'GET',
+      PATH,
+      200,
+      sample({ status: 'closed', outcome, rating: { rating: 4, comment: 'Xử lý nhanh, trả lời rõ.', at: '2026-03-05T03:00:00Z' } }),
+    )
+    setSession(grant('acc', staffUser({ role: 'monitor' })))
+    const m = await mountApp('/staff/cases/c1', 'vi')
+    await until(() => m.w.find('[data-testid="case-rating"]').exists())
+    expect(m.w.get('#rating-heading').text()).toBe('Đánh giá của người phản ánh')
+    expect(m.w.get('[data-testid="case-rating"]').text()).toMatch(/^4 trên 5 sao \(Hài lòng\), .*2026.*\.$/)
+    expect(m.w.get('[data-testid="case-rating-comment"]').text()).toBe('Nhận xét: Xử lý nhanh, trả lời rõ.')
+    m.w.unmount()
+
+    api.json('GET', PATH, 200, sample({ status: 'closed', outcome, rating: { rating: 1, at: '2026-03-05T03:00:00Z' } }))
+    setSession(grant('acc', staffUser({ role: 'lead' })))
+    const l = await mountApp('/staff/cases/c1')
+    await until(() => l.w.find('[data-testid="case-rating"]').exists())
+    expect(l.w.get('[data-testid="case-rating"]').text()).toMatch(/^1 of 5 stars \(Very dissatisfied\), on .+\.$/)
+    expect(l.w.find('[data-testid="case-rating-comment"]').exists()).toBe(false)
+    expect(l.w.text()).toContain('No comment.')
+    l.w.unmount()
+
+    // No rating yet: no section.
+    api.json('GET', PATH, 200, sample({ status: 'concluded', outcome }))
+    const n = await mountApp('/staff/cases/c1')
+    await until(() => n.w.find('[data-testid="case-details"]').exists())
+    expect(n.w.find('[data-testid="case-rating"]').exists()).toBe(false)
   })
 })

@@ -92,6 +92,110 @@ describe('admin: areas, routing, holidays, deadlines', () => {
     expect(p.findAll('details li').map((li) => li.find('.area-name').text())).toEqual(['Sai Gon Ward 26734', 'Tan Dinh Ward 26740'])
   })
 
+  it('marks remote areas in the list (a province’s mark covering its communes) and sets the mark in both forms', async () => {
+    const api = fakeApi()
+    let list: AdminArea[] = [
+      { ...areas[0]!, remote: false },
+      { ...areas[1]!, remote: true },
+      { ...areas[2]!, remote: false },
+      { code: '02', parent: '', level: 'province', name: { vi: 'Tỉnh Tuyên Quang', en: 'Tuyen Quang Province' }, remote: true },
+      { code: '02101', parent: '02', level: 'commune', name: { vi: 'Xã Lâm Bình', en: 'Lam Binh Commune' }, remote: false },
+    ]
+    api.on('GET', '/api/v1/admin/areas', () => jsonResponse(200, { items: list }))
+    api.on('POST', '/api/v1/admin/areas', (c) => {
+      list = [...list, c.body as AdminArea]
+      return jsonResponse(201, c.body)
+    })
+    api.on('PATCH', '/api/v1/admin/areas/26734', (c) => {
+      list = list.map((a) => (a.code === '26734' ? { ...a, ...(c.body as object) } : a))
+      return jsonResponse(200, list.find((a) => a.code === '26734'))
+    })
+    const { w } = await mountApp('/admin/areas', 'vi')
+    await until(() => w.find('[data-testid="area-province"]').exists())
+    const provinces = w.findAll('[data-testid="area-province"]')
+    // Sorted by code: Tuyên Quang (02), then Hồ Chí Minh (79).
+    expect(provinces[0]!.get('.area-name').text()).toBe('Tỉnh Tuyên Quang 02 — Vùng sâu, vùng xa')
+    expect(provinces[0]!.get('details li .area-name').text()).toBe('Xã Lâm Bình 02101 — Vùng sâu, vùng xa (theo tỉnh)')
+    expect(provinces[1]!.get('.area-name').text()).toBe('Thành phố Hồ Chí Minh 79')
+    expect(provinces[1]!.findAll('details li .area-name').map((n) => n.text())).toEqual([
+      'Phường Sài Gòn 26734 — Vùng sâu, vùng xa',
+      'Phường Tân Định 26740',
+    ])
+    expect(w.findAll('[data-testid="area-remote-mark"]')).toHaveLength(3)
+
+    // Create a remote commune.
+    await w.get('[data-testid="area-new"]').trigger('click')
+    await settle()
+    expect(w.get('label[for="area-remote"]').text()).toBe('Vùng sâu, vùng xa')
+    expect(w.get('#area-remote').attributes('aria-describedby')).toBe('area-remote-help')
+    expect((w.get('[data-testid="area-remote"]').element as HTMLInputElement).checked).toBe(false)
+    await w.get('[data-testid="area-code"]').setValue('26750')
+    await w.get('[data-testid="area-level"]').setValue('commune')
+    await w.get('[data-testid="area-parent"]').setValue('79')
+    await w.get('[data-testid="area-name-vi"]').setValue('Phường Bến Thành')
+    await w.get('[data-testid="area-name-en"]').setValue('Ben Thanh Ward')
+    await w.get('[data-testid="area-remote"]').setValue(true)
+    await w.get('[data-testid="area-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('POST', '/api/v1/admin/areas')[0]!.body).toEqual({
+      code: '26750',
+      level: 'commune',
+      parent: '79',
+      name: { vi: 'Phường Bến Thành', en: 'Ben Thanh Ward' },
+      remote: true,
+    })
+
+    // A commune of a remote province says it is covered.
+    await w.get('[data-testid="area-new"]').trigger('click')
+    await settle()
+    await w.get('[data-testid="area-level"]').setValue('commune')
+    await w.get('[data-testid="area-parent"]').setValue('02')
+    expect(w.get('[data-testid="area-remote-by-parent"]').text()).toBe('Tỉnh Tuyên Quang đã được đánh dấu vùng sâu, vùng xa, nên xã, phường này cũng vậy.')
+    await w.get('[data-testid="area-parent"]').setValue('79')
+    expect(w.find('[data-testid="area-remote-by-parent"]').exists()).toBe(false)
+    await w.get('[data-testid="area-form"] button[type="button"]').trigger('click')
+    await settle()
+
+    // Edit: the box starts from the area's mark, and the change is sent.
+    await w.get('#area-edit-26734').trigger('click')
+    await settle()
+    expect((w.get('[data-testid="area-remote"]').element as HTMLInputElement).checked).toBe(true)
+    await w.get('[data-testid="area-remote"]').setValue(false)
+    await w.get('[data-testid="area-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('PATCH', '/api/v1/admin/areas/26734')[0]!.body).toEqual({
+      parent: '79',
+      level: 'commune',
+      name: { vi: 'Phường Sài Gòn', en: 'Sai Gon Ward' },
+      remote: false,
+    })
+    expect(w.get('[data-testid="admin-status"]').text()).toBe('Đã lưu.')
+    const hcm = w.findAll('[data-testid="area-province"]')[1]!
+    expect(hcm.findAll('details li .area-name').map((n) => n.text())).toEqual([
+      'Phường Sài Gòn 26734',
+      'Phường Tân Định 26740',
+      'Phường Bến Thành 26750 — Vùng sâu, vùng xa',
+    ])
+  })
+
+  it('shows the server’s error about the remote mark next to its box', async () => {
+    const api = fakeApi()
+    api.json('GET', '/api/v1/admin/areas', 200, { items: areas })
+    api.on('PATCH', '/api/v1/admin/areas/79', () => apiError(400, 'invalid', { remote: 'invalid' }))
+    const { w } = await mountApp('/admin/areas')
+    await until(() => w.find('[data-testid="area-province"]').exists())
+    await w.get('#area-edit-79').trigger('click')
+    await settle()
+    expect((w.get('[data-testid="area-remote"]').element as HTMLInputElement).checked).toBe(false)
+    await w.get('[data-testid="area-remote"]').setValue(true)
+    await w.get('[data-testid="area-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('PATCH', '/api/v1/admin/areas/79')[0]!.body).toMatchObject({ remote: true })
+    expect(w.get('[data-testid="error-area-remote"]').text()).toBe('This value is not valid.')
+    expect(w.get('#area-remote').attributes('aria-describedby')).toBe('area-remote-help area-remote-error')
+    expect(document.activeElement?.id).toBe('area-remote')
+  })
+
   it('adds a routing rule with any category, and deletes one after asking', async () => {
     const units: Unit[] = [
       { id: 'i1', code: 'tt', name: { vi: 'Thanh tra', en: 'Inspectorate' }, type: 'inspection', areaCodes: [], active: true },
