@@ -1,6 +1,7 @@
-// Saving the signed proof-of-filing PDF (and the staff's evidence downloads):
-// fetched with a bearer token (a plain link cannot carry the Authorization
-// header), then saved through a blob: URL and <a download>.
+// Saving files through a blob: URL and <a download>: the signed
+// proof-of-filing PDF and the staff's evidence downloads, fetched with a
+// bearer token (a plain link cannot carry the Authorization header), and the
+// recovery codes as text.
 
 import { fetchReceiptPdf } from './api'
 

@@ -1,6 +1,7 @@
 // The common behaviour of the staff forms: check, focus the first field in
 // error, send, and show the API's field errors next to their fields (or its
-// message above the form).
+// message above the form). useCitizenForm is the same for the citizen's forms
+// on the tracking page.
 
 import { nextTick, ref, shallowRef } from 'vue'
 import { useI18n } from 'vue-i18n'
@@ -77,20 +78,24 @@ export function useForm() {
   return { errors, formError, busy, msg, submit, reset }
 }
 
-/** useLoader keeps the state of one load: the data, whether it is loading, and the error to show with a retry button. */
-export function useLoader<T>(load: () => Promise<T>, initial: T) {
+/**
+ * useLoader keeps the state of one load: the data, whether it is loading, and
+ * the error to show with a retry button. Only the latest load counts; reload's
+ * arguments go to load.
+ */
+export function useLoader<T, A extends unknown[] = []>(load: (...args: A) => Promise<T>, initial: T) {
   const { t } = useI18n()
   const data = shallowRef<T>(initial)
   const loading = ref(false)
   const error = ref('')
   let seq = 0
 
-  async function reload(): Promise<void> {
+  async function reload(...args: A): Promise<void> {
     const mine = ++seq
     loading.value = true
     error.value = ''
     try {
-      const v = await load()
+      const v = await load(...args)
       if (mine === seq) data.value = v
     } catch (e) {
       if (mine !== seq) return
@@ -102,4 +107,53 @@ export function useLoader<T>(load: () => Promise<T>, initial: T) {
   }
 
   return { data, loading, error, reload }
+}
+
+/**
+ * useCitizenForm keeps the common behaviour of a citizen's form on the
+ * tracking page: one sending at a time, the form's message above its button,
+ * focus moved to what needs the citizen, and an ended session handed to the
+ * page (onUnauthorized) instead of shown.
+ */
+export function useCitizenForm(onUnauthorized: () => void) {
+  const { t, te } = useI18n()
+  const error = ref('')
+  const busy = ref(false)
+
+  async function focus(id: string) {
+    await nextTick()
+    document.getElementById(id)?.focus()
+  }
+
+  /** fieldError is the sentence for the API's error on field, or '' when the error names none. */
+  function fieldError(e: unknown, field: string): string {
+    const code = e instanceof ApiError ? e.fields[field] : undefined
+    return code ? fieldErrorText(t, te, code) : ''
+  }
+
+  /**
+   * submit runs check, which shows the form's own errors and returns the id
+   * to focus ('' when the form may be sent), then send. A refusal (other than
+   * an ended session) goes to refused, which shows it and returns the id to focus.
+   */
+  async function submit(check: () => string, send: () => Promise<void>, refused: (e: unknown) => string): Promise<void> {
+    if (busy.value) return
+    error.value = ''
+    const invalid = check()
+    if (invalid) return focus(invalid)
+    busy.value = true
+    try {
+      await send()
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'unauthorized') {
+        onUnauthorized()
+        return
+      }
+      await focus(refused(e))
+    } finally {
+      busy.value = false
+    }
+  }
+
+  return { error, busy, fieldError, submit }
 }

@@ -1,20 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { enableAutoUnmount } from '@vue/test-utils'
 import { jsonResponse } from '../testing/fakeXhr'
-import { apiError, fakeApi, grant, peopleOf, person, staffUser } from '../testing/fakeApi'
-import { mountApp, settle, until } from '../testing/mountApp'
-import { resetStaffSessionForTests, setSession } from '../staffSession'
+import { apiError, fakeApi, peopleOf, person } from '../testing/fakeApi'
+import { mountApp, openAs, resetPageTests, settle, until } from '../testing/mountApp'
 import type { CaseDetail } from '../staffApi'
 import en from '../locales/en'
 
-enableAutoUnmount(afterEach)
-
-beforeEach(() => {
-  resetStaffSessionForTests()
-  localStorage.clear()
-  document.body.innerHTML = ''
-})
-afterEach(() => resetStaffSessionForTests())
+resetPageTests()
 
 const PATH = '/api/v1/cases/c1'
 const INVESTIGATING = en.status.investigating
@@ -77,9 +68,7 @@ describe('report page', () => {
   it('shows the report from its JSON, in plain words, and never the identity', async () => {
     const api = fakeApi()
     api.json('GET', PATH, 200, sample())
-    setSession(grant('acc', staffUser({ role: 'inspector' })))
-    const { w } = await mountApp('/staff/cases/c1', 'vi')
-    await until(() => w.find('[data-testid="case-details"]').exists())
+    const { w } = await openAs('inspector', '/staff/cases/c1', 'case-details', 'vi')
 
     expect(w.get('h1').text()).toBe('Phản ánh MB-7K3M-9QX2')
     expect(w.get('[data-testid="case-status-now"]').text()).toBe('Trạng thái: Đã tiếp nhận')
@@ -135,9 +124,7 @@ describe('report page', () => {
       },
       () => jsonResponse(409, { error: { code: 'conflict', message: 'not allowed', allowed: ['investigating'] } }),
     )
-    setSession(grant('acc', staffUser({ role: 'lead' })))
-    const { w } = await mountApp('/staff/cases/c1')
-    await until(() => w.find('[data-testid="case-move-form"]').exists())
+    const { w } = await openAs('lead', '/staff/cases/c1', 'case-move-form')
 
     await w.get('[data-testid="case-move-to"]').setValue('rejected')
     await w.get('[data-testid="case-move-form"]').trigger('submit')
@@ -167,9 +154,7 @@ describe('report page', () => {
     const api = fakeApi()
     api.json('GET', PATH, 200, sample({ status: 'investigating' }))
     api.json('POST', `${PATH}/transitions`, 200, {})
-    setSession(grant('acc', staffUser({ role: 'lead' })))
-    const { w } = await mountApp('/staff/cases/c1')
-    await until(() => w.find('[data-testid="case-move-form"]').exists())
+    const { w } = await openAs('lead', '/staff/cases/c1', 'case-move-form')
     await w.get('[data-testid="case-move-to"]').setValue('concluded')
     await w.get('[data-testid="case-move-form"]').trigger('submit')
     await settle()
@@ -194,9 +179,7 @@ describe('report page', () => {
     api.json('POST', `${PATH}/notes`, 201, {})
     api.json('POST', `${PATH}/messages`, 201, {})
     api.json('POST', `${PATH}/recommendations/r1/answer`, 200, {})
-    setSession(grant('acc', staffUser({ role: 'inspector' })))
-    const { w } = await mountApp('/staff/cases/c1')
-    await until(() => w.find('[data-testid="case-note-form"]').exists())
+    const { w } = await openAs('inspector', '/staff/cases/c1', 'case-note-form')
     expect(w.find('[data-testid="case-custody-form"]').exists()).toBe(false)
 
     await w.get('#note-text').setValue('Đã gọi điện')
@@ -226,9 +209,7 @@ describe('report page', () => {
       () => jsonResponse(200, { valid: true, events: [{ seq: 1, at: '2026-03-01T02:00:00Z', actor: 'citizen', type: 'submitted', hash: 'ab'.repeat(32) }] }),
       () => jsonResponse(200, { valid: false, events: [], brokenAt: 4, reason: 'hash mismatch' }),
     )
-    setSession(grant('acc', staffUser({ role: 'monitor' })))
-    const { w } = await mountApp('/staff/cases/c1', 'vi')
-    await until(() => w.find('[data-testid="case-rec-form"]').exists())
+    const { w } = await openAs('monitor', '/staff/cases/c1', 'case-rec-form', 'vi')
     expect(w.find('[data-testid="case-actions"]').exists()).toBe(false)
     expect(w.find('[data-testid="case-answer-send"]').exists()).toBe(false)
 
@@ -287,9 +268,7 @@ describe('report page', () => {
         ],
       }),
     )
-    setSession(grant('acc', staffUser({ role: 'inspector' })))
-    const { w } = await mountApp('/staff/cases/c1')
-    await until(() => w.find('[data-testid="case-event"]').exists())
+    const { w } = await openAs('inspector', '/staff/cases/c1', 'case-event')
     const events = w.findAll('[data-testid="case-event"]')
     const title = (i: number) => events[i]!.get('strong').text()
     const note = (i: number) => {
@@ -344,9 +323,7 @@ describe('report page', () => {
     const api = fakeApi()
     api.json('GET', PATH, 200, sample())
     api.on('POST', `${PATH}/recommendations`, () => apiError(400, 'invalid', { answerBy: 'past' }))
-    setSession(grant('acc', staffUser({ role: 'monitor' })))
-    const { w } = await mountApp('/staff/cases/c1')
-    await until(() => w.find('[data-testid="case-rec-form"]').exists())
+    const { w } = await openAs('monitor', '/staff/cases/c1', 'case-rec-form')
     await w.get('#rec-text').setValue('Đề nghị xử lý dứt điểm')
     await w.get('#rec-answer-by').setValue('2000-01-01')
     await w.get('[data-testid="case-rec-form"]').trigger('submit')
@@ -359,9 +336,7 @@ describe('report page', () => {
   it('shows a load error with a retry', async () => {
     const api = fakeApi()
     api.on('GET', PATH, () => apiError(404, 'not_found'))
-    setSession(grant('acc', staffUser()))
-    const { w } = await mountApp('/staff/cases/c1')
-    await until(() => w.find('[data-testid="case-load-error"]').exists())
+    const { w } = await openAs('inspector', '/staff/cases/c1', 'case-load-error')
     expect(w.get('[data-testid="case-load-error"]').text()).toContain('Not found')
   })
 })
@@ -377,9 +352,7 @@ describe('queue links and overdue recommendations', () => {
     api.json('GET', '/api/v1/recommendations/overdue', 200, {
       items: [{ id: 'r1', caseId: 'c1', trackingCode: 'MB-7K3M-9QX2', text: 'Đề nghị trả lời sớm.', answerBy: '2026-03-10', overdue: true }],
     })
-    setSession(grant('acc', staffUser({ role: 'monitor' })))
-    const { w } = await mountApp('/staff/queue', 'vi')
-    await until(() => w.find('[data-testid="queue-overdue-item"]').exists())
+    const { w } = await openAs('monitor', '/staff/queue', 'queue-overdue-item', 'vi')
     expect(w.get('[data-testid="queue-link"]').attributes('href')).toBe('/staff/cases/c1')
     const item = w.get('[data-testid="queue-overdue-item"]')
     expect(item.get('a').attributes('href')).toBe('/staff/cases/c1')
@@ -389,9 +362,7 @@ describe('queue links and overdue recommendations', () => {
   it('does not ask an inspector for overdue recommendations', async () => {
     const api = fakeApi()
     api.json('GET', '/api/v1/cases', 200, { items: [], nextCursor: null, counts: {} })
-    setSession(grant('acc', staffUser({ role: 'inspector' })))
-    const { w } = await mountApp('/staff/queue')
-    await until(() => w.find('[data-testid="queue-empty"]').exists())
+    const { w } = await openAs('inspector', '/staff/queue', 'queue-empty')
     expect(api.callsTo('GET', '/api/v1/recommendations/overdue')).toHaveLength(0)
     expect(w.find('[data-testid="queue-overdue"]').exists()).toBe(false)
   })
@@ -423,9 +394,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
       }),
     )
     api.json('POST', `${PATH}/transitions`, 200, {})
-    setSession(grant('acc', staffUser({ role: 'inspector' })))
-    const { w } = await mountApp('/staff/cases/c1')
-    await until(() => w.find('[data-testid="case-move-form"]').exists())
+    const { w } = await openAs('inspector', '/staff/cases/c1', 'case-move-form')
 
     expect(w.get('[data-testid="case-move-to"]').findAll('option').map((o) => o.attributes('value'))).toEqual(['', 'accepted', 'rejected'])
     expect(w.get('[data-testid="case-overdue"]').text()).toBe('Overdue')
@@ -446,9 +415,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
   it('offers no move the server does not list, even one the status machine would allow', async () => {
     const api = fakeApi()
     api.json('GET', PATH, 200, sample({ allowedTransitions: [] }))
-    setSession(grant('acc', staffUser({ role: 'lead' })))
-    const { w } = await mountApp('/staff/cases/c1')
-    await until(() => w.find('[data-testid="case-actions"]').exists())
+    const { w } = await openAs('lead', '/staff/cases/c1', 'case-actions')
     expect(w.find('[data-testid="case-no-moves"]').exists()).toBe(true)
   })
 
@@ -477,9 +444,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
       () => apiError(400, 'invalid', { publicSummary: 'identity' }),
       () => jsonResponse(200, {}),
     )
-    setSession(grant('acc', staffUser({ role: 'lead' })))
-    const { w } = await mountApp('/staff/cases/c1')
-    await until(() => w.find('[data-testid="case-move-form"]').exists())
+    const { w } = await openAs('lead', '/staff/cases/c1', 'case-move-form')
     expect(w.get('[data-testid="case-proposal"]').text()).toContain('Kỷ luật cán bộ quầy 3')
     expect(w.find('[data-testid="case-proposal-form"]').exists()).toBe(false)
 
@@ -548,9 +513,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
         return jsonResponse(200, { id: 'c1', status: 'closed', version: 9 })
       },
     )
-    setSession(grant('acc', staffUser({ role: 'lead' })))
-    const { w } = await mountApp('/staff/cases/c1')
-    await until(() => w.find('[data-testid="case-publish-form"]').exists())
+    const { w } = await openAs('lead', '/staff/cases/c1', 'case-publish-form')
     expect((w.get('#publish-summary').element as HTMLTextAreaElement).value).toBe('Bà Trần Thị Bình bị đòi tiền')
 
     await w.get('#publish-summary').setValue('')
@@ -585,9 +548,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
       published: false,
     }
     api.json('GET', PATH, 200, sample({ status: 'concluded', allowedTransitions: [], outcome }))
-    setSession(grant('acc', staffUser({ role: 'inspector' })))
-    const { w } = await mountApp('/staff/cases/c1')
-    await until(() => w.find('[data-testid="case-outcome"]').exists())
+    const { w } = await openAs('inspector', '/staff/cases/c1', 'case-outcome')
     expect(w.find('[data-testid="case-publish-form"]').exists()).toBe(false)
   })
 
@@ -595,9 +556,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
     const api = fakeApi()
     api.json('GET', PATH, 200, sample({ status: 'investigating', allowedTransitions: [] }))
     api.json('POST', `${PATH}/proposal`, 200, { id: 'c1', status: 'investigating', version: 4 })
-    setSession(grant('acc', staffUser({ role: 'inspector' })))
-    const { w } = await mountApp('/staff/cases/c1', 'vi')
-    await until(() => w.find('[data-testid="case-proposal-form"]').exists())
+    const { w } = await openAs('inspector', '/staff/cases/c1', 'case-proposal-form', 'vi')
 
     await w.get('[data-testid="case-proposal-form"]').trigger('submit')
     await settle()
@@ -624,9 +583,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
       () => jsonResponse(201, { ...pending, id: 'e2', days: 15, status: 'pending' }),
       () => apiError(409, 'conflict'),
     )
-    setSession(grant('acc', staffUser({ role: 'inspector' })))
-    const { w } = await mountApp('/staff/cases/c1')
-    await until(() => w.find('[data-testid="ext-form"]').exists())
+    const { w } = await openAs('inspector', '/staff/cases/c1', 'ext-form')
     expect(w.get('[data-testid="ext-item"]').text()).toContain('30 more days — Awaiting a decision')
     // Only a lead decides.
     expect(w.find('[data-testid="ext-decide"]').exists()).toBe(false)
@@ -661,9 +618,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
     api.json('GET', PATH, 200, sample({ status: 'investigating', extensions: [ext('e1'), ext('e2')] }))
     api.json('POST', `${PATH}/extensions/e1/decision`, 200, { ...ext('e1'), status: 'approved' })
     api.json('POST', `${PATH}/extensions/e2/decision`, 200, { ...ext('e2'), status: 'refused' })
-    setSession(grant('acc', staffUser({ role: 'lead' })))
-    const { w } = await mountApp('/staff/cases/c1')
-    await until(() => w.findAll('[data-testid="ext-decide"]').length === 2)
+    const { w } = await openAs('lead', '/staff/cases/c1', (page) => page.findAll('[data-testid="ext-decide"]').length === 2)
     expect(w.get('[data-testid="ext-form"]').text()).toContain('approved at once')
 
     const [first, second] = w.findAll('[data-testid="ext-decide"]')
@@ -713,9 +668,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
           }),
       )
       api.on('GET', `${PATH}/attachments/f1?original=1`, () => jsonResponse(409, { error: { code: 'conflict', message: 'x' } }))
-      setSession(grant('acc', staffUser({ role: 'inspector' })))
-      const { w } = await mountApp('/staff/cases/c1')
-      await until(() => w.findAll('[data-testid="case-attachment"]').length === 2)
+      const { w } = await openAs('inspector', '/staff/cases/c1', (page) => page.findAll('[data-testid="case-attachment"]').length === 2)
       const [pdf, mp3] = w.findAll('[data-testid="case-attachment"]')
 
       expect(mp3!.find('[data-testid="case-attachment-copy"]').exists()).toBe(false)
@@ -744,9 +697,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
       const api = fakeApi()
       api.json('GET', PATH, 200, sample({ attachments: files }))
       api.on('GET', `${PATH}/attachments/f1`, () => jsonResponse(409, { error: { code: 'conflict', message: 'x' } }))
-      setSession(grant('acc', staffUser({ role: 'monitor' })))
-      const { w } = await mountApp('/staff/cases/c1')
-      await until(() => w.findAll('[data-testid="case-attachment"]').length === 2)
+      const { w } = await openAs('monitor', '/staff/cases/c1', (page) => page.findAll('[data-testid="case-attachment"]').length === 2)
       expect(w.find('[data-testid="case-attachment-original"]').exists()).toBe(false)
       await w.get('[data-testid="case-attachment-copy"]').trigger('click')
       await settle()
@@ -786,9 +737,7 @@ describe('report page: names, assignment and rating', () => {
       }),
     )
     api.json('GET', `${PATH}/audit`, 200, { valid: true, events: [{ seq: 1, at, actor: 'lead-1', type: 'assigned', hash: 'ab'.repeat(32) }] })
-    setSession(grant('acc', staffUser({ id: 'u1', role: 'inspector' })))
-    const { w } = await mountApp('/staff/cases/c1')
-    await until(() => w.find('[data-testid="case-event"]').exists())
+    const { w } = await openAs({ id: 'u1', role: 'inspector' }, '/staff/cases/c1', 'case-event')
 
     expect(w.get('[data-testid="case-assignee"]').text()).toBe('Lê Thanh Tra')
     const events = w.findAll('[data-testid="case-event"]')
@@ -818,9 +767,7 @@ describe('report page: names, assignment and rating', () => {
       () => jsonResponse(200, sample({ assigneeId: '', people: {} })),
       () => jsonResponse(200, sample({ assigneeId: 'u1', people: peopleOf(person('u1', 'Nguyễn Văn Tra')) })),
     )
-    setSession(grant('acc', staffUser({ id: 'u1', role: 'inspector' })))
-    const first = await mountApp('/staff/cases/c1', 'vi')
-    await until(() => first.w.find('[data-testid="case-assignee"]').exists())
+    const first = await openAs({ id: 'u1', role: 'inspector' }, '/staff/cases/c1', 'case-assignee', 'vi')
     expect(first.w.get('[data-testid="case-assignee"]').text()).toBe('Chưa giao cho ai')
     first.w.unmount()
     const second = await mountApp('/staff/cases/c1', 'vi')
@@ -843,9 +790,7 @@ describe('report page: names, assignment and rating', () => {
       })
       return jsonResponse(200, current)
     })
-    setSession(grant('acc', staffUser({ id: 'lead-1', role: 'lead' })))
-    const { w } = await mountApp('/staff/cases/c1', 'vi')
-    await until(() => w.find('[data-testid="case-assign-form"]').exists())
+    const { w } = await openAs({ id: 'lead-1', role: 'lead' }, '/staff/cases/c1', 'case-assign-form', 'vi')
 
     expect(w.get('[data-testid="case-assignee"]').text()).toBe('Đỗ Văn Xác')
     expect(w.get('#assign-help').text()).toContain('Đang giao cho Đỗ Văn Xác.')
@@ -881,9 +826,7 @@ describe('report page: names, assignment and rating', () => {
     const api = fakeApi()
     api.json('GET', PATH, 200, sample({ people: {}, assignable: [TRA] }))
     api.on('POST', `${PATH}/assign`, () => apiError(400, 'invalid', { assigneeId: 'invalid' }))
-    setSession(grant('acc', staffUser({ role: 'inspector' })))
-    const { w } = await mountApp('/staff/cases/c1')
-    await until(() => w.find('[data-testid="case-assign-form"]').exists())
+    const { w } = await openAs('inspector', '/staff/cases/c1', 'case-assign-form')
     expect(w.get('#assign-help').text()).toBe('Nobody has the report yet. Whoever you choose is told by e-mail.')
     await w.get('[data-testid="case-assign-to"]').setValue('i2')
     await w.get('[data-testid="case-assign-form"]').trigger('submit')
@@ -900,17 +843,13 @@ describe('report page: names, assignment and rating', () => {
   it('offers no assignment when the server lists nobody, nor to a monitor', async () => {
     const api = fakeApi()
     api.json('GET', PATH, 200, sample({ assignable: [] }))
-    setSession(grant('acc', staffUser({ role: 'inspector' })))
-    const a = await mountApp('/staff/cases/c1')
-    await until(() => a.w.find('[data-testid="case-actions"]').exists())
+    const a = await openAs('inspector', '/staff/cases/c1', 'case-actions')
     expect(a.w.find('[data-testid="case-assign-form"]').exists()).toBe(false)
     a.w.unmount()
 
     // Even if a list came, a monitor does not assign.
     api.json('GET', PATH, 200, sample({ assignable: [TRA] }))
-    setSession(grant('acc', staffUser({ role: 'monitor' })))
-    const b = await mountApp('/staff/cases/c1')
-    await until(() => b.w.find('[data-testid="case-details"]').exists())
+    const b = await openAs('monitor', '/staff/cases/c1', 'case-details')
     expect(b.w.find('[data-testid="case-assign-form"]').exists()).toBe(false)
   })
 
@@ -923,18 +862,14 @@ describe('report page: names, assignment and rating', () => {
       200,
       sample({ status: 'closed', outcome, rating: { rating: 4, comment: 'Xử lý nhanh, trả lời rõ.', at: '2026-03-05T03:00:00Z' } }),
     )
-    setSession(grant('acc', staffUser({ role: 'monitor' })))
-    const m = await mountApp('/staff/cases/c1', 'vi')
-    await until(() => m.w.find('[data-testid="case-rating"]').exists())
+    const m = await openAs('monitor', '/staff/cases/c1', 'case-rating', 'vi')
     expect(m.w.get('#rating-heading').text()).toBe('Đánh giá của người phản ánh')
     expect(m.w.get('[data-testid="case-rating"]').text()).toMatch(/^4 trên 5 sao \(Hài lòng\), .*2026.*\.$/)
     expect(m.w.get('[data-testid="case-rating-comment"]').text()).toBe('Nhận xét: Xử lý nhanh, trả lời rõ.')
     m.w.unmount()
 
     api.json('GET', PATH, 200, sample({ status: 'closed', outcome, rating: { rating: 1, at: '2026-03-05T03:00:00Z' } }))
-    setSession(grant('acc', staffUser({ role: 'lead' })))
-    const l = await mountApp('/staff/cases/c1')
-    await until(() => l.w.find('[data-testid="case-rating"]').exists())
+    const l = await openAs('lead', '/staff/cases/c1', 'case-rating')
     expect(l.w.get('[data-testid="case-rating"]').text()).toMatch(/^1 of 5 stars \(Very dissatisfied\), on .+\.$/)
     expect(l.w.find('[data-testid="case-rating-comment"]').exists()).toBe(false)
     expect(l.w.text()).toContain('No comment.')

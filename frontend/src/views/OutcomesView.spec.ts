@@ -1,19 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { enableAutoUnmount } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
 import { apiError, fakeApi } from '../testing/fakeApi'
 import { jsonResponse } from '../testing/fakeXhr'
-import { mountApp, settle, until } from '../testing/mountApp'
+import { mountApp, resetPageTests, settle, until } from '../testing/mountApp'
 import { testMeta } from '../testing/meta'
-import { resetStaffSessionForTests } from '../staffSession'
 import type { PublishedOutcome } from '../api'
 
-enableAutoUnmount(afterEach)
-
-beforeEach(() => {
-  resetStaffSessionForTests()
-  localStorage.clear()
-  document.body.innerHTML = ''
-})
+resetPageTests()
 
 const outcome = (over: Partial<PublishedOutcome> = {}): PublishedOutcome => ({
   id: 'o1',

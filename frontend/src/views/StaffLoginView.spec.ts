@@ -1,18 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { enableAutoUnmount, type VueWrapper } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
+import type { VueWrapper } from '@vue/test-utils'
 import { jsonResponse } from '../testing/fakeXhr'
 import { apiError, fakeApi, grant, staffUser } from '../testing/fakeApi'
-import { mountApp, settle, until } from '../testing/mountApp'
+import { mountApp, resetPageTests, settle, until } from '../testing/mountApp'
 import { accessToken, resetStaffSessionForTests, useStaffSession } from '../staffSession'
 
-enableAutoUnmount(afterEach)
-
-beforeEach(() => {
-  resetStaffSessionForTests()
-  localStorage.clear()
-  document.body.innerHTML = ''
-})
-afterEach(() => resetStaffSessionForTests())
+resetPageTests()
 
 async function fill(w: VueWrapper, email: string, password: string) {
   await w.get('[data-testid="login-email"]').setValue(email)

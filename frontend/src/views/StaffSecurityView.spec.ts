@@ -1,18 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { enableAutoUnmount } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
 import { jsonResponse } from '../testing/fakeXhr'
 import { apiError, fakeApi, grant, staffUser } from '../testing/fakeApi'
-import { mountApp, settle, until } from '../testing/mountApp'
-import { accessToken, currentUser, resetStaffSessionForTests, setSession } from '../staffSession'
+import { mountApp, resetPageTests, settle, until } from '../testing/mountApp'
+import { accessToken, currentUser, setSession } from '../staffSession'
 
-enableAutoUnmount(afterEach)
-
-beforeEach(() => {
-  resetStaffSessionForTests()
-  localStorage.clear()
-  document.body.innerHTML = ''
-})
-afterEach(() => resetStaffSessionForTests())
+resetPageTests()
 
 describe('security page', () => {
   it('turns on two-step verification with the session token and shows the recovery codes once', async () => {

@@ -261,10 +261,10 @@ describe('appeal', () => {
     expect(api.callsTo('POST', '/api/v1/track/appeal')[1]!.body).toEqual({ reason: 'Tôi không đồng ý với kết luận.' })
 
     // The new report's codes, with the warning; the session stays on the old report, now appealed.
-    const receipt = w.get('[data-testid="appeal-receipt"]')
+    const receipt = w.get('[data-testid="appeal-receipt-panel"]')
     expect(receipt.get('[data-testid="appeal-tracking-code"]').text()).toBe('MB-AAAA-BBBB')
-    expect(receipt.get('[data-testid="appeal-receipt-code"]').text()).toBe('1111-2222-3333-4444')
-    expect(receipt.get('[data-testid="appeal-kind"]').text()).toBe('Complaint')
+    expect(receipt.get('[data-testid="appeal-receipt"]').text()).toBe('1111-2222-3333-4444')
+    expect(receipt.get('[data-testid="appeal-receipt-kind"]').text()).toBe('Complaint')
     expect(receipt.text()).toContain('shown ONLY ONCE')
     expect(document.activeElement?.id).toBe('appeal-receipt-heading')
     expect(w.get('[data-testid="tracked-status"]').text()).toBe('Appealed')
@@ -289,7 +289,7 @@ describe('appeal', () => {
     expect(w.get('[data-testid="tracked-code"]').text()).toBe('MB-AAAA-BBBB')
     expect(w.get('[data-testid="tracked-kind"]').text()).toBe('Complaint — second round')
     expect(w.get('[data-testid="tracked-appeal-of"]').text()).toContain('on report MB-7K3M-9QX2')
-    expect(w.find('[data-testid="appeal-receipt"]').exists()).toBe(false)
+    expect(w.find('[data-testid="appeal-receipt-panel"]').exists()).toBe(false)
   })
 
   it('without a token in the answer, follows the appeal by opening a session with its codes', async () => {
@@ -311,7 +311,7 @@ describe('appeal', () => {
     await w.get('[data-testid="appeal"] form').trigger('submit')
     await flushPromises()
     expect(w.get('[data-testid="appeal-download-pdf"]').attributes('disabled')).toBeDefined()
-    expect(w.get('[data-testid="appeal-receipt"]').text()).toContain('once you open it with these two codes')
+    expect(w.get('[data-testid="appeal-receipt-panel"]').text()).toContain('once you open it with these two codes')
     await w.get('[data-testid="appeal-saved"]').setValue(true)
     await w.get('[data-testid="appeal-follow"]').trigger('click')
     await flushPromises()

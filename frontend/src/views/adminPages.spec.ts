@@ -1,20 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { enableAutoUnmount } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
 import { jsonResponse } from '../testing/fakeXhr'
 import { apiError, fakeApi, grant, staffUser } from '../testing/fakeApi'
-import { mountApp, settle, until } from '../testing/mountApp'
-import { resetStaffSessionForTests, setSession } from '../staffSession'
+import { mountApp, resetPageTests, settle, until } from '../testing/mountApp'
+import { setSession } from '../staffSession'
 import type { AdminArea, Unit } from '../staffApi'
 
-enableAutoUnmount(afterEach)
-
-beforeEach(() => {
-  resetStaffSessionForTests()
-  localStorage.clear()
-  document.body.innerHTML = ''
-  setSession(grant('acc', staffUser({ id: 'a1', role: 'admin', unitId: '' })))
-})
-afterEach(() => resetStaffSessionForTests())
+resetPageTests(() => setSession(grant('acc', staffUser({ id: 'a1', role: 'admin', unitId: '' }))))
 
 const areas: AdminArea[] = [
   { code: '79', parent: '', level: 'province', name: { vi: 'Thành phố Hồ Chí Minh', en: 'Ho Chi Minh City' } },

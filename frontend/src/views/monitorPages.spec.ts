@@ -1,23 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { enableAutoUnmount } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
 import { jsonResponse } from '../testing/fakeXhr'
 import { apiError, fakeApi, grant, staffUser } from '../testing/fakeApi'
-import { mountApp, settle, until } from '../testing/mountApp'
+import { mountApp, openAs, resetPageTests, settle, until } from '../testing/mountApp'
 import { testMeta } from '../testing/meta'
-import { resetStaffSessionForTests, setSession } from '../staffSession'
+import { setSession } from '../staffSession'
 import type { CaseSummary, RecommendationItem } from '../staffApi'
 
 // The queue's filters, the overdue page and the recommendations page, as a
 // Front monitor (and an inspector) uses them.
 
-enableAutoUnmount(afterEach)
-
-beforeEach(() => {
-  resetStaffSessionForTests()
-  localStorage.clear()
-  document.body.innerHTML = ''
-})
-afterEach(() => resetStaffSessionForTests())
+resetPageTests()
 
 const row = (over: Partial<CaseSummary> = {}): CaseSummary => ({
   id: 'c1',
@@ -61,9 +53,7 @@ describe('committee queue', () => {
       nextCursor: null,
       counts: { received: 1, investigating: 2 },
     })
-    setSession(grant('acc', staffUser({ role: 'monitor', unitName: 'Ủy ban MTTQ Thành phố' })))
-    const { w, router } = await mountApp('/staff/queue')
-    await until(() => w.find('[data-testid="queue-row"]').exists())
+    const { w, router } = await openAs({ role: 'monitor', unitName: 'Ủy ban MTTQ Thành phố' }, '/staff/queue', 'queue-row')
 
     // Every filter has a visible label.
     const form = w.get('[data-testid="queue-filters"]')
@@ -108,9 +98,7 @@ describe('committee queue', () => {
     const api = fakeApi()
     api.json('GET', '/api/v1/meta', 200, testMeta)
     api.json('GET', '/api/v1/cases?kind=denunciation&area=26734&office=UBND&overdue=true', 200, { items: [], nextCursor: null, counts: {} })
-    setSession(grant('acc', staffUser({ role: 'inspector' })))
-    const { w } = await mountApp('/staff/queue?kind=denunciation&overdue=true&area=26734&office=UBND', 'vi')
-    await until(() => w.find('[data-testid="queue-empty"]').exists())
+    const { w } = await openAs('inspector', '/staff/queue?kind=denunciation&overdue=true&area=26734&office=UBND', 'queue-empty', 'vi')
     expect(w.get('[data-testid="queue-empty"]').text()).toBe('Không có phản ánh nào khớp với bộ lọc.')
     await settle()
     expect((w.get('[data-testid="qf-kind"]').element as HTMLSelectElement).value).toBe('denunciation')
@@ -128,9 +116,12 @@ describe('overdue page', () => {
     api.json('GET', '/api/v1/meta', 200, testMeta)
     api.json('GET', '/api/v1/cases?overdue=true', 200, { items: [row()], nextCursor: null, counts: {} })
     api.json('GET', '/api/v1/recommendations/overdue', 200, { items: [rec()] })
-    setSession(grant('acc', staffUser({ role: 'monitor', unitName: 'Ủy ban MTTQ Thành phố' })))
-    const { w } = await mountApp('/staff/overdue', 'vi')
-    await until(() => w.find('[data-testid="overdue-rec"]').exists() && w.find('[data-testid="queue-row"]').exists())
+    const { w } = await openAs(
+      { role: 'monitor', unitName: 'Ủy ban MTTQ Thành phố' },
+      '/staff/overdue',
+      (page) => page.find('[data-testid="overdue-rec"]').exists() && page.find('[data-testid="queue-row"]').exists(),
+      'vi',
+    )
     expect(w.get('h1').text()).toBe('Quá hạn')
     expect(document.title).toBe('Quá hạn · Minh Bạch')
     expect(w.get('[data-testid="overdue-cases"] [data-testid="queue-link"]').attributes('href')).toBe('/staff/cases/c1')
@@ -149,9 +140,7 @@ describe('overdue page', () => {
     api.json('GET', '/api/v1/meta', 200, testMeta)
     api.on('GET', '/api/v1/cases?overdue=true', () => apiError(503, 'unavailable'), () => jsonResponse(200, { items: [], nextCursor: null, counts: {} }))
     api.json('GET', '/api/v1/recommendations/overdue', 200, { items: [] })
-    setSession(grant('acc', staffUser({ role: 'lead' })))
-    const { w } = await mountApp('/staff/overdue')
-    await until(() => w.find('[data-testid="overdue-cases-error"]').exists())
+    const { w } = await openAs('lead', '/staff/overdue', 'overdue-cases-error')
     expect(w.get('[data-testid="overdue-recs-none"]').text()).toBe('No recommendation is overdue.')
     await w.get('[data-testid="overdue-cases-error"] button').trigger('click')
     await until(() => w.find('[data-testid="overdue-cases-none"]').exists())
@@ -181,9 +170,7 @@ describe('recommendations page', () => {
       items: [rec({ id: 'r2', caseId: 'c2', trackingCode: 'MB-2222-3333', overdue: false, answer: 'Đã xử lý xong.', answeredAt: '2026-03-04T02:00:00Z' })],
     })
     api.json('GET', '/api/v1/recommendations?state=open', 200, { items: [] })
-    setSession(grant('acc', staffUser({ role: 'monitor' })))
-    const { w, router } = await mountApp('/staff/recommendations')
-    await until(() => w.findAll('[data-testid="recs-item"]').length === 2)
+    const { w, router } = await openAs('monitor', '/staff/recommendations', (page) => page.findAll('[data-testid="recs-item"]').length === 2)
     expect((w.get('[data-testid="recs-state-all"]').element as HTMLInputElement).checked).toBe(true)
 
     // Newest first; the answered one shows its answer, the other that it is overdue.
@@ -206,9 +193,7 @@ describe('recommendations page', () => {
   it('tells an inspector where to answer', async () => {
     const api = fakeApi()
     api.json('GET', '/api/v1/recommendations?state=overdue', 200, { items: [rec()] })
-    setSession(grant('acc', staffUser({ role: 'inspector' })))
-    const { w } = await mountApp('/staff/recommendations?state=overdue', 'vi')
-    await until(() => w.find('[data-testid="recs-item"]').exists())
+    const { w } = await openAs('inspector', '/staff/recommendations?state=overdue', 'recs-item', 'vi')
     expect(w.get('[data-testid="recs-unanswered"]').text()).toBe('Chưa trả lời: hãy trả lời trên trang phản ánh.')
   })
 })

@@ -1,27 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { enableAutoUnmount } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
 import { jsonResponse } from '../testing/fakeXhr'
 import { apiError, fakeApi, grant, staffUser } from '../testing/fakeApi'
-import { mountApp, settle, until } from '../testing/mountApp'
-import { resetStaffSessionForTests, setSession } from '../staffSession'
+import { mountApp, openAs, resetPageTests, settle, until } from '../testing/mountApp'
+import { setSession } from '../staffSession'
 import type { AdminUser, CustodyRequest, Unit } from '../staffApi'
+import { testMeta } from '../testing/meta'
 
-enableAutoUnmount(afterEach)
-
-beforeEach(() => {
-  resetStaffSessionForTests()
-  localStorage.clear()
-  document.body.innerHTML = ''
-})
-afterEach(() => resetStaffSessionForTests())
+resetPageTests()
 
 describe('queue', () => {
   it('says no report was routed to the unit yet, naming the unit', async () => {
     const api = fakeApi()
     api.json('GET', '/api/v1/cases', 200, { items: [], nextCursor: null, counts: {} })
-    setSession(grant('acc', staffUser({ unitName: 'Thanh tra Phường Sài Gòn' })))
-    const { w } = await mountApp('/staff/queue', 'vi')
-    await until(() => w.find('[data-testid="queue-empty"]').exists())
+    const { w } = await openAs({ unitName: 'Thanh tra Phường Sài Gòn' }, '/staff/queue', 'queue-empty', 'vi')
     expect(w.get('[data-testid="queue-empty"]').text()).toBe('Chưa có phản ánh nào được chuyển đến đơn vị Thanh tra Phường Sài Gòn.')
     expect(w.find('[data-testid="queue-read-only"]').exists()).toBe(false)
     expect(api.calls[0]!.headers.Authorization).toBe('Bearer acc')
@@ -35,9 +26,7 @@ describe('queue', () => {
       counts: {},
     })
     api.json('GET', '/api/v1/recommendations/overdue', 200, { items: [] })
-    setSession(grant('acc', staffUser({ role: 'monitor', unitName: 'MTTQ Thành phố' })))
-    const { w } = await mountApp('/staff/queue')
-    await until(() => w.find('[data-testid="queue-row"]').exists())
+    const { w } = await openAs({ role: 'monitor', unitName: 'MTTQ Thành phố' }, '/staff/queue', 'queue-row')
     expect(w.get('[data-testid="queue-row"]').findAll('td').map((td) => td.text())).toEqual([
       'MB-7K3M-9QX2',
       'Bị đòi tiền',
@@ -49,6 +38,20 @@ describe('queue', () => {
       '—',
     ])
     expect(w.get('[data-testid="queue-read-only"]').text()).toContain('cannot change')
+  })
+
+  it('keeps filters typed before /meta arrives, and then places the area in its province', async () => {
+    const api = fakeApi()
+    api.json('GET', '/api/v1/cases?area=26734', 200, { items: [], nextCursor: null, counts: {} })
+    let answerMeta: (r: Response) => void = () => {}
+    api.on('GET', '/api/v1/meta', () => new Promise<Response>((resolve) => (answerMeta = resolve)))
+    const { w } = await openAs('inspector', '/staff/queue?area=26734', 'queue-empty')
+    await w.get('[data-testid="qf-office"]').setValue('UBND phường')
+    answerMeta(jsonResponse(200, testMeta))
+    await until(() => w.findAll('#qf-province option').length > 1)
+    await settle()
+    expect((w.get('[data-testid="qf-office"]').element as HTMLInputElement).value).toBe('UBND phường')
+    expect((w.get('#qf-province').element as HTMLSelectElement).value).toBe('79')
   })
 
   it('goes to sign-in when the session cannot be renewed', async () => {
@@ -88,9 +91,7 @@ describe('custody', () => {
       list = list.map((r) => (r.id === 'g2' ? { ...r, status: 'denied', note: 'Chưa cần' } : r))
       return jsonResponse(200, list[1])
     })
-    setSession(grant('acc', staffUser({ role: 'lead' })))
-    const { w } = await mountApp('/staff/custody')
-    await until(() => w.findAll('[data-testid="custody-pending"]').length === 2)
+    const { w } = await openAs('lead', '/staff/custody', (page) => page.findAll('[data-testid="custody-pending"]').length === 2)
     expect(w.findAll('[data-testid="custody-row"]')).toHaveLength(1)
 
     const [first, second] = w.findAll('[data-testid="custody-pending"]')
@@ -117,9 +118,7 @@ describe('custody', () => {
   it('shows an inspector their own requests without decision buttons', async () => {
     const api = fakeApi()
     api.json('GET', '/api/v1/custody', 200, [req({ status: 'approved', expiresAt: '2026-03-02T02:00:00Z' })])
-    setSession(grant('acc', staffUser({ role: 'inspector' })))
-    const { w } = await mountApp('/staff/custody', 'vi')
-    await until(() => w.find('[data-testid="custody-row"]').exists())
+    const { w } = await openAs('inspector', '/staff/custody', 'custody-row', 'vi')
     expect(w.find('[data-testid="custody-approve"]').exists()).toBe(false)
     expect(w.get('[data-testid="custody-row"]').text()).toContain('Đã duyệt')
   })
