@@ -311,6 +311,10 @@ type caseDTO struct {
 	Proposal              *proposalDTO      `json:"proposal,omitempty"`
 	Extensions            []extensionDTO    `json:"extensions"`
 	Rating                *citizenRating    `json:"rating,omitempty"`
+	// UnitName and FrontUnitName name the handling unit and the
+	// supervising committee.
+	UnitName      *services.Text `json:"unitName,omitempty"`
+	FrontUnitName *services.Text `json:"frontUnitName,omitempty"`
 	// People names the staff the report mentions, by id; Assignable lists
 	// whom the caller may assign it to (empty for monitors).
 	People          map[string]staffNameDTO `json:"people"`
@@ -414,6 +418,20 @@ func (s *Server) getCase(c *gin.Context) {
 	}
 	actor := actorOf(c)
 	d.AllowedTransitions = append(d.AllowedTransitions, services.AllowedTransitions(r.Status, string(actor.Role))...)
+	if s.workflow.Units != nil {
+		for _, u := range []struct {
+			id   string
+			name **services.Text
+		}{{r.UnitID, &d.UnitName}, {r.FrontUnitID, &d.FrontUnitName}} {
+			if u.id == "" {
+				continue
+			}
+			if unit, err := s.workflow.Units.UnitByID(c.Request.Context(), u.id); err == nil {
+				n := unit.Name
+				*u.name = &n
+			}
+		}
+	}
 	people, err := s.workflow.People(c.Request.Context(), r)
 	if err != nil {
 		s.writeError(c, err)
@@ -620,4 +638,26 @@ func (s *Server) getCaseAudit(c *gin.Context) {
 		out.Events[i] = auditEventDTO{Seq: e.Seq, At: e.At, Actor: e.Actor, Type: e.Type, Data: e.Data, PrevHash: e.PrevHash, Hash: e.Hash}
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+type unitDTO struct {
+	ID   string            `json:"id"`
+	Code string            `json:"code"`
+	Name services.Text     `json:"name"`
+	Type services.UnitType `json:"type"`
+}
+
+// listUnits names the active units for staff (and lets a lead choose where
+// to re-route a report).
+func (s *Server) listUnits(c *gin.Context) {
+	units, err := s.org.ActiveUnits(c.Request.Context(), actorOf(c))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out := make([]unitDTO, len(units))
+	for i, u := range units {
+		out[i] = unitDTO{ID: u.ID, Code: u.Code, Name: u.Name, Type: u.Type}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out})
 }

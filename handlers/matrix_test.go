@@ -112,6 +112,7 @@ var routeMatrix = map[string]func(w who) []int{
 		}
 		return leadWork(w)
 	},
+	"GET /api/v1/units": func(w who) []int { return staffOnly(w, allowed) },
 	"GET /api/v1/recommendations": func(w who) []int {
 		if w.role == services.RoleAdmin {
 			return forbidden

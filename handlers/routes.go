@@ -157,6 +157,7 @@ func (s *Server) routes(e *gin.Engine) {
 	staff.POST("/cases/:id/extensions", s.requestExtension)
 	staff.POST("/cases/:id/extensions/:eid/decision", s.decideExtension)
 	staff.GET("/recommendations", s.listRecommendations)
+	staff.GET("/units", s.listUnits)
 	staff.POST("/cases/:id/recommendations", s.recommend)
 	staff.POST("/cases/:id/recommendations/:rid/answer", s.answerRecommendation)
 	staff.GET("/recommendations/overdue", s.overdueRecommendations)

@@ -112,10 +112,12 @@ type storyCase struct {
 		Due     time.Time
 		Overdue bool
 	}
-	Round      int
-	People     map[string]struct{ Name, Role string }
-	Assignable []struct{ ID, Name string }
-	Rating     *struct {
+	Round         int
+	UnitName      *struct{ VI, EN string }
+	FrontUnitName *struct{ VI, EN string }
+	People        map[string]struct{ Name, Role string }
+	Assignable    []struct{ ID, Name string }
+	Rating        *struct {
 		Rating  int
 		Comment string
 	}
@@ -177,6 +179,16 @@ func TestWholeStory(t *testing.T) {
 	f.call(t, st.inspector.access, http.MethodPost, base+"/proposal", `{"outcome":"substantiated","actions":"Kỷ luật khiển trách cán bộ","reply":"Phản ánh của bạn là đúng.","publicSummary":"`+summary+`"}`, http.StatusOK, nil)
 	var c storyCase
 	f.call(t, st.lead.access, http.MethodGet, base, "", http.StatusOK, &c)
+	if c.UnitName == nil || c.UnitName.VI != "unit-story" || c.FrontUnitName == nil || c.FrontUnitName.VI != "front-story" {
+		t.Fatalf("unit names: %+v %+v", c.UnitName, c.FrontUnitName)
+	}
+	var units struct {
+		Items []struct{ ID, Code, Type string }
+	}
+	f.call(t, st.monitor.access, http.MethodGet, "/api/v1/units", "", http.StatusOK, &units)
+	if len(units.Items) < 2 {
+		t.Fatalf("units: %+v", units.Items)
+	}
 	if c.People[st.inspector.user.ID].Name != "inspector@story.test" || len(c.Assignable) != 2 {
 		t.Fatalf("names: %+v, assignable %+v", c.People, c.Assignable)
 	}

@@ -583,6 +583,26 @@ func (o *Org) ListUnits(ctx context.Context, actor Actor) ([]Unit, error) {
 	return o.Store.FindUnits(ctx)
 }
 
+// ActiveUnits lists the active units for staff who handle or supervise
+// reports (to name them, and for a lead to choose where to re-route a
+// report): public bodies, so their codes and names only.
+func (o *Org) ActiveUnits(ctx context.Context, actor Actor) ([]Unit, error) {
+	if !actor.IsStaff() {
+		return nil, Errorf(CodeUnauthorized, "Sign in first.")
+	}
+	all, err := o.Store.FindUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []Unit{}
+	for _, u := range all {
+		if u.Active {
+			out = append(out, Unit{ID: u.ID, Code: u.Code, Name: u.Name, Type: u.Type, Active: true})
+		}
+	}
+	return out, nil
+}
+
 // checkAreas adds field problems for area codes that are not in the tree.
 func (o *Org) checkAreas(ctx context.Context, f FieldErrors, field string, codes []string) error {
 	if len(codes) == 0 {
