@@ -268,6 +268,8 @@ func TestWholeStory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The citizen's e-mail waits for the end of its quarter hour.
+	f.clock.offset += services.CitizenUpdateWindow
 	n := &services.Notifier{Outbox: f.env.Store, Mailer: m, Vault: f.vault, Now: f.clock.Now}
 	if _, failed, err := n.DeliverDue(ctx); err != nil || failed != 0 {
 		t.Fatalf("DeliverDue: failed %d, %v", failed, err)
@@ -294,9 +296,10 @@ func TestWholeStory(t *testing.T) {
 	if len(got["lead@story.test"]) != 2 {
 		t.Errorf("the lead got %d e-mails, want 2 (recommendation, proposal)", len(got["lead@story.test"]))
 	}
-	// The citizen: accepted, investigating, concluded — each content-free.
-	if len(got["bich.tran@example.org"]) != 3 {
-		t.Errorf("the citizen got %d e-mails, want 3", len(got["bich.tran@example.org"]))
+	// The citizen: accepted, investigating, concluded within a second — one
+	// content-free e-mail (two if a quarter hour began in between).
+	if n := len(got["bich.tran@example.org"]); n < 1 || n > 2 {
+		t.Errorf("the citizen got %d e-mails, want 1 (or 2)", n)
 	}
 	if len(got) != 3 {
 		t.Errorf("e-mails went to %d addresses: %v", len(got), keys(got))

@@ -150,3 +150,38 @@ func TestAutoClose(t *testing.T) {
 		t.Fatalf("assignable on a closed report: %+v", c2.Assignable)
 	}
 }
+
+// TestCitizenUpdateWindow: a burst of changes within a quarter hour is one
+// content-free e-mail, sent at the end of that quarter hour; a later change
+// is another.
+func TestCitizenUpdateWindow(t *testing.T) {
+	f := newFixture(t)
+	st := f.storyStaff(t)
+	_, c := f.fileCase(t, "complaint")
+	now := time.Now()
+	start := now.Truncate(services.CitizenUpdateWindow).Add(services.CitizenUpdateWindow + time.Minute)
+	f.clock.offset = start.Sub(now)
+	st.inspector = f.staffLogin(t, "inspector@story.test", "")
+	citizenMail := func() []services.Notification {
+		var out []services.Notification
+		for _, n := range f.outboxFor(t, c.ID) {
+			if n.Kind == services.NotifyKindCitizenUpdate {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	for _, text := range []string{"Một", "Hai", "Ba"} {
+		f.call(t, st.inspector.access, http.MethodPost, "/api/v1/cases/"+c.ID+"/messages", `{"text":"`+text+`"}`, http.StatusCreated, nil)
+	}
+	mail := citizenMail()
+	if len(mail) != 1 || mail[0].To != "" || !mail[0].NextAttempt.Equal(start.Truncate(services.CitizenUpdateWindow).Add(services.CitizenUpdateWindow)) {
+		t.Fatalf("one e-mail, no address stored, due at the end of the quarter: %+v", mail)
+	}
+	f.clock.offset += services.CitizenUpdateWindow
+	st.inspector = f.staffLogin(t, "inspector@story.test", "")
+	f.call(t, st.inspector.access, http.MethodPost, "/api/v1/cases/"+c.ID+"/messages", `{"text":"Bốn"}`, http.StatusCreated, nil)
+	if got := len(citizenMail()); got != 2 {
+		t.Fatalf("a later change: %d e-mails queued, want 2", got)
+	}
+}

@@ -205,9 +205,16 @@ func (w *Workflow) notifyCitizen(ctx context.Context, c Case) {
 	queueCitizenUpdate(ctx, w.Outbox, w.Vault, c, w.Now())
 }
 
+// CitizenUpdateWindow groups a report's changes into one citizen e-mail:
+// the e-mail is sent at the end of the window in which the first change
+// happened, and further changes in that window add nothing.
+const CitizenUpdateWindow = 15 * time.Minute
+
 // queueCitizenUpdate queues the content-free "your report changed" e-mail
-// when the citizen left an address. The address is not copied into the
-// outbox: the notifier opens the sealed identity when it delivers.
+// when the citizen left an address, at most one per report per
+// CitizenUpdateWindow (a burst of changes is one e-mail; a later change
+// gets its own). The address is not copied into the outbox: the notifier
+// opens the sealed identity when it delivers.
 func queueCitizenUpdate(ctx context.Context, outbox OutboxStore, vault *IdentityVault, c Case, now time.Time) {
 	if outbox == nil || vault == nil || !c.HasIdentity {
 		return
@@ -218,9 +225,10 @@ func queueCitizenUpdate(ctx context.Context, outbox OutboxStore, vault *Identity
 	}
 	n := CitizenUpdate("", c.Language)
 	n.CaseID = c.ID
-	n.DedupKey = NotifyKindCitizenUpdate + ":" + c.ID + ":" + strconv.FormatInt(c.Version, 10)
+	window := now.UTC().Truncate(CitizenUpdateWindow)
+	n.DedupKey = NotifyKindCitizenUpdate + ":" + c.ID + ":" + strconv.FormatInt(window.Unix(), 10)
 	n.CreatedAt = now.UTC().Truncate(time.Millisecond)
-	n.NextAttempt = n.CreatedAt
+	n.NextAttempt = window.Add(CitizenUpdateWindow)
 	_, _ = outbox.EnqueueNotification(context.WithoutCancel(ctx), n)
 }
 
