@@ -9,7 +9,8 @@ import { expectAccessible, watchedTest } from './watch'
 // proposes a conclusion; the lead concludes it and publishes the summary;
 // the public sees the outcome; the citizen reads it, with the clocks in
 // words, and rates it, which closes it; the audit trail verifies; and the
-// citizen appeals, getting the second-round report's codes and PDF receipt.
+// citizen appeals, getting the second-round report's codes and PDF receipt;
+// the lead re-routes that round-2 report to the city inspectorate.
 //
 // Only the admin's set-up (units, routing rule, accounts) goes through the
 // API. The admin is story-admin@e2e.test, which playwright.config.ts creates
@@ -36,6 +37,9 @@ const MONITOR = { email: 'giam-sat@story.e2e.test', name: 'Võ Giám Sát', role
 const PROVINCE = '79'
 const COMMUNE = '26743'
 const CATEGORY = 'extra_papers'
+const UNIT = 'Thanh tra phường Bến Thành'
+const FRONT = 'Ủy ban MTTQ phường Bến Thành'
+const CITY_UNIT = 'Thanh tra Thành phố Hồ Chí Minh (câu chuyện)'
 
 const CITIZEN = { name: 'Trần Thị Bình', phone: '0912 345 678', email: 'binh.tran@example.org' }
 const TITLE = 'Bị đòi thêm giấy tờ ngoài quy định khi đăng ký biến động đất đai'
@@ -72,17 +76,19 @@ async function setUp(request: APIRequestContext) {
   }
   const unit = await create('units', {
     code: 'tt-ben-thanh',
-    name: { vi: 'Thanh tra phường Bến Thành', en: 'Ben Thanh Ward Inspectorate' },
+    name: { vi: UNIT, en: 'Ben Thanh Ward Inspectorate' },
     type: 'inspection',
     areaCodes: [COMMUNE],
   })
   const front = await create('units', {
     code: 'mttq-ben-thanh',
-    name: { vi: 'Ủy ban MTTQ phường Bến Thành', en: 'Ben Thanh Ward Front Committee' },
+    name: { vi: FRONT, en: 'Ben Thanh Ward Front Committee' },
     type: 'front',
     areaCodes: [COMMUNE],
   })
   await create('routing-rules', { category: CATEGORY, areaCode: COMMUNE, inspectionUnitId: unit.id, frontUnitId: front.id, note: 'story' })
+  // Where the lead re-routes the appeal at the end.
+  await create('units', { code: 'tt-tp-hcm-story', name: { vi: CITY_UNIT, en: 'HCMC Inspectorate (story)' }, type: 'inspection', areaCodes: [PROVINCE] })
   for (const u of [INSPECTOR, LEAD, MONITOR]) {
     await create('users', { ...u, unitId: u.role === 'monitor' ? front.id : unit.id, password: PASSWORD })
   }
@@ -96,7 +102,7 @@ async function signInWithRecovery(page: Page, email: string, code: string) {
   await page.getByRole('button', { name: 'Xác nhận' }).click()
 }
 
-test('the whole story: filed, assigned, handled, recommended, concluded, published, rated, audited and appealed', async ({ page, request }) => {
+test('the whole story: filed, assigned, handled, recommended, concluded, published, rated, audited, appealed and re-routed', async ({ page, request }) => {
   test.setTimeout(90_000)
   await setUp(request)
 
@@ -149,6 +155,8 @@ test('the whole story: filed, assigned, handled, recommended, concluded, publish
   await page.getByTestId('queue-row').filter({ hasText: code }).getByRole('link').click()
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Phản ánh ${code}`)
   await expect(page.getByTestId('case-assignee')).toHaveText('Chưa giao cho ai')
+  await expect(page.getByTestId('case-unit')).toHaveText(UNIT)
+  await expect(page.getByTestId('case-front-unit')).toHaveText(FRONT)
   await page.getByLabel('Giao cho', { exact: true }).selectOption({ label: `${INSPECTOR.name} — Thanh tra viên` })
   await page.getByRole('button', { name: 'Giao xử lý' }).click()
   await expect(page.getByTestId('case-status')).toHaveText(`Đã giao phản ánh cho ${INSPECTOR.name}.`)
@@ -192,6 +200,8 @@ test('the whole story: filed, assigned, handled, recommended, concluded, publish
   await expect(page.getByTestId('case-identity')).toHaveText('Có danh tính (được bảo vệ, chỉ xem qua yêu cầu có phê duyệt)')
   await expect(page.getByTestId('case-actions')).toHaveCount(0)
   await expect(page.getByTestId('case-assignee')).toHaveText(INSPECTOR.name)
+  await expect(page.getByTestId('case-unit')).toHaveText(UNIT)
+  await expect(page.getByTestId('case-front-unit')).toHaveText(FRONT)
   const shown = await page.locator('main').innerText()
   for (const personal of [CITIZEN.name, CITIZEN.email, '0912', '345 678']) expect(shown).not.toContain(personal)
   await page.getByLabel('Nội dung kiến nghị').fill(REC)
@@ -340,4 +350,25 @@ test('the whole story: filed, assigned, handled, recommended, concluded, publish
   await expect(page.getByTestId('tracked-code')).toHaveText(code2)
   await expect(page.getByTestId('tracked-appeal-of')).toContainText(code)
   await expect(page.getByTestId('tracked-status')).toHaveText('Đã tiếp nhận')
+
+  // ---- 11. The lead (another recovery code) re-routes the round-2 report to the city inspectorate; it leaves the unit's queue.
+  await page.goto('/staff/queue')
+  await signInWithRecovery(page, LEAD.email, recovery[3]!)
+  await page.getByTestId('queue-row').filter({ hasText: code2 }).getByRole('link').click()
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Phản ánh ${code2}`)
+  await page.getByRole('button', { name: 'Chọn đơn vị mới' }).click()
+  const reroute = page.getByTestId('case-route-form')
+  await expect(reroute.getByLabel('Đơn vị thanh tra mới')).not.toContainText(UNIT)
+  await reroute.getByLabel('Đơn vị thanh tra mới').selectOption({ label: CITY_UNIT })
+  await expect(reroute.getByLabel('Ủy ban Mặt trận giám sát')).toHaveValue('')
+  await reroute.getByLabel('Lý do chuyển').fill('Khiếu nại lần hai thuộc thẩm quyền của thanh tra thành phố.')
+  await expectAccessible(page, 'the lead’s re-routing form')
+  await reroute.getByRole('button', { name: 'Chuyển đơn vị' }).click()
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Đã chuyển phản ánh ${code2}`)
+  await expect(page.getByTestId('case-rerouted-to')).toHaveText(`Phản ánh đã được chuyển sang ${CITY_UNIT}.`)
+  await page.getByTestId('case-rerouted-queue').click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Hàng đợi phản ánh' })).toBeVisible()
+  // The round-1 report stays with the unit; the round-2 report has left it.
+  await expect(page.getByTestId('queue-row').filter({ hasText: code })).toHaveCount(1)
+  await expect(page.getByTestId('queue-row').filter({ hasText: code2 })).toHaveCount(0)
 })

@@ -484,6 +484,10 @@ export interface CaseDetail {
   people?: Record<string, StaffName>
   /** Whom this user may assign the report to: the unit's active inspectors and leads (none for monitors). */
   assignable?: StaffName[]
+  /** The name of the handling inspection unit (`unitId`). */
+  unitName?: LocalizedName | null
+  /** The name of the supervising Front committee (`frontUnitId`). */
+  frontUnitName?: LocalizedName | null
 }
 
 export interface TransitionInput {
@@ -498,6 +502,27 @@ export interface TransitionInput {
   complex?: boolean
   /** Only with to "concluded", by a lead: publish the public summary. */
   publishSummary?: boolean
+}
+
+/** The body of POST /cases/{id}/route: a lead sends the report to another inspection unit. */
+export interface RouteInput {
+  unitId: string
+  /** Another Front committee; left out, the report keeps its committee. */
+  frontUnitId?: string
+  reason: string
+}
+
+/** An active unit as any staff member sees it (GET /api/v1/units): to name it, or to re-route a report to it. */
+export interface StaffUnit {
+  id: string
+  code: string
+  name: LocalizedName
+  type: UnitType
+}
+
+/** listUnits lists the active inspection units and Front committees. */
+export function listUnits(): Promise<StaffUnit[]> {
+  return list<StaffUnit>('/api/v1/units')
 }
 
 /** The body of POST /cases/{id}/proposal. */
@@ -587,6 +612,11 @@ export const caseApi = {
   transition: (id: string, body: TransitionInput) => staffRequest<unknown>('POST', caseP(id, '/transitions'), { body }),
   /** assign gives the report to an inspector or lead of its unit (400 with fields.assigneeId otherwise). */
   assign: (id: string, assigneeId: string) => staffRequest<unknown>('POST', caseP(id, '/assign'), { body: { assigneeId } }),
+  /**
+   * route sends the report to another inspection unit (a lead of its unit; 400 with fields.unitId,
+   * fields.frontUnitId or fields.reason; 403 otherwise). The report leaves the lead's unit.
+   */
+  route: (id: string, body: RouteInput) => staffRequest<{ id: string; status: string; version: number }>('POST', caseP(id, '/route'), { body }),
   note: (id: string, text: string) => staffRequest<unknown>('POST', caseP(id, '/notes'), { body: { text } }),
   message: (id: string, text: string) => staffRequest<unknown>('POST', caseP(id, '/messages'), { body: { text } }),
   custody: (id: string, reason: string) => staffRequest<unknown>('POST', caseP(id, '/custody'), { body: { reason } }),

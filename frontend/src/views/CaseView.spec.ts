@@ -882,3 +882,198 @@ describe('report page: names, assignment and rating', () => {
     expect(n.w.find('[data-testid="case-rating"]').exists()).toBe(false)
   })
 })
+
+describe('report page: units and re-routing', () => {
+  const UNITS = '/api/v1/units'
+  const ROUTE = `${PATH}/route`
+  const unit = (id: string, vi: string, en: string, type: 'inspection' | 'front' = 'inspection') => ({ id, code: id, name: { vi, en }, type })
+  const ACTIVE = [
+    unit('unit-1', 'Thanh tra phường Sài Gòn', 'Sai Gon Ward Inspectorate'),
+    unit('unit-2', 'Thanh tra phường Bến Thành', 'Ben Thanh Ward Inspectorate'),
+    unit('unit-3', 'Thanh tra Thành phố', 'City Inspectorate'),
+    unit('front-1', 'Ủy ban MTTQ phường Sài Gòn', 'Sai Gon Ward Front Committee', 'front'),
+    unit('front-2', 'Ủy ban MTTQ phường Bến Thành', 'Ben Thanh Ward Front Committee', 'front'),
+  ]
+  const named = {
+    unitName: { vi: 'Thanh tra phường Sài Gòn', en: 'Sai Gon Ward Inspectorate' },
+    frontUnitName: { vi: 'Ủy ban MTTQ phường Sài Gòn', en: 'Sai Gon Ward Front Committee' },
+  }
+
+  it('names the handling unit and the committee in the current language, to monitors too, and leaves them out when unnamed', async () => {
+    const api = fakeApi()
+    api.json('GET', PATH, 200, sample(named))
+    const m = await openAs('monitor', '/staff/cases/c1', 'case-details', 'vi')
+    expect(m.w.get('[data-testid="case-unit"]').text()).toBe('Thanh tra phường Sài Gòn')
+    expect(m.w.get('[data-testid="case-front-unit"]').text()).toBe('Ủy ban MTTQ phường Sài Gòn')
+    const terms = m.w.get('[data-testid="case-details"]').findAll('dt').map((d) => d.text())
+    expect(terms).toContain('Đơn vị xử lý')
+    expect(terms).toContain('Ủy ban Mặt trận giám sát')
+    // The language switch renames them at once.
+    m.i18n.global.locale.value = 'en'
+    await settle(2)
+    expect(m.w.get('[data-testid="case-unit"]').text()).toBe('Sai Gon Ward Inspectorate')
+    expect(m.w.get('[data-testid="case-front-unit"]').text()).toBe('Sai Gon Ward Front Committee')
+    // A monitor never re-routes, and nothing asks for the units.
+    expect(m.w.find('[data-testid="case-route"]').exists()).toBe(false)
+    m.w.unmount()
+
+    // An older server (or a unit without a name) sends none: no empty rows.
+    api.json('GET', PATH, 200, sample())
+    const i = await openAs('inspector', '/staff/cases/c1', 'case-details')
+    expect(i.w.find('[data-testid="case-unit"]').exists()).toBe(false)
+    expect(i.w.find('[data-testid="case-front-unit"]').exists()).toBe(false)
+    expect(api.callsTo('GET', UNITS)).toHaveLength(0)
+  })
+
+  it('offers re-routing to leads only, while the report is received, accepted or being investigated', async () => {
+    const api = fakeApi()
+    for (const status of ['received', 'accepted', 'investigating']) {
+      api.json('GET', PATH, 200, sample({ ...named, status }))
+      const l = await openAs('lead', '/staff/cases/c1', 'case-actions')
+      expect(l.w.find('[data-testid="case-route-open"]').exists(), status).toBe(true)
+      l.w.unmount()
+    }
+    for (const status of ['concluded', 'closed', 'rejected', 'transferred', 'withdrawn', 'appealed']) {
+      api.json('GET', PATH, 200, sample({ ...named, status }))
+      const l = await openAs('lead', '/staff/cases/c1', 'case-details')
+      expect(l.w.find('[data-testid="case-route"]').exists(), status).toBe(false)
+      l.w.unmount()
+    }
+    api.json('GET', PATH, 200, sample({ ...named, status: 'investigating' }))
+    const i = await openAs('inspector', '/staff/cases/c1', 'case-actions')
+    expect(i.w.find('[data-testid="case-route"]').exists()).toBe(false)
+    // The units are loaded only when a lead opens the form.
+    expect(api.callsTo('GET', UNITS)).toHaveLength(0)
+  })
+
+  it('lets a lead send the report to another unit with a reason, then says where it went and links to the queue', async () => {
+    const api = fakeApi()
+    api.json('GET', PATH, 200, sample({ ...named, status: 'accepted' }))
+    api.json('GET', UNITS, 200, { items: ACTIVE })
+    api.json('POST', ROUTE, 200, { id: 'c1', status: 'accepted', version: 4 })
+    const { w } = await openAs('lead', '/staff/cases/c1', 'case-route-open', 'vi')
+
+    expect(w.get('#route-heading').text()).toBe('Chuyển đơn vị xử lý')
+    await w.get('[data-testid="case-route-open"]').trigger('click')
+    await settle()
+    expect(api.callsTo('GET', UNITS)).toHaveLength(1)
+    // Other inspection units only; the committees in their own, optional list, the current one kept by default.
+    const options = (sel: string) => w.get(sel).findAll('option').map((o) => [o.attributes('value'), o.text()])
+    expect(options('[data-testid="case-route-unit"]')).toEqual([
+      ['', 'Chọn đơn vị'],
+      ['unit-2', 'Thanh tra phường Bến Thành'],
+      ['unit-3', 'Thanh tra Thành phố'],
+    ])
+    expect(options('[data-testid="case-route-front"]')).toEqual([
+      ['', 'Giữ ủy ban hiện tại (Ủy ban MTTQ phường Sài Gòn)'],
+      ['front-2', 'Ủy ban MTTQ phường Bến Thành'],
+    ])
+    expect(w.get('label[for="route-unitId"]').text()).toContain('Đơn vị thanh tra mới')
+    expect(w.get('label[for="route-reason"]').text()).toContain('Lý do chuyển')
+
+    // Nothing chosen: asked in place, the unit focused, nothing sent.
+    await w.get('[data-testid="case-route-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('POST', ROUTE)).toHaveLength(0)
+    expect(w.get('[data-testid="error-route-unitId"]').text()).toBe('Mục này là bắt buộc.')
+    expect(w.get('[data-testid="error-route-reason"]').text()).toBe('Mục này là bắt buộc.')
+    expect(w.get('#route-unitId').attributes('aria-invalid')).toBe('true')
+    expect(document.activeElement?.id).toBe('route-unitId')
+
+    await w.get('[data-testid="case-route-unit"]').setValue('unit-2')
+    await w.get('[data-testid="case-route-reason"]').setValue('  Vụ việc thuộc địa bàn phường Bến Thành  ')
+    await w.get('[data-testid="case-route-form"]').trigger('submit')
+    await settle()
+    // No committee chosen: none sent, so the report keeps its own.
+    expect(api.callsTo('POST', ROUTE).map((c) => c.body)).toEqual([{ unitId: 'unit-2', reason: 'Vụ việc thuộc địa bàn phường Bến Thành' }])
+    // The report has left the lead's unit: no reload (it would be a 404), a confirmation and the way back.
+    expect(api.callsTo('GET', PATH)).toHaveLength(1)
+    expect(w.find('[data-testid="case-details"]').exists()).toBe(false)
+    expect(w.get('h1').text()).toBe('Đã chuyển phản ánh MB-7K3M-9QX2')
+    expect(document.activeElement?.id).toBe('rerouted-heading')
+    expect(w.get('[data-testid="case-rerouted-to"]').text()).toBe('Phản ánh đã được chuyển sang Thanh tra phường Bến Thành.')
+    expect(w.get('[data-testid="case-rerouted"]').text()).toContain('bạn không mở được nó nữa')
+    const back = w.get('[data-testid="case-rerouted-queue"]')
+    expect(back.text()).toBe('Về hàng đợi')
+    expect(back.attributes('href')).toBe('/staff/queue')
+  })
+
+  it('sends another committee when one is chosen, and names both', async () => {
+    const api = fakeApi()
+    api.json('GET', PATH, 200, sample({ ...named, status: 'investigating' }))
+    api.json('GET', UNITS, 200, { items: ACTIVE })
+    api.json('POST', ROUTE, 200, { id: 'c1', status: 'investigating', version: 4 })
+    const { w } = await openAs('lead', '/staff/cases/c1', 'case-route-open')
+    await w.get('[data-testid="case-route-open"]').trigger('click')
+    await until(() => w.findAll('[data-testid="case-route-unit"] option').length === 3)
+    await w.get('[data-testid="case-route-unit"]').setValue('unit-3')
+    await w.get('[data-testid="case-route-front"]').setValue('front-2')
+    await w.get('[data-testid="case-route-reason"]').setValue('Liên quan nhiều phường')
+    await w.get('[data-testid="case-route-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('POST', ROUTE)[0]!.body).toEqual({ unitId: 'unit-3', frontUnitId: 'front-2', reason: 'Liên quan nhiều phường' })
+    expect(w.get('h1').text()).toBe('Report MB-7K3M-9QX2 re-routed')
+    expect(w.get('[data-testid="case-rerouted-to"]').text()).toBe(
+      'The report was sent to City Inspectorate, supervised by Ben Thanh Ward Front Committee.',
+    )
+  })
+
+  it('shows the server’s field errors next to their fields, and a refusal above the form, keeping the report', async () => {
+    const api = fakeApi()
+    api.json('GET', PATH, 200, sample({ ...named, status: 'received' }))
+    api.json('GET', UNITS, 200, { items: ACTIVE })
+    api.on(
+      'POST',
+      ROUTE,
+      () => apiError(400, 'invalid', { unitId: 'invalid', frontUnitId: 'invalid', reason: 'too_long' }),
+      () => apiError(403, 'forbidden'),
+    )
+    const { w } = await openAs('lead', '/staff/cases/c1', 'case-route-open')
+    await w.get('[data-testid="case-route-open"]').trigger('click')
+    await until(() => w.findAll('[data-testid="case-route-unit"] option').length === 3)
+    await w.get('[data-testid="case-route-unit"]').setValue('unit-2')
+    await w.get('[data-testid="case-route-front"]').setValue('front-2')
+    await w.get('[data-testid="case-route-reason"]').setValue('Không thuộc thẩm quyền')
+    await w.get('[data-testid="case-route-form"]').trigger('submit')
+    await settle()
+    expect(w.get('[data-testid="error-route-unitId"]').text()).toBe(en.caseView.route.unitInvalid)
+    expect(w.get('[data-testid="error-route-frontUnitId"]').text()).toBe(en.caseView.route.frontInvalid)
+    expect(w.get('[data-testid="error-route-reason"]').text()).toBe('This is too long.')
+    expect(w.get('[data-testid="case-route-error"]').text()).toBe(en.admin.fixErrors)
+    expect(document.activeElement?.id).toBe('route-unitId')
+
+    // A non-lead (403): said above the form, the choices kept to try again, the report still shown.
+    await w.get('[data-testid="case-route-form"]').trigger('submit')
+    await settle()
+    expect(w.get('[data-testid="case-route-error"]').text()).toBe(en.caseView.route.forbidden)
+    expect(w.find('[data-testid="error-route-unitId"]').exists()).toBe(false)
+    expect(document.activeElement?.id).toBe('route-form-error')
+    expect((w.get('[data-testid="case-route-unit"]').element as HTMLSelectElement).value).toBe('unit-2')
+    expect(w.find('[data-testid="case-rerouted"]').exists()).toBe(false)
+    expect(w.find('[data-testid="case-details"]').exists()).toBe(true)
+  })
+
+  it('says when the units cannot be loaded (with a retry) and when there is no other unit', async () => {
+    const api = fakeApi()
+    api.json('GET', PATH, 200, sample({ ...named, status: 'received', frontUnitId: '', frontUnitName: null }))
+    api.on('GET', UNITS, () => apiError(503, 'unavailable'), () => jsonResponse(200, { items: [ACTIVE[0], ACTIVE[3]] }))
+    const { w } = await openAs('lead', '/staff/cases/c1', 'case-route-open')
+    await w.get('[data-testid="case-route-open"]').trigger('click')
+    await settle()
+    expect(w.get('[data-testid="case-route-load-error"]').text()).toContain(en.caseView.route.loadFailed)
+    await w.get('[data-testid="case-route-load-error"]').get('button').trigger('click')
+    await settle()
+    expect(w.find('[data-testid="case-route-load-error"]').exists()).toBe(false)
+    expect(w.get('[data-testid="case-route-none"]').text()).toBe(en.caseView.route.none)
+    // No committee on the report: "no change", and every committee offered.
+    expect(w.get('[data-testid="case-route-front"]').findAll('option').map((o) => o.text())).toEqual([
+      en.caseView.route.noFront,
+      'Sai Gon Ward Front Committee',
+    ])
+    // Cancel closes the form and gives the focus back to its button.
+    await w.get('[data-testid="case-route-cancel"]').trigger('click')
+    await settle()
+    expect(w.find('[data-testid="case-route-form"]').exists()).toBe(false)
+    expect(document.activeElement?.id).toBe('route-open')
+  })
+})
