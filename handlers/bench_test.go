@@ -41,7 +41,7 @@ func runConcurrently(n, c int, fn func(i int)) time.Duration {
 func BenchmarkIntakeVsRaw(b *testing.B) {
 	for _, conc := range []int{1, 16} {
 		b.Run(fmt.Sprintf("c%d", conc), func(b *testing.B) {
-			f := newFixture(b, func(o *fixtureOptions) { o.argon = services.DefaultArgon2 })
+			f := newFixture(b, func(o *fixtureOptions) { o.argon, o.cacheTTL = services.DefaultArgon2, 30*time.Second })
 			fileA := append(samplePDF(), bytes.Repeat([]byte("a"), 256<<10-len(samplePDF()))...)
 			fileB := append(samplePDF(), bytes.Repeat([]byte("b"), 256<<10-len(samplePDF()))...)
 			hasher := services.NewSecretHasher(services.DefaultArgon2, 4)

@@ -60,6 +60,11 @@ type fixtureOptions struct {
 	argon  services.Argon2Params
 	// require2FA makes admins and leads enrol TOTP first.
 	require2FA bool
+	// cacheTTL is how long the intake's router and the report store's
+	// deadline book keep routing rules, policies, holidays and areas (0:
+	// read on every use, so that tests see admin changes at once; the
+	// portal keeps them 30 s and a minute).
+	cacheTTL time.Duration
 }
 
 func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
@@ -72,7 +77,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	ctx := context.Background()
 	clock := &testClock{}
 	auditLog := &services.AuditLog{Store: o.store, Now: clock.Now}
-	book := &services.DeadlineBook{Store: o.store, Areas: o.store, Now: clock.Now}
+	book := &services.DeadlineBook{Store: o.store, Areas: o.store, TTL: o.cacheTTL, Now: clock.Now}
 	cases := &services.AuditedCases{CaseStore: &services.DueDates{CaseStore: o.store, Book: book}, Log: auditLog}
 	sealer, err := services.NewSealer("test", bytes.Repeat([]byte{7}, 32))
 	if err != nil {
@@ -97,7 +102,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	intake := &services.Intake{Cases: cases, Identities: o.store,
 		Catalog: &services.CatalogCache{CatalogStore: o.store, TTL: 30 * time.Second, Now: clock.Now}, Idempotency: o.store, Evidence: ev,
 		Hasher: hasher, Sealer: sealer, FingerprintKey: []byte("fingerprint key"), Limits: o.limits, Now: clock.Now}
-	intake.Router = &services.RuleRouter{Store: o.store, Catalog: o.store, Now: clock.Now} // TTL 0: rules read every time
+	intake.Router = &services.RuleRouter{Store: o.store, Catalog: o.store, TTL: o.cacheTTL, Now: clock.Now}
 	tracking := &services.Tracking{Deadlines: &services.DeadlineBook{Store: env.Store, Areas: env.Store, Now: clock.Now}, Cases: cases, Evidence: ev, Hasher: hasher, Tokens: tokens,
 		Codes: services.NewThrottle(o.codes, clock.Now), Clients: services.NewThrottle(services.ClientThrottlePolicy, clock.Now),
 		Prover: proof.NewProver(signer), Limits: o.limits, Now: clock.Now}
