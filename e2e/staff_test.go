@@ -110,7 +110,9 @@ func TestSeedDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var outcomes struct{ Items []struct{ Result, Summary string } }
+	var outcomes struct {
+		Items []struct{ Result, Summary string }
+	}
 	json.NewDecoder(resp.Body).Decode(&outcomes)
 	if len(outcomes.Items) != 1 || outcomes.Items[0].Result != "substantiated" || outcomes.Items[0].Summary == "" {
 		t.Errorf("published outcomes after seeding: %+v", outcomes.Items)
