@@ -48,7 +48,7 @@ $(BIN): $(FRONTEND)/dist/index.html $(GO_SRC)
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o $(BIN) ./cmd/portal
 
 ## test: every test — Go (race detector, embedded servers), Vitest, Playwright in headless Chromium
-test: build test-go test-fuzz test-frontend test-e2e
+test: build lint test-go test-fuzz test-frontend test-e2e
 
 test-go: $(BIN)
 	PORTAL_E2E_BIN=$(CURDIR)/$(BIN) $(GO) test -race -count=1 -timeout 20m ./...
