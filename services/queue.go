@@ -60,6 +60,11 @@ type QueueStore interface {
 	// FindUnitCases returns up to limit reports handled (inspection) or
 	// supervised (front) by unitID, newest first.
 	FindUnitCases(ctx context.Context, unitID string, front bool, limit int) ([]Case, error)
+	// FindRecommendedCases is FindUnitCases restricted to reports with at
+	// least one recommendation.
+	FindRecommendedCases(ctx context.Context, unitID string, front bool, limit int) ([]Case, error)
+	// CountQueue counts the reports matching a queue query's filter.
+	CountQueue(ctx context.Context, q QueueQuery) (int, error)
 	// FindQueue returns a page of a unit's reports, nearest due date
 	// first (ties by id), matching the filter.
 	FindQueue(ctx context.Context, q QueueQuery) ([]Case, error)

@@ -121,6 +121,9 @@ type CaseRecommendation struct {
 	Recommendation
 }
 
+// MaxRecommendedCases bounds the reports a recommendation list reads.
+const MaxRecommendedCases = 10000
+
 // Recommendation states for listing.
 const (
 	RecStateAll      = "all"
@@ -152,7 +155,7 @@ func (w *Workflow) ListRecommendations(ctx context.Context, actor Actor, store Q
 	default:
 		return nil, &Error{Code: CodeInvalid, Message: "Unknown recommendation state.", Fields: map[string]string{"state": FieldInvalid}}
 	}
-	cases, err := store.FindUnitCases(ctx, actor.UnitID, actor.Role == RoleMonitor, 1000)
+	cases, err := store.FindRecommendedCases(ctx, actor.UnitID, actor.Role == RoleMonitor, MaxRecommendedCases)
 	if err != nil {
 		return nil, err
 	}

@@ -244,12 +244,11 @@ func (s *Sweeper) Digest(ctx context.Context) (int, error) {
 
 func (s *Sweeper) overdueCounts(ctx context.Context, frontID string, now time.Time) (struct{ reports, recs int }, error) {
 	var out struct{ reports, recs int }
-	overdue, err := s.Queue.FindQueue(ctx, QueueQuery{UnitID: frontID, Front: true, Filter: QueueFilter{Overdue: true}, Limit: 1000, Now: now})
-	if err != nil {
+	var err error
+	if out.reports, err = s.Queue.CountQueue(ctx, QueueQuery{UnitID: frontID, Front: true, Filter: QueueFilter{Overdue: true}, Now: now}); err != nil {
 		return out, err
 	}
-	out.reports = len(overdue)
-	cases, err := s.Queue.FindUnitCases(ctx, frontID, true, 1000)
+	cases, err := s.Queue.FindRecommendedCases(ctx, frontID, true, MaxRecommendedCases)
 	if err != nil {
 		return out, err
 	}

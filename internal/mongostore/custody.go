@@ -130,6 +130,31 @@ func (s *Store) FindUnitCases(ctx context.Context, unitID string, front bool, li
 	return s.findCases(ctx, filter, options.Find().SetSort(sort).SetLimit(int64(limit)))
 }
 
+// FindRecommendedCases returns up to limit reports of a unit (or
+// committee) that carry recommendations, newest first.
+func (s *Store) FindRecommendedCases(ctx context.Context, unitID string, front bool, limit int) ([]services.Case, error) {
+	if unitID == "" {
+		return nil, nil
+	}
+	filter, sort := recommendedCasesQuery(unitID, front)
+	return s.findCases(ctx, filter, options.Find().SetSort(sort).SetLimit(int64(limit)))
+}
+
+// CountQueue counts the reports of a queue query (its filter; the cursor
+// and the limit are ignored).
+func (s *Store) CountQueue(ctx context.Context, q services.QueueQuery) (int, error) {
+	if q.UnitID == "" {
+		return 0, nil
+	}
+	q.After = nil
+	filter, _, err := queueQuery(q)
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.db.Collection(colCases).CountDocuments(ctx, filter)
+	return int(n), translate(err, "report")
+}
+
 // findCases runs a query on the reports and decodes them.
 func (s *Store) findCases(ctx context.Context, filter bson.D, opts *options.FindOptionsBuilder) ([]services.Case, error) {
 	cur, err := s.db.Collection(colCases).Find(ctx, filter, opts)

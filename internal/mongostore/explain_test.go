@@ -141,6 +141,18 @@ func TestQueriesUseIndexes(t *testing.T) {
 		}
 		filter, sort := unitCasesQuery(unit, front)
 		checks = append(checks, check{fmt.Sprintf("unit cases front=%v", front), find(colCases, filter, sort, 1000)})
+		// The reports behind the recommendation lists, and the digest's count.
+		if _, err := s.FindRecommendedCases(ctx, unit, front, 10000); err != nil {
+			t.Fatal(err)
+		}
+		filter, sort = recommendedCasesQuery(unit, front)
+		checks = append(checks, check{fmt.Sprintf("recommended cases front=%v", front), find(colCases, filter, sort, 10000)})
+		overdueQ := services.QueueQuery{UnitID: unit, Front: front, Filter: services.QueueFilter{Overdue: true}, Now: time.Now()}
+		if _, err := s.CountQueue(ctx, overdueQ); err != nil {
+			t.Fatal(err)
+		}
+		filter, _, _ = queueQuery(overdueQ)
+		checks = append(checks, check{fmt.Sprintf("overdue count front=%v", front), bson.D{{Key: "count", Value: colCases}, {Key: "query", Value: filter}}})
 	}
 	// Tracking: the code's entry, then the report by id (and the lookup of
 	// reports stored before the code collection existed); the case page.

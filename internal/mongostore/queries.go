@@ -45,6 +45,14 @@ func unitCasesQuery(unitID string, front bool) (filter, sort bson.D) {
 	return bson.D{{Key: unitField(front), Value: unitID}}, bson.D{{Key: "createdAt", Value: -1}}
 }
 
+// recommendedCasesQuery selects a unit's (or committee's) reports that carry
+// at least one recommendation, newest first (served by the unitId_createdAt
+// and frontUnitId_createdAt indexes).
+func recommendedCasesQuery(unitID string, front bool) (filter, sort bson.D) {
+	filter, sort = unitCasesQuery(unitID, front)
+	return append(filter, bson.E{Key: "recommendations.0", Value: bson.D{{Key: "$exists", Value: true}}}), sort
+}
+
 // queueSort is the queue's order: nearest due date first, ties by id; the
 // page cursor continues after (dueAt, _id).
 var queueSort = bson.D{{Key: "dueAt", Value: 1}, {Key: "_id", Value: 1}}
