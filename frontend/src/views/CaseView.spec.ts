@@ -4,6 +4,7 @@ import { apiError, fakeApi, peopleOf, person } from '../testing/fakeApi'
 import { mountApp, openAs, resetPageTests, settle, until } from '../testing/mountApp'
 import type { CaseDetail } from '../staffApi'
 import en from '../locales/en'
+import { testMeta } from '../testing/meta'
 
 resetPageTests()
 
@@ -109,6 +110,24 @@ describe('report page', () => {
     ])
     expect(w.find('[data-testid="case-custody-form"]').exists()).toBe(true)
     expect(w.find('[data-testid="case-rec-form"]').exists()).toBe(false)
+  })
+
+  it('names the category and the area from /meta, and shows the codes without it', async () => {
+    const api = fakeApi()
+    api.json('GET', PATH, 200, sample({ category: 'bribe', areaCode: '26734' }))
+    api.json('GET', '/api/v1/meta', 200, testMeta)
+    const { w } = await openAs('inspector', '/staff/cases/c1', 'case-details', 'vi')
+    await until(() => w.get('[data-testid="case-category"]').text() !== 'bribe')
+    expect(w.get('[data-testid="case-category"]').text()).toBe('Đòi tiền, “bồi dưỡng”')
+    expect(w.get('[data-testid="case-areaCode"]').text()).toBe('Phường Sài Gòn, Thành phố Hồ Chí Minh')
+
+    const bare = fakeApi()
+    bare.json('GET', PATH, 200, sample({ category: 'bribe', areaCode: '26734' }))
+    bare.on('GET', '/api/v1/meta', () => apiError(503, 'unavailable'))
+    const again = await openAs('inspector', '/staff/cases/c1', 'case-details', 'vi')
+    await settle()
+    expect(again.w.get('[data-testid="case-category"]').text()).toBe('bribe')
+    expect(again.w.get('[data-testid="case-areaCode"]').text()).toBe('26734')
   })
 
   it('asks for a reason before rejecting, sends the move, and shows a refusal with the allowed moves', async () => {
