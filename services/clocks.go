@@ -16,42 +16,47 @@ type DeadlineBook struct {
 	TTL   time.Duration
 	Now   func() time.Time
 
-	mu       sync.Mutex
-	loaded   time.Time
+	mu     sync.Mutex
+	loaded time.Time
+	cur    *deadlineData
+}
+
+// deadlineData is what the book reads from storage; a loaded value is never
+// changed, so callers use it without the lock.
+type deadlineData struct {
 	policies map[Kind]DeadlinePolicy
 	cal      *Calendar
 	remote   map[string]bool // area codes in a remote area
 }
 
-func (b *DeadlineBook) load(ctx context.Context) (map[Kind]DeadlinePolicy, *Calendar, error) {
+func (b *DeadlineBook) load(ctx context.Context) (*deadlineData, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	now := b.Now()
-	if b.policies != nil && now.Sub(b.loaded) < b.TTL {
-		return b.policies, b.cal, nil
+	if b.cur != nil && now.Sub(b.loaded) < b.TTL {
+		return b.cur, nil
 	}
 	ps, err := b.Store.FindDeadlinePolicies(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	hs, err := b.Store.FindHolidays(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	remote := map[string]bool{}
+	d := &deadlineData{policies: map[Kind]DeadlinePolicy{}, cal: NewCalendar(hs), remote: map[string]bool{}}
 	if b.Areas != nil {
 		areas, err := b.Areas.ListAreas(ctx)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		remote = RemoteAreas(areas)
+		d.remote = RemoteAreas(areas)
 	}
-	b.policies = map[Kind]DeadlinePolicy{}
 	for _, p := range ps {
-		b.policies[p.Kind] = p
+		d.policies[p.Kind] = p
 	}
-	b.cal, b.remote, b.loaded = NewCalendar(hs), remote, now
-	return b.policies, b.cal, nil
+	b.cur, b.loaded = d, now
+	return d, nil
 }
 
 // RemoteAreas returns the codes of the areas that count as remote: those
@@ -76,11 +81,11 @@ func RemoteAreas(areas []Area) map[string]bool {
 // resolution period follows the report's complexity, whether its area is
 // remote, its round and its approved extensions.
 func (b *DeadlineBook) Clocks(ctx context.Context, c Case) ([]Clock, error) {
-	policies, cal, err := b.load(ctx)
+	d, err := b.load(ctx)
 	if err != nil {
 		return nil, err
 	}
-	p, ok := policies[c.Kind]
+	p, ok := d.policies[c.Kind]
 	if !ok {
 		return nil, nil
 	}
@@ -97,8 +102,6 @@ func (b *DeadlineBook) Clocks(ctx context.Context, c Case) ([]Clock, error) {
 			}
 		}
 	}
-	b.mu.Lock()
-	remote := b.remote[c.AreaCode]
-	b.mu.Unlock()
-	return ClocksFor(c.Kind, p, cal, c.CreatedAt, accepted, resolved, c.Complex, remote, c.RoundOf() == 2, c.approvedExtensions(), b.Now()), nil
+	return ClocksFor(c.Kind, p, d.cal, c.CreatedAt, accepted, resolved, c.Complex, d.remote[c.AreaCode], c.RoundOf() == 2,
+		c.approvedExtensions(), b.Now()), nil
 }

@@ -18,11 +18,11 @@ const (
 
 // Policy returns the deadline policy of a kind.
 func (b *DeadlineBook) Policy(ctx context.Context, kind Kind) (DeadlinePolicy, bool, error) {
-	policies, _, err := b.load(ctx)
+	d, err := b.load(ctx)
 	if err != nil {
 		return DeadlinePolicy{}, false, err
 	}
-	p, ok := policies[kind]
+	p, ok := d.policies[kind]
 	return p, ok, nil
 }
 

@@ -215,8 +215,7 @@ func (s *Sweeper) Digest(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	type counts struct{ reports, recs int }
-	byUnit := map[string]counts{}
+	byUnit := map[string]overdueCounts{}
 	sent := 0
 	for _, u := range users {
 		if !u.Active || u.Role != RoleMonitor || u.UnitID == "" {
@@ -224,7 +223,7 @@ func (s *Sweeper) Digest(ctx context.Context) (int, error) {
 		}
 		k, ok := byUnit[u.UnitID]
 		if !ok {
-			if k, err = s.overdueCounts(ctx, u.UnitID, now); err != nil {
+			if k, err = s.countOverdue(ctx, u.UnitID, now); err != nil {
 				return sent, err
 			}
 			byUnit[u.UnitID] = k
@@ -242,8 +241,11 @@ func (s *Sweeper) Digest(ctx context.Context) (int, error) {
 	return sent, nil
 }
 
-func (s *Sweeper) overdueCounts(ctx context.Context, frontID string, now time.Time) (struct{ reports, recs int }, error) {
-	var out struct{ reports, recs int }
+// overdueCounts is what a monitor's digest says.
+type overdueCounts struct{ reports, recs int }
+
+func (s *Sweeper) countOverdue(ctx context.Context, frontID string, now time.Time) (overdueCounts, error) {
+	var out overdueCounts
 	var err error
 	if out.reports, err = s.Queue.CountQueue(ctx, QueueQuery{UnitID: frontID, Front: true, Filter: QueueFilter{Overdue: true}, Now: now}); err != nil {
 		return out, err

@@ -38,11 +38,10 @@ func FuzzContainsIdentity(f *testing.F) {
 	f.Add("Ông Nguyễn Văn Đức 0912345678", "Nguyễn Văn Đức", "0912345678")
 	f.Fuzz(func(t *testing.T, text, name, phone string) {
 		id := Identity{Name: name, Phone: phone}
-		got := ContainsIdentity(text, id)
+		ContainsIdentity(text, id) // never panics
 		// Adding the name (3+ letters after folding) to any text must be caught.
 		if f := foldText(name); len([]rune(f)) >= 3 && !ContainsIdentity(text+" "+name+" ", id) {
 			t.Fatalf("name %q appended to %q not caught", name, text)
 		}
-		_ = got
 	})
 }
