@@ -172,13 +172,13 @@ func TestExtensions(t *testing.T) {
 	f.call(t, r.Token, http.MethodGet, "/api/v1/track", "", http.StatusOK, &tv)
 	n := 0
 	for _, e := range tv.Timeline {
-		if e.Type == services.EventDeadlineExtended {
+		if e.Type == string(services.EventDeadlineExtended) {
 			n++
 			if e.Note != "30" || e.Actor != "staff" {
 				t.Errorf("event %+v", e)
 			}
 		}
-		if e.Type == services.EventExtensionRequested {
+		if e.Type == string(services.EventExtensionRequested) {
 			t.Errorf("the citizen sees the internal request")
 		}
 	}
@@ -222,7 +222,7 @@ func TestRemoteArea(t *testing.T) {
 	}
 	// The admin marks the commune's province remote: its communes count too.
 	admin := services.Actor{UserID: "test", Role: services.RoleAdmin}
-	area, err := f.org.ListAreas(context.Background(), admin)
+	area, err := f.Org.ListAreas(context.Background(), admin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestRemoteArea(t *testing.T) {
 		}
 	}
 	yes := true
-	if _, err := f.org.UpdateArea(context.Background(), admin, province, services.AreaPatch{Remote: &yes}); err != nil {
+	if _, err := f.Org.UpdateArea(context.Background(), admin, province, services.AreaPatch{Remote: &yes}); err != nil {
 		t.Fatal(err)
 	}
 	_, remote := f.fileCase(t, "complaint")

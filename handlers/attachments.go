@@ -1,26 +1,45 @@
 package handlers
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"minhbach/services"
 )
 
+type attachmentDTO struct {
+	ID         string    `json:"id"`
+	Name       string    `json:"name"`
+	Size       int64     `json:"size"`
+	Type       string    `json:"type"`
+	SHA256     string    `json:"sha256"`
+	Scan       string    `json:"scan"`
+	UploadedAt time.Time `json:"uploadedAt"`
+	Source     string    `json:"source"`
+	Sanitized  bool      `json:"sanitized"` // a metadata-free copy exists
+}
+
+func attachmentDTOs(atts []services.Attachment) []attachmentDTO {
+	out := make([]attachmentDTO, 0, len(atts))
+	for _, a := range atts {
+		out = append(out, attachmentDTO{ID: a.ID, Name: a.Name, Size: a.Size, Type: a.Type, SHA256: a.SHA256,
+			Scan: a.Scan, UploadedAt: a.UploadedAt, Source: a.Source, Sanitized: a.SanitizedKey != ""})
+	}
+	return out
+}
+
 // downloadAttachment streams an evidence file to staff: the sanitized copy,
 // or with ?original=1 the sealed original (custody holders only). The
 // service has verified the bytes and recorded the download before the
 // first byte is written.
 func (s *Server) downloadAttachment(c *gin.Context) {
-	if s.downloads == nil {
-		s.writeError(c, services.Errorf(services.CodeUnavailable, "Evidence downloads are not available."))
-		return
-	}
 	var original bool
 	switch c.Query("original") {
 	case "", "0", "false":
@@ -50,8 +69,13 @@ func (s *Server) downloadAttachment(c *gin.Context) {
 	if _, err := io.Copy(c.Writer, d); err != nil {
 		// Headers are sent: the body stops short of its Content-Length, so
 		// the client sees a failed download, and the server closes the
-		// connection. Ids only in the log.
-		s.log.LogAttrs(c.Request.Context(), slog.LevelError, "evidence download interrupted",
+		// connection. Ids only in the log; a client that went away is not
+		// a server error.
+		level := slog.LevelError
+		if clientGone(c) {
+			level = slog.LevelInfo
+		}
+		s.log.LogAttrs(context.WithoutCancel(c.Request.Context()), level, "evidence download interrupted",
 			slog.String("requestId", requestID(c)), slog.String("route", c.FullPath()),
 			slog.String("attachmentId", d.AttachmentID), slog.String("copy", d.Copy), slog.String("error", err.Error()))
 		c.Abort()

@@ -262,7 +262,7 @@ func TestEvidenceDownload(t *testing.T) {
 	json.Unmarshal(f.staffGet(sm.access, "/api/v1/cases/"+c.ID).Body.Bytes(), &monView)
 	n := 0
 	for _, e := range monView.Timeline {
-		if e.Type == services.EventEvidenceDownloaded {
+		if e.Type == string(services.EventEvidenceDownloaded) {
 			n++
 		}
 	}
@@ -281,7 +281,7 @@ func TestEvidenceDownload(t *testing.T) {
 	json.Unmarshal(w.Body.Bytes(), &trail)
 	var chained []dl
 	for _, e := range trail.Events {
-		if e.Type == services.EventEvidenceDownloaded {
+		if e.Type == string(services.EventEvidenceDownloaded) {
 			chained = append(chained, dl{e.Actor, e.Data["ref"], e.Data["noteSha256"]})
 		}
 	}
@@ -295,7 +295,7 @@ func TestEvidenceDownload(t *testing.T) {
 	}
 	// The citizen sees none of it.
 	for _, e := range f.view(t, f.login(t, r.TrackingCode, r.Receipt)).Timeline {
-		if e.Type == services.EventEvidenceDownloaded {
+		if e.Type == string(services.EventEvidenceDownloaded) {
 			t.Fatal("the citizen sees staff downloads")
 		}
 	}

@@ -96,7 +96,7 @@ func BenchmarkQueueAtScale(b *testing.B) {
 	}
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("reports=%d", n), func(b *testing.B) {
-			f := newFixture(b)
+			f := newFixture(b, func(o *fixtureOptions) { o.cacheTTL = 30 * time.Second })
 			ctx := context.Background()
 			unit := "0123456789abcdef01234567"
 			now := time.Now().UTC()
@@ -127,7 +127,7 @@ func BenchmarkQueueAtScale(b *testing.B) {
 			}
 			flush()
 			actor := services.Actor{UserID: "u", Role: services.RoleInspector, UnitID: unit}
-			q := &services.Queue{Store: f.env.Store, Now: time.Now}
+			q := f.Queue
 			b.Run("queue-page", func(b *testing.B) {
 				for b.Loop() {
 					p, err := q.List(ctx, actor, services.QueueFilter{}, nil, 50)
@@ -144,13 +144,8 @@ func BenchmarkQueueAtScale(b *testing.B) {
 				}
 			})
 			b.Run("case-page", func(b *testing.B) {
-				book := &services.DeadlineBook{Store: f.env.Store, Now: time.Now, TTL: time.Minute}
 				for b.Loop() {
-					c, err := f.env.Store.FindCaseByID(ctx, sampleID)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if _, err := book.Clocks(ctx, c); err != nil {
+					if _, err := f.Workflow.CasePage(ctx, actor, sampleID); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -27,8 +29,8 @@ func bindJSON(c *gin.Context, dst any) error {
 		return services.Errorf(services.CodeUnsupported, "The request body must be application/json.")
 	}
 	dec := json.NewDecoder(c.Request.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
 		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
@@ -38,29 +40,123 @@ func bindJSON(c *gin.Context, dst any) error {
 		}
 		return services.Errorf(services.CodeInvalid, "The request body must hold a single JSON object.")
 	}
-	return nil
+	return decodeInto(raw, dst)
 }
 
 // decodeJSON is bindJSON for a body already read (a multipart part).
 func decodeJSON(b []byte, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
 		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return services.Errorf(services.CodeInvalid, "The JSON part must hold a single JSON object.")
 	}
+	return decodeInto(raw, dst)
+}
+
+// decodeInto fills dst from one JSON value, refusing a field dst does not
+// have (anywhere in the value) before decoding.
+func decodeInto(raw json.RawMessage, dst any) error {
+	if err := checkFields(raw, reflect.TypeOf(dst), ""); err != nil {
+		return decodeError(err)
+	}
+	return decodeError(json.Unmarshal(raw, dst))
+}
+
+// unknownFieldError names a field of a request that its type does not have.
+type unknownFieldError struct{ field string }
+
+func (e *unknownFieldError) Error() string { return "unknown field " + strconv.Quote(e.field) }
+
+// checkFields walks a JSON value alongside the Go type it will be decoded
+// into and returns an *unknownFieldError for the first object key that
+// matches no field, as encoding/json matches them (the tag name, else the
+// field name, case-insensitively). Values of the wrong shape are left for
+// json.Unmarshal to refuse.
+func checkFields(raw json.RawMessage, t reflect.Type, path string) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(raw, &obj) != nil {
+			return nil
+		}
+		for key, v := range obj {
+			f, ok := jsonField(t, key)
+			if !ok {
+				return &unknownFieldError{field: path + key}
+			}
+			if err := checkFields(v, f.Type, path+key+"."); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			return nil
+		}
+		for i, v := range items {
+			if err := checkFields(v, t.Elem(), path+strconv.Itoa(i)+"."); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(raw, &obj) != nil {
+			return nil
+		}
+		for key, v := range obj {
+			if err := checkFields(v, t.Elem(), path+key+"."); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// jsonField finds the exported field of struct type t that a JSON key
+// fills: an exact match of its JSON name first, else a case-insensitive one.
+func jsonField(t reflect.Type, key string) (reflect.StructField, bool) {
+	var fold *reflect.StructField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if name == key {
+			return f, true
+		}
+		if fold == nil && strings.EqualFold(name, key) {
+			fold = &f
+		}
+	}
+	if fold != nil {
+		return *fold, true
+	}
+	return reflect.StructField{}, false
 }
 
 func decodeError(err error) error {
 	var (
-		mbe    *http.MaxBytesError
-		syntax *json.SyntaxError
-		typ    *json.UnmarshalTypeError
+		mbe     *http.MaxBytesError
+		syntax  *json.SyntaxError
+		typ     *json.UnmarshalTypeError
+		unknown *unknownFieldError
 	)
 	switch {
+	case err == nil:
+		return nil
 	case errors.As(err, &mbe):
 		return services.Errorf(services.CodeTooLarge, "The request is too large (at most %d bytes).", mbe.Limit)
 	case errors.Is(err, io.EOF):
@@ -74,10 +170,9 @@ func decodeError(err error) error {
 		}
 		return &services.Error{Code: services.CodeInvalid, Message: "A field has the wrong type.",
 			Fields: map[string]string{field: services.FieldInvalid}}
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+	case errors.As(err, &unknown):
 		return &services.Error{Code: services.CodeInvalid, Message: "The request has a field the portal does not accept.",
-			Fields: map[string]string{field: services.FieldNotAllowed}}
+			Fields: map[string]string{unknown.field: services.FieldNotAllowed}}
 	}
 	return services.Errorf(services.CodeInvalid, "The request body could not be read.")
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -32,8 +31,8 @@ type queueResponse struct {
 }
 
 // listCases is the actor's unit queue: filters (status, kind, category,
-// area, assignee, overdue, q for text), nearest due date first, cursor
-// pagination, counts per status.
+// area, assignee, office, overdue, q for text), nearest due date first,
+// cursor pagination, counts per status.
 func (s *Server) listCases(c *gin.Context) {
 	after, err := services.DecodeQueueCursor(c.Query("cursor"))
 	if err != nil {
@@ -49,19 +48,11 @@ func (s *Server) listCases(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	now := time.Now()
-	if s.queue.Now != nil {
-		now = s.queue.Now()
-	}
 	out := queueResponse{Items: make([]queueItem, len(page.Items)), Counts: page.Counts}
 	for i, r := range page.Items {
-		it := queueItem{ID: r.ID, TrackingCode: r.TrackingCode, Kind: r.Kind, Category: r.Category, Title: r.Title,
-			Office: r.Office, Status: r.Status, AssigneeID: r.AssigneeID, SubmittedAt: r.CreatedAt}
-		if !r.DueAt.IsZero() && r.DueAt.Before(services.NoDue) {
-			due := r.DueAt
-			it.DueAt, it.Overdue = &due, due.Before(now)
-		}
-		out.Items[i] = it
+		out.Items[i] = queueItem{ID: r.ID, TrackingCode: r.TrackingCode, Kind: r.Kind, Category: r.Category, Title: r.Title,
+			Office: r.Office, Status: r.Status, AssigneeID: r.AssigneeID, SubmittedAt: r.CreatedAt, DueAt: optionalTime(r.Due),
+			Overdue: r.Overdue}
 	}
 	if page.Next != nil {
 		next := page.Next.Encode()
@@ -70,147 +61,22 @@ func (s *Server) listCases(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-type grantDTO struct {
-	ID             string     `json:"id"`
-	CaseID         string     `json:"caseId"`
-	TrackingCode   string     `json:"trackingCode"`
-	RequesterID    string     `json:"requesterId"`
-	RequesterEmail string     `json:"requesterEmail"`
-	Reason         string     `json:"reason"`
-	Status         string     `json:"status"`
-	DecidedBy      string     `json:"decidedBy,omitempty"`
-	Note           string     `json:"note,omitempty"`
-	ExpiresAt      *time.Time `json:"expiresAt,omitempty"`
-	CreatedAt      time.Time  `json:"createdAt"`
-}
-
-func toGrantDTO(g services.CustodyGrant, now time.Time) grantDTO {
-	d := grantDTO{ID: g.ID, CaseID: g.CaseID, TrackingCode: g.TrackingCode, RequesterID: g.RequesterID,
-		RequesterEmail: g.RequesterEmail, Reason: g.Reason, Status: g.Status, DecidedBy: g.DecidedBy, Note: g.Note, CreatedAt: g.CreatedAt}
-	if g.Status == services.GrantApproved {
-		exp := g.ExpiresAt
-		d.ExpiresAt = &exp
-		if g.Expired(now) {
-			d.Status = "expired"
-		}
+// optionalTime is t, or nil (left out of the JSON) when t is zero.
+func optionalTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
 	}
-	return d
-}
-
-type custodyRequest struct {
-	Reason string `json:"reason"`
-}
-
-func (s *Server) requestCustody(c *gin.Context) {
-	var in custodyRequest
-	if err := bindJSON(c, &in); err != nil {
-		s.writeError(c, err)
-		return
-	}
-	g, err := s.custody.Request(c.Request.Context(), actorOf(c), c.Param("id"), in.Reason)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	c.Header("Location", "/api/v1/custody/"+g.ID)
-	c.JSON(http.StatusCreated, toGrantDTO(g, s.custody.Now()))
-}
-
-func (s *Server) listCustody(c *gin.Context) {
-	gs, err := s.custody.List(c.Request.Context(), actorOf(c))
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	out := make([]grantDTO, len(gs))
-	for i, g := range gs {
-		out[i] = toGrantDTO(g, s.custody.Now())
-	}
-	c.JSON(http.StatusOK, out)
-}
-
-type decisionRequest struct {
-	Approve bool   `json:"approve"`
-	Note    string `json:"note"`
-}
-
-func (s *Server) decideCustody(c *gin.Context) {
-	var in decisionRequest
-	if err := bindJSON(c, &in); err != nil {
-		s.writeError(c, err)
-		return
-	}
-	g, err := s.custody.Decide(c.Request.Context(), actorOf(c), c.Param("gid"), in.Approve, in.Note)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, toGrantDTO(g, s.custody.Now()))
-}
-
-type identityDTO struct {
-	Name       string `json:"name"`
-	Phone      string `json:"phone"`
-	Email      string `json:"email"`
-	Address    string `json:"address"`
-	NationalID string `json:"nationalId"`
-}
-
-// getIdentity returns a report's identity to a custody holder. The answer
-// is never cached (the security middleware marks every API answer no-store).
-func (s *Server) getIdentity(c *gin.Context) {
-	id, err := s.custody.ReadIdentity(c.Request.Context(), actorOf(c), c.Param("id"))
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, identityDTO{Name: id.Name, Phone: id.Phone, Email: id.Email, Address: id.Address, NationalID: id.NationalID})
-}
-
-type transitionRequest struct {
-	To            services.Status `json:"to"`
-	Reason        string          `json:"reason"`
-	TransferTo    string          `json:"transferTo"`
-	Outcome       string          `json:"outcome"`
-	Actions       string          `json:"actions"`
-	Reply         string          `json:"reply"`
-	PublicSummary string          `json:"publicSummary"`
-	Complex       bool            `json:"complex"`
-	// PublishSummary: the concluding lead approves publishing the summary.
-	PublishSummary bool `json:"publishSummary"`
-}
-
-type transitionResponse struct {
-	ID      string          `json:"id"`
-	Status  services.Status `json:"status"`
-	Version int64           `json:"version"`
-}
-
-// transitionCase moves a report through the status machine.
-func (s *Server) transitionCase(c *gin.Context) {
-	var in transitionRequest
-	if err := bindJSON(c, &in); err != nil {
-		s.writeError(c, err)
-		return
-	}
-	r, err := s.workflow.Transition(c.Request.Context(), actorOf(c), c.Param("id"), services.TransitionInput{To: in.To,
-		Reason: in.Reason, TransferTo: in.TransferTo, Outcome: in.Outcome, Actions: in.Actions, Reply: in.Reply, PublicSummary: in.PublicSummary,
-		Complex: in.Complex, PublishSummary: in.PublishSummary})
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, transitionResponse{ID: r.ID, Status: r.Status, Version: r.Version})
+	return &t
 }
 
 type staffEventDTO struct {
-	Type   string          `json:"type"`
-	At     time.Time       `json:"at"`
-	Actor  string          `json:"actor"`
-	Status services.Status `json:"status,omitempty"`
-	Note   string          `json:"note,omitempty"`
-	Ref    string          `json:"ref,omitempty"`
-	Public bool            `json:"public"`
+	Type   services.EventType `json:"type"`
+	At     time.Time          `json:"at"`
+	Actor  string             `json:"actor"`
+	Status services.Status    `json:"status,omitempty"`
+	Note   string             `json:"note,omitempty"`
+	Ref    string             `json:"ref,omitempty"`
+	Public bool               `json:"public"`
 }
 
 type outcomeDTO struct {
@@ -245,13 +111,8 @@ type extensionDTO struct {
 }
 
 func toExtensionDTO(e services.CaseExtension) extensionDTO {
-	d := extensionDTO{ID: e.ID, Days: e.Days, Reason: e.Reason, RequestedBy: e.RequestedBy, RequestedAt: e.RequestedAt,
-		Status: e.Status, DecidedBy: e.DecidedBy, Note: e.Note}
-	if !e.DecidedAt.IsZero() {
-		at := e.DecidedAt
-		d.DecidedAt = &at
-	}
-	return d
+	return extensionDTO{ID: e.ID, Days: e.Days, Reason: e.Reason, RequestedBy: e.RequestedBy, RequestedAt: e.RequestedAt,
+		Status: e.Status, DecidedBy: e.DecidedBy, Note: e.Note, DecidedAt: optionalTime(e.DecidedAt)}
 }
 
 type staffNameDTO struct {
@@ -274,9 +135,30 @@ type staffMessageDTO struct {
 	At       time.Time `json:"at"`
 }
 
-// caseDTO is a report as staff and monitors see it: never the identity
-// (only whether there is one), evidence as metadata (files are served
-// through the attachment route, sanitized unless the caller holds custody).
+func toStaffMessageDTO(m services.Message) staffMessageDTO {
+	return staffMessageDTO{ID: m.ID, From: m.From, AuthorID: m.AuthorID, Text: m.Text, At: m.At}
+}
+
+// capabilitiesDTO is what the caller may do to the report now (besides
+// the status moves in allowedTransitions); the web app shows exactly that.
+type capabilitiesDTO struct {
+	Assign                bool `json:"assign"`
+	Reroute               bool `json:"reroute"`
+	Note                  bool `json:"note"`
+	Message               bool `json:"message"`
+	Propose               bool `json:"propose"`
+	Publish               bool `json:"publish"`
+	Extend                bool `json:"extend"`
+	DecideExtensions      bool `json:"decideExtensions"`
+	Recommend             bool `json:"recommend"`
+	AnswerRecommendations bool `json:"answerRecommendations"`
+	RequestCustody        bool `json:"requestCustody"`
+	Originals             bool `json:"originals"`
+}
+
+// caseDTO is the report page as staff and monitors see it
+// (services.CasePage): never the identity (only whether there is one),
+// evidence as metadata (files are served through the attachment route).
 type caseDTO struct {
 	ID                    string            `json:"id"`
 	TrackingCode          string            `json:"trackingCode"`
@@ -308,6 +190,7 @@ type caseDTO struct {
 	Complex               bool              `json:"complex"`
 	Overdue               bool              `json:"overdue"`
 	AllowedTransitions    []services.Status `json:"allowedTransitions"`
+	Can                   capabilitiesDTO   `json:"can"`
 	Proposal              *proposalDTO      `json:"proposal,omitempty"`
 	Extensions            []extensionDTO    `json:"extensions"`
 	Rating                *citizenRating    `json:"rating,omitempty"`
@@ -326,47 +209,55 @@ type caseDTO struct {
 	Attachments     []attachmentDTO         `json:"attachments"`
 }
 
-func toCaseDTO(c services.Case) caseDTO {
+func toCaseDTO(p services.CasePage) caseDTO {
+	c := p.Case
 	d := caseDTO{ID: c.ID, TrackingCode: c.TrackingCode, Kind: c.Kind, AnonymousDenunciation: c.AnonymousDenunciation,
 		Category: c.Category, Title: c.Title, Description: c.Description, IncidentDate: c.IncidentDate, AreaCode: c.AreaCode,
 		Place: c.Place, Office: c.Office, Counter: c.Counter, Procedure: c.Procedure, DossierNumber: c.DossierNumber,
 		Officials: c.Officials, Named: c.HasIdentity, Status: c.Status, UnitID: c.UnitID, FrontUnitID: c.FrontUnitID,
 		AssigneeID: c.AssigneeID, SubmittedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
+		Round: c.RoundOf(), Complex: c.Complex, Overdue: p.Overdue, AllowedTransitions: p.AllowedTransitions,
+		Can: capabilitiesDTO(p.Can), UnitName: p.UnitName, FrontUnitName: p.FrontUnitName,
 		Timeline: []staffEventDTO{}, Messages: []staffMessageDTO{}, Attachments: attachmentDTOs(c.Attachments),
-		Recommendations: []recommendationDTO{}, Round: c.RoundOf(), Complex: c.Complex, Extensions: []extensionDTO{},
-		AllowedTransitions: []services.Status{}}
+		Recommendations: []recommendationDTO{}, Extensions: []extensionDTO{}, Clocks: clockDTOs(p.Clocks),
+		People: map[string]staffNameDTO{}, Assignable: []staffNameDTO{}}
 	for _, e := range c.Extensions {
 		d.Extensions = append(d.Extensions, toExtensionDTO(e))
 	}
-	if p := c.Proposal; p != nil {
-		d.Proposal = &proposalDTO{Result: p.Result, Actions: p.Actions, Reply: p.Reply, PublicSummary: p.PublicSummary,
-			ProposedBy: p.ProposedBy, ProposedAt: p.ProposedAt}
+	if pr := c.Proposal; pr != nil {
+		d.Proposal = &proposalDTO{Result: pr.Result, Actions: pr.Actions, Reply: pr.Reply, PublicSummary: pr.PublicSummary,
+			ProposedBy: pr.ProposedBy, ProposedAt: pr.ProposedAt}
 	}
 	if c.AppealOf != "" {
-		d.AppealOf = &caseLink{ID: c.AppealOf}
+		d.AppealOf = &caseLink{ID: c.AppealOf, TrackingCode: p.AppealOfCode}
+	}
+	if c.AppealID != "" {
+		d.Appeal = &caseLink{ID: c.AppealID, TrackingCode: p.AppealCode}
 	}
 	if r := c.Rating; r != nil {
 		d.Rating = &citizenRating{Rating: r.Stars, Comment: r.Comment, At: r.At}
 	}
-	if c.AppealID != "" {
-		d.Appeal = &caseLink{ID: c.AppealID}
-	}
-	for _, r := range c.Recommendations {
-		d.Recommendations = append(d.Recommendations, toRecommendationDTO(r, time.Now()))
+	for _, r := range p.Recommendations {
+		d.Recommendations = append(d.Recommendations, toRecommendationDTO(r))
 	}
 	if o := c.Outcome; o != nil {
 		d.Outcome = &outcomeDTO{Result: o.Result, Actions: o.Actions, Reply: o.Reply, PublicSummary: o.PublicSummary, ConcludedAt: o.ConcludedAt,
 			Published: o.Published}
 		if o.Published {
-			at := o.PublishedAt
-			d.Outcome.PublishedAt = &at
+			d.Outcome.PublishedAt = optionalTime(o.PublishedAt)
 		}
 	}
 	for _, e := range c.Timeline {
 		d.Timeline = append(d.Timeline, staffEventDTO{Type: e.Type, At: e.At, Actor: e.Actor, Status: e.Status, Note: e.Note, Ref: e.Ref, Public: e.Public})
 	}
 	for _, m := range c.Messages {
-		d.Messages = append(d.Messages, staffMessageDTO{ID: m.ID, From: m.From, AuthorID: m.AuthorID, Text: m.Text, At: m.At})
+		d.Messages = append(d.Messages, toStaffMessageDTO(m))
+	}
+	for id, n := range p.People {
+		d.People[id] = staffNameDTO(n)
+	}
+	for _, n := range p.Assignable {
+		d.Assignable = append(d.Assignable, staffNameDTO(n))
 	}
 	return d
 }
@@ -382,103 +273,80 @@ type clockDTO struct {
 func clockDTOs(clocks []services.Clock) []clockDTO {
 	out := make([]clockDTO, 0, len(clocks))
 	for _, k := range clocks {
-		d := clockDTO{Name: k.Name, Start: k.Start, Due: k.Due, Overdue: k.Overdue}
-		if !k.Stopped.IsZero() {
-			st := k.Stopped
-			d.Stopped = &st
-		}
-		out = append(out, d)
+		out = append(out, clockDTO{Name: k.Name, Start: k.Start, Due: k.Due, Overdue: k.Overdue, Stopped: optionalTime(k.Stopped)})
 	}
 	return out
 }
 
-// clocksOf computes a report's clocks; without a deadline book there are none.
-func clocksOf(ctx context.Context, book *services.DeadlineBook, r services.Case) ([]clockDTO, error) {
-	if book == nil {
-		return []clockDTO{}, nil
+// getCase returns one report's page for staff of its unit or monitors of
+// its committee.
+func (s *Server) getCase(c *gin.Context) {
+	p, err := s.workflow.CasePage(c.Request.Context(), actorOf(c), c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
 	}
-	clocks, err := book.Clocks(ctx, r)
-	return clockDTOs(clocks), err
+	c.JSON(http.StatusOK, toCaseDTO(p))
 }
 
-// getCase returns one report for staff of its unit or monitors of its committee.
-func (s *Server) getCase(c *gin.Context) {
-	r, err := s.workflow.CaseView(c.Request.Context(), actorOf(c), c.Param("id"))
+type transitionRequest struct {
+	To            services.Status `json:"to"`
+	Reason        string          `json:"reason"`
+	TransferTo    string          `json:"transferTo"`
+	Outcome       string          `json:"outcome"`
+	Actions       string          `json:"actions"`
+	Reply         string          `json:"reply"`
+	PublicSummary string          `json:"publicSummary"`
+	Complex       bool            `json:"complex"`
+	// PublishSummary: the concluding lead approves publishing the summary.
+	PublishSummary bool `json:"publishSummary"`
+}
+
+// changedResponse answers a change of a report with where it now stands.
+type changedResponse struct {
+	ID      string          `json:"id"`
+	Status  services.Status `json:"status"`
+	Version int64           `json:"version"`
+}
+
+func changed(r services.Case) changedResponse {
+	return changedResponse{ID: r.ID, Status: r.Status, Version: r.Version}
+}
+
+// transitionCase moves a report through the status machine.
+func (s *Server) transitionCase(c *gin.Context) {
+	var in transitionRequest
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	r, err := s.workflow.Transition(c.Request.Context(), actorOf(c), c.Param("id"), services.TransitionInput{To: in.To,
+		Reason: in.Reason, TransferTo: in.TransferTo, Outcome: in.Outcome, Actions: in.Actions, Reply: in.Reply, PublicSummary: in.PublicSummary,
+		Complex: in.Complex, PublishSummary: in.PublishSummary})
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	d := toCaseDTO(r)
-	if d.Clocks, err = clocksOf(c.Request.Context(), s.workflow.Deadlines, r); err != nil {
-		s.writeError(c, err)
-		return
-	}
-	for _, k := range d.Clocks {
-		d.Overdue = d.Overdue || (k.Overdue && k.Stopped == nil)
-	}
-	actor := actorOf(c)
-	d.AllowedTransitions = append(d.AllowedTransitions, services.AllowedTransitions(r.Status, string(actor.Role))...)
-	if s.workflow.Units != nil {
-		for _, u := range []struct {
-			id   string
-			name **services.Text
-		}{{r.UnitID, &d.UnitName}, {r.FrontUnitID, &d.FrontUnitName}} {
-			if u.id == "" {
-				continue
-			}
-			if unit, err := s.workflow.Units.UnitByID(c.Request.Context(), u.id); err == nil {
-				n := unit.Name
-				*u.name = &n
-			}
-		}
-	}
-	people, err := s.workflow.People(c.Request.Context(), r)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	assignable, err := s.workflow.Assignable(c.Request.Context(), actor, r)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	d.People, d.Assignable = map[string]staffNameDTO{}, []staffNameDTO{}
-	for id, p := range people {
-		d.People[id] = staffNameDTO(p)
-	}
-	for _, p := range assignable {
-		d.Assignable = append(d.Assignable, staffNameDTO(p))
-	}
-	// Linked reports are named by their tracking codes (the staff member
-	// may not see the other round when it went to another unit).
-	for _, l := range []*caseLink{d.AppealOf, d.Appeal} {
-		if l == nil {
-			continue
-		}
-		if other, err := s.workflow.Cases.FindCaseByID(c.Request.Context(), l.ID); err == nil {
-			l.TrackingCode = other.TrackingCode
-		}
-	}
-	c.JSON(http.StatusOK, d)
+	c.JSON(http.StatusOK, changed(r))
 }
 
 type textRequest struct {
 	Text string `json:"text"`
 }
 
-// addCaseNote adds an internal note.
+// addCaseNote adds an internal note and answers with the report's page.
 func (s *Server) addCaseNote(c *gin.Context) {
 	var in textRequest
 	if err := bindJSON(c, &in); err != nil {
 		s.writeError(c, err)
 		return
 	}
-	r, err := s.workflow.AddNote(c.Request.Context(), actorOf(c), c.Param("id"), in.Text)
+	p, err := s.workflow.AddNote(c.Request.Context(), actorOf(c), c.Param("id"), in.Text)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, toCaseDTO(r))
+	c.JSON(http.StatusCreated, toCaseDTO(p))
 }
 
 // sendCaseMessage writes to the citizen.
@@ -493,26 +361,27 @@ func (s *Server) sendCaseMessage(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, staffMessageDTO{ID: m.ID, From: m.From, AuthorID: m.AuthorID, Text: m.Text, At: m.At})
+	c.JSON(http.StatusCreated, toStaffMessageDTO(m))
 }
 
 type assignRequest struct {
 	AssigneeID string `json:"assigneeId"`
 }
 
-// assignCase gives the report to an inspector or lead of its unit.
+// assignCase gives the report to an inspector or lead of its unit and
+// answers with the report's page.
 func (s *Server) assignCase(c *gin.Context) {
 	var in assignRequest
 	if err := bindJSON(c, &in); err != nil {
 		s.writeError(c, err)
 		return
 	}
-	r, err := s.workflow.Assign(c.Request.Context(), actorOf(c), c.Param("id"), in.AssigneeID)
+	p, err := s.workflow.Assign(c.Request.Context(), actorOf(c), c.Param("id"), in.AssigneeID)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toCaseDTO(r))
+	c.JSON(http.StatusOK, toCaseDTO(p))
 }
 
 type routeRequest struct {
@@ -533,79 +402,89 @@ func (s *Server) rerouteCase(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, transitionResponse{ID: r.ID, Status: r.Status, Version: r.Version})
+	c.JSON(http.StatusOK, changed(r))
 }
 
-type recommendationRequest struct {
-	Text     string `json:"text"`
-	AnswerBy string `json:"answerBy"`
+type proposalRequest struct {
+	Outcome       string `json:"outcome"`
+	Actions       string `json:"actions"`
+	Reply         string `json:"reply"`
+	PublicSummary string `json:"publicSummary"`
 }
 
-type recommendationDTO struct {
-	ID         string     `json:"id"`
-	CaseID     string     `json:"caseId,omitempty"`
-	Tracking   string     `json:"trackingCode,omitempty"`
-	AuthorID   string     `json:"authorId"`
-	Text       string     `json:"text"`
-	AnswerBy   string     `json:"answerBy"`
-	CreatedAt  time.Time  `json:"createdAt"`
-	Answer     string     `json:"answer,omitempty"`
-	AnsweredAt *time.Time `json:"answeredAt,omitempty"`
-	Overdue    bool       `json:"overdue"`
-}
-
-func toRecommendationDTO(r services.Recommendation, now time.Time) recommendationDTO {
-	d := recommendationDTO{ID: r.ID, AuthorID: r.AuthorID, Text: r.Text, AnswerBy: r.AnswerBy, CreatedAt: r.CreatedAt,
-		Answer: r.Answer, Overdue: r.Overdue(now)}
-	if r.Answer != "" {
-		at := r.AnsweredAt
-		d.AnsweredAt = &at
-	}
-	return d
-}
-
-// recommend files a Front recommendation on a report (monitors).
-func (s *Server) recommend(c *gin.Context) {
-	var in recommendationRequest
+// proposeConclusion records a proposed conclusion for a lead to approve.
+func (s *Server) proposeConclusion(c *gin.Context) {
+	var in proposalRequest
 	if err := bindJSON(c, &in); err != nil {
 		s.writeError(c, err)
 		return
 	}
-	r, err := s.workflow.Recommend(c.Request.Context(), actorOf(c), c.Param("id"), in.Text, in.AnswerBy)
+	r, err := s.workflow.Propose(c.Request.Context(), actorOf(c), c.Param("id"),
+		services.ProposalInput{Outcome: in.Outcome, Actions: in.Actions, Reply: in.Reply, PublicSummary: in.PublicSummary})
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, toRecommendationDTO(r, s.workflow.Now()))
+	c.JSON(http.StatusOK, changed(r))
 }
 
-type answerRequest struct {
-	Answer string `json:"answer"`
+type publicationRequest struct {
+	PublicSummary string `json:"publicSummary"`
 }
 
-// answerRecommendation records the unit's answer.
-func (s *Server) answerRecommendation(c *gin.Context) {
-	var in answerRequest
+// publishSummary approves publishing a concluded report's public summary.
+func (s *Server) publishSummary(c *gin.Context) {
+	var in publicationRequest
 	if err := bindJSON(c, &in); err != nil {
 		s.writeError(c, err)
 		return
 	}
-	r, err := s.workflow.AnswerRecommendation(c.Request.Context(), actorOf(c), c.Param("id"), c.Param("rid"), in.Answer)
+	r, err := s.workflow.PublishSummary(c.Request.Context(), actorOf(c), c.Param("id"), in.PublicSummary)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toRecommendationDTO(r, s.workflow.Now()))
+	c.JSON(http.StatusOK, changed(r))
 }
 
-// overdueRecommendations lists unanswered recommendations past their date.
-func (s *Server) overdueRecommendations(c *gin.Context) {
-	list, err := s.workflow.OverdueRecommendations(c.Request.Context(), actorOf(c), s.queue.Store)
+type extensionRequest struct {
+	Days   int    `json:"days"`
+	Reason string `json:"reason"`
+}
+
+// requestExtension asks to extend the resolution deadline.
+func (s *Server) requestExtension(c *gin.Context) {
+	var in extensionRequest
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	e, err := s.workflow.RequestExtension(c.Request.Context(), actorOf(c), c.Param("id"), in.Days, in.Reason)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": s.recommendationDTOs(list)})
+	c.JSON(http.StatusCreated, toExtensionDTO(e))
+}
+
+type decisionRequest struct {
+	Approve bool   `json:"approve"`
+	Note    string `json:"note"`
+}
+
+// decideExtension approves or refuses a pending extension (leads).
+func (s *Server) decideExtension(c *gin.Context) {
+	var in decisionRequest
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	e, err := s.workflow.DecideExtension(c.Request.Context(), actorOf(c), c.Param("id"), c.Param("eid"), in.Approve, in.Note)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toExtensionDTO(e))
 }
 
 type auditEventDTO struct {
@@ -638,26 +517,4 @@ func (s *Server) getCaseAudit(c *gin.Context) {
 		out.Events[i] = auditEventDTO{Seq: e.Seq, At: e.At, Actor: e.Actor, Type: e.Type, Data: e.Data, PrevHash: e.PrevHash, Hash: e.Hash}
 	}
 	c.JSON(http.StatusOK, out)
-}
-
-type unitDTO struct {
-	ID   string            `json:"id"`
-	Code string            `json:"code"`
-	Name services.Text     `json:"name"`
-	Type services.UnitType `json:"type"`
-}
-
-// listUnits names the active units for staff (and lets a lead choose where
-// to re-route a report).
-func (s *Server) listUnits(c *gin.Context) {
-	units, err := s.org.ActiveUnits(c.Request.Context(), actorOf(c))
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	out := make([]unitDTO, len(units))
-	for i, u := range units {
-		out[i] = unitDTO{ID: u.ID, Code: u.Code, Name: u.Name, Type: u.Type}
-	}
-	c.JSON(http.StatusOK, gin.H{"items": out})
 }

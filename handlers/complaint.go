@@ -94,22 +94,18 @@ func (s *Server) createComplaint(c *gin.Context) {
 	if res.Replayed {
 		c.Header("Idempotent-Replayed", "true")
 	}
-	s.writeFiled(c, res)
+	writeFiled(c, res)
 }
 
 // writeFiled answers a new report (filed, or opened by an appeal) with its
-// tracking code and receipt, shown this once. The citizen is signed in to
-// it, so that the receipt page can fetch the proof of filing at once.
-func (s *Server) writeFiled(c *gin.Context, res services.SubmitResult) {
-	token, exp, err := s.tracking.IssueToken(res.ID)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
+// tracking code and receipt, shown this once, and the session the citizen
+// is signed in with, so that the receipt page can fetch the proof of
+// filing at once.
+func writeFiled(c *gin.Context, res services.SubmitResult) {
 	c.Header("Location", "/api/v1/track")
 	c.JSON(http.StatusCreated, complaintResponse{
 		TrackingCode: res.TrackingCode, Receipt: res.Receipt, Kind: res.Kind,
 		AnonymousDenunciation: res.AnonymousDenunciation, SubmittedAt: res.SubmittedAt.UTC(), ContentHash: res.ContentHash,
-		ReceiptURL: "/api/v1/track/receipt.pdf", Token: token, TokenExpiresAt: exp, Attachments: attachmentDTOs(res.Attachments),
+		ReceiptURL: "/api/v1/track/receipt.pdf", Token: res.Token, TokenExpiresAt: res.TokenExpiresAt, Attachments: attachmentDTOs(res.Attachments),
 	})
 }

@@ -123,7 +123,7 @@ func TestIdentityCustody(t *testing.T) {
 	var types []string
 	for _, e := range c.Timeline {
 		if e.Type != services.EventSubmitted {
-			types = append(types, e.Type)
+			types = append(types, string(e.Type))
 			if e.Public {
 				t.Fatalf("custody event %s is public", e.Type)
 			}
@@ -144,7 +144,7 @@ func TestSubmissionIsRouted(t *testing.T) {
 	ctx := context.Background()
 	sys := services.Actor{UserID: "test", Role: services.RoleAdmin}
 	mk := func(code string, typ services.UnitType) services.Unit {
-		u, err := f.org.CreateUnit(ctx, sys, services.Unit{Code: code, Name: services.Text{VI: code, EN: code}, Type: typ, AreaCodes: []string{"79"}, Active: true})
+		u, err := f.Org.CreateUnit(ctx, sys, services.Unit{Code: code, Name: services.Text{VI: code, EN: code}, Type: typ, AreaCodes: []string{"79"}, Active: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +152,7 @@ func TestSubmissionIsRouted(t *testing.T) {
 	}
 	general, bribes, front := mk("thanh-tra-chung", services.UnitInspection), mk("thanh-tra-hoi-lo", services.UnitInspection), mk("mttq", services.UnitFront)
 	for _, r := range []services.RoutingRule{{InspectionUnitID: general.ID, FrontUnitID: front.ID}, {Category: "bribe", InspectionUnitID: bribes.ID}} {
-		if _, err := f.org.CreateRoutingRule(ctx, sys, r); err != nil {
+		if _, err := f.Org.CreateRoutingRule(ctx, sys, r); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -463,7 +463,7 @@ func TestAuditTrail(t *testing.T) {
 		t.Fatalf("deleted event: %v %d %q", valid, at, reason)
 	}
 	// `portal audit verify`'s check over every chain finds this report.
-	broken, checked, err := services.VerifyAllChains(ctx, f.audit, 1000)
+	broken, checked, err := services.VerifyAllChains(ctx, f.Audit, 1000)
 	if err != nil || checked != 1 || len(broken) != 1 || broken[0].CaseID != caseID {
 		t.Fatalf("verify all: %v %d %+v", err, checked, broken)
 	}
@@ -474,7 +474,7 @@ func TestQueueFiltersAndPages(t *testing.T) {
 	ctx := context.Background()
 	sys := services.Actor{UserID: "test", Role: services.RoleAdmin}
 	unit := f.unit(t, "unit-q")
-	if _, err := f.org.CreateRoutingRule(ctx, sys, services.RoutingRule{InspectionUnitID: unit}); err != nil {
+	if _, err := f.Org.CreateRoutingRule(ctx, sys, services.RoutingRule{InspectionUnitID: unit}); err != nil {
 		t.Fatal(err)
 	}
 	// Feedback is due in 2 working days, complaints in 10 days: feedback first.

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -37,10 +38,28 @@ var statusOf = map[services.Code]int{
 	services.CodeMismatch:     http.StatusUnprocessableEntity,
 }
 
+// statusClientGone records a request whose client went away before it
+// was answered (the status nginx uses for it); nothing is sent.
+const statusClientGone = 499
+
+// clientGone reports whether the client of c has disconnected (or given
+// up): the server cancels a request's context when its connection closes.
+func clientGone(c *gin.Context) bool {
+	return c.Request.Context().Err() != nil
+}
+
 // writeError is the one place where errors become HTTP answers. Only the
 // user-safe message of a services.Error reaches the client; internal and
-// unavailable errors are logged here, once, with the request id.
+// unavailable errors are logged here, once, with the request id. When the
+// client has gone, whatever failed failed because it went: nothing is
+// answered, and it is not logged as a server error.
 func (s *Server) writeError(c *gin.Context, err error) {
+	if clientGone(c) {
+		s.log.LogAttrs(context.WithoutCancel(c.Request.Context()), slog.LevelDebug, "client went away",
+			slog.String("requestId", requestID(c)), slog.String("route", c.FullPath()))
+		c.AbortWithStatus(statusClientGone)
+		return
+	}
 	var e *services.Error
 	if !errors.As(err, &e) {
 		e = services.Wrap(err, services.CodeInternal, "An unexpected error occurred.")

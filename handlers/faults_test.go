@@ -2,9 +2,11 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -114,7 +116,7 @@ func TestObjectStoreFailsMidUpload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.evidence.Blobs = viaProxy
+	f.blobs.use(viaProxy)
 	big := append(samplePDF(), make([]byte, 3<<20)...)
 	w, _ := f.submitFiles(t, validFeedback, upload{"a.png", samplePNG(t, 20, 20)}, upload{"big.pdf", big})
 	if w.Code != http.StatusServiceUnavailable {
@@ -128,8 +130,8 @@ func TestObjectStoreFailsMidUpload(t *testing.T) {
 	}
 	// The object store is back (direct connection); the reaper removes
 	// whatever the failed request could not, once it is an hour old.
-	f.evidence.Blobs = f.env.Blob
-	if _, err := f.evidence.ReapStale(context.Background(), f.env.Store, time.Now().Add(2*time.Hour)); err != nil {
+	f.blobs.use(f.env.Blob)
+	if _, err := f.Evidence.ReapStale(context.Background(), f.env.Store, time.Now().Add(2*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if keys := f.objectKeys(t); len(keys) != 0 {
@@ -178,5 +180,66 @@ func TestDatabaseFailsAtInsert(t *testing.T) {
 	}
 	if keys := f.objectKeys(t); len(keys) != 0 {
 		t.Fatalf("uploaded objects not removed: %v", keys)
+	}
+}
+
+// TestClientGoneMidUpload: a citizen whose connection drops half-way
+// through an upload is not answered 503 and is not logged as a server
+// error; nothing of the report is kept.
+func TestClientGoneMidUpload(t *testing.T) {
+	f := newFixture(t)
+	srv := httptest.NewServer(f.srv)
+	t.Cleanup(srv.Close)
+	big := append(samplePDF(), make([]byte, 4<<20)...)
+	body, ct := multipartBody(t, "complaint", validFeedback, upload{"big.pdf", big})
+	raw, err := io.ReadAll(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := fmt.Sprintf("POST /api/v1/complaints HTTP/1.1\r\nHost: portal\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n", ct, len(raw))
+	// Send the headers and the first 2 MB of the body, then go away.
+	if _, err := conn.Write(append([]byte(head), raw[:2<<20]...)); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+
+	line := waitForLog(t, f, `"route":"/api/v1/complaints"`, 30*time.Second)
+	if strings.Contains(line, `"status":503`) || !strings.Contains(line, `"status":499`) {
+		t.Fatalf("access log: %s", line)
+	}
+	if strings.Contains(f.logs.String(), `"level":"ERROR"`) {
+		t.Fatalf("a client going away was logged as an error:\n%s", f.logs.String())
+	}
+	if n := f.countCases(t); n != 0 {
+		t.Fatalf("%d reports stored", n)
+	}
+	// The objects of the broken upload were removed (or are left to the
+	// reaper with their upload intent).
+	if _, err := f.Evidence.ReapStale(context.Background(), f.env.Store, time.Now().Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if keys := f.objectKeys(t); len(keys) != 0 {
+		t.Fatalf("objects left: %v", keys)
+	}
+}
+
+// waitForLog waits, at most d, for a log line containing s and returns it.
+func waitForLog(t *testing.T, f *fixture, s string, d time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		for line := range strings.SplitSeq(f.logs.String(), "\n") {
+			if strings.Contains(line, s) {
+				return line
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no log line with %s within %s:\n%s", s, d, f.logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"io"
 	"log/slog"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -20,26 +22,22 @@ import (
 )
 
 // fixture is the whole HTTP layer wired to real services on a fresh
-// database and bucket of the embedded (or external) servers.
+// database and bucket of the embedded (or external) servers, as the portal
+// wires them (services.New).
 type fixture struct {
-	env      *testenv.Env
-	srv      *handlers.Server
-	logs     *syncBuffer
-	hasher   *services.SecretHasher
-	sealer   *services.Sealer
-	tokens   *services.Tokens
-	evidence *services.Evidence
-	intake   *services.Intake
-	tracking *services.Tracking
-	signer   *proof.Signer
-	clock    *testClock
-	staff    *services.Staff
-	custody  *services.Custody
-	org      *services.Org
-	audit    *services.AuditLog
-	workflow *services.Workflow
-	sweeper  *services.Sweeper
-	vault    *services.IdentityVault
+	env    *testenv.Env
+	srv    *handlers.Server
+	logs   *syncBuffer
+	hasher *services.SecretHasher
+	sealer *services.Sealer
+	tokens *services.Tokens
+	clock  *testClock
+	// blobs is the object store the services use; a test may point it
+	// elsewhere (blobs.use).
+	blobs *switchBlobs
+	*services.Portal
+	// vault opens identities as the services do, to check what they stored.
+	vault *services.IdentityVault
 }
 
 var testArgon = services.Argon2Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}
@@ -63,7 +61,7 @@ type fixtureOptions struct {
 	// cacheTTL is how long the intake's router and the report store's
 	// deadline book keep routing rules, policies, holidays and areas (0:
 	// read on every use, so that tests see admin changes at once; the
-	// portal keeps them 30 s and a minute).
+	// portal keeps them 30 s).
 	cacheTTL time.Duration
 }
 
@@ -74,11 +72,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	for _, f := range opts {
 		f(&o)
 	}
-	ctx := context.Background()
 	clock := &testClock{}
-	auditLog := &services.AuditLog{Store: o.store, Now: clock.Now}
-	book := &services.DeadlineBook{Store: o.store, Areas: o.store, TTL: o.cacheTTL, Now: clock.Now}
-	cases := &services.AuditedCases{CaseStore: &services.DueDates{CaseStore: o.store, Book: book}, Log: auditLog}
 	sealer, err := services.NewSealer("test", bytes.Repeat([]byte{7}, 32))
 	if err != nil {
 		t.Fatal(err)
@@ -91,49 +85,18 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inspector := &media.Inspector{MaxPixels: services.DefaultMaxPixels}
-	ev := &services.Evidence{Blobs: o.blob, Uploads: o.store, Inspector: inspector, Scanner: o.scan,
-		MaxPixels: services.DefaultMaxPixels, Now: clock.Now}
-	hasher := services.NewSecretHasher(o.argon, 4)
-	catalog := &services.Catalog{Store: env.Store, Limits: o.limits, AllowedTypes: inspector.AllowedTypes()}
-	if err := catalog.Seed(ctx); err != nil {
-		t.Fatal(err)
-	}
-	intake := &services.Intake{Cases: cases, Identities: o.store,
-		Catalog: &services.CatalogCache{CatalogStore: o.store, TTL: 30 * time.Second, Now: clock.Now}, Idempotency: o.store, Evidence: ev,
-		Hasher: hasher, Sealer: sealer, FingerprintKey: []byte("fingerprint key"), Limits: o.limits, Now: clock.Now}
-	intake.Router = &services.RuleRouter{Store: o.store, Catalog: o.store, TTL: o.cacheTTL, Now: clock.Now}
-	tracking := &services.Tracking{Deadlines: &services.DeadlineBook{Store: env.Store, Areas: env.Store, Now: clock.Now}, Cases: cases, Evidence: ev, Hasher: hasher, Tokens: tokens,
-		Codes: services.NewThrottle(o.codes, clock.Now), Clients: services.NewThrottle(services.ClientThrottlePolicy, clock.Now),
-		Prover: proof.NewProver(signer), Limits: o.limits, Now: clock.Now}
-	if err := tracking.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
-	staff := &services.Staff{Users: o.store, Sessions: o.store, Hasher: hasher, Sealer: sealer, Tokens: tokens,
-		Accounts: services.NewThrottle(services.AccountThrottlePolicy, clock.Now), Clients: services.NewThrottle(services.ClientThrottlePolicy, clock.Now),
-		Require2FA: o.require2FA, Now: clock.Now}
-	if err := staff.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
-	org := &services.Org{Store: env.Store, Catalog: env.Store, Audit: env.Store, Now: clock.Now}
-	if err := org.Seed(ctx); err != nil {
-		t.Fatal(err)
-	}
-	staff.Units, staff.Audit = org, env.Store
-	custody := &services.Custody{Cases: cases, Grants: o.store, Identities: o.store, Sealer: sealer, Now: clock.Now}
 	logs := &syncBuffer{}
-	staff.Log = slog.New(slog.NewJSONHandler(logs, nil)).Warn
-	workflow := &services.Workflow{Cases: cases, Users: o.store, Units: org, Now: clock.Now, Audit: auditLog, Outbox: o.store,
-		Deadlines: &services.DeadlineBook{Store: env.Store, Areas: env.Store, Now: clock.Now}}
-	vault := &services.IdentityVault{Identities: o.store, Sealer: sealer, Now: clock.Now}
-	workflow.Vault = vault
-	sweeper := &services.Sweeper{Cases: cases, Store: o.store, Queue: o.store, Users: o.store, Outbox: o.store, Book: book,
-		Vault: vault, Now: clock.Now}
-	srv, err := handlers.New(handlers.Config{Outcomes: o.store,
-		Staff: staff, Custody: custody, Queue: &services.Queue{Store: o.store, Now: clock.Now}, Org: org,
-		Workflow: workflow, Downloads: &services.Downloads{Workflow: workflow, Grants: o.store, Evidence: ev},
-		Logger:  slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Catalog: catalog, Intake: intake, Tracking: tracking, MaxJSONBytes: testMaxJSON,
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	blobs := &switchBlobs{cur: o.blob}
+	hasher := services.NewSecretHasher(o.argon, 4)
+	p, err := services.New(context.Background(), services.Options{Store: o.store, Blobs: blobs,
+		Files: &media.Checker{MaxPixels: services.DefaultMaxPixels}, Scanner: o.scan, Prover: proof.NewProver(signer),
+		Sealer: sealer, Tokens: tokens, Hasher: hasher, FingerprintKey: []byte("fingerprint key"), Limits: o.limits,
+		Require2FA: o.require2FA, CacheTTL: o.cacheTTL, CodeThrottle: o.codes, Log: log, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := handlers.New(handlers.Config{Services: p, Logger: log, MaxJSONBytes: testMaxJSON,
 		MaxUploadBytes: o.limits.MaxReportBytes + testMaxJSON + 64<<10,
 		Frontend: fstest.MapFS{
 			"index.html":           {Data: []byte("<!doctype html><title>Minh Bạch</title><div id=app></div>")},
@@ -145,10 +108,48 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{env: env, srv: srv, logs: logs, hasher: hasher, sealer: sealer, tokens: tokens, evidence: ev,
-		intake: intake, tracking: tracking, signer: signer, clock: clock, staff: staff, custody: custody, org: org, audit: auditLog,
-		workflow: workflow, sweeper: sweeper, vault: vault}
+	return &fixture{env: env, srv: srv, logs: logs, hasher: hasher, sealer: sealer, tokens: tokens, clock: clock, blobs: blobs,
+		Portal: p, vault: services.NewIdentityVault(o.store, sealer, clock.Now)}
 }
+
+// switchBlobs is the object store the services use, which a test can point
+// at another store (a proxy that fails) while the services run.
+type switchBlobs struct {
+	mu  sync.Mutex
+	cur services.BlobStore
+}
+
+func (s *switchBlobs) use(b services.BlobStore) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cur = b
+}
+
+func (s *switchBlobs) get() services.BlobStore {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur
+}
+
+func (s *switchBlobs) Put(ctx context.Context, key string, r io.Reader, size int64, contentType, sha256Hex string) (services.BlobInfo, error) {
+	return s.get().Put(ctx, key, r, size, contentType, sha256Hex)
+}
+
+func (s *switchBlobs) Get(ctx context.Context, key string) (services.BlobReader, services.BlobInfo, error) {
+	return s.get().Get(ctx, key)
+}
+
+func (s *switchBlobs) Stat(ctx context.Context, key string) (services.BlobInfo, error) {
+	return s.get().Stat(ctx, key)
+}
+
+func (s *switchBlobs) Delete(ctx context.Context, key string) error { return s.get().Delete(ctx, key) }
+
+func (s *switchBlobs) List(ctx context.Context, prefix string) ([]services.BlobInfo, error) {
+	return s.get().List(ctx, prefix)
+}
+
+func (s *switchBlobs) Ready(ctx context.Context) error { return s.get().Ready(ctx) }
 
 func mustOID(t *testing.T, hex string) bson.ObjectID {
 	t.Helper()

@@ -14,7 +14,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"minhbach/handlers"
 	"minhbach/internal/testenv"
 	"minhbach/services"
 )
@@ -476,15 +475,7 @@ func BenchmarkCreateComplaint(b *testing.B) {
 
 // BenchmarkMeta serves the form's reference data from the embedded database.
 func BenchmarkMeta(b *testing.B) {
-	env := testenv.New(b)
-	catalog := &services.Catalog{Store: env.Store, Limits: services.DefaultLimits}
-	if err := catalog.Seed(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	srv, err := handlers.New(handlers.Config{Catalog: catalog})
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv := newFixture(b).srv
 	b.ReportAllocs()
 	for b.Loop() {
 		w := httptest.NewRecorder()

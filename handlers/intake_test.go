@@ -146,7 +146,7 @@ func TestSubmitWithFiles(t *testing.T) {
 		}
 	}
 	// Every upload intent was committed: nothing is left for the reaper.
-	n, err := f.evidence.ReapStale(context.Background(), f.env.Store, time.Now().Add(time.Hour))
+	n, err := f.Evidence.ReapStale(context.Background(), f.env.Store, time.Now().Add(time.Hour))
 	if err != nil || n != 0 || len(f.objectKeys(t)) != 4 {
 		t.Fatalf("reaper removed %d (%v) from a committed report", n, err)
 	}

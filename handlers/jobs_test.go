@@ -70,7 +70,7 @@ func TestJobsTwoInstances(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sw := *f.sweeper
+		sw := *f.Sweeper
 		insts = append(insts, instance{
 			jobs:    &services.Jobs{Leases: f.env.Store, Holder: fmt.Sprintf("instance-%d-%s", i, services.NewHolder()), Now: f.clock.Now},
 			sweeper: &sw,

@@ -82,6 +82,8 @@ var routeMatrix = map[string]func(w who) []int{
 			return unauth
 		case w.role == services.RoleAdmin || !w.own:
 			return hidden
+		case w.role == services.RoleMonitor:
+			return forbidden // the Front supervises; it never moves a report
 		}
 		return allowed // the body {} asks for no valid move: 409 with the allowed list
 	},
@@ -263,12 +265,12 @@ func TestRouteMatrix(t *testing.T) {
 		t.Fatalf("evidence: %d %s", w.Code, w.Body)
 	}
 	sys := services.Actor{UserID: "matrix", Role: services.RoleAdmin}
-	unit, err := f.org.CreateUnit(context.Background(), sys, services.Unit{Code: "matrix-unit", Name: services.Text{VI: "Đơn vị", EN: "Unit"},
+	unit, err := f.Org.CreateUnit(context.Background(), sys, services.Unit{Code: "matrix-unit", Name: services.Text{VI: "Đơn vị", EN: "Unit"},
 		Type: services.UnitInspection, AreaCodes: []string{"79"}, Active: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rule, err := f.org.CreateRoutingRule(context.Background(), sys, services.RoutingRule{InspectionUnitID: unit.ID})
+	rule, err := f.Org.CreateRoutingRule(context.Background(), sys, services.RoutingRule{InspectionUnitID: unit.ID})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,7 +81,20 @@ func (s *partSource) Next() (services.FilePart, error) {
 			Fields: map[string]string{p.FormName(): services.FieldNotAllowed}}
 	}
 	s.cur = p
-	return services.FilePart{Name: p.FileName(), Body: p}, nil
+	return services.FilePart{Name: p.FileName(), Body: partBody{p}}, nil
+}
+
+// partBody reads a file part, turning a body over its cap into the
+// services' too_large error (the services know nothing of net/http).
+type partBody struct{ r io.Reader }
+
+func (b partBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		err = services.Errorf(services.CodeTooLarge, "The request is too large (at most %d bytes).", mbe.Limit)
+	}
+	return n, err
 }
 
 func partError(err error) error {

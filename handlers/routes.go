@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -21,19 +22,9 @@ type ReadyCheck struct {
 
 // Config holds what the HTTP layer needs.
 type Config struct {
-	Logger   *slog.Logger
-	Catalog  *services.Catalog
-	Intake   *services.Intake
-	Tracking *services.Tracking
-	Staff    *services.Staff
-	Queue    *services.Queue
-	Custody  *services.Custody
-	Org      *services.Org
-	Workflow *services.Workflow
-	// Downloads serves evidence files to staff (nil: refused as unavailable).
-	Downloads *services.Downloads
-	// Outcomes is the public feed of published outcomes (nil: empty).
-	Outcomes services.OutcomeStore
+	Logger *slog.Logger
+	// Services are the portal's services (services.New).
+	Services *services.Portal
 	Ready    []ReadyCheck
 	// Frontend is the built web app (the contents of frontend/dist); nil or
 	// empty serves a notice that it was not built.
@@ -60,7 +51,7 @@ type Server struct {
 	org       *services.Org
 	workflow  *services.Workflow
 	downloads *services.Downloads
-	outcomes  services.OutcomeStore
+	outcomes  *services.Outcomes
 	ready     []ReadyCheck
 	spa       *spa
 	maxJSON   int64
@@ -83,7 +74,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = services.DefaultLimits.MaxReportBytes + 2<<20
 	}
-	s := &Server{log: cfg.Logger, catalog: cfg.Catalog, intake: cfg.Intake, tracking: cfg.Tracking, staff: cfg.Staff, queue: cfg.Queue, custody: cfg.Custody, org: cfg.Org, workflow: cfg.Workflow, downloads: cfg.Downloads, outcomes: cfg.Outcomes, ready: cfg.Ready,
+	p := cfg.Services
+	if p == nil {
+		return nil, errors.New("handlers: no services")
+	}
+	s := &Server{log: cfg.Logger, catalog: p.Catalog, intake: p.Intake, tracking: p.Tracking, staff: p.Staff, queue: p.Queue,
+		custody: p.Custody, org: p.Org, workflow: p.Workflow, downloads: p.Downloads, outcomes: p.Outcomes, ready: cfg.Ready,
 		maxJSON: cfg.MaxJSONBytes, maxUpload: cfg.MaxUploadBytes, hsts: cfg.HSTS, spa: newSPA(cfg.Frontend)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

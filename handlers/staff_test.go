@@ -26,7 +26,7 @@ func (f *fixture) unit(t *testing.T, code string) string {
 	t.Helper()
 	ctx := context.Background()
 	sys := services.Actor{UserID: "test", Role: services.RoleAdmin}
-	units, err := f.org.ListUnits(ctx, sys)
+	units, err := f.Org.ListUnits(ctx, sys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func (f *fixture) unit(t *testing.T, code string) string {
 	if strings.HasPrefix(code, "front") {
 		typ = services.UnitFront
 	}
-	u, err := f.org.CreateUnit(ctx, sys, services.Unit{Code: code, Name: services.Text{VI: code, EN: code}, Type: typ, AreaCodes: []string{"79"}, Active: true})
+	u, err := f.Org.CreateUnit(ctx, sys, services.Unit{Code: code, Name: services.Text{VI: code, EN: code}, Type: typ, AreaCodes: []string{"79"}, Active: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func (f *fixture) mkUser(t *testing.T, email string, role services.Role, unit st
 	if unit != "" {
 		unit = f.unit(t, unit)
 	}
-	u, err := f.staff.CreateUser(context.Background(), nil, services.CreateUserInput{Email: email, Name: email, Role: role, UnitID: unit, Password: staffPassword})
+	u, err := f.Staff.CreateUser(context.Background(), nil, services.CreateUserInput{Email: email, Name: email, Role: role, UnitID: unit, Password: staffPassword})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestStaffLoginAndPasswordPolicy(t *testing.T) {
 		t.Fatalf("me: %d %s", w.Code, w.Body)
 	}
 	for _, bad := range []string{"short", "password1234", "matkhau123456", "Qwertyuiop12"} {
-		_, err := f.staff.CreateUser(context.Background(), nil, services.CreateUserInput{Email: "x@unit.test", Name: "X", Role: services.RoleInspector, UnitID: f.unit(t, "unit-a"), Password: bad})
+		_, err := f.Staff.CreateUser(context.Background(), nil, services.CreateUserInput{Email: "x@unit.test", Name: "X", Role: services.RoleInspector, UnitID: f.unit(t, "unit-a"), Password: bad})
 		if !services.IsCode(err, services.CodeInvalid) {
 			t.Errorf("password %q accepted: %v", bad, err)
 		}
@@ -210,7 +210,7 @@ func TestRevocationTakesEffectAtOnce(t *testing.T) {
 	}
 	adminActor := services.Actor{UserID: admin.ID, Role: services.RoleAdmin}
 	unitB := f.unit(t, "unit-b")
-	if _, err := f.staff.UpdateUser(ctx, adminActor, insp.ID, services.UpdateUserInput{UnitID: &unitB}); err != nil {
+	if _, err := f.Staff.UpdateUser(ctx, adminActor, insp.ID, services.UpdateUserInput{UnitID: &unitB}); err != nil {
 		t.Fatal(err)
 	}
 	if w := f.staffGet(s.access, "/api/v1/cases"); w.Code != http.StatusUnauthorized {
@@ -221,7 +221,7 @@ func TestRevocationTakesEffectAtOnce(t *testing.T) {
 		t.Fatalf("queue after moving to unit-b: %d %s", w.Code, w.Body)
 	}
 	off := false
-	if _, err := f.staff.UpdateUser(ctx, adminActor, insp.ID, services.UpdateUserInput{Active: &off}); err != nil {
+	if _, err := f.Staff.UpdateUser(ctx, adminActor, insp.ID, services.UpdateUserInput{Active: &off}); err != nil {
 		t.Fatal(err)
 	}
 	if w := f.staffGet(s.access, "/api/v1/auth/me"); w.Code != http.StatusUnauthorized {

@@ -56,7 +56,7 @@ func (f *fixture) storyStaff(t *testing.T) storyStaff {
 	t.Helper()
 	s := storyStaff{unitID: f.unit(t, "unit-story"), frontID: f.unit(t, "front-story")}
 	sys := services.Actor{UserID: "test", Role: services.RoleAdmin}
-	if _, err := f.org.CreateRoutingRule(context.Background(), sys, services.RoutingRule{Category: "bribe", AreaCode: "26743",
+	if _, err := f.Org.CreateRoutingRule(context.Background(), sys, services.RoutingRule{Category: "bribe", AreaCode: "26743",
 		InspectionUnitID: s.unitID, FrontUnitID: s.frontID}); err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +257,7 @@ func TestWholeStory(t *testing.T) {
 	if !audit.Valid {
 		t.Fatalf("the chain does not verify: %+v", audit)
 	}
-	broken, checked, err := services.VerifyAllChains(ctx, f.audit, 1000)
+	broken, checked, err := services.VerifyAllChains(ctx, f.Audit, 1000)
 	if err != nil || len(broken) != 0 || checked == 0 {
 		t.Fatalf("VerifyAllChains: %v %v %d", err, broken, checked)
 	}

@@ -42,18 +42,18 @@ func TestOverdueSweep(t *testing.T) {
 		t.Fatalf("overdue before its time: %+v", overdue.Items)
 	}
 	// Nothing is due yet: the sweep does nothing.
-	if res, err := f.sweeper.Sweep(ctx); err != nil || res.Overdue != 0 {
+	if res, err := f.Sweeper.Sweep(ctx); err != nil || res.Overdue != 0 {
 		t.Fatalf("early sweep: %+v %v", res, err)
 	}
 	// A day before the acceptance deadline (10 days), staff are warned.
 	f.clock.offset = time.Until(c.DueAt) - 24*time.Hour
-	if res, err := f.sweeper.Sweep(ctx); err != nil || res.Near != 1 || res.Overdue != 0 {
+	if res, err := f.Sweeper.Sweep(ctx); err != nil || res.Near != 1 || res.Overdue != 0 {
 		t.Fatalf("near sweep: %+v %v", res, err)
 	}
 	// Past it, the sweep flags the report once.
 	f.clock.offset = time.Until(c.DueAt) + time.Hour
 	for i, want := range []int{1, 0} {
-		res, err := f.sweeper.Sweep(ctx)
+		res, err := f.Sweeper.Sweep(ctx)
 		if err != nil || res.Overdue != want {
 			t.Fatalf("sweep %d: %+v %v", i, res, err)
 		}
@@ -98,7 +98,7 @@ func TestOverdueSweep(t *testing.T) {
 	vn := f.clock.Now().In(services.VietnamTime)
 	f.clock.offset += time.Date(vn.Year(), vn.Month(), vn.Day()+1, 8, 0, 0, 0, services.VietnamTime).Sub(vn)
 	for range 2 {
-		if _, err := f.sweeper.Sweep(ctx); err != nil {
+		if _, err := f.Sweeper.Sweep(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -127,11 +127,11 @@ func TestAutoClose(t *testing.T) {
 	}
 	f.call(t, st.lead.access, http.MethodPost, base+"/transitions", `{"to":"concluded","outcome":"unsubstantiated","actions":"Xác minh, không có vi phạm"}`, http.StatusOK, nil)
 	f.clock.offset = 29 * 24 * time.Hour
-	if res, _ := f.sweeper.Sweep(ctx); res.Closed != 0 {
+	if res, _ := f.Sweeper.Sweep(ctx); res.Closed != 0 {
 		t.Fatalf("closed early: %+v", res)
 	}
 	f.clock.offset = 31 * 24 * time.Hour
-	if res, _ := f.sweeper.Sweep(ctx); res.Closed != 1 {
+	if res, _ := f.Sweeper.Sweep(ctx); res.Closed != 1 {
 		t.Fatalf("not closed: %+v", res)
 	}
 	var sess struct{ Token string }

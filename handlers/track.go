@@ -59,33 +59,12 @@ func (s *Server) createTrackSession(c *gin.Context) {
 	c.JSON(http.StatusOK, sessionResponse{Token: token, ExpiresAt: exp})
 }
 
-type attachmentDTO struct {
-	ID         string    `json:"id"`
-	Name       string    `json:"name"`
-	Size       int64     `json:"size"`
-	Type       string    `json:"type"`
-	SHA256     string    `json:"sha256"`
-	Scan       string    `json:"scan"`
-	UploadedAt time.Time `json:"uploadedAt"`
-	Source     string    `json:"source"`
-	Sanitized  bool      `json:"sanitized"` // a metadata-free copy exists
-}
-
-func attachmentDTOs(atts []services.Attachment) []attachmentDTO {
-	out := make([]attachmentDTO, 0, len(atts))
-	for _, a := range atts {
-		out = append(out, attachmentDTO{ID: a.ID, Name: a.Name, Size: a.Size, Type: a.Type, SHA256: a.SHA256,
-			Scan: a.Scan, UploadedAt: a.UploadedAt, Source: a.Source, Sanitized: a.SanitizedKey != ""})
-	}
-	return out
-}
-
 type timelineDTO struct {
-	Type   string          `json:"type"`
-	At     time.Time       `json:"at"`
-	Status services.Status `json:"status,omitempty"`
-	Actor  string          `json:"actor"`
-	Note   string          `json:"note,omitempty"`
+	Type   services.EventType `json:"type"`
+	At     time.Time          `json:"at"`
+	Status services.Status    `json:"status,omitempty"`
+	Actor  services.Party     `json:"actor"`
+	Note   string             `json:"note,omitempty"`
 }
 
 type messageDTO struct {
@@ -136,77 +115,37 @@ type citizenOutcome struct {
 	ConcludedAt time.Time `json:"concludedAt"`
 }
 
-// citizenView is the report as its citizen sees it: public timeline events
-// only, staff never named, no internal notes, no identity.
-func citizenView(r services.Case) trackView {
-	v := trackView{TrackingCode: r.TrackingCode, Kind: r.Kind, AnonymousDenunciation: r.AnonymousDenunciation,
-		Category: r.Category, Title: r.Title, Description: r.Description, Status: r.Status, SubmittedAt: r.CreatedAt,
-		UpdatedAt: r.UpdatedAt, ContentHash: r.ContentHash, CanWithdraw: r.Status.Open(),
-		Timeline: []timelineDTO{}, Messages: []messageDTO{}, Attachments: attachmentDTOs(r.Attachments), Clocks: []clockDTO{},
-		Round: r.RoundOf(), CanRate: r.Status == services.StatusConcluded, CanAppeal: services.CanAppeal(r)}
-	if r.Rating != nil {
-		v.Rating = &citizenRating{Rating: r.Rating.Stars, Comment: r.Rating.Comment, At: r.Rating.At}
+// toTrackView maps the citizen's page (services.CitizenPage, where what the
+// citizen may see is decided) to its JSON.
+func toTrackView(p services.CitizenPage) trackView {
+	v := trackView{TrackingCode: p.TrackingCode, Kind: p.Kind, AnonymousDenunciation: p.AnonymousDenunciation,
+		Category: p.Category, Title: p.Title, Description: p.Description, Status: p.Status, SubmittedAt: p.SubmittedAt,
+		UpdatedAt: p.UpdatedAt, ContentHash: p.ContentHash, CanWithdraw: p.CanWithdraw, CanRate: p.CanRate, CanAppeal: p.CanAppeal,
+		Timeline: make([]timelineDTO, len(p.Timeline)), Messages: make([]messageDTO, len(p.Messages)),
+		Attachments: attachmentDTOs(p.Attachments), Clocks: clockDTOs(p.Clocks), Round: p.Round, AppealOf: p.AppealOf, Appeal: p.Appeal}
+	if r := p.Rating; r != nil {
+		v.Rating = &citizenRating{Rating: r.Stars, Comment: r.Comment, At: r.At}
 	}
-	if o := r.Outcome; o != nil {
+	if o := p.Outcome; o != nil {
 		v.Outcome = &citizenOutcome{Result: o.Result, Reply: o.Reply, ConcludedAt: o.ConcludedAt}
 	}
-	for _, e := range r.Timeline {
-		if !e.Public {
-			continue
-		}
-		actor := e.Actor
-		if actor != "citizen" && actor != "system" {
-			actor = "staff"
-		}
-		v.Timeline = append(v.Timeline, timelineDTO{Type: e.Type, At: e.At, Status: e.Status, Actor: actor, Note: e.Note})
+	for i, e := range p.Timeline {
+		v.Timeline[i] = timelineDTO{Type: e.Type, At: e.At, Status: e.Status, Actor: e.Actor, Note: e.Note}
 	}
-	byID := map[string]services.Attachment{}
-	for _, a := range r.Attachments {
-		byID[a.ID] = a
-	}
-	for _, m := range r.Messages {
-		var atts []services.Attachment
-		for _, id := range m.AttachmentIDs {
-			if a, ok := byID[id]; ok {
-				atts = append(atts, a)
-			}
-		}
-		v.Messages = append(v.Messages, messageDTO{ID: m.ID, From: m.From, Text: m.Text, At: m.At, Attachments: attachmentDTOs(atts)})
+	for i, m := range p.Messages {
+		v.Messages[i] = messageDTO{ID: m.ID, From: m.From, Text: m.Text, At: m.At, Attachments: attachmentDTOs(m.Attachments)}
 	}
 	return v
 }
 
 // getTrack returns the citizen's report.
 func (s *Server) getTrack(c *gin.Context) {
-	r, err := s.tracking.View(c.Request.Context(), c.GetString(caseIDKey))
+	p, err := s.tracking.Page(c.Request.Context(), c.GetString(caseIDKey))
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	s.writeTrackView(c, r)
-}
-
-// writeTrackView answers with the citizen's view of r, its clocks and the
-// tracking codes of the reports linked by an appeal.
-func (s *Server) writeTrackView(c *gin.Context, r services.Case) {
-	v := citizenView(r)
-	var err error
-	if v.Clocks, err = clocksOf(c.Request.Context(), s.tracking.Deadlines, r); err != nil {
-		s.writeError(c, err)
-		return
-	}
-	for _, l := range []struct {
-		id   string
-		code *string
-	}{{r.AppealOf, &v.AppealOf}, {r.AppealID, &v.Appeal}} {
-		if l.id == "" {
-			continue
-		}
-		if other, err := s.tracking.Cases.FindCaseByID(c.Request.Context(), l.id); err == nil {
-			*l.code = other.TrackingCode
-		}
-	}
-	c.JSON(http.StatusOK, v)
+	c.JSON(http.StatusOK, toTrackView(p))
 }
 
 // createTrackMessage adds the citizen's message: JSON, or multipart with a
@@ -267,12 +206,12 @@ func (s *Server) withdrawTrack(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	r, err := s.tracking.Withdraw(c.Request.Context(), c.GetString(caseIDKey), in.Reason)
+	p, err := s.tracking.Withdraw(c.Request.Context(), c.GetString(caseIDKey), in.Reason)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, citizenView(r))
+	c.JSON(http.StatusOK, toTrackView(p))
 }
 
 // getTrackReceipt serves the signed proof of filing.
@@ -330,10 +269,30 @@ func (s *Server) rateTrack(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	r, err := s.tracking.Rate(c.Request.Context(), c.GetString(caseIDKey), in.Rating, in.Comment)
+	p, err := s.tracking.Rate(c.Request.Context(), c.GetString(caseIDKey), in.Rating, in.Comment)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	s.writeTrackView(c, r)
+	c.JSON(http.StatusOK, toTrackView(p))
+}
+
+type appealRequest struct {
+	Reason string `json:"reason"`
+}
+
+// appealTrack opens the round-2 report of the citizen's concluded report and
+// returns its own tracking code and receipt (shown this once).
+func (s *Server) appealTrack(c *gin.Context) {
+	var in appealRequest
+	if err := bindJSON(c, &in); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	res, err := s.intake.Appeal(c.Request.Context(), c.GetString(caseIDKey), in.Reason)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	writeFiled(c, res)
 }

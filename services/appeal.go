@@ -9,13 +9,13 @@ import (
 // Event types of appeals.
 const (
 	// EventAppealed is on the round-1 report; its Ref is the round-2 report.
-	EventAppealed = "appealed"
+	EventAppealed EventType = "appealed"
 	// EventAppealFailed undoes an appeal whose round-2 report could not be
 	// stored (never public).
-	EventAppealFailed = "appeal_failed"
+	EventAppealFailed EventType = "appeal_failed"
 	// EventAppealOpened is the round-2 report's first event after filing;
 	// its Ref is the round-1 report.
-	EventAppealOpened = "appeal_opened"
+	EventAppealOpened EventType = "appeal_opened"
 )
 
 // MaxAppealChars bounds an appeal's grounds.
@@ -44,7 +44,7 @@ func (s *Intake) Appeal(ctx context.Context, caseID, reason string) (SubmitResul
 	if err := f.Err(); err != nil {
 		return SubmitResult{}, err
 	}
-	parent, err := s.Cases.FindCaseByID(ctx, caseID)
+	parent, err := s.cases.FindCaseByID(ctx, caseID)
 	if err != nil {
 		return SubmitResult{}, err
 	}
@@ -57,9 +57,8 @@ func (s *Intake) Appeal(ctx context.Context, caseID, reason string) (SubmitResul
 	}
 	var id Identity
 	if parent.HasIdentity {
-		vault := IdentityVault{Identities: s.Identities, Sealer: s.Sealer, Now: s.Now}
 		var ok bool
-		if id, ok, err = vault.Open(ctx, parent.ID); err != nil {
+		if id, ok, err = s.vault.Open(ctx, parent.ID); err != nil {
 			return SubmitResult{}, err
 		}
 		if !ok {
@@ -70,21 +69,21 @@ func (s *Intake) Appeal(ctx context.Context, caseID, reason string) (SubmitResul
 	if err != nil {
 		return SubmitResult{}, Wrap(err, CodeInternal, "Could not create a receipt.")
 	}
-	receiptHash, err := s.Hasher.Hash(ctx, receipt)
+	receiptHash, err := s.hasher.Hash(ctx, receipt)
 	if err != nil {
 		return SubmitResult{}, err
 	}
 	unitID, frontID := parent.UnitID, parent.FrontUnitID
-	if s.Router != nil {
-		if unitID, frontID, err = s.Router.RouteReport(ctx, parent.Category, parent.AreaCode); err != nil {
+	if s.router != nil {
+		if unitID, frontID, err = s.router.RouteReport(ctx, parent.Category, parent.AreaCode); err != nil {
 			return SubmitResult{}, err
 		}
 	}
-	now := s.Now().UTC().Truncate(time.Millisecond)
-	childID := s.Cases.NewID()
+	now := stamp(s.now)
+	childID := s.cases.NewID()
 	claim := CaseChange{FromStatus: []Status{parent.Status}, Status: StatusAppealed, AppealID: &childID, At: now,
-		Events: []Event{{Type: EventAppealed, At: now, Actor: PartyCitizen, Status: StatusAppealed, Public: true, Ref: childID}}}
-	claimed, err := s.Cases.UpdateCase(ctx, parent.ID, parent.Version, claim)
+		Events: []Event{{Type: EventAppealed, At: now, Actor: string(PartyCitizen), Status: StatusAppealed, Public: true, Ref: childID}}}
+	claimed, err := s.cases.UpdateCase(ctx, parent.ID, parent.Version, claim)
 	if err != nil {
 		return SubmitResult{}, err
 	}
@@ -96,8 +95,8 @@ func (s *Intake) Appeal(ctx context.Context, caseID, reason string) (SubmitResul
 	} else {
 		title = "Khiếu nại/tố cáo tiếp: " + title
 	}
-	if r := []rune(title); s.Limits.MaxTitleChars > 0 && len(r) > s.Limits.MaxTitleChars {
-		title = string(r[:s.Limits.MaxTitleChars])
+	if r := []rune(title); s.limits.MaxTitleChars > 0 && len(r) > s.limits.MaxTitleChars {
+		title = string(r[:s.limits.MaxTitleChars])
 	}
 	c := &Case{
 		ID: childID, UnitID: unitID, FrontUnitID: frontID, ReceiptHash: receiptHash, Kind: parent.Kind,
@@ -107,29 +106,26 @@ func (s *Intake) Appeal(ctx context.Context, caseID, reason string) (SubmitResul
 		Anonymous: parent.Anonymous, HasIdentity: parent.HasIdentity, Status: StatusReceived, Version: 1,
 		Round: 2, AppealOf: parent.ID,
 		CreatedAt: now, UpdatedAt: now, CreatedDay: vn.Format("2006-01-02"), CreatedMonth: vn.Format("2006-01"),
-		Timeline: []Event{{Type: EventSubmitted, At: now, Actor: PartyCitizen, Status: StatusReceived, Public: true},
-			{Type: EventAppealOpened, At: now, Actor: PartyCitizen, Public: true, Ref: parent.ID}},
+		Timeline: []Event{{Type: EventSubmitted, At: now, Actor: string(PartyCitizen), Status: StatusReceived, Public: true},
+			{Type: EventAppealOpened, At: now, Actor: string(PartyCitizen), Public: true, Ref: parent.ID}},
 	}
 	c.ContentHash = ContentHash(c)
 	if err := s.storeAppeal(ctx, c, id); err != nil {
 		s.undoAppeal(ctx, claimed, parent.Status)
 		return SubmitResult{}, err
 	}
-	return SubmitResult{ID: c.ID, TrackingCode: c.TrackingCode, Receipt: receipt, Kind: c.Kind, SubmittedAt: now, ContentHash: c.ContentHash}, nil
+	return s.signIn(SubmitResult{ID: c.ID, TrackingCode: c.TrackingCode, Receipt: receipt, Kind: c.Kind, SubmittedAt: now, ContentHash: c.ContentHash})
 }
 
 func (s *Intake) storeAppeal(ctx context.Context, c *Case, id Identity) error {
 	if c.HasIdentity {
-		vault := IdentityVault{Identities: s.Identities, Sealer: s.Sealer, Now: s.Now}
-		if err := vault.Seal(ctx, c.ID, id); err != nil {
+		if err := s.vault.Seal(ctx, c.ID, id); err != nil {
 			return err
 		}
 	}
 	if err := s.insertWithFreshCode(ctx, c); err != nil {
 		if c.HasIdentity {
-			cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-			defer cancel()
-			_ = s.Identities.DeleteIdentity(cleanup, c.ID)
+			s.vault.Discard(ctx, c.ID)
 		}
 		return err
 	}
@@ -140,8 +136,8 @@ func (s *Intake) storeAppeal(ctx context.Context, c *Case, id Identity) error {
 func (s *Intake) undoAppeal(ctx context.Context, claimed Case, was Status) {
 	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	now := s.Now().UTC().Truncate(time.Millisecond)
+	now := stamp(s.now)
 	none := ""
-	_, _ = s.Cases.UpdateCase(cleanup, claimed.ID, claimed.Version, CaseChange{FromStatus: []Status{StatusAppealed}, Status: was,
-		AppealID: &none, At: now, Events: []Event{{Type: EventAppealFailed, At: now, Actor: PartySystem, Status: was}}})
+	_, _ = s.cases.UpdateCase(cleanup, claimed.ID, claimed.Version, CaseChange{FromStatus: []Status{StatusAppealed}, Status: was,
+		AppealID: &none, At: now, Events: []Event{{Type: EventAppealFailed, At: now, Actor: string(PartySystem), Status: was}}})
 }

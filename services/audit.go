@@ -115,11 +115,22 @@ var auditDataKey = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // The zero value of its unexported fields is ready; do not copy an AuditLog
 // after first use.
 type AuditLog struct {
-	Store AuditStore
-	Now   func() time.Time // time.Now when nil
+	store AuditStore
+	now   func() time.Time
 
 	mu    sync.Mutex
 	locks map[string]*auditLock // per report, while someone appends
+}
+
+// NewAuditLog appends to and verifies the chains kept in store; now is the
+// clock (time.Now when nil).
+func NewAuditLog(store AuditStore, now func() time.Time) *AuditLog {
+	return &AuditLog{store: store, now: clockOrNow(now)}
+}
+
+// Events returns up to limit events of a report's chain, oldest first.
+func (l *AuditLog) Events(ctx context.Context, caseID string, limit int) ([]AuditEvent, error) {
+	return l.store.ListAuditEvents(ctx, caseID, limit)
 }
 
 // auditLock serializes one process's appends to one report, so they never
@@ -169,10 +180,7 @@ func (l *AuditLog) Append(ctx context.Context, caseID, actor, typ string, data m
 	if err := validateAudit(caseID, actor, typ, data); err != nil {
 		return AuditEvent{}, err
 	}
-	now := time.Now
-	if l.Now != nil {
-		now = l.Now
-	}
+	now := clockOrNow(l.now)
 	var copied map[string]string
 	if len(data) > 0 {
 		copied = make(map[string]string, len(data))
@@ -200,7 +208,7 @@ func (l *AuditLog) Append(ctx context.Context, caseID, actor, typ string, data m
 		e := AuditEvent{CaseID: caseID, Seq: 1, Actor: actor, Type: typ, Data: copied,
 			// The database keeps milliseconds; hash what will be read back.
 			At: now().UTC().Truncate(time.Millisecond)}
-		last, err := l.Store.LastAuditEvent(ctx, caseID)
+		last, err := l.store.LastAuditEvent(ctx, caseID)
 		switch {
 		case err == nil:
 			e.Seq, e.PrevHash = last.Seq+1, last.Hash
@@ -208,7 +216,7 @@ func (l *AuditLog) Append(ctx context.Context, caseID, actor, typ string, data m
 			return AuditEvent{}, err
 		}
 		e.Hash = ComputeAuditHash(e.PrevHash, e)
-		err = l.Store.AppendAuditEvent(ctx, e)
+		err = l.store.AppendAuditEvent(ctx, e)
 		if err == nil {
 			return e, nil
 		}
@@ -273,7 +281,7 @@ type VerifyResult struct {
 // detectable here (that is what the signed checkpoints of the heads are
 // for).
 func (l *AuditLog) Verify(ctx context.Context, caseID string) (VerifyResult, error) {
-	events, err := l.Store.ListAuditEvents(ctx, caseID, auditVerifyLimit+1)
+	events, err := l.store.ListAuditEvents(ctx, caseID, auditVerifyLimit+1)
 	if err != nil {
 		return VerifyResult{}, err
 	}

@@ -21,10 +21,20 @@ import (
 // failure to chain is reported through OnChainError, because callers that
 // treated it as a failed change would undo work the report now references.
 type AuditedCases struct {
-	CaseStore
-	Log *AuditLog
-	// OnChainError hears of events that could not be chained.
-	OnChainError func(caseID string, err error)
+	caseStore
+	log *AuditLog
+	// onChainError hears of events that could not be chained.
+	onChainError func(caseID string, err error)
+}
+
+// caseStore lets the store decorators embed the CaseStore they wrap
+// without exporting it.
+type caseStore = CaseStore
+
+// NewAuditedCases chains the events written to store into log;
+// onChainError (optional) hears of events that could not be chained.
+func NewAuditedCases(store CaseStore, log *AuditLog, onChainError func(caseID string, err error)) *AuditedCases {
+	return &AuditedCases{caseStore: store, log: log, onChainError: onChainError}
 }
 
 // InsertCase chains a report's first events, then stores it.
@@ -32,17 +42,17 @@ func (a *AuditedCases) InsertCase(ctx context.Context, c *Case) error {
 	if err := a.chain(ctx, c.ID, c.Timeline); err != nil {
 		return err
 	}
-	return a.CaseStore.InsertCase(ctx, c)
+	return a.caseStore.InsertCase(ctx, c)
 }
 
 // UpdateCase applies a change and chains its events.
 func (a *AuditedCases) UpdateCase(ctx context.Context, id string, version int64, ch CaseChange) (Case, error) {
-	c, err := a.CaseStore.UpdateCase(ctx, id, version, ch)
+	c, err := a.caseStore.UpdateCase(ctx, id, version, ch)
 	if err != nil {
 		return c, err
 	}
-	if err := a.chain(ctx, id, ch.Events); err != nil && a.OnChainError != nil {
-		a.OnChainError(id, err)
+	if err := a.chain(ctx, id, ch.Events); err != nil && a.onChainError != nil {
+		a.onChainError(id, err)
 	}
 	return c, nil
 }
@@ -63,7 +73,7 @@ func (a *AuditedCases) chain(ctx context.Context, caseID string, events []Event)
 		if e.Public {
 			data["public"] = "true"
 		}
-		if _, err := a.Log.Append(context.WithoutCancel(ctx), caseID, e.Actor, e.Type, data); err != nil {
+		if _, err := a.log.Append(context.WithoutCancel(ctx), caseID, e.Actor, string(e.Type), data); err != nil {
 			return err // already in the services vocabulary (unavailable when the database is down)
 		}
 	}
@@ -73,18 +83,18 @@ func (a *AuditedCases) chain(ctx context.Context, caseID string, events []Event)
 // AuditTrail returns a report's chained events and their verification, to
 // staff of its unit and monitors of its committee.
 func (w *Workflow) AuditTrail(ctx context.Context, actor Actor, caseID string) ([]AuditEvent, VerifyResult, error) {
-	c, err := w.visible(ctx, actor, caseID)
+	c, err := w.reports.visible(ctx, actor, caseID)
 	if err != nil {
 		return nil, VerifyResult{}, err
 	}
-	if w.Audit == nil {
+	if w.audit == nil {
 		return nil, VerifyResult{}, Errorf(CodeUnavailable, "The audit trail is not available.")
 	}
-	res, err := w.Audit.Verify(ctx, c.ID)
+	res, err := w.audit.Verify(ctx, c.ID)
 	if err != nil {
 		return nil, VerifyResult{}, err
 	}
-	events, err := w.Audit.Store.ListAuditEvents(ctx, c.ID, 10000)
+	events, err := w.audit.Events(ctx, c.ID, 10000)
 	return events, res, err
 }
 
@@ -97,7 +107,7 @@ type ChainReport struct {
 // VerifyAllChains checks the chain of every report that has one (up to
 // limit reports), returning the broken ones and how many were checked.
 func VerifyAllChains(ctx context.Context, log *AuditLog, limit int) (broken []ChainReport, checked int, err error) {
-	heads, err := log.Store.ListAuditHeads(ctx, limit)
+	heads, err := log.store.ListAuditHeads(ctx, limit)
 	if err != nil {
 		return nil, 0, err
 	}

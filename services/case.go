@@ -223,21 +223,33 @@ type Attachment struct {
 // Quarantined reports whether the file must never be served.
 func (a Attachment) Quarantined() bool { return a.Scan == ScanInfected }
 
+// Who wrote a message.
+const (
+	MessageFromCitizen = "citizen"
+	MessageFromStaff   = "staff"
+)
+
 // Message is one message between the citizen and the handling unit.
 type Message struct {
 	ID            string
-	From          string // "citizen" or "staff"
+	From          string // MessageFromCitizen or MessageFromStaff
 	AuthorID      string // staff user id; empty for the citizen
 	Text          string
 	At            time.Time
 	AttachmentIDs []string
 }
 
+// EventType names what an event of a report's timeline records.
+type EventType string
+
+// StatusEvent is the type of the event that moves a report to status to.
+func StatusEvent(to Status) EventType { return EventType("status_" + string(to)) }
+
 // Event is one entry of a report's timeline.
 type Event struct {
-	Type   string
+	Type   EventType
 	At     time.Time
-	Actor  string // "citizen", "system" or a staff user id
+	Actor  string // PartyCitizen, PartySystem or a staff user id
 	Status Status
 	Public bool
 	Note   string // shown to the citizen when Public (e.g. a withdrawal reason)
@@ -246,13 +258,13 @@ type Event struct {
 
 // Event types.
 const (
-	EventSubmitted     = "submitted"
-	EventMessage       = "message"
-	EventEvidenceAdded = "evidence_added"
-	EventWithdrawn     = "withdrawn"
+	EventSubmitted     EventType = "submitted"
+	EventMessage       EventType = "message"
+	EventEvidenceAdded EventType = "evidence_added"
+	EventWithdrawn     EventType = "withdrawn"
 	// Identity custody: who asked to see the complainant's identity, who
 	// decided, and every reading. Never public.
-	EventCustodyRequested = "custody_requested"
-	EventCustodyDecided   = "custody_decided"
-	EventIdentityRead     = "identity_read"
+	EventCustodyRequested EventType = "custody_requested"
+	EventCustodyDecided   EventType = "custody_decided"
+	EventIdentityRead     EventType = "identity_read"
 )

@@ -9,89 +9,38 @@ import (
 
 // Event types of case work.
 const (
-	EventAssigned = "assigned"
-	EventNote     = "note" // internal: never shown to the citizen or the Front
-	EventRerouted = "rerouted"
+	EventAssigned EventType = "assigned"
+	EventNote     EventType = "note" // internal: never shown to the citizen or the Front
+	EventRerouted EventType = "rerouted"
 )
 
 // MaxNoteChars bounds internal notes and staff messages.
 const MaxNoteChars = 10000
 
-// CaseView returns a report for staff who may see it. Monitors get it
-// without internal notes. The identity is never part of a Case.
-func (w *Workflow) CaseView(ctx context.Context, actor Actor, caseID string) (Case, error) {
-	c, err := w.visible(ctx, actor, caseID)
-	if err != nil {
-		return Case{}, err
-	}
-	if actor.Role == RoleMonitor {
-		kept := c.Timeline[:0:0]
-		for _, e := range c.Timeline {
-			if e.Type != EventNote {
-				kept = append(kept, e)
-			}
-		}
-		c.Timeline = kept
-	}
-	return c, nil
-}
-
-func (w *Workflow) visible(ctx context.Context, actor Actor, caseID string) (Case, error) {
-	if !actor.IsStaff() {
-		return Case{}, Errorf(CodeUnauthorized, "Sign in first.")
-	}
-	c, err := w.Cases.FindCaseByID(ctx, caseID)
-	if IsCode(err, CodeNotFound) || (err == nil && !actor.CanSeeCase(c)) {
-		return Case{}, errNoCase
-	}
-	return c, err
-}
-
-// unitStaff admits inspectors and leads of the report's unit.
-func (w *Workflow) unitStaff(ctx context.Context, actor Actor, caseID string) (Case, error) {
-	c, err := w.visible(ctx, actor, caseID)
-	if err != nil {
-		return Case{}, err
-	}
-	if actor.Role != RoleInspector && actor.Role != RoleLead {
-		return Case{}, Errorf(CodeForbidden, "Only the handling unit may do this.")
-	}
-	return c, nil
-}
-
-// appendTo adds to a report, re-reading it when a concurrent change won.
-func (w *Workflow) appendTo(ctx context.Context, c Case, ch CaseChange) (Case, error) {
-	for range 10 {
-		updated, err := w.Cases.UpdateCase(ctx, c.ID, c.Version, ch)
-		if !IsCode(err, CodeConflict) {
-			return updated, err
-		}
-		if c, err = w.Cases.FindCaseByID(ctx, c.ID); err != nil {
-			return Case{}, err
-		}
-	}
-	return Case{}, Errorf(CodeConflict, "The report is changing too often; please try again.")
-}
-
 // AddNote adds an internal note (never shown to the citizen).
-func (w *Workflow) AddNote(ctx context.Context, actor Actor, caseID, text string) (Case, error) {
-	c, err := w.unitStaff(ctx, actor, caseID)
+// It returns the report's page as the actor sees it after the note.
+func (w *Workflow) AddNote(ctx context.Context, actor Actor, caseID, text string) (CasePage, error) {
+	c, err := w.reports.handling(ctx, actor, caseID)
 	if err != nil {
-		return Case{}, err
+		return CasePage{}, err
 	}
 	text = strings.TrimSpace(text)
 	f := FieldErrors{}
 	checkText(f, "text", text, MaxNoteChars, true)
 	if err := f.Err(); err != nil {
-		return Case{}, err
+		return CasePage{}, err
 	}
-	now := w.Now().UTC().Truncate(time.Millisecond)
-	return w.appendTo(ctx, c, CaseChange{At: now, Events: []Event{{Type: EventNote, At: now, Actor: actor.UserID, Note: text}}})
+	now := stamp(w.now)
+	updated, err := w.reports.add(ctx, c, CaseChange{At: now, Events: []Event{{Type: EventNote, At: now, Actor: actor.UserID, Note: text}}})
+	if err != nil {
+		return CasePage{}, err
+	}
+	return w.page(ctx, actor, updated)
 }
 
 // SendMessage writes to the citizen (shown in tracking).
 func (w *Workflow) SendMessage(ctx context.Context, actor Actor, caseID, text string) (Message, error) {
-	c, err := w.unitStaff(ctx, actor, caseID)
+	c, err := w.reports.handling(ctx, actor, caseID)
 	if err != nil {
 		return Message{}, err
 	}
@@ -101,9 +50,9 @@ func (w *Workflow) SendMessage(ctx context.Context, actor Actor, caseID, text st
 	if err := f.Err(); err != nil {
 		return Message{}, err
 	}
-	now := w.Now().UTC().Truncate(time.Millisecond)
-	m := Message{ID: newMessageID(), From: "staff", AuthorID: actor.UserID, Text: text, At: now}
-	updated, err := w.appendTo(ctx, c, CaseChange{At: now, Messages: []Message{m},
+	now := stamp(w.now)
+	m := Message{ID: newMessageID(), From: MessageFromStaff, AuthorID: actor.UserID, Text: text, At: now}
+	updated, err := w.reports.add(ctx, c, CaseChange{At: now, Messages: []Message{m},
 		Events: []Event{{Type: EventMessage, At: now, Actor: actor.UserID, Public: true, Ref: m.ID}}})
 	if err == nil {
 		w.notifyCitizen(ctx, updated)
@@ -111,52 +60,58 @@ func (w *Workflow) SendMessage(ctx context.Context, actor Actor, caseID, text st
 	return m, err
 }
 
-// Assign gives the report to an inspector or lead of its unit.
-func (w *Workflow) Assign(ctx context.Context, actor Actor, caseID, assigneeID string) (Case, error) {
-	c, err := w.unitStaff(ctx, actor, caseID)
+// Assign gives the report to an inspector or lead of its unit, and returns
+// its page as the actor sees it after the assignment.
+func (w *Workflow) Assign(ctx context.Context, actor Actor, caseID, assigneeID string) (CasePage, error) {
+	c, err := w.reports.visible(ctx, actor, caseID)
 	if err != nil {
-		return Case{}, err
+		return CasePage{}, err
 	}
-	if w.Users == nil {
-		return Case{}, Errorf(CodeUnavailable, "Assignment is not available.")
+	if err := mayAssign(actor, c); err != nil {
+		return CasePage{}, err
 	}
-	if !c.Status.Open() {
-		return Case{}, Errorf(CodeConflict, "Only a report still being handled can be assigned.")
+	if w.users == nil {
+		return CasePage{}, Errorf(CodeUnavailable, "Assignment is not available.")
 	}
-	u, err := w.Users.FindUserByID(ctx, assigneeID)
+	u, err := w.users.FindUserByID(ctx, assigneeID)
 	if IsCode(err, CodeNotFound) || (err == nil && (!u.Active || u.UnitID != c.UnitID || (u.Role != RoleInspector && u.Role != RoleLead))) {
-		return Case{}, &Error{Code: CodeInvalid, Message: "Assign the report to an inspector or lead of its unit.", Fields: map[string]string{"assigneeId": FieldInvalid}}
+		return CasePage{}, &Error{Code: CodeInvalid, Message: "Assign the report to an inspector or lead of its unit.", Fields: map[string]string{"assigneeId": FieldInvalid}}
 	}
 	if err != nil {
-		return Case{}, err
+		return CasePage{}, err
 	}
-	now := w.Now().UTC().Truncate(time.Millisecond)
-	updated, err := w.appendTo(ctx, c, CaseChange{At: now, AssigneeID: &u.ID,
-		Events: []Event{{Type: EventAssigned, At: now, Actor: actor.UserID, Ref: u.ID}}})
-	if err == nil {
-		w.notify(ctx, NotifyAssigned(u.Email, c.ID, c.TrackingCode))
+	now := stamp(w.now)
+	updated, err := w.reports.apply(ctx, c, func(c Case) (CaseChange, error) {
+		if err := mayAssign(actor, c); err != nil {
+			return CaseChange{}, err
+		}
+		return CaseChange{At: now, AssigneeID: &u.ID, Events: []Event{{Type: EventAssigned, At: now, Actor: actor.UserID, Ref: u.ID}}}, nil
+	})
+	if err != nil {
+		return CasePage{}, err
 	}
-	return updated, err
+	w.notify(ctx, NotifyAssigned(u.Email, c.ID, c.TrackingCode))
+	return w.page(ctx, actor, updated)
 }
 
 // notify queues a notification; a failure to queue does not undo the
 // change it is about (it is logged by the caller's error path only when
 // the change itself failed).
 func (w *Workflow) notify(ctx context.Context, n Notification) {
-	if w.Outbox == nil || n.To == "" {
+	if w.outbox == nil || n.To == "" {
 		return
 	}
-	n.CreatedAt = w.Now().UTC().Truncate(time.Millisecond)
+	n.CreatedAt = stamp(w.now)
 	n.NextAttempt = n.CreatedAt
-	_, _ = w.Outbox.EnqueueNotification(context.WithoutCancel(ctx), n)
+	_, _ = w.outbox.EnqueueNotification(context.WithoutCancel(ctx), n)
 }
 
 // notifyUnitLeads queues n for every active lead of a unit.
 func (w *Workflow) notifyUnitLeads(ctx context.Context, unitID string, build func(to string) Notification) {
-	if w.Outbox == nil || w.Users == nil {
+	if w.outbox == nil || w.users == nil {
 		return
 	}
-	users, err := w.Users.ListUsers(ctx, 1000)
+	users, err := w.users.ListUsers(ctx, 1000)
 	if err != nil {
 		return
 	}
@@ -167,42 +122,52 @@ func (w *Workflow) notifyUnitLeads(ctx context.Context, unitID string, build fun
 	}
 }
 
-// Reroute moves a report to another inspection unit (and committee); a
-// lead of the current unit does it, with a reason, and it is recorded.
+// Reroute moves a report being handled to another inspection unit (and
+// committee); a lead of the current unit does it, with a reason, and it is
+// recorded.
 func (w *Workflow) Reroute(ctx context.Context, actor Actor, caseID, unitID, frontUnitID, reason string) (Case, error) {
-	c, err := w.unitStaff(ctx, actor, caseID)
+	c, err := w.reports.visible(ctx, actor, caseID)
 	if err != nil {
 		return Case{}, err
 	}
-	if actor.Role != RoleLead {
-		return Case{}, Errorf(CodeForbidden, "Only a lead may re-route a report.")
+	if err := mayReroute(actor, c); err != nil {
+		return Case{}, err
 	}
 	reason = strings.TrimSpace(reason)
 	f := FieldErrors{}
 	checkText(f, "reason", reason, MaxReasonChars, true)
-	if w.Units == nil {
+	if w.units == nil {
 		return Case{}, Errorf(CodeUnavailable, "Re-routing is not available.")
 	}
-	if u, err := w.Units.UnitByID(ctx, unitID); err != nil || !u.Active || u.Type != UnitInspection {
+	if u, err := w.units.UnitByID(ctx, unitID); err != nil || !u.Active || u.Type != UnitInspection {
 		f.Add("unitId", FieldInvalid)
 	}
-	if frontUnitID == "" {
-		frontUnitID = c.FrontUnitID
-	} else if u, err := w.Units.UnitByID(ctx, frontUnitID); err != nil || !u.Active || u.Type != UnitFront {
-		f.Add("frontUnitId", FieldInvalid)
+	if frontUnitID != "" {
+		if u, err := w.units.UnitByID(ctx, frontUnitID); err != nil || !u.Active || u.Type != UnitFront {
+			f.Add("frontUnitId", FieldInvalid)
+		}
 	}
 	if err := f.Err(); err != nil {
 		return Case{}, err
 	}
-	now := w.Now().UTC().Truncate(time.Millisecond)
+	now := stamp(w.now)
 	none := ""
-	return w.appendTo(ctx, c, CaseChange{At: now, UnitID: &unitID, FrontUnitID: &frontUnitID, AssigneeID: &none,
-		Events: []Event{{Type: EventRerouted, At: now, Actor: actor.UserID, Note: reason, Ref: unitID}}})
+	return w.reports.apply(ctx, c, func(c Case) (CaseChange, error) {
+		if err := mayReroute(actor, c); err != nil {
+			return CaseChange{}, err
+		}
+		front := frontUnitID
+		if front == "" {
+			front = c.FrontUnitID
+		}
+		return CaseChange{At: now, UnitID: &unitID, FrontUnitID: &front, AssigneeID: &none,
+			Events: []Event{{Type: EventRerouted, At: now, Actor: actor.UserID, Note: reason, Ref: unitID}}}, nil
+	})
 }
 
 // notifyCitizen queues the content-free "your report changed" e-mail.
 func (w *Workflow) notifyCitizen(ctx context.Context, c Case) {
-	queueCitizenUpdate(ctx, w.Outbox, w.Vault, c, w.Now())
+	queueCitizenUpdate(ctx, w.outbox, w.vault, c, w.now())
 }
 
 // CitizenUpdateWindow groups a report's changes into one citizen e-mail:
@@ -239,14 +204,14 @@ type StaffName struct {
 	Role Role
 }
 
-// People names the staff members a report mentions (actors of its events,
+// people names the staff members a report mentions (actors of its events,
 // its assignee, who proposed, decided, recommended or answered): staff
 // names are shown to whoever sees the report, e-mail addresses never.
 // Unknown ids are left out.
-func (w *Workflow) People(ctx context.Context, c Case) (map[string]StaffName, error) {
+func (w *Workflow) people(ctx context.Context, c Case) (map[string]StaffName, error) {
 	ids := map[string]bool{}
 	add := func(id string) {
-		if id != "" && id != PartyCitizen && id != PartySystem {
+		if id != "" && id != string(PartyCitizen) && id != string(PartySystem) {
 			ids[id] = true
 		}
 	}
@@ -275,11 +240,11 @@ func (w *Workflow) People(ctx context.Context, c Case) (map[string]StaffName, er
 		add(c.Outcome.ConcludedBy)
 	}
 	out := map[string]StaffName{}
-	if w.Users == nil {
+	if w.users == nil {
 		return out, nil
 	}
 	for id := range ids {
-		u, err := w.Users.FindUserByID(ctx, id)
+		u, err := w.users.FindUserByID(ctx, id)
 		if IsCode(err, CodeNotFound) {
 			continue
 		}
@@ -291,15 +256,15 @@ func (w *Workflow) People(ctx context.Context, c Case) (map[string]StaffName, er
 	return out, nil
 }
 
-// Assignable lists who the actor may assign the report to: the active
+// assignable lists who the actor may assign the report to: the active
 // inspectors and leads of its unit while it is being handled (nobody for
 // monitors, nobody once it is finished).
-func (w *Workflow) Assignable(ctx context.Context, actor Actor, c Case) ([]StaffName, error) {
+func (w *Workflow) assignable(ctx context.Context, actor Actor, c Case) ([]StaffName, error) {
 	out := []StaffName{}
-	if w.Users == nil || (actor.Role != RoleInspector && actor.Role != RoleLead) || actor.UnitID != c.UnitID || !c.Status.Open() {
+	if w.users == nil || mayAssign(actor, c) != nil {
 		return out, nil
 	}
-	users, err := w.Users.ListUsers(ctx, 1000)
+	users, err := w.users.ListUsers(ctx, 1000)
 	if err != nil {
 		return nil, err
 	}

@@ -161,6 +161,16 @@ type CheckpointBlobs interface {
 
 // Checkpointer writes and verifies signed checkpoints of the audit chains.
 type Checkpointer struct {
+	audit   AuditStore
+	blobs   CheckpointBlobs
+	keyID   string
+	key     ed25519.PrivateKey
+	trusted map[string]ed25519.PublicKey
+	clock   func() time.Time
+}
+
+// CheckpointerOptions are what a Checkpointer needs.
+type CheckpointerOptions struct {
 	Audit AuditStore
 	Blobs CheckpointBlobs
 	// KeyID names Key in the checkpoints it signs.
@@ -174,9 +184,14 @@ type Checkpointer struct {
 	Now     func() time.Time // time.Now when nil
 }
 
+// NewCheckpointer makes the checkpoint writer and verifier.
+func NewCheckpointer(o CheckpointerOptions) *Checkpointer {
+	return &Checkpointer{audit: o.Audit, blobs: o.Blobs, keyID: o.KeyID, key: o.Key, trusted: o.Trusted, clock: clockOrNow(o.Now)}
+}
+
 func (c *Checkpointer) now() time.Time {
-	if c.Now != nil {
-		return c.Now()
+	if c.clock != nil {
+		return c.clock()
 	}
 	return time.Now()
 }
@@ -184,7 +199,7 @@ func (c *Checkpointer) now() time.Time {
 // Build reads every chain head and returns the checkpoint of them, not yet
 // signed or stored.
 func (c *Checkpointer) Build(ctx context.Context) (Checkpoint, error) {
-	events, err := c.Audit.ListAuditHeads(ctx, CheckpointMaxHeads+1)
+	events, err := c.audit.ListAuditHeads(ctx, CheckpointMaxHeads+1)
 	if err != nil {
 		return Checkpoint{}, err
 	}
@@ -196,17 +211,17 @@ func (c *Checkpointer) Build(ctx context.Context) (Checkpoint, error) {
 		heads = append(heads, CheckpointHead{CaseID: e.CaseID, Seq: e.Seq, Hash: e.Hash})
 	}
 	slices.SortFunc(heads, func(a, b CheckpointHead) int { return strings.Compare(a.CaseID, b.CaseID) })
-	return Checkpoint{Version: CheckpointVersion, CreatedAt: c.now().UTC().Truncate(time.Millisecond), KeyID: c.KeyID,
+	return Checkpoint{Version: CheckpointVersion, CreatedAt: c.now().UTC().Truncate(time.Millisecond), KeyID: c.keyID,
 		Count: len(heads), Root: CheckpointRoot(heads), Heads: heads}, nil
 }
 
 // Sign returns the stored form of cp (see the top of this file).
 func (c *Checkpointer) Sign(cp Checkpoint) ([]byte, error) {
-	if len(c.Key) != ed25519.PrivateKeySize || c.KeyID == "" || cp.KeyID != c.KeyID {
+	if len(c.key) != ed25519.PrivateKeySize || c.keyID == "" || cp.KeyID != c.keyID {
 		return nil, Errorf(CodeInternal, "The checkpoint signing key is not configured.")
 	}
 	payload := CanonicalCheckpoint(cp)
-	sig := ed25519.Sign(c.Key, checkpointSigned(payload))
+	sig := ed25519.Sign(c.key, checkpointSigned(payload))
 	var doc bytes.Buffer
 	doc.Grow(len(payload) + 128)
 	doc.WriteString(`{"payload":`)
@@ -230,7 +245,7 @@ func (c *Checkpointer) Write(ctx context.Context) (string, Checkpoint, error) {
 	}
 	key := CheckpointKey(cp.CreatedAt)
 	sum := sha256.Sum256(doc)
-	if _, err := c.Blobs.Put(ctx, key, bytes.NewReader(doc), int64(len(doc)), "application/json", hex.EncodeToString(sum[:])); err != nil {
+	if _, err := c.blobs.Put(ctx, key, bytes.NewReader(doc), int64(len(doc)), "application/json", hex.EncodeToString(sum[:])); err != nil {
 		return "", Checkpoint{}, err
 	}
 	return key, cp, nil
@@ -268,7 +283,7 @@ func (c *Checkpointer) Latest(ctx context.Context) (key string, at time.Time, ok
 }
 
 func (c *Checkpointer) newest(ctx context.Context, prefix string) (key string, at time.Time, ok bool, err error) {
-	infos, err := c.Blobs.List(ctx, prefix)
+	infos, err := c.blobs.List(ctx, prefix)
 	if err != nil {
 		return "", time.Time{}, false, err
 	}
@@ -344,7 +359,7 @@ func (c *Checkpointer) VerifyLatest(ctx context.Context) (v CheckpointVerificati
 // is for storage failures only; what is wrong with the checkpoint or the
 // chains is in the result.
 func (c *Checkpointer) Verify(ctx context.Context, key string) (CheckpointVerification, error) {
-	r, _, err := c.Blobs.Get(ctx, key)
+	r, _, err := c.blobs.Get(ctx, key)
 	if err != nil {
 		return CheckpointVerification{}, err
 	}
@@ -421,10 +436,10 @@ func (c *Checkpointer) Check(doc []byte) (Checkpoint, string) {
 }
 
 func (c *Checkpointer) publicKey(keyID string) (ed25519.PublicKey, bool) {
-	if keyID != "" && keyID == c.KeyID && len(c.Key) == ed25519.PrivateKeySize {
-		return c.Key.Public().(ed25519.PublicKey), true
+	if keyID != "" && keyID == c.keyID && len(c.key) == ed25519.PrivateKeySize {
+		return c.key.Public().(ed25519.PublicKey), true
 	}
-	pub, ok := c.Trusted[keyID]
+	pub, ok := c.trusted[keyID]
 	return pub, ok && len(pub) == ed25519.PublicKeySize
 }
 
@@ -436,7 +451,7 @@ func (c *Checkpointer) compare(ctx context.Context, heads []CheckpointHead) ([]C
 		if h.Seq > auditVerifyLimit {
 			return problems, Errorf(CodeTooLarge, "The audit log of report %s is too long to verify at once.", h.CaseID)
 		}
-		events, err := c.Audit.ListAuditEvents(ctx, h.CaseID, int(h.Seq))
+		events, err := c.audit.ListAuditEvents(ctx, h.CaseID, int(h.Seq))
 		if err != nil {
 			return problems, err
 		}

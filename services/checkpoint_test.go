@@ -59,9 +59,9 @@ func TestCheckpointCanonicalEncoding(t *testing.T) {
 
 // TestCheckpointSignAndCheck covers the document checks without storage.
 func TestCheckpointSignAndCheck(t *testing.T) {
-	c := &services.Checkpointer{KeyID: "ed25519-test", Key: cpKey(1)}
+	c := services.NewCheckpointer(services.CheckpointerOptions{KeyID: "ed25519-test", Key: cpKey(1)})
 	heads := []services.CheckpointHead{{CaseID: "a", Seq: 2, Hash: strings.Repeat("0f", 32)}, {CaseID: "b", Seq: 1, Hash: strings.Repeat("f0", 32)}}
-	cp := services.Checkpoint{Version: 1, CreatedAt: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), KeyID: c.KeyID,
+	cp := services.Checkpoint{Version: 1, CreatedAt: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), KeyID: "ed25519-test",
 		Count: 2, Root: services.CheckpointRoot(heads), Heads: heads}
 	doc, err := c.Sign(cp)
 	if err != nil {
@@ -71,7 +71,7 @@ func TestCheckpointSignAndCheck(t *testing.T) {
 		t.Fatalf("own document: %q %+v", reason, got)
 	}
 	// Signed with a key of the right length under its id, but not ours.
-	other := &services.Checkpointer{KeyID: c.KeyID, Key: cpKey(2)}
+	other := services.NewCheckpointer(services.CheckpointerOptions{KeyID: "ed25519-test", Key: cpKey(2)})
 	forged, _ := other.Sign(cp)
 	resign := func(mut func(*services.Checkpoint)) []byte {
 		x := cp
@@ -119,14 +119,15 @@ func TestCheckpointSignAndCheck(t *testing.T) {
 		})
 	}
 	// A checkpoint signed with an earlier key verifies once that key is trusted.
-	old := &services.Checkpointer{KeyID: "ed25519-old", Key: cpKey(3)}
+	old := services.NewCheckpointer(services.CheckpointerOptions{KeyID: "ed25519-old", Key: cpKey(3)})
 	cpOld := cp
-	cpOld.KeyID = old.KeyID
+	cpOld.KeyID = "ed25519-old"
 	docOld, _ := old.Sign(cpOld)
 	if _, reason := c.Check(docOld); reason != services.CheckpointUnknownKey {
 		t.Fatalf("untrusted earlier key: %q", reason)
 	}
-	c.Trusted = map[string]ed25519.PublicKey{old.KeyID: old.Key.Public().(ed25519.PublicKey)}
+	c = services.NewCheckpointer(services.CheckpointerOptions{KeyID: "ed25519-test", Key: cpKey(1),
+		Trusted: map[string]ed25519.PublicKey{"ed25519-old": cpKey(3).Public().(ed25519.PublicKey)}})
 	if _, reason := c.Check(docOld); reason != "" {
 		t.Fatalf("trusted earlier key: %q", reason)
 	}
@@ -145,8 +146,8 @@ type checkpointEnv struct {
 func newCheckpointEnv(t *testing.T) *checkpointEnv {
 	t.Helper()
 	e := &checkpointEnv{env: testenv.New(t), now: time.Now().UTC()}
-	e.log = &services.AuditLog{Store: e.env.Store}
-	e.cp = &services.Checkpointer{Audit: e.env.Store, Blobs: e.env.Blob, KeyID: "ed25519-test", Key: cpKey(7), Now: e.clock}
+	e.log = services.NewAuditLog(e.env.Store, nil)
+	e.cp = services.NewCheckpointer(services.CheckpointerOptions{Audit: e.env.Store, Blobs: e.env.Blob, KeyID: "ed25519-test", Key: cpKey(7), Now: e.clock})
 	return e
 }
 
@@ -251,7 +252,7 @@ func TestCheckpointWriteAndVerify(t *testing.T) {
 		t.Fatalf("after appends: %+v", v)
 	}
 	// A verifier that does not know the key does not trust it.
-	stranger := &services.Checkpointer{Audit: e.env.Store, Blobs: e.env.Blob, KeyID: "ed25519-other", Key: cpKey(8)}
+	stranger := services.NewCheckpointer(services.CheckpointerOptions{Audit: e.env.Store, Blobs: e.env.Blob, KeyID: "ed25519-other", Key: cpKey(8)})
 	if v, _, err := stranger.VerifyLatest(ctx); err != nil || v.Invalid != services.CheckpointUnknownKey {
 		t.Fatalf("unknown key: %+v %v", v, err)
 	}
@@ -440,7 +441,7 @@ func TestCheckpointStoredFormat(t *testing.T) {
 		t.Fatalf("document %s: %v", doc, err)
 	}
 	sig, err := base64.StdEncoding.DecodeString(d.Signature)
-	pub := e.cp.Key.Public().(ed25519.PublicKey)
+	pub := cpKey(7).Public().(ed25519.PublicKey)
 	if err != nil || !ed25519.Verify(pub, append([]byte("minhbach audit checkpoint\n"), d.Payload...), sig) {
 		t.Fatalf("signature does not verify as documented: %v", err)
 	}
@@ -452,9 +453,9 @@ func TestCheckpointStoredFormat(t *testing.T) {
 // FuzzCheckpointCheck feeds arbitrary documents to the checkpoint check:
 // it never panics, and whatever it accepts is a checkpoint this key signed.
 func FuzzCheckpointCheck(f *testing.F) {
-	c := &services.Checkpointer{KeyID: "ed25519-test", Key: cpKey(1)}
+	c := services.NewCheckpointer(services.CheckpointerOptions{KeyID: "ed25519-test", Key: cpKey(1)})
 	heads := []services.CheckpointHead{{CaseID: "a", Seq: 2, Hash: strings.Repeat("0f", 32)}}
-	cp := services.Checkpoint{Version: 1, CreatedAt: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), KeyID: c.KeyID,
+	cp := services.Checkpoint{Version: 1, CreatedAt: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), KeyID: "ed25519-test",
 		Count: 1, Root: services.CheckpointRoot(heads), Heads: heads}
 	doc, err := c.Sign(cp)
 	if err != nil {

@@ -9,16 +9,30 @@ import (
 // DeadlineBook computes reports' clocks from the deadline policies and the
 // holiday calendar, read at most every TTL.
 type DeadlineBook struct {
-	Store OrgStore
-	// Areas gives the area tree, for the remote areas' longer periods (nil:
-	// no area is remote).
-	Areas CatalogStore
-	TTL   time.Duration
-	Now   func() time.Time
+	store OrgStore
+	areas CatalogStore
+	ttl   time.Duration
+	now   func() time.Time
 
 	mu     sync.Mutex
 	loaded time.Time
 	cur    *deadlineData
+}
+
+// DeadlineBookOptions are a DeadlineBook's sources.
+type DeadlineBookOptions struct {
+	Store OrgStore // deadline policies and holidays
+	// Areas gives the area tree, for the remote areas' longer periods (nil:
+	// no area is remote).
+	Areas CatalogStore
+	// TTL is how long what was read is used (0: read on every use).
+	TTL time.Duration
+	Now func() time.Time // time.Now when nil
+}
+
+// NewDeadlineBook makes a deadline book.
+func NewDeadlineBook(o DeadlineBookOptions) *DeadlineBook {
+	return &DeadlineBook{store: o.Store, areas: o.Areas, ttl: o.TTL, now: clockOrNow(o.Now)}
 }
 
 // deadlineData is what the book reads from storage; a loaded value is never
@@ -32,21 +46,21 @@ type deadlineData struct {
 func (b *DeadlineBook) load(ctx context.Context) (*deadlineData, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	now := b.Now()
-	if b.cur != nil && now.Sub(b.loaded) < b.TTL {
+	now := b.now()
+	if b.cur != nil && now.Sub(b.loaded) < b.ttl {
 		return b.cur, nil
 	}
-	ps, err := b.Store.FindDeadlinePolicies(ctx)
+	ps, err := b.store.FindDeadlinePolicies(ctx)
 	if err != nil {
 		return nil, err
 	}
-	hs, err := b.Store.FindHolidays(ctx)
+	hs, err := b.store.FindHolidays(ctx)
 	if err != nil {
 		return nil, err
 	}
 	d := &deadlineData{policies: map[Kind]DeadlinePolicy{}, cal: NewCalendar(hs), remote: map[string]bool{}}
-	if b.Areas != nil {
-		areas, err := b.Areas.ListAreas(ctx)
+	if b.areas != nil {
+		areas, err := b.areas.ListAreas(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -103,5 +117,5 @@ func (b *DeadlineBook) Clocks(ctx context.Context, c Case) ([]Clock, error) {
 		}
 	}
 	return ClocksFor(c.Kind, p, d.cal, c.CreatedAt, accepted, resolved, c.Complex, d.remote[c.AreaCode], c.RoundOf() == 2,
-		c.approvedExtensions(), b.Now()), nil
+		c.approvedExtensions(), b.now()), nil
 }

@@ -11,8 +11,8 @@ const MaxSummaryChars = 5000
 
 // Event types of conclusions.
 const (
-	EventProposed         = "conclusion_proposed"
-	EventSummaryPublished = "summary_published"
+	EventProposed         EventType = "conclusion_proposed"
+	EventSummaryPublished EventType = "summary_published"
 )
 
 // ProposalInput is a proposed conclusion.
@@ -28,12 +28,12 @@ type ProposalInput struct {
 // approving the proposal or writing their own. A later proposal replaces
 // an earlier one.
 func (w *Workflow) Propose(ctx context.Context, actor Actor, caseID string, in ProposalInput) (Case, error) {
-	c, err := w.unitStaff(ctx, actor, caseID)
+	c, err := w.reports.visible(ctx, actor, caseID)
 	if err != nil {
 		return Case{}, err
 	}
-	if c.Status != StatusInvestigating {
-		return Case{}, Errorf(CodeConflict, "A conclusion can be proposed only while the report is being investigated.")
+	if err := mayPropose(actor, c); err != nil {
+		return Case{}, err
 	}
 	// The same checks as the conclusion itself, except who may conclude.
 	f := FieldErrors{}
@@ -60,10 +60,15 @@ func (w *Workflow) Propose(ctx context.Context, actor Actor, caseID string, in P
 			return Case{}, err
 		}
 	}
-	now := w.Now().UTC().Truncate(time.Millisecond)
+	now := stamp(w.now)
 	p.ProposedAt = now
-	updated, err := w.Cases.UpdateCase(ctx, c.ID, c.Version, CaseChange{FromStatus: []Status{StatusInvestigating}, At: now, Proposal: &p,
-		Events: []Event{{Type: EventProposed, At: now, Actor: actor.UserID, Note: p.Result}}})
+	updated, err := w.reports.apply(ctx, c, func(c Case) (CaseChange, error) {
+		if err := mayPropose(actor, c); err != nil {
+			return CaseChange{}, err
+		}
+		return CaseChange{FromStatus: []Status{StatusInvestigating}, At: now, Proposal: &p,
+			Events: []Event{{Type: EventProposed, At: now, Actor: actor.UserID, Note: p.Result}}}, nil
+	})
 	if err == nil {
 		w.notifyUnitLeads(ctx, c.UnitID, func(to string) Notification { return NotifyProposal(to, c.ID, c.TrackingCode) })
 	}
@@ -77,13 +82,13 @@ func (w *Workflow) checkSummary(ctx context.Context, c Case, summary string) err
 	if summary == "" {
 		return &Error{Code: CodeInvalid, Message: "Write the public summary to publish.", Fields: map[string]string{"publicSummary": FieldRequired}}
 	}
-	if w.Vault == nil {
+	if w.vault == nil {
 		return Errorf(CodeUnavailable, "Publishing summaries is not available.")
 	}
 	var id Identity
 	if c.HasIdentity {
 		var err error
-		if id, _, err = w.Vault.Open(ctx, c.ID); err != nil {
+		if id, _, err = w.vault.Open(ctx, c.ID); err != nil {
 			return err
 		}
 	}
@@ -100,35 +105,36 @@ func (w *Workflow) checkSummary(ctx context.Context, c Case, summary string) err
 // empty. It must pass the identity check; a published summary stays
 // published.
 func (w *Workflow) PublishSummary(ctx context.Context, actor Actor, caseID, summary string) (Case, error) {
-	c, err := w.unitStaff(ctx, actor, caseID)
+	c, err := w.reports.visible(ctx, actor, caseID)
 	if err != nil {
 		return Case{}, err
 	}
-	if actor.Role != RoleLead {
-		return Case{}, Errorf(CodeForbidden, "Only a lead may approve a public summary.")
+	if err := mayPublish(actor, c); err != nil {
+		return Case{}, err
 	}
-	if c.Outcome == nil || (c.Status != StatusConcluded && c.Status != StatusClosed && c.Status != StatusAppealed) {
-		return Case{}, Errorf(CodeConflict, "Only a concluded report's summary can be published.")
-	}
-	if c.Outcome.Published {
-		return Case{}, Errorf(CodeConflict, "This summary is already published.")
-	}
-	if s := strings.TrimSpace(summary); s != "" {
+	summary = strings.TrimSpace(summary)
+	if summary != "" {
 		f := FieldErrors{}
-		checkText(f, "publicSummary", s, MaxSummaryChars, true)
+		checkText(f, "publicSummary", summary, MaxSummaryChars, true)
 		if err := f.Err(); err != nil {
 			return Case{}, err
 		}
-		c.Outcome.PublicSummary = s
 	}
-	if err := w.checkSummary(ctx, c, c.Outcome.PublicSummary); err != nil {
-		return Case{}, err
-	}
-	now := w.Now().UTC().Truncate(time.Millisecond)
-	o := *c.Outcome
-	o.Published, o.PublishedAt, o.PublicID = true, now, newMessageID()
-	return w.Cases.UpdateCase(ctx, c.ID, c.Version, CaseChange{At: now, Outcome: &o,
-		Events: []Event{{Type: EventSummaryPublished, At: now, Actor: actor.UserID}}})
+	now := stamp(w.now)
+	return w.reports.apply(ctx, c, func(c Case) (CaseChange, error) {
+		if err := mayPublish(actor, c); err != nil {
+			return CaseChange{}, err
+		}
+		o := *c.Outcome
+		if summary != "" {
+			o.PublicSummary = summary
+		}
+		if err := w.checkSummary(ctx, c, o.PublicSummary); err != nil {
+			return CaseChange{}, err
+		}
+		o.Published, o.PublishedAt, o.PublicID = true, now, newMessageID()
+		return CaseChange{At: now, Outcome: &o, Events: []Event{{Type: EventSummaryPublished, At: now, Actor: actor.UserID}}}, nil
+	})
 }
 
 // PublishedOutcome is one entry of the public feed of outcomes: what was
@@ -158,13 +164,24 @@ type OutcomeStore interface {
 // MaxOutcomePage caps a page of the public feed.
 const MaxOutcomePage = 50
 
-// PublishedOutcomes returns a page of the public feed, newest first, and
-// the cursor of the next page (nil at the end).
-func PublishedOutcomes(ctx context.Context, store OutcomeStore, after *OutcomeCursor, limit int) ([]PublishedOutcome, *OutcomeCursor, error) {
+// Outcomes is the public feed of published outcomes.
+type Outcomes struct {
+	store OutcomeStore
+}
+
+// NewOutcomes makes the public feed; a nil store makes an empty one.
+func NewOutcomes(store OutcomeStore) *Outcomes { return &Outcomes{store: store} }
+
+// Page returns a page of the public feed, newest first, and the cursor of
+// the next page (nil at the end).
+func (o *Outcomes) Page(ctx context.Context, after *OutcomeCursor, limit int) ([]PublishedOutcome, *OutcomeCursor, error) {
+	if o == nil || o.store == nil {
+		return []PublishedOutcome{}, nil, nil
+	}
 	if limit <= 0 || limit > MaxOutcomePage {
 		limit = 20
 	}
-	items, err := store.FindPublishedOutcomes(ctx, after, limit+1)
+	items, err := o.store.FindPublishedOutcomes(ctx, after, limit+1)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -2,7 +2,6 @@ package services
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"time"
 )
@@ -19,9 +18,6 @@ func (a Actor) CanSeeCase(c Case) bool {
 	}
 	return false
 }
-
-// errNoCase hides reports the actor may not see: no existence oracle.
-var errNoCase = Errorf(CodeNotFound, "No such report.")
 
 // Custody grant states.
 const (
@@ -48,6 +44,9 @@ type CustodyGrant struct {
 	CreatedAt      time.Time
 	DecidedAt      time.Time
 	ExpiresAt      time.Time
+	// Lapsed is set on the grants the service returns when an approved
+	// grant has expired (it is not stored).
+	Lapsed bool
 }
 
 // Expired reports whether an approved grant has run out at now.
@@ -68,52 +67,47 @@ type CustodyStore interface {
 	FindApprovedGrant(ctx context.Context, caseID, userID string) (CustodyGrant, error)
 }
 
-// Custody runs identity custody (DESIGN.md §2): an inspector asks with a
-// reason, a lead of the unit decides, an approved holder may read the
-// identity for 24 hours. Every step is an event on the report's timeline.
+// Custody runs identity custody (docs/privacy.md, "Identity custody"): an
+// inspector asks with a reason, another lead of the unit decides, an
+// approved holder may read the identity for 24 hours. Every step is an
+// event on the report's timeline.
 type Custody struct {
-	Cases      CaseStore
-	Grants     CustodyStore
-	Identities IdentityStore
-	Sealer     *Sealer
-	Now        func() time.Time
+	reports reports
+	grants  CustodyStore
+	vault   *IdentityVault
+	now     func() time.Time
 }
 
-func (s *Custody) visibleCase(ctx context.Context, actor Actor, caseID string) (Case, error) {
-	if !actor.IsStaff() {
-		return Case{}, Errorf(CodeUnauthorized, "Sign in first.")
-	}
-	c, err := s.Cases.FindCaseByID(ctx, caseID)
-	if IsCode(err, CodeNotFound) || (err == nil && !actor.CanSeeCase(c)) {
-		return Case{}, errNoCase
-	}
-	return c, err
+// CustodyOptions are what Custody needs.
+type CustodyOptions struct {
+	Cases  CaseStore // the audited store: every step is chained
+	Grants CustodyStore
+	Vault  *IdentityVault
+	Now    func() time.Time // time.Now when nil
 }
 
-func (s *Custody) record(ctx context.Context, c Case, e Event) error {
-	for range 10 {
-		_, err := s.Cases.UpdateCase(ctx, c.ID, c.Version, CaseChange{Events: []Event{e}, At: e.At})
-		if !IsCode(err, CodeConflict) {
-			return err
-		}
-		if c, err = s.Cases.FindCaseByID(ctx, c.ID); err != nil {
-			return err
-		}
+// NewCustody makes the custody service.
+func NewCustody(o CustodyOptions) *Custody {
+	return &Custody{reports: reports{o.Cases}, grants: o.Grants, vault: o.Vault, now: clockOrNow(o.Now)}
+}
+
+// withExpiry marks the approved grants that have run out by now.
+func (s *Custody) withExpiry(gs ...CustodyGrant) []CustodyGrant {
+	now := s.now()
+	for i := range gs {
+		gs[i].Lapsed = gs[i].Expired(now)
 	}
-	return Errorf(CodeConflict, "The report is changing too often; please try again.")
+	return gs
 }
 
 // Request asks for access to a report's identity.
 func (s *Custody) Request(ctx context.Context, actor Actor, caseID, reason string) (CustodyGrant, error) {
-	c, err := s.visibleCase(ctx, actor, caseID)
+	c, err := s.reports.visible(ctx, actor, caseID)
 	if err != nil {
 		return CustodyGrant{}, err
 	}
-	if actor.Role != RoleInspector && actor.Role != RoleLead {
-		return CustodyGrant{}, Errorf(CodeForbidden, "Only inspectors of the handling unit may ask to see an identity.")
-	}
-	if !c.HasIdentity {
-		return CustodyGrant{}, Errorf(CodeConflict, "This report was filed anonymously: there is no identity to see.")
+	if err := mayRequestCustody(actor, c); err != nil {
+		return CustodyGrant{}, err
 	}
 	reason = strings.TrimSpace(reason)
 	f := FieldErrors{}
@@ -121,14 +115,14 @@ func (s *Custody) Request(ctx context.Context, actor Actor, caseID, reason strin
 	if err := f.Err(); err != nil {
 		return CustodyGrant{}, err
 	}
-	now := s.Now().UTC().Truncate(time.Millisecond)
+	now := stamp(s.now)
 	g := &CustodyGrant{CaseID: c.ID, TrackingCode: c.TrackingCode, UnitID: c.UnitID, RequesterID: actor.UserID,
 		RequesterEmail: actor.Email, Reason: reason, Status: GrantPending, CreatedAt: now}
-	if err := s.Grants.InsertGrant(ctx, g); err != nil {
+	if err := s.grants.InsertGrant(ctx, g); err != nil {
 		return CustodyGrant{}, err
 	}
-	err = s.record(ctx, c, Event{Type: EventCustodyRequested, At: now, Actor: actor.UserID, Note: reason, Ref: g.ID})
-	return *g, err
+	_, err = s.reports.add(ctx, c, CaseChange{At: now, Events: []Event{{Type: EventCustodyRequested, At: now, Actor: actor.UserID, Note: reason, Ref: g.ID}}})
+	return s.withExpiry(*g)[0], err
 }
 
 // Decide approves or denies a pending request; only a lead of the report's
@@ -137,7 +131,7 @@ func (s *Custody) Decide(ctx context.Context, actor Actor, grantID string, appro
 	if !actor.IsStaff() {
 		return CustodyGrant{}, Errorf(CodeUnauthorized, "Sign in first.")
 	}
-	g, err := s.Grants.FindGrant(ctx, grantID)
+	g, err := s.grants.FindGrant(ctx, grantID)
 	if IsCode(err, CodeNotFound) || (err == nil && g.UnitID != actor.UnitID) || (err == nil && actor.Role == RoleAdmin) {
 		return CustodyGrant{}, Errorf(CodeNotFound, "No such request.")
 	}
@@ -150,33 +144,38 @@ func (s *Custody) Decide(ctx context.Context, actor Actor, grantID string, appro
 	if g.RequesterID == actor.UserID {
 		return CustodyGrant{}, Errorf(CodeForbidden, "A request must be decided by another lead.")
 	}
-	c, err := s.visibleCase(ctx, actor, g.CaseID)
+	c, err := s.reports.visible(ctx, actor, g.CaseID)
 	if err != nil {
 		return CustodyGrant{}, err
 	}
-	now := s.Now().UTC().Truncate(time.Millisecond)
+	now := stamp(s.now)
 	d := CustodyGrant{Status: GrantDenied, DecidedBy: actor.UserID, Note: strings.TrimSpace(note), DecidedAt: now}
 	if approve {
 		d.Status, d.ExpiresAt = GrantApproved, now.Add(CustodyTTL)
 	}
-	g, err = s.Grants.DecideGrant(ctx, grantID, d)
+	g, err = s.grants.DecideGrant(ctx, grantID, d)
 	if err != nil {
 		return CustodyGrant{}, err
 	}
-	err = s.record(ctx, c, Event{Type: EventCustodyDecided, At: now, Actor: actor.UserID, Status: "", Note: g.Status, Ref: g.ID})
-	return g, err
+	_, err = s.reports.add(ctx, c, CaseChange{At: now, Events: []Event{{Type: EventCustodyDecided, At: now, Actor: actor.UserID, Note: g.Status, Ref: g.ID}}})
+	return s.withExpiry(g)[0], err
 }
 
 // List returns the custody requests an actor deals with: an inspector's own,
 // a lead's unit's.
 func (s *Custody) List(ctx context.Context, actor Actor) ([]CustodyGrant, error) {
+	gs, err := s.list(ctx, actor)
+	return s.withExpiry(gs...), err
+}
+
+func (s *Custody) list(ctx context.Context, actor Actor) ([]CustodyGrant, error) {
 	switch {
 	case !actor.IsStaff():
 		return nil, Errorf(CodeUnauthorized, "Sign in first.")
 	case actor.Role == RoleInspector:
-		return s.Grants.ListGrantsByRequester(ctx, actor.UserID, 200)
+		return s.grants.ListGrantsByRequester(ctx, actor.UserID, 200)
 	case actor.Role == RoleLead:
-		return s.Grants.ListGrantsByUnit(ctx, actor.UnitID, 200)
+		return s.grants.ListGrantsByUnit(ctx, actor.UnitID, 200)
 	}
 	return nil, Errorf(CodeForbidden, "Identity custody is for inspection units only.")
 }
@@ -188,36 +187,35 @@ type Identity = IdentityInput
 // approved, unexpired grant, and records the reading. Monitors and admins
 // are always refused. The identity is decrypted only here.
 func (s *Custody) ReadIdentity(ctx context.Context, actor Actor, caseID string) (Identity, error) {
-	c, err := s.visibleCase(ctx, actor, caseID)
+	c, err := s.reports.visible(ctx, actor, caseID)
 	if err != nil {
 		return Identity{}, err
 	}
-	if actor.Role != RoleInspector && actor.Role != RoleLead {
+	if mayHandle(actor, c) != nil {
 		return Identity{}, Errorf(CodeForbidden, "Only a custody holder of the handling unit may see the identity.")
 	}
-	g, err := s.Grants.FindApprovedGrant(ctx, c.ID, actor.UserID)
-	now := s.Now().UTC()
-	if IsCode(err, CodeNotFound) || (err == nil && g.Expired(now)) {
+	g, err := s.grants.FindApprovedGrant(ctx, c.ID, actor.UserID)
+	if err != nil && !IsCode(err, CodeNotFound) {
+		return Identity{}, err
+	}
+	now := s.now().UTC()
+	if !holdsCustody(actor, c, g, now) {
 		return Identity{}, Errorf(CodeForbidden, "You hold no current custody grant for this report.")
 	}
-	if err != nil {
-		return Identity{}, err
-	}
-	sealed, err := s.Identities.FindIdentity(ctx, c.ID)
-	if err != nil {
-		return Identity{}, err
+	if s.vault == nil {
+		return Identity{}, Errorf(CodeUnavailable, "Identities cannot be opened here.")
 	}
 	// Record the reading before the identity leaves the service.
-	if err := s.record(ctx, c, Event{Type: EventIdentityRead, At: now.Truncate(time.Millisecond), Actor: actor.UserID, Ref: g.ID}); err != nil {
+	at := now.Truncate(time.Millisecond)
+	if _, err := s.reports.add(ctx, c, CaseChange{At: at, Events: []Event{{Type: EventIdentityRead, At: at, Actor: actor.UserID, Ref: g.ID}}}); err != nil {
 		return Identity{}, err
 	}
-	plain, err := s.Sealer.Open(sealed.Sealed, []byte(c.ID))
+	id, ok, err := s.vault.Open(ctx, c.ID)
 	if err != nil {
-		return Identity{}, Wrap(err, CodeInternal, "The identity could not be opened.")
+		return Identity{}, err
 	}
-	var id Identity
-	if err := json.Unmarshal(plain, &id); err != nil {
-		return Identity{}, Wrap(err, CodeInternal, "The identity could not be read.")
+	if !ok {
+		return Identity{}, Errorf(CodeNotFound, "The identity of this report is no longer kept.")
 	}
 	return id, nil
 }

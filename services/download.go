@@ -15,7 +15,7 @@ import (
 // EventEvidenceDownloaded records that staff downloaded an evidence file:
 // Ref is the attachment, Note which copy (CopyOriginal or CopySanitized).
 // Never public; monitors see it.
-const EventEvidenceDownloaded = "evidence_downloaded"
+const EventEvidenceDownloaded EventType = "evidence_downloaded"
 
 // The copies of an evidence file a download may serve.
 const (
@@ -23,18 +23,31 @@ const (
 	CopySanitized = "sanitized"
 )
 
-// Downloads serves evidence files to staff (DESIGN.md §2 Evidence): the
+// Downloads serves evidence files to staff (docs/privacy.md, "Evidence"): the
 // sanitized copy to whoever may see the report, the sealed original only to
 // an inspector or lead of the report's unit who holds a current custody
 // grant. Every file is re-hashed before a byte leaves, and every download
 // is an event on the report's timeline (and so in its audit chain).
 type Downloads struct {
-	// Workflow decides who sees a report and records the download through
-	// its (audited) CaseStore.
-	Workflow *Workflow
-	Grants   CustodyStore
-	// Evidence gives the object store (Evidence.Blobs).
-	Evidence *Evidence
+	reports reports
+	grants  CustodyStore
+	blobs   BlobStore
+	now     func() time.Time
+}
+
+// DownloadsOptions are what Downloads needs.
+type DownloadsOptions struct {
+	// Cases reads the reports and records each download (through the
+	// audited store, so that downloads are in the chain).
+	Cases  CaseStore
+	Grants CustodyStore
+	Blobs  BlobStore
+	Now    func() time.Time // time.Now when nil
+}
+
+// NewDownloads makes the evidence download service.
+func NewDownloads(o DownloadsOptions) *Downloads {
+	return &Downloads{reports: reports{o.Cases}, grants: o.Grants, blobs: o.Blobs, now: clockOrNow(o.Now)}
 }
 
 // Download is an evidence file that has been verified and is ready to
@@ -70,7 +83,7 @@ var ErrEvidenceChanged = errors.New("evidence object changed after verification"
 // file positioned at its start. original asks for the sealed original
 // instead of the sanitized copy.
 func (s *Downloads) Open(ctx context.Context, actor Actor, caseID, attID string, original bool) (*Download, error) {
-	c, err := s.Workflow.visible(ctx, actor, caseID)
+	c, err := s.reports.visible(ctx, actor, caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +121,7 @@ func (s *Downloads) Open(ctx context.Context, actor Actor, caseID, attID string,
 		d.Type = "application/octet-stream"
 	}
 
-	r, info, err := s.Evidence.Blobs.Get(ctx, key)
+	r, info, err := s.blobs.Get(ctx, key)
 	if IsCode(err, CodeNotFound) {
 		return nil, Wrap(err, CodeInternal, "The file is missing from storage.")
 	}
@@ -150,8 +163,8 @@ func (s *Downloads) Open(ctx context.Context, actor Actor, caseID, attID string,
 	d.closer = r
 
 	// Record the download before the bytes leave the service.
-	now := s.Workflow.Now().UTC().Truncate(time.Millisecond)
-	if _, err := s.Workflow.appendTo(ctx, c, CaseChange{At: now, Events: []Event{{Type: EventEvidenceDownloaded, At: now,
+	now := stamp(s.now)
+	if _, err := s.reports.add(ctx, c, CaseChange{At: now, Events: []Event{{Type: EventEvidenceDownloaded, At: now,
 		Actor: actor.UserID, Ref: a.ID, Note: d.Copy}}}); err != nil {
 		return nil, err
 	}
@@ -162,14 +175,20 @@ func (s *Downloads) Open(ctx context.Context, actor Actor, caseID, attID string,
 // mayOpenOriginal admits an inspector or lead of the report's unit who
 // holds an approved, unexpired custody grant on it.
 func (s *Downloads) mayOpenOriginal(ctx context.Context, actor Actor, c Case) error {
-	if actor.Role != RoleInspector && actor.Role != RoleLead {
+	if mayHandle(actor, c) != nil {
 		return Errorf(CodeForbidden, "Originals are served only to custody holders of the handling unit.")
 	}
-	g, err := s.Grants.FindApprovedGrant(ctx, c.ID, actor.UserID)
-	if IsCode(err, CodeNotFound) || (err == nil && (g.Expired(s.Workflow.Now().UTC()) || g.UnitID != c.UnitID)) {
+	if s.grants == nil {
 		return Errorf(CodeForbidden, "You hold no current custody grant for this report: request custody to open the original.")
 	}
-	return err
+	g, err := s.grants.FindApprovedGrant(ctx, c.ID, actor.UserID)
+	if err != nil && !IsCode(err, CodeNotFound) {
+		return err
+	}
+	if !holdsCustody(actor, c, g, s.now().UTC()) {
+		return Errorf(CodeForbidden, "You hold no current custody grant for this report: request custody to open the original.")
+	}
+	return nil
 }
 
 // rewind returns r read again from its start: seeking when it can (one

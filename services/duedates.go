@@ -25,18 +25,23 @@ func NextDue(clocks []Clock) time.Time {
 // up to date on every write that changes its status, so that queues can be
 // sorted and filtered by it in the database.
 type DueDates struct {
-	CaseStore
-	Book *DeadlineBook
+	caseStore
+	book *DeadlineBook
+}
+
+// NewDueDates keeps the due dates of the reports in store from book.
+func NewDueDates(store CaseStore, book *DeadlineBook) *DueDates {
+	return &DueDates{caseStore: store, book: book}
 }
 
 // InsertCase stores a new report with its first due date.
 func (d *DueDates) InsertCase(ctx context.Context, c *Case) error {
-	clocks, err := d.Book.Clocks(ctx, *c)
+	clocks, err := d.book.Clocks(ctx, *c)
 	if err != nil {
 		return err
 	}
 	c.DueAt = NextDue(clocks)
-	return d.CaseStore.InsertCase(ctx, c)
+	return d.caseStore.InsertCase(ctx, c)
 }
 
 // UpdateCase recomputes the due date when the change moves the status, the
@@ -45,7 +50,7 @@ func (d *DueDates) InsertCase(ctx context.Context, c *Case) error {
 // watched afresh.
 func (d *DueDates) UpdateCase(ctx context.Context, id string, version int64, ch CaseChange) (Case, error) {
 	if ch.Status != "" || ch.Complex != nil || ch.Extensions != nil {
-		c, err := d.CaseStore.FindCaseByID(ctx, id)
+		c, err := d.caseStore.FindCaseByID(ctx, id)
 		if err != nil {
 			return Case{}, err
 		}
@@ -60,7 +65,7 @@ func (d *DueDates) UpdateCase(ctx context.Context, id string, version int64, ch 
 			c.Extensions = ch.Extensions
 		}
 		c.Timeline = append(c.Timeline, ch.Events...)
-		clocks, err := d.Book.Clocks(ctx, c)
+		clocks, err := d.book.Clocks(ctx, c)
 		if err != nil {
 			return Case{}, err
 		}
@@ -71,5 +76,5 @@ func (d *DueDates) UpdateCase(ctx context.Context, id string, version int64, ch 
 			ch.OverdueFlagged, ch.NearNotified = &no, &no
 		}
 	}
-	return d.CaseStore.UpdateCase(ctx, id, version, ch)
+	return d.caseStore.UpdateCase(ctx, id, version, ch)
 }

@@ -25,16 +25,16 @@ type FileType struct {
 	Sanitizable bool
 }
 
-// Errors an Inspector returns for files the portal refuses.
+// Errors a FileChecker returns for files the portal refuses.
 var (
 	ErrFileUnsupported   = errors.New("file type not allowed")
 	ErrFileTooManyPixels = errors.New("image has too many pixels")
 	ErrFileCorrupt       = errors.New("file is corrupt")
 )
 
-// Inspector decides file types from content and makes metadata-free copies
-// (implemented by internal/media).
-type Inspector interface {
+// FileChecker decides file types from content and makes metadata-free
+// copies (implemented by internal/media).
+type FileChecker interface {
 	// HeadSize is how many leading bytes Sniff wants.
 	HeadSize() int
 	// Sniff decides the type from the first bytes. needsContainerCheck is
@@ -101,13 +101,30 @@ type FileSource interface {
 // Evidence runs the evidence pipeline: sniff, stream to the object store
 // with SHA-256, confirm containers, make sanitized copies, scan.
 type Evidence struct {
-	Blobs     BlobStore
-	Uploads   UploadStore
-	Inspector Inspector
-	Scanner   Scanner // nil: files are recorded as not scanned
-	MaxPixels int64
-	Now       func() time.Time
+	blobs   BlobStore
+	uploads UploadStore
+	files   FileChecker
+	scanner Scanner // nil: files are recorded as not scanned
+	now     func() time.Time
 }
+
+// EvidenceOptions are what the evidence pipeline needs; Scanner may be nil
+// (files are recorded as not scanned).
+type EvidenceOptions struct {
+	Blobs   BlobStore
+	Uploads UploadStore
+	Files   FileChecker
+	Scanner Scanner
+	Now     func() time.Time // time.Now when nil
+}
+
+// NewEvidence makes the evidence pipeline.
+func NewEvidence(o EvidenceOptions) *Evidence {
+	return &Evidence{blobs: o.Blobs, uploads: o.Uploads, files: o.Files, scanner: o.Scanner, now: clockOrNow(o.Now)}
+}
+
+// AllowedTypes lists the file types the pipeline accepts, for clients.
+func (e *Evidence) AllowedTypes() []FileType { return e.files.AllowedTypes() }
 
 // DefaultMaxPixels is the pixel-flood guard: 50 megapixels.
 const DefaultMaxPixels = 50_000_000
@@ -158,6 +175,9 @@ type limitedReader struct {
 	n   int64
 	max int64
 	h   hash.Hash
+	// err is the first failure of the request body itself, kept because
+	// the object store may report it wrapped beyond recognition.
+	err error
 }
 
 var errFileTooLarge = errors.New("file over the size limit")
@@ -168,6 +188,9 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	l.h.Write(p[:n])
 	if l.n > l.max {
 		return n, errFileTooLarge
+	}
+	if err != nil && !errors.Is(err, io.EOF) && l.err == nil {
+		l.err = err
 	}
 	return n, err
 }
@@ -197,8 +220,8 @@ func (e *Evidence) StoreFiles(ctx context.Context, caseID string, src FileSource
 		}
 		if up.IntentID == "" {
 			up.IntentID = newAttachmentID()
-			now := e.Now().UTC().Truncate(time.Millisecond)
-			if err := e.Uploads.InsertUploadIntent(ctx, UploadIntent{ID: up.IntentID, CaseID: caseID, CreatedAt: now}); err != nil {
+			now := stamp(e.now)
+			if err := e.uploads.InsertUploadIntent(ctx, UploadIntent{ID: up.IntentID, CaseID: caseID, CreatedAt: now}); err != nil {
 				up.IntentID = ""
 				return fail(err)
 			}
@@ -219,7 +242,7 @@ func (e *Evidence) StoreFiles(ctx context.Context, caseID string, src FileSource
 }
 
 func (e *Evidence) storeOne(ctx context.Context, caseID string, index int, part FilePart, source string, maxBytes int64) (Attachment, error) {
-	head := make([]byte, e.Inspector.HeadSize())
+	head := make([]byte, e.files.HeadSize())
 	n, err := io.ReadFull(part.Body, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return Attachment{}, readError(err)
@@ -228,11 +251,11 @@ func (e *Evidence) storeOne(ctx context.Context, caseID string, index int, part 
 	if n == 0 {
 		return Attachment{}, fileError(CodeInvalid, index, FieldRequired, "An attached file is empty.")
 	}
-	ft, needsCheck, err := e.Inspector.Sniff(head)
+	ft, needsCheck, err := e.files.Sniff(head)
 	if err != nil {
 		return Attachment{}, sniffError(err, index)
 	}
-	now := e.Now().UTC().Truncate(time.Millisecond)
+	now := stamp(e.now)
 	a := Attachment{ID: newAttachmentID(), Name: CleanFileName(part.Name, ft.Ext, index), Type: ft.MIME,
 		Scan: ScanNotScanned, Source: source, UploadedAt: now}
 	a.OriginalKey = EvidenceKeyPrefix(caseID) + a.ID + "/original"
@@ -253,10 +276,13 @@ func (e *Evidence) storeOne(ctx context.Context, caseID string, index int, part 
 		return a, fileError(CodeTooLarge, index, FileTooLarge, "A file is larger than allowed.")
 	}
 	lr := &limitedReader{r: body, max: maxBytes, h: sha256.New()}
-	info, err := e.Blobs.Put(ctx, a.OriginalKey, lr, size, ft.MIME, "")
+	info, err := e.blobs.Put(ctx, a.OriginalKey, lr, size, ft.MIME, "")
 	if err != nil {
 		if errors.Is(err, errFileTooLarge) || lr.n > maxBytes {
 			return a, fileError(CodeTooLarge, index, FileTooLarge, "A file is larger than allowed.")
+		}
+		if lr.err != nil {
+			return a, readError(lr.err)
 		}
 		var se *Error
 		if errors.As(err, &se) && se.Code != CodeInternal {
@@ -274,7 +300,7 @@ func (e *Evidence) storeOne(ctx context.Context, caseID string, index int, part 
 		}
 		a.Type, a.Name = ft.MIME, CleanFileName(part.Name, ft.Ext, index)
 	}
-	if e.Scanner != nil {
+	if e.scanner != nil {
 		e.scan(ctx, &a)
 	}
 	return a, nil
@@ -283,26 +309,26 @@ func (e *Evidence) storeOne(ctx context.Context, caseID string, index int, part 
 // inspectStored confirms containers and writes the sanitized copy, reading
 // the original back from the store by ranges.
 func (e *Evidence) inspectStored(ctx context.Context, a *Attachment, ft FileType, needsCheck bool, index int) (FileType, error) {
-	r, _, err := e.Blobs.Get(ctx, a.OriginalKey)
+	r, _, err := e.blobs.Get(ctx, a.OriginalKey)
 	if err != nil {
 		return ft, err
 	}
 	defer r.Close()
 	if needsCheck {
-		if ft, err = e.Inspector.CheckContainer(r, a.Size); err != nil {
+		if ft, err = e.files.CheckContainer(r, a.Size); err != nil {
 			return ft, sniffError(err, index)
 		}
 	}
 	if !ft.Sanitizable {
 		return ft, nil
 	}
-	clean, size, err := e.Inspector.Sanitize(ft, r, a.Size)
+	clean, size, err := e.files.Sanitize(ft, r, a.Size)
 	if err != nil {
 		return ft, sniffError(err, index)
 	}
 	key := strings.TrimSuffix(a.OriginalKey, "original") + "sanitized"
 	h := sha256.New()
-	info, err := e.Blobs.Put(ctx, key, io.TeeReader(clean, h), size, ft.MIME, "")
+	info, err := e.blobs.Put(ctx, key, io.TeeReader(clean, h), size, ft.MIME, "")
 	if err != nil {
 		return ft, err
 	}
@@ -311,13 +337,13 @@ func (e *Evidence) inspectStored(ctx context.Context, a *Attachment, ft FileType
 }
 
 func (e *Evidence) scan(ctx context.Context, a *Attachment) {
-	r, _, err := e.Blobs.Get(ctx, a.OriginalKey)
+	r, _, err := e.blobs.Get(ctx, a.OriginalKey)
 	if err != nil {
 		a.Scan = ScanError
 		return
 	}
 	defer r.Close()
-	infected, sig, err := e.Scanner.Scan(ctx, r)
+	infected, sig, err := e.scanner.Scan(ctx, r)
 	switch {
 	case err != nil:
 		a.Scan = ScanError
@@ -335,7 +361,7 @@ func (e *Evidence) Commit(ctx context.Context, up Upload) {
 	}
 	// Best effort: an intent left behind is harmless, the reaper keeps
 	// objects a report references.
-	_ = e.Uploads.DeleteUploadIntents(ctx, []string{up.IntentID})
+	_ = e.uploads.DeleteUploadIntents(ctx, []string{up.IntentID})
 }
 
 // Discard removes the objects of an upload that will not be committed, then
@@ -346,13 +372,13 @@ func (e *Evidence) Discard(ctx context.Context, up Upload) {
 	ok := true
 	for _, a := range up.Attachments {
 		for _, k := range []string{a.OriginalKey, a.SanitizedKey} {
-			if k != "" && e.Blobs.Delete(ctx, k) != nil {
+			if k != "" && e.blobs.Delete(ctx, k) != nil {
 				ok = false
 			}
 		}
 	}
 	if ok && up.IntentID != "" {
-		_ = e.Uploads.DeleteUploadIntents(ctx, []string{up.IntentID})
+		_ = e.uploads.DeleteUploadIntents(ctx, []string{up.IntentID})
 	}
 }
 
@@ -371,22 +397,15 @@ func sniffError(err error, index int) error {
 	return Wrap(err, CodeInternal, "The file could not be inspected.")
 }
 
-// readError classifies a failure to read the request body.
+// readError classifies a failure to read the request body: the transport
+// reports a body over its cap as a too_large *Error (handlers/multipart.go);
+// anything else is an interrupted upload.
 func readError(err error) error {
 	var se *Error
 	if errors.As(err, &se) {
 		return err
 	}
-	if IsTooLarge(err) {
-		return Wrap(err, CodeTooLarge, "The request is too large.")
-	}
 	return Wrap(err, CodeInvalid, "The upload was interrupted.")
-}
-
-// IsTooLarge reports whether err came from a request body over its cap.
-// (http.MaxBytesError, matched by message so services needs no net/http.)
-func IsTooLarge(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "http: request body too large")
 }
 
 // CleanFileName keeps a file name displayable and harmless: its base name,
@@ -422,7 +441,7 @@ func CleanFileName(name, ext string, index int) string {
 func (e *Evidence) ReapStale(ctx context.Context, cases CaseStore, before time.Time) (int, error) {
 	removed := 0
 	for {
-		intents, err := e.Uploads.FindStaleUploadIntents(ctx, before, 100)
+		intents, err := e.uploads.FindStaleUploadIntents(ctx, before, 100)
 		if err != nil || len(intents) == 0 {
 			return removed, err
 		}
@@ -440,7 +459,7 @@ func (e *Evidence) ReapStale(ctx context.Context, cases CaseStore, before time.T
 				return removed, err
 			}
 			prefix := EvidenceKeyPrefix(in.CaseID)
-			objs, err := e.Blobs.List(ctx, prefix)
+			objs, err := e.blobs.List(ctx, prefix)
 			if err != nil {
 				return removed, err
 			}
@@ -452,7 +471,7 @@ func (e *Evidence) ReapStale(ctx context.Context, cases CaseStore, before time.T
 				if referenced[attID] || o.LastModified.After(before) {
 					continue
 				}
-				if err := e.Blobs.Delete(ctx, o.Key); err != nil {
+				if err := e.blobs.Delete(ctx, o.Key); err != nil {
 					return removed, err
 				}
 				gone[attID] = true
@@ -460,7 +479,7 @@ func (e *Evidence) ReapStale(ctx context.Context, cases CaseStore, before time.T
 			removed += len(gone)
 			done = append(done, in.ID)
 		}
-		if err := e.Uploads.DeleteUploadIntents(ctx, done); err != nil {
+		if err := e.uploads.DeleteUploadIntents(ctx, done); err != nil {
 			return removed, err
 		}
 	}

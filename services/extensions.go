@@ -2,18 +2,18 @@ package services
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // Event types of the extension ledger.
 const (
-	EventExtensionRequested = "extension_requested"
-	EventExtensionDecided   = "extension_decided"
+	EventExtensionRequested EventType = "extension_requested"
+	EventExtensionDecided   EventType = "extension_decided"
 	// EventDeadlineExtended is the public event the citizen sees; its note
 	// is the number of days added.
-	EventDeadlineExtended = "deadline_extended"
+	EventDeadlineExtended EventType = "deadline_extended"
 )
 
 // Policy returns the deadline policy of a kind.
@@ -43,33 +43,22 @@ func grantedAndPending(es []CaseExtension) []Extension {
 // and how many days each. A lead's own request is approved at once (the
 // lead is the approver); an inspector's awaits a lead's decision.
 func (w *Workflow) RequestExtension(ctx context.Context, actor Actor, caseID string, days int, reason string) (CaseExtension, error) {
-	c, err := w.unitStaff(ctx, actor, caseID)
+	c, err := w.reports.visible(ctx, actor, caseID)
 	if err != nil {
 		return CaseExtension{}, err
 	}
-	if c.Status != StatusAccepted && c.Status != StatusInvestigating {
-		return CaseExtension{}, Errorf(CodeConflict, "Only a report being resolved (accepted or under investigation) can have its deadline extended.")
+	if err := mayExtend(actor, c); err != nil {
+		return CaseExtension{}, err
 	}
-	if w.Deadlines == nil {
+	if w.deadlines == nil {
 		return CaseExtension{}, Errorf(CodeUnavailable, "Deadlines are not available.")
 	}
-	policy, _, err := w.Deadlines.Policy(ctx, c.Kind)
+	policy, _, err := w.deadlines.Policy(ctx, c.Kind)
 	if err != nil {
 		return CaseExtension{}, err
 	}
-	// The cap first (no request can help then), then every field at once.
-	f := FieldErrors{}
-	if err := CheckExtension(policy, grantedAndPending(c.Extensions), Extension{Days: days}); IsCode(err, CodeConflict) {
-		return CaseExtension{}, err
-	} else if err != nil {
-		f.Add("days", FieldInvalid)
-	}
 	reason = strings.TrimSpace(reason)
-	checkText(f, "reason", reason, MaxReasonChars, true)
-	if err := f.Err(); err != nil {
-		return CaseExtension{}, err
-	}
-	now := w.Now().UTC().Truncate(time.Millisecond)
+	now := stamp(w.now)
 	e := CaseExtension{ID: newMessageID(), Days: days, Reason: reason, RequestedBy: actor.UserID, RequestedAt: now, Status: ExtensionPending}
 	events := []Event{{Type: EventExtensionRequested, At: now, Actor: actor.UserID, Note: reason, Ref: e.ID}}
 	if actor.Role == RoleLead {
@@ -77,8 +66,24 @@ func (w *Workflow) RequestExtension(ctx context.Context, actor Actor, caseID str
 		events = append(events, Event{Type: EventExtensionDecided, At: now, Actor: actor.UserID, Note: ExtensionApproved, Ref: e.ID},
 			Event{Type: EventDeadlineExtended, At: now, Actor: actor.UserID, Public: true, Note: strconv.Itoa(days), Ref: e.ID})
 	}
-	ledger := append(append([]CaseExtension{}, c.Extensions...), e)
-	updated, err := w.Cases.UpdateCase(ctx, c.ID, c.Version, CaseChange{FromStatus: []Status{c.Status}, At: now, Extensions: ledger, Events: events})
+	updated, err := w.reports.apply(ctx, c, func(c Case) (CaseChange, error) {
+		if err := mayExtend(actor, c); err != nil {
+			return CaseChange{}, err
+		}
+		// The cap first (no request can help then), then every field at once.
+		f := FieldErrors{}
+		if err := CheckExtension(policy, grantedAndPending(c.Extensions), Extension{Days: days}); IsCode(err, CodeConflict) {
+			return CaseChange{}, err
+		} else if err != nil {
+			f.Add("days", FieldInvalid)
+		}
+		checkText(f, "reason", reason, MaxReasonChars, true)
+		if err := f.Err(); err != nil {
+			return CaseChange{}, err
+		}
+		ledger := append(append([]CaseExtension{}, c.Extensions...), e)
+		return CaseChange{FromStatus: []Status{c.Status}, At: now, Extensions: ledger, Events: events}, nil
+	})
 	if err != nil {
 		return CaseExtension{}, err
 	}
@@ -90,15 +95,28 @@ func (w *Workflow) RequestExtension(ctx context.Context, actor Actor, caseID str
 	return e, nil
 }
 
+// mayMoreExtensions reports whether the kind's policy leaves room for one
+// more extension request of at least a day on report c.
+func (w *Workflow) mayMoreExtensions(ctx context.Context, c Case) (bool, error) {
+	if w.deadlines == nil {
+		return false, nil
+	}
+	policy, _, err := w.deadlines.Policy(ctx, c.Kind)
+	if err != nil {
+		return false, err
+	}
+	return !IsCode(CheckExtension(policy, grantedAndPending(c.Extensions), Extension{Days: 1}), CodeConflict), nil
+}
+
 // DecideExtension approves or refuses a pending extension (a lead of the
 // report's unit). An approval moves the resolution deadline.
 func (w *Workflow) DecideExtension(ctx context.Context, actor Actor, caseID, extID string, approve bool, note string) (CaseExtension, error) {
-	c, err := w.unitStaff(ctx, actor, caseID)
+	c, err := w.reports.visible(ctx, actor, caseID)
 	if err != nil {
 		return CaseExtension{}, err
 	}
-	if actor.Role != RoleLead {
-		return CaseExtension{}, Errorf(CodeForbidden, "Only a lead may decide on an extension.")
+	if err := mayDecideExtension(actor, c); err != nil {
+		return CaseExtension{}, err
 	}
 	note = strings.TrimSpace(note)
 	f := FieldErrors{}
@@ -106,38 +124,37 @@ func (w *Workflow) DecideExtension(ctx context.Context, actor Actor, caseID, ext
 	if err := f.Err(); err != nil {
 		return CaseExtension{}, err
 	}
-	ledger := append([]CaseExtension{}, c.Extensions...)
-	i := -1
-	for k, e := range ledger {
-		if e.ID == extID {
-			i = k
+	now := stamp(w.now)
+	var decided CaseExtension
+	updated, err := w.reports.apply(ctx, c, func(c Case) (CaseChange, error) {
+		ledger := append([]CaseExtension{}, c.Extensions...)
+		i := slices.IndexFunc(ledger, func(e CaseExtension) bool { return e.ID == extID })
+		if i < 0 {
+			return CaseChange{}, Errorf(CodeNotFound, "No such extension request.")
 		}
-	}
-	if i < 0 {
-		return CaseExtension{}, Errorf(CodeNotFound, "No such extension request.")
-	}
-	if ledger[i].Status != ExtensionPending {
-		return CaseExtension{}, Errorf(CodeConflict, "This extension request has already been decided.")
-	}
-	if approve && c.Status != StatusAccepted && c.Status != StatusInvestigating {
-		return CaseExtension{}, Errorf(CodeConflict, "The report is no longer being resolved; its deadline cannot be extended.")
-	}
-	now := w.Now().UTC().Truncate(time.Millisecond)
-	e := &ledger[i]
-	e.DecidedBy, e.DecidedAt, e.Note = actor.UserID, now, note
-	e.Status = ExtensionRefused
-	events := []Event{{Type: EventExtensionDecided, At: now, Actor: actor.UserID, Note: ExtensionRefused, Ref: e.ID}}
-	if approve {
-		e.Status = ExtensionApproved
-		events = []Event{{Type: EventExtensionDecided, At: now, Actor: actor.UserID, Note: ExtensionApproved, Ref: e.ID},
-			{Type: EventDeadlineExtended, At: now, Actor: actor.UserID, Public: true, Note: strconv.Itoa(e.Days), Ref: e.ID}}
-	}
-	updated, err := w.Cases.UpdateCase(ctx, c.ID, c.Version, CaseChange{At: now, Extensions: ledger, Events: events})
+		if ledger[i].Status != ExtensionPending {
+			return CaseChange{}, Errorf(CodeConflict, "This extension request has already been decided.")
+		}
+		if approve && !resolving(c) {
+			return CaseChange{}, Errorf(CodeConflict, "The report is no longer being resolved; its deadline cannot be extended.")
+		}
+		e := &ledger[i]
+		e.DecidedBy, e.DecidedAt, e.Note = actor.UserID, now, note
+		e.Status = ExtensionRefused
+		events := []Event{{Type: EventExtensionDecided, At: now, Actor: actor.UserID, Note: ExtensionRefused, Ref: e.ID}}
+		if approve {
+			e.Status = ExtensionApproved
+			events = []Event{{Type: EventExtensionDecided, At: now, Actor: actor.UserID, Note: ExtensionApproved, Ref: e.ID},
+				{Type: EventDeadlineExtended, At: now, Actor: actor.UserID, Public: true, Note: strconv.Itoa(e.Days), Ref: e.ID}}
+		}
+		decided = *e
+		return CaseChange{At: now, Extensions: ledger, Events: events}, nil
+	})
 	if err != nil {
 		return CaseExtension{}, err
 	}
 	if approve {
 		w.notifyCitizen(ctx, updated)
 	}
-	return *e, nil
+	return decided, nil
 }

@@ -154,11 +154,11 @@ func (s *Intake) submitOnce(ctx context.Context, key string, in SubmitInput, fil
 		files = emptySource{}
 	}
 	in.Normalize()
-	src := &fingerprintSource{src: files, fp: newFingerprinter(s.FingerprintKey, in)}
-	deadline := s.Now().Add(60 * time.Second)
+	src := &fingerprintSource{src: files, fp: newFingerprinter(s.fingerprintKey, in)}
+	deadline := s.now().Add(60 * time.Second)
 	for {
-		now := s.Now().UTC().Truncate(time.Millisecond)
-		rec, claimed, err := s.Idempotency.ClaimIdempotencyKey(ctx, IdempotencyRecord{Key: key, State: IdemPending,
+		now := s.now().UTC().Truncate(time.Millisecond)
+		rec, claimed, err := s.idempotency.ClaimIdempotencyKey(ctx, IdempotencyRecord{Key: key, State: IdemPending,
 			CreatedAt: now, ExpiresAt: now.Add(IdempotencyTTL)})
 		if err != nil {
 			return SubmitResult{}, err
@@ -166,14 +166,14 @@ func (s *Intake) submitOnce(ctx context.Context, key string, in SubmitInput, fil
 		if claimed {
 			res, err := s.submit(ctx, in, src)
 			if err != nil {
-				_ = s.Idempotency.ReleaseIdempotencyKey(context.WithoutCancel(ctx), key, now)
+				_ = s.idempotency.ReleaseIdempotencyKey(context.WithoutCancel(ctx), key, now)
 				return SubmitResult{}, err
 			}
 			src.flush()
 			plain, _ := json.Marshal(res)
-			sealed, err := s.Sealer.Seal(plain, []byte("idempotency:"+key))
+			sealed, err := s.sealer.Seal(plain, []byte("idempotency:"+key))
 			if err == nil {
-				err = s.Idempotency.CompleteIdempotencyKey(context.WithoutCancel(ctx), key, src.fp.sum(), sealed)
+				err = s.idempotency.CompleteIdempotencyKey(context.WithoutCancel(ctx), key, src.fp.sum(), sealed)
 			}
 			if err != nil {
 				// The report is filed; only the replay is lost. Releasing
@@ -191,7 +191,7 @@ func (s *Intake) submitOnce(ctx context.Context, key string, in SubmitInput, fil
 			if !hmac.Equal([]byte(rec.Fingerprint), []byte(src.fp.sum())) {
 				return SubmitResult{}, Errorf(CodeMismatch, "This Idempotency-Key was already used for a different report.")
 			}
-			plain, err := s.Sealer.Open(rec.Sealed, []byte("idempotency:"+key))
+			plain, err := s.sealer.Open(rec.Sealed, []byte("idempotency:"+key))
 			if err != nil {
 				return SubmitResult{}, Wrap(err, CodeInternal, "The earlier answer could not be read.")
 			}
@@ -202,7 +202,7 @@ func (s *Intake) submitOnce(ctx context.Context, key string, in SubmitInput, fil
 			res.Replayed = true
 			return res, nil
 		case rec.CreatedAt.Before(now.Add(-idemAbandoned)):
-			_ = s.Idempotency.ReleaseIdempotencyKey(ctx, key, rec.CreatedAt)
+			_ = s.idempotency.ReleaseIdempotencyKey(ctx, key, rec.CreatedAt)
 		case now.After(deadline):
 			return SubmitResult{}, Errorf(CodeConflict, "A request with this Idempotency-Key is still being processed.")
 		default:

@@ -272,6 +272,11 @@ type SubmitResult struct {
 	// Replayed is true when the answer is the one given earlier to a
 	// request with the same Idempotency-Key.
 	Replayed bool
+	// Token signs the citizen in to the new report (so that the receipt
+	// page can fetch the proof of filing at once), until TokenExpiresAt.
+	// It is issued afresh for every answer, a replay included.
+	Token          string    `json:"-"`
+	TokenExpiresAt time.Time `json:"-"`
 }
 
 // SubmitRequest is one submission: the report, its files (nil for none)
@@ -282,20 +287,48 @@ type SubmitRequest struct {
 	IdempotencyKey string
 }
 
-// Intake files citizens' reports.
+// Intake files citizens' reports (and their appeals).
 type Intake struct {
+	cases       CaseStore
+	vault       *IdentityVault
+	catalog     CatalogStore
+	idempotency IdempotencyStore
+	evidence    *Evidence
+	router      Router
+	hasher      *SecretHasher
+	tokens      *Tokens
+	// sealer seals the answers kept for idempotent retries (they hold the
+	// receipt).
+	sealer         *Sealer
+	fingerprintKey []byte
+	limits         Limits
+	now            func() time.Time
+}
+
+// IntakeOptions are what Intake needs. Router and Evidence may be nil
+// (reports are not routed; files are refused).
+type IntakeOptions struct {
 	Cases       CaseStore
-	Identities  IdentityStore
+	Vault       *IdentityVault
 	Catalog     CatalogStore
 	Idempotency IdempotencyStore
 	Evidence    *Evidence
-	Router      Router // nil: reports are not routed
+	Router      Router
 	Hasher      *SecretHasher
-	Sealer      *Sealer
+	// Tokens signs the citizen in to a report just filed (nil: no session).
+	Tokens *Tokens
+	// Sealer seals the answers kept for idempotent retries.
+	Sealer *Sealer
 	// FingerprintKey keys the fingerprints of idempotent requests.
 	FingerprintKey []byte
 	Limits         Limits
-	Now            func() time.Time
+	Now            func() time.Time // time.Now when nil
+}
+
+// NewIntake makes the intake service.
+func NewIntake(o IntakeOptions) *Intake {
+	return &Intake{cases: o.Cases, vault: o.Vault, catalog: o.Catalog, idempotency: o.Idempotency, evidence: o.Evidence,
+		router: o.Router, hasher: o.Hasher, tokens: o.Tokens, sealer: o.Sealer, fingerprintKey: o.FingerprintKey, limits: o.Limits, now: clockOrNow(o.Now)}
 }
 
 // maxCodeAttempts bounds retries when a fresh tracking code collides with an
@@ -307,26 +340,43 @@ const maxCodeAttempts = 8
 // only as a hash. Evidence goes to the object store first, then the report
 // is inserted in one write; on any failure the objects are removed.
 func (s *Intake) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, error) {
+	var res SubmitResult
+	var err error
 	if req.IdempotencyKey != "" {
-		return s.submitOnce(ctx, req.IdempotencyKey, req.Input, req.Files)
+		res, err = s.submitOnce(ctx, req.IdempotencyKey, req.Input, req.Files)
+	} else {
+		res, err = s.submit(ctx, req.Input, req.Files)
 	}
-	return s.submit(ctx, req.Input, req.Files)
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	return s.signIn(res)
+}
+
+// signIn issues the citizen's session for a report just filed.
+func (s *Intake) signIn(res SubmitResult) (SubmitResult, error) {
+	if s.tokens == nil {
+		return res, nil
+	}
+	var err error
+	res.Token, res.TokenExpiresAt, err = s.tokens.IssueCitizen(res.ID)
+	return res, err
 }
 
 func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (SubmitResult, error) {
 	in.Normalize()
-	now := s.Now().UTC().Truncate(time.Millisecond)
-	if err := in.Validate(s.Limits, now); err != nil {
+	now := stamp(s.now)
+	if err := in.Validate(s.limits, now); err != nil {
 		return SubmitResult{}, err
 	}
 	f := FieldErrors{}
-	if cat, err := s.Catalog.FindCategory(ctx, in.Category); IsCode(err, CodeNotFound) || (err == nil && !cat.Active) {
+	if cat, err := s.catalog.FindCategory(ctx, in.Category); IsCode(err, CodeNotFound) || (err == nil && !cat.Active) {
 		f.Add("category", FieldUnknown)
 	} else if err != nil {
 		return SubmitResult{}, err
 	}
 	if in.AreaCode != "" {
-		if _, err := s.Catalog.FindArea(ctx, in.AreaCode); IsCode(err, CodeNotFound) {
+		if _, err := s.catalog.FindArea(ctx, in.AreaCode); IsCode(err, CodeNotFound) {
 			f.Add("areaCode", FieldUnknown)
 		} else if err != nil {
 			return SubmitResult{}, err
@@ -337,9 +387,9 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (
 	}
 
 	var unitID, frontID string
-	if s.Router != nil {
+	if s.router != nil {
 		var err error
-		if unitID, frontID, err = s.Router.RouteReport(ctx, in.Category, in.AreaCode); err != nil {
+		if unitID, frontID, err = s.router.RouteReport(ctx, in.Category, in.AreaCode); err != nil {
 			return SubmitResult{}, err
 		}
 	}
@@ -351,19 +401,19 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (
 	if err != nil {
 		return SubmitResult{}, Wrap(err, CodeInternal, "Could not create a receipt.")
 	}
-	receiptHash, err := s.Hasher.Hash(ctx, receipt)
+	receiptHash, err := s.hasher.Hash(ctx, receipt)
 	if err != nil {
 		return SubmitResult{}, err
 	}
 	vn := now.In(VietnamTime)
-	id := s.Cases.NewID()
+	id := s.cases.NewID()
 	var up Upload
 	if files != nil {
-		if s.Evidence == nil {
+		if s.evidence == nil {
 			return SubmitResult{}, Errorf(CodeUnsupported, "This portal does not accept files.")
 		}
-		l := s.Limits
-		if up, err = s.Evidence.StoreFiles(ctx, id, files, SourceReport, l.MaxFiles, l.MaxFileBytes, l.MaxReportBytes); err != nil {
+		l := s.limits
+		if up, err = s.evidence.StoreFiles(ctx, id, files, SourceReport, l.MaxFiles, l.MaxFileBytes, l.MaxReportBytes); err != nil {
 			return SubmitResult{}, err
 		}
 	}
@@ -375,20 +425,12 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (
 		DossierNumber: in.DossierNumber, Officials: in.Officials, Language: in.Language,
 		Anonymous: in.Identity == nil, HasIdentity: in.Identity != nil, Status: StatusReceived, Version: 1,
 		CreatedAt: now, UpdatedAt: now, CreatedDay: vn.Format("2006-01-02"), CreatedMonth: vn.Format("2006-01"),
-		Timeline: []Event{{Type: EventSubmitted, At: now, Actor: "citizen", Status: StatusReceived, Public: true}},
+		Timeline: []Event{{Type: EventSubmitted, At: now, Actor: string(PartyCitizen), Status: StatusReceived, Public: true}},
 	}
 	c.ContentHash = ContentHash(c)
 
 	if in.Identity != nil {
-		plain, err := json.Marshal(in.Identity)
-		if err != nil {
-			return SubmitResult{}, Wrap(err, CodeInternal, "Could not protect the identity.")
-		}
-		sealed, err := s.Sealer.Seal(plain, []byte(c.ID))
-		if err != nil {
-			return SubmitResult{}, Wrap(err, CodeInternal, "Could not protect the identity.")
-		}
-		if err := s.Identities.InsertIdentity(ctx, SealedIdentity{CaseID: c.ID, KeyID: s.Sealer.KeyID(), Sealed: sealed, CreatedAt: now}); err != nil {
+		if err := s.vault.Seal(ctx, c.ID, *in.Identity); err != nil {
 			s.discard(ctx, c, up)
 			return SubmitResult{}, err
 		}
@@ -397,8 +439,8 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (
 		s.discard(ctx, c, up)
 		return SubmitResult{}, err
 	}
-	if s.Evidence != nil {
-		s.Evidence.Commit(context.WithoutCancel(ctx), up)
+	if s.evidence != nil {
+		s.evidence.Commit(context.WithoutCancel(ctx), up)
 	}
 	return SubmitResult{ID: c.ID, TrackingCode: c.TrackingCode, Receipt: receipt, Kind: kind,
 		AnonymousDenunciation: anonDenunciation, SubmittedAt: now, ContentHash: c.ContentHash, Attachments: atts}, nil
@@ -408,13 +450,13 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (
 // half-written. It uses a fresh context so that a cancelled request still
 // cleans up; what it cannot remove, the reaper does.
 func (s *Intake) discard(ctx context.Context, c *Case, up Upload) {
-	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
 	if c.HasIdentity {
-		_ = s.Identities.DeleteIdentity(cleanup, c.ID)
+		s.vault.Discard(ctx, c.ID)
 	}
-	if s.Evidence != nil {
-		s.Evidence.Discard(cleanup, up)
+	if s.evidence != nil {
+		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		s.evidence.Discard(cleanup, up)
 	}
 }
 
@@ -424,7 +466,7 @@ func (s *Intake) insertWithFreshCode(ctx context.Context, c *Case) error {
 		if c.TrackingCode, err = NewTrackingCode(); err != nil {
 			return Wrap(err, CodeInternal, "Could not create a tracking code.")
 		}
-		err = s.Cases.InsertCase(ctx, c)
+		err = s.cases.InsertCase(ctx, c)
 		if !IsCode(err, CodeConflict) {
 			return err
 		}

@@ -638,15 +638,26 @@ func TestNormalizeDropsBlankIdentity(t *testing.T) {
 
 // --- Intake.Submit ---
 
-func newIntake(t *testing.T, st *memStore, now time.Time) *services.Intake {
+// testIntake is an intake on a memStore with its hasher and sealer at hand.
+type testIntake struct {
+	*services.Intake
+	Hasher *services.SecretHasher
+	Sealer *services.Sealer
+}
+
+func newIntake(t *testing.T, st *memStore, now time.Time) *testIntake {
 	t.Helper()
-	return &services.Intake{
-		Cases: st, Identities: st, Catalog: st,
-		Hasher: services.NewSecretHasher(testParams, 2),
-		Sealer: newTestSealer(t),
-		Limits: services.DefaultLimits,
-		Now:    func() time.Time { return now },
-	}
+	return newIntakeWith(t, st, now, services.NewSecretHasher(testParams, 2))
+}
+
+func newIntakeWith(t *testing.T, st *memStore, now time.Time, hasher *services.SecretHasher) *testIntake {
+	t.Helper()
+	sealer := newTestSealer(t)
+	clock := func() time.Time { return now }
+	return &testIntake{Hasher: hasher, Sealer: sealer, Intake: services.NewIntake(services.IntakeOptions{
+		Cases: st, Vault: services.NewIdentityVault(st, sealer, clock), Catalog: st,
+		Hasher: hasher, Sealer: sealer, Limits: services.DefaultLimits, Now: clock,
+	})}
 }
 
 func mustFind(t *testing.T, st *memStore, id string) services.Case {
@@ -1062,8 +1073,7 @@ func TestSubmitIdentityInsertFailure(t *testing.T) {
 
 func TestSubmitHasherSaturated(t *testing.T) {
 	st := newMemStore()
-	intake := newIntake(t, st, validNow)
-	intake.Hasher = services.NewSecretHasher(testParams, 1)
+	intake := newIntakeWith(t, st, validNow, services.NewSecretHasher(testParams, 1))
 	release := services.HoldHasherSlot(intake.Hasher) // another submission is hashing
 	defer release()
 

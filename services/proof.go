@@ -51,14 +51,14 @@ func FilingOf(c Case) Filing {
 
 // Proof renders the signed proof of filing of the citizen's report.
 func (t *Tracking) Proof(ctx context.Context, caseID string) ([]byte, error) {
-	if t.Prover == nil {
+	if t.prover == nil {
 		return nil, Errorf(CodeUnavailable, "Proofs of filing are not available.")
 	}
-	c, err := t.Cases.FindCaseByID(ctx, caseID)
+	c, err := t.reports.byID(ctx, caseID)
 	if err != nil {
 		return nil, err
 	}
-	b, err := t.Prover.RenderProof(FilingOf(c))
+	b, err := t.prover.RenderProof(FilingOf(c))
 	if err != nil {
 		return nil, Wrap(err, CodeInternal, "The proof of filing could not be made.")
 	}
@@ -70,10 +70,10 @@ const MaxProofBytes = 2 << 20
 
 // VerifyProof checks an uploaded proof of filing.
 func (t *Tracking) VerifyProof(pdf []byte) (ProofCheck, error) {
-	if t.Prover == nil {
+	if t.prover == nil {
 		return ProofCheck{}, Errorf(CodeUnavailable, "Proofs of filing cannot be checked here.")
 	}
-	res, err := t.Prover.VerifyProof(pdf)
+	res, err := t.prover.VerifyProof(pdf)
 	if err != nil {
 		return ProofCheck{}, Wrap(err, CodeInvalid, "This is not a proof of filing.")
 	}

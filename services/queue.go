@@ -74,15 +74,28 @@ type QueueStore interface {
 
 // Queue is a unit's list of reports.
 type Queue struct {
-	Store QueueStore
-	Now   func() time.Time
+	store QueueStore
+	now   func() time.Time
+}
+
+// NewQueue lists the reports in store; now is the clock (time.Now when nil).
+func NewQueue(store QueueStore, now func() time.Time) *Queue {
+	return &Queue{store: store, now: clockOrNow(now)}
 }
 
 // QueuePage is one page of a queue.
 type QueuePage struct {
-	Items  []Case
+	Items  []QueueEntry
 	Next   *QueueCursor
 	Counts map[Status]int
+}
+
+// QueueEntry is a report in a queue with its next due date (zero when no
+// clock runs) and whether that date has passed.
+type QueueEntry struct {
+	Case
+	Due     time.Time
+	Overdue bool
 }
 
 // MaxQueuePage caps a page.
@@ -100,6 +113,7 @@ func (q *Queue) List(ctx context.Context, actor Actor, f QueueFilter, after *Que
 	if limit <= 0 || limit > MaxQueuePage {
 		limit = 50
 	}
+	var page QueuePage
 	f.Text, f.Office = strings.TrimSpace(f.Text), strings.TrimSpace(f.Office)
 	if len([]rune(f.Text)) > 200 {
 		return QueuePage{}, &Error{Code: CodeInvalid, Message: "The search text is too long.", Fields: map[string]string{"q": FieldTooLong}}
@@ -107,21 +121,24 @@ func (q *Queue) List(ctx context.Context, actor Actor, f QueueFilter, after *Que
 	if len([]rune(f.Office)) > 200 {
 		return QueuePage{}, &Error{Code: CodeInvalid, Message: "The office name is too long.", Fields: map[string]string{"office": FieldTooLong}}
 	}
-	now := time.Now
-	if q.Now != nil {
-		now = q.Now
-	}
+	now := q.now()
 	front := actor.Role == RoleMonitor
-	items, err := q.Store.FindQueue(ctx, QueueQuery{UnitID: actor.UnitID, Front: front, Filter: f, After: after, Limit: limit + 1, Now: now()})
+	items, err := q.store.FindQueue(ctx, QueueQuery{UnitID: actor.UnitID, Front: front, Filter: f, After: after, Limit: limit + 1, Now: now})
 	if err != nil {
 		return QueuePage{}, err
 	}
-	page := QueuePage{Items: items}
 	if len(items) > limit {
-		page.Items = items[:limit]
-		last := page.Items[limit-1]
+		items = items[:limit]
+		last := items[limit-1]
 		page.Next = &QueueCursor{DueAt: last.DueAt, ID: last.ID}
 	}
-	page.Counts, err = q.Store.CountByStatus(ctx, actor.UnitID, front)
+	page.Items = make([]QueueEntry, len(items))
+	for i, c := range items {
+		page.Items[i] = QueueEntry{Case: c}
+		if !c.DueAt.IsZero() && c.DueAt.Before(NoDue) {
+			page.Items[i].Due, page.Items[i].Overdue = c.DueAt, c.DueAt.Before(now)
+		}
+	}
+	page.Counts, err = q.store.CountByStatus(ctx, actor.UnitID, front)
 	return page, err
 }

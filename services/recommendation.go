@@ -35,23 +35,23 @@ func (r Recommendation) Overdue(now time.Time) bool {
 
 // Event types of supervision.
 const (
-	EventRecommendation = "recommendation"
-	EventRecAnswered    = "recommendation_answered"
+	EventRecommendation EventType = "recommendation"
+	EventRecAnswered    EventType = "recommendation_answered"
 )
 
 // Recommend files a recommendation; only monitors of the report's committee.
 func (w *Workflow) Recommend(ctx context.Context, actor Actor, caseID, text, answerBy string) (Recommendation, error) {
-	c, err := w.visible(ctx, actor, caseID)
+	c, err := w.reports.visible(ctx, actor, caseID)
 	if err != nil {
 		return Recommendation{}, err
 	}
-	if actor.Role != RoleMonitor {
-		return Recommendation{}, Errorf(CodeForbidden, "Only monitors of the Front committee file recommendations.")
+	if err := mayRecommend(actor, c); err != nil {
+		return Recommendation{}, err
 	}
 	text = strings.TrimSpace(text)
 	f := FieldErrors{}
 	checkText(f, "text", text, MaxNoteChars, true)
-	now := w.Now().UTC().Truncate(time.Millisecond)
+	now := stamp(w.now)
 	if d, err := time.ParseInLocation("2006-01-02", answerBy, VietnamTime); err != nil || !datePattern.MatchString(answerBy) {
 		f.Add("answerBy", FieldInvalid)
 	} else if d.Before(now.In(VietnamTime).Truncate(24*time.Hour).AddDate(0, 0, -1)) {
@@ -61,7 +61,7 @@ func (w *Workflow) Recommend(ctx context.Context, actor Actor, caseID, text, ans
 		return Recommendation{}, err
 	}
 	r := Recommendation{ID: newMessageID(), AuthorID: actor.UserID, Text: text, AnswerBy: answerBy, CreatedAt: now}
-	_, err = w.appendTo(ctx, c, CaseChange{At: now, Recommendations: []Recommendation{r},
+	_, err = w.reports.add(ctx, c, CaseChange{At: now, Recommendations: []Recommendation{r},
 		Events: []Event{{Type: EventRecommendation, At: now, Actor: actor.UserID, Note: text, Ref: r.ID}}})
 	if err == nil {
 		w.notifyUnitLeads(ctx, c.UnitID, func(to string) Notification { return NotifyRecommendation(to, c.ID, c.TrackingCode) })
@@ -71,7 +71,7 @@ func (w *Workflow) Recommend(ctx context.Context, actor Actor, caseID, text, ans
 
 // AnswerRecommendation records the unit's answer, once.
 func (w *Workflow) AnswerRecommendation(ctx context.Context, actor Actor, caseID, recID, answer string) (Recommendation, error) {
-	c, err := w.unitStaff(ctx, actor, caseID)
+	c, err := w.reports.handling(ctx, actor, caseID)
 	if err != nil {
 		return Recommendation{}, err
 	}
@@ -81,37 +81,28 @@ func (w *Workflow) AnswerRecommendation(ctx context.Context, actor Actor, caseID
 	if err := f.Err(); err != nil {
 		return Recommendation{}, err
 	}
-	for range 10 {
+	now := stamp(w.now)
+	var answered Recommendation
+	_, err = w.reports.apply(ctx, c, func(c Case) (CaseChange, error) {
 		recs := append([]Recommendation(nil), c.Recommendations...)
-		i := -1
-		for k, r := range recs {
-			if r.ID == recID {
-				i = k
-			}
-		}
+		i := slices.IndexFunc(recs, func(r Recommendation) bool { return r.ID == recID })
 		if i < 0 {
-			return Recommendation{}, Errorf(CodeNotFound, "No such recommendation.")
+			return CaseChange{}, Errorf(CodeNotFound, "No such recommendation.")
 		}
 		if recs[i].Answer != "" {
-			return Recommendation{}, Errorf(CodeConflict, "This recommendation has already been answered.")
+			return CaseChange{}, Errorf(CodeConflict, "This recommendation has already been answered.")
 		}
-		now := w.Now().UTC().Truncate(time.Millisecond)
 		recs[i].Answer, recs[i].AnsweredBy, recs[i].AnsweredAt = answer, actor.UserID, now
+		answered = recs[i]
 		// The embedded server has no positional update: the whole list is
 		// written, guarded by the report's version.
-		_, err := w.Cases.UpdateCase(ctx, c.ID, c.Version, CaseChange{At: now, ReplaceRecommendations: recs,
-			Events: []Event{{Type: EventRecAnswered, At: now, Actor: actor.UserID, Note: answer, Ref: recID}}})
-		if err == nil {
-			return recs[i], nil
-		}
-		if !IsCode(err, CodeConflict) {
-			return Recommendation{}, err
-		}
-		if c, err = w.Cases.FindCaseByID(ctx, c.ID); err != nil {
-			return Recommendation{}, err
-		}
+		return CaseChange{At: now, ReplaceRecommendations: recs,
+			Events: []Event{{Type: EventRecAnswered, At: now, Actor: actor.UserID, Note: answer, Ref: recID}}}, nil
+	})
+	if err != nil {
+		return Recommendation{}, err
 	}
-	return Recommendation{}, Errorf(CodeConflict, "The report is changing too often; please try again.")
+	return answered, nil
 }
 
 // CaseRecommendation is a recommendation with the report it is on.
@@ -119,6 +110,8 @@ type CaseRecommendation struct {
 	CaseID       string
 	TrackingCode string
 	Recommendation
+	// Overdue is Recommendation.Overdue when the list was made.
+	Overdue bool
 }
 
 // MaxRecommendedCases bounds the reports a recommendation list reads.
@@ -134,14 +127,14 @@ const (
 
 // OverdueRecommendations lists the committee's unanswered recommendations
 // past their answer-by date (monitors), or the unit's (inspectors, leads).
-func (w *Workflow) OverdueRecommendations(ctx context.Context, actor Actor, store QueueStore) ([]CaseRecommendation, error) {
-	return w.ListRecommendations(ctx, actor, store, RecStateOverdue)
+func (w *Workflow) OverdueRecommendations(ctx context.Context, actor Actor) ([]CaseRecommendation, error) {
+	return w.ListRecommendations(ctx, actor, RecStateOverdue)
 }
 
 // ListRecommendations lists the recommendations on the reports the actor's
 // committee supervises (monitors) or unit handles (inspectors, leads), in
 // one state, answer-by date first.
-func (w *Workflow) ListRecommendations(ctx context.Context, actor Actor, store QueueStore, state string) ([]CaseRecommendation, error) {
+func (w *Workflow) ListRecommendations(ctx context.Context, actor Actor, state string) ([]CaseRecommendation, error) {
 	if !actor.IsStaff() {
 		return nil, Errorf(CodeUnauthorized, "Sign in first.")
 	}
@@ -155,11 +148,14 @@ func (w *Workflow) ListRecommendations(ctx context.Context, actor Actor, store Q
 	default:
 		return nil, &Error{Code: CodeInvalid, Message: "Unknown recommendation state.", Fields: map[string]string{"state": FieldInvalid}}
 	}
-	cases, err := store.FindRecommendedCases(ctx, actor.UnitID, actor.Role == RoleMonitor, MaxRecommendedCases)
+	if w.queue == nil {
+		return nil, Errorf(CodeUnavailable, "Recommendation lists are not available.")
+	}
+	cases, err := w.queue.FindRecommendedCases(ctx, actor.UnitID, actor.Role == RoleMonitor, MaxRecommendedCases)
 	if err != nil {
 		return nil, err
 	}
-	now := w.Now()
+	now := w.now()
 	out := []CaseRecommendation{}
 	for _, c := range cases {
 		for _, r := range c.Recommendations {
@@ -168,7 +164,7 @@ func (w *Workflow) ListRecommendations(ctx context.Context, actor Actor, store Q
 				(state == RecStateAnswered && r.Answer != "") ||
 				(state == RecStateOverdue && r.Overdue(now))
 			if keep {
-				out = append(out, CaseRecommendation{CaseID: c.ID, TrackingCode: c.TrackingCode, Recommendation: r})
+				out = append(out, CaseRecommendation{CaseID: c.ID, TrackingCode: c.TrackingCode, Recommendation: r, Overdue: r.Overdue(now)})
 			}
 		}
 	}

@@ -8,8 +8,8 @@ import (
 
 // Event types of the sweep.
 const (
-	EventOverdue    = "overdue"     // a clock passed its due date (system)
-	EventAutoClosed = "auto_closed" // closed 30 days after conclusion without a rating
+	EventOverdue    EventType = "overdue"     // a clock passed its due date (system)
+	EventAutoClosed EventType = "auto_closed" // closed 30 days after conclusion without a rating
 )
 
 // Sweep defaults.
@@ -41,14 +41,32 @@ type SweepStore interface {
 // leased job (Jobs) so one process sweeps at a time; every notification
 // also carries a dedup key, so even a sweep run twice queues it once.
 type Sweeper struct {
-	Cases  CaseStore
+	cases  CaseStore
+	store  SweepStore
+	queue  QueueStore
+	users  UserStore
+	outbox OutboxStore
+	book   *DeadlineBook
+	vault  *IdentityVault
+	now    func() time.Time
+}
+
+// SweeperOptions are what the Sweeper needs.
+type SweeperOptions struct {
+	Cases  CaseStore // the audited store: what the sweep does is chained
 	Store  SweepStore
 	Queue  QueueStore
 	Users  UserStore
 	Outbox OutboxStore
 	Book   *DeadlineBook
-	Vault  *IdentityVault // for the citizen e-mail on auto-close (nil: none)
-	Now    func() time.Time
+	Vault  *IdentityVault    // for the citizen e-mail on auto-close (nil: none)
+	Now    func() time.Time // time.Now when nil
+}
+
+// NewSweeper makes the deadline sweep.
+func NewSweeper(o SweeperOptions) *Sweeper {
+	return &Sweeper{cases: o.Cases, store: o.Store, queue: o.Queue, users: o.Users, outbox: o.Outbox, book: o.Book,
+		vault: o.Vault, now: clockOrNow(o.Now)}
 }
 
 // SweepResult counts what one sweep did.
@@ -102,7 +120,7 @@ func runningClock(clocks []Clock, due time.Time) string {
 
 func (s *Sweeper) enqueue(ctx context.Context, n Notification, now time.Time) error {
 	n.CreatedAt, n.NextAttempt = now, now
-	_, err := s.Outbox.EnqueueNotification(ctx, n)
+	_, err := s.outbox.EnqueueNotification(ctx, n)
 	return err
 }
 
@@ -110,18 +128,18 @@ func (s *Sweeper) enqueue(ctx context.Context, n Notification, now time.Time) er
 // NearDeadline of it, queueing the notifications first: a crash between the
 // two re-runs the report, and the dedup keys keep the mail single.
 func (s *Sweeper) markDue(ctx context.Context, overdue bool) (int, error) {
-	now := s.Now().UTC().Truncate(time.Millisecond)
+	now := stamp(s.now)
 	before := now
 	if !overdue {
 		before = now.Add(NearDeadline)
 	}
-	users, err := s.Users.ListUsers(ctx, 10000)
+	users, err := s.users.ListUsers(ctx, 10000)
 	if err != nil {
 		return 0, err
 	}
 	done := 0
 	for {
-		cases, err := s.Store.FindDueCases(ctx, before, overdue, sweepBatch)
+		cases, err := s.store.FindDueCases(ctx, before, overdue, sweepBatch)
 		if err != nil {
 			return done, err
 		}
@@ -130,7 +148,7 @@ func (s *Sweeper) markDue(ctx context.Context, overdue bool) (int, error) {
 			if !c.Status.Open() {
 				continue
 			}
-			clocks, err := s.Book.Clocks(ctx, c)
+			clocks, err := s.book.Clocks(ctx, c)
 			if err != nil {
 				return done, err
 			}
@@ -153,11 +171,11 @@ func (s *Sweeper) markDue(ctx context.Context, overdue bool) (int, error) {
 			if overdue {
 				ch.OverdueFlagged = &yes
 				ch.NearNotified = &yes // no warning after the fact
-				ch.Events = []Event{{Type: EventOverdue, At: now, Actor: PartySystem, Note: clock}}
+				ch.Events = []Event{{Type: EventOverdue, At: now, Actor: string(PartySystem), Note: clock}}
 			} else {
 				ch.NearNotified = &yes
 			}
-			_, err = s.Cases.UpdateCase(ctx, c.ID, c.Version, ch)
+			_, err = s.cases.UpdateCase(ctx, c.ID, c.Version, ch)
 			if IsCode(err, CodeConflict) {
 				continue // changed meanwhile: the next sweep looks again
 			}
@@ -176,8 +194,8 @@ func (s *Sweeper) markDue(ctx context.Context, overdue bool) (int, error) {
 // autoClose closes reports concluded AutoCloseAfter ago that the citizen
 // neither rated nor appealed.
 func (s *Sweeper) autoClose(ctx context.Context) (int, error) {
-	now := s.Now().UTC().Truncate(time.Millisecond)
-	cases, err := s.Store.FindConcludedBefore(ctx, now.Add(-AutoCloseAfter), sweepBatch)
+	now := stamp(s.now)
+	cases, err := s.store.FindConcludedBefore(ctx, now.Add(-AutoCloseAfter), sweepBatch)
 	if err != nil {
 		return 0, err
 	}
@@ -186,15 +204,15 @@ func (s *Sweeper) autoClose(ctx context.Context) (int, error) {
 		if err := CheckTransition(c.Status, PartySystem, TransitionInput{To: StatusClosed}); err != nil {
 			continue
 		}
-		closed, err := s.Cases.UpdateCase(ctx, c.ID, c.Version, CaseChange{FromStatus: []Status{StatusConcluded}, Status: StatusClosed, At: now,
-			Events: []Event{{Type: EventAutoClosed, At: now, Actor: PartySystem, Status: StatusClosed, Public: true}}})
+		closed, err := s.cases.UpdateCase(ctx, c.ID, c.Version, CaseChange{FromStatus: []Status{StatusConcluded}, Status: StatusClosed, At: now,
+			Events: []Event{{Type: EventAutoClosed, At: now, Actor: string(PartySystem), Status: StatusClosed, Public: true}}})
 		if IsCode(err, CodeConflict) {
 			continue
 		}
 		if err != nil {
 			return done, err
 		}
-		queueCitizenUpdate(ctx, s.Outbox, s.Vault, closed, now)
+		queueCitizenUpdate(ctx, s.outbox, s.vault, closed, now)
 		done++
 	}
 	return done, nil
@@ -205,13 +223,13 @@ func (s *Sweeper) autoClose(ctx context.Context) (int, error) {
 // Vietnam-time day, from DigestHour on, and only when there is something
 // overdue.
 func (s *Sweeper) Digest(ctx context.Context) (int, error) {
-	now := s.Now().UTC().Truncate(time.Millisecond)
+	now := stamp(s.now)
 	vn := now.In(VietnamTime)
 	if vn.Hour() < DigestHour {
 		return 0, nil
 	}
 	day := vn.Format(time.DateOnly)
-	users, err := s.Users.ListUsers(ctx, 10000)
+	users, err := s.users.ListUsers(ctx, 10000)
 	if err != nil {
 		return 0, err
 	}
@@ -247,10 +265,10 @@ type overdueCounts struct{ reports, recs int }
 func (s *Sweeper) countOverdue(ctx context.Context, frontID string, now time.Time) (overdueCounts, error) {
 	var out overdueCounts
 	var err error
-	if out.reports, err = s.Queue.CountQueue(ctx, QueueQuery{UnitID: frontID, Front: true, Filter: QueueFilter{Overdue: true}, Now: now}); err != nil {
+	if out.reports, err = s.queue.CountQueue(ctx, QueueQuery{UnitID: frontID, Front: true, Filter: QueueFilter{Overdue: true}, Now: now}); err != nil {
 		return out, err
 	}
-	cases, err := s.Queue.FindRecommendedCases(ctx, frontID, true, MaxRecommendedCases)
+	cases, err := s.queue.FindRecommendedCases(ctx, frontID, true, MaxRecommendedCases)
 	if err != nil {
 		return out, err
 	}

@@ -25,29 +25,47 @@ var (
 
 // Tracking is the citizen's side after filing: sessions opened with the
 // tracking code and receipt, the report as the citizen sees it, messages,
-// more evidence and withdrawal.
+// more evidence, withdrawal, rating and the proof of filing.
 type Tracking struct {
-	Cases    CaseStore
-	Evidence *Evidence
-	Hasher   *SecretHasher
-	Tokens   *Tokens
-	Codes    *Throttle // failures per tracking code
-	Clients  *Throttle // failures per client (keyed hash of the address, in memory)
-	Prover   Prover
-	// Deadlines computes the clocks shown to the citizen (nil: none).
-	Deadlines *DeadlineBook
-	Limits    Limits
-	Now       func() time.Time
+	reports  reports
+	evidence *Evidence
+	hasher   *SecretHasher
+	tokens   *Tokens
+	codes    *Throttle // failures per tracking code
+	clients  *Throttle // failures per client (keyed hash of the address, in memory)
+	prover   Prover
+	// deadlines computes the clocks shown to the citizen (nil: none).
+	deadlines *DeadlineBook
+	limits    Limits
+	now       func() time.Time
 
 	dummyHash string
 }
 
-// Init prepares the hash verified for unknown codes, so that a wrong code
-// and a wrong receipt take the same time.
-func (t *Tracking) Init(ctx context.Context) error {
-	h, err := t.Hasher.Hash(ctx, "0000-0000-0000-0000")
+// TrackingOptions are what Tracking needs. Deadlines and Prover may be nil
+// (no clocks; no proofs of filing).
+type TrackingOptions struct {
+	Cases     CaseStore
+	Evidence  *Evidence
+	Hasher    *SecretHasher
+	Tokens    *Tokens
+	Codes     *Throttle // failures per tracking code
+	Clients   *Throttle // failures per client
+	Prover    Prover
+	Deadlines *DeadlineBook
+	Limits    Limits
+	Now       func() time.Time // time.Now when nil
+}
+
+// NewTracking makes the citizen's side and prepares the hash verified for
+// unknown codes, so that a wrong code and a wrong receipt take the same
+// time.
+func NewTracking(ctx context.Context, o TrackingOptions) (*Tracking, error) {
+	t := &Tracking{reports: reports{o.Cases}, evidence: o.Evidence, hasher: o.Hasher, tokens: o.Tokens, codes: o.Codes,
+		clients: o.Clients, prover: o.Prover, deadlines: o.Deadlines, limits: o.Limits, now: clockOrNow(o.Now)}
+	h, err := t.hasher.Hash(ctx, "0000-0000-0000-0000")
 	t.dummyHash = h
-	return err
+	return t, err
 }
 
 var errBadPair = Errorf(CodeUnauthorized, "The tracking code or the receipt is wrong.")
@@ -56,13 +74,13 @@ var errBadPair = Errorf(CodeUnauthorized, "The tracking code or the receipt is w
 // opens that one report. clientAddr is used only for in-memory throttling.
 func (t *Tracking) OpenSession(ctx context.Context, code, receipt, clientAddr string) (string, time.Time, error) {
 	code, receipt = NormalizeTrackingCode(code), NormalizeReceipt(receipt)
-	codeKey, clientKey := "code:"+code, t.Clients.ClientKey(clientAddr)
-	if wait := max(t.Codes.Check(codeKey), t.Clients.Check(clientKey)); wait > 0 {
+	codeKey, clientKey := "code:"+code, t.clients.ClientKey(clientAddr)
+	if wait := max(t.codes.Check(codeKey), t.clients.Check(clientKey)); wait > 0 {
 		return "", time.Time{}, rateLimited(wait)
 	}
 	hash, caseID := t.dummyHash, ""
 	if code != "" {
-		c, err := t.Cases.FindCaseByTrackingCode(ctx, code)
+		c, err := t.reports.store.FindCaseByTrackingCode(ctx, code)
 		switch {
 		case err == nil:
 			hash, caseID = c.ReceiptHash, c.ID
@@ -70,19 +88,19 @@ func (t *Tracking) OpenSession(ctx context.Context, code, receipt, clientAddr st
 			return "", time.Time{}, err
 		}
 	}
-	ok, err := t.Hasher.Verify(ctx, receipt, hash)
+	ok, err := t.hasher.Verify(ctx, receipt, hash)
 	if err != nil && IsCode(err, CodeUnavailable) {
 		return "", time.Time{}, err
 	}
 	if !ok || caseID == "" || receipt == "" {
-		wait := max(t.Codes.Fail(codeKey), t.Clients.Fail(clientKey))
+		wait := max(t.codes.Fail(codeKey), t.clients.Fail(clientKey))
 		if wait > 0 {
 			return "", time.Time{}, rateLimited(wait)
 		}
 		return "", time.Time{}, errBadPair
 	}
-	t.Codes.Reset(codeKey)
-	return t.Tokens.IssueCitizen(caseID)
+	t.codes.Reset(codeKey)
+	return t.tokens.IssueCitizen(caseID)
 }
 
 func rateLimited(wait time.Duration) error {
@@ -91,16 +109,11 @@ func rateLimited(wait time.Duration) error {
 }
 
 // Authenticate returns the report a citizen token opens.
-func (t *Tracking) Authenticate(token string) (string, error) { return t.Tokens.VerifyCitizen(token) }
+func (t *Tracking) Authenticate(token string) (string, error) { return t.tokens.VerifyCitizen(token) }
 
 // IssueToken opens a session for a report just filed.
 func (t *Tracking) IssueToken(caseID string) (string, time.Time, error) {
-	return t.Tokens.IssueCitizen(caseID)
-}
-
-// View returns the report for its citizen.
-func (t *Tracking) View(ctx context.Context, caseID string) (Case, error) {
-	return t.Cases.FindCaseByID(ctx, caseID)
+	return t.tokens.IssueCitizen(caseID)
 }
 
 func newMessageID() string {
@@ -117,41 +130,41 @@ func (t *Tracking) SendMessage(ctx context.Context, caseID, text string, files F
 	if err := f.Err(); err != nil {
 		return Message{}, nil, err
 	}
-	c, err := t.Cases.FindCaseByID(ctx, caseID)
+	c, err := t.reports.byID(ctx, caseID)
 	if err != nil {
 		return Message{}, nil, err
 	}
 	var up Upload
 	if files != nil {
-		up, err = t.Evidence.StoreFiles(ctx, caseID, files, SourceMessage, MaxMessageFiles, t.Limits.MaxFileBytes, t.Limits.MaxReportBytes)
+		up, err = t.evidence.StoreFiles(ctx, caseID, files, SourceMessage, MaxMessageFiles, t.limits.MaxFileBytes, t.limits.MaxReportBytes)
 		if err != nil {
 			return Message{}, nil, err
 		}
 	}
 	atts := up.Attachments
-	now := t.Now().UTC().Truncate(time.Millisecond)
-	m := Message{ID: newMessageID(), From: "citizen", Text: text, At: now}
+	now := stamp(t.now)
+	m := Message{ID: newMessageID(), From: MessageFromCitizen, Text: text, At: now}
 	for i := range atts {
 		atts[i].MessageID = m.ID
 		m.AttachmentIDs = append(m.AttachmentIDs, atts[i].ID)
 	}
 	change := CaseChange{Messages: []Message{m}, Attachments: atts, At: now,
-		Events: []Event{{Type: EventMessage, At: now, Actor: "citizen", Public: true, Ref: m.ID}}}
-	if _, err := t.append(ctx, c, change); err != nil {
-		t.Evidence.Discard(context.WithoutCancel(ctx), up)
+		Events: []Event{{Type: EventMessage, At: now, Actor: string(PartyCitizen), Public: true, Ref: m.ID}}}
+	if _, err := t.reports.add(ctx, c, change); err != nil {
+		t.evidence.Discard(context.WithoutCancel(ctx), up)
 		return Message{}, nil, err
 	}
-	t.Evidence.Commit(context.WithoutCancel(ctx), up)
+	t.evidence.Commit(context.WithoutCancel(ctx), up)
 	return m, atts, nil
 }
 
 // AddEvidence adds files to the report.
 func (t *Tracking) AddEvidence(ctx context.Context, caseID string, files FileSource) ([]Attachment, error) {
-	c, err := t.Cases.FindCaseByID(ctx, caseID)
+	c, err := t.reports.byID(ctx, caseID)
 	if err != nil {
 		return nil, err
 	}
-	up, err := t.Evidence.StoreFiles(ctx, caseID, files, SourceAddition, t.Limits.MaxFiles, t.Limits.MaxFileBytes, t.Limits.MaxReportBytes)
+	up, err := t.evidence.StoreFiles(ctx, caseID, files, SourceAddition, t.limits.MaxFiles, t.limits.MaxFileBytes, t.limits.MaxReportBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -159,55 +172,44 @@ func (t *Tracking) AddEvidence(ctx context.Context, caseID string, files FileSou
 	if len(atts) == 0 {
 		return nil, &Error{Code: CodeInvalid, Message: "Choose at least one file.", Fields: map[string]string{"files": FieldRequired}}
 	}
-	now := t.Now().UTC().Truncate(time.Millisecond)
+	now := stamp(t.now)
 	var events []Event
 	for _, a := range atts {
-		events = append(events, Event{Type: EventEvidenceAdded, At: now, Actor: "citizen", Public: true, Ref: a.ID})
+		events = append(events, Event{Type: EventEvidenceAdded, At: now, Actor: string(PartyCitizen), Public: true, Ref: a.ID})
 	}
-	if _, err := t.append(ctx, c, CaseChange{Attachments: atts, Events: events, At: now}); err != nil {
-		t.Evidence.Discard(context.WithoutCancel(ctx), up)
+	if _, err := t.reports.add(ctx, c, CaseChange{Attachments: atts, Events: events, At: now}); err != nil {
+		t.evidence.Discard(context.WithoutCancel(ctx), up)
 		return nil, err
 	}
-	t.Evidence.Commit(context.WithoutCancel(ctx), up)
+	t.evidence.Commit(context.WithoutCancel(ctx), up)
 	return atts, nil
 }
 
-// append adds to a report, re-reading it when a concurrent change won the
-// race (appends do not depend on the report's state).
-func (t *Tracking) append(ctx context.Context, c Case, change CaseChange) (Case, error) {
-	for range 10 {
-		updated, err := t.Cases.UpdateCase(ctx, c.ID, c.Version, change)
-		if !IsCode(err, CodeConflict) {
-			return updated, err
-		}
-		if c, err = t.Cases.FindCaseByID(ctx, c.ID); err != nil {
-			return Case{}, err
-		}
-	}
-	return Case{}, Errorf(CodeConflict, "The report is changing too often; please try again.")
-}
-
-// Withdraw withdraws an open report at the citizen's request.
-func (t *Tracking) Withdraw(ctx context.Context, caseID, reason string) (Case, error) {
+// Withdraw withdraws an open report at the citizen's request, and returns
+// the citizen's page of it.
+func (t *Tracking) Withdraw(ctx context.Context, caseID, reason string) (CitizenPage, error) {
 	reason = strings.TrimSpace(reason)
 	f := FieldErrors{}
 	checkText(f, "reason", reason, MaxReasonChars, true)
 	if err := f.Err(); err != nil {
-		return Case{}, err
+		return CitizenPage{}, err
 	}
-	c, err := t.Cases.FindCaseByID(ctx, caseID)
+	c, err := t.reports.byID(ctx, caseID)
 	if err != nil {
-		return Case{}, err
+		return CitizenPage{}, err
 	}
-	if !c.Status.Open() {
-		return Case{}, Errorf(CodeConflict, "This report can no longer be withdrawn (it is %s).", c.Status)
-	}
-	now := t.Now().UTC().Truncate(time.Millisecond)
-	return t.Cases.UpdateCase(ctx, c.ID, c.Version, CaseChange{
-		FromStatus: []Status{StatusReceived, StatusAccepted, StatusInvestigating}, Status: StatusWithdrawn,
-		WithdrawReason: reason, At: now,
-		Events: []Event{{Type: EventWithdrawn, At: now, Actor: "citizen", Status: StatusWithdrawn, Public: true, Note: reason}},
+	now := stamp(t.now)
+	updated, err := t.reports.apply(ctx, c, func(c Case) (CaseChange, error) {
+		if !c.Status.Open() {
+			return CaseChange{}, Errorf(CodeConflict, "This report can no longer be withdrawn (it is %s).", c.Status)
+		}
+		return CaseChange{FromStatus: []Status{c.Status}, Status: StatusWithdrawn, WithdrawReason: reason, At: now,
+			Events: []Event{{Type: EventWithdrawn, At: now, Actor: string(PartyCitizen), Status: StatusWithdrawn, Public: true, Note: reason}}}, nil
 	})
+	if err != nil {
+		return CitizenPage{}, err
+	}
+	return t.page(ctx, updated)
 }
 
 // Rating is the citizen's verdict on how the report was handled.
@@ -218,10 +220,11 @@ type Rating struct {
 }
 
 // EventRated is the citizen's rating (which closes the report).
-const EventRated = "rated"
+const EventRated EventType = "rated"
 
-// Rate records the citizen's rating of a concluded report and closes it.
-func (t *Tracking) Rate(ctx context.Context, caseID string, stars int, comment string) (Case, error) {
+// Rate records the citizen's rating of a concluded report, which closes
+// it, and returns the citizen's page of it.
+func (t *Tracking) Rate(ctx context.Context, caseID string, stars int, comment string) (CitizenPage, error) {
 	comment = strings.TrimSpace(comment)
 	f := FieldErrors{}
 	if stars < 1 || stars > 5 {
@@ -229,17 +232,23 @@ func (t *Tracking) Rate(ctx context.Context, caseID string, stars int, comment s
 	}
 	checkText(f, "comment", comment, MaxReasonChars, false)
 	if err := f.Err(); err != nil {
-		return Case{}, err
+		return CitizenPage{}, err
 	}
-	c, err := t.Cases.FindCaseByID(ctx, caseID)
+	c, err := t.reports.byID(ctx, caseID)
 	if err != nil {
-		return Case{}, err
+		return CitizenPage{}, err
 	}
-	if err := CheckTransition(c.Status, PartyCitizen, TransitionInput{To: StatusClosed}); err != nil {
-		return Case{}, err
-	}
-	now := t.Now().UTC().Truncate(time.Millisecond)
+	now := stamp(t.now)
 	r := Rating{Stars: stars, Comment: comment, At: now}
-	return t.Cases.UpdateCase(ctx, c.ID, c.Version, CaseChange{FromStatus: []Status{c.Status}, Status: StatusClosed, Rating: &r, At: now,
-		Events: []Event{{Type: EventRated, At: now, Actor: PartyCitizen, Status: StatusClosed, Public: true, Note: strconv.Itoa(stars)}}})
+	updated, err := t.reports.apply(ctx, c, func(c Case) (CaseChange, error) {
+		if err := CheckTransition(c.Status, PartyCitizen, TransitionInput{To: StatusClosed}); err != nil {
+			return CaseChange{}, err
+		}
+		return CaseChange{FromStatus: []Status{c.Status}, Status: StatusClosed, Rating: &r, At: now,
+			Events: []Event{{Type: EventRated, At: now, Actor: string(PartyCitizen), Status: StatusClosed, Public: true, Note: strconv.Itoa(stars)}}}, nil
+	})
+	if err != nil {
+		return CitizenPage{}, err
+	}
+	return t.page(ctx, updated)
 }

@@ -11,26 +11,33 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// IdentityVault opens and seals complainants' identities for the portal's
-// own checks (the public-summary check, appeals, the content-free citizen
-// e-mail). What it opens never leaves the services and is never logged;
-// staff read identities only through Custody.
+// IdentityVault is the one place where complainants' identities are sealed
+// and opened (docs/privacy.md, "Identity"): at filing and appeal, for the
+// portal's own checks (the public-summary check, the content-free citizen
+// e-mail) and for a custody holder's reading through Custody. What it opens
+// never leaves the services and is never logged.
 type IdentityVault struct {
-	Identities IdentityStore
-	Sealer     *Sealer
-	Now        func() time.Time
+	identities IdentityStore
+	sealer     *Sealer
+	now        func() time.Time
+}
+
+// NewIdentityVault seals with sealer into identities; now is the clock
+// (time.Now when nil).
+func NewIdentityVault(identities IdentityStore, sealer *Sealer, now func() time.Time) *IdentityVault {
+	return &IdentityVault{identities: identities, sealer: sealer, now: clockOrNow(now)}
 }
 
 // Open returns the identity of a report; ok is false for an anonymous one.
 func (v *IdentityVault) Open(ctx context.Context, caseID string) (id Identity, ok bool, err error) {
-	sealed, err := v.Identities.FindIdentity(ctx, caseID)
+	sealed, err := v.identities.FindIdentity(ctx, caseID)
 	if IsCode(err, CodeNotFound) {
 		return Identity{}, false, nil
 	}
 	if err != nil {
 		return Identity{}, false, err
 	}
-	plain, err := v.Sealer.Open(sealed.Sealed, []byte(caseID))
+	plain, err := v.sealer.Open(sealed.Sealed, []byte(caseID))
 	if err != nil {
 		return Identity{}, false, Wrap(err, CodeInternal, "The identity could not be opened.")
 	}
@@ -46,12 +53,21 @@ func (v *IdentityVault) Seal(ctx context.Context, caseID string, id Identity) er
 	if err != nil {
 		return Wrap(err, CodeInternal, "Could not protect the identity.")
 	}
-	sealed, err := v.Sealer.Seal(plain, []byte(caseID))
+	sealed, err := v.sealer.Seal(plain, []byte(caseID))
 	if err != nil {
 		return Wrap(err, CodeInternal, "Could not protect the identity.")
 	}
-	return v.Identities.InsertIdentity(ctx, SealedIdentity{CaseID: caseID, KeyID: v.Sealer.KeyID(), Sealed: sealed,
-		CreatedAt: v.Now().UTC().Truncate(time.Millisecond)})
+	return v.identities.InsertIdentity(ctx, SealedIdentity{CaseID: caseID, KeyID: v.sealer.KeyID(), Sealed: sealed,
+		CreatedAt: stamp(v.now)})
+}
+
+// Discard removes the identity of a report that was never stored (a failed
+// filing or appeal). It uses a fresh context, so that a cancelled request
+// still cleans up.
+func (v *IdentityVault) Discard(ctx context.Context, caseID string) {
+	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	_ = v.identities.DeleteIdentity(cleanup, caseID)
 }
 
 // Things that look like contact or identity data in any public text: an

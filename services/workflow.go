@@ -7,10 +7,14 @@ import (
 	"time"
 )
 
-// Who may move a report: staff roles, and the two non-staff parties.
+// Party is who moves a report: a staff role, the citizen or the portal
+// itself.
+type Party string
+
+// The non-staff parties. Staff roles are parties too: Party(RoleLead).
 const (
-	PartyCitizen = "citizen"
-	PartySystem  = "system"
+	PartyCitizen Party = "citizen"
+	PartySystem  Party = "system"
 )
 
 // Outcomes of a concluded report.
@@ -20,37 +24,53 @@ const (
 	OutcomeUnsubstantiated = "unsubstantiated"
 )
 
-// Transition is one allowed move of the status machine (DESIGN.md §2).
+// Transition is one allowed move of the status machine
+// (docs/workflow.md, "The status machine").
 type Transition struct {
 	From, To Status
-	By       []string // roles or parties
+	By       []Party
 }
+
+var (
+	unitParties = []Party{Party(RoleInspector), Party(RoleLead)}
+	leads       = []Party{Party(RoleLead)}
+)
 
 // Transitions is the status machine. Anything not listed is refused.
 var Transitions = []Transition{
-	{StatusReceived, StatusAccepted, []string{string(RoleInspector), string(RoleLead)}},
-	{StatusReceived, StatusRejected, []string{string(RoleInspector), string(RoleLead)}},
-	{StatusReceived, StatusTransferred, []string{string(RoleInspector), string(RoleLead)}},
-	{StatusAccepted, StatusInvestigating, []string{string(RoleInspector), string(RoleLead)}},
+	{StatusReceived, StatusAccepted, unitParties},
+	{StatusReceived, StatusRejected, unitParties},
+	{StatusReceived, StatusTransferred, unitParties},
+	{StatusAccepted, StatusInvestigating, unitParties},
 	// An inspector proposes a conclusion; only a lead concludes.
-	{StatusInvestigating, StatusConcluded, []string{string(RoleLead)}},
-	{StatusConcluded, StatusClosed, []string{PartySystem, PartyCitizen}},
-	{StatusConcluded, StatusAppealed, []string{PartyCitizen}},
-	{StatusClosed, StatusAppealed, []string{PartyCitizen}},
-	{StatusReceived, StatusWithdrawn, []string{PartyCitizen}},
-	{StatusAccepted, StatusWithdrawn, []string{PartyCitizen}},
-	{StatusInvestigating, StatusWithdrawn, []string{PartyCitizen}},
+	{StatusInvestigating, StatusConcluded, leads},
+	{StatusConcluded, StatusClosed, []Party{PartySystem, PartyCitizen}},
+	{StatusConcluded, StatusAppealed, []Party{PartyCitizen}},
+	{StatusClosed, StatusAppealed, []Party{PartyCitizen}},
+	{StatusReceived, StatusWithdrawn, []Party{PartyCitizen}},
+	{StatusAccepted, StatusWithdrawn, []Party{PartyCitizen}},
+	{StatusInvestigating, StatusWithdrawn, []Party{PartyCitizen}},
 }
 
 // AllowedTransitions lists where who may move a report in status from.
-func AllowedTransitions(from Status, who string) []Status {
-	var out []Status
+func AllowedTransitions(from Status, who Party) []Status {
+	out := []Status{}
 	for _, t := range Transitions {
 		if t.From == from && slices.Contains(t.By, who) {
 			out = append(out, t.To)
 		}
 	}
 	return out
+}
+
+// movesAny reports whether who makes any move of the machine at all.
+func movesAny(who Party) bool {
+	for _, t := range Transitions {
+		if slices.Contains(t.By, who) {
+			return true
+		}
+	}
+	return false
 }
 
 // TransitionInput is a requested move with the fields it needs.
@@ -71,9 +91,14 @@ type TransitionInput struct {
 }
 
 // CheckTransition decides whether who may move a report from status from
-// as in says. A move the machine does not allow is a conflict whose error
-// lists what is allowed; a missing field is invalid.
-func CheckTransition(from Status, who string, in TransitionInput) error {
+// as in says. A party that makes no move of the machine at all (a monitor,
+// an administrator) is forbidden; a move the machine does not allow from
+// this status is a conflict whose error lists what is allowed; a missing
+// field is invalid.
+func CheckTransition(from Status, who Party, in TransitionInput) error {
+	if !movesAny(who) {
+		return Errorf(CodeForbidden, "Your role does not change the status of reports.")
+	}
 	allowed := AllowedTransitions(from, who)
 	if !slices.Contains(allowed, in.To) {
 		names := make([]string, len(allowed))
@@ -108,32 +133,80 @@ func CheckTransition(from Status, who string, in TransitionInput) error {
 	return f.Err()
 }
 
-// Workflow moves reports through the status machine for staff.
+// Workflow is the staff side of a report: its page, status moves, case
+// work (notes, messages, assignment, re-routing), conclusions, extensions,
+// recommendations and the audit trail.
 type Workflow struct {
-	Cases CaseStore
-	Users UserStore  // for assignment
-	Units UnitLookup // for re-routing
-	// Deadlines computes the clocks shown with a report (nil: none).
-	Deadlines *DeadlineBook
-	// Audit is the per-report hash chain (nil: no trail to show).
-	Audit *AuditLog
-	// Outbox queues staff notifications (nil: none).
-	Outbox OutboxStore
-	// Vault opens identities for the public-summary check and the citizen
+	reports reports
+	users   UserStore  // for assignment and names (nil: nobody to assign)
+	units   UnitLookup // for re-routing and unit names (nil: not available)
+	// deadlines computes the clocks shown with a report (nil: none).
+	deadlines *DeadlineBook
+	// audit is the per-report hash chain (nil: no trail to show).
+	audit *AuditLog
+	// outbox queues staff notifications (nil: none).
+	outbox OutboxStore
+	// vault opens identities for the public-summary check and the citizen
 	// e-mail (nil: summaries cannot be published, citizens are not told).
-	Vault *IdentityVault
-	Now   func() time.Time
+	vault *IdentityVault
+	// grants tells the page whether the caller holds custody (nil: never).
+	grants CustodyStore
+	// queue lists the reports that carry recommendations.
+	queue QueueStore
+	now   func() time.Time
 }
 
+// WorkflowOptions are a Workflow's dependencies. Cases is required; the
+// others may be nil, which turns off what needs them.
+type WorkflowOptions struct {
+	Cases     CaseStore
+	Users     UserStore
+	Units     UnitLookup
+	Deadlines *DeadlineBook
+	Audit     *AuditLog
+	Outbox    OutboxStore
+	Vault     *IdentityVault
+	Grants    CustodyStore
+	Queue     QueueStore
+	Now       func() time.Time // time.Now when nil
+}
+
+// NewWorkflow makes the staff workflow.
+func NewWorkflow(o WorkflowOptions) *Workflow {
+	return &Workflow{reports: reports{o.Cases}, users: o.Users, units: o.Units, deadlines: o.Deadlines, audit: o.Audit,
+		outbox: o.Outbox, vault: o.Vault, grants: o.Grants, queue: o.Queue, now: clockOrNow(o.Now)}
+}
+
+// clockOrNow is the clock a service uses: now, or time.Now when nil.
+func clockOrNow(now func() time.Time) func() time.Time {
+	if now == nil {
+		return time.Now
+	}
+	return now
+}
+
+// stamp is the time of a change: UTC, to the millisecond (what MongoDB keeps).
+func stamp(now func() time.Time) time.Time { return now().UTC().Truncate(time.Millisecond) }
+
 // Transition moves a report the actor can see. Two concurrent moves of one
-// report: one wins, the other is a conflict (the version check). A lead
+// report: one wins; the other is checked again against the report the
+// winner left, and refused when the move is no longer allowed. A lead
 // concluding a report with a pending proposal and no outcome of their own
 // approves the proposal as it stands.
 func (w *Workflow) Transition(ctx context.Context, actor Actor, caseID string, in TransitionInput) (Case, error) {
-	c, err := w.visible(ctx, actor, caseID)
+	c, err := w.reports.visible(ctx, actor, caseID)
 	if err != nil {
 		return Case{}, err
 	}
+	updated, err := w.reports.apply(ctx, c, func(c Case) (CaseChange, error) { return w.transitionChange(ctx, actor, c, in) })
+	if err == nil {
+		w.notifyCitizen(ctx, updated)
+	}
+	return updated, err
+}
+
+// transitionChange checks a move of report c and makes its change.
+func (w *Workflow) transitionChange(ctx context.Context, actor Actor, c Case, in TransitionInput) (CaseChange, error) {
 	if in.To == StatusConcluded && in.Outcome == "" && c.Proposal != nil {
 		p := c.Proposal
 		in.Outcome, in.Actions, in.Reply = p.Result, p.Actions, p.Reply
@@ -141,16 +214,16 @@ func (w *Workflow) Transition(ctx context.Context, actor Actor, caseID string, i
 			in.PublicSummary = p.PublicSummary
 		}
 	}
-	if err := CheckTransition(c.Status, string(actor.Role), in); err != nil {
-		return Case{}, err
+	if err := CheckTransition(c.Status, Party(actor.Role), in); err != nil {
+		return CaseChange{}, err
 	}
-	now := w.Now().UTC().Truncate(time.Millisecond)
+	now := stamp(w.now)
 	if in.To == StatusConcluded && in.PublishSummary {
 		if err := w.checkSummary(ctx, c, in.PublicSummary); err != nil {
-			return Case{}, err
+			return CaseChange{}, err
 		}
 	}
-	e := Event{Type: "status_" + string(in.To), At: now, Actor: actor.UserID, Status: in.To, Public: true}
+	e := Event{Type: StatusEvent(in.To), At: now, Actor: actor.UserID, Status: in.To, Public: true}
 	switch in.To {
 	case StatusRejected:
 		e.Note = strings.TrimSpace(in.Reason)
@@ -173,9 +246,5 @@ func (w *Workflow) Transition(ctx context.Context, actor Actor, caseID string, i
 		}
 		ch.ClearProposal = c.Proposal != nil
 	}
-	updated, err := w.Cases.UpdateCase(ctx, c.ID, c.Version, ch)
-	if err == nil {
-		w.notifyCitizen(ctx, updated)
-	}
-	return updated, err
+	return ch, nil
 }

@@ -62,7 +62,7 @@ func createUser(ctx context.Context, a *app, email, name, role, unit, password s
 	if name == "" {
 		name = email
 	}
-	u, err := a.staff.CreateUser(ctx, nil, services.CreateUserInput{Email: email, Name: name, Role: services.Role(role),
+	u, err := a.Staff.CreateUser(ctx, nil, services.CreateUserInput{Email: email, Name: name, Role: services.Role(role),
 		UnitID: unit, Password: password})
 	if err != nil {
 		var e *services.Error

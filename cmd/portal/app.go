@@ -15,36 +15,20 @@ import (
 	"minhbach/internal/clamd"
 	"minhbach/internal/mailer"
 	"minhbach/internal/media"
+	"minhbach/internal/mongostore"
 	"minhbach/internal/proof"
 	"minhbach/services"
 )
 
 // app is the portal's services, wired to a backend.
 type app struct {
-	store    services.CaseStore
-	catalog  *services.Catalog
-	intake   *services.Intake
-	tracking *services.Tracking
-	evidence *services.Evidence
-	idem     services.IdempotencyStore
-	sessions services.SessionStore
-	staff    *services.Staff
-	custody  *services.Custody
-	queue    *services.Queue
-	org      *services.Org
-	workflow *services.Workflow
-	leases   services.LeaseStore
-	auditLog *services.AuditLog
-	notifier *services.Notifier
-	// downloads serves evidence files to staff.
-	downloads *services.Downloads
+	*services.Portal
+	store  *mongostore.Store
+	leases services.LeaseStore
 	// blobs is the object storage (evidence, audit checkpoints) and signKey
 	// the Ed25519 key that signs proofs of filing and audit checkpoints.
 	blobs   *blobstore.Store
 	signKey ed25519.PrivateKey
-	// sweeper flags overdue reports, warns of near deadlines, closes
-	// unrated ones and sends monitors their digest.
-	sweeper *services.Sweeper
 }
 
 // keyID names a key by a hash of it, so that rotated keys can be told apart
@@ -68,11 +52,12 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	if err != nil {
 		return nil, err
 	}
-	inspector := &media.Inspector{MaxPixels: services.DefaultMaxPixels}
-	ev := &services.Evidence{Blobs: b.blob, Uploads: b.store, Inspector: inspector, MaxPixels: services.DefaultMaxPixels, Now: time.Now}
+	o := services.Options{Store: b.store, Blobs: b.blob, Files: &media.Checker{MaxPixels: services.DefaultMaxPixels},
+		Prover: proof.NewProver(signer), Sealer: sealer, Tokens: tokens, Hasher: services.NewSecretHasher(cfg.Argon2, cfg.HashConcurrency),
+		Limits: cfg.Limits, Require2FA: cfg.Require2FA, CacheTTL: 30 * time.Second, Log: log, Now: time.Now}
 	if cfg.ClamdAddr != "" {
 		client := clamd.New(cfg.ClamdAddr, 2*time.Minute)
-		ev.Scanner = clamdScanner{client}
+		o.Scanner = clamdScanner{client}
 		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		if err := client.Ping(pctx); err != nil {
 			log.Warn("clamd does not answer; uploads will be recorded as scan errors until it does", "addr", cfg.ClamdAddr, "error", err)
@@ -83,65 +68,21 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	} else {
 		log.Info("no virus scanner configured: evidence is recorded as not scanned")
 	}
-	hasher := services.NewSecretHasher(cfg.Argon2, cfg.HashConcurrency)
-	auditLog := &services.AuditLog{Store: b.store, Now: time.Now}
-	// Every event written to a report is also appended to its hash chain,
-	// and every status change updates the report's next due date.
-	book := &services.DeadlineBook{Store: b.store, Areas: b.store, TTL: time.Minute, Now: time.Now}
-	cases := &services.AuditedCases{CaseStore: &services.DueDates{CaseStore: b.store, Book: book}, Log: auditLog,
-		OnChainError: func(caseID string, err error) {
-			log.Error("audit trail: events of a change could not be chained", "caseId", caseID, "error", err)
-		}}
-	fp := hmac.New(sha256.New, b.identityKey)
-	fp.Write([]byte("minhbach idempotency fingerprint"))
-	a := &app{store: b.store, evidence: ev, blobs: b.blob, signKey: priv, idem: b.store, sessions: b.store, leases: b.store,
-		staff: &services.Staff{Users: b.store, Sessions: b.store, Hasher: hasher, Sealer: sealer, Tokens: tokens,
-			Accounts: services.NewThrottle(services.AccountThrottlePolicy, nil), Clients: services.NewThrottle(services.ClientThrottlePolicy, nil),
-			Require2FA: cfg.Require2FA, Now: time.Now, Log: func(msg string, args ...any) { log.Warn(msg, args...) }},
-		custody:  &services.Custody{Cases: cases, Grants: b.store, Identities: b.store, Sealer: sealer, Now: time.Now},
-		queue:    &services.Queue{Store: b.store, Now: time.Now},
-		org:      &services.Org{Store: b.store, Catalog: b.store, Audit: b.store, Now: time.Now},
-		workflow: &services.Workflow{Cases: cases, Users: b.store, Audit: auditLog, Outbox: b.store, Now: time.Now},
-		auditLog: auditLog,
-		catalog:  &services.Catalog{Store: b.store, Limits: cfg.Limits, AllowedTypes: inspector.AllowedTypes()},
-		intake: &services.Intake{Cases: cases, Identities: b.store,
-			Catalog: &services.CatalogCache{CatalogStore: b.store, TTL: 30 * time.Second, Now: time.Now}, Idempotency: b.store, Evidence: ev,
-			Hasher: hasher, Sealer: sealer, FingerprintKey: fp.Sum(nil), Limits: cfg.Limits, Now: time.Now},
-		tracking: &services.Tracking{Cases: cases, Evidence: ev, Hasher: hasher, Tokens: tokens,
-			Codes: services.NewThrottle(services.CodeThrottlePolicy, nil), Clients: services.NewThrottle(services.ClientThrottlePolicy, nil),
-			Prover: proof.NewProver(signer), Limits: cfg.Limits, Now: time.Now},
-	}
-	if err := a.catalog.Seed(ctx); err != nil {
-		return nil, fmt.Errorf("seed reference data: %w", err)
-	}
-	if err := a.org.Seed(ctx); err != nil {
-		return nil, fmt.Errorf("seed organisation data: %w", err)
-	}
-	a.staff.Units, a.staff.Audit = a.org, b.store
-	a.workflow.Units = a.org
-	a.workflow.Deadlines, a.tracking.Deadlines = book, book
-	vault := &services.IdentityVault{Identities: b.store, Sealer: sealer, Now: time.Now}
-	a.workflow.Vault = vault
-	a.sweeper = &services.Sweeper{Cases: cases, Store: b.store, Queue: b.store, Users: b.store, Outbox: b.store, Book: book,
-		Vault: vault, Now: time.Now}
-	a.downloads = &services.Downloads{Workflow: a.workflow, Grants: b.store, Evidence: ev}
-	a.notifier = &services.Notifier{Outbox: b.store, Now: time.Now, Vault: vault,
-		Log: func(msg string, args ...any) { log.Info(msg, args...) }}
 	if cfg.SMTPURL != "" {
 		m, err := mailer.New(cfg.SMTPURL)
 		if err != nil {
 			return nil, fmt.Errorf("PORTAL_SMTP_URL: %w", err)
 		}
-		a.notifier.Mailer = m
+		o.Mailer = m
 	}
-	a.intake.Router = &services.RuleRouter{Store: b.store, Catalog: b.store, TTL: 30 * time.Second, Now: time.Now}
-	if err := a.tracking.Init(ctx); err != nil {
+	fp := hmac.New(sha256.New, b.identityKey)
+	fp.Write([]byte("minhbach idempotency fingerprint"))
+	o.FingerprintKey = fp.Sum(nil)
+	p, err := services.New(ctx, o)
+	if err != nil {
 		return nil, err
 	}
-	if err := a.staff.Init(ctx); err != nil {
-		return nil, err
-	}
-	return a, nil
+	return &app{Portal: p, store: b.store, leases: b.store, blobs: b.blob, signKey: priv}, nil
 }
 
 // reapAge is how old an upload must be before the reaper may remove it.
@@ -150,13 +91,13 @@ const reapAge = time.Hour
 // reap removes abandoned uploads and expired idempotency keys once.
 func (a *app) reap(ctx context.Context) (uploads int, keys int64, err error) {
 	now := time.Now()
-	if uploads, err = a.evidence.ReapStale(ctx, a.store, now.Add(-reapAge)); err != nil {
+	if uploads, err = a.Evidence.ReapStale(ctx, a.store, now.Add(-reapAge)); err != nil {
 		return uploads, 0, err
 	}
-	if keys, err = a.idem.DeleteExpiredIdempotencyKeys(ctx, now); err != nil {
+	if keys, err = a.store.DeleteExpiredIdempotencyKeys(ctx, now); err != nil {
 		return uploads, keys, err
 	}
-	_, err = a.sessions.DeleteExpiredSessions(ctx, now)
+	_, err = a.store.DeleteExpiredSessions(ctx, now)
 	return uploads, keys, err
 }
 
@@ -165,7 +106,7 @@ func (a *app) runOutbox(ctx context.Context, log *slog.Logger) {
 	jobs := &services.Jobs{Leases: a.leases, Holder: services.NewHolder(), Now: time.Now,
 		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
 	_ = jobs.Every(ctx, "outbox", 30*time.Second, 2*time.Minute, func(ctx context.Context) error {
-		_, _, err := a.notifier.DeliverDue(ctx)
+		_, _, err := a.Notifier.DeliverDue(ctx)
 		return err
 	})
 }
@@ -175,7 +116,7 @@ func (a *app) runSweep(ctx context.Context, log *slog.Logger) {
 	jobs := &services.Jobs{Leases: a.leases, Holder: services.NewHolder(), Now: time.Now,
 		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
 	_ = jobs.Every(ctx, "sweep", 5*time.Minute, 5*time.Minute, func(ctx context.Context) error {
-		r, err := a.sweeper.Sweep(ctx)
+		r, err := a.Sweeper.Sweep(ctx)
 		if err == nil && (r.Overdue > 0 || r.Near > 0 || r.Closed > 0 || r.Digests > 0) {
 			log.Info("deadline sweep", "overdue", r.Overdue, "near", r.Near, "autoClosed", r.Closed, "digests", r.Digests)
 		}

@@ -33,8 +33,8 @@ const (
 // checkpointer signs with the portal's Ed25519 key, under the same key id
 // as its proofs of filing.
 func (a *app) checkpointer() *services.Checkpointer {
-	return &services.Checkpointer{Audit: a.auditLog.Store, Blobs: a.blobs, Key: a.signKey,
-		KeyID: keyID("ed25519", a.signKey.Public().(ed25519.PublicKey)), Now: time.Now}
+	return services.NewCheckpointer(services.CheckpointerOptions{Audit: a.store, Blobs: a.blobs, Key: a.signKey,
+		KeyID: keyID("ed25519", a.signKey.Public().(ed25519.PublicKey)), Now: time.Now})
 }
 
 // runCheckpoints writes a signed checkpoint of every audit chain head once
@@ -85,7 +85,7 @@ func auditCommands(ctx context.Context, args []string, getenv func(string) strin
 // them. No checkpoint yet is not a failure; a checkpoint that does not
 // verify, or that the chains no longer match, is.
 func verifyAudit(ctx context.Context, a *app, stdout io.Writer) error {
-	broken, checked, err := services.VerifyAllChains(ctx, a.auditLog, 10_000_000)
+	broken, checked, err := services.VerifyAllChains(ctx, a.Audit, 10_000_000)
 	if err != nil {
 		return err
 	}

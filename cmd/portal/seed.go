@@ -54,7 +54,7 @@ func seedDemo(ctx context.Context, a *app, password string, stdout io.Writer, _ 
 		case d.front:
 			unit = front
 		}
-		_, err := a.staff.CreateUser(ctx, nil, services.CreateUserInput{Email: d.email, Name: d.name, Role: d.role, UnitID: unit, Password: password})
+		_, err := a.Staff.CreateUser(ctx, nil, services.CreateUserInput{Email: d.email, Name: d.name, Role: d.role, UnitID: unit, Password: password})
 		switch {
 		case services.IsCode(err, services.CodeConflict):
 			fmt.Fprintf(stdout, "exists   %s (%s)\n", d.email, d.role)
@@ -83,7 +83,7 @@ var system = services.Actor{UserID: "system:seed", Role: services.RoleAdmin}
 // seedDemoUnits makes sure the demo inspection unit, the demo Front
 // committee and a default routing rule to them exist.
 func (a *app) seedDemoUnits(ctx context.Context) (inspection, front string, err error) {
-	units, err := a.org.ListUnits(ctx, system)
+	units, err := a.Org.ListUnits(ctx, system)
 	if err != nil {
 		return "", "", err
 	}
@@ -99,7 +99,7 @@ func (a *app) seedDemoUnits(ctx context.Context) (inspection, front string, err 
 		if id := find(code); id != "" {
 			return id, nil
 		}
-		u, err := a.org.CreateUnit(ctx, system, services.Unit{Code: code, Name: name, Type: typ, AreaCodes: []string{"79"}, Active: true})
+		u, err := a.Org.CreateUnit(ctx, system, services.Unit{Code: code, Name: name, Type: typ, AreaCodes: []string{"79"}, Active: true})
 		return u.ID, err
 	}
 	if inspection, err = ensure("demo-thanh-tra", services.UnitInspection,
@@ -110,7 +110,7 @@ func (a *app) seedDemoUnits(ctx context.Context) (inspection, front string, err 
 		services.Text{VI: "Ủy ban MTTQ Việt Nam Thành phố (demo)", EN: "City Fatherland Front Committee (demo)"}); err != nil {
 		return "", "", err
 	}
-	rules, err := a.org.ListRoutingRules(ctx, system)
+	rules, err := a.Org.ListRoutingRules(ctx, system)
 	if err != nil {
 		return "", "", err
 	}
@@ -119,7 +119,7 @@ func (a *app) seedDemoUnits(ctx context.Context) (inspection, front string, err 
 			return inspection, front, nil
 		}
 	}
-	_, err = a.org.CreateRoutingRule(ctx, system, services.RoutingRule{InspectionUnitID: inspection, FrontUnitID: front,
+	_, err = a.Org.CreateRoutingRule(ctx, system, services.RoutingRule{InspectionUnitID: inspection, FrontUnitID: front,
 		Note: "demo: every report goes to the demo units"})
 	return inspection, front, err
 }
@@ -143,13 +143,13 @@ var demoReports = []services.SubmitInput{
 // seedDemoReports files the sample reports once (they are routed to the
 // demo units by the default rule).
 func (a *app) seedDemoReports(ctx context.Context, unitID string) (int, error) {
-	existing, err := a.queue.Store.FindUnitCases(ctx, unitID, false, len(demoReports))
+	existing, err := a.store.FindUnitCases(ctx, unitID, false, len(demoReports))
 	if err != nil || len(existing) >= len(demoReports) {
 		return 0, err
 	}
 	n := 0
 	for i, in := range demoReports[len(existing):] {
-		res, err := a.intake.Submit(ctx, services.SubmitRequest{Input: in})
+		res, err := a.Intake.Submit(ctx, services.SubmitRequest{Input: in})
 		if err != nil {
 			return n, err
 		}
@@ -168,7 +168,7 @@ func (a *app) seedDemoReports(ctx context.Context, unitID string) (int, error) {
 // concludeDemoReport takes a demo report through acceptance and
 // investigation to a conclusion with a published summary, as the demo lead.
 func (a *app) concludeDemoReport(ctx context.Context, caseID, unitID string) error {
-	lead, err := a.staff.Users.FindUserByEmail(ctx, "lead@demo.minhbach.vn")
+	lead, err := a.Staff.Users.FindUserByEmail(ctx, "lead@demo.minhbach.vn")
 	if err != nil {
 		return err
 	}
@@ -183,7 +183,7 @@ func (a *app) concludeDemoReport(ctx context.Context, caseID, unitID string) err
 				"cán bộ đã bị khiển trách và thủ tục, lệ phí đã được niêm yết lại.",
 			PublishSummary: true},
 	} {
-		if _, err := a.workflow.Transition(ctx, actor, caseID, in); err != nil {
+		if _, err := a.Workflow.Transition(ctx, actor, caseID, in); err != nil {
 			return fmt.Errorf("demo conclusion (%s): %w", in.To, err)
 		}
 	}

@@ -149,8 +149,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	h, err := handlers.New(handlers.Config{
-		Logger: log, Catalog: a.catalog, Intake: a.intake, Tracking: a.tracking, Staff: a.staff, Queue: a.queue, Custody: a.custody, Org: a.org, Workflow: a.workflow,
-		Downloads: a.downloads, Outcomes: b.store,
+		Logger: log, Services: a.Portal,
 		Frontend:     dist,
 		MaxJSONBytes: cfg.MaxJSONBytes, MaxUploadBytes: cfg.Limits.MaxReportBytes + cfg.MaxJSONBytes + 1<<20,
 		TrustedProxies: cfg.TrustedProxies, HSTS: cfg.HSTS,

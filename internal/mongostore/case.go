@@ -98,7 +98,7 @@ type messageDoc struct {
 }
 
 func toEventDoc(e services.Event) eventDoc {
-	return eventDoc{Type: e.Type, At: e.At, Actor: e.Actor, Status: string(e.Status), Public: e.Public, Note: e.Note, Ref: e.Ref}
+	return eventDoc{Type: string(e.Type), At: e.At, Actor: e.Actor, Status: string(e.Status), Public: e.Public, Note: e.Note, Ref: e.Ref}
 }
 
 func toAttachmentDoc(a services.Attachment) attachmentDoc {
@@ -240,7 +240,7 @@ func (d caseDoc) toCase() services.Case {
 		c.Outcome = &o
 	}
 	for _, e := range d.Timeline {
-		c.Timeline = append(c.Timeline, services.Event{Type: e.Type, At: e.At.UTC(), Actor: e.Actor,
+		c.Timeline = append(c.Timeline, services.Event{Type: services.EventType(e.Type), At: e.At.UTC(), Actor: e.Actor,
 			Status: services.Status(e.Status), Public: e.Public, Note: e.Note, Ref: e.Ref})
 	}
 	for _, a := range d.Attachments {

@@ -7,13 +7,13 @@ import (
 	"minhbach/services"
 )
 
-// Inspector adapts this package to services.Inspector.
-type Inspector struct {
+// Checker adapts this package to services.FileChecker.
+type Checker struct {
 	// MaxPixels is the pixel-flood guard; ≤ 0 means DefaultMaxPixels.
 	MaxPixels int64
 }
 
-var _ services.Inspector = (*Inspector)(nil)
+var _ services.FileChecker = (*Checker)(nil)
 
 func fileType(t Type) services.FileType {
 	return services.FileType{MIME: t.MIME, Ext: t.Ext, Class: t.Class, Sanitizable: t.Sanitizable}
@@ -45,11 +45,11 @@ func mapErr(err error) error {
 	return err
 }
 
-// HeadSize implements services.Inspector.
-func (i *Inspector) HeadSize() int { return HeadSize }
+// HeadSize implements services.FileChecker.
+func (i *Checker) HeadSize() int { return HeadSize }
 
-// Sniff implements services.Inspector.
-func (i *Inspector) Sniff(head []byte) (services.FileType, bool, error) {
+// Sniff implements services.FileChecker.
+func (i *Checker) Sniff(head []byte) (services.FileType, bool, error) {
 	t, check, err := Sniff(head, i.MaxPixels)
 	if err != nil {
 		return services.FileType{}, false, mapErr(err)
@@ -57,8 +57,8 @@ func (i *Inspector) Sniff(head []byte) (services.FileType, bool, error) {
 	return fileType(t), check, nil
 }
 
-// CheckContainer implements services.Inspector.
-func (i *Inspector) CheckContainer(r io.ReaderAt, size int64) (services.FileType, error) {
+// CheckContainer implements services.FileChecker.
+func (i *Checker) CheckContainer(r io.ReaderAt, size int64) (services.FileType, error) {
 	t, err := CheckOffice(r, size)
 	if err != nil {
 		return services.FileType{}, mapErr(err)
@@ -66,8 +66,8 @@ func (i *Inspector) CheckContainer(r io.ReaderAt, size int64) (services.FileType
 	return fileType(t), nil
 }
 
-// Sanitize implements services.Inspector.
-func (i *Inspector) Sanitize(ft services.FileType, r io.ReaderAt, size int64) (io.Reader, int64, error) {
+// Sanitize implements services.FileChecker.
+func (i *Checker) Sanitize(ft services.FileType, r io.ReaderAt, size int64) (io.Reader, int64, error) {
 	t, err := typeOf(ft)
 	if err != nil {
 		return nil, 0, err
@@ -76,8 +76,8 @@ func (i *Inspector) Sanitize(ft services.FileType, r io.ReaderAt, size int64) (i
 	return out, n, mapErr(err)
 }
 
-// AllowedTypes implements services.Inspector.
-func (i *Inspector) AllowedTypes() []services.FileType {
+// AllowedTypes implements services.FileChecker.
+func (i *Checker) AllowedTypes() []services.FileType {
 	var out []services.FileType
 	for _, t := range Types() {
 		out = append(out, fileType(t))

@@ -1,0 +1,137 @@
+package services
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Store is every store the portal's services use; internal/mongostore
+// implements it on MongoDB.
+type Store interface {
+	CaseStore
+	IdentityStore
+	CatalogStore
+	OrgStore
+	IdempotencyStore
+	UploadStore
+	UserStore
+	SessionStore
+	CustodyStore
+	QueueStore
+	SweepStore
+	OutcomeStore
+	AuditStore
+	AdminAuditStore
+	OutboxStore
+}
+
+// Options are what the portal's services need from outside: the stores,
+// the object store, the adapters that check files, scan them, render proofs
+// and send mail, the keys and the limits. cmd/portal fills them from the
+// configuration; tests fill them with the embedded servers.
+type Options struct {
+	Store   Store
+	Blobs   BlobStore
+	Files   FileChecker
+	Scanner Scanner // nil: files are recorded as not scanned
+	Prover  Prover  // nil: no proofs of filing
+	Mailer  Mailer  // nil: notifications are logged without content
+	// Sealer seals identities and idempotent answers; Tokens signs
+	// sessions; Hasher hashes receipts and passwords.
+	Sealer *Sealer
+	Tokens *Tokens
+	Hasher *SecretHasher
+	// FingerprintKey keys the fingerprints of idempotent requests.
+	FingerprintKey []byte
+	Limits         Limits
+	// Require2FA makes admins and leads enrol a second factor.
+	Require2FA bool
+	// CacheTTL is how long routing rules, deadline policies, holidays and
+	// areas are reused before they are read again (0: read on every use).
+	CacheTTL time.Duration
+	// CodeThrottle limits failed tracking logins per code (zero:
+	// CodeThrottlePolicy).
+	CodeThrottle ThrottlePolicy
+	// Log hears what the services report (chain failures, refused
+	// sign-ins, deliveries); nil discards it.
+	Log *slog.Logger
+	Now func() time.Time // time.Now when nil
+}
+
+// Portal is every service of the portal, wired together.
+type Portal struct {
+	Catalog   *Catalog
+	Intake    *Intake
+	Tracking  *Tracking
+	Evidence  *Evidence
+	Staff     *Staff
+	Custody   *Custody
+	Queue     *Queue
+	Org       *Org
+	Workflow  *Workflow
+	Downloads *Downloads
+	Outcomes  *Outcomes
+	Sweeper   *Sweeper
+	Notifier  *Notifier
+	Audit     *AuditLog
+}
+
+// New wires the portal's services and seeds the reference data (categories,
+// areas, units, policies, holidays) when it is missing.
+func New(ctx context.Context, o Options) (*Portal, error) {
+	now := clockOrNow(o.Now)
+	log := o.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	codes := o.CodeThrottle
+	if codes == (ThrottlePolicy{}) {
+		codes = CodeThrottlePolicy
+	}
+	p := &Portal{Audit: NewAuditLog(o.Store, now)}
+	book := NewDeadlineBook(DeadlineBookOptions{Store: o.Store, Areas: o.Store, TTL: o.CacheTTL, Now: now})
+	// Every event written to a report is also appended to its hash chain,
+	// and every status change updates the report's next due date.
+	cases := NewAuditedCases(NewDueDates(o.Store, book), p.Audit, func(caseID string, err error) {
+		log.Error("audit trail: events of a change could not be chained", "caseId", caseID, "error", err)
+	})
+	vault := NewIdentityVault(o.Store, o.Sealer, now)
+	p.Evidence = NewEvidence(EvidenceOptions{Blobs: o.Blobs, Uploads: o.Store, Files: o.Files, Scanner: o.Scanner, Now: now})
+	p.Catalog = &Catalog{Store: o.Store, Limits: o.Limits, AllowedTypes: p.Evidence.AllowedTypes()}
+	if err := p.Catalog.Seed(ctx); err != nil {
+		return nil, fmt.Errorf("seed reference data: %w", err)
+	}
+	p.Org = &Org{Store: o.Store, Catalog: o.Store, Audit: o.Store, Now: now}
+	if err := p.Org.Seed(ctx); err != nil {
+		return nil, fmt.Errorf("seed organisation data: %w", err)
+	}
+	p.Intake = NewIntake(IntakeOptions{Cases: cases, Vault: vault,
+		Catalog: &CatalogCache{CatalogStore: o.Store, TTL: 30 * time.Second, Now: now}, Idempotency: o.Store, Evidence: p.Evidence,
+		Router: &RuleRouter{Store: o.Store, Catalog: o.Store, TTL: o.CacheTTL, Now: now},
+		Hasher: o.Hasher, Tokens: o.Tokens, Sealer: o.Sealer, FingerprintKey: o.FingerprintKey, Limits: o.Limits, Now: now})
+	var err error
+	p.Tracking, err = NewTracking(ctx, TrackingOptions{Cases: cases, Evidence: p.Evidence, Hasher: o.Hasher, Tokens: o.Tokens,
+		Codes: NewThrottle(codes, now), Clients: NewThrottle(ClientThrottlePolicy, now), Prover: o.Prover,
+		Deadlines: book, Limits: o.Limits, Now: now})
+	if err != nil {
+		return nil, err
+	}
+	p.Staff = &Staff{Users: o.Store, Sessions: o.Store, Hasher: o.Hasher, Sealer: o.Sealer, Tokens: o.Tokens,
+		Accounts: NewThrottle(AccountThrottlePolicy, now), Clients: NewThrottle(ClientThrottlePolicy, now),
+		Require2FA: o.Require2FA, Now: now, Log: log.Warn, Units: p.Org, Audit: o.Store}
+	if err := p.Staff.Init(ctx); err != nil {
+		return nil, err
+	}
+	p.Custody = NewCustody(CustodyOptions{Cases: cases, Grants: o.Store, Vault: vault, Now: now})
+	p.Queue = NewQueue(o.Store, now)
+	p.Workflow = NewWorkflow(WorkflowOptions{Cases: cases, Users: o.Store, Units: p.Org, Deadlines: book, Audit: p.Audit,
+		Outbox: o.Store, Vault: vault, Grants: o.Store, Queue: o.Store, Now: now})
+	p.Downloads = NewDownloads(DownloadsOptions{Cases: cases, Grants: o.Store, Blobs: o.Blobs, Now: now})
+	p.Outcomes = NewOutcomes(o.Store)
+	p.Sweeper = NewSweeper(SweeperOptions{Cases: cases, Store: o.Store, Queue: o.Store, Users: o.Store, Outbox: o.Store,
+		Book: book, Vault: vault, Now: now})
+	p.Notifier = &Notifier{Outbox: o.Store, Now: now, Vault: vault, Mailer: o.Mailer, Log: log.Info}
+	return p, nil
+}
