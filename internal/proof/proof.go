@@ -12,10 +12,10 @@
 //     incremental update or a re-saved copy does not verify.
 //
 // Verify checks these two signatures and nothing else: it never parses the pages of the file it
-// is given. A file whose seal verifies is, byte for byte, one that the key's holder produced, and
-// the only program holding the key is Render, whose tests (text_test.go) read the pages back and
-// check that they state the payload, Vietnamese letters included. What Verify returns is always
-// the signed payload, never text read from a page.
+// is given. A file whose seal verifies is, byte for byte, one that the key's holder produced; the
+// portal signs only in Signer.Render, whose tests (text_test.go) read the pages back and check that
+// they state the payload, Vietnamese letters included. What Verify returns is always the signed
+// payload, never text read from a page.
 //
 // A proof never contains identity data or the secret receipt: Filing has no field for them.
 package proof
