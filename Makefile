@@ -22,7 +22,7 @@ GO_SRC := $(shell find . -name '*.go' -not -path './$(FRONTEND)/node_modules/*' 
 FUZZ_TARGETS := ./handlers:FuzzBindJSON ./handlers:FuzzMultipartIntake ./handlers:FuzzAuthHeaders ./services:FuzzVerifyToken \
 	./services:FuzzNormalizeTrackingCode ./services:FuzzNormalizeReceipt ./services:FuzzVerifyEncodedHash ./services:FuzzValidate \
 	./internal/media:FuzzSniff ./internal/media:FuzzCheckOffice ./internal/media:FuzzSanitize \
-	./internal/clamd:FuzzParseReply ./internal/proof:FuzzVerify ./internal/proof:FuzzExtractText ./services:FuzzDecodeQueueCursor \
+	./internal/clamd:FuzzParseReply ./internal/proof:FuzzVerify ./services:FuzzDecodeQueueCursor \
 	./services:FuzzContainsIdentity ./services:FuzzCheckpointCheck
 FUZZTIME ?= 60s
 

@@ -12,14 +12,18 @@ import (
 	"unicode/utf16"
 )
 
-// This file reads back the text a PDF draws on its pages. It is a minimal reader for files like
-// the ones Render writes: objects written one after another with a single cross-reference table
-// (no object streams, no encryption), content streams plain or FlateDecode, fonts either Type0
-// with two-byte codes or simple one-byte fonts, with their ToUnicode CMap when present. Verify uses
-// it only on files whose seal already verified; the tests use it to compare a proof's text with
-// the Vietnamese input. It returns errors, never panics, on anything else.
+// This file reads back the text a PDF draws on its pages: the test oracle that shows Render draws
+// what a proof states, Vietnamese letters included (text_test.go). It is a minimal reader for
+// files like the ones Render writes: objects written one after another with a single
+// cross-reference table (no object streams, no encryption), content streams plain or FlateDecode,
+// fonts either Type0 with two-byte codes or simple one-byte fonts, with their ToUnicode CMap when
+// present. On anything else it returns an error rather than a wrong text.
+//
+// It lives in a test file so that it is not compiled into the portal: Verify never reads the
+// pages of an uploaded file (see the package documentation in proof.go).
 
-// Limits that keep a hostile file from costing much.
+// Limits that keep a broken file, from a bug in the renderer or a hand-made fixture, from
+// hanging a test.
 const (
 	maxNesting      = 32      // arrays and dictionaries inside each other
 	maxDecodedBytes = 8 << 20 // all decompressed streams of one file together
