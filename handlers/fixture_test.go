@@ -95,14 +95,14 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	ev := &services.Evidence{Blobs: o.blob, Uploads: o.store, Inspector: inspector, Scanner: o.scan,
 		MaxPixels: services.DefaultMaxPixels, Now: clock.Now}
 	hasher := services.NewSecretHasher(o.argon, 4)
-	catalog := &services.Catalog{Store: env.Store, Limits: o.limits, AllowedTypes: inspector.AllowedTypes()}
+	catalog := services.NewCatalog(services.CatalogOptions{Store: env.Store, Limits: o.limits, AllowedTypes: inspector.AllowedTypes()})
 	if err := catalog.Seed(ctx); err != nil {
 		t.Fatal(err)
 	}
 	intake := &services.Intake{Cases: cases, Identities: o.store,
-		Catalog: &services.CatalogCache{CatalogStore: o.store, TTL: 30 * time.Second, Now: clock.Now}, Idempotency: o.store, Evidence: ev,
+		Catalog: services.NewCatalogCache(services.CatalogCacheOptions{Store: o.store, TTL: 30 * time.Second, Now: clock.Now}), Idempotency: o.store, Evidence: ev,
 		Hasher: hasher, Sealer: sealer, FingerprintKey: []byte("fingerprint key"), Limits: o.limits, Now: clock.Now}
-	intake.Router = &services.RuleRouter{Store: o.store, Catalog: o.store, TTL: o.cacheTTL, Now: clock.Now}
+	intake.Router = services.NewRuleRouter(services.RuleRouterOptions{Store: o.store, Catalog: o.store, TTL: o.cacheTTL, Now: clock.Now})
 	tracking := &services.Tracking{Deadlines: &services.DeadlineBook{Store: env.Store, Areas: env.Store, Now: clock.Now}, Cases: cases, Evidence: ev, Hasher: hasher, Tokens: tokens,
 		Codes: services.NewThrottle(o.codes, clock.Now), Clients: services.NewThrottle(services.ClientThrottlePolicy, clock.Now),
 		Prover: proof.NewProver(signer), Limits: o.limits, Now: clock.Now}
@@ -115,7 +115,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	if err := staff.Init(ctx); err != nil {
 		t.Fatal(err)
 	}
-	org := &services.Org{Store: env.Store, Catalog: env.Store, Audit: env.Store, Now: clock.Now}
+	org := services.NewOrg(services.OrgOptions{Store: env.Store, Catalog: env.Store, Audit: env.Store, Now: clock.Now})
 	if err := org.Seed(ctx); err != nil {
 		t.Fatal(err)
 	}

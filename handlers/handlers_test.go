@@ -477,7 +477,7 @@ func BenchmarkCreateComplaint(b *testing.B) {
 // BenchmarkMeta serves the form's reference data from the embedded database.
 func BenchmarkMeta(b *testing.B) {
 	env := testenv.New(b)
-	catalog := &services.Catalog{Store: env.Store, Limits: services.DefaultLimits}
+	catalog := services.NewCatalog(services.CatalogOptions{Store: env.Store, Limits: services.DefaultLimits})
 	if err := catalog.Seed(context.Background()); err != nil {
 		b.Fatal(err)
 	}

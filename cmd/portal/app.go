@@ -100,12 +100,12 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 			Require2FA: cfg.Require2FA, Now: time.Now, Log: func(msg string, args ...any) { log.Warn(msg, args...) }},
 		custody:  &services.Custody{Cases: cases, Grants: b.store, Identities: b.store, Sealer: sealer, Now: time.Now},
 		queue:    &services.Queue{Store: b.store, Now: time.Now},
-		org:      &services.Org{Store: b.store, Catalog: b.store, Audit: b.store, Now: time.Now},
+		org:      services.NewOrg(services.OrgOptions{Store: b.store, Catalog: b.store, Audit: b.store, Now: time.Now}),
 		workflow: &services.Workflow{Cases: cases, Users: b.store, Audit: auditLog, Outbox: b.store, Now: time.Now},
 		auditLog: auditLog,
-		catalog:  &services.Catalog{Store: b.store, Limits: cfg.Limits, AllowedTypes: inspector.AllowedTypes()},
+		catalog:  services.NewCatalog(services.CatalogOptions{Store: b.store, Limits: cfg.Limits, AllowedTypes: inspector.AllowedTypes()}),
 		intake: &services.Intake{Cases: cases, Identities: b.store,
-			Catalog: &services.CatalogCache{CatalogStore: b.store, TTL: 30 * time.Second, Now: time.Now}, Idempotency: b.store, Evidence: ev,
+			Catalog: services.NewCatalogCache(services.CatalogCacheOptions{Store: b.store, TTL: 30 * time.Second, Now: time.Now}), Idempotency: b.store, Evidence: ev,
 			Hasher: hasher, Sealer: sealer, FingerprintKey: fp.Sum(nil), Limits: cfg.Limits, Now: time.Now},
 		tracking: &services.Tracking{Cases: cases, Evidence: ev, Hasher: hasher, Tokens: tokens,
 			Codes: services.NewThrottle(services.CodeThrottlePolicy, nil), Clients: services.NewThrottle(services.ClientThrottlePolicy, nil),
@@ -134,7 +134,7 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 		}
 		a.notifier.Mailer = m
 	}
-	a.intake.Router = &services.RuleRouter{Store: b.store, Catalog: b.store, TTL: 30 * time.Second, Now: time.Now}
+	a.intake.Router = services.NewRuleRouter(services.RuleRouterOptions{Store: b.store, Catalog: b.store, TTL: 30 * time.Second, Now: time.Now})
 	if err := a.tracking.Init(ctx); err != nil {
 		return nil, err
 	}
