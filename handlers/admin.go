@@ -83,6 +83,8 @@ type adminUpdateUnitRequest struct {
 	Active    *bool          `json:"active"`
 }
 
+// listAllUnits lists every unit, active or not, with its areas (the staff
+// route GET /units lists only the active ones).
 func (s *Server) listAllUnits(c *gin.Context) {
 	us, err := s.org.ListUnits(c.Request.Context(), actorOf(c))
 	if err != nil {
