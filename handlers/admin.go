@@ -10,49 +10,17 @@ import (
 	"minhbach/services"
 )
 
-// adminRoutes registers the administration API on g (mounted at
-// /api/v1/admin behind staff authentication). Admins configure the portal;
-// nothing here reads report content. It adds the admin check to g itself
-// (g.Use), so routes registered on g afterwards are admin-only too.
-func (s *Server) adminRoutes(g *gin.RouterGroup, org *services.Org) {
-	h := &adminHandlers{s: s, org: org}
-	// Refuse non-admins before reading any body, so that they get 401/403
-	// whatever they send; the service checks again.
-	g.Use(h.requireAdmin)
-	body := s.limitBody(s.maxJSON)
+// This file holds the handlers of the administration API, mounted at
+// /api/v1/admin (see routes.go). Admins configure the portal; nothing here
+// reads report content.
 
-	g.GET("/units", h.listUnits)
-	g.POST("/units", body, h.createUnit)
-	g.PATCH("/units/:id", body, h.updateUnit)
-	g.GET("/areas", h.listAreas)
-	g.POST("/areas", body, h.createArea)
-	g.PATCH("/areas/:code", body, h.updateArea)
-	g.GET("/categories", h.listCategories)
-	g.POST("/categories", body, h.createCategory)
-	g.PATCH("/categories/:code", body, h.updateCategory)
-	g.GET("/routing-rules", h.listRoutingRules)
-	g.POST("/routing-rules", body, h.createRoutingRule)
-	g.DELETE("/routing-rules/:id", h.deleteRoutingRule)
-	g.GET("/holidays", h.listHolidays)
-	g.POST("/holidays", body, h.createHoliday)
-	g.DELETE("/holidays/:date", h.deleteHoliday)
-	g.GET("/deadline-policies", h.listDeadlinePolicies)
-	g.PUT("/deadline-policies/:kind", body, h.putDeadlinePolicy)
-	g.GET("/audit", h.listAdminEvents)
-}
-
-// adminHandlers holds the Org service for the admin routes; the Server
-// gives them error writing and limits.
-type adminHandlers struct {
-	s   *Server
-	org *services.Org
-}
-
-// requireAdmin answers 401 to anonymous requests and 403 to staff who are
-// not administrators.
-func (h *adminHandlers) requireAdmin(c *gin.Context) {
+// adminOnly refuses anonymous requests (401) and staff who are not
+// administrators (403). The admin group runs it after staffAuth and before
+// anything reads a body, so that non-admins get 401/403 whatever they send;
+// the services check again.
+func (s *Server) adminOnly(c *gin.Context) {
 	if err := actorOf(c).RequireAdmin(); err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
 	c.Next()
@@ -115,40 +83,42 @@ type adminUpdateUnitRequest struct {
 	Active    *bool          `json:"active"`
 }
 
-func (h *adminHandlers) listUnits(c *gin.Context) {
-	us, err := h.org.ListUnits(c.Request.Context(), actorOf(c))
+// listAllUnits lists every unit, active or not, with its areas (the staff
+// route GET /units lists only the active ones).
+func (s *Server) listAllUnits(c *gin.Context) {
+	us, err := s.org.ListUnits(c.Request.Context(), actorOf(c))
 	if err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, adminListOf(us, toAdminUnit))
 }
 
-func (h *adminHandlers) createUnit(c *gin.Context) {
+func (s *Server) createUnit(c *gin.Context) {
 	var in adminCreateUnitRequest
 	if err := bindJSON(c, &in); err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
-	u, err := h.org.CreateUnit(c.Request.Context(), actorOf(c), services.Unit{Code: in.Code, Name: in.Name,
+	u, err := s.org.CreateUnit(c.Request.Context(), actorOf(c), services.Unit{Code: in.Code, Name: in.Name,
 		Type: services.UnitType(in.Type), AreaCodes: in.AreaCodes, Active: in.Active == nil || *in.Active})
 	if err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
 	adminCreated(c, u.ID, toAdminUnit(u))
 }
 
-func (h *adminHandlers) updateUnit(c *gin.Context) {
+func (s *Server) updateUnit(c *gin.Context) {
 	var in adminUpdateUnitRequest
 	if err := bindJSON(c, &in); err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
-	u, err := h.org.UpdateUnit(c.Request.Context(), actorOf(c), c.Param("id"),
+	u, err := s.org.UpdateUnit(c.Request.Context(), actorOf(c), c.Param("id"),
 		services.UnitPatch{Name: in.Name, AreaCodes: in.AreaCodes, Active: in.Active})
 	if err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, toAdminUnit(u))
@@ -183,40 +153,40 @@ type adminUpdateAreaRequest struct {
 	Remote *bool          `json:"remote"`
 }
 
-func (h *adminHandlers) listAreas(c *gin.Context) {
-	as, err := h.org.ListAreas(c.Request.Context(), actorOf(c))
+func (s *Server) listAreas(c *gin.Context) {
+	as, err := s.org.ListAreas(c.Request.Context(), actorOf(c))
 	if err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, adminListOf(as, toAdminArea))
 }
 
-func (h *adminHandlers) createArea(c *gin.Context) {
+func (s *Server) createArea(c *gin.Context) {
 	var in adminCreateAreaRequest
 	if err := bindJSON(c, &in); err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
-	a, err := h.org.CreateArea(c.Request.Context(), actorOf(c),
+	a, err := s.org.CreateArea(c.Request.Context(), actorOf(c),
 		services.Area{Code: in.Code, Parent: in.Parent, Level: in.Level, Name: in.Name, Remote: in.Remote})
 	if err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
 	adminCreated(c, a.Code, toAdminArea(a))
 }
 
-func (h *adminHandlers) updateArea(c *gin.Context) {
+func (s *Server) updateArea(c *gin.Context) {
 	var in adminUpdateAreaRequest
 	if err := bindJSON(c, &in); err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
-	a, err := h.org.UpdateArea(c.Request.Context(), actorOf(c), c.Param("code"),
+	a, err := s.org.UpdateArea(c.Request.Context(), actorOf(c), c.Param("code"),
 		services.AreaPatch{Parent: in.Parent, Level: in.Level, Name: in.Name, Remote: in.Remote})
 	if err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, toAdminArea(a))
@@ -248,40 +218,40 @@ type adminUpdateCategoryRequest struct {
 	Active *bool          `json:"active"`
 }
 
-func (h *adminHandlers) listCategories(c *gin.Context) {
-	cs, err := h.org.ListCategories(c.Request.Context(), actorOf(c))
+func (s *Server) listCategories(c *gin.Context) {
+	cs, err := s.org.ListCategories(c.Request.Context(), actorOf(c))
 	if err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, adminListOf(cs, toAdminCategory))
 }
 
-func (h *adminHandlers) createCategory(c *gin.Context) {
+func (s *Server) createCategory(c *gin.Context) {
 	var in adminCreateCategoryRequest
 	if err := bindJSON(c, &in); err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
-	x, err := h.org.CreateCategory(c.Request.Context(), actorOf(c),
+	x, err := s.org.CreateCategory(c.Request.Context(), actorOf(c),
 		services.Category{Code: in.Code, Name: in.Name, Order: in.Order, Active: in.Active == nil || *in.Active})
 	if err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
 	adminCreated(c, x.Code, toAdminCategory(x))
 }
 
-func (h *adminHandlers) updateCategory(c *gin.Context) {
+func (s *Server) updateCategory(c *gin.Context) {
 	var in adminUpdateCategoryRequest
 	if err := bindJSON(c, &in); err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
-	x, err := h.org.UpdateCategory(c.Request.Context(), actorOf(c), c.Param("code"),
+	x, err := s.org.UpdateCategory(c.Request.Context(), actorOf(c), c.Param("code"),
 		services.CategoryPatch{Name: in.Name, Order: in.Order, Active: in.Active})
 	if err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, toAdminCategory(x))
@@ -312,33 +282,33 @@ type adminCreateRuleRequest struct {
 	Note             string `json:"note"`
 }
 
-func (h *adminHandlers) listRoutingRules(c *gin.Context) {
-	rs, err := h.org.ListRoutingRules(c.Request.Context(), actorOf(c))
+func (s *Server) listRoutingRules(c *gin.Context) {
+	rs, err := s.org.ListRoutingRules(c.Request.Context(), actorOf(c))
 	if err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, adminListOf(rs, toAdminRule))
 }
 
-func (h *adminHandlers) createRoutingRule(c *gin.Context) {
+func (s *Server) createRoutingRule(c *gin.Context) {
 	var in adminCreateRuleRequest
 	if err := bindJSON(c, &in); err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
-	r, err := h.org.CreateRoutingRule(c.Request.Context(), actorOf(c), services.RoutingRule{Category: in.Category,
+	r, err := s.org.CreateRoutingRule(c.Request.Context(), actorOf(c), services.RoutingRule{Category: in.Category,
 		AreaCode: in.AreaCode, InspectionUnitID: in.InspectionUnitID, FrontUnitID: in.FrontUnitID, Note: in.Note})
 	if err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
 	adminCreated(c, r.ID, toAdminRule(r))
 }
 
-func (h *adminHandlers) deleteRoutingRule(c *gin.Context) {
-	if err := h.org.DeleteRoutingRule(c.Request.Context(), actorOf(c), c.Param("id")); err != nil {
-		h.s.writeError(c, err)
+func (s *Server) deleteRoutingRule(c *gin.Context) {
+	if err := s.org.DeleteRoutingRule(c.Request.Context(), actorOf(c), c.Param("id")); err != nil {
+		s.writeError(c, err)
 		return
 	}
 	c.Status(http.StatusNoContent)
@@ -355,32 +325,32 @@ func toAdminHoliday(x services.Holiday) adminHolidayDTO {
 	return adminHolidayDTO{Date: x.Date, Name: x.Name}
 }
 
-func (h *adminHandlers) listHolidays(c *gin.Context) {
-	hs, err := h.org.ListHolidays(c.Request.Context(), actorOf(c))
+func (s *Server) listHolidays(c *gin.Context) {
+	hs, err := s.org.ListHolidays(c.Request.Context(), actorOf(c))
 	if err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, adminListOf(hs, toAdminHoliday))
 }
 
-func (h *adminHandlers) createHoliday(c *gin.Context) {
+func (s *Server) createHoliday(c *gin.Context) {
 	var in adminHolidayDTO
 	if err := bindJSON(c, &in); err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
-	x, err := h.org.CreateHoliday(c.Request.Context(), actorOf(c), services.Holiday{Date: in.Date, Name: in.Name})
+	x, err := s.org.CreateHoliday(c.Request.Context(), actorOf(c), services.Holiday{Date: in.Date, Name: in.Name})
 	if err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
 	adminCreated(c, x.Date, toAdminHoliday(x))
 }
 
-func (h *adminHandlers) deleteHoliday(c *gin.Context) {
-	if err := h.org.DeleteHoliday(c.Request.Context(), actorOf(c), c.Param("date")); err != nil {
-		h.s.writeError(c, err)
+func (s *Server) deleteHoliday(c *gin.Context) {
+	if err := s.org.DeleteHoliday(c.Request.Context(), actorOf(c), c.Param("date")); err != nil {
+		s.writeError(c, err)
 		return
 	}
 	c.Status(http.StatusNoContent)
@@ -425,22 +395,22 @@ func toAdminPolicy(p services.DeadlinePolicy) adminPolicyDTO {
 		ExtensionDays: p.ExtensionDays}}
 }
 
-func (h *adminHandlers) listDeadlinePolicies(c *gin.Context) {
-	ps, err := h.org.ListDeadlinePolicies(c.Request.Context(), actorOf(c))
+func (s *Server) listDeadlinePolicies(c *gin.Context) {
+	ps, err := s.org.ListDeadlinePolicies(c.Request.Context(), actorOf(c))
 	if err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, adminListOf(ps, toAdminPolicy))
 }
 
-func (h *adminHandlers) putDeadlinePolicy(c *gin.Context) {
+func (s *Server) putDeadlinePolicy(c *gin.Context) {
 	var in adminPolicyRequest
 	if err := bindJSON(c, &in); err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
-	p, err := h.org.PutDeadlinePolicy(c.Request.Context(), actorOf(c), services.DeadlinePolicy{
+	p, err := s.org.PutDeadlinePolicy(c.Request.Context(), actorOf(c), services.DeadlinePolicy{
 		Kind: services.Kind(c.Param("kind")), AcceptDays: in.AcceptDays, AcceptWorkingDays: in.AcceptWorkingDays,
 		ResolveDays: in.ResolveDays, ResolveWorkingDays: in.ResolveWorkingDays, ComplexResolveDays: in.ComplexResolveDays,
 		RemoteResolveDays: in.RemoteResolveDays, RemoteComplexResolveDays: in.RemoteComplexResolveDays,
@@ -449,7 +419,7 @@ func (h *adminHandlers) putDeadlinePolicy(c *gin.Context) {
 		NotifyDays: in.NotifyDays, NotifyWorkingDays: in.NotifyWorkingDays, MaxExtensions: in.MaxExtensions,
 		ExtensionDays: in.ExtensionDays})
 	if err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, toAdminPolicy(p))
@@ -471,20 +441,20 @@ func toAdminEvent(e services.AdminEvent) adminEventDTO {
 
 // listAdminEvents returns the newest configuration changes; ?limit= takes
 // 1 to services.MaxAdminEvents.
-func (h *adminHandlers) listAdminEvents(c *gin.Context) {
+func (s *Server) listAdminEvents(c *gin.Context) {
 	limit := 0
 	if v := c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > services.MaxAdminEvents {
-			h.s.writeError(c, &services.Error{Code: services.CodeInvalid, Message: "The limit is out of range.",
+			s.writeError(c, &services.Error{Code: services.CodeInvalid, Message: "The limit is out of range.",
 				Fields: map[string]string{"limit": services.FieldInvalid}})
 			return
 		}
 		limit = n
 	}
-	es, err := h.org.ListAdminEvents(c.Request.Context(), actorOf(c), limit)
+	es, err := s.org.ListAdminEvents(c.Request.Context(), actorOf(c), limit)
 	if err != nil {
-		h.s.writeError(c, err)
+		s.writeError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, adminListOf(es, toAdminEvent))

@@ -12,26 +12,6 @@ type Text struct {
 	EN string `json:"en"`
 }
 
-// Category classifies what happened; admins edit the list.
-type Category struct {
-	Code   string
-	Name   Text
-	Order  int
-	Active bool
-}
-
-// Area is a node of the administrative area tree (province → commune).
-type Area struct {
-	Code   string
-	Parent string
-	Level  string // "province" or "commune"
-	Name   Text
-	// Remote marks a remote area (vùng sâu, vùng xa, đi lại khó khăn), where
-	// the law gives complaints longer resolution periods; a province's mark
-	// covers its communes.
-	Remote bool
-}
-
 // CatalogStore persists categories and areas.
 type CatalogStore interface {
 	// SeedCategories inserts the categories whose codes are missing and
@@ -49,32 +29,6 @@ var KindNames = map[Kind]Text{
 	KindFeedback:     {VI: "Phản ánh, kiến nghị", EN: "Feedback / recommendation"},
 	KindComplaint:    {VI: "Khiếu nại", EN: "Complaint"},
 	KindDenunciation: {VI: "Tố cáo", EN: "Denunciation"},
-}
-
-// DefaultCategories are seeded at start-up when missing (DESIGN.md §2).
-var DefaultCategories = []Category{
-	{Code: "bribe", Order: 10, Active: true, Name: Text{VI: "Đòi hối lộ, đòi \"phí\" ngoài quy định", EN: "Bribe or unofficial \"fee\" demanded"}},
-	{Code: "delay", Order: 20, Active: true, Name: Text{VI: "Cố tình chậm trễ giải quyết hồ sơ", EN: "Deliberate delay of a dossier"}},
-	{Code: "extra_papers", Order: 30, Active: true, Name: Text{VI: "Đòi giấy tờ ngoài thành phần hồ sơ của thủ tục", EN: "Papers demanded beyond what the procedure lists"}},
-	{Code: "unlawful_refusal", Order: 40, Active: true, Name: Text{VI: "Từ chối hồ sơ không có lý do chính đáng", EN: "Dossier refused without lawful reason"}},
-	{Code: "misconduct", Order: 50, Active: true, Name: Text{VI: "Thái độ thô lỗ, đe dọa, xúc phạm người dân", EN: "Rude, threatening or humiliating conduct"}},
-	{Code: "not_posted", Order: 60, Active: true, Name: Text{VI: "Không niêm yết công khai thủ tục, phí, lệ phí", EN: "Procedure or fees not publicly posted"}},
-	{Code: "abuse_of_power", Order: 70, Active: true, Name: Text{VI: "Lạm quyền khi thanh tra, kiểm tra, xử phạt", EN: "Abuse of power in an inspection or fine"}},
-	{Code: "other", Order: 999, Active: true, Name: Text{VI: "Khác", EN: "Other"}},
-}
-
-// DefaultAreas is a small starting sample of Ho Chi Minh City's area tree;
-// admins maintain the full tree.
-var DefaultAreas = []Area{
-	{Code: "79", Level: "province", Name: Text{VI: "Thành phố Hồ Chí Minh", EN: "Ho Chi Minh City"}},
-	{Code: "26734", Parent: "79", Level: "commune", Name: Text{VI: "Phường Tân Định", EN: "Tan Dinh Ward"}},
-	{Code: "26740", Parent: "79", Level: "commune", Name: Text{VI: "Phường Sài Gòn", EN: "Sai Gon Ward"}},
-	{Code: "26743", Parent: "79", Level: "commune", Name: Text{VI: "Phường Bến Thành", EN: "Ben Thanh Ward"}},
-	{Code: "26758", Parent: "79", Level: "commune", Name: Text{VI: "Phường Cầu Ông Lãnh", EN: "Cau Ong Lanh Ward"}},
-	{Code: "27139", Parent: "79", Level: "commune", Name: Text{VI: "Phường Chợ Lớn", EN: "Cho Lon Ward"}},
-	{Code: "26944", Parent: "79", Level: "commune", Name: Text{VI: "Phường Bình Thạnh", EN: "Binh Thanh Ward"}},
-	{Code: "27595", Parent: "79", Level: "commune", Name: Text{VI: "Xã Củ Chi", EN: "Cu Chi Commune"}},
-	{Code: "27673", Parent: "79", Level: "commune", Name: Text{VI: "Xã Cần Giờ", EN: "Can Gio Commune"}},
 }
 
 // Limits are the upload and text limits announced to clients.
@@ -112,22 +66,36 @@ type Meta struct {
 
 // Catalog serves the reference data of the portal.
 type Catalog struct {
-	Store        CatalogStore
-	Limits       Limits
+	store        CatalogStore
+	limits       Limits
+	allowedTypes []FileType
+}
+
+// CatalogOptions are the dependencies and settings of a Catalog.
+type CatalogOptions struct {
+	Store CatalogStore
+	// Limits are the upload and text limits announced to clients.
+	Limits Limits
+	// AllowedTypes are the file types evidence may have.
 	AllowedTypes []FileType
+}
+
+// NewCatalog returns the Catalog over store.
+func NewCatalog(opts CatalogOptions) *Catalog {
+	return &Catalog{store: opts.Store, limits: opts.Limits, allowedTypes: opts.AllowedTypes}
 }
 
 // Seed inserts the default categories and areas that are missing.
 func (c *Catalog) Seed(ctx context.Context) error {
-	if err := c.Store.SeedCategories(ctx, DefaultCategories); err != nil {
+	if err := c.store.SeedCategories(ctx, DefaultCategories); err != nil {
 		return err
 	}
-	return c.Store.SeedAreas(ctx, HCMCAreas)
+	return c.store.SeedAreas(ctx, HCMCAreas)
 }
 
 // Meta returns the kinds, the active categories, the areas and the limits.
 func (c *Catalog) Meta(ctx context.Context) (Meta, error) {
-	cats, err := c.Store.ListCategories(ctx)
+	cats, err := c.store.ListCategories(ctx)
 	if err != nil {
 		return Meta{}, err
 	}
@@ -137,20 +105,21 @@ func (c *Catalog) Meta(ctx context.Context) (Meta, error) {
 			active = append(active, cat)
 		}
 	}
-	areas, err := c.Store.ListAreas(ctx)
+	areas, err := c.store.ListAreas(ctx)
 	if err != nil {
 		return Meta{}, err
 	}
-	return Meta{Kinds: Kinds, Categories: active, Areas: areas, Limits: c.Limits, AllowedTypes: c.AllowedTypes}, nil
+	return Meta{Kinds: Kinds, Categories: active, Areas: areas, Limits: c.limits, AllowedTypes: c.allowedTypes}, nil
 }
 
 // CatalogCache keeps the categories and areas in memory for a short time:
 // every submission checks its category and area, and the lists change only
-// when an admin edits them (the change shows within TTL).
+// when an admin edits them (the change shows within TTL). It is a
+// CatalogStore: lookups are served from memory, the rest goes to the store.
 type CatalogCache struct {
-	CatalogStore
-	TTL time.Duration
-	Now func() time.Time
+	store CatalogStore
+	ttl   time.Duration
+	clock func() time.Time
 
 	mu     sync.Mutex
 	loaded time.Time
@@ -158,18 +127,56 @@ type CatalogCache struct {
 	areas  map[string]Area
 }
 
+var _ CatalogStore = (*CatalogCache)(nil)
+
+// CatalogCacheOptions are the dependencies and settings of a CatalogCache.
+type CatalogCacheOptions struct {
+	Store CatalogStore
+	// TTL is how long the lists are kept (0: read for every lookup).
+	TTL time.Duration
+	Now func() time.Time // nil: time.Now
+}
+
+// NewCatalogCache returns a CatalogCache over store.
+func NewCatalogCache(opts CatalogCacheOptions) *CatalogCache {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &CatalogCache{store: opts.Store, ttl: opts.TTL, clock: opts.Now}
+}
+
+// SeedCategories passes through to the store.
+func (c *CatalogCache) SeedCategories(ctx context.Context, cats []Category) error {
+	return c.store.SeedCategories(ctx, cats)
+}
+
+// SeedAreas passes through to the store.
+func (c *CatalogCache) SeedAreas(ctx context.Context, areas []Area) error {
+	return c.store.SeedAreas(ctx, areas)
+}
+
+// ListCategories reads the store (not the cache: a list is for display).
+func (c *CatalogCache) ListCategories(ctx context.Context) ([]Category, error) {
+	return c.store.ListCategories(ctx)
+}
+
+// ListAreas reads the store (not the cache: a list is for display).
+func (c *CatalogCache) ListAreas(ctx context.Context) ([]Area, error) {
+	return c.store.ListAreas(ctx)
+}
+
 func (c *CatalogCache) refresh(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := c.Now()
-	if c.cats != nil && now.Sub(c.loaded) < c.TTL {
+	now := c.clock()
+	if c.cats != nil && now.Sub(c.loaded) < c.ttl {
 		return nil
 	}
-	cats, err := c.CatalogStore.ListCategories(ctx)
+	cats, err := c.store.ListCategories(ctx)
 	if err != nil {
 		return err
 	}
-	areas, err := c.CatalogStore.ListAreas(ctx)
+	areas, err := c.store.ListAreas(ctx)
 	if err != nil {
 		return err
 	}

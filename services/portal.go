@@ -99,17 +99,17 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	})
 	vault := NewIdentityVault(o.Store, o.Sealer, now)
 	p.Evidence = NewEvidence(EvidenceOptions{Blobs: o.Blobs, Uploads: o.Store, Files: o.Files, Scanner: o.Scanner, Now: now})
-	p.Catalog = &Catalog{Store: o.Store, Limits: o.Limits, AllowedTypes: p.Evidence.AllowedTypes()}
+	p.Catalog = NewCatalog(CatalogOptions{Store: o.Store, Limits: o.Limits, AllowedTypes: p.Evidence.AllowedTypes()})
 	if err := p.Catalog.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed reference data: %w", err)
 	}
-	p.Org = &Org{Store: o.Store, Catalog: o.Store, Audit: o.Store, Now: now}
+	p.Org = NewOrg(OrgOptions{Store: o.Store, Catalog: o.Store, Audit: o.Store, Now: now})
 	if err := p.Org.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed organisation data: %w", err)
 	}
 	p.Intake = NewIntake(IntakeOptions{Cases: cases, Vault: vault,
-		Catalog: &CatalogCache{CatalogStore: o.Store, TTL: 30 * time.Second, Now: now}, Idempotency: o.Store, Evidence: p.Evidence,
-		Router: &RuleRouter{Store: o.Store, Catalog: o.Store, TTL: o.CacheTTL, Now: now},
+		Catalog: NewCatalogCache(CatalogCacheOptions{Store: o.Store, TTL: 30 * time.Second, Now: now}), Idempotency: o.Store, Evidence: p.Evidence,
+		Router: NewRuleRouter(RuleRouterOptions{Store: o.Store, Catalog: o.Store, TTL: o.CacheTTL, Now: now}),
 		Hasher: o.Hasher, Tokens: o.Tokens, Sealer: o.Sealer, FingerprintKey: o.FingerprintKey, Limits: o.Limits, Now: now})
 	var err error
 	p.Tracking, err = NewTracking(ctx, TrackingOptions{Cases: cases, Evidence: p.Evidence, Hasher: o.Hasher, Tokens: o.Tokens,

@@ -66,7 +66,7 @@ func TestAuditAppendListVerify(t *testing.T) {
 	env, _ := auditEnv(t)
 	ctx := context.Background()
 	clock := time.Date(2026, 11, 27, 3, 4, 5, 123_456_789, time.UTC)
-	l := &services.AuditLog{Store: env.Store, Now: func() time.Time { clock = clock.Add(time.Second); return clock }}
+	l := services.NewAuditLog(env.Store, func() time.Time { clock = clock.Add(time.Second); return clock })
 
 	if _, err := env.Store.LastAuditEvent(ctx, "a"); !services.IsCode(err, services.CodeNotFound) {
 		t.Fatalf("last of empty chain: %v, want not_found", err)
@@ -135,7 +135,7 @@ func TestAuditConcurrentAppends(t *testing.T) {
 	ctx := context.Background()
 	// Two AuditLogs stand for two portal processes: within one, appends
 	// take turns; between them, they race at the unique index.
-	logs := []*services.AuditLog{{Store: env.Store}, {Store: env.Store}}
+	logs := []*services.AuditLog{services.NewAuditLog(env.Store, nil), services.NewAuditLog(env.Store, nil)}
 	var wg sync.WaitGroup
 	errs := make(chan error, 80)
 	for g := 0; g < 8; g++ {
@@ -202,8 +202,8 @@ func (s *racingStore) AppendAuditEvent(ctx context.Context, e services.AuditEven
 func TestAuditAppendRetriesAfterConflict(t *testing.T) {
 	env, _ := auditEnv(t)
 	ctx := context.Background()
-	rs := &racingStore{AuditStore: env.Store, other: &services.AuditLog{Store: env.Store}, races: 3}
-	l := &services.AuditLog{Store: rs}
+	rs := &racingStore{AuditStore: env.Store, other: services.NewAuditLog(env.Store, nil), races: 3}
+	l := services.NewAuditLog(rs, nil)
 	e, err := l.Append(ctx, "x", "me", "note", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -235,9 +235,9 @@ func (s *staleStore) AppendAuditEvent(ctx context.Context, e services.AuditEvent
 func TestAuditAppendGivesUp(t *testing.T) {
 	env, _ := auditEnv(t)
 	ctx := context.Background()
-	events := appendN(t, &services.AuditLog{Store: env.Store}, "y", 2)
+	events := appendN(t, services.NewAuditLog(env.Store, nil), "y", 2)
 	ss := &staleStore{AuditStore: env.Store, first: events[0]}
-	_, err := (&services.AuditLog{Store: ss}).Append(ctx, "y", "me", "note", nil)
+	_, err := services.NewAuditLog(ss, nil).Append(ctx, "y", "me", "note", nil)
 	if !services.IsCode(err, services.CodeConflict) || ss.inserts.Load() != 20 {
 		t.Fatalf("err %v after %d inserts, want conflict after 20", err, ss.inserts.Load())
 	}
@@ -246,7 +246,7 @@ func TestAuditAppendGivesUp(t *testing.T) {
 func TestAuditVerifyFindsTampering(t *testing.T) {
 	env, col := auditEnv(t)
 	ctx := context.Background()
-	l := &services.AuditLog{Store: env.Store}
+	l := services.NewAuditLog(env.Store, nil)
 	set := func(caseID string, seq int64, update bson.D) {
 		t.Helper()
 		res, err := col.UpdateOne(ctx, bson.D{{Key: "caseId", Value: caseID}, {Key: "seq", Value: seq}}, bson.D{{Key: "$set", Value: update}})
@@ -319,7 +319,7 @@ func TestAuditAppendsThroughOneLogTakeTurns(t *testing.T) {
 	env, _ := auditEnv(t)
 	ctx := context.Background()
 	cs := &countingStore{AuditStore: env.Store}
-	l := &services.AuditLog{Store: cs}
+	l := services.NewAuditLog(cs, nil)
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {
 		wg.Add(1)

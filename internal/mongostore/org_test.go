@@ -276,10 +276,10 @@ func newOrgFixture(t *testing.T) *orgFixture {
 	env := testenv.New(t)
 	ensureUnitCodeIndex(t, env)
 	ctx := context.Background()
-	if err := (&services.Catalog{Store: env.Store}).Seed(ctx); err != nil {
+	if err := services.NewCatalog(services.CatalogOptions{Store: env.Store}).Seed(ctx); err != nil {
 		t.Fatal(err)
 	}
-	org := &services.Org{Store: env.Store, Catalog: env.Store, Audit: env.Store, Now: func() time.Time { return orgTime }}
+	org := services.NewOrg(services.OrgOptions{Store: env.Store, Catalog: env.Store, Audit: env.Store, Now: func() time.Time { return orgTime }})
 	return &orgFixture{env: env, org: org, admin: services.Actor{UserID: "admin-1", Email: "a@example.vn", Role: services.RoleAdmin}}
 }
 
