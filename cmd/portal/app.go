@@ -125,15 +125,16 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	a.sweeper = &services.Sweeper{Cases: cases, Store: b.store, Queue: b.store, Users: b.store, Outbox: b.store, Book: book,
 		Vault: vault, Now: time.Now}
 	a.downloads = &services.Downloads{Workflow: a.workflow, Grants: b.store, Evidence: ev}
-	a.notifier = &services.Notifier{Outbox: b.store, Now: time.Now, Vault: vault,
+	notifierOpts := services.NotifierOptions{Outbox: b.store, Now: time.Now, Vault: vault,
 		Log: func(msg string, args ...any) { log.Info(msg, args...) }}
 	if cfg.SMTPURL != "" {
 		m, err := mailer.New(cfg.SMTPURL)
 		if err != nil {
 			return nil, fmt.Errorf("PORTAL_SMTP_URL: %w", err)
 		}
-		a.notifier.Mailer = m
+		notifierOpts.Mailer = m
 	}
+	a.notifier = services.NewNotifier(notifierOpts)
 	a.intake.Router = &services.RuleRouter{Store: b.store, Catalog: b.store, TTL: 30 * time.Second, Now: time.Now}
 	if err := a.tracking.Init(ctx); err != nil {
 		return nil, err
