@@ -48,10 +48,10 @@ func sample(kind services.NotificationKind, lang string) services.Notification {
 	return n
 }
 
-// TestRenderEveryKindAndLanguage: every kind has its wording in every
+// TestMailRenderEveryKindAndLanguage: every kind has its wording in every
 // language, with nothing left unfilled; staff mail names the tracking code,
 // the citizen's names nothing.
-func TestRenderEveryKindAndLanguage(t *testing.T) {
+func TestMailRenderEveryKindAndLanguage(t *testing.T) {
 	for _, kind := range services.NotificationKinds() {
 		subjects := map[string]string{}
 		for _, lang := range mailer.Languages() {
@@ -100,7 +100,7 @@ func TestRenderEveryKindAndLanguage(t *testing.T) {
 	}
 }
 
-func TestRenderStaffWording(t *testing.T) {
+func TestMailRenderStaffWording(t *testing.T) {
 	near := sample(services.NotifyKindDeadlineNear, "vi")
 	for lang, want := range map[string][]string{
 		"vi": {"30/11/2026", "giải quyết", "Vui lòng đăng nhập cổng Minh Bạch"},
@@ -137,7 +137,7 @@ func TestRenderStaffWording(t *testing.T) {
 	}
 }
 
-func TestRenderCitizenUpdateIsContentFree(t *testing.T) {
+func TestMailRenderCitizenUpdateIsContentFree(t *testing.T) {
 	for _, tc := range []struct{ lang, subject, want string }{
 		{"vi", "Phản ánh của bạn đã có cập nhật", "đăng nhập bằng mã theo dõi"},
 		{"", "Phản ánh của bạn đã có cập nhật", "đăng nhập bằng mã theo dõi"},
@@ -161,7 +161,7 @@ func TestRenderCitizenUpdateIsContentFree(t *testing.T) {
 	}
 }
 
-func TestRenderRefusesIncompleteNotifications(t *testing.T) {
+func TestMailRenderRefusesIncompleteNotifications(t *testing.T) {
 	noCode := services.NotifyAssigned("s@example.org", "c1", "")
 	badClock := services.NotifyOverdue("s@example.org", "c1", code, "lunch")
 	noDue := services.NotifyDeadlineNear("s@example.org", "c1", code, services.ClockResolve, time.Time{})
@@ -176,9 +176,9 @@ func TestRenderRefusesIncompleteNotifications(t *testing.T) {
 	}
 }
 
-// TestRenderLegacy: a notification queued with its wording by an earlier
+// TestMailRenderLegacy: a notification queued with its wording by an earlier
 // version is sent as written.
-func TestRenderLegacy(t *testing.T) {
+func TestMailRenderLegacy(t *testing.T) {
 	n := services.Notification{Kind: services.NotifyKindAssigned, CaseID: "c1",
 		Legacy: &services.LegacyMail{Subject: "[Minh Bạch] MB-1: cũ\r\nBcc: x@example.org", Body: "Nội dung cũ\n"}}
 	m, err := mailer.Render(n)
