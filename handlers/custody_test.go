@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"minhbach/internal/mailer"
 	"minhbach/services"
 )
 
@@ -266,11 +267,12 @@ func TestCaseWork(t *testing.T) {
 		t.Fatalf("assign: %d %s", w.Code, w.Body)
 	}
 	due, err := f.env.Store.DueNotifications(context.Background(), f.clock.Now().Add(time.Minute), 10)
-	if err != nil || len(due) != 1 || due[0].To != "insp@a.test" || due[0].Kind != services.NotifyKindAssigned || !strings.Contains(due[0].Body, r.TrackingCode) {
+	if err != nil || len(due) != 1 || due[0].To != "insp@a.test" || due[0].Kind != services.NotifyKindAssigned || due[0].Data.TrackingCode != r.TrackingCode {
 		t.Fatalf("assignment notification: %v %+v", err, due)
 	}
-	if strings.Contains(due[0].Body, "Lê Văn Tám") {
-		t.Fatal("a notification holds the identity")
+	if m, err := mailer.Render(due[0]); err != nil || !strings.Contains(m.Subject+m.Text, r.TrackingCode) ||
+		strings.Contains(fmt.Sprintf("%+v", due[0])+m.Subject+m.Text, "Lê Văn Tám") {
+		t.Fatalf("a notification holds the identity, or lacks the tracking code: %+v %+v %v", due[0], m, err)
 	}
 	// The citizen sees the message, not the note.
 	v := f.view(t, r.Token)

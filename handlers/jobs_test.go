@@ -74,7 +74,7 @@ func TestJobsTwoInstances(t *testing.T) {
 		insts = append(insts, instance{
 			jobs:    &services.Jobs{Leases: f.env.Store, Holder: fmt.Sprintf("instance-%d-%s", i, services.NewHolder()), Now: f.clock.Now},
 			sweeper: &sw,
-			outbox:  &services.Notifier{Outbox: f.env.Store, Mailer: m, Vault: f.vault, Now: f.clock.Now},
+			outbox:  services.NewNotifier(services.NotifierOptions{Outbox: f.env.Store, Mailer: m, Vault: f.vault, Now: f.clock.Now}),
 		})
 	}
 	var wg sync.WaitGroup

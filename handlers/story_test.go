@@ -270,7 +270,7 @@ func TestWholeStory(t *testing.T) {
 	}
 	// The citizen's e-mail waits for the end of its quarter hour.
 	f.clock.offset += services.CitizenUpdateWindow
-	n := &services.Notifier{Outbox: f.env.Store, Mailer: m, Vault: f.vault, Now: f.clock.Now}
+	n := services.NewNotifier(services.NotifierOptions{Outbox: f.env.Store, Mailer: m, Vault: f.vault, Now: f.clock.Now})
 	if _, failed, err := n.DeliverDue(ctx); err != nil || failed != 0 {
 		t.Fatalf("DeliverDue: failed %d, %v", failed, err)
 	}

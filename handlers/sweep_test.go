@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"minhbach/internal/mailer"
 	"minhbach/services"
 )
 
@@ -65,7 +66,7 @@ func TestOverdueSweep(t *testing.T) {
 	}
 	var kinds []string
 	for _, n := range f.outboxFor(t, c.ID) {
-		kinds = append(kinds, n.Kind+" "+n.To)
+		kinds = append(kinds, string(n.Kind)+" "+n.To)
 	}
 	want := []string{"deadline_near lead@story.test", "overdue lead@story.test"}
 	if strings.Join(kinds, ",") != strings.Join(want, ",") {
@@ -88,8 +89,8 @@ func TestOverdueSweep(t *testing.T) {
 		for _, n := range all {
 			if n.Kind == services.NotifyKindDigest && n.To == "monitor@story.test" {
 				k++
-				if !strings.Contains(n.Body, "1 ") {
-					t.Errorf("digest body: %q", n.Body)
+				if m, err := mailer.Render(n); err != nil || !strings.Contains(m.Text, "1 ") || n.Data.OverdueReports != 1 {
+					t.Errorf("digest: %+v %q %v", n.Data, m.Text, err)
 				}
 			}
 		}

@@ -191,7 +191,7 @@ func queueCitizenUpdate(ctx context.Context, outbox OutboxStore, vault *Identity
 	n := CitizenUpdate("", c.Language)
 	n.CaseID = c.ID
 	window := now.UTC().Truncate(CitizenUpdateWindow)
-	n.DedupKey = NotifyKindCitizenUpdate + ":" + c.ID + ":" + strconv.FormatInt(window.Unix(), 10)
+	n.DedupKey = string(NotifyKindCitizenUpdate) + ":" + c.ID + ":" + strconv.FormatInt(window.Unix(), 10)
 	n.CreatedAt = now.UTC().Truncate(time.Millisecond)
 	n.NextAttempt = window.Add(CitizenUpdateWindow)
 	_, _ = outbox.EnqueueNotification(context.WithoutCancel(ctx), n)

@@ -6,28 +6,50 @@ import (
 	"time"
 )
 
+// NotificationKind names what a notification is about; the mailer words
+// each kind from its own templates.
+type NotificationKind string
+
 // Notification kinds.
 const (
-	NotifyKindAssigned       = "assigned"
-	NotifyKindDeadlineNear   = "deadline_near"
-	NotifyKindOverdue        = "overdue"
-	NotifyKindRecommendation = "recommendation"
-	NotifyKindCitizenUpdate  = "citizen_update"
-	NotifyKindProposal       = "proposal"
-	NotifyKindExtension      = "extension"
-	NotifyKindDigest         = "monitor_digest"
+	NotifyKindAssigned       NotificationKind = "assigned"
+	NotifyKindDeadlineNear   NotificationKind = "deadline_near"
+	NotifyKindOverdue        NotificationKind = "overdue"
+	NotifyKindRecommendation NotificationKind = "recommendation"
+	NotifyKindCitizenUpdate  NotificationKind = "citizen_update"
+	NotifyKindProposal       NotificationKind = "proposal"
+	NotifyKindExtension      NotificationKind = "extension"
+	NotifyKindDigest         NotificationKind = "monitor_digest"
 )
 
-// Notification is one e-mail in the outbox. Its subject and body never
-// carry identity data or report content: staff mail names at most the
-// tracking code and the kind of event, citizen mail nothing at all.
+// NotificationKinds lists every kind, so that renderers and their tests can
+// check that each one has its wording.
+func NotificationKinds() []NotificationKind {
+	return []NotificationKind{NotifyKindAssigned, NotifyKindDeadlineNear, NotifyKindOverdue, NotifyKindRecommendation,
+		NotifyKindCitizenUpdate, NotifyKindProposal, NotifyKindExtension, NotifyKindDigest}
+}
+
+// StaffLanguage is the language of staff notifications: staff accounts
+// have no language preference, and Vietnamese is the portal's default.
+const StaffLanguage = "vi"
+
+// Notification is one e-mail in the outbox: what happened (Kind), the
+// language to word it in, and the few facts the wording names (Data). It
+// never carries identity data or report content: staff mail names at most
+// the tracking code, a deadline and counts, citizen mail nothing at all.
+// The wording itself is the mailer's.
 type Notification struct {
-	ID          string
-	To          string // e-mail address
-	Kind        string // one of the NotifyKind constants
-	Subject     string
-	Body        string
-	CaseID      string
+	ID       string
+	To       string // e-mail address; empty for citizen mail, found at delivery
+	Kind     NotificationKind
+	Language string // "vi" or "en"
+	CaseID   string
+	Data     NotificationData
+	// Legacy is the subject and body of a notification queued, already
+	// worded, by a version that wrote mail in Go code; it is sent as
+	// written. Nothing queues one any more: it keeps mail that was pending
+	// at an upgrade deliverable.
+	Legacy      *LegacyMail
 	Attempts    int
 	NextAttempt time.Time
 	CreatedAt   time.Time
@@ -36,6 +58,26 @@ type Notification struct {
 	// DedupKey, when set, makes the notification queued at most once
 	// (e.g. "overdue:<caseId>:<clock>"); later enqueues are ignored.
 	DedupKey string
+}
+
+// NotificationData holds what a notification's wording may name; each kind
+// uses a few of the fields, and a citizen update none.
+type NotificationData struct {
+	TrackingCode string    // staff mail about one report
+	Clock        string    // deadline_near, overdue: ClockAccept, ClockNotify or ClockResolve
+	Due          time.Time // deadline_near: when the clock runs out
+	// Day is the Vietnam-time day (YYYY-MM-DD) a monitor digest is for.
+	Day string
+	// OverdueReports and OverdueRecommendations are a monitor digest's
+	// counts.
+	OverdueReports         int
+	OverdueRecommendations int
+}
+
+// LegacyMail is an e-mail worded before notifications were typed.
+type LegacyMail struct {
+	Subject string
+	Body    string
 }
 
 // OutboxStore keeps notifications until they are delivered.
@@ -53,9 +95,9 @@ type OutboxStore interface {
 	MarkFailed(ctx context.Context, id string, attempts int, next time.Time, errText string) error
 }
 
-// Mailer sends one plain-text e-mail.
+// Mailer words notification n in n.Language and sends it to to.
 type Mailer interface {
-	Send(ctx context.Context, to, subject, body string) error
+	Send(ctx context.Context, to string, n Notification) error
 }
 
 // Notification delivery defaults.
@@ -68,9 +110,8 @@ const (
 	notifyMaxErrorLen        = 500
 )
 
-// Notifier delivers due outbox notifications; run DeliverDue from a leased
-// background job (Jobs) so that one process delivers at a time.
-type Notifier struct {
+// NotifierOptions are a Notifier's dependencies.
+type NotifierOptions struct {
 	Outbox OutboxStore
 	// Mailer sends the mail; nil means no SMTP is configured, and delivery
 	// only logs the kind and case id (never the address or the content).
@@ -87,24 +128,33 @@ type Notifier struct {
 	Vault *IdentityVault
 }
 
-func (n *Notifier) now() time.Time {
-	if n.Now != nil {
-		return n.Now()
+// Notifier delivers due outbox notifications; run DeliverDue from a leased
+// background job (Jobs) so that one process delivers at a time.
+type Notifier struct {
+	outbox      OutboxStore
+	mailer      Mailer
+	logf        func(msg string, args ...any)
+	now         func() time.Time
+	maxAttempts int
+	vault       *IdentityVault
+}
+
+// NewNotifier returns a Notifier with o's dependencies and defaults.
+func NewNotifier(o NotifierOptions) *Notifier {
+	n := &Notifier{outbox: o.Outbox, mailer: o.Mailer, logf: o.Log, now: o.Now, maxAttempts: o.MaxAttempts, vault: o.Vault}
+	if n.now == nil {
+		n.now = time.Now
 	}
-	return time.Now()
+	if n.maxAttempts <= 0 {
+		n.maxAttempts = DefaultNotifyMaxAttempts
+	}
+	return n
 }
 
 func (n *Notifier) log(msg string, args ...any) {
-	if n.Log != nil {
-		n.Log(msg, args...)
+	if n.logf != nil {
+		n.logf(msg, args...)
 	}
-}
-
-func (n *Notifier) maxAttempts() int {
-	if n.MaxAttempts > 0 {
-		return n.MaxAttempts
-	}
-	return DefaultNotifyMaxAttempts
 }
 
 // NotifyBackoff is the wait after the attempts-th failed attempt: 1 minute,
@@ -124,7 +174,7 @@ func NotifyBackoff(attempts int) time.Duration {
 // the run.
 func (n *Notifier) DeliverDue(ctx context.Context) (sent, failed int, err error) {
 	for range notifyMaxBatches {
-		due, err := n.Outbox.DueNotifications(ctx, n.now(), notifyBatch)
+		due, err := n.outbox.DueNotifications(ctx, n.now(), notifyBatch)
 		if err != nil {
 			return sent, failed, err
 		}
@@ -162,17 +212,17 @@ func (n *Notifier) deliver(ctx context.Context, m Notification) (ok bool, err er
 		if to == "" {
 			// The identity is gone (or has no address): nothing to send.
 			n.log("citizen notification dropped (no address)", "kind", m.Kind, "caseId", m.CaseID)
-			return true, n.Outbox.MarkSent(ctx, m.ID, n.now())
+			return true, n.outbox.MarkSent(ctx, m.ID, n.now())
 		}
 		m.To = to
 	}
-	if n.Mailer == nil {
+	if n.mailer == nil {
 		n.log("notification not e-mailed (no mailer configured)", "kind", m.Kind, "caseId", m.CaseID)
-		return true, n.Outbox.MarkSent(ctx, m.ID, n.now())
+		return true, n.outbox.MarkSent(ctx, m.ID, n.now())
 	}
-	sendErr := n.Mailer.Send(ctx, m.To, m.Subject, m.Body)
+	sendErr := n.mailer.Send(ctx, m.To, m)
 	if sendErr == nil {
-		return true, n.Outbox.MarkSent(ctx, m.ID, n.now())
+		return true, n.outbox.MarkSent(ctx, m.ID, n.now())
 	}
 	if ctx.Err() != nil {
 		// Cancelled mid-send: not the message's fault, so no attempt is
@@ -182,21 +232,21 @@ func (n *Notifier) deliver(ctx context.Context, m Notification) (ok bool, err er
 	attempts := m.Attempts + 1
 	text := redact(sendErr.Error(), m.To)
 	var next time.Time // zero: give up
-	if attempts < n.maxAttempts() {
+	if attempts < n.maxAttempts {
 		next = n.now().Add(NotifyBackoff(attempts))
 	}
 	n.log("notification send failed", "id", m.ID, "kind", m.Kind, "caseId", m.CaseID,
 		"attempts", attempts, "givenUp", next.IsZero(), "err", text)
-	return false, n.Outbox.MarkFailed(ctx, m.ID, attempts, next, text)
+	return false, n.outbox.MarkFailed(ctx, m.ID, attempts, next, text)
 }
 
 // citizenAddress opens the report's sealed identity for its e-mail address
 // ("" when there is none).
 func (n *Notifier) citizenAddress(ctx context.Context, caseID string) (string, error) {
-	if n.Vault == nil || caseID == "" {
+	if n.vault == nil || caseID == "" {
 		return "", nil
 	}
-	id, ok, err := n.Vault.Open(ctx, caseID)
+	id, ok, err := n.vault.Open(ctx, caseID)
 	if err != nil && !IsCode(err, CodeInternal) {
 		return "", err // the database: try again later
 	}
@@ -218,84 +268,70 @@ func redact(text, to string) string {
 	return text
 }
 
-// CitizenUpdate builds the e-mail telling a citizen that their report
-// changed. It is content-free on purpose: no tracking code, no status, no
-// report text, so a mailbox read by someone else reveals nothing but that a
+// CitizenUpdate builds the notification telling a citizen that their
+// report changed, in the report's language. It is content-free on purpose:
+// it carries nothing but its kind (no tracking code, no status, no report
+// text), so a mailbox read by someone else reveals nothing but that a
 // report exists. caseLanguage "en" gives English, anything else Vietnamese.
 func CitizenUpdate(to, caseLanguage string) Notification {
-	n := Notification{To: to, Kind: NotifyKindCitizenUpdate}
+	lang := "vi"
 	if caseLanguage == "en" {
-		n.Subject = "Your report has changed"
-		n.Body = "Your report has changed: sign in with your tracking code to see it.\n\n" +
-			"This message was sent automatically by the Minh Bạch portal; please do not reply.\n"
-	} else {
-		n.Subject = "Phản ánh của bạn đã có cập nhật"
-		n.Body = "Phản ánh của bạn đã có thay đổi: hãy đăng nhập bằng mã theo dõi để xem.\n\n" +
-			"Thư này được cổng Minh Bạch gửi tự động; vui lòng không trả lời.\n"
+		lang = "en"
 	}
-	return n
+	return Notification{To: to, Kind: NotifyKindCitizenUpdate, Language: lang}
 }
 
-// staffNotification builds a bilingual staff e-mail naming only the
-// tracking code and the event.
-func staffNotification(to, kind, caseID, trackingCode, viEvent, enEvent string) Notification {
-	return Notification{
-		To: to, Kind: kind, CaseID: caseID,
-		Subject: "[Minh Bạch] " + trackingCode + ": " + viEvent + " / " + enEvent,
-		Body: "Hồ sơ " + trackingCode + ": " + viEvent + ".\nVui lòng đăng nhập cổng Minh Bạch để xử lý.\n\n" +
-			"Case " + trackingCode + ": " + enEvent + ".\nPlease sign in to the Minh Bạch portal to act on it.\n",
-	}
+// staffNotification builds a staff notification naming the tracking code.
+func staffNotification(to string, kind NotificationKind, caseID, trackingCode string) Notification {
+	return Notification{To: to, Kind: kind, Language: StaffLanguage, CaseID: caseID,
+		Data: NotificationData{TrackingCode: trackingCode}}
 }
 
-// NotifyAssigned builds the e-mail to a staff member a case was assigned to.
+// NotifyAssigned builds the notification to a staff member a case was
+// assigned to.
 func NotifyAssigned(to, caseID, trackingCode string) Notification {
-	return staffNotification(to, NotifyKindAssigned, caseID, trackingCode, "được giao cho bạn", "assigned to you")
+	return staffNotification(to, NotifyKindAssigned, caseID, trackingCode)
 }
 
-// NotifyRecommendation builds the e-mail about a new recommendation on a case.
+// NotifyRecommendation builds the notification about a new recommendation
+// on a case.
 func NotifyRecommendation(to, caseID, trackingCode string) Notification {
-	return staffNotification(to, NotifyKindRecommendation, caseID, trackingCode, "có kiến nghị mới", "new recommendation")
+	return staffNotification(to, NotifyKindRecommendation, caseID, trackingCode)
 }
 
-// NotifyDeadlineNear builds the e-mail warning that a clock of a case is
-// due soon; it is queued once per case, clock and recipient.
+// NotifyDeadlineNear builds the notification warning that a clock of a case
+// is due soon; it is queued once per case, clock and recipient.
 func NotifyDeadlineNear(to, caseID, trackingCode, clock string, due time.Time) Notification {
-	day := due.In(VietnamTime).Format("02/01/2006")
-	n := staffNotification(to, NotifyKindDeadlineNear, caseID, trackingCode,
-		"sắp đến hạn "+clockVI(clock)+" ("+day+")", clock+" deadline near ("+day+")")
-	n.DedupKey = NotifyKindDeadlineNear + ":" + caseID + ":" + clock + ":" + to
+	n := staffNotification(to, NotifyKindDeadlineNear, caseID, trackingCode)
+	n.Data.Clock, n.Data.Due = clock, due.UTC()
+	n.DedupKey = string(NotifyKindDeadlineNear) + ":" + caseID + ":" + clock + ":" + to
 	return n
 }
 
-// NotifyOverdue builds the e-mail saying that a clock of a case is overdue;
-// it is queued once per case, clock and recipient.
+// NotifyOverdue builds the notification saying that a clock of a case is
+// overdue; it is queued once per case, clock and recipient.
 func NotifyOverdue(to, caseID, trackingCode, clock string) Notification {
-	n := staffNotification(to, NotifyKindOverdue, caseID, trackingCode,
-		"quá hạn "+clockVI(clock), clock+" deadline passed")
-	n.DedupKey = NotifyKindOverdue + ":" + caseID + ":" + clock + ":" + to
+	n := staffNotification(to, NotifyKindOverdue, caseID, trackingCode)
+	n.Data.Clock = clock
+	n.DedupKey = string(NotifyKindOverdue) + ":" + caseID + ":" + clock + ":" + to
 	return n
 }
 
-func clockVI(clock string) string {
-	switch clock {
-	case ClockAccept:
-		return "thụ lý"
-	case ClockNotify:
-		return "thông báo"
-	case ClockResolve:
-		return "giải quyết"
-	}
-	return clock
-}
-
-// NotifyProposal builds the e-mail telling a lead that a conclusion awaits
-// their approval.
+// NotifyProposal builds the notification telling a lead that a conclusion
+// awaits their approval.
 func NotifyProposal(to, caseID, trackingCode string) Notification {
-	return staffNotification(to, NotifyKindProposal, caseID, trackingCode, "có đề xuất kết luận chờ duyệt", "conclusion proposed, awaiting approval")
+	return staffNotification(to, NotifyKindProposal, caseID, trackingCode)
 }
 
-// NotifyExtension builds the e-mail telling a lead that an extension of the
-// resolution deadline awaits their decision.
+// NotifyExtension builds the notification telling a lead that an extension
+// of the resolution deadline awaits their decision.
 func NotifyExtension(to, caseID, trackingCode string) Notification {
-	return staffNotification(to, NotifyKindExtension, caseID, trackingCode, "có đề nghị gia hạn chờ duyệt", "extension requested, awaiting decision")
+	return staffNotification(to, NotifyKindExtension, caseID, trackingCode)
+}
+
+// NotifyDigest builds a monitor's daily overdue digest for day (Vietnam
+// time, YYYY-MM-DD): counts only.
+func NotifyDigest(to string, reports, recs int, day string) Notification {
+	return Notification{To: to, Kind: NotifyKindDigest, Language: StaffLanguage,
+		Data: NotificationData{Day: day, OverdueReports: reports, OverdueRecommendations: recs}}
 }

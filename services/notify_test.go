@@ -89,19 +89,20 @@ func (o *memOutbox) get(id string) services.Notification {
 	return *o.msgs[id]
 }
 
-// flakyMailer fails the first failures sends, then succeeds.
+// flakyMailer fails the first failures sends, then succeeds; it records
+// what it was asked to send as "to|kind|language|tracking code".
 type flakyMailer struct {
 	failures int
 	calls    int
 	sent     []string
 }
 
-func (m *flakyMailer) Send(_ context.Context, to, subject, body string) error {
+func (m *flakyMailer) Send(_ context.Context, to string, n services.Notification) error {
 	m.calls++
 	if m.calls <= m.failures {
 		return errors.New("550 mailbox " + to + " unavailable")
 	}
-	m.sent = append(m.sent, to+"|"+subject+"|"+body)
+	m.sent = append(m.sent, to+"|"+string(n.Kind)+"|"+n.Language+"|"+n.Data.TrackingCode)
 	return nil
 }
 
@@ -126,8 +127,8 @@ func TestNotifierRetriesWithBackoffThenGivesUp(t *testing.T) {
 	out := newMemOutbox()
 	mailer := &flakyMailer{failures: 1 << 30}
 	var logs []string
-	nf := &services.Notifier{Outbox: out, Mailer: mailer, Now: func() time.Time { return now }, MaxAttempts: 4,
-		Log: func(msg string, args ...any) { logs = append(logs, fmt.Sprint(append([]any{msg}, args...)...)) }}
+	nf := services.NewNotifier(services.NotifierOptions{Outbox: out, Mailer: mailer, Now: func() time.Time { return now }, MaxAttempts: 4,
+		Log: func(msg string, args ...any) { logs = append(logs, fmt.Sprint(append([]any{msg}, args...)...)) }})
 	n := services.NotifyAssigned("staff@example.org", "c1", "MB-2345-6789")
 	n.NextAttempt = now
 	if ok, err := out.EnqueueNotification(ctx, n); !ok || err != nil {
@@ -176,7 +177,7 @@ func TestNotifierDefaultMaxAttemptsIsEight(t *testing.T) {
 	now := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
 	out := newMemOutbox()
 	mailer := &flakyMailer{failures: 1 << 30}
-	nf := &services.Notifier{Outbox: out, Mailer: mailer, Now: func() time.Time { return now }}
+	nf := services.NewNotifier(services.NotifierOptions{Outbox: out, Mailer: mailer, Now: func() time.Time { return now }})
 	_, _ = out.EnqueueNotification(ctx, services.NotifyRecommendation("a@example.org", "c1", "MB-1"))
 	for range 20 {
 		if _, _, err := nf.DeliverDue(ctx); err != nil {
@@ -197,7 +198,7 @@ func TestNotifierSucceedsAfterFailure(t *testing.T) {
 	now := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
 	out := newMemOutbox()
 	mailer := &flakyMailer{failures: 1}
-	nf := &services.Notifier{Outbox: out, Mailer: mailer, Now: func() time.Time { return now }}
+	nf := services.NewNotifier(services.NotifierOptions{Outbox: out, Mailer: mailer, Now: func() time.Time { return now }})
 	_, _ = out.EnqueueNotification(ctx, services.CitizenUpdate("citizen@example.org", "en"))
 	_, _ = out.EnqueueNotification(ctx, services.NotifyAssigned("b@example.org", "c2", "MB-2"))
 	sent, failed, err := nf.DeliverDue(ctx)
@@ -213,7 +214,7 @@ func TestNotifierSucceedsAfterFailure(t *testing.T) {
 	if !got.SentAt.Equal(now) || got.Attempts != 1 {
 		t.Fatalf("after retry: %+v", got)
 	}
-	if len(mailer.sent) != 2 || !strings.HasPrefix(mailer.sent[1], "citizen@example.org|Your report has changed|") {
+	if want := []string{"b@example.org|assigned|vi|MB-2", "citizen@example.org|citizen_update|en|"}; !slices.Equal(mailer.sent, want) {
 		t.Fatalf("sent: %q", mailer.sent)
 	}
 }
@@ -223,8 +224,8 @@ func TestNotifierWithoutMailerLogsNoContent(t *testing.T) {
 	now := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
 	out := newMemOutbox()
 	var logs []string
-	nf := &services.Notifier{Outbox: out, Now: func() time.Time { return now },
-		Log: func(msg string, args ...any) { logs = append(logs, fmt.Sprint(append([]any{msg}, args...)...)) }}
+	nf := services.NewNotifier(services.NotifierOptions{Outbox: out, Now: func() time.Time { return now },
+		Log: func(msg string, args ...any) { logs = append(logs, fmt.Sprint(append([]any{msg}, args...)...)) }})
 	n := services.NotifyOverdue("lead@example.org", "case-42", "MB-2345-6789", services.ClockResolve)
 	_, _ = out.EnqueueNotification(ctx, n)
 	sent, failed, err := nf.DeliverDue(ctx)
@@ -237,7 +238,7 @@ func TestNotifierWithoutMailerLogsNoContent(t *testing.T) {
 	if len(logs) != 1 || !strings.Contains(logs[0], "overdue") || !strings.Contains(logs[0], "case-42") {
 		t.Fatalf("logs = %q, want one line with kind and case id", logs)
 	}
-	for _, secret := range []string{n.To, "MB-2345-6789", n.Subject} {
+	for _, secret := range []string{n.To, "MB-2345-6789", n.Data.Clock} {
 		if strings.Contains(logs[0], secret) {
 			t.Errorf("log contains %q: %s", secret, logs[0])
 		}
@@ -248,7 +249,7 @@ func TestNotifierStopsOnStoreError(t *testing.T) {
 	ctx := context.Background()
 	out := &brokenOutbox{memOutbox: newMemOutbox()}
 	_, _ = out.EnqueueNotification(ctx, services.NotifyAssigned("a@example.org", "c1", "MB-1"))
-	nf := &services.Notifier{Outbox: out, Mailer: &flakyMailer{}}
+	nf := services.NewNotifier(services.NotifierOptions{Outbox: out, Mailer: &flakyMailer{}})
 	if _, _, err := nf.DeliverDue(ctx); !services.IsCode(err, services.CodeUnavailable) {
 		t.Fatalf("err = %v, want unavailable", err)
 	}
@@ -260,20 +261,15 @@ func (b *brokenOutbox) MarkSent(context.Context, string, time.Time) error {
 	return services.Errorf(services.CodeUnavailable, "down")
 }
 
+// TestNotifyCitizenUpdateIsContentFree: the citizen's notification
+// carries its kind and the report's language, nothing else (the mailer's
+// tests check the wording).
 func TestNotifyCitizenUpdateIsContentFree(t *testing.T) {
-	for _, tc := range []struct{ lang, want string }{
-		{"vi", "đăng nhập bằng mã theo dõi"}, {"", "đăng nhập bằng mã theo dõi"},
-		{"en", "Your report has changed: sign in with your tracking code to see it"},
-	} {
-		n := services.CitizenUpdate("c@example.org", tc.lang)
-		if n.Kind != services.NotifyKindCitizenUpdate || n.To != "c@example.org" || n.CaseID != "" {
-			t.Errorf("%q: %+v", tc.lang, n)
-		}
-		if !strings.Contains(n.Body, tc.want) || n.Subject == "" {
-			t.Errorf("%q: body %q lacks %q", tc.lang, n.Body, tc.want)
-		}
-		if strings.Contains(n.Body+n.Subject, "MB-") || strings.Contains(n.Body+n.Subject, "@") {
-			t.Errorf("%q: citizen mail carries a code or address: %q %q", tc.lang, n.Subject, n.Body)
+	for lang, want := range map[string]string{"vi": "vi", "": "vi", "fr": "vi", "en": "en"} {
+		n := services.CitizenUpdate("c@example.org", lang)
+		if n.Kind != services.NotifyKindCitizenUpdate || n.Language != want || n.To != "c@example.org" || n.CaseID != "" ||
+			n.Data != (services.NotificationData{}) || n.Legacy != nil {
+			t.Errorf("%q: %+v", lang, n)
 		}
 	}
 }
@@ -285,21 +281,31 @@ func TestNotifyStaffBuilders(t *testing.T) {
 		services.NotifyRecommendation("s@example.org", "c1", "MB-2345-6789"),
 		services.NotifyDeadlineNear("s@example.org", "c1", "MB-2345-6789", services.ClockResolve, due),
 		services.NotifyOverdue("s@example.org", "c1", "MB-2345-6789", services.ClockResolve),
+		services.NotifyProposal("s@example.org", "c1", "MB-2345-6789"),
+		services.NotifyExtension("s@example.org", "c1", "MB-2345-6789"),
 	}
-	kinds := []string{services.NotifyKindAssigned, services.NotifyKindRecommendation, services.NotifyKindDeadlineNear, services.NotifyKindOverdue}
+	kinds := []services.NotificationKind{services.NotifyKindAssigned, services.NotifyKindRecommendation, services.NotifyKindDeadlineNear,
+		services.NotifyKindOverdue, services.NotifyKindProposal, services.NotifyKindExtension}
 	for i, n := range ns {
-		if n.Kind != kinds[i] || n.CaseID != "c1" || !strings.Contains(n.Subject, "MB-2345-6789") || !strings.Contains(n.Body, "MB-2345-6789") {
+		if n.Kind != kinds[i] || n.To != "s@example.org" || n.CaseID != "c1" || n.Data.TrackingCode != "MB-2345-6789" ||
+			n.Language != services.StaffLanguage || n.Legacy != nil {
 			t.Errorf("%d: %+v", i, n)
 		}
 	}
-	if !strings.Contains(ns[2].Body, "30/11/2026") {
-		t.Errorf("deadline day in Vietnam time missing: %q", ns[2].Body)
+	if d := ns[2].Data; d.Clock != services.ClockResolve || !d.Due.Equal(due) || ns[3].Data.Clock != services.ClockResolve || !ns[3].Data.Due.IsZero() {
+		t.Errorf("deadline data: %+v %+v", ns[2].Data, ns[3].Data)
 	}
 	if ns[0].DedupKey != "" || ns[3].DedupKey != "overdue:c1:resolve:s@example.org" ||
 		ns[2].DedupKey != "deadline_near:c1:resolve:s@example.org" {
 		t.Errorf("dedup keys: %q %q %q", ns[0].DedupKey, ns[2].DedupKey, ns[3].DedupKey)
 	}
-	if !slices.Contains(strings.Fields(ns[3].Subject), "hạn") {
-		t.Errorf("overdue subject: %q", ns[3].Subject)
+	// The digest names counts and the day, no report.
+	d := services.NotifyDigest("m@example.org", 3, 1, "2026-11-27")
+	if d.Kind != services.NotifyKindDigest || d.To != "m@example.org" || d.CaseID != "" || d.Language != services.StaffLanguage ||
+		d.Data != (services.NotificationData{Day: "2026-11-27", OverdueReports: 3, OverdueRecommendations: 1}) {
+		t.Errorf("digest: %+v", d)
+	}
+	if len(services.NotificationKinds()) != 8 || !slices.Contains(services.NotificationKinds(), services.NotifyKindDigest) {
+		t.Errorf("kinds: %v", services.NotificationKinds())
 	}
 }

@@ -132,6 +132,6 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	p.Outcomes = NewOutcomes(o.Store)
 	p.Sweeper = NewSweeper(SweeperOptions{Cases: cases, Store: o.Store, Queue: o.Store, Users: o.Store, Outbox: o.Store,
 		Book: book, Vault: vault, Now: now})
-	p.Notifier = &Notifier{Outbox: o.Store, Now: now, Vault: vault, Mailer: o.Mailer, Log: log.Info}
+	p.Notifier = NewNotifier(NotifierOptions{Outbox: o.Store, Now: now, Vault: vault, Mailer: o.Mailer, Log: log.Info})
 	return p, nil
 }

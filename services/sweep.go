@@ -59,7 +59,7 @@ type SweeperOptions struct {
 	Users  UserStore
 	Outbox OutboxStore
 	Book   *DeadlineBook
-	Vault  *IdentityVault    // for the citizen e-mail on auto-close (nil: none)
+	Vault  *IdentityVault   // for the citizen e-mail on auto-close (nil: none)
 	Now    func() time.Time // time.Now when nil
 }
 
@@ -250,7 +250,7 @@ func (s *Sweeper) Digest(ctx context.Context) (int, error) {
 			continue
 		}
 		n := NotifyDigest(u.Email, k.reports, k.recs, day)
-		n.DedupKey = NotifyKindDigest + ":" + u.ID + ":" + day
+		n.DedupKey = string(NotifyKindDigest) + ":" + u.ID + ":" + day
 		if err := s.enqueue(ctx, n, now); err != nil {
 			return sent, err
 		}
@@ -280,15 +280,4 @@ func (s *Sweeper) countOverdue(ctx context.Context, frontID string, now time.Tim
 		}
 	}
 	return out, nil
-}
-
-// NotifyDigest builds a monitor's daily overdue digest: counts only.
-func NotifyDigest(to string, reports, recs int, day string) Notification {
-	r, k := strconv.Itoa(reports), strconv.Itoa(recs)
-	return Notification{To: to, Kind: NotifyKindDigest,
-		Subject: "[Minh Bạch] Tổng hợp quá hạn / Overdue digest " + day,
-		Body: "Ủy ban của bạn đang giám sát " + r + " hồ sơ quá hạn và " + k + " kiến nghị quá hạn chưa được trả lời.\n" +
-			"Vui lòng đăng nhập cổng Minh Bạch để xem.\n\n" +
-			"Your committee supervises " + r + " overdue reports and " + k + " overdue unanswered recommendations.\n" +
-			"Please sign in to the Minh Bạch portal to see them.\n"}
 }

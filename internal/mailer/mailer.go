@@ -1,5 +1,7 @@
-// Package mailer sends the portal's notification e-mail over SMTP with
-// net/smtp. It implements services.Mailer.
+// Package mailer words the portal's notifications and sends them over SMTP
+// with net/smtp. It implements services.Mailer: services queue typed
+// notifications (services.Notification), and Render words them from the
+// embedded templates in templates/, in Vietnamese or English.
 package mailer
 
 import (
@@ -10,11 +12,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
+	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
 	"net/smtp"
+	"net/textproto"
 	"net/url"
 	"os"
 	"strings"
@@ -87,14 +92,25 @@ func New(rawURL string) (*SMTP, error) {
 // From returns the sender address.
 func (s *SMTP) From() string { return s.from }
 
-// Send delivers one plain-text UTF-8 message to to. It gives up when ctx is
+// Send words notification n (Render) and delivers it to to. It gives up
+// when ctx is done, or after DefaultTimeout.
+func (s *SMTP) Send(ctx context.Context, to string, n services.Notification) error {
+	m, err := Render(n)
+	if err != nil {
+		return err
+	}
+	return s.SendMessage(ctx, to, m)
+}
+
+// SendMessage delivers one UTF-8 message to to: plain text, or
+// multipart/alternative when m has an HTML part. It gives up when ctx is
 // done, or after DefaultTimeout.
-func (s *SMTP) Send(ctx context.Context, to, subject, body string) (err error) {
+func (s *SMTP) SendMessage(ctx context.Context, to string, m Message) (err error) {
 	rcpt, err := mail.ParseAddress(to)
 	if err != nil || strings.ContainsAny(to, "\r\n") {
 		return errors.New("mailer: invalid recipient address")
 	}
-	msg, err := s.message(rcpt.Address, subject, body)
+	msg, err := s.message(rcpt.Address, m)
 	if err != nil {
 		return err
 	}
@@ -192,20 +208,19 @@ func helloName(from string) string {
 }
 
 // message renders the RFC 5322 message (smtp's DATA writer dot-stuffs it
-// and ends it with CRLF): CRLF line ends, an RFC 2047
-// (base64, UTF-8) subject, and a quoted-printable UTF-8 body.
-func (s *SMTP) message(to, subject, body string) ([]byte, error) {
+// and ends it with CRLF): CRLF line ends, an RFC 2047 (base64, UTF-8)
+// subject, and quoted-printable UTF-8 text — one part, or a
+// multipart/alternative of the text and the HTML.
+func (s *SMTP) message(to string, m Message) ([]byte, error) {
 	now := time.Now
 	if s.Now != nil {
 		now = s.Now
 	}
 	id := make([]byte, 16)
 	_, _ = rand.Read(id)
-	// A subject is one line: any line break becomes a space.
-	subject = strings.Join(strings.FieldsFunc(subject, func(r rune) bool { return r == '\r' || r == '\n' }), " ")
 	// Encoded words are at most 75 characters; fold between them so no
 	// header line grows past the 78-character recommendation.
-	encSubject := strings.ReplaceAll(mime.BEncoding.Encode("UTF-8", subject), "?= =?", "?=\r\n =?")
+	encSubject := strings.ReplaceAll(mime.BEncoding.Encode("UTF-8", oneLine(m.Subject)), "?= =?", "?=\r\n =?")
 
 	var b bytes.Buffer
 	b.WriteString("From: " + (&mail.Address{Address: s.from}).String() + "\r\n")
@@ -214,17 +229,46 @@ func (s *SMTP) message(to, subject, body string) ([]byte, error) {
 	b.WriteString("Date: " + now().Format(time.RFC1123Z) + "\r\n")
 	b.WriteString("Message-ID: <" + hex.EncodeToString(id) + "@" + helloName(s.from) + ">\r\n")
 	b.WriteString("MIME-Version: 1.0\r\n")
-	b.WriteString("Content-Type: text/plain; charset=UTF-8\r\n")
-	b.WriteString("Content-Transfer-Encoding: quoted-printable\r\n")
-	b.WriteString("\r\n")
-	qp := quotedprintable.NewWriter(&b)
-	body = strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\r", "\n")
-	// quotedprintable keeps "\r\n" as a hard line break.
-	if _, err := qp.Write([]byte(strings.ReplaceAll(body, "\n", "\r\n"))); err != nil {
-		return nil, err
+	if m.HTML == "" {
+		b.WriteString("Content-Type: text/plain; charset=UTF-8\r\n")
+		b.WriteString("Content-Transfer-Encoding: quoted-printable\r\n")
+		b.WriteString("\r\n")
+		if err := writeQP(&b, m.Text); err != nil {
+			return nil, err
+		}
+		return b.Bytes(), nil
 	}
-	if err := qp.Close(); err != nil {
+	mw := multipart.NewWriter(&b)
+	// The random boundary is 60 characters: the parameter gets a line of
+	// its own to stay within 78.
+	b.WriteString("Content-Type: multipart/alternative;\r\n boundary=" + mw.Boundary() + "\r\n")
+	b.WriteString("\r\n")
+	// Plain text first: a client shows the last alternative it supports.
+	for _, p := range []struct{ typ, body string }{{"text/plain", m.Text}, {"text/html", m.HTML}} {
+		w, err := mw.CreatePart(textproto.MIMEHeader{
+			"Content-Type":              {p.typ + "; charset=UTF-8"},
+			"Content-Transfer-Encoding": {"quoted-printable"},
+		})
+		if err != nil {
+			return nil, err
+		}
+		if err := writeQP(w, p.body); err != nil {
+			return nil, err
+		}
+	}
+	if err := mw.Close(); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// writeQP writes body quoted-printable with CRLF line ends.
+func writeQP(w io.Writer, body string) error {
+	qp := quotedprintable.NewWriter(w)
+	body = strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\r", "\n")
+	// quotedprintable keeps "\r\n" as a hard line break.
+	if _, err := qp.Write([]byte(strings.ReplaceAll(body, "\n", "\r\n"))); err != nil {
+		return err
+	}
+	return qp.Close()
 }

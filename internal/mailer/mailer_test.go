@@ -31,8 +31,9 @@ func newMailer(t *testing.T, url string) *mailer.SMTP {
 	return m
 }
 
-// parse reads a received message and decodes its subject and body.
-func parse(t *testing.T, data []byte) (*mail.Message, string, string) {
+// parseHeader checks a received message's line lengths, reads it and
+// decodes its subject.
+func parseHeader(t *testing.T, data []byte) (*mail.Message, string) {
 	t.Helper()
 	// textproto's ReadDotBytes has already undone dot-stuffing and turned
 	// CRLF into LF.
@@ -54,6 +55,14 @@ func parse(t *testing.T, data []byte) (*mail.Message, string, string) {
 	if err != nil {
 		t.Fatalf("subject: %v", err)
 	}
+	return msg, subject
+}
+
+// parse reads a received plain-text message and decodes its subject and
+// body.
+func parse(t *testing.T, data []byte) (*mail.Message, string, string) {
+	t.Helper()
+	msg, subject := parseHeader(t, data)
 	if msg.Header.Get("Content-Transfer-Encoding") != "quoted-printable" {
 		t.Fatalf("Content-Transfer-Encoding = %q", msg.Header.Get("Content-Transfer-Encoding"))
 	}
@@ -72,7 +81,7 @@ func TestMailerSendsVietnamese(t *testing.T) {
 	subject := "[Minh Bạch] Hồ sơ MB-2345-6789: quá hạn giải quyết / resolve deadline passed — thông báo dài"
 	body := "Phản ánh của bạn đã có thay đổi: hãy đăng nhập bằng mã theo dõi để xem.\n" +
 		".dòng bắt đầu bằng dấu chấm\n" + strings.Repeat("Đường dài ", 20) + "\n\nHết.\n"
-	if err := m.Send(context.Background(), "Cán Bộ <can.bo@example.org>", subject, body); err != nil {
+	if err := m.SendMessage(context.Background(), "Cán Bộ <can.bo@example.org>", mailer.Message{Subject: subject, Text: body}); err != nil {
 		t.Fatal(err)
 	}
 	msgs := srv.Messages()
@@ -110,7 +119,7 @@ func TestMailerSendsVietnamese(t *testing.T) {
 		t.Errorf("Message-ID = %q", id)
 	}
 	// A second message gets a different Message-ID.
-	if err := m.Send(context.Background(), "x@example.org", "a", "b"); err != nil {
+	if err := m.SendMessage(context.Background(), "x@example.org", mailer.Message{Subject: "a", Text: "b"}); err != nil {
 		t.Fatal(err)
 	}
 	// SMTP ends every message with a line break.
@@ -123,7 +132,7 @@ func TestMailerSendsVietnamese(t *testing.T) {
 func TestMailerSubjectCannotInjectHeaders(t *testing.T) {
 	srv := testenv.StartSMTP(t, &testenv.SMTPServer{}, nil)
 	m := newMailer(t, "smtp://127.0.0.1:"+srv.Port()+"?from=portal@example.org")
-	if err := m.Send(context.Background(), "a@example.org", "Hi\r\nBcc: evil@example.org", "x"); err != nil {
+	if err := m.SendMessage(context.Background(), "a@example.org", mailer.Message{Subject: "Hi\r\nBcc: evil@example.org", Text: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	msg, subject, _ := parse(t, srv.Messages()[0].Data)
@@ -131,7 +140,7 @@ func TestMailerSubjectCannotInjectHeaders(t *testing.T) {
 		t.Fatalf("Bcc=%q subject=%q", msg.Header.Get("Bcc"), subject)
 	}
 	for _, to := range []string{"not an address", "a@example.org\r\nRCPT TO:<b@example.org>", ""} {
-		if err := m.Send(context.Background(), to, "s", "b"); err == nil {
+		if err := m.SendMessage(context.Background(), to, mailer.Message{Subject: "s", Text: "b"}); err == nil {
 			t.Errorf("Send to %q: no error", to)
 		}
 	}
@@ -143,7 +152,7 @@ func TestMailerSubjectCannotInjectHeaders(t *testing.T) {
 func TestMailerAuthPlain(t *testing.T) {
 	srv := testenv.StartSMTP(t, &testenv.SMTPServer{Auth: true}, nil)
 	m := newMailer(t, "smtp://us%40er:p%C3%A0ss%3Aw@127.0.0.1:"+srv.Port()+"?from=portal@example.org")
-	if err := m.Send(context.Background(), "a@example.org", "s", "b"); err != nil {
+	if err := m.SendMessage(context.Background(), "a@example.org", mailer.Message{Subject: "s", Text: "b"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := srv.Messages()[0].Auth; got != "\x00us@er\x00pàss:w" {
@@ -154,7 +163,7 @@ func TestMailerAuthPlain(t *testing.T) {
 func TestMailerRecipientRejected(t *testing.T) {
 	srv := testenv.StartSMTP(t, &testenv.SMTPServer{RejectTo: "gone@example.org"}, nil)
 	m := newMailer(t, "smtp://127.0.0.1:"+srv.Port()+"?from=portal@example.org")
-	err := m.Send(context.Background(), "gone@example.org", "s", "b")
+	err := m.SendMessage(context.Background(), "gone@example.org", mailer.Message{Subject: "s", Text: "b"})
 	if err == nil || !strings.Contains(err.Error(), "550") {
 		t.Fatalf("err = %v, want the 550", err)
 	}
@@ -169,7 +178,7 @@ func TestMailerTimeoutViaContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	err := m.Send(ctx, "a@example.org", "s", "b")
+	err := m.SendMessage(ctx, "a@example.org", mailer.Message{Subject: "s", Text: "b"})
 	if err == nil || !strings.Contains(err.Error(), "deadline") {
 		t.Fatalf("err = %v, want a deadline error", err)
 	}
@@ -179,7 +188,7 @@ func TestMailerTimeoutViaContext(t *testing.T) {
 	// Cancellation, too.
 	ctx, cancel = context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
-	if err := m.Send(ctx, "a@example.org", "s", "b"); err == nil || !strings.Contains(err.Error(), "canceled") {
+	if err := m.SendMessage(ctx, "a@example.org", mailer.Message{Subject: "s", Text: "b"}); err == nil || !strings.Contains(err.Error(), "canceled") {
 		t.Fatalf("err = %v, want canceled", err)
 	}
 }
@@ -212,11 +221,11 @@ func TestMailerSTARTTLS(t *testing.T) {
 	srv := testenv.StartSMTP(t, &testenv.SMTPServer{TLSConfig: serverConf, Auth: true}, nil)
 	m := newMailer(t, "smtp://u:p@127.0.0.1:"+srv.Port()+"?from=portal@example.org")
 	// Untrusted certificate: refused, nothing sent.
-	if err := m.Send(context.Background(), "a@example.org", "s", "b"); err == nil || !strings.Contains(err.Error(), "STARTTLS") {
+	if err := m.SendMessage(context.Background(), "a@example.org", mailer.Message{Subject: "s", Text: "b"}); err == nil || !strings.Contains(err.Error(), "STARTTLS") {
 		t.Fatalf("untrusted certificate: err = %v", err)
 	}
 	m.TLSConfig = clientConf
-	if err := m.Send(context.Background(), "a@example.org", "Chào", "Xin chào"); err != nil {
+	if err := m.SendMessage(context.Background(), "a@example.org", mailer.Message{Subject: "Chào", Text: "Xin chào"}); err != nil {
 		t.Fatal(err)
 	}
 	msgs := srv.Messages()
@@ -266,7 +275,7 @@ func TestMailerSMTPSImplicitTLS(t *testing.T) {
 	srv := testenv.StartSMTP(t, &testenv.SMTPServer{}, ln)
 	m := newMailer(t, "smtps://127.0.0.1:"+srv.Port()+"?from=portal@example.org")
 	m.TLSConfig = clientConf
-	if err := m.Send(context.Background(), "a@example.org", "Tiêu đề", "Nội dung"); err != nil {
+	if err := m.SendMessage(context.Background(), "a@example.org", mailer.Message{Subject: "Tiêu đề", Text: "Nội dung"}); err != nil {
 		t.Fatal(err)
 	}
 	msgs := srv.Messages()
@@ -280,7 +289,7 @@ func TestMailerSMTPSImplicitTLS(t *testing.T) {
 	plain := newMailer(t, "smtp://127.0.0.1:"+srv.Port()+"?from=portal@example.org")
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
-	if err := plain.Send(ctx, "a@example.org", "s", "b"); err == nil {
+	if err := plain.SendMessage(ctx, "a@example.org", mailer.Message{Subject: "s", Text: "b"}); err == nil {
 		t.Fatal("plain client talked to the TLS port")
 	}
 }

@@ -25,12 +25,16 @@ const colOutbox = "outbox"
 var _ services.OutboxStore = (*Store)(nil)
 
 type outboxDoc struct {
-	ID          string     `bson:"_id"`
-	To          string     `bson:"to"`
-	Kind        string     `bson:"kind"`
-	Subject     string     `bson:"subject"`
-	Body        string     `bson:"body"`
-	CaseID      string     `bson:"caseId,omitempty"`
+	ID       string      `bson:"_id"`
+	To       string      `bson:"to"`
+	Kind     string      `bson:"kind"`
+	Language string      `bson:"lang,omitempty"`
+	CaseID   string      `bson:"caseId,omitempty"`
+	Data     *outboxData `bson:"data,omitempty"`
+	// Subject and Body are set only in documents queued before
+	// notifications were typed (services.LegacyMail).
+	Subject     string     `bson:"subject,omitempty"`
+	Body        string     `bson:"body,omitempty"`
 	Attempts    int        `bson:"attempts"`
 	NextAttempt *time.Time `bson:"nextAttempt,omitempty"`
 	CreatedAt   time.Time  `bson:"createdAt"`
@@ -39,9 +43,49 @@ type outboxDoc struct {
 	DedupKey    string     `bson:"dedupKey,omitempty"`
 }
 
+// outboxData is services.NotificationData; absent when all its fields are
+// zero (a citizen update).
+type outboxData struct {
+	TrackingCode           string     `bson:"trackingCode,omitempty"`
+	Clock                  string     `bson:"clock,omitempty"`
+	Due                    *time.Time `bson:"due,omitempty"`
+	Day                    string     `bson:"day,omitempty"`
+	OverdueReports         int        `bson:"overdueReports,omitempty"`
+	OverdueRecommendations int        `bson:"overdueRecommendations,omitempty"`
+}
+
+func newOutboxData(d services.NotificationData) *outboxData {
+	if d == (services.NotificationData{}) {
+		return nil
+	}
+	o := &outboxData{TrackingCode: d.TrackingCode, Clock: d.Clock, Day: d.Day,
+		OverdueReports: d.OverdueReports, OverdueRecommendations: d.OverdueRecommendations}
+	if !d.Due.IsZero() {
+		due := d.Due.UTC().Truncate(time.Millisecond)
+		o.Due = &due
+	}
+	return o
+}
+
+func (o *outboxData) data() services.NotificationData {
+	if o == nil {
+		return services.NotificationData{}
+	}
+	d := services.NotificationData{TrackingCode: o.TrackingCode, Clock: o.Clock, Day: o.Day,
+		OverdueReports: o.OverdueReports, OverdueRecommendations: o.OverdueRecommendations}
+	if o.Due != nil {
+		d.Due = o.Due.UTC()
+	}
+	return d
+}
+
 func (d outboxDoc) notification() services.Notification {
-	n := services.Notification{ID: d.ID, To: d.To, Kind: d.Kind, Subject: d.Subject, Body: d.Body, CaseID: d.CaseID,
-		Attempts: d.Attempts, CreatedAt: d.CreatedAt.UTC(), LastError: d.LastError, DedupKey: d.DedupKey}
+	n := services.Notification{ID: d.ID, To: d.To, Kind: services.NotificationKind(d.Kind), Language: d.Language,
+		CaseID: d.CaseID, Data: d.Data.data(), Attempts: d.Attempts, CreatedAt: d.CreatedAt.UTC(),
+		LastError: d.LastError, DedupKey: d.DedupKey}
+	if d.Subject != "" || d.Body != "" {
+		n.Legacy = &services.LegacyMail{Subject: d.Subject, Body: d.Body}
+	}
 	if d.NextAttempt != nil {
 		n.NextAttempt = d.NextAttempt.UTC()
 	}
@@ -62,9 +106,12 @@ func (s *Store) EnqueueNotification(ctx context.Context, n services.Notification
 		n.NextAttempt = n.CreatedAt
 	}
 	next := n.NextAttempt.UTC().Truncate(time.Millisecond)
-	d := outboxDoc{ID: n.DedupKey, To: n.To, Kind: n.Kind, Subject: n.Subject, Body: n.Body, CaseID: n.CaseID,
-		Attempts: n.Attempts, NextAttempt: &next, CreatedAt: n.CreatedAt.UTC().Truncate(time.Millisecond),
-		LastError: n.LastError, DedupKey: n.DedupKey}
+	d := outboxDoc{ID: n.DedupKey, To: n.To, Kind: string(n.Kind), Language: n.Language, CaseID: n.CaseID,
+		Data: newOutboxData(n.Data), Attempts: n.Attempts, NextAttempt: &next,
+		CreatedAt: n.CreatedAt.UTC().Truncate(time.Millisecond), LastError: n.LastError, DedupKey: n.DedupKey}
+	if n.Legacy != nil {
+		d.Subject, d.Body = n.Legacy.Subject, n.Legacy.Body
+	}
 	if d.ID == "" {
 		d.ID = bson.NewObjectID().Hex()
 	}

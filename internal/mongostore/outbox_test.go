@@ -58,24 +58,83 @@ func caseIDs(ns []services.Notification) []string {
 
 func TestOutboxEnqueueRoundTrip(t *testing.T) {
 	env := outboxEnv(t)
-	n := services.Notification{To: "cán.bộ@example.org", Kind: services.NotifyKindAssigned, Subject: "Hồ sơ MB-1",
-		Body: "Nội dung\n", CaseID: "c1", CreatedAt: outboxT0.Add(-time.Minute), NextAttempt: outboxT0}
-	if !enqueue(t, env.Store, n) {
-		t.Fatal("not queued")
+	ctx := context.Background()
+	dueAt := outboxT0.Add(72*time.Hour + 123*time.Millisecond)
+	n := services.NotifyDeadlineNear("cán.bộ@example.org", "c1", "MB-2345-6789", services.ClockResolve, dueAt)
+	n.DedupKey = ""
+	n.CreatedAt, n.NextAttempt = outboxT0.Add(-time.Minute), outboxT0
+	digest := services.NotifyDigest("m@example.org", 0, 2, "2026-11-27")
+	digest.CreatedAt, digest.NextAttempt = outboxT0, outboxT0.Add(time.Second)
+	citizen := services.CitizenUpdate("", "en")
+	citizen.CaseID = "c1"
+	citizen.CreatedAt, citizen.NextAttempt = outboxT0, outboxT0.Add(2*time.Second)
+	for _, x := range []services.Notification{n, digest, citizen} {
+		if !enqueue(t, env.Store, x) {
+			t.Fatal("not queued")
+		}
 	}
 	if got := due(t, env.Store, outboxT0.Add(-time.Millisecond), 10); len(got) != 0 {
 		t.Fatalf("due before NextAttempt: %+v", got)
 	}
-	got := due(t, env.Store, outboxT0, 10)
-	if len(got) != 1 {
+	got := due(t, env.Store, outboxT0.Add(time.Hour), 10)
+	if len(got) != 3 {
 		t.Fatalf("due = %+v", got)
 	}
-	if _, err := bson.ObjectIDFromHex(got[0].ID); err != nil {
-		t.Errorf("id %q is not a random ObjectID hex", got[0].ID)
+	for i, want := range []services.Notification{n, digest, citizen} {
+		if _, err := bson.ObjectIDFromHex(got[i].ID); err != nil {
+			t.Errorf("id %q is not a random ObjectID hex", got[i].ID)
+		}
+		want.ID = got[i].ID
+		if !reflect.DeepEqual(got[i], want) {
+			t.Errorf("round trip:\n got %+v\nwant %+v", got[i], want)
+		}
 	}
-	n.ID = got[0].ID
-	if !reflect.DeepEqual(got[0], n) {
-		t.Fatalf("round trip:\n got %+v\nwant %+v", got[0], n)
+	// The document holds the kind, the language and the data — no wording;
+	// the citizen's holds no data at all.
+	col := env.Client.Database(env.Database).Collection("outbox")
+	var doc, cdoc bson.M
+	if err := col.FindOne(ctx, bson.D{{Key: "_id", Value: got[0].ID}}).Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	data := bson.M{}
+	if d, ok := doc["data"].(bson.D); ok {
+		for _, e := range d {
+			data[e.Key] = e.Value
+		}
+	}
+	if doc["kind"] != "deadline_near" || doc["lang"] != "vi" || data["trackingCode"] != "MB-2345-6789" || data["clock"] != "resolve" ||
+		doc["subject"] != nil || doc["body"] != nil {
+		t.Errorf("document: %v", doc)
+	}
+	if err := col.FindOne(ctx, bson.D{{Key: "_id", Value: got[2].ID}}).Decode(&cdoc); err != nil {
+		t.Fatal(err)
+	}
+	if _, has := cdoc["data"]; has || cdoc["lang"] != "en" || cdoc["to"] != "" {
+		t.Errorf("citizen document: %v", cdoc)
+	}
+}
+
+// TestOutboxReadsLegacyDocuments: a notification queued, already worded,
+// by an earlier version comes back with its subject and body, so it can
+// still be delivered.
+func TestOutboxReadsLegacyDocuments(t *testing.T) {
+	env := outboxEnv(t)
+	ctx := context.Background()
+	_, err := env.Client.Database(env.Database).Collection("outbox").InsertOne(ctx, bson.D{
+		{Key: "_id", Value: "old"}, {Key: "to", Value: "lead@example.org"}, {Key: "kind", Value: "proposal"},
+		{Key: "subject", Value: "[Minh Bạch] MB-1: có đề xuất kết luận chờ duyệt / conclusion proposed"},
+		{Key: "body", Value: "Hồ sơ MB-1: có đề xuất kết luận chờ duyệt.\n"}, {Key: "caseId", Value: "c1"},
+		{Key: "attempts", Value: 1}, {Key: "nextAttempt", Value: outboxT0}, {Key: "createdAt", Value: outboxT0},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := due(t, env.Store, outboxT0, 10)
+	if len(got) != 1 || got[0].Kind != services.NotifyKindProposal || got[0].CaseID != "c1" || got[0].Attempts != 1 ||
+		got[0].Language != "" || got[0].Data != (services.NotificationData{}) || got[0].Legacy == nil ||
+		got[0].Legacy.Subject != "[Minh Bạch] MB-1: có đề xuất kết luận chờ duyệt / conclusion proposed" ||
+		got[0].Legacy.Body != "Hồ sơ MB-1: có đề xuất kết luận chờ duyệt.\n" {
+		t.Fatalf("legacy document: %+v", got)
 	}
 }
 
@@ -191,8 +250,8 @@ func TestOutboxNotifierEndToEnd(t *testing.T) {
 	ctx := context.Background()
 	now := outboxT0
 	m := &onceFailingMailer{}
-	nf := &services.Notifier{Outbox: env.Store, Mailer: m, Now: func() time.Time { return now }}
-	c := services.CitizenUpdate("dân@example.org", "vi")
+	nf := services.NewNotifier(services.NotifierOptions{Outbox: env.Store, Mailer: m, Now: func() time.Time { return now }})
+	c := services.CitizenUpdate("dân@example.org", "en")
 	c.CreatedAt, c.NextAttempt = now, now
 	enqueue(t, env.Store, c)
 	if sent, failed, err := nf.DeliverDue(ctx); sent != 0 || failed != 1 || err != nil {
@@ -205,8 +264,8 @@ func TestOutboxNotifierEndToEnd(t *testing.T) {
 	if sent, failed, err := nf.DeliverDue(ctx); sent != 1 || failed != 0 || err != nil {
 		t.Fatalf("retry: %d %d %v", sent, failed, err)
 	}
-	if m.to != "dân@example.org" || m.subject != c.Subject {
-		t.Fatalf("mailer got %q %q", m.to, m.subject)
+	if m.to != "dân@example.org" || m.n.Kind != services.NotifyKindCitizenUpdate || m.n.Language != "en" || m.n.Attempts != 1 {
+		t.Fatalf("mailer got %q %+v", m.to, m.n)
 	}
 	if got := due(t, env.Store, now.Add(time.Hour), 10); len(got) != 0 {
 		t.Fatalf("still due after delivery: %+v", got)
@@ -214,15 +273,16 @@ func TestOutboxNotifierEndToEnd(t *testing.T) {
 }
 
 type onceFailingMailer struct {
-	calls       int
-	to, subject string
+	calls int
+	to    string
+	n     services.Notification
 }
 
-func (m *onceFailingMailer) Send(_ context.Context, to, subject, _ string) error {
+func (m *onceFailingMailer) Send(_ context.Context, to string, n services.Notification) error {
 	m.calls++
 	if m.calls == 1 {
 		return errors.New("421 busy")
 	}
-	m.to, m.subject = to, subject
+	m.to, m.n = to, n
 	return nil
 }
