@@ -129,3 +129,36 @@ func FuzzAuthHeaders(f *testing.F) {
 		}
 	})
 }
+
+// TestBindJSONFields: a field the request type does not have is refused by
+// name, nested ones by their path; field names match as encoding/json
+// matches them (case-insensitively), and wrong types stay type errors.
+func TestBindJSONFields(t *testing.T) {
+	for _, tc := range []struct {
+		body, field, problem string
+	}{
+		{`{"kind":"feedback","colour":"red"}`, "colour", services.FieldNotAllowed},
+		{`{"identity":{"name":"A","nickname":"B"}}`, "identity.nickname", services.FieldNotAllowed},
+		{`{"Title":"x","ANONYMOUS":true}`, "", ""},
+		{`{"identity":null}`, "", ""},
+		{`{"anonymous":"yes"}`, "anonymous", services.FieldInvalid},
+		{`{"identity":{"name":1}}`, "identity.name", services.FieldInvalid},
+	} {
+		w := httptest.NewRecorder()
+		c, _ := gin.CreateTestContext(w)
+		c.Request = httptest.NewRequest(http.MethodPost, "/api/v1/complaints", strings.NewReader(tc.body))
+		c.Request.Header.Set("Content-Type", "application/json")
+		var in complaintRequest
+		err := bindJSON(c, &in)
+		if tc.field == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tc.body, err)
+			}
+			continue
+		}
+		var e *services.Error
+		if !errors.As(err, &e) || e.Code != services.CodeInvalid || e.Fields[tc.field] != tc.problem {
+			t.Errorf("%s: %v, want %s %s", tc.body, err, tc.field, tc.problem)
+		}
+	}
+}

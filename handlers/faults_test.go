@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -207,7 +208,7 @@ func TestClientGoneMidUpload(t *testing.T) {
 	}
 	conn.Close()
 
-	line := waitForLog(t, f, `"route":"/api/v1/complaints"`, 30*time.Second)
+	line := waitForLog(t, f, 30*time.Second, `"msg":"request"`, `"route":"/api/v1/complaints"`)
 	if strings.Contains(line, `"status":503`) || !strings.Contains(line, `"status":499`) {
 		t.Fatalf("access log: %s", line)
 	}
@@ -227,18 +228,19 @@ func TestClientGoneMidUpload(t *testing.T) {
 	}
 }
 
-// waitForLog waits, at most d, for a log line containing s and returns it.
-func waitForLog(t *testing.T, f *fixture, s string, d time.Duration) string {
+// waitForLog waits, at most d, for a log line containing every one of
+// parts and returns it.
+func waitForLog(t *testing.T, f *fixture, d time.Duration, parts ...string) string {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for {
 		for line := range strings.SplitSeq(f.logs.String(), "\n") {
-			if strings.Contains(line, s) {
+			if !slices.ContainsFunc(parts, func(p string) bool { return !strings.Contains(line, p) }) {
 				return line
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no log line with %s within %s:\n%s", s, d, f.logs.String())
+			t.Fatalf("no log line with %q within %s:\n%s", parts, d, f.logs.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
