@@ -72,7 +72,7 @@ type errBody struct {
 	} `json:"error"`
 }
 
-// decodeError checks the error body has exactly the shape of CONVENTIONS.md
+// decodeError checks the error body has exactly the shape of docs/architecture.md ("Errors")
 // and returns it.
 func decodeError(t *testing.T, w *httptest.ResponseRecorder) errBody {
 	t.Helper()

@@ -126,7 +126,7 @@ type storyCase struct {
 }
 
 // TestWholeStory follows one report from filing to closing through the HTTP
-// API, as DESIGN.md §2 tells it, and checks the audit chain and the e-mails
+// API, as docs/workflow.md tells it, and checks the audit chain and the e-mails
 // that reached a real SMTP server.
 func TestWholeStory(t *testing.T) {
 	f := newFixture(t)

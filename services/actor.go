@@ -8,7 +8,7 @@ import (
 // Role is a staff member's role.
 type Role string
 
-// The staff roles of DESIGN.md §1.
+// The staff roles (docs/workflow.md, "Units, roles, categories and routing").
 const (
 	RoleAdmin     Role = "admin"
 	RoleLead      Role = "lead"

@@ -7,7 +7,7 @@ import (
 // Kind is the legal regime of a report.
 type Kind string
 
-// The kinds of report (DESIGN.md §2).
+// The kinds of report (docs/workflow.md, "Kinds and their legal regimes").
 const (
 	KindFeedback     Kind = "feedback"
 	KindComplaint    Kind = "complaint"
@@ -32,7 +32,7 @@ func (k Kind) RequiresIdentity() bool { return k == KindComplaint || k == KindDe
 // Status is where a report stands in the workflow.
 type Status string
 
-// The statuses of DESIGN.md §2.
+// The statuses of docs/workflow.md, "The status machine".
 const (
 	StatusReceived      Status = "received"
 	StatusAccepted      Status = "accepted"

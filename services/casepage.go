@@ -36,7 +36,7 @@ type CasePage struct {
 }
 
 // CasePage returns a report's page for staff of its unit or monitors of its
-// committee (docs/privacy.md, "Who sees what").
+// committee (docs/privacy.md, "Who may see what").
 func (w *Workflow) CasePage(ctx context.Context, actor Actor, caseID string) (CasePage, error) {
 	c, err := w.reports.visible(ctx, actor, caseID)
 	if err != nil {

@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// CitizenPage is a report as its citizen sees it (docs/privacy.md, "What
-// the citizen sees"): the public timeline only, staff never named (every
+// CitizenPage is a report as its citizen sees it (docs/privacy.md, "Who
+// may see what"): the public timeline only, staff never named (every
 // staff member is "staff"), no internal notes, no identity, the outcome
 // without the unit's internal actions, and what the citizen may do now.
 // It is built from the report field by field, so nothing internal reaches

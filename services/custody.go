@@ -67,7 +67,7 @@ type CustodyStore interface {
 	FindApprovedGrant(ctx context.Context, caseID, userID string) (CustodyGrant, error)
 }
 
-// Custody runs identity custody (docs/privacy.md, "Identity custody"): an
+// Custody runs identity custody (docs/privacy.md, "Custody"): an
 // inspector asks with a reason, another lead of the unit decides, an
 // approved holder may read the identity for 24 hours. Every step is an
 // event on the report's timeline.

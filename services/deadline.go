@@ -4,7 +4,7 @@ import (
 	"time"
 )
 
-// This file is the deadline engine of DESIGN.md §2: pure functions that turn
+// This file is the deadline engine of docs/workflow.md ("Deadlines"): pure functions that turn
 // a deadline policy, the holiday calendar and a case's dates into clocks with
 // due instants. Nothing here reads the clock or storage; callers pass now.
 //

@@ -23,10 +23,10 @@ const (
 	CopySanitized = "sanitized"
 )
 
-// Downloads serves evidence files to staff (docs/privacy.md, "Evidence"): the
-// sanitized copy to whoever may see the report, the sealed original only to
-// an inspector or lead of the report's unit who holds a current custody
-// grant. Every file is re-hashed before a byte leaves, and every download
+// Downloads serves evidence files to staff (docs/privacy.md, "Evidence:
+// sanitized copies and sealed originals"): the sanitized copy to whoever may
+// see the report, the sealed original only to an inspector or lead of the
+// report's unit who holds a current custody grant. Every file is re-hashed before a byte leaves, and every download
 // is an event on the report's timeline (and so in its audit chain).
 type Downloads struct {
 	reports reports

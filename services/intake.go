@@ -151,7 +151,8 @@ var (
 	datePattern       = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
 )
 
-// Validate checks the input against the rules of DESIGN.md §2 and the limits.
+// Validate checks the input against the rules of docs/workflow.md ("Kinds and
+// their legal regimes") and the limits.
 // now decides which incident dates are in the future.
 func (in *SubmitInput) Validate(lim Limits, now time.Time) error {
 	f := FieldErrors{}

@@ -17,7 +17,7 @@ const (
 	// NearDeadline is how long before a due date staff are warned.
 	NearDeadline = 48 * time.Hour
 	// AutoCloseAfter is how long a concluded report waits for the
-	// citizen's rating before the system closes it (DESIGN.md §2).
+	// citizen's rating before the system closes it (docs/workflow.md, "The deadline sweep").
 	AutoCloseAfter = 30 * 24 * time.Hour
 	// DigestHour is the hour (Vietnam time) from which monitors' daily
 	// overdue digest is sent.

@@ -12,7 +12,8 @@ import (
 )
 
 // IdentityVault is the one place where complainants' identities are sealed
-// and opened (docs/privacy.md, "Identity"): at filing and appeal, for the
+// and opened (docs/privacy.md, "The
+// complainant's identity is sealed"): at filing and appeal, for the
 // portal's own checks (the public-summary check, the content-free citizen
 // e-mail) and for a custody holder's reading through Custody. What it opens
 // never leaves the services and is never logged.

@@ -58,7 +58,7 @@ func New(o Options) (*Store, error) {
 		Region:     o.Region,
 		MaxRetries: cmp.Or(o.MaxRetries, 3),
 		// TrailingHeaders stays off: versitygw rejects uploads with trailing
-		// checksums (STACK.md).
+		// checksums (docs/storage.md, "The embedded default").
 	})
 	if err != nil {
 		return nil, services.Wrap(err, services.CodeInternal, "Invalid object store configuration.")

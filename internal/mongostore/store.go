@@ -1,6 +1,7 @@
 // Package mongostore implements the store interfaces of package services with
 // mongo-driver v2. It works with MongoDB ≥ 6 and with the embedded
-// FerretDB v1, and so uses only what both support (see STACK.md).
+// FerretDB v1, and so uses only what both support (docs/storage.md, "The
+// MongoDB subset the code may use").
 package mongostore
 
 import (
