@@ -101,32 +101,57 @@ func (s *Downloads) Open(ctx context.Context, actor Actor, caseID, attID string,
 	if a.Quarantined() {
 		return nil, Errorf(CodeForbidden, "This file was quarantined by the virus scanner and is never served.")
 	}
+	d, key, err := s.choose(ctx, actor, c, a, original)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.verify(ctx, c, a, d, key); err != nil {
+		return nil, err
+	}
+	// Record the download before the bytes leave the service.
+	now := stamp(s.now)
+	if _, err := s.reports.add(ctx, c, CaseChange{At: now, Events: []Event{{Type: EventEvidenceDownloaded, At: now,
+		Actor: actor.UserID, Ref: a.ID, Note: d.Copy}}}); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// choose decides which copy of attachment a the actor gets and where it is
+// stored.
+func (s *Downloads) choose(ctx context.Context, actor Actor, c Case, a Attachment, original bool) (*Download, string, error) {
 	d := &Download{AttachmentID: a.ID, Name: a.Name, Type: a.Type}
 	var key string
 	if original {
 		if err := s.mayOpenOriginal(ctx, actor, c); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		d.Copy, key, d.Size, d.SHA256 = CopyOriginal, a.OriginalKey, a.Size, a.SHA256
 	} else {
 		if a.SanitizedKey == "" {
-			return nil, Errorf(CodeConflict, "This file has no sanitized copy: only a holder of an identity custody grant on this report may open the original.")
+			return nil, "", Errorf(CodeConflict, "This file has no sanitized copy: only a holder of an identity custody grant on this report may open the original.")
 		}
 		d.Copy, key, d.Size, d.SHA256 = CopySanitized, a.SanitizedKey, a.SanitizedSize, a.SanitizedSHA256
 	}
 	if key == "" {
-		return nil, Errorf(CodeNotFound, "No such file on this report.")
+		return nil, "", Errorf(CodeNotFound, "No such file on this report.")
 	}
 	if d.Type == "" {
 		d.Type = "application/octet-stream"
 	}
+	return d, key, nil
+}
 
+// verify opens the object at key, hashes it whole before anything is sent,
+// and positions d at its start to stream it again, hashing as it goes.
+func (s *Downloads) verify(ctx context.Context, c Case, a Attachment, d *Download, key string) error {
 	r, info, err := s.blobs.Get(ctx, key)
 	if IsCode(err, CodeNotFound) {
-		return nil, Wrap(err, CodeInternal, "The file is missing from storage.")
+		return Wrap(err, CodeInternal, "The file is missing from storage.")
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	ok := false
 	defer func() {
@@ -138,18 +163,18 @@ func (s *Downloads) Open(ctx context.Context, actor Actor, caseID, attID string,
 	h := sha256.New()
 	n, err := io.Copy(h, r)
 	if err != nil {
-		return nil, Wrap(err, CodeUnavailable, "The file could not be read from storage; please try again.")
+		return Wrap(err, CodeUnavailable, "The file could not be read from storage; please try again.")
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	if (d.SHA256 != "" && sum != d.SHA256) || (d.Size > 0 && n != d.Size) {
 		// Ids and hashes only: the file name and the report's content stay
 		// out of the logs.
-		return nil, Wrap(fmt.Errorf("evidence integrity: report %s attachment %s %s copy: sha256 %s (%d bytes), recorded %s (%d bytes)",
+		return Wrap(fmt.Errorf("evidence integrity: report %s attachment %s %s copy: sha256 %s (%d bytes), recorded %s (%d bytes)",
 			c.ID, a.ID, d.Copy, sum, n, d.SHA256, d.Size), CodeInternal, "The file failed its integrity check and was not sent.")
 	}
 	d.Size = n
 	if info.Size > 0 && info.Size != n {
-		return nil, Wrap(fmt.Errorf("evidence integrity: report %s attachment %s %s copy: read %d bytes of %d", c.ID, a.ID, d.Copy, n, info.Size),
+		return Wrap(fmt.Errorf("evidence integrity: report %s attachment %s %s copy: read %d bytes of %d", c.ID, a.ID, d.Copy, n, info.Size),
 			CodeInternal, "The file failed its integrity check and was not sent.")
 	}
 	// Second pass: the same object from its start. The object store binds
@@ -157,19 +182,12 @@ func (s *Downloads) Open(ctx context.Context, actor Actor, caseID, attID string,
 	// hashed again as they stream.
 	body, err := rewind(r, n)
 	if err != nil {
-		return nil, Wrap(err, CodeUnavailable, "The file could not be read from storage; please try again.")
+		return Wrap(err, CodeUnavailable, "The file could not be read from storage; please try again.")
 	}
 	d.body = &verifyingReader{r: body, h: sha256.New(), want: sum, left: n}
 	d.closer = r
-
-	// Record the download before the bytes leave the service.
-	now := stamp(s.now)
-	if _, err := s.reports.add(ctx, c, CaseChange{At: now, Events: []Event{{Type: EventEvidenceDownloaded, At: now,
-		Actor: actor.UserID, Ref: a.ID, Note: d.Copy}}}); err != nil {
-		return nil, err
-	}
 	ok = true
-	return d, nil
+	return nil
 }
 
 // mayOpenOriginal admits an inspector or lead of the report's unit who

@@ -370,23 +370,9 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (
 	if err := in.Validate(s.limits, now); err != nil {
 		return SubmitResult{}, err
 	}
-	f := FieldErrors{}
-	if cat, err := s.catalog.FindCategory(ctx, in.Category); IsCode(err, CodeNotFound) || (err == nil && !cat.Active) {
-		f.Add("category", FieldUnknown)
-	} else if err != nil {
+	if err := s.checkCatalog(ctx, in); err != nil {
 		return SubmitResult{}, err
 	}
-	if in.AreaCode != "" {
-		if _, err := s.catalog.FindArea(ctx, in.AreaCode); IsCode(err, CodeNotFound) {
-			f.Add("areaCode", FieldUnknown)
-		} else if err != nil {
-			return SubmitResult{}, err
-		}
-	}
-	if err := f.Err(); err != nil {
-		return SubmitResult{}, err
-	}
-
 	var unitID, frontID string
 	if s.router != nil {
 		var err error
@@ -445,6 +431,25 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (
 	}
 	return SubmitResult{ID: c.ID, TrackingCode: c.TrackingCode, Receipt: receipt, Kind: kind,
 		AnonymousDenunciation: anonDenunciation, SubmittedAt: now, ContentHash: c.ContentHash, Attachments: atts}, nil
+}
+
+// checkCatalog refuses a category that is unknown or retired and an
+// unknown area, both at once.
+func (s *Intake) checkCatalog(ctx context.Context, in SubmitInput) error {
+	f := FieldErrors{}
+	if cat, err := s.catalog.FindCategory(ctx, in.Category); IsCode(err, CodeNotFound) || (err == nil && !cat.Active) {
+		f.Add("category", FieldUnknown)
+	} else if err != nil {
+		return err
+	}
+	if in.AreaCode != "" {
+		if _, err := s.catalog.FindArea(ctx, in.AreaCode); IsCode(err, CodeNotFound) {
+			f.Add("areaCode", FieldUnknown)
+		} else if err != nil {
+			return err
+		}
+	}
+	return f.Err()
 }
 
 // discard removes what a failed submission wrote: nothing may be left
