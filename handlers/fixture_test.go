@@ -14,8 +14,11 @@ import (
 	"minhbach/handlers"
 	"minhbach/internal/media"
 	"minhbach/internal/mongostore"
+	"minhbach/internal/passhash"
 	"minhbach/internal/proof"
+	"minhbach/internal/seal"
 	"minhbach/internal/testenv"
+	"minhbach/internal/throttle"
 	"minhbach/services"
 )
 
@@ -25,8 +28,8 @@ type fixture struct {
 	env      *testenv.Env
 	srv      *handlers.Server
 	logs     *syncBuffer
-	hasher   *services.SecretHasher
-	sealer   *services.Sealer
+	hasher   *passhash.Hasher
+	sealer   *seal.Sealer
 	tokens   *services.Tokens
 	evidence *services.Evidence
 	intake   *services.Intake
@@ -42,7 +45,7 @@ type fixture struct {
 	vault    *services.IdentityVault
 }
 
-var testArgon = services.Argon2Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}
+var testArgon = passhash.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}
 
 const testMaxJSON = 64 << 10
 
@@ -57,7 +60,7 @@ type fixtureOptions struct {
 	store  *mongostore.Store  // the database the services use (default: the test database)
 	scan   services.Scanner   // optional virus scanner
 	codes  services.ThrottlePolicy
-	argon  services.Argon2Params
+	argon  passhash.Params
 	// require2FA makes admins and leads enrol TOTP first.
 	require2FA bool
 	// cacheTTL is how long the intake's router and the report store's
@@ -79,7 +82,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	auditLog := &services.AuditLog{Store: o.store, Now: clock.Now}
 	book := &services.DeadlineBook{Store: o.store, Areas: o.store, TTL: o.cacheTTL, Now: clock.Now}
 	cases := &services.AuditedCases{CaseStore: &services.DueDates{CaseStore: o.store, Book: book}, Log: auditLog}
-	sealer, err := services.NewSealer("test", bytes.Repeat([]byte{7}, 32))
+	sealer, err := seal.New("test", bytes.Repeat([]byte{7}, 32))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +97,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	inspector := &media.Inspector{MaxPixels: services.DefaultMaxPixels}
 	ev := &services.Evidence{Blobs: o.blob, Uploads: o.store, Inspector: inspector, Scanner: o.scan,
 		MaxPixels: services.DefaultMaxPixels, Now: clock.Now}
-	hasher := services.NewSecretHasher(o.argon, 4)
+	hasher := passhash.New(o.argon, 4)
 	catalog := &services.Catalog{Store: env.Store, Limits: o.limits, AllowedTypes: inspector.AllowedTypes()}
 	if err := catalog.Seed(ctx); err != nil {
 		t.Fatal(err)
@@ -104,25 +107,24 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 		Hasher: hasher, Sealer: sealer, FingerprintKey: []byte("fingerprint key"), Limits: o.limits, Now: clock.Now}
 	intake.Router = &services.RuleRouter{Store: o.store, Catalog: o.store, TTL: o.cacheTTL, Now: clock.Now}
 	tracking := &services.Tracking{Deadlines: &services.DeadlineBook{Store: env.Store, Areas: env.Store, Now: clock.Now}, Cases: cases, Evidence: ev, Hasher: hasher, Tokens: tokens,
-		Codes: services.NewThrottle(o.codes, clock.Now), Clients: services.NewThrottle(services.ClientThrottlePolicy, clock.Now),
+		Codes: throttle.New(throttle.Policy(o.codes), clock.Now), Clients: throttle.New(throttle.Policy(services.ClientThrottlePolicy), clock.Now),
 		Prover: proof.NewProver(signer), Limits: o.limits, Now: clock.Now}
 	if err := tracking.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
-	staff := &services.Staff{Users: o.store, Sessions: o.store, Hasher: hasher, Sealer: sealer, Tokens: tokens,
-		Accounts: services.NewThrottle(services.AccountThrottlePolicy, clock.Now), Clients: services.NewThrottle(services.ClientThrottlePolicy, clock.Now),
-		Require2FA: o.require2FA, Now: clock.Now}
-	if err := staff.Init(ctx); err != nil {
 		t.Fatal(err)
 	}
 	org := &services.Org{Store: env.Store, Catalog: env.Store, Audit: env.Store, Now: clock.Now}
 	if err := org.Seed(ctx); err != nil {
 		t.Fatal(err)
 	}
-	staff.Units, staff.Audit = org, env.Store
 	custody := &services.Custody{Cases: cases, Grants: o.store, Identities: o.store, Sealer: sealer, Now: clock.Now}
 	logs := &syncBuffer{}
-	staff.Log = slog.New(slog.NewJSONHandler(logs, nil)).Warn
+	staff, err := services.NewStaff(ctx, services.StaffOptions{Users: o.store, Sessions: o.store, Units: org, Audit: env.Store,
+		Hasher: hasher, Sealer: sealer, Tokens: tokens,
+		Accounts: throttle.New(throttle.Policy(services.AccountThrottlePolicy), clock.Now), Clients: throttle.New(throttle.Policy(services.ClientThrottlePolicy), clock.Now),
+		Require2FA: o.require2FA, Now: clock.Now, Log: slog.New(slog.NewJSONHandler(logs, nil)).Warn})
+	if err != nil {
+		t.Fatal(err)
+	}
 	workflow := &services.Workflow{Cases: cases, Users: o.store, Units: org, Now: clock.Now, Audit: auditLog, Outbox: o.store,
 		Deadlines: &services.DeadlineBook{Store: env.Store, Areas: env.Store, Now: clock.Now}}
 	vault := &services.IdentityVault{Identities: o.store, Sealer: sealer, Now: clock.Now}

@@ -70,7 +70,7 @@ func (s *Intake) Appeal(ctx context.Context, caseID, reason string) (SubmitResul
 	if err != nil {
 		return SubmitResult{}, Wrap(err, CodeInternal, "Could not create a receipt.")
 	}
-	receiptHash, err := s.Hasher.Hash(ctx, receipt)
+	receiptHash, err := hashSecret(ctx, s.Hasher, receipt)
 	if err != nil {
 		return SubmitResult{}, err
 	}

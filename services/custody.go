@@ -75,7 +75,7 @@ type Custody struct {
 	Cases      CaseStore
 	Grants     CustodyStore
 	Identities IdentityStore
-	Sealer     *Sealer
+	Sealer     Sealer
 	Now        func() time.Time
 }
 

@@ -290,8 +290,8 @@ type Intake struct {
 	Idempotency IdempotencyStore
 	Evidence    *Evidence
 	Router      Router // nil: reports are not routed
-	Hasher      *SecretHasher
-	Sealer      *Sealer
+	Hasher      Hasher
+	Sealer      Sealer
 	// FingerprintKey keys the fingerprints of idempotent requests.
 	FingerprintKey []byte
 	Limits         Limits
@@ -351,7 +351,7 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (
 	if err != nil {
 		return SubmitResult{}, Wrap(err, CodeInternal, "Could not create a receipt.")
 	}
-	receiptHash, err := s.Hasher.Hash(ctx, receipt)
+	receiptHash, err := hashSecret(ctx, s.Hasher, receipt)
 	if err != nil {
 		return SubmitResult{}, err
 	}

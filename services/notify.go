@@ -69,7 +69,7 @@ const (
 )
 
 // Notifier delivers due outbox notifications; run DeliverDue from a leased
-// background job (Jobs) so that one process delivers at a time.
+// background job (internal/job) so that one process delivers at a time.
 type Notifier struct {
 	Outbox OutboxStore
 	// Mailer sends the mail; nil means no SMTP is configured, and delivery

@@ -29,10 +29,10 @@ var (
 type Tracking struct {
 	Cases    CaseStore
 	Evidence *Evidence
-	Hasher   *SecretHasher
+	Hasher   Hasher
 	Tokens   *Tokens
-	Codes    *Throttle // failures per tracking code
-	Clients  *Throttle // failures per client (keyed hash of the address, in memory)
+	Codes    Throttle // failures per tracking code
+	Clients  Throttle // failures per client (keyed hash of the address, in memory)
 	Prover   Prover
 	// Deadlines computes the clocks shown to the citizen (nil: none).
 	Deadlines *DeadlineBook
@@ -45,7 +45,7 @@ type Tracking struct {
 // Init prepares the hash verified for unknown codes, so that a wrong code
 // and a wrong receipt take the same time.
 func (t *Tracking) Init(ctx context.Context) error {
-	h, err := t.Hasher.Hash(ctx, "0000-0000-0000-0000")
+	h, err := hashSecret(ctx, t.Hasher, "0000-0000-0000-0000")
 	t.dummyHash = h
 	return err
 }
@@ -70,7 +70,7 @@ func (t *Tracking) OpenSession(ctx context.Context, code, receipt, clientAddr st
 			return "", time.Time{}, err
 		}
 	}
-	ok, err := t.Hasher.Verify(ctx, receipt, hash)
+	ok, err := verifySecret(ctx, t.Hasher, receipt, hash)
 	if err != nil && IsCode(err, CodeUnavailable) {
 		return "", time.Time{}, err
 	}

@@ -17,7 +17,7 @@ import (
 // staff read identities only through Custody.
 type IdentityVault struct {
 	Identities IdentityStore
-	Sealer     *Sealer
+	Sealer     Sealer
 	Now        func() time.Time
 }
 

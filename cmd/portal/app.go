@@ -13,9 +13,13 @@ import (
 
 	"minhbach/internal/blobstore"
 	"minhbach/internal/clamd"
+	"minhbach/internal/job"
 	"minhbach/internal/mailer"
 	"minhbach/internal/media"
+	"minhbach/internal/passhash"
 	"minhbach/internal/proof"
+	"minhbach/internal/seal"
+	"minhbach/internal/throttle"
 	"minhbach/services"
 )
 
@@ -28,12 +32,13 @@ type app struct {
 	evidence *services.Evidence
 	idem     services.IdempotencyStore
 	sessions services.SessionStore
+	users    services.UserStore
 	staff    *services.Staff
 	custody  *services.Custody
 	queue    *services.Queue
 	org      *services.Org
 	workflow *services.Workflow
-	leases   services.LeaseStore
+	leases   job.LeaseStore
 	auditLog *services.AuditLog
 	notifier *services.Notifier
 	// downloads serves evidence files to staff.
@@ -55,7 +60,7 @@ func keyID(prefix string, key []byte) string {
 }
 
 func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app, error) {
-	sealer, err := services.NewSealer(keyID("aes", b.identityKey), b.identityKey)
+	sealer, err := seal.New(keyID("aes", b.identityKey), b.identityKey)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +88,7 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	} else {
 		log.Info("no virus scanner configured: evidence is recorded as not scanned")
 	}
-	hasher := services.NewSecretHasher(cfg.Argon2, cfg.HashConcurrency)
+	hasher := passhash.New(cfg.Argon2, cfg.HashConcurrency)
 	auditLog := &services.AuditLog{Store: b.store, Now: time.Now}
 	// Every event written to a report is also appended to its hash chain,
 	// and every status change updates the report's next due date.
@@ -94,10 +99,7 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 		}}
 	fp := hmac.New(sha256.New, b.identityKey)
 	fp.Write([]byte("minhbach idempotency fingerprint"))
-	a := &app{store: b.store, evidence: ev, blobs: b.blob, signKey: priv, idem: b.store, sessions: b.store, leases: b.store,
-		staff: &services.Staff{Users: b.store, Sessions: b.store, Hasher: hasher, Sealer: sealer, Tokens: tokens,
-			Accounts: services.NewThrottle(services.AccountThrottlePolicy, nil), Clients: services.NewThrottle(services.ClientThrottlePolicy, nil),
-			Require2FA: cfg.Require2FA, Now: time.Now, Log: func(msg string, args ...any) { log.Warn(msg, args...) }},
+	a := &app{store: b.store, evidence: ev, blobs: b.blob, signKey: priv, idem: b.store, sessions: b.store, users: b.store, leases: b.store,
 		custody:  &services.Custody{Cases: cases, Grants: b.store, Identities: b.store, Sealer: sealer, Now: time.Now},
 		queue:    &services.Queue{Store: b.store, Now: time.Now},
 		org:      &services.Org{Store: b.store, Catalog: b.store, Audit: b.store, Now: time.Now},
@@ -108,7 +110,7 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 			Catalog: &services.CatalogCache{CatalogStore: b.store, TTL: 30 * time.Second, Now: time.Now}, Idempotency: b.store, Evidence: ev,
 			Hasher: hasher, Sealer: sealer, FingerprintKey: fp.Sum(nil), Limits: cfg.Limits, Now: time.Now},
 		tracking: &services.Tracking{Cases: cases, Evidence: ev, Hasher: hasher, Tokens: tokens,
-			Codes: services.NewThrottle(services.CodeThrottlePolicy, nil), Clients: services.NewThrottle(services.ClientThrottlePolicy, nil),
+			Codes: throttle.New(throttle.Policy(services.CodeThrottlePolicy), nil), Clients: throttle.New(throttle.Policy(services.ClientThrottlePolicy), nil),
 			Prover: proof.NewProver(signer), Limits: cfg.Limits, Now: time.Now},
 	}
 	if err := a.catalog.Seed(ctx); err != nil {
@@ -117,7 +119,13 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	if err := a.org.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed organisation data: %w", err)
 	}
-	a.staff.Units, a.staff.Audit = a.org, b.store
+	a.staff, err = services.NewStaff(ctx, services.StaffOptions{Users: b.store, Sessions: b.store, Units: a.org, Audit: b.store,
+		Hasher: hasher, Sealer: sealer, Tokens: tokens,
+		Accounts: throttle.New(throttle.Policy(services.AccountThrottlePolicy), nil), Clients: throttle.New(throttle.Policy(services.ClientThrottlePolicy), nil),
+		Require2FA: cfg.Require2FA, Now: time.Now, Log: func(msg string, args ...any) { log.Warn(msg, args...) }})
+	if err != nil {
+		return nil, err
+	}
 	a.workflow.Units = a.org
 	a.workflow.Deadlines, a.tracking.Deadlines = book, book
 	vault := &services.IdentityVault{Identities: b.store, Sealer: sealer, Now: time.Now}
@@ -136,9 +144,6 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	}
 	a.intake.Router = &services.RuleRouter{Store: b.store, Catalog: b.store, TTL: 30 * time.Second, Now: time.Now}
 	if err := a.tracking.Init(ctx); err != nil {
-		return nil, err
-	}
-	if err := a.staff.Init(ctx); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -162,7 +167,7 @@ func (a *app) reap(ctx context.Context) (uploads int, keys int64, err error) {
 
 // runOutbox delivers queued notifications every 30 s under a lease.
 func (a *app) runOutbox(ctx context.Context, log *slog.Logger) {
-	jobs := &services.Jobs{Leases: a.leases, Holder: services.NewHolder(), Now: time.Now,
+	jobs := &job.Runner{Leases: a.leases, Holder: job.NewHolder(), Now: time.Now,
 		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
 	_ = jobs.Every(ctx, "outbox", 30*time.Second, 2*time.Minute, func(ctx context.Context) error {
 		_, _, err := a.notifier.DeliverDue(ctx)
@@ -172,7 +177,7 @@ func (a *app) runOutbox(ctx context.Context, log *slog.Logger) {
 
 // runSweep sweeps deadlines every 5 minutes under a lease.
 func (a *app) runSweep(ctx context.Context, log *slog.Logger) {
-	jobs := &services.Jobs{Leases: a.leases, Holder: services.NewHolder(), Now: time.Now,
+	jobs := &job.Runner{Leases: a.leases, Holder: job.NewHolder(), Now: time.Now,
 		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
 	_ = jobs.Every(ctx, "sweep", 5*time.Minute, 5*time.Minute, func(ctx context.Context) error {
 		r, err := a.sweeper.Sweep(ctx)
@@ -187,7 +192,7 @@ func (a *app) runSweep(ctx context.Context, log *slog.Logger) {
 // in MongoDB while it runs, so when several portal processes share one
 // database only one of them reaps at a time.
 func (a *app) runReaper(ctx context.Context, every time.Duration, log *slog.Logger) {
-	jobs := &services.Jobs{Leases: a.leases, Holder: services.NewHolder(), Now: time.Now,
+	jobs := &job.Runner{Leases: a.leases, Holder: job.NewHolder(), Now: time.Now,
 		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
 	_ = jobs.Every(ctx, "reaper", every, every, func(ctx context.Context) error {
 		uploads, keys, err := a.reap(ctx)
