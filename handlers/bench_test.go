@@ -13,6 +13,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"minhbach/internal/passhash"
 	"minhbach/services"
 )
 
@@ -41,10 +42,10 @@ func runConcurrently(n, c int, fn func(i int)) time.Duration {
 func BenchmarkIntakeVsRaw(b *testing.B) {
 	for _, conc := range []int{1, 16} {
 		b.Run(fmt.Sprintf("c%d", conc), func(b *testing.B) {
-			f := newFixture(b, func(o *fixtureOptions) { o.argon, o.cacheTTL = services.DefaultArgon2, 30*time.Second })
+			f := newFixture(b, func(o *fixtureOptions) { o.argon, o.cacheTTL = passhash.Default, 30*time.Second })
 			fileA := append(samplePDF(), bytes.Repeat([]byte("a"), 256<<10-len(samplePDF()))...)
 			fileB := append(samplePDF(), bytes.Repeat([]byte("b"), 256<<10-len(samplePDF()))...)
-			hasher := services.NewSecretHasher(services.DefaultArgon2, 4)
+			hasher := passhash.New(passhash.Default, 4)
 			raw := f.env.Client.Database(f.env.Database).Collection("raw")
 			const n = 32
 			var portal, direct time.Duration

@@ -16,7 +16,9 @@ import (
 	"minhbach/handlers"
 	"minhbach/internal/media"
 	"minhbach/internal/mongostore"
+	"minhbach/internal/passhash"
 	"minhbach/internal/proof"
+	"minhbach/internal/seal"
 	"minhbach/internal/testenv"
 	"minhbach/services"
 )
@@ -28,8 +30,8 @@ type fixture struct {
 	env    *testenv.Env
 	srv    *handlers.Server
 	logs   *syncBuffer
-	hasher *services.SecretHasher
-	sealer *services.Sealer
+	hasher *passhash.Hasher
+	sealer *seal.Sealer
 	tokens *services.Tokens
 	clock  *testClock
 	// blobs is the object store the services use; a test may point it
@@ -40,7 +42,7 @@ type fixture struct {
 	vault *services.IdentityVault
 }
 
-var testArgon = services.Argon2Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}
+var testArgon = passhash.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}
 
 const testMaxJSON = 64 << 10
 
@@ -55,7 +57,7 @@ type fixtureOptions struct {
 	store  *mongostore.Store  // the database the services use (default: the test database)
 	scan   services.Scanner   // optional virus scanner
 	codes  services.ThrottlePolicy
-	argon  services.Argon2Params
+	argon  passhash.Params
 	// require2FA makes admins and leads enrol TOTP first.
 	require2FA bool
 	// cacheTTL is how long the intake's router and the report store's
@@ -73,7 +75,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 		f(&o)
 	}
 	clock := &testClock{}
-	sealer, err := services.NewSealer("test", bytes.Repeat([]byte{7}, 32))
+	sealer, err := seal.New("test", bytes.Repeat([]byte{7}, 32))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +90,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	blobs := &switchBlobs{cur: o.blob}
-	hasher := services.NewSecretHasher(o.argon, 4)
+	hasher := passhash.New(o.argon, 4)
 	p, err := services.New(context.Background(), services.Options{Store: o.store, Blobs: blobs,
 		Files: &media.Checker{MaxPixels: services.DefaultMaxPixels}, Scanner: o.scan, Prover: proof.NewProver(signer),
 		Sealer: sealer, Tokens: tokens, Hasher: hasher, FingerprintKey: []byte("fingerprint key"), Limits: o.limits,

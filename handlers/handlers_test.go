@@ -14,6 +14,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"minhbach/internal/passhash"
 	"minhbach/internal/testenv"
 	"minhbach/services"
 )
@@ -460,7 +461,7 @@ func TestHealthAndReadiness(t *testing.T) {
 // BenchmarkCreateComplaint files reports through the HTTP layer into the
 // embedded database, with the default argon2id parameters.
 func BenchmarkCreateComplaint(b *testing.B) {
-	f := newFixture(b, func(o *fixtureOptions) { o.argon = services.DefaultArgon2 })
+	f := newFixture(b, func(o *fixtureOptions) { o.argon = passhash.Default })
 	b.ReportAllocs()
 	for b.Loop() {
 		req := httptest.NewRequest(http.MethodPost, "/api/v1/complaints", strings.NewReader(validFeedback))

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"minhbach/internal/job"
 	"minhbach/internal/mailer"
 	"minhbach/internal/testenv"
 	"minhbach/services"
@@ -43,7 +44,7 @@ func TestJobsTwoInstances(t *testing.T) {
 
 	smtp := testenv.StartSMTP(t, &testenv.SMTPServer{}, nil)
 	type instance struct {
-		jobs    *services.Jobs
+		jobs    *job.Runner
 		sweeper *services.Sweeper
 		outbox  *services.Notifier
 	}
@@ -72,7 +73,7 @@ func TestJobsTwoInstances(t *testing.T) {
 		}
 		sw := *f.Sweeper
 		insts = append(insts, instance{
-			jobs:    &services.Jobs{Leases: f.env.Store, Holder: fmt.Sprintf("instance-%d-%s", i, services.NewHolder()), Now: f.clock.Now},
+			jobs:    &job.Runner{Leases: f.env.Store, Holder: fmt.Sprintf("instance-%d-%s", i, job.NewHolder()), Now: f.clock.Now},
 			sweeper: &sw,
 			outbox:  services.NewNotifier(services.NotifierOptions{Outbox: f.env.Store, Mailer: m, Vault: f.vault, Now: f.clock.Now}),
 		})

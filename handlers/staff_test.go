@@ -14,6 +14,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"minhbach/internal/totp"
 	"minhbach/services"
 )
 
@@ -241,7 +242,7 @@ func totpNow(t *testing.T, secret string, at time.Time) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return services.TOTPCode(raw, at)
+	return totp.Code(raw, at)
 }
 
 func TestTOTPEnrolmentAndLogin(t *testing.T) {
@@ -290,6 +291,13 @@ func TestTOTPEnrolmentAndLogin(t *testing.T) {
 	if w := f.postAuth("/api/v1/auth/login", map[string]string{"email": "lead@unit.test", "password": staffPassword, "totp": code}, nil); w.Code != http.StatusUnauthorized {
 		t.Fatalf("replayed code: %d", w.Code)
 	}
+	// The previous step's code is still inside the drift window, but a step
+	// not later than the last one used is refused; the next step's is not.
+	earlier := totpNow(t, setup.Secret, f.clock.Now().Add(-30*time.Second))
+	if w := f.postAuth("/api/v1/auth/login", map[string]string{"email": "lead@unit.test", "password": staffPassword, "totp": earlier}, nil); w.Code != http.StatusUnauthorized {
+		t.Fatalf("code of the step before the last one used: %d", w.Code)
+	}
+	f.staffLogin(t, "lead@unit.test", totpNow(t, setup.Secret, f.clock.Now().Add(30*time.Second)))
 	f.staffLogin(t, "lead@unit.test", en.RecoveryCodes[3])
 	if w := f.postAuth("/api/v1/auth/login", map[string]string{"email": "lead@unit.test", "password": staffPassword, "totp": en.RecoveryCodes[3]}, nil); w.Code != http.StatusUnauthorized {
 		t.Fatalf("recovery code used twice: %d", w.Code)

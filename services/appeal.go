@@ -69,7 +69,7 @@ func (s *Intake) Appeal(ctx context.Context, caseID, reason string) (SubmitResul
 	if err != nil {
 		return SubmitResult{}, Wrap(err, CodeInternal, "Could not create a receipt.")
 	}
-	receiptHash, err := s.hasher.Hash(ctx, receipt)
+	receiptHash, err := hashSecret(ctx, s.hasher, receipt)
 	if err != nil {
 		return SubmitResult{}, err
 	}

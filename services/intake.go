@@ -296,11 +296,11 @@ type Intake struct {
 	idempotency IdempotencyStore
 	evidence    *Evidence
 	router      Router
-	hasher      *SecretHasher
+	hasher      Hasher
 	tokens      *Tokens
 	// sealer seals the answers kept for idempotent retries (they hold the
 	// receipt).
-	sealer         *Sealer
+	sealer         Sealer
 	fingerprintKey []byte
 	limits         Limits
 	now            func() time.Time
@@ -315,11 +315,11 @@ type IntakeOptions struct {
 	Idempotency IdempotencyStore
 	Evidence    *Evidence
 	Router      Router
-	Hasher      *SecretHasher
+	Hasher      Hasher
 	// Tokens signs the citizen in to a report just filed (nil: no session).
 	Tokens *Tokens
 	// Sealer seals the answers kept for idempotent retries.
-	Sealer *Sealer
+	Sealer Sealer
 	// FingerprintKey keys the fingerprints of idempotent requests.
 	FingerprintKey []byte
 	Limits         Limits
@@ -388,7 +388,7 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (
 	if err != nil {
 		return SubmitResult{}, Wrap(err, CodeInternal, "Could not create a receipt.")
 	}
-	receiptHash, err := s.hasher.Hash(ctx, receipt)
+	receiptHash, err := hashSecret(ctx, s.hasher, receipt)
 	if err != nil {
 		return SubmitResult{}, err
 	}

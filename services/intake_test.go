@@ -17,6 +17,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"minhbach/internal/passhash"
+	"minhbach/internal/seal"
 	"minhbach/services"
 )
 
@@ -641,16 +643,16 @@ func TestNormalizeDropsBlankIdentity(t *testing.T) {
 // testIntake is an intake on a memStore with its hasher and sealer at hand.
 type testIntake struct {
 	*services.Intake
-	Hasher *services.SecretHasher
-	Sealer *services.Sealer
+	Hasher *passhash.Hasher
+	Sealer *seal.Sealer
 }
 
 func newIntake(t *testing.T, st *memStore, now time.Time) *testIntake {
 	t.Helper()
-	return newIntakeWith(t, st, now, services.NewSecretHasher(testParams, 2))
+	return newIntakeWith(t, st, now, passhash.New(testParams, 2))
 }
 
-func newIntakeWith(t *testing.T, st *memStore, now time.Time, hasher *services.SecretHasher) *testIntake {
+func newIntakeWith(t *testing.T, st *memStore, now time.Time, hasher *passhash.Hasher) *testIntake {
 	t.Helper()
 	sealer := newTestSealer(t)
 	clock := func() time.Time { return now }
@@ -1071,11 +1073,12 @@ func TestSubmitIdentityInsertFailure(t *testing.T) {
 	}
 }
 
-func TestSubmitHasherSaturated(t *testing.T) {
+// TestSubmitHasherGivesUp: a receipt hasher that gives up waiting for a
+// slot (internal/passhash tests the waiting) makes the submission
+// unavailable and leaves nothing behind.
+func TestSubmitHasherGivesUp(t *testing.T) {
 	st := newMemStore()
-	intake := newIntakeWith(t, st, validNow, services.NewSecretHasher(testParams, 1))
-	release := services.HoldHasherSlot(intake.Hasher) // another submission is hashing
-	defer release()
+	intake := newIntakeWith(t, st, validNow, passhash.New(testParams, 1))
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -1089,9 +1092,8 @@ func TestSubmitHasherSaturated(t *testing.T) {
 		t.Fatalf("left %d cases and %d identities behind", cases, ids)
 	}
 
-	release()
 	if _, err := intake.Submit(context.Background(), services.SubmitRequest{Input: in}); err != nil {
-		t.Fatalf("Submit once the hasher is free: %v", err)
+		t.Fatalf("Submit with a live context: %v", err)
 	}
 }
 

@@ -129,7 +129,7 @@ type NotifierOptions struct {
 }
 
 // Notifier delivers due outbox notifications; run DeliverDue from a leased
-// background job (Jobs) so that one process delivers at a time.
+// background job (internal/job) so that one process delivers at a time.
 type Notifier struct {
 	outbox      OutboxStore
 	mailer      Mailer

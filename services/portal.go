@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"minhbach/internal/throttle"
 )
 
 // Store is every store the portal's services use; internal/mongostore
@@ -40,9 +42,9 @@ type Options struct {
 	Mailer  Mailer  // nil: notifications are logged without content
 	// Sealer seals identities and idempotent answers; Tokens signs
 	// sessions; Hasher hashes receipts and passwords.
-	Sealer *Sealer
+	Sealer Sealer
 	Tokens *Tokens
-	Hasher *SecretHasher
+	Hasher Hasher
 	// FingerprintKey keys the fingerprints of idempotent requests.
 	FingerprintKey []byte
 	Limits         Limits
@@ -76,6 +78,11 @@ type Portal struct {
 	Sweeper   *Sweeper
 	Notifier  *Notifier
 	Audit     *AuditLog
+}
+
+// newThrottle is a failure throttle with one of the portal's policies.
+func newThrottle(p ThrottlePolicy, now func() time.Time) Throttle {
+	return throttle.New(throttle.Policy(p), now)
 }
 
 // New wires the portal's services and seeds the reference data (categories,
@@ -113,15 +120,16 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 		Hasher: o.Hasher, Tokens: o.Tokens, Sealer: o.Sealer, FingerprintKey: o.FingerprintKey, Limits: o.Limits, Now: now})
 	var err error
 	p.Tracking, err = NewTracking(ctx, TrackingOptions{Cases: cases, Evidence: p.Evidence, Hasher: o.Hasher, Tokens: o.Tokens,
-		Codes: NewThrottle(codes, now), Clients: NewThrottle(ClientThrottlePolicy, now), Prover: o.Prover,
+		Codes: newThrottle(codes, now), Clients: newThrottle(ClientThrottlePolicy, now), Prover: o.Prover,
 		Deadlines: book, Limits: o.Limits, Now: now})
 	if err != nil {
 		return nil, err
 	}
-	p.Staff = &Staff{Users: o.Store, Sessions: o.Store, Hasher: o.Hasher, Sealer: o.Sealer, Tokens: o.Tokens,
-		Accounts: NewThrottle(AccountThrottlePolicy, now), Clients: NewThrottle(ClientThrottlePolicy, now),
-		Require2FA: o.Require2FA, Now: now, Log: log.Warn, Units: p.Org, Audit: o.Store}
-	if err := p.Staff.Init(ctx); err != nil {
+	p.Staff, err = NewStaff(ctx, StaffOptions{Users: o.Store, Sessions: o.Store, Units: p.Org, Audit: o.Store,
+		Hasher: o.Hasher, Sealer: o.Sealer, Tokens: o.Tokens,
+		Accounts: newThrottle(AccountThrottlePolicy, now), Clients: newThrottle(ClientThrottlePolicy, now),
+		Require2FA: o.Require2FA, Now: now, Log: log.Warn})
+	if err != nil {
 		return nil, err
 	}
 	p.Custody = NewCustody(CustodyOptions{Cases: cases, Grants: o.Store, Vault: vault, Now: now})

@@ -2,18 +2,56 @@ package services
 
 import (
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/rand"
-	"crypto/subtle"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"math/big"
 	"strings"
-
-	"golang.org/x/crypto/argon2"
 )
+
+// Hasher is the slow, salted hash that keeps receipts and passwords
+// (internal/passhash implements it with argon2id). The hashes are expensive
+// on purpose, so an implementation may make callers wait for a turn: Hash
+// and Verify then fail with an error wrapping ctx's error when ctx ends
+// first, which the services report as unavailable (see hashSecret).
+// Verify fails with another error for an encoded hash it cannot read.
+type Hasher interface {
+	Hash(ctx context.Context, secret string) (string, error)
+	Verify(ctx context.Context, secret, encoded string) (bool, error)
+}
+
+// Sealer encrypts small records (complainant identities, TOTP secrets,
+// idempotent answers) under a key the portal holds outside the database,
+// bound to associated data naming their owner, so that a sealed record
+// cannot be moved to another (internal/seal implements it with
+// AES-256-GCM). KeyID names the key, so that rotated keys can be told apart.
+type Sealer interface {
+	Seal(plain, ad []byte) ([]byte, error)
+	Open(sealed, ad []byte) ([]byte, error)
+	KeyID() string
+}
+
+// hashBusy reports a Hasher that gave up waiting for its turn (its error
+// wraps the context's) as unavailable, like a store that times out.
+func hashBusy(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return Wrap(err, CodeUnavailable, "The service is busy; please try again.")
+	}
+	return err
+}
+
+// hashSecret hashes secret with h; a busy hasher is unavailable.
+func hashSecret(ctx context.Context, h Hasher, secret string) (string, error) {
+	enc, err := h.Hash(ctx, secret)
+	return enc, hashBusy(err)
+}
+
+// verifySecret checks secret against encoded with h. A busy hasher is
+// unavailable; a malformed hash is a mismatch with an error that is not.
+func verifySecret(ctx context.Context, h Hasher, secret, encoded string) (bool, error) {
+	ok, err := h.Verify(ctx, secret, encoded)
+	return ok, hashBusy(err)
+}
 
 // trackingAlphabet is Crockford's base32 without 0 and 1, so that no
 // character of a tracking code can be mistaken for another (O/0, I/L/1, U/V).
@@ -87,143 +125,4 @@ func NormalizeReceipt(s string) string {
 		return ""
 	}
 	return string(d[0:4]) + "-" + string(d[4:8]) + "-" + string(d[8:12]) + "-" + string(d[12:16])
-}
-
-// Argon2Params are the argon2id cost parameters.
-type Argon2Params struct {
-	MemoryKiB   uint32
-	Iterations  uint32
-	Parallelism uint8
-}
-
-// DefaultArgon2 follows OWASP's minimum recommendation for argon2id.
-var DefaultArgon2 = Argon2Params{MemoryKiB: 19 * 1024, Iterations: 2, Parallelism: 1}
-
-// SecretHasher hashes receipts and passwords with argon2id. Argon2id is
-// memory-hard on purpose, so at most a fixed number of hashes run at once:
-// a burst of requests waits (or gives up with its context) instead of
-// exhausting memory.
-type SecretHasher struct {
-	params Argon2Params
-	slots  chan struct{}
-}
-
-// NewSecretHasher returns a hasher running at most concurrency hashes at once.
-func NewSecretHasher(p Argon2Params, concurrency int) *SecretHasher {
-	if concurrency < 1 {
-		concurrency = 1
-	}
-	return &SecretHasher{params: p, slots: make(chan struct{}, concurrency)}
-}
-
-func (h *SecretHasher) acquire(ctx context.Context) error {
-	select {
-	case h.slots <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return Wrap(ctx.Err(), CodeUnavailable, "The service is busy; please try again.")
-	}
-}
-
-func (h *SecretHasher) release() { <-h.slots }
-
-// Hash returns an encoded argon2id hash (PHC string format) of secret.
-func (h *SecretHasher) Hash(ctx context.Context, secret string) (string, error) {
-	salt := make([]byte, 16)
-	if _, err := rand.Read(salt); err != nil {
-		return "", err
-	}
-	if err := h.acquire(ctx); err != nil {
-		return "", err
-	}
-	defer h.release()
-	p := h.params
-	key := argon2.IDKey([]byte(secret), salt, p.Iterations, p.MemoryKiB, p.Parallelism, 32)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.MemoryKiB, p.Iterations, p.Parallelism,
-		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
-}
-
-var errBadHash = errors.New("malformed argon2id hash")
-
-// Verify reports whether secret matches encoded, in constant time. The
-// parameters are read from encoded, so hashes made under older settings
-// still verify.
-func (h *SecretHasher) Verify(ctx context.Context, secret, encoded string) (bool, error) {
-	parts := strings.Split(encoded, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false, errBadHash
-	}
-	var version int
-	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || parts[2] != fmt.Sprintf("v=%d", argon2.Version) {
-		return false, errBadHash
-	}
-	var p Argon2Params
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.MemoryKiB, &p.Iterations, &p.Parallelism); err != nil {
-		return false, errBadHash
-	}
-	if p.MemoryKiB == 0 || p.MemoryKiB > 1<<22 || p.Iterations == 0 || p.Iterations > 64 || p.Parallelism == 0 {
-		return false, errBadHash
-	}
-	if parts[0] != "" || parts[3] != fmt.Sprintf("m=%d,t=%d,p=%d", p.MemoryKiB, p.Iterations, p.Parallelism) {
-		return false, errBadHash
-	}
-	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
-	if err != nil {
-		return false, errBadHash
-	}
-	want, err := base64.RawStdEncoding.DecodeString(parts[5])
-	if err != nil || len(want) < 16 || len(want) > 64 {
-		return false, errBadHash
-	}
-	if err := h.acquire(ctx); err != nil {
-		return false, err
-	}
-	defer h.release()
-	got := argon2.IDKey([]byte(secret), salt, p.Iterations, p.MemoryKiB, p.Parallelism, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1, nil
-}
-
-// Sealer encrypts complainant identities with AES-256-GCM under a key the
-// portal holds outside the database.
-type Sealer struct {
-	keyID string
-	aead  cipher.AEAD
-}
-
-// NewSealer returns a Sealer for a 32-byte key. keyID names the key so that
-// rotated keys can be told apart.
-func NewSealer(keyID string, key []byte) (*Sealer, error) {
-	if len(key) != 32 {
-		return nil, fmt.Errorf("identity key must be 32 bytes, got %d", len(key))
-	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
-	}
-	return &Sealer{keyID: keyID, aead: aead}, nil
-}
-
-// KeyID names the key in use.
-func (s *Sealer) KeyID() string { return s.keyID }
-
-// Seal encrypts plaintext bound to aad (the report id), returning nonce‖ciphertext.
-func (s *Sealer) Seal(plaintext, aad []byte) ([]byte, error) {
-	nonce := make([]byte, s.aead.NonceSize(), s.aead.NonceSize()+len(plaintext)+s.aead.Overhead())
-	if _, err := rand.Read(nonce); err != nil {
-		return nil, err
-	}
-	return s.aead.Seal(nonce, nonce, plaintext, aad), nil
-}
-
-// Open decrypts what Seal produced for the same aad.
-func (s *Sealer) Open(sealed, aad []byte) ([]byte, error) {
-	n := s.aead.NonceSize()
-	if len(sealed) < n+s.aead.Overhead() {
-		return nil, errors.New("sealed identity too short")
-	}
-	return s.aead.Open(nil, sealed[:n], sealed[n:], aad)
 }

@@ -38,7 +38,7 @@ type SweepStore interface {
 
 // Sweeper marks overdue reports, warns of near deadlines, closes concluded
 // reports nobody rated, and sends monitors their daily digest. Run it from a
-// leased job (Jobs) so one process sweeps at a time; every notification
+// leased job (internal/job) so one process sweeps at a time; every notification
 // also carries a dedup key, so even a sweep run twice queues it once.
 type Sweeper struct {
 	cases  CaseStore

@@ -29,10 +29,10 @@ var (
 type Tracking struct {
 	reports  reports
 	evidence *Evidence
-	hasher   *SecretHasher
+	hasher   Hasher
 	tokens   *Tokens
-	codes    *Throttle // failures per tracking code
-	clients  *Throttle // failures per client (keyed hash of the address, in memory)
+	codes    Throttle // failures per tracking code
+	clients  Throttle // failures per client (keyed hash of the address, in memory)
 	prover   Prover
 	// deadlines computes the clocks shown to the citizen (nil: none).
 	deadlines *DeadlineBook
@@ -47,10 +47,10 @@ type Tracking struct {
 type TrackingOptions struct {
 	Cases     CaseStore
 	Evidence  *Evidence
-	Hasher    *SecretHasher
+	Hasher    Hasher
 	Tokens    *Tokens
-	Codes     *Throttle // failures per tracking code
-	Clients   *Throttle // failures per client
+	Codes     Throttle // failures per tracking code
+	Clients   Throttle // failures per client
 	Prover    Prover
 	Deadlines *DeadlineBook
 	Limits    Limits
@@ -63,7 +63,7 @@ type TrackingOptions struct {
 func NewTracking(ctx context.Context, o TrackingOptions) (*Tracking, error) {
 	t := &Tracking{reports: reports{o.Cases}, evidence: o.Evidence, hasher: o.Hasher, tokens: o.Tokens, codes: o.Codes,
 		clients: o.Clients, prover: o.Prover, deadlines: o.Deadlines, limits: o.Limits, now: clockOrNow(o.Now)}
-	h, err := t.hasher.Hash(ctx, "0000-0000-0000-0000")
+	h, err := hashSecret(ctx, t.hasher, "0000-0000-0000-0000")
 	t.dummyHash = h
 	return t, err
 }
@@ -88,7 +88,7 @@ func (t *Tracking) OpenSession(ctx context.Context, code, receipt, clientAddr st
 			return "", time.Time{}, err
 		}
 	}
-	ok, err := t.hasher.Verify(ctx, receipt, hash)
+	ok, err := verifySecret(ctx, t.hasher, receipt, hash)
 	if err != nil && IsCode(err, CodeUnavailable) {
 		return "", time.Time{}, err
 	}

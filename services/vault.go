@@ -19,13 +19,13 @@ import (
 // never leaves the services and is never logged.
 type IdentityVault struct {
 	identities IdentityStore
-	sealer     *Sealer
+	sealer     Sealer
 	now        func() time.Time
 }
 
 // NewIdentityVault seals with sealer into identities; now is the clock
 // (time.Now when nil).
-func NewIdentityVault(identities IdentityStore, sealer *Sealer, now func() time.Time) *IdentityVault {
+func NewIdentityVault(identities IdentityStore, sealer Sealer, now func() time.Time) *IdentityVault {
 	return &IdentityVault{identities: identities, sealer: sealer, now: clockOrNow(now)}
 }
 

@@ -13,10 +13,13 @@ import (
 
 	"minhbach/internal/blobstore"
 	"minhbach/internal/clamd"
+	"minhbach/internal/job"
 	"minhbach/internal/mailer"
 	"minhbach/internal/media"
 	"minhbach/internal/mongostore"
+	"minhbach/internal/passhash"
 	"minhbach/internal/proof"
+	"minhbach/internal/seal"
 	"minhbach/services"
 )
 
@@ -24,7 +27,7 @@ import (
 type app struct {
 	*services.Portal
 	store  *mongostore.Store
-	leases services.LeaseStore
+	leases job.LeaseStore
 	// blobs is the object storage (evidence, audit checkpoints) and signKey
 	// the Ed25519 key that signs proofs of filing and audit checkpoints.
 	blobs   *blobstore.Store
@@ -39,7 +42,7 @@ func keyID(prefix string, key []byte) string {
 }
 
 func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app, error) {
-	sealer, err := services.NewSealer(keyID("aes", b.identityKey), b.identityKey)
+	sealer, err := seal.New(keyID("aes", b.identityKey), b.identityKey)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +56,7 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 		return nil, err
 	}
 	o := services.Options{Store: b.store, Blobs: b.blob, Files: &media.Checker{MaxPixels: services.DefaultMaxPixels},
-		Prover: proof.NewProver(signer), Sealer: sealer, Tokens: tokens, Hasher: services.NewSecretHasher(cfg.Argon2, cfg.HashConcurrency),
+		Prover: proof.NewProver(signer), Sealer: sealer, Tokens: tokens, Hasher: passhash.New(cfg.Argon2, cfg.HashConcurrency),
 		Limits: cfg.Limits, Require2FA: cfg.Require2FA, CacheTTL: 30 * time.Second, Log: log, Now: time.Now}
 	if cfg.ClamdAddr != "" {
 		client := clamd.New(cfg.ClamdAddr, 2*time.Minute)
@@ -103,7 +106,7 @@ func (a *app) reap(ctx context.Context) (uploads int, keys int64, err error) {
 
 // runOutbox delivers queued notifications every 30 s under a lease.
 func (a *app) runOutbox(ctx context.Context, log *slog.Logger) {
-	jobs := &services.Jobs{Leases: a.leases, Holder: services.NewHolder(), Now: time.Now,
+	jobs := &job.Runner{Leases: a.leases, Holder: job.NewHolder(), Now: time.Now,
 		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
 	_ = jobs.Every(ctx, "outbox", 30*time.Second, 2*time.Minute, func(ctx context.Context) error {
 		_, _, err := a.Notifier.DeliverDue(ctx)
@@ -113,7 +116,7 @@ func (a *app) runOutbox(ctx context.Context, log *slog.Logger) {
 
 // runSweep sweeps deadlines every 5 minutes under a lease.
 func (a *app) runSweep(ctx context.Context, log *slog.Logger) {
-	jobs := &services.Jobs{Leases: a.leases, Holder: services.NewHolder(), Now: time.Now,
+	jobs := &job.Runner{Leases: a.leases, Holder: job.NewHolder(), Now: time.Now,
 		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
 	_ = jobs.Every(ctx, "sweep", 5*time.Minute, 5*time.Minute, func(ctx context.Context) error {
 		r, err := a.Sweeper.Sweep(ctx)
@@ -128,7 +131,7 @@ func (a *app) runSweep(ctx context.Context, log *slog.Logger) {
 // in MongoDB while it runs, so when several portal processes share one
 // database only one of them reaps at a time.
 func (a *app) runReaper(ctx context.Context, every time.Duration, log *slog.Logger) {
-	jobs := &services.Jobs{Leases: a.leases, Holder: services.NewHolder(), Now: time.Now,
+	jobs := &job.Runner{Leases: a.leases, Holder: job.NewHolder(), Now: time.Now,
 		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
 	_ = jobs.Every(ctx, "reaper", every, every, func(ctx context.Context) error {
 		uploads, keys, err := a.reap(ctx)

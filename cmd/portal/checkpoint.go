@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"minhbach/internal/job"
 	"minhbach/services"
 )
 
@@ -44,7 +45,7 @@ func (a *app) checkpointer() *services.Checkpointer {
 // still write one per hour.
 func (a *app) runCheckpoints(ctx context.Context, log *slog.Logger) {
 	cp := a.checkpointer()
-	jobs := &services.Jobs{Leases: a.leases, Holder: services.NewHolder(), Now: time.Now,
+	jobs := &job.Runner{Leases: a.leases, Holder: job.NewHolder(), Now: time.Now,
 		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
 	t := time.NewTimer(checkpointStartDelay)
 	select {

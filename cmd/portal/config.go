@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"minhbach/internal/passhash"
 	"minhbach/services"
 )
 
@@ -40,7 +41,7 @@ type Config struct {
 	HSTS            bool
 	Limits          services.Limits
 	MaxJSONBytes    int64
-	Argon2          services.Argon2Params
+	Argon2          passhash.Params
 	HashConcurrency int
 	ShutdownTimeout time.Duration
 }
@@ -239,10 +240,10 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		bad("PORTAL_MAX_REPORT_BYTES must be at least PORTAL_MAX_FILE_BYTES")
 	}
 	c.MaxJSONBytes = integer("PORTAL_MAX_JSON_BYTES", 1<<20, 64<<10, 16<<20)
-	c.Argon2 = services.Argon2Params{
-		MemoryKiB:   uint32(integer("PORTAL_ARGON2_MEMORY_KIB", int64(services.DefaultArgon2.MemoryKiB), 8*1024, 4<<20)),
-		Iterations:  uint32(integer("PORTAL_ARGON2_ITERATIONS", int64(services.DefaultArgon2.Iterations), 1, 16)),
-		Parallelism: uint8(integer("PORTAL_ARGON2_PARALLELISM", int64(services.DefaultArgon2.Parallelism), 1, 16)),
+	c.Argon2 = passhash.Params{
+		MemoryKiB:   uint32(integer("PORTAL_ARGON2_MEMORY_KIB", int64(passhash.Default.MemoryKiB), 8*1024, 4<<20)),
+		Iterations:  uint32(integer("PORTAL_ARGON2_ITERATIONS", int64(passhash.Default.Iterations), 1, 16)),
+		Parallelism: uint8(integer("PORTAL_ARGON2_PARALLELISM", int64(passhash.Default.Parallelism), 1, 16)),
 	}
 	c.HashConcurrency = int(integer("PORTAL_HASH_CONCURRENCY", int64(runtime.NumCPU()), 1, 256))
 	c.ShutdownTimeout = 20 * time.Second

@@ -168,7 +168,7 @@ func (a *app) seedDemoReports(ctx context.Context, unitID string) (int, error) {
 // concludeDemoReport takes a demo report through acceptance and
 // investigation to a conclusion with a published summary, as the demo lead.
 func (a *app) concludeDemoReport(ctx context.Context, caseID, unitID string) error {
-	lead, err := a.Staff.Users.FindUserByEmail(ctx, "lead@demo.minhbach.vn")
+	lead, err := a.store.FindUserByEmail(ctx, "lead@demo.minhbach.vn")
 	if err != nil {
 		return err
 	}

@@ -8,14 +8,14 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"minhbach/services"
+	"minhbach/internal/job"
 )
 
 // colLeases holds one document per background job: {_id: job, holder,
 // expiresAt}. It needs no index beyond _id.
 const colLeases = "leases"
 
-var _ services.LeaseStore = (*Store)(nil)
+var _ job.LeaseStore = (*Store)(nil)
 
 type leaseDoc struct {
 	Job       string    `bson:"_id"`

@@ -12,13 +12,13 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"minhbach/internal/job"
 	"minhbach/internal/testenv"
-	"minhbach/services"
 )
 
 var leaseT0 = time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
 
-func acquire(t *testing.T, s services.LeaseStore, job, holder string, now time.Time, ttl time.Duration) bool {
+func acquire(t *testing.T, s job.LeaseStore, job, holder string, now time.Time, ttl time.Duration) bool {
 	t.Helper()
 	ok, err := s.AcquireLease(context.Background(), job, holder, now, ttl)
 	if err != nil {
@@ -63,7 +63,7 @@ func TestLeaseRaceHasOneOwnerAtATime(t *testing.T) {
 		mu    sync.Mutex
 		spans []owned
 	)
-	names := []string{services.NewHolder(), services.NewHolder()}
+	names := []string{job.NewHolder(), job.NewHolder()}
 	rnd := rand.New(rand.NewPCG(1, 2))
 	for r := range rounds {
 		start := leaseT0.Add(time.Duration(r) * roundLen)
@@ -221,9 +221,9 @@ func TestJobsRunEachTickOnce(t *testing.T) {
 	runs := env.Client.Database(env.Database).Collection("lease_test_runs")
 	var tick atomic.Int64
 	clock := func() time.Time { return leaseT0.Add(time.Duration(tick.Load()) * 10 * time.Minute) }
-	procs := []*services.Jobs{
-		{Leases: env.Store, Holder: services.NewHolder(), Now: clock},
-		{Leases: env.Store, Holder: services.NewHolder(), Now: clock},
+	procs := []*job.Runner{
+		{Leases: env.Store, Holder: job.NewHolder(), Now: clock},
+		{Leases: env.Store, Holder: job.NewHolder(), Now: clock},
 	}
 	const ticks = 15
 	wins := [2]int{}

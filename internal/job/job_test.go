@@ -1,4 +1,4 @@
-package services_test
+package job_test
 
 import (
 	"context"
@@ -8,11 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"minhbach/services"
+	"minhbach/internal/job"
 )
 
-// leaseMem is an in-memory LeaseStore for the loop logic of Jobs only; the
-// lease semantics themselves are tested on the real database in
+// leaseMem is an in-memory LeaseStore for the loop logic of Runner only;
+// the lease semantics themselves are tested on the real database in
 // internal/mongostore.
 type leaseMem struct {
 	mu       sync.Mutex
@@ -27,39 +27,39 @@ func newLeaseMem() *leaseMem {
 	return &leaseMem{holder: map[string]string{}, until: map[string]time.Time{}}
 }
 
-func (m *leaseMem) AcquireLease(_ context.Context, job, holder string, now time.Time, ttl time.Duration) (bool, error) {
+func (m *leaseMem) AcquireLease(_ context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.acquires++
 	if m.err != nil {
 		return false, m.err
 	}
-	if h, ok := m.holder[job]; ok && h != holder && !m.until[job].Before(now) {
+	if h, ok := m.holder[name]; ok && h != holder && !m.until[name].Before(now) {
 		return false, nil
 	}
-	m.holder[job], m.until[job] = holder, now.Add(ttl)
+	m.holder[name], m.until[name] = holder, now.Add(ttl)
 	return true, nil
 }
 
-func (m *leaseMem) ReleaseLease(_ context.Context, job, holder string) error {
+func (m *leaseMem) ReleaseLease(_ context.Context, name, holder string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.releases++
-	if m.holder[job] == holder {
-		delete(m.holder, job)
-		delete(m.until, job)
+	if m.holder[name] == holder {
+		delete(m.holder, name)
+		delete(m.until, name)
 	}
 	return nil
 }
 
-func (m *leaseMem) owner(job string) string {
+func (m *leaseMem) owner(name string) string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.holder[job]
+	return m.holder[name]
 }
 
 func TestNewHolderIsRandomHex(t *testing.T) {
-	a, b := services.NewHolder(), services.NewHolder()
+	a, b := job.NewHolder(), job.NewHolder()
 	if len(a) != 24 || a == b {
 		t.Fatalf("NewHolder() = %q, %q", a, b)
 	}
@@ -70,9 +70,9 @@ func TestNewHolderIsRandomHex(t *testing.T) {
 	}
 }
 
-func TestJobsRunOnceRunsUnderLeaseAndReleases(t *testing.T) {
+func TestRunnerRunOnceRunsUnderLeaseAndReleases(t *testing.T) {
 	m := newLeaseMem()
-	j := &services.Jobs{Leases: m, Holder: "p1"}
+	j := &job.Runner{Leases: m, Holder: "p1"}
 	var during string
 	ran, err := j.RunOnce(context.Background(), "sweep", time.Minute, func(ctx context.Context) error {
 		during = m.owner("sweep")
@@ -89,12 +89,12 @@ func TestJobsRunOnceRunsUnderLeaseAndReleases(t *testing.T) {
 	}
 }
 
-func TestJobsRunOnceSkipsWhenAnotherHolds(t *testing.T) {
+func TestRunnerRunOnceSkipsWhenAnotherHolds(t *testing.T) {
 	m := newLeaseMem()
 	if ok, _ := m.AcquireLease(context.Background(), "sweep", "p2", time.Now(), time.Hour); !ok {
 		t.Fatal("setup acquire failed")
 	}
-	j := &services.Jobs{Leases: m, Holder: "p1"}
+	j := &job.Runner{Leases: m, Holder: "p1"}
 	ran, err := j.RunOnce(context.Background(), "sweep", time.Minute, func(context.Context) error {
 		t.Error("fn ran without the lease")
 		return nil
@@ -107,10 +107,10 @@ func TestJobsRunOnceSkipsWhenAnotherHolds(t *testing.T) {
 	}
 }
 
-func TestJobsRunOnceReportsErrors(t *testing.T) {
+func TestRunnerRunOnceReportsErrors(t *testing.T) {
 	boom := errors.New("boom")
 	m := newLeaseMem()
-	j := &services.Jobs{Leases: m, Holder: "p1"}
+	j := &job.Runner{Leases: m, Holder: "p1"}
 	ran, err := j.RunOnce(context.Background(), "sweep", time.Minute, func(context.Context) error { return boom })
 	if !ran || !errors.Is(err, boom) {
 		t.Fatalf("RunOnce = %v, %v; want true, boom", ran, err)
@@ -119,32 +119,33 @@ func TestJobsRunOnceReportsErrors(t *testing.T) {
 		t.Fatal("lease kept after a failed run")
 	}
 
-	m.err = services.Errorf(services.CodeUnavailable, "down")
+	down := errors.New("server selection timeout")
+	m.err = down
 	ran, err = j.RunOnce(context.Background(), "sweep", time.Minute, func(context.Context) error {
 		t.Error("fn ran although the lease store failed")
 		return nil
 	})
-	if ran || !services.IsCode(err, services.CodeUnavailable) {
+	if ran || !errors.Is(err, down) {
 		t.Fatalf("RunOnce with failing store = %v, %v", ran, err)
 	}
 
-	for _, bad := range []*services.Jobs{{Leases: m, Holder: ""}, {Leases: nil, Holder: "p"}} {
-		if _, err := bad.RunOnce(context.Background(), "sweep", time.Minute, nil); !services.IsCode(err, services.CodeInvalid) {
+	for _, bad := range []*job.Runner{{Leases: m, Holder: ""}, {Leases: nil, Holder: "p"}} {
+		if _, err := bad.RunOnce(context.Background(), "sweep", time.Minute, nil); !errors.Is(err, job.ErrInvalid) {
 			t.Fatalf("RunOnce on %+v = %v, want invalid", bad, err)
 		}
 	}
-	if _, err := j.RunOnce(context.Background(), "sweep", 0, nil); !services.IsCode(err, services.CodeInvalid) {
+	if _, err := j.RunOnce(context.Background(), "sweep", 0, nil); !errors.Is(err, job.ErrInvalid) {
 		t.Fatalf("RunOnce with ttl 0 = %v, want invalid", err)
 	}
-	if err := j.Every(context.Background(), "sweep", 0, time.Minute, nil); !services.IsCode(err, services.CodeInvalid) {
+	if err := j.Every(context.Background(), "sweep", 0, time.Minute, nil); !errors.Is(err, job.ErrInvalid) {
 		t.Fatalf("Every with interval 0 = %v, want invalid", err)
 	}
 }
 
-func TestJobsRunOnceContextEndsWithLease(t *testing.T) {
+func TestRunnerRunOnceContextEndsWithLease(t *testing.T) {
 	m := newLeaseMem()
 	var start time.Time // the lease's now: the first clock reading
-	j := &services.Jobs{Leases: m, Holder: "p1", Now: func() time.Time {
+	j := &job.Runner{Leases: m, Holder: "p1", Now: func() time.Time {
 		now := time.Now()
 		if start.IsZero() {
 			start = now
@@ -171,11 +172,11 @@ func TestJobsRunOnceContextEndsWithLease(t *testing.T) {
 	}
 }
 
-func TestJobsRunOnceNeverOverlapsInOneProcess(t *testing.T) {
-	// The store lets a holder renew its own lease, so only Jobs itself can
+func TestRunnerRunOnceNeverOverlapsInOneProcess(t *testing.T) {
+	// The store lets a holder renew its own lease, so only Runner itself can
 	// stop a second local run of a job that is still running.
 	m := newLeaseMem()
-	j := &services.Jobs{Leases: m, Holder: "p1"}
+	j := &job.Runner{Leases: m, Holder: "p1"}
 	inside, leave := make(chan struct{}), make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
@@ -199,17 +200,17 @@ func TestJobsRunOnceNeverOverlapsInOneProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Another job is not blocked, and the first job can run again.
-	for _, job := range []string{"other", "sweep"} {
-		if ran, err := j.RunOnce(context.Background(), job, time.Minute, func(context.Context) error { return nil }); !ran || err != nil {
-			t.Fatalf("RunOnce(%s) afterwards = %v, %v", job, ran, err)
+	for _, name := range []string{"other", "sweep"} {
+		if ran, err := j.RunOnce(context.Background(), name, time.Minute, func(context.Context) error { return nil }); !ran || err != nil {
+			t.Fatalf("RunOnce(%s) afterwards = %v, %v", name, ran, err)
 		}
 	}
 }
 
-func TestJobsEveryRunsAtTicksLogsAndStops(t *testing.T) {
+func TestRunnerEveryRunsAtTicksLogsAndStops(t *testing.T) {
 	m := newLeaseMem()
 	var logged atomic.Int32
-	j := &services.Jobs{Leases: m, Holder: "p1", Log: func(msg string, args ...any) {
+	j := &job.Runner{Leases: m, Holder: "p1", Log: func(msg string, args ...any) {
 		if msg == "job failed" {
 			logged.Add(1)
 		}
@@ -255,13 +256,13 @@ func TestJobsEveryRunsAtTicksLogsAndStops(t *testing.T) {
 	}
 }
 
-func TestJobsEveryTakesNoTurnWhileAnotherHolds(t *testing.T) {
+func TestRunnerEveryTakesNoTurnWhileAnotherHolds(t *testing.T) {
 	m := newLeaseMem()
 	now := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 	if ok, _ := m.AcquireLease(context.Background(), "sweep", "p2", now, time.Hour); !ok {
 		t.Fatal("setup acquire failed")
 	}
-	j := &services.Jobs{Leases: m, Holder: "p1", Now: func() time.Time { return now }}
+	j := &job.Runner{Leases: m, Holder: "p1", Now: func() time.Time { return now }}
 	ctx, cancel := context.WithCancel(context.Background())
 	var runs atomic.Int32
 	stopped := make(chan error, 1)
@@ -271,14 +272,17 @@ func TestJobsEveryTakesNoTurnWhileAnotherHolds(t *testing.T) {
 			return nil
 		})
 	}()
-	for {
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
 		m.mu.Lock()
 		n := m.acquires
 		m.mu.Unlock()
 		if n >= 6 {
 			break
 		}
-		time.Sleep(time.Millisecond)
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("only %d lease attempts in 10 s", n)
+		}
 	}
 	cancel()
 	<-stopped

@@ -55,24 +55,6 @@ func (s *Server) staffAuth(c *gin.Context) {
 	c.Next()
 }
 
-type userDTO struct {
-	ID                 string        `json:"id"`
-	Email              string        `json:"email"`
-	Name               string        `json:"name"`
-	Role               services.Role `json:"role"`
-	UnitID             string        `json:"unitId"`
-	UnitName           string        `json:"unitName,omitempty"`
-	Active             bool          `json:"active"`
-	TOTPEnabled        bool          `json:"totpEnabled"`
-	MustChangePassword bool          `json:"mustChangePassword"`
-	CreatedAt          time.Time     `json:"createdAt"`
-}
-
-func toUserDTO(u services.User) userDTO {
-	return userDTO{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, UnitID: u.UnitID, Active: u.Active,
-		TOTPEnabled: u.TOTPEnabled, MustChangePassword: u.MustChangePassword, CreatedAt: u.CreatedAt}
-}
-
 type loginRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
@@ -285,73 +267,4 @@ func (s *Server) enableTOTP(c *gin.Context) {
 		s.setRefreshCookie(c, res.RefreshToken, res.RefreshExpires)
 	}
 	c.JSON(http.StatusOK, out)
-}
-
-type createUserRequest struct {
-	Email    string        `json:"email"`
-	Name     string        `json:"name"`
-	Role     services.Role `json:"role"`
-	UnitID   string        `json:"unitId"`
-	Password string        `json:"password"`
-}
-
-func (s *Server) listUsers(c *gin.Context) {
-	users, err := s.staff.ListUsers(c.Request.Context(), actorOf(c))
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	out := make([]userDTO, len(users))
-	for i, u := range users {
-		out[i] = toUserDTO(u)
-	}
-	c.JSON(http.StatusOK, out)
-}
-
-func (s *Server) createUser(c *gin.Context) {
-	var in createUserRequest
-	if err := bindJSON(c, &in); err != nil {
-		s.writeError(c, err)
-		return
-	}
-	actor := actorOf(c)
-	u, err := s.staff.CreateUser(c.Request.Context(), &actor, services.CreateUserInput{Email: in.Email, Name: in.Name,
-		Role: in.Role, UnitID: in.UnitID, Password: in.Password})
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	c.Header("Location", "/api/v1/admin/users/"+u.ID)
-	c.JSON(http.StatusCreated, toUserDTO(u))
-}
-
-type updateUserRequest struct {
-	Name   *string        `json:"name"`
-	Role   *services.Role `json:"role"`
-	UnitID *string        `json:"unitId"`
-	Active *bool          `json:"active"`
-}
-
-func (s *Server) updateUser(c *gin.Context) {
-	var in updateUserRequest
-	if err := bindJSON(c, &in); err != nil {
-		s.writeError(c, err)
-		return
-	}
-	u, err := s.staff.UpdateUser(c.Request.Context(), actorOf(c), c.Param("id"),
-		services.UpdateUserInput{Name: in.Name, Role: in.Role, UnitID: in.UnitID, Active: in.Active})
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, toUserDTO(u))
-}
-
-func (s *Server) resetUserPassword(c *gin.Context) {
-	temp, err := s.staff.ResetPassword(c.Request.Context(), actorOf(c), c.Param("id"))
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"temporaryPassword": temp})
 }

@@ -1,16 +1,19 @@
-package services
+// Package job runs background jobs under leases kept in a shared store, so
+// that of several processes sharing the store only one runs a given job at
+// a time.
+package job
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
 )
 
-// LeaseStore keeps one lease per background job, so that the portal
-// processes sharing a database never run the same job at the same time.
+// LeaseStore keeps one lease per job.
 //
 // AcquireLease reports whether holder owns job's lease for [now, now+ttl)
 // after the call: it takes a free or expired lease, renews the caller's own
@@ -29,14 +32,18 @@ func NewHolder() string {
 	return hex.EncodeToString(b)
 }
 
+// ErrInvalid is returned for a run that cannot be attempted: no job name,
+// no lease store, no holder, or a lease or interval that is not positive.
+var ErrInvalid = errors.New("job: a job needs a name, a lease store, a holder, a positive lease and a positive interval")
+
 // releaseTimeout bounds the release after a job, which runs even when the
 // job's context is done.
 const releaseTimeout = 10 * time.Second
 
-// Jobs runs background jobs under leases. Every process builds one with its
-// own Holder; a job then runs in at most one process at a time. Use it by
-// pointer; the zero value of the unexported state is ready.
-type Jobs struct {
+// Runner runs background jobs under leases. Every process builds one with
+// its own Holder; a job then runs in at most one process at a time. Use it
+// by pointer; the zero value of the unexported state is ready.
+type Runner struct {
 	Leases LeaseStore
 	// Holder identifies this process (NewHolder).
 	Holder string
@@ -49,44 +56,44 @@ type Jobs struct {
 	running map[string]bool
 }
 
-func (j *Jobs) now() time.Time {
-	if j.Now != nil {
-		return j.Now()
+func (r *Runner) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
 	}
 	return time.Now()
 }
 
-func (j *Jobs) log(msg string, args ...any) {
-	if j.Log != nil {
-		j.Log(msg, args...)
+func (r *Runner) log(msg string, args ...any) {
+	if r.Log != nil {
+		r.Log(msg, args...)
 	}
 }
 
 // start marks job as running in this process. The store would let this
 // process "renew" its own lease, so two local runs of one job are kept
 // apart here.
-func (j *Jobs) start(job string) bool {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.running[job] {
+func (r *Runner) start(job string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.running[job] {
 		return false
 	}
-	if j.running == nil {
-		j.running = map[string]bool{}
+	if r.running == nil {
+		r.running = map[string]bool{}
 	}
-	j.running[job] = true
+	r.running[job] = true
 	return true
 }
 
-func (j *Jobs) finish(job string) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	delete(j.running, job)
+func (r *Runner) finish(job string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.running, job)
 }
 
-func (j *Jobs) check(job string, ttl time.Duration) error {
-	if ttl <= 0 || job == "" || j.Holder == "" || j.Leases == nil {
-		return Errorf(CodeInvalid, "A job needs a name, a lease store, a holder and a positive lease.")
+func (r *Runner) check(job string, ttl time.Duration) error {
+	if ttl <= 0 || job == "" || r.Holder == "" || r.Leases == nil {
+		return ErrInvalid
 	}
 	return nil
 }
@@ -95,19 +102,19 @@ func (j *Jobs) check(job string, ttl time.Duration) error {
 // reports whether it ran. fn's context is cancelled when the lease would
 // expire, so fn must stop then (another process may take over). The lease
 // is released when fn returns; err is fn's error or the store's.
-func (j *Jobs) RunOnce(ctx context.Context, job string, ttl time.Duration, fn func(ctx context.Context) error) (ran bool, err error) {
-	if err := j.check(job, ttl); err != nil {
+func (r *Runner) RunOnce(ctx context.Context, job string, ttl time.Duration, fn func(ctx context.Context) error) (ran bool, err error) {
+	if err := r.check(job, ttl); err != nil {
 		return false, err
 	}
-	if !j.start(job) {
+	if !r.start(job) {
 		return false, nil
 	}
-	defer j.finish(job)
+	defer r.finish(job)
 	// start is read first, so start+ttl is never later than the lease's
 	// end now+ttl; with a fake Now it maps the lease onto the real clock.
 	start := time.Now()
-	now := j.now()
-	ok, err := j.Leases.AcquireLease(ctx, job, j.Holder, now, ttl)
+	now := r.now()
+	ok, err := r.Leases.AcquireLease(ctx, job, r.Holder, now, ttl)
 	if err != nil || !ok {
 		return false, err
 	}
@@ -116,8 +123,8 @@ func (j *Jobs) RunOnce(ctx context.Context, job string, ttl time.Duration, fn fu
 		defer cancel()
 		// A failed release is not the job's failure: the lease expires
 		// by itself at now+ttl.
-		if rerr := j.Leases.ReleaseLease(rctx, job, j.Holder); rerr != nil {
-			j.log("job lease release failed", "job", job, "err", rerr)
+		if rerr := r.Leases.ReleaseLease(rctx, job, r.Holder); rerr != nil {
+			r.log("job lease release failed", "job", job, "err", rerr)
 		}
 	}()
 	fctx, cancel := context.WithDeadline(ctx, start.Add(ttl))
@@ -131,18 +138,18 @@ func (j *Jobs) RunOnce(ctx context.Context, job string, ttl time.Duration, fn fu
 // Every tries RunOnce for job at once and then at every interval until ctx
 // is done, and returns ctx's error then. Failures are logged, never fatal:
 // the next tick tries again.
-func (j *Jobs) Every(ctx context.Context, job string, interval, ttl time.Duration, fn func(ctx context.Context) error) error {
-	if err := j.check(job, ttl); err != nil {
+func (r *Runner) Every(ctx context.Context, job string, interval, ttl time.Duration, fn func(ctx context.Context) error) error {
+	if err := r.check(job, ttl); err != nil {
 		return err
 	}
 	if interval <= 0 {
-		return Errorf(CodeInvalid, "A job needs a positive interval.")
+		return ErrInvalid
 	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if _, err := j.RunOnce(ctx, job, ttl, fn); err != nil && ctx.Err() == nil {
-			j.log("job failed", "job", job, "err", err)
+		if _, err := r.RunOnce(ctx, job, ttl, fn); err != nil && ctx.Err() == nil {
+			r.log("job failed", "job", job, "err", err)
 		}
 		select {
 		case <-ctx.Done():

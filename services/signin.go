@@ -1,0 +1,370 @@
+package services
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"minhbach/internal/totp"
+)
+
+// RefreshSession is one refresh token, stored by its hash. Tokens of one
+// login form a family: presenting a used one revokes the family.
+type RefreshSession struct {
+	Hash      string
+	Family    string
+	UserID    string
+	Used      bool
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// SessionStore keeps refresh sessions.
+type SessionStore interface {
+	InsertSession(ctx context.Context, s RefreshSession) error
+	FindSession(ctx context.Context, hash string) (RefreshSession, error)
+	// MarkSessionUsed sets Used on an unused session; false when it was
+	// already used (or gone).
+	MarkSessionUsed(ctx context.Context, hash string) (bool, error)
+	DeleteFamily(ctx context.Context, family string) error
+	DeleteUserSessions(ctx context.Context, userID string) error
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
+}
+
+// AccountThrottlePolicy locks an account for a growing time after 5 failed
+// logins.
+var AccountThrottlePolicy = ThrottlePolicy{Free: 5, Base: 2 * time.Second, Max: 15 * time.Minute, Window: time.Hour}
+
+// RefreshTTL is how long a refresh token (and so a staff sign-in) lasts.
+const RefreshTTL = 12 * time.Hour
+
+// totpIssuer names the portal in authenticator apps.
+const totpIssuer = "Minh Bach"
+
+// LoginResult is a successful login: an access token, or (when a second
+// factor must first be enrolled) an enrolment token.
+type LoginResult struct {
+	User            User
+	AccessToken     string
+	ExpiresAt       time.Time
+	RefreshToken    string
+	RefreshExpires  time.Time
+	EnrolToken      string
+	EnrolmentNeeded bool
+}
+
+var errBadLogin = Errorf(CodeUnauthorized, "The e-mail address or the password is wrong.")
+
+// Login checks e-mail, password and (when enrolled) a TOTP or recovery
+// code. Unknown accounts and wrong passwords get the same answer in about
+// the same time; failures lock the account and the client for a growing
+// time.
+func (s *Staff) Login(ctx context.Context, email, password, code, clientAddr string) (LoginResult, error) {
+	email, _ = normalizeEmail(email)
+	acctKey, clientKey := "acct:"+email, s.clients.ClientKey(clientAddr)
+	if wait := max(s.accounts.Check(acctKey), s.clients.Check(clientKey)); wait > 0 {
+		return LoginResult{}, rateLimited(wait)
+	}
+	fail := func(err error) (LoginResult, error) {
+		if wait := max(s.accounts.Fail(acctKey), s.clients.Fail(clientKey)); wait > 0 {
+			return LoginResult{}, rateLimited(wait)
+		}
+		return LoginResult{}, err
+	}
+	u, err := s.users.FindUserByEmail(ctx, email)
+	hash := s.dummyHash
+	switch {
+	case err == nil:
+		hash = u.PasswordHash
+	case !IsCode(err, CodeNotFound):
+		return LoginResult{}, err
+	}
+	ok, verr := verifySecret(ctx, s.hasher, password, hash)
+	if verr != nil && IsCode(verr, CodeUnavailable) {
+		return LoginResult{}, verr
+	}
+	if err != nil || !ok || !u.Active {
+		return fail(errBadLogin)
+	}
+	if u.TOTPEnabled {
+		if strings.TrimSpace(code) == "" {
+			return LoginResult{}, &Error{Code: CodeUnauthorized, Message: "Enter the code from your authenticator app.", Fields: map[string]string{"totp": FieldRequired}}
+		}
+		if !s.checkSecondFactor(ctx, u, code) {
+			return fail(&Error{Code: CodeUnauthorized, Message: "The code is wrong or was already used.", Fields: map[string]string{"totp": FieldInvalid}})
+		}
+	}
+	s.accounts.Reset(acctKey)
+	if !u.TOTPEnabled && s.require2FA && (u.Role == RoleAdmin || u.Role == RoleLead) {
+		tok, exp, err := s.tokens.IssueEnrol(u)
+		return LoginResult{User: u, EnrolToken: tok, ExpiresAt: exp, EnrolmentNeeded: true}, err
+	}
+	return s.startSession(ctx, u, "")
+}
+
+// checkSecondFactor accepts a recovery code once, or a TOTP code whose time
+// step is later than the last one the account used, so that no code is
+// accepted twice.
+func (s *Staff) checkSecondFactor(ctx context.Context, u User, code string) bool {
+	code = strings.TrimSpace(code)
+	if len(code) > totp.Digits { // a recovery code
+		ok, err := s.users.UseRecoveryCode(ctx, u.ID, sha256Hex(normalizeRecovery(code)))
+		return err == nil && ok
+	}
+	secret, err := s.sealer.Open(u.TOTPSealed, []byte("totp:"+u.ID))
+	if err != nil {
+		return false
+	}
+	step, ok := totp.Check(secret, code, s.now())
+	if !ok {
+		return false
+	}
+	fresh, err := s.users.UseTOTPStep(ctx, u.ID, step)
+	return err == nil && fresh
+}
+
+func normalizeRecovery(code string) string {
+	return strings.ToLower(strings.NewReplacer("-", "", " ", "").Replace(code))
+}
+
+// startSession issues an access token and a refresh token (a new family
+// when family is empty).
+func (s *Staff) startSession(ctx context.Context, u User, family string) (LoginResult, error) {
+	access, exp, err := s.tokens.IssueStaff(u)
+	if err != nil {
+		return LoginResult{}, err
+	}
+	if family == "" {
+		family = newToken(12)
+	}
+	refresh := newToken(32)
+	now := s.now().UTC().Truncate(time.Millisecond)
+	rs := RefreshSession{Hash: sha256Hex(refresh), Family: family, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(RefreshTTL)}
+	if err := s.sessions.InsertSession(ctx, rs); err != nil {
+		return LoginResult{}, err
+	}
+	return LoginResult{User: u, AccessToken: access, ExpiresAt: exp, RefreshToken: refresh, RefreshExpires: rs.ExpiresAt}, nil
+}
+
+var errBadRefresh = Errorf(CodeUnauthorized, "Your session has ended; please sign in again.")
+
+// Refresh rotates a refresh token. A token presented twice means it was
+// stolen or replayed: its whole family is revoked and the event logged.
+func (s *Staff) Refresh(ctx context.Context, refresh string) (LoginResult, error) {
+	if len(refresh) != 64 {
+		return LoginResult{}, errBadRefresh
+	}
+	hash := sha256Hex(refresh)
+	rs, err := s.sessions.FindSession(ctx, hash)
+	if IsCode(err, CodeNotFound) {
+		return LoginResult{}, errBadRefresh
+	}
+	if err != nil {
+		return LoginResult{}, err
+	}
+	reuse := func() (LoginResult, error) {
+		_ = s.sessions.DeleteFamily(context.WithoutCancel(ctx), rs.Family)
+		s.log("refresh token reused: session family revoked", "userId", rs.UserID)
+		return LoginResult{}, errBadRefresh
+	}
+	if rs.Used {
+		return reuse()
+	}
+	if !s.now().Before(rs.ExpiresAt) {
+		return LoginResult{}, errBadRefresh
+	}
+	fresh, err := s.sessions.MarkSessionUsed(ctx, hash)
+	if err != nil {
+		return LoginResult{}, err
+	}
+	if !fresh {
+		return reuse()
+	}
+	u, err := s.users.FindUserByID(ctx, rs.UserID)
+	if err != nil || !u.Active {
+		_ = s.sessions.DeleteFamily(context.WithoutCancel(ctx), rs.Family)
+		return LoginResult{}, errBadRefresh
+	}
+	return s.startSession(ctx, u, rs.Family)
+}
+
+// Logout ends the sign-in the refresh token belongs to.
+func (s *Staff) Logout(ctx context.Context, refresh string) error {
+	if len(refresh) != 64 {
+		return nil
+	}
+	rs, err := s.sessions.FindSession(ctx, sha256Hex(refresh))
+	if err != nil {
+		if IsCode(err, CodeNotFound) {
+			return nil
+		}
+		return err
+	}
+	return s.sessions.DeleteFamily(ctx, rs.Family)
+}
+
+// Authenticate turns a staff access token into the actor, checking the
+// token version against the user (cached at most 5 s), so that disabling,
+// a role or unit change or a password change refuses the next request.
+func (s *Staff) Authenticate(ctx context.Context, token string) (Actor, User, error) {
+	c, err := s.tokens.VerifyStaff(token, AudienceStaff)
+	if err != nil {
+		return Actor{}, User{}, err
+	}
+	u, err := s.currentUser(ctx, c.Subject)
+	if err != nil {
+		if IsCode(err, CodeNotFound) {
+			return Actor{}, User{}, errTokenInvalid
+		}
+		return Actor{}, User{}, err
+	}
+	if !u.Active || u.TokenVersion != c.Version || u.Role != c.Role || u.UnitID != c.Unit {
+		return Actor{}, User{}, errTokenInvalid
+	}
+	return Actor{UserID: u.ID, Email: u.Email, Role: u.Role, UnitID: u.UnitID}, u, nil
+}
+
+// AuthenticateEnrol accepts an enrolment token (or a staff token) for the
+// second-factor enrolment routes.
+func (s *Staff) AuthenticateEnrol(ctx context.Context, token string) (User, bool, error) {
+	if _, u, err := s.Authenticate(ctx, token); err == nil {
+		return u, false, nil
+	}
+	c, err := s.tokens.VerifyStaff(token, AudienceEnrol)
+	if err != nil {
+		return User{}, false, err
+	}
+	u, err := s.users.FindUserByID(ctx, c.Subject)
+	if err != nil || !u.Active || u.TokenVersion != c.Version {
+		return User{}, false, errTokenInvalid
+	}
+	return u, true, nil
+}
+
+type cachedUser struct {
+	u  User
+	at time.Time
+}
+
+// userCacheTTL bounds how long a revoked token may still be honoured.
+const userCacheTTL = 5 * time.Second
+
+func (s *Staff) currentUser(ctx context.Context, id string) (User, error) {
+	now := s.now()
+	s.cacheMu.Lock()
+	if c, ok := s.cache[id]; ok && now.Sub(c.at) < userCacheTTL {
+		s.cacheMu.Unlock()
+		return c.u, nil
+	}
+	s.cacheMu.Unlock()
+	u, err := s.users.FindUserByID(ctx, id)
+	if err != nil {
+		return User{}, err
+	}
+	s.cacheMu.Lock()
+	if len(s.cache) > 10000 {
+		clear(s.cache)
+	}
+	s.cache[id] = cachedUser{u: u, at: now}
+	s.cacheMu.Unlock()
+	return u, nil
+}
+
+// forget drops id from the user cache after a change to the account.
+func (s *Staff) forget(id string) {
+	s.cacheMu.Lock()
+	delete(s.cache, id)
+	s.cacheMu.Unlock()
+}
+
+// TOTPSetup is what an authenticator app needs.
+type TOTPSetup struct {
+	Secret string
+	URL    string
+}
+
+// SetupTOTP generates a new secret for u (not yet enabled).
+func (s *Staff) SetupTOTP(ctx context.Context, u User) (TOTPSetup, error) {
+	if u.TOTPEnabled {
+		return TOTPSetup{}, Errorf(CodeConflict, "A second factor is already enrolled.")
+	}
+	secret, text, err := totp.NewSecret()
+	if err != nil {
+		return TOTPSetup{}, err
+	}
+	sealed, err := s.sealer.Seal(secret, []byte("totp:"+u.ID))
+	if err != nil {
+		return TOTPSetup{}, err
+	}
+	if _, err := s.users.UpdateUser(ctx, u.ID, UserChange{TOTPSealed: &sealed, At: s.now().UTC()}); err != nil {
+		return TOTPSetup{}, err
+	}
+	s.forget(u.ID)
+	return TOTPSetup{Secret: text, URL: totp.URL(secret, totpIssuer, u.Email)}, nil
+}
+
+// EnableTOTP confirms the enrolment with a first code and returns ten
+// recovery codes, shown once.
+func (s *Staff) EnableTOTP(ctx context.Context, userID, code string) (User, []string, error) {
+	u, err := s.users.FindUserByID(ctx, userID)
+	if err != nil {
+		return User{}, nil, err
+	}
+	if u.TOTPEnabled || len(u.TOTPSealed) == 0 {
+		return User{}, nil, Errorf(CodeConflict, "Start the enrolment first.")
+	}
+	secret, err := s.sealer.Open(u.TOTPSealed, []byte("totp:"+u.ID))
+	if err != nil {
+		return User{}, nil, Wrap(err, CodeInternal, "The enrolment could not be read.")
+	}
+	step, ok := totp.Check(secret, code, s.now())
+	if !ok {
+		return User{}, nil, &Error{Code: CodeInvalid, Message: "The code is wrong.", Fields: map[string]string{"code": FieldInvalid}}
+	}
+	codes := make([]string, 10)
+	hashes := make([]string, 10)
+	for i := range codes {
+		raw := newToken(5) // 10 hex characters, 40 bits
+		codes[i] = raw[:5] + "-" + raw[5:]
+		hashes[i] = sha256Hex(raw)
+	}
+	on := true
+	u, err = s.users.UpdateUser(ctx, u.ID, UserChange{TOTPEnabled: &on, TOTPLastStep: &step, RecoveryCodes: &hashes, At: s.now().UTC()})
+	if err != nil {
+		return User{}, nil, err
+	}
+	s.forget(u.ID)
+	return u, codes, nil
+}
+
+// CompleteEnrolment gives a user who enrolled with an enrolment token their
+// session.
+func (s *Staff) CompleteEnrolment(ctx context.Context, u User) (LoginResult, error) {
+	return s.startSession(ctx, u, "")
+}
+
+// ChangePassword changes the actor's own password and ends every other
+// session (the token version changes).
+func (s *Staff) ChangePassword(ctx context.Context, actor Actor, current, next string) error {
+	u, err := s.users.FindUserByID(ctx, actor.UserID)
+	if err != nil {
+		return err
+	}
+	if ok, _ := verifySecret(ctx, s.hasher, current, u.PasswordHash); !ok {
+		return &Error{Code: CodeInvalid, Message: "The current password is wrong.", Fields: map[string]string{"currentPassword": FieldInvalid}}
+	}
+	if err := CheckPassword(next, u.Email); err != nil {
+		e := err.(*Error)
+		return &Error{Code: CodeInvalid, Message: e.Message, Fields: map[string]string{"newPassword": e.Fields["password"]}}
+	}
+	hash, err := hashSecret(ctx, s.hasher, next)
+	if err != nil {
+		return err
+	}
+	no := false
+	if _, err := s.users.UpdateUser(ctx, u.ID, UserChange{PasswordHash: &hash, MustChangePassword: &no, BumpTokenVersion: true, At: s.now().UTC()}); err != nil {
+		return err
+	}
+	s.forget(u.ID)
+	return s.sessions.DeleteUserSessions(ctx, u.ID)
+}

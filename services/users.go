@@ -1,0 +1,298 @@
+package services
+
+import (
+	"bufio"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"net/mail"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// User is a staff account.
+type User struct {
+	ID                 string
+	Email              string // lower case
+	Name               string
+	Role               Role
+	UnitID             string
+	Active             bool
+	PasswordHash       string
+	MustChangePassword bool
+	// TokenVersion changes whenever access must be re-checked at once:
+	// disabling, a role or unit change, a password change or reset.
+	TokenVersion  int64
+	TOTPEnabled   bool
+	TOTPSealed    []byte   // the TOTP secret, sealed; set on setup, trusted once enabled
+	TOTPLastStep  int64    // the last time step used, so a code is never accepted twice
+	RecoveryCodes []string // SHA-256 hex of unused recovery codes
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// String is for logs and tests: a user without secrets.
+func (u User) String() string {
+	b, _ := json.Marshal(map[string]any{"id": u.ID, "email": u.Email, "role": u.Role, "unit": u.UnitID, "active": u.Active})
+	return string(b)
+}
+
+// UserChange is a partial update of a user; nil fields are left alone.
+type UserChange struct {
+	Name               *string
+	Role               *Role
+	UnitID             *string
+	Active             *bool
+	PasswordHash       *string
+	MustChangePassword *bool
+	TOTPEnabled        *bool
+	TOTPSealed         *[]byte
+	TOTPLastStep       *int64
+	RecoveryCodes      *[]string
+	BumpTokenVersion   bool
+	At                 time.Time
+}
+
+// UserStore persists staff accounts.
+type UserStore interface {
+	InsertUser(ctx context.Context, u *User) error // conflict when the e-mail exists
+	FindUserByID(ctx context.Context, id string) (User, error)
+	FindUserByEmail(ctx context.Context, email string) (User, error)
+	ListUsers(ctx context.Context, limit int) ([]User, error)
+	UpdateUser(ctx context.Context, id string, ch UserChange) (User, error)
+	// UseTOTPStep records step as used if it is later than the last one;
+	// false means the code was already used (a replay).
+	UseTOTPStep(ctx context.Context, id string, step int64) (bool, error)
+	// UseRecoveryCode removes hash from the user's unused codes; false
+	// when it was not there.
+	UseRecoveryCode(ctx context.Context, id, hash string) (bool, error)
+}
+
+//go:embed data/common-passwords.txt
+var commonPasswordsText string
+
+var commonPasswords = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	sc := bufio.NewScanner(strings.NewReader(commonPasswordsText))
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); line != "" && !strings.HasPrefix(line, "#") {
+			m[line] = true
+		}
+	}
+	return m
+})
+
+// MinPasswordChars is the shortest password accepted.
+const MinPasswordChars = 12
+
+// CheckPassword applies the password policy: 12 to 256 characters, not a
+// common password, not the e-mail address or its name part.
+func CheckPassword(password, email string) error {
+	f := FieldErrors{}
+	n := utf8.RuneCountInString(password)
+	lower := strings.ToLower(password)
+	local, _, _ := strings.Cut(strings.ToLower(email), "@")
+	switch {
+	case !utf8.ValidString(password) || n < MinPasswordChars:
+		f.Add("password", "too_short")
+	case n > 256:
+		f.Add("password", FieldTooLong)
+	case commonPasswords()[lower], lower == strings.ToLower(email), local != "" && strings.Contains(lower, local) && n < len(local)+6:
+		f.Add("password", "too_common")
+	}
+	return f.Err()
+}
+
+func normalizeEmail(s string) (string, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	a, err := mail.ParseAddress(s)
+	return s, err == nil && a.Address == s && len(s) <= 254
+}
+
+// checkUnit requires a unit that exists, is active and fits the role:
+// inspection units for inspectors and leads, Front committees for monitors.
+func (s *Staff) checkUnit(ctx context.Context, f FieldErrors, role Role, unitID string) error {
+	if s.units == nil || unitID == "" || role == RoleAdmin {
+		return nil
+	}
+	u, err := s.units.UnitByID(ctx, unitID)
+	if IsCode(err, CodeNotFound) {
+		f.Add("unitId", FieldUnknown)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	want := UnitInspection
+	if role == RoleMonitor {
+		want = UnitFront
+	}
+	if !u.Active || u.Type != want {
+		f.Add("unitId", FieldInvalid)
+	}
+	return nil
+}
+
+// record writes an account change to the admin audit log.
+func (s *Staff) record(ctx context.Context, actor *Actor, action, target, summary string) error {
+	if s.audit == nil {
+		return nil
+	}
+	id := "system"
+	if actor != nil {
+		id = actor.UserID
+	}
+	if err := s.audit.InsertAdminEvent(ctx, AdminEvent{At: s.now().UTC(), ActorID: id, Action: action, Target: target, Summary: summary}); err != nil {
+		return Wrap(err, CodeInternal, "The change was saved but could not be written to the audit log; tell the operator.")
+	}
+	return nil
+}
+
+// CreateUserInput is a new staff account.
+type CreateUserInput struct {
+	Email, Name, Password string
+	Role                  Role
+	UnitID                string
+	MustChangePassword    bool
+}
+
+// CreateUser adds a staff account. actor must be an admin, or nil for the
+// bootstrap command.
+func (s *Staff) CreateUser(ctx context.Context, actor *Actor, in CreateUserInput) (User, error) {
+	if actor != nil {
+		if err := actor.RequireAdmin(); err != nil {
+			return User{}, err
+		}
+	}
+	f := FieldErrors{}
+	email, ok := normalizeEmail(in.Email)
+	if !ok {
+		f.Add("email", FieldInvalid)
+	}
+	checkText(f, "name", strings.TrimSpace(in.Name), 200, true)
+	if !in.Role.Valid() {
+		f.Add("role", FieldInvalid)
+	}
+	if (in.Role == RoleAdmin) != (in.UnitID == "") {
+		f.Add("unitId", map[bool]string{true: FieldNotAllowed, false: FieldRequired}[in.Role == RoleAdmin])
+	}
+	if err := CheckPassword(in.Password, email); err != nil {
+		for k, v := range err.(*Error).Fields {
+			f.Add(k, v)
+		}
+	}
+	if err := s.checkUnit(ctx, f, in.Role, in.UnitID); err != nil {
+		return User{}, err
+	}
+	if err := f.Err(); err != nil {
+		return User{}, err
+	}
+	hash, err := hashSecret(ctx, s.hasher, in.Password)
+	if err != nil {
+		return User{}, err
+	}
+	now := s.now().UTC().Truncate(time.Millisecond)
+	u := &User{Email: email, Name: strings.TrimSpace(in.Name), Role: in.Role, UnitID: in.UnitID, Active: true,
+		PasswordHash: hash, MustChangePassword: in.MustChangePassword, TokenVersion: 1, CreatedAt: now, UpdatedAt: now}
+	if err := s.users.InsertUser(ctx, u); err != nil {
+		if IsCode(err, CodeConflict) {
+			return User{}, &Error{Code: CodeConflict, Message: "An account with this e-mail already exists.", Fields: map[string]string{"email": "taken"}}
+		}
+		return User{}, err
+	}
+	return *u, s.record(ctx, actor, "user.create", u.ID, fmt.Sprintf("%s as %s in unit %q", u.Email, u.Role, u.UnitID))
+}
+
+// ListUsers lists staff accounts (admin).
+func (s *Staff) ListUsers(ctx context.Context, actor Actor) ([]User, error) {
+	if err := actor.RequireAdmin(); err != nil {
+		return nil, err
+	}
+	return s.users.ListUsers(ctx, 1000)
+}
+
+// UpdateUserInput is an admin's change to an account.
+type UpdateUserInput struct {
+	Name   *string
+	Role   *Role
+	UnitID *string
+	Active *bool
+}
+
+// UpdateUser changes an account (admin). Any change of role, unit or
+// active state refuses the user's next request.
+func (s *Staff) UpdateUser(ctx context.Context, actor Actor, id string, in UpdateUserInput) (User, error) {
+	if err := actor.RequireAdmin(); err != nil {
+		return User{}, err
+	}
+	u, err := s.users.FindUserByID(ctx, id)
+	if err != nil {
+		return User{}, err
+	}
+	f := FieldErrors{}
+	ch := UserChange{Name: in.Name, Role: in.Role, UnitID: in.UnitID, Active: in.Active, At: s.now().UTC()}
+	if in.Name != nil {
+		n := strings.TrimSpace(*in.Name)
+		checkText(f, "name", n, 200, true)
+		ch.Name = &n
+	}
+	role, unit := u.Role, u.UnitID
+	if in.Role != nil {
+		if !in.Role.Valid() {
+			f.Add("role", FieldInvalid)
+		}
+		role = *in.Role
+	}
+	if in.UnitID != nil {
+		unit = *in.UnitID
+	}
+	if (role == RoleAdmin) != (unit == "") {
+		f.Add("unitId", map[bool]string{true: FieldNotAllowed, false: FieldRequired}[role == RoleAdmin])
+	}
+	if in.Active != nil && !*in.Active && id == actor.UserID {
+		f.Add("active", FieldNotAllowed) // an admin cannot lock themselves out
+	}
+	if in.Role != nil || in.UnitID != nil {
+		if err := s.checkUnit(ctx, f, role, unit); err != nil {
+			return User{}, err
+		}
+	}
+	if err := f.Err(); err != nil {
+		return User{}, err
+	}
+	ch.BumpTokenVersion = role != u.Role || unit != u.UnitID || (in.Active != nil && *in.Active != u.Active)
+	u, err = s.users.UpdateUser(ctx, id, ch)
+	if err != nil {
+		return User{}, err
+	}
+	s.forget(id)
+	if in.Active != nil && !*in.Active {
+		_ = s.sessions.DeleteUserSessions(ctx, id)
+	}
+	return u, s.record(ctx, &actor, "user.update", id, fmt.Sprintf("%s: role %s, unit %q, active %v", u.Email, u.Role, u.UnitID, u.Active))
+}
+
+// ResetPassword sets a temporary password the user must change, ends their
+// sessions and returns the temporary password (shown once to the admin).
+func (s *Staff) ResetPassword(ctx context.Context, actor Actor, id string) (string, error) {
+	if err := actor.RequireAdmin(); err != nil {
+		return "", err
+	}
+	temp := newToken(9) // 18 hex characters
+	hash, err := hashSecret(ctx, s.hasher, temp)
+	if err != nil {
+		return "", err
+	}
+	yes := true
+	if _, err := s.users.UpdateUser(ctx, id, UserChange{PasswordHash: &hash, MustChangePassword: &yes, BumpTokenVersion: true, At: s.now().UTC()}); err != nil {
+		return "", err
+	}
+	s.forget(id)
+	if err := s.sessions.DeleteUserSessions(ctx, id); err != nil {
+		return "", err
+	}
+	return temp, s.record(ctx, &actor, "user.resetPassword", id, "temporary password set; sessions ended")
+}
