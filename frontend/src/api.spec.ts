@@ -130,7 +130,7 @@ describe('multipart uploads', () => {
 
   it('sends the report as a JSON part and one files part per file, with progress', async () => {
     const progress: { loaded: number; total: number }[] = []
-    const p = submitComplaint(input, [file('a.png', 3, 'image/png'), file('b.pdf', 5)], 'key-1', (x) => progress.push(x))
+    const p = submitComplaint(input, [file('a.png', 3, 'image/png'), file('b.pdf', 5)], 'key-1', { onProgress: (x) => progress.push(x) })
     const x = FakeXHR.last()
     expect(x.method).toBe('POST')
     expect(x.url).toBe('/api/v1/complaints')

@@ -59,7 +59,7 @@ export interface Meta {
   allowedTypes?: AllowedType[]
 }
 
-/** The evidence types of DESIGN.md §2, used when /meta does not list them. */
+/** The evidence types the backend accepts (it decides by content: docs/privacy.md, "Evidence"), used when /meta does not list them. */
 export const DEFAULT_ALLOWED_TYPES: readonly AllowedType[] = [
   { mime: 'image/jpeg', ext: 'jpg' },
   { mime: 'image/jpeg', ext: 'jpeg' },
@@ -463,16 +463,23 @@ export interface UploadProgress {
   total: number
 }
 
-export interface UploadOptions {
-  headers?: Record<string, string>
+/** How a caller follows and stops an upload: progress events, and a signal that aborts it (composables/useUpload.ts). */
+export interface UploadHooks {
   onProgress?: (p: UploadProgress) => void
+  /** Aborting rejects the upload with a DOMException named AbortError. */
   signal?: AbortSignal
+}
+
+export interface UploadOptions extends UploadHooks {
+  headers?: Record<string, string>
 }
 
 /**
  * sendForm POSTs a multipart/form-data body with XMLHttpRequest (fetch reports
- * no upload progress) and returns the parsed JSON answer, or throws ApiError.
- * The browser writes the Content-Type with its boundary.
+ * no upload progress) and returns the parsed JSON answer, or throws ApiError
+ * (a DOMException AbortError when options.signal aborts it). The browser
+ * writes the Content-Type with its boundary. It is the portal's one upload
+ * request; forms drive it through composables/useUpload.ts.
  */
 export function sendForm<T>(path: string, body: FormData, options: UploadOptions = {}): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -485,6 +492,10 @@ export function sendForm<T>(path: string, body: FormData, options: UploadOptions
       xhr.upload.addEventListener('progress', (e) => {
         progress({ loaded: e.loaded, total: e.lengthComputable ? e.total : 0 })
       })
+    }
+    if (options.signal?.aborted) {
+      reject(new DOMException('aborted', 'AbortError'))
+      return
     }
     const abort = () => xhr.abort()
     options.signal?.addEventListener('abort', abort, { once: true })
@@ -541,11 +552,11 @@ export function submitComplaint(
   input: ComplaintInput,
   files: readonly File[],
   idempotencyKey: string,
-  onProgress?: (p: UploadProgress) => void,
+  hooks: UploadHooks = {},
 ): Promise<SubmitResult> {
   return sendForm<SubmitResult>('/api/v1/complaints', complaintForm(input, files), {
     headers: { 'Idempotency-Key': idempotencyKey },
-    onProgress,
+    ...hooks,
   })
 }
 
@@ -563,32 +574,20 @@ export function getTrackedReport(token: string, signal?: AbortSignal): Promise<T
 }
 
 /** sendTrackMessage sends a message to the handlers: JSON without files, multipart with them. */
-export function sendTrackMessage(
-  token: string,
-  text: string,
-  files: readonly File[] = [],
-  onProgress?: (p: UploadProgress) => void,
-): Promise<Message> {
+export function sendTrackMessage(token: string, text: string, files: readonly File[] = [], hooks: UploadHooks = {}): Promise<Message> {
   if (files.length === 0) {
-    return request<Message>('POST', '/api/v1/track/messages', { body: { text }, headers: bearer(token) })
+    return request<Message>('POST', '/api/v1/track/messages', { body: { text }, headers: bearer(token), signal: hooks.signal })
   }
   const fd = new FormData()
   fd.append('message', jsonPart({ text }), 'message.json')
   for (const f of files) fd.append('files', f, f.name)
-  return sendForm<Message>('/api/v1/track/messages', fd, { headers: bearer(token), onProgress })
+  return sendForm<Message>('/api/v1/track/messages', fd, { headers: bearer(token), ...hooks })
 }
 
-export function addTrackAttachments(
-  token: string,
-  files: readonly File[],
-  onProgress?: (p: UploadProgress) => void,
-): Promise<{ attachments: Attachment[] }> {
+export function addTrackAttachments(token: string, files: readonly File[], hooks: UploadHooks = {}): Promise<{ attachments: Attachment[] }> {
   const fd = new FormData()
   for (const f of files) fd.append('files', f, f.name)
-  return sendForm<{ attachments: Attachment[] }>('/api/v1/track/attachments', fd, {
-    headers: bearer(token),
-    onProgress,
-  })
+  return sendForm<{ attachments: Attachment[] }>('/api/v1/track/attachments', fd, { headers: bearer(token), ...hooks })
 }
 
 export function withdrawReport(token: string, reason: string): Promise<TrackedReport> {

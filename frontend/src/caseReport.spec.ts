@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { allowedMoves, citizenClockLine, clockState, clockText, ddmmyyyy, eventNoteText, personText } from './caseReport'
+import { citizenClockLine, clockState, clockText, ddmmyyyy, eventNoteText, personText } from './caseReport'
 import { createAppI18n } from './i18n'
 import type { CaseClock } from './staffApi'
 
@@ -52,28 +52,6 @@ describe('clocks', () => {
 
   it('shows an unknown clock by its name', () => {
     expect(translator('en')(clock({ name: 'appeal' }))).toBe('appeal: 2 days left (until 05/03/2026)')
-  })
-})
-
-describe('allowed moves', () => {
-  it('follows the status machine for inspectors and leads', () => {
-    for (const role of ['inspector', 'lead'] as const) {
-      expect(allowedMoves(role, 'received')).toEqual(['accepted', 'rejected', 'transferred'])
-      expect(allowedMoves(role, 'accepted')).toEqual(['investigating'])
-    }
-    expect(allowedMoves('lead', 'investigating')).toEqual(['concluded'])
-    expect(allowedMoves('inspector', 'investigating')).toEqual([])
-  })
-
-  it('offers nothing from final states, nor to monitors and admins', () => {
-    for (const s of ['rejected', 'transferred', 'concluded', 'closed', 'withdrawn', 'unknown']) {
-      expect(allowedMoves('lead', s)).toEqual([])
-    }
-    for (const s of ['received', 'accepted', 'investigating']) {
-      expect(allowedMoves('monitor', s)).toEqual([])
-      expect(allowedMoves('admin', s)).toEqual([])
-    }
-    expect(allowedMoves(undefined, 'received')).toEqual([])
   })
 })
 

@@ -1,29 +1,13 @@
 // Pure helpers of the report pages: the clocks in plain words (for staff and
-// for the citizen) and the status moves the status machine allows for a role.
+// for the citizen), timeline events and their notes in words, and staff names.
+// What a user may do with a report is the server's answer (`allowedTransitions`
+// and `can` on GET /cases/{id}), never computed here.
 
 import type { Clock } from './api'
-import type { Role } from './staffSession'
 import type { CaseClock } from './staffApi'
 import { formatLongDate, todayInVietnam } from './format'
 
 type Translate = (key: string, named?: Record<string, unknown>) => string
-
-/** The status moves of the machine: from → to, with the roles that may make them. */
-const MOVES: Record<string, { to: string; roles: readonly Role[] }[]> = {
-  received: [
-    { to: 'accepted', roles: ['inspector', 'lead'] },
-    { to: 'rejected', roles: ['inspector', 'lead'] },
-    { to: 'transferred', roles: ['inspector', 'lead'] },
-  ],
-  accepted: [{ to: 'investigating', roles: ['inspector', 'lead'] }],
-  investigating: [{ to: 'concluded', roles: ['lead'] }],
-}
-
-/** allowedMoves lists the statuses a role may move a report to from its status (none for monitors and admins). */
-export function allowedMoves(role: Role | undefined | null, status: string): string[] {
-  if (!role) return []
-  return (MOVES[status] ?? []).filter((m) => m.roles.includes(role)).map((m) => m.to)
-}
 
 /** vnDay is the calendar day (YYYY-MM-DD) of an instant in Vietnam. */
 function vnDay(iso: string | Date): string {

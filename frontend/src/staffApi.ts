@@ -435,6 +435,59 @@ export interface CaseRating {
   at: string
 }
 
+/**
+ * What the signed-in user may do with one report now (GET /cases/{id} `can`).
+ * The server decides from the role, the unit, the status and the report's
+ * state; the report page shows a form only when its flag is true.
+ */
+export interface CaseCapabilities {
+  /** Give the report to someone in `assignable`. */
+  assign: boolean
+  /** Send the report to another unit (leads, open reports). */
+  reroute: boolean
+  /** Add an internal note. */
+  note: boolean
+  /** Write to the citizen. */
+  message: boolean
+  /** Propose a conclusion (an investigating report the caller cannot conclude directly). */
+  propose: boolean
+  /** Publish the public summary of a concluded report (a lead, summary not yet published). */
+  publish: boolean
+  /** Ask for an extension of the resolution deadline. */
+  extend: boolean
+  /** Approve or refuse pending extension requests (leads). */
+  decideExtensions: boolean
+  /** File a Front recommendation (monitors). */
+  recommend: boolean
+  /** Answer recommendations (the unit's staff). */
+  answerRecommendations: boolean
+  /** Ask to see the complainant's identity (unit staff, named report). */
+  requestCustody: boolean
+  /** Download original evidence (holds a current custody grant). */
+  originals: boolean
+}
+
+/** The capability names, in the order of CaseCapabilities. */
+export const CASE_CAPABILITIES: readonly (keyof CaseCapabilities)[] = [
+  'assign',
+  'reroute',
+  'note',
+  'message',
+  'propose',
+  'publish',
+  'extend',
+  'decideExtensions',
+  'recommend',
+  'answerRecommendations',
+  'requestCustody',
+  'originals',
+]
+
+/** noCapabilities allows nothing: what the page assumes of an answer that carries no `can`. */
+export function noCapabilities(): CaseCapabilities {
+  return Object.fromEntries(CASE_CAPABILITIES.map((k) => [k, false])) as unknown as CaseCapabilities
+}
+
 /** GET /api/v1/cases/{id}: a report as the staff see it (never the citizen's identity). */
 export interface CaseDetail {
   id: string
@@ -474,8 +527,10 @@ export interface CaseDetail {
   /** A complex matter, with the longer legal period. */
   complex?: boolean
   overdue?: boolean
-  /** The statuses this user may move the report to now. */
-  allowedTransitions?: string[]
+  /** The statuses this user may move the report to now (the server's status machine; none for monitors). */
+  allowedTransitions: string[]
+  /** What this user may do with the report now: the server decides, the page only shows what it allows. */
+  can: CaseCapabilities
   proposal?: Proposal | null
   extensions?: Extension[]
   /** The citizen's rating, when given. */

@@ -306,6 +306,30 @@ describe('ReportForm', () => {
     expect(keys[6]).not.toBe(keys[5]) // the report changed
   })
 
+  it('cancels the upload on request, says so, and sends the same report again with the same Idempotency-Key', async () => {
+    const w = mountForm('en')
+    await fillTo(w, 4)
+    await chooseFiles(w, '#f-files', [file('a.png', 200, 'image/png')])
+    await next(w)
+    await w.get('[data-testid="anonymous-yes"]').setValue(true)
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    const first = FakeXHR.last()
+    first.progress(100, 400)
+    await flushPromises()
+    await w.get('[data-testid="upload-cancel"]').trigger('click')
+    await flushPromises()
+    expect(w.find('[data-testid="upload-progress"]').exists()).toBe(false)
+    expect(w.get('[data-testid="submit-error"]').text()).toBe('Sending was cancelled. You can send again.')
+    expect((w.get('[data-testid="submit"]').element as HTMLButtonElement).disabled).toBe(false)
+    expect(w.emitted('submitted')).toBeUndefined()
+
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(FakeXHR.instances).toHaveLength(2)
+    expect(FakeXHR.last().headers['Idempotency-Key']).toBe(first.headers['Idempotency-Key'])
+  })
+
   it('shows the backend’s file errors next to the file and field errors on their step', async () => {
     const w = mountForm('en')
     await fillTo(w, 4)

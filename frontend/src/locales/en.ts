@@ -198,6 +198,8 @@ const en: typeof vi = {
     sending: 'Sending files: {percent}%',
     processing: 'All sent; the server is storing and checking the files…',
     progressFor: 'Upload progress of {name}',
+    cancel: 'Cancel sending',
+    cancelled: 'Sending was cancelled. You can send again.',
   },
   kinds: {
     feedback: 'Feedback / recommendation',

@@ -197,6 +197,8 @@ const vi = {
     sending: 'Đang gửi tệp: {percent}%',
     processing: 'Đã gửi xong, máy chủ đang lưu và kiểm tra tệp…',
     progressFor: 'Tiến độ gửi {name}',
+    cancel: 'Hủy gửi',
+    cancelled: 'Đã hủy gửi. Bạn có thể gửi lại.',
   },
   kinds: {
     feedback: 'Phản ánh, kiến nghị',

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { jsonResponse } from '../testing/fakeXhr'
 import { apiError, fakeApi, peopleOf, person } from '../testing/fakeApi'
 import { mountApp, openAs, resetPageTests, settle, until } from '../testing/mountApp'
-import type { CaseDetail } from '../staffApi'
+import { HANDLER_CAN, allCapabilities, capabilities, caseDetail } from '../testing/caseDetail'
+import type { CaseCapabilities } from '../staffApi'
 import en from '../locales/en'
 import { testMeta } from '../testing/meta'
 
@@ -11,64 +12,14 @@ resetPageTests()
 const PATH = '/api/v1/cases/c1'
 const INVESTIGATING = en.status.investigating
 
-function sample(over: Partial<CaseDetail> = {}): CaseDetail {
-  return {
-    id: 'c1',
-    trackingCode: 'MB-7K3M-9QX2',
-    kind: 'complaint',
-    anonymousDenunciation: false,
-    category: 'bribery',
-    title: 'Bị đòi tiền khi nộp hồ sơ',
-    description: 'Cán bộ yêu cầu 500.000 đồng để nhận hồ sơ.',
-    incidentDate: '2026-02-27',
-    areaCode: '79-26734',
-    place: 'Bộ phận một cửa',
-    office: 'UBND Phường Sài Gòn',
-    counter: 'Quầy 3',
-    procedure: 'Cấp giấy phép xây dựng',
-    dossierNumber: 'HS-123',
-    officials: 'Ông A',
-    named: true,
-    status: 'received',
-    unitId: 'unit-1',
-    frontUnitId: 'front-1',
-    assigneeId: '',
-    submittedAt: '2026-03-01T02:00:00Z',
-    updatedAt: '2026-03-02T02:00:00Z',
-    version: 3,
-    timeline: [
-      { type: 'submitted', at: '2026-03-01T02:00:00Z', actor: 'citizen', status: 'received', public: true },
-      { type: 'note', at: '2026-03-01T03:00:00Z', actor: 'u1', note: 'Cần xác minh quầy 3', public: false },
-      { type: 'mystery_event', at: '2026-03-01T04:00:00Z', actor: 'system', public: false },
-    ],
-    messages: [{ id: 'm1', from: 'citizen', authorId: '', text: 'Tôi có thêm ảnh chụp.', at: '2026-03-01T05:00:00Z' }],
-    attachments: [
-      {
-        id: 'f1',
-        name: 'bien-lai.pdf',
-        size: 1536,
-        type: 'application/pdf',
-        sha256: '3f2a9c1d00000000000000000000000000000000000000000000000000007b0e',
-        scan: 'clean',
-        uploadedAt: '2026-03-01T02:00:00Z',
-        source: 'report',
-      },
-    ],
-    recommendations: [
-      { id: 'r1', authorId: 'm9', text: 'Đề nghị trả lời sớm.', answerBy: '2026-03-10', createdAt: '2026-03-02T02:00:00Z', overdue: true },
-    ],
-    clocks: [
-      { name: 'accept', start: '2026-03-01T02:00:00Z', due: '2026-03-05T16:59:59Z', stopped: '2026-03-02T02:00:00Z', overdue: false },
-      { name: 'resolve', start: '2026-03-01T02:00:00Z', due: '2026-03-06T16:59:59Z', overdue: true },
-    ],
-    ...over,
-  }
-}
+const sample = caseDetail
+/** What the server lets a received report's handlers do: accept, reject or transfer it. */
+const RECEIVED_MOVES = ['accepted', 'rejected', 'transferred']
 
 describe('report page', () => {
   it('shows the report from its JSON, in plain words, and never the identity', async () => {
     const api = fakeApi()
-    api.json('GET', PATH, 200, sample())
+    api.json('GET', PATH, 200, sample({ allowedTransitions: RECEIVED_MOVES, can: HANDLER_CAN }))
     const { w } = await openAs('inspector', '/staff/cases/c1', 'case-details', 'vi')
 
     expect(w.get('h1').text()).toBe('Phản ánh MB-7K3M-9QX2')
@@ -101,7 +52,7 @@ describe('report page', () => {
     expect(rec.text()).toContain('Trả lời trước 10/03/2026')
     expect(rec.find('[data-testid="case-rec-overdue"]').exists()).toBe(true)
 
-    // An inspector on a received report may accept, reject or transfer, and ask for the identity.
+    // The server lets this inspector accept, reject or transfer, and ask for the identity; not recommend.
     expect(w.get('[data-testid="case-move-to"]').findAll('option').map((o) => o.attributes('value'))).toEqual([
       '',
       'accepted',
@@ -132,13 +83,13 @@ describe('report page', () => {
 
   it('asks for a reason before rejecting, sends the move, and shows a refusal with the allowed moves', async () => {
     const api = fakeApi()
-    let current = sample()
+    let current = sample({ allowedTransitions: RECEIVED_MOVES, can: HANDLER_CAN })
     api.on('GET', PATH, () => jsonResponse(200, current))
     api.on(
       'POST',
       `${PATH}/transitions`,
       () => {
-        current = sample({ status: 'rejected' })
+        current = sample({ status: 'rejected', can: HANDLER_CAN })
         return jsonResponse(200, current)
       },
       () => jsonResponse(409, { error: { code: 'conflict', message: 'not allowed', allowed: ['investigating'] } }),
@@ -160,7 +111,7 @@ describe('report page', () => {
     expect(w.find('[data-testid="case-no-moves"]').exists()).toBe(true)
 
     // Another tab moved it meanwhile: the 409 names what is allowed now.
-    current = sample({ status: 'received' })
+    current = sample({ status: 'received', allowedTransitions: RECEIVED_MOVES, can: HANDLER_CAN })
     const { w: w2 } = await mountApp('/staff/cases/c1')
     await until(() => w2.find('[data-testid="case-move-form"]').exists())
     await w2.get('[data-testid="case-move-to"]').setValue('accepted')
@@ -169,9 +120,9 @@ describe('report page', () => {
     expect(w2.get('[data-testid="case-error"]').text()).toBe(`This status change is not possible. Allowed steps: ${INVESTIGATING}.`)
   })
 
-  it('offers the conclusion to a lead only, with outcome and actions required', async () => {
+  it('offers the conclusion when the server lists it, with outcome and actions required', async () => {
     const api = fakeApi()
-    api.json('GET', PATH, 200, sample({ status: 'investigating' }))
+    api.json('GET', PATH, 200, sample({ status: 'investigating', allowedTransitions: ['concluded'], can: HANDLER_CAN }))
     api.json('POST', `${PATH}/transitions`, 200, {})
     const { w } = await openAs('lead', '/staff/cases/c1', 'case-move-form')
     await w.get('[data-testid="case-move-to"]').setValue('concluded')
@@ -194,7 +145,8 @@ describe('report page', () => {
 
   it('sends notes, messages and answers', async () => {
     const api = fakeApi()
-    api.json('GET', PATH, 200, sample({ named: false }))
+    // An anonymous report: the server offers no identity request.
+    api.json('GET', PATH, 200, sample({ named: false, can: { ...HANDLER_CAN, requestCustody: false } }))
     api.json('POST', `${PATH}/notes`, 201, {})
     api.json('POST', `${PATH}/messages`, 201, {})
     api.json('POST', `${PATH}/recommendations/r1/answer`, 200, {})
@@ -220,7 +172,7 @@ describe('report page', () => {
 
   it('lets a monitor file a recommendation and check the audit chain, without handling actions', async () => {
     const api = fakeApi()
-    api.json('GET', PATH, 200, sample())
+    api.json('GET', PATH, 200, sample({ can: capabilities({ recommend: true }) }))
     api.json('POST', `${PATH}/recommendations`, 201, {})
     api.on(
       'GET',
@@ -340,7 +292,7 @@ describe('report page', () => {
 
   it('shows the API’s field errors (400 invalid) next to the recommendation fields', async () => {
     const api = fakeApi()
-    api.json('GET', PATH, 200, sample())
+    api.json('GET', PATH, 200, sample({ can: capabilities({ recommend: true }) }))
     api.on('POST', `${PATH}/recommendations`, () => apiError(400, 'invalid', { answerBy: 'past' }))
     const { w } = await openAs('monitor', '/staff/cases/c1', 'case-rec-form')
     await w.get('#rec-text').setValue('Đề nghị xử lý dứt điểm')
@@ -433,7 +385,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
 
   it('offers no move the server does not list, even one the status machine would allow', async () => {
     const api = fakeApi()
-    api.json('GET', PATH, 200, sample({ allowedTransitions: [] }))
+    api.json('GET', PATH, 200, sample({ allowedTransitions: [], can: HANDLER_CAN }))
     const { w } = await openAs('lead', '/staff/cases/c1', 'case-actions')
     expect(w.find('[data-testid="case-no-moves"]').exists()).toBe(true)
   })
@@ -447,6 +399,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
       sample({
         status: 'investigating',
         allowedTransitions: ['concluded'],
+        can: HANDLER_CAN,
         proposal: {
           result: 'substantiated',
           actions: 'Kỷ luật cán bộ quầy 3',
@@ -516,7 +469,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
       concludedAt: '2026-03-04T02:00:00Z',
       published: false,
     }
-    let current = sample({ status: 'closed', allowedTransitions: [], outcome })
+    let current = sample({ status: 'closed', allowedTransitions: [], outcome, can: capabilities({ publish: true }) })
     api.on('GET', PATH, () => jsonResponse(200, current))
     api.on(
       'POST',
@@ -524,10 +477,12 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
       () => apiError(400, 'invalid', { publicSummary: 'identity' }),
       (c) => {
         const summary = (c.body as { publicSummary: string }).publicSummary
+        // Published: the server no longer offers it.
         current = sample({
           status: 'closed',
           allowedTransitions: [],
           outcome: { ...outcome, publicSummary: summary, published: true, publishedAt: '2026-03-05T02:00:00Z' },
+          can: capabilities({ publish: false }),
         })
         return jsonResponse(200, { id: 'c1', status: 'closed', version: 9 })
       },
@@ -556,7 +511,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
     expect(w.find('[data-testid="case-publish-form"]').exists()).toBe(false)
   })
 
-  it('offers the publication to leads only', async () => {
+  it('offers no publication the server does not allow, even to a lead', async () => {
     const api = fakeApi()
     const outcome = {
       result: 'unsubstantiated',
@@ -566,14 +521,14 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
       concludedAt: '2026-03-04T02:00:00Z',
       published: false,
     }
-    api.json('GET', PATH, 200, sample({ status: 'concluded', allowedTransitions: [], outcome }))
-    const { w } = await openAs('inspector', '/staff/cases/c1', 'case-outcome')
+    api.json('GET', PATH, 200, sample({ status: 'concluded', allowedTransitions: [], outcome, can: allCapabilities({ publish: false }) }))
+    const { w } = await openAs('lead', '/staff/cases/c1', 'case-outcome')
     expect(w.find('[data-testid="case-publish-form"]').exists()).toBe(false)
   })
 
   it('lets an inspector who cannot conclude propose a conclusion', async () => {
     const api = fakeApi()
-    api.json('GET', PATH, 200, sample({ status: 'investigating', allowedTransitions: [] }))
+    api.json('GET', PATH, 200, sample({ status: 'investigating', allowedTransitions: [], can: { ...HANDLER_CAN, propose: true } }))
     api.json('POST', `${PATH}/proposal`, 200, { id: 'c1', status: 'investigating', version: 4 })
     const { w } = await openAs('inspector', '/staff/cases/c1', 'case-proposal-form', 'vi')
 
@@ -594,7 +549,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
   it('asks for an extension, says when no more are allowed, and lets a lead decide pending ones', async () => {
     const api = fakeApi()
     const pending = { id: 'e1', days: 30, reason: 'Cần xác minh thêm', requestedBy: 'tra@example.vn', requestedAt: '2026-03-03T02:00:00Z', status: 'pending' }
-    api.json('GET', PATH, 200, sample({ status: 'investigating', extensions: [pending] }))
+    api.json('GET', PATH, 200, sample({ status: 'investigating', extensions: [pending], can: { ...HANDLER_CAN, extend: true } }))
     api.on(
       'POST',
       `${PATH}/extensions`,
@@ -604,7 +559,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
     )
     const { w } = await openAs('inspector', '/staff/cases/c1', 'ext-form')
     expect(w.get('[data-testid="ext-item"]').text()).toContain('30 more days — Awaiting a decision')
-    // Only a lead decides.
+    // The server does not let this inspector decide.
     expect(w.find('[data-testid="ext-decide"]').exists()).toBe(false)
 
     await w.get('[data-testid="ext-days"]').setValue('0')
@@ -634,7 +589,12 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
   it('lets a lead approve an extension, and refuse one only with a note', async () => {
     const api = fakeApi()
     const ext = (id: string) => ({ id, days: 30, reason: 'Cần xác minh thêm', requestedBy: 'tra@example.vn', requestedAt: '2026-03-03T02:00:00Z', status: 'pending' })
-    api.json('GET', PATH, 200, sample({ status: 'investigating', extensions: [ext('e1'), ext('e2')] }))
+    api.json(
+      'GET',
+      PATH,
+      200,
+      sample({ status: 'investigating', extensions: [ext('e1'), ext('e2')], can: { ...HANDLER_CAN, extend: true, decideExtensions: true } }),
+    )
     api.json('POST', `${PATH}/extensions/e1/decision`, 200, { ...ext('e1'), status: 'approved' })
     api.json('POST', `${PATH}/extensions/e2/decision`, 200, { ...ext('e2'), status: 'refused' })
     const { w } = await openAs('lead', '/staff/cases/c1', (page) => page.findAll('[data-testid="ext-decide"]').length === 2)
@@ -674,7 +634,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
 
     it('downloads the cleaned copy with the access token, and originals only with custody', async () => {
       const api = fakeApi()
-      api.json('GET', PATH, 200, sample({ attachments: files }))
+      api.json('GET', PATH, 200, sample({ attachments: files, can: { ...HANDLER_CAN, originals: true } }))
       api.on('GET', `${PATH}/attachments/f1`, () => new Response('%PDF-1.7', { status: 200, headers: { 'Content-Type': 'application/pdf' } }))
       api.on(
         'GET',
@@ -797,7 +757,8 @@ describe('report page: names, assignment and rating', () => {
   it('lets a lead assign the report to a colleague by name, then shows the new assignee', async () => {
     const api = fakeApi()
     const assignable = [LEAD, TRA, person('i3', 'Đỗ Văn Xác', 'inspector')]
-    let current = sample({ assigneeId: 'i3', people: peopleOf(person('i3', 'Đỗ Văn Xác', 'inspector')), assignable })
+    const can = { ...HANDLER_CAN, assign: true }
+    let current = sample({ assigneeId: 'i3', people: peopleOf(person('i3', 'Đỗ Văn Xác', 'inspector')), assignable, can })
     api.on('GET', PATH, () => jsonResponse(200, current))
     api.on('POST', `${PATH}/assign`, (c) => {
       const id = (c.body as { assigneeId: string }).assigneeId
@@ -805,6 +766,7 @@ describe('report page: names, assignment and rating', () => {
         assigneeId: id,
         people: peopleOf(LEAD, TRA, person('i3', 'Đỗ Văn Xác', 'inspector')),
         assignable,
+        can,
         timeline: [{ type: 'assigned', at, actor: 'lead-1', ref: id, public: false }],
       })
       return jsonResponse(200, current)
@@ -843,7 +805,7 @@ describe('report page: names, assignment and rating', () => {
 
   it('shows the server’s refusal of an assignee (400 fields.assigneeId) next to the list', async () => {
     const api = fakeApi()
-    api.json('GET', PATH, 200, sample({ people: {}, assignable: [TRA] }))
+    api.json('GET', PATH, 200, sample({ people: {}, assignable: [TRA], can: { ...HANDLER_CAN, assign: true } }))
     api.on('POST', `${PATH}/assign`, () => apiError(400, 'invalid', { assigneeId: 'invalid' }))
     const { w } = await openAs('inspector', '/staff/cases/c1', 'case-assign-form')
     expect(w.get('#assign-help').text()).toBe('Nobody has the report yet. Whoever you choose is told by e-mail.')
@@ -859,15 +821,15 @@ describe('report page: names, assignment and rating', () => {
     expect(w.get('[data-testid="case-status"]').text()).toBe('')
   })
 
-  it('offers no assignment when the server lists nobody, nor to a monitor', async () => {
+  it('offers no assignment when the server lists nobody, nor when it does not allow it', async () => {
     const api = fakeApi()
-    api.json('GET', PATH, 200, sample({ assignable: [] }))
+    api.json('GET', PATH, 200, sample({ assignable: [], can: { ...HANDLER_CAN, assign: true } }))
     const a = await openAs('inspector', '/staff/cases/c1', 'case-actions')
     expect(a.w.find('[data-testid="case-assign-form"]').exists()).toBe(false)
     a.w.unmount()
 
-    // Even if a list came, a monitor does not assign.
-    api.json('GET', PATH, 200, sample({ assignable: [TRA] }))
+    // Even if a list came, a monitor does not assign: the server says so.
+    api.json('GET', PATH, 200, sample({ assignable: [TRA], can: capabilities({ recommend: true }) }))
     const b = await openAs('monitor', '/staff/cases/c1', 'case-details')
     expect(b.w.find('[data-testid="case-assign-form"]').exists()).toBe(false)
   })
@@ -917,6 +879,8 @@ describe('report page: units and re-routing', () => {
     unitName: { vi: 'Thanh tra phường Sài Gòn', en: 'Sai Gon Ward Inspectorate' },
     frontUnitName: { vi: 'Ủy ban MTTQ phường Sài Gòn', en: 'Sai Gon Ward Front Committee' },
   }
+  /** What the server lets a lead of the unit do on an open report, re-routing included. */
+  const LEAD_CAN = { ...HANDLER_CAN, reroute: true }
 
   it('names the handling unit and the committee in the current language, to monitors too, and leaves them out when unnamed', async () => {
     const api = fakeApi()
@@ -944,30 +908,29 @@ describe('report page: units and re-routing', () => {
     expect(api.callsTo('GET', UNITS)).toHaveLength(0)
   })
 
-  it('offers re-routing to leads only, while the report is received, accepted or being investigated', async () => {
+  it('offers re-routing when the server allows it, and loads the units only when the form is opened', async () => {
     const api = fakeApi()
-    for (const status of ['received', 'accepted', 'investigating']) {
-      api.json('GET', PATH, 200, sample({ ...named, status }))
-      const l = await openAs('lead', '/staff/cases/c1', 'case-actions')
-      expect(l.w.find('[data-testid="case-route-open"]').exists(), status).toBe(true)
-      l.w.unmount()
+    api.json('GET', PATH, 200, sample({ ...named, status: 'investigating', can: LEAD_CAN }))
+    const l = await openAs('lead', '/staff/cases/c1', 'case-actions')
+    expect(l.w.find('[data-testid="case-route-open"]').exists()).toBe(true)
+    l.w.unmount()
+
+    // A caller the server does not let re-route, whatever the role: no panel.
+    for (const [role, can] of [
+      ['lead', { ...LEAD_CAN, reroute: false }],
+      ['inspector', HANDLER_CAN],
+    ] as const) {
+      api.json('GET', PATH, 200, sample({ ...named, status: 'investigating', can }))
+      const w = await openAs(role, '/staff/cases/c1', 'case-actions')
+      expect(w.w.find('[data-testid="case-route"]').exists(), role).toBe(false)
+      w.w.unmount()
     }
-    for (const status of ['concluded', 'closed', 'rejected', 'transferred', 'withdrawn', 'appealed']) {
-      api.json('GET', PATH, 200, sample({ ...named, status }))
-      const l = await openAs('lead', '/staff/cases/c1', 'case-details')
-      expect(l.w.find('[data-testid="case-route"]').exists(), status).toBe(false)
-      l.w.unmount()
-    }
-    api.json('GET', PATH, 200, sample({ ...named, status: 'investigating' }))
-    const i = await openAs('inspector', '/staff/cases/c1', 'case-actions')
-    expect(i.w.find('[data-testid="case-route"]').exists()).toBe(false)
-    // The units are loaded only when a lead opens the form.
     expect(api.callsTo('GET', UNITS)).toHaveLength(0)
   })
 
   it('lets a lead send the report to another unit with a reason, then says where it went and links to the queue', async () => {
     const api = fakeApi()
-    api.json('GET', PATH, 200, sample({ ...named, status: 'accepted' }))
+    api.json('GET', PATH, 200, sample({ ...named, status: 'accepted', can: LEAD_CAN }))
     api.json('GET', UNITS, 200, { items: ACTIVE })
     api.json('POST', ROUTE, 200, { id: 'c1', status: 'accepted', version: 4 })
     const { w } = await openAs('lead', '/staff/cases/c1', 'case-route-open', 'vi')
@@ -1019,7 +982,7 @@ describe('report page: units and re-routing', () => {
 
   it('sends another committee when one is chosen, and names both', async () => {
     const api = fakeApi()
-    api.json('GET', PATH, 200, sample({ ...named, status: 'investigating' }))
+    api.json('GET', PATH, 200, sample({ ...named, status: 'investigating', can: LEAD_CAN }))
     api.json('GET', UNITS, 200, { items: ACTIVE })
     api.json('POST', ROUTE, 200, { id: 'c1', status: 'investigating', version: 4 })
     const { w } = await openAs('lead', '/staff/cases/c1', 'case-route-open')
@@ -1039,7 +1002,7 @@ describe('report page: units and re-routing', () => {
 
   it('shows the server’s field errors next to their fields, and a refusal above the form, keeping the report', async () => {
     const api = fakeApi()
-    api.json('GET', PATH, 200, sample({ ...named, status: 'received' }))
+    api.json('GET', PATH, 200, sample({ ...named, status: 'received', can: LEAD_CAN }))
     api.json('GET', UNITS, 200, { items: ACTIVE })
     api.on(
       'POST',
@@ -1074,7 +1037,7 @@ describe('report page: units and re-routing', () => {
 
   it('says when the units cannot be loaded (with a retry) and when there is no other unit', async () => {
     const api = fakeApi()
-    api.json('GET', PATH, 200, sample({ ...named, status: 'received', frontUnitId: '', frontUnitName: null }))
+    api.json('GET', PATH, 200, sample({ ...named, status: 'received', frontUnitId: '', frontUnitName: null, can: LEAD_CAN }))
     api.on('GET', UNITS, () => apiError(503, 'unavailable'), () => jsonResponse(200, { items: [ACTIVE[0], ACTIVE[3]] }))
     const { w } = await openAs('lead', '/staff/cases/c1', 'case-route-open')
     await w.get('[data-testid="case-route-open"]').trigger('click')
@@ -1094,5 +1057,69 @@ describe('report page: units and re-routing', () => {
     await settle()
     expect(w.find('[data-testid="case-route-form"]').exists()).toBe(false)
     expect(document.activeElement?.id).toBe('route-open')
+  })
+})
+
+describe('report page: the server’s flags decide what is offered', () => {
+  const pending = { id: 'e1', days: 30, reason: 'Cần xác minh thêm', requestedBy: 'i2', requestedAt: '2026-03-03T02:00:00Z', status: 'pending' }
+  const outcome = { result: 'substantiated', actions: 'Kiểm điểm', reply: '', publicSummary: 'Tóm tắt', concludedAt: '2026-03-04T02:00:00Z', published: false }
+  /** A report with something for every flag: an unpublished outcome, a pending extension, an open recommendation, colleagues, evidence. */
+  const full = (can: CaseCapabilities) =>
+    sample({ status: 'concluded', outcome, extensions: [pending], assignable: [person('i2', 'Lê Thanh Tra')], allowedTransitions: [], can })
+  /** The element each flag brings. */
+  const PANELS: Record<keyof CaseCapabilities, string> = {
+    assign: 'case-assign-form',
+    reroute: 'case-route',
+    note: 'case-note-form',
+    message: 'case-message-form',
+    propose: 'case-proposal-form',
+    publish: 'case-publish-form',
+    extend: 'ext-form',
+    decideExtensions: 'ext-decide',
+    recommend: 'case-rec-form',
+    answerRecommendations: 'case-answer-form',
+    requestCustody: 'case-custody-form',
+    originals: 'case-attachment-original',
+  }
+
+  for (const [flag, testid] of Object.entries(PANELS) as [keyof CaseCapabilities, string][]) {
+    it(`shows ${testid} when can.${flag} is true, and not when it is false`, async () => {
+      const api = fakeApi()
+      // Only this flag: the panel shows, to a monitor as well (the role decides nothing).
+      api.json('GET', PATH, 200, full(capabilities({ [flag]: true })))
+      const on = await openAs('monitor', '/staff/cases/c1', testid)
+      expect(on.w.find(`[data-testid="${testid}"]`).exists()).toBe(true)
+      on.w.unmount()
+
+      // Every flag but this one: the panel is not there, to a lead either.
+      api.json('GET', PATH, 200, full(allCapabilities({ [flag]: false })))
+      const off = await openAs('lead', '/staff/cases/c1', 'case-details')
+      await settle()
+      expect(off.w.find(`[data-testid="${testid}"]`).exists()).toBe(false)
+    })
+  }
+
+  it('offers exactly the moves the server lists, and no handling panel when it allows nothing', async () => {
+    const api = fakeApi()
+    api.json('GET', PATH, 200, sample({ allowedTransitions: ['transferred'] }))
+    const a = await openAs('monitor', '/staff/cases/c1', 'case-move-form')
+    expect(a.w.get('[data-testid="case-move-to"]').findAll('option').map((o) => o.attributes('value'))).toEqual(['', 'transferred'])
+    a.w.unmount()
+
+    api.json('GET', PATH, 200, sample({ allowedTransitions: [], can: capabilities({ recommend: true, answerRecommendations: true }) }))
+    const b = await openAs('lead', '/staff/cases/c1', 'case-details')
+    await settle()
+    expect(b.w.find('[data-testid="case-actions"]').exists()).toBe(false)
+    expect(b.w.find('[data-testid="case-move-form"]').exists()).toBe(false)
+  })
+
+  it('allows nothing when the answer carries no flags', async () => {
+    const api = fakeApi()
+    const bare: Record<string, unknown> = { ...full(allCapabilities()) }
+    delete bare.can
+    api.json('GET', PATH, 200, bare)
+    const { w } = await openAs('lead', '/staff/cases/c1', 'case-details')
+    await settle()
+    for (const testid of Object.values(PANELS)) expect(w.find(`[data-testid="${testid}"]`).exists(), testid).toBe(false)
   })
 })

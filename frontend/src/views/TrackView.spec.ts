@@ -317,6 +317,38 @@ describe('TrackView', () => {
     ).toContain('b.png')
   })
 
+  it('cancels an addition of evidence and a message with files, keeping what was chosen', async () => {
+    setTrackSession({ token: 'tok' })
+    route('GET', '/api/v1/track', () => jsonResponse(200, sampleReport()))
+    const w = mountTrack('en')
+    await flushPromises()
+
+    const add = w.get('#add-files')
+    Object.defineProperty(add.element, 'files', { value: [file('a.jpg', 10)], configurable: true })
+    await add.trigger('change')
+    await w.get('[data-testid="evidence-form"]').trigger('submit')
+    await flushPromises()
+    FakeXHR.last().progress(5, 100)
+    await flushPromises()
+    await w.get('[data-testid="evidence-form"] [data-testid="upload-cancel"]').trigger('click')
+    await flushPromises()
+    expect(w.get('[data-testid="evidence-status"]').text()).toBe('Sending was cancelled. You can send again.')
+    expect(w.find('[data-testid="evidence-error"]').exists()).toBe(false)
+    expect(w.get('[data-testid="evidence-form"]').findAll('[data-testid="chosen-file"]')).toHaveLength(1)
+
+    await w.get('[data-testid="message-text"]').setValue('Kèm ảnh')
+    const msg = w.get('#msg-files')
+    Object.defineProperty(msg.element, 'files', { value: [file('b.png', 10)], configurable: true })
+    await msg.trigger('change')
+    await w.get('[data-testid="message-form"]').trigger('submit')
+    await flushPromises()
+    await w.get('[data-testid="message-form"] [data-testid="upload-cancel"]').trigger('click')
+    await flushPromises()
+    expect(w.get('[data-testid="message-status"]').text()).toBe('Sending was cancelled. You can send again.')
+    expect((w.get('[data-testid="message-text"]').element as HTMLTextAreaElement).value).toBe('Kèm ảnh')
+    expect(FakeXHR.instances).toHaveLength(2)
+  })
+
   it('withdraws only with a reason and after confirmation', async () => {
     setTrackSession({ token: 'tok' })
     route('GET', '/api/v1/track', () => jsonResponse(200, sampleReport()))

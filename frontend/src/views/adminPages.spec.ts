@@ -71,6 +71,34 @@ describe('admin: units', () => {
   })
 })
 
+describe('admin: the list page shell', () => {
+  it('says when the list cannot be loaded, retries, then says there is none yet and opens an empty form', async () => {
+    const api = fakeApi()
+    api.on('GET', '/api/v1/admin/categories', () => apiError(503, 'unavailable'), () => jsonResponse(200, { items: [] }))
+    const { w } = await mountApp('/admin/categories')
+    await until(() => w.text().includes('The data could not be loaded.'))
+    expect(w.find('[data-testid="categories-table"]').exists()).toBe(false)
+    expect(w.text()).not.toContain('Nothing here yet')
+    await w.get('.error-summary button').trigger('click')
+    await settle()
+    expect(w.text()).not.toContain('The data could not be loaded.')
+    expect(w.text()).toContain('Nothing here yet.')
+    expect(w.get('#categories-heading').text()).toBe('Categories of wrongdoing')
+    expect(w.get('[data-testid="admin-status"]').attributes('id')).toBe('categories-status')
+
+    await w.get('[data-testid="category-new"]').trigger('click')
+    await settle()
+    expect(w.get('#category-form-heading').text()).toBe('Create a category')
+    expect(document.activeElement?.id).toBe('category-code')
+    expect((w.get('[data-testid="category-order"]').element as HTMLInputElement).value).toBe('10')
+    // Cancel closes the form and gives the focus back to the button that opened it.
+    await w.get('[data-testid="category-form"] button[type="button"]').trigger('click')
+    await settle()
+    expect(w.find('[data-testid="category-form"]').exists()).toBe(false)
+    expect(document.activeElement?.id).toBe('category-new')
+  })
+})
+
 describe('admin: areas, routing, holidays, deadlines', () => {
   it('lists areas as a tree of provinces and communes', async () => {
     const api = fakeApi()

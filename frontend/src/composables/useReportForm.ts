@@ -1,0 +1,341 @@
+// The state of the guided report form, shared by its steps: the answers, the
+// chosen files, the step shown, the field errors (the client's, and the
+// backend's that stay until the next attempt), and the submission with its
+// upload. ReportForm creates it and provides it; each step component
+// (components/report/*) takes it with useReportWizard. The rules themselves
+// (steps, validation, the request body) are reportSteps.ts.
+
+import { computed, inject, nextTick, provide, reactive, ref, watch, type InjectionKey } from 'vue'
+import { useI18n } from 'vue-i18n'
+import { ApiError, DEFAULT_ALLOWED_TYPES, newIdempotencyKey, submitComplaint, type Kind, type LocalizedName, type Meta, type SubmitResult } from '../api'
+import { isLocale } from '../i18n'
+import { apiErrorMessage } from '../errors'
+import { normalizeAllowedTypes, type ChosenFile, type FileLimits } from '../files'
+import { todayInVietnam } from '../format'
+import {
+  STEPS,
+  anonymousAllowed,
+  buildInput,
+  emptyForm,
+  firstError,
+  mapApiField,
+  stepOf,
+  validateStep,
+  type FieldErrors,
+  type FieldKey,
+  type StepId,
+} from '../reportSteps'
+import { useUpload } from './useUpload'
+
+/** The message keys of each field's label (also used in the error summary and the review). */
+export const LABEL_KEYS: Record<FieldKey, string> = {
+  kind: 'report.kindLegend',
+  category: 'report.category',
+  title: 'report.title',
+  description: 'report.description',
+  incidentDate: 'report.incidentDate',
+  province: 'report.province',
+  commune: 'report.commune',
+  place: 'report.place',
+  office: 'report.office',
+  counter: 'report.counterField',
+  procedure: 'report.procedure',
+  dossierNumber: 'report.dossierNumber',
+  officials: 'report.officials',
+  files: 'report.filesField',
+  anonymous: 'report.identityLegend',
+  'identity.name': 'report.name',
+  'identity.phone': 'report.phone',
+  'identity.email': 'report.email',
+  'identity.address': 'report.address',
+  'identity.nationalId': 'report.nationalId',
+}
+
+/** fieldId is the element id of a field's control: "f-title", "f-identity-name". */
+export function fieldId(k: FieldKey): string {
+  return 'f-' + k.replace('.', '-')
+}
+
+/** createReportForm keeps the state of one report form for meta's kinds, areas and limits; onSubmitted gets the 201 answer. */
+export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult) => void) {
+  const { t, te, locale } = useI18n()
+
+  const form = reactive(emptyForm())
+  const stepIndex = ref(0)
+  const step = computed<StepId>(() => STEPS[stepIndex.value]!)
+  const lastStep = STEPS.length - 1
+
+  const files = ref<ChosenFile[]>([])
+  /** Error codes the backend gave for single files, by file key. */
+  const fileErrors = ref<Record<string, string>>({})
+  /** Field error codes (required, too_long, …) by form key. */
+  const errors = ref<FieldErrors>({})
+  /** Error codes for fields the form has no control for. */
+  const otherErrors = ref<Record<string, string>>({})
+  /** A submission-level error (translated), shown in an alert next to the send button. */
+  const formError = ref('')
+  const upload = useUpload()
+  const submitting = computed(() => upload.busy)
+  /** Fields the backend found wrong: their errors stay until the next attempt. */
+  const serverErrorKeys = new Set<FieldKey>()
+
+  // The same Idempotency-Key is sent again when exactly the same report is
+  // retried (after a network error, a 5xx, a 429 or a cancelled upload), so
+  // the backend never files it twice. A changed report, or one the backend has
+  // given a verdict on, gets a new key: reusing a key with another body is
+  // refused (idempotency_mismatch).
+  let idempotencyKey = newIdempotencyKey()
+  let keyFingerprint = ''
+
+  const lang = computed(() => (isLocale(locale.value) ? locale.value : 'vi'))
+  const limits = computed(() => meta().limits)
+  const allowedTypes = computed(() => normalizeAllowedTypes(meta().allowedTypes ?? DEFAULT_ALLOWED_TYPES))
+  const fileLimits = computed<FileLimits>(() => ({
+    maxFiles: limits.value.maxFiles,
+    maxFileBytes: limits.value.maxFileBytes,
+    maxTotalBytes: limits.value.maxReportBytes,
+  }))
+  const today = todayInVietnam()
+
+  function localName(n: LocalizedName): string {
+    return n[lang.value] || n.vi || n.en
+  }
+
+  const selectedKind = computed<Kind | undefined>(() => meta().kinds.find((k) => k.code === form.kind))
+  const canBeAnonymous = computed(() => anonymousAllowed(selectedKind.value))
+  watch(canBeAnonymous, (ok) => {
+    if (!ok) form.anonymous = false
+  })
+
+  const provinces = computed(() => meta().areas.filter((a) => !a.parent))
+  const communes = computed(() => (form.province ? meta().areas.filter((a) => a.parent === form.province) : []))
+  watch(
+    () => form.province,
+    () => {
+      form.commune = ''
+    },
+  )
+
+  /** The control that receives focus for a field's error. */
+  function focusTarget(k: FieldKey): string {
+    if (k === 'kind') return `kind-${form.kind || meta().kinds[0]?.code || ''}`
+    if (k === 'anonymous') return form.anonymous ? 'anon-yes' : 'anon-no'
+    return fieldId(k)
+  }
+
+  function fieldError(code: string): string {
+    const key = `fieldError.${code}`
+    return te(key) ? t(key) : t('fieldError.other')
+  }
+
+  function errorFor(k: FieldKey): string | undefined {
+    const code = errors.value[k]
+    if (!code) return undefined
+    // The backend reports a named report without any contact as identity.phone: required.
+    if (k === 'identity.phone' && code === 'required') return t('fieldError.contact')
+    return fieldError(code)
+  }
+
+  const summaryItems = computed(() => {
+    const items: { key?: FieldKey; text: string }[] = []
+    for (const k of Object.keys(errors.value) as FieldKey[]) {
+      items.push({ key: k, text: t('report.fieldErrorSummary', { field: t(LABEL_KEYS[k]), error: errorFor(k) ?? '' }) })
+    }
+    for (const [k, code] of Object.entries(otherErrors.value)) {
+      items.push({ text: t('report.fieldErrorSummary', { field: k, error: fieldError(code) }) })
+    }
+    return items
+  })
+
+  function ctx() {
+    const present = new Set(files.value.map((f) => f.key))
+    return {
+      limits: limits.value,
+      kinds: meta().kinds,
+      today,
+      fileErrors: Object.keys(fileErrors.value).some((k) => present.has(k)),
+    }
+  }
+
+  // Once errors are shown, each disappears as soon as its field is right.
+  watch(
+    [form, files],
+    () => {
+      if (Object.keys(errors.value).length === 0) return
+      const now: FieldErrors = {}
+      for (const s of new Set((Object.keys(errors.value) as FieldKey[]).map(stepOf))) Object.assign(now, validateStep(s, form, ctx()))
+      const kept: FieldErrors = {}
+      for (const [k, code] of Object.entries(errors.value) as [FieldKey, string][]) {
+        // Errors the backend found stay until the next attempt; the client's go when fixed.
+        if (now[k] !== undefined) kept[k] = now[k]
+        else if (serverErrorKeys.has(k)) kept[k] = code
+      }
+      errors.value = kept
+    },
+    { deep: true },
+  )
+
+  async function focusField(k: FieldKey) {
+    const target = STEPS.indexOf(stepOf(k))
+    if (target !== stepIndex.value) {
+      stepIndex.value = target
+      await nextTick()
+    }
+    document.getElementById(focusTarget(k))?.focus()
+  }
+
+  async function showErrors(e: FieldErrors) {
+    errors.value = e
+    const first = firstError(e)
+    await nextTick()
+    if (first) await focusField(first)
+  }
+
+  /** goTo shows step i and moves the focus to its heading. */
+  async function goTo(i: number) {
+    stepIndex.value = i
+    await nextTick()
+    document.getElementById('step-heading')?.focus()
+  }
+
+  async function back() {
+    if (stepIndex.value > 0) {
+      errors.value = {}
+      await goTo(stepIndex.value - 1)
+    }
+  }
+
+  async function next() {
+    serverErrorKeys.clear()
+    otherErrors.value = {}
+    const e = validateStep(step.value, form, ctx())
+    if (Object.keys(e).length > 0) {
+      await showErrors(e)
+      return
+    }
+    errors.value = {}
+    await goTo(stepIndex.value + 1)
+  }
+
+  function apiErrorText(e: ApiError): string {
+    if (e.code === 'idempotency_mismatch') return t('report.keyReused')
+    return apiErrorMessage(t, e)
+  }
+
+  /** submit goes to the next step, or on the last one checks every step and files the report with its files. */
+  async function submit() {
+    if (submitting.value) return
+    if (stepIndex.value < lastStep) {
+      await next()
+      return
+    }
+    formError.value = ''
+    otherErrors.value = {}
+    serverErrorKeys.clear()
+    // Every step again: the kind may have changed what the identity step allows.
+    for (const s of STEPS) {
+      const e = validateStep(s, form, ctx())
+      if (Object.keys(e).length > 0) {
+        await showErrors(e)
+        return
+      }
+    }
+    errors.value = {}
+    const input = buildInput(form, lang.value)
+    const sent = files.value.slice()
+    const fingerprint = JSON.stringify(input) + '\n' + sent.map((f) => f.key).join(',')
+    if (fingerprint !== keyFingerprint) {
+      idempotencyKey = newIdempotencyKey()
+      keyFingerprint = fingerprint
+    }
+    fileErrors.value = {}
+    const key = idempotencyKey
+    const r = await upload.run(sent, (c) =>
+      submitComplaint(
+        input,
+        sent.map((f) => f.file),
+        key,
+        c,
+      ),
+    )
+    if (r.state === 'done') {
+      keyFingerprint = ''
+      onSubmitted(r.value)
+      return
+    }
+    if (r.state === 'cancelled') {
+      formError.value = t('upload.cancelled')
+      return
+    }
+    const err = r.error
+    // A verdict on this content (not a transient failure): the next attempt is a new request.
+    if (err.status >= 400 && err.status < 500 && err.code !== 'rate_limited') keyFingerprint = ''
+    const mapped: FieldErrors = {}
+    const other: Record<string, string> = {}
+    if (Object.keys(r.perFile).length > 0) mapped.files = 'file_errors'
+    for (const [name, code] of Object.entries(r.other)) {
+      const k = mapApiField(name, form)
+      if (k) mapped[k] = code
+      else other[name] = code
+    }
+    fileErrors.value = r.perFile
+    otherErrors.value = other
+    for (const k of Object.keys(mapped) as FieldKey[]) serverErrorKeys.add(k)
+    formError.value = Object.keys(err.fields).length > 0 ? t('report.fixErrors') : apiErrorText(err)
+    if (Object.keys(mapped).length > 0) await showErrors(mapped)
+  }
+
+  function stepTitle(s: StepId): string {
+    return t(`report.steps.${s}`)
+  }
+
+  return {
+    meta: computed(meta),
+    form,
+    stepIndex,
+    step,
+    lastStep,
+    files,
+    fileErrors,
+    errors,
+    formError,
+    upload,
+    submitting,
+    lang,
+    limits,
+    allowedTypes,
+    fileLimits,
+    today,
+    localName,
+    selectedKind,
+    canBeAnonymous,
+    provinces,
+    communes,
+    focusTarget,
+    fieldError,
+    errorFor,
+    summaryItems,
+    focusField,
+    goTo,
+    back,
+    next,
+    submit,
+    stepTitle,
+  }
+}
+
+export type ReportWizard = ReturnType<typeof createReportForm>
+
+const KEY: InjectionKey<ReportWizard> = Symbol('reportForm')
+
+/** provideReportWizard gives the form's state to its steps. */
+export function provideReportWizard(w: ReportWizard) {
+  provide(KEY, w)
+}
+
+/** useReportWizard is the state of the report form a step is in. */
+export function useReportWizard(): ReportWizard {
+  const w = inject(KEY)
+  if (!w) throw new Error('useReportWizard: no report form provides its state')
+  return w
+}
