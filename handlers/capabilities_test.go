@@ -111,9 +111,21 @@ func TestCapabilitiesMatchTheServer(t *testing.T) {
 	}
 	// The citizen's page offers rating and appeal of the concluded
 	// complaint, not withdrawal.
-	var track struct{ CanWithdraw, CanRate, CanAppeal bool }
+	type citizenRights struct{ CanWithdraw, CanRate, CanAppeal, CanMessage, CanAddEvidence bool }
+	var track citizenRights
 	f.call(t, r.Token, http.MethodGet, "/api/v1/track", "", http.StatusOK, &track)
-	if track.CanWithdraw || !track.CanRate || !track.CanAppeal {
-		t.Errorf("citizen page: %+v", track)
+	if track != (citizenRights{CanRate: true, CanAppeal: true, CanMessage: true, CanAddEvidence: true}) {
+		t.Errorf("citizen page of the concluded report: %+v", track)
+	}
+	// Rated, the report is closed: it takes no more messages or files, and
+	// its page says so.
+	f.call(t, r.Token, http.MethodPost, "/api/v1/track/rating", `{"rating":4}`, http.StatusOK, &track)
+	if track != (citizenRights{CanAppeal: true}) {
+		t.Errorf("citizen page of the closed report: %+v", track)
+	}
+	f.call(t, r.Token, http.MethodPost, "/api/v1/track/messages", `{"text":"Còn một việc nữa"}`, http.StatusConflict, nil)
+	body, ct := multipartBody(t, "", "", upload{"a.png", samplePNG(t, 8, 8)})
+	if w := f.do(http.MethodPost, "/api/v1/track/attachments", ct, body, "Authorization", "Bearer "+r.Token); w.Code != http.StatusConflict {
+		t.Errorf("evidence added to a closed report: %d %s", w.Code, w.Body)
 	}
 }

@@ -94,11 +94,15 @@ type trackView struct {
 	Outcome               *citizenOutcome `json:"outcome,omitempty"`
 	Round                 int             `json:"round"`
 	// AppealOf and Appeal are the tracking codes of the linked reports.
-	AppealOf  string         `json:"appealOf,omitempty"`
-	Appeal    string         `json:"appeal,omitempty"`
-	CanRate   bool           `json:"canRate"`
-	CanAppeal bool           `json:"canAppeal"`
-	Rating    *citizenRating `json:"rating,omitempty"`
+	AppealOf  string `json:"appealOf,omitempty"`
+	Appeal    string `json:"appeal,omitempty"`
+	CanRate   bool   `json:"canRate"`
+	CanAppeal bool   `json:"canAppeal"`
+	// CanMessage and CanAddEvidence: the citizen may still write to the
+	// unit and add files.
+	CanMessage     bool           `json:"canMessage"`
+	CanAddEvidence bool           `json:"canAddEvidence"`
+	Rating         *citizenRating `json:"rating,omitempty"`
 }
 
 type citizenRating struct {
@@ -121,6 +125,7 @@ func toTrackView(p services.CitizenPage) trackView {
 	v := trackView{TrackingCode: p.TrackingCode, Kind: p.Kind, AnonymousDenunciation: p.AnonymousDenunciation,
 		Category: p.Category, Title: p.Title, Description: p.Description, Status: p.Status, SubmittedAt: p.SubmittedAt,
 		UpdatedAt: p.UpdatedAt, ContentHash: p.ContentHash, CanWithdraw: p.CanWithdraw, CanRate: p.CanRate, CanAppeal: p.CanAppeal,
+		CanMessage: p.CanMessage, CanAddEvidence: p.CanAddEvidence,
 		Timeline: make([]timelineDTO, len(p.Timeline)), Messages: make([]messageDTO, len(p.Messages)),
 		Attachments: attachmentDTOs(p.Attachments), Clocks: clockDTOs(p.Clocks), Round: p.Round, AppealOf: p.AppealOf, Appeal: p.Appeal}
 	if r := p.Rating; r != nil {

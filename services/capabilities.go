@@ -122,6 +122,15 @@ func holdsCustody(a Actor, c Case, g CustodyGrant, now time.Time) bool {
 		g.Status == GrantApproved && !g.Expired(now) && g.UnitID == c.UnitID
 }
 
+// citizenMayWrite: the citizen may write to the unit and add evidence until
+// the report is withdrawn or closed.
+func citizenMayWrite(c Case) error {
+	if c.Status == StatusWithdrawn || c.Status == StatusClosed {
+		return Errorf(CodeConflict, "This report is %s: nothing more can be added to it. File a new report if needed.", c.Status)
+	}
+	return nil
+}
+
 // Capabilities are what the caller may do to a report now, as its page
 // offers them. Status moves are listed apart (CasePage.AllowedTransitions).
 type Capabilities struct {

@@ -31,8 +31,9 @@ type CitizenPage struct {
 	Round                 int
 	// AppealOf and Appeal are the tracking codes of the linked rounds.
 	AppealOf, Appeal string
-	// What the citizen may do now.
-	CanWithdraw, CanRate, CanAppeal bool
+	// What the citizen may do now: withdraw, rate, appeal, write to the
+	// unit, add evidence.
+	CanWithdraw, CanRate, CanAppeal, CanMessage, CanAddEvidence bool
 }
 
 // CitizenEvent is a public event of the timeline; Actor is PartyCitizen,
@@ -95,7 +96,7 @@ func citizenProjection(c Case) CitizenPage {
 		UpdatedAt: c.UpdatedAt, ContentHash: c.ContentHash, Attachments: c.Attachments, Round: c.RoundOf(),
 		Timeline: []CitizenEvent{}, Messages: []CitizenMessage{}, Clocks: []Clock{},
 		CanWithdraw: c.Status.Open(), CanRate: CheckTransition(c.Status, PartyCitizen, TransitionInput{To: StatusClosed}) == nil,
-		CanAppeal: CanAppeal(c)}
+		CanAppeal: CanAppeal(c), CanMessage: citizenMayWrite(c) == nil, CanAddEvidence: citizenMayWrite(c) == nil}
 	if p.Attachments == nil {
 		p.Attachments = []Attachment{}
 	}

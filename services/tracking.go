@@ -134,6 +134,9 @@ func (t *Tracking) SendMessage(ctx context.Context, caseID, text string, files F
 	if err != nil {
 		return Message{}, nil, err
 	}
+	if err := citizenMayWrite(c); err != nil {
+		return Message{}, nil, err
+	}
 	var up Upload
 	if files != nil {
 		up, err = t.evidence.StoreFiles(ctx, caseID, files, SourceMessage, MaxMessageFiles, t.limits.MaxFileBytes, t.limits.MaxReportBytes)
@@ -162,6 +165,9 @@ func (t *Tracking) SendMessage(ctx context.Context, caseID, text string, files F
 func (t *Tracking) AddEvidence(ctx context.Context, caseID string, files FileSource) ([]Attachment, error) {
 	c, err := t.reports.byID(ctx, caseID)
 	if err != nil {
+		return nil, err
+	}
+	if err := citizenMayWrite(c); err != nil {
 		return nil, err
 	}
 	up, err := t.evidence.StoreFiles(ctx, caseID, files, SourceAddition, t.limits.MaxFiles, t.limits.MaxFileBytes, t.limits.MaxReportBytes)

@@ -236,6 +236,10 @@ export interface TrackedReport {
   appeal?: string
   canRate?: boolean
   canAppeal?: boolean
+  /** The citizen may still write to the unit (the server decides). */
+  canMessage?: boolean
+  /** The citizen may still add evidence (the server decides). */
+  canAddEvidence?: boolean
   rating?: Rating | null
 }
 

@@ -36,6 +36,8 @@ function concluded(over: Partial<TrackedReport> = {}): TrackedReport {
     messages: [],
     attachments: [],
     canWithdraw: false,
+    canMessage: true,
+    canAddEvidence: true,
     clocks: [
       { name: 'accept', start: '2026-11-20T02:00:00Z', due: '2026-11-30T16:59:59Z', stopped: '2026-11-23T02:00:00Z', overdue: false },
       { name: 'resolve', start: '2026-11-23T02:00:00Z', due: '2026-12-04T16:59:59Z', stopped: '2026-12-10T02:00:00Z', overdue: true },
@@ -134,7 +136,7 @@ describe('rating', () => {
       'POST',
       '/api/v1/track/rating',
       200,
-      concluded({ status: 'closed', canRate: false, rating: { rating: 4, comment: 'Xử lý nhanh', at: '2026-12-11T02:00:00Z' } }),
+      concluded({ status: 'closed', canRate: false, canMessage: false, canAddEvidence: false, rating: { rating: 4, comment: 'Xử lý nhanh', at: '2026-12-11T02:00:00Z' } }),
     )
     setTrackSession({ token: 'tok' })
     const w = mountTrack('en')

@@ -60,6 +60,8 @@ function sampleReport(): TrackedReport {
       },
     ],
     canWithdraw: true,
+    canMessage: true,
+    canAddEvidence: true,
   }
 }
 
@@ -355,7 +357,7 @@ describe('TrackView', () => {
     let reason = ''
     route('POST', '/api/v1/track/withdraw', (init) => {
       reason = JSON.parse(init.body as string).reason
-      return jsonResponse(200, { ...sampleReport(), status: 'withdrawn', canWithdraw: false })
+      return jsonResponse(200, { ...sampleReport(), status: 'withdrawn', canWithdraw: false, canMessage: false, canAddEvidence: false })
     })
     const w = mountTrack('en')
     await flushPromises()
@@ -382,6 +384,21 @@ describe('TrackView', () => {
     expect(w.find('[data-testid="withdraw"]').exists()).toBe(false)
     expect(w.find('[data-testid="message-form"]').exists()).toBe(false)
     expect(w.get('[data-testid="track-notice-ok"]').text()).toBe('Your report has been withdrawn.')
+  })
+
+  it('offers messages and evidence exactly when the server allows them', async () => {
+    setTrackSession({ token: 'tok' })
+    // An open report the server no longer takes additions for, and the reverse: the flags decide, not the status.
+    route('GET', '/api/v1/track', () => jsonResponse(200, { ...sampleReport(), status: 'accepted', canMessage: false, canAddEvidence: true }))
+    const w = mountTrack('en')
+    await flushPromises()
+    expect(w.find('[data-testid="message-form"]').exists()).toBe(false)
+    expect(w.find('[data-testid="evidence-form"]').exists()).toBe(true)
+    route('GET', '/api/v1/track', () => jsonResponse(200, { ...sampleReport(), status: 'closed', canMessage: true, canAddEvidence: false }))
+    const w2 = mountTrack('en')
+    await flushPromises()
+    expect(w2.find('[data-testid="message-form"]').exists()).toBe(true)
+    expect(w2.find('[data-testid="evidence-form"]').exists()).toBe(false)
   })
 
   it('downloads the receipt PDF with the session token', async () => {
