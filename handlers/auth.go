@@ -107,7 +107,7 @@ func refreshToken(c *gin.Context) string {
 
 func (s *Server) sendSession(c *gin.Context, res services.LoginResult) {
 	out := loginResponse{User: toUserDTO(res.User)}
-	out.User.UnitName = s.staff.UnitName(c.Request.Context(), res.User.UnitID)
+	out.User.UnitName = res.UnitName
 	if res.EnrolmentNeeded {
 		out.TOTPEnrolmentRequired, out.EnrolmentToken = true, res.EnrolToken
 	} else {
@@ -159,13 +159,13 @@ func (s *Server) logout(c *gin.Context) {
 // me returns the signed-in staff member.
 func (s *Server) me(c *gin.Context) {
 	tok, _ := bearer(c)
-	_, u, err := s.staff.Authenticate(c.Request.Context(), tok)
+	u, unitName, err := s.staff.Me(c.Request.Context(), tok)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
 	dto := toUserDTO(u)
-	dto.UnitName = s.staff.UnitName(c.Request.Context(), u.UnitID)
+	dto.UnitName = unitName
 	c.JSON(http.StatusOK, dto)
 }
 
@@ -250,19 +250,15 @@ func (s *Server) enableTOTP(c *gin.Context) {
 		return
 	}
 	u := c.MustGet("enrolUser").(services.User)
-	u, codes, err := s.staff.EnableTOTP(c.Request.Context(), u.ID, in.Code)
+	done, err := s.staff.EnableTOTP(c.Request.Context(), u.ID, in.Code, c.GetBool("viaEnrol"))
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	out := totpEnableResponse{RecoveryCodes: codes}
-	if c.GetBool("viaEnrol") {
-		res, err := s.staff.CompleteEnrolment(c.Request.Context(), u)
-		if err != nil {
-			s.writeError(c, err)
-			return
-		}
+	out := totpEnableResponse{RecoveryCodes: done.RecoveryCodes}
+	if res := done.Session; res != nil {
 		dto, exp := toUserDTO(res.User), res.ExpiresAt
+		dto.UnitName = res.UnitName
 		out.AccessToken, out.ExpiresAt, out.User = res.AccessToken, &exp, &dto
 		s.setRefreshCookie(c, res.RefreshToken, res.RefreshExpires)
 	}

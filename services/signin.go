@@ -44,7 +44,9 @@ const totpIssuer = "Minh Bach"
 // LoginResult is a successful login: an access token, or (when a second
 // factor must first be enrolled) an enrolment token.
 type LoginResult struct {
-	User            User
+	User User
+	// UnitName names the user's unit ("" for none).
+	UnitName        string
 	AccessToken     string
 	ExpiresAt       time.Time
 	RefreshToken    string
@@ -97,7 +99,7 @@ func (s *Staff) Login(ctx context.Context, email, password, code, clientAddr str
 	s.accounts.Reset(acctKey)
 	if !u.TOTPEnabled && s.require2FA && (u.Role == RoleAdmin || u.Role == RoleLead) {
 		tok, exp, err := s.tokens.IssueEnrol(u)
-		return LoginResult{User: u, EnrolToken: tok, ExpiresAt: exp, EnrolmentNeeded: true}, err
+		return LoginResult{User: u, UnitName: s.UnitName(ctx, u.UnitID), EnrolToken: tok, ExpiresAt: exp, EnrolmentNeeded: true}, err
 	}
 	return s.startSession(ctx, u, "")
 }
@@ -143,7 +145,8 @@ func (s *Staff) startSession(ctx context.Context, u User, family string) (LoginR
 	if err := s.sessions.InsertSession(ctx, rs); err != nil {
 		return LoginResult{}, err
 	}
-	return LoginResult{User: u, AccessToken: access, ExpiresAt: exp, RefreshToken: refresh, RefreshExpires: rs.ExpiresAt}, nil
+	return LoginResult{User: u, UnitName: s.UnitName(ctx, u.UnitID), AccessToken: access, ExpiresAt: exp, RefreshToken: refresh,
+		RefreshExpires: rs.ExpiresAt}, nil
 }
 
 var errBadRefresh = Errorf(CodeUnauthorized, "Your session has ended; please sign in again.")
@@ -201,6 +204,16 @@ func (s *Staff) Logout(ctx context.Context, refresh string) error {
 		return err
 	}
 	return s.sessions.DeleteFamily(ctx, rs.Family)
+}
+
+// Me returns the signed-in staff member of an access token and the name of
+// their unit.
+func (s *Staff) Me(ctx context.Context, token string) (User, string, error) {
+	_, u, err := s.Authenticate(ctx, token)
+	if err != nil {
+		return User{}, "", err
+	}
+	return u, s.UnitName(ctx, u.UnitID), nil
 }
 
 // Authenticate turns a staff access token into the actor, checking the
@@ -303,9 +316,29 @@ func (s *Staff) SetupTOTP(ctx context.Context, u User) (TOTPSetup, error) {
 	return TOTPSetup{Secret: text, URL: totp.URL(secret, totpIssuer, u.Email)}, nil
 }
 
+// TOTPEnabled is a confirmed enrolment: the ten recovery codes, shown
+// once, and, when the enrolment completed a sign-in, its session.
+type TOTPEnabled struct {
+	RecoveryCodes []string
+	Session       *LoginResult
+}
+
 // EnableTOTP confirms the enrolment with a first code and returns ten
-// recovery codes, shown once.
-func (s *Staff) EnableTOTP(ctx context.Context, userID, code string) (User, []string, error) {
+// recovery codes, shown once. signIn (an enrolment that a sign-in was
+// waiting for) also starts the user's session.
+func (s *Staff) EnableTOTP(ctx context.Context, userID, code string, signIn bool) (TOTPEnabled, error) {
+	u, codes, err := s.enableTOTP(ctx, userID, code)
+	if err != nil || !signIn {
+		return TOTPEnabled{RecoveryCodes: codes}, err
+	}
+	res, err := s.startSession(ctx, u, "")
+	if err != nil {
+		return TOTPEnabled{}, err
+	}
+	return TOTPEnabled{RecoveryCodes: codes, Session: &res}, nil
+}
+
+func (s *Staff) enableTOTP(ctx context.Context, userID, code string) (User, []string, error) {
 	u, err := s.users.FindUserByID(ctx, userID)
 	if err != nil {
 		return User{}, nil, err
@@ -335,12 +368,6 @@ func (s *Staff) EnableTOTP(ctx context.Context, userID, code string) (User, []st
 	}
 	s.forget(u.ID)
 	return u, codes, nil
-}
-
-// CompleteEnrolment gives a user who enrolled with an enrolment token their
-// session.
-func (s *Staff) CompleteEnrolment(ctx context.Context, u User) (LoginResult, error) {
-	return s.startSession(ctx, u, "")
 }
 
 // ChangePassword changes the actor's own password and ends every other
