@@ -4,6 +4,10 @@
 GO        ?= go
 NPM       ?= npm
 BIN       := bin/portal
+# The production binary: no embedded FerretDB/versitygw (build tag nodevstack),
+# as the Dockerfile builds it. The end-to-end tests check how it refuses to
+# start without external servers and that it serves with them.
+BIN_NODEVSTACK := bin/portal-nodevstack
 FRONTEND  := frontend
 STATICCHECK_VERSION := v0.8.2
 CHROMIUM  ?= /usr/bin/chromium
@@ -13,7 +17,7 @@ FRONTEND_SRC := $(shell find $(FRONTEND)/src $(FRONTEND)/public -type f 2>/dev/n
 	$(wildcard $(FRONTEND)/tsconfig*.json)
 GO_SRC := $(shell find . -name '*.go' -not -path './$(FRONTEND)/node_modules/*' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all run build frontend test test-go test-fuzz test-frontend test-e2e lint bench fuzz clean
+.PHONY: all run build build-nodevstack frontend test test-go test-fuzz test-frontend test-e2e lint bench fuzz clean
 
 # Every fuzz target, as package:Name. `make test` runs each briefly,
 # `make fuzz` longer (FUZZTIME=10m make fuzz for a real session). The short run
@@ -47,11 +51,17 @@ frontend: $(FRONTEND)/dist/index.html
 $(BIN): $(FRONTEND)/dist/index.html $(GO_SRC)
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o $(BIN) ./cmd/portal
 
+## build-nodevstack: the production binary, without the embedded stack (needs PORTAL_MONGODB_URI and PORTAL_S3_ENDPOINT)
+build-nodevstack: $(BIN_NODEVSTACK)
+
+$(BIN_NODEVSTACK): $(FRONTEND)/dist/index.html $(GO_SRC)
+	CGO_ENABLED=0 $(GO) build -tags nodevstack -trimpath -ldflags="-s -w" -o $(BIN_NODEVSTACK) ./cmd/portal
+
 ## test: every test — Go (race detector, embedded servers), Vitest, Playwright in headless Chromium
 test: build lint test-go test-fuzz test-frontend test-e2e
 
-test-go: $(BIN)
-	PORTAL_E2E_BIN=$(CURDIR)/$(BIN) $(GO) test -race -count=1 -timeout 20m ./...
+test-go: $(BIN) $(BIN_NODEVSTACK)
+	PORTAL_E2E_BIN=$(CURDIR)/$(BIN) PORTAL_E2E_NODEVSTACK_BIN=$(CURDIR)/$(BIN_NODEVSTACK) $(GO) test -race -count=1 -timeout 20m ./...
 
 test-fuzz:
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=20000x
@@ -70,10 +80,14 @@ test-e2e: $(BIN)
 	@test -x $(CHROMIUM) || { echo "make test needs Debian's chromium at $(CHROMIUM): apt-get install -y chromium"; exit 1; }
 	cd $(FRONTEND) && CI=$${CI:-} $(NPM) run test:e2e
 
-## lint: gofmt, go vet, staticcheck, and the rule that services imports no Gin, MongoDB or MinIO
+## lint: gofmt, go vet, staticcheck, the rule that services imports no Gin, MongoDB or MinIO, and that
+## the nodevstack build links no embedded server
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags nodevstack ./cmd/portal
+	@bad=$$($(GO) list -deps -tags nodevstack ./cmd/portal | grep -i -E 'ferretdb|versity|sqlite' || true); \
+	  if [ -n "$$bad" ]; then echo "the nodevstack build must not link:"; echo "$$bad"; exit 1; fi; echo "the nodevstack build has no embedded stack"
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 	@bad=$$($(GO) list -deps ./services | grep -E '^(github.com/gin-gonic|go.mongodb.org|github.com/minio)' || true); \
 	  if [ -n "$$bad" ]; then echo "services must not import:"; echo "$$bad"; exit 1; fi; echo "services is pure"

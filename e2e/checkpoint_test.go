@@ -3,10 +3,8 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -32,18 +30,7 @@ func TestAuditCheckpointCommands(t *testing.T) {
 		"PORTAL_ARGON2_MEMORY_KIB=8192", "PORTAL_ARGON2_ITERATIONS=1"}
 	run := func(args ...string) (string, int) {
 		t.Helper()
-		cmd := exec.Command(portalBin, args...)
-		cmd.Env = env
-		out, err := cmd.CombinedOutput()
-		var exit *exec.ExitError
-		switch {
-		case err == nil:
-			return string(out), 0
-		case errors.As(err, &exit):
-			return string(out), exit.ExitCode()
-		}
-		t.Fatalf("portal %v: %v", args, err)
-		return "", 0
+		return runPortal(t, portalBin, env, nil, args...)
 	}
 	if out, code := run("seed", "demo"); code != 0 {
 		t.Fatalf("seed: %d %s", code, out)
@@ -111,7 +98,8 @@ func TestAuditCheckpointCommands(t *testing.T) {
 // of its head.
 func rewriteOneChain(t *testing.T, dataDir string) (caseID, headSeq string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
+	defer cancel()
 	m, err := devstack.StartMongo(ctx, filepath.Join(dataDir, "mongo"))
 	if err != nil {
 		t.Fatal(err)

@@ -37,6 +37,29 @@ func rssKiB(pid int) (cur, peak int64, err error) {
 	return cur, peak, sc.Err()
 }
 
+// settledRSS waits until the process's resident memory stops changing (two
+// readings 100 ms apart within 1 MiB of each other), for at most 10 s, and
+// returns it.
+func settledRSS(pid int) (int64, error) {
+	prev, _, err := rssKiB(pid)
+	deadline := time.Now().Add(10 * time.Second)
+	for err == nil {
+		time.Sleep(100 * time.Millisecond)
+		var cur int64
+		if cur, _, err = rssKiB(pid); err != nil {
+			break
+		}
+		if d := cur - prev; d > -1024 && d < 1024 {
+			return cur, nil
+		}
+		if time.Now().After(deadline) {
+			return 0, fmt.Errorf("resident memory still changing after 10s (%d KiB, then %d KiB)", prev, cur)
+		}
+		prev = cur
+	}
+	return 0, err
+}
+
 // resetPeak clears VmHWM so that the next peak is measured from now.
 func resetPeak(pid int) error {
 	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0)
@@ -73,8 +96,7 @@ func BenchmarkUploadPeakMemory(b *testing.B) {
 	const size = 100 << 20
 	var worst int64
 	for b.Loop() {
-		time.Sleep(200 * time.Millisecond)
-		idle, _, err := rssKiB(pid)
+		idle, err := settledRSS(pid)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -94,7 +116,7 @@ func BenchmarkUploadPeakMemory(b *testing.B) {
 			mw.Close()
 			pw.Close()
 		}()
-		resp, err := http.Post(p.base+"/api/v1/complaints", mw.FormDataContentType(), pr)
+		resp, err := httpClient.Post(p.base+"/api/v1/complaints", mw.FormDataContentType(), pr)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,14 +1,17 @@
 // Package e2e runs the real portal binary as a separate process on the
-// embedded stack, as a user would with `make run`.
+// embedded stack, as a user would with `make run`, and the production build
+// (tag nodevstack) against servers the tests start.
 package e2e
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,7 +25,20 @@ import (
 	"minhbach/internal/mongostore"
 )
 
-var portalBin string
+// portalBin is the portal binary under test, with the embedded stack;
+// moduleDir is where `go build` runs when the tests build a binary.
+var portalBin, moduleDir, binDir string
+
+// Bounds: no test waits longer than these for the portal.
+const (
+	startTimeout   = 90 * time.Second // `portal serve` until it logs "listening"
+	stopTimeout    = 60 * time.Second // SIGTERM until the process exits
+	commandTimeout = 2 * time.Minute  // one subcommand run to completion
+	buildTimeout   = 15 * time.Minute // a cold `go build` of the portal
+)
+
+// httpClient bounds every request the tests make.
+var httpClient = &http.Client{Timeout: 2 * time.Minute}
 
 func TestMain(m *testing.M) {
 	code, err := runMain(m)
@@ -36,35 +52,81 @@ func TestMain(m *testing.M) {
 // runMain builds the portal once (or uses PORTAL_E2E_BIN, which `make test`
 // sets to the binary it just built).
 func runMain(m *testing.M) (int, error) {
-	if bin := os.Getenv("PORTAL_E2E_BIN"); bin != "" {
-		abs, err := filepath.Abs(bin)
-		if err != nil {
-			return 0, err
-		}
-		portalBin = abs
-		return m.Run(), nil
-	}
-	dir, err := os.MkdirTemp("", "minhbach-e2e-bin-")
-	if err != nil {
+	var err error
+	if moduleDir, err = os.Getwd(); err != nil {
 		return 0, err
 	}
-	defer os.RemoveAll(dir)
-	portalBin = filepath.Join(dir, "portal")
-	cmd := exec.Command("go", "build", "-o", portalBin, "minhbach/cmd/portal")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return 0, fmt.Errorf("build portal: %w", err)
+	if binDir, err = os.MkdirTemp("", "minhbach-e2e-bin-"); err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(binDir)
+	if bin := os.Getenv("PORTAL_E2E_BIN"); bin != "" {
+		if portalBin, err = filepath.Abs(bin); err != nil {
+			return 0, err
+		}
+		return m.Run(), nil
+	}
+	portalBin = filepath.Join(binDir, "portal")
+	if err := buildPortal(portalBin); err != nil {
+		return 0, err
 	}
 	return m.Run(), nil
+}
+
+// buildPortal builds the portal into out, with the given build tags.
+func buildPortal(out string, tags ...string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
+	defer cancel()
+	args := []string{"build", "-o", out}
+	if len(tags) > 0 {
+		args = append(args, "-tags", strings.Join(tags, ","))
+	}
+	cmd := exec.CommandContext(ctx, "go", append(args, "minhbach/cmd/portal")...)
+	cmd.Dir = moduleDir
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("build portal %v: %w", tags, err)
+	}
+	return nil
+}
+
+// runPortal runs one portal subcommand to completion with env (and stdin,
+// when not nil) and returns its combined output and exit code. It fails the
+// test when the command does not finish within commandTimeout.
+func runPortal(t testing.TB, bin string, env []string, stdin io.Reader, args ...string) (string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env, cmd.Stdin = env, stdin
+	cmd.WaitDelay = 5 * time.Second
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("portal %v did not finish within %v:\n%s", args, commandTimeout, out)
+	}
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return string(out), 0
+	case errors.As(err, &exit):
+		return string(out), exit.ExitCode()
+	}
+	t.Fatalf("portal %v: %v", args, err)
+	return "", 0
 }
 
 // portal is a running portal process.
 type portal struct {
 	cmd  *exec.Cmd
 	base string
-	mu   sync.Mutex
-	logs strings.Builder
-	done chan error
+
+	mu      sync.Mutex
+	logs    strings.Builder
+	partial []byte
+	addr    string        // from the "listening" line
+	logged  chan struct{} // closed, and replaced, at every log line
+	exited  chan struct{} // closed once the process has exited and its output is read
+	exitErr error         // set before exited is closed
 }
 
 func (p *portal) Logs() string {
@@ -73,53 +135,112 @@ func (p *portal) Logs() string {
 	return p.logs.String()
 }
 
+// Write takes the process's stderr, line by line.
+func (p *portal) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.partial = append(p.partial, b...)
+	for {
+		i := bytes.IndexByte(p.partial, '\n')
+		if i < 0 {
+			return len(b), nil
+		}
+		line := p.partial[:i]
+		p.logs.Write(line)
+		p.logs.WriteByte('\n')
+		var rec struct{ Msg, Addr string }
+		if json.Unmarshal(line, &rec) == nil && rec.Msg == "listening" {
+			p.addr = rec.Addr
+		}
+		p.partial = p.partial[i+1:]
+		close(p.logged)
+		p.logged = make(chan struct{})
+	}
+}
+
+// waitFor waits until cond (called with the logs locked) holds, failing the
+// test when the process exits first or timeout passes.
+func (p *portal) waitFor(t testing.TB, what string, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		p.mu.Lock()
+		ok, logged := cond(), p.logged
+		p.mu.Unlock()
+		if ok {
+			return
+		}
+		select {
+		case <-logged:
+		case <-p.exited:
+			p.mu.Lock()
+			ok = cond()
+			p.mu.Unlock()
+			if !ok {
+				t.Fatalf("portal exited (%v) before %s\n%s", p.exitErr, what, p.Logs())
+			}
+			return
+		case <-deadline.C:
+			t.Fatalf("portal: no %s within %v\n%s", what, timeout, p.Logs())
+		}
+	}
+}
+
+// waitLog waits until the portal has logged s.
+func (p *portal) waitLog(t testing.TB, s string, timeout time.Duration) {
+	t.Helper()
+	p.waitFor(t, fmt.Sprintf("log %q", s), timeout, func() bool { return strings.Contains(p.logs.String(), s) })
+}
+
 // startPortal runs `portal serve` on a free loopback port with dataDir and
 // waits for its "listening" log line.
 func startPortal(t testing.TB, dataDir string, extraEnv ...string) *portal {
 	t.Helper()
-	cmd := exec.Command(portalBin, "serve")
+	return startBinary(t, portalBin, append([]string{"PORTAL_DATA_DIR=" + dataDir}, extraEnv...)...)
+}
+
+// startBinary runs `bin serve` on a free loopback port with env and waits
+// for its "listening" log line.
+func startBinary(t testing.TB, bin string, env ...string) *portal {
+	t.Helper()
+	cmd := exec.Command(bin, "serve")
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
-		"PORTAL_ADDR=127.0.0.1:0", "PORTAL_DATA_DIR=" + dataDir, "PORTAL_LOG_FORMAT=json",
-		"PORTAL_ARGON2_MEMORY_KIB=8192", "PORTAL_ARGON2_ITERATIONS=1"}, extraEnv...)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout = io.Discard
+		"PORTAL_ADDR=127.0.0.1:0", "PORTAL_LOG_FORMAT=json",
+		"PORTAL_ARGON2_MEMORY_KIB=8192", "PORTAL_ARGON2_ITERATIONS=1"}, env...)
+	p := &portal{cmd: cmd, logged: make(chan struct{}), exited: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = io.Discard, p
+	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &portal{cmd: cmd, done: make(chan error, 1)}
-	addr := make(chan string, 1)
 	go func() {
-		sc := bufio.NewScanner(stderr)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for sc.Scan() {
-			line := sc.Text()
-			p.mu.Lock()
-			p.logs.WriteString(line + "\n")
-			p.mu.Unlock()
-			var rec struct{ Msg, Addr string }
-			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "listening" {
-				addr <- rec.Addr
-			}
+		// Wait returns once stderr is copied to p: every line is in the logs.
+		err := cmd.Wait()
+		p.mu.Lock()
+		if len(p.partial) > 0 {
+			p.logs.Write(append(p.partial, '\n'))
+			p.partial = nil
 		}
+		p.exitErr = err
+		p.mu.Unlock()
+		close(p.exited)
 	}()
-	go func() { p.done <- cmd.Wait() }()
 	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			<-p.done
+		select {
+		case <-p.exited:
+			return
+		default:
+		}
+		_ = cmd.Process.Kill()
+		select {
+		case <-p.exited:
+		case <-time.After(stopTimeout):
+			t.Errorf("portal (pid %d) did not exit after SIGKILL within %v", cmd.Process.Pid, stopTimeout)
 		}
 	})
-	select {
-	case a := <-addr:
-		p.base = "http://" + a
-	case err := <-p.done:
-		t.Fatalf("portal exited during start-up: %v\n%s", err, p.Logs())
-	case <-time.After(90 * time.Second):
-		t.Fatalf("portal did not start within 90s\n%s", p.Logs())
-	}
+	p.waitFor(t, `"listening" log line`, startTimeout, func() bool { return p.addr != "" })
+	p.base = "http://" + p.addr
 	return p
 }
 
@@ -129,13 +250,19 @@ func (p *portal) stop(t testing.TB) {
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
+	p.wait(t)
+}
+
+// wait waits for the process to exit, successfully.
+func (p *portal) wait(t testing.TB) {
+	t.Helper()
 	select {
-	case err := <-p.done:
-		if err != nil {
-			t.Fatalf("portal exited with %v\n%s", err, p.Logs())
+	case <-p.exited:
+		if p.exitErr != nil {
+			t.Fatalf("portal exited with %v\n%s", p.exitErr, p.Logs())
 		}
-	case <-time.After(60 * time.Second):
-		t.Fatalf("portal did not stop within 60s\n%s", p.Logs())
+	case <-time.After(stopTimeout):
+		t.Fatalf("portal did not stop within %v\n%s", stopTimeout, p.Logs())
 	}
 }
 
@@ -146,7 +273,7 @@ const report = `{"kind":"feedback","category":"delay","title":"Hồ sơ bị ng�
 
 func submit(t *testing.T, base string, body io.Reader) (int, map[string]any) {
 	t.Helper()
-	resp, err := http.Post(base+"/api/v1/complaints", "application/json", body)
+	resp, err := httpClient.Post(base+"/api/v1/complaints", "application/json", body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +287,8 @@ func submit(t *testing.T, base string, body io.Reader) (int, map[string]any) {
 // embedded server and looks the report up.
 func findReport(t *testing.T, dataDir, code string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
+	defer cancel()
 	m, err := devstack.StartMongo(ctx, filepath.Join(dataDir, "mongo"))
 	if err != nil {
 		t.Fatal(err)
@@ -184,7 +312,7 @@ func TestSubmitRestartAndFind(t *testing.T) {
 	dataDir := t.TempDir()
 	p := startPortal(t, dataDir)
 	for _, path := range []string{"/healthz", "/readyz", "/api/v1/meta", "/"} {
-		resp, err := http.Get(p.base + path)
+		resp, err := httpClient.Get(p.base + path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -193,14 +321,10 @@ func TestSubmitRestartAndFind(t *testing.T) {
 			t.Fatalf("GET %s: %d", path, resp.StatusCode)
 		}
 	}
-	hc := exec.Command(portalBin, "healthcheck")
-	hc.Env = []string{"PORTAL_ADDR=" + strings.TrimPrefix(p.base, "http://")}
-	if out, err := hc.CombinedOutput(); err != nil || !strings.Contains(string(out), `"ready"`) {
-		t.Fatalf("portal healthcheck: %v %s", err, out)
+	if out, code := runPortal(t, portalBin, []string{"PORTAL_ADDR=" + p.addr}, nil, "healthcheck"); code != 0 || !strings.Contains(out, `"ready"`) {
+		t.Fatalf("portal healthcheck: exit %d %s", code, out)
 	}
-	hc = exec.Command(portalBin, "healthcheck")
-	hc.Env = []string{"PORTAL_ADDR=127.0.0.1:1"}
-	if out, err := hc.CombinedOutput(); err == nil {
+	if out, code := runPortal(t, portalBin, []string{"PORTAL_ADDR=127.0.0.1:1"}, nil, "healthcheck"); code == 0 {
 		t.Fatalf("healthcheck of a closed port succeeded: %s", out)
 	}
 
@@ -212,25 +336,20 @@ func TestSubmitRestartAndFind(t *testing.T) {
 	receipt := out["receipt"].(string)
 
 	// A second portal on the same data directory is refused clearly.
-	second := exec.Command(portalBin, "serve")
-	second.Env = []string{"PORTAL_ADDR=127.0.0.1:0", "PORTAL_DATA_DIR=" + dataDir, "PORTAL_LOG_FORMAT=json"}
-	outb, err := second.CombinedOutput()
-	if err == nil || !strings.Contains(string(outb), "in use by another portal process") {
-		t.Fatalf("second portal on the same data directory: err=%v output=%s", err, outb)
+	second := []string{"PORTAL_ADDR=127.0.0.1:0", "PORTAL_DATA_DIR=" + dataDir, "PORTAL_LOG_FORMAT=json"}
+	if out, code := runPortal(t, portalBin, second, nil, "serve"); code == 0 || !strings.Contains(out, "in use by another portal process") {
+		t.Fatalf("second portal on the same data directory: exit %d output=%s", code, out)
 	}
 
 	// `portal reap` refuses to touch a data directory a server owns.
-	reap := exec.Command(portalBin, "reap")
-	reap.Env = []string{"PORTAL_DATA_DIR=" + dataDir, "PORTAL_LOG_FORMAT=json"}
-	if out, err := reap.CombinedOutput(); err == nil || !strings.Contains(string(out), "in use by another portal process") {
-		t.Fatalf("reap while serving: %v %s", err, out)
+	reapEnv := []string{"PORTAL_DATA_DIR=" + dataDir, "PORTAL_LOG_FORMAT=json"}
+	if out, code := runPortal(t, portalBin, reapEnv, nil, "reap"); code == 0 || !strings.Contains(out, "in use by another portal process") {
+		t.Fatalf("reap while serving: exit %d %s", code, out)
 	}
 
 	p.stop(t)
-	reap = exec.Command(portalBin, "reap")
-	reap.Env = []string{"PORTAL_DATA_DIR=" + dataDir, "PORTAL_LOG_FORMAT=json"}
-	if out, err := reap.CombinedOutput(); err != nil || !strings.Contains(string(out), "removed 0 abandoned uploads") {
-		t.Fatalf("reap: %v %s", err, out)
+	if out, code := runPortal(t, portalBin, reapEnv, nil, "reap"); code != 0 || !strings.Contains(out, "removed 0 abandoned uploads") {
+		t.Fatalf("reap: exit %d %s", code, out)
 	}
 	logs := p.Logs()
 	for _, want := range []string{`"mode":"embedded"`, `"msg":"stopped"`, `"msg":"embedded database stopped"`} {
@@ -247,7 +366,7 @@ func TestSubmitRestartAndFind(t *testing.T) {
 
 	// Restart on the same data directory: it comes up ready, with its bucket.
 	p2 := startPortal(t, dataDir)
-	resp, err := http.Get(p2.base + "/readyz")
+	resp, err := httpClient.Get(p2.base + "/readyz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,10 +394,21 @@ func TestGracefulShutdownFinishesInFlightRequest(t *testing.T) {
 		out    map[string]any
 	}
 	res := make(chan result, 1)
+	// With "Expect: 100-continue" the server answers "100 Continue" when the
+	// handler first reads the body, and the client sends the body only then:
+	// the interim answer shows that the request is being handled.
+	reading := make(chan struct{})
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.ExpectContinueTimeout = stopTimeout
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: commandTimeout}
 	go func() {
-		req, _ := http.NewRequest(http.MethodPost, p.base+"/api/v1/complaints", pr)
+		trace := &httptrace.ClientTrace{Got100Continue: func() { close(reading) }}
+		req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace),
+			http.MethodPost, p.base+"/api/v1/complaints", pr)
 		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
+		req.Header.Set("Expect", "100-continue")
+		resp, err := client.Do(req)
 		if err != nil {
 			res <- result{status: -1, out: map[string]any{"error": err.Error()}}
 			return
@@ -288,51 +418,45 @@ func TestGracefulShutdownFinishesInFlightRequest(t *testing.T) {
 		_ = json.NewDecoder(resp.Body).Decode(&out)
 		res <- result{resp.StatusCode, out}
 	}()
+	select {
+	case <-reading:
+	case r := <-res:
+		t.Fatalf("the request ended before its body was read: %d %v", r.status, r.out)
+	case <-time.After(startTimeout):
+		t.Fatalf("the portal did not start reading the request within %v\n%s", startTimeout, p.Logs())
+	}
 	half := len(report) / 2
 	if _, err := pw.Write([]byte(report[:half])); err != nil {
 		t.Fatal(err)
 	}
-	// Wait until the server has taken the request (its handler is reading
-	// the body) before signalling.
-	time.Sleep(300 * time.Millisecond)
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(p.Logs(), "shutting down") {
-		if time.Now().After(deadline) {
-			t.Fatalf("no shutdown log\n%s", p.Logs())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	p.waitLog(t, "shutting down", 10*time.Second)
 	if _, err := pw.Write([]byte(report[half:])); err != nil {
 		t.Fatal(err)
 	}
 	pw.Close()
-	r := <-res
+	var r result
+	select {
+	case r = <-res:
+	case <-time.After(commandTimeout):
+		t.Fatalf("no answer to the in-flight submission within %v\n%s", commandTimeout, p.Logs())
+	}
 	if r.status != http.StatusCreated {
 		t.Fatalf("in-flight submission during shutdown: %d %v\n%s", r.status, r.out, p.Logs())
 	}
-	select {
-	case err := <-p.done:
-		if err != nil {
-			t.Fatalf("exit: %v", err)
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatal("portal did not exit")
-	}
+	p.wait(t)
 	findReport(t, dataDir, r.out["trackingCode"].(string))
 }
 
 func TestConfigurationErrorsReportedTogether(t *testing.T) {
-	cmd := exec.Command(portalBin, "serve")
-	cmd.Env = []string{"PORTAL_MONGODB_URI=mongodb://127.0.0.1:1", "PORTAL_LOG_LEVEL=loud", "PORTAL_MAX_FILES=many"}
-	out, err := cmd.CombinedOutput()
-	if err == nil {
+	out, code := runPortal(t, portalBin, []string{"PORTAL_MONGODB_URI=mongodb://127.0.0.1:1", "PORTAL_LOG_LEVEL=loud", "PORTAL_MAX_FILES=many"}, nil, "serve")
+	if code == 0 {
 		t.Fatalf("portal started with a broken configuration: %s", out)
 	}
 	for _, want := range []string{"PORTAL_S3_ENDPOINT", "PORTAL_LOG_LEVEL", "PORTAL_MAX_FILES", "PORTAL_IDENTITY_KEY"} {
-		if !strings.Contains(string(out), want) {
+		if !strings.Contains(out, want) {
 			t.Fatalf("error output lacks %s:\n%s", want, out)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"os/exec"
 	"strings"
 	"testing"
 )
@@ -14,29 +13,25 @@ import (
 func TestCreateUserCommand(t *testing.T) {
 	dataDir := t.TempDir()
 	env := []string{"PORTAL_DATA_DIR=" + dataDir, "PORTAL_LOG_FORMAT=json", "PORTAL_ARGON2_MEMORY_KIB=8192", "PORTAL_ARGON2_ITERATIONS=1"}
-	create := func(password string, args ...string) (string, error) {
-		cmd := exec.Command(portalBin, append([]string{"admin", "create-user"}, args...)...)
-		cmd.Env = env
-		cmd.Stdin = strings.NewReader(password + "\n")
-		out, err := cmd.CombinedOutput()
-		return string(out), err
+	create := func(password string, args ...string) (string, int) {
+		return runPortal(t, portalBin, env, strings.NewReader(password+"\n"), append([]string{"admin", "create-user"}, args...)...)
 	}
-	if out, err := create("short", "--email", "root@e2e.test", "--role", "admin"); err == nil {
+	if out, code := create("short", "--email", "root@e2e.test", "--role", "admin"); code == 0 {
 		t.Fatalf("a short password was accepted: %s", out)
 	}
-	if out, err := create("", "--role", "admin"); err == nil || !strings.Contains(out, "--email") {
-		t.Fatalf("missing --email: %v %s", err, out)
+	if out, code := create("", "--role", "admin"); code == 0 || !strings.Contains(out, "--email") {
+		t.Fatalf("missing --email: exit %d %s", code, out)
 	}
 	const password = "Quản-trị-viên-2026!"
-	if out, err := create(password, "--email", "root@e2e.test", "--role", "admin", "--name", "Quản trị"); err != nil || !strings.Contains(out, "created admin account root@e2e.test") {
-		t.Fatalf("create-user: %v %s", err, out)
+	if out, code := create(password, "--email", "root@e2e.test", "--role", "admin", "--name", "Quản trị"); code != 0 || !strings.Contains(out, "created admin account root@e2e.test") {
+		t.Fatalf("create-user: exit %d %s", code, out)
 	}
-	if out, err := create(password, "--email", "root@e2e.test", "--role", "admin"); err == nil || !strings.Contains(out, "already exists") {
-		t.Fatalf("a second account with one e-mail: %v %s", err, out)
+	if out, code := create(password, "--email", "root@e2e.test", "--role", "admin"); code == 0 || !strings.Contains(out, "already exists") {
+		t.Fatalf("a second account with one e-mail: exit %d %s", code, out)
 	}
 	p := startPortal(t, dataDir)
 	body, _ := json.Marshal(map[string]string{"email": "root@e2e.test", "password": password})
-	resp, err := http.Post(p.base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
+	resp, err := httpClient.Post(p.base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,23 +57,18 @@ func TestSeedDemo(t *testing.T) {
 	env := []string{"PORTAL_DATA_DIR=" + dataDir, "PORTAL_LOG_FORMAT=json", "PORTAL_DEMO_PASSWORD=Demo-Minh-Bach-2026",
 		"PORTAL_ARGON2_MEMORY_KIB=8192", "PORTAL_ARGON2_ITERATIONS=1"}
 	for i, want := range []string{"created  inspector@demo.minhbach.vn", "exists   inspector@demo.minhbach.vn"} {
-		cmd := exec.Command(portalBin, "seed", "demo")
-		cmd.Env = env
-		out, err := cmd.CombinedOutput()
-		if err != nil || !strings.Contains(string(out), want) {
-			t.Fatalf("seed run %d: %v %s", i+1, err, out)
+		if out, code := runPortal(t, portalBin, env, nil, "seed", "demo"); code != 0 || !strings.Contains(out, want) {
+			t.Fatalf("seed run %d: exit %d %s", i+1, code, out)
 		}
 	}
-	verify := exec.Command(portalBin, "audit", "verify")
-	verify.Env = env
-	if out, err := verify.CombinedOutput(); err != nil || !strings.Contains(string(out), "3 audit chains checked, 0 broken") {
-		t.Fatalf("audit verify: %v %s", err, out)
+	if out, code := runPortal(t, portalBin, env, nil, "audit", "verify"); code != 0 || !strings.Contains(out, "3 audit chains checked, 0 broken") {
+		t.Fatalf("audit verify: exit %d %s", code, out)
 	}
 	p := startPortal(t, dataDir)
 	defer p.stop(t)
 	queue := func(email string) (int, int) {
 		body, _ := json.Marshal(map[string]string{"email": email, "password": "Demo-Minh-Bach-2026"})
-		resp, err := http.Post(p.base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
+		resp, err := httpClient.Post(p.base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +77,7 @@ func TestSeedDemo(t *testing.T) {
 		resp.Body.Close()
 		req, _ := http.NewRequest(http.MethodGet, p.base+"/api/v1/cases", nil)
 		req.Header.Set("Authorization", "Bearer "+login.AccessToken)
-		resp, err = http.DefaultClient.Do(req)
+		resp, err = httpClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +95,7 @@ func TestSeedDemo(t *testing.T) {
 		}
 	}
 	// One demo report was concluded with a published summary.
-	resp, err := http.Get(p.base + "/api/v1/outcomes")
+	resp, err := httpClient.Get(p.base + "/api/v1/outcomes")
 	if err != nil {
 		t.Fatal(err)
 	}

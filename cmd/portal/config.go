@@ -49,54 +49,85 @@ type Config struct {
 // Embedded reports whether the portal runs its own database and object store.
 func (c Config) Embedded() bool { return c.MongoURI == "" && c.S3Endpoint == "" }
 
-// configVars documents every variable, its default and meaning; the README
-// table is written from it.
-var configVars = []struct{ Name, Default, Meaning string }{
-	{"PORTAL_ENV", "development", "`production` refuses to start with missing or weak secrets"},
-	{"PORTAL_ADDR", ":8080", "HTTP listen address (`127.0.0.1:0` picks a free port, logged at start)"},
-	{"PORTAL_DATA_DIR", "./data", "embedded default: where the database, objects and generated keys live"},
-	{"PORTAL_MONGODB_URI", "", "MongoDB URI; set together with PORTAL_S3_ENDPOINT to use external servers"},
-	{"PORTAL_MONGODB_DATABASE", "minhbach", "database name"},
-	{"PORTAL_S3_ENDPOINT", "", "S3 endpoint host:port (MinIO or any S3-compatible store)"},
-	{"PORTAL_S3_ACCESS_KEY(_FILE)", "", "S3 access key (external mode)"},
-	{"PORTAL_S3_SECRET_KEY(_FILE)", "", "S3 secret key (external mode)"},
-	{"PORTAL_S3_BUCKET", "minhbach-evidence", "private bucket for evidence, created at start if missing"},
-	{"PORTAL_S3_TLS", "false", "use HTTPS to reach the S3 endpoint"},
-	{"PORTAL_S3_REGION", "us-east-1", "S3 region"},
-	{"PORTAL_IDENTITY_KEY(_FILE)", "generated in the data dir", "64 hex characters (AES-256 key) sealing complainants' identities; required with external servers"},
-	{"PORTAL_JWT_KEY(_FILE)", "generated in the data dir", "HMAC key for session tokens, at least 32 bytes as 64+ hex characters; required with external servers"},
-	{"PORTAL_SIGNING_KEY(_FILE)", "generated in the data dir", "Ed25519 private key seed (64 hex characters) signing proofs of filing; required with external servers"},
-	{"PORTAL_CLAMD_ADDR", "", "clamd address (`host:port` or `unix:/path`); unset: files are recorded as not scanned"},
-	{"PORTAL_SMTP_URL(_FILE)", "", "`smtp://user:pass@host:587?from=portal@example.org` (STARTTLS when offered) or `smtps://…`; unset: notifications are logged without content"},
-	{"PORTAL_REQUIRE_2FA", "false", "admins and leads must enrol a TOTP second factor before they get a token"},
-	{"PORTAL_REAP_INTERVAL", "10m", "how often abandoned uploads (older than 1 h, referenced by no report) and expired idempotency keys are removed"},
-	{"PORTAL_LOG_FORMAT", "auto", "`text`, `json`, or `auto` (text on a terminal, JSON otherwise)"},
-	{"PORTAL_LOG_LEVEL", "info", "`debug`, `info`, `warn` or `error`"},
-	{"PORTAL_TRUSTED_PROXIES", "", "comma-separated proxy addresses/CIDRs whose forwarding headers are trusted"},
-	{"PORTAL_HSTS", "false", "send Strict-Transport-Security (only behind HTTPS)"},
-	{"PORTAL_MAX_FILE_BYTES", "26214400", "largest evidence file (25 MiB)"},
-	{"PORTAL_MAX_REPORT_BYTES", "104857600", "largest total evidence per report (100 MiB)"},
-	{"PORTAL_MAX_FILES", "10", "most files per report"},
-	{"PORTAL_MAX_JSON_BYTES", "1048576", "largest JSON request body"},
-	{"PORTAL_ARGON2_MEMORY_KIB", "19456", "argon2id memory per receipt/password hash (KiB)"},
-	{"PORTAL_ARGON2_ITERATIONS", "2", "argon2id passes"},
-	{"PORTAL_ARGON2_PARALLELISM", "1", "argon2id lanes"},
-	{"PORTAL_HASH_CONCURRENCY", "number of CPUs", "most argon2id hashes computed at once (bounds memory: concurrency × memory)"},
-	{"PORTAL_SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may take to finish on SIGINT/SIGTERM"},
+// configVar is one PORTAL_* variable as the README's configuration table
+// shows it (readme_test.go holds the two to each other).
+type configVar struct {
+	Name string
+	// Secret variables are also read from the file NAME_FILE names.
+	Secret bool
+	// Default is the value loadConfig uses when the variable is unset, as
+	// written in the README; empty when unset means none.
+	Default string
+	// Computed marks a Default that describes a value computed at start-up
+	// ("number of CPUs") rather than the literal value.
+	Computed bool
+	Meaning  string
+}
+
+// configVars is every variable the portal's configuration reads, with its
+// default and meaning: loadConfig takes every default from here.
+var configVars = []configVar{
+	{Name: "PORTAL_ENV", Default: "development", Meaning: "`production` refuses to start on the embedded stack or with missing or weak secrets"},
+	{Name: "PORTAL_ADDR", Default: ":8080", Meaning: "HTTP listen address (`127.0.0.1:0` picks a free port, logged at start)"},
+	{Name: "PORTAL_DATA_DIR", Default: "./data", Meaning: "embedded default: where the database, objects and generated keys live"},
+	{Name: "PORTAL_MONGODB_URI", Meaning: "MongoDB URI; set together with PORTAL_S3_ENDPOINT to use external servers (required by a `nodevstack` build)"},
+	{Name: "PORTAL_MONGODB_DATABASE", Default: "minhbach", Meaning: "database name"},
+	{Name: "PORTAL_S3_ENDPOINT", Meaning: "S3 endpoint host:port (MinIO or any S3-compatible store)"},
+	{Name: "PORTAL_S3_ACCESS_KEY", Secret: true, Meaning: "S3 access key (external mode)"},
+	{Name: "PORTAL_S3_SECRET_KEY", Secret: true, Meaning: "S3 secret key (external mode)"},
+	{Name: "PORTAL_S3_BUCKET", Default: "minhbach-evidence", Meaning: "private bucket for evidence, created at start if missing"},
+	{Name: "PORTAL_S3_TLS", Default: "false", Meaning: "use HTTPS to reach the S3 endpoint"},
+	{Name: "PORTAL_S3_REGION", Default: "us-east-1", Meaning: "S3 region"},
+	{Name: "PORTAL_IDENTITY_KEY", Secret: true, Default: "generated in the data dir", Computed: true, Meaning: "64 hex characters (AES-256 key) sealing complainants' identities; required with external servers"},
+	{Name: "PORTAL_JWT_KEY", Secret: true, Default: "generated in the data dir", Computed: true, Meaning: "HMAC key for session tokens, at least 32 bytes as 64+ hex characters; required with external servers"},
+	{Name: "PORTAL_SIGNING_KEY", Secret: true, Default: "generated in the data dir", Computed: true, Meaning: "Ed25519 private key seed (64 hex characters) signing proofs of filing; required with external servers"},
+	{Name: "PORTAL_CLAMD_ADDR", Meaning: "clamd address (`host:port` or `unix:/path`); unset: files are recorded as not scanned"},
+	{Name: "PORTAL_SMTP_URL", Secret: true, Meaning: "`smtp://user:pass@host:587?from=portal@example.org` (STARTTLS when offered) or `smtps://…`; unset: notifications are logged without content"},
+	{Name: "PORTAL_REQUIRE_2FA", Default: "false", Meaning: "admins and leads must enrol a TOTP second factor before they get a token"},
+	{Name: "PORTAL_REAP_INTERVAL", Default: "10m", Meaning: "how often abandoned uploads (older than 1 h, referenced by no report) and expired idempotency keys are removed"},
+	{Name: "PORTAL_LOG_FORMAT", Default: "auto", Meaning: "`text`, `json`, or `auto` (text on a terminal, JSON otherwise)"},
+	{Name: "PORTAL_LOG_LEVEL", Default: "info", Meaning: "`debug`, `info`, `warn` or `error`"},
+	{Name: "PORTAL_TRUSTED_PROXIES", Meaning: "comma-separated proxy addresses/CIDRs whose forwarding headers are trusted"},
+	{Name: "PORTAL_HSTS", Default: "false", Meaning: "send Strict-Transport-Security (only behind HTTPS)"},
+	{Name: "PORTAL_MAX_FILE_BYTES", Default: strconv.FormatInt(services.DefaultLimits.MaxFileBytes, 10), Meaning: "largest evidence file (25 MiB)"},
+	{Name: "PORTAL_MAX_REPORT_BYTES", Default: strconv.FormatInt(services.DefaultLimits.MaxReportBytes, 10), Meaning: "largest total evidence per report (100 MiB)"},
+	{Name: "PORTAL_MAX_FILES", Default: strconv.Itoa(services.DefaultLimits.MaxFiles), Meaning: "most files per report"},
+	{Name: "PORTAL_MAX_JSON_BYTES", Default: "1048576", Meaning: "largest JSON request body"},
+	{Name: "PORTAL_ARGON2_MEMORY_KIB", Default: strconv.FormatUint(uint64(passhash.Default.MemoryKiB), 10), Meaning: "argon2id memory per receipt/password hash (KiB)"},
+	{Name: "PORTAL_ARGON2_ITERATIONS", Default: strconv.FormatUint(uint64(passhash.Default.Iterations), 10), Meaning: "argon2id passes"},
+	{Name: "PORTAL_ARGON2_PARALLELISM", Default: strconv.FormatUint(uint64(passhash.Default.Parallelism), 10), Meaning: "argon2id lanes"},
+	{Name: "PORTAL_HASH_CONCURRENCY", Default: "number of CPUs", Computed: true, Meaning: "most argon2id hashes computed at once (bounds memory: concurrency × memory)"},
+	{Name: "PORTAL_SHUTDOWN_TIMEOUT", Default: "20s", Meaning: "how long in-flight requests may take to finish on SIGINT/SIGTERM"},
+}
+
+// configDefault is the literal default of a variable in configVars, ""
+// for one that has none or a computed one. A variable missing from
+// configVars is a programming error.
+func configDefault(name string) string {
+	for _, v := range configVars {
+		if v.Name == name {
+			if v.Computed {
+				return ""
+			}
+			return v.Default
+		}
+	}
+	panic("configuration variable " + name + " is not in configVars")
 }
 
 // loadConfig reads and validates the configuration, reporting every problem
-// at once.
+// at once. Every default comes from configVars.
 func loadConfig(getenv func(string) string) (Config, error) {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	str := func(name, def string) string {
+	str := func(name string) string {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			return v
 		}
-		return def
+		return configDefault(name)
 	}
 	secret := func(name string) string {
+		configDefault(name) // documented, or a panic
 		v, file := getenv(name), getenv(name+"_FILE")
 		if v != "" && file != "" {
 			bad("%s and %s_FILE are both set; use one", name, name)
@@ -112,22 +143,40 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 		return strings.TrimSpace(v)
 	}
-	integer := func(name string, def, min, max int64) int64 {
+	// integer returns 0 for an unset variable with a computed default.
+	integer := func(name string, min, max int64) int64 {
+		v := strings.TrimSpace(getenv(name))
+		def := configDefault(name)
+		if v == "" {
+			if def == "" {
+				return 0
+			}
+			v = def
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < min || n > max {
+			bad("%s must be an integer between %d and %d, got %q", name, min, max, getenv(name))
+			n, _ = strconv.ParseInt(def, 10, 64)
+		}
+		return n
+	}
+	duration := func(name, limits string, min, max time.Duration) time.Duration {
+		def, _ := time.ParseDuration(configDefault(name))
 		v := getenv(name)
 		if v == "" {
 			return def
 		}
-		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		if err != nil || n < min || n > max {
-			bad("%s must be an integer between %d and %d, got %q", name, min, max, v)
+		d, err := time.ParseDuration(v)
+		if err != nil || d < min || d > max {
+			bad("%s must be a duration %s, got %q", name, limits, v)
 			return def
 		}
-		return n
+		return d
 	}
 	boolean := func(name string) bool {
 		v := strings.TrimSpace(getenv(name))
 		if v == "" {
-			return false
+			v = configDefault(name)
 		}
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -137,24 +186,24 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 
 	c := Config{
-		Env:           str("PORTAL_ENV", "development"),
-		Addr:          str("PORTAL_ADDR", ":8080"),
-		MongoURI:      str("PORTAL_MONGODB_URI", ""),
-		MongoDatabase: str("PORTAL_MONGODB_DATABASE", "minhbach"),
-		S3Endpoint:    str("PORTAL_S3_ENDPOINT", ""),
+		Env:           str("PORTAL_ENV"),
+		Addr:          str("PORTAL_ADDR"),
+		MongoURI:      str("PORTAL_MONGODB_URI"),
+		MongoDatabase: str("PORTAL_MONGODB_DATABASE"),
+		S3Endpoint:    str("PORTAL_S3_ENDPOINT"),
 		S3AccessKey:   secret("PORTAL_S3_ACCESS_KEY"),
 		S3SecretKey:   secret("PORTAL_S3_SECRET_KEY"),
-		S3Bucket:      str("PORTAL_S3_BUCKET", "minhbach-evidence"),
+		S3Bucket:      str("PORTAL_S3_BUCKET"),
 		S3TLS:         boolean("PORTAL_S3_TLS"),
-		S3Region:      str("PORTAL_S3_REGION", "us-east-1"),
-		LogFormat:     str("PORTAL_LOG_FORMAT", "auto"),
-		LogLevel:      str("PORTAL_LOG_LEVEL", "info"),
+		S3Region:      str("PORTAL_S3_REGION"),
+		LogFormat:     str("PORTAL_LOG_FORMAT"),
+		LogLevel:      str("PORTAL_LOG_LEVEL"),
 		HSTS:          boolean("PORTAL_HSTS"),
 	}
 	if c.Env != "development" && c.Env != "production" {
 		bad("PORTAL_ENV must be development or production, got %q", c.Env)
 	}
-	dir, err := filepath.Abs(str("PORTAL_DATA_DIR", "./data"))
+	dir, err := filepath.Abs(str("PORTAL_DATA_DIR"))
 	if err != nil {
 		bad("PORTAL_DATA_DIR: %v", err)
 	}
@@ -205,18 +254,10 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	} else if !c.Embedded() {
 		bad("PORTAL_SIGNING_KEY (or PORTAL_SIGNING_KEY_FILE) is required with external servers: proofs must verify on every instance")
 	}
-	c.ClamdAddr = str("PORTAL_CLAMD_ADDR", "")
+	c.ClamdAddr = str("PORTAL_CLAMD_ADDR")
 	c.SMTPURL = secret("PORTAL_SMTP_URL")
 	c.Require2FA = boolean("PORTAL_REQUIRE_2FA")
-	c.ReapInterval = 10 * time.Minute
-	if v := getenv("PORTAL_REAP_INTERVAL"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < time.Second || d > 24*time.Hour {
-			bad("PORTAL_REAP_INTERVAL must be a duration between 1s and 24h, got %q", v)
-		} else {
-			c.ReapInterval = d
-		}
-	}
+	c.ReapInterval = duration("PORTAL_REAP_INTERVAL", "between 1s and 24h", time.Second, 24*time.Hour)
 	switch c.LogFormat {
 	case "auto", "text", "json":
 	default:
@@ -227,36 +268,34 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	default:
 		bad("PORTAL_LOG_LEVEL must be debug, info, warn or error, got %q", c.LogLevel)
 	}
-	for _, p := range strings.Split(getenv("PORTAL_TRUSTED_PROXIES"), ",") {
+	for _, p := range strings.Split(str("PORTAL_TRUSTED_PROXIES"), ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
 	}
 	c.Limits = services.DefaultLimits
-	c.Limits.MaxFileBytes = integer("PORTAL_MAX_FILE_BYTES", c.Limits.MaxFileBytes, 1<<10, 1<<32)
-	c.Limits.MaxReportBytes = integer("PORTAL_MAX_REPORT_BYTES", c.Limits.MaxReportBytes, 1<<10, 1<<34)
-	c.Limits.MaxFiles = int(integer("PORTAL_MAX_FILES", int64(c.Limits.MaxFiles), 0, 100))
+	c.Limits.MaxFileBytes = integer("PORTAL_MAX_FILE_BYTES", 1<<10, 1<<32)
+	c.Limits.MaxReportBytes = integer("PORTAL_MAX_REPORT_BYTES", 1<<10, 1<<34)
+	c.Limits.MaxFiles = int(integer("PORTAL_MAX_FILES", 0, 100))
 	if c.Limits.MaxReportBytes < c.Limits.MaxFileBytes {
 		bad("PORTAL_MAX_REPORT_BYTES must be at least PORTAL_MAX_FILE_BYTES")
 	}
-	c.MaxJSONBytes = integer("PORTAL_MAX_JSON_BYTES", 1<<20, 64<<10, 16<<20)
+	c.MaxJSONBytes = integer("PORTAL_MAX_JSON_BYTES", 64<<10, 16<<20)
 	c.Argon2 = passhash.Params{
-		MemoryKiB:   uint32(integer("PORTAL_ARGON2_MEMORY_KIB", int64(passhash.Default.MemoryKiB), 8*1024, 4<<20)),
-		Iterations:  uint32(integer("PORTAL_ARGON2_ITERATIONS", int64(passhash.Default.Iterations), 1, 16)),
-		Parallelism: uint8(integer("PORTAL_ARGON2_PARALLELISM", int64(passhash.Default.Parallelism), 1, 16)),
+		MemoryKiB:   uint32(integer("PORTAL_ARGON2_MEMORY_KIB", 8*1024, 4<<20)),
+		Iterations:  uint32(integer("PORTAL_ARGON2_ITERATIONS", 1, 16)),
+		Parallelism: uint8(integer("PORTAL_ARGON2_PARALLELISM", 1, 16)),
 	}
-	c.HashConcurrency = int(integer("PORTAL_HASH_CONCURRENCY", int64(runtime.NumCPU()), 1, 256))
-	c.ShutdownTimeout = 20 * time.Second
-	if v := getenv("PORTAL_SHUTDOWN_TIMEOUT"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < 0 || d > 10*time.Minute {
-			bad("PORTAL_SHUTDOWN_TIMEOUT must be a duration up to 10m, got %q", v)
-		} else {
-			c.ShutdownTimeout = d
-		}
+	c.HashConcurrency = int(integer("PORTAL_HASH_CONCURRENCY", 1, 256))
+	if c.HashConcurrency == 0 {
+		c.HashConcurrency = runtime.NumCPU()
+	}
+	c.ShutdownTimeout = duration("PORTAL_SHUTDOWN_TIMEOUT", "up to 10m", 0, 10*time.Minute)
+	if c.Embedded() && !embeddedStack {
+		errs = append(errs, errNoEmbeddedStack)
 	}
 	if c.Env == "production" {
-		if c.Embedded() {
+		if c.Embedded() && embeddedStack {
 			bad("production needs PORTAL_MONGODB_URI and PORTAL_S3_ENDPOINT: the embedded servers are for trying the portal, development and small pilots")
 		}
 		if len(c.S3SecretKey) > 0 && len(c.S3SecretKey) < 16 {

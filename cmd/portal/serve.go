@@ -10,14 +10,12 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
 	"minhbach/frontend"
 	"minhbach/handlers"
 	"minhbach/internal/blobstore"
-	"minhbach/internal/devstack"
 	"minhbach/internal/mongostore"
 )
 
@@ -55,6 +53,10 @@ func (b *backend) close() {
 	}
 }
 
+// errNoEmbeddedStack is the answer of a binary built with the tag nodevstack
+// when the configuration names no external servers.
+var errNoEmbeddedStack = errors.New("this portal was built without the embedded stack (build tag nodevstack): set PORTAL_MONGODB_URI and PORTAL_S3_ENDPOINT")
+
 // openBackend starts the embedded servers when no external ones are
 // configured, then connects to the database and the bucket, ensuring indexes
 // and the bucket exist.
@@ -68,33 +70,10 @@ func openBackend(ctx context.Context, cfg Config, log *slog.Logger) (_ *backend,
 	mongoURI, s3 := cfg.MongoURI, blobstore.Options{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey,
 		SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, UseTLS: cfg.S3TLS, Region: cfg.S3Region}
 	if cfg.Embedded() {
-		lock, err := devstack.LockDir(cfg.DataDir)
-		if err != nil {
+		// In embedded.go, or in embedded_nodevstack.go for a binary built
+		// with the tag nodevstack, which has no embedded servers.
+		if mongoURI, s3, err = startEmbedded(ctx, cfg, log, b); err != nil {
 			return nil, err
-		}
-		b.closers = append(b.closers, func() { _ = lock.Unlock() })
-		m, err := devstack.StartMongo(ctx, filepath.Join(cfg.DataDir, "mongo"))
-		if err != nil {
-			return nil, err
-		}
-		b.closers = append(b.closers, func() { m.Close(); log.Info("embedded database stopped") })
-		obj, err := devstack.StartS3(ctx, filepath.Join(cfg.DataDir, "s3"))
-		if err != nil {
-			return nil, err
-		}
-		b.closers = append(b.closers, func() { obj.Close(); log.Info("embedded object store stopped") })
-		mongoURI = m.URI
-		s3 = blobstore.Options{Endpoint: obj.Endpoint, AccessKey: obj.AccessKey, SecretKey: obj.SecretKey, Bucket: cfg.S3Bucket, Region: cfg.S3Region}
-		log.Info("embedded servers started", "mongodb", m.URI, "s3", obj.Endpoint)
-		for _, k := range []struct {
-			dst  *[]byte
-			file string
-		}{{&b.identityKey, "identity.key"}, {&b.jwtKey, "jwt.key"}, {&b.signingKey, "signing.key"}} {
-			if *k.dst == nil {
-				if *k.dst, err = devstack.LoadOrCreateKey(filepath.Join(cfg.DataDir, k.file), 32); err != nil {
-					return nil, fmt.Errorf("%s: %w", k.file, err)
-				}
-			}
 		}
 	}
 	store, err := mongostore.Open(ctx, mongostore.Options{URI: mongoURI, Database: cfg.MongoDatabase, SingleConnection: cfg.Embedded()})

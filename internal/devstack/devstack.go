@@ -71,9 +71,12 @@ func StartMongo(ctx context.Context, dir string) (*Mongo, error) {
 	go func() { uriCh <- f.MongoDBURI() }()
 	select {
 	case m.URI = <-uriCh:
-	case <-time.After(30 * time.Second):
+	case <-ctx.Done():
 		m.Close()
-		return nil, errors.New("embedded database did not start listening within 30s")
+		return nil, fmt.Errorf("embedded database did not start listening: %w", ctx.Err())
+	case <-time.After(startTimeout):
+		m.Close()
+		return nil, fmt.Errorf("embedded database did not start listening within %v", startTimeout)
 	}
 	if err := waitMongo(ctx, m.URI); err != nil {
 		m.Close()
@@ -88,7 +91,7 @@ func waitMongo(ctx context.Context, uri string) error {
 		return err
 	}
 	defer func() { _ = client.Disconnect(context.Background()) }()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(startTimeout)
 	for {
 		pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		err = client.Ping(pctx, readpref.Primary())
@@ -96,10 +99,9 @@ func waitMongo(ctx context.Context, uri string) error {
 		if err == nil {
 			return nil
 		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			return fmt.Errorf("embedded database not ready: %w", err)
+		if time.Now().After(deadline) || !pause(ctx) {
+			return fmt.Errorf("embedded database not ready within %v: %w", startTimeout, err)
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
 
@@ -203,7 +205,7 @@ func (s *S3) Close() {
 }
 
 func waitHTTP(ctx context.Context, url string, done <-chan struct{}) error {
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(startTimeout)
 	client := &http.Client{Timeout: 2 * time.Second}
 	for {
 		select {
@@ -219,10 +221,28 @@ func waitHTTP(ctx context.Context, url string, done <-chan struct{}) error {
 				return nil
 			}
 		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			return fmt.Errorf("embedded object store not ready: %v", err)
+		if err == nil {
+			err = fmt.Errorf("health check answered %d", resp.StatusCode)
 		}
-		time.Sleep(20 * time.Millisecond)
+		if time.Now().After(deadline) || !pause(ctx) {
+			return fmt.Errorf("embedded object store not ready within %v: %v", startTimeout, err)
+		}
+	}
+}
+
+// startTimeout bounds how long each embedded server may take to answer.
+const startTimeout = 30 * time.Second
+
+// pause waits a moment between two readiness checks; false when ctx ends
+// first.
+func pause(ctx context.Context) bool {
+	t := time.NewTimer(20 * time.Millisecond)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 
