@@ -1,6 +1,7 @@
 package services
 
 import (
+	"context"
 	"time"
 )
 
@@ -268,3 +269,48 @@ const (
 	EventCustodyDecided   EventType = "custody_decided"
 	EventIdentityRead     EventType = "identity_read"
 )
+
+// CaseStore persists reports.
+type CaseStore interface {
+	// NewID returns a fresh, unique report id.
+	NewID() string
+	// InsertCase stores a new report. A duplicate tracking code is a
+	// conflict error.
+	InsertCase(ctx context.Context, c *Case) error
+	FindCaseByID(ctx context.Context, id string) (Case, error)
+	FindCaseByTrackingCode(ctx context.Context, code string) (Case, error)
+	// UpdateCase applies change to the report if it is still at version
+	// (and, when change.FromStatus is set, in one of those statuses), and
+	// returns the updated report; otherwise it is a conflict.
+	UpdateCase(ctx context.Context, id string, version int64, change CaseChange) (Case, error)
+}
+
+// CaseChange is one atomic update of a report.
+type CaseChange struct {
+	FromStatus  []Status
+	Outcome     *Outcome // set on conclusion
+	Rating      *Rating  // set when the citizen rates
+	UnitID      *string  // re-routing
+	FrontUnitID *string
+	AssigneeID  *string
+	DueAt       *time.Time // the next due date (set by DueDates)
+	Complex     *bool
+	AppealID    *string
+	Proposal    *Proposal // set (replaced) by a proposal
+	// ClearProposal removes the pending proposal (on conclusion).
+	ClearProposal bool
+	// Extensions (when not nil) rewrites the extension ledger.
+	Extensions     []CaseExtension
+	OverdueFlagged *bool
+	NearNotified   *bool
+	// Recommendations are appended; ReplaceRecommendations (when not nil)
+	// rewrites the whole list (to record an answer).
+	Recommendations        []Recommendation
+	ReplaceRecommendations []Recommendation
+	Status                 Status // empty: unchanged
+	WithdrawReason         string
+	Attachments            []Attachment
+	Messages               []Message
+	Events                 []Event
+	At                     time.Time
+}

@@ -235,3 +235,15 @@ func ClocksFor(kind Kind, policy DeadlinePolicy, cal *Calendar, receivedAt, acce
 	add(ClockResolve, resolveStart, days, policy.ResolveWorkingDays, resolvedAt)
 	return clocks
 }
+
+// VietnamTime is Asia/Ho_Chi_Minh, the zone in which dates and working days
+// are reckoned.
+var VietnamTime = mustLoadLocation("Asia/Ho_Chi_Minh")
+
+func mustLoadLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err) // time/tzdata is embedded, so this cannot happen
+	}
+	return loc
+}

@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"encoding/json"
+	"net/mail"
 	"regexp"
 	"strings"
 	"time"
@@ -139,4 +140,63 @@ func ContainsIdentity(text string, id Identity) bool {
 		}
 	}
 	return false
+}
+
+// SealedIdentity is a complainant's identity encrypted for one report.
+type SealedIdentity struct {
+	CaseID    string
+	KeyID     string
+	Sealed    []byte
+	CreatedAt time.Time
+}
+
+// IdentityStore keeps sealed identities apart from the reports.
+type IdentityStore interface {
+	InsertIdentity(ctx context.Context, id SealedIdentity) error
+	FindIdentity(ctx context.Context, caseID string) (SealedIdentity, error)
+	DeleteIdentity(ctx context.Context, caseID string) error
+}
+
+// IdentityInput is who the complainant is. It is sealed at once and never
+// stored, logged or returned in the clear.
+type IdentityInput struct {
+	Name       string `json:"name"`
+	Phone      string `json:"phone"`
+	Email      string `json:"email"`
+	Address    string `json:"address"`
+	NationalID string `json:"nationalId"`
+}
+
+func (id *IdentityInput) empty() bool {
+	return id == nil || (id.Name == "" && id.Phone == "" && id.Email == "" && id.Address == "" && id.NationalID == "")
+}
+
+func (id *IdentityInput) validate(f FieldErrors, lim Limits) {
+	checkText(f, "identity.name", id.Name, lim.MaxFieldChars, true)
+	checkText(f, "identity.address", id.Address, lim.MaxFieldChars, false)
+	if id.Phone == "" && id.Email == "" && id.Address == "" {
+		f.Add("identity.phone", FieldRequired)
+	}
+	if id.Phone != "" && (!phonePattern.MatchString(id.Phone) || countDigits(id.Phone) < 8 || countDigits(id.Phone) > 15) {
+		f.Add("identity.phone", FieldInvalid)
+	}
+	if id.Email != "" {
+		a, err := mail.ParseAddress(id.Email)
+		if err != nil || a.Address != id.Email || len(id.Email) > 254 {
+			f.Add("identity.email", FieldInvalid)
+		}
+	}
+	if id.NationalID != "" && !nationalIDPattern.MatchString(id.NationalID) {
+		f.Add("identity.nationalId", FieldInvalid)
+	}
+}
+
+func countDigits(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return n
 }
