@@ -117,201 +117,237 @@ func configDefault(name string) string {
 
 // loadConfig reads and validates the configuration, reporting every problem
 // at once. Every default comes from configVars.
-func loadConfig(getenv func(string) string) (Config, error) {
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	str := func(name string) string {
-		if v := strings.TrimSpace(getenv(name)); v != "" {
-			return v
-		}
-		return configDefault(name)
+// envReader reads the PORTAL_* variables, with the defaults of the table, and
+// collects every problem so that all are reported at once.
+type envReader struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (e *envReader) bad(format string, args ...any) { e.errs = append(e.errs, fmt.Errorf(format, args...)) }
+
+func (e *envReader) str(name string) string {
+	if v := strings.TrimSpace(e.getenv(name)); v != "" {
+		return v
 	}
-	secret := func(name string) string {
-		configDefault(name) // documented, or a panic
-		v, file := getenv(name), getenv(name+"_FILE")
-		if v != "" && file != "" {
-			bad("%s and %s_FILE are both set; use one", name, name)
+	return configDefault(name)
+}
+
+func (e *envReader) secret(name string) string {
+	configDefault(name) // documented, or a panic
+	v, file := e.getenv(name), e.getenv(name+"_FILE")
+	if v != "" && file != "" {
+		e.bad("%s and %s_FILE are both set; use one", name, name)
+		return ""
+	}
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			e.bad("%s_FILE: %v", name, err)
 			return ""
 		}
-		if file != "" {
-			b, err := os.ReadFile(file)
-			if err != nil {
-				bad("%s_FILE: %v", name, err)
-				return ""
-			}
-			return strings.TrimSpace(string(b))
-		}
-		return strings.TrimSpace(v)
+		return strings.TrimSpace(string(b))
 	}
-	// integer returns 0 for an unset variable with a computed default.
-	integer := func(name string, min, max int64) int64 {
-		v := strings.TrimSpace(getenv(name))
-		def := configDefault(name)
-		if v == "" {
-			if def == "" {
-				return 0
-			}
-			v = def
-		}
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < min || n > max {
-			bad("%s must be an integer between %d and %d, got %q", name, min, max, getenv(name))
-			n, _ = strconv.ParseInt(def, 10, 64)
-		}
-		return n
-	}
-	duration := func(name, limits string, min, max time.Duration) time.Duration {
-		def, _ := time.ParseDuration(configDefault(name))
-		v := getenv(name)
-		if v == "" {
-			return def
-		}
-		d, err := time.ParseDuration(v)
-		if err != nil || d < min || d > max {
-			bad("%s must be a duration %s, got %q", name, limits, v)
-			return def
-		}
-		return d
-	}
-	boolean := func(name string) bool {
-		v := strings.TrimSpace(getenv(name))
-		if v == "" {
-			v = configDefault(name)
-		}
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			bad("%s must be true or false, got %q", name, v)
-		}
-		return b
-	}
+	return strings.TrimSpace(v)
+}
 
+// integer returns 0 for an unset variable with a computed default.
+func (e *envReader) integer(name string, min, max int64) int64 {
+	v := strings.TrimSpace(e.getenv(name))
+	def := configDefault(name)
+	if v == "" {
+		if def == "" {
+			return 0
+		}
+		v = def
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < min || n > max {
+		e.bad("%s must be an integer between %d and %d, got %q", name, min, max, e.getenv(name))
+		n, _ = strconv.ParseInt(def, 10, 64)
+	}
+	return n
+}
+
+func (e *envReader) duration(name, limits string, min, max time.Duration) time.Duration {
+	def, _ := time.ParseDuration(configDefault(name))
+	v := e.getenv(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < min || d > max {
+		e.bad("%s must be a duration %s, got %q", name, limits, v)
+		return def
+	}
+	return d
+}
+
+func (e *envReader) boolean(name string) bool {
+	v := strings.TrimSpace(e.getenv(name))
+	if v == "" {
+		v = configDefault(name)
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		e.bad("%s must be true or false, got %q", name, v)
+	}
+	return b
+}
+
+// hexKey reads a key variable; without one, external servers are refused
+// with why (keys must be shared and outlive a machine).
+func (e *envReader) hexKey(c *Config, name, why string, decode func(string) ([]byte, error)) []byte {
+	key := e.secret(name)
+	if key == "" {
+		if !c.Embedded() {
+			e.bad("%s (or %s_FILE) is required with external servers: %s", name, name, why)
+		}
+		return nil
+	}
+	b, err := decode(key)
+	if err != nil {
+		e.bad("%s: %v", name, err)
+	}
+	return b
+}
+
+func loadConfig(getenv func(string) string) (Config, error) {
+	e := &envReader{getenv: getenv}
 	c := Config{
-		Env:           str("PORTAL_ENV"),
-		Addr:          str("PORTAL_ADDR"),
-		MongoURI:      str("PORTAL_MONGODB_URI"),
-		MongoDatabase: str("PORTAL_MONGODB_DATABASE"),
-		S3Endpoint:    str("PORTAL_S3_ENDPOINT"),
-		S3AccessKey:   secret("PORTAL_S3_ACCESS_KEY"),
-		S3SecretKey:   secret("PORTAL_S3_SECRET_KEY"),
-		S3Bucket:      str("PORTAL_S3_BUCKET"),
-		S3TLS:         boolean("PORTAL_S3_TLS"),
-		S3Region:      str("PORTAL_S3_REGION"),
-		LogFormat:     str("PORTAL_LOG_FORMAT"),
-		LogLevel:      str("PORTAL_LOG_LEVEL"),
-		HSTS:          boolean("PORTAL_HSTS"),
+		Env:           e.str("PORTAL_ENV"),
+		Addr:          e.str("PORTAL_ADDR"),
+		MongoURI:      e.str("PORTAL_MONGODB_URI"),
+		MongoDatabase: e.str("PORTAL_MONGODB_DATABASE"),
+		S3Endpoint:    e.str("PORTAL_S3_ENDPOINT"),
+		S3AccessKey:   e.secret("PORTAL_S3_ACCESS_KEY"),
+		S3SecretKey:   e.secret("PORTAL_S3_SECRET_KEY"),
+		S3Bucket:      e.str("PORTAL_S3_BUCKET"),
+		S3TLS:         e.boolean("PORTAL_S3_TLS"),
+		S3Region:      e.str("PORTAL_S3_REGION"),
+		LogFormat:     e.str("PORTAL_LOG_FORMAT"),
+		LogLevel:      e.str("PORTAL_LOG_LEVEL"),
+		HSTS:          e.boolean("PORTAL_HSTS"),
 	}
 	if c.Env != "development" && c.Env != "production" {
-		bad("PORTAL_ENV must be development or production, got %q", c.Env)
+		e.bad("PORTAL_ENV must be development or production, got %q", c.Env)
 	}
-	dir, err := filepath.Abs(str("PORTAL_DATA_DIR"))
+	e.storage(&c)
+	e.keys(&c)
+	e.service(&c)
+	e.limits(&c)
+	if c.Embedded() && !embeddedStack {
+		e.errs = append(e.errs, errNoEmbeddedStack)
+	}
+	if c.Env == "production" {
+		e.production(&c)
+	}
+	return c, errors.Join(e.errs...)
+}
+
+// storage reads where the data lives: the data directory, or the external
+// MongoDB and S3 servers.
+func (e *envReader) storage(c *Config) {
+	dir, err := filepath.Abs(e.str("PORTAL_DATA_DIR"))
 	if err != nil {
-		bad("PORTAL_DATA_DIR: %v", err)
+		e.bad("PORTAL_DATA_DIR: %v", err)
 	}
 	// Absolute, because the embedded object store changes the working
 	// directory of the process.
 	c.DataDir = dir
 	if (c.MongoURI == "") != (c.S3Endpoint == "") {
-		bad("set both PORTAL_MONGODB_URI and PORTAL_S3_ENDPOINT to use external servers, or neither for the embedded default")
+		e.bad("set both PORTAL_MONGODB_URI and PORTAL_S3_ENDPOINT to use external servers, or neither for the embedded default")
 	}
 	if c.S3Endpoint != "" {
 		if strings.Contains(c.S3Endpoint, "://") || strings.Contains(c.S3Endpoint, "/") {
-			bad("PORTAL_S3_ENDPOINT must be host:port without a scheme (use PORTAL_S3_TLS for HTTPS), got %q", c.S3Endpoint)
+			e.bad("PORTAL_S3_ENDPOINT must be host:port without a scheme (use PORTAL_S3_TLS for HTTPS), got %q", c.S3Endpoint)
 		}
 		if c.S3AccessKey == "" || c.S3SecretKey == "" {
-			bad("PORTAL_S3_ACCESS_KEY and PORTAL_S3_SECRET_KEY are required with PORTAL_S3_ENDPOINT")
+			e.bad("PORTAL_S3_ACCESS_KEY and PORTAL_S3_SECRET_KEY are required with PORTAL_S3_ENDPOINT")
 		}
 	}
 	if c.MongoURI != "" && !strings.HasPrefix(c.MongoURI, "mongodb://") && !strings.HasPrefix(c.MongoURI, "mongodb+srv://") {
-		bad("PORTAL_MONGODB_URI must start with mongodb:// or mongodb+srv://")
+		e.bad("PORTAL_MONGODB_URI must start with mongodb:// or mongodb+srv://")
 	}
-	if key := secret("PORTAL_IDENTITY_KEY"); key != "" {
-		b, err := decodeHexKey(key)
-		if err != nil {
-			bad("PORTAL_IDENTITY_KEY: %v", err)
-		}
-		c.IdentityKey = b
-	} else if !c.Embedded() {
-		bad("PORTAL_IDENTITY_KEY (or PORTAL_IDENTITY_KEY_FILE) is required with external servers: it must outlive any one machine")
-	}
-	if key := secret("PORTAL_JWT_KEY"); key != "" {
+}
+
+// keys reads the identity, session and signing keys.
+func (e *envReader) keys(c *Config) {
+	c.IdentityKey = e.hexKey(c, "PORTAL_IDENTITY_KEY", "it must outlive any one machine", decodeHexKey)
+	c.JWTKey = e.hexKey(c, "PORTAL_JWT_KEY", "every portal instance must share it", func(key string) ([]byte, error) {
 		b, err := hex.DecodeString(key)
 		switch {
 		case err != nil:
-			bad("PORTAL_JWT_KEY must be hex-encoded")
+			return b, errors.New("must be hex-encoded")
 		case len(b) < services.MinTokenKeyBytes:
-			bad("PORTAL_JWT_KEY is too short: at least %d bytes (%d hex characters)", services.MinTokenKeyBytes, 2*services.MinTokenKeyBytes)
+			return b, fmt.Errorf("is too short: at least %d bytes (%d hex characters)", services.MinTokenKeyBytes, 2*services.MinTokenKeyBytes)
 		}
-		c.JWTKey = b
-	} else if !c.Embedded() {
-		bad("PORTAL_JWT_KEY (or PORTAL_JWT_KEY_FILE) is required with external servers: every portal instance must share it")
-	}
-	if key := secret("PORTAL_SIGNING_KEY"); key != "" {
-		b, err := decodeHexKey(key)
-		if err != nil {
-			bad("PORTAL_SIGNING_KEY: %v", err)
-		}
-		c.SigningKey = b
-	} else if !c.Embedded() {
-		bad("PORTAL_SIGNING_KEY (or PORTAL_SIGNING_KEY_FILE) is required with external servers: proofs must verify on every instance")
-	}
-	c.ClamdAddr = str("PORTAL_CLAMD_ADDR")
-	c.SMTPURL = secret("PORTAL_SMTP_URL")
-	c.Require2FA = boolean("PORTAL_REQUIRE_2FA")
-	c.ReapInterval = duration("PORTAL_REAP_INTERVAL", "between 1s and 24h", time.Second, 24*time.Hour)
+		return b, nil
+	})
+	c.SigningKey = e.hexKey(c, "PORTAL_SIGNING_KEY", "proofs must verify on every instance", decodeHexKey)
+}
+
+// service reads the optional services, logging, proxies and timings.
+func (e *envReader) service(c *Config) {
+	c.ClamdAddr = e.str("PORTAL_CLAMD_ADDR")
+	c.SMTPURL = e.secret("PORTAL_SMTP_URL")
+	c.Require2FA = e.boolean("PORTAL_REQUIRE_2FA")
+	c.ReapInterval = e.duration("PORTAL_REAP_INTERVAL", "between 1s and 24h", time.Second, 24*time.Hour)
 	switch c.LogFormat {
 	case "auto", "text", "json":
 	default:
-		bad("PORTAL_LOG_FORMAT must be auto, text or json, got %q", c.LogFormat)
+		e.bad("PORTAL_LOG_FORMAT must be auto, text or json, got %q", c.LogFormat)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
-		bad("PORTAL_LOG_LEVEL must be debug, info, warn or error, got %q", c.LogLevel)
+		e.bad("PORTAL_LOG_LEVEL must be debug, info, warn or error, got %q", c.LogLevel)
 	}
-	for _, p := range strings.Split(str("PORTAL_TRUSTED_PROXIES"), ",") {
+	for _, p := range strings.Split(e.str("PORTAL_TRUSTED_PROXIES"), ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
 	}
+	c.ShutdownTimeout = e.duration("PORTAL_SHUTDOWN_TIMEOUT", "up to 10m", 0, 10*time.Minute)
+}
+
+// limits reads the size caps and the cost of hashing.
+func (e *envReader) limits(c *Config) {
 	c.Limits = services.DefaultLimits
-	c.Limits.MaxFileBytes = integer("PORTAL_MAX_FILE_BYTES", 1<<10, 1<<32)
-	c.Limits.MaxReportBytes = integer("PORTAL_MAX_REPORT_BYTES", 1<<10, 1<<34)
-	c.Limits.MaxFiles = int(integer("PORTAL_MAX_FILES", 0, 100))
+	c.Limits.MaxFileBytes = e.integer("PORTAL_MAX_FILE_BYTES", 1<<10, 1<<32)
+	c.Limits.MaxReportBytes = e.integer("PORTAL_MAX_REPORT_BYTES", 1<<10, 1<<34)
+	c.Limits.MaxFiles = int(e.integer("PORTAL_MAX_FILES", 0, 100))
 	if c.Limits.MaxReportBytes < c.Limits.MaxFileBytes {
-		bad("PORTAL_MAX_REPORT_BYTES must be at least PORTAL_MAX_FILE_BYTES")
+		e.bad("PORTAL_MAX_REPORT_BYTES must be at least PORTAL_MAX_FILE_BYTES")
 	}
-	c.MaxJSONBytes = integer("PORTAL_MAX_JSON_BYTES", 64<<10, 16<<20)
+	c.MaxJSONBytes = e.integer("PORTAL_MAX_JSON_BYTES", 64<<10, 16<<20)
 	c.Argon2 = passhash.Params{
-		MemoryKiB:   uint32(integer("PORTAL_ARGON2_MEMORY_KIB", 8*1024, 4<<20)),
-		Iterations:  uint32(integer("PORTAL_ARGON2_ITERATIONS", 1, 16)),
-		Parallelism: uint8(integer("PORTAL_ARGON2_PARALLELISM", 1, 16)),
+		MemoryKiB:   uint32(e.integer("PORTAL_ARGON2_MEMORY_KIB", 8*1024, 4<<20)),
+		Iterations:  uint32(e.integer("PORTAL_ARGON2_ITERATIONS", 1, 16)),
+		Parallelism: uint8(e.integer("PORTAL_ARGON2_PARALLELISM", 1, 16)),
 	}
-	c.HashConcurrency = int(integer("PORTAL_HASH_CONCURRENCY", 1, 256))
+	c.HashConcurrency = int(e.integer("PORTAL_HASH_CONCURRENCY", 1, 256))
 	if c.HashConcurrency == 0 {
 		c.HashConcurrency = runtime.NumCPU()
 	}
-	c.ShutdownTimeout = duration("PORTAL_SHUTDOWN_TIMEOUT", "up to 10m", 0, 10*time.Minute)
-	if c.Embedded() && !embeddedStack {
-		errs = append(errs, errNoEmbeddedStack)
+}
+
+// production refuses the embedded servers and weak secrets.
+func (e *envReader) production(c *Config) {
+	if c.Embedded() && embeddedStack {
+		e.bad("production needs PORTAL_MONGODB_URI and PORTAL_S3_ENDPOINT: the embedded servers are for trying the portal, development and small pilots")
 	}
-	if c.Env == "production" {
-		if c.Embedded() && embeddedStack {
-			bad("production needs PORTAL_MONGODB_URI and PORTAL_S3_ENDPOINT: the embedded servers are for trying the portal, development and small pilots")
-		}
-		if len(c.S3SecretKey) > 0 && len(c.S3SecretKey) < 16 {
-			bad("PORTAL_S3_SECRET_KEY is too short for production (at least 16 characters)")
-		}
-		if c.IdentityKey != nil && weakKey(c.IdentityKey) {
-			bad("PORTAL_IDENTITY_KEY is weak (repeated bytes); generate one with: openssl rand -hex 32")
-		}
-		if c.JWTKey != nil && weakKey(c.JWTKey) {
-			bad("PORTAL_JWT_KEY is weak (repeated bytes); generate one with: openssl rand -hex 32")
-		}
-		if c.SigningKey != nil && weakKey(c.SigningKey) {
-			bad("PORTAL_SIGNING_KEY is weak (repeated bytes); generate one with: openssl rand -hex 32")
+	if len(c.S3SecretKey) > 0 && len(c.S3SecretKey) < 16 {
+		e.bad("PORTAL_S3_SECRET_KEY is too short for production (at least 16 characters)")
+	}
+	for _, k := range []struct {
+		name string
+		key  []byte
+	}{{"PORTAL_IDENTITY_KEY", c.IdentityKey}, {"PORTAL_JWT_KEY", c.JWTKey}, {"PORTAL_SIGNING_KEY", c.SigningKey}} {
+		if k.key != nil && weakKey(k.key) {
+			e.bad("%s is weak (repeated bytes); generate one with: openssl rand -hex 32", k.name)
 		}
 	}
-	return c, errors.Join(errs...)
 }
 
 func decodeHexKey(s string) ([]byte, error) {
