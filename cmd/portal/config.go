@@ -124,7 +124,9 @@ type envReader struct {
 	errs   []error
 }
 
-func (e *envReader) bad(format string, args ...any) { e.errs = append(e.errs, fmt.Errorf(format, args...)) }
+func (e *envReader) bad(format string, args ...any) {
+	e.errs = append(e.errs, fmt.Errorf(format, args...))
+}
 
 func (e *envReader) str(name string) string {
 	if v := strings.TrimSpace(e.getenv(name)); v != "" {
