@@ -103,6 +103,18 @@ func (o *Org) checkParent(ctx context.Context, f FieldErrors, a Area) error {
 	return nil
 }
 
+// checkArea validates an area and its place in the tree.
+func (o *Org) checkArea(ctx context.Context, a Area) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	f := FieldErrors{}
+	if err := o.checkParent(ctx, f, a); err != nil {
+		return err
+	}
+	return f.Err()
+}
+
 // CreateArea adds a province or a commune. Areas are never deleted: reports,
 // units and rules refer to them.
 func (o *Org) CreateArea(ctx context.Context, actor Actor, in Area) (Area, error) {
@@ -110,14 +122,7 @@ func (o *Org) CreateArea(ctx context.Context, actor Actor, in Area) (Area, error
 		return Area{}, err
 	}
 	a := Area{Code: in.Code, Parent: in.Parent, Level: in.Level, Name: trimText(in.Name), Remote: in.Remote}
-	if err := a.Validate(); err != nil {
-		return Area{}, err
-	}
-	f := FieldErrors{}
-	if err := o.checkParent(ctx, f, a); err != nil {
-		return Area{}, err
-	}
-	if err := f.Err(); err != nil {
+	if err := o.checkArea(ctx, a); err != nil {
 		return Area{}, err
 	}
 	if err := o.store.InsertArea(ctx, a); err != nil {
@@ -175,14 +180,7 @@ func (o *Org) UpdateArea(ctx context.Context, actor Actor, code string, p AreaPa
 	if len(changed) == 0 {
 		return old, nil
 	}
-	if err := a.Validate(); err != nil {
-		return Area{}, err
-	}
-	f := FieldErrors{}
-	if err := o.checkParent(ctx, f, a); err != nil {
-		return Area{}, err
-	}
-	if err := f.Err(); err != nil {
+	if err := o.checkArea(ctx, a); err != nil {
 		return Area{}, err
 	}
 	if old.Level == AreaProvince && a.Level != AreaProvince {
