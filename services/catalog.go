@@ -139,10 +139,7 @@ type CatalogCacheOptions struct {
 
 // NewCatalogCache returns a CatalogCache over store.
 func NewCatalogCache(opts CatalogCacheOptions) *CatalogCache {
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	return &CatalogCache{store: opts.Store, ttl: opts.TTL, clock: opts.Now}
+	return &CatalogCache{store: opts.Store, ttl: opts.TTL, clock: clockOrNow(opts.Now)}
 }
 
 // SeedCategories passes through to the store.

@@ -141,10 +141,7 @@ type Notifier struct {
 
 // NewNotifier returns a Notifier with o's dependencies and defaults.
 func NewNotifier(o NotifierOptions) *Notifier {
-	n := &Notifier{outbox: o.Outbox, mailer: o.Mailer, logf: o.Log, now: o.Now, maxAttempts: o.MaxAttempts, vault: o.Vault}
-	if n.now == nil {
-		n.now = time.Now
-	}
+	n := &Notifier{outbox: o.Outbox, mailer: o.Mailer, logf: o.Log, now: clockOrNow(o.Now), maxAttempts: o.MaxAttempts, vault: o.Vault}
 	if n.maxAttempts <= 0 {
 		n.maxAttempts = DefaultNotifyMaxAttempts
 	}

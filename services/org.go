@@ -106,10 +106,7 @@ type OrgOptions struct {
 
 // NewOrg returns the Org service over the given stores.
 func NewOrg(opts OrgOptions) *Org {
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	return &Org{store: opts.Store, catalog: opts.Catalog, audit: opts.Audit, clock: opts.Now}
+	return &Org{store: opts.Store, catalog: opts.Catalog, audit: opts.Audit, clock: clockOrNow(opts.Now)}
 }
 
 func (o *Org) now() time.Time { return o.clock().UTC().Truncate(time.Millisecond) }

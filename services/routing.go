@@ -257,10 +257,7 @@ type RuleRouterOptions struct {
 
 // NewRuleRouter returns a RuleRouter over the given stores.
 func NewRuleRouter(opts RuleRouterOptions) *RuleRouter {
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	return &RuleRouter{store: opts.Store, catalog: opts.Catalog, ttl: opts.TTL, clock: opts.Now}
+	return &RuleRouter{store: opts.Store, catalog: opts.Catalog, ttl: opts.TTL, clock: clockOrNow(opts.Now)}
 }
 
 // RouteReport returns the units for a report; both are empty when no rule

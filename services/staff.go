@@ -65,11 +65,8 @@ func NewStaff(ctx context.Context, o StaffOptions) (*Staff, error) {
 		return nil, errors.New("staff: users, sessions, hasher, sealer, tokens and both throttles are required")
 	}
 	s := &Staff{users: o.Users, sessions: o.Sessions, units: o.Units, audit: o.Audit, hasher: o.Hasher, sealer: o.Sealer,
-		tokens: o.Tokens, accounts: o.Accounts, clients: o.Clients, require2FA: o.Require2FA, now: o.Now, log: o.Log,
+		tokens: o.Tokens, accounts: o.Accounts, clients: o.Clients, require2FA: o.Require2FA, now: clockOrNow(o.Now), log: o.Log,
 		cache: map[string]cachedUser{}}
-	if s.now == nil {
-		s.now = time.Now
-	}
 	if s.log == nil {
 		s.log = func(string, ...any) {}
 	}
