@@ -81,7 +81,7 @@ test-e2e: $(BIN)
 	cd $(FRONTEND) && CI=$${CI:-} $(NPM) run test:e2e
 
 ## lint: gofmt, go vet, staticcheck, the rule that services imports no Gin, MongoDB or MinIO, and that
-## the nodevstack build links no embedded server
+## neither the nodevstack build nor the services tests link an embedded server
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
@@ -91,6 +91,8 @@ lint:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 	@bad=$$($(GO) list -deps ./services | grep -E '^(github.com/gin-gonic|go.mongodb.org|github.com/minio)' || true); \
 	  if [ -n "$$bad" ]; then echo "services must not import:"; echo "$$bad"; exit 1; fi; echo "services is pure"
+	@bad=$$($(GO) list -test -deps ./services | grep -i -E 'ferretdb|versity|sqlite' || true); \
+	  if [ -n "$$bad" ]; then echo "the services tests must not link the embedded servers:"; echo "$$bad"; exit 1; fi; echo "the services tests link no embedded server"
 	cd $(FRONTEND) && $(NPM) run typecheck
 
 ## bench: Go benchmarks (figures for the README and closing notes)
