@@ -1,6 +1,10 @@
 package handlers
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
 	"os"
 	"regexp"
 	"strings"
@@ -36,4 +40,63 @@ func TestRoutesOnlyInRoutesGo(t *testing.T) {
 	if checked < 10 {
 		t.Fatalf("only %d files checked", checked)
 	}
+}
+
+// TestHandlersCallOneServiceMethod keeps handlers thin: a handler parses
+// the request, calls one method of one service with the actor, and maps
+// the answer. A second call would be a decision the HTTP layer takes that
+// belongs to the services (docs/architecture.md, "How a request flows").
+func TestHandlersCallOneServiceMethod(t *testing.T) {
+	services := map[string]bool{"catalog": true, "intake": true, "tracking": true, "staff": true, "queue": true,
+		"custody": true, "org": true, "workflow": true, "downloads": true, "outcomes": true}
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	handlers := 0
+	for _, pkg := range pkgs {
+		for _, f := range pkg.Files {
+			for _, d := range f.Decls {
+				fd, ok := d.(*ast.FuncDecl)
+				if !ok || fd.Recv == nil || fd.Body == nil || fd.Type.Params.NumFields() != 1 {
+					continue
+				}
+				if p, ok := fd.Type.Params.List[0].Type.(*ast.StarExpr); !ok || exprName(p.X) != "gin.Context" {
+					continue
+				}
+				handlers++
+				var calls []string
+				ast.Inspect(fd.Body, func(n ast.Node) bool {
+					call, ok := n.(*ast.CallExpr)
+					if !ok {
+						return true
+					}
+					if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+						if inner, ok := sel.X.(*ast.SelectorExpr); ok && exprName(inner.X) == "s" && services[inner.Sel.Name] {
+							calls = append(calls, inner.Sel.Name+"."+sel.Sel.Name)
+						}
+					}
+					return true
+				})
+				if len(calls) > 1 {
+					t.Errorf("%s calls %d service methods: %v", fd.Name.Name, len(calls), calls)
+				}
+			}
+		}
+	}
+	if handlers < 40 {
+		t.Fatalf("only %d handlers found", handlers)
+	}
+}
+
+// exprName names an expression of the form x or x.Y.
+func exprName(e ast.Expr) string {
+	switch v := e.(type) {
+	case *ast.Ident:
+		return v.Name
+	case *ast.SelectorExpr:
+		return exprName(v.X) + "." + v.Sel.Name
+	}
+	return ""
 }
