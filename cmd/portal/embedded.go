@@ -36,7 +36,9 @@ func startEmbedded(ctx context.Context, cfg Config, log *slog.Logger, b *backend
 		return "", s3, err
 	}
 	b.closers = append(b.closers, func() { obj.Close(); log.Info("embedded object store stopped") })
-	log.Info("embedded servers started", "mongodb", m.URI, "s3", obj.Endpoint)
+	// No addresses in the log: the database's socket is private to this
+	// user, and the object store's port is no business of the log's readers.
+	log.Info("embedded servers started")
 	for _, k := range []struct {
 		dst  *[]byte
 		file string

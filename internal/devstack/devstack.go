@@ -1,7 +1,12 @@
 // Package devstack runs the embedded MongoDB-compatible server (FerretDB v1
 // on SQLite) and S3-compatible server (versitygw on a POSIX directory) inside
-// the portal's own process, on loopback. The portal reaches them through the
-// same drivers it uses for MongoDB and MinIO in production.
+// the portal's own process. The portal reaches them through the same drivers
+// it uses for MongoDB and MinIO in production.
+//
+// FerretDB has no authentication, so it listens only on a Unix socket in a
+// directory that only the portal's user can open (docs/storage.md, "The
+// embedded default"); versitygw listens on loopback and checks SigV4 with
+// credentials generated on first start.
 package devstack
 
 import (
@@ -15,9 +20,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -33,14 +40,36 @@ import (
 
 // Mongo is a running embedded MongoDB-compatible server.
 type Mongo struct {
-	// URI is the mongodb:// address of the server on loopback.
-	URI    string
-	cancel context.CancelFunc
-	done   chan struct{}
+	// URI is the mongodb:// address of the server: its Unix socket,
+	// percent-encoded in the host part as the MongoDB drivers expect.
+	URI string
+	// Socket is the path of the Unix socket; its directory has mode 0700.
+	Socket string
+	// tempDir is the private directory made for the socket when dir's path
+	// was too long for one, removed by Close.
+	tempDir string
+	cancel  context.CancelFunc
+	done    chan struct{}
 }
 
+// socketName ends in "sock": that suffix is how the MongoDB driver tells a
+// Unix socket from a host name.
+const socketName = "mongodb.sock"
+
+// maxSocketPath is the longest socket path used: sun_path holds 108 bytes on
+// Linux (104 on BSDs and macOS) including the final NUL.
+const maxSocketPath = 100
+
 // StartMongo starts FerretDB with its SQLite handler storing one file per
-// database in dir, and waits until it answers a ping.
+// database in dir, listening only on a Unix socket in dir/sock (mode 0700),
+// and waits until it answers a ping. When that path is too long for a socket,
+// or has characters a mongodb:// URI cannot carry plainly, the socket goes in
+// a private directory under os.TempDir instead.
+//
+// FerretDB v1 has no authentication: whoever can connect can read and write
+// everything. The socket directory's mode is the access control; processes
+// running as the portal's user (and root) can still connect, as they can
+// read the SQLite files anyway.
 func StartMongo(ctx context.Context, dir string) (*Mongo, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -49,8 +78,17 @@ func StartMongo(ctx context.Context, dir string) (*Mongo, error) {
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return nil, fmt.Errorf("create database directory: %w", err)
 	}
+	sockDir, tempDir, err := socketDir(abs)
+	if err != nil {
+		return nil, err
+	}
+	m := &Mongo{Socket: filepath.Join(sockDir, socketName), tempDir: tempDir, done: make(chan struct{})}
+	if err := removeStaleSocket(m.Socket); err != nil {
+		m.removeTemp()
+		return nil, err
+	}
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Listener:  ferretdb.ListenerConfig{Unix: m.Socket},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + abs + "/", // a directory: in-memory SQLite hangs on the first update
 		// At Warn FerretDB logs every error reply, which includes the
@@ -58,26 +96,24 @@ func StartMongo(ctx context.Context, dir string) (*Mongo, error) {
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 	})
 	if err != nil {
+		m.removeTemp()
 		return nil, fmt.Errorf("start embedded database: %w", err)
 	}
+	// ferretdb.New has created the socket; the directory's mode already
+	// keeps others out, and the socket's own mode says the same.
+	if err := os.Chmod(m.Socket, 0o600); err != nil {
+		m.removeTemp()
+		return nil, fmt.Errorf("embedded database socket: %w", err)
+	}
+	// MongoDBURI would put the path in the host unescaped; the driver wants
+	// it percent-encoded ("mongodb://%2Fpath%2Fmongodb.sock/").
+	m.URI = "mongodb://" + url.QueryEscape(m.Socket) + "/"
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	m := &Mongo{cancel: cancel, done: make(chan struct{})}
+	m.cancel = cancel
 	go func() {
 		defer close(m.done)
 		_ = f.Run(runCtx)
 	}()
-	// MongoDBURI needs the listener, which Run sets up.
-	uriCh := make(chan string, 1)
-	go func() { uriCh <- f.MongoDBURI() }()
-	select {
-	case m.URI = <-uriCh:
-	case <-ctx.Done():
-		m.Close()
-		return nil, fmt.Errorf("embedded database did not start listening: %w", ctx.Err())
-	case <-time.After(startTimeout):
-		m.Close()
-		return nil, fmt.Errorf("embedded database did not start listening within %v", startTimeout)
-	}
 	if err := waitMongo(ctx, m.URI); err != nil {
 		m.Close()
 		return nil, err
@@ -109,6 +145,94 @@ func waitMongo(ctx context.Context, uri string) error {
 func (m *Mongo) Close() {
 	m.cancel()
 	<-m.done
+	_ = os.Remove(m.Socket)
+	m.removeTemp()
+}
+
+func (m *Mongo) removeTemp() {
+	if m.tempDir != "" {
+		_ = os.RemoveAll(m.tempDir)
+	}
+}
+
+// socketDir returns a directory of mode 0700, owned by this process's user,
+// for the database's socket: dir/sock, or when that path is unusable a new
+// private directory under os.TempDir (returned as tempDir too).
+func socketDir(dir string) (sockDir, tempDir string, err error) {
+	sockDir = filepath.Join(dir, "sock")
+	if usableSocketPath(filepath.Join(sockDir, socketName)) {
+		if err := privateDir(sockDir); err != nil {
+			return "", "", err
+		}
+		return sockDir, "", nil
+	}
+	tempDir, err = os.MkdirTemp("", "minhbach-db-") // mode 0700
+	if err != nil {
+		return "", "", fmt.Errorf("embedded database socket directory: %w", err)
+	}
+	if !usableSocketPath(filepath.Join(tempDir, socketName)) {
+		_ = os.RemoveAll(tempDir)
+		return "", "", fmt.Errorf("embedded database socket: both %s and the temporary directory %s make a socket path "+
+			"that is too long or has unusual characters; use a shorter PORTAL_DATA_DIR or TMPDIR", dir, os.TempDir())
+	}
+	return tempDir, tempDir, nil
+}
+
+// usableSocketPath reports whether p fits in a socket address and travels
+// through a mongodb:// URI unchanged: the driver splits the host on ':' and
+// unescapes '+' and '%'.
+func usableSocketPath(p string) bool {
+	if len(p) > maxSocketPath || !filepath.IsAbs(p) {
+		return false
+	}
+	for _, c := range p {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("/._-", c)) {
+			return false
+		}
+	}
+	return true
+}
+
+// privateDir makes dir a real directory (not a symbolic link) owned by this
+// process's user with mode 0700, creating it when missing.
+func privateDir(dir string) error {
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("embedded database socket directory: %w", err)
+	}
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return fmt.Errorf("embedded database socket directory: %w", err)
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !fi.IsDir() || !ok || int(st.Uid) != os.Geteuid() {
+		return fmt.Errorf("embedded database socket directory %s is not a directory owned by this user", dir)
+	}
+	if fi.Mode().Perm() != 0o700 {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("embedded database socket directory: %w", err)
+		}
+	}
+	return nil
+}
+
+// removeStaleSocket removes a socket file left by a process that stopped
+// without closing it, and refuses when a server still answers on it.
+func removeStaleSocket(p string) error {
+	fi, err := os.Lstat(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if fi.Mode()&os.ModeSocket == 0 {
+		return fmt.Errorf("embedded database socket path %s exists and is not a socket", p)
+	}
+	if c, err := net.DialTimeout("unix", p, time.Second); err == nil {
+		c.Close()
+		return fmt.Errorf("another embedded database is listening on %s", p)
+	}
+	return os.Remove(p)
 }
 
 // S3 is a running embedded S3-compatible server.
