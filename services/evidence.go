@@ -38,7 +38,7 @@ type FileChecker interface {
 	// HeadSize is how many leading bytes Sniff wants.
 	HeadSize() int
 	// Sniff decides the type from the first bytes. needsContainerCheck is
-	// true for ZIP containers, which CheckContainer must confirm.
+	// true for ZIP containers and PDFs, which CheckContainer must confirm.
 	Sniff(head []byte) (t FileType, needsContainerCheck bool, err error)
 	CheckContainer(r io.ReaderAt, size int64) (FileType, error)
 	// Sanitize returns the metadata-free copy of an image and its length.

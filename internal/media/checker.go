@@ -57,8 +57,16 @@ func (i *Checker) Sniff(head []byte) (services.FileType, bool, error) {
 	return fileType(t), check, nil
 }
 
-// CheckContainer implements services.FileChecker.
+// CheckContainer implements services.FileChecker: CheckPDF for a PDF,
+// CheckOffice for anything else (Sniff asks for the check on these two).
 func (i *Checker) CheckContainer(r io.ReaderAt, size int64) (services.FileType, error) {
+	var magic [5]byte
+	if _, err := r.ReadAt(magic[:], 0); err == nil && string(magic[:]) == "%PDF-" {
+		if err := CheckPDF(r, size); err != nil {
+			return services.FileType{}, mapErr(err)
+		}
+		return fileType(PDF), nil
+	}
 	t, err := CheckOffice(r, size)
 	if err != nil {
 		return services.FileType{}, mapErr(err)

@@ -49,7 +49,7 @@ func FuzzSniff(f *testing.F) {
 			}
 			return
 		}
-		if needsCheck != (typ == ZIP) {
+		if needsCheck != (typ == ZIP || typ == PDF) {
 			t.Fatalf("type %+v with needsContainerCheck %v", typ, needsCheck)
 		}
 		if _, ok := TypeByMIME(typ.MIME); !ok && typ != ZIP {
@@ -110,6 +110,23 @@ func FuzzSanitize(f *testing.F) {
 			if n2 != n || !bytes.Equal(again, out) {
 				t.Fatalf("%s: sanitizing the copy changed it", typ.Ext)
 			}
+		}
+	})
+}
+
+func FuzzCheckPDF(f *testing.F) {
+	f.Add([]byte(minimalPDF))
+	f.Add(generatedPDF(f))
+	f.Add(pdfWithCatalog("/OpenAction << /S /J#61vaScript /JS (x) >>"))
+	f.Add(pdfWithCatalog("", objStm(f, "<< /S /URI /URI (https://example.org) >>", true)))
+	f.Add(pdfWithCatalog("/URI << /Base <68747470733a2f2f612e6f7267> >>", stream("/Length1 3", []byte("abc"))))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		err := checkPDF(bytes.NewReader(b), int64(len(b)), pdfLimits{stream: 1 << 20, total: 2 << 20})
+		if err != nil && !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("unexpected error %v", err)
+		}
+		if err == nil && !bytes.HasPrefix(b, []byte("%PDF-")) {
+			t.Fatalf("accepted a file that does not start with %%PDF-")
 		}
 	})
 }

@@ -10,8 +10,9 @@
 //
 //  1. read HeadSize bytes of the upload and call Sniff; refuse on error;
 //  2. store the upload;
-//  3. if Sniff said needsContainerCheck, call CheckOffice on the stored object
-//     and use the type it returns (or refuse and delete);
+//  3. if Sniff said needsContainerCheck, call CheckOffice (ZIP) or CheckPDF
+//     (PDF) on the stored object and use the type it returns (or refuse and
+//     delete);
 //  4. if the final type is Sanitizable, call Sanitize and store the copy.
 package media
 

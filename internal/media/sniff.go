@@ -22,7 +22,9 @@ import (
 //
 // A ZIP container comes back as the provisional type ZIP with
 // needsContainerCheck set: the caller must run CheckOffice on the whole file
-// and use the type it returns. No other type needs a second check.
+// and use the type it returns. A PDF comes back as PDF with
+// needsContainerCheck set: the caller must run CheckPDF on the whole file.
+// No other type needs a second check.
 //
 // Errors wrap ErrUnsupported (not on the allowlist: executables, scripts,
 // HTML, SVG and other XML, plain text, HEIC, QuickTime, anything unknown),
@@ -214,12 +216,34 @@ func sniffWebP(head []byte, maxPixels int64) (Type, bool, error) {
 }
 
 // sniffPDF accepts "%PDF-1.x" or "%PDF-2.x" at offset 0 only: readers that
-// tolerate leading junk are what PDF polyglots rely on.
+// tolerate leading junk are what PDF polyglots rely on. What follows the
+// header line must be a comment or an object, and no HTML tag may appear in
+// the first KiB, where browsers and mail scanners look for one: a "PDF"
+// that is HTML after its header is refused. The rest of the file is checked
+// by CheckPDF (needsContainerCheck).
 func sniffPDF(head []byte) (Type, bool, error) {
 	if len(head) < 8 || (head[5] != '1' && head[5] != '2') || head[6] != '.' || head[7] < '0' || head[7] > '9' {
 		return Type{}, false, corruptf("PDF: bad version in header")
 	}
-	return PDF, false, nil
+	rest := head[8:]
+	if i := bytes.IndexAny(rest, "\r\n"); i >= 0 {
+		if line := bytes.Trim(rest[:i], " \t\f\x00"); len(line) > 0 && line[0] != '%' {
+			return Type{}, false, unsupported("PDF with text after its header")
+		}
+		rest = bytes.TrimLeft(rest[i:], " \t\r\n\f\x00")
+		if len(rest) > 0 && rest[0] != '%' && (rest[0] < '0' || rest[0] > '9') {
+			return Type{}, false, unsupported("PDF with something else than an object after its header")
+		}
+	} else if len(head) >= HeadSize {
+		return Type{}, false, unsupported("PDF header line too long")
+	}
+	lower := bytes.ToLower(head[:min(len(head), 1024)])
+	for _, tag := range []string{"<html", "<head", "<body", "<script", "<iframe", "<svg", "<!doctype", "<meta", "<a ", "<img", "<object", "<embed", "<form", "<style"} {
+		if bytes.Contains(lower, []byte(tag)) {
+			return Type{}, false, unsupported("PDF with HTML in its first KiB")
+		}
+	}
+	return PDF, true, nil
 }
 
 // sniffFtyp classifies an ISO base media file by its ftyp box. The major
