@@ -64,6 +64,7 @@ func FuzzCheckOffice(f *testing.F) {
 	f.Add(makeStoredZip(f, docxEntries()...))
 	f.Add(toZip64(f, makeZip(f, xlsxEntries()...), 0))
 	f.Add(makeZip(f, zipEntry{"a/../b", "x"}))
+	f.Add(zipWithZeros(f, 2<<20, "word/media/bomb.bin"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		typ, err := CheckOffice(bytes.NewReader(b), int64(len(b)))
 		if err != nil {

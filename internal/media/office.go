@@ -22,6 +22,27 @@ const (
 	maxContentTypes = 1 << 20
 )
 
+// The bounds on what a document's parts inflate to (zip bombs): a viewer
+// inflates them all, so CheckOffice does too, counting what the data really
+// gives, never the sizes the headers claim.
+const (
+	// maxPartInflated bounds one part; a spreadsheet's largest sheet of
+	// real data is tens of MiB.
+	maxPartInflated = 100 << 20
+	// maxOfficeInflated bounds all parts together.
+	maxOfficeInflated = 200 << 20
+	// maxPartRatio bounds a part's inflated size over its compressed size,
+	// for parts inflating beyond ratioFloor: XML compresses about 10:1,
+	// repetitive sheets up to about 100:1, a bomb about 1000:1.
+	maxPartRatio = 200
+	ratioFloor   = 1 << 20
+)
+
+// officeLimits are the inflation bounds, smaller in tests.
+type officeLimits struct{ part, total, ratio, floor int64 }
+
+var defaultOfficeLimits = officeLimits{part: maxPartInflated, total: maxOfficeInflated, ratio: maxPartRatio, floor: ratioFloor}
+
 const (
 	docxMain = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 	xlsxMain = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -38,9 +59,16 @@ const (
 // Refused, with an error wrapping ErrUnsupported: archives with more than
 // 10,000 entries, entry names containing ".." or starting with a slash,
 // duplicate names, macro-enabled content (vbaProject parts, content types
-// declaring vbaProject, macroEnabled or ActiveX), and anything else.
-// Structural damage gives ErrCorrupt.
+// declaring vbaProject, macroEnabled or ActiveX), parts that inflate beyond
+// 100 MiB or 200 times their compressed size (past the first MiB), all parts
+// together beyond 200 MiB, and anything else. Every part is inflated (and its
+// checksum checked) through a bounded reader, with a 32 KiB buffer. Structural
+// damage gives ErrCorrupt.
 func CheckOffice(r io.ReaderAt, size int64) (Type, error) {
+	return checkOfficeLimits(r, size, defaultOfficeLimits)
+}
+
+func checkOfficeLimits(r io.ReaderAt, size int64, lim officeLimits) (Type, error) {
 	if size < 22 {
 		return Type{}, corruptf("ZIP: too short")
 	}
@@ -111,7 +139,55 @@ func CheckOffice(r io.ReaderAt, size int64) (Type, error) {
 	if got != mainType {
 		return Type{}, unsupported(fmt.Sprintf("%s main part has content type %q", t.Ext, got))
 	}
+	// The parts' data lies within the file; reading it all is bounded by
+	// the limits below, not by the budget.
+	budget.left = 1<<63 - 1
+	if err := inflateParts(zr.File, lim); err != nil {
+		return Type{}, err
+	}
 	return t, nil
+}
+
+// inflateParts reads every part to its end through io.LimitReader, so that
+// a part inflating beyond the limits is refused after at most limit+1 bytes,
+// whatever its headers say.
+func inflateParts(files []*zip.File, lim officeLimits) error {
+	buf := make([]byte, 32<<10)
+	var total int64
+	for _, f := range files {
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			if errors.Is(err, zip.ErrAlgorithm) {
+				return unsupported(fmt.Sprintf("ZIP entry %q compressed with method %d", f.Name, f.Method))
+			}
+			return partError(f, err)
+		}
+		limit := min(lim.part, lim.total-total)
+		n, err := io.CopyBuffer(io.Discard, io.LimitReader(rc, limit+1), buf)
+		rc.Close()
+		total += n
+		switch {
+		case n > limit && limit < lim.part:
+			return unsupported(fmt.Sprintf("ZIP whose parts inflate beyond %d bytes", lim.total))
+		case n > limit:
+			return unsupported(fmt.Sprintf("ZIP entry %q inflating beyond %d bytes", f.Name, lim.part))
+		case err != nil:
+			return partError(f, err)
+		case n > lim.floor && uint64(n) > uint64(lim.ratio)*max(f.CompressedSize64, 1):
+			return unsupported(fmt.Sprintf("ZIP entry %q inflating %d times its size", f.Name, uint64(n)/max(f.CompressedSize64, 1)))
+		}
+	}
+	return nil
+}
+
+func partError(f *zip.File, err error) error {
+	if errors.Is(err, errBudget) {
+		return unsupported("ZIP read budget exhausted")
+	}
+	return corruptf("ZIP: %s: %v", f.Name, err)
 }
 
 type contentTypes struct {
