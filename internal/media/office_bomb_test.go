@@ -46,9 +46,14 @@ func zipWithZeros(t testing.TB, n int64, names ...string) []byte {
 func TestOfficeZipBombPartIsRefused(t *testing.T) {
 	b := zipWithZeros(t, maxPartInflated+1<<20, "word/media/image1.bin")
 	t.Logf("%d-byte DOCX with a part of %d MiB", len(b), (maxPartInflated+1<<20)>>20)
-	_, err := checkOffice(b)
+	var err error
+	alloc := allocDuring(func() { _, err = checkOffice(b) })
 	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "inflating beyond") {
 		t.Fatalf("CheckOffice: %v, want the part refused", err)
+	}
+	t.Logf("allocated %d KiB while refusing it", alloc>>10)
+	if alloc > memoryBound {
+		t.Errorf("allocated %d bytes", alloc)
 	}
 }
 

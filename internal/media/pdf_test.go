@@ -193,9 +193,14 @@ func TestPDFDecompressionBombIsRefused(t *testing.T) {
 	bomb := deflated(t, make([]byte, maxPDFStreamInflated+1<<20))
 	b := pdfWithCatalog("", stream("/Filter /FlateDecode", bomb))
 	t.Logf("%d-byte PDF holding a stream of %d MiB", len(b), (maxPDFStreamInflated+1<<20)>>20)
-	err := checkPDFBytes(b)
+	var err error
+	alloc := allocDuring(func() { err = checkPDFBytes(b) })
 	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "inflating beyond") {
 		t.Fatalf("CheckPDF: %v, want a refusal of the bomb", err)
+	}
+	t.Logf("allocated %d KiB while refusing it", alloc>>10)
+	if alloc > memoryBound {
+		t.Errorf("allocated %d bytes", alloc)
 	}
 	// Several streams under the per-stream cap, over the total (with
 	// smaller caps, to keep the test quick).
