@@ -16,6 +16,9 @@ func sampleImages(f *testing.F) [][]byte {
 		insertAfterIHDR(makePNG(f, 4, 4), pngChunk("tEXt", []byte("a\x00b")), pngChunk("gAMA", []byte{0, 0, 0xB1, 0x8F})),
 		makeWebP(3, 3),
 		makeWebPWithMetadata(5, 2),
+		rawPNG(f, 3, 2, 8, 2, 1, 40),
+		rawPNG(f, 3, 2, 8, 2, 0, 1<<16, pngChunk("iCCP", append([]byte("p\x00\x00"), deflated(f, make([]byte, 1<<16))...))),
+		makeRIFF(vp8xChunk(0, 4, 4), riffChunk("VP8L", makeVP8L(8, 8, checker))),
 	}
 	for _, name := range []string{"testdata/progressive.jpg", "testdata/restart.jpg", "testdata/lossy-exif.webp"} {
 		b, err := os.ReadFile(name)

@@ -60,6 +60,11 @@ func planJPEG(c *cursor, p *plan) error {
 		}
 		switch {
 		case isSOF(m):
+			// Sniff checked the first frame header's size against the
+			// pixel budget; a second one could claim any size.
+			if sawFrame {
+				return corruptf("JPEG: second frame header at %d", start)
+			}
 			sawFrame = true
 			err = p.copy(start, 2+l)
 		case m == 0xC4 || m == 0xCC || (m >= 0xDB && m <= 0xDF): // DHT, DAC, DQT, DNL, DRI, DHP, EXP

@@ -31,6 +31,14 @@ import (
 //     ANMF, ALPH, VP8 and VP8L; drops EXIF, XMP and unknown chunks, and
 //     writes a RIFF header with the new size.
 //
+// Sanitize also refuses (ErrCorrupt) what would make a viewer of the copy or
+// of the original use far more memory than the header Sniff checked
+// promises: a second JPEG frame header; a WebP image or animation frame
+// larger than its canvas, or a second image in a simple WebP; PNG image data
+// inflating beyond what IHDR's size, colour type, depth and interlacing need
+// (the IDAT stream is inflated once, through a bounded reader, to check);
+// and iCCP, zTXt or iTXt chunks inflating beyond 4 MiB.
+//
 // The copy is never longer than the original plus one byte (a RIFF pad
 // byte the original lacked). Errors wrap ErrUnsupported for a type that
 // cannot be sanitized and ErrCorrupt for a broken structure; a failure to
