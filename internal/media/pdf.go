@@ -27,8 +27,9 @@ const (
 	maxPDFString = 4096
 	// maxPDFName is the longest name compared; PDF's own limit is 127.
 	maxPDFName = 128
-	// pdfTail is how far from the end "%%EOF" must be.
-	pdfTail = 1024
+	// pdfTail is how much of the end is checked for a ZIP directory: ZIP
+	// readers look that far (a 64 KiB comment and the 22-byte record).
+	pdfTail = 64<<10 + 22
 )
 
 // pdfForbidden are the names that make a PDF active: scripts, actions that
@@ -61,8 +62,8 @@ var pdfForbidden = map[string]string{
 // http, https or mailto, a stream it cannot decode to check (filters other
 // than FlateDecode, predictors) unless it is an image or a font, an object
 // hidden inside another stream's data, a compressed stream inflating beyond
-// 64 MiB or all of them beyond 256 MiB, or anything but whitespace after the
-// last "%%EOF". Compressed streams (object streams included) are inflated and
+// 64 MiB or all of them beyond 256 MiB, or the end of a polyglot (HTML in the
+// last KiB, a ZIP directory at the end). Compressed streams (object streams included) are inflated and
 // their content checked the same way.
 func CheckPDF(r io.ReaderAt, size int64) error {
 	return checkPDF(r, size, pdfLimits{stream: maxPDFStreamInflated, total: maxPDFInflated})
@@ -94,21 +95,36 @@ func checkPDF(r io.ReaderAt, size int64, lim pdfLimits) error {
 	return s.run()
 }
 
-// checkPDFTail requires "%%EOF" near the end with only whitespace after it:
-// HTML or another file appended to a PDF is what polyglots are made of.
+// checkPDFTail refuses the end of a polyglot: HTML in the last KiB (where a
+// file's second personality sits when appended), or a ZIP end-of-directory
+// record within reach of ZIP readers (a PDF that is also a ZIP or a JAR).
+// Other trailing bytes are common in real files and harmless: viewers read a
+// PDF from its cross-reference table.
 func checkPDFTail(r io.ReaderAt, size int64) error {
 	tail := make([]byte, min(size, pdfTail))
 	if _, err := r.ReadAt(tail, size-int64(len(tail))); err != nil && err != io.EOF {
 		return fmt.Errorf("media: reading PDF: %w", err)
 	}
-	i := bytes.LastIndex(tail, []byte("%%EOF"))
-	if i < 0 {
-		return unsupported("PDF without %%EOF at its end")
+	if bytes.Contains(tail, []byte("PK\x05\x06")) {
+		return unsupported("PDF that is also a ZIP archive")
 	}
-	if len(bytes.Trim(tail[i+5:], " \t\r\n\f\x00")) > 0 {
-		return unsupported("PDF with data after %%EOF")
+	if html := htmlTag(tail[max(0, len(tail)-1024):]); html != "" {
+		return unsupported("PDF with HTML at its end")
 	}
 	return nil
+}
+
+// htmlTag returns the first tag in b that makes browsers and mail scanners
+// take content for HTML, or "".
+func htmlTag(b []byte) string {
+	lower := bytes.ToLower(b)
+	for _, tag := range []string{"<html", "<head", "<body", "<script", "<iframe", "<svg", "<!doctype", "<meta", "<a ", "<img",
+		"<object", "<embed", "<form", "<style"} {
+		if bytes.Contains(lower, []byte(tag)) {
+			return tag
+		}
+	}
+	return ""
 }
 
 // pdfScanner tokenizes PDF syntax: the file itself (raw), or the decoded

@@ -111,6 +111,8 @@ func TestCheckPDFAcceptsPassiveDocuments(t *testing.T) {
 		"jpeg image":          pdfWithCatalog("", stream("/Type /XObject /Subtype /Image /Width 1 /Height 1 /Filter /DCTDecode", makeJPEG(t, 1, 1))),
 		"incremental update":  append([]byte(minimalPDF), "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n%%EOF\n"...),
 		"trailing whitespace": append([]byte(minimalPDF), "\r\n\x00\x00 "...),
+		"trailing junk":       append(generatedPDF(t), bytes.Repeat([]byte("junk "), 1000)...),
+		"no %%EOF":            generatedPDF(t)[:len(generatedPDF(t))-6],
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, _, err := Sniff(b, 0); err != nil {
@@ -176,6 +178,7 @@ func TestActivePDFIsRefused(t *testing.T) {
 		"filter by reference":       pdfWithCatalog("", stream("/Type /ObjStm /N 1 /First 4 /Filter 6 0 R", []byte("x")), "/LZWDecode"),
 		"object hidden in a stream": pdfWithCatalog("", stream("/Length1 10", []byte("\x00\x01 7 0 obj << /S /JavaScript >> endobj"))),
 		"html after eof":            append(generatedPDF(t), "<html><script>alert(1)</script></html>"...),
+		"zip after eof":             append(generatedPDF(t), makeZip(t, zipEntry{"META-INF/MANIFEST.MF", "Main-Class: X\n"})...),
 	} {
 		t.Run(name, func(t *testing.T) {
 			err := checkPDFBytes(b)

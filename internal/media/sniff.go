@@ -237,11 +237,8 @@ func sniffPDF(head []byte) (Type, bool, error) {
 	} else if len(head) >= HeadSize {
 		return Type{}, false, unsupported("PDF header line too long")
 	}
-	lower := bytes.ToLower(head[:min(len(head), 1024)])
-	for _, tag := range []string{"<html", "<head", "<body", "<script", "<iframe", "<svg", "<!doctype", "<meta", "<a ", "<img", "<object", "<embed", "<form", "<style"} {
-		if bytes.Contains(lower, []byte(tag)) {
-			return Type{}, false, unsupported("PDF with HTML in its first KiB")
-		}
+	if htmlTag(head[:min(len(head), 1024)]) != "" {
+		return Type{}, false, unsupported("PDF with HTML in its first KiB")
 	}
 	return PDF, true, nil
 }
