@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -55,7 +56,12 @@ func (p *cutProxy) serve() {
 		if err != nil {
 			return
 		}
-		up, err := net.Dial("tcp", p.target)
+		// The embedded database listens on a Unix socket (docs/storage.md).
+		network := "tcp"
+		if strings.HasSuffix(p.target, ".sock") {
+			network = "unix"
+		}
+		up, err := net.Dial(network, p.target)
 		if err != nil {
 			c.Close()
 			continue
@@ -159,7 +165,10 @@ func (c *cutAfterPut) Put(ctx context.Context, key string, r io.Reader, size int
 
 func TestDatabaseFailsAtInsert(t *testing.T) {
 	env := newFixture(t).env // a database and bucket to share
-	target := strings.TrimSuffix(strings.TrimPrefix(env.MongoURI, "mongodb://"), "/")
+	target, err := url.QueryUnescape(strings.TrimSuffix(strings.TrimPrefix(env.MongoURI, "mongodb://"), "/"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	proxy := newCutProxy(t, target, 0)
 	client, err := mongo.Connect(options.Client().SetHosts([]string{proxy.Addr()}).SetDirect(true).
 		SetMaxPoolSize(1).SetServerSelectionTimeout(2 * time.Second).SetTimeout(5 * time.Second))

@@ -2,6 +2,7 @@ package media
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 )
 
@@ -39,6 +40,34 @@ func BenchmarkSanitizeJPEG(b *testing.B) {
 			if _, err := r.Read(buf[:]); err != nil {
 				break
 			}
+		}
+	}
+}
+
+// BenchmarkCheckPDF checks a 25 MiB PDF: an fpdf document plus a
+// compressed content stream of 25 MiB of text operators and a raw one.
+func BenchmarkCheckPDF(b *testing.B) {
+	var text bytes.Buffer
+	for i := 0; text.Len() < 25<<20; i++ {
+		fmt.Fprintf(&text, "BT /F1 12 Tf %d %d Td (Dòng %d của biên bản) Tj ET\n", i%500, i%700, i)
+	}
+	p := pdfWithCatalog("", stream("/Filter /FlateDecode", deflated(b, text.Bytes())), stream("", text.Bytes()[:4<<20]))
+	b.SetBytes(int64(len(p)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := CheckPDF(bytes.NewReader(p), int64(len(p))); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCheckOfficeBomb refuses a DOCX whose one part inflates to 101 MiB.
+func BenchmarkCheckOfficeBomb(b *testing.B) {
+	z := zipWithZeros(b, maxPartInflated+1<<20, "word/media/image1.bin")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := CheckOffice(bytes.NewReader(z), int64(len(z))); err == nil {
+			b.Fatal("accepted")
 		}
 	}
 }

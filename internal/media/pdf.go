@@ -144,8 +144,10 @@ type pdfScanner struct {
 	names       map[string]bool
 	inFilterArr bool
 
-	prevName string // the name just before the current token, or ""
+	prevName string // "S" or "Filter" when the token before was that name
 	checkStr bool   // the next token is a link target to check
+	tok      []byte // the current name or keyword
+	str      []byte // the current string, up to maxPDFString bytes
 }
 
 func (s *pdfScanner) readByte() (byte, error) {
@@ -161,13 +163,20 @@ func (s *pdfScanner) unread() {
 	s.off--
 }
 
-func isPDFSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == 0
-}
+// pdfClass sorts bytes: 1 white space, 2 delimiter, 0 regular.
+var pdfClass = func() (t [256]byte) {
+	for _, c := range []byte(" \t\r\n\f\x00") {
+		t[c] = 1
+	}
+	for _, c := range []byte("()<>[]{}/%") {
+		t[c] = 2
+	}
+	return t
+}()
 
-func isPDFDelim(c byte) bool {
-	return strings.IndexByte("()<>[]{}/%", c) >= 0
-}
+func isPDFSpace(c byte) bool { return pdfClass[c] == 1 }
+
+func isPDFDelim(c byte) bool { return pdfClass[c] == 2 }
 
 func (s *pdfScanner) run() error {
 	for {
@@ -257,17 +266,17 @@ func (s *pdfScanner) skipLine() error {
 // literal reads a (string) after its opening parenthesis, keeping at most
 // maxPDFString decoded bytes.
 func (s *pdfScanner) literal() ([]byte, error) {
-	var out []byte
+	s.str = s.str[:0]
 	keep := func(b byte) {
-		if len(out) < maxPDFString {
-			out = append(out, b)
+		if len(s.str) < maxPDFString {
+			s.str = append(s.str, b)
 		}
 	}
 	depth := 1
 	for {
 		c, err := s.readByte()
 		if err == io.EOF {
-			return out, nil // an unterminated string ends the file
+			return s.str, nil // an unterminated string ends the file
 		}
 		if err != nil {
 			return nil, readErr(err)
@@ -278,12 +287,12 @@ func (s *pdfScanner) literal() ([]byte, error) {
 		case ')':
 			depth--
 			if depth == 0 {
-				return out, nil
+				return s.str, nil
 			}
 		case '\\':
 			e, err := s.readByte()
 			if err == io.EOF {
-				return out, nil
+				return s.str, nil
 			}
 			if err != nil {
 				return nil, readErr(err)
@@ -326,13 +335,13 @@ func (s *pdfScanner) literal() ([]byte, error) {
 
 // hex reads a <hex string> after its opening bracket.
 func (s *pdfScanner) hex() ([]byte, error) {
-	var out []byte
+	s.str = s.str[:0]
 	var hi byte
 	half := false
 	for {
 		c, err := s.readByte()
 		if err == io.EOF {
-			return out, nil
+			return s.str, nil
 		}
 		if err != nil {
 			return nil, readErr(err)
@@ -345,18 +354,18 @@ func (s *pdfScanner) hex() ([]byte, error) {
 			continue // whitespace, or junk a viewer skips too
 		}
 		if half {
-			if len(out) < maxPDFString {
-				out = append(out, hi<<4|v)
+			if len(s.str) < maxPDFString {
+				s.str = append(s.str, hi<<4|v)
 			}
 		} else {
 			hi = v
 		}
 		half = !half
 	}
-	if half && len(out) < maxPDFString {
-		out = append(out, hi<<4)
+	if half && len(s.str) < maxPDFString {
+		s.str = append(s.str, hi<<4)
 	}
-	return out, nil
+	return s.str, nil
 }
 
 func unhex(c byte) (byte, bool) {
@@ -371,9 +380,11 @@ func unhex(c byte) (byte, bool) {
 	return 0, false
 }
 
-// name reads a name after its slash, decoding #xx escapes.
-func (s *pdfScanner) name() string {
-	var b []byte
+// name reads a name after its slash, decoding #xx escapes, into a buffer
+// the next name reuses.
+func (s *pdfScanner) name() []byte {
+	b := s.tok[:0]
+	defer func() { s.tok = b[:0] }()
 	for {
 		c, err := s.readByte()
 		if err != nil {
@@ -408,11 +419,13 @@ func (s *pdfScanner) name() string {
 			b = append(b, c)
 		}
 	}
-	return string(b)
+	return b
 }
 
-func (s *pdfScanner) keyword(first byte) string {
-	b := []byte{first}
+// keyword reads a keyword or number, into the buffer name uses.
+func (s *pdfScanner) keyword(first byte) []byte {
+	b := append(s.tok[:0], first)
+	defer func() { s.tok = b[:0] }()
 	for {
 		c, err := s.readByte()
 		if err != nil {
@@ -426,33 +439,41 @@ func (s *pdfScanner) keyword(first byte) string {
 			b = append(b, c)
 		}
 	}
-	return string(b)
+	return b
 }
 
 // A link target is checked when /URI (or a base URI's /Base) is a key: its
 // value must be a string with a web or mail scheme.
-func (s *pdfScanner) linkKey(n string) bool {
-	return (n == "URI" && s.prevName != "S") || n == "Base"
+func (s *pdfScanner) linkKey(n []byte) bool {
+	return (string(n) == "URI" && s.prevName != "S") || string(n) == "Base"
 }
 
-func (s *pdfScanner) onName(n string) error {
-	if why, bad := pdfForbidden[n]; bad {
+func (s *pdfScanner) onName(n []byte) error {
+	if why, bad := pdfForbidden[string(n)]; bad {
 		return unsupported("PDF with " + why)
 	}
 	if s.checkStr {
 		return unsupported("PDF link target that is not a string")
 	}
 	if s.raw {
-		switch {
-		case s.prevName == "Filter" || s.inFilterArr:
-			s.filters = append(s.filters, n)
+		if s.prevName == "Filter" || s.inFilterArr {
+			s.filters = append(s.filters, string(n))
 		}
-		if pdfTracked[n] && s.names != nil {
-			s.names[n] = true
+		if pdfTracked[string(n)] && s.names != nil {
+			s.names[string(n)] = true
 		}
 	}
 	s.checkStr = s.linkKey(n)
-	s.prevName = n
+	// Only these two matter for the next token; keeping just them saves
+	// an allocation per name.
+	switch string(n) {
+	case "S":
+		s.prevName = "S"
+	case "Filter":
+		s.prevName = "Filter"
+	default:
+		s.prevName = "-"
+	}
 	return nil
 }
 
@@ -508,7 +529,7 @@ func (s *pdfScanner) resetObject() {
 	s.filters, s.filterRef, s.names, s.inFilterArr = nil, false, map[string]bool{}, false
 }
 
-func (s *pdfScanner) onKeyword(kw string) error {
+func (s *pdfScanner) onKeyword(kw []byte) error {
 	if s.raw && s.prevName == "Filter" {
 		s.filterRef = true
 	}
@@ -521,7 +542,7 @@ func (s *pdfScanner) onKeyword(kw string) error {
 	if !s.raw {
 		return nil
 	}
-	switch kw {
+	switch string(kw) {
 	case "obj", "endobj":
 		s.resetObject()
 	case "stream":
