@@ -71,3 +71,26 @@ func BenchmarkCheckOfficeBomb(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheckPDFBomb refuses a PDF whose one stream inflates to 65 MiB.
+func BenchmarkCheckPDFBomb(b *testing.B) {
+	p := pdfWithCatalog("", stream("/Filter /FlateDecode", deflated(b, make([]byte, maxPDFStreamInflated+1<<20))))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := CheckPDF(bytes.NewReader(p), int64(len(p))); err == nil {
+			b.Fatal("accepted")
+		}
+	}
+}
+
+// BenchmarkSanitizePNGBomb refuses a 100×100 PNG whose image data inflates
+// to 1 GiB.
+func BenchmarkSanitizePNGBomb(b *testing.B) {
+	p := rawPNG(b, 100, 100, 8, 2, 0, 1<<30)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := Sanitize(PNG, bytes.NewReader(p), int64(len(p))); err == nil {
+			b.Fatal("accepted")
+		}
+	}
+}
