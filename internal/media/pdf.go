@@ -615,7 +615,8 @@ func (s *pdfScanner) findEndStream(start int64) (int64, error) {
 	return 0, corruptf("PDF: stream without endstream")
 }
 
-// hiddenObject reports whether b holds "<digits><space><digits><space>obj".
+// hiddenObject reports whether b holds "<digits> <digits> obj", with white
+// space or comments between the three.
 func hiddenObject(b []byte) bool {
 	for off := 0; ; {
 		i := bytes.Index(b[off:], []byte("obj"))
@@ -627,27 +628,40 @@ func hiddenObject(b []byte) bool {
 		j := i
 		ok := true
 		for part := 0; part < 2 && ok; part++ {
-			k := j
-			for k > 0 && isPDFSpace(b[k-1]) {
-				k--
-			}
-			if k == j {
-				ok = false
-				break
-			}
+			k := skipBackSpace(b, j)
 			d := k
 			for d > 0 && b[d-1] >= '0' && b[d-1] <= '9' {
 				d--
 			}
-			if d == k {
-				ok = false
-				break
-			}
+			ok = k < j && d < k
 			j = d
 		}
 		if ok {
 			return true
 		}
+	}
+}
+
+// skipBackSpace returns where the white space and comments that end at j
+// start. A comment runs from a '%' to the end of its line, so a line break
+// skipped may end one: it starts at the first '%' of that line.
+func skipBackSpace(b []byte, j int) int {
+	for {
+		k := j
+		sawEOL := false
+		for k > 0 && isPDFSpace(b[k-1]) {
+			sawEOL = sawEOL || b[k-1] == '\n' || b[k-1] == '\r'
+			k--
+		}
+		if !sawEOL {
+			return k
+		}
+		line := max(bytes.LastIndexAny(b[:k], "\r\n")+1, 0)
+		pct := bytes.IndexByte(b[line:k], '%')
+		if pct < 0 {
+			return k
+		}
+		j = line + pct
 	}
 }
 

@@ -173,12 +173,13 @@ func TestActivePDFIsRefused(t *testing.T) {
 		"js in plain obj stream":  pdfWithCatalog("", objStm(t, "<< /S /JavaScript /JS (app.alert\\(1\\)) >>", false)),
 		"obj stream disguised as image": pdfWithCatalog("", stream("/Subtype /Image /N 1 /First 4 /Filter /FlateDecode",
 			deflated(t, []byte("9 0 << /S /JavaScript /JS (x) >>")))),
-		"obj stream with lzw":       lzw,
-		"obj stream with predictor": pdfWithCatalog("", stream("/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >>", deflated(t, []byte("\x00abc")))),
-		"filter by reference":       pdfWithCatalog("", stream("/Type /ObjStm /N 1 /First 4 /Filter 6 0 R", []byte("x")), "/LZWDecode"),
-		"object hidden in a stream": pdfWithCatalog("", stream("/Length1 10", []byte("\x00\x01 7 0 obj << /S /JavaScript >> endobj"))),
-		"html after eof":            append(generatedPDF(t), "<html><script>alert(1)</script></html>"...),
-		"zip after eof":             append(generatedPDF(t), makeZip(t, zipEntry{"META-INF/MANIFEST.MF", "Main-Class: X\n"})...),
+		"obj stream with lzw":          lzw,
+		"obj stream with predictor":    pdfWithCatalog("", stream("/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 4 >>", deflated(t, []byte("\x00abc")))),
+		"filter by reference":          pdfWithCatalog("", stream("/Type /ObjStm /N 1 /First 4 /Filter 6 0 R", []byte("x")), "/LZWDecode"),
+		"object hidden in a stream":    pdfWithCatalog("", stream("/Length1 10", []byte("\x00\x01 7 0 obj << /S /JavaScript >> endobj"))),
+		"object hidden after comments": pdfWithCatalog("", stream("/Length1 10", []byte("\x00\x01\n7 %a\n0 %b\r\nobj << /S /JavaScript >> endobj"))),
+		"html after eof":               append(generatedPDF(t), "<html><script>alert(1)</script></html>"...),
+		"zip after eof":                append(generatedPDF(t), makeZip(t, zipEntry{"META-INF/MANIFEST.MF", "Main-Class: X\n"})...),
 	} {
 		t.Run(name, func(t *testing.T) {
 			err := checkPDFBytes(b)
