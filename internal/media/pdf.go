@@ -14,8 +14,8 @@ import (
 // neutralised copy would need a PDF rewriter (object graph, cross-reference
 // rebuild), a large parser of untrusted input, and the original kept for
 // custody would still be active. Refusing keeps every stored PDF, original
-// included, passive. docs/privacy.md and docs/storage.md say what citizens
-// are told: print the document to PDF again, or photograph it.
+// included, passive. docs/privacy.md ("What the content checks refuse")
+// lists what is refused and what a citizen can do instead.
 
 const (
 	// maxPDFStreamInflated bounds what one compressed stream may inflate
