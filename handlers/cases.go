@@ -487,14 +487,17 @@ func (s *Server) decideExtension(c *gin.Context) {
 	c.JSON(http.StatusOK, toExtensionDTO(e))
 }
 
+// auditEventDTO is one link; a redacted one (an event the caller's page
+// leaves out) has only seq, type "redacted", prevHash and hash.
 type auditEventDTO struct {
 	Seq      int64             `json:"seq"`
-	At       time.Time         `json:"at"`
-	Actor    string            `json:"actor"`
+	At       *time.Time        `json:"at,omitempty"`
+	Actor    string            `json:"actor,omitempty"`
 	Type     string            `json:"type"`
 	Data     map[string]string `json:"data,omitempty"`
 	PrevHash string            `json:"prevHash"`
 	Hash     string            `json:"hash"`
+	Redacted bool              `json:"redacted,omitempty"`
 }
 
 type auditResponse struct {
@@ -514,7 +517,11 @@ func (s *Server) getCaseAudit(c *gin.Context) {
 	}
 	out := auditResponse{Valid: res.Valid, BrokenAt: res.BrokenAt, Reason: res.Reason, Events: make([]auditEventDTO, len(events))}
 	for i, e := range events {
-		out.Events[i] = auditEventDTO{Seq: e.Seq, At: e.At, Actor: e.Actor, Type: e.Type, Data: e.Data, PrevHash: e.PrevHash, Hash: e.Hash}
+		out.Events[i] = auditEventDTO{Seq: e.Seq, Actor: e.Actor, Type: e.Type, Data: e.Data, PrevHash: e.PrevHash, Hash: e.Hash,
+			Redacted: e.Type == services.AuditRedacted}
+		if !e.At.IsZero() {
+			out.Events[i].At = &e.At
+		}
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -45,12 +45,17 @@ func (w *Workflow) CasePage(ctx context.Context, actor Actor, caseID string) (Ca
 	return w.page(ctx, actor, c)
 }
 
+// hiddenFrom reports whether actor's views of a report — its page and its
+// audit trail alike — leave out events of type t: monitors never see the
+// unit's internal notes (docs/privacy.md, "Who may see what").
+func hiddenFrom(actor Actor, t EventType) bool {
+	return actor.Role == RoleMonitor && t == EventNote
+}
+
 // page assembles the page of report c for actor, who may see it.
 func (w *Workflow) page(ctx context.Context, actor Actor, c Case) (CasePage, error) {
 	now := w.now()
-	if actor.Role == RoleMonitor {
-		c.Timeline = slices.DeleteFunc(slices.Clone(c.Timeline), func(e Event) bool { return e.Type == EventNote })
-	}
+	c.Timeline = slices.DeleteFunc(slices.Clone(c.Timeline), func(e Event) bool { return hiddenFrom(actor, e.Type) })
 	p := CasePage{Case: c, Clocks: []Clock{}, AllowedTransitions: []Status{}, Recommendations: []CaseRecommendation{}}
 	if w.deadlines != nil {
 		clocks, err := w.deadlines.Clocks(ctx, c)

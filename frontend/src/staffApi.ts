@@ -590,10 +590,13 @@ export interface ProposalInput {
 
 export interface CaseAuditEvent {
   seq: number
-  at: string
-  actor: string
+  /** at and actor are absent on a redacted link (an event the caller's page leaves out, e.g. an internal note for a monitor). */
+  at?: string
+  actor?: string
   type: string
+  prevHash?: string
   hash: string
+  redacted?: boolean
 }
 
 export interface CaseAudit {

@@ -615,6 +615,7 @@ const en: typeof vi = {
     publicEvent: 'public',
     internalEvent: 'internal',
     events: {
+      redacted: 'Internal entry of the unit (only its hash, to check the chain)',
       submitted: 'Submitted',
       status_accepted: 'Accepted',
       status_rejected: 'Rejected',

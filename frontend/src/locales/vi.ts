@@ -614,6 +614,7 @@ const vi = {
     publicEvent: 'công khai',
     internalEvent: 'nội bộ',
     events: {
+      redacted: 'Mục nội bộ của đơn vị (chỉ hiện mã băm để kiểm tra chuỗi)',
       submitted: 'Gửi đơn',
       status_accepted: 'Thụ lý',
       status_rejected: 'Không thụ lý',

@@ -715,7 +715,13 @@ describe('report page: names, assignment and rating', () => {
         ],
       }),
     )
-    api.json('GET', `${PATH}/audit`, 200, { valid: true, events: [{ seq: 1, at, actor: 'lead-1', type: 'assigned', hash: 'ab'.repeat(32) }] })
+    api.json('GET', `${PATH}/audit`, 200, {
+      valid: true,
+      events: [
+        { seq: 1, at, actor: 'lead-1', type: 'assigned', hash: 'ab'.repeat(32) },
+        { seq: 2, type: 'redacted', redacted: true, prevHash: 'ab'.repeat(32), hash: 'cd'.repeat(32) },
+      ],
+    })
     const { w } = await openAs({ id: 'u1', role: 'inspector' }, '/staff/cases/c1', 'case-event')
 
     expect(w.get('[data-testid="case-assignee"]').text()).toBe('Lê Thanh Tra')
@@ -736,6 +742,9 @@ describe('report page: names, assignment and rating', () => {
     await w.get('[data-testid="case-audit-load"]').trigger('click')
     await settle()
     expect(w.get('[data-testid="case-audit-row"]').findAll('td')[2]!.text()).toBe('Phạm Lãnh Đạo')
+    // A redacted link (an internal note, as a monitor sees it): no time, no author, only the hash.
+    const redacted = w.findAll('[data-testid="case-audit-row"]')[1]!.findAll('td')
+    expect(redacted.map((td) => td.text()).slice(1, 4)).toEqual(['—', '—', 'Internal entry of the unit (only its hash, to check the chain)'])
   })
 
   it('says "you" when the report is one’s own, and that nobody has it yet', async () => {
