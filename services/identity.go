@@ -72,13 +72,8 @@ func (v *IdentityVault) Discard(ctx context.Context, caseID string) {
 	_ = v.identities.DeleteIdentity(cleanup, caseID)
 }
 
-// Things that look like contact or identity data in any public text: an
-// e-mail address, a run of 9 or more digits (phone numbers, ID numbers,
-// possibly spaced or dotted).
-var (
-	emailLike  = regexp.MustCompile(`[^\s@]+@[^\s@]+\.[^\s@]+`)
-	digitsLike = regexp.MustCompile(`\d[\d .\-]{7,}\d`)
-)
+// emailLike is anything shaped like an e-mail address.
+var emailLike = regexp.MustCompile(`[^\s@]+@[^\s@]+\.[^\s@]+`)
 
 // foldText lowercases, strips diacritics (đ → d) and collapses spaces so
 // that "Nguyễn  Văn A" matches "nguyen van a".
@@ -111,35 +106,6 @@ func digitsOnly(s string) string {
 		}
 		return -1
 	}, s)
-}
-
-// ContainsIdentity reports whether text shows any value of id (name,
-// phone, e-mail, address, national ID — compared without case, diacritics
-// or punctuation; numbers by their digits) or anything that looks like an
-// e-mail address, phone or ID number. It errs on the side of refusing: a
-// public summary must carry no personal data at all.
-func ContainsIdentity(text string, id Identity) bool {
-	if emailLike.MatchString(text) {
-		return true
-	}
-	for _, m := range digitsLike.FindAllString(text, -1) {
-		if len(digitsOnly(m)) >= 9 {
-			return true
-		}
-	}
-	folded := " " + foldText(text) + " "
-	for _, v := range []string{id.Name, id.Email, id.Address} {
-		if f := foldText(v); len([]rune(f)) >= 3 && strings.Contains(folded, " "+f+" ") {
-			return true
-		}
-	}
-	digits := digitsOnly(text)
-	for _, v := range []string{id.Phone, id.NationalID} {
-		if d := digitsOnly(v); len(d) >= 6 && strings.Contains(digits, d) {
-			return true
-		}
-	}
-	return false
 }
 
 // SealedIdentity is a complainant's identity encrypted for one report.

@@ -474,7 +474,10 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
     api.on(
       'POST',
       `${PATH}/publication`,
-      () => apiError(400, 'invalid', { publicSummary: 'identity' }),
+      () =>
+        jsonResponse(400, {
+          error: { code: 'invalid', message: 'invalid', fields: { publicSummary: 'identity' }, details: { publicSummary: ['Bà Trần Thị Bình'] } },
+        }),
       (c) => {
         const summary = (c.body as { publicSummary: string }).publicSummary
         // Published: the server no longer offers it.
@@ -499,7 +502,10 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
     await w.get('#publish-summary').setValue('Bà Trần Thị Bình bị đòi tiền')
     await w.get('[data-testid="case-publish-form"]').trigger('submit')
     await settle()
-    expect(w.get('#publish-summary-error').text()).toContain('contains the complainant’s personal data or contact details')
+    // The refusal names the flagged words of the summary.
+    expect(w.get('#publish-summary-error').text()).toBe(
+      'The public summary contains personal data or contact details (name, phone, email, address, ID number). Flagged words: “Bà Trần Thị Bình”. Remove or rewrite them and send again.',
+    )
     expect(document.activeElement?.id).toBe('publish-summary')
 
     await w.get('#publish-summary').setValue('Cán bộ quầy 3 bị kỷ luật vì đòi tiền.')
