@@ -221,6 +221,9 @@ func toCaseDTO(p services.CasePage) caseDTO {
 		Timeline: []staffEventDTO{}, Messages: []staffMessageDTO{}, Attachments: attachmentDTOs(c.Attachments),
 		Recommendations: []recommendationDTO{}, Extensions: []extensionDTO{}, Clocks: clockDTOs(p.Clocks),
 		People: map[string]staffNameDTO{}, Assignable: []staffNameDTO{}}
+	for i := range d.Attachments {
+		d.Attachments[i].OriginalName = p.OriginalNames[d.Attachments[i].ID]
+	}
 	for _, e := range c.Extensions {
 		d.Extensions = append(d.Extensions, toExtensionDTO(e))
 	}

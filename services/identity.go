@@ -3,6 +3,8 @@ package services
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"path"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -61,6 +63,53 @@ func (v *IdentityVault) Seal(ctx context.Context, caseID string, id Identity) er
 	}
 	return v.identities.InsertIdentity(ctx, SealedIdentity{CaseID: caseID, KeyID: v.sealer.KeyID(), Sealed: sealed,
 		CreatedAt: stamp(v.now)})
+}
+
+// fileNameAD binds a sealed file name to its report and file.
+func fileNameAD(caseID, attID string) []byte { return []byte("file-name\x00" + caseID + "\x00" + attID) }
+
+// SealFileName seals the citizen's name of file attID of report caseID:
+// file names often carry the complainant's name or ID number.
+func (v *IdentityVault) SealFileName(caseID, attID, name string) ([]byte, error) {
+	sealed, err := v.sealer.Seal([]byte(name), fileNameAD(caseID, attID))
+	if err != nil {
+		return nil, Wrap(err, CodeInternal, "Could not protect the file name.")
+	}
+	return sealed, nil
+}
+
+// OriginalFileName is the citizen's name of file a of report caseID, for a
+// custody holder: opened from SealedName, or the stored Name of a file
+// stored before names were sealed; the neutral name when it cannot be
+// opened.
+func (v *IdentityVault) OriginalFileName(caseID string, a Attachment, pos int) string {
+	if len(a.SealedName) == 0 {
+		return a.Name
+	}
+	plain, err := v.sealer.Open(a.SealedName, fileNameAD(caseID, a.ID))
+	if err != nil {
+		return NeutralFileName(pos, a.Name)
+	}
+	return string(plain)
+}
+
+// NeutralFileName is what everyone but a custody holder sees of the file
+// at position pos (1, 2, …) of a report: "bang-chung-<pos>" with the
+// extension of name (decided from the content at upload).
+func NeutralFileName(pos int, name string) string {
+	return fmt.Sprintf("bang-chung-%d%s", pos, path.Ext(name))
+}
+
+// ShownAttachments are a report's files as everyone but a custody holder
+// sees them: each under its neutral name, by its position in the report,
+// without the sealed name.
+func ShownAttachments(atts []Attachment) []Attachment {
+	out := make([]Attachment, len(atts))
+	for i, a := range atts {
+		a.Name, a.SealedName = NeutralFileName(i+1, a.Name), nil
+		out[i] = a
+	}
+	return out
 }
 
 // Discard removes the identity of a report that was never stored (a failed

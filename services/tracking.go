@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -155,12 +156,13 @@ func (t *Tracking) SendMessage(ctx context.Context, caseID, text string, files F
 	}
 	change := CaseChange{Messages: []Message{m}, Attachments: atts, At: now,
 		Events: []Event{{Type: EventMessage, At: now, Actor: string(PartyCitizen), Public: true, Ref: m.ID}}}
-	if _, err := t.reports.apply(ctx, c, t.citizenWrite(change)); err != nil {
+	updated, err := t.reports.apply(ctx, c, t.citizenWrite(change))
+	if err != nil {
 		t.evidence.Discard(context.WithoutCancel(ctx), up)
 		return Message{}, nil, err
 	}
 	t.evidence.Commit(context.WithoutCancel(ctx), up)
-	return m, atts, nil
+	return m, shownFiles(updated, atts), nil
 }
 
 // storeFiles stores the citizen's files for report c within what is left
@@ -181,6 +183,18 @@ func (t *Tracking) storeFiles(ctx context.Context, c Case, files FileSource, sou
 		}
 	}
 	return up, err
+}
+
+// shownFiles are the files atts as stored on report c, under their
+// neutral names by position in the report (ShownAttachments).
+func shownFiles(c Case, atts []Attachment) []Attachment {
+	out := make([]Attachment, 0, len(atts))
+	for _, s := range ShownAttachments(c.Attachments) {
+		if slices.ContainsFunc(atts, func(a Attachment) bool { return a.ID == s.ID }) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // evidenceHeld is how many files and bytes report c holds.
@@ -240,12 +254,13 @@ func (t *Tracking) AddEvidence(ctx context.Context, caseID string, files FileSou
 	for _, a := range atts {
 		events = append(events, Event{Type: EventEvidenceAdded, At: now, Actor: string(PartyCitizen), Public: true, Ref: a.ID})
 	}
-	if _, err := t.reports.apply(ctx, c, t.citizenWrite(CaseChange{Attachments: atts, Events: events, At: now})); err != nil {
+	updated, err := t.reports.apply(ctx, c, t.citizenWrite(CaseChange{Attachments: atts, Events: events, At: now}))
+	if err != nil {
 		t.evidence.Discard(context.WithoutCancel(ctx), up)
 		return nil, err
 	}
 	t.evidence.Commit(context.WithoutCancel(ctx), up)
-	return atts, nil
+	return shownFiles(updated, atts), nil
 }
 
 // Withdraw withdraws an open report at the citizen's request, and returns

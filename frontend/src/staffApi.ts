@@ -365,6 +365,8 @@ export interface CaseAttachment {
   source: string
   /** Whether a metadata-free copy exists (what staff and monitors download). */
   sanitized?: boolean
+  /** The citizen's own file name, sent to a holder of an identity custody grant only; everyone else sees the neutral name. */
+  originalName?: string
 }
 
 export interface Recommendation {

@@ -817,6 +817,7 @@ const en: typeof vi = {
       original: 'Original',
       originalNamed: 'Download the original of {name}',
       noCopyShort: 'No cleaned copy',
+      citizenName: '(the citizen’s own file name: {name})',
       originalName: 'original-{name}',
       downloaded: 'Downloaded: {name}',
       originalForbidden: 'You may not download the original. An approved identity custody grant is needed.',

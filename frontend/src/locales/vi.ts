@@ -816,6 +816,7 @@ const vi = {
       original: 'Bản gốc',
       originalNamed: 'Tải bản gốc của {name}',
       noCopyShort: 'Không có bản đã làm sạch',
+      citizenName: '(tên tệp gốc của người phản ánh: {name})',
       originalName: 'ban-goc-{name}',
       downloaded: 'Đã tải về: {name}',
       originalForbidden: 'Bạn chưa được phép tải bản gốc. Cần có yêu cầu xem danh tính đã được duyệt.',

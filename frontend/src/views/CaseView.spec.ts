@@ -640,7 +640,8 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
 
     it('downloads the cleaned copy with the access token, and originals only with custody', async () => {
       const api = fakeApi()
-      api.json('GET', PATH, 200, sample({ attachments: files, can: { ...HANDLER_CAN, originals: true } }))
+      const named = files.map((f, i) => (i === 1 ? { ...f, originalName: 'ghi âm.mp3' } : f))
+      api.json('GET', PATH, 200, sample({ attachments: named, can: { ...HANDLER_CAN, originals: true } }))
       api.on('GET', `${PATH}/attachments/f1`, () => new Response('%PDF-1.7', { status: 200, headers: { 'Content-Type': 'application/pdf' } }))
       api.on(
         'GET',
@@ -656,6 +657,9 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
       const { w } = await openAs('inspector', '/staff/cases/c1', (page) => page.findAll('[data-testid="case-attachment"]').length === 2)
       const [pdf, mp3] = w.findAll('[data-testid="case-attachment"]')
 
+      // A custody holder also sees the citizen's own file name; others only the neutral one.
+      expect(mp3!.get('[data-testid="case-attachment-original-name"]').text()).toBe('(the citizen’s own file name: ghi âm.mp3)')
+      expect(pdf!.find('[data-testid="case-attachment-original-name"]').exists()).toBe(false)
       expect(mp3!.find('[data-testid="case-attachment-copy"]').exists()).toBe(false)
       expect(mp3!.get('[data-testid="case-attachment-no-copy"]').text()).toBe('No cleaned copy')
 
