@@ -765,7 +765,7 @@ const en: typeof vi = {
     assignInvalid: 'A report can only be assigned to an active inspector or lead of the handling unit. Reload the page and choose again.',
     fixErrors: 'Not saved. Please correct the marked fields.',
     summaryIdentityWords:
-      'The public summary contains personal data or contact details (name, phone, email, address, ID number). Flagged words: {words}. Remove or rewrite them and send again.',
+      'The public summary contains the complainant’s personal data or contact details (name, phone, email, address, ID number). Flagged words: {words}. Remove or rewrite them and send again.',
     summaryIdentity: 'The public summary contains the complainant’s personal data or contact details (name, phone, email, address, ID number). Remove them and send again.',
     summaryNeeded: 'Write the public summary before approving its publication.',
     proposalSent: 'The proposed conclusion was sent to the lead.',

@@ -764,7 +764,7 @@ const vi = {
     assignInvalid: 'Chỉ giao được cho thanh tra viên hoặc lãnh đạo đang hoạt động của đơn vị xử lý. Hãy tải lại trang rồi chọn lại.',
     fixErrors: 'Chưa lưu được. Vui lòng sửa các mục được đánh dấu.',
     summaryIdentityWords:
-      'Tóm tắt công khai có chứa thông tin cá nhân hoặc thông tin liên lạc (tên, số điện thoại, email, địa chỉ, số định danh). Các từ bị đánh dấu: {words}. Hãy bỏ hoặc viết lại rồi gửi lại.',
+      'Tóm tắt công khai có chứa thông tin cá nhân của người phản ánh hoặc thông tin liên lạc (tên, số điện thoại, email, địa chỉ, số định danh). Các từ bị đánh dấu: {words}. Hãy bỏ hoặc viết lại rồi gửi lại.',
     summaryIdentity: 'Tóm tắt công khai có chứa thông tin cá nhân của người phản ánh hoặc thông tin liên lạc (tên, số điện thoại, email, địa chỉ, số định danh). Hãy bỏ các thông tin đó rồi gửi lại.',
     summaryNeeded: 'Hãy viết tóm tắt công khai trước khi duyệt công bố.',
     proposalSent: 'Đã gửi đề xuất kết luận cho lãnh đạo.',

@@ -504,7 +504,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
     await settle()
     // The refusal names the flagged words of the summary.
     expect(w.get('#publish-summary-error').text()).toBe(
-      'The public summary contains personal data or contact details (name, phone, email, address, ID number). Flagged words: “Bà Trần Thị Bình”. Remove or rewrite them and send again.',
+      'The public summary contains the complainant’s personal data or contact details (name, phone, email, address, ID number). Flagged words: “Bà Trần Thị Bình”. Remove or rewrite them and send again.',
     )
     expect(document.activeElement?.id).toBe('publish-summary')
 
