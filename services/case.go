@@ -205,7 +205,7 @@ const (
 // Attachment is one evidence file. The original is sealed (write-once, its
 // SHA-256 recorded at upload); images also have a metadata-free copy.
 type Attachment struct {
-	ID              string
+	ID string
 	// Name is the neutral name the file is stored under ("bang-chung-2.png",
 	// NeutralFileName); files stored before names were sealed hold the
 	// citizen's cleaned file name here (docs/storage.md, "File names").

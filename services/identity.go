@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path"
 	"net/mail"
+	"path"
 	"regexp"
 	"strings"
 	"time"
@@ -66,7 +66,9 @@ func (v *IdentityVault) Seal(ctx context.Context, caseID string, id Identity) er
 }
 
 // fileNameAD binds a sealed file name to its report and file.
-func fileNameAD(caseID, attID string) []byte { return []byte("file-name\x00" + caseID + "\x00" + attID) }
+func fileNameAD(caseID, attID string) []byte {
+	return []byte("file-name\x00" + caseID + "\x00" + attID)
+}
 
 // SealFileName seals the citizen's name of file attID of report caseID:
 // file names often carry the complainant's name or ID number.
