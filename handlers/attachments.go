@@ -24,6 +24,8 @@ type attachmentDTO struct {
 	UploadedAt time.Time `json:"uploadedAt"`
 	Source     string    `json:"source"`
 	Sanitized  bool      `json:"sanitized"` // a metadata-free copy exists
+	// OriginalName is the citizen's file name, for a custody holder only.
+	OriginalName string `json:"originalName,omitempty"`
 }
 
 func attachmentDTOs(atts []services.Attachment) []attachmentDTO {

@@ -229,12 +229,14 @@ func TestEvidenceDownload(t *testing.T) {
 	if resp := f.staffPost(sl.access, "/api/v1/custody/"+g.ID+"/decision", `{"approve":true}`); resp.StatusCode != http.StatusOK {
 		t.Fatalf("approve: %d", resp.StatusCode)
 	}
+	// The original downloads under the citizen's own file name (cleaned).
+	named := func(a services.Attachment, name string) services.Attachment { a.Name = name; return a }
 	w = f.download(si, c.ID, jpg.ID, "?original=1")
-	wantDownload(t, w, jpg, photo)
+	wantDownload(t, w, named(jpg, `ảnh "biên nhận"; bản 1.jpg`), photo)
 	if w.Header().Get("X-Content-SHA256") != jpg.SHA256 || !bytes.Contains(w.Body.Bytes(), []byte(gpsMarker)) {
 		t.Fatal("the original is not the sealed upload")
 	}
-	wantDownload(t, f.download(si, c.ID, doc.ID, "?original=1"), doc, pdf)
+	wantDownload(t, f.download(si, c.ID, doc.ID, "?original=1"), named(doc, "quyết định.pdf"), pdf)
 	want = append(want, dl{insp.ID, jpg.ID, services.CopyOriginal}, dl{insp.ID, doc.ID, services.CopyOriginal})
 	// The grant is the inspector's alone: the lead and the monitor still may not.
 	wantRefusal(t, f.download(sl, c.ID, jpg.ID, "?original=1"), http.StatusForbidden, "forbidden", "request custody")

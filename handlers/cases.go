@@ -221,6 +221,9 @@ func toCaseDTO(p services.CasePage) caseDTO {
 		Timeline: []staffEventDTO{}, Messages: []staffMessageDTO{}, Attachments: attachmentDTOs(c.Attachments),
 		Recommendations: []recommendationDTO{}, Extensions: []extensionDTO{}, Clocks: clockDTOs(p.Clocks),
 		People: map[string]staffNameDTO{}, Assignable: []staffNameDTO{}}
+	for i := range d.Attachments {
+		d.Attachments[i].OriginalName = p.OriginalNames[d.Attachments[i].ID]
+	}
 	for _, e := range c.Extensions {
 		d.Extensions = append(d.Extensions, toExtensionDTO(e))
 	}
@@ -487,14 +490,17 @@ func (s *Server) decideExtension(c *gin.Context) {
 	c.JSON(http.StatusOK, toExtensionDTO(e))
 }
 
+// auditEventDTO is one link; a redacted one (an event the caller's page
+// leaves out) has only seq, type "redacted", prevHash and hash.
 type auditEventDTO struct {
 	Seq      int64             `json:"seq"`
-	At       time.Time         `json:"at"`
-	Actor    string            `json:"actor"`
+	At       *time.Time        `json:"at,omitempty"`
+	Actor    string            `json:"actor,omitempty"`
 	Type     string            `json:"type"`
 	Data     map[string]string `json:"data,omitempty"`
 	PrevHash string            `json:"prevHash"`
 	Hash     string            `json:"hash"`
+	Redacted bool              `json:"redacted,omitempty"`
 }
 
 type auditResponse struct {
@@ -514,7 +520,11 @@ func (s *Server) getCaseAudit(c *gin.Context) {
 	}
 	out := auditResponse{Valid: res.Valid, BrokenAt: res.BrokenAt, Reason: res.Reason, Events: make([]auditEventDTO, len(events))}
 	for i, e := range events {
-		out.Events[i] = auditEventDTO{Seq: e.Seq, At: e.At, Actor: e.Actor, Type: e.Type, Data: e.Data, PrevHash: e.PrevHash, Hash: e.Hash}
+		out.Events[i] = auditEventDTO{Seq: e.Seq, Actor: e.Actor, Type: e.Type, Data: e.Data, PrevHash: e.PrevHash, Hash: e.Hash,
+			Redacted: e.Type == services.AuditRedacted}
+		if !e.At.IsZero() {
+			out.Events[i].At = &e.At
+		}
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -22,6 +22,9 @@ type errorDetail struct {
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
 	Allowed []string          `json:"allowed,omitempty"`
+	// Details: per field, the parts of the request's own input that were
+	// refused (services.Error.Details).
+	Details map[string][]string `json:"details,omitempty"`
 }
 
 var statusOf = map[services.Code]int{
@@ -83,5 +86,5 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	if msg == "" {
 		msg = http.StatusText(status)
 	}
-	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: e.Code, Message: msg, Fields: e.Fields, Allowed: e.Allowed}})
+	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: e.Code, Message: msg, Fields: e.Fields, Allowed: e.Allowed, Details: e.Details}})
 }

@@ -109,10 +109,12 @@ func TestSubmitWithFiles(t *testing.T) {
 	if len(out.Attachments) != 3 || out.Token == "" || out.ReceiptURL != "/api/v1/track/receipt.pdf" {
 		t.Fatalf("answer = %s", w.Body)
 	}
-	want := []struct{ name, typ, sha string }{
-		{"ảnh chụp biên nhận.png", "image/png", hexSHA(pngData)},
-		{"quyết định.pdf", "application/pdf", hexSHA(pdfData)},
-		{"đơn.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", hexSHA(docx)},
+	// Files are shown under neutral names; the citizen's (cleaned) names
+	// are sealed (TestOriginalFileNamesOnlyForCustodyHolders).
+	want := []struct{ name, original, typ, sha string }{
+		{"bang-chung-1.png", "ảnh chụp biên nhận.png", "image/png", hexSHA(pngData)},
+		{"bang-chung-2.pdf", "quyết định.pdf", "application/pdf", hexSHA(pdfData)},
+		{"bang-chung-3.docx", "đơn.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", hexSHA(docx)},
 	}
 	for i, a := range out.Attachments {
 		if a.Name != want[i].name || a.Type != want[i].typ || a.SHA256 != want[i].sha || a.Scan != "not_scanned" || a.Source != "report" {
@@ -125,6 +127,11 @@ func TestSubmitWithFiles(t *testing.T) {
 	}
 	if len(c.Attachments) != 3 || c.Attachments[0].SanitizedKey == "" || c.Attachments[1].SanitizedKey != "" {
 		t.Fatalf("stored attachments = %+v", c.Attachments)
+	}
+	for i, a := range c.Attachments {
+		if got := f.vault.OriginalFileName(c.ID, a, i+1); got != want[i].original || a.Name != want[i].name {
+			t.Fatalf("stored file %d: name %q, sealed name %q, want %q and %q", i, a.Name, got, want[i].name, want[i].original)
+		}
 	}
 	// The content hash covers the files.
 	if c.ContentHash != services.ContentHash(&c) || c.ContentHash != out.ContentHash {

@@ -200,7 +200,7 @@ func TestMessagesEvidenceAndWithdrawal(t *testing.T) {
 	}
 	v := f.view(t, a.Token)
 	if len(v.Messages) != 2 || v.Messages[0].From != "citizen" || len(v.Messages[1].Attachments) != 1 ||
-		v.Messages[1].Attachments[0].Name != "hoá đơn.png" || len(v.Attachments) != 2 {
+		v.Messages[1].Attachments[0].Name != "bang-chung-1.png" || len(v.Attachments) != 2 {
 		t.Fatalf("view after messages = %+v", v)
 	}
 	if w := f.do(http.MethodPost, "/api/v1/track/withdraw", "application/json", strings.NewReader(`{"reason":""}`), auth...); w.Code != http.StatusBadRequest {

@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 )
@@ -73,6 +74,12 @@ func (a *AuditedCases) chain(ctx context.Context, caseID string, events []Event)
 		if e.Public {
 			data["public"] = "true"
 		}
+		if hiddenFrom(Actor{Role: RoleMonitor}, e.Type) {
+			// Monitors see this link's hash but not its content: a random
+			// salt keeps the hash from confirming a guessed text, author
+			// and time (docs/privacy.md, "Checking instead of trusting").
+			data["salt"] = newAuditSalt()
+		}
 		if _, err := a.log.Append(context.WithoutCancel(ctx), caseID, e.Actor, string(e.Type), data); err != nil {
 			return err // already in the services vocabulary (unavailable when the database is down)
 		}
@@ -80,8 +87,27 @@ func (a *AuditedCases) chain(ctx context.Context, caseID string, events []Event)
 	return nil
 }
 
+// newAuditSalt returns 128 random bits in hex.
+func newAuditSalt() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// AuditRedacted is the Type of a link whose event the caller may not see
+// (an internal note, for a monitor): only its Seq, PrevHash and Hash are
+// kept, so the chain still links from one visible event to the next.
+const AuditRedacted = "redacted"
+
+// redactAudit keeps of e only what links the chain.
+func redactAudit(e AuditEvent) AuditEvent {
+	return AuditEvent{CaseID: e.CaseID, Seq: e.Seq, Type: AuditRedacted, PrevHash: e.PrevHash, Hash: e.Hash}
+}
+
 // AuditTrail returns a report's chained events and their verification, to
-// staff of its unit and monitors of its committee.
+// staff of its unit and monitors of its committee. The events a caller's
+// page of the report leaves out (hiddenFrom) are redacted links; the
+// verification is of the whole chain, done here.
 func (w *Workflow) AuditTrail(ctx context.Context, actor Actor, caseID string) ([]AuditEvent, VerifyResult, error) {
 	c, err := w.reports.visible(ctx, actor, caseID)
 	if err != nil {
@@ -95,7 +121,15 @@ func (w *Workflow) AuditTrail(ctx context.Context, actor Actor, caseID string) (
 		return nil, VerifyResult{}, err
 	}
 	events, err := w.audit.Events(ctx, c.ID, 10000)
-	return events, res, err
+	if err != nil {
+		return nil, VerifyResult{}, err
+	}
+	for i, e := range events {
+		if hiddenFrom(actor, EventType(e.Type)) {
+			events[i] = redactAudit(e)
+		}
+	}
+	return events, res, nil
 }
 
 // ChainReport is the verification of one report's chain.

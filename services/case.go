@@ -205,8 +205,14 @@ const (
 // Attachment is one evidence file. The original is sealed (write-once, its
 // SHA-256 recorded at upload); images also have a metadata-free copy.
 type Attachment struct {
-	ID              string
-	Name            string // the citizen's file name, cleaned
+	ID string
+	// Name is the neutral name the file is stored under ("bang-chung-2.png",
+	// NeutralFileName); files stored before names were sealed hold the
+	// citizen's cleaned file name here (docs/storage.md, "File names").
+	Name string
+	// SealedName is the citizen's file name, sealed to the report and the
+	// file (IdentityVault.SealFileName): only custody holders see it.
+	SealedName      []byte
 	Size            int64
 	Type            string // MIME type decided by content
 	SHA256          string

@@ -33,6 +33,10 @@ type CasePage struct {
 	AllowedTransitions []Status
 	// Can is what else the caller may do now.
 	Can Capabilities
+	// OriginalNames are the citizen's file names by attachment id, for a
+	// custody holder (Can.Originals) only; everyone else sees the neutral
+	// names of Case.Attachments.
+	OriginalNames map[string]string
 }
 
 // CasePage returns a report's page for staff of its unit or monitors of its
@@ -45,12 +49,19 @@ func (w *Workflow) CasePage(ctx context.Context, actor Actor, caseID string) (Ca
 	return w.page(ctx, actor, c)
 }
 
+// hiddenFrom reports whether actor's views of a report — its page and its
+// audit trail alike — leave out events of type t: monitors never see the
+// unit's internal notes (docs/privacy.md, "Who may see what").
+func hiddenFrom(actor Actor, t EventType) bool {
+	return actor.Role == RoleMonitor && t == EventNote
+}
+
 // page assembles the page of report c for actor, who may see it.
 func (w *Workflow) page(ctx context.Context, actor Actor, c Case) (CasePage, error) {
 	now := w.now()
-	if actor.Role == RoleMonitor {
-		c.Timeline = slices.DeleteFunc(slices.Clone(c.Timeline), func(e Event) bool { return e.Type == EventNote })
-	}
+	c.Timeline = slices.DeleteFunc(slices.Clone(c.Timeline), func(e Event) bool { return hiddenFrom(actor, e.Type) })
+	stored := c.Attachments
+	c.Attachments = ShownAttachments(stored)
 	p := CasePage{Case: c, Clocks: []Clock{}, AllowedTransitions: []Status{}, Recommendations: []CaseRecommendation{}}
 	if w.deadlines != nil {
 		clocks, err := w.deadlines.Clocks(ctx, c)
@@ -92,6 +103,12 @@ func (w *Workflow) page(ctx context.Context, actor Actor, c Case) (CasePage, err
 	}
 	if p.Can, err = w.capabilities(ctx, actor, c, p); err != nil {
 		return CasePage{}, err
+	}
+	if p.Can.Originals && w.vault != nil {
+		p.OriginalNames = map[string]string{}
+		for i, a := range stored {
+			p.OriginalNames[a.ID] = w.vault.OriginalFileName(c.ID, a, i+1)
+		}
 	}
 	return p, nil
 }

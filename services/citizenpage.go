@@ -91,6 +91,7 @@ func (t *Tracking) page(ctx context.Context, c Case) (CitizenPage, error) {
 // citizenProjection is the part of the citizen's page that comes from the
 // report alone.
 func citizenProjection(c Case) CitizenPage {
+	c.Attachments = ShownAttachments(c.Attachments)
 	p := CitizenPage{TrackingCode: c.TrackingCode, Kind: c.Kind, AnonymousDenunciation: c.AnonymousDenunciation,
 		Category: c.Category, Title: c.Title, Description: c.Description, Status: c.Status, SubmittedAt: c.CreatedAt,
 		UpdatedAt: c.UpdatedAt, ContentHash: c.ContentHash, Attachments: c.Attachments, Round: c.RoundOf(),

@@ -92,10 +92,12 @@ func (w *Workflow) checkSummary(ctx context.Context, c Case, summary string) err
 			return err
 		}
 	}
-	if ContainsIdentity(summary, id) {
+	if words := IdentityMatches(summary, id); len(words) > 0 {
+		// The words are the lead's own; naming them helps rewrite the
+		// summary (docs/privacy.md, "Public outcomes").
 		return &Error{Code: CodeInvalid,
-			Message: "The public summary contains personal data (a name, address, phone, e-mail or ID number). Remove it before publishing.",
-			Fields:  map[string]string{"publicSummary": "identity"}}
+			Message: "The public summary contains personal data (a name, address, phone, e-mail or ID number). Remove the flagged words before publishing.",
+			Fields:  map[string]string{"publicSummary": "identity"}, Details: map[string][]string{"publicSummary": words}}
 	}
 	return nil
 }

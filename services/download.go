@@ -32,6 +32,7 @@ type Downloads struct {
 	reports reports
 	grants  CustodyStore
 	blobs   BlobStore
+	names   *IdentityVault
 	now     func() time.Time
 }
 
@@ -42,19 +43,21 @@ type DownloadsOptions struct {
 	Cases  CaseStore
 	Grants CustodyStore
 	Blobs  BlobStore
-	Now    func() time.Time // time.Now when nil
+	// Vault opens the citizen's file name for the original's download.
+	Vault *IdentityVault
+	Now   func() time.Time // time.Now when nil
 }
 
 // NewDownloads makes the evidence download service.
 func NewDownloads(o DownloadsOptions) *Downloads {
-	return &Downloads{reports: reports{o.Cases}, grants: o.Grants, blobs: o.Blobs, now: clockOrNow(o.Now)}
+	return &Downloads{reports: reports{o.Cases}, grants: o.Grants, blobs: o.Blobs, names: o.Vault, now: clockOrNow(o.Now)}
 }
 
 // Download is an evidence file that has been verified and is ready to
 // stream. Read it once, then Close it.
 type Download struct {
 	AttachmentID string
-	Name         string // the cleaned file name
+	Name         string // the neutral file name; the citizen's for an original
 	Type         string // the MIME type decided at upload
 	Size         int64
 	// SHA256 is the hex SHA-256 the bytes were verified against; empty when
@@ -88,10 +91,10 @@ func (s *Downloads) Open(ctx context.Context, actor Actor, caseID, attID string,
 		return nil, err
 	}
 	var a Attachment
-	found := false
-	for _, x := range c.Attachments {
+	found, pos := false, 0
+	for i, x := range c.Attachments {
 		if x.ID == attID {
-			a, found = x, true
+			a, found, pos = x, true, i+1
 			break
 		}
 	}
@@ -104,6 +107,12 @@ func (s *Downloads) Open(ctx context.Context, actor Actor, caseID, attID string,
 	d, key, err := s.choose(ctx, actor, c, a, original)
 	if err != nil {
 		return nil, err
+	}
+	// Only a custody holder (who alone gets the original) learns the
+	// citizen's file name (docs/privacy.md, "Evidence").
+	d.Name = NeutralFileName(pos, a.Name)
+	if original && s.names != nil {
+		d.Name = s.names.OriginalFileName(c.ID, a, pos)
 	}
 	if err := s.verify(ctx, c, a, d, key); err != nil {
 		return nil, err

@@ -49,6 +49,10 @@ type Error struct {
 	// Allowed lists, for a refused status transition, the moves that are
 	// allowed from the current state for this actor.
 	Allowed []string
+	// Details names, per field, the parts of the caller's own input that
+	// caused the refusal (the words of a public summary that look like
+	// personal data). Never values the caller did not send.
+	Details map[string][]string
 	cause   error
 }
 

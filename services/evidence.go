@@ -105,6 +105,7 @@ type Evidence struct {
 	uploads UploadStore
 	files   FileChecker
 	scanner Scanner // nil: files are recorded as not scanned
+	names   *IdentityVault
 	now     func() time.Time
 }
 
@@ -115,12 +116,15 @@ type EvidenceOptions struct {
 	Uploads UploadStore
 	Files   FileChecker
 	Scanner Scanner
-	Now     func() time.Time // time.Now when nil
+	// Vault seals the citizen's file names (nil: they are dropped, and
+	// only the neutral names are kept).
+	Vault *IdentityVault
+	Now   func() time.Time // time.Now when nil
 }
 
 // NewEvidence makes the evidence pipeline.
 func NewEvidence(o EvidenceOptions) *Evidence {
-	return &Evidence{blobs: o.Blobs, uploads: o.Uploads, files: o.Files, scanner: o.Scanner, now: clockOrNow(o.Now)}
+	return &Evidence{blobs: o.Blobs, uploads: o.Uploads, files: o.Files, scanner: o.Scanner, names: o.Vault, now: clockOrNow(o.Now)}
 }
 
 // AllowedTypes lists the file types the pipeline accepts, for clients.
@@ -256,7 +260,7 @@ func (e *Evidence) storeOne(ctx context.Context, caseID string, index int, part 
 		return Attachment{}, sniffError(err, index)
 	}
 	now := stamp(e.now)
-	a := Attachment{ID: newAttachmentID(), Name: CleanFileName(part.Name, ft.Ext, index), Type: ft.MIME,
+	a := Attachment{ID: newAttachmentID(), Name: NeutralFileName(index+1, "."+ft.Ext), Type: ft.MIME,
 		Scan: ScanNotScanned, Source: source, UploadedAt: now}
 	a.OriginalKey = EvidenceKeyPrefix(caseID) + a.ID + "/original"
 	// A file that ends within the first smallFile bytes goes up in one PUT
@@ -298,7 +302,12 @@ func (e *Evidence) storeOne(ctx context.Context, caseID string, index int, part 
 		if ft, err = e.inspectStored(ctx, &a, ft, needsCheck, index); err != nil {
 			return a, err
 		}
-		a.Type, a.Name = ft.MIME, CleanFileName(part.Name, ft.Ext, index)
+		a.Type, a.Name = ft.MIME, NeutralFileName(index+1, "."+ft.Ext)
+	}
+	if e.names != nil {
+		if a.SealedName, err = e.names.SealFileName(caseID, a.ID, CleanFileName(part.Name, ft.Ext, index)); err != nil {
+			return a, err
+		}
 	}
 	if e.scanner != nil {
 		e.scan(ctx, &a)

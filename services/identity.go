@@ -3,7 +3,9 @@ package services
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/mail"
+	"path"
 	"regexp"
 	"strings"
 	"time"
@@ -63,6 +65,55 @@ func (v *IdentityVault) Seal(ctx context.Context, caseID string, id Identity) er
 		CreatedAt: stamp(v.now)})
 }
 
+// fileNameAD binds a sealed file name to its report and file.
+func fileNameAD(caseID, attID string) []byte {
+	return []byte("file-name\x00" + caseID + "\x00" + attID)
+}
+
+// SealFileName seals the citizen's name of file attID of report caseID:
+// file names often carry the complainant's name or ID number.
+func (v *IdentityVault) SealFileName(caseID, attID, name string) ([]byte, error) {
+	sealed, err := v.sealer.Seal([]byte(name), fileNameAD(caseID, attID))
+	if err != nil {
+		return nil, Wrap(err, CodeInternal, "Could not protect the file name.")
+	}
+	return sealed, nil
+}
+
+// OriginalFileName is the citizen's name of file a of report caseID, for a
+// custody holder: opened from SealedName, or the stored Name of a file
+// stored before names were sealed; the neutral name when it cannot be
+// opened.
+func (v *IdentityVault) OriginalFileName(caseID string, a Attachment, pos int) string {
+	if len(a.SealedName) == 0 {
+		return a.Name
+	}
+	plain, err := v.sealer.Open(a.SealedName, fileNameAD(caseID, a.ID))
+	if err != nil {
+		return NeutralFileName(pos, a.Name)
+	}
+	return string(plain)
+}
+
+// NeutralFileName is what everyone but a custody holder sees of the file
+// at position pos (1, 2, …) of a report: "bang-chung-<pos>" with the
+// extension of name (decided from the content at upload).
+func NeutralFileName(pos int, name string) string {
+	return fmt.Sprintf("bang-chung-%d%s", pos, path.Ext(name))
+}
+
+// ShownAttachments are a report's files as everyone but a custody holder
+// sees them: each under its neutral name, by its position in the report,
+// without the sealed name.
+func ShownAttachments(atts []Attachment) []Attachment {
+	out := make([]Attachment, len(atts))
+	for i, a := range atts {
+		a.Name, a.SealedName = NeutralFileName(i+1, a.Name), nil
+		out[i] = a
+	}
+	return out
+}
+
 // Discard removes the identity of a report that was never stored (a failed
 // filing or appeal). It uses a fresh context, so that a cancelled request
 // still cleans up.
@@ -72,13 +123,8 @@ func (v *IdentityVault) Discard(ctx context.Context, caseID string) {
 	_ = v.identities.DeleteIdentity(cleanup, caseID)
 }
 
-// Things that look like contact or identity data in any public text: an
-// e-mail address, a run of 9 or more digits (phone numbers, ID numbers,
-// possibly spaced or dotted).
-var (
-	emailLike  = regexp.MustCompile(`[^\s@]+@[^\s@]+\.[^\s@]+`)
-	digitsLike = regexp.MustCompile(`\d[\d .\-]{7,}\d`)
-)
+// emailLike is anything shaped like an e-mail address.
+var emailLike = regexp.MustCompile(`[^\s@]+@[^\s@]+\.[^\s@]+`)
 
 // foldText lowercases, strips diacritics (đ → d) and collapses spaces so
 // that "Nguyễn  Văn A" matches "nguyen van a".
@@ -111,35 +157,6 @@ func digitsOnly(s string) string {
 		}
 		return -1
 	}, s)
-}
-
-// ContainsIdentity reports whether text shows any value of id (name,
-// phone, e-mail, address, national ID — compared without case, diacritics
-// or punctuation; numbers by their digits) or anything that looks like an
-// e-mail address, phone or ID number. It errs on the side of refusing: a
-// public summary must carry no personal data at all.
-func ContainsIdentity(text string, id Identity) bool {
-	if emailLike.MatchString(text) {
-		return true
-	}
-	for _, m := range digitsLike.FindAllString(text, -1) {
-		if len(digitsOnly(m)) >= 9 {
-			return true
-		}
-	}
-	folded := " " + foldText(text) + " "
-	for _, v := range []string{id.Name, id.Email, id.Address} {
-		if f := foldText(v); len([]rune(f)) >= 3 && strings.Contains(folded, " "+f+" ") {
-			return true
-		}
-	}
-	digits := digitsOnly(text)
-	for _, v := range []string{id.Phone, id.NationalID} {
-		if d := digitsOnly(v); len(d) >= 6 && strings.Contains(digits, d) {
-			return true
-		}
-	}
-	return false
 }
 
 // SealedIdentity is a complainant's identity encrypted for one report.

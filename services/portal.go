@@ -105,7 +105,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 		log.Error("audit trail: events of a change could not be chained", "caseId", caseID, "error", err)
 	})
 	vault := NewIdentityVault(o.Store, o.Sealer, now)
-	p.Evidence = NewEvidence(EvidenceOptions{Blobs: o.Blobs, Uploads: o.Store, Files: o.Files, Scanner: o.Scanner, Now: now})
+	p.Evidence = NewEvidence(EvidenceOptions{Blobs: o.Blobs, Uploads: o.Store, Files: o.Files, Scanner: o.Scanner, Vault: vault, Now: now})
 	p.Catalog = NewCatalog(CatalogOptions{Store: o.Store, Limits: o.Limits, AllowedTypes: p.Evidence.AllowedTypes()})
 	if err := p.Catalog.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed reference data: %w", err)
@@ -136,7 +136,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	p.Queue = NewQueue(o.Store, now)
 	p.Workflow = NewWorkflow(WorkflowOptions{Cases: cases, Users: o.Store, Units: p.Org, Deadlines: book, Audit: p.Audit,
 		Outbox: o.Store, Vault: vault, Grants: o.Store, Queue: o.Store, Now: now})
-	p.Downloads = NewDownloads(DownloadsOptions{Cases: cases, Grants: o.Store, Blobs: o.Blobs, Now: now})
+	p.Downloads = NewDownloads(DownloadsOptions{Cases: cases, Grants: o.Store, Blobs: o.Blobs, Vault: vault, Now: now})
 	p.Outcomes = NewOutcomes(o.Store)
 	p.Sweeper = NewSweeper(SweeperOptions{Cases: cases, Store: o.Store, Queue: o.Store, Users: o.Store, Outbox: o.Store,
 		Book: book, Vault: vault, Now: now})

@@ -4,6 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -139,7 +142,7 @@ func (t *Tracking) SendMessage(ctx context.Context, caseID, text string, files F
 	}
 	var up Upload
 	if files != nil {
-		up, err = t.evidence.StoreFiles(ctx, caseID, files, SourceMessage, MaxMessageFiles, t.limits.MaxFileBytes, t.limits.MaxReportBytes)
+		up, err = t.storeFiles(ctx, c, files, SourceMessage, MaxMessageFiles)
 		if err != nil {
 			return Message{}, nil, err
 		}
@@ -153,12 +156,80 @@ func (t *Tracking) SendMessage(ctx context.Context, caseID, text string, files F
 	}
 	change := CaseChange{Messages: []Message{m}, Attachments: atts, At: now,
 		Events: []Event{{Type: EventMessage, At: now, Actor: string(PartyCitizen), Public: true, Ref: m.ID}}}
-	if _, err := t.reports.add(ctx, c, change); err != nil {
+	updated, err := t.reports.apply(ctx, c, t.citizenWrite(change))
+	if err != nil {
 		t.evidence.Discard(context.WithoutCancel(ctx), up)
 		return Message{}, nil, err
 	}
 	t.evidence.Commit(context.WithoutCancel(ctx), up)
-	return m, atts, nil
+	return m, shownFiles(updated, atts), nil
+}
+
+// storeFiles stores the citizen's files for report c within what is left
+// of its caps (docs/storage.md, "Evidence caps"): at most perRequest files,
+// and the report's files and bytes so far count against its per-report
+// caps. citizenWrite checks the caps again against the report it is written
+// over, so that concurrent uploads cannot overshoot them together.
+func (t *Tracking) storeFiles(ctx context.Context, c Case, files FileSource, source string, perRequest int) (Upload, error) {
+	n, size := evidenceHeld(c)
+	// A full report still takes a message without files: StoreFiles
+	// refuses only a file that arrives.
+	up, err := t.evidence.StoreFiles(ctx, c.ID, files, source, max(0, min(perRequest, t.limits.MaxFiles-n)),
+		t.limits.MaxFileBytes, max(0, t.limits.MaxReportBytes-size))
+	if err != nil && n > 0 && IsCode(err, CodeTooLarge) {
+		var e *Error
+		if errors.As(err, &e) {
+			e.Message += " " + errReportFull(t.limits).Message
+		}
+	}
+	return up, err
+}
+
+// shownFiles are the files atts as stored on report c, under their
+// neutral names by position in the report (ShownAttachments).
+func shownFiles(c Case, atts []Attachment) []Attachment {
+	out := make([]Attachment, 0, len(atts))
+	for _, s := range ShownAttachments(c.Attachments) {
+		if slices.ContainsFunc(atts, func(a Attachment) bool { return a.ID == s.ID }) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// evidenceHeld is how many files and bytes report c holds.
+func evidenceHeld(c Case) (files int, size int64) {
+	for _, a := range c.Attachments {
+		size += a.Size
+	}
+	return len(c.Attachments), size
+}
+
+// errReportFull refuses evidence beyond the report's caps.
+func errReportFull(l Limits) *Error {
+	return &Error{Code: CodeTooLarge, Fields: map[string]string{"files": FileTooMany},
+		Message: fmt.Sprintf("A report holds at most %d files and %d MiB of evidence in all, counting what was filed, added and sent with messages.",
+			l.MaxFiles, l.MaxReportBytes>>20)}
+}
+
+// citizenWrite builds the citizen's change ch over the report as it is
+// when written: refused once the report is withdrawn or closed (even if
+// that happened while the files were uploading) or when its attachments
+// would exceed the report's caps.
+func (t *Tracking) citizenWrite(ch CaseChange) func(Case) (CaseChange, error) {
+	return func(c Case) (CaseChange, error) {
+		if err := citizenMayWrite(c); err != nil {
+			return CaseChange{}, err
+		}
+		if len(ch.Attachments) > 0 {
+			n, size := evidenceHeld(c)
+			add, addSize := evidenceHeld(Case{Attachments: ch.Attachments})
+			if n+add > t.limits.MaxFiles || size+addSize > t.limits.MaxReportBytes {
+				return CaseChange{}, errReportFull(t.limits)
+			}
+		}
+		return ch, nil
+	}
 }
 
 // AddEvidence adds files to the report.
@@ -170,7 +241,7 @@ func (t *Tracking) AddEvidence(ctx context.Context, caseID string, files FileSou
 	if err := citizenMayWrite(c); err != nil {
 		return nil, err
 	}
-	up, err := t.evidence.StoreFiles(ctx, caseID, files, SourceAddition, t.limits.MaxFiles, t.limits.MaxFileBytes, t.limits.MaxReportBytes)
+	up, err := t.storeFiles(ctx, c, files, SourceAddition, t.limits.MaxFiles)
 	if err != nil {
 		return nil, err
 	}
@@ -183,12 +254,13 @@ func (t *Tracking) AddEvidence(ctx context.Context, caseID string, files FileSou
 	for _, a := range atts {
 		events = append(events, Event{Type: EventEvidenceAdded, At: now, Actor: string(PartyCitizen), Public: true, Ref: a.ID})
 	}
-	if _, err := t.reports.add(ctx, c, CaseChange{Attachments: atts, Events: events, At: now}); err != nil {
+	updated, err := t.reports.apply(ctx, c, t.citizenWrite(CaseChange{Attachments: atts, Events: events, At: now}))
+	if err != nil {
 		t.evidence.Discard(context.WithoutCancel(ctx), up)
 		return nil, err
 	}
 	t.evidence.Commit(context.WithoutCancel(ctx), up)
-	return atts, nil
+	return shownFiles(updated, atts), nil
 }
 
 // Withdraw withdraws an open report at the citizen's request, and returns

@@ -313,6 +313,8 @@ export interface ErrorBody {
     fields?: Record<string, FieldErrorCode>
     /** On a refused status move (409): the moves that are allowed from the current status. */
     allowed?: string[]
+    /** Per field, the parts of the request's own input that were refused (e.g. the words of a public summary that look like personal data). */
+    details?: Record<string, string[]>
   }
 }
 
@@ -325,6 +327,8 @@ export class ApiError extends Error {
   readonly retryAfter?: number
   /** On a refused status move (409): the moves allowed from the current status. */
   allowed?: string[]
+  /** Per field, the parts of the request's own input that were refused. */
+  details: Record<string, string[]> = {}
 
   constructor(
     status: number,
@@ -406,6 +410,11 @@ export function errorFromBody(status: number, body: unknown, statusText = '', re
     }
     const e = new ApiError(status, code, typeof err.message === 'string' ? err.message : '', fields, retryAfter)
     if (Array.isArray(err.allowed)) e.allowed = err.allowed.filter((a): a is string => typeof a === 'string')
+    if (err.details && typeof err.details === 'object') {
+      for (const [k, v] of Object.entries(err.details)) {
+        if (Array.isArray(v)) e.details[k] = v.filter((w): w is string => typeof w === 'string')
+      }
+    }
     return e
   }
   return new ApiError(status, codeForStatus(status), statusText, {}, retryAfter)

@@ -365,6 +365,8 @@ export interface CaseAttachment {
   source: string
   /** Whether a metadata-free copy exists (what staff and monitors download). */
   sanitized?: boolean
+  /** The citizen's own file name, sent to a holder of an identity custody grant only; everyone else sees the neutral name. */
+  originalName?: string
 }
 
 export interface Recommendation {
@@ -590,10 +592,13 @@ export interface ProposalInput {
 
 export interface CaseAuditEvent {
   seq: number
-  at: string
-  actor: string
+  /** at and actor are absent on a redacted link (an event the caller's page leaves out, e.g. an internal note for a monitor). */
+  at?: string
+  actor?: string
   type: string
+  prevHash?: string
   hash: string
+  redacted?: boolean
 }
 
 export interface CaseAudit {

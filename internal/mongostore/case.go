@@ -24,6 +24,7 @@ type eventDoc struct {
 type attachmentDoc struct {
 	ID              string    `bson:"id"`
 	Name            string    `bson:"name"`
+	SealedName      []byte    `bson:"sealedName,omitempty"`
 	Size            int64     `bson:"size"`
 	Type            string    `bson:"type"`
 	SHA256          string    `bson:"sha256"`

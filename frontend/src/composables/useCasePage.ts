@@ -91,8 +91,11 @@ export function createCasePage(caseId: ComputedRef<string>): CasePage {
   }
 
   /** fieldText is the sentence for a field error from the API; "identity" in a public summary gets its own. */
-  function fieldText(field: string, code: string): string {
-    if (field === 'publicSummary' && code === 'identity') return t('caseView.summaryIdentity')
+  function fieldText(field: string, code: string, details: string[] = []): string {
+    if (field === 'publicSummary' && code === 'identity') {
+      // The server names the words of the summary it flagged.
+      return details.length ? t('caseView.summaryIdentityWords', { words: details.map((w) => `“${w}”`).join(', ') }) : t('caseView.summaryIdentity')
+    }
     if (field === 'assigneeId' && code === 'invalid') return t('caseView.assignInvalid')
     return fieldErrorText(t, te, code)
   }
@@ -113,7 +116,7 @@ export function createCasePage(caseId: ComputedRef<string>): CasePage {
       if (e instanceof ApiError && e.status === 401) return
       const mapped = e instanceof ApiError ? Object.entries(e.fields).filter(([f]) => fields[f]) : []
       if (e instanceof ApiError && mapped.length) {
-        for (const [f, code] of mapped) errors[fields[f]!] = fieldText(f, code)
+        for (const [f, code] of mapped) errors[fields[f]!] = fieldText(f, code, (e as ApiError).details[f])
         actionError.value = t('caseView.fixErrors')
         return focusFirstError()
       }

@@ -615,6 +615,7 @@ const en: typeof vi = {
     publicEvent: 'public',
     internalEvent: 'internal',
     events: {
+      redacted: 'Internal entry of the unit (only its hash, to check the chain)',
       submitted: 'Submitted',
       status_accepted: 'Accepted',
       status_rejected: 'Rejected',
@@ -763,6 +764,8 @@ const en: typeof vi = {
     assignedNow: 'The report is now assigned to {who}.',
     assignInvalid: 'A report can only be assigned to an active inspector or lead of the handling unit. Reload the page and choose again.',
     fixErrors: 'Not saved. Please correct the marked fields.',
+    summaryIdentityWords:
+      'The public summary contains the complainant’s personal data or contact details (name, phone, email, address, ID number). Flagged words: {words}. Remove or rewrite them and send again.',
     summaryIdentity: 'The public summary contains the complainant’s personal data or contact details (name, phone, email, address, ID number). Remove them and send again.',
     summaryNeeded: 'Write the public summary before approving its publication.',
     proposalSent: 'The proposed conclusion was sent to the lead.',
@@ -814,6 +817,7 @@ const en: typeof vi = {
       original: 'Original',
       originalNamed: 'Download the original of {name}',
       noCopyShort: 'No cleaned copy',
+      citizenName: '(the citizen’s own file name: {name})',
       originalName: 'original-{name}',
       downloaded: 'Downloaded: {name}',
       originalForbidden: 'You may not download the original. An approved identity custody grant is needed.',

@@ -614,6 +614,7 @@ const vi = {
     publicEvent: 'công khai',
     internalEvent: 'nội bộ',
     events: {
+      redacted: 'Mục nội bộ của đơn vị (chỉ hiện mã băm để kiểm tra chuỗi)',
       submitted: 'Gửi đơn',
       status_accepted: 'Thụ lý',
       status_rejected: 'Không thụ lý',
@@ -762,6 +763,8 @@ const vi = {
     assignedNow: 'Đã giao phản ánh cho {who}.',
     assignInvalid: 'Chỉ giao được cho thanh tra viên hoặc lãnh đạo đang hoạt động của đơn vị xử lý. Hãy tải lại trang rồi chọn lại.',
     fixErrors: 'Chưa lưu được. Vui lòng sửa các mục được đánh dấu.',
+    summaryIdentityWords:
+      'Tóm tắt công khai có chứa thông tin cá nhân của người phản ánh hoặc thông tin liên lạc (tên, số điện thoại, email, địa chỉ, số định danh). Các từ bị đánh dấu: {words}. Hãy bỏ hoặc viết lại rồi gửi lại.',
     summaryIdentity: 'Tóm tắt công khai có chứa thông tin cá nhân của người phản ánh hoặc thông tin liên lạc (tên, số điện thoại, email, địa chỉ, số định danh). Hãy bỏ các thông tin đó rồi gửi lại.',
     summaryNeeded: 'Hãy viết tóm tắt công khai trước khi duyệt công bố.',
     proposalSent: 'Đã gửi đề xuất kết luận cho lãnh đạo.',
@@ -813,6 +816,7 @@ const vi = {
       original: 'Bản gốc',
       originalNamed: 'Tải bản gốc của {name}',
       noCopyShort: 'Không có bản đã làm sạch',
+      citizenName: '(tên tệp gốc của người phản ánh: {name})',
       originalName: 'ban-goc-{name}',
       downloaded: 'Đã tải về: {name}',
       originalForbidden: 'Bạn chưa được phép tải bản gốc. Cần có yêu cầu xem danh tính đã được duyệt.',

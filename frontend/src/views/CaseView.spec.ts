@@ -474,7 +474,10 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
     api.on(
       'POST',
       `${PATH}/publication`,
-      () => apiError(400, 'invalid', { publicSummary: 'identity' }),
+      () =>
+        jsonResponse(400, {
+          error: { code: 'invalid', message: 'invalid', fields: { publicSummary: 'identity' }, details: { publicSummary: ['Bà Trần Thị Bình'] } },
+        }),
       (c) => {
         const summary = (c.body as { publicSummary: string }).publicSummary
         // Published: the server no longer offers it.
@@ -499,7 +502,10 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
     await w.get('#publish-summary').setValue('Bà Trần Thị Bình bị đòi tiền')
     await w.get('[data-testid="case-publish-form"]').trigger('submit')
     await settle()
-    expect(w.get('#publish-summary-error').text()).toContain('contains the complainant’s personal data or contact details')
+    // The refusal names the flagged words of the summary.
+    expect(w.get('#publish-summary-error').text()).toBe(
+      'The public summary contains the complainant’s personal data or contact details (name, phone, email, address, ID number). Flagged words: “Bà Trần Thị Bình”. Remove or rewrite them and send again.',
+    )
     expect(document.activeElement?.id).toBe('publish-summary')
 
     await w.get('#publish-summary').setValue('Cán bộ quầy 3 bị kỷ luật vì đòi tiền.')
@@ -634,7 +640,8 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
 
     it('downloads the cleaned copy with the access token, and originals only with custody', async () => {
       const api = fakeApi()
-      api.json('GET', PATH, 200, sample({ attachments: files, can: { ...HANDLER_CAN, originals: true } }))
+      const named = files.map((f, i) => (i === 1 ? { ...f, originalName: 'ghi âm.mp3' } : f))
+      api.json('GET', PATH, 200, sample({ attachments: named, can: { ...HANDLER_CAN, originals: true } }))
       api.on('GET', `${PATH}/attachments/f1`, () => new Response('%PDF-1.7', { status: 200, headers: { 'Content-Type': 'application/pdf' } }))
       api.on(
         'GET',
@@ -650,6 +657,9 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
       const { w } = await openAs('inspector', '/staff/cases/c1', (page) => page.findAll('[data-testid="case-attachment"]').length === 2)
       const [pdf, mp3] = w.findAll('[data-testid="case-attachment"]')
 
+      // A custody holder also sees the citizen's own file name; others only the neutral one.
+      expect(mp3!.get('[data-testid="case-attachment-original-name"]').text()).toBe('(the citizen’s own file name: ghi âm.mp3)')
+      expect(pdf!.find('[data-testid="case-attachment-original-name"]').exists()).toBe(false)
       expect(mp3!.find('[data-testid="case-attachment-copy"]').exists()).toBe(false)
       expect(mp3!.get('[data-testid="case-attachment-no-copy"]').text()).toBe('No cleaned copy')
 
@@ -715,7 +725,13 @@ describe('report page: names, assignment and rating', () => {
         ],
       }),
     )
-    api.json('GET', `${PATH}/audit`, 200, { valid: true, events: [{ seq: 1, at, actor: 'lead-1', type: 'assigned', hash: 'ab'.repeat(32) }] })
+    api.json('GET', `${PATH}/audit`, 200, {
+      valid: true,
+      events: [
+        { seq: 1, at, actor: 'lead-1', type: 'assigned', hash: 'ab'.repeat(32) },
+        { seq: 2, type: 'redacted', redacted: true, prevHash: 'ab'.repeat(32), hash: 'cd'.repeat(32) },
+      ],
+    })
     const { w } = await openAs({ id: 'u1', role: 'inspector' }, '/staff/cases/c1', 'case-event')
 
     expect(w.get('[data-testid="case-assignee"]').text()).toBe('Lê Thanh Tra')
@@ -736,6 +752,9 @@ describe('report page: names, assignment and rating', () => {
     await w.get('[data-testid="case-audit-load"]').trigger('click')
     await settle()
     expect(w.get('[data-testid="case-audit-row"]').findAll('td')[2]!.text()).toBe('Phạm Lãnh Đạo')
+    // A redacted link (an internal note, as a monitor sees it): no time, no author, only the hash.
+    const redacted = w.findAll('[data-testid="case-audit-row"]')[1]!.findAll('td')
+    expect(redacted.map((td) => td.text()).slice(1, 4)).toEqual(['—', '—', 'Internal entry of the unit (only its hash, to check the chain)'])
   })
 
   it('says "you" when the report is one’s own, and that nobody has it yet', async () => {
