@@ -51,6 +51,11 @@ func (f *fixture) takeOver(t *testing.T, email, password, next string) string {
 			t.Fatalf("%s: the password token opened %s: %d", email, path, w.Code)
 		}
 	}
+	// The temporary password cannot be kept.
+	if w := f.staffJSON(first.PasswordToken, http.MethodPost, "/api/v1/auth/password",
+		`{"currentPassword":"`+password+`","newPassword":"`+password+`"}`); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "same_password") {
+		t.Fatalf("%s: kept the temporary password: %d %s", email, w.Code, w.Body)
+	}
 	if w := f.staffJSON(first.PasswordToken, http.MethodPost, "/api/v1/auth/password",
 		`{"currentPassword":"`+password+`","newPassword":"`+next+`"}`); w.Code != http.StatusNoContent {
 		t.Fatalf("%s: change of password: %d %s", email, w.Code, w.Body)

@@ -427,6 +427,11 @@ func (s *Staff) ChangePassword(ctx context.Context, actor Actor, current, next s
 		e := err.(*Error)
 		return &Error{Code: CodeInvalid, Message: e.Message, Fields: map[string]string{"newPassword": e.Fields["password"]}}
 	}
+	if u.MustChangePassword && next == current {
+		// The temporary password was chosen by an administrator: the
+		// account's own must differ (docs/privacy.md, "Separation of duties").
+		return &Error{Code: CodeInvalid, Message: "Choose a password of your own, not the temporary one.", Fields: map[string]string{"newPassword": "same_password"}}
+	}
 	hash, err := hashSecret(ctx, s.hasher, next)
 	if err != nil {
 		return err
