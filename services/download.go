@@ -43,7 +43,7 @@ type DownloadsOptions struct {
 	// Gate decides who holds custody (nil: nobody gets an original).
 	Gate  *CustodyGate
 	Blobs BlobStore
-	Now    func() time.Time // time.Now when nil
+	Now   func() time.Time // time.Now when nil
 }
 
 // NewDownloads makes the evidence download service.
