@@ -114,6 +114,7 @@ var adminRouteSamples = []struct{ method, path, body string }{
 	{"POST", "/api/v1/admin/users", `{"email":"x@admin.test","name":"X","role":"inspector","unitId":":unit","password":"Thanh-tra-2026-an-toàn"}`},
 	{"PATCH", "/api/v1/admin/users/:id", `{"active":false}`},
 	{"POST", "/api/v1/admin/users/:id/reset-password", ""},
+	{"POST", "/api/v1/admin/users/:id/reset-totp", ""},
 	{"GET", "/api/v1/admin/units", ""},
 	{"POST", "/api/v1/admin/units", `{"code":"x-unit","name":{"vi":"X","en":"X"},"type":"inspection"}`},
 	{"PATCH", "/api/v1/admin/units/:id", `{"active":false}`},

@@ -44,9 +44,9 @@ func (s *Server) staffAuth(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	// After a reset, the temporary password opens nothing but the change
-	// of password.
-	if u.MustChangePassword && c.FullPath() != "/api/v1/auth/password" {
+	// A temporary password (a new account, a reset) opens nothing but the
+	// change of password (passwordAuth).
+	if u.MustChangePassword {
 		s.writeError(c, &services.Error{Code: services.CodeForbidden, Message: "Choose a new password first.",
 			Fields: map[string]string{"password": "must_change"}})
 		return
@@ -67,6 +67,10 @@ type loginResponse struct {
 	User                  userDTO    `json:"user"`
 	TOTPEnrolmentRequired bool       `json:"totpEnrolmentRequired,omitempty"`
 	EnrolmentToken        string     `json:"enrolmentToken,omitempty"`
+	// PasswordChangeRequired: the password was temporary; PasswordToken
+	// opens only POST /auth/password.
+	PasswordChangeRequired bool   `json:"passwordChangeRequired,omitempty"`
+	PasswordToken          string `json:"passwordToken,omitempty"`
 }
 
 // secureCookie is false only for plain HTTP to a loopback host, where
@@ -108,9 +112,12 @@ func refreshToken(c *gin.Context) string {
 func (s *Server) sendSession(c *gin.Context, res services.LoginResult) {
 	out := loginResponse{User: toUserDTO(res.User)}
 	out.User.UnitName = res.UnitName
-	if res.EnrolmentNeeded {
+	switch {
+	case res.PasswordChangeNeeded:
+		out.PasswordChangeRequired, out.PasswordToken = true, res.PasswordToken
+	case res.EnrolmentNeeded:
 		out.TOTPEnrolmentRequired, out.EnrolmentToken = true, res.EnrolToken
-	} else {
+	default:
 		exp := res.ExpiresAt
 		out.AccessToken, out.ExpiresAt = res.AccessToken, &exp
 		s.setRefreshCookie(c, res.RefreshToken, res.RefreshExpires)
@@ -169,6 +176,23 @@ func (s *Server) me(c *gin.Context) {
 	c.JSON(http.StatusOK, dto)
 }
 
+// passwordAuth admits a staff token or a password-change token on the
+// change of password.
+func (s *Server) passwordAuth(c *gin.Context) {
+	tok, ok := bearer(c)
+	if !ok {
+		s.writeError(c, services.Errorf(services.CodeUnauthorized, "Sign in first."))
+		return
+	}
+	actor, err := s.staff.AuthenticatePassword(c.Request.Context(), tok)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Set(actorKey, actor)
+	c.Next()
+}
+
 type passwordRequest struct {
 	CurrentPassword string `json:"currentPassword"`
 	NewPassword     string `json:"newPassword"`
@@ -213,10 +237,23 @@ type totpSetupResponse struct {
 	QRDataURL  string `json:"qrDataUrl"`
 }
 
+type totpSetupRequest struct {
+	// Password confirms an enrolment by a signed-in staff member (not
+	// needed with an enrolment token).
+	Password string `json:"password"`
+}
+
 // setupTOTP starts a second-factor enrolment and returns the QR code.
 func (s *Server) setupTOTP(c *gin.Context) {
+	var in totpSetupRequest
+	if c.Request.ContentLength != 0 {
+		if err := bindJSON(c, &in); err != nil {
+			s.writeError(c, err)
+			return
+		}
+	}
 	u := c.MustGet("enrolUser").(services.User)
-	setup, err := s.staff.SetupTOTP(c.Request.Context(), u)
+	setup, err := s.staff.SetupTOTP(c.Request.Context(), u, in.Password, c.GetBool("viaEnrol"))
 	if err != nil {
 		s.writeError(c, err)
 		return

@@ -115,6 +115,15 @@ var routeMatrix = map[string]func(w who) []int{
 		return leadWork(w)
 	},
 	"GET /api/v1/units": func(w who) []int { return staffOnly(w, allowed) },
+	"GET /api/v1/staffing": func(w who) []int {
+		switch w.role {
+		case "":
+			return unauth
+		case services.RoleLead, services.RoleMonitor:
+			return allowed // their own unit's, or their committee's units'
+		}
+		return forbidden
+	},
 	"GET /api/v1/recommendations": func(w who) []int {
 		if w.role == services.RoleAdmin {
 			return forbidden
@@ -230,6 +239,9 @@ func TestRouteMatrix(t *testing.T) {
 	// A requester for the custody decision row (not the deciding lead).
 	f.mkUser(t, "requester@matrix.test", services.RoleInspector, "unit-a")
 	requester := f.staffLogin(t, "requester@matrix.test", "")
+	// The account the admin rows change (a reset cools an account, which
+	// would stop the requester's custody row).
+	target := f.mkUser(t, "target@matrix.test", services.RoleInspector, "unit-a")
 	r, caseID := f.routedReport(t, "unit-a", "front-a")
 	tokens["citizen"] = r.Token
 	w := f.do(http.MethodPost, "/api/v1/cases/"+caseID+"/custody", "application/json", strings.NewReader(`{"reason":"matrix"}`),
@@ -292,7 +304,7 @@ func TestRouteMatrix(t *testing.T) {
 		method, path, _ := strings.Cut(route, " ")
 		switch {
 		case strings.HasPrefix(path, "/api/v1/admin/users/"):
-			path = strings.ReplaceAll(path, ":id", requester.user.ID)
+			path = strings.ReplaceAll(path, ":id", target.ID)
 		case strings.HasPrefix(path, "/api/v1/admin/units/"):
 			path = strings.ReplaceAll(path, ":id", unit.ID)
 		case strings.HasPrefix(path, "/api/v1/admin/routing-rules/"):

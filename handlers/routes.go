@@ -134,8 +134,8 @@ func (s *Server) routes(e *gin.Engine) {
 	auth.POST("/refresh", s.refresh)
 	auth.POST("/logout", s.logout)
 	auth.GET("/me", s.me)
-	auth.POST("/password", s.staffAuth, s.limitBody(s.maxJSON), s.changePassword)
-	auth.POST("/totp/setup", s.enrolAuth, s.setupTOTP)
+	auth.POST("/password", s.passwordAuth, s.limitBody(s.maxJSON), s.changePassword)
+	auth.POST("/totp/setup", s.enrolAuth, s.limitBody(s.maxJSON), s.setupTOTP)
 	auth.POST("/totp/enable", s.enrolAuth, s.limitBody(s.maxJSON), s.enableTOTP)
 
 	staff := api.Group("", s.staffAuth, s.limitBody(s.maxJSON))
@@ -161,6 +161,7 @@ func (s *Server) routes(e *gin.Engine) {
 	staff.GET("/cases/:id/identity", s.getIdentity)
 	staff.GET("/custody", s.listCustody)
 	staff.POST("/custody/:gid/decision", s.decideCustody)
+	staff.GET("/staffing", s.listStaffing)
 
 	// Administration. The group authorizes (401/403) before any handler or
 	// body limit sees the request, for every route below.
@@ -169,6 +170,7 @@ func (s *Server) routes(e *gin.Engine) {
 	admin.POST("/users", s.createUser)
 	admin.PATCH("/users/:id", s.updateUser)
 	admin.POST("/users/:id/reset-password", s.resetUserPassword)
+	admin.POST("/users/:id/reset-totp", s.resetUserTOTP)
 	admin.GET("/units", s.listAllUnits)
 	admin.POST("/units", s.createUnit)
 	admin.PATCH("/units/:id", s.updateUnit)

@@ -394,22 +394,25 @@ func TestAdminManagesUsers(t *testing.T) {
 	if w.Code != http.StatusOK || len(reset.TemporaryPassword) < 12 {
 		t.Fatalf("reset: %d %s", w.Code, w.Body)
 	}
+	// The temporary password opens only the change of password
+	// (TestAdminCannotUnmaskAComplainantAlone covers it step by step).
 	w = f.postAuth("/api/v1/auth/login", map[string]string{"email": "new.inspector@unit.test", "password": reset.TemporaryPassword}, nil)
-	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"mustChangePassword":true`) {
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"passwordChangeRequired":true`) || strings.Contains(w.Body.String(), "accessToken") {
 		t.Fatalf("login with the temporary password: %d %s", w.Code, w.Body)
 	}
-	var temp struct{ AccessToken string }
+	var temp struct{ PasswordToken string }
 	json.Unmarshal(w.Body.Bytes(), &temp)
-	if w := f.staffGet(temp.AccessToken, "/api/v1/cases"); w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "must_change") {
+	if w := f.staffGet(temp.PasswordToken, "/api/v1/cases"); w.Code != http.StatusUnauthorized {
 		t.Fatalf("temporary password opened the queue: %d %s", w.Code, w.Body)
 	}
 	w = f.do(http.MethodPost, "/api/v1/auth/password", "application/json",
-		strings.NewReader(`{"currentPassword":"`+reset.TemporaryPassword+`","newPassword":"Một-mật-khẩu-mới-2026"}`), "Authorization", "Bearer "+temp.AccessToken)
+		strings.NewReader(`{"currentPassword":"`+reset.TemporaryPassword+`","newPassword":"Một-mật-khẩu-mới-2026"}`), "Authorization", "Bearer "+temp.PasswordToken)
 	if w.Code != http.StatusNoContent {
 		t.Fatalf("change after reset: %d %s", w.Code, w.Body)
 	}
-	if w := f.staffGet(temp.AccessToken, "/api/v1/cases"); w.Code != http.StatusUnauthorized {
-		t.Fatalf("the old token after the change: %d", w.Code)
+	if w := f.do(http.MethodPost, "/api/v1/auth/password", "application/json",
+		strings.NewReader(`{"currentPassword":"Một-mật-khẩu-mới-2026","newPassword":"Một-mật-khẩu-mới-2027"}`), "Authorization", "Bearer "+temp.PasswordToken); w.Code != http.StatusUnauthorized {
+		t.Fatalf("the password token after the change: %d", w.Code)
 	}
 	w = f.staffGet(admin.access, "/api/v1/admin/audit")
 	for _, action := range []string{"user.create", "user.resetPassword"} {

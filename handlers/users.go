@@ -101,3 +101,48 @@ func (s *Server) resetUserPassword(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"temporaryPassword": temp})
 }
+
+// resetUserTOTP removes an account's second factor (admin).
+func (s *Server) resetUserTOTP(c *gin.Context) {
+	u, err := s.staff.ResetSecondFactor(c.Request.Context(), actorOf(c), c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toUserDTO(u))
+}
+
+// staffingDTO is one staffing change as the feed shows it.
+type staffingDTO struct {
+	ID           string        `json:"id"`
+	At           time.Time     `json:"at"`
+	Kind         string        `json:"kind"`
+	UserID       string        `json:"userId"`
+	Email        string        `json:"email"`
+	Role         services.Role `json:"role"`
+	UnitID       string        `json:"unitId,omitempty"`
+	UnitName     string        `json:"unitName,omitempty"`
+	FromRole     services.Role `json:"fromRole,omitempty"`
+	FromUnitID   string        `json:"fromUnitId,omitempty"`
+	FromUnitName string        `json:"fromUnitName,omitempty"`
+	ActorEmail   string        `json:"actorEmail,omitempty"`
+	CoolingUntil time.Time     `json:"coolingUntil"`
+	Cooling      bool          `json:"cooling"`
+}
+
+// listStaffing returns the staffing changes of the actor's unit (leads) or
+// of the units their committee supervises (monitors).
+func (s *Server) listStaffing(c *gin.Context) {
+	events, err := s.staff.StaffingFeed(c.Request.Context(), actorOf(c))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out := make([]staffingDTO, len(events))
+	for i, e := range events {
+		out[i] = staffingDTO{ID: e.ID, At: e.At, Kind: e.Kind, UserID: e.UserID, Email: e.Email, Role: e.Role, UnitID: e.UnitID,
+			UnitName: e.UnitName, FromRole: e.FromRole, FromUnitID: e.FromUnitID, FromUnitName: e.FromUnitName, ActorEmail: e.ActorEmail,
+			CoolingUntil: e.CoolingUntil, Cooling: e.Cooling}
+	}
+	c.JSON(http.StatusOK, out)
+}

@@ -1,6 +1,9 @@
 package services
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Who may do what to a report. Each rule is one function that both the
 // action and the report page use: the action refuses with the rule's error,
@@ -116,10 +119,108 @@ func mayRequestCustody(a Actor, c Case) error {
 }
 
 // holdsCustody: an inspector or lead of the report's unit holding an
-// approved, unexpired grant on it (g is the actor's latest approved grant).
+// approved, unexpired grant on it, decided by someone else (g is the
+// actor's latest approved grant). Who the two people are now is the
+// CustodyGate's to check.
 func holdsCustody(a Actor, c Case, g CustodyGrant, now time.Time) bool {
 	return mayHandle(a, c) == nil && g.ID != "" && g.CaseID == c.ID && g.RequesterID == a.UserID &&
-		g.Status == GrantApproved && !g.Expired(now) && g.UnitID == c.UnitID
+		g.Status == GrantApproved && !g.Expired(now) && g.UnitID == c.UnitID && g.DecidedBy != "" && g.DecidedBy != g.RequesterID
+}
+
+// CustodyGate is the one rule of who takes part in identity custody
+// (docs/privacy.md, "Separation of duties"), used alike to ask, to decide,
+// to read the identity, to download an original and to offer these on a
+// report's page: two different people, one who asks and a lead who
+// approves, each — at every step and again at every reading — an active
+// inspector or lead of the report's current unit, out of any cooling
+// period, and with a second factor where the portal requires one. It reads
+// the accounts from the store, not from a token or a cache.
+type CustodyGate struct {
+	Grants     CustodyStore
+	Users      UserStore
+	Require2FA bool
+}
+
+func (g *CustodyGate) ready() error {
+	if g == nil || g.Grants == nil || g.Users == nil {
+		return Errorf(CodeForbidden, "Identity custody is not available here.")
+	}
+	return nil
+}
+
+// custodian checks that account id (described to the user as who) may
+// take part in custody of report c at now; lead requires a lead.
+func (g *CustodyGate) custodian(ctx context.Context, id string, c Case, now time.Time, lead bool, who string) error {
+	u, err := g.Users.FindUserByID(ctx, id)
+	if IsCode(err, CodeNotFound) || IsCode(err, CodeInvalid) {
+		return Errorf(CodeForbidden, "%s no longer exists.", who)
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case !u.Active || mayHandle(Actor{UserID: u.ID, Role: u.Role, UnitID: u.UnitID}, c) != nil || (lead && u.Role != RoleLead):
+		return &Error{Code: CodeForbidden, Message: who + " is no longer " + map[bool]string{true: "a lead", false: "an inspector or lead"}[lead] +
+			" of the unit handling this report.", Fields: map[string]string{"custody": "not_in_unit"}}
+	case u.Cooling(now):
+		return &Error{Code: CodeForbidden, Message: who + " was changed by an administrator recently (a new account, a reset, a new role or unit): " +
+			"it takes no part in identity custody until " + u.CoolingUntil.UTC().Format("2006-01-02 15:04") + " UTC.",
+			Fields: map[string]string{"custody": "cooling"}}
+	case g.Require2FA && !u.TOTPEnabled:
+		return &Error{Code: CodeForbidden, Message: who + " has no second factor: identity custody requires one.",
+			Fields: map[string]string{"custody": "second_factor"}}
+	}
+	return nil
+}
+
+// mayRequest: the unit, for a named report, by someone in good standing.
+func (g *CustodyGate) mayRequest(ctx context.Context, a Actor, c Case, now time.Time) error {
+	if err := mayRequestCustody(a, c); err != nil {
+		return err
+	}
+	if err := g.ready(); err != nil {
+		return err
+	}
+	return g.custodian(ctx, a.UserID, c, now, false, "Your account")
+}
+
+// mayDecide: a lead of the unit other than the requester, both in good
+// standing.
+func (g *CustodyGate) mayDecide(ctx context.Context, a Actor, gr CustodyGrant, c Case, now time.Time) error {
+	if err := g.ready(); err != nil {
+		return err
+	}
+	if gr.RequesterID == a.UserID {
+		return Errorf(CodeForbidden, "A request must be decided by another lead.")
+	}
+	if err := g.custodian(ctx, a.UserID, c, now, true, "Your account"); err != nil {
+		return err
+	}
+	return g.custodian(ctx, gr.RequesterID, c, now, false, "The requester's account")
+}
+
+// holder returns the actor's current grant on report c when the actor may
+// read its identity and originals now: holdsCustody, and both the actor
+// and the lead who approved still in good standing. noGrant is the error
+// when the actor holds no grant.
+func (g *CustodyGate) holder(ctx context.Context, a Actor, c Case, now time.Time, noGrant error) (CustodyGrant, error) {
+	if err := g.ready(); err != nil {
+		return CustodyGrant{}, err
+	}
+	gr, err := g.Grants.FindApprovedGrant(ctx, c.ID, a.UserID)
+	if err != nil && !IsCode(err, CodeNotFound) {
+		return CustodyGrant{}, err
+	}
+	if !holdsCustody(a, c, gr, now) {
+		return CustodyGrant{}, noGrant
+	}
+	if err := g.custodian(ctx, a.UserID, c, now, false, "Your account"); err != nil {
+		return CustodyGrant{}, err
+	}
+	if err := g.custodian(ctx, gr.DecidedBy, c, now, true, "The account of the lead who approved the grant"); err != nil {
+		return CustodyGrant{}, err
+	}
+	return gr, nil
 }
 
 // citizenMayWrite: the citizen may write to the unit and add evidence until

@@ -127,7 +127,6 @@ func (w *Workflow) capabilities(ctx context.Context, actor Actor, c Case, p Case
 		DecideExtensions:      mayDecideExtension(actor, c) == nil,
 		Recommend:             mayRecommend(actor, c) == nil,
 		AnswerRecommendations: handles,
-		RequestCustody:        mayRequestCustody(actor, c) == nil,
 	}
 	if mayExtend(actor, c) == nil {
 		more, err := w.mayMoreExtensions(ctx, c)
@@ -136,12 +135,18 @@ func (w *Workflow) capabilities(ctx context.Context, actor Actor, c Case, p Case
 		}
 		can.Extend = more
 	}
-	if handles && w.grants != nil {
-		g, err := w.grants.FindApprovedGrant(ctx, c.ID, actor.UserID)
-		if err != nil && !IsCode(err, CodeNotFound) {
+	if handles && w.gate != nil {
+		now := w.now().UTC()
+		err := w.gate.mayRequest(ctx, actor, c, now)
+		if err != nil && !IsCode(err, CodeForbidden) && !IsCode(err, CodeConflict) {
 			return Capabilities{}, err
 		}
-		can.Originals = holdsCustody(actor, c, g, w.now().UTC())
+		can.RequestCustody = err == nil
+		_, err = w.gate.holder(ctx, actor, c, now, Errorf(CodeForbidden, "no grant"))
+		if err != nil && !IsCode(err, CodeForbidden) {
+			return Capabilities{}, err
+		}
+		can.Originals = err == nil
 	}
 	return can, nil
 }

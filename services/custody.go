@@ -74,6 +74,7 @@ type CustodyStore interface {
 type Custody struct {
 	reports reports
 	grants  CustodyStore
+	gate    *CustodyGate
 	vault   *IdentityVault
 	now     func() time.Time
 }
@@ -82,13 +83,15 @@ type Custody struct {
 type CustodyOptions struct {
 	Cases  CaseStore // the audited store: every step is chained
 	Grants CustodyStore
-	Vault  *IdentityVault
-	Now    func() time.Time // time.Now when nil
+	// Gate decides who takes part (nil: nobody).
+	Gate  *CustodyGate
+	Vault *IdentityVault
+	Now   func() time.Time // time.Now when nil
 }
 
 // NewCustody makes the custody service.
 func NewCustody(o CustodyOptions) *Custody {
-	return &Custody{reports: reports{o.Cases}, grants: o.Grants, vault: o.Vault, now: clockOrNow(o.Now)}
+	return &Custody{reports: reports{o.Cases}, grants: o.Grants, gate: o.Gate, vault: o.Vault, now: clockOrNow(o.Now)}
 }
 
 // withExpiry marks the approved grants that have run out by now.
@@ -106,7 +109,7 @@ func (s *Custody) Request(ctx context.Context, actor Actor, caseID, reason strin
 	if err != nil {
 		return CustodyGrant{}, err
 	}
-	if err := mayRequestCustody(actor, c); err != nil {
+	if err := s.gate.mayRequest(ctx, actor, c, s.now().UTC()); err != nil {
 		return CustodyGrant{}, err
 	}
 	reason = strings.TrimSpace(reason)
@@ -147,6 +150,11 @@ func (s *Custody) Decide(ctx context.Context, actor Actor, grantID string, appro
 	c, err := s.reports.visible(ctx, actor, g.CaseID)
 	if err != nil {
 		return CustodyGrant{}, err
+	}
+	if approve {
+		if err := s.gate.mayDecide(ctx, actor, g, c, s.now().UTC()); err != nil {
+			return CustodyGrant{}, err
+		}
 	}
 	now := stamp(s.now)
 	d := CustodyGrant{Status: GrantDenied, DecidedBy: actor.UserID, Note: strings.TrimSpace(note), DecidedAt: now}
@@ -194,13 +202,10 @@ func (s *Custody) ReadIdentity(ctx context.Context, actor Actor, caseID string) 
 	if mayHandle(actor, c) != nil {
 		return Identity{}, Errorf(CodeForbidden, "Only a custody holder of the handling unit may see the identity.")
 	}
-	g, err := s.grants.FindApprovedGrant(ctx, c.ID, actor.UserID)
-	if err != nil && !IsCode(err, CodeNotFound) {
-		return Identity{}, err
-	}
 	now := s.now().UTC()
-	if !holdsCustody(actor, c, g, now) {
-		return Identity{}, Errorf(CodeForbidden, "You hold no current custody grant for this report.")
+	g, err := s.gate.holder(ctx, actor, c, now, Errorf(CodeForbidden, "You hold no current custody grant for this report."))
+	if err != nil {
+		return Identity{}, err
 	}
 	if s.vault == nil {
 		return Identity{}, Errorf(CodeUnavailable, "Identities cannot be opened here.")

@@ -30,7 +30,7 @@ const (
 // is an event on the report's timeline (and so in its audit chain).
 type Downloads struct {
 	reports reports
-	grants  CustodyStore
+	gate    *CustodyGate
 	blobs   BlobStore
 	names   *IdentityVault
 	now     func() time.Time
@@ -40,9 +40,10 @@ type Downloads struct {
 type DownloadsOptions struct {
 	// Cases reads the reports and records each download (through the
 	// audited store, so that downloads are in the chain).
-	Cases  CaseStore
-	Grants CustodyStore
-	Blobs  BlobStore
+	Cases CaseStore
+	// Gate decides who holds custody (nil: nobody gets an original).
+	Gate  *CustodyGate
+	Blobs BlobStore
 	// Vault opens the citizen's file name for the original's download.
 	Vault *IdentityVault
 	Now   func() time.Time // time.Now when nil
@@ -50,7 +51,7 @@ type DownloadsOptions struct {
 
 // NewDownloads makes the evidence download service.
 func NewDownloads(o DownloadsOptions) *Downloads {
-	return &Downloads{reports: reports{o.Cases}, grants: o.Grants, blobs: o.Blobs, names: o.Vault, now: clockOrNow(o.Now)}
+	return &Downloads{reports: reports{o.Cases}, gate: o.Gate, blobs: o.Blobs, names: o.Vault, now: clockOrNow(o.Now)}
 }
 
 // Download is an evidence file that has been verified and is ready to
@@ -205,17 +206,9 @@ func (s *Downloads) mayOpenOriginal(ctx context.Context, actor Actor, c Case) er
 	if mayHandle(actor, c) != nil {
 		return Errorf(CodeForbidden, "Originals are served only to custody holders of the handling unit.")
 	}
-	if s.grants == nil {
-		return Errorf(CodeForbidden, "You hold no current custody grant for this report: request custody to open the original.")
-	}
-	g, err := s.grants.FindApprovedGrant(ctx, c.ID, actor.UserID)
-	if err != nil && !IsCode(err, CodeNotFound) {
-		return err
-	}
-	if !holdsCustody(actor, c, g, s.now().UTC()) {
-		return Errorf(CodeForbidden, "You hold no current custody grant for this report: request custody to open the original.")
-	}
-	return nil
+	_, err := s.gate.holder(ctx, actor, c, s.now().UTC(),
+		Errorf(CodeForbidden, "You hold no current custody grant for this report: request custody to open the original."))
+	return err
 }
 
 // rewind returns r read again from its start: seeking when it can (one

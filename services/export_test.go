@@ -9,3 +9,7 @@ var (
 	HashSecret   = hashSecret
 	VerifySecret = verifySecret
 )
+
+// HoldsCustody is the grant-shape half of the custody rule (CustodyGate
+// checks the two people's accounts).
+var HoldsCustody = holdsCustody

@@ -20,13 +20,14 @@ const (
 	NotifyKindProposal       NotificationKind = "proposal"
 	NotifyKindExtension      NotificationKind = "extension"
 	NotifyKindDigest         NotificationKind = "monitor_digest"
+	NotifyKindStaffing       NotificationKind = "staffing"
 )
 
 // NotificationKinds lists every kind, so that renderers and their tests can
 // check that each one has its wording.
 func NotificationKinds() []NotificationKind {
 	return []NotificationKind{NotifyKindAssigned, NotifyKindDeadlineNear, NotifyKindOverdue, NotifyKindRecommendation,
-		NotifyKindCitizenUpdate, NotifyKindProposal, NotifyKindExtension, NotifyKindDigest}
+		NotifyKindCitizenUpdate, NotifyKindProposal, NotifyKindExtension, NotifyKindDigest, NotifyKindStaffing}
 }
 
 // StaffLanguage is the language of staff notifications: staff accounts
@@ -72,6 +73,12 @@ type NotificationData struct {
 	// counts.
 	OverdueReports         int
 	OverdueRecommendations int
+	// Account, Change and Until are a staffing change's: the staff
+	// account changed (its e-mail), the kind of change (Staffing*) and
+	// the end of its cooling period.
+	Account string
+	Change  string
+	Until   time.Time
 }
 
 // LegacyMail is an e-mail worded before notifications were typed.
@@ -331,4 +338,13 @@ func NotifyExtension(to, caseID, trackingCode string) Notification {
 func NotifyDigest(to string, reports, recs int, day string) Notification {
 	return Notification{To: to, Kind: NotifyKindDigest, Language: StaffLanguage,
 		Data: NotificationData{Day: day, OverdueReports: reports, OverdueRecommendations: recs}}
+}
+
+// NotifyStaffing builds the notification telling a lead or monitor of a
+// staffing change in a unit they watch (docs/privacy.md, "Separation of
+// duties"); it is queued once per change and recipient.
+func NotifyStaffing(to string, e *StaffingEvent) Notification {
+	return Notification{To: to, Kind: NotifyKindStaffing, Language: StaffLanguage,
+		Data:     NotificationData{Account: e.Email, Change: e.Kind, Until: e.CoolingUntil.UTC()},
+		DedupKey: string(NotifyKindStaffing) + ":" + e.ID + ":" + to}
 }

@@ -305,7 +305,16 @@ func TestNotifyStaffBuilders(t *testing.T) {
 		d.Data != (services.NotificationData{Day: "2026-11-27", OverdueReports: 3, OverdueRecommendations: 1}) {
 		t.Errorf("digest: %+v", d)
 	}
-	if len(services.NotificationKinds()) != 8 || !slices.Contains(services.NotificationKinds(), services.NotifyKindDigest) {
+	// A staffing change names the account, the change and the end of its
+	// cooling period, once per change and recipient.
+	until := due.Add(72 * time.Hour)
+	st := services.NotifyStaffing("l@example.org", &services.StaffingEvent{ID: "e1", Kind: services.StaffingPasswordReset, Email: "lead@a.test", CoolingUntil: until})
+	if st.Kind != services.NotifyKindStaffing || st.To != "l@example.org" || st.Language != services.StaffLanguage || st.CaseID != "" ||
+		st.Data != (services.NotificationData{Account: "lead@a.test", Change: services.StaffingPasswordReset, Until: until}) || st.DedupKey != "staffing:e1:l@example.org" {
+		t.Errorf("staffing: %+v", st)
+	}
+	if len(services.NotificationKinds()) != 9 || !slices.Contains(services.NotificationKinds(), services.NotifyKindDigest) ||
+		!slices.Contains(services.NotificationKinds(), services.NotifyKindStaffing) {
 		t.Errorf("kinds: %v", services.NotificationKinds())
 	}
 }

@@ -27,6 +27,7 @@ type Store interface {
 	AuditStore
 	AdminAuditStore
 	OutboxStore
+	StaffingStore
 }
 
 // Options are what the portal's services need from outside: the stores,
@@ -48,8 +49,12 @@ type Options struct {
 	// FingerprintKey keys the fingerprints of idempotent requests.
 	FingerprintKey []byte
 	Limits         Limits
-	// Require2FA makes admins and leads enrol a second factor.
+	// Require2FA makes admins and leads enrol a second factor, and makes
+	// identity custody require one of both people.
 	Require2FA bool
+	// CoolingPeriod keeps an account out of identity custody after an
+	// administrator's change to it (0: DefaultCoolingPeriod).
+	CoolingPeriod time.Duration
 	// CacheTTL is how long routing rules, deadline policies, holidays and
 	// areas are reused before they are read again (0: read on every use).
 	CacheTTL time.Duration
@@ -128,15 +133,16 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	p.Staff, err = NewStaff(ctx, StaffOptions{Users: o.Store, Sessions: o.Store, Units: p.Org, Audit: o.Store,
 		Hasher: o.Hasher, Sealer: o.Sealer, Tokens: o.Tokens,
 		Accounts: newThrottle(AccountThrottlePolicy, now), Clients: newThrottle(ClientThrottlePolicy, now),
-		Require2FA: o.Require2FA, Now: now, Log: log.Warn})
+		Require2FA: o.Require2FA, Staffing: o.Store, Outbox: o.Store, CoolingPeriod: o.CoolingPeriod, Now: now, Log: log.Warn})
 	if err != nil {
 		return nil, err
 	}
-	p.Custody = NewCustody(CustodyOptions{Cases: cases, Grants: o.Store, Vault: vault, Now: now})
+	gate := &CustodyGate{Grants: o.Store, Users: o.Store, Require2FA: o.Require2FA}
+	p.Custody = NewCustody(CustodyOptions{Cases: cases, Grants: o.Store, Gate: gate, Vault: vault, Now: now})
 	p.Queue = NewQueue(o.Store, now)
 	p.Workflow = NewWorkflow(WorkflowOptions{Cases: cases, Users: o.Store, Units: p.Org, Deadlines: book, Audit: p.Audit,
-		Outbox: o.Store, Vault: vault, Grants: o.Store, Queue: o.Store, Now: now})
-	p.Downloads = NewDownloads(DownloadsOptions{Cases: cases, Grants: o.Store, Blobs: o.Blobs, Vault: vault, Now: now})
+		Outbox: o.Store, Vault: vault, Gate: gate, Queue: o.Store, Now: now})
+	p.Downloads = NewDownloads(DownloadsOptions{Cases: cases, Gate: gate, Blobs: o.Blobs, Vault: vault, Now: now})
 	p.Outcomes = NewOutcomes(o.Store)
 	p.Sweeper = NewSweeper(SweeperOptions{Cases: cases, Store: o.Store, Queue: o.Store, Users: o.Store, Outbox: o.Store,
 		Book: book, Vault: vault, Now: now})

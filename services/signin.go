@@ -53,6 +53,11 @@ type LoginResult struct {
 	RefreshExpires  time.Time
 	EnrolToken      string
 	EnrolmentNeeded bool
+	// PasswordToken, when PasswordChangeNeeded, opens only the change of
+	// password: a temporary password (a new account or a reset) signs in
+	// to nothing else.
+	PasswordToken        string
+	PasswordChangeNeeded bool
 }
 
 var errBadLogin = Errorf(CodeUnauthorized, "The e-mail address or the password is wrong.")
@@ -97,6 +102,10 @@ func (s *Staff) Login(ctx context.Context, email, password, code, clientAddr str
 		}
 	}
 	s.accounts.Reset(acctKey)
+	if u.MustChangePassword {
+		tok, exp, err := s.tokens.IssuePassword(u)
+		return LoginResult{User: u, UnitName: s.UnitName(ctx, u.UnitID), PasswordToken: tok, ExpiresAt: exp, PasswordChangeNeeded: true}, err
+	}
 	if !u.TOTPEnabled && s.require2FA && (u.Role == RoleAdmin || u.Role == RoleLead) {
 		tok, exp, err := s.tokens.IssueEnrol(u)
 		return LoginResult{User: u, UnitName: s.UnitName(ctx, u.UnitID), EnrolToken: tok, ExpiresAt: exp, EnrolmentNeeded: true}, err
@@ -254,6 +263,23 @@ func (s *Staff) AuthenticateEnrol(ctx context.Context, token string) (User, bool
 	return u, true, nil
 }
 
+// AuthenticatePassword turns a password-change token (or a staff token)
+// into the actor, for the change of password only.
+func (s *Staff) AuthenticatePassword(ctx context.Context, token string) (Actor, error) {
+	if a, _, err := s.Authenticate(ctx, token); err == nil {
+		return a, nil
+	}
+	c, err := s.tokens.VerifyStaff(token, AudiencePassword)
+	if err != nil {
+		return Actor{}, err
+	}
+	u, err := s.users.FindUserByID(ctx, c.Subject)
+	if err != nil || !u.Active || u.TokenVersion != c.Version {
+		return Actor{}, errTokenInvalid
+	}
+	return Actor{UserID: u.ID, Email: u.Email, Role: u.Role, UnitID: u.UnitID}, nil
+}
+
 type cachedUser struct {
 	u  User
 	at time.Time
@@ -296,10 +322,27 @@ type TOTPSetup struct {
 	URL    string
 }
 
-// SetupTOTP generates a new secret for u (not yet enabled).
-func (s *Staff) SetupTOTP(ctx context.Context, u User) (TOTPSetup, error) {
+// SetupTOTP generates a new secret for u (not yet enabled). A signed-in
+// staff member (not one completing a sign-in with an enrolment token)
+// confirms with their password, so that a stolen access token cannot
+// enrol its own second factor.
+func (s *Staff) SetupTOTP(ctx context.Context, u User, password string, viaEnrol bool) (TOTPSetup, error) {
 	if u.TOTPEnabled {
 		return TOTPSetup{}, Errorf(CodeConflict, "A second factor is already enrolled.")
+	}
+	if !viaEnrol {
+		key := "acct:" + u.Email
+		if wait := s.accounts.Check(key); wait > 0 {
+			return TOTPSetup{}, rateLimited(wait)
+		}
+		if ok, err := verifySecret(ctx, s.hasher, password, u.PasswordHash); err != nil && IsCode(err, CodeUnavailable) {
+			return TOTPSetup{}, err
+		} else if !ok {
+			if wait := s.accounts.Fail(key); wait > 0 {
+				return TOTPSetup{}, rateLimited(wait)
+			}
+			return TOTPSetup{}, &Error{Code: CodeInvalid, Message: "The password is wrong.", Fields: map[string]string{"password": FieldInvalid}}
+		}
 	}
 	secret, text, err := totp.NewSecret()
 	if err != nil {
@@ -383,6 +426,11 @@ func (s *Staff) ChangePassword(ctx context.Context, actor Actor, current, next s
 	if err := CheckPassword(next, u.Email); err != nil {
 		e := err.(*Error)
 		return &Error{Code: CodeInvalid, Message: e.Message, Fields: map[string]string{"newPassword": e.Fields["password"]}}
+	}
+	if u.MustChangePassword && next == current {
+		// The temporary password was chosen by an administrator: the
+		// account's own must differ (docs/privacy.md, "Separation of duties").
+		return &Error{Code: CodeInvalid, Message: "Choose a password of your own, not the temporary one.", Fields: map[string]string{"newPassword": "same_password"}}
 	}
 	hash, err := hashSecret(ctx, s.hasher, next)
 	if err != nil {

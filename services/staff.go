@@ -23,6 +23,9 @@ type Staff struct {
 	accounts   Throttle // failed logins per account
 	clients    Throttle // failed logins per client
 	require2FA bool
+	staffing   StaffingStore // nil: staffing changes are in the admin log only
+	outbox     OutboxStore   // nil: staffing changes are not e-mailed
+	cooling    time.Duration
 	now        func() time.Time
 	log        func(msg string, args ...any)
 
@@ -51,6 +54,13 @@ type StaffOptions struct {
 	Accounts, Clients Throttle
 	// Require2FA makes admins and leads enrol TOTP before they get a token.
 	Require2FA bool
+	// Staffing keeps the staffing feed and Outbox queues its e-mails
+	// (nil: not kept, not sent).
+	Staffing StaffingStore
+	Outbox   OutboxStore
+	// CoolingPeriod is how long an administrator's change to an account
+	// keeps it out of identity custody (0: DefaultCoolingPeriod).
+	CoolingPeriod time.Duration
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 	// Log receives security events (refresh-token reuse); it never gets
@@ -66,7 +76,10 @@ func NewStaff(ctx context.Context, o StaffOptions) (*Staff, error) {
 	}
 	s := &Staff{users: o.Users, sessions: o.Sessions, units: o.Units, audit: o.Audit, hasher: o.Hasher, sealer: o.Sealer,
 		tokens: o.Tokens, accounts: o.Accounts, clients: o.Clients, require2FA: o.Require2FA, now: clockOrNow(o.Now), log: o.Log,
-		cache: map[string]cachedUser{}}
+		staffing: o.Staffing, outbox: o.Outbox, cooling: o.CoolingPeriod, cache: map[string]cachedUser{}}
+	if s.cooling <= 0 {
+		s.cooling = DefaultCoolingPeriod
+	}
 	if s.log == nil {
 		s.log = func(string, ...any) {}
 	}
@@ -82,6 +95,9 @@ func NewStaff(ctx context.Context, o StaffOptions) (*Staff, error) {
 type UnitLookup interface {
 	UnitByID(ctx context.Context, id string) (Unit, error)
 	UnitName(ctx context.Context, id string) (string, error)
+	// SupervisingCommittees returns the Front committees that supervise
+	// an inspection unit.
+	SupervisingCommittees(ctx context.Context, id string) ([]string, error)
 }
 
 // UnitName names a unit for display ("" when unknown).

@@ -18,6 +18,10 @@ const (
 	// AudienceEnrol is a staff member who must enrol a second factor
 	// before getting a staff token: it opens only the enrolment routes.
 	AudienceEnrol = "staff-enrol"
+	// AudiencePassword is a staff member signed in with a temporary
+	// password (a new account or a reset): it opens only the change of
+	// password.
+	AudiencePassword = "staff-password"
 	// StaffTokenTTL is how long a staff access token lasts.
 	StaffTokenTTL = 15 * time.Minute
 	enrolTokenTTL = 10 * time.Minute
@@ -71,8 +75,13 @@ func (t *Tokens) IssueEnrol(u User) (string, time.Time, error) {
 	return t.issue(Claims{Version: u.TokenVersion}, u.ID, AudienceEnrol, enrolTokenTTL)
 }
 
-// VerifyStaff checks a staff token of the given audience (AudienceStaff
-// or AudienceEnrol) and returns its claims.
+// IssuePassword returns a token that only lets u change their password.
+func (t *Tokens) IssuePassword(u User) (string, time.Time, error) {
+	return t.issue(Claims{Version: u.TokenVersion}, u.ID, AudiencePassword, enrolTokenTTL)
+}
+
+// VerifyStaff checks a staff token of the given audience (AudienceStaff,
+// AudienceEnrol or AudiencePassword) and returns its claims.
 func (t *Tokens) VerifyStaff(token, audience string) (*Claims, error) {
 	return t.verify(token, audience)
 }

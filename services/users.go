@@ -30,8 +30,13 @@ type User struct {
 	TOTPSealed    []byte   // the TOTP secret, sealed; set on setup, trusted once enabled
 	TOTPLastStep  int64    // the last time step used, so a code is never accepted twice
 	RecoveryCodes []string // SHA-256 hex of unused recovery codes
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// CoolingUntil ends the cooling period that an administrator's change
+	// to the account (creation, password or second-factor reset, role or
+	// unit change) starts: until then the account takes no part in
+	// identity custody (docs/privacy.md, "Separation of duties").
+	CoolingUntil time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // String is for logs and tests: a user without secrets.
@@ -52,6 +57,7 @@ type UserChange struct {
 	TOTPSealed         *[]byte
 	TOTPLastStep       *int64
 	RecoveryCodes      *[]string
+	CoolingUntil       *time.Time
 	BumpTokenVersion   bool
 	At                 time.Time
 }
@@ -197,13 +203,27 @@ func (s *Staff) CreateUser(ctx context.Context, actor *Actor, in CreateUserInput
 	now := s.now().UTC().Truncate(time.Millisecond)
 	u := &User{Email: email, Name: strings.TrimSpace(in.Name), Role: in.Role, UnitID: in.UnitID, Active: true,
 		PasswordHash: hash, MustChangePassword: in.MustChangePassword, TokenVersion: 1, CreatedAt: now, UpdatedAt: now}
+	if actor != nil {
+		// An administrator's account: the password it chose opens only
+		// the change of password, and the account starts cooling
+		// (docs/privacy.md, "Separation of duties"). The bootstrap
+		// command and the demo seed (actor nil) are the operator's own
+		// acts at install time.
+		u.MustChangePassword, u.CoolingUntil = true, s.coolingEnd()
+	}
 	if err := s.users.InsertUser(ctx, u); err != nil {
 		if IsCode(err, CodeConflict) {
 			return User{}, &Error{Code: CodeConflict, Message: "An account with this e-mail already exists.", Fields: map[string]string{"email": "taken"}}
 		}
 		return User{}, err
 	}
-	return *u, s.record(ctx, actor, "user.create", u.ID, fmt.Sprintf("%s as %s in unit %q", u.Email, u.Role, u.UnitID))
+	if err := s.record(ctx, actor, "user.create", u.ID, fmt.Sprintf("%s as %s in unit %q", u.Email, u.Role, u.UnitID)); err != nil {
+		return *u, err
+	}
+	if actor == nil {
+		return *u, nil
+	}
+	return *u, s.announce(ctx, actor, StaffingAccountCreated, *u, *u)
 }
 
 // ListUsers lists staff accounts (admin).
@@ -255,6 +275,14 @@ func (s *Staff) UpdateUser(ctx context.Context, actor Actor, id string, in Updat
 	if in.Active != nil && !*in.Active && id == actor.UserID {
 		f.Add("active", FieldNotAllowed) // an admin cannot lock themselves out
 	}
+	// Separation of duties (docs/privacy.md): an administrator account
+	// never holds a unit role, and nobody changes their own role or unit.
+	if id == actor.UserID && (role != u.Role || unit != u.UnitID) {
+		return User{}, Errorf(CodeForbidden, "Nobody may change their own role or unit: ask another administrator.")
+	}
+	if u.Role == RoleAdmin && role != RoleAdmin {
+		return User{}, Errorf(CodeForbidden, "An administrator account never takes a role in a unit: create a separate account for the person.")
+	}
 	if in.Role != nil || in.UnitID != nil {
 		if err := s.checkUnit(ctx, f, role, unit); err != nil {
 			return User{}, err
@@ -263,7 +291,13 @@ func (s *Staff) UpdateUser(ctx context.Context, actor Actor, id string, in Updat
 	if err := f.Err(); err != nil {
 		return User{}, err
 	}
-	ch.BumpTokenVersion = role != u.Role || unit != u.UnitID || (in.Active != nil && *in.Active != u.Active)
+	moved := role != u.Role || unit != u.UnitID
+	ch.BumpTokenVersion = moved || (in.Active != nil && *in.Active != u.Active)
+	if moved {
+		until := s.coolingEnd()
+		ch.CoolingUntil = &until
+	}
+	before := u
 	u, err = s.users.UpdateUser(ctx, id, ch)
 	if err != nil {
 		return User{}, err
@@ -272,7 +306,13 @@ func (s *Staff) UpdateUser(ctx context.Context, actor Actor, id string, in Updat
 	if in.Active != nil && !*in.Active {
 		_ = s.sessions.DeleteUserSessions(ctx, id)
 	}
-	return u, s.record(ctx, &actor, "user.update", id, fmt.Sprintf("%s: role %s, unit %q, active %v", u.Email, u.Role, u.UnitID, u.Active))
+	if err := s.record(ctx, &actor, "user.update", id, fmt.Sprintf("%s: role %s, unit %q, active %v", u.Email, u.Role, u.UnitID, u.Active)); err != nil {
+		return u, err
+	}
+	if !moved {
+		return u, nil
+	}
+	return u, s.announce(ctx, &actor, StaffingRoleChanged, before, u)
 }
 
 // ResetPassword sets a temporary password the user must change, ends their
@@ -286,13 +326,45 @@ func (s *Staff) ResetPassword(ctx context.Context, actor Actor, id string) (stri
 	if err != nil {
 		return "", err
 	}
-	yes := true
-	if _, err := s.users.UpdateUser(ctx, id, UserChange{PasswordHash: &hash, MustChangePassword: &yes, BumpTokenVersion: true, At: s.now().UTC()}); err != nil {
+	yes, until := true, s.coolingEnd()
+	u, err := s.users.UpdateUser(ctx, id, UserChange{PasswordHash: &hash, MustChangePassword: &yes, CoolingUntil: &until,
+		BumpTokenVersion: true, At: s.now().UTC()})
+	if err != nil {
 		return "", err
 	}
 	s.forget(id)
 	if err := s.sessions.DeleteUserSessions(ctx, id); err != nil {
 		return "", err
 	}
-	return temp, s.record(ctx, &actor, "user.resetPassword", id, "temporary password set; sessions ended")
+	if err := s.record(ctx, &actor, "user.resetPassword", id, "temporary password set; sessions ended; cooling period started"); err != nil {
+		return temp, err
+	}
+	return temp, s.announce(ctx, &actor, StaffingPasswordReset, u, u)
+}
+
+// ResetSecondFactor removes a staff member's second factor (admin), for a
+// lost authenticator: the account enrols again at its next sign-in, its
+// sessions end, and it starts a cooling period, shown in its unit's
+// staffing feed. Nobody resets their own.
+func (s *Staff) ResetSecondFactor(ctx context.Context, actor Actor, id string) (User, error) {
+	if err := actor.RequireAdmin(); err != nil {
+		return User{}, err
+	}
+	if id == actor.UserID {
+		return User{}, Errorf(CodeForbidden, "Nobody may reset their own second factor: ask another administrator.")
+	}
+	off, none, noCodes, step, until := false, []byte{}, []string{}, int64(0), s.coolingEnd()
+	u, err := s.users.UpdateUser(ctx, id, UserChange{TOTPEnabled: &off, TOTPSealed: &none, RecoveryCodes: &noCodes, TOTPLastStep: &step,
+		CoolingUntil: &until, BumpTokenVersion: true, At: s.now().UTC()})
+	if err != nil {
+		return User{}, err
+	}
+	s.forget(id)
+	if err := s.sessions.DeleteUserSessions(ctx, id); err != nil {
+		return User{}, err
+	}
+	if err := s.record(ctx, &actor, "user.resetTOTP", id, u.Email+": second factor removed; sessions ended; cooling period started"); err != nil {
+		return u, err
+	}
+	return u, s.announce(ctx, &actor, StaffingTOTPReset, u, u)
 }

@@ -149,8 +149,9 @@ type Workflow struct {
 	// vault opens identities for the public-summary check and the citizen
 	// e-mail (nil: summaries cannot be published, citizens are not told).
 	vault *IdentityVault
-	// grants tells the page whether the caller holds custody (nil: never).
-	grants CustodyStore
+	// gate tells the page whether the caller may ask for or holds custody
+	// (nil: never).
+	gate *CustodyGate
 	// queue lists the reports that carry recommendations.
 	queue QueueStore
 	now   func() time.Time
@@ -166,7 +167,7 @@ type WorkflowOptions struct {
 	Audit     *AuditLog
 	Outbox    OutboxStore
 	Vault     *IdentityVault
-	Grants    CustodyStore
+	Gate      *CustodyGate
 	Queue     QueueStore
 	Now       func() time.Time // time.Now when nil
 }
@@ -174,7 +175,7 @@ type WorkflowOptions struct {
 // NewWorkflow makes the staff workflow.
 func NewWorkflow(o WorkflowOptions) *Workflow {
 	return &Workflow{reports: reports{o.Cases}, users: o.Users, units: o.Units, deadlines: o.Deadlines, audit: o.Audit,
-		outbox: o.Outbox, vault: o.Vault, grants: o.Grants, queue: o.Queue, now: clockOrNow(o.Now)}
+		outbox: o.Outbox, vault: o.Vault, gate: o.Gate, queue: o.Queue, now: clockOrNow(o.Now)}
 }
 
 // clockOrNow is the clock a service uses: now, or time.Now when nil.

@@ -57,7 +57,7 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	}
 	o := services.Options{Store: b.store, Blobs: b.blob, Files: &media.Checker{MaxPixels: services.DefaultMaxPixels},
 		Prover: proof.NewProver(signer), Sealer: sealer, Tokens: tokens, Hasher: passhash.New(cfg.Argon2, cfg.HashConcurrency),
-		Limits: cfg.Limits, Require2FA: cfg.Require2FA, CacheTTL: 30 * time.Second, Log: log, Now: time.Now}
+		Limits: cfg.Limits, Require2FA: cfg.Require2FA, CoolingPeriod: cfg.CoolingPeriod, CacheTTL: 30 * time.Second, Log: log, Now: time.Now}
 	if cfg.ClamdAddr != "" {
 		client := clamd.New(cfg.ClamdAddr, 2*time.Minute)
 		o.Scanner = clamdScanner{client}

@@ -34,6 +34,7 @@ type Config struct {
 	ClamdAddr       string
 	SMTPURL         string
 	Require2FA      bool
+	CoolingPeriod   time.Duration
 	ReapInterval    time.Duration
 	LogFormat       string // auto, text or json
 	LogLevel        string
@@ -83,7 +84,8 @@ var configVars = []configVar{
 	{Name: "PORTAL_SIGNING_KEY", Secret: true, Default: "generated in the data dir", Computed: true, Meaning: "Ed25519 private key seed (64 hex characters) signing proofs of filing; required with external servers"},
 	{Name: "PORTAL_CLAMD_ADDR", Meaning: "clamd address (`host:port` or `unix:/path`); unset: files are recorded as not scanned"},
 	{Name: "PORTAL_SMTP_URL", Secret: true, Meaning: "`smtp://user:pass@host:587?from=portal@example.org` (STARTTLS when offered) or `smtps://…`; unset: notifications are logged without content"},
-	{Name: "PORTAL_REQUIRE_2FA", Default: "false", Meaning: "admins and leads must enrol a TOTP second factor before they get a token"},
+	{Name: "PORTAL_REQUIRE_2FA", Default: "false", Meaning: "admins and leads must enrol a TOTP second factor before they get a token; identity custody then requires both people to have one"},
+	{Name: "PORTAL_COOLING_PERIOD", Default: "72h", Meaning: "after an admin creates an account, resets its password or second factor, or changes its role or unit, how long it can neither request, approve nor read identity custody (1m to 720h)"},
 	{Name: "PORTAL_REAP_INTERVAL", Default: "10m", Meaning: "how often abandoned uploads (older than 1 h, referenced by no report) and expired idempotency keys are removed"},
 	{Name: "PORTAL_LOG_FORMAT", Default: "auto", Meaning: "`text`, `json`, or `auto` (text on a terminal, JSON otherwise)"},
 	{Name: "PORTAL_LOG_LEVEL", Default: "info", Meaning: "`debug`, `info`, `warn` or `error`"},
@@ -294,6 +296,7 @@ func (e *envReader) service(c *Config) {
 	c.ClamdAddr = e.str("PORTAL_CLAMD_ADDR")
 	c.SMTPURL = e.secret("PORTAL_SMTP_URL")
 	c.Require2FA = e.boolean("PORTAL_REQUIRE_2FA")
+	c.CoolingPeriod = e.duration("PORTAL_COOLING_PERIOD", "between 1m and 720h", time.Minute, 720*time.Hour)
 	c.ReapInterval = e.duration("PORTAL_REAP_INTERVAL", "between 1s and 24h", time.Second, 24*time.Hour)
 	switch c.LogFormat {
 	case "auto", "text", "json":

@@ -120,8 +120,10 @@ func TestConfigDefaultsAreUsed(t *testing.T) {
 	got := map[string]string{
 		"PORTAL_ENV": c.Env, "PORTAL_ADDR": c.Addr, "PORTAL_MONGODB_DATABASE": c.MongoDatabase,
 		"PORTAL_S3_BUCKET": c.S3Bucket, "PORTAL_S3_TLS": strconv.FormatBool(c.S3TLS), "PORTAL_S3_REGION": c.S3Region,
-		"PORTAL_REQUIRE_2FA": strconv.FormatBool(c.Require2FA), "PORTAL_REAP_INTERVAL": strings.TrimSuffix(c.ReapInterval.String(), "0s"),
-		"PORTAL_LOG_FORMAT": c.LogFormat, "PORTAL_LOG_LEVEL": c.LogLevel, "PORTAL_HSTS": strconv.FormatBool(c.HSTS),
+		"PORTAL_REQUIRE_2FA":    strconv.FormatBool(c.Require2FA),
+		"PORTAL_COOLING_PERIOD": strings.TrimSuffix(strings.TrimSuffix(c.CoolingPeriod.String(), "0s"), "0m"),
+		"PORTAL_REAP_INTERVAL":  strings.TrimSuffix(c.ReapInterval.String(), "0s"),
+		"PORTAL_LOG_FORMAT":     c.LogFormat, "PORTAL_LOG_LEVEL": c.LogLevel, "PORTAL_HSTS": strconv.FormatBool(c.HSTS),
 		"PORTAL_MAX_FILE_BYTES": strconv.FormatInt(c.Limits.MaxFileBytes, 10), "PORTAL_MAX_REPORT_BYTES": strconv.FormatInt(c.Limits.MaxReportBytes, 10),
 		"PORTAL_MAX_FILES": strconv.Itoa(c.Limits.MaxFiles), "PORTAL_MAX_JSON_BYTES": strconv.FormatInt(c.MaxJSONBytes, 10),
 		"PORTAL_ARGON2_MEMORY_KIB": fmt.Sprint(c.Argon2.MemoryKiB), "PORTAL_ARGON2_ITERATIONS": fmt.Sprint(c.Argon2.Iterations),

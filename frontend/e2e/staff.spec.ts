@@ -11,6 +11,8 @@ const ADMIN_EMAIL = 'admin@e2e.test'
 const ADMIN_PASSWORD = 'Quản-trị-viên-2026!'
 const INSPECTOR_EMAIL = 'thanh.tra@e2e.test'
 const INSPECTOR_PASSWORD = 'Thanh-tra-viên-E2E-2026'
+// The admin sets a temporary password; the inspector replaces it at first sign-in.
+const INSPECTOR_TEMP = 'Tạm-thời-do-quản-trị-đặt-2026'
 const UNIT_CODE = 'tt-e2e'
 const UNIT_VI = 'Thanh tra E2E'
 const UNIT_EN = 'E2E Inspectorate'
@@ -104,7 +106,7 @@ test('an admin sets up a unit and an inspector, who signs in, turns on two-step 
   await page.getByTestId('user-password').fill('short')
   await page.getByTestId('user-save').click()
   await expect(page.getByTestId('error-user-password')).toHaveText('At least 12 characters.')
-  await page.getByTestId('user-password').fill(INSPECTOR_PASSWORD)
+  await page.getByTestId('user-password').fill(INSPECTOR_TEMP)
   await page.getByTestId('user-save').click()
   await expect(page.getByTestId('admin-status')).toHaveText(`The account ${INSPECTOR_EMAIL} was created.`)
   const row = page.getByTestId('user-row').filter({ hasText: INSPECTOR_EMAIL })
@@ -125,8 +127,15 @@ test('an admin sets up a unit and an inspector, who signs in, turns on two-step 
   await page.getByTestId('login-email').focus()
   await page.keyboard.type(INSPECTOR_EMAIL)
   await page.keyboard.press('Tab')
-  await page.keyboard.type(INSPECTOR_PASSWORD)
+  await page.keyboard.type(INSPECTOR_TEMP)
   await page.keyboard.press('Enter')
+
+  // The password the admin set opens only the change to one of the inspector's own.
+  await expect(page.getByTestId('login-password-change')).toBeVisible()
+  await expectAccessible(page, 'the first sign-in: choose a password')
+  await page.getByTestId('login-new-password').fill(INSPECTOR_PASSWORD)
+  await page.getByTestId('login-new-again').fill(INSPECTOR_PASSWORD)
+  await page.getByTestId('login-new-submit').click()
 
   // If the portal asks every role to enrol at sign-in, do it there; else voluntarily from Security.
   const enrolAtLogin = page.getByTestId('login-enrol')
@@ -140,6 +149,9 @@ test('an admin sets up a unit and an inspector, who signs in, turns on two-step 
     await page.getByTestId('staff-nav-security').click()
     await expect(page.getByTestId('totp-state')).toHaveText(/^Off/)
     await page.getByTestId('totp-start').click()
+    // Enrolling asks for the password again.
+    await page.getByTestId('totp-password').fill(INSPECTOR_PASSWORD)
+    await page.getByTestId('totp-password-submit').click()
     recovery = await enrolOnPage(page, inspectorSteps)
     await expect(page.getByTestId('security-status')).toHaveText('Two-step verification is on.')
     await expect(page.getByTestId('totp-state')).toHaveText(/^On/)

@@ -12,8 +12,8 @@ import { expectAccessible, watchedTest } from './watch'
 // citizen appeals, getting the second-round report's codes and PDF receipt;
 // the lead re-routes that round-2 report to the city inspectorate.
 //
-// Only the admin's set-up (units, routing rule, accounts) goes through the
-// API. The admin is story-admin@e2e.test, which playwright.config.ts creates
+// Only the admin's set-up (units, routing rule, accounts, and each account's
+// first change of the password the admin set) goes through the API. The admin is story-admin@e2e.test, which playwright.config.ts creates
 // for this spec, so the spec does not depend on staff.spec.ts enrolling
 // admin@e2e.test first. E-mails are checked by the Go story test.
 
@@ -29,6 +29,7 @@ const test = watchedTest(
 
 const ADMIN = { email: 'story-admin@e2e.test', password: 'Quản-trị-câu-chuyện-2026!' }
 const PASSWORD = 'Mật-khẩu-câu-chuyện-2026'
+const TEMP = 'Tạm-thời-câu-chuyện-2026'
 const INSPECTOR = { email: 'thanh-tra@story.e2e.test', name: 'Lê Thanh Tra', role: 'inspector' }
 const LEAD = { email: 'lanh-dao@story.e2e.test', name: 'Phạm Lãnh Đạo', role: 'lead' }
 const MONITOR = { email: 'giam-sat@story.e2e.test', name: 'Võ Giám Sát', role: 'monitor' }
@@ -90,7 +91,16 @@ async function setUp(request: APIRequestContext) {
   // Where the lead re-routes the appeal at the end.
   await create('units', { code: 'tt-tp-hcm-story', name: { vi: CITY_UNIT, en: 'HCMC Inspectorate (story)' }, type: 'inspection', areaCodes: [PROVINCE] })
   for (const u of [INSPECTOR, LEAD, MONITOR]) {
-    await create('users', { ...u, unitId: u.role === 'monitor' ? front.id : unit.id, password: PASSWORD })
+    await create('users', { ...u, unitId: u.role === 'monitor' ? front.id : unit.id, password: TEMP })
+    // The admin's password opens only the change to the account's own (here, for the story, through the API).
+    const first = await request.post('/api/v1/auth/login', { data: { email: u.email, password: TEMP } })
+    const answer = await first.json()
+    expect(answer.passwordChangeRequired, JSON.stringify(answer)).toBe(true)
+    const changed = await request.post('/api/v1/auth/password', {
+      headers: { Authorization: `Bearer ${answer.passwordToken}` },
+      data: { currentPassword: TEMP, newPassword: PASSWORD },
+    })
+    expect(changed.status()).toBe(204)
   }
 }
 

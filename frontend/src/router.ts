@@ -17,6 +17,7 @@ declare module 'vue-router' {
 
 const CASE_ROLES: readonly Role[] = ['inspector', 'lead', 'monitor']
 const CUSTODY_ROLES: readonly Role[] = ['inspector', 'lead']
+const STAFFING_ROLES: readonly Role[] = ['lead', 'monitor']
 const ADMIN: readonly Role[] = ['admin']
 
 const adminPages: RouteRecordRaw[] = [
@@ -122,6 +123,12 @@ export const routes: RouteRecordRaw[] = [
     name: 'staff-custody',
     component: () => import('./views/CustodyView.vue'),
     meta: { titleKey: 'title.custody', roles: CUSTODY_ROLES },
+  },
+  {
+    path: '/staff/staffing',
+    name: 'staff-staffing',
+    component: () => import('./views/StaffingView.vue'),
+    meta: { titleKey: 'title.staffing', roles: STAFFING_ROLES },
   },
   {
     path: '/staff/forbidden',

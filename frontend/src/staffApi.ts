@@ -18,10 +18,24 @@ export interface EnrolmentRequired {
   user: StaffUser
 }
 
-export type LoginAnswer = SessionGrant | EnrolmentRequired
+/**
+ * POST /api/v1/auth/login with a temporary password (a new account or a reset
+ * by an administrator): the password token opens only the change of password.
+ */
+export interface PasswordChangeRequired {
+  passwordChangeRequired: true
+  passwordToken: string
+  user: StaffUser
+}
+
+export type LoginAnswer = SessionGrant | EnrolmentRequired | PasswordChangeRequired
 
 export function isEnrolmentRequired(a: LoginAnswer): a is EnrolmentRequired {
   return (a as EnrolmentRequired).totpEnrolmentRequired === true
+}
+
+export function isPasswordChangeRequired(a: LoginAnswer): a is PasswordChangeRequired {
+  return (a as PasswordChangeRequired).passwordChangeRequired === true
 }
 
 export function login(email: string, password: string, totp?: string): Promise<LoginAnswer> {
@@ -59,10 +73,13 @@ export function grantOf(r: TotpEnabled): SessionGrant | null {
 
 const bearer = (t: string) => ({ Authorization: `Bearer ${t}` })
 
-/** totpSetup starts enrolment: with an enrolment token during login, or with the session afterwards. */
-export function totpSetup(enrolmentToken?: string): Promise<TotpSetup> {
+/**
+ * totpSetup starts enrolment: with an enrolment token during login, or with
+ * the session afterwards, when the server wants the password again.
+ */
+export function totpSetup(enrolmentToken?: string, password?: string): Promise<TotpSetup> {
   if (enrolmentToken) return request<TotpSetup>('POST', '/api/v1/auth/totp/setup', { headers: bearer(enrolmentToken) })
-  return staffRequest<TotpSetup>('POST', '/api/v1/auth/totp/setup')
+  return staffRequest<TotpSetup>('POST', '/api/v1/auth/totp/setup', { body: { password: password ?? '' } })
 }
 
 export function totpEnable(code: string, enrolmentToken?: string): Promise<TotpEnabled> {
@@ -78,6 +95,11 @@ export function getMe(): Promise<StaffUser> {
 
 export function changePassword(currentPassword: string, newPassword: string): Promise<void> {
   return staffRequest<void>('POST', '/api/v1/auth/password', { body: { currentPassword, newPassword } })
+}
+
+/** changeTemporaryPassword sets one's own password with the password token of a first sign-in. */
+export function changeTemporaryPassword(passwordToken: string, currentPassword: string, newPassword: string): Promise<void> {
+  return request<void>('POST', '/api/v1/auth/password', { body: { currentPassword, newPassword }, headers: bearer(passwordToken) })
 }
 
 /** The shortest password the portal accepts. */
@@ -218,6 +240,7 @@ export const adminApi = {
   createUser: (u: UserCreate) => staffRequest<AdminUser>('POST', admin('users'), { body: u }),
   updateUser: (id: string, p: UserPatch) => staffRequest<AdminUser>('PATCH', admin(`users/${seg(id)}`), { body: p }),
   resetPassword: (id: string) => staffRequest<TemporaryPassword>('POST', admin(`users/${seg(id)}/reset-password`)),
+  resetTotp: (id: string) => staffRequest<AdminUser>('POST', admin(`users/${seg(id)}/reset-totp`)),
 
   units: () => list<Unit>(admin('units')),
   createUnit: (u: UnitInput) => staffRequest<Unit>('POST', admin('units'), { body: u }),
@@ -329,6 +352,31 @@ export function listCustody(): Promise<CustodyRequest[]> {
 
 export function decideCustody(id: string, approve: boolean, note: string): Promise<CustodyRequest | undefined> {
   return staffRequest<CustodyRequest | undefined>('POST', `/api/v1/custody/${seg(id)}/decision`, { body: { approve, note } })
+}
+
+export type StaffingKind = 'account_created' | 'password_reset' | 'totp_reset' | 'role_changed'
+
+/** One staffing change of a unit (GET /api/v1/staffing): for its leads and the Front's monitors. */
+export interface StaffingChange {
+  id: string
+  at: string
+  kind: StaffingKind | string
+  userId: string
+  email: string
+  role: Role
+  unitId?: string
+  unitName?: string
+  fromRole?: Role
+  fromUnitId?: string
+  fromUnitName?: string
+  actorEmail?: string
+  /** Until then the account can neither request, approve nor read custody. */
+  coolingUntil: string
+  cooling: boolean
+}
+
+export function listStaffing(): Promise<StaffingChange[]> {
+  return list<StaffingChange>('/api/v1/staffing')
 }
 
 // ---- One report ------------------------------------------------------------

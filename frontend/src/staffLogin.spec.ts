@@ -12,6 +12,7 @@ function deps(over: Partial<LoginDeps> = {}): LoginDeps {
     login: vi.fn(),
     totpSetup: vi.fn(),
     totpEnable: vi.fn(),
+    changeTemporaryPassword: vi.fn(),
     ...over,
   } as LoginDeps
 }
@@ -53,6 +54,40 @@ describe('login steps', () => {
     expect(login).toHaveBeenLastCalledWith('a@b.vn', 'pw-123456789012', '123456')
     expect(f.state.step).toBe('done')
     expect(f.state.grant?.accessToken).toBe('acc-2')
+  })
+
+  it('a temporary password leads to the change form, then signs in with the new password', async () => {
+    const user = staffUser({ role: 'inspector' })
+    const g = grant('acc-3', user)
+    const login = vi.fn().mockResolvedValueOnce({ passwordChangeRequired: true, passwordToken: 'pw-tok', user }).mockResolvedValueOnce(g)
+    const changeTemporaryPassword = vi
+      .fn()
+      .mockRejectedValueOnce(new ApiError(400, 'invalid', 'too short', { newPassword: 'too_short' }))
+      .mockResolvedValueOnce(undefined)
+    const f = createLoginFlow(deps({ login, changeTemporaryPassword }))
+    await f.submitCredentials('a@b.vn', 'tạm-thời-123456')
+    expect(f.state.step).toBe('password')
+    expect(f.state.grant).toBeNull()
+
+    await expect(f.submitNewPassword('ngắn')).rejects.toMatchObject({ status: 400 })
+    expect(f.state.step).toBe('password')
+
+    await f.submitNewPassword('mật-khẩu-của-riêng-tôi-2026')
+    expect(changeTemporaryPassword).toHaveBeenLastCalledWith('pw-tok', 'tạm-thời-123456', 'mật-khẩu-của-riêng-tôi-2026')
+    expect(login).toHaveBeenLastCalledWith('a@b.vn', 'mật-khẩu-của-riêng-tôi-2026')
+    expect(f.state.step).toBe('done')
+    expect(f.state.grant?.accessToken).toBe('acc-3')
+  })
+
+  it('an expired password token goes back to the first step', async () => {
+    const user = staffUser()
+    const login = vi.fn().mockResolvedValue({ passwordChangeRequired: true, passwordToken: 'pw-tok', user })
+    const changeTemporaryPassword = vi.fn().mockRejectedValue(new ApiError(401, 'unauthorized', 'expired'))
+    const f = createLoginFlow(deps({ login, changeTemporaryPassword }))
+    await f.submitCredentials('a@b.vn', 'tạm-thời-123456')
+    await f.submitNewPassword('mật-khẩu-của-riêng-tôi-2026')
+    expect(f.state.step).toBe('credentials')
+    expect(f.state.notice).toBe('signin_again')
   })
 
   it('a wrong password is thrown to the page and stays on the first step', async () => {

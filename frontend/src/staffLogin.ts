@@ -7,7 +7,10 @@
 //      totp ──code (or recovery code) → 200 + token──────────────────────┤
 //        │                                                               │
 //   credentials ──200 totpEnrolmentRequired──▶ enrol ──code──▶ recovery ─┘
-//                                              (QR + secret)   (10 codes, shown once)
+//        │                                     (QR + secret)   (10 codes, shown once)
+//        │ 200 passwordChangeRequired (a temporary password set by an admin)
+//        ▼
+//    password ──new password → POST /auth/password, then sign in again with it──▶ (as credentials)
 //
 // The password is kept in memory between the first and second step (the
 // server wants it again with the code) and forgotten as soon as it is not needed.
@@ -15,8 +18,10 @@
 import { reactive } from 'vue'
 import { ApiError } from './api'
 import {
+  changeTemporaryPassword,
   grantOf,
   isEnrolmentRequired,
+  isPasswordChangeRequired,
   login,
   totpEnable,
   totpSetup,
@@ -27,12 +32,13 @@ import {
   type TotpSetup,
 } from './staffApi'
 
-export type LoginStep = 'credentials' | 'totp' | 'enrol' | 'recovery' | 'done'
+export type LoginStep = 'credentials' | 'totp' | 'password' | 'enrol' | 'recovery' | 'done'
 
 export interface LoginDeps {
   login: typeof login
   totpSetup: typeof totpSetup
   totpEnable: typeof totpEnable
+  changeTemporaryPassword: typeof changeTemporaryPassword
 }
 
 export interface LoginState {
@@ -66,7 +72,7 @@ export function normalizeRecoveryCode(v: string): string {
   return v.trim().replace(/\s+/g, '')
 }
 
-export function createLoginFlow(deps: LoginDeps = { login, totpSetup, totpEnable }) {
+export function createLoginFlow(deps: LoginDeps = { login, totpSetup, totpEnable, changeTemporaryPassword }) {
   const state = reactive<LoginState>({
     step: 'credentials',
     busy: false,
@@ -80,6 +86,7 @@ export function createLoginFlow(deps: LoginDeps = { login, totpSetup, totpEnable
   let email = ''
   let password = ''
   let enrolmentToken = ''
+  let passwordToken = ''
 
   function forgetSecrets() {
     password = ''
@@ -89,6 +96,7 @@ export function createLoginFlow(deps: LoginDeps = { login, totpSetup, totpEnable
     forgetSecrets()
     email = ''
     enrolmentToken = ''
+    passwordToken = ''
     Object.assign(state, {
       step: 'credentials',
       busy: false,
@@ -102,8 +110,15 @@ export function createLoginFlow(deps: LoginDeps = { login, totpSetup, totpEnable
   }
 
   function answered(a: LoginAnswer) {
-    forgetSecrets()
     state.codeError = ''
+    if (isPasswordChangeRequired(a)) {
+      // The password just used is temporary: keep it (the change needs it) until the change is made.
+      passwordToken = a.passwordToken
+      state.user = a.user
+      state.step = 'password'
+      return
+    }
+    forgetSecrets()
     if (isEnrolmentRequired(a)) {
       enrolmentToken = a.enrolmentToken
       state.user = a.user
@@ -125,21 +140,48 @@ export function createLoginFlow(deps: LoginDeps = { login, totpSetup, totpEnable
     }
   }
 
+  /** signIn sends email and password and moves to the step the answer asks for. */
+  async function signIn(e: string, p: string): Promise<void> {
+    email = e
+    password = p
+    try {
+      answered(await deps.login(e, p))
+    } catch (err) {
+      const s = totpState(err)
+      if (!s) {
+        forgetSecrets()
+        throw err
+      }
+      state.codeError = s === 'invalid' ? 'invalid' : ''
+      state.step = 'totp'
+    }
+  }
+
   /** submitCredentials sends email and password; other errors than "a code is needed" are thrown for the page to show. */
   async function submitCredentials(e: string, p: string): Promise<void> {
     if (state.busy) return
     state.notice = ''
+    await run(() => signIn(e, p))
+  }
+
+  /**
+   * submitNewPassword replaces the temporary password with the staff member's own, then signs in with it.
+   * A refused password (too short, too common) is thrown for the page to show; an expired token starts again.
+   */
+  async function submitNewPassword(next: string): Promise<void> {
+    if (state.busy || state.step !== 'password') return
     await run(async () => {
       try {
-        answered(await deps.login(e, p))
+        await deps.changeTemporaryPassword(passwordToken, password, next)
       } catch (err) {
-        const s = totpState(err)
-        if (!s) throw err
-        email = e
-        password = p
-        state.codeError = s === 'invalid' ? 'invalid' : ''
-        state.step = 'totp'
+        if (err instanceof ApiError && err.status === 401) {
+          reset('signin_again')
+          return
+        }
+        throw err
       }
+      passwordToken = ''
+      await signIn(email, next)
     })
   }
 
@@ -216,7 +258,7 @@ export function createLoginFlow(deps: LoginDeps = { login, totpSetup, totpEnable
     else reset('signin_again')
   }
 
-  return { state, submitCredentials, submitCode, loadSetup, confirmEnrolment, finishRecovery, reset }
+  return { state, submitCredentials, submitCode, submitNewPassword, loadSetup, confirmEnrolment, finishRecovery, reset }
 }
 
 export type LoginFlow = ReturnType<typeof createLoginFlow>

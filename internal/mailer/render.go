@@ -24,8 +24,9 @@ import (
 //   - <kind>.<lang>.html, when present, defines "html" (html/template), sent
 //     as an alternative to the plain text.
 //
-// Templates see services.NotificationData and two functions: date formats
-// a time as a Vietnam-time day, day formats a YYYY-MM-DD day.
+// Templates see services.NotificationData and three functions: date formats
+// a time as a Vietnam-time day, time as a Vietnam-time hour and minute, day
+// formats a YYYY-MM-DD day.
 //
 //go:embed templates/*
 var templateFS embed.FS
@@ -97,6 +98,7 @@ func funcs(lang string) map[string]any {
 	}
 	return map[string]any{
 		"date": func(t time.Time) string { return t.In(services.VietnamTime).Format(layout) },
+		"time": func(t time.Time) string { return t.In(services.VietnamTime).Format("15:04") },
 		"day": func(s string) (string, error) {
 			d, err := time.Parse(time.DateOnly, s)
 			if err != nil {
@@ -161,6 +163,10 @@ func checkData(kind services.NotificationKind, d services.NotificationData) erro
 	case services.NotifyKindDigest:
 		if d.Day == "" {
 			missing = append(missing, "day")
+		}
+	case services.NotifyKindStaffing:
+		if d.Account == "" || d.Change == "" || d.Until.IsZero() {
+			missing = append(missing, "account, change or cooling end")
 		}
 	}
 	if kind == services.NotifyKindOverdue || kind == services.NotifyKindDeadlineNear {

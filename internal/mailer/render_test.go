@@ -41,6 +41,9 @@ func sample(kind services.NotificationKind, lang string) services.Notification {
 	case services.NotifyKindCitizenUpdate:
 		n = services.CitizenUpdate("", lang)
 		n.CaseID = "c1"
+	case services.NotifyKindStaffing:
+		n = services.NotifyStaffing("l@example.org", &services.StaffingEvent{ID: "e1", Kind: services.StaffingPasswordReset,
+			Email: "lead@a.test", CoolingUntil: due})
 	default:
 		n = services.Notification{Kind: kind}
 	}
@@ -87,6 +90,10 @@ func TestMailRenderEveryKindAndLanguage(t *testing.T) {
 				}
 				if !strings.Contains(m.HTML, "<strong>3</strong>") || !strings.Contains(m.HTML, `lang="`+lang+`"`) {
 					t.Errorf("%s/%s: HTML alternative: %s", kind, lang, m.HTML)
+				}
+			case services.NotifyKindStaffing:
+				if !strings.Contains(m.Subject, "lead@a.test") || !strings.Contains(m.Text, "lead@a.test") || !strings.Contains(m.Text, "23:59") {
+					t.Errorf("%s/%s: account or cooling end missing: %q %q", kind, lang, m.Subject, m.Text)
 				}
 			default:
 				if !strings.Contains(m.Subject, code) || !strings.Contains(m.Text, code) {

@@ -63,6 +63,9 @@ var indexes = []index{
 	{colCustody, bson.D{{Key: "caseId", Value: 1}, {Key: "createdAt", Value: -1}}, false, "caseId_createdAt"},
 	{colCustody, bson.D{{Key: "unitId", Value: 1}, {Key: "status", Value: 1}}, false, "unitId_status"},
 	{colCustody, bson.D{{Key: "requesterId", Value: 1}, {Key: "createdAt", Value: -1}}, false, "requesterId_createdAt"},
+	// A unit's staffing feed, newest first (watchers is an array: a
+	// multikey index).
+	{colStaffing, bson.D{{Key: "watchers", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: -1}}, false, "watchers_at"},
 }
 
 // EnsureIndexes creates the indexes that are missing, so it runs at every

@@ -52,6 +52,9 @@ type outboxData struct {
 	Day                    string     `bson:"day,omitempty"`
 	OverdueReports         int        `bson:"overdueReports,omitempty"`
 	OverdueRecommendations int        `bson:"overdueRecommendations,omitempty"`
+	Account                string     `bson:"account,omitempty"`
+	Change                 string     `bson:"change,omitempty"`
+	Until                  *time.Time `bson:"until,omitempty"`
 }
 
 func newOutboxData(d services.NotificationData) *outboxData {
@@ -59,10 +62,14 @@ func newOutboxData(d services.NotificationData) *outboxData {
 		return nil
 	}
 	o := &outboxData{TrackingCode: d.TrackingCode, Clock: d.Clock, Day: d.Day,
-		OverdueReports: d.OverdueReports, OverdueRecommendations: d.OverdueRecommendations}
+		OverdueReports: d.OverdueReports, OverdueRecommendations: d.OverdueRecommendations, Account: d.Account, Change: d.Change}
 	if !d.Due.IsZero() {
 		due := d.Due.UTC().Truncate(time.Millisecond)
 		o.Due = &due
+	}
+	if !d.Until.IsZero() {
+		until := d.Until.UTC().Truncate(time.Millisecond)
+		o.Until = &until
 	}
 	return o
 }
@@ -72,9 +79,12 @@ func (o *outboxData) data() services.NotificationData {
 		return services.NotificationData{}
 	}
 	d := services.NotificationData{TrackingCode: o.TrackingCode, Clock: o.Clock, Day: o.Day,
-		OverdueReports: o.OverdueReports, OverdueRecommendations: o.OverdueRecommendations}
+		OverdueReports: o.OverdueReports, OverdueRecommendations: o.OverdueRecommendations, Account: o.Account, Change: o.Change}
 	if o.Due != nil {
 		d.Due = o.Due.UTC()
+	}
+	if o.Until != nil {
+		d.Until = o.Until.UTC()
 	}
 	return d
 }

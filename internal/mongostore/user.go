@@ -29,6 +29,7 @@ type userDoc struct {
 	TOTPSealed         []byte        `bson:"totpSealed,omitempty"`
 	TOTPLastStep       int64         `bson:"totpLastStep"`
 	RecoveryCodes      []string      `bson:"recoveryCodes"`
+	CoolingUntil       time.Time     `bson:"coolingUntil,omitempty"`
 	CreatedAt          time.Time     `bson:"createdAt"`
 	UpdatedAt          time.Time     `bson:"updatedAt"`
 }
@@ -37,7 +38,7 @@ func (d userDoc) user() services.User {
 	return services.User{ID: d.ID.Hex(), Email: d.Email, Name: d.Name, Role: services.Role(d.Role), UnitID: d.UnitID,
 		Active: d.Active, PasswordHash: d.PasswordHash, MustChangePassword: d.MustChangePassword, TokenVersion: d.TokenVersion,
 		TOTPEnabled: d.TOTPEnabled, TOTPSealed: d.TOTPSealed, TOTPLastStep: d.TOTPLastStep, RecoveryCodes: d.RecoveryCodes,
-		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC()}
+		CoolingUntil: d.CoolingUntil.UTC(), CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC()}
 }
 
 // InsertUser stores a new account; a taken e-mail is a conflict.
@@ -45,7 +46,7 @@ func (s *Store) InsertUser(ctx context.Context, u *services.User) error {
 	oid := bson.NewObjectID()
 	d := userDoc{ID: oid, Email: u.Email, Name: u.Name, Role: string(u.Role), UnitID: u.UnitID, Active: u.Active,
 		PasswordHash: u.PasswordHash, MustChangePassword: u.MustChangePassword, TokenVersion: u.TokenVersion,
-		RecoveryCodes: []string{}, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+		RecoveryCodes: []string{}, CoolingUntil: u.CoolingUntil, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
 	if _, err := s.db.Collection(colUsers).InsertOne(ctx, d); err != nil {
 		return translate(err, "account")
 	}
@@ -129,6 +130,9 @@ func (s *Store) UpdateUser(ctx context.Context, id string, ch services.UserChang
 	}
 	if ch.RecoveryCodes != nil {
 		add("recoveryCodes", *ch.RecoveryCodes)
+	}
+	if ch.CoolingUntil != nil {
+		add("coolingUntil", *ch.CoolingUntil)
 	}
 	update := bson.D{{Key: "$set", Value: set}}
 	if ch.BumpTokenVersion {

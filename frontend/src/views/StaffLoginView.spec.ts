@@ -94,7 +94,51 @@ describe('staff sign-in page', () => {
     await settle()
     expect((api.callsTo('POST', '/api/v1/auth/login')[1]!.body as { totp: string }).totp).toBe('ab12c-3de45')
     expect(router.currentRoute.value.fullPath).toBe('/staff/queue')
-    expect(w.get('[data-testid="staff-nav"]').findAll('a').map((a) => a.text())).toEqual(['Queue', 'Overdue', 'Recommendations', 'Security'])
+    expect(w.get('[data-testid="staff-nav"]').findAll('a').map((a) => a.text())).toEqual(['Queue', 'Overdue', 'Recommendations', 'Staffing changes', 'Security'])
+  })
+
+  it('a temporary password leads to the change form, then to the queue with the new password', async () => {
+    const api = fakeApi()
+    api.on('POST', '/api/v1/auth/refresh', () => apiError(401, 'unauthorized'))
+    const user = staffUser()
+    api.on(
+      'POST',
+      '/api/v1/auth/login',
+      () => jsonResponse(200, { passwordChangeRequired: true, passwordToken: 'pw-tok', user }),
+      () => jsonResponse(200, grant('acc-own', user)),
+    )
+    api.on(
+      'POST',
+      '/api/v1/auth/password',
+      () => apiError(400, 'invalid', { newPassword: 'too_common' }),
+      () => new Response(null, { status: 204 }),
+    )
+    api.json('GET', '/api/v1/cases', 200, { items: [], nextCursor: null, counts: {} })
+    const { w, router } = await mountApp('/staff/login', 'vi')
+    await settle()
+    await fill(w, 'moi@example.vn', 'tạm-thời-do-quản-trị')
+    expect(w.find('[data-testid="login-password-change"]').exists()).toBe(true)
+    expect(w.get('h2').text()).toBe('Đặt mật khẩu của riêng bạn')
+    expect(accessToken()).toBe('')
+    // Checked here first: the two fields must match.
+    await w.get('[data-testid="login-new-password"]').setValue('mật-khẩu-riêng-2026')
+    await w.get('[data-testid="login-new-again"]').setValue('khác')
+    await w.get('[data-testid="login-password-change"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('POST', '/api/v1/auth/password')).toHaveLength(0)
+    // The server refuses a common password; the field says so.
+    await w.get('[data-testid="login-new-again"]').setValue('mật-khẩu-riêng-2026')
+    await w.get('[data-testid="login-password-change"]').trigger('submit')
+    await settle()
+    expect(w.find('[data-testid="error-login-new-password"]').exists()).toBe(true)
+    await w.get('[data-testid="login-password-change"]').trigger('submit')
+    await settle()
+    const change = api.callsTo('POST', '/api/v1/auth/password')[1]!
+    expect(change.headers.Authorization).toBe('Bearer pw-tok')
+    expect(change.body).toEqual({ currentPassword: 'tạm-thời-do-quản-trị', newPassword: 'mật-khẩu-riêng-2026' })
+    expect(api.callsTo('POST', '/api/v1/auth/login')[1]!.body).toEqual({ email: 'moi@example.vn', password: 'mật-khẩu-riêng-2026' })
+    await until(() => router.currentRoute.value.fullPath === '/staff/queue')
+    expect(accessToken()).toBe('acc-own')
   })
 
   it('enrols when the server requires it: QR code, secret, first code, recovery codes shown once', async () => {

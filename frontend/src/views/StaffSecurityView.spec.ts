@@ -17,7 +17,13 @@ describe('security page', () => {
     expect(w.get('[data-testid="totp-state"]').text()).toMatch(/^Off/)
     await w.get('[data-testid="totp-start"]').trigger('click')
     await settle()
+    // The password is asked again before anything is set up.
+    expect(api.callsTo('POST', '/api/v1/auth/totp/setup')).toHaveLength(0)
+    await w.get('[data-testid="totp-password"]').setValue('mật-khẩu-hiện-tại-2026')
+    await w.get('[data-testid="totp-password-form"]').trigger('submit')
+    await settle()
     expect(api.callsTo('POST', '/api/v1/auth/totp/setup')[0]!.headers.Authorization).toBe('Bearer acc')
+    expect(api.callsTo('POST', '/api/v1/auth/totp/setup')[0]!.body).toEqual({ password: 'mật-khẩu-hiện-tại-2026' })
     await w.get('[data-testid="totp-enrol-code"]').setValue('123456')
     await w.get('[data-testid="totp-enrol-form"]').trigger('submit')
     await settle()

@@ -196,4 +196,31 @@ describe('recommendations page', () => {
     const { w } = await openAs('inspector', '/staff/recommendations?state=overdue', 'recs-item', 'vi')
     expect(w.get('[data-testid="recs-unanswered"]').text()).toBe('Chưa trả lời: hãy trả lời trên trang phản ánh.')
   })
+
+  it('shows the staffing changes of the supervised units, cooling accounts first noticed', async () => {
+    const api = fakeApi()
+    api.json('GET', '/api/v1/staffing', 200, [
+      {
+        id: 's2', at: '2026-03-02T02:00:00Z', kind: 'password_reset', userId: 'u1', email: 'lead@a.vn', role: 'lead', unitId: 'ua', unitName: 'Thanh tra Quận 1',
+        actorEmail: 'admin@x.vn', coolingUntil: '2026-03-05T02:00:00Z', cooling: true,
+      },
+      {
+        id: 's1', at: '2026-02-01T02:00:00Z', kind: 'role_changed', userId: 'u2', email: 'tra@a.vn', role: 'lead', unitId: 'ua', unitName: 'Thanh tra Quận 1',
+        fromRole: 'inspector', fromUnitId: 'ua', fromUnitName: 'Thanh tra Quận 1', actorEmail: 'admin@x.vn', coolingUntil: '2026-02-04T02:00:00Z', cooling: false,
+      },
+    ])
+    const { w } = await openAs({ role: 'monitor', unitName: 'Ủy ban MTTQ Thành phố' }, '/staff/staffing', 'staffing-row', 'vi')
+    expect(w.get('h1').text()).toBe('Thay đổi nhân sự')
+    expect(document.title).toBe('Thay đổi nhân sự của đơn vị · Minh Bạch')
+    expect(w.get('[data-testid="staffing-cooling"]').text()).toBe('1 tài khoản đang trong thời gian chờ.')
+    const rows = w.findAll('[data-testid="staffing-row"]')
+    expect(rows).toHaveLength(2)
+    expect(rows[0]!.text()).toContain('Đặt lại mật khẩu')
+    expect(rows[0]!.text()).toContain('lead@a.vn')
+    expect(rows[0]!.text()).toContain('admin@x.vn')
+    expect(rows[0]!.text()).toContain('đang chờ')
+    expect(rows[1]!.text()).toContain('Thanh tra viên · Thanh tra Quận 1 → Lãnh đạo thanh tra · Thanh tra Quận 1')
+    expect(rows[1]!.text()).not.toContain('đang chờ')
+    expect(w.get('[data-testid="staff-nav-staffing"]').attributes('href')).toBe('/staff/staffing')
+  })
 })
