@@ -127,7 +127,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	}
 	p.Staff, err = NewStaff(ctx, StaffOptions{Users: o.Store, Sessions: o.Store, Units: p.Org, Audit: o.Store,
 		Hasher: o.Hasher, Sealer: o.Sealer, Tokens: o.Tokens,
-		Accounts: newThrottle(AccountThrottlePolicy, now), Clients: newThrottle(ClientThrottlePolicy, now),
+		Accounts: newThrottle(AccountThrottlePolicy, now), Clients: newThrottle(AccountClientThrottlePolicy, now),
 		Require2FA: o.Require2FA, Now: now, Log: log.Warn})
 	if err != nil {
 		return nil, err

@@ -21,7 +21,7 @@ type Staff struct {
 	sealer     Sealer
 	tokens     *Tokens
 	accounts   Throttle // failed logins per account
-	clients    Throttle // failed logins per client
+	clients    Throttle // failed logins per account and client
 	require2FA bool
 	now        func() time.Time
 	log        func(msg string, args ...any)
@@ -47,7 +47,7 @@ type StaffOptions struct {
 	Sealer Sealer
 	Tokens *Tokens
 	// Accounts counts failed logins per account (AccountThrottlePolicy),
-	// Clients per client address (ClientThrottlePolicy).
+	// Clients per account and client address (AccountClientThrottlePolicy).
 	Accounts, Clients Throttle
 	// Require2FA makes admins and leads enrol TOTP before they get a token.
 	Require2FA bool
