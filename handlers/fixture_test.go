@@ -65,6 +65,10 @@ type fixtureOptions struct {
 	// read on every use, so that tests see admin changes at once; the
 	// portal keeps them 30 s).
 	cacheTTL time.Duration
+	// admission controls anonymous writes (zero: none, as most tests want).
+	admission handlers.Admission
+	// development silences the warning about loopback peers.
+	development bool
 }
 
 func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
@@ -99,6 +103,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 		t.Fatal(err)
 	}
 	srv, err := handlers.New(handlers.Config{Services: p, Logger: log, MaxJSONBytes: testMaxJSON,
+		Admission: o.admission, Development: o.development,
 		MaxUploadBytes: o.limits.MaxReportBytes + testMaxJSON + 64<<10,
 		Frontend: fstest.MapFS{
 			"index.html":           {Data: []byte("<!doctype html><title>Minh Bạch</title><div id=app></div>")},

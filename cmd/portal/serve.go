@@ -131,8 +131,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Logger: log, Services: a.Portal,
 		Frontend:     dist,
 		MaxJSONBytes: cfg.MaxJSONBytes, MaxUploadBytes: cfg.Limits.MaxReportBytes + cfg.MaxJSONBytes + 1<<20,
-		TrustedProxies: cfg.TrustedProxies, HSTS: cfg.HSTS,
-		Ready: []handlers.ReadyCheck{{Name: "mongodb", Check: b.store.Ping}, {Name: "objectStore", Check: b.blob.Ready}},
+		TrustedProxies: cfg.TrustedProxies, HSTS: cfg.HSTS, Development: cfg.Env == "development",
+		Admission: handlers.Admission{PoWBits: cfg.PoWBits, WritesPerMinute: cfg.AnonWritesPerMinute, WritesBurst: cfg.AnonWritesPerMinute},
+		Ready:     []handlers.ReadyCheck{{Name: "mongodb", Check: b.store.Ping}, {Name: "objectStore", Check: b.blob.Ready}},
 	})
 	if err != nil {
 		return err
