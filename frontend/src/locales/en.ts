@@ -194,6 +194,9 @@ const en: typeof vi = {
     remove: 'Remove',
     removeNamed: 'Remove {name}',
   },
+  pow: {
+    checking: 'Checking your browser to stop automated mass sending… {percent}%',
+  },
   upload: {
     sending: 'Sending files: {percent}%',
     processing: 'All sent; the server is storing and checking the files…',

@@ -193,6 +193,9 @@ const vi = {
     remove: 'Xóa',
     removeNamed: 'Xóa {name}',
   },
+  pow: {
+    checking: 'Đang kiểm tra trình duyệt để chặn gửi tự động hàng loạt… {percent}%',
+  },
   upload: {
     sending: 'Đang gửi tệp: {percent}%',
     processing: 'Đã gửi xong, máy chủ đang lưu và kiểm tra tệp…',
