@@ -25,7 +25,16 @@ type Admission struct {
 	// WritesPerMinute is how many anonymous writes of one kind a client may
 	// make a minute on average, in bursts of up to WritesBurst (0: no limit).
 	WritesPerMinute, WritesBurst int
+	// MaxInFlight is how many anonymous writes, from all clients together,
+	// are handled at once; one more gets 503 with Retry-After at once, so
+	// that a flood cannot fill the database's queue ahead of staff work
+	// (0: no bound).
+	MaxInFlight int
 }
+
+// busyRetryAfter is the Retry-After of an anonymous write refused because
+// MaxInFlight others are being handled.
+const busyRetryAfter = 2 * time.Second
 
 // powHeader carries a solution: "<challenge>:<nonce>".
 const powHeader = "X-Portal-PoW"
@@ -34,14 +43,18 @@ const powHeader = "X-Portal-PoW"
 const challengeTTL = 5 * time.Minute
 
 type admission struct {
-	pow     *pow.Issuer // nil: no proof of work
-	limiter *throttle.Limiter
+	pow      *pow.Issuer // nil: no proof of work
+	limiter  *throttle.Limiter
+	inFlight chan struct{} // nil: no bound
 }
 
 func newAdmission(a Admission) *admission {
 	ad := &admission{limiter: throttle.NewLimiter(a.WritesPerMinute, max(a.WritesBurst, 1), nil)}
 	if a.PoWBits > 0 {
 		ad.pow = pow.New(a.PoWBits, challengeTTL, nil)
+	}
+	if a.MaxInFlight > 0 {
+		ad.inFlight = make(chan struct{}, a.MaxInFlight)
 	}
 	return ad
 }
@@ -56,13 +69,21 @@ func (s *Server) admit(kind string) gin.HandlerFunc {
 				RetryAfter: (wait + time.Second - 1) / time.Second * time.Second})
 			return
 		}
-		if a.pow == nil {
-			c.Next()
-			return
+		if a.pow != nil {
+			if err := a.pow.Verify(c.GetHeader(powHeader)); err != nil {
+				s.writeError(c, powError(err))
+				return
+			}
 		}
-		if err := a.pow.Verify(c.GetHeader(powHeader)); err != nil {
-			s.writeError(c, powError(err))
-			return
+		if a.inFlight != nil {
+			select {
+			case a.inFlight <- struct{}{}:
+				defer func() { <-a.inFlight }()
+			default:
+				s.writeError(c, &services.Error{Code: services.CodeUnavailable, Message: "The portal is busy; please try again in a moment.",
+					RetryAfter: busyRetryAfter})
+				return
+			}
 		}
 		c.Next()
 	}

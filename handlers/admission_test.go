@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -166,5 +167,38 @@ func TestUntrustedProxyWarnedOnceWithoutAddress(t *testing.T) {
 	}
 	if strings.Contains(f.logs.String(), "10.1.2.") {
 		t.Fatal("the address was logged")
+	}
+}
+
+// TestAnonymousWritesBeyondInFlightBoundAreRefusedAtOnce: while as many
+// anonymous writes as MaxInFlight are being handled (here one, whose body
+// is still arriving), another is answered 503 with Retry-After at once
+// instead of queueing behind it; afterwards writes are admitted again.
+func TestAnonymousWritesBeyondInFlightBoundAreRefusedAtOnce(t *testing.T) {
+	f := newFixture(t, withAdmission(handlers.Admission{MaxInFlight: 1}))
+	pr, pw := io.Pipe()
+	done := make(chan int)
+	go func() {
+		r := httptest.NewRequest(http.MethodPost, "/api/v1/complaints", pr)
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		f.srv.ServeHTTP(w, r)
+		done <- w.Code
+	}()
+	// The write returns once the handler reads: the first filing is in flight.
+	if _, err := io.WriteString(pw, validFeedback[:20]); err != nil {
+		t.Fatal(err)
+	}
+	w := f.postJSON(validFeedback)
+	if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" {
+		t.Fatalf("second filing while one is in flight: %d %s", w.Code, w.Body)
+	}
+	_, _ = io.WriteString(pw, validFeedback[20:])
+	pw.Close()
+	if code := <-done; code != http.StatusCreated {
+		t.Fatalf("the first filing: %d", code)
+	}
+	if w := f.postJSON(validFeedback); w.Code != http.StatusCreated {
+		t.Fatalf("after the first: %d %s", w.Code, w.Body)
 	}
 }

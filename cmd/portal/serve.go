@@ -132,8 +132,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Frontend:     dist,
 		MaxJSONBytes: cfg.MaxJSONBytes, MaxUploadBytes: cfg.Limits.MaxReportBytes + cfg.MaxJSONBytes + 1<<20,
 		TrustedProxies: cfg.TrustedProxies, HSTS: cfg.HSTS, Development: cfg.Env == "development",
-		Admission: handlers.Admission{PoWBits: cfg.PoWBits, WritesPerMinute: cfg.AnonWritesPerMinute, WritesBurst: cfg.AnonWritesPerMinute},
-		Ready:     []handlers.ReadyCheck{{Name: "mongodb", Check: b.store.Ping}, {Name: "objectStore", Check: b.blob.Ready}},
+		Admission: handlers.Admission{PoWBits: cfg.PoWBits, WritesPerMinute: cfg.AnonWritesPerMinute, WritesBurst: cfg.AnonWritesPerMinute,
+			MaxInFlight: 4 * cfg.HashConcurrency},
+		Ready: []handlers.ReadyCheck{{Name: "mongodb", Check: b.store.Ping}, {Name: "objectStore", Check: b.blob.Ready}},
 	})
 	if err != nil {
 		return err

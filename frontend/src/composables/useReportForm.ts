@@ -279,6 +279,11 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
       return
     }
     const err = r.error
+    if (err.fields.pow) {
+      // A stale or reused challenge (say, a double submit): a new one on the next try.
+      formError.value = t('pow.failed')
+      return
+    }
     // A verdict on this content (not a transient failure): the next attempt is a new request.
     if (err.status >= 400 && err.status < 500 && err.code !== 'rate_limited') keyFingerprint = ''
     const mapped: FieldErrors = {}

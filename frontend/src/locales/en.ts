@@ -196,6 +196,7 @@ const en: typeof vi = {
   },
   pow: {
     checking: 'Checking your browser to stop automated mass sending… {percent}%',
+    failed: 'The browser check did not pass. Please try again.',
   },
   upload: {
     sending: 'Sending files: {percent}%',

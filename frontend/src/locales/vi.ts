@@ -195,6 +195,7 @@ const vi = {
   },
   pow: {
     checking: 'Đang kiểm tra trình duyệt để chặn gửi tự động hàng loạt… {percent}%',
+    failed: 'Không kiểm tra được trình duyệt. Vui lòng thử lại.',
   },
   upload: {
     sending: 'Đang gửi tệp: {percent}%',

@@ -201,6 +201,13 @@ describe('TrackView', () => {
     expect(useTrackSession().token.value).toBe('')
   })
 
+  it('says the browser check failed, not that the codes are wrong, when the server refuses the proof of work', async () => {
+    route('POST', '/api/v1/track/session', () => jsonResponse(400, { error: { code: 'invalid', message: 'x', fields: { pow: 'reused' } } }))
+    const w = mountTrack('en')
+    await login(w)
+    expect(w.get('[data-testid="track-login-error"]').text()).toBe('The browser check did not pass. Please try again.')
+  })
+
   it('tells how long to wait after too many attempts, and waits', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     try {
