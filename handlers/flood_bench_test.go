@@ -34,7 +34,9 @@ import (
 // loop is bounded: 20 sign-ins per run, the flood stops with them.
 func BenchmarkStaffSignInDuringFilingFlood(b *testing.B) {
 	const cpus = 2 // the portal's PORTAL_HASH_CONCURRENCY default on this machine
-	for _, wiring := range []string{"shared", "separate"} {
+	// "separate" is the default PORTAL_ANON_IN_FLIGHT (4 × the hash
+	// concurrency); "tight" bounds it to the hash concurrency.
+	for _, wiring := range []string{"shared", "separate", "tight"} {
 		for _, flood := range []bool{false, true} {
 			name := wiring + "/alone"
 			if flood {
@@ -52,7 +54,10 @@ func BenchmarkStaffSignInDuringFilingFlood(b *testing.B) {
 					// The flood's clients run on the server's own two cores here, so
 					// the proof of work is kept trivial (1 bit): its cost is the
 					// attacker's, on another machine, in a real flood.
-					o.admission = handlers.Admission{PoWBits: 1, WritesPerMinute: 10, WritesBurst: 10, MaxInFlight: cpus}
+					o.admission = handlers.Admission{PoWBits: 1, WritesPerMinute: 10, WritesBurst: 10, MaxInFlight: 4 * cpus}
+					if wiring == "tight" {
+						o.admission.MaxInFlight = cpus
+					}
 				}
 				f := newFixture(b, opts)
 				if _, err := f.Staff.CreateUser(context.Background(), nil, services.CreateUserInput{Email: "admin@bench.test", Name: "Admin",

@@ -45,6 +45,7 @@ type Config struct {
 	HashConcurrency     int
 	PoWBits             int
 	AnonWritesPerMinute int
+	AnonInFlight        int
 	ShutdownTimeout     time.Duration
 }
 
@@ -100,6 +101,7 @@ var configVars = []configVar{
 	{Name: "PORTAL_ARGON2_PARALLELISM", Default: strconv.FormatUint(uint64(passhash.Default.Parallelism), 10), Meaning: "argon2id lanes"},
 	{Name: "PORTAL_HASH_CONCURRENCY", Default: "number of CPUs", Computed: true, Meaning: "most argon2id hashes of anonymous requests computed at once (8 × as many may wait; more get 503 with Retry-After); staff sign-in has half as many slots of its own (memory: 1.5 × concurrency × argon2id memory)"},
 	{Name: "PORTAL_POW_BITS", Default: "16", Meaning: "proof-of-work difficulty (leading zero bits of SHA-256) the browser solves before filing, appealing or opening a tracking session; 0 turns it off"},
+	{Name: "PORTAL_ANON_IN_FLIGHT", Default: "4 × PORTAL_HASH_CONCURRENCY", Computed: true, Meaning: "most anonymous writes (all clients together) handled at once; one more gets 503 with Retry-After. Lower keeps staff fast during a flood, higher lets more slow uploads run at once"},
 	{Name: "PORTAL_ANON_WRITES_PER_MINUTE", Default: "10", Meaning: "filings, appeals and tracking sign-ins (each counted apart) one client address may make a minute, in bursts of as many; 0: no limit"},
 	{Name: "PORTAL_SHUTDOWN_TIMEOUT", Default: "20s", Meaning: "how long in-flight requests may take to finish on SIGINT/SIGTERM"},
 }
@@ -338,6 +340,10 @@ func (e *envReader) limits(c *Config) {
 	if c.HashConcurrency == 0 {
 		c.HashConcurrency = runtime.NumCPU()
 	}
+	c.AnonInFlight = int(e.integer("PORTAL_ANON_IN_FLIGHT", 1, 100000))
+	if c.AnonInFlight == 0 {
+		c.AnonInFlight = 4 * c.HashConcurrency
+	}
 }
 
 // production refuses the embedded servers and weak secrets.
@@ -399,7 +405,7 @@ func (c Config) redacted() []any {
 		"s3SecretKey", set(c.S3SecretKey), "identityKey", set(string(c.IdentityKey)), "jwtKey", set(string(c.JWTKey)), "signingKey", set(string(c.SigningKey)), "clamd", c.ClamdAddr, "smtp", set(c.SMTPURL), "trustedProxies", c.TrustedProxies,
 		"maxFileBytes", c.Limits.MaxFileBytes, "maxReportBytes", c.Limits.MaxReportBytes, "maxFiles", c.Limits.MaxFiles,
 		"argon2MemoryKiB", c.Argon2.MemoryKiB, "argon2Iterations", c.Argon2.Iterations, "hashConcurrency", c.HashConcurrency,
-		"powBits", c.PoWBits, "anonWritesPerMinute", c.AnonWritesPerMinute}
+		"powBits", c.PoWBits, "anonWritesPerMinute", c.AnonWritesPerMinute, "anonInFlight", c.AnonInFlight}
 }
 
 // redactURI hides the password of a mongodb:// URI.
