@@ -149,4 +149,10 @@ func TestConfigDefaultsAreUsed(t *testing.T) {
 		t.Errorf("computed defaults: hash concurrency %d (CPUs %d), keys set: %v %v %v", c.HashConcurrency, runtime.NumCPU(),
 			c.IdentityKey != nil, c.JWTKey != nil, c.SigningKey != nil)
 	}
+	if c.AnonInFlight != 4*c.HashConcurrency {
+		t.Errorf("PORTAL_ANON_IN_FLIGHT: unset, it gives %d; configVars says 4 × PORTAL_HASH_CONCURRENCY (%d)", c.AnonInFlight, c.HashConcurrency)
+	}
+	if c, _ := loadConfig(env(map[string]string{"PORTAL_HASH_CONCURRENCY": "3"})); c.AnonInFlight != 12 {
+		t.Errorf("PORTAL_ANON_IN_FLIGHT with 3 hash slots: %d", c.AnonInFlight)
+	}
 }
