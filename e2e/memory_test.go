@@ -116,7 +116,10 @@ func BenchmarkUploadPeakMemory(b *testing.B) {
 			mw.Close()
 			pw.Close()
 		}()
-		resp, err := httpClient.Post(p.base+"/api/v1/complaints", mw.FormDataContentType(), pr)
+		req, _ := http.NewRequest(http.MethodPost, p.base+"/api/v1/complaints", pr)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("X-Portal-PoW", solvedChallenge(b, p.base))
+		resp, err := httpClient.Do(req)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -23,6 +23,7 @@ import (
 
 	"minhbach/internal/devstack"
 	"minhbach/internal/mongostore"
+	"minhbach/internal/pow"
 )
 
 // portalBin is the portal binary under test, with the embedded stack;
@@ -271,9 +272,34 @@ const report = `{"kind":"feedback","category":"delay","title":"Hồ sơ bị ng�
  "place":"Bộ phận một cửa","office":"UBND phường Sài Gòn","procedure":"Đăng ký biến động đất đai",
  "dossierNumber":"000.00.12.H29-260901-0042","language":"vi","anonymous":true}`
 
+// solvedChallenge fetches a proof-of-work challenge from the portal at
+// base and returns the X-Portal-PoW value solving it ("" when none is asked).
+func solvedChallenge(t testing.TB, base string) string {
+	t.Helper()
+	resp, err := httpClient.Post(base+"/api/v1/challenges", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var ch struct {
+		Challenge string
+		Bits      int
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&ch); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("challenge: %d %v", resp.StatusCode, err)
+	}
+	if ch.Challenge == "" {
+		return ""
+	}
+	return ch.Challenge + ":" + pow.Solve(ch.Challenge, ch.Bits)
+}
+
 func submit(t *testing.T, base string, body io.Reader) (int, map[string]any) {
 	t.Helper()
-	resp, err := httpClient.Post(base+"/api/v1/complaints", "application/json", body)
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/complaints", body)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Portal-PoW", solvedChallenge(t, base))
+	resp, err := httpClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -402,12 +428,14 @@ func TestGracefulShutdownFinishesInFlightRequest(t *testing.T) {
 	tr.ExpectContinueTimeout = stopTimeout
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: commandTimeout}
+	solution := solvedChallenge(t, p.base)
 	go func() {
 		trace := &httptrace.ClientTrace{Got100Continue: func() { close(reading) }}
 		req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace),
 			http.MethodPost, p.base+"/api/v1/complaints", pr)
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Expect", "100-continue")
+		req.Header.Set("X-Portal-PoW", solution)
 		resp, err := client.Do(req)
 		if err != nil {
 			res <- result{status: -1, out: map[string]any{"error": err.Error()}}

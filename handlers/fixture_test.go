@@ -65,6 +65,13 @@ type fixtureOptions struct {
 	// read on every use, so that tests see admin changes at once; the
 	// portal keeps them 30 s).
 	cacheTTL time.Duration
+	// admission controls anonymous writes (zero: none, as most tests want).
+	admission handlers.Admission
+	// development silences the warning about loopback peers.
+	development bool
+	// hasher and staffHasher replace the fixture's one shared hasher.
+	hasher, staffHasher *passhash.Hasher
+	trustedProxies      []string
 }
 
 func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
@@ -90,15 +97,23 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	blobs := &switchBlobs{cur: o.blob}
-	hasher := passhash.New(o.argon, 4)
+	hasher := o.hasher
+	if hasher == nil {
+		hasher = passhash.New(o.argon, 4)
+	}
+	var staffHasher services.Hasher
+	if o.staffHasher != nil {
+		staffHasher = o.staffHasher
+	}
 	p, err := services.New(context.Background(), services.Options{Store: o.store, Blobs: blobs,
 		Files: &media.Checker{MaxPixels: services.DefaultMaxPixels}, Scanner: o.scan, Prover: proof.NewProver(signer),
-		Sealer: sealer, Tokens: tokens, Hasher: hasher, FingerprintKey: []byte("fingerprint key"), Limits: o.limits,
+		Sealer: sealer, Tokens: tokens, Hasher: hasher, StaffHasher: staffHasher, FingerprintKey: []byte("fingerprint key"), Limits: o.limits,
 		Require2FA: o.require2FA, CacheTTL: o.cacheTTL, CodeThrottle: o.codes, Log: log, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv, err := handlers.New(handlers.Config{Services: p, Logger: log, MaxJSONBytes: testMaxJSON,
+		Admission: o.admission, Development: o.development, TrustedProxies: o.trustedProxies,
 		MaxUploadBytes: o.limits.MaxReportBytes + testMaxJSON + 64<<10,
 		Frontend: fstest.MapFS{
 			"index.html":           {Data: []byte("<!doctype html><title>Minh Bạch</title><div id=app></div>")},

@@ -51,6 +51,7 @@ var routeMatrix = map[string]func(w who) []int{
 	"GET /healthz":                   func(who) []int { return anyStatus },
 	"GET /readyz":                    func(who) []int { return anyStatus },
 	"GET /api/v1/meta":               func(who) []int { return anyStatus },
+	"POST /api/v1/challenges":        func(who) []int { return anyStatus },
 	"POST /api/v1/complaints":        func(who) []int { return anyStatus },
 	"POST /api/v1/receipts/verify":   func(who) []int { return anyStatus },
 	"POST /api/v1/track/session":     func(who) []int { return anyStatus },

@@ -37,6 +37,11 @@ type Config struct {
 	TrustedProxies []string
 	// HSTS adds Strict-Transport-Security (behind HTTPS only).
 	HSTS bool
+	// Admission controls anonymous writes (zero: no proof of work, no rate).
+	Admission Admission
+	// Development is the development mode: no warning about loopback peers
+	// without trusted proxies.
+	Development bool
 }
 
 // Server routes HTTP requests to the services.
@@ -57,6 +62,7 @@ type Server struct {
 	maxJSON   int64
 	maxUpload int64
 	hsts      bool
+	admission *admission
 	engine    *gin.Engine
 }
 
@@ -80,7 +86,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{log: cfg.Logger, catalog: p.Catalog, intake: p.Intake, tracking: p.Tracking, staff: p.Staff, queue: p.Queue,
 		custody: p.Custody, org: p.Org, workflow: p.Workflow, downloads: p.Downloads, outcomes: p.Outcomes, ready: cfg.Ready,
-		maxJSON: cfg.MaxJSONBytes, maxUpload: cfg.MaxUploadBytes, hsts: cfg.HSTS, spa: newSPA(cfg.Frontend)}
+		maxJSON: cfg.MaxJSONBytes, maxUpload: cfg.MaxUploadBytes, hsts: cfg.HSTS, spa: newSPA(cfg.Frontend),
+		admission: newAdmission(cfg.Admission)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -89,7 +96,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	e.HandleMethodNotAllowed = true
-	e.Use(requestIDs(), s.accessLog(), s.recovery(), s.securityHeaders())
+	e.Use(requestIDs(), s.accessLog(), s.recovery(), s.securityHeaders(), s.proxyWarning(cfg.TrustedProxies, cfg.Development))
 	s.routes(e)
 	s.engine = e
 	return s, nil
@@ -115,18 +122,19 @@ func (s *Server) routes(e *gin.Engine) {
 
 	api := e.Group("/api/v1")
 	api.GET("/meta", s.getMeta)
-	api.POST("/complaints", s.limitUpload(), s.createComplaint)
+	api.POST("/challenges", s.createChallenge)
+	api.POST("/complaints", s.admit("file"), s.limitUpload(), s.createComplaint)
 	api.POST("/receipts/verify", s.limitBody(services.MaxProofBytes), s.verifyReceipt)
 	api.GET("/outcomes", s.listOutcomes)
 
-	api.POST("/track/session", s.limitBody(s.maxJSON), s.createTrackSession)
+	api.POST("/track/session", s.admit("track"), s.limitBody(s.maxJSON), s.createTrackSession)
 	track := api.Group("/track", s.citizenAuth)
 	track.GET("", s.getTrack)
 	track.POST("/messages", s.limitUpload(), s.createTrackMessage)
 	track.POST("/attachments", s.limitUpload(), s.createTrackAttachments)
 	track.POST("/withdraw", s.limitBody(s.maxJSON), s.withdrawTrack)
 	track.POST("/rating", s.limitBody(s.maxJSON), s.rateTrack)
-	track.POST("/appeal", s.limitBody(s.maxJSON), s.appealTrack)
+	track.POST("/appeal", s.admit("appeal"), s.limitBody(s.maxJSON), s.appealTrack)
 	track.GET("/receipt.pdf", s.getTrackReceipt)
 
 	auth := api.Group("/auth")

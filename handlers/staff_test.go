@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"encoding/base32"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -146,7 +147,7 @@ func TestStaffLoginAndPasswordPolicy(t *testing.T) {
 func TestLoginBackoff(t *testing.T) {
 	f := newFixture(t)
 	f.mkUser(t, "lead@unit.test", services.RoleLead, "unit-a")
-	for i := range services.AccountThrottlePolicy.Free {
+	for i := range services.AccountClientThrottlePolicy.Free {
 		if w := f.postAuth("/api/v1/auth/login", map[string]string{"email": "lead@unit.test", "password": "wrong-password-123"}, nil); w.Code != http.StatusUnauthorized {
 			t.Fatalf("failure %d: %d", i, w.Code)
 		}
@@ -157,6 +158,50 @@ func TestLoginBackoff(t *testing.T) {
 	}
 	if w := f.postAuth("/api/v1/auth/login", map[string]string{"email": "lead@unit.test", "password": staffPassword}, nil); w.Code != http.StatusTooManyRequests {
 		t.Fatalf("right password while locked: %d", w.Code)
+	}
+}
+
+// loginFrom signs in from the client address remote.
+func (f *fixture) loginFrom(email, password, remote string) *httptest.ResponseRecorder {
+	body, _ := json.Marshal(map[string]string{"email": email, "password": password})
+	r := httptest.NewRequest(http.MethodPost, "/api/v1/auth/login", bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	r.RemoteAddr = remote
+	w := httptest.NewRecorder()
+	f.srv.ServeHTTP(w, r)
+	return w
+}
+
+// TestLoginFailuresBehindSharedNATLockOutNoColleague: thirty failed
+// sign-ins from one address (a carrier NAT, an office proxy) on other
+// accounts do not lock out a colleague behind the same address.
+func TestLoginFailuresBehindSharedNATLockOutNoColleague(t *testing.T) {
+	f := newFixture(t)
+	f.mkUser(t, "lead@unit.test", services.RoleLead, "unit-a")
+	const nat = "198.51.100.7:4000"
+	for i := range 30 {
+		w := f.loginFrom(fmt.Sprintf("someone%d@unit.test", i%10), "wrong-password-123", nat)
+		if w.Code != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d %s", i, w.Code, w.Body)
+		}
+	}
+	if w := f.loginFrom("lead@unit.test", staffPassword, nat); w.Code != http.StatusOK {
+		t.Fatalf("a colleague behind the same address: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestLoginAccountLockedAcrossClients: a guesser spreading over many
+// addresses still meets the account's own lock.
+func TestLoginAccountLockedAcrossClients(t *testing.T) {
+	f := newFixture(t)
+	f.mkUser(t, "lead@unit.test", services.RoleLead, "unit-a")
+	for i := range services.AccountThrottlePolicy.Free {
+		if w := f.loginFrom("lead@unit.test", "wrong-password-123", fmt.Sprintf("198.51.100.%d:1", i+1)); w.Code != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d", i, w.Code)
+		}
+	}
+	if w := f.loginFrom("lead@unit.test", "wrong-password-123", "198.51.100.99:1"); w.Code != http.StatusTooManyRequests {
+		t.Fatalf("past the account's free failures: %d", w.Code)
 	}
 }
 

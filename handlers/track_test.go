@@ -5,9 +5,9 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -94,42 +94,71 @@ func TestTrackingWrongPairsLookAlike(t *testing.T) {
 	}
 }
 
-func TestTrackingThrottle(t *testing.T) {
+// sessionFrom opens a tracking session from the client address remote.
+func (f *fixture) sessionFrom(code, receipt, remote string) *httptest.ResponseRecorder {
+	body, _ := json.Marshal(map[string]string{"trackingCode": code, "receipt": receipt})
+	r := httptest.NewRequest(http.MethodPost, "/api/v1/track/session", bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	r.RemoteAddr = remote
+	w := httptest.NewRecorder()
+	f.srv.ServeHTTP(w, r)
+	return w
+}
+
+// TestThirdPartyCannotLockCitizenOutOfTracking: anyone who knows a
+// tracking code (every staff member of the unit; it is printed on the proof
+// of filing) fails at it over and over, from many addresses; the citizen's
+// right receipt still opens the report at once, every time.
+func TestThirdPartyCannotLockCitizenOutOfTracking(t *testing.T) {
 	f := newFixture(t)
 	_, a := f.submitFiles(t, validFeedback)
-	free := services.CodeThrottlePolicy.Free
-	for i := range free {
-		if w := f.session(a.TrackingCode, "0000-0000-0000-000"+strconv.Itoa(i)); w.Code != http.StatusUnauthorized {
-			t.Fatalf("attempt %d: %d", i, w.Code)
+	for i := range 40 {
+		remote := fmt.Sprintf("198.51.100.%d:4000", i%8+1)
+		w := f.sessionFrom(a.TrackingCode, fmt.Sprintf("0000-0000-0000-%04d", i), remote)
+		if w.Code != http.StatusUnauthorized && w.Code != http.StatusTooManyRequests {
+			t.Fatalf("guess %d: %d %s", i, w.Code, w.Body)
 		}
 	}
-	w := f.session(a.TrackingCode, "0000-0000-0000-0009")
-	if w.Code != http.StatusTooManyRequests {
-		t.Fatalf("attempt past the free ones: %d %s", w.Code, w.Body)
+	for range 3 {
+		if w := f.sessionFrom(a.TrackingCode, a.Receipt, "203.0.113.9:5000"); w.Code != http.StatusOK {
+			t.Fatalf("the citizen's right receipt after the guesses: %d %s", w.Code, w.Body)
+		}
+		f.sessionFrom(a.TrackingCode, "1111-1111-1111-1111", "198.51.100.200:4000")
 	}
-	first, _ := strconv.Atoi(w.Header().Get("Retry-After"))
-	if first < 1 {
-		t.Fatalf("Retry-After = %q", w.Header().Get("Retry-After"))
+}
+
+// TestHotCodeGuessesCostTheGuesser: once a code has used up its free
+// failures, each wrong guess at it counts HotCodePenalty times against the
+// guessing client, which is then locked sooner; the right receipt is never
+// refused for the code's sake.
+func TestHotCodeGuessesCostTheGuesser(t *testing.T) {
+	f := newFixture(t)
+	_, a := f.submitFiles(t, validFeedback)
+	for i := range services.CodeThrottlePolicy.Free {
+		if w := f.sessionFrom(a.TrackingCode, fmt.Sprintf("0000-0000-0000-%04d", i), "198.51.100.1:1"); w.Code != http.StatusUnauthorized {
+			t.Fatalf("free failure %d: %d", i, w.Code)
+		}
 	}
-	// Locked: even the right receipt waits.
-	if w := f.session(a.TrackingCode, a.Receipt); w.Code != http.StatusTooManyRequests {
-		t.Fatalf("right receipt while locked: %d", w.Code)
+	// The code is hot now; a fresh client is locked after Free/penalty guesses.
+	guesses := services.ClientThrottlePolicy.Free / services.HotCodePenalty
+	for i := range guesses {
+		if w := f.sessionFrom(a.TrackingCode, fmt.Sprintf("0000-0000-0001-%04d", i), "198.51.100.2:1"); w.Code != http.StatusUnauthorized {
+			t.Fatalf("hot guess %d: %d %s", i, w.Code, w.Body)
+		}
 	}
-	// After the wait, one more failure locks for longer.
-	f.clock.offset += time.Duration(first) * time.Second
-	w = f.session(a.TrackingCode, "0000-0000-0000-0008")
-	second, _ := strconv.Atoi(w.Header().Get("Retry-After"))
-	if w.Code != http.StatusTooManyRequests || second <= first {
-		t.Fatalf("second lockout %d (%ds), first %ds", w.Code, second, first)
+	w := f.sessionFrom(a.TrackingCode, "0000-0000-0002-0000", "198.51.100.2:1")
+	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" {
+		t.Fatalf("hot guess past the client's budget: %d", w.Code)
 	}
-	f.clock.offset += time.Duration(second) * time.Second
-	if w := f.session(a.TrackingCode, a.Receipt); w.Code != http.StatusOK {
-		t.Fatalf("right receipt after the wait: %d %s", w.Code, w.Body)
+	if w := f.sessionFrom(a.TrackingCode, a.Receipt, "198.51.100.3:1"); w.Code != http.StatusOK {
+		t.Fatalf("right receipt on a hot code: %d %s", w.Code, w.Body)
 	}
-	// Another report's code is not affected by this one's lockout.
-	_, b := f.submitFiles(t, validFeedback)
-	if w := f.session(b.TrackingCode, b.Receipt); w.Code != http.StatusOK {
-		t.Fatalf("other report: %d", w.Code)
+	// Success resets the code: a wrong guess costs one failure again.
+	for i := range services.ClientThrottlePolicy.Free {
+		if w := f.sessionFrom(a.TrackingCode, fmt.Sprintf("0000-0000-0003-%04d", i), "198.51.100.4:1"); w.Code != http.StatusUnauthorized &&
+			(i < services.CodeThrottlePolicy.Free || w.Code != http.StatusTooManyRequests) {
+			t.Fatalf("guess %d after the reset: %d", i, w.Code)
+		}
 	}
 }
 

@@ -42,10 +42,13 @@ type Options struct {
 	Prover  Prover  // nil: no proofs of filing
 	Mailer  Mailer  // nil: notifications are logged without content
 	// Sealer seals identities and idempotent answers; Tokens signs
-	// sessions; Hasher hashes receipts and passwords.
-	Sealer Sealer
-	Tokens *Tokens
-	Hasher Hasher
+	// sessions; Hasher hashes receipts (anonymous requests), StaffHasher
+	// staff passwords (nil: Hasher). Separate hashers keep a flood of
+	// anonymous requests from queueing staff sign-in.
+	Sealer      Sealer
+	Tokens      *Tokens
+	Hasher      Hasher
+	StaffHasher Hasher
 	// FingerprintKey keys the fingerprints of idempotent requests.
 	FingerprintKey []byte
 	Limits         Limits
@@ -130,9 +133,13 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	if err != nil {
 		return nil, err
 	}
+	staffHasher := o.StaffHasher
+	if staffHasher == nil {
+		staffHasher = o.Hasher
+	}
 	p.Staff, err = NewStaff(ctx, StaffOptions{Users: o.Store, Sessions: o.Store, Units: p.Org, Audit: o.Store,
-		Hasher: o.Hasher, Sealer: o.Sealer, Tokens: o.Tokens,
-		Accounts: newThrottle(AccountThrottlePolicy, now), Clients: newThrottle(ClientThrottlePolicy, now),
+		Hasher: staffHasher, Sealer: o.Sealer, Tokens: o.Tokens,
+		Accounts: newThrottle(AccountThrottlePolicy, now), Clients: newThrottle(AccountClientThrottlePolicy, now),
 		Require2FA: o.Require2FA, Staffing: o.Store, Outbox: o.Store, CoolingPeriod: o.CoolingPeriod, Now: now, Log: log.Warn})
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"time"
 )
 
 // Hasher is the slow, salted hash that keeps receipts and passwords
@@ -37,8 +38,19 @@ func hashBusy(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return Wrap(err, CodeUnavailable, "The service is busy; please try again.")
 	}
+	// A hasher that refuses to queue more work (passhash.ErrQueueFull).
+	var b interface{ Busy() bool }
+	if errors.As(err, &b) && b.Busy() {
+		e := Wrap(err, CodeUnavailable, "The service is busy; please try again in a moment.")
+		e.RetryAfter = HashBusyRetryAfter
+		return e
+	}
 	return err
 }
+
+// HashBusyRetryAfter is the Retry-After of a request refused because too
+// many hashes were already waiting.
+const HashBusyRetryAfter = 2 * time.Second
 
 // hashSecret hashes secret with h; a busy hasher is unavailable.
 func hashSecret(ctx context.Context, h Hasher, secret string) (string, error) {

@@ -31,9 +31,15 @@ type SessionStore interface {
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
 }
 
-// AccountThrottlePolicy locks an account for a growing time after 5 failed
-// logins.
-var AccountThrottlePolicy = ThrottlePolicy{Free: 5, Base: 2 * time.Second, Max: 15 * time.Minute, Window: time.Hour}
+// AccountThrottlePolicy locks an account for a growing time after 10 failed
+// logins from anywhere; AccountClientThrottlePolicy locks the account as
+// tried from one client after 5. Neither locks a client address as such,
+// which everyone behind one proxy or carrier NAT shares (docs/privacy.md,
+// "Throttles behind proxies").
+var (
+	AccountThrottlePolicy       = ThrottlePolicy{Free: 10, Base: 2 * time.Second, Max: 15 * time.Minute, Window: time.Hour}
+	AccountClientThrottlePolicy = ThrottlePolicy{Free: 5, Base: 2 * time.Second, Max: 15 * time.Minute, Window: time.Hour}
+)
 
 // RefreshTTL is how long a refresh token (and so a staff sign-in) lasts.
 const RefreshTTL = 12 * time.Hour
@@ -64,11 +70,12 @@ var errBadLogin = Errorf(CodeUnauthorized, "The e-mail address or the password i
 
 // Login checks e-mail, password and (when enrolled) a TOTP or recovery
 // code. Unknown accounts and wrong passwords get the same answer in about
-// the same time; failures lock the account and the client for a growing
-// time.
+// the same time; failures lock the account for a growing time, and the
+// account as tried from that client sooner. The client address is never a
+// lock on its own: everyone behind one proxy or carrier NAT shares it.
 func (s *Staff) Login(ctx context.Context, email, password, code, clientAddr string) (LoginResult, error) {
 	email, _ = normalizeEmail(email)
-	acctKey, clientKey := "acct:"+email, s.clients.ClientKey(clientAddr)
+	acctKey, clientKey := "acct:"+email, s.clients.ClientKey(clientAddr)+"|"+email
 	if wait := max(s.accounts.Check(acctKey), s.clients.Check(clientKey)); wait > 0 {
 		return LoginResult{}, rateLimited(wait)
 	}

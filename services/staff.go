@@ -21,7 +21,7 @@ type Staff struct {
 	sealer     Sealer
 	tokens     *Tokens
 	accounts   Throttle // failed logins per account
-	clients    Throttle // failed logins per client
+	clients    Throttle // failed logins per account and client
 	require2FA bool
 	staffing   StaffingStore // nil: staffing changes are in the admin log only
 	outbox     OutboxStore   // nil: staffing changes are not e-mailed
@@ -50,7 +50,7 @@ type StaffOptions struct {
 	Sealer Sealer
 	Tokens *Tokens
 	// Accounts counts failed logins per account (AccountThrottlePolicy),
-	// Clients per client address (ClientThrottlePolicy).
+	// Clients per account and client address (AccountClientThrottlePolicy).
 	Accounts, Clients Throttle
 	// Require2FA makes admins and leads enrol TOTP before they get a token.
 	Require2FA bool

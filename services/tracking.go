@@ -19,12 +19,22 @@ const (
 	MaxReasonChars  = 2000
 )
 
-// Default throttles for tracking logins: a tracking code is locked for a
-// growing time after 5 failures, a client after 20.
+// Default throttles for tracking logins. A client is locked for a growing
+// time after 20 failures. A tracking code is never locked (everyone in the
+// unit that handles a report knows its code, so a lock on it would be a lock
+// any of them could hold against the citizen): its failures are counted, and
+// once a code has had 5 wrong receipts every further wrong guess at it costs
+// the guessing client HotCodePenalty failures instead of one. The correct
+// receipt is always checked and always opens the report (docs/privacy.md,
+// "Guessing a receipt").
 var (
 	CodeThrottlePolicy   = ThrottlePolicy{Free: 5, Base: 2 * time.Second, Max: 15 * time.Minute, Window: time.Hour}
 	ClientThrottlePolicy = ThrottlePolicy{Free: 20, Base: 2 * time.Second, Max: 15 * time.Minute, Window: time.Hour}
 )
+
+// HotCodePenalty is how many client failures one wrong receipt counts for
+// once its tracking code has used up its free failures.
+const HotCodePenalty = 5
 
 // Tracking is the citizen's side after filing: sessions opened with the
 // tracking code and receipt, the report as the citizen sees it, messages,
@@ -75,10 +85,12 @@ var errBadPair = Errorf(CodeUnauthorized, "The tracking code or the receipt is w
 
 // OpenSession checks a tracking code and receipt and returns a token that
 // opens that one report. clientAddr is used only for in-memory throttling.
+// The code's failures never refuse a check: they only make wrong guesses at
+// a much-guessed code cost the guessing client more.
 func (t *Tracking) OpenSession(ctx context.Context, code, receipt, clientAddr string) (string, time.Time, error) {
 	code, receipt = NormalizeTrackingCode(code), NormalizeReceipt(receipt)
 	codeKey, clientKey := "code:"+code, t.clients.ClientKey(clientAddr)
-	if wait := max(t.codes.Check(codeKey), t.clients.Check(clientKey)); wait > 0 {
+	if wait := t.clients.Check(clientKey); wait > 0 {
 		return "", time.Time{}, rateLimited(wait)
 	}
 	hash, caseID := t.dummyHash, ""
@@ -96,7 +108,12 @@ func (t *Tracking) OpenSession(ctx context.Context, code, receipt, clientAddr st
 		return "", time.Time{}, err
 	}
 	if !ok || caseID == "" || receipt == "" {
-		wait := max(t.codes.Fail(codeKey), t.clients.Fail(clientKey))
+		wait := t.clients.Fail(clientKey)
+		if t.codes.Fail(codeKey) > 0 { // a hot code: the guesser pays more
+			for range HotCodePenalty - 1 {
+				wait = t.clients.Fail(clientKey)
+			}
+		}
 		if wait > 0 {
 			return "", time.Time{}, rateLimited(wait)
 		}

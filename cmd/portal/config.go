@@ -17,34 +17,37 @@ import (
 
 // Config is the portal's configuration, read from PORTAL_* variables only.
 type Config struct {
-	Env             string // development or production
-	Addr            string
-	DataDir         string
-	MongoURI        string
-	MongoDatabase   string
-	S3Endpoint      string
-	S3AccessKey     string
-	S3SecretKey     string
-	S3Bucket        string
-	S3TLS           bool
-	S3Region        string
-	IdentityKey     []byte // nil: generated into the data directory (embedded default only)
-	JWTKey          []byte // nil: generated into the data directory (embedded default only)
-	SigningKey      []byte // Ed25519 seed; nil: generated into the data directory (embedded default only)
-	ClamdAddr       string
-	SMTPURL         string
-	Require2FA      bool
-	CoolingPeriod   time.Duration
-	ReapInterval    time.Duration
-	LogFormat       string // auto, text or json
-	LogLevel        string
-	TrustedProxies  []string
-	HSTS            bool
-	Limits          services.Limits
-	MaxJSONBytes    int64
-	Argon2          passhash.Params
-	HashConcurrency int
-	ShutdownTimeout time.Duration
+	Env                 string // development or production
+	Addr                string
+	DataDir             string
+	MongoURI            string
+	MongoDatabase       string
+	S3Endpoint          string
+	S3AccessKey         string
+	S3SecretKey         string
+	S3Bucket            string
+	S3TLS               bool
+	S3Region            string
+	IdentityKey         []byte // nil: generated into the data directory (embedded default only)
+	JWTKey              []byte // nil: generated into the data directory (embedded default only)
+	SigningKey          []byte // Ed25519 seed; nil: generated into the data directory (embedded default only)
+	ClamdAddr           string
+	SMTPURL             string
+	Require2FA          bool
+	CoolingPeriod       time.Duration
+	ReapInterval        time.Duration
+	LogFormat           string // auto, text or json
+	LogLevel            string
+	TrustedProxies      []string
+	HSTS                bool
+	Limits              services.Limits
+	MaxJSONBytes        int64
+	Argon2              passhash.Params
+	HashConcurrency     int
+	PoWBits             int
+	AnonWritesPerMinute int
+	AnonInFlight        int
+	ShutdownTimeout     time.Duration
 }
 
 // Embedded reports whether the portal runs its own database and object store.
@@ -98,7 +101,10 @@ var configVars = []configVar{
 	{Name: "PORTAL_ARGON2_MEMORY_KIB", Default: strconv.FormatUint(uint64(passhash.Default.MemoryKiB), 10), Meaning: "argon2id memory per receipt/password hash (KiB)"},
 	{Name: "PORTAL_ARGON2_ITERATIONS", Default: strconv.FormatUint(uint64(passhash.Default.Iterations), 10), Meaning: "argon2id passes"},
 	{Name: "PORTAL_ARGON2_PARALLELISM", Default: strconv.FormatUint(uint64(passhash.Default.Parallelism), 10), Meaning: "argon2id lanes"},
-	{Name: "PORTAL_HASH_CONCURRENCY", Default: "number of CPUs", Computed: true, Meaning: "most argon2id hashes computed at once (bounds memory: concurrency × memory)"},
+	{Name: "PORTAL_HASH_CONCURRENCY", Default: "number of CPUs", Computed: true, Meaning: "most argon2id hashes of anonymous requests computed at once (8 × as many may wait; more get 503 with Retry-After); staff sign-in has half as many slots of its own (memory: 1.5 × concurrency × argon2id memory)"},
+	{Name: "PORTAL_POW_BITS", Default: "16", Meaning: "proof-of-work difficulty (leading zero bits of SHA-256) the browser solves before filing, appealing or opening a tracking session; 0 turns it off"},
+	{Name: "PORTAL_ANON_IN_FLIGHT", Default: "4 × PORTAL_HASH_CONCURRENCY", Computed: true, Meaning: "most anonymous writes (all clients together) handled at once; one more gets 503 with Retry-After. Lower keeps staff fast during a flood, higher lets more slow uploads run at once"},
+	{Name: "PORTAL_ANON_WRITES_PER_MINUTE", Default: "10", Meaning: "filings, appeals and tracking sign-ins (each counted apart) one client address may make a minute, in bursts of as many; 0: no limit"},
 	{Name: "PORTAL_SHUTDOWN_TIMEOUT", Default: "20s", Meaning: "how long in-flight requests may take to finish on SIGINT/SIGTERM"},
 }
 
@@ -331,9 +337,15 @@ func (e *envReader) limits(c *Config) {
 		Iterations:  uint32(e.integer("PORTAL_ARGON2_ITERATIONS", 1, 16)),
 		Parallelism: uint8(e.integer("PORTAL_ARGON2_PARALLELISM", 1, 16)),
 	}
+	c.PoWBits = int(e.integer("PORTAL_POW_BITS", 0, 24))
+	c.AnonWritesPerMinute = int(e.integer("PORTAL_ANON_WRITES_PER_MINUTE", 0, 100000))
 	c.HashConcurrency = int(e.integer("PORTAL_HASH_CONCURRENCY", 1, 256))
 	if c.HashConcurrency == 0 {
 		c.HashConcurrency = runtime.NumCPU()
+	}
+	c.AnonInFlight = int(e.integer("PORTAL_ANON_IN_FLIGHT", 1, 100000))
+	if c.AnonInFlight == 0 {
+		c.AnonInFlight = 4 * c.HashConcurrency
 	}
 }
 
@@ -395,7 +407,8 @@ func (c Config) redacted() []any {
 		"s3Endpoint", c.S3Endpoint, "s3Bucket", c.S3Bucket, "s3TLS", c.S3TLS, "s3AccessKey", set(c.S3AccessKey),
 		"s3SecretKey", set(c.S3SecretKey), "identityKey", set(string(c.IdentityKey)), "jwtKey", set(string(c.JWTKey)), "signingKey", set(string(c.SigningKey)), "clamd", c.ClamdAddr, "smtp", set(c.SMTPURL), "trustedProxies", c.TrustedProxies,
 		"maxFileBytes", c.Limits.MaxFileBytes, "maxReportBytes", c.Limits.MaxReportBytes, "maxFiles", c.Limits.MaxFiles,
-		"argon2MemoryKiB", c.Argon2.MemoryKiB, "argon2Iterations", c.Argon2.Iterations, "hashConcurrency", c.HashConcurrency}
+		"argon2MemoryKiB", c.Argon2.MemoryKiB, "argon2Iterations", c.Argon2.Iterations, "hashConcurrency", c.HashConcurrency,
+		"powBits", c.PoWBits, "anonWritesPerMinute", c.AnonWritesPerMinute, "anonInFlight", c.AnonInFlight}
 }
 
 // redactURI hides the password of a mongodb:// URI.

@@ -131,6 +131,7 @@ func TestConfigDefaultsAreUsed(t *testing.T) {
 		"PORTAL_MONGODB_URI": c.MongoURI, "PORTAL_S3_ENDPOINT": c.S3Endpoint, "PORTAL_CLAMD_ADDR": c.ClamdAddr,
 		"PORTAL_S3_ACCESS_KEY": c.S3AccessKey, "PORTAL_S3_SECRET_KEY": c.S3SecretKey, "PORTAL_SMTP_URL": c.SMTPURL,
 		"PORTAL_TRUSTED_PROXIES": strings.Join(c.TrustedProxies, ","),
+		"PORTAL_POW_BITS":        strconv.Itoa(c.PoWBits), "PORTAL_ANON_WRITES_PER_MINUTE": strconv.Itoa(c.AnonWritesPerMinute),
 	}
 	for _, v := range configVars {
 		if v.Computed || v.Name == "PORTAL_DATA_DIR" {
@@ -149,5 +150,11 @@ func TestConfigDefaultsAreUsed(t *testing.T) {
 	if c.HashConcurrency != runtime.NumCPU() || c.IdentityKey != nil || c.JWTKey != nil || c.SigningKey != nil {
 		t.Errorf("computed defaults: hash concurrency %d (CPUs %d), keys set: %v %v %v", c.HashConcurrency, runtime.NumCPU(),
 			c.IdentityKey != nil, c.JWTKey != nil, c.SigningKey != nil)
+	}
+	if c.AnonInFlight != 4*c.HashConcurrency {
+		t.Errorf("PORTAL_ANON_IN_FLIGHT: unset, it gives %d; configVars says 4 × PORTAL_HASH_CONCURRENCY (%d)", c.AnonInFlight, c.HashConcurrency)
+	}
+	if c, _ := loadConfig(env(map[string]string{"PORTAL_HASH_CONCURRENCY": "3"})); c.AnonInFlight != 12 {
+		t.Errorf("PORTAL_ANON_IN_FLIGHT with 3 hash slots: %d", c.AnonInFlight)
 	}
 }

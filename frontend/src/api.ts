@@ -566,9 +566,10 @@ export function submitComplaint(
   files: readonly File[],
   idempotencyKey: string,
   hooks: UploadHooks = {},
+  pow: Record<string, string> = {},
 ): Promise<SubmitResult> {
   return sendForm<SubmitResult>('/api/v1/complaints', complaintForm(input, files), {
-    headers: { 'Idempotency-Key': idempotencyKey },
+    headers: { 'Idempotency-Key': idempotencyKey, ...pow },
     ...hooks,
   })
 }
@@ -577,9 +578,12 @@ function bearer(token: string): Record<string, string> {
   return { Authorization: `Bearer ${token}` }
 }
 
-/** openTrackSession exchanges a tracking code and receipt for a citizen token. */
-export function openTrackSession(trackingCode: string, receipt: string): Promise<TrackSession> {
-  return request<TrackSession>('POST', '/api/v1/track/session', { body: { trackingCode, receipt } })
+/**
+ * openTrackSession exchanges a tracking code and receipt for a citizen
+ * token; pow is the solved challenge's header (pow.ts).
+ */
+export function openTrackSession(trackingCode: string, receipt: string, pow: Record<string, string> = {}): Promise<TrackSession> {
+  return request<TrackSession>('POST', '/api/v1/track/session', { body: { trackingCode, receipt }, headers: pow })
 }
 
 export function getTrackedReport(token: string, signal?: AbortSignal): Promise<TrackedReport> {
@@ -613,8 +617,8 @@ export function rateReport(token: string, rating: number, comment: string): Prom
 }
 
 /** appealReport opens a round-2 report on this one; the answer holds the new report's credentials. */
-export function appealReport(token: string, reason: string): Promise<AppealResult> {
-  return request<AppealResult>('POST', '/api/v1/track/appeal', { body: { reason }, headers: bearer(token) })
+export function appealReport(token: string, reason: string, pow: Record<string, string> = {}): Promise<AppealResult> {
+  return request<AppealResult>('POST', '/api/v1/track/appeal', { body: { reason }, headers: { ...bearer(token), ...pow } })
 }
 
 /** listOutcomes reads one page of the published outcomes (public). */

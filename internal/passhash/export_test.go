@@ -23,3 +23,6 @@ func Capacity(h *Hasher) int { return cap(h.slots) }
 
 // InUse reports how many of h's slots are taken right now.
 func InUse(h *Hasher) int { return len(h.slots) }
+
+// Waiting reports how many callers wait for a slot of a queued hasher.
+func Waiting(h *Hasher) int { return int(h.waiting.Load()) }

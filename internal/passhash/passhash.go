@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -34,18 +35,43 @@ var ErrMalformed = errors.New("passhash: malformed argon2id hash")
 // caller's context ends before a slot is free.
 var ErrBusy = errors.New("passhash: no free slot before the context ended")
 
+// ErrQueueFull is returned at once, without waiting, when a hasher made
+// with NewQueued already has its most callers waiting for a slot. Its
+// Busy method says so to callers that do not import this package.
+var ErrQueueFull error = queueFull{}
+
+type queueFull struct{}
+
+func (queueFull) Error() string { return "passhash: too many hashes waiting" }
+
+// Busy reports that the hasher refused to queue more work.
+func (queueFull) Busy() bool { return true }
+
 // Hasher hashes secrets with argon2id. Argon2id is memory-hard on purpose,
 // so at most a fixed number of hashes run at once: a burst of requests
-// waits (or gives up with its context) instead of exhausting memory.
+// waits (or gives up with its context) instead of exhausting memory. The
+// portal keeps one hasher for staff sign-in and another for anonymous
+// requests, so that a flood of the latter never queues the former
+// (docs/privacy.md, "Admission control").
 type Hasher struct {
-	params Params
-	slots  chan struct{}
+	params     Params
+	slots      chan struct{}
+	maxWaiting int32 // 0: no bound
+	waiting    atomic.Int32
 }
 
 // New returns a hasher running at most concurrency hashes at once (at
-// least one).
+// least one); any number of callers may wait for a slot.
 func New(p Params, concurrency int) *Hasher {
 	return &Hasher{params: p, slots: make(chan struct{}, max(concurrency, 1))}
+}
+
+// NewQueued is New with at most maxWaiting callers waiting for a slot:
+// one more gets ErrQueueFull at once instead of piling up work.
+func NewQueued(p Params, concurrency, maxWaiting int) *Hasher {
+	h := New(p, concurrency)
+	h.maxWaiting = int32(max(maxWaiting, 1))
+	return h
 }
 
 // acquire takes a slot. A caller whose context has already ended never
@@ -53,6 +79,18 @@ func New(p Params, concurrency int) *Hasher {
 func (h *Hasher) acquire(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%w: %w", ErrBusy, err)
+	}
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	if h.maxWaiting > 0 {
+		if h.waiting.Add(1) > h.maxWaiting {
+			h.waiting.Add(-1)
+			return ErrQueueFull
+		}
+		defer h.waiting.Add(-1)
 	}
 	select {
 	case h.slots <- struct{}{}:

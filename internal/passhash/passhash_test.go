@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"minhbach/internal/passhash"
 )
@@ -370,4 +371,28 @@ func FuzzVerifyEncodedHash(f *testing.F) {
 			t.Fatalf("Verify(%q) = ErrBusy with a live context: %v", encoded, err)
 		}
 	})
+}
+
+func TestQueuedHasherRefusesInsteadOfPilingUp(t *testing.T) {
+	h := passhash.NewQueued(passhash.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}, 1, 1)
+	release := passhash.HoldSlot(h) // the only slot is taken
+	defer release()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	waiting := make(chan error, 1)
+	go func() { _, err := h.Hash(ctx, "first waiter"); waiting <- err }()
+	for passhash.Waiting(h) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	if _, err := h.Hash(context.Background(), "second waiter"); !errors.Is(err, passhash.ErrQueueFull) {
+		t.Fatalf("second waiter: %v", err)
+	}
+	var b interface{ Busy() bool }
+	if !errors.As(passhash.ErrQueueFull, &b) || !b.Busy() {
+		t.Fatal("ErrQueueFull does not say it is busy")
+	}
+	release()
+	if err := <-waiting; err != nil {
+		t.Fatalf("the first waiter: %v", err)
+	}
 }

@@ -58,3 +58,31 @@ func TestThrottleGrowsAndForgets(t *testing.T) {
 		t.Fatal("two throttles derive the same client key")
 	}
 }
+
+func TestLimiterRefillsAndSeparatesKeys(t *testing.T) {
+	now := time.Unix(0, 0)
+	l := throttle.NewLimiter(6, 3, func() time.Time { return now }) // one token every 10 s
+	a, b := l.ClientKey("198.51.100.1"), l.ClientKey("198.51.100.2")
+	for i := range 3 {
+		if ok, _ := l.Allow(a); !ok {
+			t.Fatalf("burst %d refused", i)
+		}
+	}
+	ok, wait := l.Allow(a)
+	if ok || wait <= 0 || wait > 10*time.Second {
+		t.Fatalf("past the burst: %v %v", ok, wait)
+	}
+	if ok, _ := l.Allow(b); !ok {
+		t.Fatal("another client refused")
+	}
+	now = now.Add(10 * time.Second)
+	if ok, _ := l.Allow(a); !ok {
+		t.Fatal("refilled token refused")
+	}
+	if ok, _ := l.Allow(a); ok {
+		t.Fatal("a second token after one refill")
+	}
+	if ok, _ := throttle.NewLimiter(0, 1, nil).Allow(a); !ok {
+		t.Fatal("a disabled limiter refused")
+	}
+}

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { enableAutoUnmount, flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import ReportForm from './ReportForm.vue'
+import { leadingZeroBits, sha256 } from '../pow'
 import { createAppI18n } from '../i18n'
-import { FakeXHR, file } from '../testing/fakeXhr'
+import { FakeXHR, file, jsonResponse } from '../testing/fakeXhr'
 import { testMeta as meta } from '../testing/meta'
 
 function mountForm(locale: 'vi' | 'en' = 'vi') {
@@ -16,7 +17,7 @@ type W = VueWrapper
 
 async function next(w: W) {
   await w.get('form').trigger('submit')
-  await flushPromises()
+  await settle()
 }
 
 function heading(w: W): string {
@@ -47,6 +48,11 @@ async function fillTo(w: W, step: number, kind = 'feedback') {
   await next(w)
 }
 
+/** settle waits for the challenge to be fetched and solved and the upload to start. */
+async function settle() {
+  for (let i = 0; i < 5; i++) await flushPromises()
+}
+
 enableAutoUnmount(afterEach)
 
 describe('ReportForm', () => {
@@ -55,6 +61,14 @@ describe('ReportForm', () => {
     document.body.innerHTML = ''
     FakeXHR.reset()
     vi.stubGlobal('XMLHttpRequest', FakeXHR)
+    // A real, easy challenge: the wizard solves it before every filing.
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        if (url === '/api/v1/challenges') return jsonResponse(200, { challenge: 'v1.4.1.test.mac', bits: 4 })
+        throw new Error(`unexpected fetch ${url}`)
+      }),
+    )
   })
   afterEach(() => {
     document.body.innerHTML = ''
@@ -230,11 +244,15 @@ describe('ReportForm', () => {
     expect(w.get('[data-testid="review-files"]').text()).toBe('a.png (200 B); b.pdf (300 B)')
     expect(w.get('[data-testid="review-title"]').text()).toBe('Bị đòi tiền khi nộp hồ sơ')
     await w.get('form').trigger('submit')
-    await flushPromises()
+    await settle()
 
     const x = FakeXHR.last()
     expect(x.url).toBe('/api/v1/complaints')
     expect(x.headers['Idempotency-Key']).toMatch(/^[0-9a-f-]{36}$/)
+    // The solved challenge rides along: SHA-256 of it starts with 4 zero bits.
+    const pow = x.headers['X-Portal-PoW']!
+    expect(pow.startsWith('v1.4.1.test.mac:')).toBe(true)
+    expect(leadingZeroBits(sha256(new TextEncoder().encode(pow)))).toBeGreaterThanOrEqual(4)
     expect(await x.jsonPart('complaint')).toEqual({
       kind: 'feedback',
       category: 'bribe',
@@ -279,7 +297,7 @@ describe('ReportForm', () => {
     const keys: string[] = []
     const send = async (answer: (x: FakeXHR) => void) => {
       await w.get('form').trigger('submit')
-      await flushPromises()
+      await settle()
       const x = FakeXHR.last()
       keys.push(x.headers['Idempotency-Key']!)
       answer(x)
@@ -313,7 +331,7 @@ describe('ReportForm', () => {
     await next(w)
     await w.get('[data-testid="anonymous-yes"]').setValue(true)
     await w.get('form').trigger('submit')
-    await flushPromises()
+    await settle()
     const first = FakeXHR.last()
     first.progress(100, 400)
     await flushPromises()
@@ -325,7 +343,7 @@ describe('ReportForm', () => {
     expect(w.emitted('submitted')).toBeUndefined()
 
     await w.get('form').trigger('submit')
-    await flushPromises()
+    await settle()
     expect(FakeXHR.instances).toHaveLength(2)
     expect(FakeXHR.last().headers['Idempotency-Key']).toBe(first.headers['Idempotency-Key'])
   })
@@ -338,7 +356,7 @@ describe('ReportForm', () => {
     await w.get('[data-testid="identity-name"]').setValue('An')
     await w.get('[data-testid="identity-phone"]').setValue('0901234567')
     await w.get('form').trigger('submit')
-    await flushPromises()
+    await settle()
     FakeXHR.last().reply(400, {
       error: {
         code: 'invalid',
@@ -366,7 +384,7 @@ describe('ReportForm', () => {
     await fillTo(w, 5)
     await w.get('[data-testid="anonymous-yes"]').setValue(true)
     await w.get('form').trigger('submit')
-    await flushPromises()
+    await settle()
     FakeXHR.last().reply(400, { error: { code: 'invalid', message: 'x', fields: { title: 'too_long' } } })
     await flushPromises()
     expect(heading(w)).toContain('Step 2 of 5')

@@ -7,6 +7,7 @@
 
 import { computed, inject, nextTick, provide, reactive, ref, watch, type InjectionKey } from 'vue'
 import { useI18n } from 'vue-i18n'
+import { useProofOfWork } from './useProofOfWork'
 import { ApiError, DEFAULT_ALLOWED_TYPES, newIdempotencyKey, submitComplaint, type Kind, type LocalizedName, type Meta, type SubmitResult } from '../api'
 import { isLocale } from '../i18n'
 import { apiErrorMessage } from '../errors'
@@ -75,7 +76,8 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
   /** A submission-level error (translated), shown in an alert next to the send button. */
   const formError = ref('')
   const upload = useUpload()
-  const submitting = computed(() => upload.busy)
+  const work = useProofOfWork()
+  const submitting = computed(() => upload.busy || work.checking.value)
   /** Fields the backend found wrong: their errors stay until the next attempt. */
   const serverErrorKeys = new Set<FieldKey>()
 
@@ -250,12 +252,21 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
     }
     fileErrors.value = {}
     const key = idempotencyKey
+    let pow: Record<string, string>
+    try {
+      pow = await work.run()
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e
+      formError.value = apiErrorText(e)
+      return
+    }
     const r = await upload.run(sent, (c) =>
       submitComplaint(
         input,
         sent.map((f) => f.file),
         key,
         c,
+        pow,
       ),
     )
     if (r.state === 'done') {
@@ -268,6 +279,11 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
       return
     }
     const err = r.error
+    if (err.fields.pow) {
+      // A stale or reused challenge (say, a double submit): a new one on the next try.
+      formError.value = t('pow.failed')
+      return
+    }
     // A verdict on this content (not a transient failure): the next attempt is a new request.
     if (err.status >= 400 && err.status < 500 && err.code !== 'rate_limited') keyFingerprint = ''
     const mapped: FieldErrors = {}
@@ -301,6 +317,7 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
     formError,
     upload,
     submitting,
+    work,
     lang,
     limits,
     allowedTypes,

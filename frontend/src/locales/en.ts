@@ -196,6 +196,10 @@ const en: typeof vi = {
     remove: 'Remove',
     removeNamed: 'Remove {name}',
   },
+  pow: {
+    checking: 'Checking your browser to stop automated mass sending… {percent}%',
+    failed: 'The browser check did not pass. Please try again.',
+  },
   upload: {
     sending: 'Sending files: {percent}%',
     processing: 'All sent; the server is storing and checking the files…',

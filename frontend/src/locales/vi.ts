@@ -195,6 +195,10 @@ const vi = {
     remove: 'Xóa',
     removeNamed: 'Xóa {name}',
   },
+  pow: {
+    checking: 'Đang kiểm tra trình duyệt để chặn gửi tự động hàng loạt… {percent}%',
+    failed: 'Không kiểm tra được trình duyệt. Vui lòng thử lại.',
+  },
   upload: {
     sending: 'Đang gửi tệp: {percent}%',
     processing: 'Đã gửi xong, máy chủ đang lưu và kiểm tra tệp…',

@@ -74,6 +74,7 @@ describe('receipt page', () => {
       'fetch',
       vi.fn(async (url: string) => {
         if (url === '/api/v1/meta') return jsonResponse(200, testMeta)
+        if (url === '/api/v1/challenges') return jsonResponse(200, { challenge: '', bits: 0 })
         throw new Error(`unexpected fetch ${url}`)
       }),
     )

@@ -62,6 +62,7 @@ beforeEach(() => {
 function setup() {
   const api = fakeApi()
   api.json('GET', '/api/v1/meta', 200, testMeta)
+  api.json('POST', '/api/v1/challenges', 200, { challenge: 'v1.4.1.test.mac', bits: 4 })
   return api
 }
 

@@ -96,6 +96,7 @@ describe('TrackView', () => {
     vi.stubGlobal('XMLHttpRequest', FakeXHR)
     routes = {}
     route('GET', '/api/v1/meta', () => jsonResponse(200, testMeta))
+    route('POST', '/api/v1/challenges', () => jsonResponse(200, { challenge: 'v1.4.1.test.mac', bits: 4 }))
     fetchMock = vi.fn(async (url: string, init: RequestInit = {}) => {
       const h = routes[`${init.method ?? 'GET'} ${url}`]
       if (!h) throw new Error(`unexpected ${init.method} ${url}`)
@@ -116,8 +117,10 @@ describe('TrackView', () => {
 
   it('opens a session with the normalized codes and renders the report', async () => {
     let sessionBody: unknown
+    let pow = ''
     route('POST', '/api/v1/track/session', (init) => {
       sessionBody = JSON.parse(init.body as string)
+      pow = (init.headers as Record<string, string>)['X-Portal-PoW'] ?? ''
       return jsonResponse(200, { token: 'tok-1', expiresAt: '2026-03-02T06:00:00Z' })
     })
     let auth = ''
@@ -128,6 +131,7 @@ describe('TrackView', () => {
     const w = mountTrack('en')
     await login(w)
     expect(sessionBody).toEqual({ trackingCode: 'MB-7K3M-9QX2', receipt: '1234-5678-9012-3456' })
+    expect(pow).toMatch(/^v1\.4\.1\.test\.mac:\d+$/) // the solved challenge
     expect(auth).toBe('Bearer tok-1')
 
     // The token is in memory only.
@@ -195,6 +199,13 @@ describe('TrackView', () => {
     await login(w)
     expect(w.get('[data-testid="track-login-error"]').text()).toBe('The tracking code or the receipt is not right. Please check them.')
     expect(useTrackSession().token.value).toBe('')
+  })
+
+  it('says the browser check failed, not that the codes are wrong, when the server refuses the proof of work', async () => {
+    route('POST', '/api/v1/track/session', () => jsonResponse(400, { error: { code: 'invalid', message: 'x', fields: { pow: 'reused' } } }))
+    const w = mountTrack('en')
+    await login(w)
+    expect(w.get('[data-testid="track-login-error"]').text()).toBe('The browser check did not pass. Please try again.')
   })
 
   it('tells how long to wait after too many attempts, and waits', async () => {
