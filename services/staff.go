@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"sync"
 	"time"
 )
 
@@ -29,8 +28,6 @@ type Staff struct {
 	// dummyHash is verified for unknown accounts, so that an unknown
 	// e-mail and a wrong password take the same time.
 	dummyHash string
-	cacheMu   sync.Mutex
-	cache     map[string]cachedUser
 }
 
 // StaffOptions are what the staff service needs. Users, Sessions, Hasher,
@@ -65,8 +62,7 @@ func NewStaff(ctx context.Context, o StaffOptions) (*Staff, error) {
 		return nil, errors.New("staff: users, sessions, hasher, sealer, tokens and both throttles are required")
 	}
 	s := &Staff{users: o.Users, sessions: o.Sessions, units: o.Units, audit: o.Audit, hasher: o.Hasher, sealer: o.Sealer,
-		tokens: o.Tokens, accounts: o.Accounts, clients: o.Clients, require2FA: o.Require2FA, now: clockOrNow(o.Now), log: o.Log,
-		cache: map[string]cachedUser{}}
+		tokens: o.Tokens, accounts: o.Accounts, clients: o.Clients, require2FA: o.Require2FA, now: clockOrNow(o.Now), log: o.Log}
 	if s.log == nil {
 		s.log = func(string, ...any) {}
 	}

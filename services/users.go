@@ -268,7 +268,6 @@ func (s *Staff) UpdateUser(ctx context.Context, actor Actor, id string, in Updat
 	if err != nil {
 		return User{}, err
 	}
-	s.forget(id)
 	if in.Active != nil && !*in.Active {
 		_ = s.sessions.DeleteUserSessions(ctx, id)
 	}
@@ -290,7 +289,6 @@ func (s *Staff) ResetPassword(ctx context.Context, actor Actor, id string) (stri
 	if _, err := s.users.UpdateUser(ctx, id, UserChange{PasswordHash: &hash, MustChangePassword: &yes, BumpTokenVersion: true, At: s.now().UTC()}); err != nil {
 		return "", err
 	}
-	s.forget(id)
 	if err := s.sessions.DeleteUserSessions(ctx, id); err != nil {
 		return "", err
 	}
