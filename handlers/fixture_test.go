@@ -60,6 +60,8 @@ type fixtureOptions struct {
 	argon  passhash.Params
 	// require2FA makes admins and leads enrol TOTP first.
 	require2FA bool
+	// trustedProxies are the proxies whose forwarding headers are believed.
+	trustedProxies []string
 	// cacheTTL is how long the intake's router and the report store's
 	// deadline book keep routing rules, policies, holidays and areas (0:
 	// read on every use, so that tests see admin changes at once; the
@@ -99,7 +101,8 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 		t.Fatal(err)
 	}
 	srv, err := handlers.New(handlers.Config{Services: p, Logger: log, MaxJSONBytes: testMaxJSON,
-		MaxUploadBytes: o.limits.MaxReportBytes + testMaxJSON + 64<<10,
+		MaxUploadBytes: o.limits.MaxReportBytes + testMaxJSON + 64<<10, TrustedProxies: o.trustedProxies,
+		SecureCookies: true,
 		Frontend: fstest.MapFS{
 			"index.html":           {Data: []byte("<!doctype html><title>Minh Bạch</title><div id=app></div>")},
 			"assets/index-abc1.js": {Data: []byte("console.log(1)")},

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"minhbach/services"
@@ -113,5 +114,121 @@ func TestUnitChangeOnOneInstanceRefusesTokenOnAnother(t *testing.T) {
 	}
 	if w := a.staffGet(s.access, "/api/v1/cases"); w.Code != http.StatusUnauthorized {
 		t.Fatalf("instance a honours a token issued before the unit change made on b: %d", w.Code)
+	}
+}
+
+// postCookie posts to a cookie route as a browser would, with the given
+// Host, Content-Type (none when empty) and further headers.
+func (f *fixture) postCookie(path string, cookie *http.Cookie, host, contentType string, hdr ...string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader("{}"))
+	req.Host = host
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if cookie != nil {
+		req.AddCookie(cookie)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	w := httptest.NewRecorder()
+	f.srv.ServeHTTP(w, req)
+	return w
+}
+
+// TestRefreshCookieSecureBehindProxy: behind a reverse proxy that sends
+// Host: 127.0.0.1 (or localhost), the refresh cookie keeps its Secure flag:
+// it is decided by the configuration, not by the client's Host header.
+func TestRefreshCookieSecureBehindProxy(t *testing.T) {
+	f := newFixture(t)
+	f.mkUser(t, "a@unit.test", services.RoleInspector, "unit-a")
+	s := f.staffLogin(t, "a@unit.test", "")
+	for _, host := range []string{"127.0.0.1:8080", "localhost", "[::1]:8080"} {
+		w := f.postCookie("/api/v1/auth/refresh", s.refresh, host, "application/json")
+		c := refreshCookieOf(w)
+		if w.Code != http.StatusOK || c == nil || !c.Secure {
+			t.Fatalf("refresh with Host %s: %d, cookie %+v", host, w.Code, c)
+		}
+		s.refresh = c
+		if w := f.postCookie("/api/v1/auth/logout", s.refresh, host, "application/json"); w.Code != http.StatusNoContent {
+			t.Fatalf("logout with Host %s: %d", host, w.Code)
+		} else if c := refreshCookieOf(w); c == nil || !c.Secure {
+			t.Fatalf("logout with Host %s cleared the cookie without Secure: %+v", host, c)
+		}
+		s = f.staffLogin(t, "a@unit.test", "")
+	}
+}
+
+// TestCookieRoutesRefuseCrossSite: the routes that act on the refresh
+// cookie alone refuse a request another site made (Origin, Sec-Fetch-Site)
+// and any body that is not JSON (a form post needs no preflight), with the
+// usual error shape; a same-origin JSON request still works.
+func TestCookieRoutesRefuseCrossSite(t *testing.T) {
+	f := newFixture(t)
+	f.mkUser(t, "a@unit.test", services.RoleInspector, "unit-a")
+	s := f.staffLogin(t, "a@unit.test", "")
+	for _, path := range []string{"/api/v1/auth/refresh", "/api/v1/auth/logout"} {
+		for name, tc := range map[string]struct {
+			ctype  string
+			hdr    []string
+			status int
+			code   string
+		}{
+			"cross-site origin":       {"application/json", []string{"Origin", "https://evil.example"}, http.StatusForbidden, "forbidden"},
+			"null origin":             {"application/json", []string{"Origin", "null"}, http.StatusForbidden, "forbidden"},
+			"origin of another port":  {"application/json", []string{"Origin", "https://portal.example:8443"}, http.StatusForbidden, "forbidden"},
+			"sec-fetch-site cross":    {"application/json", []string{"Sec-Fetch-Site", "cross-site"}, http.StatusForbidden, "forbidden"},
+			"sec-fetch-site sibling":  {"application/json", []string{"Sec-Fetch-Site", "same-site"}, http.StatusForbidden, "forbidden"},
+			"form post":               {"application/x-www-form-urlencoded", nil, http.StatusUnsupportedMediaType, "unsupported"},
+			"text/plain":              {"text/plain", []string{"Sec-Fetch-Site", "same-origin"}, http.StatusUnsupportedMediaType, "unsupported"},
+			"multipart":               {"multipart/form-data; boundary=x", nil, http.StatusUnsupportedMediaType, "unsupported"},
+			"no content type":         {"", nil, http.StatusUnsupportedMediaType, "unsupported"},
+			"json lookalike":          {"application/jsonx", nil, http.StatusUnsupportedMediaType, "unsupported"},
+			"same-origin but foreign": {"application/json", []string{"Sec-Fetch-Site", "same-origin", "Origin", "https://evil.example"}, http.StatusForbidden, "forbidden"},
+		} {
+			w := f.postCookie(path, s.refresh, "portal.example", tc.ctype, tc.hdr...)
+			if w.Code != tc.status {
+				t.Errorf("%s %s: %d, want %d", path, name, w.Code, tc.status)
+				continue
+			}
+			if e := decodeError(t, w); e.Error.Code != tc.code {
+				t.Errorf("%s %s: code %s", path, name, e.Error.Code)
+			}
+			if refreshCookieOf(w) != nil {
+				t.Errorf("%s %s: the refused request touched the cookie", path, name)
+			}
+		}
+	}
+	// The refused requests neither rotated nor ended the sign-in.
+	w := f.postCookie("/api/v1/auth/refresh", s.refresh, "portal.example", "application/json; charset=utf-8",
+		"Origin", "https://portal.example", "Sec-Fetch-Site", "same-origin")
+	if w.Code != http.StatusOK {
+		t.Fatalf("same-origin refresh: %d %s", w.Code, w.Body)
+	}
+	if w := f.postCookie("/api/v1/auth/logout", refreshCookieOf(w), "portal.example", "application/json", "Origin", "https://portal.example"); w.Code != http.StatusNoContent {
+		t.Fatalf("same-origin logout: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestRequestIDFromClientRefused: a client cannot choose the request id
+// that the logs and the answer carry (log forging, correlation); only a
+// trusted proxy's X-Request-ID is kept.
+func TestRequestIDFromClientRefused(t *testing.T) {
+	const chosen = "attacker-chosen-id-0001"
+	f := newFixture(t)
+	w := f.do(http.MethodGet, "/api/v1/meta", "", nil, "X-Request-ID", chosen)
+	if got := w.Header().Get("X-Request-ID"); got == chosen || len(got) < 16 {
+		t.Fatalf("untrusted client's request id: %q", got)
+	}
+	if strings.Contains(f.logs.String(), chosen) {
+		t.Fatal("the client's request id reached the log")
+	}
+	p := newFixture(t, func(o *fixtureOptions) { o.trustedProxies = []string{"192.0.2.0/24"} }) // httptest's RemoteAddr
+	if got := p.do(http.MethodGet, "/api/v1/meta", "", nil, "X-Request-ID", chosen).Header().Get("X-Request-ID"); got != chosen {
+		t.Fatalf("trusted proxy's request id was replaced: %q", got)
+	}
+	q := newFixture(t, func(o *fixtureOptions) { o.trustedProxies = []string{"10.0.0.1"} })
+	if got := q.do(http.MethodGet, "/api/v1/meta", "", nil, "X-Request-ID", chosen).Header().Get("X-Request-ID"); got == chosen {
+		t.Fatal("a request id from an address that is not the trusted proxy was kept")
 	}
 }
