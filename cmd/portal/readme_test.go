@@ -129,6 +129,7 @@ func TestConfigDefaultsAreUsed(t *testing.T) {
 		"PORTAL_MONGODB_URI": c.MongoURI, "PORTAL_S3_ENDPOINT": c.S3Endpoint, "PORTAL_CLAMD_ADDR": c.ClamdAddr,
 		"PORTAL_S3_ACCESS_KEY": c.S3AccessKey, "PORTAL_S3_SECRET_KEY": c.S3SecretKey, "PORTAL_SMTP_URL": c.SMTPURL,
 		"PORTAL_TRUSTED_PROXIES": strings.Join(c.TrustedProxies, ","),
+		"PORTAL_PUBLIC_URL":      c.PublicOrigin,
 	}
 	for _, v := range configVars {
 		if v.Computed || v.Name == "PORTAL_DATA_DIR" {

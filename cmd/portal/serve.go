@@ -131,7 +131,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Logger: log, Services: a.Portal,
 		Frontend:     dist,
 		MaxJSONBytes: cfg.MaxJSONBytes, MaxUploadBytes: cfg.Limits.MaxReportBytes + cfg.MaxJSONBytes + 1<<20,
-		TrustedProxies: cfg.TrustedProxies, HSTS: cfg.HSTS,
+		TrustedProxies: cfg.TrustedProxies, HSTS: cfg.HSTS, SecureCookies: cfg.SecureCookies(), PublicOrigin: cfg.PublicOrigin,
 		Ready: []handlers.ReadyCheck{{Name: "mongodb", Check: b.store.Ping}, {Name: "objectStore", Check: b.blob.Ready}},
 	})
 	if err != nil {
