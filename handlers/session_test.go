@@ -232,3 +232,54 @@ func TestRequestIDFromClientRefused(t *testing.T) {
 		t.Fatal("a request id from an address that is not the trusted proxy was kept")
 	}
 }
+
+// TestQueueFilterNULAndInvalidUTF8 : a NUL byte or invalid UTF-8 in the
+// queue's text or office filter is a 400 naming the field, not a 500 from
+// the database, and the filter's text never reaches the log.
+func TestQueueFilterNULAndInvalidUTF8(t *testing.T) {
+	f := newFixture(t)
+	f.mkUser(t, "a@unit.test", services.RoleInspector, "unit-a")
+	s := f.staffLogin(t, "a@unit.test", "")
+	for _, param := range []string{"q", "office"} {
+		for name, value := range map[string]string{
+			"NUL":            "secretmarker%00tail",
+			"invalid UTF-8":  "secretmarker%FF%FE",
+			"lone surrogate": "secretmarker%ED%A0%80",
+		} {
+			w := f.staffGet(s.access, "/api/v1/cases?"+param+"="+value)
+			if w.Code != http.StatusBadRequest {
+				t.Errorf("%s with %s: %d %s", param, name, w.Code, w.Body)
+				continue
+			}
+			if e := decodeError(t, w); e.Error.Fields[param] != services.FieldInvalid {
+				t.Errorf("%s with %s: %+v", param, name, e.Error)
+			}
+		}
+	}
+	if strings.Contains(f.logs.String(), "secretmarker") {
+		t.Fatalf("the query text reached the log:\n%s", f.logs.String())
+	}
+}
+
+// TestJSONBodyInvalidUTF8Refused: a JSON body with invalid UTF-8 in a
+// string is refused (400), not stored with the bytes silently replaced.
+func TestJSONBodyInvalidUTF8Refused(t *testing.T) {
+	f := newFixture(t)
+	before := f.countCases(t)
+	for name, body := range map[string]string{
+		"in a value": strings.Replace(validFeedback, "Cán bộ đòi", "Cán b\xff đòi", 1),
+		"in a key":   "{\"ti\xfetle\":\"x\"}",
+		"overlong":   "{\"title\":\"\xc0\xaf\"}",
+		"surrogate":  "{\"title\":\"\xed\xa0\x80\"}",
+	} {
+		w := f.postJSON(body)
+		if w.Code != http.StatusBadRequest {
+			t.Errorf("%s: %d %s", name, w.Code, w.Body)
+			continue
+		}
+		decodeError(t, w)
+	}
+	if f.countCases(t) != before {
+		t.Fatal("a report was stored from a body with invalid UTF-8")
+	}
+}
