@@ -386,7 +386,7 @@ func (s *Staff) ChangePassword(ctx context.Context, actor Actor, current, next s
 	if ok, _ := verifySecret(ctx, s.hasher, current, u.PasswordHash); !ok {
 		return &Error{Code: CodeInvalid, Message: "The current password is wrong.", Fields: map[string]string{"currentPassword": FieldInvalid}}
 	}
-	if err := CheckPassword(next, u.Email); err != nil {
+	if err := CheckPassword(next, u.Email, u.Name); err != nil {
 		e := err.(*Error)
 		return &Error{Code: CodeInvalid, Message: e.Message, Fields: map[string]string{"newPassword": e.Fields["password"]}}
 	}
