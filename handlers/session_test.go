@@ -283,3 +283,23 @@ func TestJSONBodyInvalidUTF8Refused(t *testing.T) {
 		t.Fatal("a report was stored from a body with invalid UTF-8")
 	}
 }
+
+// BenchmarkStaffAuthenticate measures a staff request that reads its
+// sign-in and its account from the database (GET /api/v1/auth/me).
+func BenchmarkStaffAuthenticate(b *testing.B) {
+	f := newFixture(b)
+	if _, err := f.Staff.CreateUser(context.Background(), nil, services.CreateUserInput{Email: "a@unit.test", Name: "A",
+		Role: services.RoleAdmin, Password: staffPassword}); err != nil {
+		b.Fatal(err)
+	}
+	w := f.postAuth("/api/v1/auth/login", map[string]string{"email": "a@unit.test", "password": staffPassword}, nil)
+	var out struct{ AccessToken string }
+	if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil || out.AccessToken == "" {
+		b.Fatalf("login: %d %s", w.Code, w.Body)
+	}
+	for b.Loop() {
+		if w := f.staffGet(out.AccessToken, "/api/v1/auth/me"); w.Code != http.StatusOK {
+			b.Fatalf("me: %d", w.Code)
+		}
+	}
+}
