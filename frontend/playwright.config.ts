@@ -47,7 +47,7 @@ export default defineConfig({
     command:
       `sh -c 'd=$(mktemp -d) && ` +
       `printf "%s\\n" "Quản-trị-viên-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email admin@e2e.test --role admin --name "Quản trị E2E" && ` +
-      `printf "%s\\n" "Quản-trị-câu-chuyện-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email story-admin@e2e.test --role admin --name "Quản trị câu chuyện" && ` +
+      `printf "%s\\n" "Quản-trị-gió-mùa-đông-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email story-admin@e2e.test --role admin --name "Quản trị câu chuyện" && ` +
       `PORTAL_DATA_DIR=$d PORTAL_ADDR=127.0.0.1:${port} PORTAL_REQUIRE_2FA=true exec ../bin/portal serve'`,
     url: `${baseURL}/readyz`,
     reuseExistingServer: false,

@@ -2,8 +2,9 @@ package handlers
 
 import (
 	"encoding/base64"
-	"net"
+	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -73,31 +74,48 @@ type loginResponse struct {
 	PasswordToken          string `json:"passwordToken,omitempty"`
 }
 
-// secureCookie is false only for plain HTTP to a loopback host, where
-// browsers would drop a Secure cookie during local development.
-func secureCookie(c *gin.Context) bool {
-	if c.Request.TLS != nil {
-		return true
+// cookieRoute guards the routes that act on the refresh cookie alone
+// (refresh, logout), which no bearer token protects: a request another
+// site made is refused (403) — a Sec-Fetch-Site other than same-origin, or
+// an Origin other than the portal's — and so is any body but JSON (415),
+// which a cross-site page cannot send without a CORS preflight. SameSite=Strict
+// is the first line; this is the second, for browsers and proxies that get
+// it wrong.
+func (s *Server) cookieRoute(c *gin.Context) {
+	site, origin := c.GetHeader("Sec-Fetch-Site"), c.GetHeader("Origin")
+	if (site != "" && site != "same-origin") || (origin != "" && !s.sameOrigin(c, origin)) {
+		s.writeError(c, services.Errorf(services.CodeForbidden, "This request did not come from the portal's own pages."))
+		return
 	}
-	host, _, err := net.SplitHostPort(c.Request.Host)
-	if err != nil {
-		host = c.Request.Host
+	if mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type")); err != nil || mt != "application/json" {
+		s.writeError(c, services.Errorf(services.CodeUnsupported, "The request body must be application/json."))
+		return
 	}
-	if host == "localhost" {
+	c.Next()
+}
+
+// sameOrigin reports whether origin (an Origin header) is the portal's
+// public origin, or, when none is configured, names the host the request
+// was sent to.
+func (s *Server) sameOrigin(c *gin.Context, origin string) bool {
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.Path != "" || u.User != nil {
 		return false
 	}
-	ip := net.ParseIP(host)
-	return ip == nil || !ip.IsLoopback()
+	if s.publicOrigin != "" {
+		return strings.EqualFold(u.Scheme+"://"+u.Host, s.publicOrigin)
+	}
+	return strings.EqualFold(u.Host, c.Request.Host)
 }
 
 func (s *Server) setRefreshCookie(c *gin.Context, token string, expires time.Time) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: refreshCookie, Value: token, Path: refreshPath, Expires: expires,
-		MaxAge: int(time.Until(expires).Seconds()), HttpOnly: true, Secure: secureCookie(c), SameSite: http.SameSiteStrictMode})
+		MaxAge: int(time.Until(expires).Seconds()), HttpOnly: true, Secure: s.secureCookies, SameSite: http.SameSiteStrictMode})
 }
 
 func (s *Server) clearRefreshCookie(c *gin.Context) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: refreshCookie, Value: "", Path: refreshPath, MaxAge: -1,
-		HttpOnly: true, Secure: secureCookie(c), SameSite: http.SameSiteStrictMode})
+		HttpOnly: true, Secure: s.secureCookies, SameSite: http.SameSiteStrictMode})
 }
 
 // refreshToken reads the refresh cookie; it must be 64 hex characters.

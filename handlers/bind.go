@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -59,10 +60,59 @@ func decodeJSON(b []byte, dst any) error {
 // decodeInto fills dst from one JSON value, refusing a field dst does not
 // have (anywhere in the value) before decoding.
 func decodeInto(raw json.RawMessage, dst any) error {
+	if !validText(raw) {
+		return services.Errorf(services.CodeInvalid, "The request body is not valid UTF-8 text.")
+	}
 	if err := checkFields(raw, reflect.TypeOf(dst), ""); err != nil {
 		return decodeError(err)
 	}
 	return decodeError(json.Unmarshal(raw, dst))
+}
+
+// validText reports whether a JSON value is valid UTF-8 and escapes no
+// lone surrogate (\ud800 without its pair): encoding/json would silently
+// turn either into U+FFFD, storing text the sender did not write.
+func validText(raw []byte) bool {
+	if !utf8.Valid(raw) {
+		return false
+	}
+	inString := false
+	for i := 0; i < len(raw); i++ {
+		switch b := raw[i]; {
+		case b == '"':
+			inString = !inString
+		case b == '\\' && inString && i+1 < len(raw):
+			if raw[i+1] != 'u' {
+				i++ // an escaped character, perhaps a quote
+				continue
+			}
+			r, ok := hex4(raw, i+2)
+			if !ok {
+				return false
+			}
+			i += 5
+			switch {
+			case r >= 0xdc00 && r <= 0xdfff:
+				return false // a low surrogate first
+			case r >= 0xd800 && r <= 0xdbff:
+				lo, ok := hex4(raw, i+3)
+				if i+2 >= len(raw) || raw[i+1] != '\\' || raw[i+2] != 'u' || !ok || lo < 0xdc00 || lo > 0xdfff {
+					return false
+				}
+				i += 6
+			}
+		}
+	}
+	return true
+}
+
+// hex4 reads the four hex digits of a \u escape at raw[i:].
+func hex4(raw []byte, i int) (rune, bool) {
+	if i < 0 || i+4 > len(raw) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(raw[i:i+4]), 16, 16)
+	return rune(n), err == nil
 }
 
 // unknownFieldError names a field of a request that its type does not have.

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -26,6 +27,8 @@ func FuzzBindJSON(f *testing.F) {
 	f.Add("text/plain", `{}`)
 	f.Add("application/json", "{\"title\":\"\xff\xfe\"}")
 	f.Add("application/json", strings.Repeat("[", 5000))
+	f.Add("application/json", `{"title":"\ud800"}`)
+	f.Add("application/json", `{"title":"\ud83d\ude00 \\ud800"}`)
 	f.Fuzz(func(t *testing.T, contentType, body string) {
 		w := httptest.NewRecorder()
 		c, _ := gin.CreateTestContext(w)
@@ -35,6 +38,10 @@ func FuzzBindJSON(f *testing.F) {
 		var in complaintRequest
 		err := bindJSON(c, &in)
 		if err == nil {
+			// Accepted text is the sender's: nothing was replaced by U+FFFD.
+			if !utf8.ValidString(body) || (strings.Contains(in.Title, "\uFFFD") && !strings.Contains(body, "\uFFFD") && !strings.Contains(strings.ToLower(body), `\ufffd`)) {
+				t.Fatalf("accepted %q as %q", body, in.Title)
+			}
 			return
 		}
 		var e *services.Error
@@ -159,6 +166,38 @@ func TestBindJSONFields(t *testing.T) {
 		var e *services.Error
 		if !errors.As(err, &e) || e.Code != services.CodeInvalid || e.Fields[tc.field] != tc.problem {
 			t.Errorf("%s: %v, want %s %s", tc.body, err, tc.field, tc.problem)
+		}
+	}
+}
+
+// TestBindJSONRefusesInvalidUTF8: invalid UTF-8 and escaped lone
+// surrogates are refused rather than turned into U+FFFD; escaped pairs,
+// escaped backslashes and real non-ASCII text are accepted as sent.
+func TestBindJSONRefusesInvalidUTF8(t *testing.T) {
+	for body, want := range map[string]string{
+		"{\"title\":\"Bi\xffen\"}":         "",
+		"{\"ti\xfetle\":\"x\"}":            "",
+		`{"title":"\ud800"}`:               "",
+		`{"title":"\udc00\ud800"}`:         "",
+		`{"title":"\ud800\u0041"}`:         "",
+		`{"title":"a\ud800"}`:              "",
+		`{"title":"\ud83d\ude00"}`:         "\U0001F600",
+		`{"title":"\\ud800"}`:              `\ud800`,
+		`{"title":"\"\\\ud83d\ude00"}`:     "\"\\\U0001F600",
+		`{"title":"Cán bộ \u0111òi tiền"}`: "Cán bộ đòi tiền",
+	} {
+		w := httptest.NewRecorder()
+		c, _ := gin.CreateTestContext(w)
+		c.Request = httptest.NewRequest(http.MethodPost, "/api/v1/complaints", strings.NewReader(body))
+		c.Request.Header.Set("Content-Type", "application/json")
+		var in complaintRequest
+		err := bindJSON(c, &in)
+		if want == "" {
+			if !services.IsCode(err, services.CodeInvalid) {
+				t.Errorf("%q: %v, title %q", body, err, in.Title)
+			}
+		} else if err != nil || in.Title != want {
+			t.Errorf("%q: %v, title %q, want %q", body, err, in.Title, want)
 		}
 	}
 }

@@ -60,6 +60,8 @@ type fixtureOptions struct {
 	argon  passhash.Params
 	// require2FA makes admins and leads enrol TOTP first.
 	require2FA bool
+	// trustedProxies are the proxies whose forwarding headers are believed.
+	trustedProxies []string
 	// cacheTTL is how long the intake's router and the report store's
 	// deadline book keep routing rules, policies, holidays and areas (0:
 	// read on every use, so that tests see admin changes at once; the
@@ -71,7 +73,6 @@ type fixtureOptions struct {
 	development bool
 	// hasher and staffHasher replace the fixture's one shared hasher.
 	hasher, staffHasher *passhash.Hasher
-	trustedProxies      []string
 }
 
 func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
@@ -115,6 +116,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	srv, err := handlers.New(handlers.Config{Services: p, Logger: log, MaxJSONBytes: testMaxJSON,
 		Admission: o.admission, Development: o.development, TrustedProxies: o.trustedProxies,
 		MaxUploadBytes: o.limits.MaxReportBytes + testMaxJSON + 64<<10,
+		SecureCookies:  true,
 		Frontend: fstest.MapFS{
 			"index.html":           {Data: []byte("<!doctype html><title>Minh Bạch</title><div id=app></div>")},
 			"assets/index-abc1.js": {Data: []byte("console.log(1)")},

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -42,6 +44,14 @@ type Config struct {
 	// Development is the development mode: no warning about loopback peers
 	// without trusted proxies.
 	Development bool
+	// SecureCookies sets Secure on the refresh cookie. It comes from the
+	// configuration (PORTAL_ENV, PORTAL_PUBLIC_URL), never from the
+	// request: behind a proxy the Host header may well be 127.0.0.1.
+	SecureCookies bool
+	// PublicOrigin is the scheme://host[:port] browsers reach the portal
+	// at; the cookie routes accept only this Origin (empty: an Origin naming
+	// the request's Host).
+	PublicOrigin string
 }
 
 // Server routes HTTP requests to the services.
@@ -63,7 +73,11 @@ type Server struct {
 	maxUpload int64
 	hsts      bool
 	admission *admission
-	engine    *gin.Engine
+	// secureCookies, publicOrigin and trusted: see Config.
+	secureCookies bool
+	publicOrigin  string
+	trusted       []netip.Prefix
+	engine        *gin.Engine
 }
 
 func init() {
@@ -87,7 +101,8 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{log: cfg.Logger, catalog: p.Catalog, intake: p.Intake, tracking: p.Tracking, staff: p.Staff, queue: p.Queue,
 		custody: p.Custody, org: p.Org, workflow: p.Workflow, downloads: p.Downloads, outcomes: p.Outcomes, ready: cfg.Ready,
 		maxJSON: cfg.MaxJSONBytes, maxUpload: cfg.MaxUploadBytes, hsts: cfg.HSTS, spa: newSPA(cfg.Frontend),
-		admission: newAdmission(cfg.Admission)}
+		admission:     newAdmission(cfg.Admission),
+		secureCookies: cfg.SecureCookies, publicOrigin: strings.TrimSuffix(cfg.PublicOrigin, "/")}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -95,8 +110,13 @@ func New(cfg Config) (*Server, error) {
 	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, err
 	}
+	trusted, err := parseProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	s.trusted = trusted
 	e.HandleMethodNotAllowed = true
-	e.Use(requestIDs(), s.accessLog(), s.recovery(), s.securityHeaders(), s.proxyWarning(cfg.TrustedProxies, cfg.Development))
+	e.Use(s.requestIDs(), s.accessLog(), s.recovery(), s.securityHeaders(), s.proxyWarning(cfg.TrustedProxies, cfg.Development))
 	s.routes(e)
 	s.engine = e
 	return s, nil
@@ -139,8 +159,8 @@ func (s *Server) routes(e *gin.Engine) {
 
 	auth := api.Group("/auth")
 	auth.POST("/login", s.limitBody(s.maxJSON), s.login)
-	auth.POST("/refresh", s.refresh)
-	auth.POST("/logout", s.logout)
+	auth.POST("/refresh", s.cookieRoute, s.limitBody(s.maxJSON), s.refresh)
+	auth.POST("/logout", s.cookieRoute, s.limitBody(s.maxJSON), s.logout)
 	auth.GET("/me", s.me)
 	auth.POST("/password", s.passwordAuth, s.limitBody(s.maxJSON), s.changePassword)
 	auth.POST("/totp/setup", s.enrolAuth, s.limitBody(s.maxJSON), s.setupTOTP)

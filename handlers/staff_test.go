@@ -358,9 +358,13 @@ func TestStaffTokenAttacks(t *testing.T) {
 	}
 	key := bytes.Repeat([]byte{3, 5}, 16) // the fixture's key
 	now := f.clock.Now()
+	var issued jwt.MapClaims
+	if _, _, err := jwt.NewParser().ParseUnverified(s.access, &issued); err != nil || issued["sid"] == nil {
+		t.Fatalf("the access token names no sign-in: %v %v", issued, err)
+	}
 	claims := func() jwt.MapClaims {
 		return jwt.MapClaims{"iss": "minhbach", "aud": "staff", "sub": u.ID, "role": "inspector", "unit": u.UnitID, "ver": 1,
-			"exp": now.Add(time.Minute).Unix(), "iat": now.Unix(), "nbf": now.Unix()}
+			"sid": issued["sid"], "exp": now.Add(time.Minute).Unix(), "iat": now.Unix(), "nbf": now.Unix()}
 	}
 	sign := func(m jwt.SigningMethod, k any, c jwt.MapClaims) string {
 		tk := jwt.NewWithClaims(m, c)
@@ -388,6 +392,8 @@ func TestStaffTokenAttacks(t *testing.T) {
 		"wrong issuer":           sign(jwt.SigningMethodHS256, key, mod("iss", "other-portal")),
 		"citizen audience":       sign(jwt.SigningMethodHS256, key, mod("aud", "citizen")),
 		"role raised":            sign(jwt.SigningMethodHS256, key, mod("role", "admin")),
+		"no sign-in":             sign(jwt.SigningMethodHS256, key, del("sid")),
+		"unknown sign-in":        sign(jwt.SigningMethodHS256, key, mod("sid", "0123456789abcdef01234567")),
 		"tampered payload":       parts[0] + "." + strings.TrimRight(parts[1], "=") + "x." + parts[2],
 		"citizen token":          citizen,
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // QueueFilter narrows a unit's queue.
@@ -18,6 +20,28 @@ type QueueFilter struct {
 	Office     string // in the office named (case-insensitive)
 	Overdue    bool   // only reports past a running clock's due date
 	Text       string // in title, office, procedure or dossier number (case-insensitive)
+}
+
+// Validate refuses filters that are too long, and text that is not valid
+// UTF-8 or holds control characters (a NUL byte cannot even be sent to the
+// database in a regular expression), naming the query parameter.
+func (f QueueFilter) Validate() error {
+	for _, p := range []struct{ param, value string }{{"q", f.Text}, {"office", f.Office}} {
+		if utf8.RuneCountInString(p.value) > 200 {
+			return &Error{Code: CodeInvalid, Message: "The search text is too long.", Fields: map[string]string{p.param: FieldTooLong}}
+		}
+	}
+	bad := FieldErrors{}
+	for _, p := range []struct{ param, value string }{{"q", f.Text}, {"office", f.Office}, {"status", string(f.Status)},
+		{"kind", string(f.Kind)}, {"category", f.Category}, {"area", f.AreaCode}, {"assignee", f.AssigneeID}} {
+		if !utf8.ValidString(p.value) || strings.IndexFunc(p.value, unicode.IsControl) >= 0 {
+			bad.Add(p.param, FieldInvalid)
+		}
+	}
+	if err := bad.Err(); err != nil {
+		return &Error{Code: CodeInvalid, Message: "The search holds characters that are not text.", Fields: err.(*Error).Fields}
+	}
+	return nil
 }
 
 // QueueCursor is where the next page starts: after (DueAt, ID).
@@ -115,11 +139,8 @@ func (q *Queue) List(ctx context.Context, actor Actor, f QueueFilter, after *Que
 	}
 	var page QueuePage
 	f.Text, f.Office = strings.TrimSpace(f.Text), strings.TrimSpace(f.Office)
-	if len([]rune(f.Text)) > 200 {
-		return QueuePage{}, &Error{Code: CodeInvalid, Message: "The search text is too long.", Fields: map[string]string{"q": FieldTooLong}}
-	}
-	if len([]rune(f.Office)) > 200 {
-		return QueuePage{}, &Error{Code: CodeInvalid, Message: "The office name is too long.", Fields: map[string]string{"office": FieldTooLong}}
+	if err := f.Validate(); err != nil {
+		return QueuePage{}, err
 	}
 	now := q.now()
 	front := actor.Role == RoleMonitor

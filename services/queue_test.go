@@ -1,6 +1,7 @@
 package services_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -39,4 +40,27 @@ func FuzzDecodeQueueCursor(f *testing.F) {
 			t.Fatalf("%q decodes to %+v, which does not round-trip (%v)", s, c, err)
 		}
 	})
+}
+
+// TestQueueFilterRefusesBinaryText: NUL and other control characters and
+// invalid UTF-8 in any filter are refused, naming the query parameter;
+// ordinary Vietnamese text passes.
+func TestQueueFilterRefusesBinaryText(t *testing.T) {
+	ok := services.QueueFilter{Text: "Cán bộ đòi tiền", Office: "UBND phường Bến Thành", Category: "bribe"}
+	if err := ok.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for param, f := range map[string]services.QueueFilter{
+		"q":        {Text: "a\x00b"},
+		"office":   {Office: "\xff\xfe"},
+		"category": {Category: "x\x1b[31m"},
+		"area":     {AreaCode: "\xed\xa0\x80"},
+		"assignee": {AssigneeID: "a\nb"},
+	} {
+		err := f.Validate()
+		var e *services.Error
+		if !errors.As(err, &e) || e.Code != services.CodeInvalid || e.Fields[param] != services.FieldInvalid {
+			t.Errorf("%s: %v", param, err)
+		}
+	}
 }

@@ -19,15 +19,36 @@ type RefreshSession struct {
 	ExpiresAt time.Time
 }
 
-// SessionStore keeps refresh sessions.
+// SignIn is one staff sign-in: the family of refresh tokens a login
+// starts. Every access token carries its id, and authentication refuses a
+// token whose sign-in is gone, so ending the sign-in (logout, refresh-token
+// reuse, disabling the account, a password change or reset) ends every token
+// of it at once, on every portal instance (docs/architecture.md).
+type SignIn struct {
+	ID        string
+	UserID    string
+	CreatedAt time.Time
+	// ExpiresAt is the expiry of its newest refresh token.
+	ExpiresAt time.Time
+}
+
+// SessionStore keeps sign-ins and their refresh sessions.
 type SessionStore interface {
+	InsertSignIn(ctx context.Context, s SignIn) error
+	FindSignIn(ctx context.Context, id string) (SignIn, error)
+	// ExtendSignIn moves a sign-in's expiry; false when it has ended.
+	ExtendSignIn(ctx context.Context, id string, expires time.Time) (bool, error)
 	InsertSession(ctx context.Context, s RefreshSession) error
 	FindSession(ctx context.Context, hash string) (RefreshSession, error)
 	// MarkSessionUsed sets Used on an unused session; false when it was
 	// already used (or gone).
 	MarkSessionUsed(ctx context.Context, hash string) (bool, error)
+	// DeleteFamily ends a sign-in: the sign-in first, then its refresh
+	// sessions.
 	DeleteFamily(ctx context.Context, family string) error
+	// DeleteUserSessions ends every sign-in of a user.
 	DeleteUserSessions(ctx context.Context, userID string) error
+	// DeleteExpiredSessions removes expired sign-ins and refresh sessions.
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
 }
 
@@ -145,19 +166,28 @@ func normalizeRecovery(code string) string {
 	return strings.ToLower(strings.NewReplacer("-", "", " ", "").Replace(code))
 }
 
-// startSession issues an access token and a refresh token (a new family
-// when family is empty).
+// startSession issues an access token and a refresh token: a new sign-in
+// when family is empty, else the next tokens of that sign-in, refused when
+// it has ended meanwhile.
 func (s *Staff) startSession(ctx context.Context, u User, family string) (LoginResult, error) {
-	access, exp, err := s.tokens.IssueStaff(u)
+	now := s.now().UTC().Truncate(time.Millisecond)
+	expires := now.Add(RefreshTTL)
+	if family == "" {
+		family = newToken(12)
+		if err := s.sessions.InsertSignIn(ctx, SignIn{ID: family, UserID: u.ID, CreatedAt: now, ExpiresAt: expires}); err != nil {
+			return LoginResult{}, err
+		}
+	} else if live, err := s.sessions.ExtendSignIn(ctx, family, expires); err != nil {
+		return LoginResult{}, err
+	} else if !live {
+		return LoginResult{}, errBadRefresh
+	}
+	access, exp, err := s.tokens.IssueStaff(u, family)
 	if err != nil {
 		return LoginResult{}, err
 	}
-	if family == "" {
-		family = newToken(12)
-	}
 	refresh := newToken(32)
-	now := s.now().UTC().Truncate(time.Millisecond)
-	rs := RefreshSession{Hash: sha256Hex(refresh), Family: family, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(RefreshTTL)}
+	rs := RefreshSession{Hash: sha256Hex(refresh), Family: family, UserID: u.ID, CreatedAt: now, ExpiresAt: expires}
 	if err := s.sessions.InsertSession(ctx, rs); err != nil {
 		return LoginResult{}, err
 	}
@@ -182,7 +212,9 @@ func (s *Staff) Refresh(ctx context.Context, refresh string) (LoginResult, error
 		return LoginResult{}, err
 	}
 	reuse := func() (LoginResult, error) {
-		_ = s.sessions.DeleteFamily(context.WithoutCancel(ctx), rs.Family)
+		if err := s.sessions.DeleteFamily(context.WithoutCancel(ctx), rs.Family); err != nil {
+			return LoginResult{}, err
+		}
 		s.log("refresh token reused: session family revoked", "userId", rs.UserID)
 		return LoginResult{}, errBadRefresh
 	}
@@ -232,15 +264,27 @@ func (s *Staff) Me(ctx context.Context, token string) (User, string, error) {
 	return u, s.UnitName(ctx, u.UnitID), nil
 }
 
-// Authenticate turns a staff access token into the actor, checking the
-// token version against the user (cached at most 5 s), so that disabling,
-// a role or unit change or a password change refuses the next request.
+// Authenticate turns a staff access token into the actor. Its sign-in and
+// its user are read from the store on every request, never from a cache: a
+// sign-in ended on any portal instance (logout, refresh-token reuse) and a
+// disabled account, a role or unit change or a password change (the token
+// version) refuse the very next request everywhere.
 func (s *Staff) Authenticate(ctx context.Context, token string) (Actor, User, error) {
 	c, err := s.tokens.VerifyStaff(token, AudienceStaff)
 	if err != nil {
 		return Actor{}, User{}, err
 	}
-	u, err := s.currentUser(ctx, c.Subject)
+	if c.SignIn == "" {
+		return Actor{}, User{}, errTokenInvalid
+	}
+	si, err := s.sessions.FindSignIn(ctx, c.SignIn)
+	if IsCode(err, CodeNotFound) || (err == nil && (si.UserID != c.Subject || !s.now().Before(si.ExpiresAt))) {
+		return Actor{}, User{}, errTokenInvalid
+	}
+	if err != nil {
+		return Actor{}, User{}, err
+	}
+	u, err := s.users.FindUserByID(ctx, c.Subject)
 	if err != nil {
 		if IsCode(err, CodeNotFound) {
 			return Actor{}, User{}, errTokenInvalid
@@ -287,42 +331,6 @@ func (s *Staff) AuthenticatePassword(ctx context.Context, token string) (Actor, 
 	return Actor{UserID: u.ID, Email: u.Email, Role: u.Role, UnitID: u.UnitID}, nil
 }
 
-type cachedUser struct {
-	u  User
-	at time.Time
-}
-
-// userCacheTTL bounds how long a revoked token may still be honoured.
-const userCacheTTL = 5 * time.Second
-
-func (s *Staff) currentUser(ctx context.Context, id string) (User, error) {
-	now := s.now()
-	s.cacheMu.Lock()
-	if c, ok := s.cache[id]; ok && now.Sub(c.at) < userCacheTTL {
-		s.cacheMu.Unlock()
-		return c.u, nil
-	}
-	s.cacheMu.Unlock()
-	u, err := s.users.FindUserByID(ctx, id)
-	if err != nil {
-		return User{}, err
-	}
-	s.cacheMu.Lock()
-	if len(s.cache) > 10000 {
-		clear(s.cache)
-	}
-	s.cache[id] = cachedUser{u: u, at: now}
-	s.cacheMu.Unlock()
-	return u, nil
-}
-
-// forget drops id from the user cache after a change to the account.
-func (s *Staff) forget(id string) {
-	s.cacheMu.Lock()
-	delete(s.cache, id)
-	s.cacheMu.Unlock()
-}
-
 // TOTPSetup is what an authenticator app needs.
 type TOTPSetup struct {
 	Secret string
@@ -362,7 +370,6 @@ func (s *Staff) SetupTOTP(ctx context.Context, u User, password string, viaEnrol
 	if _, err := s.users.UpdateUser(ctx, u.ID, UserChange{TOTPSealed: &sealed, At: s.now().UTC()}); err != nil {
 		return TOTPSetup{}, err
 	}
-	s.forget(u.ID)
 	return TOTPSetup{Secret: text, URL: totp.URL(secret, totpIssuer, u.Email)}, nil
 }
 
@@ -416,7 +423,6 @@ func (s *Staff) enableTOTP(ctx context.Context, userID, code string) (User, []st
 	if err != nil {
 		return User{}, nil, err
 	}
-	s.forget(u.ID)
 	return u, codes, nil
 }
 
@@ -430,7 +436,7 @@ func (s *Staff) ChangePassword(ctx context.Context, actor Actor, current, next s
 	if ok, _ := verifySecret(ctx, s.hasher, current, u.PasswordHash); !ok {
 		return &Error{Code: CodeInvalid, Message: "The current password is wrong.", Fields: map[string]string{"currentPassword": FieldInvalid}}
 	}
-	if err := CheckPassword(next, u.Email); err != nil {
+	if err := CheckPassword(next, u.Email, u.Name); err != nil {
 		e := err.(*Error)
 		return &Error{Code: CodeInvalid, Message: e.Message, Fields: map[string]string{"newPassword": e.Fields["password"]}}
 	}
@@ -447,6 +453,5 @@ func (s *Staff) ChangePassword(ctx context.Context, actor Actor, current, next s
 	if _, err := s.users.UpdateUser(ctx, u.ID, UserChange{PasswordHash: &hash, MustChangePassword: &no, BumpTokenVersion: true, At: s.now().UTC()}); err != nil {
 		return err
 	}
-	s.forget(u.ID)
 	return s.sessions.DeleteUserSessions(ctx, u.ID)
 }

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"sync"
 	"time"
 )
 
@@ -32,8 +31,6 @@ type Staff struct {
 	// dummyHash is verified for unknown accounts, so that an unknown
 	// e-mail and a wrong password take the same time.
 	dummyHash string
-	cacheMu   sync.Mutex
-	cache     map[string]cachedUser
 }
 
 // StaffOptions are what the staff service needs. Users, Sessions, Hasher,
@@ -76,7 +73,7 @@ func NewStaff(ctx context.Context, o StaffOptions) (*Staff, error) {
 	}
 	s := &Staff{users: o.Users, sessions: o.Sessions, units: o.Units, audit: o.Audit, hasher: o.Hasher, sealer: o.Sealer,
 		tokens: o.Tokens, accounts: o.Accounts, clients: o.Clients, require2FA: o.Require2FA, now: clockOrNow(o.Now), log: o.Log,
-		staffing: o.Staffing, outbox: o.Outbox, cooling: o.CoolingPeriod, cache: map[string]cachedUser{}}
+		staffing: o.Staffing, outbox: o.Outbox, cooling: o.CoolingPeriod}
 	if s.cooling <= 0 {
 		s.cooling = DefaultCoolingPeriod
 	}

@@ -33,12 +33,14 @@ const (
 )
 
 // Claims are the claims of every token the portal issues. Staff tokens
-// also carry the role, unit and token version they were issued for.
+// also carry the role, unit and token version they were issued for, and the
+// sign-in they belong to.
 type Claims struct {
 	jwt.RegisteredClaims
 	Role    Role   `json:"role,omitempty"`
 	Unit    string `json:"unit,omitempty"`
 	Version int64  `json:"ver,omitempty"`
+	SignIn  string `json:"sid,omitempty"`
 }
 
 // Tokens issues and verifies the portal's JWTs (HS256 under a key of at
@@ -65,9 +67,9 @@ func (t *Tokens) IssueCitizen(caseID string) (string, time.Time, error) {
 	return t.issue(Claims{}, caseID, AudienceCitizen, CitizenTokenTTL)
 }
 
-// IssueStaff returns a staff access token for u.
-func (t *Tokens) IssueStaff(u User) (string, time.Time, error) {
-	return t.issue(Claims{Role: u.Role, Unit: u.UnitID, Version: u.TokenVersion}, u.ID, AudienceStaff, StaffTokenTTL)
+// IssueStaff returns a staff access token for u within the sign-in signIn.
+func (t *Tokens) IssueStaff(u User, signIn string) (string, time.Time, error) {
+	return t.issue(Claims{Role: u.Role, Unit: u.UnitID, Version: u.TokenVersion, SignIn: signIn}, u.ID, AudienceStaff, StaffTokenTTL)
 }
 
 // IssueEnrol returns a token that only lets u enrol a second factor.

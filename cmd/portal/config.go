@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -17,28 +18,31 @@ import (
 
 // Config is the portal's configuration, read from PORTAL_* variables only.
 type Config struct {
-	Env                 string // development or production
-	Addr                string
-	DataDir             string
-	MongoURI            string
-	MongoDatabase       string
-	S3Endpoint          string
-	S3AccessKey         string
-	S3SecretKey         string
-	S3Bucket            string
-	S3TLS               bool
-	S3Region            string
-	IdentityKey         []byte // nil: generated into the data directory (embedded default only)
-	JWTKey              []byte // nil: generated into the data directory (embedded default only)
-	SigningKey          []byte // Ed25519 seed; nil: generated into the data directory (embedded default only)
-	ClamdAddr           string
-	SMTPURL             string
-	Require2FA          bool
-	CoolingPeriod       time.Duration
-	ReapInterval        time.Duration
-	LogFormat           string // auto, text or json
-	LogLevel            string
-	TrustedProxies      []string
+	Env            string // development or production
+	Addr           string
+	DataDir        string
+	MongoURI       string
+	MongoDatabase  string
+	S3Endpoint     string
+	S3AccessKey    string
+	S3SecretKey    string
+	S3Bucket       string
+	S3TLS          bool
+	S3Region       string
+	IdentityKey    []byte // nil: generated into the data directory (embedded default only)
+	JWTKey         []byte // nil: generated into the data directory (embedded default only)
+	SigningKey     []byte // Ed25519 seed; nil: generated into the data directory (embedded default only)
+	ClamdAddr      string
+	SMTPURL        string
+	Require2FA     bool
+	CoolingPeriod  time.Duration
+	ReapInterval   time.Duration
+	LogFormat      string // auto, text or json
+	LogLevel       string
+	TrustedProxies []string
+	// PublicOrigin is PORTAL_PUBLIC_URL as scheme://host[:port], lower
+	// case ("" when unset).
+	PublicOrigin        string
 	HSTS                bool
 	Limits              services.Limits
 	MaxJSONBytes        int64
@@ -48,6 +52,13 @@ type Config struct {
 	AnonWritesPerMinute int
 	AnonInFlight        int
 	ShutdownTimeout     time.Duration
+}
+
+// SecureCookies reports whether the refresh cookie is Secure: always in
+// production, else when the public URL is https. The request's Host never
+// decides it (behind a proxy it may be 127.0.0.1).
+func (c Config) SecureCookies() bool {
+	return c.Env == "production" || strings.HasPrefix(c.PublicOrigin, "https://")
 }
 
 // Embedded reports whether the portal runs its own database and object store.
@@ -93,6 +104,7 @@ var configVars = []configVar{
 	{Name: "PORTAL_LOG_FORMAT", Default: "auto", Meaning: "`text`, `json`, or `auto` (text on a terminal, JSON otherwise)"},
 	{Name: "PORTAL_LOG_LEVEL", Default: "info", Meaning: "`debug`, `info`, `warn` or `error`"},
 	{Name: "PORTAL_TRUSTED_PROXIES", Meaning: "comma-separated proxy addresses/CIDRs whose forwarding headers are trusted"},
+	{Name: "PORTAL_PUBLIC_URL", Meaning: "the address browsers use (`https://gopy.example.gov.vn`): https makes the refresh cookie Secure (always in production, which refuses an `http://` one), and the cookie routes accept only this `Origin` (unset: one naming the request's host)"},
 	{Name: "PORTAL_HSTS", Default: "false", Meaning: "send Strict-Transport-Security (only behind HTTPS)"},
 	{Name: "PORTAL_MAX_FILE_BYTES", Default: strconv.FormatInt(services.DefaultLimits.MaxFileBytes, 10), Meaning: "largest evidence file (25 MiB)"},
 	{Name: "PORTAL_MAX_REPORT_BYTES", Default: strconv.FormatInt(services.DefaultLimits.MaxReportBytes, 10), Meaning: "largest total evidence per report (100 MiB)"},
@@ -320,6 +332,23 @@ func (e *envReader) service(c *Config) {
 		}
 	}
 	c.ShutdownTimeout = e.duration("PORTAL_SHUTDOWN_TIMEOUT", "up to 10m", 0, 10*time.Minute)
+	c.PublicOrigin = e.origin("PORTAL_PUBLIC_URL")
+}
+
+// origin reads an http(s) URL naming a site (no path, query or user) and
+// returns it as scheme://host[:port] in lower case.
+func (e *envReader) origin(name string) string {
+	v := e.str(name)
+	if v == "" {
+		return ""
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http" && u.Scheme != "HTTPS" && u.Scheme != "HTTP") || u.Host == "" ||
+		strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil || u.Opaque != "" {
+		e.bad("%s must be the http(s) address of the site, such as https://gopy.example.gov.vn (no path), got %q", name, v)
+		return ""
+	}
+	return strings.ToLower(u.Scheme + "://" + u.Host)
 }
 
 // limits reads the size caps and the cost of hashing.
@@ -356,6 +385,9 @@ func (e *envReader) production(c *Config) {
 	}
 	if len(c.S3SecretKey) > 0 && len(c.S3SecretKey) < 16 {
 		e.bad("PORTAL_S3_SECRET_KEY is too short for production (at least 16 characters)")
+	}
+	if c.PublicOrigin != "" && !strings.HasPrefix(c.PublicOrigin, "https://") {
+		e.bad("PORTAL_PUBLIC_URL must be https in production (the refresh cookie is Secure), got %q", c.PublicOrigin)
 	}
 	for _, k := range []struct {
 		name string
@@ -405,7 +437,7 @@ func (c Config) redacted() []any {
 	}
 	return []any{"env", c.Env, "addr", c.Addr, "dataDir", c.DataDir, "mongodb", mongo, "database", c.MongoDatabase,
 		"s3Endpoint", c.S3Endpoint, "s3Bucket", c.S3Bucket, "s3TLS", c.S3TLS, "s3AccessKey", set(c.S3AccessKey),
-		"s3SecretKey", set(c.S3SecretKey), "identityKey", set(string(c.IdentityKey)), "jwtKey", set(string(c.JWTKey)), "signingKey", set(string(c.SigningKey)), "clamd", c.ClamdAddr, "smtp", set(c.SMTPURL), "trustedProxies", c.TrustedProxies,
+		"s3SecretKey", set(c.S3SecretKey), "identityKey", set(string(c.IdentityKey)), "jwtKey", set(string(c.JWTKey)), "signingKey", set(string(c.SigningKey)), "clamd", c.ClamdAddr, "smtp", set(c.SMTPURL), "trustedProxies", c.TrustedProxies, "publicUrl", c.PublicOrigin, "secureCookies", c.SecureCookies(),
 		"maxFileBytes", c.Limits.MaxFileBytes, "maxReportBytes", c.Limits.MaxReportBytes, "maxFiles", c.Limits.MaxFiles,
 		"argon2MemoryKiB", c.Argon2.MemoryKiB, "argon2Iterations", c.Argon2.Iterations, "hashConcurrency", c.HashConcurrency,
 		"powBits", c.PoWBits, "anonWritesPerMinute", c.AnonWritesPerMinute, "anonInFlight", c.AnonInFlight}

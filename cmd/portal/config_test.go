@@ -155,3 +155,56 @@ func TestRedactURI(t *testing.T) {
 		}
 	}
 }
+
+// TestPublicURLDecidesSecureCookie: the refresh cookie's Secure flag comes
+// from the configuration (an https PORTAL_PUBLIC_URL, or production), never
+// from the Host header a proxy sends; production refuses a public URL that
+// is not https, and a malformed one is refused everywhere.
+func TestPublicURLDecidesSecureCookie(t *testing.T) {
+	external := map[string]string{"PORTAL_MONGODB_URI": "mongodb://db:27017", "PORTAL_S3_ENDPOINT": "minio:9000",
+		"PORTAL_S3_ACCESS_KEY": "portal", "PORTAL_S3_SECRET_KEY": "a-long-minio-secret-value", "PORTAL_IDENTITY_KEY": goodKey,
+		"PORTAL_JWT_KEY": goodKey2, "PORTAL_SIGNING_KEY": goodKey3}
+	with := func(kv ...string) map[string]string {
+		m := map[string]string{}
+		for k, v := range external {
+			m[k] = v
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		env            map[string]string
+		secure         bool
+		origin, refuse string
+	}{
+		{with(), false, "", ""},
+		{with("PORTAL_PUBLIC_URL", "https://gopy.example.gov.vn/"), true, "https://gopy.example.gov.vn", ""},
+		{with("PORTAL_PUBLIC_URL", "HTTPS://Gopy.Example.gov.vn:8443"), true, "https://gopy.example.gov.vn:8443", ""},
+		{with("PORTAL_PUBLIC_URL", "http://localhost:8080"), false, "http://localhost:8080", ""},
+		{with("PORTAL_ENV", "production"), true, "", ""},
+		{with("PORTAL_ENV", "production", "PORTAL_PUBLIC_URL", "https://gopy.example.gov.vn"), true, "https://gopy.example.gov.vn", ""},
+		{with("PORTAL_ENV", "production", "PORTAL_PUBLIC_URL", "http://gopy.example.gov.vn"), false, "", "must be https in production"},
+		{with("PORTAL_PUBLIC_URL", "gopy.example.gov.vn"), false, "", "PORTAL_PUBLIC_URL"},
+		{with("PORTAL_PUBLIC_URL", "https://gopy.example.gov.vn/portal"), false, "", "PORTAL_PUBLIC_URL"},
+		{with("PORTAL_PUBLIC_URL", "https://u:p@gopy.example.gov.vn"), false, "", "PORTAL_PUBLIC_URL"},
+		{with("PORTAL_PUBLIC_URL", "ftp://gopy.example.gov.vn"), false, "", "PORTAL_PUBLIC_URL"},
+	} {
+		c, err := loadConfig(env(tc.env))
+		if tc.refuse != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.refuse) {
+				t.Errorf("%v: %v, want a refusal mentioning %q", tc.env["PORTAL_PUBLIC_URL"], err, tc.refuse)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%v: %v", tc.env, err)
+			continue
+		}
+		if c.SecureCookies() != tc.secure || c.PublicOrigin != tc.origin {
+			t.Errorf("env %s, PORTAL_PUBLIC_URL %q: secure %v origin %q, want %v %q", c.Env, tc.env["PORTAL_PUBLIC_URL"],
+				c.SecureCookies(), c.PublicOrigin, tc.secure, tc.origin)
+		}
+	}
+}

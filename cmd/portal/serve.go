@@ -132,6 +132,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Frontend:     dist,
 		MaxJSONBytes: cfg.MaxJSONBytes, MaxUploadBytes: cfg.Limits.MaxReportBytes + cfg.MaxJSONBytes + 1<<20,
 		TrustedProxies: cfg.TrustedProxies, HSTS: cfg.HSTS, Development: cfg.Env == "development",
+		SecureCookies: cfg.SecureCookies(), PublicOrigin: cfg.PublicOrigin,
 		Admission: handlers.Admission{PoWBits: cfg.PoWBits, WritesPerMinute: cfg.AnonWritesPerMinute, WritesBurst: cfg.AnonWritesPerMinute,
 			MaxInFlight: cfg.AnonInFlight},
 		Ready: []handlers.ReadyCheck{{Name: "mongodb", Check: b.store.Ping}, {Name: "objectStore", Check: b.blob.Ready}},
@@ -147,7 +148,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		ReadTimeout:    15 * time.Minute,
 		WriteTimeout:   15 * time.Minute,
 		IdleTimeout:    2 * time.Minute,
-		MaxHeaderBytes: 64 << 10,
+		MaxHeaderBytes: handlers.MaxHeaderBytes,
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -157,7 +158,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	log.Info("listening", "addr", ln.Addr().String(), "startup", time.Since(started).Round(time.Millisecond).String())
 
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	// handlers.Listener gives the errors net/http answers by itself (431,
+	// malformed requests) the JSON error shape and the security headers.
+	go func() { errc <- srv.Serve(handlers.Listener(ln, cfg.HSTS)) }()
 	jobs, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	// The background jobs; each takes a lease in MongoDB while it runs, so
 	// several portal processes on one database never run one job twice.

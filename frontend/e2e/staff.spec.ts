@@ -10,7 +10,7 @@ import { expectAccessible, expectNoHorizontalScroll, watchedTest } from './watch
 const ADMIN_EMAIL = 'admin@e2e.test'
 const ADMIN_PASSWORD = 'Quản-trị-viên-2026!'
 const INSPECTOR_EMAIL = 'thanh.tra@e2e.test'
-const INSPECTOR_PASSWORD = 'Thanh-tra-viên-E2E-2026'
+const INSPECTOR_PASSWORD = 'Gió-mùa-đông-bắc-E2E-2026'
 // The admin sets a temporary password; the inspector replaces it at first sign-in.
 const INSPECTOR_TEMP = 'Tạm-thời-do-quản-trị-đặt-2026'
 const UNIT_CODE = 'tt-e2e'

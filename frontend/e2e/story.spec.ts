@@ -27,7 +27,7 @@ const test = watchedTest(
     (/status of 400/.test(msg.text()) && /\/api\/v1\/cases\/[^/]+\/transitions$/.test(msg.location().url)),
 )
 
-const ADMIN = { email: 'story-admin@e2e.test', password: 'Quản-trị-câu-chuyện-2026!' }
+const ADMIN = { email: 'story-admin@e2e.test', password: 'Quản-trị-gió-mùa-đông-2026!' }
 const PASSWORD = 'Mật-khẩu-câu-chuyện-2026'
 const TEMP = 'Tạm-thời-câu-chuyện-2026'
 const INSPECTOR = { email: 'thanh-tra@story.e2e.test', name: 'Lê Thanh Tra', role: 'inspector' }

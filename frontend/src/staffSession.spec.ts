@@ -74,6 +74,8 @@ describe('silent refresh', () => {
     const [, init] = api.fetchMock.mock.calls[0] as [string, RequestInit]
     expect(init.credentials).toBe('same-origin')
     expect(api.calls[0]!.headers.Authorization).toBeUndefined()
+    // The server's cookie routes take JSON only.
+    expect(api.calls[0]!.headers['Content-Type']).toBe('application/json')
   })
 
   it('stops when the cookie is refused, and retries later when the server is unreachable', async () => {
@@ -208,6 +210,7 @@ describe('logout', () => {
     await logout()
     expect(api.calls[0]!.url).toBe('/api/v1/auth/logout')
     expect(api.calls[0]!.headers.Authorization).toBe('Bearer acc-1')
+    expect(api.calls[0]!.headers['Content-Type']).toBe('application/json')
     expect(accessToken()).toBe('')
     expect(useStaffSession().endedReason.value).toBe('signed_out')
     // No refresh timer is left behind.

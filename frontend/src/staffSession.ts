@@ -120,7 +120,7 @@ export function refreshSession(): Promise<boolean> {
   const outs = signOuts
   inflight = (async () => {
     try {
-      const g = await withRefreshLock(() => request<SessionGrant>('POST', '/api/v1/auth/refresh'))
+      const g = await withRefreshLock(() => request<SessionGrant>('POST', '/api/v1/auth/refresh', { body: {} }))
       if (outs !== signOuts) return false
       setSession(g)
       return true
@@ -211,7 +211,8 @@ export async function logout(): Promise<void> {
   signOuts++
   clearSession('signed_out')
   try {
-    await request<void>('POST', '/api/v1/auth/logout', tk ? { headers: { Authorization: `Bearer ${tk}` } } : {})
+    // A JSON body: the server refuses any other on its cookie routes (a cross-site form cannot send one).
+    await request<void>('POST', '/api/v1/auth/logout', { body: {}, ...(tk ? { headers: { Authorization: `Bearer ${tk}` } } : {}) })
   } catch {
     // The access token is gone from memory either way; the cookie expires on its own.
   }

@@ -152,7 +152,7 @@ func (s *Store) CountQueue(ctx context.Context, q services.QueueQuery) (int, err
 		return 0, err
 	}
 	n, err := s.db.Collection(colCases).CountDocuments(ctx, filter)
-	return int(n), translate(err, "report")
+	return int(n), translateSearch(err, "report")
 }
 
 // findCases runs a query on the reports and decodes them.
@@ -184,7 +184,8 @@ func (s *Store) FindQueue(ctx context.Context, q services.QueueQuery) ([]service
 	if err != nil {
 		return nil, err
 	}
-	return s.findCases(ctx, filter, options.Find().SetSort(sort).SetLimit(int64(q.Limit)))
+	cases, err := s.findCases(ctx, filter, options.Find().SetSort(sort).SetLimit(int64(q.Limit)))
+	return cases, translateSearch(err, "report")
 }
 
 // CountByStatus counts a unit's reports per status ($match + $group with

@@ -18,7 +18,9 @@ const (
 	colUploads     = "uploads"
 	colUsers       = "users"
 	colSessions    = "sessions"
-	colCustody     = "custody"
+	// colSignIns holds one document per staff sign-in (_id: the family).
+	colSignIns = "signins"
+	colCustody = "custody"
 	// colTrackingCodes maps each tracking code (_id) to its report.
 	colTrackingCodes = "trackingCodes"
 )
@@ -60,6 +62,8 @@ var indexes = []index{
 	{colSessions, bson.D{{Key: "family", Value: 1}}, false, "family"},
 	{colSessions, bson.D{{Key: "userId", Value: 1}}, false, "userId"},
 	{colSessions, bson.D{{Key: "expiresAt", Value: 1}}, false, "expiresAt"},
+	{colSignIns, bson.D{{Key: "userId", Value: 1}}, false, "userId"},
+	{colSignIns, bson.D{{Key: "expiresAt", Value: 1}}, false, "expiresAt"},
 	{colCustody, bson.D{{Key: "caseId", Value: 1}, {Key: "createdAt", Value: -1}}, false, "caseId_createdAt"},
 	{colCustody, bson.D{{Key: "unitId", Value: 1}, {Key: "status", Value: 1}}, false, "unitId_status"},
 	{colCustody, bson.D{{Key: "requesterId", Value: 1}, {Key: "createdAt", Value: -1}}, false, "requesterId_createdAt"},

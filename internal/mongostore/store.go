@@ -7,6 +7,7 @@ package mongostore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -111,4 +112,28 @@ func translate(err error, what string) error {
 		return services.Wrap(err, services.CodeUnavailable, "The request was cancelled.")
 	}
 	return services.Wrap(err, services.CodeInternal, "A database error occurred.")
+}
+
+// translateSearch is translate for a query that carries a user's search
+// text. A driver or server message may quote the filter, and the cause of
+// a 5xx is logged (handlers/errors.go), so the cause keeps only the error's
+// type and the server's code and name (docs/privacy.md).
+func translateSearch(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var e *services.Error
+	if !errors.As(err, &e) {
+		_ = errors.As(translate(err, what), &e)
+	}
+	var ce mongo.CommandError
+	cause := err
+	for errors.Unwrap(cause) != nil {
+		cause = errors.Unwrap(cause)
+	}
+	desc := fmt.Sprintf("%T (message withheld: it may quote the search)", cause)
+	if errors.As(err, &ce) {
+		desc = fmt.Sprintf("server error %d %s (message withheld: it may quote the search)", ce.Code, ce.Name)
+	}
+	return services.Wrap(errors.New(desc), e.Code, e.Message)
 }

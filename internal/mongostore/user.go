@@ -213,23 +213,69 @@ func (s *Store) MarkSessionUsed(ctx context.Context, hash string) (bool, error) 
 	return res.MatchedCount == 1, nil
 }
 
-// DeleteFamily revokes every refresh token of one sign-in.
+type signInDoc struct {
+	ID        string    `bson:"_id"`
+	UserID    string    `bson:"userId"`
+	CreatedAt time.Time `bson:"createdAt"`
+	ExpiresAt time.Time `bson:"expiresAt"`
+}
+
+// InsertSignIn stores a new sign-in.
+func (s *Store) InsertSignIn(ctx context.Context, si services.SignIn) error {
+	_, err := s.db.Collection(colSignIns).InsertOne(ctx, signInDoc(si))
+	return translate(err, "sign-in")
+}
+
+// FindSignIn returns a live or expired sign-in; not_found once it ended.
+func (s *Store) FindSignIn(ctx context.Context, id string) (services.SignIn, error) {
+	var d signInDoc
+	if err := s.db.Collection(colSignIns).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
+		return services.SignIn{}, translate(err, "sign-in")
+	}
+	d.CreatedAt, d.ExpiresAt = d.CreatedAt.UTC(), d.ExpiresAt.UTC()
+	return services.SignIn(d), nil
+}
+
+// ExtendSignIn sets a sign-in's expiry; false when it has ended.
+func (s *Store) ExtendSignIn(ctx context.Context, id string, expires time.Time) (bool, error) {
+	res, err := s.db.Collection(colSignIns).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "expiresAt", Value: expires}}}})
+	if err != nil {
+		return false, translate(err, "sign-in")
+	}
+	return res.MatchedCount == 1, nil
+}
+
+// DeleteFamily ends one sign-in: the sign-in first, which refuses its
+// access tokens at once, then its refresh tokens.
 func (s *Store) DeleteFamily(ctx context.Context, family string) error {
+	if _, err := s.db.Collection(colSignIns).DeleteOne(ctx, bson.D{{Key: "_id", Value: family}}); err != nil {
+		return translate(err, "sign-in")
+	}
 	_, err := s.db.Collection(colSessions).DeleteMany(ctx, bson.D{{Key: "family", Value: family}})
 	return translate(err, "session")
 }
 
-// DeleteUserSessions revokes every sign-in of a user.
+// DeleteUserSessions ends every sign-in of a user.
 func (s *Store) DeleteUserSessions(ctx context.Context, userID string) error {
+	if _, err := s.db.Collection(colSignIns).DeleteMany(ctx, bson.D{{Key: "userId", Value: userID}}); err != nil {
+		return translate(err, "sign-in")
+	}
 	_, err := s.db.Collection(colSessions).DeleteMany(ctx, bson.D{{Key: "userId", Value: userID}})
 	return translate(err, "session")
 }
 
-// DeleteExpiredSessions removes sessions past their expiry.
+// DeleteExpiredSessions removes sign-ins and refresh sessions past their
+// expiry.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
-	res, err := s.db.Collection(colSessions).DeleteMany(ctx, bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lt", Value: now}}}})
+	expired := bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lt", Value: now}}}}
+	signIns, err := s.db.Collection(colSignIns).DeleteMany(ctx, expired)
+	if err != nil {
+		return 0, translate(err, "sign-in")
+	}
+	res, err := s.db.Collection(colSessions).DeleteMany(ctx, expired)
 	if err != nil {
 		return 0, translate(err, "session")
 	}
-	return res.DeletedCount, nil
+	return signIns.DeletedCount + res.DeletedCount, nil
 }

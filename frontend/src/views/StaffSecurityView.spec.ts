@@ -76,6 +76,34 @@ describe('security page', () => {
     expect(w.get('[data-testid="login-notice"]').text()).toBe('Đã đổi mật khẩu. Vui lòng đăng nhập lại bằng mật khẩu mới.')
   })
 
+  it('explains the server\'s refusal of a guessable new password', async () => {
+    const api = fakeApi()
+    setSession(grant('acc', staffUser()))
+    api.on(
+      'POST',
+      '/api/v1/auth/password',
+      () => apiError(400, 'invalid', { newPassword: 'too_personal' }),
+      () => apiError(400, 'invalid', { newPassword: 'too_weak' }),
+    )
+    const { w } = await mountApp('/staff/security', 'vi')
+    await until(() => w.find('[data-testid="password-form"]').exists())
+    await w.get('[data-testid="pw-current"]').setValue('mật khẩu cũ đúng')
+    await w.get('[data-testid="pw-new"]').setValue('ThanhTra2026!!')
+    await w.get('[data-testid="pw-again"]').setValue('ThanhTra2026!!')
+    await w.get('[data-testid="password-form"]').trigger('submit')
+    await settle()
+    expect(w.get('[data-testid="error-pw-new"]').text()).toBe(
+      'Mật khẩu được ghép từ địa chỉ thư điện tử, họ tên hoặc tên cổng thông tin (thêm số, năm hay dấu câu vẫn dễ đoán). Hãy chọn mật khẩu khác.',
+    )
+    await w.get('[data-testid="pw-new"]').setValue('aaaaaaaaaaaaaaaa')
+    await w.get('[data-testid="pw-again"]').setValue('aaaaaaaaaaaaaaaa')
+    await w.get('[data-testid="password-form"]').trigger('submit')
+    await settle()
+    expect(w.get('[data-testid="error-pw-new"]').text()).toBe(
+      'Mật khẩu quá dễ đoán (chỉ có dấu cách, ký tự lặp lại, dãy liên tiếp hoặc một hàng phím). Hãy dùng một câu dài hơn, ít quy luật hơn.',
+    )
+  })
+
   it('stays signed in after the change when the cookie still works', async () => {
     const api = fakeApi()
     setSession(grant('acc', staffUser({ mustChangePassword: true })))

@@ -131,6 +131,39 @@ describe('admin: accounts', () => {
   ]
   const me: AdminUser = { ...staffUser({ id: 'a1', role: 'admin', unitId: '', email: 'root@example.vn', name: 'Quản trị' }), active: true }
 
+  it('explains the server\'s password refusals on the user form', async () => {
+    const api = fakeApi()
+    api.json('GET', '/api/v1/admin/users', 200, [me])
+    api.json('GET', '/api/v1/admin/units', 200, { items: units })
+    api.on(
+      'POST',
+      '/api/v1/admin/users',
+      () => apiError(400, 'invalid', { password: 'too_personal' }),
+      () => apiError(400, 'invalid', { password: 'too_weak' }),
+    )
+    setSession(grant('acc', me))
+    const { w } = await mountApp('/admin/users')
+    await until(() => w.find('[data-testid="users-table"]').exists())
+    await w.get('[data-testid="user-new"]').trigger('click')
+    await settle()
+    await w.get('[data-testid="user-email"]').setValue('tra@example.vn')
+    await w.get('[data-testid="user-name"]').setValue('Nguyễn Tra')
+    await w.get('[data-testid="user-role"]').setValue('inspector')
+    await w.get('[data-testid="user-unit"]').setValue('i1')
+    await w.get('[data-testid="user-password"]').setValue('NguyenTra2026!')
+    await w.get('[data-testid="user-form"]').trigger('submit')
+    await settle()
+    expect(w.get('[data-testid="error-user-password"]').text()).toBe(
+      'This password is built from the email address, the name or the portal’s name (adding digits, a year or punctuation is still easy to guess). Choose another.',
+    )
+    await w.get('[data-testid="user-password"]').setValue('            ')
+    await w.get('[data-testid="user-form"]').trigger('submit')
+    await settle()
+    expect(w.get('[data-testid="error-user-password"]').text()).toBe(
+      'This password is too easy to guess (only spaces, repeated characters, a sequence or a keyboard row). Use a longer, less regular phrase.',
+    )
+  })
+
   it('checks the form, shows the API field errors by their fields, creates, and shows a reset password once', async () => {
     const api = fakeApi()
     let users: AdminUser[] = [me]
