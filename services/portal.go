@@ -83,6 +83,7 @@ type Portal struct {
 	Sweeper   *Sweeper
 	Notifier  *Notifier
 	Audit     *AuditLog
+	FileNames *FileNameMigration
 }
 
 // newThrottle is a failure throttle with one of the portal's policies.
@@ -147,5 +148,6 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	p.Sweeper = NewSweeper(SweeperOptions{Cases: cases, Store: o.Store, Queue: o.Store, Users: o.Store, Outbox: o.Store,
 		Book: book, Vault: vault, Now: now})
 	p.Notifier = NewNotifier(NotifierOptions{Outbox: o.Store, Now: now, Vault: vault, Mailer: o.Mailer, Log: log.Info})
+	p.FileNames = &FileNameMigration{}
 	return p, nil
 }

@@ -20,10 +20,12 @@ const DefaultCoolingPeriod = 72 * time.Hour
 
 // The kinds of staffing change.
 const (
-	StaffingAccountCreated = "account_created"
-	StaffingPasswordReset  = "password_reset"
-	StaffingTOTPReset      = "totp_reset"
-	StaffingRoleChanged    = "role_changed"
+	StaffingAccountCreated  = "account_created"
+	StaffingPasswordReset   = "password_reset"
+	StaffingTOTPReset       = "totp_reset"
+	StaffingRoleChanged     = "role_changed"
+	StaffingAccountDisabled = "account_disabled"
+	StaffingAccountEnabled  = "account_enabled"
 )
 
 // MaxStaffingEvents caps a staffing feed.
