@@ -28,6 +28,7 @@ type Store interface {
 	AdminAuditStore
 	OutboxStore
 	StaffingStore
+	FileNameStore
 }
 
 // Options are what the portal's services need from outside: the stores,
@@ -148,6 +149,6 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	p.Sweeper = NewSweeper(SweeperOptions{Cases: cases, Store: o.Store, Queue: o.Store, Users: o.Store, Outbox: o.Store,
 		Book: book, Vault: vault, Now: now})
 	p.Notifier = NewNotifier(NotifierOptions{Outbox: o.Store, Now: now, Vault: vault, Mailer: o.Mailer, Log: log.Info})
-	p.FileNames = &FileNameMigration{}
+	p.FileNames = NewFileNameMigration(vault, o.Store, now)
 	return p, nil
 }
