@@ -2,8 +2,6 @@ package services
 
 import (
 	"context"
-	"path"
-	"strings"
 	"time"
 )
 
@@ -40,12 +38,15 @@ type FileNameStore interface {
 type FileNameMigration struct {
 	vault *IdentityVault
 	store FileNameStore
+	types []FileType
 	now   func() time.Time
 }
 
 // NewFileNameMigration returns the migration; store nil makes Run a no-op.
-func NewFileNameMigration(vault *IdentityVault, store FileNameStore, now func() time.Time) *FileNameMigration {
-	return &FileNameMigration{vault: vault, store: store, now: clockOrNow(now)}
+// types are the accepted file types, whose extensions the neutral names
+// take.
+func NewFileNameMigration(vault *IdentityVault, store FileNameStore, types []FileType, now func() time.Time) *FileNameMigration {
+	return &FileNameMigration{vault: vault, store: store, types: types, now: clockOrNow(now)}
 }
 
 // fileNameBatch is how many reports the migration reads at a time.
@@ -113,7 +114,7 @@ func (m *FileNameMigration) sealed(c Case) ([]Attachment, int, error) {
 			if err != nil {
 				return nil, 0, err
 			}
-			a.SealedName, a.Name = s, NeutralFileName(i+1, typeExt(a.Name))
+			a.SealedName, a.Name = s, NeutralFileName(i+1, typeExt(m.types, a.Type))
 			n++
 		}
 		out[i] = a
@@ -121,15 +122,14 @@ func (m *FileNameMigration) sealed(c Case) ([]Attachment, int, error) {
 	return out, n, nil
 }
 
-// typeExt is the extension of a stored clear name when it is one an upload
-// gives (a few ASCII letters or digits, from the type decided by content),
-// "" otherwise: a name like "Nguyen.Van-Hung" keeps nothing of itself.
-func typeExt(name string) string {
-	ext := path.Ext(name)
-	if len(ext) < 2 || len(ext) > 6 || strings.IndexFunc(ext[1:], func(r rune) bool {
-		return (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9')
-	}) >= 0 {
-		return ""
+// typeExt is the extension of the accepted type mime ("" when none is):
+// the neutral name of a legacy file keeps nothing of its clear name, whose
+// "extension" may be part of a person's name ("Phạm Thị.Thoa").
+func typeExt(types []FileType, mime string) string {
+	for _, t := range types {
+		if t.MIME == mime && t.Ext != "" {
+			return "." + t.Ext
+		}
 	}
-	return strings.ToLower(ext)
+	return ""
 }

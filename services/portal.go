@@ -149,6 +149,6 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	p.Sweeper = NewSweeper(SweeperOptions{Cases: cases, Store: o.Store, Queue: o.Store, Users: o.Store, Outbox: o.Store,
 		Book: book, Vault: vault, Now: now})
 	p.Notifier = NewNotifier(NotifierOptions{Outbox: o.Store, Now: now, Vault: vault, Mailer: o.Mailer, Log: log.Info})
-	p.FileNames = NewFileNameMigration(vault, o.Store, now)
+	p.FileNames = NewFileNameMigration(vault, o.Store, p.Evidence.AllowedTypes(), now)
 	return p, nil
 }
