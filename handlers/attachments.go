@@ -37,6 +37,9 @@ func attachmentDTOs(atts []services.Attachment) []attachmentDTO {
 	return out
 }
 
+// DownloadContentSecurityPolicy is the policy of an evidence download.
+const DownloadContentSecurityPolicy = "sandbox; default-src 'none'; frame-ancestors 'none'"
+
 // downloadAttachment streams an evidence file to staff: the sanitized copy,
 // or with ?original=1 the sealed original (custody holders only). The
 // service has verified the bytes and recorded the download before the
@@ -63,6 +66,10 @@ func (s *Server) downloadAttachment(c *gin.Context) {
 	h.Set("Content-Length", strconv.FormatInt(d.Size, 10))
 	h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+encodeRFC5987(d.Name))
 	h.Set("X-Content-Type-Options", "nosniff")
+	// A browser that renders the file anyway (a PDF viewer, an image
+	// opened in a tab) runs it sandboxed: an opaque origin, no scripts, no
+	// forms, nothing loaded (docs/privacy.md, "Evidence: sanitized copies and sealed originals").
+	h.Set("Content-Security-Policy", DownloadContentSecurityPolicy)
 	h.Set("Cache-Control", "no-store")
 	if d.SHA256 != "" {
 		h.Set("X-Content-SHA256", d.SHA256)

@@ -87,12 +87,67 @@ func wantDownload(t *testing.T, w *httptest.ResponseRecorder, a services.Attachm
 		h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Cache-Control") != "no-store" || h.Get("X-Content-SHA256") != hexSHA(body) {
 		t.Fatalf("headers: %v", h)
 	}
+	wantSandboxed(t, h)
 	cd, ok := strings.CutPrefix(h.Get("Content-Disposition"), "attachment; filename*=UTF-8''")
 	if !ok || strings.ContainsAny(cd, " ;\"'\\,") {
 		t.Fatalf("Content-Disposition %q", h.Get("Content-Disposition"))
 	}
 	if name, err := url.PathUnescape(cd); err != nil || name != a.Name {
 		t.Fatalf("file name %q (%v), want %q", name, err, a.Name)
+	}
+}
+
+// wantSandboxed checks that a download's answer is a sandboxed attachment:
+// a browser that renders it anyway (a PDF viewer, an image opened in a tab)
+// runs it in an opaque origin without scripts, never as the portal.
+func wantSandboxed(t *testing.T, h http.Header) {
+	t.Helper()
+	csp := h.Get("Content-Security-Policy")
+	var sandbox, noDefault bool
+	for _, d := range strings.Split(csp, ";") {
+		switch f := strings.Fields(d); {
+		case len(f) == 1 && f[0] == "sandbox":
+			sandbox = true
+		case len(f) == 2 && f[0] == "default-src" && f[1] == "'none'":
+			noDefault = true
+		}
+	}
+	if !sandbox || !noDefault || !strings.HasPrefix(h.Get("Content-Disposition"), "attachment;") || h.Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("a download is not a sandboxed attachment: CSP %q, disposition %q, nosniff %q", csp,
+			h.Get("Content-Disposition"), h.Get("X-Content-Type-Options"))
+	}
+}
+
+// TestEvidenceDownloadRendersOnlyInASandbox: a file a citizen uploaded and
+// a staff member downloads cannot run as the portal even when a browser
+// renders it in a tab: the answer carries Content-Security-Policy
+// sandbox, for the sanitized copy and the original alike.
+func TestEvidenceDownloadRendersOnlyInASandbox(t *testing.T) {
+	f := newFixture(t)
+	f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
+	f.mkUser(t, "lead@a.test", services.RoleLead, "unit-a")
+	f.mkUser(t, "mon@a.test", services.RoleMonitor, "front-a")
+	si, sl, sm := f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "lead@a.test", ""), f.staffLogin(t, "mon@a.test", "")
+	_, c := f.routedFiledReport(t, "unit-a", "front-a", upload{"ảnh.png", samplePNG(t, 5, 5)}, upload{"đơn.pdf", samplePDF()})
+	png, pdf := attachmentByType(t, c, "image/png"), attachmentByType(t, c, "application/pdf")
+	if w := f.download(sm, c.ID, png.ID, ""); w.Code != http.StatusOK {
+		t.Fatalf("monitor's download: %d %s", w.Code, w.Body)
+	} else {
+		wantSandboxed(t, w.Header())
+	}
+	w := f.do(http.MethodPost, "/api/v1/cases/"+c.ID+"/custody", "application/json", strings.NewReader(`{"reason":"Đối chiếu bản gốc"}`),
+		"Authorization", "Bearer "+si.access)
+	var g struct{ ID string }
+	json.Unmarshal(w.Body.Bytes(), &g)
+	if resp := f.staffPost(sl.access, "/api/v1/custody/"+g.ID+"/decision", `{"approve":true}`); resp.StatusCode != http.StatusOK {
+		t.Fatalf("approve: %d", resp.StatusCode)
+	}
+	for _, a := range []services.Attachment{png, pdf} {
+		if w := f.download(si, c.ID, a.ID, "?original=1"); w.Code != http.StatusOK {
+			t.Fatalf("original's download: %d %s", w.Code, w.Body)
+		} else {
+			wantSandboxed(t, w.Header())
+		}
 	}
 }
 

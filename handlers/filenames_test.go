@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -94,5 +95,107 @@ func TestOriginalFileNamesOnlyForCustodyHolders(t *testing.T) {
 		if w := f.staffGet(s.access, "/api/v1/cases/"+c.ID); strings.Contains(w.Body.String(), "Pham-Thi") {
 			t.Fatalf("%s sees the original name", who)
 		}
+	}
+}
+
+// TestClearFileNamesStoredBeforeSealingAreSealedAtStartUp: a report filed
+// before file names were sealed keeps the citizen's file name in the clear
+// in the database, where anyone with a copy of it reads it. The start-up
+// migration seals it like a new upload's — run by two instances at once and
+// again, it seals each name once — and leaves it readable by a custody
+// holder only.
+func TestClearFileNamesStoredBeforeSealingAreSealedAtStartUp(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
+	f.mkUser(t, "lead@a.test", services.RoleLead, "unit-a")
+	f.mkUser(t, "mon@a.test", services.RoleMonitor, "front-a")
+	si, sl, sm := f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "lead@a.test", ""), f.staffLogin(t, "mon@a.test", "")
+	const secretName = "Nguyen-Van-Hung_CMND_025123456.png"
+	_, c := f.routedFiledReport(t, "unit-a", "front-a", upload{"ảnh.png", samplePNG(t, 5, 5)}, upload{"đơn mới.pdf", samplePDF()})
+	png := attachmentByType(t, c, "image/png")
+
+	// Store the first file the old way: its clear name, no sealed name (the
+	// second file, added after sealing, keeps its sealed name).
+	cases := f.env.Client.Database(f.env.Database).Collection("cases")
+	var raw struct {
+		Attachments []bson.M `bson:"attachments"`
+	}
+	if err := cases.FindOne(ctx, bson.M{"_id": mustOID(t, c.ID)}).Decode(&raw); err != nil {
+		t.Fatal(err)
+	}
+	atts := raw.Attachments
+	old := atts[0]
+	if old["id"] != png.ID {
+		t.Fatalf("the PNG is not the first file: %v", old["id"])
+	}
+	old["name"] = secretName
+	delete(old, "sealedName")
+	if _, err := cases.UpdateByID(ctx, mustOID(t, c.ID), bson.M{"$set": bson.M{"attachments": atts}}); err != nil {
+		t.Fatal(err)
+	}
+	inClear := func() bool {
+		var doc bson.M
+		if err := cases.FindOne(ctx, bson.M{"_id": mustOID(t, c.ID)}).Decode(&doc); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := bson.Marshal(doc)
+		return strings.Contains(string(b), "Nguyen-Van-Hung") || strings.Contains(string(b), "đơn mới")
+	}
+	if !inClear() {
+		t.Fatal("the old-style report does not hold the clear name")
+	}
+
+	// Two instances start at once, then one starts again.
+	var sealed [2]int
+	var errs [2]error
+	var wg sync.WaitGroup
+	for i := range 2 {
+		wg.Go(func() { sealed[i], errs[i] = f.FileNames.Run(ctx) })
+	}
+	wg.Wait()
+	if errs[0] != nil || errs[1] != nil || sealed[0]+sealed[1] != 1 {
+		t.Fatalf("two migrations at once sealed %v names (%v), want 1 in all", sealed, errs)
+	}
+	if n, err := f.FileNames.Run(ctx); err != nil || n != 0 {
+		t.Fatalf("the migration run again sealed %d names (%v)", n, err)
+	}
+	if inClear() {
+		t.Fatal("a file name is still in the clear after the migration")
+	}
+	after, err := f.env.Store.FindCaseByID(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after.Attachments) != 2 || len(after.Attachments[0].SealedName) == 0 || after.Attachments[0].Name != "bang-chung-1.png" ||
+		after.ContentHash != c.ContentHash || len(after.Attachments[1].SealedName) == 0 {
+		t.Fatalf("after the migration: %+v (hash %s, was %s)", after.Attachments, after.ContentHash, c.ContentHash)
+	}
+
+	// Nobody without custody sees it; a custody holder does.
+	for who, s := range map[string]session{"monitor": sm, "inspector": si, "lead": sl} {
+		if w := f.staffGet(s.access, "/api/v1/cases/"+c.ID); w.Code != http.StatusOK || strings.Contains(w.Body.String(), "Nguyen-Van") {
+			t.Fatalf("%s: %d %s", who, w.Code, w.Body)
+		}
+	}
+	w := f.do(http.MethodPost, "/api/v1/cases/"+c.ID+"/custody", "application/json", strings.NewReader(`{"reason":"Đối chiếu bản gốc"}`),
+		"Authorization", "Bearer "+si.access)
+	var g struct{ ID string }
+	json.Unmarshal(w.Body.Bytes(), &g)
+	if resp := f.staffPost(sl.access, "/api/v1/custody/"+g.ID+"/decision", `{"approve":true}`); resp.StatusCode != http.StatusOK {
+		t.Fatalf("approve: %d", resp.StatusCode)
+	}
+	var page struct {
+		Attachments []struct{ ID, Name, OriginalName string }
+	}
+	json.Unmarshal(f.staffGet(si.access, "/api/v1/cases/"+c.ID).Body.Bytes(), &page)
+	if len(page.Attachments) != 2 || page.Attachments[0].OriginalName != secretName || page.Attachments[0].Name != "bang-chung-1.png" ||
+		page.Attachments[1].OriginalName != "đơn mới.pdf" {
+		t.Fatalf("the custody holder's page: %+v", page.Attachments)
+	}
+	w = f.download(si, c.ID, png.ID, "?original=1")
+	v, _ := strings.CutPrefix(w.Header().Get("Content-Disposition"), "attachment; filename*=UTF-8''")
+	if n, _ := url.PathUnescape(v); w.Code != http.StatusOK || n != secretName {
+		t.Fatalf("the original's download: %d %q", w.Code, n)
 	}
 }

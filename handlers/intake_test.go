@@ -347,3 +347,46 @@ func TestSanitizedCopyDropsGPS(t *testing.T) {
 		t.Fatalf("sanitized copy record does not match its bytes")
 	}
 }
+
+// TestActivePDFIsRefusedWithWhatToDoInstead: a PDF carrying scripts,
+// launch actions, embedded files or encryption is refused (docs/privacy.md,
+// "What the content checks refuse") with its own problem code, active_pdf,
+// and a message telling the citizen what to do — print it to a new PDF or
+// photograph it — rather than that PDF is not accepted.
+func TestActivePDFIsRefusedWithWhatToDoInstead(t *testing.T) {
+	f := newFixture(t)
+	pdf := func(catalog string) []byte {
+		return []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R" + catalog + ">>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n" +
+			"trailer<</Root 1 0 R>>\n%%EOF\n")
+	}
+	for name, data := range map[string][]byte{
+		"script.pdf":   pdf("/OpenAction<</S/JavaScript/JS(app.alert(1))>>"),
+		"launch.pdf":   pdf("/OpenAction<</S/Launch/F(cmd.exe)>>"),
+		"embedded.pdf": pdf("/Names<</EmbeddedFiles<</Names[(a.exe)<</Type/Filespec/EF<</F 3 0 R>>>>]>>>>"),
+		"locked.pdf": []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n" +
+			"trailer<</Root 1 0 R/Encrypt<</Filter/Standard/V 1/R 2>>>>\n%%EOF\n"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			w, _ := f.submitFiles(t, validFeedback, upload{"ok.png", samplePNG(t, 8, 8)}, upload{name, data})
+			if w.Code != http.StatusUnsupportedMediaType {
+				t.Fatalf("status %d, want 415: %s", w.Code, w.Body)
+			}
+			e := decodeError(t, w)
+			if e.Error.Code != "unsupported" || e.Error.Fields["files[1]"] != "active_pdf" ||
+				!strings.Contains(strings.ToLower(e.Error.Message), "print") || !strings.Contains(e.Error.Message, "photograph") {
+				t.Fatalf("error = %+v", e)
+			}
+		})
+	}
+	// A file that only claims to be a PDF is still an unaccepted type.
+	w, _ := f.submitFiles(t, validFeedback, upload{"invoice.pdf", refusedSamples(t)["invoice.pdf"]})
+	if e := decodeError(t, w); e.Error.Fields["files[0]"] != "unsupported_type" {
+		t.Fatalf("a PE named .pdf: %+v", e)
+	}
+	if n := f.countCases(t); n != 0 {
+		t.Fatalf("%d reports stored", n)
+	}
+	if keys := f.objectKeys(t); len(keys) != 0 {
+		t.Fatalf("objects left behind: %v", keys)
+	}
+}

@@ -403,3 +403,94 @@ func TestAdminRoleRules(t *testing.T) {
 		t.Fatalf("back to inspector: %d %s", w.Code, w.Body)
 	}
 }
+
+// TestAdminDisablesTheLeadsThenEnablesOneSilently plays an administrator
+// who first disables a unit's real leads — so that nobody in the unit gets
+// the staffing e-mail any more — and then enables a lead account again
+// (one whose password it knows, say). Each step is in the unit's staffing
+// feed and mailed to the supervising committee's monitors, even once the
+// unit has no active lead left, and the account enabled again is cooling.
+func TestAdminDisablesTheLeadsThenEnablesOneSilently(t *testing.T) {
+	f := newFixture(t)
+	f.unit(t, "unit-a")
+	f.mkUser(t, "admin@x.test", services.RoleAdmin, "")
+	lead1 := f.mkUser(t, "lead1@a.test", services.RoleLead, "unit-a")
+	lead2 := f.mkUser(t, "lead2@a.test", services.RoleLead, "unit-a")
+	f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
+	f.mkUser(t, "mon@front-a.test", services.RoleMonitor, "front-a")
+	admin, mon := f.staffLogin(t, "admin@x.test", ""), f.staffLogin(t, "mon@front-a.test", "")
+	lead1s := f.staffLogin(t, "lead1@a.test", "")
+	_, caseID := f.routedReport(t, "unit-a", "front-a")
+	feedHas := func(feed []staffingEntry, kind, email string) bool {
+		for _, e := range feed {
+			if e.Kind == kind && e.Email == email {
+				return true
+			}
+		}
+		return false
+	}
+
+	// Step 1: lead 2 is disabled. Lead 1 and the monitor see it and are
+	// mailed.
+	if w := f.staffJSON(admin.access, http.MethodPatch, "/api/v1/admin/users/"+lead2.ID, `{"active":false}`); w.Code != http.StatusOK {
+		t.Fatalf("disable lead 2: %d %s", w.Code, w.Body)
+	}
+	for who, tok := range map[string]string{"lead 1": lead1s.access, "monitor": mon.access} {
+		if feed := f.staffingFeed(t, tok); !feedHas(feed, services.StaffingAccountDisabled, "lead2@a.test") {
+			t.Fatalf("the %s does not see lead 2 disabled: %+v", who, feed)
+		}
+	}
+	for _, to := range []string{"lead1@a.test", "mon@front-a.test"} {
+		if n := f.staffingMails(t, to); n != 1 {
+			t.Fatalf("%d staffing e-mails to %s after lead 2 was disabled, want 1", n, to)
+		}
+	}
+
+	// Step 2: lead 1, the last active lead, is disabled: the unit has no
+	// active lead left, and the Front's monitor is still told.
+	if w := f.staffJSON(admin.access, http.MethodPatch, "/api/v1/admin/users/"+lead1.ID, `{"active":false}`); w.Code != http.StatusOK {
+		t.Fatalf("disable lead 1: %d %s", w.Code, w.Body)
+	}
+	if feed := f.staffingFeed(t, mon.access); !feedHas(feed, services.StaffingAccountDisabled, "lead1@a.test") {
+		t.Fatalf("the monitor does not see the last lead disabled: %+v", feed)
+	}
+	if n := f.staffingMails(t, "mon@front-a.test"); n != 2 {
+		t.Fatalf("%d staffing e-mails to the monitor, want 2", n)
+	}
+	if n := f.staffingMails(t, "lead1@a.test"); n != 1 {
+		t.Fatalf("%d staffing e-mails to lead 1 (disabled now), want 1", n)
+	}
+
+	// Step 3: lead 2 is enabled again. The monitor sees it and is mailed;
+	// lead 2 is cooling, so it cannot approve the inspector's request.
+	if w := f.staffJSON(admin.access, http.MethodPatch, "/api/v1/admin/users/"+lead2.ID, `{"active":true}`); w.Code != http.StatusOK {
+		t.Fatalf("enable lead 2: %d %s", w.Code, w.Body)
+	}
+	if feed := f.staffingFeed(t, mon.access); !hasEntry(feed, services.StaffingAccountEnabled, "lead2@a.test") {
+		t.Fatalf("the monitor does not see lead 2 enabled again, cooling: %+v", feed)
+	}
+	if n := f.staffingMails(t, "mon@front-a.test"); n != 3 {
+		t.Fatalf("%d staffing e-mails to the monitor, want 3", n)
+	}
+	if n := f.staffingMails(t, "lead2@a.test"); n != 1 {
+		t.Fatalf("%d staffing e-mails to lead 2, want 1 (its own enabling)", n)
+	}
+	insp, lead2s := f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "lead2@a.test", "")
+	w := f.staffJSON(insp.access, http.MethodPost, "/api/v1/cases/"+caseID+"/custody", `{"reason":"Cần xác minh với người khiếu nại"}`)
+	var g struct{ ID string }
+	json.Unmarshal(w.Body.Bytes(), &g)
+	if w.Code != http.StatusCreated {
+		t.Fatalf("the inspector's request: %d %s", w.Code, w.Body)
+	}
+	if w := f.staffJSON(lead2s.access, http.MethodPost, "/api/v1/custody/"+g.ID+"/decision", `{"approve":true}`); w.Code != http.StatusForbidden ||
+		!strings.Contains(w.Body.String(), `"custody":"cooling"`) {
+		t.Fatalf("a lead just enabled again approved: %d %s", w.Code, w.Body)
+	}
+	// A change that sets active to what it already is changes nothing.
+	if w := f.staffJSON(admin.access, http.MethodPatch, "/api/v1/admin/users/"+lead2.ID, `{"active":true}`); w.Code != http.StatusOK {
+		t.Fatalf("enable lead 2 again: %d %s", w.Code, w.Body)
+	}
+	if n := f.staffingMails(t, "mon@front-a.test"); n != 3 {
+		t.Fatalf("%d staffing e-mails to the monitor after a no-op, want 3", n)
+	}
+}

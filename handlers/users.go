@@ -126,7 +126,7 @@ type staffingDTO struct {
 	FromUnitID   string        `json:"fromUnitId,omitempty"`
 	FromUnitName string        `json:"fromUnitName,omitempty"`
 	ActorEmail   string        `json:"actorEmail,omitempty"`
-	CoolingUntil time.Time     `json:"coolingUntil"`
+	CoolingUntil time.Time     `json:"coolingUntil,omitzero"` // none for a disabled account
 	Cooling      bool          `json:"cooling"`
 }
 

@@ -30,6 +30,10 @@ var (
 	ErrFileUnsupported   = errors.New("file type not allowed")
 	ErrFileTooManyPixels = errors.New("image has too many pixels")
 	ErrFileCorrupt       = errors.New("file is corrupt")
+	// ErrFileActivePDF is a PDF refused for active content: scripts,
+	// actions, embedded files, encryption, links other than web or e-mail
+	// (docs/privacy.md, "What the content checks refuse").
+	ErrFileActivePDF = errors.New("PDF with active content")
 )
 
 // FileChecker decides file types from content and makes metadata-free
@@ -153,6 +157,9 @@ const (
 	FileTooLarge        = "too_large"
 	FileTooManyPixels   = "too_many_pixels"
 	FileTooMany         = "too_many"
+	// FileActivePDF: a PDF with active content; printing it to a new PDF
+	// or photographing it gives a file that is accepted.
+	FileActivePDF = "active_pdf"
 )
 
 // smallFile is the size under which a file is held in memory (bounded) so
@@ -395,6 +402,10 @@ func sniffError(err error, index int) error {
 	switch {
 	case errors.Is(err, ErrFileTooManyPixels):
 		return fileError(CodeUnsupported, index, FileTooManyPixels, "An image has more pixels than allowed (50 megapixels).")
+	case errors.Is(err, ErrFileActivePDF):
+		return fileError(CodeUnsupported, index, FileActivePDF,
+			"This PDF contains active content (scripts, actions, embedded files or encryption) and is not accepted. "+
+				"Print the document to a new PDF, or photograph it, and send that instead.")
 	case errors.Is(err, ErrFileUnsupported), errors.Is(err, ErrFileCorrupt):
 		return fileError(CodeUnsupported, index, FileUnsupportedType,
 			"This kind of file is not accepted. Allowed: JPEG, PNG, WebP, PDF, DOCX, XLSX, MP3, M4A, MP4.")

@@ -13,3 +13,6 @@ var (
 // HoldsCustody is the grant-shape half of the custody rule (CustodyGate
 // checks the two people's accounts).
 var HoldsCustody = holdsCustody
+
+// TypeExt is the extension of an accepted type, for a legacy file's neutral name.
+var TypeExt = typeExt

@@ -28,6 +28,7 @@ type Store interface {
 	AdminAuditStore
 	OutboxStore
 	StaffingStore
+	FileNameStore
 }
 
 // Options are what the portal's services need from outside: the stores,
@@ -86,6 +87,7 @@ type Portal struct {
 	Sweeper   *Sweeper
 	Notifier  *Notifier
 	Audit     *AuditLog
+	FileNames *FileNameMigration
 }
 
 // newThrottle is a failure throttle with one of the portal's policies.
@@ -154,5 +156,6 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	p.Sweeper = NewSweeper(SweeperOptions{Cases: cases, Store: o.Store, Queue: o.Store, Users: o.Store, Outbox: o.Store,
 		Book: book, Vault: vault, Now: now})
 	p.Notifier = NewNotifier(NotifierOptions{Outbox: o.Store, Now: now, Vault: vault, Mailer: o.Mailer, Log: log.Info})
+	p.FileNames = NewFileNameMigration(vault, o.Store, p.Evidence.AllowedTypes(), now)
 	return p, nil
 }

@@ -8,12 +8,14 @@ import (
 
 // Staffing changes (docs/privacy.md, "Separation of duties"): every change
 // an administrator makes to who may take part in identity custody — a new
-// account, a password or second-factor reset, a new role or unit — starts a
+// account, a password or second-factor reset, a new role or unit, an account
+// enabled again — starts a
 // cooling period during which the account takes no part in custody, and is
 // shown at once to the leads of the unit concerned and the monitors of the
 // Front committees that supervise it, in the unit's staffing feed and by
-// e-mail. An administrator alone can therefore prepare an unmasking only
-// in plain sight of the people who can stop it.
+// e-mail; disabling an account is shown the same way. An administrator
+// alone can therefore prepare an unmasking only in plain sight of the
+// people who can stop it.
 
 // DefaultCoolingPeriod is the cooling period when none is configured.
 const DefaultCoolingPeriod = 72 * time.Hour
@@ -24,6 +26,11 @@ const (
 	StaffingPasswordReset  = "password_reset"
 	StaffingTOTPReset      = "totp_reset"
 	StaffingRoleChanged    = "role_changed"
+	// Disabling an account is announced too: an administrator who
+	// disables a unit's leads must not leave the Front's monitors the only
+	// ones told, silently. Enabling it again starts a cooling period.
+	StaffingAccountDisabled = "account_disabled"
+	StaffingAccountEnabled  = "account_enabled"
 )
 
 // MaxStaffingEvents caps a staffing feed.
@@ -146,6 +153,9 @@ func (s *Staff) announce(ctx context.Context, actor *Actor, kind string, before,
 	}
 	e := &StaffingEvent{At: s.now().UTC().Truncate(time.Millisecond), Kind: kind, UserID: after.ID, Email: after.Email,
 		Role: after.Role, UnitID: after.UnitID, UnitName: s.UnitName(ctx, after.UnitID), CoolingUntil: after.CoolingUntil, Watchers: ws}
+	if kind == StaffingAccountDisabled {
+		e.CoolingUntil = time.Time{} // a disabled account has no cooling period to show
+	}
 	if kind == StaffingRoleChanged {
 		e.FromRole, e.FromUnitID, e.FromUnitName = before.Role, before.UnitID, s.UnitName(ctx, before.UnitID)
 	}
@@ -161,7 +171,9 @@ func (s *Staff) announce(ctx context.Context, actor *Actor, kind string, before,
 
 // mailWatchers queues the staffing e-mail for every active lead and
 // monitor of the event's watching units. A failure to queue does not undo
-// the change: the feed shows it.
+// the change: the feed shows it. The monitors of the supervising Front
+// committees are among them whatever happened to the unit's leads, so a
+// change that leaves a unit without an active lead is still told.
 func (s *Staff) mailWatchers(ctx context.Context, e *StaffingEvent) {
 	if s.outbox == nil {
 		return

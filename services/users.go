@@ -380,8 +380,12 @@ func (s *Staff) UpdateUser(ctx context.Context, actor Actor, id string, in Updat
 		return User{}, err
 	}
 	moved := role != u.Role || unit != u.UnitID
-	ch.BumpTokenVersion = moved || (in.Active != nil && *in.Active != u.Active)
-	if moved {
+	toggled := in.Active != nil && *in.Active != u.Active
+	ch.BumpTokenVersion = moved || toggled
+	// Re-enabling an account starts a cooling period like a move: an
+	// account disabled long ago and enabled again by an administrator is
+	// a new person in custody (docs/privacy.md, "Separation of duties").
+	if moved || (toggled && *in.Active) {
 		until := s.coolingEnd()
 		ch.CoolingUntil = &until
 	}
@@ -396,10 +400,21 @@ func (s *Staff) UpdateUser(ctx context.Context, actor Actor, id string, in Updat
 	if err := s.record(ctx, &actor, "user.update", id, fmt.Sprintf("%s: role %s, unit %q, active %v", u.Email, u.Role, u.UnitID, u.Active)); err != nil {
 		return u, err
 	}
-	if !moved {
-		return u, nil
+	if moved {
+		if err := s.announce(ctx, &actor, StaffingRoleChanged, before, u); err != nil {
+			return u, err
+		}
 	}
-	return u, s.announce(ctx, &actor, StaffingRoleChanged, before, u)
+	if toggled {
+		kind := StaffingAccountDisabled
+		if u.Active {
+			kind = StaffingAccountEnabled
+		}
+		if err := s.announce(ctx, &actor, kind, before, u); err != nil {
+			return u, err
+		}
+	}
+	return u, nil
 }
 
 // ResetPassword sets a temporary password the user must change, ends their

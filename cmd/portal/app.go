@@ -132,6 +132,24 @@ func (a *app) runSweep(ctx context.Context, log *slog.Logger) {
 	})
 }
 
+// runSealFileNames seals, at start-up, the original file names stored in
+// the clear before names were sealed (docs/storage.md, "File names"). It
+// runs under a lease, so of several processes starting at once one does it;
+// it is tried again every hour until one run has finished (after which a
+// run only reads the record that it has), and each report's rewrite is
+// guarded by its version, so even two runs at once seal each name once.
+func (a *app) runSealFileNames(ctx context.Context, log *slog.Logger) {
+	jobs := &job.Runner{Leases: a.leases, Holder: job.NewHolder(), Now: time.Now,
+		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
+	_ = jobs.Every(ctx, services.FileNameMigrationName, time.Hour, 30*time.Minute, func(ctx context.Context) error {
+		n, err := a.FileNames.Run(ctx)
+		if n > 0 {
+			log.Info("original file names stored in the clear were sealed", "files", n)
+		}
+		return err
+	})
+}
+
 // runReaper reaps at every interval until ctx ends. The job holds a lease
 // in MongoDB while it runs, so when several portal processes share one
 // database only one of them reaps at a time.

@@ -354,7 +354,7 @@ export function decideCustody(id: string, approve: boolean, note: string): Promi
   return staffRequest<CustodyRequest | undefined>('POST', `/api/v1/custody/${seg(id)}/decision`, { body: { approve, note } })
 }
 
-export type StaffingKind = 'account_created' | 'password_reset' | 'totp_reset' | 'role_changed'
+export type StaffingKind = 'account_created' | 'password_reset' | 'totp_reset' | 'role_changed' | 'account_disabled' | 'account_enabled'
 
 /** One staffing change of a unit (GET /api/v1/staffing): for its leads and the Front's monitors. */
 export interface StaffingChange {
@@ -370,8 +370,8 @@ export interface StaffingChange {
   fromUnitId?: string
   fromUnitName?: string
   actorEmail?: string
-  /** Until then the account can neither request, approve nor read custody. */
-  coolingUntil: string
+  /** Until then the account can neither request, approve nor read custody (none for a disabled account). */
+  coolingUntil?: string
   cooling: boolean
 }
 

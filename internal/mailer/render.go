@@ -165,7 +165,8 @@ func checkData(kind services.NotificationKind, d services.NotificationData) erro
 			missing = append(missing, "day")
 		}
 	case services.NotifyKindStaffing:
-		if d.Account == "" || d.Change == "" || d.Until.IsZero() {
+		// A disabled account has no cooling period to name.
+		if d.Account == "" || d.Change == "" || (d.Until.IsZero() && d.Change != services.StaffingAccountDisabled) {
 			missing = append(missing, "account, change or cooling end")
 		}
 	}

@@ -256,3 +256,36 @@ func TestMailerSendsNotification(t *testing.T) {
 		t.Errorf("digest parts:\n%q\n%q\nwant %+v", bodies[0], bodies[1], want)
 	}
 }
+
+// TestMailStaffingAccountDisabledOrEnabled: an administrator disabling a
+// lead, or enabling an account again, is mailed like any staffing change
+// (docs/privacy.md, "Separation of duties"); a disabled account has no
+// cooling period to name.
+func TestMailStaffingAccountDisabledOrEnabled(t *testing.T) {
+	until := time.Date(2026, 11, 30, 16, 59, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		kind  string
+		until time.Time
+		want  map[string][]string
+	}{
+		{services.StaffingAccountDisabled, time.Time{}, map[string][]string{"vi": {"vô hiệu hoá", "lead@a.test"}, "en": {"disabled", "lead@a.test"}}},
+		{services.StaffingAccountEnabled, until, map[string][]string{"vi": {"bật lại", "23:59"}, "en": {"enabled again", "23:59"}}},
+	} {
+		for lang, want := range tc.want {
+			n := services.NotifyStaffing("m@example.org", &services.StaffingEvent{ID: "e1", Kind: tc.kind, Email: "lead@a.test", CoolingUntil: tc.until})
+			n.Language = lang
+			m, err := mailer.Render(n)
+			if err != nil {
+				t.Fatalf("%s/%s: %v", tc.kind, lang, err)
+			}
+			for _, w := range want {
+				if !strings.Contains(m.Text, w) {
+					t.Errorf("%s/%s lacks %q: %s", tc.kind, lang, w, m.Text)
+				}
+			}
+			if strings.Contains(m.Text, "0001") || (tc.until.IsZero() && (strings.Contains(m.Text, "Vietnam time") || strings.Contains(m.Text, "giờ Việt Nam"))) {
+				t.Errorf("%s/%s names a cooling period it does not have: %s", tc.kind, lang, m.Text)
+			}
+		}
+	}
+}

@@ -63,6 +63,12 @@ func (i *Checker) CheckContainer(r io.ReaderAt, size int64) (services.FileType, 
 	var magic [5]byte
 	if _, err := r.ReadAt(magic[:], 0); err == nil && string(magic[:]) == "%PDF-" {
 		if err := CheckPDF(r, size); err != nil {
+			if errors.Is(err, ErrUnsupported) {
+				// A real PDF with active content: still an unsupported
+				// file, and one the citizen can print to a new PDF or
+				// photograph (docs/privacy.md).
+				return services.FileType{}, errors.Join(services.ErrFileActivePDF, mapErr(err))
+			}
 			return services.FileType{}, mapErr(err)
 		}
 		return fileType(PDF), nil

@@ -238,8 +238,13 @@ func TestCheckerChecksPDFs(t *testing.T) {
 	if err != nil || !needsCheck || ft.MIME != PDF.MIME {
 		t.Fatalf("Sniff = %+v, %v, %v; want PDF needing a check", ft, needsCheck, err)
 	}
-	if _, err := c.CheckContainer(bytes.NewReader(b), int64(len(b))); !errors.Is(err, services.ErrFileUnsupported) {
-		t.Fatalf("CheckContainer: %v, want ErrFileUnsupported", err)
+	if _, err := c.CheckContainer(bytes.NewReader(b), int64(len(b))); !errors.Is(err, services.ErrFileUnsupported) ||
+		!errors.Is(err, services.ErrFileActivePDF) {
+		t.Fatalf("CheckContainer: %v, want ErrFileUnsupported and ErrFileActivePDF", err)
+	}
+	// A file that is not a PDF at all is not an active PDF.
+	if _, err := c.CheckContainer(bytes.NewReader([]byte("PK\x03\x04")), 4); errors.Is(err, services.ErrFileActivePDF) {
+		t.Fatalf("CheckContainer of a non-PDF: %v", err)
 	}
 	ok := []byte(minimalPDF)
 	if ft, err := c.CheckContainer(bytes.NewReader(ok), int64(len(ok))); err != nil || ft.MIME != PDF.MIME {

@@ -348,6 +348,27 @@ describe('ReportForm', () => {
     expect(FakeXHR.last().headers['Idempotency-Key']).toBe(first.headers['Idempotency-Key'])
   })
 
+  it('tells the citizen to print a refused active PDF to a new PDF or photograph it', async () => {
+    for (const [locale, want] of [
+      ['vi', 'in tài liệu ra một tệp PDF mới hoặc chụp ảnh'],
+      ['en', 'print the document to a new PDF or photograph it'],
+    ] as const) {
+      const w = mountForm(locale)
+      await fillTo(w, 4)
+      await chooseFiles(w, '#f-files', [file('a.png', 10), file('hoá đơn.pdf', 10)])
+      await next(w)
+      await w.get('[data-testid="anonymous-yes"]').setValue(true)
+      await w.get('form').trigger('submit')
+      await flushPromises()
+      FakeXHR.last().reply(415, { error: { code: 'unsupported', message: 'x', fields: { 'files[1]': 'active_pdf' } } })
+      await flushPromises()
+      const items = w.findAll('[data-testid="chosen-file"]')
+      expect(items[0]!.find('[data-testid="file-error"]').exists()).toBe(false)
+      expect(items[1]!.get('[data-testid="file-error"]').text()).toContain(want)
+      w.unmount()
+    }
+  })
+
   it('shows the backend’s file errors next to the file and field errors on their step', async () => {
     const w = mountForm('en')
     await fillTo(w, 4)

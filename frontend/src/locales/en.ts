@@ -187,6 +187,7 @@ const en: typeof vi = {
       unsupported_type: 'The server does not accept this file (its content is not an accepted format). Please remove it.',
       too_large: 'The file is too large (at most {size}). Please remove it.',
       too_many_pixels: 'The image resolution is too high. Remove it, or make the image smaller and choose it again.',
+      active_pdf: 'This PDF contains active content (scripts, automatic actions, embedded files or encryption), so it is not accepted. Remove it, then print the document to a new PDF or photograph it, and send that instead.',
       too_many: 'Too many files (at most {max}). Please remove this one.',
       other: 'Something is wrong with this file. Please remove it.',
     },
@@ -1003,8 +1004,8 @@ const en: typeof vi = {
   },
   staffing: {
     heading: 'Staffing changes',
-    introLead: 'Every account an administrator creates, whose password or two-step verification it resets, or that it moves into or out of your unit shows here at once. During its cooling period that account can neither request, approve nor read a reporter’s identity. If you did not expect a change, tell the Fatherland Front at once.',
-    introMonitor: 'Every account an administrator creates, resets, or moves into or out of the units your committee supervises shows here at once. An unexplained change may be preparing to unmask a reporter.',
+    introLead: 'Every account an administrator creates, whose password or two-step verification it resets, that it moves into or out of your unit, or that it disables or enables again shows here at once. During its cooling period that account can neither request, approve nor read a reporter’s identity. If you did not expect a change, tell the Fatherland Front at once.',
+    introMonitor: 'Every account an administrator creates, resets, moves into or out of the units your committee supervises, disables or enables again shows here at once, even when a unit has no active lead left. An unexplained change may be preparing to unmask a reporter.',
     loading: 'Loading the changes…',
     none: 'No changes yet.',
     tableCaption: 'Staffing changes, newest first',
@@ -1023,6 +1024,8 @@ const en: typeof vi = {
       password_reset: 'Password reset',
       totp_reset: 'Two-step removed',
       role_changed: 'Role or unit changed',
+      account_disabled: 'Account disabled',
+      account_enabled: 'Account enabled again',
     },
   },
   custody: {

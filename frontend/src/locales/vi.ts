@@ -186,6 +186,7 @@ const vi = {
       unsupported_type: 'Máy chủ không nhận loại tệp này (nội dung không phải định dạng cho phép). Hãy xóa tệp này.',
       too_large: 'Tệp quá lớn (tối đa {size}). Hãy xóa tệp này.',
       too_many_pixels: 'Ảnh có độ phân giải quá lớn. Hãy xóa tệp này hoặc thu nhỏ ảnh rồi chọn lại.',
+      active_pdf: 'Tệp PDF này chứa nội dung chủ động (mã lệnh, hành động tự chạy, tệp đính kèm bên trong hoặc mã hóa) nên không được nhận. Hãy xóa tệp này, rồi in tài liệu ra một tệp PDF mới hoặc chụp ảnh từng trang và gửi tệp đó.',
       too_many: 'Quá số tệp cho phép (tối đa {max}). Hãy xóa tệp này.',
       other: 'Tệp này có vấn đề. Hãy xóa tệp này.',
     },
@@ -1002,8 +1003,8 @@ const vi = {
   },
   staffing: {
     heading: 'Thay đổi nhân sự',
-    introLead: 'Mọi tài khoản mà quản trị viên tạo mới, đặt lại mật khẩu hoặc xác thực hai bước, hay chuyển vào hoặc ra khỏi đơn vị của bạn đều hiện ở đây ngay lập tức. Trong thời gian chờ, tài khoản đó không thể đề nghị, phê duyệt hay xem danh tính người phản ánh. Nếu bạn không biết về một thay đổi, hãy báo ngay cho Mặt trận Tổ quốc.',
-    introMonitor: 'Mọi tài khoản mà quản trị viên tạo mới, đặt lại, hay chuyển vào hoặc ra khỏi các đơn vị do Ủy ban của bạn giám sát đều hiện ở đây ngay lập tức. Một thay đổi không được giải thích có thể là bước chuẩn bị để lộ danh tính người phản ánh.',
+    introLead: 'Mọi tài khoản mà quản trị viên tạo mới, đặt lại mật khẩu hoặc xác thực hai bước, chuyển vào hoặc ra khỏi đơn vị của bạn, vô hiệu hoá hay bật lại đều hiện ở đây ngay lập tức. Trong thời gian chờ, tài khoản đó không thể đề nghị, phê duyệt hay xem danh tính người phản ánh. Nếu bạn không biết về một thay đổi, hãy báo ngay cho Mặt trận Tổ quốc.',
+    introMonitor: 'Mọi tài khoản mà quản trị viên tạo mới, đặt lại, chuyển vào hoặc ra khỏi các đơn vị do Ủy ban của bạn giám sát, vô hiệu hoá hay bật lại đều hiện ở đây ngay lập tức, kể cả khi đơn vị không còn lãnh đạo nào đang hoạt động. Một thay đổi không được giải thích có thể là bước chuẩn bị để lộ danh tính người phản ánh.',
     loading: 'Đang tải các thay đổi…',
     none: 'Chưa có thay đổi nào.',
     tableCaption: 'Thay đổi nhân sự, mới nhất trước',
@@ -1022,6 +1023,8 @@ const vi = {
       password_reset: 'Đặt lại mật khẩu',
       totp_reset: 'Gỡ xác thực hai bước',
       role_changed: 'Đổi vai trò hoặc đơn vị',
+      account_disabled: 'Vô hiệu hoá tài khoản',
+      account_enabled: 'Bật lại tài khoản',
     },
   },
   custody: {

@@ -223,4 +223,30 @@ describe('recommendations page', () => {
     expect(rows[1]!.text()).not.toContain('đang chờ')
     expect(w.get('[data-testid="staff-nav-staffing"]').attributes('href')).toBe('/staff/staffing')
   })
+
+  it('names an account disabled or enabled again, the disabled one without a cooling end', async () => {
+    for (const [locale, disabled, enabled, noEnd] of [
+      ['vi', 'Vô hiệu hoá tài khoản', 'Bật lại tài khoản', '—'],
+      ['en', 'Account disabled', 'Account enabled again', '—'],
+    ] as const) {
+      const api = fakeApi()
+      api.json('GET', '/api/v1/staffing', 200, [
+        {
+          id: 's2', at: '2026-03-02T02:00:00Z', kind: 'account_enabled', userId: 'u1', email: 'lead2@a.vn', role: 'lead', unitId: 'ua', unitName: 'Thanh tra Quận 1',
+          actorEmail: 'admin@x.vn', coolingUntil: '2026-03-05T02:00:00Z', cooling: true,
+        },
+        {
+          id: 's1', at: '2026-03-01T02:00:00Z', kind: 'account_disabled', userId: 'u2', email: 'lead1@a.vn', role: 'lead', unitId: 'ua', unitName: 'Thanh tra Quận 1',
+          actorEmail: 'admin@x.vn', cooling: false,
+        },
+      ])
+      const { w } = await openAs({ role: 'monitor', unitName: 'Ủy ban MTTQ Thành phố' }, '/staff/staffing', 'staffing-row', locale)
+      const rows = w.findAll('[data-testid="staffing-row"]')
+      expect(rows).toHaveLength(2)
+      expect(rows[0]!.text()).toContain(enabled)
+      expect(rows[1]!.text()).toContain(disabled)
+      expect(rows[1]!.findAll('td').at(-1)!.text()).toBe(noEnd)
+      w.unmount()
+    }
+  })
 })
