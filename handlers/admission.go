@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -46,10 +47,40 @@ type admission struct {
 	pow      *pow.Issuer // nil: no proof of work
 	limiter  *throttle.Limiter
 	inFlight chan struct{} // nil: no bound
+	// busy counts each client's anonymous writes in flight (by limiter
+	// key), so that one client holds at most perClientInFlight places.
+	mu   sync.Mutex
+	busy map[string]int
+}
+
+// perClientInFlight is how many anonymous writes one client may have in
+// flight at once. A place is held while the request's body arrives, so
+// without it one client opening slow uploads could hold every place of
+// the global bound and shut everyone else out of filing.
+const perClientInFlight = 2
+
+// enter takes one of client's places; false when it holds them all.
+func (a *admission) enter(client string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.busy[client] >= perClientInFlight {
+		return false
+	}
+	a.busy[client]++
+	return true
+}
+
+// leave gives back one of client's places.
+func (a *admission) leave(client string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.busy[client]--; a.busy[client] <= 0 {
+		delete(a.busy, client)
+	}
 }
 
 func newAdmission(a Admission) *admission {
-	ad := &admission{limiter: throttle.NewLimiter(a.WritesPerMinute, max(a.WritesBurst, 1), nil)}
+	ad := &admission{limiter: throttle.NewLimiter(a.WritesPerMinute, max(a.WritesBurst, 1), nil), busy: map[string]int{}}
 	if a.PoWBits > 0 {
 		ad.pow = pow.New(a.PoWBits, challengeTTL, nil)
 	}
@@ -64,7 +95,8 @@ func newAdmission(a Admission) *admission {
 func (s *Server) admit(kind string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		a := s.admission
-		if ok, wait := a.limiter.Allow(kind + "|" + a.limiter.ClientKey(c.ClientIP())); !ok {
+		client := a.limiter.ClientKey(c.ClientIP())
+		if ok, wait := a.limiter.Allow(kind + "|" + client); !ok {
 			s.writeError(c, &services.Error{Code: services.CodeRateLimited, Message: "Too many requests from your network; please wait a moment.",
 				RetryAfter: (wait + time.Second - 1) / time.Second * time.Second})
 			return
@@ -76,6 +108,12 @@ func (s *Server) admit(kind string) gin.HandlerFunc {
 			}
 		}
 		if a.inFlight != nil {
+			if !a.enter(client) {
+				s.writeError(c, &services.Error{Code: services.CodeUnavailable, Message: "Too many requests from your network at once; please try again in a moment.",
+					RetryAfter: busyRetryAfter})
+				return
+			}
+			defer a.leave(client)
 			select {
 			case a.inFlight <- struct{}{}:
 				defer func() { <-a.inFlight }()

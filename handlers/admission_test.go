@@ -202,3 +202,49 @@ func TestAnonymousWritesBeyondInFlightBoundAreRefusedAtOnce(t *testing.T) {
 		t.Fatalf("after the first: %d %s", w.Code, w.Body)
 	}
 }
+
+// TestSlowUploadsFromOneClientCannotFillTheInFlightBound: the bound on
+// anonymous writes in flight counts a request while its body arrives, so a
+// client that opens slow uploads would hold every place and shut everyone
+// else out of filing. One client holds at most two places at once; a third
+// is refused with Retry-After, and another client still files.
+func TestSlowUploadsFromOneClientCannotFillTheInFlightBound(t *testing.T) {
+	f := newFixture(t, withAdmission(handlers.Admission{MaxInFlight: 8}))
+	const attacker = "198.51.100.66:4000"
+	var writers []*io.PipeWriter
+	done := make(chan int, 8)
+	for range 2 {
+		pr, pw := io.Pipe()
+		writers = append(writers, pw)
+		go func() {
+			r := httptest.NewRequest(http.MethodPost, "/api/v1/complaints", pr)
+			r.Header.Set("Content-Type", "application/json")
+			r.RemoteAddr = attacker
+			w := httptest.NewRecorder()
+			f.srv.ServeHTTP(w, r)
+			done <- w.Code
+		}()
+		// The write returns once the handler reads: this upload holds a place.
+		if _, err := io.WriteString(pw, validFeedback[:20]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if w := f.fileFrom(attacker); w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" {
+		t.Fatalf("a third slow upload from one client: %d %s", w.Code, w.Body)
+	}
+	if w := f.fileFrom("203.0.113.9:4000"); w.Code != http.StatusCreated {
+		t.Fatalf("another client while one holds two places: %d %s", w.Code, w.Body)
+	}
+	for _, pw := range writers {
+		_, _ = io.WriteString(pw, validFeedback[20:])
+		pw.Close()
+	}
+	for range writers {
+		if code := <-done; code != http.StatusCreated {
+			t.Fatalf("a slow but honest upload: %d", code)
+		}
+	}
+	if w := f.fileFrom(attacker); w.Code != http.StatusCreated {
+		t.Fatalf("the client after its uploads ended: %d %s", w.Code, w.Body)
+	}
+}
