@@ -101,9 +101,13 @@ const (
 	auditMaxDataEntries = 32
 	auditMaxValueBytes  = 1024
 	auditMaxTextBytes   = 128 // caseID, actor, type
-	// auditMaxAttempts bounds Append's read-compute-insert retries when
-	// concurrent appends take the next seq first.
-	auditMaxAttempts = 20
+	// auditRetryBudget bounds how long Append retries its
+	// read-compute-insert when concurrent appends (from another portal
+	// process) take the next seq first. A time budget rather than a count:
+	// another process appending back to back can win many rounds in a row
+	// while this one backs off, and a slow database makes every round
+	// longer.
+	auditRetryBudget = 15 * time.Second
 	// auditVerifyLimit is the longest chain Verify reads.
 	auditVerifyLimit = 100_000
 )
@@ -193,7 +197,8 @@ func (l *AuditLog) Append(ctx context.Context, caseID, actor, typ string, data m
 		return AuditEvent{}, err
 	}
 	defer release()
-	for attempt := 0; attempt < auditMaxAttempts; attempt++ {
+	start := time.Now()
+	for attempt := 0; attempt == 0 || time.Since(start) < auditRetryBudget; attempt++ {
 		if attempt > 0 {
 			// Exponential backoff with full jitter spreads contending
 			// writers apart, so one writer is unlikely to lose every race.
