@@ -97,6 +97,16 @@ func wantDownload(t *testing.T, w *httptest.ResponseRecorder, a services.Attachm
 	}
 }
 
+// unitAStaff creates an inspector and a lead of unit-a and a monitor of
+// front-a, and signs them in.
+func (f *fixture) unitAStaff(t *testing.T) (inspector, lead, monitor session) {
+	t.Helper()
+	f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
+	f.mkUser(t, "lead@a.test", services.RoleLead, "unit-a")
+	f.mkUser(t, "mon@a.test", services.RoleMonitor, "front-a")
+	return f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "lead@a.test", ""), f.staffLogin(t, "mon@a.test", "")
+}
+
 // grantCustody has the inspector ask for custody of a case's identity and
 // the lead approve it.
 func (f *fixture) grantCustody(t *testing.T, inspector, lead session, caseID string) {
@@ -160,10 +170,7 @@ func wantSandboxed(t *testing.T, h http.Header) {
 // sandbox, for the sanitized copy and the original alike.
 func TestEvidenceDownloadRendersOnlyInASandbox(t *testing.T) {
 	f := newFixture(t)
-	f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
-	f.mkUser(t, "lead@a.test", services.RoleLead, "unit-a")
-	f.mkUser(t, "mon@a.test", services.RoleMonitor, "front-a")
-	si, sl, sm := f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "lead@a.test", ""), f.staffLogin(t, "mon@a.test", "")
+	si, sl, sm := f.unitAStaff(t)
 	_, c := f.routedFiledReport(t, "unit-a", "front-a", upload{"ảnh.png", samplePNG(t, 5, 5)}, upload{"đơn.pdf", samplePDF()})
 	png, pdf := attachmentByType(t, c, "image/png"), attachmentByType(t, c, "application/pdf")
 	if w := f.download(sm, c.ID, png.ID, ""); w.Code != http.StatusOK {

@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-
-	"minhbach/services"
 )
 
 // TestOriginalFileNamesOnlyForCustodyHolders: a file named after the
@@ -22,10 +20,7 @@ import (
 func TestOriginalFileNamesOnlyForCustodyHolders(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
-	f.mkUser(t, "lead@a.test", services.RoleLead, "unit-a")
-	f.mkUser(t, "mon@a.test", services.RoleMonitor, "front-a")
-	si, sl, sm := f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "lead@a.test", ""), f.staffLogin(t, "mon@a.test", "")
+	si, sl, sm := f.unitAStaff(t)
 	const secretName = "Pham-Thi-Thoa_CCCD_079184001234.png"
 	r, c := f.routedFiledReport(t, "unit-a", "front-a", upload{"hoá đơn.pdf", samplePDF()}, upload{secretName, samplePNG(t, 5, 5)})
 	png := attachmentByType(t, c, "image/png")
@@ -91,10 +86,7 @@ func TestOriginalFileNamesOnlyForCustodyHolders(t *testing.T) {
 func TestClearFileNamesStoredBeforeSealingAreSealedAtStartUp(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
-	f.mkUser(t, "lead@a.test", services.RoleLead, "unit-a")
-	f.mkUser(t, "mon@a.test", services.RoleMonitor, "front-a")
-	si, sl, sm := f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "lead@a.test", ""), f.staffLogin(t, "mon@a.test", "")
+	si, sl, sm := f.unitAStaff(t)
 	const secretName = "Nguyen-Van-Hung_CMND_025123456.png"
 	_, c := f.routedFiledReport(t, "unit-a", "front-a", upload{"ảnh.png", samplePNG(t, 5, 5)}, upload{"đơn mới.pdf", samplePDF()})
 	png := attachmentByType(t, c, "image/png")
