@@ -97,6 +97,52 @@ func wantDownload(t *testing.T, w *httptest.ResponseRecorder, a services.Attachm
 	}
 }
 
+// unitAStaff creates an inspector and a lead of unit-a and a monitor of
+// front-a, and signs them in.
+func (f *fixture) unitAStaff(t *testing.T) (inspector, lead, monitor session) {
+	t.Helper()
+	f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
+	f.mkUser(t, "lead@a.test", services.RoleLead, "unit-a")
+	f.mkUser(t, "mon@a.test", services.RoleMonitor, "front-a")
+	return f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "lead@a.test", ""), f.staffLogin(t, "mon@a.test", "")
+}
+
+// grantCustody has the inspector ask for custody of a case's identity and
+// the lead approve it.
+func (f *fixture) grantCustody(t *testing.T, inspector, lead session, caseID string) {
+	t.Helper()
+	w := f.do(http.MethodPost, "/api/v1/cases/"+caseID+"/custody", "application/json", strings.NewReader(`{"reason":"Đối chiếu bản gốc"}`),
+		"Authorization", "Bearer "+inspector.access)
+	if w.Code != http.StatusCreated {
+		t.Fatalf("custody request: %d %s", w.Code, w.Body)
+	}
+	var g struct{ ID string }
+	json.Unmarshal(w.Body.Bytes(), &g)
+	if resp := f.staffPost(lead.access, "/api/v1/custody/"+g.ID+"/decision", `{"approve":true}`); resp.StatusCode != http.StatusOK {
+		t.Fatalf("approve: %d", resp.StatusCode)
+	}
+}
+
+// downloadName is the file name a download's Content-Disposition gives.
+func downloadName(h http.Header) string {
+	v, _ := strings.CutPrefix(h.Get("Content-Disposition"), "attachment; filename*=UTF-8''")
+	n, _ := url.PathUnescape(v)
+	return n
+}
+
+// seenAttachment is an attachment as the case page shows it to a member of staff.
+type seenAttachment struct{ ID, Name, OriginalName string }
+
+// attachmentsSeenBy is the case's attachments as the case page shows them to s.
+func (f *fixture) attachmentsSeenBy(t *testing.T, s session, caseID string) []seenAttachment {
+	t.Helper()
+	var page struct{ Attachments []seenAttachment }
+	if err := json.Unmarshal(f.staffGet(s.access, "/api/v1/cases/"+caseID).Body.Bytes(), &page); err != nil {
+		t.Fatal(err)
+	}
+	return page.Attachments
+}
+
 // wantSandboxed checks that a download's answer is a sandboxed attachment:
 // a browser that renders it anyway (a PDF viewer, an image opened in a tab)
 // runs it in an opaque origin without scripts, never as the portal.
@@ -124,10 +170,7 @@ func wantSandboxed(t *testing.T, h http.Header) {
 // sandbox, for the sanitized copy and the original alike.
 func TestEvidenceDownloadRendersOnlyInASandbox(t *testing.T) {
 	f := newFixture(t)
-	f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
-	f.mkUser(t, "lead@a.test", services.RoleLead, "unit-a")
-	f.mkUser(t, "mon@a.test", services.RoleMonitor, "front-a")
-	si, sl, sm := f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "lead@a.test", ""), f.staffLogin(t, "mon@a.test", "")
+	si, sl, sm := f.unitAStaff(t)
 	_, c := f.routedFiledReport(t, "unit-a", "front-a", upload{"ảnh.png", samplePNG(t, 5, 5)}, upload{"đơn.pdf", samplePDF()})
 	png, pdf := attachmentByType(t, c, "image/png"), attachmentByType(t, c, "application/pdf")
 	if w := f.download(sm, c.ID, png.ID, ""); w.Code != http.StatusOK {
@@ -135,13 +178,7 @@ func TestEvidenceDownloadRendersOnlyInASandbox(t *testing.T) {
 	} else {
 		wantSandboxed(t, w.Header())
 	}
-	w := f.do(http.MethodPost, "/api/v1/cases/"+c.ID+"/custody", "application/json", strings.NewReader(`{"reason":"Đối chiếu bản gốc"}`),
-		"Authorization", "Bearer "+si.access)
-	var g struct{ ID string }
-	json.Unmarshal(w.Body.Bytes(), &g)
-	if resp := f.staffPost(sl.access, "/api/v1/custody/"+g.ID+"/decision", `{"approve":true}`); resp.StatusCode != http.StatusOK {
-		t.Fatalf("approve: %d", resp.StatusCode)
-	}
+	f.grantCustody(t, si, sl, c.ID)
 	for _, a := range []services.Attachment{png, pdf} {
 		if w := f.download(si, c.ID, a.ID, "?original=1"); w.Code != http.StatusOK {
 			t.Fatalf("original's download: %d %s", w.Code, w.Body)
@@ -369,12 +406,7 @@ func TestEvidenceDownloadTampered(t *testing.T) {
 	photo := jpegWithGPS(t)
 	_, c := f.routedFiledReport(t, "unit-a", "front-a", upload{"IMG_0042.jpg", photo}, upload{"quyết định.pdf", samplePDF()})
 	jpg, doc := attachmentByType(t, c, "image/jpeg"), attachmentByType(t, c, "application/pdf")
-	w := f.do(http.MethodPost, "/api/v1/cases/"+c.ID+"/custody", "application/json", strings.NewReader(`{"reason":"x"}`), "Authorization", "Bearer "+si.access)
-	var g struct{ ID string }
-	json.Unmarshal(w.Body.Bytes(), &g)
-	if resp := f.staffPost(sl.access, "/api/v1/custody/"+g.ID+"/decision", `{"approve":true}`); resp.StatusCode != http.StatusOK {
-		t.Fatalf("approve: %d", resp.StatusCode)
-	}
+	f.grantCustody(t, si, sl, c.ID)
 	if w := f.download(si, c.ID, jpg.ID, "?original=1"); w.Code != http.StatusOK {
 		t.Fatalf("before tampering: %d", w.Code)
 	}
@@ -426,12 +458,7 @@ func TestEvidenceDownloadQuarantined(t *testing.T) {
 	if !a.Quarantined() {
 		t.Fatalf("not quarantined: %+v", a)
 	}
-	w := f.do(http.MethodPost, "/api/v1/cases/"+c.ID+"/custody", "application/json", strings.NewReader(`{"reason":"x"}`), "Authorization", "Bearer "+si.access)
-	var g struct{ ID string }
-	json.Unmarshal(w.Body.Bytes(), &g)
-	if resp := f.staffPost(sl.access, "/api/v1/custody/"+g.ID+"/decision", `{"approve":true}`); resp.StatusCode != http.StatusOK {
-		t.Fatalf("approve: %d", resp.StatusCode)
-	}
+	f.grantCustody(t, si, sl, c.ID)
 	for _, q := range []string{"", "?original=1"} {
 		wantRefusal(t, f.download(si, c.ID, a.ID, q), http.StatusForbidden, "forbidden", "quarantined")
 	}

@@ -4,14 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-
-	"minhbach/services"
 )
 
 // TestOriginalFileNamesOnlyForCustodyHolders: a file named after the
@@ -23,10 +20,7 @@ import (
 func TestOriginalFileNamesOnlyForCustodyHolders(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
-	f.mkUser(t, "lead@a.test", services.RoleLead, "unit-a")
-	f.mkUser(t, "mon@a.test", services.RoleMonitor, "front-a")
-	si, sl, sm := f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "lead@a.test", ""), f.staffLogin(t, "mon@a.test", "")
+	si, sl, sm := f.unitAStaff(t)
 	const secretName = "Pham-Thi-Thoa_CCCD_079184001234.png"
 	r, c := f.routedFiledReport(t, "unit-a", "front-a", upload{"hoá đơn.pdf", samplePDF()}, upload{secretName, samplePNG(t, 5, 5)})
 	png := attachmentByType(t, c, "image/png")
@@ -62,33 +56,18 @@ func TestOriginalFileNamesOnlyForCustodyHolders(t *testing.T) {
 		t.Fatalf("the tracking view shows %s", w.Body)
 	}
 	// The sanitized copy downloads under the neutral name.
-	cd := func(w interface{ Header() http.Header }) string {
-		v, _ := strings.CutPrefix(w.Header().Get("Content-Disposition"), "attachment; filename*=UTF-8''")
-		n, _ := url.PathUnescape(v)
-		return n
-	}
-	if w := f.download(sm, c.ID, png.ID, ""); w.Code != http.StatusOK || cd(w) != "bang-chung-2.png" {
-		t.Fatalf("monitor's download: %d %q", w.Code, cd(w))
+	if w := f.download(sm, c.ID, png.ID, ""); w.Code != http.StatusOK || downloadName(w.Header()) != "bang-chung-2.png" {
+		t.Fatalf("monitor's download: %d %q", w.Code, downloadName(w.Header()))
 	}
 
 	// A custody holder sees the original names.
-	w := f.do(http.MethodPost, "/api/v1/cases/"+c.ID+"/custody", "application/json", strings.NewReader(`{"reason":"Đối chiếu bản gốc"}`),
-		"Authorization", "Bearer "+si.access)
-	var g struct{ ID string }
-	json.Unmarshal(w.Body.Bytes(), &g)
-	if resp := f.staffPost(sl.access, "/api/v1/custody/"+g.ID+"/decision", `{"approve":true}`); resp.StatusCode != http.StatusOK {
-		t.Fatalf("approve: %d", resp.StatusCode)
+	f.grantCustody(t, si, sl, c.ID)
+	if atts := f.attachmentsSeenBy(t, si, c.ID); len(atts) != 2 || atts[1].OriginalName != secretName || atts[0].OriginalName != "hoá đơn.pdf" ||
+		atts[1].Name != "bang-chung-2.png" {
+		t.Fatalf("the custody holder's page: %+v", atts)
 	}
-	var page struct {
-		Attachments []struct{ ID, Name, OriginalName string }
-	}
-	json.Unmarshal(f.staffGet(si.access, "/api/v1/cases/"+c.ID).Body.Bytes(), &page)
-	if len(page.Attachments) != 2 || page.Attachments[1].OriginalName != secretName || page.Attachments[0].OriginalName != "hoá đơn.pdf" ||
-		page.Attachments[1].Name != "bang-chung-2.png" {
-		t.Fatalf("the custody holder's page: %+v", page.Attachments)
-	}
-	if w := f.download(si, c.ID, png.ID, "?original=1"); w.Code != http.StatusOK || cd(w) != secretName {
-		t.Fatalf("the original's download: %d %q", w.Code, cd(w))
+	if w := f.download(si, c.ID, png.ID, "?original=1"); w.Code != http.StatusOK || downloadName(w.Header()) != secretName {
+		t.Fatalf("the original's download: %d %q", w.Code, downloadName(w.Header()))
 	}
 	// Still nobody else.
 	for who, s := range map[string]session{"monitor": sm, "lead without a grant": sl} {
@@ -107,10 +86,7 @@ func TestOriginalFileNamesOnlyForCustodyHolders(t *testing.T) {
 func TestClearFileNamesStoredBeforeSealingAreSealedAtStartUp(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	f.mkUser(t, "insp@a.test", services.RoleInspector, "unit-a")
-	f.mkUser(t, "lead@a.test", services.RoleLead, "unit-a")
-	f.mkUser(t, "mon@a.test", services.RoleMonitor, "front-a")
-	si, sl, sm := f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "lead@a.test", ""), f.staffLogin(t, "mon@a.test", "")
+	si, sl, sm := f.unitAStaff(t)
 	const secretName = "Nguyen-Van-Hung_CMND_025123456.png"
 	_, c := f.routedFiledReport(t, "unit-a", "front-a", upload{"ảnh.png", samplePNG(t, 5, 5)}, upload{"đơn mới.pdf", samplePDF()})
 	png := attachmentByType(t, c, "image/png")
@@ -178,24 +154,12 @@ func TestClearFileNamesStoredBeforeSealingAreSealedAtStartUp(t *testing.T) {
 			t.Fatalf("%s: %d %s", who, w.Code, w.Body)
 		}
 	}
-	w := f.do(http.MethodPost, "/api/v1/cases/"+c.ID+"/custody", "application/json", strings.NewReader(`{"reason":"Đối chiếu bản gốc"}`),
-		"Authorization", "Bearer "+si.access)
-	var g struct{ ID string }
-	json.Unmarshal(w.Body.Bytes(), &g)
-	if resp := f.staffPost(sl.access, "/api/v1/custody/"+g.ID+"/decision", `{"approve":true}`); resp.StatusCode != http.StatusOK {
-		t.Fatalf("approve: %d", resp.StatusCode)
+	f.grantCustody(t, si, sl, c.ID)
+	if atts := f.attachmentsSeenBy(t, si, c.ID); len(atts) != 2 || atts[0].OriginalName != secretName || atts[0].Name != "bang-chung-1.png" ||
+		atts[1].OriginalName != "đơn mới.pdf" {
+		t.Fatalf("the custody holder's page: %+v", atts)
 	}
-	var page struct {
-		Attachments []struct{ ID, Name, OriginalName string }
-	}
-	json.Unmarshal(f.staffGet(si.access, "/api/v1/cases/"+c.ID).Body.Bytes(), &page)
-	if len(page.Attachments) != 2 || page.Attachments[0].OriginalName != secretName || page.Attachments[0].Name != "bang-chung-1.png" ||
-		page.Attachments[1].OriginalName != "đơn mới.pdf" {
-		t.Fatalf("the custody holder's page: %+v", page.Attachments)
-	}
-	w = f.download(si, c.ID, png.ID, "?original=1")
-	v, _ := strings.CutPrefix(w.Header().Get("Content-Disposition"), "attachment; filename*=UTF-8''")
-	if n, _ := url.PathUnescape(v); w.Code != http.StatusOK || n != secretName {
-		t.Fatalf("the original's download: %d %q", w.Code, n)
+	if w := f.download(si, c.ID, png.ID, "?original=1"); w.Code != http.StatusOK || downloadName(w.Header()) != secretName {
+		t.Fatalf("the original's download: %d %q", w.Code, downloadName(w.Header()))
 	}
 }

@@ -88,6 +88,16 @@ func (f *fixture) staffingFeed(t *testing.T, token string) []staffingEntry {
 	return out
 }
 
+// feedHas reports whether the feed has an entry of the kind about the account.
+func feedHas(feed []staffingEntry, kind, email string) bool {
+	for _, e := range feed {
+		if e.Kind == kind && e.Email == email {
+			return true
+		}
+	}
+	return false
+}
+
 func hasEntry(feed []staffingEntry, kind, email string) bool {
 	for _, e := range feed {
 		if e.Kind == kind && e.Email == email && e.Cooling {
@@ -106,6 +116,26 @@ func (f *fixture) staffingMails(t *testing.T, to string) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// wantStaffingMails fails unless exactly want staffing e-mails are queued to a recipient.
+func (f *fixture) wantStaffingMails(t *testing.T, to string, want int64) {
+	t.Helper()
+	if n := f.staffingMails(t, to); n != want {
+		t.Fatalf("%d staffing e-mails to %s, want %d", n, to, want)
+	}
+}
+
+// setActive has the administrator disable or enable an account.
+func (f *fixture) setActive(t *testing.T, adminToken, userID string, active bool) {
+	t.Helper()
+	body := `{"active":false}`
+	if active {
+		body = `{"active":true}`
+	}
+	if w := f.staffJSON(adminToken, http.MethodPatch, "/api/v1/admin/users/"+userID, body); w.Code != http.StatusOK {
+		t.Fatalf("%s active=%v: %d %s", userID, active, w.Code, w.Body)
+	}
 }
 
 // TestAdminCannotUnmaskAComplainantAlone plays an administrator's attack on
@@ -421,60 +451,35 @@ func TestAdminDisablesTheLeadsThenEnablesOneSilently(t *testing.T) {
 	admin, mon := f.staffLogin(t, "admin@x.test", ""), f.staffLogin(t, "mon@front-a.test", "")
 	lead1s := f.staffLogin(t, "lead1@a.test", "")
 	_, caseID := f.routedReport(t, "unit-a", "front-a")
-	feedHas := func(feed []staffingEntry, kind, email string) bool {
-		for _, e := range feed {
-			if e.Kind == kind && e.Email == email {
-				return true
-			}
-		}
-		return false
-	}
 
 	// Step 1: lead 2 is disabled. Lead 1 and the monitor see it and are
 	// mailed.
-	if w := f.staffJSON(admin.access, http.MethodPatch, "/api/v1/admin/users/"+lead2.ID, `{"active":false}`); w.Code != http.StatusOK {
-		t.Fatalf("disable lead 2: %d %s", w.Code, w.Body)
-	}
+	f.setActive(t, admin.access, lead2.ID, false)
 	for who, tok := range map[string]string{"lead 1": lead1s.access, "monitor": mon.access} {
 		if feed := f.staffingFeed(t, tok); !feedHas(feed, services.StaffingAccountDisabled, "lead2@a.test") {
 			t.Fatalf("the %s does not see lead 2 disabled: %+v", who, feed)
 		}
 	}
-	for _, to := range []string{"lead1@a.test", "mon@front-a.test"} {
-		if n := f.staffingMails(t, to); n != 1 {
-			t.Fatalf("%d staffing e-mails to %s after lead 2 was disabled, want 1", n, to)
-		}
-	}
+	f.wantStaffingMails(t, "lead1@a.test", 1)
+	f.wantStaffingMails(t, "mon@front-a.test", 1)
 
 	// Step 2: lead 1, the last active lead, is disabled: the unit has no
 	// active lead left, and the Front's monitor is still told.
-	if w := f.staffJSON(admin.access, http.MethodPatch, "/api/v1/admin/users/"+lead1.ID, `{"active":false}`); w.Code != http.StatusOK {
-		t.Fatalf("disable lead 1: %d %s", w.Code, w.Body)
-	}
+	f.setActive(t, admin.access, lead1.ID, false)
 	if feed := f.staffingFeed(t, mon.access); !feedHas(feed, services.StaffingAccountDisabled, "lead1@a.test") {
 		t.Fatalf("the monitor does not see the last lead disabled: %+v", feed)
 	}
-	if n := f.staffingMails(t, "mon@front-a.test"); n != 2 {
-		t.Fatalf("%d staffing e-mails to the monitor, want 2", n)
-	}
-	if n := f.staffingMails(t, "lead1@a.test"); n != 1 {
-		t.Fatalf("%d staffing e-mails to lead 1 (disabled now), want 1", n)
-	}
+	f.wantStaffingMails(t, "mon@front-a.test", 2)
+	f.wantStaffingMails(t, "lead1@a.test", 1) // disabled now: no new e-mail
 
 	// Step 3: lead 2 is enabled again. The monitor sees it and is mailed;
 	// lead 2 is cooling, so it cannot approve the inspector's request.
-	if w := f.staffJSON(admin.access, http.MethodPatch, "/api/v1/admin/users/"+lead2.ID, `{"active":true}`); w.Code != http.StatusOK {
-		t.Fatalf("enable lead 2: %d %s", w.Code, w.Body)
-	}
+	f.setActive(t, admin.access, lead2.ID, true)
 	if feed := f.staffingFeed(t, mon.access); !hasEntry(feed, services.StaffingAccountEnabled, "lead2@a.test") {
 		t.Fatalf("the monitor does not see lead 2 enabled again, cooling: %+v", feed)
 	}
-	if n := f.staffingMails(t, "mon@front-a.test"); n != 3 {
-		t.Fatalf("%d staffing e-mails to the monitor, want 3", n)
-	}
-	if n := f.staffingMails(t, "lead2@a.test"); n != 1 {
-		t.Fatalf("%d staffing e-mails to lead 2, want 1 (its own enabling)", n)
-	}
+	f.wantStaffingMails(t, "mon@front-a.test", 3)
+	f.wantStaffingMails(t, "lead2@a.test", 1) // its own enabling
 	insp, lead2s := f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "lead2@a.test", "")
 	w := f.staffJSON(insp.access, http.MethodPost, "/api/v1/cases/"+caseID+"/custody", `{"reason":"Cần xác minh với người khiếu nại"}`)
 	var g struct{ ID string }
@@ -487,10 +492,6 @@ func TestAdminDisablesTheLeadsThenEnablesOneSilently(t *testing.T) {
 		t.Fatalf("a lead just enabled again approved: %d %s", w.Code, w.Body)
 	}
 	// A change that sets active to what it already is changes nothing.
-	if w := f.staffJSON(admin.access, http.MethodPatch, "/api/v1/admin/users/"+lead2.ID, `{"active":true}`); w.Code != http.StatusOK {
-		t.Fatalf("enable lead 2 again: %d %s", w.Code, w.Body)
-	}
-	if n := f.staffingMails(t, "mon@front-a.test"); n != 3 {
-		t.Fatalf("%d staffing e-mails to the monitor after a no-op, want 3", n)
-	}
+	f.setActive(t, admin.access, lead2.ID, true)
+	f.wantStaffingMails(t, "mon@front-a.test", 3)
 }

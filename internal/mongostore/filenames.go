@@ -33,20 +33,7 @@ func (s *Store) CasesWithFiles(ctx context.Context, after string, limit int) ([]
 		}
 		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: oid}}})
 	}
-	cur, err := s.db.Collection(colCases).Find(ctx, filter,
-		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, translate(err, "report")
-	}
-	var docs []caseDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, translate(err, "report")
-	}
-	out := make([]services.Case, len(docs))
-	for i, d := range docs {
-		out[i] = d.toCase()
-	}
-	return out, nil
+	return s.findCases(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 }
 
 // ReplaceAttachments rewrites the files of report id when its version is
