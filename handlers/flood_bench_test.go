@@ -24,8 +24,9 @@ import (
 // (p50, p95) over the loopback network, alone and while 16 anonymous
 // clients file reports as fast as they can, with the portal wired as it was
 // before admission control ("shared": one argon2id pool, no proof of work,
-// no per-client rate) and as it is now ("separate": staff sign-in has its
-// own hash slots, anonymous hashes queue only so far, at most 4 × the hash
+// no per-client rate) and as it is now ("separate": anonymous requests and
+// staff sign-in each get half the hash slots (passhash.SplitSlots, as
+// cmd/portal wires them), anonymous hashes queue only so far, at most 4 × the hash
 // concurrency anonymous writes in flight, the default per-client rate, and
 // a proof of work of 1 bit, since here the attacker's CPU is the server's). The flood
 // comes from 16 distinct client addresses (X-Forwarded-For through a
@@ -49,8 +50,9 @@ func BenchmarkStaffSignInDuringFilingFlood(b *testing.B) {
 						o.hasher = passhash.New(passhash.Default, cpus)
 						return
 					}
-					o.hasher = passhash.NewQueued(passhash.Default, cpus, 8*cpus)
-					o.staffHasher = passhash.New(passhash.Default, max(1, cpus/2))
+					anon, staff := passhash.SplitSlots(cpus) // as cmd/portal wires it
+					o.hasher = passhash.NewQueued(passhash.Default, anon, 8*anon)
+					o.staffHasher = passhash.New(passhash.Default, staff)
 					// The flood's clients run on the server's own two cores here, so
 					// the proof of work is kept trivial (1 bit): its cost is the
 					// attacker's, on another machine, in a real flood.

@@ -55,13 +55,14 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	if err != nil {
 		return nil, err
 	}
+	anonSlots, staffSlots := passhash.SplitSlots(cfg.HashConcurrency)
 	o := services.Options{Store: b.store, Blobs: b.blob, Files: &media.Checker{MaxPixels: services.DefaultMaxPixels},
 		Prover: proof.NewProver(signer), Sealer: sealer, Tokens: tokens,
 		// Anonymous requests and staff sign-in hash in separate slots, so
 		// that a flood of filings never queues a sign-in; anonymous hashes
 		// queue only so far, then get 503 (docs/privacy.md, "Admission control").
-		Hasher:      passhash.NewQueued(cfg.Argon2, cfg.HashConcurrency, 8*cfg.HashConcurrency),
-		StaffHasher: passhash.New(cfg.Argon2, max(1, cfg.HashConcurrency/2)),
+		Hasher:      passhash.NewQueued(cfg.Argon2, anonSlots, 8*anonSlots),
+		StaffHasher: passhash.New(cfg.Argon2, staffSlots),
 		Limits:      cfg.Limits, Require2FA: cfg.Require2FA, CoolingPeriod: cfg.CoolingPeriod, CacheTTL: 30 * time.Second, Log: log, Now: time.Now}
 	if cfg.ClamdAddr != "" {
 		client := clamd.New(cfg.ClamdAddr, 2*time.Minute)

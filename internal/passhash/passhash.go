@@ -66,6 +66,16 @@ func New(p Params, concurrency int) *Hasher {
 	return &Hasher{params: p, slots: make(chan struct{}, max(concurrency, 1))}
 }
 
+// SplitSlots divides n hash slots (PORTAL_HASH_CONCURRENCY) between
+// anonymous requests and staff sign-in, half each and at least one each,
+// so that the two pools together stay within n whenever n > 1 and a flood
+// of anonymous hashes leaves staff sign-in a core of its own
+// (docs/privacy.md, "Admission control").
+func SplitSlots(n int) (anonymous, staff int) {
+	staff = max(1, n/2)
+	return max(1, n-staff), staff
+}
+
 // NewQueued is New with at most maxWaiting callers waiting for a slot:
 // one more gets ErrQueueFull at once instead of piling up work.
 func NewQueued(p Params, concurrency, maxWaiting int) *Hasher {

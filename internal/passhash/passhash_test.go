@@ -396,3 +396,11 @@ func TestQueuedHasherRefusesInsteadOfPilingUp(t *testing.T) {
 		t.Fatalf("the first waiter: %v", err)
 	}
 }
+
+func TestSplitSlots(t *testing.T) {
+	for n, want := range map[int][2]int{1: {1, 1}, 2: {1, 1}, 3: {2, 1}, 4: {2, 2}, 8: {4, 4}, 9: {5, 4}} {
+		if a, s := passhash.SplitSlots(n); a != want[0] || s != want[1] {
+			t.Errorf("SplitSlots(%d) = %d, %d; want %d, %d", n, a, s, want[0], want[1])
+		}
+	}
+}
