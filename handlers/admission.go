@@ -102,7 +102,11 @@ func (s *Server) admit(kind string) gin.HandlerFunc {
 			return
 		}
 		if a.pow != nil {
-			if err := a.pow.Verify(c.GetHeader(powHeader)); err != nil {
+			extra := 0
+			if kind == "track" { // a client's wrong receipts make its challenges harder
+				extra = s.tracking.GuessCost(c.ClientIP())
+			}
+			if err := a.pow.VerifyHarder(c.GetHeader(powHeader), extra); err != nil {
 				s.writeError(c, powError(err))
 				return
 			}
@@ -140,6 +144,8 @@ func powError(err error) error {
 		reason = "expired"
 	case errors.Is(err, pow.ErrReused):
 		reason = "reused"
+	case errors.Is(err, pow.ErrTooEasyNow):
+		reason = "harder"
 	}
 	return &services.Error{Code: services.CodeInvalid, Message: "The browser check is missing or stale; please try again.",
 		Fields: map[string]string{"pow": reason}}
@@ -158,7 +164,9 @@ func (s *Server) createChallenge(c *gin.Context) {
 		c.JSON(http.StatusOK, challengeResponse{})
 		return
 	}
-	ch := s.admission.pow.Issue()
+	// A client whose receipts keep failing pays more for every challenge
+	// (services.Tracking.GuessCost): a cost, never a lock.
+	ch := s.admission.pow.IssueHarder(s.tracking.GuessCost(c.ClientIP()))
 	c.JSON(http.StatusOK, challengeResponse{Challenge: ch.Token, Bits: ch.Bits, ExpiresAt: ch.ExpiresAt.UTC()})
 }
 

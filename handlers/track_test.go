@@ -14,6 +14,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"minhbach/handlers"
+	"minhbach/internal/pow"
 	"minhbach/services"
 )
 
@@ -127,37 +129,116 @@ func TestThirdPartyCannotLockCitizenOutOfTracking(t *testing.T) {
 	}
 }
 
+// sessionWithPoW opens a tracking session from remote, solving a challenge
+// fetched from the same address.
+func (f *fixture) sessionWithPoW(t *testing.T, code, receipt, remote string) (*httptest.ResponseRecorder, int) {
+	t.Helper()
+	bits, hdr := f.challengeFrom(t, remote)
+	body, _ := json.Marshal(map[string]string{"trackingCode": code, "receipt": receipt})
+	r := httptest.NewRequest(http.MethodPost, "/api/v1/track/session", bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("X-Portal-PoW", hdr)
+	r.RemoteAddr = remote
+	w := httptest.NewRecorder()
+	f.srv.ServeHTTP(w, r)
+	return w, bits
+}
+
+// challengeFrom fetches and solves a challenge as client remote, and
+// returns its difficulty and the X-Portal-PoW value.
+func (f *fixture) challengeFrom(t *testing.T, remote string) (int, string) {
+	t.Helper()
+	r := httptest.NewRequest(http.MethodPost, "/api/v1/challenges", nil)
+	r.RemoteAddr = remote
+	w := httptest.NewRecorder()
+	f.srv.ServeHTTP(w, r)
+	var ch struct {
+		Challenge string
+		Bits      int
+	}
+	if w.Code != http.StatusOK || json.Unmarshal(w.Body.Bytes(), &ch) != nil || ch.Challenge == "" {
+		t.Fatalf("challenge: %d %s", w.Code, w.Body)
+	}
+	return ch.Bits, ch.Challenge + ":" + pow.Solve(ch.Challenge, ch.Bits)
+}
+
+// TestTrackingBehindSharedNATIsNeverLocked: behind one carrier NAT, one
+// address stands for many citizens. Someone behind it guesses receipts far
+// past the client's free failures (before, the address was then locked for
+// everyone behind it, the right receipt refused with 429): now nobody is
+// refused, the guesses only make the address's next challenges harder, and
+// a citizen behind the same address opens their report with the right
+// receipt after solving the harder challenge. Another address is not
+// affected.
+func TestTrackingBehindSharedNATIsNeverLocked(t *testing.T) {
+	f := newFixture(t, withAdmission(handlers.Admission{PoWBits: 2}))
+	a := f.fileWithPoW(t)
+	const nat = "198.51.100.44:4000"
+	for i := range services.ClientThrottlePolicy.Free + 15 {
+		if w, _ := f.sessionWithPoW(t, a.TrackingCode, fmt.Sprintf("0000-0000-0000-%04d", i), nat); w.Code != http.StatusUnauthorized {
+			t.Fatalf("guess %d from the NAT: %d %s", i, w.Code, w.Body)
+		}
+	}
+	w, bits := f.sessionWithPoW(t, a.TrackingCode, a.Receipt, nat)
+	if w.Code != http.StatusOK {
+		t.Fatalf("a citizen behind the NAT with the right receipt: %d %s", w.Code, w.Body)
+	}
+	if bits <= 2 {
+		t.Fatalf("the guessing address still gets %d-bit challenges", bits)
+	}
+	if other, _ := f.challengeFrom(t, "203.0.113.9:5000"); other != 2 {
+		t.Fatalf("another address gets %d-bit challenges, want 2", other)
+	}
+	// A cheap challenge fetched before the address grew hot is not enough.
+	f2 := newFixture(t, withAdmission(handlers.Admission{PoWBits: 2}))
+	b := f2.fileWithPoW(t)
+	_, cheap := f2.challengeFrom(t, nat)
+	for i := range services.ClientThrottlePolicy.Free + 5 {
+		f2.sessionWithPoW(t, b.TrackingCode, fmt.Sprintf("0000-0000-0001-%04d", i), nat)
+	}
+	body, _ := json.Marshal(map[string]string{"trackingCode": b.TrackingCode, "receipt": b.Receipt})
+	r := httptest.NewRequest(http.MethodPost, "/api/v1/track/session", bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("X-Portal-PoW", cheap)
+	r.RemoteAddr = nat
+	rec := httptest.NewRecorder()
+	f2.srv.ServeHTTP(rec, r)
+	if rec.Code != http.StatusBadRequest || decodeError(t, rec).Error.Fields["pow"] != "harder" {
+		t.Fatalf("a cheap challenge from a hot address: %d %s", rec.Code, rec.Body)
+	}
+}
+
 // TestHotCodeGuessesCostTheGuesser: once a code has used up its free
 // failures, each wrong guess at it counts HotCodePenalty times against the
-// guessing client, which is then locked sooner; the right receipt is never
-// refused for the code's sake.
+// guessing client, whose challenges then grow harder sooner; the right
+// receipt is never refused for the code's sake.
 func TestHotCodeGuessesCostTheGuesser(t *testing.T) {
-	f := newFixture(t)
-	_, a := f.submitFiles(t, validFeedback)
+	f := newFixture(t, withAdmission(handlers.Admission{PoWBits: 1}))
+	a := f.fileWithPoW(t)
 	for i := range services.CodeThrottlePolicy.Free {
-		if w := f.sessionFrom(a.TrackingCode, fmt.Sprintf("0000-0000-0000-%04d", i), "198.51.100.1:1"); w.Code != http.StatusUnauthorized {
+		if w, _ := f.sessionWithPoW(t, a.TrackingCode, fmt.Sprintf("0000-0000-0000-%04d", i), "198.51.100.1:1"); w.Code != http.StatusUnauthorized {
 			t.Fatalf("free failure %d: %d", i, w.Code)
 		}
 	}
-	// The code is hot now; a fresh client is locked after Free/penalty guesses.
-	guesses := services.ClientThrottlePolicy.Free / services.HotCodePenalty
+	// The code is hot now; a fresh client's challenges grow harder after
+	// Free/penalty guesses instead of Free.
+	guesses := services.ClientThrottlePolicy.Free/services.HotCodePenalty + 1
 	for i := range guesses {
-		if w := f.sessionFrom(a.TrackingCode, fmt.Sprintf("0000-0000-0001-%04d", i), "198.51.100.2:1"); w.Code != http.StatusUnauthorized {
-			t.Fatalf("hot guess %d: %d %s", i, w.Code, w.Body)
+		if w, bits := f.sessionWithPoW(t, a.TrackingCode, fmt.Sprintf("0000-0000-0001-%04d", i), "198.51.100.2:1"); w.Code != http.StatusUnauthorized || bits != 1 {
+			t.Fatalf("hot guess %d: %d at %d bits %s", i, w.Code, bits, w.Body)
 		}
 	}
-	w := f.sessionFrom(a.TrackingCode, "0000-0000-0002-0000", "198.51.100.2:1")
-	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" {
-		t.Fatalf("hot guess past the client's budget: %d", w.Code)
+	if bits, _ := f.challengeFrom(t, "198.51.100.2:1"); bits <= 1 {
+		t.Fatalf("a client past its budget on a hot code still gets %d-bit challenges", bits)
 	}
-	if w := f.sessionFrom(a.TrackingCode, a.Receipt, "198.51.100.3:1"); w.Code != http.StatusOK {
+	if w, _ := f.sessionWithPoW(t, a.TrackingCode, a.Receipt, "198.51.100.3:1"); w.Code != http.StatusOK {
 		t.Fatalf("right receipt on a hot code: %d %s", w.Code, w.Body)
 	}
 	// Success resets the code: a wrong guess costs one failure again.
 	for i := range services.ClientThrottlePolicy.Free {
-		if w := f.sessionFrom(a.TrackingCode, fmt.Sprintf("0000-0000-0003-%04d", i), "198.51.100.4:1"); w.Code != http.StatusUnauthorized &&
-			(i < services.CodeThrottlePolicy.Free || w.Code != http.StatusTooManyRequests) {
-			t.Fatalf("guess %d after the reset: %d", i, w.Code)
+		if w, bits := f.sessionWithPoW(t, a.TrackingCode, fmt.Sprintf("0000-0000-0003-%04d", i), "198.51.100.4:1"); w.Code != http.StatusUnauthorized ||
+			(i < services.CodeThrottlePolicy.Free && bits != 1) {
+			t.Fatalf("guess %d after the reset: %d at %d bits", i, w.Code, bits)
 		}
 	}
 }
@@ -353,36 +434,38 @@ func TestPrivacy(t *testing.T) {
 	}
 }
 
-// TestTrackingClientThrottle: one client guessing across many codes is
-// locked out after 20 failures, whichever codes it tries; another client
-// is not affected.
+// TestTrackingClientThrottle: one client guessing across many codes pays
+// more after 20 failures, whichever codes it tries: its challenges grow
+// harder (never a lock: the address may be a whole carrier NAT), the right
+// receipt from it still opens its report; another client is not affected.
 func TestTrackingClientThrottle(t *testing.T) {
-	f := newFixture(t)
-	_, a := f.submitFiles(t, validFeedback)
-	free := services.ClientThrottlePolicy.Free
-	req := func(code, receipt string, remote string) *httptest.ResponseRecorder {
-		body, _ := json.Marshal(map[string]string{"trackingCode": code, "receipt": receipt})
-		r := httptest.NewRequest(http.MethodPost, "/api/v1/track/session", bytes.NewReader(body))
-		r.Header.Set("Content-Type", "application/json")
-		r.RemoteAddr = remote
-		w := httptest.NewRecorder()
-		f.srv.ServeHTTP(w, r)
-		return w
-	}
-	for i := range free {
+	f := newFixture(t, withAdmission(handlers.Admission{PoWBits: 1}))
+	a := f.fileWithPoW(t)
+	for i := range services.ClientThrottlePolicy.Free + 1 {
 		code, _ := services.NewTrackingCode()
-		if w := req(code, "1234-5678-9012-3456", "198.51.100.7:4000"); w.Code != http.StatusUnauthorized {
-			t.Fatalf("guess %d: %d", i, w.Code)
+		if w, bits := f.sessionWithPoW(t, code, "1234-5678-9012-3456", "198.51.100.7:4000"); w.Code != http.StatusUnauthorized || bits != 1 {
+			t.Fatalf("guess %d: %d at %d bits", i, w.Code, bits)
 		}
 	}
-	code, _ := services.NewTrackingCode()
-	if w := req(code, "1234-5678-9012-3456", "198.51.100.7:4001"); w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" {
-		t.Fatalf("guess past the limit: %d", w.Code)
+	if bits, _ := f.challengeFrom(t, "198.51.100.7:4001"); bits <= 1 {
+		t.Fatalf("a client past its free failures still gets %d-bit challenges", bits)
 	}
-	if w := req(a.TrackingCode, a.Receipt, "198.51.100.7:4002"); w.Code != http.StatusTooManyRequests {
-		t.Fatalf("the locked client got in: %d", w.Code)
+	if w, _ := f.sessionWithPoW(t, a.TrackingCode, a.Receipt, "198.51.100.7:4002"); w.Code != http.StatusOK {
+		t.Fatalf("the right receipt from the guessing client: %d %s", w.Code, w.Body)
 	}
-	if w := req(a.TrackingCode, a.Receipt, "192.0.2.44:5000"); w.Code != http.StatusOK {
-		t.Fatalf("another client: %d %s", w.Code, w.Body)
+	if w, bits := f.sessionWithPoW(t, a.TrackingCode, a.Receipt, "192.0.2.44:5000"); w.Code != http.StatusOK || bits != 1 {
+		t.Fatalf("another client: %d at %d bits %s", w.Code, bits, w.Body)
 	}
+}
+
+// fileWithPoW files validFeedback, solving the portal's challenge.
+func (f *fixture) fileWithPoW(t *testing.T) createdReport {
+	t.Helper()
+	body, ct := multipartBody(t, "complaint", validFeedback)
+	w := f.do(http.MethodPost, "/api/v1/complaints", ct, body, f.solved(t)...)
+	var out createdReport
+	if w.Code != http.StatusCreated || json.Unmarshal(w.Body.Bytes(), &out) != nil {
+		t.Fatalf("filing: %d %s", w.Code, w.Body)
+	}
+	return out
 }

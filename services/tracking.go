@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,12 +20,14 @@ const (
 	MaxReasonChars  = 2000
 )
 
-// Default throttles for tracking logins. A client is locked for a growing
-// time after 20 failures. A tracking code is never locked (everyone in the
-// unit that handles a report knows its code, so a lock on it would be a lock
-// any of them could hold against the citizen): its failures are counted, and
-// once a code has had 5 wrong receipts every further wrong guess at it costs
-// the guessing client HotCodePenalty failures instead of one. The correct
+// Default throttles for tracking logins. Nothing is ever locked: a
+// tracking code is known to everyone in the unit that handles the report,
+// and one client address may stand for a whole carrier NAT, so a lock on
+// either would be a lock one person could hold against others. Failures are
+// counted instead. Once a client has had 20 wrong receipts its challenges
+// grow harder (GuessCost: more proof-of-work bits as its failures go on),
+// and once a code has had 5, every further wrong guess at it costs the
+// guessing client HotCodePenalty failures instead of one. The correct
 // receipt is always checked and always opens the report (docs/privacy.md,
 // "Guessing a receipt").
 var (
@@ -90,9 +93,6 @@ var errBadPair = Errorf(CodeUnauthorized, "The tracking code or the receipt is w
 func (t *Tracking) OpenSession(ctx context.Context, code, receipt, clientAddr string) (string, time.Time, error) {
 	code, receipt = NormalizeTrackingCode(code), NormalizeReceipt(receipt)
 	codeKey, clientKey := "code:"+code, t.clients.ClientKey(clientAddr)
-	if wait := t.clients.Check(clientKey); wait > 0 {
-		return "", time.Time{}, rateLimited(wait)
-	}
 	hash, caseID := t.dummyHash, ""
 	if code != "" {
 		c, err := t.reports.store.FindCaseByTrackingCode(ctx, code)
@@ -108,19 +108,34 @@ func (t *Tracking) OpenSession(ctx context.Context, code, receipt, clientAddr st
 		return "", time.Time{}, err
 	}
 	if !ok || caseID == "" || receipt == "" {
-		wait := t.clients.Fail(clientKey)
+		t.clients.Fail(clientKey)
 		if t.codes.Fail(codeKey) > 0 { // a hot code: the guesser pays more
 			for range HotCodePenalty - 1 {
-				wait = t.clients.Fail(clientKey)
+				t.clients.Fail(clientKey)
 			}
-		}
-		if wait > 0 {
-			return "", time.Time{}, rateLimited(wait)
 		}
 		return "", time.Time{}, errBadPair
 	}
 	t.codes.Reset(codeKey)
 	return t.tokens.IssueCitizen(caseID)
+}
+
+// MaxGuessBits is the most proof-of-work bits GuessCost adds: 6 bits make
+// a challenge 64 times harder (about 20 s in a phone's browser at the
+// default 16 bits), a cost, never a lock.
+const MaxGuessBits = 6
+
+// GuessCost is how many proof-of-work bits a client must add to its
+// challenges for its wrong receipts: none within ClientThrottlePolicy's
+// free failures, then one more bit each time the back-off it would have
+// earned doubles, up to MaxGuessBits.
+func (t *Tracking) GuessCost(clientAddr string) int {
+	wait := t.clients.Check(t.clients.ClientKey(clientAddr))
+	if wait <= 0 {
+		return 0
+	}
+	base := ClientThrottlePolicy.Base
+	return min(MaxGuessBits, bits.Len64(uint64((wait+base-1)/base)))
 }
 
 func rateLimited(wait time.Duration) error {

@@ -25,7 +25,10 @@ var (
 	ErrMalformed = errors.New("pow: malformed solution")
 	ErrExpired   = errors.New("pow: challenge expired")
 	ErrTooEasy   = errors.New("pow: not enough work")
-	ErrReused    = errors.New("pow: challenge already used")
+	// ErrTooEasyNow: the challenge was issued easier than this client
+	// must now solve.
+	ErrTooEasyNow = errors.New("pow: the client must solve a harder challenge")
+	ErrReused     = errors.New("pow: challenge already used")
 	// ErrFull means too many spent challenges are remembered to accept
 	// another now; the client should retry shortly.
 	ErrFull = errors.New("pow: too many challenges in flight")
@@ -72,12 +75,17 @@ func New(difficulty int, ttl time.Duration, now func() time.Time) *Issuer {
 func (i *Issuer) Bits() int { return i.bits }
 
 // Issue returns a fresh challenge: "v1.<bits>.<unix expiry>.<random>.<mac>".
-func (i *Issuer) Issue() Challenge {
+func (i *Issuer) Issue() Challenge { return i.IssueHarder(0) }
+
+// IssueHarder returns a fresh challenge extra bits harder than the
+// issuer's difficulty (at most MaxBits), for a client that has to pay more.
+func (i *Issuer) IssueHarder(extra int) Challenge {
+	bits := min(i.bits+max(extra, 0), MaxBits)
 	exp := i.now().Add(i.ttl).Truncate(time.Second)
 	r := make([]byte, 12)
 	_, _ = rand.Read(r)
-	body := "v1." + strconv.Itoa(i.bits) + "." + strconv.FormatInt(exp.Unix(), 10) + "." + base64.RawURLEncoding.EncodeToString(r)
-	return Challenge{Token: body + "." + i.mac(body), Bits: i.bits, ExpiresAt: exp}
+	body := "v1." + strconv.Itoa(bits) + "." + strconv.FormatInt(exp.Unix(), 10) + "." + base64.RawURLEncoding.EncodeToString(r)
+	return Challenge{Token: body + "." + i.mac(body), Bits: bits, ExpiresAt: exp}
 }
 
 func (i *Issuer) mac(body string) string {
@@ -87,7 +95,12 @@ func (i *Issuer) mac(body string) string {
 }
 
 // Verify checks a solution "<token>:<nonce>" and spends its challenge.
-func (i *Issuer) Verify(solution string) error {
+func (i *Issuer) Verify(solution string) error { return i.VerifyHarder(solution, 0) }
+
+// VerifyHarder is Verify for a client that must now pay extra bits: a
+// challenge issued easier than that is ErrTooEasyNow (the client fetches
+// another), whatever work its solution holds.
+func (i *Issuer) VerifyHarder(solution string, extra int) error {
 	if solution == "" {
 		return ErrMissing
 	}
@@ -119,6 +132,9 @@ func (i *Issuer) Verify(solution string) error {
 	}
 	if want < i.bits { // issued under an easier setting
 		want = i.bits
+	}
+	if want < min(i.bits+max(extra, 0), MaxBits) {
+		return ErrTooEasyNow
 	}
 	sum := sha256.Sum256([]byte(token + ":" + nonce))
 	if LeadingZeroBits(sum[:]) < want {

@@ -126,3 +126,21 @@ func zeroBits(token, nonce string) int {
 	sum := sha256.Sum256([]byte(token + ":" + nonce))
 	return LeadingZeroBits(sum[:])
 }
+
+func TestHarderChallenges(t *testing.T) {
+	i := New(2, time.Minute, nil)
+	ch := i.IssueHarder(3)
+	if ch.Bits != 5 {
+		t.Fatalf("IssueHarder(3) at 2 bits: %d bits", ch.Bits)
+	}
+	if err := i.VerifyHarder(ch.Token+":"+Solve(ch.Token, ch.Bits), 3); err != nil {
+		t.Fatalf("a solved harder challenge: %v", err)
+	}
+	easy := i.Issue()
+	if err := i.VerifyHarder(easy.Token+":"+Solve(easy.Token, 12), 3); !errors.Is(err, ErrTooEasyNow) {
+		t.Fatalf("an easy challenge for a client that must pay more, even over-solved: %v", err)
+	}
+	if top := i.IssueHarder(100); top.Bits != MaxBits {
+		t.Fatalf("IssueHarder beyond MaxBits: %d", top.Bits)
+	}
+}
