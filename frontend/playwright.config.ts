@@ -3,7 +3,8 @@ import { defineConfig } from '@playwright/test'
 // End-to-end tests drive Debian's Chromium (/usr/bin/chromium) against the
 // real portal binary (../bin/portal, built by `make build`) on a fresh data
 // directory. Playwright's own browser downloads are never used.
-const port = 18080
+// E2E_PORT lets several checkouts run the suite side by side.
+const port = Number(process.env.E2E_PORT ?? 18080)
 const baseURL = `http://127.0.0.1:${port}`
 
 export default defineConfig({
