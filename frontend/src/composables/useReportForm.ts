@@ -5,13 +5,14 @@
 // (components/report/*) takes it with useReportWizard. The rules themselves
 // (steps, validation, the request body) are reportSteps.ts.
 
-import { computed, inject, nextTick, provide, reactive, ref, watch, type InjectionKey } from 'vue'
+import { computed, inject, nextTick, onBeforeUnmount, onMounted, provide, ref, watch, type InjectionKey } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { useProofOfWork } from './useProofOfWork'
 import { ApiError, DEFAULT_ALLOWED_TYPES, newIdempotencyKey, submitComplaint, type Kind, type LocalizedName, type Meta, type SubmitResult } from '../api'
 import { isLocale } from '../i18n'
 import { apiErrorMessage } from '../errors'
-import { normalizeAllowedTypes, type ChosenFile, type FileLimits } from '../files'
+import { normalizeAllowedTypes, type FileLimits } from '../files'
+import { clearDraft, createReportSession, isDirty, saveDraft, type ReportSession } from '../reportDraft'
 import { todayInVietnam } from '../format'
 import {
   STEPS,
@@ -57,16 +58,22 @@ export function fieldId(k: FieldKey): string {
   return 'f-' + k.replace('.', '-')
 }
 
-/** createReportForm keeps the state of one report form for meta's kinds, areas and limits; onSubmitted gets the 201 answer. */
-export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult) => void) {
+/** How long typing pauses before the device draft is written. */
+const DRAFT_DELAY_MS = 400
+
+/**
+ * createReportForm keeps the state of one report form for meta's kinds, areas
+ * and limits; onSubmitted gets the 201 answer. The answers, step and files
+ * live in session (reportDraft.ts), which may outlive the form: the report
+ * page passes the tab's session so that leaving and coming back keeps them.
+ */
+export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult) => void, session: ReportSession = createReportSession()) {
   const { t, te, locale } = useI18n()
 
-  const form = reactive(emptyForm())
-  const stepIndex = ref(0)
+  const { form, stepIndex, files, keepDraft, restored } = session
   const step = computed<StepId>(() => STEPS[stepIndex.value]!)
   const lastStep = STEPS.length - 1
 
-  const files = ref<ChosenFile[]>([])
   /** Error codes the backend gave for single files, by file key. */
   const fileErrors = ref<Record<string, string>>({})
   /** Field error codes (required, too_long, …) by form key. */
@@ -271,6 +278,10 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
     )
     if (r.state === 'done') {
       keyFingerprint = ''
+      // Filed: nothing of it stays on the device.
+      cancelDraftSave()
+      keepDraft.value = false
+      clearDraft(localStorage)
       onSubmitted(r.value)
       return
     }
@@ -303,6 +314,61 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
 
   function stepTitle(s: StepId): string {
     return t(`report.steps.${s}`)
+  }
+
+  // The opt-in device draft: written a moment after typing stops, deleted as
+  // soon as the citizen turns it off. It never holds identity or files
+  // (reportDraft.ts chooses the fields).
+  let draftTimer: ReturnType<typeof setTimeout> | undefined
+  function cancelDraftSave() {
+    if (draftTimer !== undefined) clearTimeout(draftTimer)
+    draftTimer = undefined
+  }
+  function flushDraft() {
+    if (draftTimer === undefined) return
+    cancelDraftSave()
+    if (keepDraft.value) saveDraft(localStorage, form, stepIndex.value)
+  }
+  watch(
+    [form, stepIndex],
+    () => {
+      if (!keepDraft.value) return
+      cancelDraftSave()
+      draftTimer = setTimeout(() => {
+        draftTimer = undefined
+        if (keepDraft.value) saveDraft(localStorage, form, stepIndex.value)
+      }, DRAFT_DELAY_MS)
+    },
+    { deep: true },
+  )
+  watch(keepDraft, (on) => {
+    cancelDraftSave()
+    if (on) saveDraft(localStorage, form, stepIndex.value)
+    else clearDraft(localStorage)
+  })
+  // A reload right after typing still finds the last words.
+  onMounted(() => window.addEventListener('pagehide', flushDraft))
+  onBeforeUnmount(() => {
+    window.removeEventListener('pagehide', flushDraft)
+    flushDraft()
+  })
+
+  /** The citizen has typed or chosen something not yet sent. */
+  const dirty = computed(() => isDirty(session))
+
+  /** discard empties the form and deletes the device draft (the opt-in stays as chosen). */
+  async function discard() {
+    cancelDraftSave()
+    clearDraft(localStorage)
+    Object.assign(form, emptyForm())
+    files.value = []
+    errors.value = {}
+    otherErrors.value = {}
+    fileErrors.value = {}
+    formError.value = ''
+    serverErrorKeys.clear()
+    restored.value = false
+    await goTo(0)
   }
 
   return {
@@ -338,6 +404,10 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
     next,
     submit,
     stepTitle,
+    keepDraft,
+    restored,
+    dirty,
+    discard,
   }
 }
 

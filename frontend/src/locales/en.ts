@@ -167,6 +167,14 @@ const en: typeof vi = {
     fixErrors: 'You cannot go on yet. Please correct the following:',
     fieldErrorSummary: '{field}: {error}',
     keyReused: 'The report changed since the last attempt. Please press Send the report again.',
+    draft: {
+      keep: 'Keep a draft on this device',
+      keepHelp: 'Only on a device of your own. On a shared computer, anyone using this browser could read the draft. Your name, phone, email, address, national ID number and attached files are never kept; after a reload you enter them again. The draft is deleted when you untick this box or once the report is sent.',
+      discard: 'Discard the draft',
+      discardConfirm: 'Clear everything typed into this form?',
+      restored: 'The draft kept on this device was restored. Personal details and attached files are not kept: please enter and choose them again.',
+      leaveConfirm: 'The report has not been sent. What you typed is kept if you come back to the form in this tab, but a reload or closing the page loses it unless you keep a draft on this device (attached files and personal details are always lost). Leave anyway?',
+    },
   },
   files: {
     choose: 'Choose files',

@@ -166,6 +166,14 @@ const vi = {
     fixErrors: 'Chưa thể tiếp tục. Vui lòng sửa các mục sau:',
     fieldErrorSummary: '{field}: {error}',
     keyReused: 'Nội dung đã thay đổi so với lần gửi trước. Vui lòng bấm Gửi phản ánh một lần nữa.',
+    draft: {
+      keep: 'Giữ bản nháp trên thiết bị này',
+      keepHelp: 'Chỉ nên chọn trên máy của riêng bạn. Trên máy dùng chung, bất kỳ ai dùng trình duyệt này đều có thể đọc bản nháp. Họ tên, số điện thoại, email, địa chỉ, số CCCD và tệp đính kèm không bao giờ được lưu; khi tải lại trang, bạn cần nhập lại chúng. Bản nháp bị xoá khi bạn bỏ chọn ô này hoặc khi phản ánh đã được gửi.',
+      discard: 'Xoá bản nháp',
+      discardConfirm: 'Xoá toàn bộ nội dung đã nhập trong biểu mẫu này?',
+      restored: 'Đã khôi phục bản nháp lưu trên thiết bị này. Thông tin cá nhân và tệp đính kèm không được lưu: vui lòng nhập và chọn lại.',
+      leaveConfirm: 'Phản ánh chưa được gửi. Nội dung đã nhập được giữ lại khi bạn quay lại biểu mẫu trong thẻ này, nhưng sẽ mất nếu tải lại hoặc đóng trang, trừ khi bạn chọn giữ bản nháp trên thiết bị này (tệp đính kèm và thông tin cá nhân thì luôn mất). Vẫn rời trang?',
+    },
   },
   files: {
     choose: 'Chọn tệp',
