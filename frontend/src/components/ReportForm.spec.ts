@@ -5,6 +5,7 @@ import { leadingZeroBits, sha256 } from '../pow'
 import { createAppI18n } from '../i18n'
 import { FakeXHR, file, jsonResponse } from '../testing/fakeXhr'
 import { testMeta as meta } from '../testing/meta'
+import { DRAFT_KEY } from '../reportDraft'
 
 function mountForm(locale: 'vi' | 'en' = 'vi') {
   return mount(ReportForm, {
@@ -411,5 +412,93 @@ describe('ReportForm', () => {
     expect(heading(w)).toContain('Step 2 of 5')
     expect(w.get('[data-testid="error-f-title"]').text()).toBe('This is too long.')
     expect(document.activeElement?.id).toBe('f-title')
+  })
+})
+
+describe('ReportForm drafts', () => {
+  beforeEach(() => {
+    localStorage.clear()
+    document.body.innerHTML = ''
+    FakeXHR.reset()
+    vi.stubGlobal('XMLHttpRequest', FakeXHR)
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        if (url === '/api/v1/challenges') return jsonResponse(200, { challenge: '', bits: 0 })
+        throw new Error(`unexpected fetch ${url}`)
+      }),
+    )
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+    document.body.innerHTML = ''
+  })
+
+  const stored = () => localStorage.getItem(DRAFT_KEY)
+
+  it('keeps nothing on the device until the citizen opts in, and says why', async () => {
+    const w = mountForm('en')
+    await fillTo(w, 5)
+    await w.get('[data-testid="identity-name"]').setValue('Nguyễn Văn A')
+    await new Promise((r) => setTimeout(r, 500))
+    expect(localStorage.length).toBe(0)
+    const box = w.get('[data-testid="draft-box"]').text()
+    expect(box).toContain('Keep a draft on this device')
+    expect(box).toContain('shared computer')
+    expect(box).toContain('never kept')
+  })
+
+  it('saves the non-identity answers a moment after typing, deletes them when unticked', async () => {
+    vi.useFakeTimers()
+    const w = mountForm('en')
+    await w.get('[data-testid="keep-draft"]').setValue(true)
+    await fillTo(w, 5)
+    await w.get('[data-testid="identity-name"]').setValue('Nguyễn Văn A')
+    await w.get('[data-testid="identity-phone"]').setValue('0912 345 678')
+    vi.advanceTimersByTime(500)
+    const raw = stored()!
+    expect(raw).toContain('Cán bộ quầy 3 đòi 500.000 đồng.')
+    expect(raw).not.toContain('Nguyễn Văn A')
+    expect(raw).not.toContain('0912 345 678')
+
+    await w.get('[data-testid="keep-draft"]').setValue(false)
+    expect(stored()).toBeNull()
+    await w.get('[data-testid="identity-name"]').setValue('Nguyễn Văn B')
+    vi.advanceTimersByTime(500)
+    expect(stored()).toBeNull()
+  })
+
+  it('restores a device draft on mount, with the identity empty, and discards it on request', async () => {
+    localStorage.setItem(DRAFT_KEY, JSON.stringify({ v: 1, step: 1, answers: { kind: 'feedback', title: 'Saved title', description: 'Saved text' } }))
+    const w = mountForm('en')
+    expect(w.get('[data-testid="draft-restored"]').text()).toContain('Personal details and attached files are not kept')
+    expect(heading(w)).toContain('Step 2 of 5')
+    expect((w.get('[data-testid="title"]').element as HTMLInputElement).value).toBe('Saved title')
+    expect((w.get('[data-testid="keep-draft"]').element as HTMLInputElement).checked).toBe(true)
+
+    const confirm = vi.fn().mockReturnValue(true)
+    Object.defineProperty(window, 'confirm', { value: confirm, configurable: true, writable: true })
+    await w.get('[data-testid="discard-draft"]').trigger('click')
+    await flushPromises()
+    expect(confirm).toHaveBeenCalledOnce()
+    expect(heading(w)).toContain('Step 1 of 5')
+    expect(w.find('[data-testid="draft-restored"]').exists()).toBe(false)
+    expect(JSON.stringify(JSON.parse(stored() ?? '{"answers":{}}').answers)).not.toContain('Saved')
+  })
+
+  it('deletes the device draft once the report is filed', async () => {
+    const w = mountForm('en')
+    await w.get('[data-testid="keep-draft"]').setValue(true)
+    await fillTo(w, 5)
+    await w.get('[data-testid="anonymous-yes"]').setValue(true)
+    await new Promise((r) => setTimeout(r, 500))
+    expect(stored()).toContain('Bị đòi tiền')
+    await w.get('form').trigger('submit')
+    await settle()
+    FakeXHR.last().reply(201, { trackingCode: 'MB-7K3M-9QX2', receipt: '1234-5678-9012-3456', kind: 'feedback', token: 't' })
+    await flushPromises()
+    expect(w.emitted('submitted')).toHaveLength(1)
+    await new Promise((r) => setTimeout(r, 500))
+    expect(stored()).toBeNull()
   })
 })

@@ -8,6 +8,7 @@ import { createAppRouter } from '../router'
 import { FakeXHR, jsonResponse } from '../testing/fakeXhr'
 import { testMeta } from '../testing/meta'
 import { clearTrackSession, useTrackSession } from '../trackSession'
+import { endReportSession } from '../reportDraft'
 
 const result = {
   trackingCode: 'MB-7K3M-9QX2',
@@ -66,6 +67,7 @@ enableAutoUnmount(afterEach)
 describe('receipt page', () => {
   beforeEach(() => {
     localStorage.clear()
+    endReportSession()
     document.body.innerHTML = ''
     clearTrackSession()
     FakeXHR.reset()
@@ -161,5 +163,65 @@ describe('receipt page', () => {
     expect(useTrackSession().token.value).toBe('citizen-token')
     expect(JSON.stringify({ ...localStorage })).not.toContain('citizen-token')
     expect(JSON.stringify({ ...sessionStorage })).not.toContain('citizen-token')
+  })
+})
+
+describe('report form with unsent input', () => {
+  beforeEach(() => {
+    localStorage.clear()
+    endReportSession()
+    document.body.innerHTML = ''
+    FakeXHR.reset()
+    vi.stubGlobal('XMLHttpRequest', FakeXHR)
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        if (url === '/api/v1/meta') return jsonResponse(200, testMeta)
+        throw new Error(`unexpected fetch ${url}`)
+      }),
+    )
+  })
+  afterEach(() => {
+    document.body.innerHTML = ''
+  })
+
+  it('asks before leaving, and keeps the answers, identity included, when the citizen comes back', async () => {
+    const router = createAppRouter(createMemoryHistory())
+    await router.push('/report')
+    const w = mount(Root, { global: { plugins: [createAppI18n('en'), router] }, attachTo: document.body })
+    await flushPromises()
+    const confirm = vi.fn().mockReturnValue(true)
+    Object.defineProperty(window, 'confirm', { value: confirm, configurable: true, writable: true })
+
+    // Nothing typed: leaving asks nothing.
+    const ev0 = new Event('beforeunload', { cancelable: true })
+    window.dispatchEvent(ev0)
+    expect(ev0.defaultPrevented).toBe(false)
+    await router.push('/')
+    expect(confirm).not.toHaveBeenCalled()
+    await router.push('/report')
+    await flushPromises()
+
+    await w.get('[data-testid="kind-feedback"]').setValue(true)
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    await w.get('[data-testid="title"]').setValue('Typed on a phone')
+    const ev = new Event('beforeunload', { cancelable: true })
+    window.dispatchEvent(ev)
+    expect(ev.defaultPrevented).toBe(true)
+
+    confirm.mockReturnValue(false)
+    await router.push('/')
+    expect(confirm).toHaveBeenCalledWith(expect.stringContaining('The report has not been sent'))
+    expect(router.currentRoute.value.path).toBe('/report')
+
+    confirm.mockReturnValue(true)
+    await router.push('/')
+    expect(router.currentRoute.value.path).toBe('/')
+    await router.push('/report')
+    await flushPromises()
+    expect((w.get('[data-testid="title"]').element as HTMLInputElement).value).toBe('Typed on a phone')
+    // Without the opt-in nothing went to the device.
+    expect(localStorage.length).toBe(0)
   })
 })
