@@ -80,6 +80,63 @@ test('the landing page, in Vietnamese first and in English, leads to the form an
   await expect(page.getByTestId('explain-anonymous-denunciation')).toContainText('Article 25')
 })
 
+/** saveSecretCard saves the secret card and checks that the file holds both codes and the warning. */
+async function saveSecretCard(page: Page, code: string, receipt: string) {
+  const [card] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Lưu thẻ mã bí mật' }).click()])
+  expect(card.suggestedFilename()).toBe(`minh-bach-ma-bi-mat-${code}.txt`)
+  const text = await readFile((await card.path())!, 'utf8')
+  expect(text).toContain(`Mã theo dõi / Tracking code: ${code}`)
+  expect(text).toContain(`Mã bí mật / Secret code: ${receipt}`)
+  expect(text).toContain('KHÔNG CHIA SẺ. Ai có cả hai mã này')
+  expect(text).toContain('DO NOT SHARE. Anyone with both codes can read your report and act on it')
+  await expect(page.getByTestId('secret-status')).toContainText(`minh-bach-ma-bi-mat-${code}.txt`)
+}
+
+test('the proof of filing does not count as saving the secret code; the secret card, holding both codes, does', async ({ page }) => {
+  await page.goto('/report')
+  await page.getByTestId('kind-feedback').check()
+  await page.getByTestId('next').click()
+  const category = page.getByTestId('category')
+  await category.selectOption((await category.locator('option:not([disabled])').first().getAttribute('value'))!)
+  await page.getByTestId('title').fill('Cán bộ hẹn lại nhiều lần không lý do')
+  await page.getByTestId('description').fill('Hồ sơ đã đủ giấy tờ nhưng bị hẹn lại ba lần.')
+  await page.getByTestId('next').click()
+  await page.getByTestId('province').selectOption('79')
+  await page.getByTestId('next').click()
+  await page.getByTestId('next').click() // no evidence
+  await page.getByTestId('anonymous-yes').check()
+  await page.getByTestId('submit').click()
+
+  await expect(page.getByTestId('tracking-code')).toHaveText(/^MB-[0-9A-Z]{4}-[0-9A-Z]{4}$/)
+  const code = (await page.getByTestId('tracking-code').textContent())!.trim()
+  const receipt = (await page.getByTestId('receipt').textContent())!.trim()
+  const confirm = page.getByLabel('Tôi đã lưu mã bí mật')
+  await expect(confirm).toBeDisabled()
+  await expect(page.getByTestId('follow')).toBeDisabled()
+
+  // The proof of filing: a signed PDF, without the secret code; it does not enable the confirmation.
+  const [proof] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Tải giấy xác nhận đã gửi (PDF)' }).click(),
+  ])
+  expect(proof.suggestedFilename()).toBe(`minh-bach-${code}.pdf`)
+  const pdf = await readFile((await proof.path())!)
+  expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-')
+  expect(pdf.includes(Buffer.from(receipt))).toBe(false)
+  await expect(page.getByTestId('receipt-status')).toContainText('Đã tải giấy xác nhận đã gửi về máy')
+  await expect(confirm).toBeDisabled()
+  await expect(page.getByTestId('follow')).toBeDisabled()
+
+  // The secret card does.
+  await saveSecretCard(page, code, receipt)
+  await expect(confirm).toBeEnabled()
+  await expectAccessible(page, 'the receipt page after saving the secret card')
+  await confirm.check()
+  await expect(page.getByTestId('follow')).toBeEnabled()
+  await page.getByTestId('follow').click()
+  await expect(page.getByTestId('tracked-code')).toHaveText(code)
+})
+
 test('an unknown path shows the not-found page', async ({ page }) => {
   await page.goto('/no/such/page')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Không tìm thấy trang')
@@ -149,6 +206,8 @@ test('a citizen files a named complaint with two files, saves the receipt and fo
   await page.getByTestId('identity-name').fill('Nguyễn Văn An')
   await page.getByTestId('identity-phone').fill('0901 234 567')
   await page.getByTestId('identity-email').fill('an@example.org')
+  // The e-mail field says what it is for: content-free change notices.
+  await expect(page.getByTestId('identity-email')).toHaveAccessibleDescription(/thư ngắn “đơn của bạn có cập nhật”, không kèm nội dung/)
   await expect(page.getByTestId('review-files')).toContainText('anh-quay-5.png')
   await expectAccessible(page, 'step 5 and the review')
 
@@ -160,8 +219,9 @@ test('a citizen files a named complaint with two files, saves the receipt and fo
   await expect(page.getByTestId('receipt')).toHaveText(/^\d{4}-\d{4}-\d{4}-\d{4}$/)
   const code = (await page.getByTestId('tracking-code').textContent())!.trim()
   const receipt = (await page.getByTestId('receipt').textContent())!.trim()
-  await expect(page.getByText('Mã biên nhận chỉ hiển thị MỘT LẦN.', { exact: false })).toBeVisible()
-  await expect(page.getByText('The receipt is shown ONLY ONCE.', { exact: false })).toBeVisible()
+  await expect(page.getByText('Mã bí mật chỉ hiển thị MỘT LẦN.', { exact: false })).toBeVisible()
+  await expect(page.getByText('The secret code is shown ONLY ONCE.', { exact: false })).toBeVisible()
+  await expect(page.getByTestId('receipt-notices')).toContainText('Nếu bạn gửi ẩn danh hoặc không để lại e-mail, bạn sẽ không nhận thông báo nào')
   await expect(page.getByTestId('receipt-kind')).toHaveText('Khiếu nại')
   // The files are shown under neutral names: a file name can name the complainant (docs/privacy.md).
   await expect(page.getByTestId('attachment-name')).toHaveText(['bang-chung-1.png', 'bang-chung-2.pdf'])
@@ -176,19 +236,23 @@ test('a citizen files a named complaint with two files, saves the receipt and fo
   // The citizen must confirm they saved the receipt before going on.
   await expect(page.getByTestId('follow')).toBeDisabled()
   await expect(page.getByTestId('continue')).toBeDisabled()
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-pdf').click()])
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Tải giấy xác nhận đã gửi (PDF)' }).click(),
+  ])
   expect(download.suggestedFilename()).toBe(`minh-bach-${code}.pdf`)
   const pdf = await readFile((await download.path())!)
   expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-')
   await expect(page.getByTestId('receipt-status')).toContainText(`minh-bach-${code}.pdf`)
-  await page.getByLabel('Tôi đã lưu mã biên nhận').check()
+  await saveSecretCard(page, code, receipt)
+  await page.getByLabel('Tôi đã lưu mã bí mật').check()
   await expect(page.getByTestId('follow')).toBeEnabled()
 
   // A reload ends any session: the citizen opens the report with code and receipt.
   await page.goto('/track')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Theo dõi phản ánh')
   await page.getByLabel('Mã theo dõi').fill(code.toLowerCase())
-  await page.getByLabel('Mã biên nhận bí mật').fill(receipt.replaceAll('-', ' '))
+  await page.getByLabel('Mã bí mật').fill(receipt.replaceAll('-', ' '))
   await page.getByTestId('track-open').click()
 
   await expect(page.getByTestId('tracked-title')).toHaveText('Hồ sơ bị từ chối vì không “bồi dưỡng”')
@@ -268,8 +332,10 @@ test('an anonymous denunciation is told, and receipted, as feedback; leaving uns
   await expect(page).toHaveURL(/\/report$/)
   await expect(page.getByTestId('receipt')).toBeVisible()
 
-  // Once saved, "Follow my report" opens tracking with the session of the 201 answer.
-  await page.getByLabel('I have saved my receipt').check()
+  // Once saved (here by printing), "Follow my report" opens tracking with the session of the 201 answer.
+  await expect(page.getByLabel('I have saved my secret code')).toBeDisabled()
+  await page.getByRole('button', { name: 'Print both codes' }).click()
+  await page.getByLabel('I have saved my secret code').check()
   await page.getByTestId('follow').click()
   await expect(page).toHaveURL(/\/track$/)
   await expect(page.getByTestId('tracked-title')).toHaveText('The land officer takes money to move dossiers')
@@ -310,6 +376,7 @@ test.describe('on a 360 px wide phone', () => {
     await page.getByTestId('submit').click()
     await expect(page.getByTestId('receipt')).toBeVisible()
     await expectNoHorizontalScroll(page, 'the receipt page')
+    await page.getByTestId('save-card').click()
     await page.getByTestId('saved').check()
     await page.getByTestId('follow').click()
     await expect(page.getByTestId('tracked-title')).toBeVisible()

@@ -9,7 +9,7 @@ import { expectAccessible, watchedTest } from './watch'
 // proposes a conclusion; the lead concludes it and publishes the summary;
 // the public sees the outcome; the citizen reads it, with the clocks in
 // words, and rates it, which closes it; the audit trail verifies; and the
-// citizen appeals, getting the second-round report's codes and PDF receipt;
+// citizen appeals, getting the second-round report's codes and proof of filing;
 // the lead re-routes that round-2 report to the city inspectorate.
 //
 // Only the admin's set-up (units, routing rule, accounts, and each account's
@@ -145,14 +145,15 @@ test('the whole story: filed, assigned, handled, recommended, concluded, publish
   await page.getByTestId('identity-email').fill(CITIZEN.email)
   await page.getByTestId('submit').click()
 
-  // The receipt: both codes saved, with the signed PDF.
+  // The receipt screen: the secret card saved, and the signed proof of filing.
   await expect(page.getByTestId('tracking-code')).toHaveText(/^MB-[0-9A-Z]{4}-[0-9A-Z]{4}$/)
   await expect(page.getByTestId('receipt')).toHaveText(/^\d{4}-\d{4}-\d{4}-\d{4}$/)
   const code = (await page.getByTestId('tracking-code').textContent())!.trim()
   const receipt = (await page.getByTestId('receipt').textContent())!.trim()
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải biên nhận PDF' }).click()])
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải giấy xác nhận đã gửi (PDF)' }).click()])
   expect((await readFile((await download.path())!)).subarray(0, 5).toString('latin1')).toBe('%PDF-')
-  await page.getByLabel('Tôi đã lưu mã biên nhận').check()
+  await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Lưu thẻ mã bí mật' }).click()])
+  await page.getByLabel('Tôi đã lưu mã bí mật').check()
   await page.getByTestId('continue').click()
   await expect(page).toHaveURL(/\/$/)
 
@@ -285,7 +286,7 @@ test('the whole story: filed, assigned, handled, recommended, concluded, publish
   // ---- 8. The citizen opens the report, reads the outcome and the clocks in words, rates it, and it closes.
   await page.getByRole('navigation').getByRole('link', { name: 'Theo dõi phản ánh' }).click()
   await page.getByLabel('Mã theo dõi').fill(code)
-  await page.getByLabel('Mã biên nhận bí mật').fill(receipt)
+  await page.getByLabel('Mã bí mật').fill(receipt)
   await page.getByRole('button', { name: 'Xem phản ánh' }).click()
   await expect(page.getByTestId('tracked-status')).toHaveText('Đã có kết luận')
   await expect(page.getByTestId('track-outcome-result')).toHaveText('Đúng')
@@ -337,10 +338,10 @@ test('the whole story: filed, assigned, handled, recommended, concluded, publish
   )
   await signOut(page)
 
-  // ---- 10. Still disagreeing, the citizen appeals: the round-2 report's codes, and its signed PDF receipt at once.
+  // ---- 10. Still disagreeing, the citizen appeals: the round-2 report's codes, and its signed proof of filing at once.
   await page.goto('/track')
   await page.getByLabel('Mã theo dõi').fill(code)
-  await page.getByLabel('Mã biên nhận bí mật').fill(receipt)
+  await page.getByLabel('Mã bí mật').fill(receipt)
   await page.getByRole('button', { name: 'Xem phản ánh' }).click()
   await expect(page.getByTestId('tracked-status')).toHaveText('Đã đóng')
   await page.getByLabel('Lý do bạn không đồng ý').fill('Tôi đề nghị xem xét trách nhiệm của người đứng đầu văn phòng.')
@@ -351,11 +352,12 @@ test('the whole story: filed, assigned, handled, recommended, concluded, publish
   const code2 = (await appeal.getByTestId('appeal-tracking-code').textContent())!.trim()
   expect(code2).not.toBe(code)
   await expect(appeal.getByTestId('appeal-receipt')).toHaveText(/^\d{4}-\d{4}-\d{4}-\d{4}$/)
-  const [appealPdf] = await Promise.all([page.waitForEvent('download'), appeal.getByRole('button', { name: 'Tải biên nhận PDF' }).click()])
+  const [appealPdf] = await Promise.all([page.waitForEvent('download'), appeal.getByRole('button', { name: 'Tải giấy xác nhận đã gửi (PDF)' }).click()])
   expect(appealPdf.suggestedFilename()).toBe(`minh-bach-${code2}.pdf`)
   expect((await readFile((await appealPdf.path())!)).subarray(0, 5).toString('latin1')).toBe('%PDF-')
   await expect(page.getByTestId('tracked-status')).toHaveText('Đã khiếu nại, tố cáo tiếp')
-  await appeal.getByLabel('Tôi đã lưu mã biên nhận').check()
+  await Promise.all([page.waitForEvent('download'), appeal.getByRole('button', { name: 'Lưu thẻ mã bí mật' }).click()])
+  await appeal.getByLabel('Tôi đã lưu mã bí mật').check()
   await appeal.getByRole('button', { name: 'Theo dõi đơn lần hai' }).click()
   await expect(page.getByTestId('tracked-code')).toHaveText(code2)
   await expect(page.getByTestId('tracked-appeal-of')).toContainText(code)

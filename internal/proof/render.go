@@ -64,7 +64,7 @@ var vocabulary = map[string]words{
 		lang:  "vi-VN",
 		title: "Giấy xác nhận đã gửi phản ánh",
 		intro: "Cổng Minh Bạch xác nhận đã nhận phản ánh có các thông tin dưới đây. " +
-			"Giấy này không chứa thông tin nhận dạng người gửi và không chứa số biên nhận bí mật.",
+			"Giấy này không chứa thông tin nhận dạng người gửi và không chứa mã bí mật (mã này chỉ hiển thị cho người gửi một lần, khi gửi đơn).",
 		code: "Mã theo dõi",
 		kind: "Loại",
 		kinds: map[string]string{
@@ -95,7 +95,7 @@ var vocabulary = map[string]words{
 		lang:  "en",
 		title: "Proof of filing",
 		intro: "The Minh Bạch portal confirms that it received the report described below. " +
-			"This document contains no information identifying the sender and not the secret receipt number.",
+			"This document contains no information identifying the sender nor the secret code (shown to the sender only once, when filing).",
 		code: "Tracking code",
 		kind: "Kind",
 		kinds: map[string]string{

@@ -93,7 +93,7 @@ func TestPageTextStatesTheFilingInVietnamese(t *testing.T) {
 		"Trang 1/1",
 	)
 	text := strings.Join(lines, " ")
-	for _, w := range []string{"/api/v1/receipts/verify", "không chứa số biên nhận bí mật", "not the secret receipt number"} {
+	for _, w := range []string{"/api/v1/receipts/verify", "không chứa mã bí mật", "nor the secret code"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("the page does not say %q", w)
 		}

@@ -216,6 +216,18 @@ describe('ReportForm', () => {
     expect(FakeXHR.instances).toHaveLength(0)
   })
 
+  it('says who gets change notices: an e-mail address gets content-free ones, an anonymous filer none', async () => {
+    const w = mountForm('en')
+    await fillTo(w, 5)
+    const email = w.get('[data-testid="identity-email"]').element as HTMLInputElement
+    const help = (email.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .map((id) => document.getElementById(id)?.textContent ?? '')
+      .join(' ')
+    expect(help).toContain('a short “your report has changed” e-mail whenever it changes, with no content, code or status in it')
+    expect(w.text()).toContain('You will get no notice when your report changes: come back to the tracking page with both codes.')
+  })
+
   it('refuses anonymity for a complaint and warns about an anonymous denunciation', async () => {
     const w = mountForm('en')
     await fillTo(w, 5, 'complaint')

@@ -89,8 +89,11 @@ describe('receipt page', () => {
     const { w } = await mountReceipt()
     expect(w.get('[data-testid="tracking-code"]').text()).toBe('MB-7K3M-9QX2')
     expect(w.get('[data-testid="receipt"]').text()).toBe('1234-5678-9012-3456')
-    expect(w.text()).toContain('The receipt is shown ONLY ONCE.')
-    expect(w.text()).toContain('Mã biên nhận chỉ hiển thị MỘT LẦN.')
+    expect(w.text()).toContain('The secret code is shown ONLY ONCE.')
+    expect(w.text()).toContain('Mã bí mật chỉ hiển thị MỘT LẦN.')
+    expect(w.text()).toContain('The proof of filing (PDF) does not contain the secret code.')
+    // Who gets change notices, and who must come back with both codes.
+    expect(w.get('[data-testid="receipt-notices"]').text()).toContain('If you filed anonymously or gave no e-mail address, you get no notices')
     expect(w.get('[data-testid="receipt-kind"]').text()).toBe('Feedback / recommendation')
     expect(w.get('[data-testid="receipt-anonymous-denunciation"]').text()).toContain('filed as feedback')
     expect(w.get('[data-testid="attachment-name"]').text()).toBe('photo.png')
@@ -100,7 +103,7 @@ describe('receipt page', () => {
     expect(document.activeElement?.id).toBe('receipt-heading')
   })
 
-  it('downloads the signed PDF with the token from the 201 answer', async () => {
+  it('downloads the signed proof of filing with the token from the 201 answer, which does not enable the confirmation', async () => {
     const { w } = await mountReceipt()
     const fetchMock = vi.fn().mockResolvedValue(new Response('%PDF-1.7 x', { status: 200, headers: { 'Content-Type': 'application/pdf' } }))
     vi.stubGlobal('fetch', fetchMock)
@@ -117,7 +120,66 @@ describe('receipt page', () => {
     expect(init.headers).toMatchObject({ Authorization: 'Bearer citizen-token' })
     expect(created).toHaveBeenCalledTimes(1)
     expect(clicked).toEqual([{ href: 'blob:receipt', download: 'minh-bach-MB-7K3M-9QX2.pdf' }])
-    expect(w.get('[data-testid="receipt-status"]').text()).toBe('Receipt downloaded: minh-bach-MB-7K3M-9QX2.pdf')
+    expect(w.get('[data-testid="receipt-status"]').text()).toBe('Proof of filing downloaded: minh-bach-MB-7K3M-9QX2.pdf')
+    // The proof of filing holds no secret code: it does not count as saving it.
+    expect((w.get('[data-testid="saved"]').element as HTMLInputElement).disabled).toBe(true)
+    expect((w.get('[data-testid="follow"]').element as HTMLButtonElement).disabled).toBe(true)
+  })
+
+  it('saves the secret card in the browser, with both codes and the warning, which enables the confirmation', async () => {
+    const { w } = await mountReceipt()
+    const fetchMock = vi.fn()
+    vi.stubGlobal('fetch', fetchMock)
+    const blobs: Blob[] = []
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => {
+      blobs.push(b as Blob)
+      return 'blob:card'
+    })
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {})
+    const clicked: string[] = []
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(this.download)
+    })
+    const box = w.get('[data-testid="saved"]').element as HTMLInputElement
+    expect(box.disabled).toBe(true)
+    await w.get('[data-testid="save-card"]').trigger('click')
+    await flushPromises()
+    // Made in the browser: no request carries the secret code.
+    expect(fetchMock).not.toHaveBeenCalled()
+    expect(clicked).toEqual(['minh-bach-ma-bi-mat-MB-7K3M-9QX2.txt'])
+    const text = await blobs[0]!.text()
+    expect(text).toContain('MB-7K3M-9QX2')
+    expect(text).toContain('1234-5678-9012-3456')
+    expect(text).toContain('DO NOT SHARE. Anyone with both codes can read your report and act on it')
+    expect(text).toContain('KHÔNG CHIA SẺ.')
+    expect(w.get('[data-testid="secret-status"]').text()).toContain('minh-bach-ma-bi-mat-MB-7K3M-9QX2.txt')
+    expect(box.disabled).toBe(false)
+    await w.get('[data-testid="saved"]').setValue(true)
+    expect((w.get('[data-testid="follow"]').element as HTMLButtonElement).disabled).toBe(false)
+  })
+
+  it('copying both codes, or printing them, also enables the confirmation; a failed copy does not', async () => {
+    const { w } = await mountReceipt()
+    const writeText = vi.fn().mockRejectedValueOnce(new Error('denied')).mockResolvedValue(undefined)
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true })
+    const box = w.get('[data-testid="saved"]').element as HTMLInputElement
+    await w.get('[data-testid="copy"]').trigger('click')
+    await flushPromises()
+    expect(w.get('[data-testid="secret-status"]').text()).toContain('Copying failed.')
+    expect(box.disabled).toBe(true)
+    await w.get('[data-testid="copy"]').trigger('click')
+    await flushPromises()
+    expect(writeText).toHaveBeenLastCalledWith('Tracking code: MB-7K3M-9QX2\nSecret code: 1234-5678-9012-3456\n')
+    expect(box.disabled).toBe(false)
+
+    const { w: w2 } = await mountReceipt()
+    const print = vi.fn()
+    vi.stubGlobal('print', print)
+    const box2 = w2.get('[data-testid="saved"]').element as HTMLInputElement
+    expect(box2.disabled).toBe(true)
+    await w2.get('[data-testid="print"]').trigger('click')
+    expect(print).toHaveBeenCalledTimes(1)
+    expect(box2.disabled).toBe(false)
   })
 
   it('says so when the download fails', async () => {
@@ -146,6 +208,8 @@ describe('receipt page', () => {
     window.dispatchEvent(ev)
     expect(ev.defaultPrevented).toBe(true)
 
+    vi.stubGlobal('print', vi.fn())
+    await w.get('[data-testid="print"]').trigger('click')
     await w.get('[data-testid="saved"]').setValue(true)
     expect((follow.element as HTMLButtonElement).disabled).toBe(false)
     const ev2 = new Event('beforeunload', { cancelable: true })

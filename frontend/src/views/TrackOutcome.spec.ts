@@ -205,7 +205,7 @@ describe('appeal', () => {
       clocks: [{ name: 'accept', start: '2026-12-12T02:00:00Z', due: '2099-12-22T16:59:59Z', overdue: false }],
     })
 
-  it('explains what an appeal is, needs a reason, then shows the new report’s codes once, its PDF receipt, and can follow it', async () => {
+  it('explains what an appeal is, needs a reason, then shows the new report’s codes once, its proof of filing, and can follow it once the secret code is saved', async () => {
     const api = setup()
     let reportFor: Record<string, () => TrackedReport> = { tok: () => concluded() }
     api.on('GET', '/api/v1/track', (c) => jsonResponse(200, reportFor[c.headers.Authorization!.slice(7)]!()))
@@ -275,16 +275,20 @@ describe('appeal', () => {
     expect(w.find('[data-testid="appeal"]').exists()).toBe(false)
     expect(useTrackSession().token.value).toBe('tok')
 
-    // The new report's signed receipt, at once, with the new report's token.
+    // The new report's signed proof of filing, at once, with the new report's token.
     await receipt.get('[data-testid="appeal-download-pdf"]').trigger('click')
     await flushPromises()
     expect(pdfAuth).toBe('Bearer tok2')
     expect(saved).toEqual(['minh-bach-MB-AAAA-BBBB.pdf'])
-    expect(w.get('[data-testid="appeal-receipt-status"]').text()).toBe('Receipt downloaded: minh-bach-MB-AAAA-BBBB.pdf')
+    expect(w.get('[data-testid="appeal-receipt-status"]').text()).toBe('Proof of filing downloaded: minh-bach-MB-AAAA-BBBB.pdf')
 
-    // Following the appeal needs the codes saved first, then uses the new report's session.
+    // The proof of filing holds no secret code: the confirmation stays closed until the secret card is saved.
     const follow = w.get('[data-testid="appeal-follow"]')
     expect(follow.attributes('disabled')).toBeDefined()
+    expect(w.get('[data-testid="appeal-saved"]').attributes('disabled')).toBeDefined()
+    await receipt.get('[data-testid="appeal-save-card"]').trigger('click')
+    expect(saved).toEqual(['minh-bach-MB-AAAA-BBBB.pdf', 'minh-bach-ma-bi-mat-MB-AAAA-BBBB.txt'])
+    expect(w.get('[data-testid="appeal-secret-status"]').text()).toContain('minh-bach-ma-bi-mat-MB-AAAA-BBBB.txt')
     await w.get('[data-testid="appeal-saved"]').setValue(true)
     await follow.trigger('click')
     await flushPromises()
@@ -315,6 +319,11 @@ describe('appeal', () => {
     await flushPromises()
     expect(w.get('[data-testid="appeal-download-pdf"]').attributes('disabled')).toBeDefined()
     expect(w.get('[data-testid="appeal-receipt-panel"]').text()).toContain('once you open it with these two codes')
+    const writeText = vi.fn().mockResolvedValue(undefined)
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true })
+    await w.get('[data-testid="appeal-copy"]').trigger('click')
+    await flushPromises()
+    expect(writeText).toHaveBeenCalledWith('Tracking code: MB-AAAA-BBBB\nSecret code: 1111-2222-3333-4444\n')
     await w.get('[data-testid="appeal-saved"]').setValue(true)
     await w.get('[data-testid="appeal-follow"]').trigger('click')
     await flushPromises()
@@ -345,7 +354,7 @@ describe('appeal', () => {
     expect(w.find('[data-testid="appeal"]').exists()).toBe(false)
   })
 
-  it('opens the sign-in form with a linked report’s code, to follow it with its own receipt', async () => {
+  it('opens the sign-in form with a linked report’s code, to follow it with its own secret code', async () => {
     const api = setup()
     api.json('GET', '/api/v1/track', 200, round2())
     setTrackSession({ token: 'tok2' })
@@ -355,7 +364,7 @@ describe('appeal', () => {
     await flushPromises()
     expect(useTrackSession().token.value).toBe('')
     expect((w.get('[data-testid="track-code-input"]').element as HTMLInputElement).value).toBe('MB-7K3M-9QX2')
-    expect(w.get('[data-testid="track-notice"]').text()).toBe('To open report MB-7K3M-9QX2, enter that report’s receipt.')
+    expect(w.get('[data-testid="track-notice"]').text()).toBe('To open report MB-7K3M-9QX2, enter that report’s secret code.')
     expect(document.activeElement?.id).toBe('track-receipt')
   })
 })

@@ -197,7 +197,7 @@ describe('TrackView', () => {
     route('POST', '/api/v1/track/session', () => jsonResponse(401, { error: { code: 'unauthorized', message: 'x' } }))
     const w = mountTrack('en')
     await login(w)
-    expect(w.get('[data-testid="track-login-error"]').text()).toBe('The tracking code or the receipt is not right. Please check them.')
+    expect(w.get('[data-testid="track-login-error"]').text()).toBe('The tracking code or the secret code is not right. Please check them.')
     expect(useTrackSession().token.value).toBe('')
   })
 
@@ -412,7 +412,7 @@ describe('TrackView', () => {
     expect(w2.find('[data-testid="evidence-form"]').exists()).toBe(false)
   })
 
-  it('downloads the receipt PDF with the session token', async () => {
+  it('downloads the proof of filing with the session token', async () => {
     setTrackSession({ token: 'tok' })
     route('GET', '/api/v1/track', () => jsonResponse(200, sampleReport()))
     let auth = ''
@@ -432,7 +432,7 @@ describe('TrackView', () => {
     await flushPromises()
     expect(auth).toBe('Bearer tok')
     expect(names).toEqual(['minh-bach-MB-7K3M-9QX2.pdf'])
-    expect(w.get('[data-testid="track-pdf-status"]').text()).toBe('Receipt downloaded: minh-bach-MB-7K3M-9QX2.pdf')
+    expect(w.get('[data-testid="track-pdf-status"]').text()).toBe('Proof of filing downloaded: minh-bach-MB-7K3M-9QX2.pdf')
   })
 
   it('signs out on request', async () => {
