@@ -129,3 +129,46 @@ func TestCapabilitiesMatchTheServer(t *testing.T) {
 		t.Errorf("evidence added to a closed report: %d %s", w.Code, w.Body)
 	}
 }
+
+// TestCasePageTellsTheHolderWhenCustodyEnds: the report page gives the
+// custody holder the end of their grant (for the time left on the identity
+// panel), the same as the decision's, and nobody else any.
+func TestCasePageTellsTheHolderWhenCustodyEnds(t *testing.T) {
+	f := newFixture(t)
+	st := f.storyStaff(t)
+	_, c := f.fileCase(t, "complaint")
+	base := "/api/v1/cases/" + c.ID
+	type page struct {
+		CustodyUntil *string
+		Can          map[string]bool
+	}
+	who := map[string]session{"inspector": st.inspector, "lead": st.lead, "monitor": st.monitor}
+	for name, s := range who {
+		var p page
+		f.call(t, s.access, http.MethodGet, base, "", http.StatusOK, &p)
+		if p.CustodyUntil != nil {
+			t.Errorf("before custody, %s: custodyUntil = %q", name, *p.CustodyUntil)
+		}
+	}
+	var g struct{ ID, ExpiresAt string }
+	f.call(t, st.inspector.access, http.MethodPost, base+"/custody", `{"reason":"Cần liên hệ người khiếu nại"}`, http.StatusCreated, &g)
+	var p page
+	f.call(t, st.inspector.access, http.MethodGet, base, "", http.StatusOK, &p)
+	if p.CustodyUntil != nil {
+		t.Errorf("pending request: custodyUntil = %q", *p.CustodyUntil)
+	}
+	f.call(t, st.lead.access, http.MethodPost, "/api/v1/custody/"+g.ID+"/decision", `{"approve":true}`, http.StatusOK, &g)
+	if g.ExpiresAt == "" {
+		t.Fatal("approved grant without expiresAt")
+	}
+	for name, s := range who {
+		var p page
+		f.call(t, s.access, http.MethodGet, base, "", http.StatusOK, &p)
+		switch {
+		case name == "inspector" && (p.CustodyUntil == nil || *p.CustodyUntil != g.ExpiresAt || !p.Can["originals"]):
+			t.Errorf("holder: custodyUntil = %v, want %q (originals %v)", p.CustodyUntil, g.ExpiresAt, p.Can["originals"])
+		case name != "inspector" && p.CustodyUntil != nil:
+			t.Errorf("after custody, %s: custodyUntil = %q", name, *p.CustodyUntil)
+		}
+	}
+}

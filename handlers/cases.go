@@ -191,9 +191,11 @@ type caseDTO struct {
 	Overdue               bool              `json:"overdue"`
 	AllowedTransitions    []services.Status `json:"allowedTransitions"`
 	Can                   capabilitiesDTO   `json:"can"`
-	Proposal              *proposalDTO      `json:"proposal,omitempty"`
-	Extensions            []extensionDTO    `json:"extensions"`
-	Rating                *citizenRating    `json:"rating,omitempty"`
+	// CustodyUntil is when the caller's custody grant ends (custody holders only).
+	CustodyUntil *time.Time     `json:"custodyUntil,omitempty"`
+	Proposal     *proposalDTO   `json:"proposal,omitempty"`
+	Extensions   []extensionDTO `json:"extensions"`
+	Rating       *citizenRating `json:"rating,omitempty"`
 	// UnitName and FrontUnitName name the handling unit and the
 	// supervising committee.
 	UnitName      *services.Text `json:"unitName,omitempty"`
@@ -220,7 +222,7 @@ func toCaseDTO(p services.CasePage) caseDTO {
 		Can: capabilitiesDTO(p.Can), UnitName: p.UnitName, FrontUnitName: p.FrontUnitName,
 		Timeline: []staffEventDTO{}, Messages: []staffMessageDTO{}, Attachments: attachmentDTOs(c.Attachments),
 		Recommendations: []recommendationDTO{}, Extensions: []extensionDTO{}, Clocks: clockDTOs(p.Clocks),
-		People: map[string]staffNameDTO{}, Assignable: []staffNameDTO{}}
+		People: map[string]staffNameDTO{}, Assignable: []staffNameDTO{}, CustodyUntil: optionalTime(p.CustodyUntil)}
 	for i := range d.Attachments {
 		d.Attachments[i].OriginalName = p.OriginalNames[d.Attachments[i].ID]
 	}

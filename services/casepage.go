@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // CasePage is a report as a staff member or monitor sees it, with
@@ -37,6 +38,9 @@ type CasePage struct {
 	// custody holder (Can.Originals) only; everyone else sees the neutral
 	// names of Case.Attachments.
 	OriginalNames map[string]string
+	// CustodyUntil is when the caller's custody grant ends, for a custody
+	// holder (Can.Originals) only; the zero time otherwise.
+	CustodyUntil time.Time
 }
 
 // CasePage returns a report's page for staff of its unit or monitors of its
@@ -101,7 +105,7 @@ func (w *Workflow) page(ctx context.Context, actor Actor, c Case) (CasePage, err
 	if mayHandle(actor, c) == nil {
 		p.AllowedTransitions = AllowedTransitions(c.Status, Party(actor.Role))
 	}
-	if p.Can, err = w.capabilities(ctx, actor, c, p); err != nil {
+	if p.Can, p.CustodyUntil, err = w.capabilities(ctx, actor, c, p); err != nil {
 		return CasePage{}, err
 	}
 	if p.Can.Originals && w.vault != nil {
@@ -114,8 +118,8 @@ func (w *Workflow) page(ctx context.Context, actor Actor, c Case) (CasePage, err
 }
 
 // capabilities are the rules of capabilities.go applied to report c for
-// actor, now.
-func (w *Workflow) capabilities(ctx context.Context, actor Actor, c Case, p CasePage) (Capabilities, error) {
+// actor, now, with the end of the caller's custody grant when they hold one.
+func (w *Workflow) capabilities(ctx context.Context, actor Actor, c Case, p CasePage) (Capabilities, time.Time, error) {
 	handles := mayHandle(actor, c) == nil
 	can := Capabilities{
 		Assign:                mayAssign(actor, c) == nil && len(p.Assignable) > 0,
@@ -131,7 +135,7 @@ func (w *Workflow) capabilities(ctx context.Context, actor Actor, c Case, p Case
 	if mayExtend(actor, c) == nil {
 		more, err := w.mayMoreExtensions(ctx, c)
 		if err != nil {
-			return Capabilities{}, err
+			return Capabilities{}, time.Time{}, err
 		}
 		can.Extend = more
 	}
@@ -139,14 +143,16 @@ func (w *Workflow) capabilities(ctx context.Context, actor Actor, c Case, p Case
 		now := w.now().UTC()
 		err := w.gate.mayRequest(ctx, actor, c, now)
 		if err != nil && !IsCode(err, CodeForbidden) && !IsCode(err, CodeConflict) {
-			return Capabilities{}, err
+			return Capabilities{}, time.Time{}, err
 		}
 		can.RequestCustody = err == nil
-		_, err = w.gate.holder(ctx, actor, c, now, Errorf(CodeForbidden, "no grant"))
+		g, err := w.gate.holder(ctx, actor, c, now, Errorf(CodeForbidden, "no grant"))
 		if err != nil && !IsCode(err, CodeForbidden) {
-			return Capabilities{}, err
+			return Capabilities{}, time.Time{}, err
 		}
-		can.Originals = err == nil
+		if can.Originals = err == nil; can.Originals {
+			return can, g.ExpiresAt, nil
+		}
 	}
-	return can, nil
+	return can, time.Time{}, nil
 }

@@ -330,6 +330,15 @@ export function listCases(filters: QueueFilters = {}, signal?: AbortSignal): Pro
   return staffRequest<CaseList>('GET', `/api/v1/cases${queueQuery(filters)}`, { signal })
 }
 
+/** A complainant's identity, as GET /cases/{id}/identity gives it to a custody holder. */
+export interface ComplainantIdentity {
+  name: string
+  phone: string
+  email: string
+  address: string
+  nationalId: string
+}
+
 export type CustodyStatus = 'pending' | 'approved' | 'denied' | 'expired'
 
 export interface CustodyRequest {
@@ -581,6 +590,8 @@ export interface CaseDetail {
   allowedTransitions: string[]
   /** What this user may do with the report now: the server decides, the page only shows what it allows. */
   can: CaseCapabilities
+  /** When this user's identity custody grant ends (custody holders, `can.originals`, only). */
+  custodyUntil?: string
   proposal?: Proposal | null
   extensions?: Extension[]
   /** The citizen's rating, when given. */
@@ -728,6 +739,8 @@ export const caseApi = {
   note: (id: string, text: string) => staffRequest<unknown>('POST', caseP(id, '/notes'), { body: { text } }),
   message: (id: string, text: string) => staffRequest<unknown>('POST', caseP(id, '/messages'), { body: { text } }),
   custody: (id: string, reason: string) => staffRequest<unknown>('POST', caseP(id, '/custody'), { body: { reason } }),
+  /** identity reads the complainant's identity (custody holders only); the server records every reading. */
+  identity: (id: string) => staffRequest<ComplainantIdentity>('GET', caseP(id, '/identity')),
   recommend: (id: string, text: string, answerBy: string) =>
     staffRequest<unknown>('POST', caseP(id, '/recommendations'), { body: { text, answerBy } }),
   answer: (id: string, rid: string, answer: string) =>
