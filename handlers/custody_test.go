@@ -570,3 +570,44 @@ func TestQueueFiltersAndPages(t *testing.T) {
 		t.Fatalf("bad cursor: %d", w.Code)
 	}
 }
+
+// TestNewRoutingRuleAppliesToTheNextReport: the router keeps rules for a
+// while (PORTAL cache, 30 s in the portal); a rule an admin adds must still
+// route the very next report filed on this instance, not one half a minute
+// later (found by the Playwright suite: a report filed right after its
+// rule was created reached no unit).
+func TestNewRoutingRuleAppliesToTheNextReport(t *testing.T) {
+	f := newFixture(t, func(o *fixtureOptions) { o.cacheTTL = time.Hour })
+	ctx := context.Background()
+	file := func() services.Case {
+		t.Helper()
+		w := f.postJSON(validFeedback)
+		var out createdReport
+		if w.Code != http.StatusCreated || json.Unmarshal(w.Body.Bytes(), &out) != nil {
+			t.Fatalf("filing: %d %s", w.Code, w.Body)
+		}
+		c, err := f.env.Store.FindCaseByTrackingCode(ctx, out.TrackingCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if c := file(); c.UnitID != "" { // loads the router's cache, with no rule
+		t.Fatalf("routed with no rule: %q", c.UnitID)
+	}
+	unit := f.unit(t, "unit-new-rule")
+	sys := services.Actor{UserID: "test", Role: services.RoleAdmin}
+	rule, err := f.Org.CreateRoutingRule(ctx, sys, services.RoutingRule{InspectionUnitID: unit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := file(); c.UnitID != unit {
+		t.Fatalf("the report after the new rule went to %q, want %q", c.UnitID, unit)
+	}
+	if err := f.Org.DeleteRoutingRule(ctx, sys, rule.ID); err != nil {
+		t.Fatal(err)
+	}
+	if c := file(); c.UnitID != "" {
+		t.Fatalf("the report after the rule's deletion went to %q", c.UnitID)
+	}
+}

@@ -86,10 +86,11 @@ type OrgStore interface {
 // Org lets administrators configure units, areas, categories, routing,
 // holidays and deadlines. Every change is recorded as an AdminEvent.
 type Org struct {
-	store   OrgStore
-	catalog CatalogStore
-	audit   AdminAuditStore
-	clock   func() time.Time
+	store        OrgStore
+	catalog      CatalogStore
+	audit        AdminAuditStore
+	clock        func() time.Time
+	rulesChanged func()
 }
 
 // OrgOptions are the dependencies of an Org.
@@ -102,11 +103,22 @@ type OrgOptions struct {
 	Audit AdminAuditStore
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
+	// RulesChanged is called after a routing rule is created or deleted,
+	// so that this process's router applies it to the next report (nil:
+	// nothing to tell; other processes see it within their cache TTL).
+	RulesChanged func()
 }
 
 // NewOrg returns the Org service over the given stores.
 func NewOrg(opts OrgOptions) *Org {
-	return &Org{store: opts.Store, catalog: opts.Catalog, audit: opts.Audit, clock: clockOrNow(opts.Now)}
+	return &Org{store: opts.Store, catalog: opts.Catalog, audit: opts.Audit, clock: clockOrNow(opts.Now), rulesChanged: opts.RulesChanged}
+}
+
+// forgetRules tells the router that the routing rules changed.
+func (o *Org) forgetRules() {
+	if o.rulesChanged != nil {
+		o.rulesChanged()
+	}
 }
 
 func (o *Org) now() time.Time { return o.clock().UTC().Truncate(time.Millisecond) }

@@ -120,13 +120,14 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	if err := p.Catalog.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed reference data: %w", err)
 	}
-	p.Org = NewOrg(OrgOptions{Store: o.Store, Catalog: o.Store, Audit: o.Store, Now: now})
+	router := NewRuleRouter(RuleRouterOptions{Store: o.Store, Catalog: o.Store, TTL: o.CacheTTL, Now: now})
+	p.Org = NewOrg(OrgOptions{Store: o.Store, Catalog: o.Store, Audit: o.Store, Now: now, RulesChanged: router.Forget})
 	if err := p.Org.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed organisation data: %w", err)
 	}
 	p.Intake = NewIntake(IntakeOptions{Cases: cases, Vault: vault,
 		Catalog: NewCatalogCache(CatalogCacheOptions{Store: o.Store, TTL: 30 * time.Second, Now: now}), Idempotency: o.Store, Evidence: p.Evidence,
-		Router: NewRuleRouter(RuleRouterOptions{Store: o.Store, Catalog: o.Store, TTL: o.CacheTTL, Now: now}),
+		Router: router,
 		Hasher: o.Hasher, Tokens: o.Tokens, Sealer: o.Sealer, FingerprintKey: o.FingerprintKey, Limits: o.Limits, Now: now})
 	var err error
 	p.Tracking, err = NewTracking(ctx, TrackingOptions{Cases: cases, Evidence: p.Evidence, Hasher: o.Hasher, Tokens: o.Tokens,

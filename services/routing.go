@@ -193,6 +193,7 @@ func (o *Org) CreateRoutingRule(ctx context.Context, actor Actor, in RoutingRule
 	if err := o.store.InsertRoutingRule(ctx, r); err != nil {
 		return RoutingRule{}, err
 	}
+	o.forgetRules()
 	return r, o.record(ctx, actor, "routingRule.create", r.ID, ruleSummary(r))
 }
 
@@ -223,6 +224,7 @@ func (o *Org) DeleteRoutingRule(ctx context.Context, actor Actor, id string) err
 	if err := o.store.DeleteRoutingRule(ctx, id); err != nil {
 		return err
 	}
+	o.forgetRules()
 	return o.record(ctx, actor, "routingRule.delete", id, ruleSummary(rules[i]))
 }
 
@@ -258,6 +260,13 @@ type RuleRouterOptions struct {
 // NewRuleRouter returns a RuleRouter over the given stores.
 func NewRuleRouter(opts RuleRouterOptions) *RuleRouter {
 	return &RuleRouter{store: opts.Store, catalog: opts.Catalog, ttl: opts.TTL, clock: clockOrNow(opts.Now)}
+}
+
+// Forget drops the cached rules and areas: the next report reads them again.
+func (r *RuleRouter) Forget() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rules = nil
 }
 
 // RouteReport returns the units for a report; both are empty when no rule

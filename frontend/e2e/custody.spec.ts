@@ -1,5 +1,5 @@
 import { expect, type APIRequestContext } from '@playwright/test'
-import { enrolOnPage, freshTotp, signIn, signOut } from './staffHelpers'
+import { adminCreator, enrolOnPage, freshTotp, setOwnPassword, signIn, signOut } from './staffHelpers'
 import { expectAccessible, watchedTest } from './watch'
 
 // Identity custody, in the browser, against the real portal: a citizen
@@ -38,23 +38,7 @@ const REASON = 'Cần gọi điện cho người phản ánh để hẹn buổi 
 
 /** setUp creates the unit, its routing rule and the two staff; it returns when their cooling period ends (ms since the epoch) and the inspector's TOTP secret. */
 async function setUp(request: APIRequestContext): Promise<{ coolUntil: number; inspectorSecret: string }> {
-  const login = await request.post('/api/v1/auth/login', { data: ADMIN })
-  expect(login.status()).toBe(200)
-  const enrolment = await login.json()
-  expect(enrolment.totpEnrolmentRequired).toBe(true)
-  const enrol = { Authorization: `Bearer ${enrolment.enrolmentToken}` }
-  const setup = await request.post('/api/v1/auth/totp/setup', { headers: enrol })
-  expect(setup.status()).toBe(200)
-  const { secret } = await setup.json()
-  const enabled = await request.post('/api/v1/auth/totp/enable', { headers: enrol, data: { code: await freshTotp(secret, new Set()) } })
-  expect(enabled.status()).toBe(200)
-  const headers = { Authorization: `Bearer ${(await enabled.json()).accessToken}` }
-
-  const create = async (path: string, data: object) => {
-    const res = await request.post(`/api/v1/admin/${path}`, { headers, data })
-    expect(res.status(), `POST /admin/${path}: ${await res.text()}`).toBe(201)
-    return (await res.json()) as { id: string }
-  }
+  const create = await adminCreator(request, ADMIN)
   const unit = await create('units', { code: 'tt-sai-gon-custody', name: { vi: UNIT, en: 'Sai Gon Ward Inspectorate (custody)' }, type: 'inspection', areaCodes: [COMMUNE] })
   const front = await create('units', {
     code: 'mttq-sai-gon-custody',
@@ -68,14 +52,7 @@ async function setUp(request: APIRequestContext): Promise<{ coolUntil: number; i
   for (const u of [INSPECTOR, LEAD]) {
     await create('users', { ...u, unitId: unit.id, password: TEMP })
     coolUntil = Date.now() + 61_000
-    const first = await request.post('/api/v1/auth/login', { data: { email: u.email, password: TEMP } })
-    const answer = await first.json()
-    expect(answer.passwordChangeRequired, JSON.stringify(answer)).toBe(true)
-    const changed = await request.post('/api/v1/auth/password', {
-      headers: { Authorization: `Bearer ${answer.passwordToken}` },
-      data: { currentPassword: TEMP, newPassword: PASSWORD },
-    })
-    expect(changed.status()).toBe(204)
+    await setOwnPassword(request, u.email, TEMP, PASSWORD)
     if (u.role === 'inspector') {
       const again = await request.post('/api/v1/auth/login', { data: { email: u.email, password: PASSWORD } })
       const body = await again.json()
@@ -123,7 +100,8 @@ test('an inspector asks for the identity, another person (a lead) approves, and 
   await page.getByTestId('submit').click()
   await expect(page.getByTestId('tracking-code')).toHaveText(/^MB-[0-9A-Z]{4}-[0-9A-Z]{4}$/)
   const code = (await page.getByTestId('tracking-code').textContent())!.trim()
-  await page.getByLabel('Tôi đã lưu mã biên nhận').check()
+  await page.getByTestId('save-card').click() // the secret card: both codes, kept by the citizen
+  await page.getByTestId('saved').check()
   await page.getByTestId('continue').click()
   await expect(page).toHaveURL(/\/$/)
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import { expect, type Page } from '@playwright/test'
+import { expect, type APIRequestContext, type Page } from '@playwright/test'
 
 // Staff helpers shared by the end-to-end specs: RFC 6238 codes computed from
 // the secret the enrolment page shows (as an authenticator app would), the
@@ -79,4 +79,41 @@ export async function signOut(page: Page) {
   await expect(page).toHaveURL(/\/staff\/login$/)
   await expect(page.getByTestId('login-notice')).toBeVisible()
   await expect(page.getByTestId('staff-nav')).toHaveCount(0)
+}
+
+// ---- Set-up through the API, as an administrator would do it in the admin pages.
+
+/** adminCreator signs an admin in through the API (enrolling TOTP, which PORTAL_REQUIRE_2FA asks of admins) and returns a function that creates admin records (units, routing rules, users). */
+export async function adminCreator(
+  request: APIRequestContext,
+  admin: { email: string; password: string },
+): Promise<(path: string, data: object) => Promise<{ id: string }>> {
+  const login = await request.post('/api/v1/auth/login', { data: admin })
+  expect(login.status()).toBe(200)
+  const enrolment = await login.json()
+  expect(enrolment.totpEnrolmentRequired).toBe(true)
+  const enrol = { Authorization: `Bearer ${enrolment.enrolmentToken}` }
+  const setup = await request.post('/api/v1/auth/totp/setup', { headers: enrol })
+  expect(setup.status()).toBe(200)
+  const { secret } = await setup.json()
+  const enabled = await request.post('/api/v1/auth/totp/enable', { headers: enrol, data: { code: await freshTotp(secret, new Set()) } })
+  expect(enabled.status()).toBe(200)
+  const headers = { Authorization: `Bearer ${(await enabled.json()).accessToken}` }
+  return async (path, data) => {
+    const res = await request.post(`/api/v1/admin/${path}`, { headers, data })
+    expect(res.status(), `POST /admin/${path}: ${await res.text()}`).toBe(201)
+    return (await res.json()) as { id: string }
+  }
+}
+
+/** setOwnPassword replaces the temporary password an admin set: signing in with it opens only the change. */
+export async function setOwnPassword(request: APIRequestContext, email: string, temporary: string, password: string) {
+  const first = await request.post('/api/v1/auth/login', { data: { email, password: temporary } })
+  const answer = await first.json()
+  expect(answer.passwordChangeRequired, JSON.stringify(answer)).toBe(true)
+  const changed = await request.post('/api/v1/auth/password', {
+    headers: { Authorization: `Bearer ${answer.passwordToken}` },
+    data: { currentPassword: temporary, newPassword: password },
+  })
+  expect(changed.status()).toBe(204)
 }

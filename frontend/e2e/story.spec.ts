@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { expect, type APIRequestContext, type Page } from '@playwright/test'
-import { enrolOnPage, freshTotp, signIn, signOut } from './staffHelpers'
+import { adminCreator, enrolOnPage, setOwnPassword, signIn, signOut } from './staffHelpers'
 import { expectAccessible, watchedTest } from './watch'
 
 // The whole story of one report, in the browser, against the real portal:
@@ -58,23 +58,7 @@ function vnDayIn(days: number): string {
 
 /** setUp signs the admin in through the API (enrolling TOTP), then creates the units, the routing rule and the staff. */
 async function setUp(request: APIRequestContext) {
-  const login = await request.post('/api/v1/auth/login', { data: ADMIN })
-  expect(login.status()).toBe(200)
-  const enrolment = await login.json()
-  expect(enrolment.totpEnrolmentRequired).toBe(true)
-  const enrol = { Authorization: `Bearer ${enrolment.enrolmentToken}` }
-  const setup = await request.post('/api/v1/auth/totp/setup', { headers: enrol })
-  expect(setup.status()).toBe(200)
-  const { secret } = await setup.json()
-  const enabled = await request.post('/api/v1/auth/totp/enable', { headers: enrol, data: { code: await freshTotp(secret, new Set()) } })
-  expect(enabled.status()).toBe(200)
-  const headers = { Authorization: `Bearer ${(await enabled.json()).accessToken}` }
-
-  const create = async (path: string, data: object) => {
-    const res = await request.post(`/api/v1/admin/${path}`, { headers, data })
-    expect(res.status(), `POST /admin/${path}: ${await res.text()}`).toBe(201)
-    return (await res.json()) as { id: string }
-  }
+  const create = await adminCreator(request, ADMIN)
   const unit = await create('units', {
     code: 'tt-ben-thanh',
     name: { vi: UNIT, en: 'Ben Thanh Ward Inspectorate' },
@@ -93,14 +77,7 @@ async function setUp(request: APIRequestContext) {
   for (const u of [INSPECTOR, LEAD, MONITOR]) {
     await create('users', { ...u, unitId: u.role === 'monitor' ? front.id : unit.id, password: TEMP })
     // The admin's password opens only the change to the account's own (here, for the story, through the API).
-    const first = await request.post('/api/v1/auth/login', { data: { email: u.email, password: TEMP } })
-    const answer = await first.json()
-    expect(answer.passwordChangeRequired, JSON.stringify(answer)).toBe(true)
-    const changed = await request.post('/api/v1/auth/password', {
-      headers: { Authorization: `Bearer ${answer.passwordToken}` },
-      data: { currentPassword: TEMP, newPassword: PASSWORD },
-    })
-    expect(changed.status()).toBe(204)
+    await setOwnPassword(request, u.email, TEMP, PASSWORD)
   }
 }
 
