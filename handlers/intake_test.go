@@ -348,12 +348,12 @@ func TestSanitizedCopyDropsGPS(t *testing.T) {
 	}
 }
 
-// TestActivePDFIsRefusedWithWhatToDoInstead: a PDF carrying scripts,
+// TestActivePDFIsRefusedWithAdvice: a PDF carrying scripts,
 // launch actions, embedded files or encryption is refused (docs/privacy.md,
 // "What the content checks refuse") with its own problem code, active_pdf,
 // and a message telling the citizen what to do — print it to a new PDF or
 // photograph it — rather than that PDF is not accepted.
-func TestActivePDFIsRefusedWithWhatToDoInstead(t *testing.T) {
+func TestActivePDFIsRefusedWithAdvice(t *testing.T) {
 	f := newFixture(t)
 	pdf := func(catalog string) []byte {
 		return []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R" + catalog + ">>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n" +

@@ -116,7 +116,7 @@ func TestPublicSummaryDisguisesRefused(t *testing.T) {
 		{idThoa, "Liên hệ 0912 . 345 . 678", "0912 . 345 . 678"},
 		{idThoa, "Liên hệ 0912_345_678", "0912_345_678"},
 		{idThoa, "Số đuôi 345678", "345678"},
-		{idThoa, "Số 0912 345 xxx", "0912 345"},
+		{idThoa, "Số 0912 345 ***", "0912 345"},
 		{idThoa, "Gọi 0912 rồi 345 rồi 678", "0912"},
 		{idMinh, "liên hệ 0987/654/321 hoặc 0909.888.777", "0909.888.777"},
 		// ID numbers.
