@@ -31,7 +31,7 @@ var (
 	JPEG = Type{MIME: "image/jpeg", Ext: "jpg", Class: "image", Sanitizable: true}
 	PNG  = Type{MIME: "image/png", Ext: "png", Class: "image", Sanitizable: true}
 	WebP = Type{MIME: "image/webp", Ext: "webp", Class: "image", Sanitizable: true}
-	PDF  = Type{MIME: "application/pdf", Ext: "pdf", Class: "document"}
+	PDF  = Type{MIME: "application/pdf", Ext: "pdf", Class: "document", Sanitizable: true}
 	DOCX = Type{MIME: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Ext: "docx", Class: "document"}
 	XLSX = Type{MIME: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Ext: "xlsx", Class: "document"}
 	MP3  = Type{MIME: "audio/mpeg", Ext: "mp3", Class: "audio"}

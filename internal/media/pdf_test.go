@@ -17,7 +17,10 @@ import (
 
 // buildPDF writes a PDF of the given objects (numbered from 1, the first
 // being the catalog) with a correct cross-reference table.
-func buildPDF(objects ...string) []byte {
+func buildPDF(objects ...string) []byte { return buildPDFTrailer("", objects...) }
+
+// buildPDFTrailer is buildPDF with extra trailer entries.
+func buildPDFTrailer(trailer string, objects ...string) []byte {
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 	offs := make([]int, len(objects))
@@ -30,7 +33,7 @@ func buildPDF(objects ...string) []byte {
 	for _, o := range offs {
 		fmt.Fprintf(&b, "%010d 00000 n \n", o)
 	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, trailer, xref)
 	return b.Bytes()
 }
 

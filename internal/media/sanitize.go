@@ -58,6 +58,12 @@ func Sanitize(t Type, src io.ReaderAt, size int64) (io.Reader, int64, error) {
 		err = planPNG(c, &p)
 	case WebP:
 		err = planWebP(c, &p)
+	case PDF:
+		b, err := sanitizePDF(src, size)
+		if err != nil {
+			return nil, 0, err
+		}
+		return bytes.NewReader(b), int64(len(b)), nil
 	default:
 		return nil, 0, unsupported(fmt.Sprintf("cannot sanitize %s", t.MIME))
 	}
