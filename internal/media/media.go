@@ -32,8 +32,8 @@ var (
 	PNG  = Type{MIME: "image/png", Ext: "png", Class: "image", Sanitizable: true}
 	WebP = Type{MIME: "image/webp", Ext: "webp", Class: "image", Sanitizable: true}
 	PDF  = Type{MIME: "application/pdf", Ext: "pdf", Class: "document", Sanitizable: true}
-	DOCX = Type{MIME: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Ext: "docx", Class: "document"}
-	XLSX = Type{MIME: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Ext: "xlsx", Class: "document"}
+	DOCX = Type{MIME: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Ext: "docx", Class: "document", Sanitizable: true}
+	XLSX = Type{MIME: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Ext: "xlsx", Class: "document", Sanitizable: true}
 	MP3  = Type{MIME: "audio/mpeg", Ext: "mp3", Class: "audio"}
 	M4A  = Type{MIME: "audio/mp4", Ext: "m4a", Class: "audio"}
 	MP4  = Type{MIME: "video/mp4", Ext: "mp4", Class: "video"}

@@ -58,6 +58,12 @@ func Sanitize(t Type, src io.ReaderAt, size int64) (io.Reader, int64, error) {
 		err = planPNG(c, &p)
 	case WebP:
 		err = planWebP(c, &p)
+	case DOCX, XLSX:
+		b, err := sanitizeOffice(t, src, size)
+		if err != nil {
+			return nil, 0, err
+		}
+		return bytes.NewReader(b), int64(len(b)), nil
 	case PDF:
 		b, err := sanitizePDF(src, size)
 		if err != nil {
