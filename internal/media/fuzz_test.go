@@ -134,3 +134,88 @@ func FuzzCheckPDF(f *testing.F) {
 		}
 	})
 }
+
+// sanitizeTwice sanitizes b as typ, and the copy again; ok is false when
+// b has no copy (with an error this package may return).
+func sanitizeTwice(t *testing.T, typ Type, b []byte) (first, second []byte, ok bool) {
+	r, n, err := Sanitize(typ, bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrUnsupported) {
+			t.Fatalf("%s: unexpected error %v", typ.Ext, err)
+		}
+		return nil, nil, false
+	}
+	first, err = io.ReadAll(r)
+	if err != nil || int64(len(first)) != n {
+		t.Fatalf("%s: announced %d bytes, produced %d (%v)", typ.Ext, n, len(first), err)
+	}
+	r2, n2, err := Sanitize(typ, bytes.NewReader(first), n)
+	if err != nil {
+		t.Fatalf("%s: sanitizing the copy: %v", typ.Ext, err)
+	}
+	second, _ = io.ReadAll(r2)
+	if int64(len(second)) != n2 {
+		t.Fatalf("%s: announced %d bytes, produced %d", typ.Ext, n2, len(second))
+	}
+	return first, second, true
+}
+
+// FuzzSanitizeAV: the MP3 and MP4 copies are never longer than the
+// original (an MP4's is exactly as long), and have nothing left to remove.
+func FuzzSanitizeAV(f *testing.F) {
+	mp4, _ := identifyingMP4()
+	f.Add(mp4)
+	f.Add(isoFile("isom", "isom", "M4A "))
+	f.Add(concat(id3Tag(), mp3Frames(2), apeTag(), id3v1()))
+	f.Add(concat(id3v24(), mp3Frames(2), id3v24()))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, typ := range []Type{MP3, MP4} {
+			out, again, ok := sanitizeTwice(t, typ, b)
+			if !ok {
+				continue
+			}
+			if len(out) > len(b) || (typ == MP4 && len(out) != len(b)) {
+				t.Fatalf("%s: copy of %d bytes from %d", typ.Ext, len(out), len(b))
+			}
+			if !bytes.Equal(again, out) {
+				t.Fatalf("%s: sanitizing the copy changed it", typ.Ext)
+			}
+		}
+	})
+}
+
+// FuzzSanitizeOffice: a DOCX or XLSX copy passes CheckOffice as the same
+// type, and sanitizing it again changes nothing.
+func FuzzSanitizeOffice(f *testing.F) {
+	f.Add(makeZip(f, identifyingDOCX()...))
+	f.Add(makeZip(f, identifyingXLSX()...))
+	f.Add(makeStoredZip(f, docxEntries()...))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, typ := range []Type{DOCX, XLSX} {
+			out, again, ok := sanitizeTwice(t, typ, b)
+			if !ok {
+				continue
+			}
+			if got, err := CheckOffice(bytes.NewReader(out), int64(len(out))); err != nil || got != typ {
+				t.Fatalf("%s: the copy fails CheckOffice: %v, %v", typ.Ext, got, err)
+			}
+			if !bytes.Equal(again, out) {
+				t.Fatalf("%s: sanitizing the copy changed it", typ.Ext)
+			}
+		}
+	})
+}
+
+// FuzzSanitizePDF: pdfcpu runs under recover and a deadline; a copy is a
+// PDF that can itself be copied.
+func FuzzSanitizePDF(f *testing.F) {
+	f.Add(identifyingPDF(f))
+	f.Add([]byte(minimalPDF))
+	f.Add(generatedPDF(f))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		out, _, ok := sanitizeTwice(t, PDF, b)
+		if ok && !bytes.HasPrefix(out, []byte("%PDF-")) {
+			t.Fatal("the copy is not a PDF")
+		}
+	})
+}

@@ -1,8 +1,10 @@
 // Package media decides what an uploaded evidence file is and makes a
-// metadata-free copy of the images among them.
+// metadata-free copy (a safe copy) of it: every allowed type has one
+// (docs/privacy.md, "What each safe copy removes").
 //
 // Everything here works on untrusted bytes: nothing panics on malformed input,
-// and no function holds a whole file in memory. Sniff looks at a bounded head
+// and no function holds a whole file in memory, but the PDF, DOCX and XLSX
+// safe copies, made in memory from at most MaxSafeCopyBytes of original. Sniff looks at a bounded head
 // of the upload; CheckOffice and Sanitize read the stored object through an
 // io.ReaderAt, which the object store serves with ranged reads.
 //
@@ -13,7 +15,9 @@
 //  3. if Sniff said needsContainerCheck, call CheckOffice (ZIP) or CheckPDF
 //     (PDF) on the stored object and use the type it returns (or refuse and
 //     delete);
-//  4. if the final type is Sanitizable, call Sanitize and store the copy.
+//  4. call Sanitize and store the copy (every final type is Sanitizable);
+//     for an image a failure refuses the file, for the other types it only
+//     leaves the file without a safe copy (docs/privacy.md).
 package media
 
 import "errors"
@@ -34,9 +38,9 @@ var (
 	PDF  = Type{MIME: "application/pdf", Ext: "pdf", Class: "document", Sanitizable: true}
 	DOCX = Type{MIME: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Ext: "docx", Class: "document", Sanitizable: true}
 	XLSX = Type{MIME: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Ext: "xlsx", Class: "document", Sanitizable: true}
-	MP3  = Type{MIME: "audio/mpeg", Ext: "mp3", Class: "audio"}
-	M4A  = Type{MIME: "audio/mp4", Ext: "m4a", Class: "audio"}
-	MP4  = Type{MIME: "video/mp4", Ext: "mp4", Class: "video"}
+	MP3  = Type{MIME: "audio/mpeg", Ext: "mp3", Class: "audio", Sanitizable: true}
+	M4A  = Type{MIME: "audio/mp4", Ext: "m4a", Class: "audio", Sanitizable: true}
+	MP4  = Type{MIME: "video/mp4", Ext: "mp4", Class: "video", Sanitizable: true}
 )
 
 // ZIP is the provisional type Sniff returns for a ZIP container. It is never

@@ -7,9 +7,11 @@ import (
 	"io"
 )
 
-// Sanitize returns a reader producing a copy of the image in src (size
+// Sanitize returns a reader producing a copy of the file in src (size
 // bytes, random access) without its metadata, and the exact length of that
-// copy. t must be a Sanitizable type (JPEG, PNG or WebP).
+// copy. t must be a Sanitizable type. PDF (pdfsafe.go), DOCX and XLSX
+// (officesafe.go), MP3, M4A and MP4 (avsafe.go) are described where they are
+// made; what follows is about images.
 //
 // Sanitize reads src twice: once now, to plan the copy, and again while the
 // returned reader is read. It holds at most a 64 KiB buffer and the plan (a
@@ -64,6 +66,10 @@ func Sanitize(t Type, src io.ReaderAt, size int64) (io.Reader, int64, error) {
 			return nil, 0, err
 		}
 		return bytes.NewReader(b), int64(len(b)), nil
+	case MP3:
+		err = planMP3(src, size, &p)
+	case M4A, MP4:
+		err = planISO(src, size, &p)
 	case PDF:
 		b, err := sanitizePDF(src, size)
 		if err != nil {
@@ -83,10 +89,12 @@ func Sanitize(t Type, src io.ReaderAt, size int64) (io.Reader, int64, error) {
 // pieces next to each other merge into one.
 const maxParts = 4096
 
-// part is a piece of the output: n bytes of src at off, or lit.
+// part is a piece of the output: n bytes of src at off, or lit, or n zero
+// bytes.
 type part struct {
 	off, n int64
 	lit    []byte
+	zero   bool
 }
 
 type plan struct {
@@ -98,7 +106,7 @@ func (p *plan) copy(off, n int64) error {
 	if n <= 0 {
 		return nil
 	}
-	if k := len(p.parts); k > 0 && p.parts[k-1].lit == nil && p.parts[k-1].off+p.parts[k-1].n == off {
+	if k := len(p.parts); k > 0 && p.parts[k-1].lit == nil && !p.parts[k-1].zero && p.parts[k-1].off+p.parts[k-1].n == off {
 		p.parts[k-1].n += n
 		p.n += n
 		return nil
@@ -108,6 +116,19 @@ func (p *plan) copy(off, n int64) error {
 
 func (p *plan) literal(b []byte) error {
 	return p.add(part{n: int64(len(b)), lit: b})
+}
+
+// zeros adds n zero bytes, merged with zeros just before.
+func (p *plan) zeros(n int64) error {
+	if n <= 0 {
+		return nil
+	}
+	if k := len(p.parts); k > 0 && p.parts[k-1].zero {
+		p.parts[k-1].n += n
+		p.n += n
+		return nil
+	}
+	return p.add(part{n: n, zero: true})
 }
 
 func (p *plan) add(x part) error {
@@ -138,6 +159,11 @@ func (r *planReader) Read(b []byte) (int, error) {
 		}
 		if rem := p.n - r.done; int64(len(b)) > rem {
 			b = b[:rem]
+		}
+		if p.zero {
+			clear(b)
+			r.done += int64(len(b))
+			return len(b), nil
 		}
 		if p.lit != nil {
 			n := copy(b, p.lit[r.done:])

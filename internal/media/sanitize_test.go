@@ -344,6 +344,14 @@ func TestSanitizeWebPCorrupt(t *testing.T) {
 	}
 }
 
+func TestEveryAllowedTypeHasASafeCopy(t *testing.T) {
+	for _, typ := range Types() {
+		if !typ.Sanitizable {
+			t.Errorf("%s has no safe copy", typ.Ext)
+		}
+	}
+}
+
 func TestSanitizeUnsupportedType(t *testing.T) {
 	for _, typ := range []Type{ZIP, {}} {
 		b := []byte(minimalPDF)
