@@ -140,7 +140,8 @@ func (s *Downloads) choose(ctx context.Context, actor Actor, c Case, a Attachmen
 		d.Copy, key, d.Size, d.SHA256 = CopyOriginal, a.OriginalKey, a.Size, a.SHA256
 	} else {
 		if a.SanitizedKey == "" {
-			return nil, "", Errorf(CodeConflict, "This file has no sanitized copy: only a holder of an identity custody grant on this report may open the original.")
+			return nil, "", Errorf(CodeConflict, "This file has no safe copy (the sanitizer could not rewrite it). "+
+				"Ask for access to the original: only a holder of an identity custody grant on this report may open it.")
 		}
 		d.Copy, key, d.Size, d.SHA256 = CopySanitized, a.SanitizedKey, a.SanitizedSize, a.SanitizedSHA256
 	}

@@ -30,6 +30,9 @@ var (
 	ErrFileUnsupported   = errors.New("file type not allowed")
 	ErrFileTooManyPixels = errors.New("image has too many pixels")
 	ErrFileCorrupt       = errors.New("file is corrupt")
+	// ErrFileTooLargeForCopy is a document larger than the checker makes
+	// safe copies of: it is stored without one (docs/privacy.md).
+	ErrFileTooLargeForCopy = errors.New("file too large for a safe copy")
 	// ErrFileActivePDF is a PDF refused for active content: scripts,
 	// actions, embedded files, encryption, links other than web or e-mail
 	// (docs/privacy.md, "What the content checks refuse").
@@ -45,7 +48,8 @@ type FileChecker interface {
 	// true for ZIP containers and PDFs, which CheckContainer must confirm.
 	Sniff(head []byte) (t FileType, needsContainerCheck bool, err error)
 	CheckContainer(r io.ReaderAt, size int64) (FileType, error)
-	// Sanitize returns the metadata-free copy of an image and its length.
+	// Sanitize returns the metadata-free copy (the safe copy) of a file
+	// and its length.
 	Sanitize(t FileType, r io.ReaderAt, size int64) (io.Reader, int64, error)
 	// AllowedTypes lists what Sniff accepts, for clients.
 	AllowedTypes() []FileType
@@ -110,6 +114,7 @@ type Evidence struct {
 	files   FileChecker
 	scanner Scanner // nil: files are recorded as not scanned
 	names   *IdentityVault
+	log     func(msg string, args ...any)
 	now     func() time.Time
 }
 
@@ -123,12 +128,19 @@ type EvidenceOptions struct {
 	// Vault seals the citizen's file names (nil: they are dropped, and
 	// only the neutral names are kept).
 	Vault *IdentityVault
-	Now   func() time.Time // time.Now when nil
+	// Log hears why a file got no safe copy (ids and a reason, never
+	// content); nil discards it.
+	Log func(msg string, args ...any)
+	Now func() time.Time // time.Now when nil
 }
 
 // NewEvidence makes the evidence pipeline.
 func NewEvidence(o EvidenceOptions) *Evidence {
-	return &Evidence{blobs: o.Blobs, uploads: o.Uploads, files: o.Files, scanner: o.Scanner, names: o.Vault, now: clockOrNow(o.Now)}
+	log := o.Log
+	if log == nil {
+		log = func(string, ...any) {}
+	}
+	return &Evidence{blobs: o.Blobs, uploads: o.Uploads, files: o.Files, scanner: o.Scanner, names: o.Vault, log: log, now: clockOrNow(o.Now)}
 }
 
 // AllowedTypes lists the file types the pipeline accepts, for clients.
@@ -338,18 +350,64 @@ func (e *Evidence) inspectStored(ctx context.Context, a *Attachment, ft FileType
 	if !ft.Sanitizable {
 		return ft, nil
 	}
+	err = e.storeSafeCopy(ctx, a, ft, r, strings.TrimSuffix(a.OriginalKey, "original")+"sanitized")
+	switch {
+	case err == nil:
+	case ft.Class == "image" || !noSafeCopy(err):
+		// An image that cannot be cleaned is refused, as is any file when
+		// storage fails.
+		return ft, sniffError(err, index)
+	default:
+		// A document or recording whose structure the sanitizer cannot
+		// rewrite is kept, without a safe copy: staff ask for custody of
+		// the original (docs/privacy.md).
+		e.log("evidence stored without a safe copy", "caseId", caseOfKey(a.OriginalKey), "attachmentId", a.ID, "type", ft.MIME,
+			"reason", safeCopyReason(err))
+	}
+	return ft, nil
+}
+
+// storeSafeCopy makes the safe copy of the original r (a's) and stores it
+// at key, recording it in a.
+func (e *Evidence) storeSafeCopy(ctx context.Context, a *Attachment, ft FileType, r io.ReaderAt, key string) error {
 	clean, size, err := e.files.Sanitize(ft, r, a.Size)
 	if err != nil {
-		return ft, sniffError(err, index)
+		return err
 	}
-	key := strings.TrimSuffix(a.OriginalKey, "original") + "sanitized"
 	h := sha256.New()
 	info, err := e.blobs.Put(ctx, key, io.TeeReader(clean, h), size, ft.MIME, "")
 	if err != nil {
-		return ft, err
+		return err
 	}
 	a.SanitizedKey, a.SanitizedSize, a.SanitizedSHA256 = key, info.Size, hex.EncodeToString(h.Sum(nil))
-	return ft, nil
+	return nil
+}
+
+// noSafeCopy reports whether err is the sanitizer's refusal of a file's
+// structure (as opposed to a failure to read or store it).
+func noSafeCopy(err error) bool {
+	return errors.Is(err, ErrFileCorrupt) || errors.Is(err, ErrFileUnsupported)
+}
+
+// safeCopyReason says why a file has no safe copy, in words that quote
+// nothing of the file.
+func safeCopyReason(err error) string {
+	switch {
+	case errors.Is(err, ErrFileTooLargeForCopy):
+		return "larger than the sanitizer rewrites"
+	case errors.Is(err, ErrFileUnsupported):
+		return "content the sanitizer refuses"
+	case errors.Is(err, ErrFileCorrupt):
+		return "a structure the sanitizer cannot read"
+	}
+	return "error"
+}
+
+// caseOfKey is the report id in an evidence object's key
+// (EvidenceKeyPrefix).
+func caseOfKey(key string) string {
+	id, _, _ := strings.Cut(strings.TrimPrefix(key, "evidence/"), "/")
+	return id
 }
 
 func (e *Evidence) scan(ctx context.Context, a *Attachment) {

@@ -88,6 +88,8 @@ type Portal struct {
 	Notifier  *Notifier
 	Audit     *AuditLog
 	FileNames *FileNameMigration
+	// SafeCopies makes the safe copies older files lack.
+	SafeCopies *SafeCopyMigration
 }
 
 // newThrottle is a failure throttle with one of the portal's policies.
@@ -115,7 +117,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 		log.Error("audit trail: events of a change could not be chained", "caseId", caseID, "error", err)
 	})
 	vault := NewIdentityVault(o.Store, o.Sealer, now)
-	p.Evidence = NewEvidence(EvidenceOptions{Blobs: o.Blobs, Uploads: o.Store, Files: o.Files, Scanner: o.Scanner, Vault: vault, Now: now})
+	p.Evidence = NewEvidence(EvidenceOptions{Blobs: o.Blobs, Uploads: o.Store, Files: o.Files, Scanner: o.Scanner, Vault: vault, Log: log.Warn, Now: now})
 	p.Catalog = NewCatalog(CatalogOptions{Store: o.Store, Limits: o.Limits, AllowedTypes: p.Evidence.AllowedTypes()})
 	if err := p.Catalog.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed reference data: %w", err)
@@ -158,5 +160,6 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 		Book: book, Vault: vault, Now: now})
 	p.Notifier = NewNotifier(NotifierOptions{Outbox: o.Store, Now: now, Vault: vault, Mailer: o.Mailer, Log: log.Info})
 	p.FileNames = NewFileNameMigration(vault, o.Store, p.Evidence.AllowedTypes(), now)
+	p.SafeCopies = NewSafeCopyMigration(o.Store, o.Blobs, o.Files, log.Warn, now)
 	return p, nil
 }

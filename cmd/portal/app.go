@@ -151,6 +151,22 @@ func (a *app) runSealFileNames(ctx context.Context, log *slog.Logger) {
 	})
 }
 
+// runSafeCopies makes, at start-up, the safe copies that files stored
+// before every type had one lack (docs/storage.md, "Safe copies of older
+// files"), under a lease and tried again every hour until one run has
+// finished, like runSealFileNames.
+func (a *app) runSafeCopies(ctx context.Context, log *slog.Logger) {
+	jobs := &job.Runner{Leases: a.leases, Holder: job.NewHolder(), Now: time.Now,
+		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
+	_ = jobs.Every(ctx, services.SafeCopyMigrationName, time.Hour, 30*time.Minute, func(ctx context.Context) error {
+		n, err := a.SafeCopies.Run(ctx)
+		if n > 0 {
+			log.Info("safe copies made for files stored before every type had one", "files", n)
+		}
+		return err
+	})
+}
+
 // runReaper reaps at every interval until ctx ends. The job holds a lease
 // in MongoDB while it runs, so when several portal processes share one
 // database only one of them reaps at a time.

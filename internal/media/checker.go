@@ -35,6 +35,8 @@ func mapErr(err error) error {
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, ErrTooLargeForCopy):
+		return errors.Join(services.ErrFileTooLargeForCopy, services.ErrFileUnsupported, err)
 	case errors.Is(err, ErrTooManyPixels):
 		return errors.Join(services.ErrFileTooManyPixels, err)
 	case errors.Is(err, ErrUnsupported):

@@ -88,7 +88,7 @@ var (
 // MaxSafeCopyBytes of original, the copy at most twice that).
 func sanitizeOffice(t Type, src io.ReaderAt, size int64) ([]byte, error) {
 	if size > MaxSafeCopyBytes {
-		return nil, unsupported(fmt.Sprintf("document of %d bytes, over the %d bytes a safe copy is made of", size, MaxSafeCopyBytes))
+		return nil, tooLargeForCopy(size)
 	}
 	got, err := CheckOffice(src, size)
 	if err != nil {

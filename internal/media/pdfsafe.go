@@ -22,6 +22,15 @@ import (
 // catalog down. Objects no longer reachable (earlier revisions, removed
 // annotations, metadata streams) are not written.
 
+// ErrTooLargeForCopy means a PDF, DOCX or XLSX is larger than
+// MaxSafeCopyBytes: it is stored, without a safe copy. Errors wrapping it
+// also wrap ErrUnsupported.
+var ErrTooLargeForCopy = errors.New("media: too large for a safe copy")
+
+func tooLargeForCopy(size int64) error {
+	return fmt.Errorf("%w: %w: %d bytes, over %d", ErrUnsupported, ErrTooLargeForCopy, size, MaxSafeCopyBytes)
+}
+
 const (
 	// MaxSafeCopyBytes is the largest PDF, DOCX or XLSX original a safe
 	// copy is made of: both are rewritten in memory (pdfcpu parses the
@@ -79,10 +88,10 @@ var pdfObjectDrop = []string{"Metadata", "PieceInfo", "AA", "AF", "LastModified"
 
 // sanitizePDF returns the safe copy of the PDF in src. It reads the whole
 // file (at most MaxSafeCopyBytes) and runs pdfcpu under recover and a
-// deadline.
+// deadline. Its errors never quote pdfcpu's, which may quote the file.
 func sanitizePDF(src io.ReaderAt, size int64) (_ []byte, err error) {
 	if size > MaxSafeCopyBytes {
-		return nil, unsupported(fmt.Sprintf("PDF of %d bytes, over the %d bytes a safe copy is made of", size, MaxSafeCopyBytes))
+		return nil, tooLargeForCopy(size)
 	}
 	in := make([]byte, size)
 	if n, err := src.ReadAt(in, 0); int64(n) < size {
@@ -98,7 +107,7 @@ func sanitizePDF(src io.ReaderAt, size int64) (_ []byte, err error) {
 		// pdfcpu is a large parser of untrusted input; a panic in it is a
 		// file without a safe copy, not a crash.
 		if r := recover(); r != nil {
-			err = corruptf("PDF: the library failed on this file: %v", r)
+			err = corruptf("PDF: pdfcpu failed on this file")
 		}
 	}()
 	c, cancel := context.WithTimeout(context.Background(), pdfTimeout)
@@ -108,13 +117,13 @@ func sanitizePDF(src io.ReaderAt, size int64) (_ []byte, err error) {
 		if errors.Is(err, context.DeadlineExceeded) {
 			return nil, unsupported("PDF that takes too long to read")
 		}
-		return nil, corruptf("PDF: %v", err)
+		return nil, corruptf("PDF: pdfcpu cannot read this file")
 	}
 	if ctx.Encrypt != nil || ctx.E != nil {
 		return nil, unsupported("encrypted PDF")
 	}
 	if err := ctx.EnsurePageCount(); err != nil {
-		return nil, corruptf("PDF: page tree: %v", err)
+		return nil, corruptf("PDF: no page tree pdfcpu can read")
 	}
 	pages := ctx.PageCount
 	if err := stripPDF(ctx); err != nil {
@@ -123,15 +132,15 @@ func sanitizePDF(src io.ReaderAt, size int64) (_ []byte, err error) {
 	var out bytes.Buffer
 	ctx.Write.Writer = bufio.NewWriter(&out)
 	if err := pdfcpu.WriteContext(ctx); err != nil {
-		return nil, corruptf("PDF: writing the copy: %v", err)
+		return nil, corruptf("PDF: pdfcpu cannot write the copy")
 	}
 	if err := ctx.Write.Flush(); err != nil {
-		return nil, corruptf("PDF: writing the copy: %v", err)
+		return nil, corruptf("PDF: pdfcpu cannot write the copy")
 	}
 	// The copy must open with the same pages: read it back.
 	back, err := pdfcpu.ReadWithContext(c, bytes.NewReader(out.Bytes()), pdfConfig())
 	if err != nil {
-		return nil, corruptf("PDF: the copy does not read back: %v", err)
+		return nil, corruptf("PDF: the copy does not read back")
 	}
 	if err := back.EnsurePageCount(); err != nil || back.PageCount != pages {
 		return nil, corruptf("PDF: the copy has %d pages, the original %d", back.PageCount, pages)
