@@ -125,7 +125,10 @@ func TestSubmitWithFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Attachments) != 3 || c.Attachments[0].SanitizedKey == "" || c.Attachments[1].SanitizedKey != "" {
+	// The PDF has no page the sanitizer can read, so no safe copy
+	// (TestUnreadablePDFIsKeptWithoutASafeCopy); the image and the
+	// document have one.
+	if len(c.Attachments) != 3 || c.Attachments[0].SanitizedKey == "" || c.Attachments[1].SanitizedKey != "" || c.Attachments[2].SanitizedKey == "" {
 		t.Fatalf("stored attachments = %+v", c.Attachments)
 	}
 	for i, a := range c.Attachments {
@@ -138,7 +141,7 @@ func TestSubmitWithFiles(t *testing.T) {
 		t.Fatal("content hash does not cover the stored report")
 	}
 	keys := f.objectKeys(t)
-	if len(keys) != 4 { // png original + sanitized, pdf, docx
+	if len(keys) != 5 { // png and docx original + safe copy, pdf
 		t.Fatalf("objects = %v", keys)
 	}
 	for _, a := range c.Attachments {
@@ -154,7 +157,7 @@ func TestSubmitWithFiles(t *testing.T) {
 	}
 	// Every upload intent was committed: nothing is left for the reaper.
 	n, err := f.Evidence.ReapStale(context.Background(), f.env.Store, time.Now().Add(time.Hour))
-	if err != nil || n != 0 || len(f.objectKeys(t)) != 4 {
+	if err != nil || n != 0 || len(f.objectKeys(t)) != 5 {
 		t.Fatalf("reaper removed %d (%v) from a committed report", n, err)
 	}
 }
