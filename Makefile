@@ -25,7 +25,8 @@ GO_SRC := $(shell find . -name '*.go' -not -path './$(FRONTEND)/node_modules/*' 
 # "context deadline exceeded" when its deadline falls during minimisation.
 FUZZ_TARGETS := ./handlers:FuzzBindJSON ./handlers:FuzzMultipartIntake ./handlers:FuzzAuthHeaders ./services:FuzzVerifyToken \
 	./services:FuzzNormalizeTrackingCode ./services:FuzzNormalizeReceipt ./internal/passhash:FuzzVerifyEncodedHash ./services:FuzzValidate \
-	./internal/media:FuzzSniff ./internal/media:FuzzCheckOffice ./internal/media:FuzzSanitize ./internal/media:FuzzCheckPDF ./internal/media:FuzzSanitizeAV ./internal/media:FuzzSanitizeOffice ./internal/media:FuzzSanitizePDF \
+	./internal/media:FuzzSniff ./internal/media:FuzzCheckOffice ./internal/media:FuzzSanitize ./internal/media:FuzzCheckPDF \
+	./internal/media:FuzzSanitizeAV ./internal/media:FuzzSanitizeOffice ./internal/media:FuzzSanitizePDF \
 	./internal/clamd:FuzzParseReply ./internal/proof:FuzzVerify ./services:FuzzDecodeQueueCursor \
 	./services:FuzzContainsIdentity ./services:FuzzCheckpointCheck ./internal/pow:FuzzVerify ./services:FuzzCheckPassword
 FUZZTIME ?= 60s

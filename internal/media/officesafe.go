@@ -325,7 +325,12 @@ func (x *xmlRewriter) markup(w *bufio.Writer) error {
 		case x.rels && external && l == "Target" && !webLink([]byte(html.UnescapeString(v))):
 			v = ""
 		}
-		fmt.Fprintf(&b, " %s=%c%s%c", a.name, a.quote, v, a.quote)
+		b.WriteByte(' ')
+		b.WriteString(a.name)
+		b.WriteByte('=')
+		b.WriteByte(a.quote)
+		b.WriteString(v)
+		b.WriteByte(a.quote)
 	}
 	if selfClosing {
 		b.WriteByte('/')

@@ -35,7 +35,9 @@ const (
 	// MaxSafeCopyBytes is the largest PDF, DOCX or XLSX original a safe
 	// copy is made of: both are rewritten in memory (pdfcpu parses the
 	// whole file; the ZIP copy is assembled before it is stored), so this
-	// bounds what one copy holds, about three times this at worst. The
+	// bounds what one copy takes: pdfcpu allocates about eight times the
+	// file's size in all (BenchmarkSanitizePDF5MB), a DOCX copy holds at
+	// most twice it (cappedBuffer). The
 	// default upload limit (25 MiB) is below it; larger originals have no
 	// safe copy.
 	MaxSafeCopyBytes = 32 << 20
