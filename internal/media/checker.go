@@ -3,6 +3,7 @@ package media
 import (
 	"errors"
 	"io"
+	"sync"
 
 	"minhbach/services"
 )
@@ -11,6 +12,13 @@ import (
 type Checker struct {
 	// MaxPixels is the pixel-flood guard; ≤ 0 means DefaultMaxPixels.
 	MaxPixels int64
+	// MaxCopiesInMemory is how many PDF, DOCX or XLSX safe copies, which
+	// are made in memory (MaxSafeCopyBytes), may be made at once; others
+	// wait. ≤ 0 means 2.
+	MaxCopiesInMemory int
+
+	once   sync.Once
+	copies chan struct{}
 }
 
 var _ services.FileChecker = (*Checker)(nil)
@@ -87,6 +95,17 @@ func (i *Checker) Sanitize(ft services.FileType, r io.ReaderAt, size int64) (io.
 	t, err := typeOf(ft)
 	if err != nil {
 		return nil, 0, err
+	}
+	if t == PDF || t == DOCX || t == XLSX {
+		i.once.Do(func() {
+			n := i.MaxCopiesInMemory
+			if n <= 0 {
+				n = 2
+			}
+			i.copies = make(chan struct{}, n)
+		})
+		i.copies <- struct{}{}
+		defer func() { <-i.copies }()
 	}
 	out, n, err := Sanitize(t, r, size)
 	return out, n, mapErr(err)

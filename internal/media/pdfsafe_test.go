@@ -225,3 +225,37 @@ func TestSanitizePDFFailsCleanly(t *testing.T) {
 		t.Fatalf("a PDF over the cap: %v", err)
 	}
 }
+
+// TestCheckerCopiesInMemoryOneAtATime: with room for one in-memory copy,
+// concurrent PDF and DOCX copies wait their turn and all complete (a slot
+// not given back would block the second for ever).
+func TestCheckerCopiesInMemoryOneAtATime(t *testing.T) {
+	c := &Checker{MaxCopiesInMemory: 1}
+	pdf, docx := identifyingPDF(t), makeZip(t, identifyingDOCX()...)
+	errs := make(chan error, 8)
+	for i := range 8 {
+		go func() {
+			typ, b := fileType(PDF), pdf
+			if i%2 == 1 {
+				typ, b = fileType(DOCX), docx
+			}
+			r, n, err := c.Sanitize(typ, bytes.NewReader(b), int64(len(b)))
+			if err == nil {
+				var got int64
+				got, err = io.Copy(io.Discard, r)
+				if err == nil && got != n {
+					err = fmt.Errorf("read %d of %d bytes", got, n)
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(c.copies) != 0 || cap(c.copies) != 1 {
+		t.Fatalf("%d of %d slots still taken", len(c.copies), cap(c.copies))
+	}
+}
