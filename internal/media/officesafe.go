@@ -19,8 +19,9 @@ import (
 // ids (rsid) go; the people and persons parts lose their names and
 // accounts; links to local files (an attached template's path names the
 // user) are emptied; ZIP entry times, extra fields and the archive comment
-// are not copied. Every other part is copied byte for byte, compressed as
-// it was.
+// are not copied. JPEG, PNG and WebP images (up to maxEmbeddedImage) lose
+// their metadata as uploaded photos do. Every other part is copied byte for
+// byte, compressed as it was.
 
 const (
 	// maxXMLTag bounds one tag of a rewritten part; real tags are far
@@ -149,6 +150,8 @@ func copyOfficePart(zw *zip.Writer, f *zip.File, types contentTypes) error {
 			return officeWriteErr(err)
 		}
 		return nil
+	case isImagePart(lower) && f.UncompressedSize64 <= maxEmbeddedImage:
+		return copyOfficeImage(zw, f)
 	case lower == "[content_types].xml" || !(strings.HasSuffix(lower, ".xml") || strings.HasSuffix(lower, ".rels") || strings.HasSuffix(lower, ".vml")):
 		// Copied as it is, still compressed.
 		raw, err := f.OpenRaw()
@@ -191,6 +194,65 @@ func copyOfficePart(zw *zip.Writer, f *zip.File, types contentTypes) error {
 		return officeWriteErr(err)
 	}
 	return nil
+}
+
+// maxEmbeddedImage is the largest image inside a document whose metadata
+// is removed; it is read whole. Larger ones are copied as they are.
+const maxEmbeddedImage = 16 << 20
+
+func isImagePart(lower string) bool {
+	for _, ext := range []string{".jpg", ".jpeg", ".png", ".webp"} {
+		if strings.HasSuffix(lower, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// copyOfficeImage writes an image part without its metadata (as an
+// uploaded photo's), or as it is when the image sanitizer refuses it.
+func copyOfficeImage(zw *zip.Writer, f *zip.File) error {
+	rc, err := f.Open()
+	if err != nil {
+		return partError(f, err)
+	}
+	b, err := io.ReadAll(io.LimitReader(rc, maxEmbeddedImage+1))
+	rc.Close()
+	if err != nil {
+		return partError(f, err)
+	}
+	if len(b) > maxEmbeddedImage {
+		return unsupported("image part larger than its header says")
+	}
+	if clean, ok := cleanEmbeddedImage(b); ok {
+		b = clean
+	}
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: f.Method})
+	if err != nil {
+		return officeWriteErr(err)
+	}
+	if _, err := w.Write(b); err != nil {
+		return officeWriteErr(err)
+	}
+	return nil
+}
+
+// cleanEmbeddedImage returns the JPEG, PNG or WebP in b without its
+// metadata, when the pixel budget and the image sanitizer accept it.
+func cleanEmbeddedImage(b []byte) ([]byte, bool) {
+	t, _, err := Sniff(b[:min(len(b), HeadSize)], DefaultMaxPixels)
+	if err != nil || (t != JPEG && t != PNG && t != WebP) {
+		return nil, false
+	}
+	r, n, err := Sanitize(t, bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, false
+	}
+	out := make([]byte, n)
+	if _, err := io.ReadFull(r, out); err != nil {
+		return nil, false
+	}
+	return out, true
 }
 
 var errCopyTooLarge = errors.New("media: copy too large")

@@ -5,9 +5,13 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"image/jpeg"
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
 const (
@@ -243,5 +247,49 @@ func TestSanitizeOfficeRefuses(t *testing.T) {
 	big.add(MaxSafeCopyBytes+1, func(int64, []byte) {})
 	if _, _, err := Sanitize(DOCX, big, big.size); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("over the cap: %v", err)
+	}
+}
+
+// TestSafeCopiesCleanPhotosInsideDocuments: a phone photo pasted into a
+// Word document or a PDF keeps its EXIF and GPS there; the document's
+// safe copy removes them as it does for an uploaded photo, and the photo
+// still shows the same pixels.
+func TestSafeCopiesCleanPhotosInsideDocuments(t *testing.T) {
+	photo := insertAfterSOI(makeJPEG(t, 32, 24), segExif, segXMP, segCOM)
+	gps := []string{"GPS-CAM", string(gpsLatitude), "http://ns.adobe.com/xap", "secret comment"}
+	check := func(what string, clean []byte) {
+		t.Helper()
+		for _, s := range gps {
+			if bytes.Contains(clean, []byte(s)) {
+				t.Errorf("%s: the photo still holds %q", what, s)
+			}
+		}
+		samePixels(t, decodeWith(t, jpeg.Decode, photo), decodeWith(t, jpeg.Decode, clean))
+	}
+
+	docx := sanitizedOffice(t, DOCX, makeZip(t, append(docxEntries(), zipEntry{"word/media/image1.jpeg", string(photo)})...))
+	parts, _ := officeParts(t, docx)
+	check("DOCX", []byte(parts["word/media/image1.jpeg"]))
+
+	pdf := buildPDF("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Resources << /XObject << /Im 4 0 R >> >> >>",
+		stream("/Type /XObject /Subtype /Image /Width 32 /Height 24 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode", photo),
+		stream("", []byte("q 320 0 0 240 72 72 cm /Im Do Q")))
+	if err := checkPDFBytes(pdf); err != nil {
+		t.Fatal(err)
+	}
+	ctx, err := pdfcpu.Read(bytes.NewReader(sanitizedPDF(t, pdf)), pdfConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range ctx.Table {
+		if sd, ok := e.Object.(types.StreamDict); ok && sd.Subtype() != nil && *sd.Subtype() == "Image" {
+			found = true
+			check("PDF", sd.Raw)
+		}
+	}
+	if !found {
+		t.Fatal("the PDF lost its image")
 	}
 }

@@ -20,7 +20,8 @@ import (
 // library, pdfcpu: the file is parsed, everything that is not page content
 // is dropped from the object graph, and a fresh file is written from the
 // catalog down. Objects no longer reachable (earlier revisions, removed
-// annotations, metadata streams) are not written.
+// annotations, metadata streams) are not written. JPEG images lose their
+// metadata as uploaded photos do (cleanPDFImage).
 
 // ErrTooLargeForCopy means a PDF, DOCX or XLSX is larger than
 // MaxSafeCopyBytes: it is stored, without a safe copy. Errors wrapping it
@@ -192,6 +193,9 @@ func stripPDF(ctx *model.Context) error {
 			d = o
 		case types.StreamDict:
 			d = o.Dict
+			if cleaned, ok := cleanPDFImage(o); ok {
+				e.Object = cleaned
+			}
 		default:
 			stripPDFValue(e.Object, 0)
 			continue
@@ -207,6 +211,27 @@ func stripPDF(ctx *model.Context) error {
 	}
 	stripOutlines(x, root)
 	return nil
+}
+
+// cleanPDFImage returns an image XObject whose data is a JPEG (one
+// DCTDecode filter) with that JPEG's metadata removed, as an uploaded
+// photo's (EXIF, GPS, XMP; the JPEG sanitizer, which copies the scans byte
+// for byte); ok is false for any other stream, or a JPEG it refuses.
+func cleanPDFImage(sd types.StreamDict) (types.StreamDict, bool) {
+	if st := sd.Subtype(); st == nil || *st != "Image" {
+		return sd, false
+	}
+	if len(sd.FilterPipeline) != 1 || sd.FilterPipeline[0].Name != "DCTDecode" || sd.FilterPipeline[0].DecodeParms != nil {
+		return sd, false
+	}
+	clean, ok := cleanEmbeddedImage(sd.Raw)
+	if !ok || len(clean) == len(sd.Raw) && bytes.Equal(clean, sd.Raw) {
+		return sd, false
+	}
+	l := int64(len(clean))
+	sd.Raw, sd.StreamLength = clean, &l
+	sd.Update("Length", types.Integer(l))
+	return sd, true
 }
 
 // stripPDFValue drops pdfObjectDrop from o and the direct dictionaries
