@@ -190,6 +190,7 @@ func FuzzSanitizeOffice(f *testing.F) {
 	f.Add(makeZip(f, identifyingDOCX()...))
 	f.Add(makeZip(f, identifyingXLSX()...))
 	f.Add(makeStoredZip(f, docxEntries()...))
+	f.Add(makeZip(f, append(docxEntries(), zipEntry{"word/media/image1.jpeg", string(insertAfterSOI(makeJPEG(f, 8, 8), segExif))})...))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, typ := range []Type{DOCX, XLSX} {
 			out, again, ok := sanitizeTwice(t, typ, b)
@@ -212,6 +213,10 @@ func FuzzSanitizePDF(f *testing.F) {
 	f.Add(identifyingPDF(f))
 	f.Add([]byte(minimalPDF))
 	f.Add(generatedPDF(f))
+	f.Add(buildPDF("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 9 9] /Resources << /XObject << /Im 4 0 R >> >> >>",
+		stream("/Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode",
+			insertAfterSOI(makeJPEG(f, 8, 8), segExif))))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		out, _, ok := sanitizeTwice(t, PDF, b)
 		if ok && !bytes.HasPrefix(out, []byte("%PDF-")) {
