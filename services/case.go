@@ -203,7 +203,8 @@ const (
 )
 
 // Attachment is one evidence file. The original is sealed (write-once, its
-// SHA-256 recorded at upload); images also have a metadata-free copy.
+// SHA-256 recorded at upload); each also has a metadata-free safe copy
+// unless the sanitizer could not rewrite it (docs/privacy.md).
 type Attachment struct {
 	ID string
 	// Name is the neutral name the file is stored under ("bang-chung-2.png",
@@ -217,7 +218,7 @@ type Attachment struct {
 	Type            string // MIME type decided by content
 	SHA256          string
 	OriginalKey     string
-	SanitizedKey    string // empty when no sanitized copy could be made
+	SanitizedKey    string // the safe copy; empty when none could be made
 	SanitizedSize   int64
 	SanitizedSHA256 string
 	Scan            string
