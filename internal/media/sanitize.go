@@ -43,23 +43,24 @@ import (
 //
 // The copy is never longer than the original plus one byte (a RIFF pad
 // byte the original lacked). Errors wrap ErrUnsupported for a type that
-// cannot be sanitized and ErrCorrupt for a broken structure; a failure to
-// read src is returned as such. The returned reader reports
+// cannot be sanitized (and for a PDF, DOCX or XLSX over MaxSafeCopyBytes,
+// wrapping ErrTooLargeForCopy too, or with content refused) and ErrCorrupt
+// for a broken structure; a failure to read src is returned as such. The returned reader reports
 // io.ErrUnexpectedEOF if src has shrunk since.
 func Sanitize(t Type, src io.ReaderAt, size int64) (io.Reader, int64, error) {
 	if size < 0 {
 		return nil, 0, errors.New("media: negative size")
 	}
-	c := &cursor{src: src, size: size, buf: make([]byte, 64<<10)}
+	c := func() *cursor { return &cursor{src: src, size: size, buf: make([]byte, 64<<10)} }
 	var p plan
 	var err error
 	switch t {
 	case JPEG:
-		err = planJPEG(c, &p)
+		err = planJPEG(c(), &p)
 	case PNG:
-		err = planPNG(c, &p)
+		err = planPNG(c(), &p)
 	case WebP:
-		err = planWebP(c, &p)
+		err = planWebP(c(), &p)
 	case DOCX, XLSX:
 		b, err := sanitizeOffice(t, src, size)
 		if err != nil {
