@@ -18,8 +18,9 @@ import (
 // and dates of tracked changes and comments are blanked; editing-session
 // ids (rsid) go; the people and persons parts lose their names and
 // accounts; links to local files (an attached template's path names the
-// user) are emptied; ZIP entry times, extra fields and the archive comment
-// are not copied. JPEG, PNG and WebP images (up to maxEmbeddedImage) lose
+// user) are emptied, and so are connection strings and data-source paths;
+// Word's document variables go; ZIP entry times, extra fields and the
+// archive comment are not copied. JPEG, PNG and WebP images (up to maxEmbeddedImage) lose
 // their metadata as uploaded photos do. Every other part is copied byte for
 // byte, compressed as it was.
 
@@ -76,8 +77,21 @@ var (
 		"moveFromRangeStart": true, "moveToRangeStart": true, "customXmlInsRangeStart": true, "customXmlDelRangeStart": true,
 		"customXmlMoveFromRangeStart": true, "customXmlMoveToRangeStart": true}
 	// Elements dropped with their content: Word's list of editing
-	// sessions.
-	officeDropElements = map[string]bool{"rsids": true}
+	// sessions and its document variables (macros and add-ins keep data,
+	// names included, there).
+	officeDropElements = map[string]bool{"rsids": true, "docVars": true}
+	// Attributes blanked on one element: paths and connection strings
+	// that name the user's account, server or files (a workbook's saved
+	// path, a data connection, a mail merge's data source), and who last
+	// refreshed a pivot table.
+	officeBlankOn = map[string]map[string]bool{
+		"absPath":              {"url": true},
+		"dbPr":                 {"connection": true},
+		"connection":           {"sourceFile": true, "odcFile": true},
+		"connectString":        {"val": true},
+		"query":                {"val": true},
+		"pivotCacheDefinition": {"refreshedBy": true},
+	}
 	// Elements whose text is dropped: the author list of Excel comments.
 	officeBlankText = map[string]bool{"author": true}
 )
@@ -382,7 +396,7 @@ func (x *xmlRewriter) markup(w *bufio.Writer) error {
 			v = ""
 		case l == "dT" && local == "threadedComment":
 			v = "1970-01-01T00:00:00.00"
-		case l == "url" && local == "absPath":
+		case officeBlankOn[local][l]:
 			v = ""
 		case x.rels && external && l == "Target" && !webLink([]byte(html.UnescapeString(v))):
 			v = ""
@@ -406,7 +420,7 @@ func (x *xmlRewriter) changes(local string, attrs []xmlAttr) bool {
 		l := localName(a.name)
 		if officeBlankAttrs[l] || officeRemoveAttrs[l] || strings.HasPrefix(l, "rsid") ||
 			(l == "date" && officeDatedElements[local]) || (l == "dT" && local == "threadedComment") ||
-			(l == "url" && local == "absPath") || (x.rels && l == "TargetMode") {
+			officeBlankOn[local][l] || (x.rels && l == "TargetMode") {
 			return true
 		}
 	}

@@ -77,7 +77,10 @@ func identifyingDOCX() []zipEntry {
 		{"word/people.xml", xmlHead + `<w15:people xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml">` +
 			`<w15:person w15:author="Nguyen Van A"><w15:presenceInfo w15:providerId="AD" w15:userId="nguyenvana@sotaichinh.gov.vn"/></w15:person></w15:people>`},
 		{"word/settings.xml", xmlHead + `<w:settings ` + nsW + ` xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">` +
-			`<w:attachedTemplate r:id="rId1"/><w:rsids><w:rsidRoot w:val="00AB12CD"/><w:rsid w:val="00AB12CD"/></w:rsids><w:zoom w:percent="100"/></w:settings>`},
+			`<w:attachedTemplate r:id="rId1"/><w:mailMerge><w:mainDocumentType w:val="formLetters"/>` +
+			`<w:connectString w:val="Provider=Microsoft.ACE.OLEDB.12.0;User ID=Admin;Data Source=C:\Users\nguyenvana\ds.xlsx"/>` +
+			`<w:query w:val="SELECT * FROM 'C:\Users\nguyenvana\ds.xlsx'"/></w:mailMerge>` +
+			`<w:docVars><w:docVar w:name="owner" w:val="Tran Thi B"/></w:docVars><w:rsids><w:rsidRoot w:val="00AB12CD"/><w:rsid w:val="00AB12CD"/></w:rsids><w:zoom w:percent="100"/></w:settings>`},
 		{"word/_rels/settings.xml.rels", xmlHead + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
 			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" ` +
 			`Target="file:///C:\Users\nguyenvana\AppData\Roaming\Microsoft\Templates\Normal.dotm" TargetMode="External"/></Relationships>`},
@@ -104,6 +107,11 @@ func identifyingXLSX() []zipEntry {
 			`<row r="1"><c r="A1" t="inlineStr"><is><t>Khoản chi 5.000.000</t></is></c></row></sheetData></worksheet>`},
 		{"xl/comments1.xml", xmlHead + `<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><authors><author>Nguyen Van A</author>` +
 			`<author>tc={7A2B}</author></authors><commentList><comment ref="A1" authorId="0"><text><r><t>Số liệu sai</t></r></text></comment></commentList></comments>`},
+		{"xl/connections.xml", xmlHead + `<connections xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
+			`<connection id="1" name="ds" type="5" refreshedVersion="6" sourceFile="C:\Users\nguyenvana\ds.accdb">` +
+			`<dbPr connection="Provider=SQLOLEDB;Data Source=sotaichinh-srv;User ID=nguyenvana" command="Sheet1$" commandType="3"/></connection></connections>`},
+		{"xl/pivotCache/pivotCacheDefinition1.xml", xmlHead + `<pivotCacheDefinition xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ` +
+			`refreshedBy="Tran Thi B" refreshedDate="45000.5" recordCount="0"><cacheFields count="0"/></pivotCacheDefinition>`},
 		{"xl/persons/person.xml", xmlHead + `<personList xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments">` +
 			`<person displayName="Nguyen Van A" id="{7A2B}" userId="nguyenvana@sotaichinh.gov.vn" providerId="AD"/></personList>`},
 		{"xl/threadedComments/threadedComment1.xml", xmlHead + `<ThreadedComments xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments">` +
@@ -209,7 +217,7 @@ func checkOfficeCopy(t *testing.T, typ Type, entries []zipEntry, keep []string) 
 func TestSanitizeDOCXRemovesAuthorsAndProperties(t *testing.T) {
 	after := checkOfficeCopy(t, DOCX, identifyingDOCX(), []string{"Đơn phản ánh &amp; w:author=\"Text stays\"", " thêm", "bớt",
 		"Ghi chú của người khiếu nại", "https://example.org/page", "<!-- a comment the copy keeps -->", `mc:Ignorable="w14"`,
-		`w14:paraId="1A2B3C4D"`, `<w:zoom w:percent="100"/>`, `w:author=""`})
+		`w14:paraId="1A2B3C4D"`, `<w:mainDocumentType w:val="formLetters"/>`, `<w:zoom w:percent="100"/>`, `w:author=""`})
 	if after["word/media/image1.png"] != pngBytes {
 		t.Error("the image changed")
 	}
@@ -220,7 +228,7 @@ func TestSanitizeDOCXRemovesAuthorsAndProperties(t *testing.T) {
 
 func TestSanitizeXLSXRemovesAuthorsAndProperties(t *testing.T) {
 	after := checkOfficeCopy(t, XLSX, identifyingXLSX(), []string{"Khoản chi 5.000.000", "Số liệu sai", `<sheet name="Thu chi" sheetId="1"/>`,
-		`authorId="0"`, `personId="{7A2B}"`, "<author></author>"})
+		`authorId="0"`, `personId="{7A2B}"`, "<author></author>", `command="Sheet1$"`, `recordCount="0"`})
 	if strings.Contains(after["xl/comments1.xml"], "tc={7A2B}") {
 		t.Error("the second author is still named")
 	}
