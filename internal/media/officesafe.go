@@ -167,20 +167,7 @@ func copyOfficePart(zw *zip.Writer, f *zip.File, types contentTypes) error {
 	case isImagePart(lower) && f.UncompressedSize64 <= maxEmbeddedImage:
 		return copyOfficeImage(zw, f)
 	case lower == "[content_types].xml" || !(strings.HasSuffix(lower, ".xml") || strings.HasSuffix(lower, ".rels") || strings.HasSuffix(lower, ".vml")):
-		// Copied as it is, still compressed.
-		raw, err := f.OpenRaw()
-		if err != nil {
-			return partError(f, err)
-		}
-		w, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: f.Method, CRC32: f.CRC32,
-			CompressedSize64: f.CompressedSize64, UncompressedSize64: f.UncompressedSize64})
-		if err != nil {
-			return officeWriteErr(err)
-		}
-		if _, err := io.Copy(w, raw); err != nil {
-			return officeWriteErr(err)
-		}
-		return nil
+		return copyRawPart(zw, f)
 	}
 	// An XML part (the person and revision-header parts among them):
 	// rewritten as it streams.
@@ -224,7 +211,8 @@ func isImagePart(lower string) bool {
 }
 
 // copyOfficeImage writes an image part without its metadata (as an
-// uploaded photo's), or as it is when the image sanitizer refuses it.
+// uploaded photo's), or as it is (copyRawPart) when the image sanitizer
+// refuses it.
 func copyOfficeImage(zw *zip.Writer, f *zip.File) error {
 	rc, err := f.Open()
 	if err != nil {
@@ -238,14 +226,16 @@ func copyOfficeImage(zw *zip.Writer, f *zip.File) error {
 	if len(b) > maxEmbeddedImage {
 		return unsupported("image part larger than its header says")
 	}
-	if clean, ok := cleanEmbeddedImage(b); ok {
-		b = clean
+	clean, ok := cleanEmbeddedImage(b)
+	if !ok {
+		return copyRawPart(zw, f)
 	}
-	w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: f.Method})
+	// Stored: the image formats are compressed already.
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Store})
 	if err != nil {
 		return officeWriteErr(err)
 	}
-	if _, err := w.Write(b); err != nil {
+	if _, err := w.Write(clean); err != nil {
 		return officeWriteErr(err)
 	}
 	return nil
@@ -267,6 +257,24 @@ func cleanEmbeddedImage(b []byte) ([]byte, bool) {
 		return nil, false
 	}
 	return out, true
+}
+
+// copyRawPart copies f as it is, still compressed, without its time,
+// extra fields or comment.
+func copyRawPart(zw *zip.Writer, f *zip.File) error {
+	raw, err := f.OpenRaw()
+	if err != nil {
+		return partError(f, err)
+	}
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: f.Method, CRC32: f.CRC32,
+		CompressedSize64: f.CompressedSize64, UncompressedSize64: f.UncompressedSize64})
+	if err != nil {
+		return officeWriteErr(err)
+	}
+	if _, err := io.Copy(w, raw); err != nil {
+		return officeWriteErr(err)
+	}
+	return nil
 }
 
 var errCopyTooLarge = errors.New("media: copy too large")
