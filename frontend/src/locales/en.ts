@@ -366,7 +366,7 @@ const en: typeof vi = {
     wrongCodes: 'The tracking code or the secret code is not right. Please check them.',
     tooMany: 'Too many attempts. Please try again in {seconds} seconds.',
     sessionEnded: 'Your tracking session has ended. Please enter your tracking code and secret code again.',
-    sessionNote: 'For your safety, the session ends when you reload or close the page.',
+    sessionNote: 'For your safety, the session ends when you sign out or close this tab, and 30 minutes after you opened it. Reloading the page keeps it.',
     logout: 'Sign out',
     loading: 'Loading your report…',
     withdrawn: 'Your report has been withdrawn.',

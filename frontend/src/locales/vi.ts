@@ -365,7 +365,7 @@ const vi = {
     wrongCodes: 'Mã theo dõi hoặc mã bí mật không đúng. Vui lòng kiểm tra lại.',
     tooMany: 'Bạn đã thử quá nhiều lần. Vui lòng thử lại sau {seconds} giây.',
     sessionEnded: 'Phiên theo dõi đã kết thúc. Vui lòng nhập lại mã theo dõi và mã bí mật.',
-    sessionNote: 'Vì an toàn, phiên theo dõi sẽ kết thúc khi bạn tải lại hoặc đóng trang.',
+    sessionNote: 'Vì an toàn, phiên theo dõi kết thúc khi bạn đăng xuất hoặc đóng thẻ này, và sau 30 phút kể từ khi mở. Tải lại trang không làm mất phiên.',
     logout: 'Thoát',
     loading: 'Đang tải phản ánh…',
     withdrawn: 'Đơn của bạn đã được rút.',
