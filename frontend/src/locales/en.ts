@@ -1088,6 +1088,12 @@ const en: typeof vi = {
     publishedAt: 'Published',
     more: 'Show more',
     loadingMore: 'Loading more…',
+    appeal: {
+      under_review: 'Appealed: under second-round review',
+      under_reviewHelp: 'The person who filed it disagreed with this outcome. A second round (a second complaint or a re-denunciation) is being handled, and may change it.',
+      decided: 'Appealed: the second round has ended',
+      decidedHelp: 'The person who filed it disagreed with this outcome; the second round opened on it has since ended.',
+    },
   },
   staffing: {
     heading: 'Staffing changes',

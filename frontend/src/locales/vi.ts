@@ -1087,6 +1087,12 @@ const vi = {
     publishedAt: 'Ngày công bố',
     more: 'Xem thêm',
     loadingMore: 'Đang tải thêm…',
+    appeal: {
+      under_review: 'Đã khiếu nại, tố cáo tiếp: đang xem xét vòng hai',
+      under_reviewHelp: 'Người gửi đơn không đồng ý với kết quả này. Vòng hai (khiếu nại lần hai hoặc tố cáo tiếp) đang được giải quyết và có thể thay đổi kết quả.',
+      decided: 'Đã khiếu nại, tố cáo tiếp: vòng hai đã kết thúc',
+      decidedHelp: 'Người gửi đơn không đồng ý với kết quả này; vòng hai mở ra sau đó đã kết thúc.',
+    },
   },
   staffing: {
     heading: 'Thay đổi nhân sự',
