@@ -138,6 +138,13 @@ const en: typeof vi = {
       feedback: 'Feedback, including an anonymous denunciation filed as feedback, cannot be appealed: file a new report instead.',
     },
   },
+  communePicker: {
+    label: 'Find a commune or ward',
+    help: 'Type part of its name; accents are optional (for example “tan dinh”). The list below then shows only the matches.',
+    none: 'No commune or ward matches. Check the spelling, or clear the search to see them all.',
+    one: 'One match, now chosen: {name}.',
+    many: '{n} communes or wards match. Choose one in the list below.',
+  },
   report: {
     heading: 'File a report',
     intro: 'The form has 5 steps. Fields marked * are required. You can go back to an earlier step at any time; nothing is sent until you press Send the report on the last step.',

@@ -137,6 +137,13 @@ const vi = {
       feedback: 'Phản ánh, kiến nghị (kể cả tố cáo ẩn danh được tiếp nhận dưới dạng phản ánh) không thể đưa sang vòng hai: hãy gửi một đơn mới.',
     },
   },
+  communePicker: {
+    label: 'Tìm phường, xã',
+    help: 'Gõ một phần tên, có dấu hoặc không dấu (ví dụ “tan dinh”). Danh sách bên dưới sẽ chỉ còn các kết quả phù hợp.',
+    none: 'Không có phường, xã nào phù hợp. Hãy kiểm tra chính tả hoặc xoá nội dung tìm để xem tất cả.',
+    one: 'Có một kết quả, đã được chọn: {name}.',
+    many: 'Có {n} phường, xã phù hợp. Hãy chọn trong danh sách bên dưới.',
+  },
   report: {
     heading: 'Gửi phản ánh',
     intro: 'Biểu mẫu có 5 bước. Các mục có dấu * là bắt buộc. Bạn có thể quay lại bước trước bất cứ lúc nào; chưa có gì được gửi đi cho đến khi bạn bấm Gửi phản ánh ở bước cuối.',
