@@ -2,8 +2,9 @@ import { expect, type Page } from '@playwright/test'
 import { expectAccessible, expectNoHorizontalScroll, watchedTest } from './watch'
 
 // Issue 11, the citizen's side: what happens after filing (home page), the
-// commune search of the report form, the kind step on a phone, and a
-// tracking session that survives a reload. Files its own report.
+// commune search of the report form, the kind step on a phone, a tracking
+// session that survives a reload, and a withdrawn report's clocks. Files
+// (and withdraws) its own report.
 const test = watchedTest()
 
 /** checkAfterFiling checks the home page's "after you file" section in the page's language. */
@@ -75,6 +76,7 @@ test('on a phone the kind choices come first, and the legal explanations fold ou
 })
 
 test('the commune search ignores diacritics, and a reload of the tracking page keeps the citizen signed in', async ({ page }) => {
+  test.setTimeout(150_000) // files a report (proof of work) and walks the tracking page
   await page.goto('/report')
   await page.getByTestId('kind-feedback').check()
   await page.getByTestId('next').click()
@@ -131,6 +133,19 @@ test('the commune search ignores diacritics, and a reload of the tracking page k
   expect(JSON.stringify(stored.session)).toContain('token')
   expect(JSON.stringify(stored.local)).not.toContain('token')
   await expectAccessible(page, 'the tracking page after a reload')
+
+  // Withdrawn, the report's clocks say the withdrawal stopped them: not "done on time", not "no deadline has started".
+  await page.getByTestId('withdraw-reason').fill('Cơ quan đã giải quyết hồ sơ của tôi.')
+  await page.getByTestId('withdraw-open').click()
+  await page.getByTestId('withdraw-confirm').click()
+  await expect(page.getByTestId('tracked-status')).toHaveText('Đã rút đơn')
+  await expect(page.getByTestId('track-clock')).toHaveText([
+    /^Quyết định thụ lý: dừng vào .+, khi bạn rút đơn \(hạn chót là .+\)$/,
+    /^Giải quyết: dừng vào .+, khi bạn rút đơn \(hạn chót là .+\)$/,
+  ])
+  await expect(page.getByTestId('track-clocks')).not.toContainText('đúng hạn')
+  await expect(page.getByTestId('track-no-clocks')).toHaveCount(0)
+  await expectAccessible(page, 'the tracking page of a withdrawn report')
 
   // Signing out removes it: a reload then shows the sign-in form.
   await page.getByTestId('track-logout').click()
