@@ -466,3 +466,56 @@ func TestAdminWrongContentType(t *testing.T) {
 		t.Fatalf("%d %s", w.Code, w.Body)
 	}
 }
+
+// metaDeadline is one kind's time limits as GET /api/v1/meta announces them.
+type metaDeadline struct {
+	Kind                           string `json:"kind"`
+	AcceptDays                     int    `json:"acceptDays"`
+	AcceptWorkingDays              bool   `json:"acceptWorkingDays"`
+	NotifyDays                     int    `json:"notifyDays"`
+	NotifyWorkingDays              bool   `json:"notifyWorkingDays"`
+	ResolveDays                    int    `json:"resolveDays"`
+	ResolveWorkingDays             bool   `json:"resolveWorkingDays"`
+	ComplexResolveDays             int    `json:"complexResolveDays"`
+	RemoteResolveDays              int    `json:"remoteResolveDays"`
+	RemoteComplexResolveDays       int    `json:"remoteComplexResolveDays"`
+	Round2ResolveDays              int    `json:"round2ResolveDays"`
+	Round2ComplexResolveDays       int    `json:"round2ComplexResolveDays"`
+	RemoteRound2ResolveDays        int    `json:"remoteRound2ResolveDays"`
+	RemoteRound2ComplexResolveDays int    `json:"remoteRound2ComplexResolveDays"`
+	MaxExtensions                  int    `json:"maxExtensions"`
+	ExtensionDays                  int    `json:"extensionDays"`
+}
+
+func metaDeadlinesOf(ps []services.DeadlinePolicy) []metaDeadline {
+	out := make([]metaDeadline, len(ps))
+	for i, p := range ps {
+		out[i] = metaDeadline{Kind: string(p.Kind), AcceptDays: p.AcceptDays, AcceptWorkingDays: p.AcceptWorkingDays,
+			NotifyDays: p.NotifyDays, NotifyWorkingDays: p.NotifyWorkingDays, ResolveDays: p.ResolveDays,
+			ResolveWorkingDays: p.ResolveWorkingDays, ComplexResolveDays: p.ComplexResolveDays, RemoteResolveDays: p.RemoteResolveDays,
+			RemoteComplexResolveDays: p.RemoteComplexResolveDays, Round2ResolveDays: p.Round2ResolveDays,
+			Round2ComplexResolveDays: p.Round2ComplexResolveDays, RemoteRound2ResolveDays: p.RemoteRound2ResolveDays,
+			RemoteRound2ComplexResolveDays: p.RemoteRound2ComplexResolveDays, MaxExtensions: p.MaxExtensions, ExtensionDays: p.ExtensionDays}
+	}
+	return out
+}
+
+// TestMetaDeadlinesFollowAdminEdit: the public time limits are the ones the
+// server counts with, so an admin's edit of a policy shows on the home page.
+func TestMetaDeadlinesFollowAdminEdit(t *testing.T) {
+	a := newAdminTest(t)
+	w := a.admin("PUT", "/api/v1/admin/deadline-policies/feedback", `{"acceptDays":3,"acceptWorkingDays":true,"resolveDays":15,"resolveWorkingDays":false}`)
+	if w.Code != 200 {
+		t.Fatalf("PUT policy: %d %s", w.Code, w.Body)
+	}
+	w = a.do("", "GET", "/api/v1/meta", "")
+	var m struct {
+		Deadlines []metaDeadline `json:"deadlines"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &m); err != nil || w.Code != 200 {
+		t.Fatalf("meta: %d %s %v", w.Code, w.Body, err)
+	}
+	if len(m.Deadlines) != 3 || m.Deadlines[0] != (metaDeadline{Kind: "feedback", AcceptDays: 3, AcceptWorkingDays: true, ResolveDays: 15}) {
+		t.Fatalf("deadlines = %+v", m.Deadlines)
+	}
+}

@@ -242,3 +242,51 @@ func TestRemoteArea(t *testing.T) {
 		t.Fatalf("a complaint from a remote area resolves in 45 days; due in %v", d)
 	}
 }
+
+// TestAppealedOutcomeInFeed: the public feed marks a published outcome whose
+// report was appealed as under second-round review while the round-2 report
+// is open, and as decided in a second round once it is no longer open.
+func TestAppealedOutcomeInFeed(t *testing.T) {
+	f := newFixture(t)
+	st := f.storyStaff(t)
+	r, first := f.fileCase(t, "complaint")
+	base := "/api/v1/cases/" + first.ID
+	for _, to := range []string{"accepted", "investigating"} {
+		f.call(t, st.lead.access, http.MethodPost, base+"/transitions", `{"to":"`+to+`"}`, http.StatusOK, nil)
+	}
+	f.call(t, st.lead.access, http.MethodPost, base+"/transitions",
+		`{"to":"concluded","outcome":"unsubstantiated","actions":"Đã xác minh","publishSummary":true,"publicSummary":"Không có vi phạm."}`, http.StatusOK, nil)
+	appeal := func() string {
+		t.Helper()
+		var feed struct {
+			Items []struct {
+				Summary string
+				Appeal  *string `json:"appeal"`
+			}
+		}
+		f.call(t, "", http.MethodGet, "/api/v1/outcomes", "", http.StatusOK, &feed)
+		if len(feed.Items) != 1 || feed.Items[0].Summary != "Không có vi phạm." {
+			t.Fatalf("feed: %+v", feed.Items)
+		}
+		if feed.Items[0].Appeal == nil {
+			return "(absent)"
+		}
+		return *feed.Items[0].Appeal
+	}
+	if got := appeal(); got != "(absent)" {
+		t.Fatalf("before the appeal: appeal = %q", got)
+	}
+	var created createdReport
+	f.call(t, r.Token, http.MethodPost, "/api/v1/track/appeal", `{"reason":"Kết luận chưa xem xét camera quầy số 3"}`, http.StatusCreated, &created)
+	if got := appeal(); got != "under_review" {
+		t.Fatalf("while round 2 is open: appeal = %q", got)
+	}
+	second, err := f.env.Store.FindCaseByTrackingCode(context.Background(), created.TrackingCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.conclude(t, st.lead, second.ID)
+	if got := appeal(); got != "decided" {
+		t.Fatalf("after round 2: appeal = %q", got)
+	}
+}

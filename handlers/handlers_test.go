@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -126,7 +127,8 @@ func TestMeta(t *testing.T) {
 			Code, Parent, Level string
 			Name                services.Text
 		} `json:"areas"`
-		Limits services.Limits `json:"limits"`
+		Limits    services.Limits `json:"limits"`
+		Deadlines []metaDeadline  `json:"deadlines"`
 	}
 	if err := json.Unmarshal(w.Body.Bytes(), &m); err != nil {
 		t.Fatal(err)
@@ -150,6 +152,10 @@ func TestMeta(t *testing.T) {
 	}
 	if m.Limits != services.DefaultLimits {
 		t.Fatalf("limits = %+v", m.Limits)
+	}
+	// The home page tells citizens the legal time limits from the policies the server counts with.
+	if want := metaDeadlinesOf(services.DefaultDeadlinePolicies); !reflect.DeepEqual(m.Deadlines, want) {
+		t.Fatalf("deadlines = %+v, want %+v", m.Deadlines, want)
 	}
 	if w.Header().Get("Cache-Control") != "no-store" {
 		t.Fatalf("API answers must not be cached")

@@ -31,12 +31,35 @@ type fileTypeDTO struct {
 	Ext  string `json:"ext"`
 }
 
+// deadlineDTO is one kind's time limits in days; each *WorkingDays flag says
+// whether the period counts working days or calendar days
+// (docs/workflow.md, "Deadlines").
+type deadlineDTO struct {
+	Kind                           services.Kind `json:"kind"`
+	AcceptDays                     int           `json:"acceptDays"`
+	AcceptWorkingDays              bool          `json:"acceptWorkingDays"`
+	NotifyDays                     int           `json:"notifyDays"`
+	NotifyWorkingDays              bool          `json:"notifyWorkingDays"`
+	ResolveDays                    int           `json:"resolveDays"`
+	ResolveWorkingDays             bool          `json:"resolveWorkingDays"`
+	ComplexResolveDays             int           `json:"complexResolveDays"`
+	RemoteResolveDays              int           `json:"remoteResolveDays"`
+	RemoteComplexResolveDays       int           `json:"remoteComplexResolveDays"`
+	Round2ResolveDays              int           `json:"round2ResolveDays"`
+	Round2ComplexResolveDays       int           `json:"round2ComplexResolveDays"`
+	RemoteRound2ResolveDays        int           `json:"remoteRound2ResolveDays"`
+	RemoteRound2ComplexResolveDays int           `json:"remoteRound2ComplexResolveDays"`
+	MaxExtensions                  int           `json:"maxExtensions"`
+	ExtensionDays                  int           `json:"extensionDays"`
+}
+
 type metaResponse struct {
 	Kinds        []kindDTO       `json:"kinds"`
 	Categories   []categoryDTO   `json:"categories"`
 	Areas        []areaDTO       `json:"areas"`
 	Limits       services.Limits `json:"limits"`
 	AllowedTypes []fileTypeDTO   `json:"allowedTypes"`
+	Deadlines    []deadlineDTO   `json:"deadlines"`
 }
 
 // getMeta returns what a client needs to build the report form.
@@ -46,7 +69,7 @@ func (s *Server) getMeta(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	out := metaResponse{Kinds: []kindDTO{}, Categories: []categoryDTO{}, Areas: []areaDTO{}, Limits: m.Limits, AllowedTypes: []fileTypeDTO{}}
+	out := metaResponse{Kinds: []kindDTO{}, Categories: []categoryDTO{}, Areas: []areaDTO{}, Limits: m.Limits, AllowedTypes: []fileTypeDTO{}, Deadlines: []deadlineDTO{}}
 	for _, t := range m.AllowedTypes {
 		out.AllowedTypes = append(out.AllowedTypes, fileTypeDTO{MIME: t.MIME, Ext: t.Ext})
 	}
@@ -58,6 +81,14 @@ func (s *Server) getMeta(c *gin.Context) {
 	}
 	for _, a := range m.Areas {
 		out.Areas = append(out.Areas, areaDTO{Code: a.Code, Parent: a.Parent, Level: a.Level, Name: a.Name})
+	}
+	for _, p := range m.Deadlines {
+		out.Deadlines = append(out.Deadlines, deadlineDTO{Kind: p.Kind, AcceptDays: p.AcceptDays, AcceptWorkingDays: p.AcceptWorkingDays,
+			NotifyDays: p.NotifyDays, NotifyWorkingDays: p.NotifyWorkingDays, ResolveDays: p.ResolveDays,
+			ResolveWorkingDays: p.ResolveWorkingDays, ComplexResolveDays: p.ComplexResolveDays, RemoteResolveDays: p.RemoteResolveDays,
+			RemoteComplexResolveDays: p.RemoteComplexResolveDays, Round2ResolveDays: p.Round2ResolveDays,
+			Round2ComplexResolveDays: p.Round2ComplexResolveDays, RemoteRound2ResolveDays: p.RemoteRound2ResolveDays,
+			RemoteRound2ComplexResolveDays: p.RemoteRound2ComplexResolveDays, MaxExtensions: p.MaxExtensions, ExtensionDays: p.ExtensionDays})
 	}
 	c.JSON(http.StatusOK, out)
 }

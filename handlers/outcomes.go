@@ -21,6 +21,8 @@ type outcomeItem struct {
 	Summary     string        `json:"summary"`
 	ConcludedAt time.Time     `json:"concludedAt"`
 	PublishedAt time.Time     `json:"publishedAt"`
+	// Appeal is "under_review" or "decided" when the outcome was appealed.
+	Appeal string `json:"appeal,omitempty"`
 }
 
 // listOutcomes is the public feed of published outcomes, newest first.
@@ -42,7 +44,7 @@ func (s *Server) listOutcomes(c *gin.Context) {
 	}{Items: make([]outcomeItem, len(items))}
 	for i, o := range items {
 		out.Items[i] = outcomeItem{ID: o.ID, Kind: o.Kind, Category: o.Category, AreaCode: o.AreaCode,
-			Office: o.Office, Procedure: o.Procedure, Result: o.Result, Summary: o.Summary, ConcludedAt: o.ConcludedAt, PublishedAt: o.PublishedAt}
+			Office: o.Office, Procedure: o.Procedure, Result: o.Result, Summary: o.Summary, ConcludedAt: o.ConcludedAt, PublishedAt: o.PublishedAt, Appeal: o.AppealState()}
 	}
 	if next != nil {
 		n := next.Encode()

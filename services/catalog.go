@@ -55,13 +55,22 @@ var DefaultLimits = Limits{
 	MaxMessageChars:     MaxMessageChars,
 }
 
-// Meta is what a client needs to build the report form.
+// Meta is what a client needs to build the report form and to tell the
+// citizen what happens after filing.
 type Meta struct {
 	Kinds        []Kind
 	Categories   []Category
 	Areas        []Area
 	Limits       Limits
 	AllowedTypes []FileType
+	// Deadlines are the policies the server counts clocks with, in the
+	// order of Kinds (docs/workflow.md, "Deadlines").
+	Deadlines []DeadlinePolicy
+}
+
+// PolicySource gives the deadline policies in force.
+type PolicySource interface {
+	Policies(ctx context.Context) ([]DeadlinePolicy, error)
 }
 
 // Catalog serves the reference data of the portal.
@@ -69,6 +78,7 @@ type Catalog struct {
 	store        CatalogStore
 	limits       Limits
 	allowedTypes []FileType
+	deadlines    PolicySource
 }
 
 // CatalogOptions are the dependencies and settings of a Catalog.
@@ -78,11 +88,14 @@ type CatalogOptions struct {
 	Limits Limits
 	// AllowedTypes are the file types evidence may have.
 	AllowedTypes []FileType
+	// Deadlines gives the deadline policies announced to the public (nil:
+	// none announced).
+	Deadlines PolicySource
 }
 
 // NewCatalog returns the Catalog over store.
 func NewCatalog(opts CatalogOptions) *Catalog {
-	return &Catalog{store: opts.Store, limits: opts.Limits, allowedTypes: opts.AllowedTypes}
+	return &Catalog{store: opts.Store, limits: opts.Limits, allowedTypes: opts.AllowedTypes, deadlines: opts.Deadlines}
 }
 
 // Seed inserts the default categories and areas that are missing.
@@ -93,7 +106,8 @@ func (c *Catalog) Seed(ctx context.Context) error {
 	return c.store.SeedAreas(ctx, HCMCAreas)
 }
 
-// Meta returns the kinds, the active categories, the areas and the limits.
+// Meta returns the kinds, the active categories, the areas, the limits and
+// the deadline policies.
 func (c *Catalog) Meta(ctx context.Context) (Meta, error) {
 	cats, err := c.store.ListCategories(ctx)
 	if err != nil {
@@ -109,7 +123,13 @@ func (c *Catalog) Meta(ctx context.Context) (Meta, error) {
 	if err != nil {
 		return Meta{}, err
 	}
-	return Meta{Kinds: Kinds, Categories: active, Areas: areas, Limits: c.limits, AllowedTypes: c.allowedTypes}, nil
+	deadlines := []DeadlinePolicy{}
+	if c.deadlines != nil {
+		if deadlines, err = c.deadlines.Policies(ctx); err != nil {
+			return Meta{}, err
+		}
+	}
+	return Meta{Kinds: Kinds, Categories: active, Areas: areas, Limits: c.limits, AllowedTypes: c.allowedTypes, Deadlines: deadlines}, nil
 }
 
 // CatalogCache keeps the categories and areas in memory for a short time:

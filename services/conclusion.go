@@ -153,6 +153,31 @@ type PublishedOutcome struct {
 	Summary     string
 	ConcludedAt time.Time
 	PublishedAt time.Time
+	// Status is the report's status; SecondRoundStatus is the status of the
+	// round-2 report opened by an appeal ("" when there is none).
+	Status            Status
+	SecondRoundStatus Status
+}
+
+// Appeal states of a published outcome (docs/workflow.md, "After the
+// conclusion: rating and appeal").
+const (
+	OutcomeUnderReview = "under_review" // appealed; the second round is still being handled
+	OutcomeDecided     = "decided"      // appealed; the second round is no longer open
+)
+
+// AppealState says whether the outcome was appealed and how far the second
+// round has gone: "" (not appealed), OutcomeUnderReview or OutcomeDecided.
+func (o PublishedOutcome) AppealState() string {
+	switch {
+	case o.Status != StatusAppealed:
+		return ""
+	case o.SecondRoundStatus == "" || o.SecondRoundStatus.Open():
+		// An appealed report whose round 2 cannot be read is still under review: the appeal was lodged.
+		return OutcomeUnderReview
+	default:
+		return OutcomeDecided
+	}
 }
 
 // OutcomeCursor continues the feed after (PublishedAt, public ID).

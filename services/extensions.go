@@ -26,6 +26,21 @@ func (b *DeadlineBook) Policy(ctx context.Context, kind Kind) (DeadlinePolicy, b
 	return p, ok, nil
 }
 
+// Policies returns the deadline policies in force, in the order of Kinds.
+func (b *DeadlineBook) Policies(ctx context.Context) ([]DeadlinePolicy, error) {
+	d, err := b.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []DeadlinePolicy{}
+	for _, k := range Kinds {
+		if p, ok := d.policies[k]; ok {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
 // grantedAndPending counts what a new request competes with for the cap:
 // approved extensions and requests still awaiting a decision.
 func grantedAndPending(es []CaseExtension) []Extension {

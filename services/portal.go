@@ -118,7 +118,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	})
 	vault := NewIdentityVault(o.Store, o.Sealer, now)
 	p.Evidence = NewEvidence(EvidenceOptions{Blobs: o.Blobs, Uploads: o.Store, Files: o.Files, Scanner: o.Scanner, Vault: vault, Log: log.Warn, Now: now})
-	p.Catalog = NewCatalog(CatalogOptions{Store: o.Store, Limits: o.Limits, AllowedTypes: p.Evidence.AllowedTypes()})
+	p.Catalog = NewCatalog(CatalogOptions{Store: o.Store, Limits: o.Limits, AllowedTypes: p.Evidence.AllowedTypes(), Deadlines: book})
 	if err := p.Catalog.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed reference data: %w", err)
 	}

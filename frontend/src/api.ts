@@ -57,6 +57,32 @@ export interface Meta {
   limits: Limits
   /** The evidence types the backend accepts (it decides by content; the list is a courtesy). */
   allowedTypes?: AllowedType[]
+  /** The deadline policies the server counts clocks with (docs/workflow.md, "Deadlines"). */
+  deadlines?: DeadlinePolicy[]
+}
+
+/**
+ * One kind's legal time limits, in days; each *WorkingDays flag says whether
+ * the period counts working days (Monday to Friday, minus holidays) or
+ * calendar days. Zero means the period does not apply.
+ */
+export interface DeadlinePolicy {
+  kind: string
+  acceptDays: number
+  acceptWorkingDays: boolean
+  notifyDays: number
+  notifyWorkingDays: boolean
+  resolveDays: number
+  resolveWorkingDays: boolean
+  complexResolveDays: number
+  remoteResolveDays: number
+  remoteComplexResolveDays: number
+  round2ResolveDays: number
+  round2ComplexResolveDays: number
+  remoteRound2ResolveDays: number
+  remoteRound2ComplexResolveDays: number
+  maxExtensions: number
+  extensionDays: number
 }
 
 /** The evidence types the backend accepts (it decides by content: docs/privacy.md, "Evidence"), used when /meta does not list them. */
@@ -262,6 +288,8 @@ export interface PublishedOutcome {
   summary: string
   concludedAt: string
   publishedAt: string
+  /** Set when the outcome was appealed: the second round is still being handled, or has ended. */
+  appeal?: 'under_review' | 'decided'
 }
 
 export interface OutcomePage {

@@ -60,7 +60,7 @@ export function clockText(t: Translate, exists: (key: string) => boolean, c: Cas
 export interface CitizenClockLine {
   name: string
   text: string
-  state: 'running' | 'overdue' | 'done' | 'late'
+  state: 'running' | 'overdue' | 'done' | 'late' | 'withdrawn'
 }
 
 /**
@@ -74,6 +74,7 @@ export function citizenClockLine(
   c: Clock,
   locale: string,
   now: Date = new Date(),
+  withdrawnAt = '',
 ): CitizenClockLine {
   const known = exists(`trackClock.names.${c.name}`)
   const name = known ? t(`trackClock.names.${c.name}`) : c.name
@@ -81,6 +82,10 @@ export function citizenClockLine(
   const due = formatLongDate(c.due, locale)
   if (c.stopped) {
     const date = formatLongDate(c.stopped, locale)
+    // A clock the citizen's withdrawal stopped was not met by the handlers: say why it stopped.
+    if (withdrawnAt && new Date(c.stopped).getTime() >= new Date(withdrawnAt).getTime()) {
+      return { name, text: t(c.overdue ? 'trackClock.withdrawnLate' : 'trackClock.withdrawn', { date, due }), state: 'withdrawn' }
+    }
     if (c.overdue) return { name, text: t(verb('late'), { date, due }), state: 'late' }
     return { name, text: t(verb('done'), { date }), state: 'done' }
   }

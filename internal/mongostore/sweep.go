@@ -42,6 +42,8 @@ type publishedOutcomeDoc struct {
 	UnitID    string `bson:"unitId"`
 	Office    string `bson:"office"`
 	Procedure string `bson:"procedure"`
+	Status    string `bson:"status"`
+	AppealID  string `bson:"appealId"`
 	Outcome   struct {
 		Result        string    `bson:"result"`
 		PublicSummary string    `bson:"publicSummary"`
@@ -63,7 +65,7 @@ func (s *Store) FindPublishedOutcomes(ctx context.Context, after *services.Outco
 	}
 	proj := bson.D{{Key: "_id", Value: 0}}
 	for _, f := range []string{"kind", "category", "areaCode", "unitId", "office", "procedure", "outcome.result",
-		"outcome.publicSummary", "outcome.concludedAt", "outcome.publishedAt", "outcome.publicId"} {
+		"outcome.publicSummary", "outcome.concludedAt", "outcome.publishedAt", "outcome.publicId", "status", "appealId"} {
 		proj = append(proj, bson.E{Key: f, Value: 1})
 	}
 	cur, err := s.db.Collection(colCases).Find(ctx, filter, options.Find().SetProjection(proj).
@@ -75,11 +77,47 @@ func (s *Store) FindPublishedOutcomes(ctx context.Context, after *services.Outco
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, translate(err, "outcome")
 	}
+	round2, err := s.secondRoundStatuses(ctx, docs)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]services.PublishedOutcome, len(docs))
 	for i, d := range docs {
 		out[i] = services.PublishedOutcome{ID: d.Outcome.PublicID, Kind: services.Kind(d.Kind), Category: d.Category, AreaCode: d.AreaCode,
 			UnitID: d.UnitID, Office: d.Office, Procedure: d.Procedure, Result: d.Outcome.Result, Summary: d.Outcome.PublicSummary,
-			ConcludedAt: d.Outcome.ConcludedAt.UTC(), PublishedAt: d.Outcome.PublishedAt.UTC()}
+			ConcludedAt: d.Outcome.ConcludedAt.UTC(), PublishedAt: d.Outcome.PublishedAt.UTC(),
+			Status: services.Status(d.Status), SecondRoundStatus: round2[d.AppealID]}
+	}
+	return out, nil
+}
+
+// secondRoundStatuses reads, in one query by _id, the status of the round-2
+// reports opened by appeals of the given outcomes, keyed by report id.
+func (s *Store) secondRoundStatuses(ctx context.Context, docs []publishedOutcomeDoc) (map[string]services.Status, error) {
+	out := map[string]services.Status{}
+	var ids bson.A
+	for _, d := range docs {
+		if oid, err := bson.ObjectIDFromHex(d.AppealID); d.AppealID != "" && err == nil {
+			ids = append(ids, oid)
+		}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	cur, err := s.db.Collection(colCases).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		options.Find().SetProjection(bson.D{{Key: "status", Value: 1}}))
+	if err != nil {
+		return nil, translate(err, "outcome")
+	}
+	var rows []struct {
+		ID     bson.ObjectID `bson:"_id"`
+		Status string        `bson:"status"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, translate(err, "outcome")
+	}
+	for _, r := range rows {
+		out[r.ID.Hex()] = services.Status(r.Status)
 	}
 	return out, nil
 }

@@ -60,6 +60,22 @@ describe('published outcomes', () => {
     expect(api.calls.every((c) => !c.headers.Authorization)).toBe(true)
   })
 
+  it('marks an appealed outcome as under second-round review, or its second round as ended', async () => {
+    const api = fakeApi()
+    api.json('GET', '/api/v1/meta', 200, testMeta)
+    api.json('GET', '/api/v1/outcomes', 200, {
+      items: [outcome({ id: 'a', appeal: 'under_review' }), outcome({ id: 'b', appeal: 'decided' }), outcome({ id: 'c' })],
+      nextCursor: null,
+    })
+    const { w } = await mountApp('/outcomes', 'en')
+    await until(() => w.findAll('[data-testid="outcome"]').length === 3)
+    const [under, decided, plain] = w.findAll('[data-testid="outcome"]')
+    expect(under!.get('[data-testid="outcome-appeal"] strong').text()).toBe('Appealed: under second-round review')
+    expect(under!.get('[data-testid="outcome-appeal"]').text()).toContain('may change it')
+    expect(decided!.get('[data-testid="outcome-appeal"] strong').text()).toBe('Appealed: the second round has ended')
+    expect(plain!.find('[data-testid="outcome-appeal"]').exists()).toBe(false)
+  })
+
   it('says when nothing is published, and retries after a failure', async () => {
     const api = fakeApi()
     api.on('GET', '/api/v1/meta', () => apiError(503, 'unavailable'))

@@ -5,7 +5,7 @@ import { createAppI18n } from '../i18n'
 import type { TrackedReport } from '../api'
 import { FakeXHR, file, jsonResponse } from '../testing/fakeXhr'
 import { testMeta } from '../testing/meta'
-import { clearTrackSession, setTrackSession, useTrackSession } from '../trackSession'
+import { TRACK_SESSION_KEY, clearTrackSession, setTrackSession, useTrackSession } from '../trackSession'
 
 const hashA = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 const hashB = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'
@@ -134,9 +134,10 @@ describe('TrackView', () => {
     expect(pow).toMatch(/^v1\.4\.1\.test\.mac:\d+$/) // the solved challenge
     expect(auth).toBe('Bearer tok-1')
 
-    // The token is in memory only.
+    // The token is in memory and in this tab's sessionStorage only (a reload keeps it), never in localStorage.
     expect(useTrackSession().token.value).toBe('tok-1')
-    expect(JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })).not.toContain('tok-1')
+    expect(JSON.stringify({ ...localStorage })).not.toContain('tok-1')
+    expect(JSON.parse(sessionStorage.getItem(TRACK_SESSION_KEY)!)).toEqual({ token: 'tok-1', expiresAt: '2026-03-02T06:00:00Z' })
     expect(document.cookie).not.toContain('tok-1')
 
     expect(w.get('[data-testid="tracked-code"]').text()).toBe('MB-7K3M-9QX2')
@@ -237,6 +238,7 @@ describe('TrackView', () => {
     expect(w.find('[data-testid="track-login"]').exists()).toBe(true)
     expect(w.get('[data-testid="track-notice"]').text()).toContain('Your tracking session has ended.')
     expect(useTrackSession().token.value).toBe('')
+    expect(sessionStorage.getItem(TRACK_SESSION_KEY)).toBeNull()
   })
 
   it('sends a message with a file, showing progress, and shows it after reloading the report', async () => {
@@ -440,9 +442,11 @@ describe('TrackView', () => {
     route('GET', '/api/v1/track', () => jsonResponse(200, sampleReport()))
     const w = mountTrack('en')
     await flushPromises()
+    expect(sessionStorage.getItem(TRACK_SESSION_KEY)).toContain('tok')
     await w.get('[data-testid="track-logout"]').trigger('click')
     await flushPromises()
     expect(useTrackSession().token.value).toBe('')
+    expect(sessionStorage.getItem(TRACK_SESSION_KEY)).toBeNull()
     expect(w.find('[data-testid="track-login"]').exists()).toBe(true)
     expect(w.find('[data-testid="track-notice"]').exists()).toBe(false)
     expect(w.find('[data-testid="tracked-report"]').exists()).toBe(false)
