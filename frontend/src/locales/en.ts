@@ -853,7 +853,7 @@ const en: typeof vi = {
       copy: 'Cleaned copy',
       copyNamed: 'Download the cleaned copy of {name}',
       original: 'Download original',
-      originalNamed: 'Download the original of {name}',
+      originalNamed: 'Download original: {name}',
       noCopyShort: 'No cleaned copy',
       citizenName: '(the citizen’s own file name: {name})',
       originalName: 'original-{name}',
