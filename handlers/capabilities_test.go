@@ -36,6 +36,11 @@ func TestCapabilitiesMatchTheServer(t *testing.T) {
 	st := f.storyStaff(t)
 	r, c := f.fileCase(t, "complaint")
 	base := "/api/v1/cases/" + c.ID
+	// A file, so that asking for the originals is possible.
+	photo, photoType := multipartBody(t, "", "", upload{"a.png", samplePNG(t, 8, 8)})
+	if w := f.do(http.MethodPost, "/api/v1/track/attachments", photoType, photo, "Authorization", "Bearer "+r.Token); w.Code != http.StatusOK && w.Code != http.StatusCreated {
+		t.Fatalf("evidence: %d %s", w.Code, w.Body)
+	}
 	probes := []probe{
 		{"assign", http.MethodPost, "/assign", `{"assigneeId":"nobody"}`, passedCheck(http.StatusBadRequest)},
 		{"reroute", http.MethodPost, "/route", `{"unitId":"nowhere","reason":""}`, passedCheck(http.StatusBadRequest)},
@@ -48,6 +53,7 @@ func TestCapabilitiesMatchTheServer(t *testing.T) {
 		{"recommend", http.MethodPost, "/recommendations", `{"text":"","answerBy":""}`, passedCheck(http.StatusBadRequest)},
 		{"answerRecommendations", http.MethodPost, "/recommendations/none/answer", `{"answer":"x"}`, passedCheck(http.StatusNotFound)},
 		{"requestCustody", http.MethodPost, "/custody", `{"reason":""}`, passedCheck(http.StatusBadRequest)},
+		{"requestOriginals", http.MethodPost, "/custody", `{"kind":"originals","reason":""}`, passedCheck(http.StatusBadRequest)},
 	}
 	who := map[string]session{"inspector": st.inspector, "lead": st.lead, "monitor": st.monitor}
 	check := func(step string) {
@@ -105,8 +111,12 @@ func TestCapabilitiesMatchTheServer(t *testing.T) {
 	for name, s := range who {
 		var p pageRights
 		f.call(t, s.access, http.MethodGet, base, "", http.StatusOK, &p)
-		if p.Can["originals"] != (name == "inspector") {
-			t.Errorf("after custody, %s: can.originals = %v", name, p.Can["originals"])
+		if p.Can["originals"] != (name == "inspector") || p.Can["identity"] != (name == "inspector") {
+			t.Errorf("after custody, %s: can.originals = %v, can.identity = %v", name, p.Can["originals"], p.Can["identity"])
+		}
+		// The holder's identity grant opens the originals; monitors never ask.
+		if p.Can["requestOriginals"] != (name == "lead") {
+			t.Errorf("after custody, %s: can.requestOriginals = %v", name, p.Can["requestOriginals"])
 		}
 	}
 	// The citizen's page offers rating and appeal of the concluded

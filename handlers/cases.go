@@ -153,6 +153,8 @@ type capabilitiesDTO struct {
 	Recommend             bool `json:"recommend"`
 	AnswerRecommendations bool `json:"answerRecommendations"`
 	RequestCustody        bool `json:"requestCustody"`
+	Identity              bool `json:"identity"`
+	RequestOriginals      bool `json:"requestOriginals"`
 	Originals             bool `json:"originals"`
 }
 
@@ -191,11 +193,17 @@ type caseDTO struct {
 	Overdue               bool              `json:"overdue"`
 	AllowedTransitions    []services.Status `json:"allowedTransitions"`
 	Can                   capabilitiesDTO   `json:"can"`
-	// CustodyUntil is when the caller's custody grant ends (custody holders only).
-	CustodyUntil *time.Time     `json:"custodyUntil,omitempty"`
-	Proposal     *proposalDTO   `json:"proposal,omitempty"`
-	Extensions   []extensionDTO `json:"extensions"`
-	Rating       *citizenRating `json:"rating,omitempty"`
+	// CustodyUntil is when the caller's identity custody grant ends
+	// (identity custody holders only).
+	CustodyUntil *time.Time `json:"custodyUntil,omitempty"`
+	// OriginalsUntil is when the caller's access to the original files
+	// ends (can.originals only); OriginalsRequestedAt when the caller's
+	// request to open them, still waiting for a lead, was made.
+	OriginalsUntil       *time.Time     `json:"originalsUntil,omitempty"`
+	OriginalsRequestedAt *time.Time     `json:"originalsRequestedAt,omitempty"`
+	Proposal             *proposalDTO   `json:"proposal,omitempty"`
+	Extensions           []extensionDTO `json:"extensions"`
+	Rating               *citizenRating `json:"rating,omitempty"`
 	// UnitName and FrontUnitName name the handling unit and the
 	// supervising committee.
 	UnitName      *services.Text `json:"unitName,omitempty"`
@@ -222,7 +230,8 @@ func toCaseDTO(p services.CasePage) caseDTO {
 		Can: capabilitiesDTO(p.Can), UnitName: p.UnitName, FrontUnitName: p.FrontUnitName,
 		Timeline: []staffEventDTO{}, Messages: []staffMessageDTO{}, Attachments: attachmentDTOs(c.Attachments),
 		Recommendations: []recommendationDTO{}, Extensions: []extensionDTO{}, Clocks: clockDTOs(p.Clocks),
-		People: map[string]staffNameDTO{}, Assignable: []staffNameDTO{}, CustodyUntil: optionalTime(p.CustodyUntil)}
+		People: map[string]staffNameDTO{}, Assignable: []staffNameDTO{}, CustodyUntil: optionalTime(p.CustodyUntil),
+		OriginalsUntil: optionalTime(p.OriginalsUntil), OriginalsRequestedAt: optionalTime(p.OriginalsRequestedAt)}
 	for i := range d.Attachments {
 		d.Attachments[i].OriginalName = p.OriginalNames[d.Attachments[i].ID]
 	}

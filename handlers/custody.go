@@ -9,23 +9,28 @@ import (
 	"minhbach/services"
 )
 
+// grantDTO is a custody request: its kind ("identity" or "originals"),
+// and the people by their display names (never their e-mail addresses).
 type grantDTO struct {
-	ID             string     `json:"id"`
-	CaseID         string     `json:"caseId"`
-	TrackingCode   string     `json:"trackingCode"`
-	RequesterID    string     `json:"requesterId"`
-	RequesterEmail string     `json:"requesterEmail"`
-	Reason         string     `json:"reason"`
-	Status         string     `json:"status"`
-	DecidedBy      string     `json:"decidedBy,omitempty"`
-	Note           string     `json:"note,omitempty"`
-	ExpiresAt      *time.Time `json:"expiresAt,omitempty"`
-	CreatedAt      time.Time  `json:"createdAt"`
+	ID            string     `json:"id"`
+	Kind          string     `json:"kind"`
+	CaseID        string     `json:"caseId"`
+	TrackingCode  string     `json:"trackingCode"`
+	RequesterID   string     `json:"requesterId"`
+	RequesterName string     `json:"requesterName"`
+	Reason        string     `json:"reason"`
+	Status        string     `json:"status"`
+	DecidedBy     string     `json:"decidedBy,omitempty"`
+	DeciderName   string     `json:"deciderName,omitempty"`
+	Note          string     `json:"note,omitempty"`
+	ExpiresAt     *time.Time `json:"expiresAt,omitempty"`
+	CreatedAt     time.Time  `json:"createdAt"`
 }
 
 func toGrantDTO(g services.CustodyGrant) grantDTO {
-	d := grantDTO{ID: g.ID, CaseID: g.CaseID, TrackingCode: g.TrackingCode, RequesterID: g.RequesterID,
-		RequesterEmail: g.RequesterEmail, Reason: g.Reason, Status: g.Status, DecidedBy: g.DecidedBy, Note: g.Note, CreatedAt: g.CreatedAt}
+	d := grantDTO{ID: g.ID, Kind: g.Kind, CaseID: g.CaseID, TrackingCode: g.TrackingCode, RequesterID: g.RequesterID,
+		RequesterName: g.RequesterName, Reason: g.Reason, Status: g.Status, DecidedBy: g.DecidedBy, DeciderName: g.DeciderName,
+		Note: g.Note, CreatedAt: g.CreatedAt}
 	if g.Status == services.GrantApproved {
 		d.ExpiresAt = optionalTime(g.ExpiresAt)
 		if g.Lapsed {
@@ -35,18 +40,22 @@ func toGrantDTO(g services.CustodyGrant) grantDTO {
 	return d
 }
 
+// custodyRequest asks for custody of a kind: "identity" (the default) or
+// "originals".
 type custodyRequest struct {
+	Kind   string `json:"kind"`
 	Reason string `json:"reason"`
 }
 
-// requestCustody asks to see a report's complainant identity.
+// requestCustody asks to see a report's complainant identity, or to open
+// its original files.
 func (s *Server) requestCustody(c *gin.Context) {
 	var in custodyRequest
 	if err := bindJSON(c, &in); err != nil {
 		s.writeError(c, err)
 		return
 	}
-	g, err := s.custody.Request(c.Request.Context(), actorOf(c), c.Param("id"), in.Reason)
+	g, err := s.custody.Request(c.Request.Context(), actorOf(c), c.Param("id"), in.Kind, in.Reason)
 	if err != nil {
 		s.writeError(c, err)
 		return

@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -118,19 +119,34 @@ func mayRequestCustody(a Actor, c Case) error {
 	return nil
 }
 
+// mayRequestOriginals: the unit, for any report with a file that may be
+// served (anonymous reports included: an originals grant never opens the
+// identity).
+func mayRequestOriginals(a Actor, c Case) error {
+	if err := mayHandle(a, c); err != nil {
+		return Errorf(CodeForbidden, "Only inspectors of the handling unit may ask to open the original files.")
+	}
+	for _, at := range c.Attachments {
+		if !at.Quarantined() {
+			return nil
+		}
+	}
+	return Errorf(CodeConflict, "This report has no file that can be opened.")
+}
+
 // holdsCustody: an inspector or lead of the report's unit holding an
-// approved, unexpired grant on it, decided by someone else (g is the
-// actor's latest approved grant). Who the two people are now is the
-// CustodyGate's to check.
-func holdsCustody(a Actor, c Case, g CustodyGrant, now time.Time) bool {
-	return mayHandle(a, c) == nil && g.ID != "" && g.CaseID == c.ID && g.RequesterID == a.UserID &&
+// approved, unexpired grant on it that opens what kind asks for, decided by
+// someone else (g is one of the actor's grants). Who the two people are now
+// is the CustodyGate's to check.
+func holdsCustody(a Actor, c Case, g CustodyGrant, kind string, now time.Time) bool {
+	return mayHandle(a, c) == nil && g.ID != "" && g.CaseID == c.ID && g.RequesterID == a.UserID && g.Opens(kind) &&
 		g.Status == GrantApproved && !g.Expired(now) && g.UnitID == c.UnitID && g.DecidedBy != "" && g.DecidedBy != g.RequesterID
 }
 
-// CustodyGate is the one rule of who takes part in identity custody
-// (docs/privacy.md, "Separation of duties"), used alike to ask, to decide,
-// to read the identity, to download an original and to offer these on a
-// report's page: two different people, one who asks and a lead who
+// CustodyGate is the one rule of who takes part in custody of identities
+// and of original files (docs/privacy.md, "Separation of duties"), used
+// alike to ask, to decide, to read the identity, to download an original
+// and to offer these on a report's page: two different people, one who asks and a lead who
 // approves, each — at every step and again at every reading — an active
 // inspector or lead of the report's current unit, out of any cooling
 // period, and with a second factor where the portal requires one. It reads
@@ -164,24 +180,75 @@ func (g *CustodyGate) custodian(ctx context.Context, id string, c Case, now time
 			" of the unit handling this report.", Fields: map[string]string{"custody": "not_in_unit"}}
 	case u.Cooling(now):
 		return &Error{Code: CodeForbidden, Message: who + " was changed by an administrator recently (a new account, a reset, a new role or unit): " +
-			"it takes no part in identity custody until " + u.CoolingUntil.UTC().Format("2006-01-02 15:04") + " UTC.",
+			"it takes no part in custody (of identities or original files) until " + u.CoolingUntil.UTC().Format("2006-01-02 15:04") + " UTC.",
 			Fields: map[string]string{"custody": "cooling"}}
 	case g.Require2FA && !u.TOTPEnabled:
-		return &Error{Code: CodeForbidden, Message: who + " has no second factor: identity custody requires one.",
+		return &Error{Code: CodeForbidden, Message: who + " has no second factor: custody of identities and original files requires one.",
 			Fields: map[string]string{"custody": "second_factor"}}
 	}
 	return nil
 }
 
-// mayRequest: the unit, for a named report, by someone in good standing.
-func (g *CustodyGate) mayRequest(ctx context.Context, a Actor, c Case, now time.Time) error {
-	if err := mayRequestCustody(a, c); err != nil {
+// mayRequest: the unit, by someone in good standing, for a named report
+// (identity) or a report with files (originals); not again while the
+// actor's request of that kind waits for a decision, nor for originals
+// the actor may already open.
+func (g *CustodyGate) mayRequest(ctx context.Context, a Actor, c Case, kind string, now time.Time) error {
+	rule := mayRequestCustody
+	if kind == CustodyOriginals {
+		rule = mayRequestOriginals
+	}
+	if err := rule(a, c); err != nil {
 		return err
 	}
 	if err := g.ready(); err != nil {
 		return err
 	}
-	return g.custodian(ctx, a.UserID, c, now, false, "Your account")
+	if err := g.custodian(ctx, a.UserID, c, now, false, "Your account"); err != nil {
+		return err
+	}
+	if kind != CustodyOriginals {
+		return nil
+	}
+	if _, pending, err := g.pendingOriginals(ctx, a, c); err != nil || pending {
+		if err != nil {
+			return err
+		}
+		return &Error{Code: CodeConflict, Message: "Your request to open the originals is waiting for a lead's decision.",
+			Fields: map[string]string{"custody": "pending"}}
+	}
+	noGrant := Errorf(CodeForbidden, "no grant")
+	_, err := g.holder(ctx, a, c, now, CustodyOriginals, noGrant)
+	switch {
+	case err == nil:
+		return &Error{Code: CodeConflict, Message: "You may already open the originals of this report.",
+			Fields: map[string]string{"custody": "held"}}
+	case IsCode(err, CodeForbidden):
+		return nil // no usable grant: asking is what to do
+	}
+	return err
+}
+
+// maxCaseGrants caps the grants of one person on one report that are read
+// at once (newest first); nobody asks that often.
+const maxCaseGrants = 50
+
+// pendingOriginals returns the actor's request to open the originals of
+// report c that waits for a decision (ok false when there is none).
+func (g *CustodyGate) pendingOriginals(ctx context.Context, a Actor, c Case) (CustodyGrant, bool, error) {
+	if g.ready() != nil || mayHandle(a, c) != nil {
+		return CustodyGrant{}, false, nil
+	}
+	gs, err := g.Grants.ListCaseGrants(ctx, c.ID, a.UserID, maxCaseGrants)
+	if err != nil {
+		return CustodyGrant{}, false, err
+	}
+	for _, gr := range gs {
+		if gr.Kind == CustodyOriginals && gr.Status == GrantPending && gr.UnitID == c.UnitID {
+			return gr, true, nil
+		}
+	}
+	return CustodyGrant{}, false, nil
 }
 
 // mayDecide: a lead of the unit other than the requester, both in good
@@ -199,28 +266,38 @@ func (g *CustodyGate) mayDecide(ctx context.Context, a Actor, gr CustodyGrant, c
 	return g.custodian(ctx, gr.RequesterID, c, now, false, "The requester's account")
 }
 
-// holder returns the actor's current grant on report c when the actor may
-// read its identity and originals now: holdsCustody, and both the actor
-// and the lead who approved still in good standing. noGrant is the error
-// when the actor holds no grant.
-func (g *CustodyGate) holder(ctx context.Context, a Actor, c Case, now time.Time, noGrant error) (CustodyGrant, error) {
+// holder returns the actor's current grant on report c that opens kind
+// (an identity grant opens the originals too) when the actor may use it
+// now: holdsCustody, and both the actor and the lead who approved still in
+// good standing. Of several such grants it returns the one that lasts
+// longest. noGrant is the error when the actor holds none.
+func (g *CustodyGate) holder(ctx context.Context, a Actor, c Case, now time.Time, kind string, noGrant error) (CustodyGrant, error) {
 	if err := g.ready(); err != nil {
 		return CustodyGrant{}, err
 	}
-	gr, err := g.Grants.FindApprovedGrant(ctx, c.ID, a.UserID)
-	if err != nil && !IsCode(err, CodeNotFound) {
+	gs, err := g.Grants.ListCaseGrants(ctx, c.ID, a.UserID, maxCaseGrants)
+	if err != nil {
 		return CustodyGrant{}, err
 	}
-	if !holdsCustody(a, c, gr, now) {
+	gs = slices.DeleteFunc(gs, func(gr CustodyGrant) bool { return !holdsCustody(a, c, gr, kind, now) })
+	if len(gs) == 0 {
 		return CustodyGrant{}, noGrant
 	}
 	if err := g.custodian(ctx, a.UserID, c, now, false, "Your account"); err != nil {
 		return CustodyGrant{}, err
 	}
-	if err := g.custodian(ctx, gr.DecidedBy, c, now, true, "The account of the lead who approved the grant"); err != nil {
-		return CustodyGrant{}, err
+	slices.SortStableFunc(gs, func(x, y CustodyGrant) int { return y.ExpiresAt.Compare(x.ExpiresAt) })
+	var refused error
+	for _, gr := range gs {
+		err := g.custodian(ctx, gr.DecidedBy, c, now, true, "The account of the lead who approved the grant")
+		if err == nil {
+			return gr, nil
+		}
+		if refused == nil {
+			refused = err
+		}
 	}
-	return gr, nil
+	return CustodyGrant{}, refused
 }
 
 // citizenMayWrite: the citizen may write to the unit and add evidence until
@@ -246,5 +323,7 @@ type Capabilities struct {
 	Recommend             bool // file a Front recommendation
 	AnswerRecommendations bool // answer the Front's recommendations
 	RequestCustody        bool // ask to see the complainant's identity
-	Originals             bool // download original evidence (holds custody)
+	Identity              bool // read the complainant's identity (holds identity custody)
+	RequestOriginals      bool // ask to open the original files
+	Originals             bool // download original evidence (holds identity or originals custody)
 }

@@ -1,6 +1,7 @@
 package services_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -14,7 +15,7 @@ func TestHoldsCustodyNeedsTwoPeopleAndTheCurrentUnit(t *testing.T) {
 	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
 	c := services.Case{ID: "c1", UnitID: "u1"}
 	insp := services.Actor{UserID: "i1", Role: services.RoleInspector, UnitID: "u1"}
-	ok := services.CustodyGrant{ID: "g1", CaseID: "c1", UnitID: "u1", RequesterID: "i1", DecidedBy: "l1", Status: services.GrantApproved,
+	ok := services.CustodyGrant{ID: "g1", Kind: services.CustodyIdentity, CaseID: "c1", UnitID: "u1", RequesterID: "i1", DecidedBy: "l1", Status: services.GrantApproved,
 		ExpiresAt: now.Add(time.Hour)}
 	for name, tc := range map[string]struct {
 		actor services.Actor
@@ -33,8 +34,54 @@ func TestHoldsCustodyNeedsTwoPeopleAndTheCurrentUnit(t *testing.T) {
 		"an admin":                     {services.Actor{UserID: "i1", Role: services.RoleAdmin}, c, func(g services.CustodyGrant) services.CustodyGrant { return g }, false},
 		"a monitor":                    {services.Actor{UserID: "i1", Role: services.RoleMonitor, UnitID: "u1"}, c, func(g services.CustodyGrant) services.CustodyGrant { return g }, false},
 	} {
-		if got := services.HoldsCustody(tc.actor, tc.c, tc.g(ok), now); got != tc.want {
-			t.Errorf("%s: %v, want %v", name, got, tc.want)
+		for _, kind := range []string{services.CustodyIdentity, services.CustodyOriginals} {
+			if got := services.HoldsCustody(tc.actor, tc.c, tc.g(ok), kind, now); got != tc.want {
+				t.Errorf("%s, %s: %v, want %v", name, kind, got, tc.want)
+			}
+		}
+	}
+}
+
+// TestOriginalsGrantNeverOpensTheIdentity: an identity grant opens the
+// identity and the originals; an originals grant opens the originals only;
+// a grant of a kind the portal does not know opens nothing.
+func TestOriginalsGrantNeverOpensTheIdentity(t *testing.T) {
+	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	c := services.Case{ID: "c1", UnitID: "u1"}
+	insp := services.Actor{UserID: "i1", Role: services.RoleInspector, UnitID: "u1"}
+	for _, tc := range []struct {
+		grant, want string
+		opens       bool
+	}{
+		{services.CustodyIdentity, services.CustodyIdentity, true},
+		{services.CustodyIdentity, services.CustodyOriginals, true},
+		{services.CustodyOriginals, services.CustodyOriginals, true},
+		{services.CustodyOriginals, services.CustodyIdentity, false},
+		{"everything", services.CustodyOriginals, false},
+		{"", services.CustodyIdentity, false},
+	} {
+		g := services.CustodyGrant{ID: "g1", Kind: tc.grant, CaseID: "c1", UnitID: "u1", RequesterID: "i1", DecidedBy: "l1",
+			Status: services.GrantApproved, ExpiresAt: now.Add(time.Hour)}
+		if got := services.HoldsCustody(insp, c, g, tc.want, now); got != tc.opens {
+			t.Errorf("a %q grant opening %q: %v, want %v", tc.grant, tc.want, got, tc.opens)
+		}
+	}
+}
+
+// TestParseCustodyKind: no kind is an identity request (the body before
+// kinds existed); an unknown kind is a field error on "kind".
+func TestParseCustodyKind(t *testing.T) {
+	for in, want := range map[string]string{"": services.CustodyIdentity, "identity": services.CustodyIdentity,
+		" originals ": services.CustodyOriginals} {
+		if got, err := services.ParseCustodyKind(in); err != nil || got != want {
+			t.Errorf("%q: %q %v, want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"Originals", "identity,originals", "all", "original"} {
+		_, err := services.ParseCustodyKind(in)
+		var e *services.Error
+		if !errors.As(err, &e) || e.Code != services.CodeInvalid || e.Fields["kind"] != "invalid" {
+			t.Errorf("%q: %v, want an invalid kind", in, err)
 		}
 	}
 }

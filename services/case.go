@@ -275,6 +275,11 @@ const (
 	EventCustodyRequested EventType = "custody_requested"
 	EventCustodyDecided   EventType = "custody_decided"
 	EventIdentityRead     EventType = "identity_read"
+	// Custody of the original files (any report, anonymous ones too): who
+	// asked, and who decided. Each original's download is an
+	// EventEvidenceDownloaded. Never public.
+	EventOriginalsRequested EventType = "originals_requested"
+	EventOriginalsDecided   EventType = "originals_decided"
 )
 
 // CaseStore persists reports.

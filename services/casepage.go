@@ -34,13 +34,23 @@ type CasePage struct {
 	AllowedTransitions []Status
 	// Can is what else the caller may do now.
 	Can Capabilities
-	// OriginalNames are the citizen's file names by attachment id, for a
-	// custody holder (Can.Originals) only; everyone else sees the neutral
-	// names of Case.Attachments.
+	// OriginalNames are the citizen's file names by attachment id, for an
+	// identity custody holder (Can.Identity) only; everyone else, a holder
+	// of originals custody included, sees the neutral names of
+	// Case.Attachments.
 	OriginalNames map[string]string
-	// CustodyUntil is when the caller's custody grant ends, for a custody
-	// holder (Can.Originals) only; the zero time otherwise.
+	// CustodyUntil is when the caller's identity custody grant ends, for
+	// an identity custody holder (Can.Identity) only; the zero time
+	// otherwise.
 	CustodyUntil time.Time
+	// OriginalsUntil is when the caller's access to the original files
+	// ends (the grant of either kind that lasts longest), for those who
+	// may open them (Can.Originals) only; the zero time otherwise.
+	OriginalsUntil time.Time
+	// OriginalsRequestedAt is when the caller asked to open the originals,
+	// while that request waits for a lead's decision; the zero time
+	// otherwise.
+	OriginalsRequestedAt time.Time
 }
 
 // CasePage returns a report's page for staff of its unit or monitors of its
@@ -105,10 +115,10 @@ func (w *Workflow) page(ctx context.Context, actor Actor, c Case) (CasePage, err
 	if mayHandle(actor, c) == nil {
 		p.AllowedTransitions = AllowedTransitions(c.Status, Party(actor.Role))
 	}
-	if p.Can, p.CustodyUntil, err = w.capabilities(ctx, actor, c, p); err != nil {
+	if err = w.capabilities(ctx, actor, c, &p); err != nil {
 		return CasePage{}, err
 	}
-	if p.Can.Originals && w.vault != nil {
+	if p.Can.Identity && w.vault != nil {
 		p.OriginalNames = map[string]string{}
 		for i, a := range stored {
 			p.OriginalNames[a.ID] = w.vault.OriginalFileName(c.ID, a, i+1)
@@ -117,11 +127,12 @@ func (w *Workflow) page(ctx context.Context, actor Actor, c Case) (CasePage, err
 	return p, nil
 }
 
-// capabilities are the rules of capabilities.go applied to report c for
-// actor, now, with the end of the caller's custody grant when they hold one.
-func (w *Workflow) capabilities(ctx context.Context, actor Actor, c Case, p CasePage) (Capabilities, time.Time, error) {
+// capabilities sets p.Can, the rules of capabilities.go applied to report c
+// for actor now, with the ends of the caller's custody grants when they
+// hold them and the time of their pending request for the originals.
+func (w *Workflow) capabilities(ctx context.Context, actor Actor, c Case, p *CasePage) error {
 	handles := mayHandle(actor, c) == nil
-	can := Capabilities{
+	p.Can = Capabilities{
 		Assign:                mayAssign(actor, c) == nil && len(p.Assignable) > 0,
 		Reroute:               mayReroute(actor, c) == nil && w.units != nil,
 		Note:                  handles,
@@ -135,24 +146,52 @@ func (w *Workflow) capabilities(ctx context.Context, actor Actor, c Case, p Case
 	if mayExtend(actor, c) == nil {
 		more, err := w.mayMoreExtensions(ctx, c)
 		if err != nil {
-			return Capabilities{}, time.Time{}, err
+			return err
 		}
-		can.Extend = more
+		p.Can.Extend = more
 	}
-	if handles && w.gate != nil {
-		now := w.now().UTC()
-		err := w.gate.mayRequest(ctx, actor, c, now)
-		if err != nil && !IsCode(err, CodeForbidden) && !IsCode(err, CodeConflict) {
-			return Capabilities{}, time.Time{}, err
+	if !handles || w.gate == nil {
+		return nil
+	}
+	now := w.now().UTC()
+	// refused: the rule said no (the page does not offer it); any other
+	// error is the store's, and the page fails with it.
+	refused := func(err error) (bool, error) {
+		if err == nil || IsCode(err, CodeForbidden) || IsCode(err, CodeConflict) {
+			return err != nil, nil
 		}
-		can.RequestCustody = err == nil
-		g, err := w.gate.holder(ctx, actor, c, now, Errorf(CodeForbidden, "no grant"))
-		if err != nil && !IsCode(err, CodeForbidden) {
-			return Capabilities{}, time.Time{}, err
+		return false, err
+	}
+	for _, x := range []struct {
+		kind string
+		can  *bool
+	}{{CustodyIdentity, &p.Can.RequestCustody}, {CustodyOriginals, &p.Can.RequestOriginals}} {
+		no, err := refused(w.gate.mayRequest(ctx, actor, c, x.kind, now))
+		if err != nil {
+			return err
 		}
-		if can.Originals = err == nil; can.Originals {
-			return can, g.ExpiresAt, nil
+		*x.can = !no
+	}
+	for _, x := range []struct {
+		kind  string
+		can   *bool
+		until *time.Time
+	}{{CustodyIdentity, &p.Can.Identity, &p.CustodyUntil}, {CustodyOriginals, &p.Can.Originals, &p.OriginalsUntil}} {
+		g, err := w.gate.holder(ctx, actor, c, now, x.kind, Errorf(CodeForbidden, "no grant"))
+		no, err := refused(err)
+		if err != nil {
+			return err
+		}
+		if *x.can = !no; *x.can {
+			*x.until = g.ExpiresAt
 		}
 	}
-	return can, time.Time{}, nil
+	pending, ok, err := w.gate.pendingOriginals(ctx, actor, c)
+	if err != nil {
+		return err
+	}
+	if ok {
+		p.OriginalsRequestedAt = pending.CreatedAt
+	}
+	return nil
 }

@@ -26,12 +26,41 @@ const (
 	GrantDenied   = "denied"
 )
 
-// CustodyTTL is how long an approved grant lets its holder read the identity.
+// CustodyTTL is how long an approved grant lets its holder read the
+// identity, or open the originals: one time limit for both kinds.
 const CustodyTTL = 24 * time.Hour
 
-// CustodyGrant is a request to see a report's complainant identity.
+// Custody grant kinds (docs/privacy.md, "Custody"): what an approved grant
+// opens.
+const (
+	// CustodyIdentity opens the complainant's identity, the citizen's file
+	// names and the original files. Named reports only. A stored grant
+	// without a kind is one of these (every grant before kinds existed).
+	CustodyIdentity = "identity"
+	// CustodyOriginals opens the original files only (under their neutral
+	// names), never the identity. Any report, anonymous ones included.
+	CustodyOriginals = "originals"
+)
+
+// ParseCustodyKind reads the kind of a custody request: empty is an
+// identity request (the request body before kinds existed); an unknown
+// kind is invalid, with a field error on "kind".
+func ParseCustodyKind(s string) (string, error) {
+	switch strings.TrimSpace(s) {
+	case "", CustodyIdentity:
+		return CustodyIdentity, nil
+	case CustodyOriginals:
+		return CustodyOriginals, nil
+	}
+	return "", &Error{Code: CodeInvalid, Message: "Unknown kind of custody request: ask for \"identity\" or \"originals\".",
+		Fields: map[string]string{"kind": "invalid"}}
+}
+
+// CustodyGrant is a request to see a report's complainant identity, or its
+// original files (Kind).
 type CustodyGrant struct {
 	ID             string
+	Kind           string // CustodyIdentity or CustodyOriginals
 	CaseID         string
 	TrackingCode   string
 	UnitID         string
@@ -47,6 +76,16 @@ type CustodyGrant struct {
 	// Lapsed is set on the grants the service returns when an approved
 	// grant has expired (it is not stored).
 	Lapsed bool
+	// RequesterName and DeciderName are the staff display names of the
+	// requester and of the lead who decided, set on the grants the service
+	// returns (not stored; empty for an account since removed).
+	RequesterName, DeciderName string
+}
+
+// Opens reports whether a grant of this kind opens what a grant of kind
+// want opens: an identity grant opens the originals too.
+func (g CustodyGrant) Opens(want string) bool {
+	return g.Kind == want || (g.Kind == CustodyIdentity && want == CustodyOriginals)
 }
 
 // Expired reports whether an approved grant has run out at now.
@@ -63,14 +102,16 @@ type CustodyStore interface {
 	DecideGrant(ctx context.Context, id string, g CustodyGrant) (CustodyGrant, error)
 	ListGrantsByRequester(ctx context.Context, userID string, limit int) ([]CustodyGrant, error)
 	ListGrantsByUnit(ctx context.Context, unitID string, limit int) ([]CustodyGrant, error)
-	// FindApprovedGrant returns the requester's latest approved grant on a report.
-	FindApprovedGrant(ctx context.Context, caseID, userID string) (CustodyGrant, error)
+	// ListCaseGrants returns a requester's grants on one report, of every
+	// kind and status, newest first.
+	ListCaseGrants(ctx context.Context, caseID, userID string, limit int) ([]CustodyGrant, error)
 }
 
-// Custody runs identity custody (docs/privacy.md, "Custody"): an
-// inspector asks with a reason, another lead of the unit decides, an
-// approved holder may read the identity for 24 hours. Every step is an
-// event on the report's timeline.
+// Custody runs custody of identities and of original files
+// (docs/privacy.md, "Custody"): an inspector asks with a reason, another
+// lead of the unit decides, an approved holder may read the identity (or
+// open the originals) for 24 hours. Every step is an event on the
+// report's timeline.
 type Custody struct {
 	reports reports
 	grants  CustodyStore
@@ -103,13 +144,17 @@ func (s *Custody) withExpiry(gs ...CustodyGrant) []CustodyGrant {
 	return gs
 }
 
-// Request asks for access to a report's identity.
-func (s *Custody) Request(ctx context.Context, actor Actor, caseID, reason string) (CustodyGrant, error) {
+// Request asks for custody of kind (ParseCustodyKind: "identity" or
+// "originals") of a report, with a reason.
+func (s *Custody) Request(ctx context.Context, actor Actor, caseID, kind, reason string) (CustodyGrant, error) {
 	c, err := s.reports.visible(ctx, actor, caseID)
 	if err != nil {
 		return CustodyGrant{}, err
 	}
-	if err := s.gate.mayRequest(ctx, actor, c, s.now().UTC()); err != nil {
+	if kind, err = ParseCustodyKind(kind); err != nil {
+		return CustodyGrant{}, err
+	}
+	if err := s.gate.mayRequest(ctx, actor, c, kind, s.now().UTC()); err != nil {
 		return CustodyGrant{}, err
 	}
 	reason = strings.TrimSpace(reason)
@@ -119,13 +164,56 @@ func (s *Custody) Request(ctx context.Context, actor Actor, caseID, reason strin
 		return CustodyGrant{}, err
 	}
 	now := stamp(s.now)
-	g := &CustodyGrant{CaseID: c.ID, TrackingCode: c.TrackingCode, UnitID: c.UnitID, RequesterID: actor.UserID,
+	g := &CustodyGrant{Kind: kind, CaseID: c.ID, TrackingCode: c.TrackingCode, UnitID: c.UnitID, RequesterID: actor.UserID,
 		RequesterEmail: actor.Email, Reason: reason, Status: GrantPending, CreatedAt: now}
 	if err := s.grants.InsertGrant(ctx, g); err != nil {
 		return CustodyGrant{}, err
 	}
-	_, err = s.reports.add(ctx, c, CaseChange{At: now, Events: []Event{{Type: EventCustodyRequested, At: now, Actor: actor.UserID, Note: reason, Ref: g.ID}}})
-	return s.withExpiry(*g)[0], err
+	_, err = s.reports.add(ctx, c, CaseChange{At: now, Events: []Event{{Type: eventsOf(kind).requested, At: now, Actor: actor.UserID, Note: reason, Ref: g.ID}}})
+	if err != nil {
+		return CustodyGrant{}, err
+	}
+	return s.named(ctx, s.withExpiry(*g)...)[0], nil
+}
+
+// custodyEvents are the timeline events of each kind of custody: a
+// monitor reading the report sees which was asked for and decided.
+var custodyEvents = map[string]struct{ requested, decided EventType }{
+	CustodyIdentity:  {EventCustodyRequested, EventCustodyDecided},
+	CustodyOriginals: {EventOriginalsRequested, EventOriginalsDecided},
+}
+
+func eventsOf(kind string) struct{ requested, decided EventType } {
+	if ev, ok := custodyEvents[kind]; ok {
+		return ev
+	}
+	return custodyEvents[CustodyIdentity]
+}
+
+// named fills in the requester's and decider's display names.
+func (s *Custody) named(ctx context.Context, gs ...CustodyGrant) []CustodyGrant {
+	if s.gate == nil || s.gate.Users == nil {
+		return gs
+	}
+	names := map[string]string{}
+	name := func(id string) string {
+		if id == "" {
+			return ""
+		}
+		n, ok := names[id]
+		if !ok {
+			// A removed account has no name; the grant is still listed.
+			if u, err := s.gate.Users.FindUserByID(ctx, id); err == nil {
+				n = u.Name
+			}
+			names[id] = n
+		}
+		return n
+	}
+	for i := range gs {
+		gs[i].RequesterName, gs[i].DeciderName = name(gs[i].RequesterID), name(gs[i].DecidedBy)
+	}
+	return gs
 }
 
 // Decide approves or denies a pending request; only a lead of the report's
@@ -165,15 +253,21 @@ func (s *Custody) Decide(ctx context.Context, actor Actor, grantID string, appro
 	if err != nil {
 		return CustodyGrant{}, err
 	}
-	_, err = s.reports.add(ctx, c, CaseChange{At: now, Events: []Event{{Type: EventCustodyDecided, At: now, Actor: actor.UserID, Note: g.Status, Ref: g.ID}}})
-	return s.withExpiry(g)[0], err
+	_, err = s.reports.add(ctx, c, CaseChange{At: now, Events: []Event{{Type: eventsOf(g.Kind).decided, At: now, Actor: actor.UserID, Note: g.Status, Ref: g.ID}}})
+	if err != nil {
+		return CustodyGrant{}, err
+	}
+	return s.named(ctx, s.withExpiry(g)...)[0], nil
 }
 
 // List returns the custody requests an actor deals with: an inspector's own,
 // a lead's unit's.
 func (s *Custody) List(ctx context.Context, actor Actor) ([]CustodyGrant, error) {
 	gs, err := s.list(ctx, actor)
-	return s.withExpiry(gs...), err
+	if err != nil {
+		return nil, err
+	}
+	return s.named(ctx, s.withExpiry(gs...)...), nil
 }
 
 func (s *Custody) list(ctx context.Context, actor Actor) ([]CustodyGrant, error) {
@@ -203,7 +297,7 @@ func (s *Custody) ReadIdentity(ctx context.Context, actor Actor, caseID string) 
 		return Identity{}, Errorf(CodeForbidden, "Only a custody holder of the handling unit may see the identity.")
 	}
 	now := s.now().UTC()
-	g, err := s.gate.holder(ctx, actor, c, now, Errorf(CodeForbidden, "You hold no current custody grant for this report."))
+	g, err := s.gate.holder(ctx, actor, c, now, CustodyIdentity, Errorf(CodeForbidden, "You hold no current identity custody grant for this report."))
 	if err != nil {
 		return Identity{}, err
 	}

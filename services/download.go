@@ -26,7 +26,7 @@ const (
 // Downloads serves evidence files to staff (docs/privacy.md, "Evidence:
 // sanitized copies and sealed originals"): the sanitized copy to whoever may
 // see the report, the sealed original only to an inspector or lead of the
-// report's unit who holds a current custody grant. Every file is re-hashed before a byte leaves, and every download
+// report's unit who holds a current custody grant (of the originals or of the identity). Every file is re-hashed before a byte leaves, and every download
 // is an event on the report's timeline (and so in its audit chain).
 type Downloads struct {
 	reports reports
@@ -105,14 +105,15 @@ func (s *Downloads) Open(ctx context.Context, actor Actor, caseID, attID string,
 	if a.Quarantined() {
 		return nil, Errorf(CodeForbidden, "This file was quarantined by the virus scanner and is never served.")
 	}
-	d, key, err := s.choose(ctx, actor, c, a, original)
+	d, key, grant, err := s.choose(ctx, actor, c, a, original)
 	if err != nil {
 		return nil, err
 	}
-	// Only a custody holder (who alone gets the original) learns the
-	// citizen's file name (docs/privacy.md, "Evidence").
+	// Only an identity custody holder learns the citizen's file name
+	// (docs/privacy.md, "Evidence"); a holder of originals custody gets the
+	// original under its neutral name.
 	d.Name = NeutralFileName(pos, a.Name)
-	if original && s.names != nil {
+	if original && grant.Kind == CustodyIdentity && s.names != nil {
 		d.Name = s.names.OriginalFileName(c.ID, a, pos)
 	}
 	if err := s.verify(ctx, c, a, d, key); err != nil {
@@ -129,29 +130,32 @@ func (s *Downloads) Open(ctx context.Context, actor Actor, caseID, attID string,
 }
 
 // choose decides which copy of attachment a the actor gets and where it is
-// stored.
-func (s *Downloads) choose(ctx context.Context, actor Actor, c Case, a Attachment, original bool) (*Download, string, error) {
+// stored; for an original, with the custody grant that opens it.
+func (s *Downloads) choose(ctx context.Context, actor Actor, c Case, a Attachment, original bool) (*Download, string, CustodyGrant, error) {
 	d := &Download{AttachmentID: a.ID, Name: a.Name, Type: a.Type}
 	var key string
+	var grant CustodyGrant
 	if original {
-		if err := s.mayOpenOriginal(ctx, actor, c); err != nil {
-			return nil, "", err
+		g, err := s.mayOpenOriginal(ctx, actor, c)
+		if err != nil {
+			return nil, "", CustodyGrant{}, err
 		}
+		grant = g
 		d.Copy, key, d.Size, d.SHA256 = CopyOriginal, a.OriginalKey, a.Size, a.SHA256
 	} else {
 		if a.SanitizedKey == "" {
-			return nil, "", Errorf(CodeConflict, "This file has no safe copy (the sanitizer could not rewrite it). "+
-				"Ask for access to the original: only a holder of an identity custody grant on this report may open it.")
+			return nil, "", CustodyGrant{}, Errorf(CodeConflict, "This file has no safe copy (the sanitizer could not rewrite it): "+
+				"request access to the originals; only a holder of a custody grant on this report may open the original.")
 		}
 		d.Copy, key, d.Size, d.SHA256 = CopySanitized, a.SanitizedKey, a.SanitizedSize, a.SanitizedSHA256
 	}
 	if key == "" {
-		return nil, "", Errorf(CodeNotFound, "No such file on this report.")
+		return nil, "", CustodyGrant{}, Errorf(CodeNotFound, "No such file on this report.")
 	}
 	if d.Type == "" {
 		d.Type = "application/octet-stream"
 	}
-	return d, key, nil
+	return d, key, grant, nil
 }
 
 // verify opens the object at key, hashes it whole before anything is sent,
@@ -202,14 +206,14 @@ func (s *Downloads) verify(ctx context.Context, c Case, a Attachment, d *Downloa
 }
 
 // mayOpenOriginal admits an inspector or lead of the report's unit who
-// holds an approved, unexpired custody grant on it.
-func (s *Downloads) mayOpenOriginal(ctx context.Context, actor Actor, c Case) error {
+// holds an approved, unexpired custody grant on it, of the originals or of
+// the identity (which opens the originals too), and returns that grant.
+func (s *Downloads) mayOpenOriginal(ctx context.Context, actor Actor, c Case) (CustodyGrant, error) {
 	if mayHandle(actor, c) != nil {
-		return Errorf(CodeForbidden, "Originals are served only to custody holders of the handling unit.")
+		return CustodyGrant{}, Errorf(CodeForbidden, "Originals are served only to custody holders of the handling unit.")
 	}
-	_, err := s.gate.holder(ctx, actor, c, s.now().UTC(),
-		Errorf(CodeForbidden, "You hold no current custody grant for this report: request custody to open the original."))
-	return err
+	return s.gate.holder(ctx, actor, c, s.now().UTC(), CustodyOriginals,
+		Errorf(CodeForbidden, "You hold no current custody grant for this report: request custody of the originals to open them."))
 }
 
 // rewind returns r read again from its start: seeking when it can (one

@@ -1,5 +1,5 @@
 import { expect, type APIRequestContext } from '@playwright/test'
-import { adminCreator, enrolOnPage, freshTotp, setOwnPassword, signIn, signOut } from './staffHelpers'
+import { custodyTeam, enrolOnPage, freshTotp, signIn, signOut, type StaffSpec } from './staffHelpers'
 import { expectAccessible, watchedTest } from './watch'
 
 // Identity custody, in the browser, against the real portal: a citizen
@@ -23,8 +23,8 @@ const test = watchedTest((msg) => /status of 401/.test(msg.text()) && msg.locati
 const ADMIN = { email: 'custody-admin@e2e.test', password: 'Sông-Hồng-mùa-lũ-về-2026!' }
 const PASSWORD = 'Mật-khẩu-giữ-danh-tính-2026'
 const TEMP = 'Tạm-thời-giữ-danh-tính-2026'
-const INSPECTOR = { email: 'thanh-tra@custody.e2e.test', name: 'Đỗ Thanh Tra', role: 'inspector' }
-const LEAD = { email: 'lanh-dao@custody.e2e.test', name: 'Ngô Lãnh Đạo', role: 'lead' }
+const INSPECTOR: StaffSpec = { email: 'thanh-tra@custody.e2e.test', name: 'Đỗ Thanh Tra', role: 'inspector' }
+const LEAD: StaffSpec = { email: 'lanh-dao@custody.e2e.test', name: 'Ngô Lãnh Đạo', role: 'lead' }
 
 // Phường Sài Gòn, Thành phố Hồ Chí Minh; an official's misconduct.
 const PROVINCE = '79'
@@ -36,38 +36,19 @@ const CITIZEN = { name: 'Hoàng Thị Lan', phone: '0987 654 321', email: 'lan.h
 const TITLE = 'Cán bộ tiếp dân quát mắng, không nhận đơn'
 const REASON = 'Cần gọi điện cho người phản ánh để hẹn buổi đối chất.'
 
-/** setUp creates the unit, its routing rule and the two staff; it returns when their cooling period ends (ms since the epoch) and the inspector's TOTP secret. */
-async function setUp(request: APIRequestContext): Promise<{ coolUntil: number; inspectorSecret: string }> {
-  const create = await adminCreator(request, ADMIN)
-  const unit = await create('units', { code: 'tt-sai-gon-custody', name: { vi: UNIT, en: 'Sai Gon Ward Inspectorate (custody)' }, type: 'inspection', areaCodes: [COMMUNE] })
-  const front = await create('units', {
-    code: 'mttq-sai-gon-custody',
-    name: { vi: 'Ủy ban MTTQ phường Sài Gòn (danh tính)', en: 'Sai Gon Ward Front Committee (custody)' },
-    type: 'front',
-    areaCodes: [COMMUNE],
+/** setUp creates the unit, its routing rule and the two staff (staffHelpers.custodyTeam). */
+function setUp(request: APIRequestContext) {
+  return custodyTeam(request, {
+    admin: ADMIN,
+    unit: { code: 'tt-sai-gon-custody', vi: UNIT, en: 'Sai Gon Ward Inspectorate (custody)' },
+    front: { code: 'mttq-sai-gon-custody', vi: 'Ủy ban MTTQ phường Sài Gòn (danh tính)', en: 'Sai Gon Ward Front Committee (custody)' },
+    category: CATEGORY,
+    areaCode: COMMUNE,
+    inspector: INSPECTOR,
+    lead: LEAD,
+    temporary: TEMP,
+    password: PASSWORD,
   })
-  await create('routing-rules', { category: CATEGORY, areaCode: COMMUNE, inspectionUnitId: unit.id, frontUnitId: front.id, note: 'custody' })
-  let coolUntil = 0
-  const accessOf: Record<string, string> = {}
-  for (const u of [INSPECTOR, LEAD]) {
-    await create('users', { ...u, unitId: unit.id, password: TEMP })
-    coolUntil = Date.now() + 61_000
-    await setOwnPassword(request, u.email, TEMP, PASSWORD)
-    if (u.role === 'inspector') {
-      const again = await request.post('/api/v1/auth/login', { data: { email: u.email, password: PASSWORD } })
-      const body = await again.json()
-      expect(body.accessToken, JSON.stringify(body)).toBeTruthy()
-      accessOf[u.email] = body.accessToken
-    }
-  }
-  // The inspector turns on two-step verification (identity custody requires it of both people).
-  const auth = { Authorization: `Bearer ${accessOf[INSPECTOR.email]}` }
-  const s = await request.post('/api/v1/auth/totp/setup', { headers: auth, data: { password: PASSWORD } })
-  expect(s.status(), await s.text()).toBe(200)
-  const inspectorSecret = (await s.json()).secret as string
-  const e = await request.post('/api/v1/auth/totp/enable', { headers: auth, data: { code: await freshTotp(inspectorSecret, new Set()) } })
-  expect(e.status(), await e.text()).toBe(200)
-  return { coolUntil, inspectorSecret }
 }
 
 test('an inspector asks for the identity, another person (a lead) approves, and the inspector reads it from the custody list', async ({ page, request }) => {

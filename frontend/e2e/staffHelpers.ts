@@ -117,3 +117,81 @@ export async function setOwnPassword(request: APIRequestContext, email: string, 
   })
   expect(changed.status()).toBe(204)
 }
+
+// ---- A unit with two people who may take part in custody (custody.spec.ts, originals.spec.ts).
+
+export interface StaffSpec {
+  email: string
+  name: string
+  role: 'inspector' | 'lead'
+}
+
+export interface CustodyTeamSpec {
+  /** The admin that creates everything (one of playwright.config.ts's, used by one spec only: it enrols its TOTP here). */
+  admin: { email: string; password: string }
+  unit: { code: string; vi: string; en: string }
+  front: { code: string; vi: string; en: string }
+  /** The routing rule that sends the spec's reports to the unit: a category in a commune no other spec routes. */
+  category: string
+  areaCode: string
+  inspector: StaffSpec
+  lead: StaffSpec
+  /** The temporary password the admin sets, and the one each person then chooses. */
+  temporary: string
+  password: string
+}
+
+/**
+ * custodyTeam creates an inspection unit, its Front committee and routing
+ * rule, and an inspector and a lead of the unit, who replace their temporary
+ * passwords; the inspector turns on two-step verification through the API
+ * (custody needs it of both people under PORTAL_REQUIRE_2FA; the lead enrols
+ * on the page at first sign-in). It returns when the accounts' cooling
+ * period (PORTAL_COOLING_PERIOD, one minute in playwright.config.ts) ends,
+ * in ms since the epoch, and the inspector's TOTP secret.
+ */
+export async function custodyTeam(request: APIRequestContext, team: CustodyTeamSpec): Promise<{ coolUntil: number; inspectorSecret: string }> {
+  const create = await adminCreator(request, team.admin)
+  const unit = await create('units', { code: team.unit.code, name: { vi: team.unit.vi, en: team.unit.en }, type: 'inspection', areaCodes: [team.areaCode] })
+  const front = await create('units', { code: team.front.code, name: { vi: team.front.vi, en: team.front.en }, type: 'front', areaCodes: [team.areaCode] })
+  await create('routing-rules', { category: team.category, areaCode: team.areaCode, inspectionUnitId: unit.id, frontUnitId: front.id, note: team.unit.code })
+  let coolUntil = 0
+  let inspectorAccess = ''
+  for (const u of [team.inspector, team.lead]) {
+    await create('users', { ...u, unitId: unit.id, password: team.temporary })
+    coolUntil = Date.now() + 61_000
+    await setOwnPassword(request, u.email, team.temporary, team.password)
+    if (u.role === 'inspector') {
+      const again = await request.post('/api/v1/auth/login', { data: { email: u.email, password: team.password } })
+      const body = await again.json()
+      expect(body.accessToken, JSON.stringify(body)).toBeTruthy()
+      inspectorAccess = body.accessToken
+    }
+  }
+  const auth = { Authorization: `Bearer ${inspectorAccess}` }
+  const s = await request.post('/api/v1/auth/totp/setup', { headers: auth, data: { password: team.password } })
+  expect(s.status(), await s.text()).toBe(200)
+  const inspectorSecret = (await s.json()).secret as string
+  const e = await request.post('/api/v1/auth/totp/enable', { headers: auth, data: { code: await freshTotp(inspectorSecret, new Set()) } })
+  expect(e.status(), await e.text()).toBe(200)
+  return { coolUntil, inspectorSecret }
+}
+
+/** signInWithTotp signs in with a password and a fresh authenticator code, landing on the queue. */
+export async function signInWithTotp(page: Page, email: string, password: string, secret: string, used: Set<number>) {
+  await signIn(page, email, password)
+  await expect(page.getByTestId('totp-form')).toBeVisible()
+  await page.getByTestId('login-code').fill(await freshTotp(secret, used))
+  await page.getByTestId('login-verify').click()
+  await expect(page.getByTestId('staff-nav')).toBeVisible()
+}
+
+/** signInWithRecovery signs in with a password and a recovery code (when the authenticator's step may already be spent). */
+export async function signInWithRecovery(page: Page, email: string, password: string, code: string) {
+  await signIn(page, email, password)
+  await expect(page.getByTestId('totp-form')).toBeVisible()
+  await page.getByTestId('login-toggle-recovery').click()
+  await page.getByTestId('login-code').fill(code)
+  await page.getByTestId('login-verify').click()
+  await expect(page.getByTestId('staff-nav')).toBeVisible()
+}

@@ -107,7 +107,7 @@ export function eventTitle(t: Translate, exists: (key: string) => boolean, type:
  * eventNoteText puts an event's note in words where the note is a code: an
  * extension decision (approved|refused), days added, which copy of a file was
  * downloaded (original|sanitized), the clock that became overdue, the stars
- * of a rating, a proposed outcome, a custody decision. Other notes (reasons,
+ * of a rating, a proposed outcome, a custody decision (identity or originals). Other notes (reasons,
  * answers, replies) are shown as written; `who` names a user id.
  */
 export function eventNoteText(
@@ -121,6 +121,7 @@ export function eventNoteText(
   switch (e.type) {
     case 'extension_decided':
     case 'custody_decided':
+    case 'originals_decided':
       return note ? word(`caseView.eventNotes.decision.${note}`) : ''
     case 'deadline_extended':
       return /^\d+$/.test(note) ? t('caseView.eventNotes.days', { days: Number(note) }) : note

@@ -341,15 +341,23 @@ export interface ComplainantIdentity {
 
 export type CustodyStatus = 'pending' | 'approved' | 'denied' | 'expired'
 
+/** What a custody request asks to open: the complainant's identity (and the originals), or the original files only. */
+export type CustodyKind = 'identity' | 'originals'
+
+/** A custody request (GET /api/v1/custody): people by their display names, never their e-mail addresses. */
 export interface CustodyRequest {
   id: string
+  kind: CustodyKind | string
   caseId: string
   trackingCode: string
   requesterId: string
-  requesterEmail: string
+  /** The requester's display name ('' for an account since removed). */
+  requesterName: string
   reason: string
   status: CustodyStatus | string
   decidedBy?: string
+  /** The display name of the lead who decided. */
+  deciderName?: string
   note?: string
   expiresAt?: string
   createdAt: string
@@ -522,7 +530,11 @@ export interface CaseCapabilities {
   answerRecommendations: boolean
   /** Ask to see the complainant's identity (unit staff, named report). */
   requestCustody: boolean
-  /** Download original evidence (holds a current custody grant). */
+  /** Read the complainant's identity (holds a current identity custody grant). */
+  identity: boolean
+  /** Ask to open the original files (unit staff, any report with a file, anonymous ones too). */
+  requestOriginals: boolean
+  /** Download original evidence (holds a current custody grant of the originals or of the identity). */
   originals: boolean
 }
 
@@ -539,6 +551,8 @@ export const CASE_CAPABILITIES: readonly (keyof CaseCapabilities)[] = [
   'recommend',
   'answerRecommendations',
   'requestCustody',
+  'identity',
+  'requestOriginals',
   'originals',
 ]
 
@@ -590,8 +604,12 @@ export interface CaseDetail {
   allowedTransitions: string[]
   /** What this user may do with the report now: the server decides, the page only shows what it allows. */
   can: CaseCapabilities
-  /** When this user's identity custody grant ends (custody holders, `can.originals`, only). */
+  /** When this user's identity custody grant ends (identity custody holders, `can.identity`, only). */
   custodyUntil?: string
+  /** When this user's access to the original files ends (`can.originals` only). */
+  originalsUntil?: string
+  /** When this user asked to open the original files, while the request waits for a lead's decision. */
+  originalsRequestedAt?: string
   proposal?: Proposal | null
   extensions?: Extension[]
   /** The citizen's rating, when given. */
@@ -738,7 +756,9 @@ export const caseApi = {
   route: (id: string, body: RouteInput) => staffRequest<{ id: string; status: string; version: number }>('POST', caseP(id, '/route'), { body }),
   note: (id: string, text: string) => staffRequest<unknown>('POST', caseP(id, '/notes'), { body: { text } }),
   message: (id: string, text: string) => staffRequest<unknown>('POST', caseP(id, '/messages'), { body: { text } }),
-  custody: (id: string, reason: string) => staffRequest<unknown>('POST', caseP(id, '/custody'), { body: { reason } }),
+  /** custody asks for custody of the identity (the default) or of the original files, with a reason. */
+  custody: (id: string, reason: string, kind: CustodyKind = 'identity') =>
+    staffRequest<CustodyRequest>('POST', caseP(id, '/custody'), { body: { kind, reason } }),
   /** identity reads the complainant's identity (custody holders only); the server records every reading. */
   identity: (id: string) => staffRequest<ComplainantIdentity>('GET', caseP(id, '/identity')),
   recommend: (id: string, text: string, answerBy: string) =>

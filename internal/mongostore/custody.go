@@ -17,6 +17,7 @@ var (
 
 type grantDoc struct {
 	ID             bson.ObjectID `bson:"_id"`
+	Kind           string        `bson:"kind,omitempty"` // missing: an identity grant (stored before kinds)
 	CaseID         string        `bson:"caseId"`
 	TrackingCode   string        `bson:"trackingCode"`
 	UnitID         string        `bson:"unitId"`
@@ -32,7 +33,11 @@ type grantDoc struct {
 }
 
 func (d grantDoc) grant() services.CustodyGrant {
-	return services.CustodyGrant{ID: d.ID.Hex(), CaseID: d.CaseID, TrackingCode: d.TrackingCode, UnitID: d.UnitID,
+	kind := d.Kind
+	if kind == "" {
+		kind = services.CustodyIdentity
+	}
+	return services.CustodyGrant{ID: d.ID.Hex(), Kind: kind, CaseID: d.CaseID, TrackingCode: d.TrackingCode, UnitID: d.UnitID,
 		RequesterID: d.RequesterID, RequesterEmail: d.RequesterEmail, Reason: d.Reason, Status: d.Status,
 		DecidedBy: d.DecidedBy, Note: d.Note, CreatedAt: d.CreatedAt.UTC(), DecidedAt: d.DecidedAt.UTC(), ExpiresAt: d.ExpiresAt.UTC()}
 }
@@ -40,7 +45,7 @@ func (d grantDoc) grant() services.CustodyGrant {
 // InsertGrant stores a new custody request.
 func (s *Store) InsertGrant(ctx context.Context, g *services.CustodyGrant) error {
 	oid := bson.NewObjectID()
-	d := grantDoc{ID: oid, CaseID: g.CaseID, TrackingCode: g.TrackingCode, UnitID: g.UnitID, RequesterID: g.RequesterID,
+	d := grantDoc{ID: oid, Kind: g.Kind, CaseID: g.CaseID, TrackingCode: g.TrackingCode, UnitID: g.UnitID, RequesterID: g.RequesterID,
 		RequesterEmail: g.RequesterEmail, Reason: g.Reason, Status: g.Status, CreatedAt: g.CreatedAt}
 	if _, err := s.db.Collection(colCustody).InsertOne(ctx, d); err != nil {
 		return translate(err, "custody request")
@@ -108,17 +113,10 @@ func (s *Store) ListGrantsByUnit(ctx context.Context, unitID string, limit int) 
 	return s.listGrants(ctx, bson.D{{Key: "unitId", Value: unitID}}, limit)
 }
 
-// FindApprovedGrant returns the newest approved grant of a user on a report.
-func (s *Store) FindApprovedGrant(ctx context.Context, caseID, userID string) (services.CustodyGrant, error) {
-	gs, err := s.listGrants(ctx, bson.D{{Key: "caseId", Value: caseID}, {Key: "requesterId", Value: userID},
-		{Key: "status", Value: services.GrantApproved}}, 1)
-	if err != nil {
-		return services.CustodyGrant{}, err
-	}
-	if len(gs) == 0 {
-		return services.CustodyGrant{}, services.Errorf(services.CodeNotFound, "No grant.")
-	}
-	return gs[0], nil
+// ListCaseGrants returns a user's custody requests on one report, of every
+// kind and status, newest first.
+func (s *Store) ListCaseGrants(ctx context.Context, caseID, userID string, limit int) ([]services.CustodyGrant, error) {
+	return s.listGrants(ctx, bson.D{{Key: "caseId", Value: caseID}, {Key: "requesterId", Value: userID}}, limit)
 }
 
 // FindUnitCases lists the reports of a unit, newest first.

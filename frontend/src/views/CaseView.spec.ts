@@ -679,7 +679,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
 
       await pdf!.get('[data-testid="case-attachment-original"]').trigger('click')
       await settle()
-      expect(w.get('[data-testid="files-error"]').text()).toContain('request identity custody')
+      expect(w.get('[data-testid="files-error"]').text()).toContain('request access to the originals')
     })
 
     it('gives a monitor the cleaned copy only', async () => {
@@ -1098,6 +1098,8 @@ describe('report page: the server’s flags decide what is offered', () => {
     recommend: 'case-rec-form',
     answerRecommendations: 'case-answer-form',
     requestCustody: 'case-custody-form',
+    identity: 'identity-panel',
+    requestOriginals: 'case-originals-form',
     originals: 'case-attachment-original',
   }
 

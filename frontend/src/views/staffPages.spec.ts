@@ -71,8 +71,9 @@ describe('custody', () => {
     id: 'g1',
     caseId: 'c1',
     trackingCode: 'MB-AAAA-BBBB',
+    kind: 'identity',
     requesterId: 'u2',
-    requesterEmail: 'tra@example.vn',
+    requesterName: 'Lê Thanh Tra',
     reason: 'Cần liên hệ người phản ánh',
     status: 'pending',
     createdAt: '2026-03-01T02:00:00Z',
@@ -111,8 +112,29 @@ describe('custody', () => {
     await settle()
     expect(api.callsTo('POST', '/api/v1/custody/g2/decision')[0]!.body).toEqual({ approve: false, note: 'Chưa cần' })
     expect(w.find('[data-testid="custody-pending"]').exists()).toBe(false)
-    expect(w.findAll('[data-testid="custody-row"]').map((r) => r.findAll('td')[3]!.text())).toEqual(['Approved', 'Denied', 'Denied'])
+    expect(w.findAll('[data-testid="custody-row"]').map((r) => r.findAll('td')[4]!.text())).toEqual(['Approved', 'Denied', 'Denied'])
     void second
+  })
+
+  it('says what each request asks to open, and names people, never by e-mail', async () => {
+    const api = fakeApi()
+    api.json('GET', '/api/v1/custody', 200, [
+      req({ id: 'g1', kind: 'originals', trackingCode: 'MB-EEEE-FFFF' }),
+      req({ id: 'g2', kind: 'originals', status: 'approved', decidedBy: 'u1', deciderName: 'Nguyễn Văn Tra', expiresAt: '2026-03-02T02:00:00Z' }),
+      req({ id: 'g3', kind: 'identity', status: 'denied', decidedBy: 'u7', deciderName: 'Phạm Thị Lan', note: 'Không đủ lý do' }),
+      req({ id: 'g4', kind: undefined as unknown as string, status: 'denied', decidedBy: 'u9', deciderName: '', requesterName: '' }),
+    ])
+    const { w } = await openAs('lead', '/staff/custody', 'custody-pending', 'vi')
+    const card = w.get('[data-testid="custody-pending"]')
+    expect(card.get('[data-testid="custody-kind"]').text()).toBe('Yêu cầu xem: Chỉ tệp gốc')
+    expect(card.get('[data-testid="custody-requester"]').text()).toBe('Lê Thanh Tra')
+    expect(card.get('[data-testid="custody-open"]').attributes('href')).toBe('/staff/cases/c1')
+    const rows = w.findAll('[data-testid="custody-row"]')
+    expect(rows.map((r) => r.get('[data-testid="custody-row-kind"]').text())).toEqual(['Chỉ tệp gốc', 'Danh tính (và tệp gốc)', 'Danh tính (và tệp gốc)'])
+    // The signed-in lead (u1) is "you"; an account since removed is said so.
+    expect(rows.map((r) => r.get('[data-testid="custody-row-decider"]').text())).toEqual(['bạn', 'Phạm Thị Lan', 'Tài khoản đã bị xoá'])
+    expect(rows[2]!.findAll('td')[2]!.text()).toBe('Tài khoản đã bị xoá')
+    expect(w.text()).not.toContain('@')
   })
 
   it('shows an inspector their own requests without decision buttons', async () => {

@@ -21,7 +21,7 @@ describe('identity panel', () => {
 
   it('shows a custody holder the time left, reads the identity only on the click, and hides it again', async () => {
     const api = fakeApi()
-    api.json('GET', PATH, 200, caseDetail({ can: capabilities({ originals: true, note: true }), custodyUntil: until2h05() }))
+    api.json('GET', PATH, 200, caseDetail({ can: capabilities({ identity: true, originals: true, note: true }), custodyUntil: until2h05() }))
     api.json('GET', `${PATH}/identity`, 200, IDENTITY)
     const { w } = await openAs('inspector', '/staff/cases/c1', 'identity-panel', 'vi')
 
@@ -54,7 +54,7 @@ describe('identity panel', () => {
 
   it('says in English when the grant has ended, and offers no reading', async () => {
     const api = fakeApi()
-    api.json('GET', PATH, 200, caseDetail({ can: capabilities({ originals: true }), custodyUntil: new Date(Date.now() - 1000).toISOString() }))
+    api.json('GET', PATH, 200, caseDetail({ can: capabilities({ identity: true, originals: true }), custodyUntil: new Date(Date.now() - 1000).toISOString() }))
     const { w } = await openAs('inspector', '/staff/cases/c1', 'identity-panel', 'en')
     expect(w.get('[data-testid="identity-panel"] h2').text()).toBe('Complainant identity — confidential')
     expect(w.get('[data-testid="identity-ended"]').text()).toContain('has ended')
@@ -63,7 +63,7 @@ describe('identity panel', () => {
 
   it('shows the server’s refusal when the grant no longer holds', async () => {
     const api = fakeApi()
-    api.json('GET', PATH, 200, caseDetail({ can: capabilities({ originals: true }), custodyUntil: until2h05() }))
+    api.json('GET', PATH, 200, caseDetail({ can: capabilities({ identity: true, originals: true }), custodyUntil: until2h05() }))
     api.on('GET', `${PATH}/identity`, () => apiError(403, 'forbidden'))
     const { w } = await openAs('inspector', '/staff/cases/c1', 'identity-panel', 'en')
     expect(w.get('[data-testid="identity-time-left"]').text()).toMatch(/^Your grant ends in 2 h 05 min \(at .+\)\.$/)
