@@ -144,8 +144,8 @@ func (s *Downloads) choose(ctx context.Context, actor Actor, c Case, a Attachmen
 		d.Copy, key, d.Size, d.SHA256 = CopyOriginal, a.OriginalKey, a.Size, a.SHA256
 	} else {
 		if a.SanitizedKey == "" {
-			return nil, "", CustodyGrant{}, Errorf(CodeConflict, "This file has no safe copy (the sanitizer could not rewrite it): "+
-				"request access to the originals; only a holder of a custody grant on this report may open the original.")
+			return nil, "", CustodyGrant{}, Errorf(CodeConflict, "This file has no safe copy (the sanitizer could not rewrite it). "+
+				"Ask for access to the originals: only a holder of a custody grant on this report may open the original.")
 		}
 		d.Copy, key, d.Size, d.SHA256 = CopySanitized, a.SanitizedKey, a.SanitizedSize, a.SanitizedSHA256
 	}
