@@ -32,11 +32,33 @@ const PROVINCE = '79'
 const COMMUNE = '26734'
 const CATEGORY = 'not_posted'
 
-// A small, passive PDF (what the portal accepts), with a marker to find it again.
-const PDF = Buffer.from(
-  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n' +
-    '% originals.spec bang ke phi niem yet\ntrailer<</Root 1 0 R>>\n%%EOF\n',
-)
+// A one-page passive PDF (what the portal accepts) whose Info dictionary and
+// XMP name its author, as a word processor would: the safe copy staff open
+// without custody must not carry the name; the original does.
+const AUTHOR = 'Nguyen Thi Originals Author'
+function pdfWithAuthor(): Buffer {
+  const stream = (dict: string, data: string) => `<< ${dict} /Length ${data.length} >>\nstream\n${data}\nendstream`
+  const objs = [
+    '<< /Type /Catalog /Pages 2 0 R /Metadata 5 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>',
+    stream('', 'BT /F1 12 Tf 72 720 Td (bang ke phi niem yet) Tj ET'),
+    stream('/Type /Metadata /Subtype /XML', `<x:xmpmeta xmlns:x='adobe:ns:meta/'><dc:creator>${AUTHOR}</dc:creator></x:xmpmeta>`),
+    `<< /Author (${AUTHOR}) /Producer (Microsoft Word) >>`,
+  ]
+  let out = '%PDF-1.7\n'
+  const offsets: number[] = []
+  objs.forEach((o, i) => {
+    offsets.push(out.length)
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`
+  })
+  const xref = out.length
+  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`
+  for (const o of offsets) out += `${String(o).padStart(10, '0')} 00000 n \n`
+  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R /Info 6 0 R >>\nstartxref\n${xref}\n%%EOF\n`
+  return Buffer.from(out, 'latin1')
+}
+const PDF = pdfWithAuthor()
 const TITLE = 'Bộ phận một cửa không niêm yết lệ phí'
 const REASON = 'Cần đọc bảng kê phí người dân gửi kèm để đối chiếu với quy định.'
 
@@ -114,6 +136,19 @@ test('an anonymous report’s PDF: the inspector asks for the originals, a lead 
   const access = page.getByTestId('originals-access')
   await expect(access.getByRole('heading', { level: 3 })).toHaveText('Tệp gốc')
   await expect(access).toContainText('không bao giờ cho biết ai đã gửi phản ánh')
+  // Without any grant, the inspector opens the PDF's safe copy (issue 11: an anonymous PDF used to be readable by
+  // nobody): a PDF still, without the author's name the original carries in its properties and XMP.
+  const [copyResponse, copyDownload] = await Promise.all([
+    page.waitForResponse((r) => /\/attachments\/[^/?]+$/.test(new URL(r.url()).pathname) && !r.url().includes('original=')),
+    page.waitForEvent('download'),
+    page.getByTestId('case-attachment-copy').click(),
+  ])
+  expect(copyResponse.status()).toBe(200)
+  expect(copyResponse.headers()['content-type']).toBe('application/pdf')
+  const copy = await readFile((await copyDownload.path())!)
+  expect(copy.subarray(0, 5).toString('latin1')).toBe('%PDF-')
+  expect(copy.includes(Buffer.from(AUTHOR, 'latin1'))).toBe(false)
+  expect(PDF.includes(Buffer.from(AUTHOR, 'latin1'))).toBe(true)
   const form = page.getByTestId('case-originals-form')
   await form.getByRole('button', { name: 'Yêu cầu quyền mở tệp gốc' }).click()
   await expect(page.locator('#originals-text-error')).toHaveText('Mục này là bắt buộc.')
