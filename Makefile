@@ -26,7 +26,7 @@ GO_SRC := $(shell find . -name '*.go' -not -path './$(FRONTEND)/node_modules/*' 
 FUZZ_TARGETS := ./handlers:FuzzBindJSON ./handlers:FuzzMultipartIntake ./handlers:FuzzAuthHeaders ./services:FuzzVerifyToken \
 	./services:FuzzNormalizeTrackingCode ./services:FuzzNormalizeReceipt ./internal/passhash:FuzzVerifyEncodedHash ./services:FuzzValidate \
 	./internal/media:FuzzSniff ./internal/media:FuzzCheckOffice ./internal/media:FuzzSanitize ./internal/media:FuzzCheckPDF \
-	./internal/clamd:FuzzParseReply ./internal/proof:FuzzVerify ./services:FuzzDecodeQueueCursor \
+	./internal/clamd:FuzzParseReply ./internal/proof:FuzzVerify ./services:FuzzDecodeQueueCursor ./services:FuzzParseQueueSort \
 	./services:FuzzContainsIdentity ./services:FuzzCheckpointCheck ./internal/pow:FuzzVerify ./services:FuzzCheckPassword
 FUZZTIME ?= 60s
 

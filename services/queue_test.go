@@ -123,3 +123,24 @@ func TestQueueFilterRefusesBinaryText(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseQueueSort: a client-supplied sort never panics the parser, and
+// whatever it accepts prints back (String) to a sort that parses the same.
+func FuzzParseQueueSort(f *testing.F) {
+	for _, s := range []string{"", "due", "-due", "submitted", "-status", "--due", "title"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		sort, err := services.ParseQueueSort(s)
+		if err != nil {
+			if !services.IsCode(err, services.CodeInvalid) {
+				t.Fatalf("%q: %v", s, err)
+			}
+			return
+		}
+		again, err := services.ParseQueueSort(sort.String())
+		if err != nil || again != sort {
+			t.Fatalf("%q parses to %+v, which does not round-trip (%v)", s, sort, err)
+		}
+	})
+}
