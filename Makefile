@@ -27,7 +27,7 @@ FUZZ_TARGETS := ./handlers:FuzzBindJSON ./handlers:FuzzMultipartIntake ./handler
 	./services:FuzzNormalizeTrackingCode ./services:FuzzNormalizeReceipt ./internal/passhash:FuzzVerifyEncodedHash ./services:FuzzValidate \
 	./internal/media:FuzzSniff ./internal/media:FuzzCheckOffice ./internal/media:FuzzSanitize ./internal/media:FuzzCheckPDF \
 	./internal/media:FuzzSanitizeAV ./internal/media:FuzzSanitizeOffice ./internal/media:FuzzSanitizePDF \
-	./internal/clamd:FuzzParseReply ./internal/proof:FuzzVerify ./services:FuzzDecodeQueueCursor \
+	./internal/clamd:FuzzParseReply ./internal/proof:FuzzVerify ./services:FuzzDecodeQueueCursor ./services:FuzzParseQueueSort \
 	./services:FuzzContainsIdentity ./services:FuzzCheckpointCheck ./internal/pow:FuzzVerify ./services:FuzzCheckPassword
 FUZZTIME ?= 60s
 

@@ -131,7 +131,7 @@ func BenchmarkQueueAtScale(b *testing.B) {
 			q := f.Queue
 			b.Run("queue-page", func(b *testing.B) {
 				for b.Loop() {
-					p, err := q.List(ctx, actor, services.QueueFilter{}, nil, 50)
+					p, err := q.List(ctx, actor, services.QueueFilter{}, services.QueueSort{}, nil, 50)
 					if err != nil || len(p.Items) != 50 {
 						b.Fatalf("%v %d", err, len(p.Items))
 					}

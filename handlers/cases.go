@@ -19,22 +19,31 @@ type queueItem struct {
 	Office       string          `json:"office,omitempty"`
 	Status       services.Status `json:"status"`
 	AssigneeID   string          `json:"assigneeId,omitempty"`
+	AssigneeName string          `json:"assigneeName,omitempty"`
 	SubmittedAt  time.Time       `json:"submittedAt"`
 	DueAt        *time.Time      `json:"dueAt,omitempty"`
 	Overdue      bool            `json:"overdue"`
+	DueSoon      bool            `json:"dueSoon"`
 }
 
 type queueResponse struct {
 	Items      []queueItem             `json:"items"`
 	NextCursor *string                 `json:"nextCursor"`
+	Sort       string                  `json:"sort"`
 	Counts     map[services.Status]int `json:"counts"`
 }
 
 // listCases is the actor's unit queue: filters (status, kind, category,
-// area, assignee, office, overdue, q for text), nearest due date first,
-// cursor pagination, counts per status.
+// area, assignee — an id, or "me" —, office, overdue, q for text), sort
+// (due, submitted or status, "-" first for descending; nearest due date
+// first by default), cursor pagination, counts per status.
 func (s *Server) listCases(c *gin.Context) {
 	after, err := services.DecodeQueueCursor(c.Query("cursor"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	sort, err := services.ParseQueueSort(c.Query("sort"))
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -43,16 +52,19 @@ func (s *Server) listCases(c *gin.Context) {
 	f := services.QueueFilter{Status: services.Status(c.Query("status")), Kind: services.Kind(c.Query("kind")),
 		Category: c.Query("category"), AreaCode: c.Query("area"), AssigneeID: c.Query("assignee"), Office: c.Query("office"),
 		Overdue: c.Query("overdue") == "true", Text: c.Query("q")}
-	page, err := s.queue.List(c.Request.Context(), actorOf(c), f, after, limit)
+	if f.AssigneeID == "me" {
+		f.AssigneeID, f.Mine = "", true
+	}
+	page, err := s.queue.List(c.Request.Context(), actorOf(c), f, sort, after, limit)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	out := queueResponse{Items: make([]queueItem, len(page.Items)), Counts: page.Counts}
+	out := queueResponse{Items: make([]queueItem, len(page.Items)), Sort: page.Sort.String(), Counts: page.Counts}
 	for i, r := range page.Items {
 		out.Items[i] = queueItem{ID: r.ID, TrackingCode: r.TrackingCode, Kind: r.Kind, Category: r.Category, Title: r.Title,
-			Office: r.Office, Status: r.Status, AssigneeID: r.AssigneeID, SubmittedAt: r.CreatedAt, DueAt: optionalTime(r.Due),
-			Overdue: r.Overdue}
+			Office: r.Office, Status: r.Status, AssigneeID: r.AssigneeID, AssigneeName: r.AssigneeName, SubmittedAt: r.CreatedAt,
+			DueAt: optionalTime(r.Due), Overdue: r.Overdue, DueSoon: r.DueSoon}
 	}
 	if page.Next != nil {
 		next := page.Next.Encode()

@@ -611,3 +611,87 @@ func TestNewRoutingRuleAppliesToTheNextReport(t *testing.T) {
 		t.Fatalf("the report after the rule's deletion went to %q", c.UnitID)
 	}
 }
+
+// TestQueueSortAssigneeAndCountsPerRole: the queue's sort, "assigned to
+// me", the assignee's name and the counts per status, for each role: the
+// inspector and the lead see their unit's reports, the monitor its
+// committee's, each with counts of those only; another unit's inspector
+// sees none of them; an admin is refused and a stranger must sign in.
+func TestQueueSortAssigneeAndCountsPerRole(t *testing.T) {
+	f := newFixture(t)
+	var ids []string
+	for range 3 {
+		_, id := f.routedReport(t, "unit-a", "front-a")
+		ids = append(ids, id)
+	}
+	_, otherID := f.routedReport(t, "unit-b", "front-b")
+	insp, lead, mon := f.unitAStaff(t)
+	f.mkUser(t, "insp@b.test", services.RoleInspector, "unit-b")
+	other := f.staffLogin(t, "insp@b.test", "")
+	f.mkUser(t, "admin@q.test", services.RoleAdmin, "")
+	admin := f.staffLogin(t, "admin@q.test", "")
+	if resp := f.staffPost(lead.access, "/api/v1/cases/"+ids[1]+"/assign", `{"assigneeId":"`+insp.user.ID+`"}`); resp.StatusCode != http.StatusOK {
+		t.Fatalf("assign: %d", resp.StatusCode)
+	}
+	type page struct {
+		Items []struct {
+			ID, AssigneeID, AssigneeName string
+			SubmittedAt                  time.Time
+			DueSoon                      bool
+		}
+		NextCursor *string
+		Sort       string
+		Counts     map[string]int
+	}
+	get := func(s session, query string, want int) page {
+		t.Helper()
+		w := f.staffGet(s.access, "/api/v1/cases?"+query)
+		if w.Code != want {
+			t.Fatalf("%s: %d %s", query, w.Code, w.Body)
+		}
+		var p page
+		json.Unmarshal(w.Body.Bytes(), &p)
+		return p
+	}
+	for name, s := range map[string]session{"inspector": insp, "lead": lead, "monitor": mon} {
+		// Newest first, a page of 2 then the rest.
+		first := get(s, "sort=-submitted&limit=2", http.StatusOK)
+		if first.Sort != "-submitted" || len(first.Items) != 2 || first.NextCursor == nil || first.Counts["received"] != 3 || len(first.Counts) != 1 {
+			t.Fatalf("%s: first page %+v", name, first)
+		}
+		rest := get(s, "sort=-submitted&limit=2&cursor="+*first.NextCursor, http.StatusOK)
+		got := []string{first.Items[0].ID, first.Items[1].ID}
+		for _, it := range rest.Items {
+			got = append(got, it.ID)
+		}
+		if !slices.Equal(got, []string{ids[2], ids[1], ids[0]}) || rest.NextCursor != nil {
+			t.Fatalf("%s: newest first over pages: %v, want %v", name, got, []string{ids[2], ids[1], ids[0]})
+		}
+		// The cursor of one sort is refused in another.
+		if w := f.staffGet(s.access, "/api/v1/cases?sort=submitted&limit=2&cursor="+*first.NextCursor); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), `"cursor"`) {
+			t.Fatalf("%s: cursor of another sort: %d %s", name, w.Code, w.Body)
+		}
+		// The assignee is named, to every role that sees the report.
+		for _, it := range first.Items {
+			if it.ID == ids[1] && (it.AssigneeID != insp.user.ID || it.AssigneeName != "insp@a.test") {
+				t.Fatalf("%s: assignee %+v, want insp@a.test (its display name)", name, it)
+			}
+		}
+		if w := f.staffGet(s.access, "/api/v1/cases?sort=title"); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), `"sort":"invalid"`) {
+			t.Fatalf("%s: unknown sort: %d %s", name, w.Code, w.Body)
+		}
+	}
+	if p := get(insp, "assignee=me", http.StatusOK); len(p.Items) != 1 || p.Items[0].ID != ids[1] {
+		t.Fatalf("inspector's own: %+v", p.Items)
+	}
+	if p := get(lead, "assignee=me", http.StatusOK); len(p.Items) != 0 || p.Counts["received"] != 3 {
+		t.Fatalf("lead's own: %+v", p)
+	}
+	if p := get(other, "sort=status", http.StatusOK); len(p.Items) != 1 || p.Items[0].ID != otherID || p.Counts["received"] != 1 {
+		t.Fatalf("the other unit: %+v", p)
+	}
+	get(admin, "sort=status", http.StatusForbidden)
+	if w := f.do(http.MethodGet, "/api/v1/cases?sort=status", "", nil); w.Code != http.StatusUnauthorized {
+		t.Fatalf("anonymous: %d", w.Code)
+	}
+}

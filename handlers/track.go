@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -219,9 +220,10 @@ func (s *Server) withdrawTrack(c *gin.Context) {
 	c.JSON(http.StatusOK, toTrackView(p))
 }
 
-// getTrackReceipt serves the signed proof of filing.
+// getTrackReceipt serves the signed proof of filing, which prints the
+// verification page's address (verifyPageURL).
 func (s *Server) getTrackReceipt(c *gin.Context) {
-	pdf, err := s.tracking.Proof(c.Request.Context(), c.GetString(caseIDKey))
+	pdf, err := s.tracking.Proof(c.Request.Context(), c.GetString(caseIDKey), s.verifyPageURL(c))
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -229,6 +231,35 @@ func (s *Server) getTrackReceipt(c *gin.Context) {
 	c.Header("Content-Disposition", `attachment; filename="minh-bach-proof-of-filing.pdf"`)
 	c.Data(http.StatusOK, "application/pdf", pdf)
 }
+
+// hostPattern is a Host header fit to print: a name or IPv4 address, or a
+// bracketed IPv6 address, with an optional port.
+var hostPattern = regexp.MustCompile(`^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$`)
+
+// verifyPageURL is the full address of the public verification page: on
+// PORTAL_PUBLIC_URL when it is set, else on the host the request was sent
+// to, as sameOrigin reads it (https when the request came over TLS or the
+// portal sets Secure cookies). An address the proof cannot print on one
+// line (an odd Host header, a very long name) gives "", and the proof names
+// the page by its path only.
+func (s *Server) verifyPageURL(c *gin.Context) string {
+	origin := s.publicOrigin
+	if origin == "" {
+		scheme := "http"
+		if c.Request.TLS != nil || s.secureCookies {
+			scheme = "https"
+		}
+		origin = scheme + "://" + strings.ToLower(c.Request.Host)
+	}
+	scheme, host, ok := strings.Cut(origin, "://")
+	if !ok || (scheme != "http" && scheme != "https") || !hostPattern.MatchString(host) || len(origin+services.VerifyPagePath) > maxVerifyURL {
+		return ""
+	}
+	return origin + services.VerifyPagePath
+}
+
+// maxVerifyURL is the longest address a proof prints (internal/proof).
+const maxVerifyURL = 90
 
 type verifyResponse struct {
 	Valid        bool       `json:"valid"`

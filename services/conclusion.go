@@ -217,5 +217,5 @@ func (o *Outcomes) Page(ctx context.Context, after *OutcomeCursor, limit int) ([
 	}
 	items = items[:limit]
 	last := items[limit-1]
-	return items, &OutcomeCursor{DueAt: last.PublishedAt, ID: last.ID}, nil
+	return items, &OutcomeCursor{At: last.PublishedAt, ID: last.ID}, nil
 }

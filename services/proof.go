@@ -33,7 +33,10 @@ type ProofCheck struct {
 
 // Prover renders signed proofs of filing and checks them (internal/proof).
 type Prover interface {
-	RenderProof(f Filing) ([]byte, error)
+	// RenderProof renders f's proof, printing verifyURL, the full address
+	// of the public verification page, in its how-to-verify text (empty:
+	// the page's path only).
+	RenderProof(f Filing, verifyURL string) ([]byte, error)
 	VerifyProof(pdf []byte) (ProofCheck, error)
 }
 
@@ -49,8 +52,9 @@ func FilingOf(c Case) Filing {
 	return f
 }
 
-// Proof renders the signed proof of filing of the citizen's report.
-func (t *Tracking) Proof(ctx context.Context, caseID string) ([]byte, error) {
+// Proof renders the signed proof of filing of the citizen's report, telling
+// its reader to check it at verifyURL (the verification page's address).
+func (t *Tracking) Proof(ctx context.Context, caseID, verifyURL string) ([]byte, error) {
 	if t.prover == nil {
 		return nil, Errorf(CodeUnavailable, "Proofs of filing are not available.")
 	}
@@ -58,12 +62,17 @@ func (t *Tracking) Proof(ctx context.Context, caseID string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := t.prover.RenderProof(FilingOf(c))
+	b, err := t.prover.RenderProof(FilingOf(c), verifyURL)
 	if err != nil {
 		return nil, Wrap(err, CodeInternal, "The proof of filing could not be made.")
 	}
 	return b, nil
 }
+
+// VerifyPagePath is the path of the public page where anyone drops a proof of
+// filing to check it (the web app's /verify, which sends it to the verify
+// API); proofs print its full address.
+const VerifyPagePath = "/verify"
 
 // MaxProofBytes caps uploaded proofs.
 const MaxProofBytes = 2 << 20

@@ -670,3 +670,32 @@ export async function fetchReceiptPdf(token: string, path = '/api/v1/track/recei
   if (!res.ok) throw await parseError(res)
   return await res.blob()
 }
+
+/** What POST /api/v1/receipts/verify answers: whether a proof of filing is genuine and unchanged, and then what it states. */
+export interface ProofCheck {
+  valid: boolean
+  trackingCode?: string
+  submittedAt?: string
+  contentHash?: string
+  keyId?: string
+}
+
+/** The largest proof of filing the verify API reads (services.MaxProofBytes). */
+export const MAX_PROOF_BYTES = 2 << 20
+
+/** verifyProof sends a proof-of-filing PDF, exactly as chosen, to the public verify API. */
+export async function verifyProof(file: Blob): Promise<ProofCheck> {
+  let res: Response
+  try {
+    res = await fetch('/api/v1/receipts/verify', {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/pdf' },
+      credentials: 'same-origin',
+      body: file,
+    })
+  } catch (e) {
+    throw new ApiError(0, 'network', e instanceof Error ? e.message : String(e))
+  }
+  if (!res.ok) throw await parseError(res)
+  return (await res.json()) as ProofCheck
+}

@@ -66,6 +66,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'title.track' },
   },
   {
+    path: '/verify',
+    name: 'verify',
+    component: () => import('./views/VerifyView.vue'),
+    meta: { titleKey: 'title.verify' },
+  },
+  {
     path: '/outcomes',
     name: 'outcomes',
     component: () => import('./views/OutcomesView.vue'),

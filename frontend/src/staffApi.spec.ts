@@ -6,6 +6,7 @@ describe('queue query', () => {
     expect(queueQuery()).toBe('')
     expect(queueQuery({ status: '', q: '  ', overdue: false })).toBe('')
     expect(queueQuery({ status: 'received', kind: 'complaint', overdue: true })).toBe('?status=received&kind=complaint&overdue=true')
+    expect(queueQuery({ assignee: 'me', sort: '-submitted' })).toBe('?assignee=me&sort=-submitted')
   })
 
   it('encodes text and keeps the cursor and limit', () => {

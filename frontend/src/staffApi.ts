@@ -285,14 +285,20 @@ export interface CaseSummary {
   office?: string
   status: string
   assigneeId?: string
+  /** The assignee's display name (absent when unassigned, or the account is gone). */
+  assigneeName?: string
   submittedAt: string
   dueAt?: string
   overdue?: boolean
+  /** The due date comes within the warning period (48 hours) and has not passed. */
+  dueSoon?: boolean
 }
 
 export interface CaseList {
   items: CaseSummary[]
   nextCursor: string | null
+  /** The sort the page is in (QUEUE_SORTS). */
+  sort?: string
   /** Reports per status (over the whole queue). */
   counts: Record<string, number>
 }
@@ -303,7 +309,10 @@ export interface QueueFilters {
   kind?: string
   category?: string
   area?: string
+  /** An account id, or "me" for the reports assigned to the caller. */
   assignee?: string
+  /** One of QUEUE_SORTS; absent: nearest due date first. */
+  sort?: string
   /** The office concerned (case-insensitive, any part of its name). */
   office?: string
   overdue?: boolean
@@ -312,10 +321,13 @@ export interface QueueFilters {
   limit?: number
 }
 
+/** The queue's sorts: by due date, filing time or stage of work; "-" first is descending. The first is the default. */
+export const QUEUE_SORTS = ['due', '-due', '-submitted', 'submitted', 'status', '-status'] as const
+
 /** queueQuery builds the query string of GET /api/v1/cases ("" when no filter is set). */
 export function queueQuery(f: QueueFilters = {}): string {
   const p = new URLSearchParams()
-  for (const k of ['status', 'kind', 'category', 'area', 'assignee', 'office', 'q'] as const) {
+  for (const k of ['status', 'kind', 'category', 'area', 'assignee', 'office', 'q', 'sort'] as const) {
     const v = f[k]?.trim()
     if (v) p.set(k, v)
   }

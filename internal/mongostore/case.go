@@ -137,6 +137,7 @@ type caseDoc struct {
 	Anonymous             bool                `bson:"anonymous"`
 	HasIdentity           bool                `bson:"hasIdentity"`
 	Status                string              `bson:"status"`
+	StatusRank            int                 `bson:"statusRank"` // services.StatusRank(Status), for the queue's status sort
 	UnitID                string              `bson:"unitId,omitempty"`
 	FrontUnitID           string              `bson:"frontUnitId,omitempty"`
 	AssigneeID            string              `bson:"assigneeId,omitempty"`
@@ -175,7 +176,7 @@ func toCaseDoc(c *services.Case) (caseDoc, error) {
 		Description: c.Description, IncidentDate: c.IncidentDate, AreaCode: c.AreaCode, Place: c.Place,
 		Office: c.Office, Counter: c.Counter, Procedure: c.Procedure, DossierNumber: c.DossierNumber,
 		Officials: c.Officials, Language: c.Language, Anonymous: c.Anonymous, HasIdentity: c.HasIdentity,
-		Status: string(c.Status), UnitID: c.UnitID, FrontUnitID: c.FrontUnitID, AssigneeID: c.AssigneeID, DueAt: c.DueAt, ContentHash: c.ContentHash, Version: c.Version,
+		Status: string(c.Status), StatusRank: services.StatusRank(c.Status), UnitID: c.UnitID, FrontUnitID: c.FrontUnitID, AssigneeID: c.AssigneeID, DueAt: c.DueAt, ContentHash: c.ContentHash, Version: c.Version,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, CreatedDay: c.CreatedDay, CreatedMonth: c.CreatedMonth,
 		WithdrawReason: c.WithdrawReason, Round: c.Round, AppealOf: c.AppealOf, AppealID: c.AppealID, Complex: c.Complex,
 		OverdueFlagged: c.OverdueFlagged, NearNotified: c.NearNotified,
@@ -338,7 +339,7 @@ func (s *Store) UpdateCase(ctx context.Context, id string, version int64, ch ser
 	}
 	set := bson.D{{Key: "updatedAt", Value: ch.At}}
 	if ch.Status != "" {
-		set = append(set, bson.E{Key: "status", Value: string(ch.Status)})
+		set = append(set, bson.E{Key: "status", Value: string(ch.Status)}, bson.E{Key: "statusRank", Value: services.StatusRank(ch.Status)})
 	}
 	if ch.WithdrawReason != "" {
 		set = append(set, bson.E{Key: "withdrawReason", Value: ch.WithdrawReason})

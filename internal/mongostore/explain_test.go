@@ -115,18 +115,23 @@ func TestQueriesUseIndexes(t *testing.T) {
 			unit = "front-1"
 		}
 		for _, fl := range filters {
-			for _, after := range []*services.QueueCursor{nil, {DueAt: now, ID: cases[3].ID}} {
-				q := services.QueueQuery{UnitID: unit, Front: front, Filter: fl.f, After: after, Limit: 51, Now: now}
-				filter, sort, err := queueQuery(q)
-				if err != nil {
-					t.Fatal(err)
+			for _, key := range []services.QueueSortKey{services.SortDue, services.SortSubmitted, services.SortStatus} {
+				for _, desc := range []bool{false, true} {
+					so := services.QueueSort{Key: key, Desc: desc}
+					for _, after := range []*services.QueueCursor{nil, {Sort: so, Rank: 2, At: now, ID: cases[3].ID}} {
+						q := services.QueueQuery{UnitID: unit, Front: front, Filter: fl.f, Sort: so, After: after, Limit: 51, Now: now}
+						filter, sort, err := queueQuery(q)
+						if err != nil {
+							t.Fatal(err)
+						}
+						// The store method runs the same query without error.
+						if _, err := s.FindQueue(ctx, q); err != nil {
+							t.Fatalf("FindQueue %+v: %v", q, err)
+						}
+						checks = append(checks, check{fmt.Sprintf("queue front=%v filter=%s sort=%s cursor=%v", front, fl.name, so, after != nil),
+							find(colCases, filter, sort, int64(q.Limit))})
+					}
 				}
-				// The store method runs the same query without error.
-				if _, err := s.FindQueue(ctx, q); err != nil {
-					t.Fatalf("FindQueue %+v: %v", q, err)
-				}
-				checks = append(checks, check{fmt.Sprintf("queue front=%v filter=%s cursor=%v", front, fl.name, after != nil),
-					find(colCases, filter, sort, int64(q.Limit))})
 			}
 		}
 		// The status counts next to the queue.

@@ -6,6 +6,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"minhbach/services"
 )
 
 // Collection names.
@@ -42,6 +44,11 @@ var indexes = []index{
 	{colCases, bson.D{{Key: "unitId", Value: 1}, {Key: "dueAt", Value: 1}, {Key: "_id", Value: 1}}, false, "unitId_dueAt"},
 	{colCases, bson.D{{Key: "frontUnitId", Value: 1}, {Key: "dueAt", Value: 1}, {Key: "_id", Value: 1}}, false, "frontUnitId_dueAt"},
 	{colCases, bson.D{{Key: "unitId", Value: 1}, {Key: "status", Value: 1}}, false, "unitId_status"},
+	// The queue's other sorts (queueKeys): by filing time, by stage of work.
+	{colCases, bson.D{{Key: "unitId", Value: 1}, {Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}, false, "unitId_createdAt_id"},
+	{colCases, bson.D{{Key: "frontUnitId", Value: 1}, {Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}, false, "frontUnitId_createdAt_id"},
+	{colCases, bson.D{{Key: "unitId", Value: 1}, {Key: "statusRank", Value: 1}, {Key: "dueAt", Value: 1}, {Key: "_id", Value: 1}}, false, "unitId_statusRank_dueAt"},
+	{colCases, bson.D{{Key: "frontUnitId", Value: 1}, {Key: "statusRank", Value: 1}, {Key: "dueAt", Value: 1}, {Key: "_id", Value: 1}}, false, "frontUnitId_statusRank_dueAt"},
 	{colCases, bson.D{{Key: "frontUnitId", Value: 1}, {Key: "createdAt", Value: -1}}, false, "frontUnitId_createdAt"},
 	// The sweep: reports due before a time whose mark is not set.
 	{colCases, bson.D{{Key: "dueAt", Value: 1}}, false, "dueAt"},
@@ -96,6 +103,39 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		}
 		if _, err := s.db.Collection(ix.collection).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys, Options: opts}); err != nil {
 			return translate(err, "index")
+		}
+	}
+	return s.backfillStatusRank(ctx)
+}
+
+// backfillStatusRank gives the reports stored before the queue's status sort
+// existed their statusRank (services.StatusRank). One query finds them (none
+// after the first start), then one update per status sets it.
+func (s *Store) backfillStatusRank(ctx context.Context) error {
+	cur, err := s.db.Collection(colCases).Find(ctx, bson.D{{Key: "statusRank", Value: bson.D{{Key: "$exists", Value: false}}}},
+		options.Find().SetProjection(bson.D{{Key: "status", Value: 1}}))
+	if err != nil {
+		return translate(err, "report")
+	}
+	var docs []struct {
+		ID     bson.ObjectID `bson:"_id"`
+		Status string        `bson:"status"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return translate(err, "report")
+	}
+	byStatus := map[string]bson.A{}
+	for _, d := range docs {
+		byStatus[d.Status] = append(byStatus[d.Status], d.ID)
+	}
+	for st, ids := range byStatus {
+		// The status stays in the filter: a report moved meanwhile got its
+		// rank from UpdateCase.
+		_, err := s.db.Collection(colCases).UpdateMany(ctx,
+			bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "status", Value: st}, {Key: "statusRank", Value: bson.D{{Key: "$exists", Value: false}}}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "statusRank", Value: services.StatusRank(services.Status(st))}}}})
+		if err != nil {
+			return translate(err, "report")
 		}
 	}
 	return nil

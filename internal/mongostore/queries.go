@@ -53,14 +53,73 @@ func recommendedCasesQuery(unitID string, front bool) (filter, sort bson.D) {
 	return append(filter, bson.E{Key: "recommendations.0", Value: bson.D{{Key: "$exists", Value: true}}}), sort
 }
 
-// queueSort is the queue's order: nearest due date first, ties by id; the
-// page cursor continues after (dueAt, _id).
-var queueSort = bson.D{{Key: "dueAt", Value: 1}, {Key: "_id", Value: 1}}
+// queueKeys are the fields a queue sort orders by, in order, ties by _id:
+// the keyset the page cursor continues after. Each is served by an index
+// on (unit field, keys..., _id): unitId_dueAt, unitId_createdAt_id,
+// unitId_statusRank_dueAt and their frontUnitId twins.
+func queueKeys(k services.QueueSortKey) []string {
+	switch k {
+	case services.SortSubmitted:
+		return []string{"createdAt", "_id"}
+	case services.SortStatus:
+		return []string{"statusRank", "dueAt", "_id"}
+	}
+	return []string{"dueAt", "_id"}
+}
+
+// queueSort is the sort document of a queue sort, every key in the same
+// direction (so one index serves both directions).
+func queueSort(sort services.QueueSort) bson.D {
+	dir := 1
+	if sort.Desc {
+		dir = -1
+	}
+	var d bson.D
+	for _, k := range queueKeys(sort.Key) {
+		d = append(d, bson.E{Key: k, Value: dir})
+	}
+	return d
+}
+
+// queueAfter is the keyset condition "after the cursor" in the cursor's
+// sort: for keys k1..kn with the cursor's values v1..vn, the disjunction
+// over i of (k1 = v1, ..., k(i-1) = v(i-1), ki beyond vi), where beyond is
+// $gt ascending and $lt descending.
+func queueAfter(c services.QueueCursor) (bson.D, error) {
+	oid, err := bson.ObjectIDFromHex(c.ID)
+	if err != nil {
+		return nil, services.Errorf(services.CodeInvalid, "The page cursor is invalid.")
+	}
+	var values []any
+	switch c.Sort.Key {
+	case services.SortStatus:
+		values = []any{c.Rank, c.At, oid}
+	default:
+		values = []any{c.At, oid}
+	}
+	beyond := "$gt"
+	if c.Sort.Desc {
+		beyond = "$lt"
+	}
+	keys := queueKeys(c.Sort.Key)
+	var or bson.A
+	for i := range keys {
+		branch := bson.D{}
+		for j := 0; j < i; j++ {
+			branch = append(branch, bson.E{Key: keys[j], Value: values[j]})
+		}
+		or = append(or, append(branch, bson.E{Key: keys[i], Value: bson.D{{Key: beyond, Value: values[i]}}}))
+	}
+	return bson.D{{Key: "$or", Value: or}}, nil
+}
 
 // queueQuery builds a page of a unit's queue: every filter is a plain field
 // match or an escaped case-insensitive regex, and the page is cursor-based
-// on (dueAt, _id), served by the unitId_dueAt and frontUnitId_dueAt indexes.
+// on the sort's keys (queueKeys), each sort served by its index.
 func queueQuery(q services.QueueQuery) (filter, sort bson.D, err error) {
+	if q.Sort.Key == "" {
+		q.Sort.Key = services.SortDue
+	}
 	filter = bson.D{{Key: unitField(q.Front), Value: q.UnitID}}
 	f := q.Filter
 	for _, m := range []struct{ key, value string }{{"status", string(f.Status)}, {"kind", string(f.Kind)},
@@ -83,16 +142,16 @@ func queueQuery(q services.QueueQuery) (filter, sort bson.D, err error) {
 		}})
 	}
 	if q.After != nil {
-		oid, err := bson.ObjectIDFromHex(q.After.ID)
-		if err != nil {
+		if q.After.Sort != q.Sort {
 			return nil, nil, services.Errorf(services.CodeInvalid, "The page cursor is invalid.")
 		}
-		filter = append(filter, bson.E{Key: "$and", Value: bson.A{bson.D{{Key: "$or", Value: bson.A{
-			bson.D{{Key: "dueAt", Value: bson.D{{Key: "$gt", Value: q.After.DueAt}}}},
-			bson.D{{Key: "dueAt", Value: q.After.DueAt}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: oid}}}},
-		}}}}})
+		after, err := queueAfter(*q.After)
+		if err != nil {
+			return nil, nil, err
+		}
+		filter = append(filter, bson.E{Key: "$and", Value: bson.A{after}})
 	}
-	return filter, queueSort, nil
+	return filter, queueSort(q.Sort), nil
 }
 
 // statusCountsPipeline counts a unit's reports per status ($match + $group

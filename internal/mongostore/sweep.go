@@ -59,8 +59,8 @@ func (s *Store) FindPublishedOutcomes(ctx context.Context, after *services.Outco
 	filter := bson.D{{Key: "outcome.published", Value: true}}
 	if after != nil {
 		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
-			bson.D{{Key: "outcome.publishedAt", Value: bson.D{{Key: "$lt", Value: after.DueAt}}}},
-			bson.D{{Key: "outcome.publishedAt", Value: after.DueAt}, {Key: "outcome.publicId", Value: bson.D{{Key: "$lt", Value: after.ID}}}},
+			bson.D{{Key: "outcome.publishedAt", Value: bson.D{{Key: "$lt", Value: after.At}}}},
+			bson.D{{Key: "outcome.publishedAt", Value: after.At}, {Key: "outcome.publicId", Value: bson.D{{Key: "$lt", Value: after.ID}}}},
 		}})
 	}
 	proj := bson.D{{Key: "_id", Value: 0}}

@@ -28,6 +28,8 @@ import (
 	"fmt"
 	"regexp"
 	"time"
+
+	"minhbach/services"
 )
 
 // MaxPDFSize is the largest PDF Verify reads, and the largest Render produces.
@@ -101,23 +103,48 @@ func (s *Signer) PublicKey() ed25519.PublicKey {
 	return bytes.Clone(s.priv.Public().(ed25519.PublicKey))
 }
 
-// Render builds the signed proof of filing for f. It fails if f is not valid (see Filing).
-// The output is deterministic: the same Filing and key give the same bytes.
+// VerifyPagePath is the path of the portal's public verification page, where a person drops a
+// proof to check it (docs/privacy.md, "Proof of filing"); a proof prints its full address.
+const VerifyPagePath = services.VerifyPagePath
+
+// maxVerifyURL bounds the printed address so that it fits on one line of the page.
+const maxVerifyURL = 90
+
+// verifyURLPattern is an absolute http(s) address of the verification page: a host of letters,
+// digits, dots and hyphens (or a bracketed IPv6 address), an optional port, VerifyPagePath.
+var verifyURLPattern = regexp.MustCompile(`^https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?` + VerifyPagePath + `$`)
+
+// Render builds the signed proof of filing for f, naming the verification page by its path only.
+// It fails if f is not valid (see Filing). The output is deterministic: the same Filing and key
+// give the same bytes.
 func (s *Signer) Render(f Filing) ([]byte, error) {
-	return s.render(f, true)
+	return s.render(f, "", true)
 }
 
-func (s *Signer) render(f Filing, compress bool) ([]byte, error) {
+// RenderFor is Render with the full address of the verification page (as
+// https://host/verify) printed in the how-to-verify text. The address is printed, not signed
+// in the statement: the seal covers it like every other byte of the file.
+func (s *Signer) RenderFor(f Filing, verifyURL string) ([]byte, error) {
+	return s.render(f, verifyURL, true)
+}
+
+func (s *Signer) render(f Filing, verifyURL string, compress bool) ([]byte, error) {
 	nf, err := f.normalize()
 	if err != nil {
 		return nil, err
+	}
+	switch {
+	case verifyURL == "":
+		verifyURL = VerifyPagePath
+	case len(verifyURL) > maxVerifyURL || !verifyURLPattern.MatchString(verifyURL):
+		return nil, fmt.Errorf("proof: verification page address %q: want http(s)://host[:port]%s, at most %d characters", verifyURL, VerifyPagePath, maxVerifyURL)
 	}
 	payload, err := encodePayload(s.keyID, nf)
 	if err != nil {
 		return nil, err
 	}
 	sig := ed25519.Sign(s.priv, payload)
-	doc, err := layout(nf, s.keyID, sig, xmpPacket(payload, sig), compress)
+	doc, err := layout(nf, s.keyID, verifyURL, sig, xmpPacket(payload, sig), compress)
 	if err != nil {
 		return nil, err
 	}

@@ -620,7 +620,7 @@ func TestVerifyArbitraryInput(t *testing.T) {
 		mustBeInvalid(t, v, []byte(in), name)
 	}
 	// A real PDF that is not a proof: a proof's page without its XMP packet.
-	plain, err := layout(mustNormalize(t, sampleFiling()), testKeyID, make([]byte, 64), nil, true)
+	plain, err := layout(mustNormalize(t, sampleFiling()), testKeyID, VerifyPagePath, make([]byte, 64), nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -644,7 +644,7 @@ func TestVerifyRefusesAnEditedPage(t *testing.T) {
 	priv := testKey(1)
 	f := sampleFiling()
 	// Uncompressed page content, so the visible text can be edited in place.
-	pdf, err := s.render(f, false)
+	pdf, err := s.render(f, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}

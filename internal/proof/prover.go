@@ -27,13 +27,13 @@ func NewProver(signer *Signer, older ...map[string]ed25519.PublicKey) *Prover {
 }
 
 // RenderProof implements services.Prover.
-func (p *Prover) RenderProof(f services.Filing) ([]byte, error) {
+func (p *Prover) RenderProof(f services.Filing, verifyURL string) ([]byte, error) {
 	pf := Filing{TrackingCode: f.TrackingCode, Kind: string(f.Kind), AnonymousDenunciation: f.AnonymousDenunciation,
 		SubmittedAt: f.SubmittedAt, ContentHash: f.ContentHash, Language: f.Language}
 	for _, a := range f.Attachments {
 		pf.Attachments = append(pf.Attachments, Attachment{Name: a.Name, Size: a.Size, SHA256: a.SHA256})
 	}
-	return p.signer.Render(pf)
+	return p.signer.RenderFor(pf, verifyURL)
 }
 
 // VerifyProof implements services.Prover.

@@ -52,7 +52,8 @@ type words struct {
 	algorithm   string
 	sigText     string
 	howTo       string
-	howToText   string
+	howToOpen   string // before the verification page's address
+	howToOnly   string // after it
 	page        string
 	decimal     string
 	thousands   string
@@ -83,13 +84,12 @@ var vocabulary = map[string]words{
 		algorithm:   "Thuật toán",
 		sigText:     "Chữ ký (base64)",
 		howTo:       "Cách kiểm tra",
-		howToText: "Để kiểm tra giấy này là thật và chưa bị sửa, gửi nguyên tệp PDF này " +
-			"(POST, Content-Type: application/pdf) tới /api/v1/receipts/verify của cổng Minh Bạch. " +
-			"Chỉ tệp gốc được xác nhận: tệp bị sửa dù chỉ một byte, hoặc bản in, sẽ không được xác nhận.",
-		page:      "Trang",
-		decimal:   ",",
-		thousands: ".",
-		bytes:     "byte",
+		howToOpen:   "Để kiểm tra giấy này là thật và chưa bị sửa, mở trang dưới đây và chọn (hoặc kéo thả) nguyên tệp PDF này:",
+		howToOnly:   "Chỉ tệp gốc được xác nhận: tệp bị sửa dù chỉ một byte, hoặc bản in, sẽ không được xác nhận.",
+		page:        "Trang",
+		decimal:     ",",
+		thousands:   ".",
+		bytes:       "byte",
 	},
 	"en": {
 		lang:  "en",
@@ -114,13 +114,12 @@ var vocabulary = map[string]words{
 		algorithm:   "Algorithm",
 		sigText:     "Signature (base64)",
 		howTo:       "How to verify",
-		howToText: "To check that this document is genuine and unaltered, send this PDF file unchanged " +
-			"(POST, Content-Type: application/pdf) to /api/v1/receipts/verify on the Minh Bạch portal. " +
-			"Only the original file verifies: a file changed by even one byte, or a printout, does not.",
-		page:      "Page",
-		decimal:   ".",
-		thousands: ",",
-		bytes:     "bytes",
+		howToOpen:   "To check that this document is genuine and unaltered, open the page below and choose (or drop) this PDF file there, unchanged:",
+		howToOnly:   "Only the original file verifies: a file changed by even one byte, or a printout, does not.",
+		page:        "Page",
+		decimal:     ".",
+		thousands:   ",",
+		bytes:       "bytes",
 	},
 }
 
@@ -232,7 +231,8 @@ func (s sheet) para(text string, bold bool, size float64, gray int, h float64) {
 }
 
 // layout draws the proof and returns the PDF, with the seal still to be written in its XMP.
-func layout(f Filing, keyID string, sig, xmp []byte, compress bool) ([]byte, error) {
+// verifyURL is the verification page's address, printed in the how-to-verify text.
+func layout(f Filing, keyID, verifyURL string, sig, xmp []byte, compress bool) ([]byte, error) {
 	w, o := vocabulary[f.Language], vocabulary[otherLanguage(f.Language)]
 
 	doc := fpdf.New("P", "mm", "A4", "")
@@ -311,8 +311,13 @@ func layout(f Filing, keyID string, sig, xmp []byte, compress bool) ([]byte, err
 	s.line(text[len(text)/2:], false, 9, 20, 4.6)
 
 	s.label(w.howTo, o.howTo)
-	s.para(w.howToText, false, 9.5, 30, 4.8)
-	s.para(o.howToText, false, 8.5, 110, 4.3)
+	s.para(w.howToOpen, false, 9.5, 30, 4.8)
+	s.line(verifyURL, true, 10.5, 20, 6)
+	s.para(w.howToOnly, false, 9.5, 30, 4.8)
+	doc.Ln(1)
+	s.para(o.howToOpen, false, 8.5, 110, 4.3)
+	s.line(verifyURL, false, 8.5, 110, 4.6)
+	s.para(o.howToOnly, false, 8.5, 110, 4.3)
 
 	var buf bytes.Buffer
 	if err := doc.Output(&buf); err != nil {

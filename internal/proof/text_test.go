@@ -93,7 +93,7 @@ func TestPageTextStatesTheFilingInVietnamese(t *testing.T) {
 		"Trang 1/1",
 	)
 	text := strings.Join(lines, " ")
-	for _, w := range []string{"/api/v1/receipts/verify", "không chứa mã bí mật", "nor the secret code"} {
+	for _, w := range []string{"không chứa mã bí mật", "nor the secret code"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("the page does not say %q", w)
 		}
@@ -261,6 +261,53 @@ func TestExtractTextRefusesWhatItCannotRead(t *testing.T) {
 		}
 		if pages, err := extractText(in); err == nil {
 			t.Errorf("%s: read %q", name, pages)
+		}
+	}
+}
+
+// TestHowToVerifyNamesThePage: the how-to-verify text sends people to the
+// verification page by its full address, in both languages, and no longer
+// to an API; an address that is not one of the page refuses to render.
+func TestHowToVerifyNamesThePage(t *testing.T) {
+	t.Parallel()
+	s := testSigner(t, testKeyID, 1)
+	const addr = "https://gopy.example.gov.vn/verify"
+	pdf, err := s.RenderFor(sampleFiling(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := pageLines(t, pdf)
+	n := 0
+	for _, l := range lines {
+		if l == addr {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("the address is on %d lines, want 2 (one per language):\n%s", n, strings.Join(lines, "\n"))
+	}
+	text := strings.Join(lines, " ")
+	for _, w := range []string{"mở trang dưới đây và chọn (hoặc kéo thả) nguyên tệp PDF này", "open the page below and choose (or drop) this PDF file"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("the page does not say %q", w)
+		}
+	}
+	for _, w := range []string{"/api/", "POST", "Content-Type"} {
+		if strings.Contains(text, w) {
+			t.Errorf("the page still tells people about the API: %q", w)
+		}
+	}
+	if res, err := verifier(s).Verify(pdf); err != nil || !res.Valid {
+		t.Fatalf("Verify = %+v, %v", res, err)
+	}
+	// Without an address, the page is named by its path.
+	if !slices.Contains(pageLines(t, render(t, s, sampleFiling())), VerifyPagePath) {
+		t.Error("Render does not name the verification page")
+	}
+	for _, bad := range []string{"gopy.example.gov.vn/verify", "ftp://gopy.example.gov.vn/verify", "https://gopy.example.gov.vn/other",
+		"https://a b/verify", "https://gopy.example.gov.vn/verify?x=1", "https://" + strings.Repeat("a", 90) + "/verify", "javascript:alert(1)//x/verify"} {
+		if _, err := s.RenderFor(sampleFiling(), bad); err == nil {
+			t.Errorf("address %q rendered", bad)
 		}
 	}
 }

@@ -80,7 +80,8 @@ describe('committee queue', () => {
     const cells = w.get('[data-testid="queue-row"]').findAll('td').map((td) => td.text())
     expect(cells[4]).toBe('Complaint')
     expect(cells[5]).toBe('Bribe or “fee” demanded')
-    expect(cells[6]).toBe('05/03/2026 — overdue')
+    expect(cells[6]).toBe('Not assigned')
+    expect(cells[7]).toBe('05/03/2026 — overdue')
 
     await w.get('[data-testid="queue-more"]').trigger('click')
     await settle()

@@ -35,9 +35,80 @@ describe('queue', () => {
       // Kind, conduct and due date are not in this (older) item: shown as dashes.
       '—',
       '—',
+      'Not assigned',
       '—',
     ])
     expect(w.get('[data-testid="queue-read-only"]').text()).toContain('cannot change')
+  })
+
+  it('names the assignee and marks a near due date, in colour and in words', async () => {
+    const api = fakeApi()
+    api.json('GET', '/api/v1/cases', 200, {
+      items: [
+        { id: 'c1', trackingCode: 'MB-AAAA-0001', title: 'Một', status: 'accepted', submittedAt: '2026-03-01T02:00:00Z',
+          dueAt: '2026-03-03T05:00:00Z', dueSoon: true, assigneeId: 'u1', assigneeName: 'Ngô Thị Hoa' },
+        { id: 'c2', trackingCode: 'MB-AAAA-0002', title: 'Hai', status: 'received', submittedAt: '2026-03-01T02:00:00Z',
+          dueAt: '2026-02-27T05:00:00Z', overdue: true },
+        { id: 'c3', trackingCode: 'MB-AAAA-0003', title: 'Ba', status: 'received', submittedAt: '2026-03-01T02:00:00Z',
+          dueAt: '2026-03-20T05:00:00Z', assigneeId: 'gone' },
+      ],
+      nextCursor: null,
+      counts: { received: 2, accepted: 1 },
+    })
+    const { w } = await openAs('lead', '/staff/queue', 'queue-row', 'vi')
+    const rows = w.findAll('[data-testid="queue-row"]')
+    expect(rows.map((r) => r.get('[data-testid="queue-assignee"]').text())).toEqual(['Ngô Thị Hoa', 'Chưa giao', 'Tài khoản không còn'])
+    expect(rows[0]!.classes()).toContain('row-due-soon')
+    expect(rows[0]!.get('[data-testid="queue-due"]').text()).toBe('03/03/2026 — sắp đến hạn')
+    expect(rows[1]!.classes()).toEqual(['row-overdue'])
+    expect(rows[1]!.get('[data-testid="queue-due"]').text()).toBe('27/02/2026 — quá hạn')
+    expect(rows[2]!.classes()).toEqual([])
+    expect(rows[2]!.get('[data-testid="queue-due"]').text()).toBe('20/03/2026')
+  })
+
+  it('keeps the sort, "assigned to me" and the status in the address, and counts reports per status', async () => {
+    const api = fakeApi()
+    const page = (counts: Record<string, number>) => ({
+      items: [{ id: 'c1', trackingCode: 'MB-7K3M-9QX2', title: 'Bị đòi tiền', status: 'received', submittedAt: '2026-03-01T02:00:00Z' }],
+      nextCursor: null,
+      counts,
+    })
+    api.json('GET', '/api/v1/cases?assignee=me&sort=-submitted', 200, page({ received: 4, concluded: 1 }))
+    api.json('GET', '/api/v1/cases?status=concluded&assignee=me&sort=-submitted', 200, page({ received: 4, concluded: 1 }))
+    api.json('GET', '/api/v1/cases?status=concluded&assignee=me&sort=status', 200, page({ received: 4, concluded: 1 }))
+    api.json('GET', '/api/v1/cases?status=concluded&sort=status', 200, page({ received: 4, concluded: 1 }))
+    const { w, router } = await openAs('inspector', '/staff/queue?assignee=me&sort=-submitted', 'queue-row')
+    expect((w.get('[data-testid="queue-sort"]').element as HTMLSelectElement).value).toBe('-submitted')
+    expect((w.get('[data-testid="qf-mine"]').element as HTMLInputElement).checked).toBe(true)
+    expect(w.findAll('[data-testid="queue-counts"] a').map((a) => a.text())).toEqual(['All (5)', 'Received (4)', 'Concluded (1)'])
+    expect(w.get('[data-testid="queue-count-all"]').attributes('aria-current')).toBe('true')
+    // A status's count filters by it, keeping the sort and "assigned to me".
+    await w.get('[data-testid="queue-count-concluded"]').trigger('click')
+    await until(() => router.currentRoute.value.query.status === 'concluded')
+    await until(() => api.callsTo('GET', '/api/v1/cases?status=concluded&assignee=me&sort=-submitted').length === 1)
+    expect(router.currentRoute.value.query).toEqual({ assignee: 'me', sort: '-submitted', status: 'concluded' })
+    // Another sort applies at once, keeping the filters.
+    await w.get('[data-testid="queue-sort"]').setValue('status')
+    await until(() => api.callsTo('GET', '/api/v1/cases?status=concluded&assignee=me&sort=status').length === 1)
+    expect(router.currentRoute.value.query).toEqual({ assignee: 'me', sort: 'status', status: 'concluded' })
+    // Unticking "assigned to me" and applying keeps the sort.
+    await w.get('[data-testid="qf-mine"]').setValue(false)
+    await w.get('[data-testid="queue-filters"]').trigger('submit')
+    await until(() => api.callsTo('GET', '/api/v1/cases?status=concluded&sort=status').length === 1)
+    expect(router.currentRoute.value.query).toEqual({ status: 'concluded', sort: 'status' })
+    // Back returns to the previous sort and filter.
+    router.back()
+    await until(() => router.currentRoute.value.query.assignee === 'me')
+    await settle()
+    expect((w.get('[data-testid="qf-mine"]').element as HTMLInputElement).checked).toBe(true)
+  })
+
+  it('offers no "assigned to me" to a monitor, who is never assigned', async () => {
+    const api = fakeApi()
+    api.json('GET', '/api/v1/cases', 200, { items: [], nextCursor: null, counts: {} })
+    api.json('GET', '/api/v1/recommendations/overdue', 200, { items: [] })
+    const { w } = await openAs({ role: 'monitor', unitName: 'MTTQ' }, '/staff/queue', 'queue-empty')
+    expect(w.find('[data-testid="qf-mine"]').exists()).toBe(false)
   })
 
   it('keeps filters typed before /meta arrives, and then places the area in its province', async () => {
