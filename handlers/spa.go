@@ -39,7 +39,7 @@ func newSPA(files fs.FS) *spa {
 func (s *Server) noRoute(c *gin.Context) {
 	p := c.Request.URL.Path
 	if p == "/api" || strings.HasPrefix(p, "/api/") || (c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead) {
-		s.writeError(c, services.Errorf(services.CodeNotFound, "No such route."))
+		s.writeError(c, services.Errorf(services.ReasonNotFound, "No such route."))
 		return
 	}
 	s.spa.serve(c, p)

@@ -14,18 +14,18 @@ import (
 // mayHandle admits the inspectors and leads of the report's unit.
 func mayHandle(a Actor, c Case) error {
 	if (a.Role != RoleInspector && a.Role != RoleLead) || a.UnitID == "" || a.UnitID != c.UnitID {
-		return Errorf(CodeForbidden, "Only the handling unit may do this.")
+		return Errorf(ReasonHandlingUnitOnly, "Only the handling unit may do this.")
 	}
 	return nil
 }
 
 // mayLead admits the leads of the report's unit.
-func mayLead(a Actor, c Case, msg string) error {
+func mayLead(a Actor, c Case, reason Reason, msg string) error {
 	if err := mayHandle(a, c); err != nil {
 		return err
 	}
 	if a.Role != RoleLead {
-		return Errorf(CodeForbidden, "%s", msg)
+		return Errorf(reason, "%s", msg)
 	}
 	return nil
 }
@@ -36,7 +36,7 @@ func mayAssign(a Actor, c Case) error {
 		return err
 	}
 	if !c.Status.Open() {
-		return Errorf(CodeConflict, "Only a report still being handled can be assigned.")
+		return Errorf(ReasonAssignClosed, "Only a report still being handled can be assigned.")
 	}
 	return nil
 }
@@ -44,11 +44,11 @@ func mayAssign(a Actor, c Case) error {
 // mayReroute: a lead of the unit, while the report is being handled (a
 // finished report stays with the unit that finished it).
 func mayReroute(a Actor, c Case) error {
-	if err := mayLead(a, c, "Only a lead may re-route a report."); err != nil {
+	if err := mayLead(a, c, ReasonLeadOnlyReroute, "Only a lead may re-route a report."); err != nil {
 		return err
 	}
 	if !c.Status.Open() {
-		return Errorf(CodeConflict, "Only a report still being handled can be re-routed.")
+		return Errorf(ReasonRerouteClosed, "Only a report still being handled can be re-routed.")
 	}
 	return nil
 }
@@ -59,7 +59,7 @@ func mayPropose(a Actor, c Case) error {
 		return err
 	}
 	if c.Status != StatusInvestigating {
-		return Errorf(CodeConflict, "A conclusion can be proposed only while the report is being investigated.")
+		return Errorf(ReasonProposeNotInvestigating, "A conclusion can be proposed only while the report is being investigated.")
 	}
 	return nil
 }
@@ -67,14 +67,14 @@ func mayPropose(a Actor, c Case) error {
 // mayPublish: a lead of the unit, for a concluded report whose summary is
 // not yet published.
 func mayPublish(a Actor, c Case) error {
-	if err := mayLead(a, c, "Only a lead may approve a public summary."); err != nil {
+	if err := mayLead(a, c, ReasonLeadOnlyPublish, "Only a lead may approve a public summary."); err != nil {
 		return err
 	}
 	if c.Outcome == nil || (c.Status != StatusConcluded && c.Status != StatusClosed && c.Status != StatusAppealed) {
-		return Errorf(CodeConflict, "Only a concluded report's summary can be published.")
+		return Errorf(ReasonPublishNotConcluded, "Only a concluded report's summary can be published.")
 	}
 	if c.Outcome.Published {
-		return Errorf(CodeConflict, "This summary is already published.")
+		return Errorf(ReasonSummaryPublished, "This summary is already published.")
 	}
 	return nil
 }
@@ -89,20 +89,20 @@ func mayExtend(a Actor, c Case) error {
 		return err
 	}
 	if !resolving(c) {
-		return Errorf(CodeConflict, "Only a report being resolved (accepted or under investigation) can have its deadline extended.")
+		return Errorf(ReasonExtensionNotResolving, "Only a report being resolved (accepted or under investigation) can have its deadline extended.")
 	}
 	return nil
 }
 
 // mayDecideExtension: a lead of the unit.
 func mayDecideExtension(a Actor, c Case) error {
-	return mayLead(a, c, "Only a lead may decide on an extension.")
+	return mayLead(a, c, ReasonLeadOnlyExtension, "Only a lead may decide on an extension.")
 }
 
 // mayRecommend: the monitors of the report's Front committee.
 func mayRecommend(a Actor, c Case) error {
 	if a.Role != RoleMonitor || a.UnitID == "" || a.UnitID != c.FrontUnitID {
-		return Errorf(CodeForbidden, "Only monitors of the Front committee file recommendations.")
+		return Errorf(ReasonMonitorOnly, "Only monitors of the Front committee file recommendations.")
 	}
 	return nil
 }
@@ -110,10 +110,10 @@ func mayRecommend(a Actor, c Case) error {
 // mayRequestCustody: the unit, for a named report.
 func mayRequestCustody(a Actor, c Case) error {
 	if err := mayHandle(a, c); err != nil {
-		return Errorf(CodeForbidden, "Only inspectors of the handling unit may ask to see an identity.")
+		return Errorf(ReasonIdentityInspectorsOnly, "Only inspectors of the handling unit may ask to see an identity.")
 	}
 	if !c.HasIdentity {
-		return Errorf(CodeConflict, "This report was filed anonymously: there is no identity to see.")
+		return Errorf(ReasonAnonymousNoIdentity, "This report was filed anonymously: there is no identity to see.")
 	}
 	return nil
 }
@@ -143,31 +143,48 @@ type CustodyGate struct {
 
 func (g *CustodyGate) ready() error {
 	if g == nil || g.Grants == nil || g.Users == nil {
-		return Errorf(CodeForbidden, "Identity custody is not available here.")
+		return Errorf(ReasonCustodyUnavailable, "Identity custody is not available here.")
 	}
 	return nil
 }
 
-// custodian checks that account id (described to the user as who) may
-// take part in custody of report c at now; lead requires a lead.
-func (g *CustodyGate) custodian(ctx context.Context, id string, c Case, now time.Time, lead bool, who string) error {
+// custodyParty is whose account a custody check is about; each has its own
+// reasons, so the user reads whose account blocks the custody.
+type custodyParty struct {
+	who                             string
+	gone, notInUnit, cooling, no2FA Reason
+}
+
+var (
+	partySelf = custodyParty{"Your account",
+		ReasonCustodySelfGone, ReasonCustodySelfNotInUnit, ReasonCustodySelfCooling, ReasonCustodySelfNo2FA}
+	partyRequester = custodyParty{"The requester's account",
+		ReasonCustodyRequesterGone, ReasonCustodyRequesterNotInUnit, ReasonCustodyRequesterCooling, ReasonCustodyRequesterNo2FA}
+	partyApprover = custodyParty{"The account of the lead who approved the grant",
+		ReasonCustodyApproverGone, ReasonCustodyApproverNotInUnit, ReasonCustodyApproverCooling, ReasonCustodyApproverNo2FA}
+)
+
+// custodian checks that account id (of party p) may take part in custody
+// of report c at now; lead requires a lead.
+func (g *CustodyGate) custodian(ctx context.Context, id string, c Case, now time.Time, lead bool, p custodyParty) error {
+	who := p.who
 	u, err := g.Users.FindUserByID(ctx, id)
 	if IsCode(err, CodeNotFound) || IsCode(err, CodeInvalid) {
-		return Errorf(CodeForbidden, "%s no longer exists.", who)
+		return Errorf(p.gone, "%s no longer exists.", who)
 	}
 	if err != nil {
 		return err
 	}
 	switch {
 	case !u.Active || mayHandle(Actor{UserID: u.ID, Role: u.Role, UnitID: u.UnitID}, c) != nil || (lead && u.Role != RoleLead):
-		return &Error{Code: CodeForbidden, Message: who + " is no longer " + map[bool]string{true: "a lead", false: "an inspector or lead"}[lead] +
+		return &Error{Code: CodeForbidden, Reason: p.notInUnit, Message: who + " is no longer " + map[bool]string{true: "a lead", false: "an inspector or lead"}[lead] +
 			" of the unit handling this report.", Fields: map[string]string{"custody": "not_in_unit"}}
 	case u.Cooling(now):
-		return &Error{Code: CodeForbidden, Message: who + " was changed by an administrator recently (a new account, a reset, a new role or unit): " +
+		return &Error{Code: CodeForbidden, Reason: p.cooling, Message: who + " was changed by an administrator recently (a new account, a reset, a new role or unit): " +
 			"it takes no part in identity custody until " + u.CoolingUntil.UTC().Format("2006-01-02 15:04") + " UTC.",
 			Fields: map[string]string{"custody": "cooling"}}
 	case g.Require2FA && !u.TOTPEnabled:
-		return &Error{Code: CodeForbidden, Message: who + " has no second factor: identity custody requires one.",
+		return &Error{Code: CodeForbidden, Reason: p.no2FA, Message: who + " has no second factor: identity custody requires one.",
 			Fields: map[string]string{"custody": "second_factor"}}
 	}
 	return nil
@@ -181,7 +198,7 @@ func (g *CustodyGate) mayRequest(ctx context.Context, a Actor, c Case, now time.
 	if err := g.ready(); err != nil {
 		return err
 	}
-	return g.custodian(ctx, a.UserID, c, now, false, "Your account")
+	return g.custodian(ctx, a.UserID, c, now, false, partySelf)
 }
 
 // mayDecide: a lead of the unit other than the requester, both in good
@@ -191,12 +208,12 @@ func (g *CustodyGate) mayDecide(ctx context.Context, a Actor, gr CustodyGrant, c
 		return err
 	}
 	if gr.RequesterID == a.UserID {
-		return Errorf(CodeForbidden, "A request must be decided by another lead.")
+		return Errorf(ReasonCustodyOtherLead, "A request must be decided by another lead.")
 	}
-	if err := g.custodian(ctx, a.UserID, c, now, true, "Your account"); err != nil {
+	if err := g.custodian(ctx, a.UserID, c, now, true, partySelf); err != nil {
 		return err
 	}
-	return g.custodian(ctx, gr.RequesterID, c, now, false, "The requester's account")
+	return g.custodian(ctx, gr.RequesterID, c, now, false, partyRequester)
 }
 
 // holder returns the actor's current grant on report c when the actor may
@@ -214,10 +231,10 @@ func (g *CustodyGate) holder(ctx context.Context, a Actor, c Case, now time.Time
 	if !holdsCustody(a, c, gr, now) {
 		return CustodyGrant{}, noGrant
 	}
-	if err := g.custodian(ctx, a.UserID, c, now, false, "Your account"); err != nil {
+	if err := g.custodian(ctx, a.UserID, c, now, false, partySelf); err != nil {
 		return CustodyGrant{}, err
 	}
-	if err := g.custodian(ctx, gr.DecidedBy, c, now, true, "The account of the lead who approved the grant"); err != nil {
+	if err := g.custodian(ctx, gr.DecidedBy, c, now, true, partyApprover); err != nil {
 		return CustodyGrant{}, err
 	}
 	return gr, nil
@@ -227,7 +244,7 @@ func (g *CustodyGate) holder(ctx context.Context, a Actor, c Case, now time.Time
 // the report is withdrawn or closed.
 func citizenMayWrite(c Case) error {
 	if c.Status == StatusWithdrawn || c.Status == StatusClosed {
-		return Errorf(CodeConflict, "This report is %s: nothing more can be added to it. File a new report if needed.", c.Status)
+		return Errorf(ReasonReportClosed, "This report is %s: nothing more can be added to it. File a new report if needed.", c.Status)
 	}
 	return nil
 }

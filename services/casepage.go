@@ -146,7 +146,7 @@ func (w *Workflow) capabilities(ctx context.Context, actor Actor, c Case, p Case
 			return Capabilities{}, time.Time{}, err
 		}
 		can.RequestCustody = err == nil
-		g, err := w.gate.holder(ctx, actor, c, now, Errorf(CodeForbidden, "no grant"))
+		g, err := w.gate.holder(ctx, actor, c, now, Errorf(ReasonCustodyNoGrant, "no grant"))
 		if err != nil && !IsCode(err, CodeForbidden) {
 			return Capabilities{}, time.Time{}, err
 		}

@@ -132,20 +132,20 @@ func (s *Custody) Request(ctx context.Context, actor Actor, caseID, reason strin
 // unit, and never for their own request.
 func (s *Custody) Decide(ctx context.Context, actor Actor, grantID string, approve bool, note string) (CustodyGrant, error) {
 	if !actor.IsStaff() {
-		return CustodyGrant{}, Errorf(CodeUnauthorized, "Sign in first.")
+		return CustodyGrant{}, Errorf(ReasonSignInFirst, "Sign in first.")
 	}
 	g, err := s.grants.FindGrant(ctx, grantID)
 	if IsCode(err, CodeNotFound) || (err == nil && g.UnitID != actor.UnitID) || (err == nil && actor.Role == RoleAdmin) {
-		return CustodyGrant{}, Errorf(CodeNotFound, "No such request.")
+		return CustodyGrant{}, Errorf(ReasonCustodyNotFound, "No such request.")
 	}
 	if err != nil {
 		return CustodyGrant{}, err
 	}
 	if actor.Role != RoleLead {
-		return CustodyGrant{}, Errorf(CodeForbidden, "Only a lead of the unit may decide.")
+		return CustodyGrant{}, Errorf(ReasonCustodyLeadOnly, "Only a lead of the unit may decide.")
 	}
 	if g.RequesterID == actor.UserID {
-		return CustodyGrant{}, Errorf(CodeForbidden, "A request must be decided by another lead.")
+		return CustodyGrant{}, Errorf(ReasonCustodyOtherLead, "A request must be decided by another lead.")
 	}
 	c, err := s.reports.visible(ctx, actor, g.CaseID)
 	if err != nil {
@@ -179,13 +179,13 @@ func (s *Custody) List(ctx context.Context, actor Actor) ([]CustodyGrant, error)
 func (s *Custody) list(ctx context.Context, actor Actor) ([]CustodyGrant, error) {
 	switch {
 	case !actor.IsStaff():
-		return nil, Errorf(CodeUnauthorized, "Sign in first.")
+		return nil, Errorf(ReasonSignInFirst, "Sign in first.")
 	case actor.Role == RoleInspector:
 		return s.grants.ListGrantsByRequester(ctx, actor.UserID, 200)
 	case actor.Role == RoleLead:
 		return s.grants.ListGrantsByUnit(ctx, actor.UnitID, 200)
 	}
-	return nil, Errorf(CodeForbidden, "Identity custody is for inspection units only.")
+	return nil, Errorf(ReasonCustodyUnitsOnly, "Identity custody is for inspection units only.")
 }
 
 // Identity is a complainant's identity, decrypted for a grant holder.
@@ -200,15 +200,15 @@ func (s *Custody) ReadIdentity(ctx context.Context, actor Actor, caseID string) 
 		return Identity{}, err
 	}
 	if mayHandle(actor, c) != nil {
-		return Identity{}, Errorf(CodeForbidden, "Only a custody holder of the handling unit may see the identity.")
+		return Identity{}, Errorf(ReasonIdentityHolderOnly, "Only a custody holder of the handling unit may see the identity.")
 	}
 	now := s.now().UTC()
-	g, err := s.gate.holder(ctx, actor, c, now, Errorf(CodeForbidden, "You hold no current custody grant for this report."))
+	g, err := s.gate.holder(ctx, actor, c, now, Errorf(ReasonCustodyNoGrant, "You hold no current custody grant for this report."))
 	if err != nil {
 		return Identity{}, err
 	}
 	if s.vault == nil {
-		return Identity{}, Errorf(CodeUnavailable, "Identities cannot be opened here.")
+		return Identity{}, Errorf(ReasonNotConfigured, "Identities cannot be opened here.")
 	}
 	// Record the reading before the identity leaves the service.
 	at := now.Truncate(time.Millisecond)
@@ -220,7 +220,7 @@ func (s *Custody) ReadIdentity(ctx context.Context, actor Actor, caseID string) 
 		return Identity{}, err
 	}
 	if !ok {
-		return Identity{}, Errorf(CodeNotFound, "The identity of this report is no longer kept.")
+		return Identity{}, Errorf(ReasonIdentityGone, "The identity of this report is no longer kept.")
 	}
 	return id, nil
 }

@@ -28,7 +28,7 @@ type QueueFilter struct {
 func (f QueueFilter) Validate() error {
 	for _, p := range []struct{ param, value string }{{"q", f.Text}, {"office", f.Office}} {
 		if utf8.RuneCountInString(p.value) > 200 {
-			return &Error{Code: CodeInvalid, Message: "The search text is too long.", Fields: map[string]string{p.param: FieldTooLong}}
+			return &Error{Code: CodeInvalid, Reason: ReasonFieldsInvalid, Message: "The search text is too long.", Fields: map[string]string{p.param: FieldTooLong}}
 		}
 	}
 	bad := FieldErrors{}
@@ -39,7 +39,7 @@ func (f QueueFilter) Validate() error {
 		}
 	}
 	if err := bad.Err(); err != nil {
-		return &Error{Code: CodeInvalid, Message: "The search holds characters that are not text.", Fields: err.(*Error).Fields}
+		return &Error{Code: CodeInvalid, Reason: ReasonFieldsInvalid, Message: "The search holds characters that are not text.", Fields: err.(*Error).Fields}
 	}
 	return nil
 }
@@ -64,7 +64,7 @@ func DecodeQueueCursor(s string) (*QueueCursor, error) {
 	ms, id, ok := strings.Cut(string(b), ".")
 	n, perr := strconv.ParseInt(ms, 10, 64)
 	if err != nil || !ok || perr != nil || len(id) != 24 || strings.Trim(id, "0123456789abcdef") != "" {
-		return nil, &Error{Code: CodeInvalid, Message: "The page cursor is invalid.", Fields: map[string]string{"cursor": FieldInvalid}}
+		return nil, &Error{Code: CodeInvalid, Reason: ReasonCursorInvalid, Message: "The page cursor is invalid.", Fields: map[string]string{"cursor": FieldInvalid}}
 	}
 	return &QueueCursor{DueAt: time.UnixMilli(n).UTC(), ID: id}, nil
 }
@@ -130,9 +130,9 @@ const MaxQueuePage = 100
 func (q *Queue) List(ctx context.Context, actor Actor, f QueueFilter, after *QueueCursor, limit int) (QueuePage, error) {
 	switch {
 	case !actor.IsStaff():
-		return QueuePage{}, Errorf(CodeUnauthorized, "Sign in first.")
+		return QueuePage{}, Errorf(ReasonSignInFirst, "Sign in first.")
 	case actor.Role == RoleAdmin:
-		return QueuePage{}, Errorf(CodeForbidden, "Administrators do not handle reports.")
+		return QueuePage{}, Errorf(ReasonAdminNoCasework, "Administrators do not handle reports.")
 	}
 	if limit <= 0 || limit > MaxQueuePage {
 		limit = 50

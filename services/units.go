@@ -100,7 +100,7 @@ func (o *Org) ListUnits(ctx context.Context, actor Actor) ([]Unit, error) {
 // report): public bodies, so their codes and names only.
 func (o *Org) ActiveUnits(ctx context.Context, actor Actor) ([]Unit, error) {
 	if !actor.IsStaff() {
-		return nil, Errorf(CodeUnauthorized, "Sign in first.")
+		return nil, Errorf(ReasonSignInFirst, "Sign in first.")
 	}
 	all, err := o.store.FindUnits(ctx)
 	if err != nil {
@@ -207,7 +207,7 @@ func (o *Org) UpdateUnit(ctx context.Context, actor Actor, id string, p UnitPatc
 		}
 		for _, r := range rules {
 			if r.InspectionUnitID == id || r.FrontUnitID == id {
-				return Unit{}, Errorf(CodeConflict, "Routing rules still send reports to this unit; change them before deactivating it.")
+				return Unit{}, Errorf(ReasonUnitStillRouted, "Routing rules still send reports to this unit; change them before deactivating it.")
 			}
 		}
 	}

@@ -76,7 +76,7 @@ func (s *Store) DecideGrant(ctx context.Context, id string, g services.CustodyGr
 		return services.CustodyGrant{}, translate(err, "custody request")
 	}
 	if res.MatchedCount == 0 {
-		return services.CustodyGrant{}, services.Errorf(services.CodeConflict, "This request has already been decided.")
+		return services.CustodyGrant{}, services.Errorf(services.ReasonCustodyDecided, "This request has already been decided.")
 	}
 	return s.FindGrant(ctx, id)
 }
@@ -116,7 +116,7 @@ func (s *Store) FindApprovedGrant(ctx context.Context, caseID, userID string) (s
 		return services.CustodyGrant{}, err
 	}
 	if len(gs) == 0 {
-		return services.CustodyGrant{}, services.Errorf(services.CodeNotFound, "No grant.")
+		return services.CustodyGrant{}, services.Errorf(services.ReasonCustodyNotFound, "No grant.")
 	}
 	return gs[0], nil
 }

@@ -85,7 +85,7 @@ func queueQuery(q services.QueueQuery) (filter, sort bson.D, err error) {
 	if q.After != nil {
 		oid, err := bson.ObjectIDFromHex(q.After.ID)
 		if err != nil {
-			return nil, nil, services.Errorf(services.CodeInvalid, "The page cursor is invalid.")
+			return nil, nil, services.Errorf(services.ReasonCursorInvalid, "The page cursor is invalid.")
 		}
 		filter = append(filter, bson.E{Key: "$and", Value: bson.A{bson.D{{Key: "$or", Value: bson.A{
 			bson.D{{Key: "dueAt", Value: bson.D{{Key: "$gt", Value: q.After.DueAt}}}},
