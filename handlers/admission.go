@@ -113,7 +113,7 @@ func (s *Server) admit(kind string) gin.HandlerFunc {
 		}
 		if a.inFlight != nil {
 			if !a.enter(client) {
-				s.writeError(c, &services.Error{Code: services.CodeUnavailable, Reason: services.ReasonTooManyRequests, Message: "Too many requests from your network at once; please try again in a moment.",
+				s.writeError(c, &services.Error{Code: services.CodeUnavailable, Reason: services.ReasonNetworkBusy, Message: "Too many requests from your network at once; please try again in a moment.",
 					RetryAfter: busyRetryAfter})
 				return
 			}

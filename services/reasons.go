@@ -30,6 +30,7 @@ const (
 	ReasonCrossSite       Reason = "cross_site_refused"
 	ReasonTooManyRequests Reason = "too_many_requests"
 	ReasonPortalBusy      Reason = "portal_busy"
+	ReasonNetworkBusy     Reason = "network_busy"
 	ReasonPowStale        Reason = "browser_check_stale"
 	ReasonNotConfigured   Reason = "not_configured"
 
@@ -177,6 +178,7 @@ var reasonCodes = map[Reason]Code{
 	ReasonCrossSite:       CodeForbidden,
 	ReasonTooManyRequests: CodeRateLimited,
 	ReasonPortalBusy:      CodeUnavailable,
+	ReasonNetworkBusy:     CodeUnavailable,
 	ReasonPowStale:        CodeInvalid,
 	ReasonNotConfigured:   CodeUnavailable,
 
