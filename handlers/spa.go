@@ -48,7 +48,7 @@ func (s *Server) noRoute(c *gin.Context) {
 func (s *Server) noMethod(c *gin.Context) {
 	c.Header("Content-Type", "application/json; charset=utf-8")
 	c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{Error: errorDetail{
-		Code: services.CodeInvalid, Message: "This method is not allowed on this route."}})
+		Code: services.ReasonMalformed.Code(), Reason: services.ReasonMalformed, Message: "This method is not allowed on this route."}})
 }
 
 func (a *spa) serve(c *gin.Context, p string) {
