@@ -71,6 +71,50 @@ describe('admin: units', () => {
   })
 })
 
+describe('admin: errors that go once fixed', () => {
+  it('clears a field’s error and aria-invalid as soon as it is right, keeps the others, and forgets the server’s once changed', async () => {
+    const api = fakeApi()
+    api.json('GET', '/api/v1/admin/units', 200, { items: [] })
+    api.json('GET', '/api/v1/admin/areas', 200, { items: areas })
+    api.on('POST', '/api/v1/admin/units', () => apiError(409, 'conflict'))
+    const { w } = await mountApp('/admin/units', 'en')
+    await until(() => w.find('[data-testid="unit-new"]').exists())
+    await w.get('[data-testid="unit-new"]').trigger('click')
+    await settle()
+    await w.get('[data-testid="unit-form"]').trigger('submit')
+    await settle()
+    expect(w.get('#unit-code').attributes('aria-invalid')).toBe('true')
+    expect(w.get('#unit-name-vi').attributes('aria-invalid')).toBe('true')
+    expect(w.find('#unit-form-error').exists()).toBe(true)
+
+    await w.get('[data-testid="unit-code"]').setValue('tt-moi')
+    await settle()
+    expect(w.find('[data-testid="error-unit-code"]').exists()).toBe(false)
+    expect(w.get('#unit-code').attributes('aria-invalid')).toBeUndefined()
+    // The fields not yet touched keep their errors.
+    expect(w.get('#unit-name-vi').attributes('aria-invalid')).toBe('true')
+
+    await w.get('[data-testid="unit-name-vi"]').setValue('Thanh tra mới')
+    await w.get('[data-testid="unit-name-en"]').setValue('New inspectorate')
+    await settle()
+    expect(w.findAll('[aria-invalid="true"]')).toHaveLength(0)
+    expect(w.find('#unit-form-error').exists()).toBe(false)
+
+    // The server says the code is taken: shown on the code until the code changes.
+    await w.get('[data-testid="unit-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('POST', '/api/v1/admin/units')).toHaveLength(1)
+    expect(w.get('[data-testid="error-unit-code"]').text()).toBe('This value is already in use.')
+    await w.get('[data-testid="unit-name-en"]').setValue('New inspection unit')
+    await settle()
+    expect(w.get('#unit-code').attributes('aria-invalid')).toBe('true')
+    await w.get('[data-testid="unit-code"]').setValue('tt-moi-2')
+    await settle()
+    expect(w.find('[data-testid="error-unit-code"]').exists()).toBe(false)
+    expect(w.get('#unit-code').attributes('aria-invalid')).toBeUndefined()
+  })
+})
+
 describe('admin: the list page shell', () => {
   it('says when the list cannot be loaded, retries, then says there is none yet and opens an empty form', async () => {
     const api = fakeApi()
