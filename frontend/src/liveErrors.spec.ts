@@ -77,7 +77,7 @@ describe('useLiveErrors', () => {
     const reason = ref('')
     const reasonError = ref('')
     effectScope().run(() =>
-      useLiveFieldRefs({ reason: reasonError }, () => ({ reason: reason.value }), () => (reason.value.trim() ? {} : { reason: 'Required' })),
+      useLiveFieldRefs({ reason: reasonError }, () => ({ reason: reason.value }), (): Record<string, string> => (reason.value.trim() ? {} : { reason: 'Required' })),
     )
     reasonError.value = 'Required'
     await nextTick()
@@ -110,5 +110,19 @@ describe('the citizen’s message form', () => {
     expect(w.find('[data-testid="error-msg-text"]').exists()).toBe(false)
     expect(box().attributes('aria-invalid')).toBeUndefined()
     w.unmount()
+  })
+})
+
+describe('useLiveErrors across fields', () => {
+  it('removes an error another field’s correction fixed', async () => {
+    const f = reactive({ phone: '', email: '' })
+    const errors = reactive<Record<string, string>>({})
+    const check = (): Record<string, string> => (f.phone || f.email ? {} : { phone: 'contact' })
+    effectScope().run(() => useLiveErrors({ errors: () => errors, values: () => ({ ...f }), check }))
+    Object.assign(errors, check())
+    await nextTick()
+    f.email = 'a@b.vn'
+    await nextTick()
+    expect(errors).toEqual({})
   })
 })

@@ -1,11 +1,12 @@
 // The one rule of every form's field errors, citizen's, staff's and admin's:
 // a field's error (and so its aria-invalid, which FormField derives from it)
 // stays only while the field is wrong. Once a field shows an error, each
-// change of its value checks it again: the error goes as soon as the value is
-// right, or becomes the new problem. An error the page cannot judge itself
-// (the server's: "already in use", "personal data") goes when the value
-// changes. A field without an error is not judged before the next attempt,
-// so nobody is scolded while still typing.
+// change of the form checks it again: the error goes as soon as the field is
+// right (its own value, or another it depends on, was corrected), or becomes
+// the new problem. An error the page cannot judge itself (the server's:
+// "already in use", "personal data") goes when the field's value changes. A
+// field without an error is not judged before the next attempt, so nobody is
+// scolded while still typing.
 
 import { watch, type Ref } from 'vue'
 
@@ -88,33 +89,42 @@ export function flatValues(model: object, prefix = ''): Record<string, unknown> 
  * changes values outside Vue's reactivity, or in tests).
  */
 export function useLiveErrors(o: LiveErrorsOptions): { revise: () => void } {
-  // The value each erroneous field had when its error was last shown or checked.
+  // The value each erroneous field had when its error was shown.
   const seen = new Map<string, string>()
+  // The erroneous fields whose error the form's own check gives (the others are the server's).
+  const judged = new Set<string>()
 
   function remember() {
     const errs = o.errors()
     const vals = o.values()
-    for (const k of Object.keys(errs)) if (k in vals && !seen.has(k)) seen.set(k, key(vals[k]))
-    for (const k of [...seen.keys()]) if (!errs[k]) seen.delete(k)
+    let now: ErrorMap | undefined
+    for (const k of Object.keys(errs)) {
+      if (!(k in vals) || seen.has(k)) continue
+      seen.set(k, key(vals[k]))
+      now ??= o.check()
+      if (now[k]) judged.add(k)
+    }
+    for (const k of [...seen.keys()])
+      if (!errs[k]) {
+        seen.delete(k)
+        judged.delete(k)
+      }
   }
 
   function revise() {
     const errs = o.errors()
     const vals = o.values()
-    let now: ErrorMap | undefined
+    const mine = Object.keys(errs).filter((k) => k in vals)
+    if (!mine.length) return
+    const now = o.check()
     let removed = false
-    for (const k of Object.keys(errs)) {
-      if (!(k in vals)) continue
-      const v = key(vals[k])
-      if (seen.get(k) === v) continue
-      seen.set(k, v)
-      now ??= o.check()
+    for (const k of mine) {
       const problem = now[k]
       if (problem) {
         if (errs[k] !== problem) errs[k] = problem
-      } else {
+        judged.add(k)
+      } else if (judged.has(k) || seen.get(k) !== key(vals[k])) {
         delete errs[k]
-        seen.delete(k)
         removed = true
       }
     }
