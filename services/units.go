@@ -115,12 +115,21 @@ func (o *Org) ActiveUnits(ctx context.Context, actor Actor) ([]Unit, error) {
 	return out, nil
 }
 
+// NormalizeUnitCode puts a unit code an administrator typed into the form
+// of the code rule ([a-z0-9-]): lower case, no diacritics, and spaces or
+// punctuation as single dashes ("  TT Quận 1 " → "tt-quan-1"). What cannot
+// be normalised (other symbols, a code too short or too long) is left for
+// Validate to refuse.
+func NormalizeUnitCode(s string) string {
+	return strings.ReplaceAll(foldText(s), " ", "-")
+}
+
 // CreateUnit adds a unit. Its id, version and timestamps are set here.
 func (o *Org) CreateUnit(ctx context.Context, actor Actor, in Unit) (Unit, error) {
 	if err := actor.RequireAdmin(); err != nil {
 		return Unit{}, err
 	}
-	u := Unit{Code: in.Code, Name: trimText(in.Name), Type: in.Type, AreaCodes: slices.Clone(in.AreaCodes), Active: in.Active}
+	u := Unit{Code: NormalizeUnitCode(in.Code), Name: trimText(in.Name), Type: in.Type, AreaCodes: slices.Clone(in.AreaCodes), Active: in.Active}
 	if u.AreaCodes == nil {
 		u.AreaCodes = []string{}
 	}
