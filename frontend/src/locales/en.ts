@@ -1389,6 +1389,8 @@ const en: typeof vi = {
       frontUnit: 'Supervising Front committee',
       note: 'Note',
       frontHelp: 'Optional: when empty, the committee comes from another matching rule that names one.',
+      noLead: 'This unit has no active lead: nobody there can assign, conclude or decide on identity requests. Add a lead under Accounts.',
+      noLeadShort: 'No active lead',
       add: 'Add the rule',
       deleteConfirm: 'Delete this rule?',
       ruleNamed: 'rule {n}',

@@ -1388,6 +1388,8 @@ const vi = {
       frontUnit: 'Ủy ban Mặt trận giám sát',
       note: 'Ghi chú',
       frontHelp: 'Không bắt buộc: nếu để trống, ủy ban Mặt trận lấy từ quy tắc khớp khác có ghi ủy ban.',
+      noLead: 'Đơn vị này chưa có lãnh đạo đang hoạt động: không ai ở đó giao việc, kết luận hay duyệt yêu cầu xem danh tính được. Hãy thêm lãnh đạo trong mục Tài khoản.',
+      noLeadShort: 'Chưa có lãnh đạo',
       add: 'Thêm quy tắc',
       deleteConfirm: 'Xóa quy tắc này?',
       ruleNamed: 'quy tắc {n}',

@@ -3,7 +3,7 @@ import { jsonResponse } from '../testing/fakeXhr'
 import { apiError, fakeApi, grant, staffUser } from '../testing/fakeApi'
 import { mountApp, resetPageTests, settle, until } from '../testing/mountApp'
 import { setSession } from '../staffSession'
-import type { AdminArea, Unit } from '../staffApi'
+import type { AdminArea, AdminUser, Unit } from '../staffApi'
 
 resetPageTests(() => setSession(grant('acc', staffUser({ id: 'a1', role: 'admin', unitId: '' }))))
 
@@ -257,6 +257,42 @@ describe('admin: areas, routing, holidays, deadlines', () => {
     expect(w.get('[data-testid="error-area-remote"]').text()).toBe('This value is not valid.')
     expect(w.get('#area-remote').attributes('aria-describedby')).toBe('area-remote-help area-remote-error')
     expect(document.activeElement?.id).toBe('area-remote')
+  })
+
+  it('warns in words when a rule sends reports to a unit with no active lead', async () => {
+    const units: Unit[] = [
+      { id: 'i1', code: 'tt', name: { vi: 'Thanh tra', en: 'Inspectorate' }, type: 'inspection', areaCodes: [], active: true },
+      { id: 'i2', code: 'tt2', name: { vi: 'Thanh tra 2', en: 'Second inspectorate' }, type: 'inspection', areaCodes: [], active: true },
+    ]
+    const api = fakeApi()
+    api.json('GET', '/api/v1/admin/routing-rules', 200, {
+      items: [
+        { id: 'r1', category: '', areaCode: '79', inspectionUnitId: 'i1', frontUnitId: '', note: '' },
+        { id: 'r2', category: '', areaCode: '', inspectionUnitId: 'i2', frontUnitId: '', note: '' },
+      ],
+    })
+    api.json('GET', '/api/v1/admin/units', 200, { items: units })
+    api.json('GET', '/api/v1/admin/areas', 200, { items: areas })
+    api.json('GET', '/api/v1/admin/categories', 200, { items: [] })
+    api.json('GET', '/api/v1/admin/users', 200, {
+      items: [
+        staffUser({ id: 'l1', role: 'lead', unitId: 'i1', active: true } as Partial<AdminUser>),
+        staffUser({ id: 'l2', role: 'lead', unitId: 'i2', active: false } as Partial<AdminUser>),
+        staffUser({ id: 'n2', role: 'inspector', unitId: 'i2', active: true } as Partial<AdminUser>),
+      ],
+    })
+    const { w } = await mountApp('/admin/routing-rules')
+    await until(() => w.findAll('[data-testid="routing-row"]').length === 2 && w.find('[data-testid="routing-no-lead"]').exists())
+    const rows = w.findAll('[data-testid="routing-row"]')
+    expect(rows[0]!.find('[data-testid="routing-no-lead"]').exists()).toBe(false)
+    expect(rows[1]!.get('[data-testid="routing-no-lead"]').text()).toBe('(No active lead)')
+
+    await w.get('[data-testid="rule-inspection"]').setValue('i1')
+    await settle()
+    expect(w.find('#rule-inspectionUnitId-help').exists()).toBe(false)
+    await w.get('[data-testid="rule-inspection"]').setValue('i2')
+    await settle()
+    expect(w.get('#rule-inspectionUnitId-help').text()).toContain('no active lead')
   })
 
   it('adds a routing rule with any category, and deletes one after asking', async () => {
