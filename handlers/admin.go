@@ -446,7 +446,7 @@ func (s *Server) listAdminEvents(c *gin.Context) {
 	if v := c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > services.MaxAdminEvents {
-			s.writeError(c, &services.Error{Code: services.CodeInvalid, Message: "The limit is out of range.",
+			s.writeError(c, &services.Error{Code: services.CodeInvalid, Reason: services.ReasonFieldsInvalid, Message: "The limit is out of range.",
 				Fields: map[string]string{"limit": services.FieldInvalid}})
 			return
 		}

@@ -97,7 +97,7 @@ func (s *Server) admit(kind string) gin.HandlerFunc {
 		a := s.admission
 		client := a.limiter.ClientKey(c.ClientIP())
 		if ok, wait := a.limiter.Allow(kind + "|" + client); !ok {
-			s.writeError(c, &services.Error{Code: services.CodeRateLimited, Message: "Too many requests from your network; please wait a moment.",
+			s.writeError(c, &services.Error{Code: services.CodeRateLimited, Reason: services.ReasonTooManyRequests, Message: "Too many requests from your network; please wait a moment.",
 				RetryAfter: (wait + time.Second - 1) / time.Second * time.Second})
 			return
 		}
@@ -113,7 +113,7 @@ func (s *Server) admit(kind string) gin.HandlerFunc {
 		}
 		if a.inFlight != nil {
 			if !a.enter(client) {
-				s.writeError(c, &services.Error{Code: services.CodeUnavailable, Message: "Too many requests from your network at once; please try again in a moment.",
+				s.writeError(c, &services.Error{Code: services.CodeUnavailable, Reason: services.ReasonNetworkBusy, Message: "Too many requests from your network at once; please try again in a moment.",
 					RetryAfter: busyRetryAfter})
 				return
 			}
@@ -122,7 +122,7 @@ func (s *Server) admit(kind string) gin.HandlerFunc {
 			case a.inFlight <- struct{}{}:
 				defer func() { <-a.inFlight }()
 			default:
-				s.writeError(c, &services.Error{Code: services.CodeUnavailable, Message: "The portal is busy; please try again in a moment.",
+				s.writeError(c, &services.Error{Code: services.CodeUnavailable, Reason: services.ReasonPortalBusy, Message: "The portal is busy; please try again in a moment.",
 					RetryAfter: busyRetryAfter})
 				return
 			}
@@ -137,7 +137,7 @@ func powError(err error) error {
 	reason := services.FieldInvalid
 	switch {
 	case errors.Is(err, pow.ErrFull):
-		return &services.Error{Code: services.CodeUnavailable, Message: "The portal is busy; please try again in a moment.", RetryAfter: 5 * time.Second}
+		return &services.Error{Code: services.CodeUnavailable, Reason: services.ReasonPortalBusy, Message: "The portal is busy; please try again in a moment.", RetryAfter: 5 * time.Second}
 	case errors.Is(err, pow.ErrMissing):
 		reason = services.FieldRequired
 	case errors.Is(err, pow.ErrExpired):
@@ -147,7 +147,7 @@ func powError(err error) error {
 	case errors.Is(err, pow.ErrTooEasyNow):
 		reason = "harder"
 	}
-	return &services.Error{Code: services.CodeInvalid, Message: "The browser check is missing or stale; please try again.",
+	return &services.Error{Code: services.CodeInvalid, Reason: services.ReasonPowStale, Message: "The browser check is missing or stale; please try again.",
 		Fields: map[string]string{"pow": reason}}
 }
 

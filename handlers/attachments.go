@@ -51,7 +51,7 @@ func (s *Server) downloadAttachment(c *gin.Context) {
 	case "1", "true":
 		original = true
 	default:
-		s.writeError(c, &services.Error{Code: services.CodeInvalid, Message: "original must be 1 or 0.",
+		s.writeError(c, &services.Error{Code: services.CodeInvalid, Reason: services.ReasonFieldsInvalid, Message: "original must be 1 or 0.",
 			Fields: map[string]string{"original": services.FieldInvalid}})
 		return
 	}

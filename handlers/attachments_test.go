@@ -294,6 +294,21 @@ func TestEvidenceDownload(t *testing.T) {
 	wantRefusal(t, f.download(sm, c.ID, jpg.ID, "?original=1"), http.StatusForbidden, "forbidden", "custody holders")
 	wantRefusal(t, f.download(si, c.ID, jpg.ID, "?original=yes"), http.StatusBadRequest, "invalid", "original")
 	wantRefusal(t, f.download(si, c.ID, "no-such-file", ""), http.StatusNotFound, "not_found", "No such file")
+	// The web app words each refusal from its reason (services/reasons.go).
+	for _, r := range []struct {
+		w      *httptest.ResponseRecorder
+		reason string
+	}{
+		{f.download(si, c.ID, doc.ID, ""), "original_needs_custody"},
+		{f.download(si, c.ID, jpg.ID, "?original=1"), "custody_no_grant"},
+		{f.download(sm, c.ID, jpg.ID, "?original=1"), "original_unit_only"},
+		{f.download(si, c.ID, jpg.ID, "?original=yes"), "fields_invalid"},
+		{f.download(si, c.ID, "no-such-file", ""), "file_not_found"},
+	} {
+		if got := decodeError(t, r.w).Error.Reason; got != r.reason {
+			t.Errorf("reason %q, want %q", got, r.reason)
+		}
+	}
 	for _, s := range []session{sb, smb, sa} { // another unit, another committee, an admin
 		for _, q := range []string{"", "?original=1"} {
 			wantRefusal(t, f.download(s, c.ID, jpg.ID, q), http.StatusNotFound, "not_found", "No such report")

@@ -37,7 +37,7 @@ func bearer(c *gin.Context) (string, bool) {
 func (s *Server) staffAuth(c *gin.Context) {
 	tok, ok := bearer(c)
 	if !ok {
-		s.writeError(c, services.Errorf(services.CodeUnauthorized, "Sign in first."))
+		s.writeError(c, services.Errorf(services.ReasonSignInFirst, "Sign in first."))
 		return
 	}
 	actor, u, err := s.staff.Authenticate(c.Request.Context(), tok)
@@ -48,7 +48,7 @@ func (s *Server) staffAuth(c *gin.Context) {
 	// A temporary password (a new account, a reset) opens nothing but the
 	// change of password (passwordAuth).
 	if u.MustChangePassword {
-		s.writeError(c, &services.Error{Code: services.CodeForbidden, Message: "Choose a new password first.",
+		s.writeError(c, &services.Error{Code: services.CodeForbidden, Reason: services.ReasonPasswordChange, Message: "Choose a new password first.",
 			Fields: map[string]string{"password": "must_change"}})
 		return
 	}
@@ -84,11 +84,11 @@ type loginResponse struct {
 func (s *Server) cookieRoute(c *gin.Context) {
 	site, origin := c.GetHeader("Sec-Fetch-Site"), c.GetHeader("Origin")
 	if (site != "" && site != "same-origin") || (origin != "" && !s.sameOrigin(c, origin)) {
-		s.writeError(c, services.Errorf(services.CodeForbidden, "This request did not come from the portal's own pages."))
+		s.writeError(c, services.Errorf(services.ReasonCrossSite, "This request did not come from the portal's own pages."))
 		return
 	}
 	if mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type")); err != nil || mt != "application/json" {
-		s.writeError(c, services.Errorf(services.CodeUnsupported, "The request body must be application/json."))
+		s.writeError(c, services.Errorf(services.ReasonWrongType, "The request body must be application/json."))
 		return
 	}
 	c.Next()
@@ -199,7 +199,7 @@ func (s *Server) me(c *gin.Context) {
 func (s *Server) passwordAuth(c *gin.Context) {
 	tok, ok := bearer(c)
 	if !ok {
-		s.writeError(c, services.Errorf(services.CodeUnauthorized, "Sign in first."))
+		s.writeError(c, services.Errorf(services.ReasonSignInFirst, "Sign in first."))
 		return
 	}
 	actor, err := s.staff.AuthenticatePassword(c.Request.Context(), tok)
@@ -236,7 +236,7 @@ func (s *Server) changePassword(c *gin.Context) {
 func (s *Server) enrolAuth(c *gin.Context) {
 	tok, ok := bearer(c)
 	if !ok {
-		s.writeError(c, services.Errorf(services.CodeUnauthorized, "Sign in first."))
+		s.writeError(c, services.Errorf(services.ReasonSignInFirst, "Sign in first."))
 		return
 	}
 	u, viaEnrol, err := s.staff.AuthenticateEnrol(c.Request.Context(), tok)
@@ -278,7 +278,7 @@ func (s *Server) setupTOTP(c *gin.Context) {
 	}
 	png, err := qrcode.Encode(setup.URL, qrcode.Medium, 256)
 	if err != nil {
-		s.writeError(c, services.Wrap(err, services.CodeInternal, "The QR code could not be made."))
+		s.writeError(c, services.Wrap(err, services.ReasonInternal, "The QR code could not be made."))
 		return
 	}
 	c.JSON(http.StatusOK, totpSetupResponse{Secret: setup.Secret, OTPAuthURL: setup.URL,

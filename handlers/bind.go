@@ -27,7 +27,7 @@ import (
 func bindJSON(c *gin.Context, dst any) error {
 	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if err != nil || mt != "application/json" {
-		return services.Errorf(services.CodeUnsupported, "The request body must be application/json.")
+		return services.Errorf(services.ReasonWrongType, "The request body must be application/json.")
 	}
 	dec := json.NewDecoder(c.Request.Body)
 	var raw json.RawMessage
@@ -39,7 +39,7 @@ func bindJSON(c *gin.Context, dst any) error {
 		if errors.As(err, &mbe) {
 			return decodeError(err)
 		}
-		return services.Errorf(services.CodeInvalid, "The request body must hold a single JSON object.")
+		return services.Errorf(services.ReasonMalformed, "The request body must hold a single JSON object.")
 	}
 	return decodeInto(raw, dst)
 }
@@ -52,7 +52,7 @@ func decodeJSON(b []byte, dst any) error {
 		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return services.Errorf(services.CodeInvalid, "The JSON part must hold a single JSON object.")
+		return services.Errorf(services.ReasonMalformed, "The JSON part must hold a single JSON object.")
 	}
 	return decodeInto(raw, dst)
 }
@@ -61,7 +61,7 @@ func decodeJSON(b []byte, dst any) error {
 // have (anywhere in the value) before decoding.
 func decodeInto(raw json.RawMessage, dst any) error {
 	if !validText(raw) {
-		return services.Errorf(services.CodeInvalid, "The request body is not valid UTF-8 text.")
+		return services.Errorf(services.ReasonMalformed, "The request body is not valid UTF-8 text.")
 	}
 	if err := checkFields(raw, reflect.TypeOf(dst), ""); err != nil {
 		return decodeError(err)
@@ -208,21 +208,21 @@ func decodeError(err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &mbe):
-		return services.Errorf(services.CodeTooLarge, "The request is too large (at most %d bytes).", mbe.Limit)
+		return services.Errorf(services.ReasonTooLarge, "The request is too large (at most %d bytes).", mbe.Limit)
 	case errors.Is(err, io.EOF):
-		return services.Errorf(services.CodeInvalid, "The request body is empty.")
+		return services.Errorf(services.ReasonMalformed, "The request body is empty.")
 	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
-		return services.Errorf(services.CodeInvalid, "The request body is not valid JSON.")
+		return services.Errorf(services.ReasonMalformed, "The request body is not valid JSON.")
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
 			field = "body"
 		}
-		return &services.Error{Code: services.CodeInvalid, Message: "A field has the wrong type.",
+		return &services.Error{Code: services.CodeInvalid, Reason: services.ReasonMalformed, Message: "A field has the wrong type.",
 			Fields: map[string]string{field: services.FieldInvalid}}
 	case errors.As(err, &unknown):
-		return &services.Error{Code: services.CodeInvalid, Message: "The request has a field the portal does not accept.",
+		return &services.Error{Code: services.CodeInvalid, Reason: services.ReasonMalformed, Message: "The request has a field the portal does not accept.",
 			Fields: map[string]string{unknown.field: services.FieldNotAllowed}}
 	}
-	return services.Errorf(services.CodeInvalid, "The request body could not be read.")
+	return services.Errorf(services.ReasonMalformed, "The request body could not be read.")
 }

@@ -80,16 +80,16 @@ func (c *edgeConn) CloseWrite() error {
 
 // edgeAnswer is a whole HTTP/1.1 error answer for status.
 func edgeAnswer(status int, hsts bool) []byte {
-	code, msg := services.CodeInvalid, "The request is malformed."
+	reason, msg := services.ReasonMalformed, "The request is malformed."
 	switch {
 	case status == http.StatusRequestHeaderFieldsTooLarge:
-		code, msg = services.CodeTooLarge, "The request headers are too large."
+		reason, msg = services.ReasonTooLarge, "The request headers are too large."
 	case status == http.StatusNotImplemented:
-		code, msg = services.CodeUnsupported, "The request's transfer encoding is not supported."
+		reason, msg = services.ReasonWrongType, "The request's transfer encoding is not supported."
 	case status >= 500:
-		code, msg = services.CodeInternal, "An unexpected error occurred."
+		reason, msg = services.ReasonInternal, "An unexpected error occurred."
 	}
-	body, _ := json.Marshal(errorBody{Error: errorDetail{Code: code, Message: msg}})
+	body, _ := json.Marshal(errorBody{Error: errorDetail{Code: reason.Code(), Reason: reason, Message: msg}})
 	h := http.Header{}
 	setSecurityHeaders(h, hsts)
 	id := make([]byte, 12)

@@ -74,11 +74,11 @@ func TestErrorsBelowGinUseTheErrorShape(t *testing.T) {
 			continue
 		}
 		var e struct {
-			Error struct{ Code, Message string }
+			Error struct{ Code, Reason, Message string }
 		}
 		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") || json.Unmarshal(body, &e) != nil ||
-			e.Error.Code != tc.code || e.Error.Message == "" {
-			t.Errorf("%s: %s %q, want the JSON error shape with code %s", name, ct, body, tc.code)
+			e.Error.Code != tc.code || e.Error.Message == "" || e.Error.Reason == "" {
+			t.Errorf("%s: %s %q, want the JSON error shape with code %s and a reason", name, ct, body, tc.code)
 		}
 		for _, h := range []string{"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options", "X-Request-ID"} {
 			if res.Header.Get(h) == "" {

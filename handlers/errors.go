@@ -18,7 +18,10 @@ type errorBody struct {
 }
 
 type errorDetail struct {
-	Code    services.Code     `json:"code"`
+	Code services.Code `json:"code"`
+	// Reason names the situation (services/reasons.go); the web app shows
+	// its own text for it. Message stays in English, for logs and API users.
+	Reason  services.Reason   `json:"reason,omitempty"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
 	Allowed []string          `json:"allowed,omitempty"`
@@ -65,7 +68,7 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	}
 	var e *services.Error
 	if !errors.As(err, &e) {
-		e = services.Wrap(err, services.CodeInternal, "An unexpected error occurred.")
+		e = services.Wrap(err, services.ReasonInternal, "An unexpected error occurred.")
 	}
 	status, ok := statusOf[e.Code]
 	if !ok {
@@ -86,5 +89,5 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	if msg == "" {
 		msg = http.StatusText(status)
 	}
-	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: e.Code, Message: msg, Fields: e.Fields, Allowed: e.Allowed, Details: e.Details}})
+	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: e.Code, Reason: e.Reason, Message: msg, Fields: e.Fields, Allowed: e.Allowed, Details: e.Details}})
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -69,6 +71,7 @@ func (f *fixture) countCases(t *testing.T) int64 {
 type errBody struct {
 	Error struct {
 		Code    string            `json:"code"`
+		Reason  string            `json:"reason"`
 		Message string            `json:"message"`
 		Fields  map[string]string `json:"fields"`
 	} `json:"error"`
@@ -89,7 +92,7 @@ func decodeError(t *testing.T, w *httptest.ResponseRecorder) errBody {
 		t.Fatalf("error body must be {\"error\":{...}}, got %s", w.Body.String())
 	}
 	for k := range raw["error"] {
-		if k != "code" && k != "message" && k != "fields" && k != "allowed" {
+		if k != "code" && k != "reason" && k != "message" && k != "fields" && k != "allowed" && k != "details" {
 			t.Fatalf("unexpected key %q in error body %s", k, w.Body.String())
 		}
 	}
@@ -98,7 +101,33 @@ func decodeError(t *testing.T, w *httptest.ResponseRecorder) errBody {
 	if e.Error.Code == "" || e.Error.Message == "" {
 		t.Fatalf("error body lacks code or message: %s", w.Body.String())
 	}
+	if !knownReasons(t)[e.Error.Reason] {
+		t.Fatalf("error body's reason %q is not one of frontend/src/locales/apiReasons.json (services/reasons.go): %s", e.Error.Reason, w.Body.String())
+	}
 	return e
+}
+
+// apiReasonsPath is made absolute before the tests start: the embedded
+// object store changes the process's working directory.
+var apiReasonsPath, _ = filepath.Abs("../frontend/src/locales/apiReasons.json")
+
+// knownReasons are the reasons the web app has texts for
+// (services/reasons_test.go keeps the list current).
+func knownReasons(t *testing.T) map[string]bool {
+	t.Helper()
+	b, err := os.ReadFile(apiReasonsPath)
+	var list struct{ Reasons []string }
+	if err == nil {
+		err = json.Unmarshal(b, &list)
+	}
+	if err != nil {
+		t.Fatalf("apiReasons.json: %v", err)
+	}
+	m := map[string]bool{}
+	for _, r := range list.Reasons {
+		m[r] = true
+	}
+	return m
 }
 
 const validFeedback = `{"kind":"feedback","category":"bribe","title":"Cán bộ đòi tiền bồi dưỡng",

@@ -111,7 +111,7 @@ func (s *Server) recovery() gin.HandlerFunc {
 				s.log.Error("panic", slog.String("requestId", requestID(c)), slog.String("route", c.FullPath()),
 					slog.String("panic", fmt.Sprint(r)), slog.String("stack", string(debug.Stack())))
 				if !c.Writer.Written() {
-					s.writeError(c, services.Errorf(services.CodeInternal, "An unexpected error occurred."))
+					s.writeError(c, services.Errorf(services.ReasonInternal, "An unexpected error occurred."))
 				} else {
 					c.Abort()
 				}
@@ -160,7 +160,7 @@ func (s *Server) limitBody(max int64) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.ContentLength > max {
 			c.Header("Connection", "close")
-			s.writeError(c, services.Errorf(services.CodeTooLarge, "The request is too large (at most %d bytes).", max))
+			s.writeError(c, services.Errorf(services.ReasonTooLarge, "The request is too large (at most %d bytes).", max))
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, max)

@@ -23,7 +23,7 @@ func isMultipart(c *gin.Context) bool {
 func multipartReader(c *gin.Context) (*multipart.Reader, error) {
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
-		return nil, services.Errorf(services.CodeInvalid, "The request is not valid multipart/form-data.")
+		return nil, services.Errorf(services.ReasonMalformed, "The request is not valid multipart/form-data.")
 	}
 	return mr, nil
 }
@@ -38,7 +38,7 @@ func readJSONPart(mr *multipart.Reader, name string, max int64, dst any) error {
 	}
 	defer p.Close()
 	if p.FormName() != name {
-		return &services.Error{Code: services.CodeInvalid, Message: "The first part must be the \"" + name + "\" JSON part.",
+		return &services.Error{Code: services.CodeInvalid, Reason: services.ReasonMalformed, Message: "The first part must be the \"" + name + "\" JSON part.",
 			Fields: map[string]string{name: services.FieldRequired}}
 	}
 	b, err := io.ReadAll(io.LimitReader(p, max+1))
@@ -46,7 +46,7 @@ func readJSONPart(mr *multipart.Reader, name string, max int64, dst any) error {
 		return partError(err)
 	}
 	if int64(len(b)) > max {
-		return services.Errorf(services.CodeTooLarge, "The %q part is too large.", name)
+		return services.Errorf(services.ReasonTooLarge, "The %q part is too large.", name)
 	}
 	return decodeJSON(b, dst)
 }
@@ -77,7 +77,7 @@ func (s *partSource) Next() (services.FilePart, error) {
 	}
 	if p.FormName() != "files" {
 		p.Close()
-		return services.FilePart{}, &services.Error{Code: services.CodeInvalid, Message: "Unexpected part \"" + p.FormName() + "\".",
+		return services.FilePart{}, &services.Error{Code: services.CodeInvalid, Reason: services.ReasonMalformed, Message: "Unexpected part \"" + p.FormName() + "\".",
 			Fields: map[string]string{p.FormName(): services.FieldNotAllowed}}
 	}
 	s.cur = p
@@ -92,7 +92,7 @@ func (b partBody) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		err = services.Errorf(services.CodeTooLarge, "The request is too large (at most %d bytes).", mbe.Limit)
+		err = services.Errorf(services.ReasonTooLarge, "The request is too large (at most %d bytes).", mbe.Limit)
 	}
 	return n, err
 }
@@ -100,11 +100,11 @@ func (b partBody) Read(p []byte) (int, error) {
 func partError(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return services.Errorf(services.CodeTooLarge, "The request is too large (at most %d bytes).", mbe.Limit)
+		return services.Errorf(services.ReasonTooLarge, "The request is too large (at most %d bytes).", mbe.Limit)
 	}
 	var se *services.Error
 	if errors.As(err, &se) {
 		return err
 	}
-	return services.Wrap(err, services.CodeInvalid, "The multipart body could not be read.")
+	return services.Wrap(err, services.ReasonMalformed, "The multipart body could not be read.")
 }

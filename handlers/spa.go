@@ -39,7 +39,7 @@ func newSPA(files fs.FS) *spa {
 func (s *Server) noRoute(c *gin.Context) {
 	p := c.Request.URL.Path
 	if p == "/api" || strings.HasPrefix(p, "/api/") || (c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead) {
-		s.writeError(c, services.Errorf(services.CodeNotFound, "No such route."))
+		s.writeError(c, services.Errorf(services.ReasonNotFound, "No such route."))
 		return
 	}
 	s.spa.serve(c, p)
@@ -48,7 +48,7 @@ func (s *Server) noRoute(c *gin.Context) {
 func (s *Server) noMethod(c *gin.Context) {
 	c.Header("Content-Type", "application/json; charset=utf-8")
 	c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{Error: errorDetail{
-		Code: services.CodeInvalid, Message: "This method is not allowed on this route."}})
+		Code: services.ReasonMalformed.Code(), Reason: services.ReasonMalformed, Message: "This method is not allowed on this route."}})
 }
 
 func (a *spa) serve(c *gin.Context, p string) {

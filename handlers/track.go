@@ -22,7 +22,7 @@ func (s *Server) citizenAuth(c *gin.Context) {
 	h := c.GetHeader("Authorization")
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok {
-		s.writeError(c, services.Errorf(services.CodeUnauthorized, "Sign in with your tracking code and receipt."))
+		s.writeError(c, services.Errorf(services.ReasonTrackSignIn, "Sign in with your tracking code and receipt."))
 		return
 	}
 	id, err := s.tracking.Authenticate(strings.TrimSpace(token))
@@ -185,7 +185,7 @@ func (s *Server) createTrackMessage(c *gin.Context) {
 // createTrackAttachments adds evidence to the citizen's report.
 func (s *Server) createTrackAttachments(c *gin.Context) {
 	if !isMultipart(c) {
-		s.writeError(c, services.Errorf(services.CodeUnsupported, "Send files as multipart/form-data."))
+		s.writeError(c, services.Errorf(services.ReasonWrongType, "Send files as multipart/form-data."))
 		return
 	}
 	mr, err := multipartReader(c)
@@ -272,7 +272,7 @@ type verifyResponse struct {
 // verifyReceipt checks an uploaded proof of filing (public).
 func (s *Server) verifyReceipt(c *gin.Context) {
 	if mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type")); err != nil || mt != "application/pdf" {
-		s.writeError(c, services.Errorf(services.CodeUnsupported, "Send the proof of filing as application/pdf."))
+		s.writeError(c, services.Errorf(services.ReasonWrongType, "Send the proof of filing as application/pdf."))
 		return
 	}
 	var buf bytes.Buffer

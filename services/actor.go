@@ -41,10 +41,10 @@ func (a Actor) IsStaff() bool { return a.UserID != "" && a.Role.Valid() }
 // so this is a 403, not a 404.
 func (a Actor) RequireAdmin() error {
 	if !a.IsStaff() {
-		return Errorf(CodeUnauthorized, "Sign in first.")
+		return Errorf(ReasonSignInFirst, "Sign in first.")
 	}
 	if a.Role != RoleAdmin {
-		return Errorf(CodeForbidden, "Only administrators may do this.")
+		return Errorf(ReasonAdminOnly, "Only administrators may do this.")
 	}
 	return nil
 }

@@ -52,7 +52,7 @@ func (s *Intake) Appeal(ctx context.Context, caseID, reason string) (SubmitResul
 		return SubmitResult{}, err
 	}
 	if !CanAppeal(parent) {
-		return SubmitResult{}, &Error{Code: CodeConflict, Allowed: []string{},
+		return SubmitResult{}, &Error{Code: CodeConflict, Reason: ReasonAppealNotAllowed, Allowed: []string{},
 			Message: "Only a concluded complaint or denunciation can be appealed, once. Feedback has no second round: file a new report instead."}
 	}
 	var id Identity
@@ -62,12 +62,12 @@ func (s *Intake) Appeal(ctx context.Context, caseID, reason string) (SubmitResul
 			return SubmitResult{}, err
 		}
 		if !ok {
-			return SubmitResult{}, Errorf(CodeConflict, "The identity of this report is no longer kept, so it cannot be appealed; file a new report.")
+			return SubmitResult{}, Errorf(ReasonAppealIdentityGone, "The identity of this report is no longer kept, so it cannot be appealed; file a new report.")
 		}
 	}
 	receipt, err := NewReceipt()
 	if err != nil {
-		return SubmitResult{}, Wrap(err, CodeInternal, "Could not create a receipt.")
+		return SubmitResult{}, Wrap(err, ReasonInternal, "Could not create a receipt.")
 	}
 	receiptHash, err := hashSecret(ctx, s.hasher, receipt)
 	if err != nil {

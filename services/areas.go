@@ -190,7 +190,7 @@ func (o *Org) UpdateArea(ctx context.Context, actor Actor, code string, p AreaPa
 		}
 		for _, x := range areas {
 			if x.Parent == code {
-				return Area{}, Errorf(CodeConflict, "Communes belong to this province; it cannot become a commune.")
+				return Area{}, Errorf(ReasonAreaHasCommunes, "Communes belong to this province; it cannot become a commune.")
 			}
 		}
 	}

@@ -168,7 +168,7 @@ func (l *AuditLog) lock(ctx context.Context, caseID string) (func(), error) {
 		return func() { <-k.sem; done() }, nil
 	case <-ctx.Done():
 		done()
-		return nil, Wrap(ctx.Err(), CodeUnavailable, "The request was cancelled.")
+		return nil, Wrap(ctx.Err(), ReasonCancelled, "The request was cancelled.")
 	}
 }
 
@@ -204,7 +204,7 @@ func (l *AuditLog) Append(ctx context.Context, caseID, actor, typ string, data m
 			select {
 			case <-ctx.Done():
 				t.Stop()
-				return AuditEvent{}, Wrap(ctx.Err(), CodeUnavailable, "The request was cancelled.")
+				return AuditEvent{}, Wrap(ctx.Err(), ReasonCancelled, "The request was cancelled.")
 			case <-t.C:
 			}
 		}
@@ -227,7 +227,7 @@ func (l *AuditLog) Append(ctx context.Context, caseID, actor, typ string, data m
 			return AuditEvent{}, err
 		}
 	}
-	return AuditEvent{}, Errorf(CodeConflict, "The audit log is busy; please try again.")
+	return AuditEvent{}, Errorf(ReasonBusyRetry, "The audit log is busy; please try again.")
 }
 
 // auditBackoff is the longest wait before retry attempt: 2 ms doubling to
@@ -289,7 +289,7 @@ func (l *AuditLog) Verify(ctx context.Context, caseID string) (VerifyResult, err
 		return VerifyResult{}, err
 	}
 	if len(events) > auditVerifyLimit {
-		return VerifyResult{}, Errorf(CodeTooLarge, "The audit log of this report is too long to verify at once.")
+		return VerifyResult{}, Errorf(ReasonAuditTooLong, "The audit log of this report is too long to verify at once.")
 	}
 	return VerifyAuditChain(events), nil
 }

@@ -114,7 +114,7 @@ func (w *Workflow) AuditTrail(ctx context.Context, actor Actor, caseID string) (
 		return nil, VerifyResult{}, err
 	}
 	if w.audit == nil {
-		return nil, VerifyResult{}, Errorf(CodeUnavailable, "The audit trail is not available.")
+		return nil, VerifyResult{}, Errorf(ReasonNotConfigured, "The audit trail is not available.")
 	}
 	res, err := w.audit.Verify(ctx, c.ID)
 	if err != nil {

@@ -15,18 +15,18 @@ import (
 // mayHandle admits the inspectors and leads of the report's unit.
 func mayHandle(a Actor, c Case) error {
 	if (a.Role != RoleInspector && a.Role != RoleLead) || a.UnitID == "" || a.UnitID != c.UnitID {
-		return Errorf(CodeForbidden, "Only the handling unit may do this.")
+		return Errorf(ReasonHandlingUnitOnly, "Only the handling unit may do this.")
 	}
 	return nil
 }
 
 // mayLead admits the leads of the report's unit.
-func mayLead(a Actor, c Case, msg string) error {
+func mayLead(a Actor, c Case, reason Reason, msg string) error {
 	if err := mayHandle(a, c); err != nil {
 		return err
 	}
 	if a.Role != RoleLead {
-		return Errorf(CodeForbidden, "%s", msg)
+		return Errorf(reason, "%s", msg)
 	}
 	return nil
 }
@@ -37,7 +37,7 @@ func mayAssign(a Actor, c Case) error {
 		return err
 	}
 	if !c.Status.Open() {
-		return Errorf(CodeConflict, "Only a report still being handled can be assigned.")
+		return Errorf(ReasonAssignClosed, "Only a report still being handled can be assigned.")
 	}
 	return nil
 }
@@ -45,11 +45,11 @@ func mayAssign(a Actor, c Case) error {
 // mayReroute: a lead of the unit, while the report is being handled (a
 // finished report stays with the unit that finished it).
 func mayReroute(a Actor, c Case) error {
-	if err := mayLead(a, c, "Only a lead may re-route a report."); err != nil {
+	if err := mayLead(a, c, ReasonLeadOnlyReroute, "Only a lead may re-route a report."); err != nil {
 		return err
 	}
 	if !c.Status.Open() {
-		return Errorf(CodeConflict, "Only a report still being handled can be re-routed.")
+		return Errorf(ReasonRerouteClosed, "Only a report still being handled can be re-routed.")
 	}
 	return nil
 }
@@ -60,7 +60,7 @@ func mayPropose(a Actor, c Case) error {
 		return err
 	}
 	if c.Status != StatusInvestigating {
-		return Errorf(CodeConflict, "A conclusion can be proposed only while the report is being investigated.")
+		return Errorf(ReasonProposeNotInvestigating, "A conclusion can be proposed only while the report is being investigated.")
 	}
 	return nil
 }
@@ -68,14 +68,14 @@ func mayPropose(a Actor, c Case) error {
 // mayPublish: a lead of the unit, for a concluded report whose summary is
 // not yet published.
 func mayPublish(a Actor, c Case) error {
-	if err := mayLead(a, c, "Only a lead may approve a public summary."); err != nil {
+	if err := mayLead(a, c, ReasonLeadOnlyPublish, "Only a lead may approve a public summary."); err != nil {
 		return err
 	}
 	if c.Outcome == nil || (c.Status != StatusConcluded && c.Status != StatusClosed && c.Status != StatusAppealed) {
-		return Errorf(CodeConflict, "Only a concluded report's summary can be published.")
+		return Errorf(ReasonPublishNotConcluded, "Only a concluded report's summary can be published.")
 	}
 	if c.Outcome.Published {
-		return Errorf(CodeConflict, "This summary is already published.")
+		return Errorf(ReasonSummaryPublished, "This summary is already published.")
 	}
 	return nil
 }
@@ -90,20 +90,20 @@ func mayExtend(a Actor, c Case) error {
 		return err
 	}
 	if !resolving(c) {
-		return Errorf(CodeConflict, "Only a report being resolved (accepted or under investigation) can have its deadline extended.")
+		return Errorf(ReasonExtensionNotResolving, "Only a report being resolved (accepted or under investigation) can have its deadline extended.")
 	}
 	return nil
 }
 
 // mayDecideExtension: a lead of the unit.
 func mayDecideExtension(a Actor, c Case) error {
-	return mayLead(a, c, "Only a lead may decide on an extension.")
+	return mayLead(a, c, ReasonLeadOnlyExtension, "Only a lead may decide on an extension.")
 }
 
 // mayRecommend: the monitors of the report's Front committee.
 func mayRecommend(a Actor, c Case) error {
 	if a.Role != RoleMonitor || a.UnitID == "" || a.UnitID != c.FrontUnitID {
-		return Errorf(CodeForbidden, "Only monitors of the Front committee file recommendations.")
+		return Errorf(ReasonMonitorOnly, "Only monitors of the Front committee file recommendations.")
 	}
 	return nil
 }
@@ -111,10 +111,10 @@ func mayRecommend(a Actor, c Case) error {
 // mayRequestCustody: the unit, for a named report.
 func mayRequestCustody(a Actor, c Case) error {
 	if err := mayHandle(a, c); err != nil {
-		return Errorf(CodeForbidden, "Only inspectors of the handling unit may ask to see an identity.")
+		return Errorf(ReasonIdentityInspectorsOnly, "Only inspectors of the handling unit may ask to see an identity.")
 	}
 	if !c.HasIdentity {
-		return Errorf(CodeConflict, "This report was filed anonymously: there is no identity to see.")
+		return Errorf(ReasonAnonymousNoIdentity, "This report was filed anonymously: there is no identity to see.")
 	}
 	return nil
 }
@@ -124,14 +124,14 @@ func mayRequestCustody(a Actor, c Case) error {
 // identity).
 func mayRequestOriginals(a Actor, c Case) error {
 	if err := mayHandle(a, c); err != nil {
-		return Errorf(CodeForbidden, "Only inspectors of the handling unit may ask to open the original files.")
+		return Errorf(ReasonOriginalsInspectorsOnly, "Only inspectors of the handling unit may ask to open the original files.")
 	}
 	for _, at := range c.Attachments {
 		if !at.Quarantined() {
 			return nil
 		}
 	}
-	return Errorf(CodeConflict, "This report has no file that can be opened.")
+	return Errorf(ReasonOriginalsNoFile, "This report has no file that can be opened.")
 }
 
 // holdsCustody: an inspector or lead of the report's unit holding an
@@ -159,31 +159,48 @@ type CustodyGate struct {
 
 func (g *CustodyGate) ready() error {
 	if g == nil || g.Grants == nil || g.Users == nil {
-		return Errorf(CodeForbidden, "Identity custody is not available here.")
+		return Errorf(ReasonCustodyUnavailable, "Identity custody is not available here.")
 	}
 	return nil
 }
 
-// custodian checks that account id (described to the user as who) may
-// take part in custody of report c at now; lead requires a lead.
-func (g *CustodyGate) custodian(ctx context.Context, id string, c Case, now time.Time, lead bool, who string) error {
+// custodyParty is whose account a custody check is about; each has its own
+// reasons, so the user reads whose account blocks the custody.
+type custodyParty struct {
+	who                             string
+	gone, notInUnit, cooling, no2FA Reason
+}
+
+var (
+	partySelf = custodyParty{"Your account",
+		ReasonCustodySelfGone, ReasonCustodySelfNotInUnit, ReasonCustodySelfCooling, ReasonCustodySelfNo2FA}
+	partyRequester = custodyParty{"The requester's account",
+		ReasonCustodyRequesterGone, ReasonCustodyRequesterNotInUnit, ReasonCustodyRequesterCooling, ReasonCustodyRequesterNo2FA}
+	partyApprover = custodyParty{"The account of the lead who approved the grant",
+		ReasonCustodyApproverGone, ReasonCustodyApproverNotInUnit, ReasonCustodyApproverCooling, ReasonCustodyApproverNo2FA}
+)
+
+// custodian checks that account id (of party p) may take part in custody
+// of report c at now; lead requires a lead.
+func (g *CustodyGate) custodian(ctx context.Context, id string, c Case, now time.Time, lead bool, p custodyParty) error {
+	who := p.who
 	u, err := g.Users.FindUserByID(ctx, id)
 	if IsCode(err, CodeNotFound) || IsCode(err, CodeInvalid) {
-		return Errorf(CodeForbidden, "%s no longer exists.", who)
+		return Errorf(p.gone, "%s no longer exists.", who)
 	}
 	if err != nil {
 		return err
 	}
 	switch {
 	case !u.Active || mayHandle(Actor{UserID: u.ID, Role: u.Role, UnitID: u.UnitID}, c) != nil || (lead && u.Role != RoleLead):
-		return &Error{Code: CodeForbidden, Message: who + " is no longer " + map[bool]string{true: "a lead", false: "an inspector or lead"}[lead] +
+		return &Error{Code: CodeForbidden, Reason: p.notInUnit, Message: who + " is no longer " + map[bool]string{true: "a lead", false: "an inspector or lead"}[lead] +
 			" of the unit handling this report.", Fields: map[string]string{"custody": "not_in_unit"}}
 	case u.Cooling(now):
-		return &Error{Code: CodeForbidden, Message: who + " was changed by an administrator recently (a new account, a reset, a new role or unit): " +
+		return &Error{Code: CodeForbidden, Reason: p.cooling, Message: who + " was changed by an administrator recently (a new account, a reset, a new role or unit): " +
 			"it takes no part in custody (of identities or original files) until " + u.CoolingUntil.UTC().Format("2006-01-02 15:04") + " UTC.",
 			Fields: map[string]string{"custody": "cooling"}}
 	case g.Require2FA && !u.TOTPEnabled:
-		return &Error{Code: CodeForbidden, Message: who + " has no second factor: custody of identities and original files requires one.",
+		return &Error{Code: CodeForbidden, Reason: p.no2FA, Message: who + " has no second factor: custody of identities and original files requires one.",
 			Fields: map[string]string{"custody": "second_factor"}}
 	}
 	return nil
@@ -204,7 +221,7 @@ func (g *CustodyGate) mayRequest(ctx context.Context, a Actor, c Case, kind stri
 	if err := g.ready(); err != nil {
 		return err
 	}
-	if err := g.custodian(ctx, a.UserID, c, now, false, "Your account"); err != nil {
+	if err := g.custodian(ctx, a.UserID, c, now, false, partySelf); err != nil {
 		return err
 	}
 	if kind != CustodyOriginals {
@@ -214,14 +231,14 @@ func (g *CustodyGate) mayRequest(ctx context.Context, a Actor, c Case, kind stri
 		if err != nil {
 			return err
 		}
-		return &Error{Code: CodeConflict, Message: "Your request to open the originals is waiting for a lead's decision.",
+		return &Error{Code: CodeConflict, Reason: ReasonOriginalsPending, Message: "Your request to open the originals is waiting for a lead's decision.",
 			Fields: map[string]string{"custody": "pending"}}
 	}
-	noGrant := Errorf(CodeForbidden, "no grant")
+	noGrant := Errorf(ReasonCustodyNoGrant, "no grant")
 	_, err := g.holder(ctx, a, c, now, CustodyOriginals, noGrant)
 	switch {
 	case err == nil:
-		return &Error{Code: CodeConflict, Message: "You may already open the originals of this report.",
+		return &Error{Code: CodeConflict, Reason: ReasonOriginalsHeld, Message: "You may already open the originals of this report.",
 			Fields: map[string]string{"custody": "held"}}
 	case IsCode(err, CodeForbidden):
 		return nil // no usable grant: asking is what to do
@@ -258,12 +275,12 @@ func (g *CustodyGate) mayDecide(ctx context.Context, a Actor, gr CustodyGrant, c
 		return err
 	}
 	if gr.RequesterID == a.UserID {
-		return Errorf(CodeForbidden, "A request must be decided by another lead.")
+		return Errorf(ReasonCustodyOtherLead, "A request must be decided by another lead.")
 	}
-	if err := g.custodian(ctx, a.UserID, c, now, true, "Your account"); err != nil {
+	if err := g.custodian(ctx, a.UserID, c, now, true, partySelf); err != nil {
 		return err
 	}
-	return g.custodian(ctx, gr.RequesterID, c, now, false, "The requester's account")
+	return g.custodian(ctx, gr.RequesterID, c, now, false, partyRequester)
 }
 
 // holder returns the actor's current grant on report c that opens kind
@@ -283,13 +300,13 @@ func (g *CustodyGate) holder(ctx context.Context, a Actor, c Case, now time.Time
 	if len(gs) == 0 {
 		return CustodyGrant{}, noGrant
 	}
-	if err := g.custodian(ctx, a.UserID, c, now, false, "Your account"); err != nil {
+	if err := g.custodian(ctx, a.UserID, c, now, false, partySelf); err != nil {
 		return CustodyGrant{}, err
 	}
 	slices.SortStableFunc(gs, func(x, y CustodyGrant) int { return y.ExpiresAt.Compare(x.ExpiresAt) })
 	var refused error
 	for _, gr := range gs {
-		err := g.custodian(ctx, gr.DecidedBy, c, now, true, "The account of the lead who approved the grant")
+		err := g.custodian(ctx, gr.DecidedBy, c, now, true, partyApprover)
 		if err == nil {
 			return gr, nil
 		}
@@ -304,7 +321,7 @@ func (g *CustodyGate) holder(ctx context.Context, a Actor, c Case, now time.Time
 // the report is withdrawn or closed.
 func citizenMayWrite(c Case) error {
 	if c.Status == StatusWithdrawn || c.Status == StatusClosed {
-		return Errorf(CodeConflict, "This report is %s: nothing more can be added to it. File a new report if needed.", c.Status)
+		return Errorf(ReasonReportClosed, "This report is %s: nothing more can be added to it. File a new report if needed.", c.Status)
 	}
 	return nil
 }

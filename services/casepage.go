@@ -177,7 +177,7 @@ func (w *Workflow) capabilities(ctx context.Context, actor Actor, c Case, p *Cas
 		can   *bool
 		until *time.Time
 	}{{CustodyIdentity, &p.Can.Identity, &p.CustodyUntil}, {CustodyOriginals, &p.Can.Originals, &p.OriginalsUntil}} {
-		g, err := w.gate.holder(ctx, actor, c, now, x.kind, Errorf(CodeForbidden, "no grant"))
+		g, err := w.gate.holder(ctx, actor, c, now, x.kind, Errorf(ReasonCustodyNoGrant, "no grant"))
 		no, err := refused(err)
 		if err != nil {
 			return err

@@ -71,11 +71,11 @@ func (w *Workflow) Assign(ctx context.Context, actor Actor, caseID, assigneeID s
 		return CasePage{}, err
 	}
 	if w.users == nil {
-		return CasePage{}, Errorf(CodeUnavailable, "Assignment is not available.")
+		return CasePage{}, Errorf(ReasonNotConfigured, "Assignment is not available.")
 	}
 	u, err := w.users.FindUserByID(ctx, assigneeID)
 	if IsCode(err, CodeNotFound) || (err == nil && (!u.Active || u.UnitID != c.UnitID || (u.Role != RoleInspector && u.Role != RoleLead))) {
-		return CasePage{}, &Error{Code: CodeInvalid, Message: "Assign the report to an inspector or lead of its unit.", Fields: map[string]string{"assigneeId": FieldInvalid}}
+		return CasePage{}, &Error{Code: CodeInvalid, Reason: ReasonAssigneeInvalid, Message: "Assign the report to an inspector or lead of its unit.", Fields: map[string]string{"assigneeId": FieldInvalid}}
 	}
 	if err != nil {
 		return CasePage{}, err
@@ -137,7 +137,7 @@ func (w *Workflow) Reroute(ctx context.Context, actor Actor, caseID, unitID, fro
 	f := FieldErrors{}
 	checkText(f, "reason", reason, MaxReasonChars, true)
 	if w.units == nil {
-		return Case{}, Errorf(CodeUnavailable, "Re-routing is not available.")
+		return Case{}, Errorf(ReasonNotConfigured, "Re-routing is not available.")
 	}
 	if u, err := w.units.UnitByID(ctx, unitID); err != nil || !u.Active || u.Type != UnitInspection {
 		f.Add("unitId", FieldInvalid)

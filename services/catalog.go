@@ -217,7 +217,7 @@ func (c *CatalogCache) FindCategory(ctx context.Context, code string) (Category,
 	if x, ok := c.cats[code]; ok {
 		return x, nil
 	}
-	return Category{}, Errorf(CodeNotFound, "No such category.")
+	return Category{}, Errorf(ReasonCategoryNotFound, "No such category.")
 }
 
 // FindArea looks code up in the cached list.
@@ -230,5 +230,5 @@ func (c *CatalogCache) FindArea(ctx context.Context, code string) (Area, error) 
 	if x, ok := c.areas[code]; ok {
 		return x, nil
 	}
-	return Area{}, Errorf(CodeNotFound, "No such area.")
+	return Area{}, Errorf(ReasonAreaNotFound, "No such area.")
 }

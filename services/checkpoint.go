@@ -199,7 +199,7 @@ func (c *Checkpointer) Build(ctx context.Context) (Checkpoint, error) {
 		return Checkpoint{}, err
 	}
 	if len(events) > CheckpointMaxHeads {
-		return Checkpoint{}, Errorf(CodeTooLarge, "There are more than %d audit chains; a checkpoint covers at most that many.", CheckpointMaxHeads)
+		return Checkpoint{}, Errorf(ReasonTooManyChains, "There are more than %d audit chains; a checkpoint covers at most that many.", CheckpointMaxHeads)
 	}
 	heads := make([]CheckpointHead, 0, len(events))
 	for _, e := range events {
@@ -213,7 +213,7 @@ func (c *Checkpointer) Build(ctx context.Context) (Checkpoint, error) {
 // Sign returns the stored form of cp (see the top of this file).
 func (c *Checkpointer) Sign(cp Checkpoint) ([]byte, error) {
 	if len(c.key) != ed25519.PrivateKeySize || c.keyID == "" || cp.KeyID != c.keyID {
-		return nil, Errorf(CodeInternal, "The checkpoint signing key is not configured.")
+		return nil, Errorf(ReasonInternal, "The checkpoint signing key is not configured.")
 	}
 	payload := CanonicalCheckpoint(cp)
 	sig := ed25519.Sign(c.key, checkpointSigned(payload))
@@ -361,7 +361,7 @@ func (c *Checkpointer) Verify(ctx context.Context, key string) (CheckpointVerifi
 	doc, err := io.ReadAll(io.LimitReader(r, checkpointMaxBytes+1))
 	_ = r.Close()
 	if err != nil {
-		return CheckpointVerification{}, Wrap(err, CodeUnavailable, "The checkpoint could not be read.")
+		return CheckpointVerification{}, Wrap(err, ReasonUnavailable, "The checkpoint could not be read.")
 	}
 	v := CheckpointVerification{Key: key}
 	if len(doc) > checkpointMaxBytes {
@@ -444,7 +444,7 @@ func (c *Checkpointer) compare(ctx context.Context, heads []CheckpointHead) ([]C
 	var problems []CheckpointProblem
 	for _, h := range heads {
 		if h.Seq > auditVerifyLimit {
-			return problems, Errorf(CodeTooLarge, "The audit log of report %s is too long to verify at once.", h.CaseID)
+			return problems, Errorf(ReasonAuditTooLong, "The audit log of report %s is too long to verify at once.", h.CaseID)
 		}
 		events, err := c.audit.ListAuditEvents(ctx, h.CaseID, int(h.Seq))
 		if err != nil {

@@ -80,10 +80,10 @@ func (w *Workflow) Propose(ctx context.Context, actor Actor, caseID string, in P
 func (w *Workflow) checkSummary(ctx context.Context, c Case, summary string) error {
 	summary = strings.TrimSpace(summary)
 	if summary == "" {
-		return &Error{Code: CodeInvalid, Message: "Write the public summary to publish.", Fields: map[string]string{"publicSummary": FieldRequired}}
+		return &Error{Code: CodeInvalid, Reason: ReasonSummaryRequired, Message: "Write the public summary to publish.", Fields: map[string]string{"publicSummary": FieldRequired}}
 	}
 	if w.vault == nil {
-		return Errorf(CodeUnavailable, "Publishing summaries is not available.")
+		return Errorf(ReasonNotConfigured, "Publishing summaries is not available.")
 	}
 	var id Identity
 	if c.HasIdentity {
@@ -95,7 +95,7 @@ func (w *Workflow) checkSummary(ctx context.Context, c Case, summary string) err
 	if words := IdentityMatches(summary, id); len(words) > 0 {
 		// The words are the lead's own; naming them helps rewrite the
 		// summary (docs/privacy.md, "Public outcomes").
-		return &Error{Code: CodeInvalid,
+		return &Error{Code: CodeInvalid, Reason: ReasonSummaryPersonal,
 			Message: "The public summary contains personal data (a name, address, phone, e-mail or ID number). Remove the flagged words before publishing.",
 			Fields:  map[string]string{"publicSummary": "identity"}, Details: map[string][]string{"publicSummary": words}}
 	}

@@ -52,7 +52,7 @@ func ParseCustodyKind(s string) (string, error) {
 	case CustodyOriginals:
 		return CustodyOriginals, nil
 	}
-	return "", &Error{Code: CodeInvalid, Message: "Unknown kind of custody request: ask for \"identity\" or \"originals\".",
+	return "", &Error{Code: CodeInvalid, Reason: ReasonFieldsInvalid, Message: "Unknown kind of custody request: ask for \"identity\" or \"originals\".",
 		Fields: map[string]string{"kind": "invalid"}}
 }
 
@@ -220,20 +220,20 @@ func (s *Custody) named(ctx context.Context, gs ...CustodyGrant) []CustodyGrant 
 // unit, and never for their own request.
 func (s *Custody) Decide(ctx context.Context, actor Actor, grantID string, approve bool, note string) (CustodyGrant, error) {
 	if !actor.IsStaff() {
-		return CustodyGrant{}, Errorf(CodeUnauthorized, "Sign in first.")
+		return CustodyGrant{}, Errorf(ReasonSignInFirst, "Sign in first.")
 	}
 	g, err := s.grants.FindGrant(ctx, grantID)
 	if IsCode(err, CodeNotFound) || (err == nil && g.UnitID != actor.UnitID) || (err == nil && actor.Role == RoleAdmin) {
-		return CustodyGrant{}, Errorf(CodeNotFound, "No such request.")
+		return CustodyGrant{}, Errorf(ReasonCustodyNotFound, "No such request.")
 	}
 	if err != nil {
 		return CustodyGrant{}, err
 	}
 	if actor.Role != RoleLead {
-		return CustodyGrant{}, Errorf(CodeForbidden, "Only a lead of the unit may decide.")
+		return CustodyGrant{}, Errorf(ReasonCustodyLeadOnly, "Only a lead of the unit may decide.")
 	}
 	if g.RequesterID == actor.UserID {
-		return CustodyGrant{}, Errorf(CodeForbidden, "A request must be decided by another lead.")
+		return CustodyGrant{}, Errorf(ReasonCustodyOtherLead, "A request must be decided by another lead.")
 	}
 	c, err := s.reports.visible(ctx, actor, g.CaseID)
 	if err != nil {
@@ -273,13 +273,13 @@ func (s *Custody) List(ctx context.Context, actor Actor) ([]CustodyGrant, error)
 func (s *Custody) list(ctx context.Context, actor Actor) ([]CustodyGrant, error) {
 	switch {
 	case !actor.IsStaff():
-		return nil, Errorf(CodeUnauthorized, "Sign in first.")
+		return nil, Errorf(ReasonSignInFirst, "Sign in first.")
 	case actor.Role == RoleInspector:
 		return s.grants.ListGrantsByRequester(ctx, actor.UserID, 200)
 	case actor.Role == RoleLead:
 		return s.grants.ListGrantsByUnit(ctx, actor.UnitID, 200)
 	}
-	return nil, Errorf(CodeForbidden, "Identity custody is for inspection units only.")
+	return nil, Errorf(ReasonCustodyUnitsOnly, "Identity custody is for inspection units only.")
 }
 
 // Identity is a complainant's identity, decrypted for a grant holder.
@@ -294,15 +294,15 @@ func (s *Custody) ReadIdentity(ctx context.Context, actor Actor, caseID string) 
 		return Identity{}, err
 	}
 	if mayHandle(actor, c) != nil {
-		return Identity{}, Errorf(CodeForbidden, "Only a custody holder of the handling unit may see the identity.")
+		return Identity{}, Errorf(ReasonIdentityHolderOnly, "Only a custody holder of the handling unit may see the identity.")
 	}
 	now := s.now().UTC()
-	g, err := s.gate.holder(ctx, actor, c, now, CustodyIdentity, Errorf(CodeForbidden, "You hold no current identity custody grant for this report."))
+	g, err := s.gate.holder(ctx, actor, c, now, CustodyIdentity, Errorf(ReasonCustodyNoGrant, "You hold no current identity custody grant for this report."))
 	if err != nil {
 		return Identity{}, err
 	}
 	if s.vault == nil {
-		return Identity{}, Errorf(CodeUnavailable, "Identities cannot be opened here.")
+		return Identity{}, Errorf(ReasonNotConfigured, "Identities cannot be opened here.")
 	}
 	// Record the reading before the identity leaves the service.
 	at := now.Truncate(time.Millisecond)
@@ -314,7 +314,7 @@ func (s *Custody) ReadIdentity(ctx context.Context, actor Actor, caseID string) 
 		return Identity{}, err
 	}
 	if !ok {
-		return Identity{}, Errorf(CodeNotFound, "The identity of this report is no longer kept.")
+		return Identity{}, Errorf(ReasonIdentityGone, "The identity of this report is no longer kept.")
 	}
 	return id, nil
 }

@@ -142,10 +142,10 @@ type Extension struct {
 // policy.ExtensionDays.
 func CheckExtension(policy DeadlinePolicy, existing []Extension, requested Extension) error {
 	if policy.MaxExtensions <= 0 {
-		return Errorf(CodeConflict, "The resolution deadline of this kind of case cannot be extended.")
+		return Errorf(ReasonExtensionNotAllowed, "The resolution deadline of this kind of case cannot be extended.")
 	}
 	if len(existing) >= policy.MaxExtensions {
-		return Errorf(CodeConflict, "The resolution deadline has already been extended %d times, the most allowed.", policy.MaxExtensions)
+		return Errorf(ReasonExtensionLimit, "The resolution deadline has already been extended %d times, the most allowed.", policy.MaxExtensions)
 	}
 	if requested.Days <= 0 || requested.Days > policy.ExtensionDays {
 		f := FieldErrors{}

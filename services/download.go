@@ -100,10 +100,10 @@ func (s *Downloads) Open(ctx context.Context, actor Actor, caseID, attID string,
 		}
 	}
 	if !found || attID == "" {
-		return nil, Errorf(CodeNotFound, "No such file on this report.")
+		return nil, Errorf(ReasonFileNotFound, "No such file on this report.")
 	}
 	if a.Quarantined() {
-		return nil, Errorf(CodeForbidden, "This file was quarantined by the virus scanner and is never served.")
+		return nil, Errorf(ReasonFileQuarantined, "This file was quarantined by the virus scanner and is never served.")
 	}
 	d, key, grant, err := s.choose(ctx, actor, c, a, original)
 	if err != nil {
@@ -144,13 +144,13 @@ func (s *Downloads) choose(ctx context.Context, actor Actor, c Case, a Attachmen
 		d.Copy, key, d.Size, d.SHA256 = CopyOriginal, a.OriginalKey, a.Size, a.SHA256
 	} else {
 		if a.SanitizedKey == "" {
-			return nil, "", CustodyGrant{}, Errorf(CodeConflict, "This file has no safe copy (the sanitizer could not rewrite it). "+
+			return nil, "", CustodyGrant{}, Errorf(ReasonOriginalNeedsGrant, "This file has no safe copy (the sanitizer could not rewrite it). "+
 				"Ask for access to the originals: only a holder of a custody grant on this report may open the original.")
 		}
 		d.Copy, key, d.Size, d.SHA256 = CopySanitized, a.SanitizedKey, a.SanitizedSize, a.SanitizedSHA256
 	}
 	if key == "" {
-		return nil, "", CustodyGrant{}, Errorf(CodeNotFound, "No such file on this report.")
+		return nil, "", CustodyGrant{}, Errorf(ReasonFileNotFound, "No such file on this report.")
 	}
 	if d.Type == "" {
 		d.Type = "application/octet-stream"
@@ -163,7 +163,7 @@ func (s *Downloads) choose(ctx context.Context, actor Actor, c Case, a Attachmen
 func (s *Downloads) verify(ctx context.Context, c Case, a Attachment, d *Download, key string) error {
 	r, info, err := s.blobs.Get(ctx, key)
 	if IsCode(err, CodeNotFound) {
-		return Wrap(err, CodeInternal, "The file is missing from storage.")
+		return Wrap(err, ReasonFileMissing, "The file is missing from storage.")
 	}
 	if err != nil {
 		return err
@@ -178,26 +178,26 @@ func (s *Downloads) verify(ctx context.Context, c Case, a Attachment, d *Downloa
 	h := sha256.New()
 	n, err := io.Copy(h, r)
 	if err != nil {
-		return Wrap(err, CodeUnavailable, "The file could not be read from storage; please try again.")
+		return Wrap(err, ReasonStorageUnavailable, "The file could not be read from storage; please try again.")
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	if (d.SHA256 != "" && sum != d.SHA256) || (d.Size > 0 && n != d.Size) {
 		// Ids and hashes only: the file name and the report's content stay
 		// out of the logs.
 		return Wrap(fmt.Errorf("evidence integrity: report %s attachment %s %s copy: sha256 %s (%d bytes), recorded %s (%d bytes)",
-			c.ID, a.ID, d.Copy, sum, n, d.SHA256, d.Size), CodeInternal, "The file failed its integrity check and was not sent.")
+			c.ID, a.ID, d.Copy, sum, n, d.SHA256, d.Size), ReasonFileIntegrity, "The file failed its integrity check and was not sent.")
 	}
 	d.Size = n
 	if info.Size > 0 && info.Size != n {
 		return Wrap(fmt.Errorf("evidence integrity: report %s attachment %s %s copy: read %d bytes of %d", c.ID, a.ID, d.Copy, n, info.Size),
-			CodeInternal, "The file failed its integrity check and was not sent.")
+			ReasonFileIntegrity, "The file failed its integrity check and was not sent.")
 	}
 	// Second pass: the same object from its start. The object store binds
 	// the re-read to the version just hashed (If-Match), and the bytes are
 	// hashed again as they stream.
 	body, err := rewind(r, n)
 	if err != nil {
-		return Wrap(err, CodeUnavailable, "The file could not be read from storage; please try again.")
+		return Wrap(err, ReasonStorageUnavailable, "The file could not be read from storage; please try again.")
 	}
 	d.body = &verifyingReader{r: body, h: sha256.New(), want: sum, left: n}
 	d.closer = r
@@ -210,10 +210,10 @@ func (s *Downloads) verify(ctx context.Context, c Case, a Attachment, d *Downloa
 // the identity (which opens the originals too), and returns that grant.
 func (s *Downloads) mayOpenOriginal(ctx context.Context, actor Actor, c Case) (CustodyGrant, error) {
 	if mayHandle(actor, c) != nil {
-		return CustodyGrant{}, Errorf(CodeForbidden, "Originals are served only to custody holders of the handling unit.")
+		return CustodyGrant{}, Errorf(ReasonOriginalUnitOnly, "Originals are served only to custody holders of the handling unit.")
 	}
 	return s.gate.holder(ctx, actor, c, s.now().UTC(), CustodyOriginals,
-		Errorf(CodeForbidden, "You hold no current custody grant for this report: request custody of the originals to open them."))
+		Errorf(ReasonCustodyNoGrant, "You hold no current custody grant for this report: request custody of the originals to open them."))
 }
 
 // rewind returns r read again from its start: seeking when it can (one

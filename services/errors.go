@@ -41,7 +41,10 @@ const (
 // Error is the one error type that crosses layer boundaries. Message is safe
 // to show to a user; the wrapped cause is for logs only.
 type Error struct {
-	Code    Code
+	Code Code
+	// Reason names the situation (services/reasons.go); clients translate
+	// it. Every Error made in this code base carries one.
+	Reason  Reason
 	Message string
 	Fields  map[string]string
 	// RetryAfter tells a rate-limited client when to try again.
@@ -67,14 +70,16 @@ func (e *Error) Error() string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.cause }
 
-// Errorf builds an Error with a formatted user-safe message.
-func Errorf(code Code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+// Errorf builds an Error for reason (which decides its Code) with a
+// formatted message in English, for logs and API users; the web app shows
+// its own text for the reason.
+func Errorf(reason Reason, format string, args ...any) *Error {
+	return &Error{Code: reason.Code(), Reason: reason, Message: fmt.Sprintf(format, args...)}
 }
 
-// Wrap builds an Error that keeps cause for logging.
-func Wrap(cause error, code Code, message string) *Error {
-	return &Error{Code: code, Message: message, cause: cause}
+// Wrap builds an Error for reason that keeps cause for logging.
+func Wrap(cause error, reason Reason, message string) *Error {
+	return &Error{Code: reason.Code(), Reason: reason, Message: message, cause: cause}
 }
 
 // ErrorCode returns the Code of err, or CodeInternal when err is not an *Error.
@@ -104,5 +109,5 @@ func (f FieldErrors) Err() error {
 	if len(f) == 0 {
 		return nil
 	}
-	return &Error{Code: CodeInvalid, Message: "Some fields are missing or invalid.", Fields: map[string]string(f)}
+	return &Error{Code: CodeInvalid, Reason: ReasonFieldsInvalid, Message: "Some fields are missing or invalid.", Fields: map[string]string(f)}
 }

@@ -52,7 +52,7 @@ func TestFieldErrorsErr(t *testing.T) {
 }
 
 func TestErrorCode(t *testing.T) {
-	notFound := services.Errorf(services.CodeNotFound, "No report %s.", "MB-7K3M-9QX2")
+	notFound := services.Errorf(services.ReasonReportNotFound, "No report %s.", "MB-7K3M-9QX2")
 	tests := []struct {
 		name string
 		err  error
@@ -61,8 +61,8 @@ func TestErrorCode(t *testing.T) {
 		{"direct", notFound, services.CodeNotFound},
 		{"wrapped with %w", fmt.Errorf("find case: %w", notFound), services.CodeNotFound},
 		{"wrapped twice", fmt.Errorf("submit: %w", fmt.Errorf("find case: %w", notFound)), services.CodeNotFound},
-		{"joined", errors.Join(errors.New("other"), services.Errorf(services.CodeConflict, "dup")), services.CodeConflict},
-		{"outermost Error wins", services.Wrap(services.Errorf(services.CodeConflict, "dup"), services.CodeInternal, "gave up"), services.CodeInternal},
+		{"joined", errors.Join(errors.New("other"), services.Errorf(services.ReasonExists, "dup")), services.CodeConflict},
+		{"outermost Error wins", services.Wrap(services.Errorf(services.ReasonExists, "dup"), services.ReasonInternal, "gave up"), services.CodeInternal},
 		{"plain error", errors.New("driver exploded"), services.CodeInternal},
 		{"wrapped with %v loses the code", fmt.Errorf("find case: %v", notFound), services.CodeInternal},
 		{"context error", context.Canceled, services.CodeInternal},
@@ -77,7 +77,7 @@ func TestErrorCode(t *testing.T) {
 }
 
 func TestIsCode(t *testing.T) {
-	err := fmt.Errorf("x: %w", services.Errorf(services.CodeRateLimited, "slow down"))
+	err := fmt.Errorf("x: %w", services.Errorf(services.ReasonTooManyRequests, "slow down"))
 	if !services.IsCode(err, services.CodeRateLimited) {
 		t.Error("IsCode(wrapped rate_limited, rate_limited) = false")
 	}
@@ -94,7 +94,7 @@ func TestIsCode(t *testing.T) {
 }
 
 func TestErrorfFormatsMessage(t *testing.T) {
-	e := services.Errorf(services.CodeTooLarge, "File %q exceeds %d MiB.", "a.pdf", 25)
+	e := services.Errorf(services.ReasonTooLarge, "File %q exceeds %d MiB.", "a.pdf", 25)
 	if e.Message != `File "a.pdf" exceeds 25 MiB.` {
 		t.Errorf("message = %q", e.Message)
 	}
@@ -108,7 +108,7 @@ func TestErrorfFormatsMessage(t *testing.T) {
 
 func TestWrapKeepsCause(t *testing.T) {
 	cause := errors.New("server selection timeout")
-	w := services.Wrap(cause, services.CodeUnavailable, "The service is busy; please try again.")
+	w := services.Wrap(cause, services.ReasonUnavailable, "The service is busy; please try again.")
 	if got := errors.Unwrap(w); got != cause {
 		t.Fatalf("errors.Unwrap(Wrap(cause)) = %v, want the cause", got)
 	}
@@ -127,7 +127,7 @@ func TestWrapKeepsCause(t *testing.T) {
 	if w.Code != services.CodeUnavailable {
 		t.Errorf("code = %q", w.Code)
 	}
-	if !errors.Is(services.Wrap(context.DeadlineExceeded, services.CodeUnavailable, "busy"), context.DeadlineExceeded) {
+	if !errors.Is(services.Wrap(context.DeadlineExceeded, services.ReasonUnavailable, "busy"), context.DeadlineExceeded) {
 		t.Error("a wrapped context error is no longer recognisable")
 	}
 }

@@ -159,8 +159,8 @@ func newAttachmentID() string {
 }
 
 // fileError is a refusal of one file, reported against its field.
-func fileError(code Code, index int, problem, msg string) error {
-	return &Error{Code: code, Message: msg, Fields: map[string]string{fmt.Sprintf("files[%d]", index): problem}}
+func fileError(reason Reason, index int, problem, msg string) error {
+	return &Error{Code: reason.Code(), Reason: reason, Message: msg, Fields: map[string]string{fmt.Sprintf("files[%d]", index): problem}}
 }
 
 // File problem codes.
@@ -239,7 +239,7 @@ func (e *Evidence) StoreFiles(ctx context.Context, caseID string, src FileSource
 			return fail(err)
 		}
 		if i >= maxFiles {
-			return fail(fileError(CodeTooLarge, i, FileTooMany, fmt.Sprintf("At most %d files may be attached.", maxFiles)))
+			return fail(fileError(ReasonFileTooMany, i, FileTooMany, fmt.Sprintf("At most %d files may be attached.", maxFiles)))
 		}
 		if up.IntentID == "" {
 			up.IntentID = newAttachmentID()
@@ -255,7 +255,7 @@ func (e *Evidence) StoreFiles(ctx context.Context, caseID string, src FileSource
 		}
 		if err != nil {
 			if total+a.Size > maxTotalBytes && IsCode(err, CodeTooLarge) {
-				err = fileError(CodeTooLarge, i, FileTooLarge, "The files together are larger than allowed.")
+				err = fileError(ReasonFilesTooLarge, i, FileTooLarge, "The files together are larger than allowed.")
 			}
 			return fail(err)
 		}
@@ -272,7 +272,7 @@ func (e *Evidence) storeOne(ctx context.Context, caseID string, index int, part 
 	}
 	head = head[:n]
 	if n == 0 {
-		return Attachment{}, fileError(CodeInvalid, index, FieldRequired, "An attached file is empty.")
+		return Attachment{}, fileError(ReasonFileEmpty, index, FieldRequired, "An attached file is empty.")
 	}
 	ft, needsCheck, err := e.files.Sniff(head)
 	if err != nil {
@@ -296,13 +296,13 @@ func (e *Evidence) storeOne(ctx context.Context, caseID string, index int, part 
 		body = io.MultiReader(bytes.NewReader(head), bytes.NewReader(rest), part.Body)
 	}
 	if size > maxBytes {
-		return a, fileError(CodeTooLarge, index, FileTooLarge, "A file is larger than allowed.")
+		return a, fileError(ReasonFileTooLarge, index, FileTooLarge, "A file is larger than allowed.")
 	}
 	lr := &limitedReader{r: body, max: maxBytes, h: sha256.New()}
 	info, err := e.blobs.Put(ctx, a.OriginalKey, lr, size, ft.MIME, "")
 	if err != nil {
 		if errors.Is(err, errFileTooLarge) || lr.n > maxBytes {
-			return a, fileError(CodeTooLarge, index, FileTooLarge, "A file is larger than allowed.")
+			return a, fileError(ReasonFileTooLarge, index, FileTooLarge, "A file is larger than allowed.")
 		}
 		if lr.err != nil {
 			return a, readError(lr.err)
@@ -315,7 +315,7 @@ func (e *Evidence) storeOne(ctx context.Context, caseID string, index int, part 
 	}
 	a.Size, a.SHA256 = info.Size, hex.EncodeToString(lr.h.Sum(nil))
 	if info.SHA256 != "" && info.SHA256 != a.SHA256 {
-		return a, Errorf(CodeInternal, "The file changed while it was stored.")
+		return a, Errorf(ReasonInternal, "The file changed while it was stored.")
 	}
 	if needsCheck || ft.Sanitizable {
 		if ft, err = e.inspectStored(ctx, &a, ft, needsCheck, index); err != nil {
@@ -459,20 +459,20 @@ func (e *Evidence) Discard(ctx context.Context, up Upload) {
 func sniffError(err error, index int) error {
 	switch {
 	case errors.Is(err, ErrFileTooManyPixels):
-		return fileError(CodeUnsupported, index, FileTooManyPixels, "An image has more pixels than allowed (50 megapixels).")
+		return fileError(ReasonFileTooManyPixels, index, FileTooManyPixels, "An image has more pixels than allowed (50 megapixels).")
 	case errors.Is(err, ErrFileActivePDF):
-		return fileError(CodeUnsupported, index, FileActivePDF,
+		return fileError(ReasonFileActivePDF, index, FileActivePDF,
 			"This PDF contains active content (scripts, actions, embedded files or encryption) and is not accepted. "+
 				"Print the document to a new PDF, or photograph it, and send that instead.")
 	case errors.Is(err, ErrFileUnsupported), errors.Is(err, ErrFileCorrupt):
-		return fileError(CodeUnsupported, index, FileUnsupportedType,
+		return fileError(ReasonFileType, index, FileUnsupportedType,
 			"This kind of file is not accepted. Allowed: JPEG, PNG, WebP, PDF, DOCX, XLSX, MP3, M4A, MP4.")
 	}
 	var se *Error
 	if errors.As(err, &se) {
 		return err
 	}
-	return Wrap(err, CodeInternal, "The file could not be inspected.")
+	return Wrap(err, ReasonInternal, "The file could not be inspected.")
 }
 
 // readError classifies a failure to read the request body: the transport
@@ -483,7 +483,7 @@ func readError(err error) error {
 	if errors.As(err, &se) {
 		return err
 	}
-	return Wrap(err, CodeInvalid, "The upload was interrupted.")
+	return Wrap(err, ReasonUploadInterrupted, "The upload was interrupted.")
 }
 
 // CleanFileName keeps a file name displayable and harmless: its base name,

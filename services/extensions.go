@@ -66,7 +66,7 @@ func (w *Workflow) RequestExtension(ctx context.Context, actor Actor, caseID str
 		return CaseExtension{}, err
 	}
 	if w.deadlines == nil {
-		return CaseExtension{}, Errorf(CodeUnavailable, "Deadlines are not available.")
+		return CaseExtension{}, Errorf(ReasonNotConfigured, "Deadlines are not available.")
 	}
 	policy, _, err := w.deadlines.Policy(ctx, c.Kind)
 	if err != nil {
@@ -145,13 +145,13 @@ func (w *Workflow) DecideExtension(ctx context.Context, actor Actor, caseID, ext
 		ledger := append([]CaseExtension{}, c.Extensions...)
 		i := slices.IndexFunc(ledger, func(e CaseExtension) bool { return e.ID == extID })
 		if i < 0 {
-			return CaseChange{}, Errorf(CodeNotFound, "No such extension request.")
+			return CaseChange{}, Errorf(ReasonExtensionNotFound, "No such extension request.")
 		}
 		if ledger[i].Status != ExtensionPending {
-			return CaseChange{}, Errorf(CodeConflict, "This extension request has already been decided.")
+			return CaseChange{}, Errorf(ReasonExtensionDecided, "This extension request has already been decided.")
 		}
 		if approve && !resolving(c) {
-			return CaseChange{}, Errorf(CodeConflict, "The report is no longer being resolved; its deadline cannot be extended.")
+			return CaseChange{}, Errorf(ReasonExtensionNotResolving, "The report is no longer being resolved; its deadline cannot be extended.")
 		}
 		e := &ledger[i]
 		e.DecidedBy, e.DecidedAt, e.Note = actor.UserID, now, note

@@ -96,7 +96,7 @@ func (m *FileNameMigration) sealCase(ctx context.Context, c Case) (int, error) {
 			return map[bool]int{true: n}[ok], err
 		}
 		if attempt == 10 {
-			return 0, Errorf(CodeConflict, "The report changed too often while its file names were sealed; start again.")
+			return 0, Errorf(ReasonBusyRetry, "The report changed too often while its file names were sealed; start again.")
 		}
 		if c, err = m.store.FindCaseByID(ctx, c.ID); err != nil {
 			return 0, err

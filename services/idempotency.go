@@ -147,7 +147,7 @@ func (emptySource) Next() (FilePart, error) { return FilePart{}, io.EOF }
 // concurrent request with the key waits for the first to finish.
 func (s *Intake) submitOnce(ctx context.Context, key string, in SubmitInput, files FileSource) (SubmitResult, error) {
 	if !idemKeyPattern.MatchString(key) {
-		return SubmitResult{}, &Error{Code: CodeInvalid, Message: "The Idempotency-Key header is malformed.",
+		return SubmitResult{}, &Error{Code: CodeInvalid, Reason: ReasonIdemKeyMalformed, Message: "The Idempotency-Key header is malformed.",
 			Fields: map[string]string{"Idempotency-Key": FieldInvalid}}
 	}
 	if files == nil {
@@ -189,26 +189,26 @@ func (s *Intake) submitOnce(ctx context.Context, key string, in SubmitInput, fil
 				return SubmitResult{}, err
 			}
 			if !hmac.Equal([]byte(rec.Fingerprint), []byte(src.fp.sum())) {
-				return SubmitResult{}, Errorf(CodeMismatch, "This Idempotency-Key was already used for a different report.")
+				return SubmitResult{}, Errorf(ReasonIdemMismatch, "This Idempotency-Key was already used for a different report.")
 			}
 			plain, err := s.sealer.Open(rec.Sealed, []byte("idempotency:"+key))
 			if err != nil {
-				return SubmitResult{}, Wrap(err, CodeInternal, "The earlier answer could not be read.")
+				return SubmitResult{}, Wrap(err, ReasonInternal, "The earlier answer could not be read.")
 			}
 			var res SubmitResult
 			if err := json.Unmarshal(plain, &res); err != nil {
-				return SubmitResult{}, Wrap(err, CodeInternal, "The earlier answer could not be read.")
+				return SubmitResult{}, Wrap(err, ReasonInternal, "The earlier answer could not be read.")
 			}
 			res.Replayed = true
 			return res, nil
 		case rec.CreatedAt.Before(now.Add(-idemAbandoned)):
 			_ = s.idempotency.ReleaseIdempotencyKey(ctx, key, rec.CreatedAt)
 		case now.After(deadline):
-			return SubmitResult{}, Errorf(CodeConflict, "A request with this Idempotency-Key is still being processed.")
+			return SubmitResult{}, Errorf(ReasonIdemBusy, "A request with this Idempotency-Key is still being processed.")
 		default:
 			select {
 			case <-ctx.Done():
-				return SubmitResult{}, Wrap(ctx.Err(), CodeUnavailable, "The request was cancelled.")
+				return SubmitResult{}, Wrap(ctx.Err(), ReasonCancelled, "The request was cancelled.")
 			case <-time.After(50 * time.Millisecond):
 			}
 		}

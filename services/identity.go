@@ -43,10 +43,10 @@ func (v *IdentityVault) Open(ctx context.Context, caseID string) (id Identity, o
 	}
 	plain, err := v.sealer.Open(sealed.Sealed, []byte(caseID))
 	if err != nil {
-		return Identity{}, false, Wrap(err, CodeInternal, "The identity could not be opened.")
+		return Identity{}, false, Wrap(err, ReasonInternal, "The identity could not be opened.")
 	}
 	if err := json.Unmarshal(plain, &id); err != nil {
-		return Identity{}, false, Wrap(err, CodeInternal, "The identity could not be read.")
+		return Identity{}, false, Wrap(err, ReasonInternal, "The identity could not be read.")
 	}
 	return id, true, nil
 }
@@ -55,11 +55,11 @@ func (v *IdentityVault) Open(ctx context.Context, caseID string) (id Identity, o
 func (v *IdentityVault) Seal(ctx context.Context, caseID string, id Identity) error {
 	plain, err := json.Marshal(id)
 	if err != nil {
-		return Wrap(err, CodeInternal, "Could not protect the identity.")
+		return Wrap(err, ReasonInternal, "Could not protect the identity.")
 	}
 	sealed, err := v.sealer.Seal(plain, []byte(caseID))
 	if err != nil {
-		return Wrap(err, CodeInternal, "Could not protect the identity.")
+		return Wrap(err, ReasonInternal, "Could not protect the identity.")
 	}
 	return v.identities.InsertIdentity(ctx, SealedIdentity{CaseID: caseID, KeyID: v.sealer.KeyID(), Sealed: sealed,
 		CreatedAt: stamp(v.now)})
@@ -75,7 +75,7 @@ func fileNameAD(caseID, attID string) []byte {
 func (v *IdentityVault) SealFileName(caseID, attID, name string) ([]byte, error) {
 	sealed, err := v.sealer.Seal([]byte(name), fileNameAD(caseID, attID))
 	if err != nil {
-		return nil, Wrap(err, CodeInternal, "Could not protect the file name.")
+		return nil, Wrap(err, ReasonInternal, "Could not protect the file name.")
 	}
 	return sealed, nil
 }

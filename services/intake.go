@@ -135,7 +135,7 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (
 	}
 	receipt, err := NewReceipt()
 	if err != nil {
-		return SubmitResult{}, Wrap(err, CodeInternal, "Could not create a receipt.")
+		return SubmitResult{}, Wrap(err, ReasonInternal, "Could not create a receipt.")
 	}
 	receiptHash, err := hashSecret(ctx, s.hasher, receipt)
 	if err != nil {
@@ -146,7 +146,7 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (
 	var up Upload
 	if files != nil {
 		if s.evidence == nil {
-			return SubmitResult{}, Errorf(CodeUnsupported, "This portal does not accept files.")
+			return SubmitResult{}, Errorf(ReasonFilesNotAccepted, "This portal does not accept files.")
 		}
 		l := s.limits
 		if up, err = s.evidence.StoreFiles(ctx, id, files, SourceReport, l.MaxFiles, l.MaxFileBytes, l.MaxReportBytes); err != nil {
@@ -219,14 +219,14 @@ func (s *Intake) insertWithFreshCode(ctx context.Context, c *Case) error {
 	var err error
 	for range maxCodeAttempts {
 		if c.TrackingCode, err = NewTrackingCode(); err != nil {
-			return Wrap(err, CodeInternal, "Could not create a tracking code.")
+			return Wrap(err, ReasonInternal, "Could not create a tracking code.")
 		}
 		err = s.cases.InsertCase(ctx, c)
 		if !IsCode(err, CodeConflict) {
 			return err
 		}
 	}
-	return Wrap(err, CodeInternal, "Could not allocate a unique tracking code.")
+	return Wrap(err, ReasonInternal, "Could not allocate a unique tracking code.")
 }
 
 // canonicalContent fixes which fields, in which order, the content hash

@@ -80,18 +80,18 @@ func (s *memStore) InsertCase(ctx context.Context, c *services.Case) error {
 	s.codesTried = append(s.codesTried, c.TrackingCode)
 	if s.conflicts > 0 {
 		s.conflicts--
-		return services.Errorf(services.CodeConflict, "Tracking code already in use.")
+		return services.Errorf(services.ReasonExists, "Tracking code already in use.")
 	}
 	if s.failInsertCase != nil {
 		return s.failInsertCase(ctx)
 	}
 	for _, old := range s.cases {
 		if old.TrackingCode == c.TrackingCode {
-			return services.Errorf(services.CodeConflict, "Tracking code already in use.")
+			return services.Errorf(services.ReasonExists, "Tracking code already in use.")
 		}
 	}
 	if _, ok := s.cases[c.ID]; ok {
-		return services.Errorf(services.CodeConflict, "Duplicate id.")
+		return services.Errorf(services.ReasonExists, "Duplicate id.")
 	}
 	stored := *c
 	stored.Timeline = slices.Clone(c.Timeline)
@@ -105,7 +105,7 @@ func (s *memStore) FindCaseByID(_ context.Context, id string) (services.Case, er
 	if c, ok := s.cases[id]; ok {
 		return c, nil
 	}
-	return services.Case{}, services.Errorf(services.CodeNotFound, "No such report.")
+	return services.Case{}, services.Errorf(services.ReasonReportNotFound, "No such report.")
 }
 
 func (s *memStore) FindCaseByTrackingCode(_ context.Context, code string) (services.Case, error) {
@@ -116,13 +116,13 @@ func (s *memStore) FindCaseByTrackingCode(_ context.Context, code string) (servi
 			return c, nil
 		}
 	}
-	return services.Case{}, services.Errorf(services.CodeNotFound, "No such report.")
+	return services.Case{}, services.Errorf(services.ReasonReportNotFound, "No such report.")
 }
 
 // UpdateCase is not used by the intake rules tested here; the real
 // conditional update is tested in internal/mongostore and handlers.
 func (s *memStore) UpdateCase(context.Context, string, int64, services.CaseChange) (services.Case, error) {
-	return services.Case{}, services.Errorf(services.CodeInternal, "memStore does not update reports")
+	return services.Case{}, services.Errorf(services.ReasonInternal, "memStore does not update reports")
 }
 
 func (s *memStore) InsertIdentity(_ context.Context, id services.SealedIdentity) error {
@@ -141,13 +141,13 @@ func (s *memStore) FindIdentity(_ context.Context, caseID string) (services.Seal
 	if id, ok := s.identities[caseID]; ok {
 		return id, nil
 	}
-	return services.SealedIdentity{}, services.Errorf(services.CodeNotFound, "No identity.")
+	return services.SealedIdentity{}, services.Errorf(services.ReasonNotFound, "No identity.")
 }
 
 // DeleteIdentity refuses a dead context, as a real driver would.
 func (s *memStore) DeleteIdentity(ctx context.Context, caseID string) error {
 	if err := ctx.Err(); err != nil {
-		return services.Wrap(err, services.CodeUnavailable, "The service is busy; please try again.")
+		return services.Wrap(err, services.ReasonUnavailable, "The service is busy; please try again.")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -203,7 +203,7 @@ func (s *memStore) FindCategory(_ context.Context, code string) (services.Catego
 	if c, ok := s.categories[code]; ok {
 		return c, nil
 	}
-	return services.Category{}, services.Errorf(services.CodeNotFound, "No such category.")
+	return services.Category{}, services.Errorf(services.ReasonCategoryNotFound, "No such category.")
 }
 
 func (s *memStore) FindArea(_ context.Context, code string) (services.Area, error) {
@@ -215,7 +215,7 @@ func (s *memStore) FindArea(_ context.Context, code string) (services.Area, erro
 	if a, ok := s.areas[code]; ok {
 		return a, nil
 	}
-	return services.Area{}, services.Errorf(services.CodeNotFound, "No such area.")
+	return services.Area{}, services.Errorf(services.ReasonAreaNotFound, "No such area.")
 }
 
 func (s *memStore) counts() (cases, identities int) {
@@ -824,7 +824,7 @@ func TestSubmitCatalogChecks(t *testing.T) {
 
 func TestSubmitCatalogOutage(t *testing.T) {
 	st := newMemStore()
-	st.failCatalog = services.Wrap(errors.New("server selection timeout"), services.CodeUnavailable, "busy")
+	st.failCatalog = services.Wrap(errors.New("server selection timeout"), services.ReasonUnavailable, "busy")
 	_, err := newIntake(t, st, validNow).Submit(context.Background(), services.SubmitRequest{Input: validFeedback()})
 	if !services.IsCode(err, services.CodeUnavailable) {
 		t.Fatalf("err = %v, want unavailable (a catalog outage is not the citizen's mistake)", err)
@@ -1008,7 +1008,7 @@ func TestSubmitInsertFailureRemovesIdentity(t *testing.T) {
 	t.Run("store error", func(t *testing.T) {
 		st := newMemStore()
 		st.failInsertCase = func(context.Context) error {
-			return services.Wrap(errors.New("write concern timeout"), services.CodeUnavailable, "busy")
+			return services.Wrap(errors.New("write concern timeout"), services.ReasonUnavailable, "busy")
 		}
 		in := validFeedback()
 		named(services.KindDenunciation, validIdentity())(&in)
@@ -1030,7 +1030,7 @@ func TestSubmitInsertFailureRemovesIdentity(t *testing.T) {
 		defer cancel()
 		st.failInsertCase = func(ctx context.Context) error {
 			cancel() // the client went away mid-request
-			return services.Wrap(ctx.Err(), services.CodeUnavailable, "busy")
+			return services.Wrap(ctx.Err(), services.ReasonUnavailable, "busy")
 		}
 		in := validFeedback()
 		named(services.KindComplaint, validIdentity())(&in)
@@ -1058,7 +1058,7 @@ func TestSubmitInsertFailureRemovesIdentity(t *testing.T) {
 
 func TestSubmitIdentityInsertFailure(t *testing.T) {
 	st := newMemStore()
-	st.failInsertIdentity = services.Errorf(services.CodeUnavailable, "busy")
+	st.failInsertIdentity = services.Errorf(services.ReasonUnavailable, "busy")
 	in := validFeedback()
 	named(services.KindComplaint, validIdentity())(&in)
 	_, err := newIntake(t, st, validNow).Submit(context.Background(), services.SubmitRequest{Input: in})

@@ -63,7 +63,7 @@ func (o *memOutbox) MarkSent(_ context.Context, id string, at time.Time) error {
 	defer o.mu.Unlock()
 	n, ok := o.msgs[id]
 	if !ok {
-		return services.Errorf(services.CodeNotFound, "Not found.")
+		return services.Errorf(services.ReasonNotFound, "Not found.")
 	}
 	n.SentAt = at
 	return nil
@@ -74,7 +74,7 @@ func (o *memOutbox) MarkFailed(_ context.Context, id string, attempts int, next 
 	defer o.mu.Unlock()
 	n, ok := o.msgs[id]
 	if !ok {
-		return services.Errorf(services.CodeNotFound, "Not found.")
+		return services.Errorf(services.ReasonNotFound, "Not found.")
 	}
 	n.Attempts, n.NextAttempt, n.LastError = attempts, next, errText
 	if next.IsZero() {
@@ -258,7 +258,7 @@ func TestNotifierStopsOnStoreError(t *testing.T) {
 type brokenOutbox struct{ *memOutbox }
 
 func (b *brokenOutbox) MarkSent(context.Context, string, time.Time) error {
-	return services.Errorf(services.CodeUnavailable, "down")
+	return services.Errorf(services.ReasonUnavailable, "down")
 }
 
 // TestNotifyCitizenUpdateIsContentFree: the citizen's notification

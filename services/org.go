@@ -132,7 +132,7 @@ func (o *Org) record(ctx context.Context, actor Actor, action, target, summary s
 	}
 	err := o.audit.InsertAdminEvent(ctx, AdminEvent{At: o.now(), ActorID: actor.UserID, Action: action, Target: target, Summary: summary})
 	if err != nil {
-		return Wrap(err, CodeInternal, "The change was saved but could not be written to the audit log; tell the operator.")
+		return Wrap(err, ReasonSavedNotAudited, "The change was saved but could not be written to the audit log; tell the operator.")
 	}
 	return nil
 }

@@ -140,7 +140,7 @@ func (o *Org) PutDeadlinePolicy(ctx context.Context, actor Actor, p DeadlinePoli
 		return DeadlinePolicy{}, err
 	}
 	if !p.Kind.Valid() {
-		return DeadlinePolicy{}, Errorf(CodeNotFound, "No such kind of report.")
+		return DeadlinePolicy{}, Errorf(ReasonReportKindNotFound, "No such kind of report.")
 	}
 	if err := p.Validate(); err != nil {
 		return DeadlinePolicy{}, err

@@ -56,7 +56,7 @@ func FilingOf(c Case) Filing {
 // its reader to check it at verifyURL (the verification page's address).
 func (t *Tracking) Proof(ctx context.Context, caseID, verifyURL string) ([]byte, error) {
 	if t.prover == nil {
-		return nil, Errorf(CodeUnavailable, "Proofs of filing are not available.")
+		return nil, Errorf(ReasonProofUnavailable, "Proofs of filing are not available.")
 	}
 	c, err := t.reports.byID(ctx, caseID)
 	if err != nil {
@@ -64,7 +64,7 @@ func (t *Tracking) Proof(ctx context.Context, caseID, verifyURL string) ([]byte,
 	}
 	b, err := t.prover.RenderProof(FilingOf(c), verifyURL)
 	if err != nil {
-		return nil, Wrap(err, CodeInternal, "The proof of filing could not be made.")
+		return nil, Wrap(err, ReasonInternal, "The proof of filing could not be made.")
 	}
 	return b, nil
 }
@@ -80,11 +80,11 @@ const MaxProofBytes = 2 << 20
 // VerifyProof checks an uploaded proof of filing.
 func (t *Tracking) VerifyProof(pdf []byte) (ProofCheck, error) {
 	if t.prover == nil {
-		return ProofCheck{}, Errorf(CodeUnavailable, "Proofs of filing cannot be checked here.")
+		return ProofCheck{}, Errorf(ReasonProofUnavailable, "Proofs of filing cannot be checked here.")
 	}
 	res, err := t.prover.VerifyProof(pdf)
 	if err != nil {
-		return ProofCheck{}, Wrap(err, CodeInvalid, "This is not a proof of filing.")
+		return ProofCheck{}, Wrap(err, ReasonProofInvalid, "This is not a proof of filing.")
 	}
 	return res, nil
 }

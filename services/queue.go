@@ -29,7 +29,7 @@ type QueueFilter struct {
 func (f QueueFilter) Validate() error {
 	for _, p := range []struct{ param, value string }{{"q", f.Text}, {"office", f.Office}} {
 		if utf8.RuneCountInString(p.value) > 200 {
-			return &Error{Code: CodeInvalid, Message: "The search text is too long.", Fields: map[string]string{p.param: FieldTooLong}}
+			return &Error{Code: CodeInvalid, Reason: ReasonFieldsInvalid, Message: "The search text is too long.", Fields: map[string]string{p.param: FieldTooLong}}
 		}
 	}
 	bad := FieldErrors{}
@@ -40,7 +40,7 @@ func (f QueueFilter) Validate() error {
 		}
 	}
 	if err := bad.Err(); err != nil {
-		return &Error{Code: CodeInvalid, Message: "The search holds characters that are not text.", Fields: err.(*Error).Fields}
+		return &Error{Code: CodeInvalid, Reason: ReasonFieldsInvalid, Message: "The search holds characters that are not text.", Fields: err.(*Error).Fields}
 	}
 	return nil
 }
@@ -91,7 +91,7 @@ func ParseQueueSort(s string) (QueueSort, error) {
 		out.Key = k
 		return out, nil
 	}
-	return QueueSort{}, &Error{Code: CodeInvalid, Message: "The queue cannot be sorted that way.", Fields: map[string]string{"sort": FieldInvalid}}
+	return QueueSort{}, &Error{Code: CodeInvalid, Reason: ReasonFieldsInvalid, Message: "The queue cannot be sorted that way.", Fields: map[string]string{"sort": FieldInvalid}}
 }
 
 // statusRanks orders the statuses by stage of work: the ones still being
@@ -152,7 +152,7 @@ func DecodeQueueCursor(s string) (*QueueCursor, error) {
 	if s == "" {
 		return nil, nil
 	}
-	bad := &Error{Code: CodeInvalid, Message: "The page cursor is invalid.", Fields: map[string]string{"cursor": FieldInvalid}}
+	bad := &Error{Code: CodeInvalid, Reason: ReasonCursorInvalid, Message: "The page cursor is invalid.", Fields: map[string]string{"cursor": FieldInvalid}}
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return nil, bad
@@ -259,9 +259,9 @@ const MaxQueuePage = 100
 func (q *Queue) List(ctx context.Context, actor Actor, f QueueFilter, sort QueueSort, after *QueueCursor, limit int) (QueuePage, error) {
 	switch {
 	case !actor.IsStaff():
-		return QueuePage{}, Errorf(CodeUnauthorized, "Sign in first.")
+		return QueuePage{}, Errorf(ReasonSignInFirst, "Sign in first.")
 	case actor.Role == RoleAdmin:
-		return QueuePage{}, Errorf(CodeForbidden, "Administrators do not handle reports.")
+		return QueuePage{}, Errorf(ReasonAdminNoCasework, "Administrators do not handle reports.")
 	}
 	if limit <= 0 || limit > MaxQueuePage {
 		limit = 50
@@ -270,7 +270,7 @@ func (q *Queue) List(ctx context.Context, actor Actor, f QueueFilter, sort Queue
 		sort.Key = SortDue
 	}
 	if after != nil && after.Sort != sort {
-		return QueuePage{}, &Error{Code: CodeInvalid, Message: "The page cursor belongs to another sort order: start again from the first page.",
+		return QueuePage{}, &Error{Code: CodeInvalid, Reason: ReasonCursorInvalid, Message: "The page cursor belongs to another sort order: start again from the first page.",
 			Fields: map[string]string{"cursor": FieldInvalid}}
 	}
 	page := QueuePage{Sort: sort}
@@ -297,7 +297,7 @@ func (q *Queue) List(ctx context.Context, actor Actor, f QueueFilter, sort Queue
 		// Defence in depth: the store's unit filter is the rule of
 		// Actor.CanSeeCase; a report it lets through by mistake is not shown.
 		if !actor.CanSeeCase(c) {
-			return QueuePage{}, Errorf(CodeInternal, "The queue could not be read.")
+			return QueuePage{}, Errorf(ReasonInternal, "The queue could not be read.")
 		}
 		e := QueueEntry{Case: c}
 		if !c.DueAt.IsZero() && c.DueAt.Before(NoDue) {

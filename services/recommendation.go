@@ -87,10 +87,10 @@ func (w *Workflow) AnswerRecommendation(ctx context.Context, actor Actor, caseID
 		recs := append([]Recommendation(nil), c.Recommendations...)
 		i := slices.IndexFunc(recs, func(r Recommendation) bool { return r.ID == recID })
 		if i < 0 {
-			return CaseChange{}, Errorf(CodeNotFound, "No such recommendation.")
+			return CaseChange{}, Errorf(ReasonRecommendationNotFound, "No such recommendation.")
 		}
 		if recs[i].Answer != "" {
-			return CaseChange{}, Errorf(CodeConflict, "This recommendation has already been answered.")
+			return CaseChange{}, Errorf(ReasonRecommendationAnswered, "This recommendation has already been answered.")
 		}
 		recs[i].Answer, recs[i].AnsweredBy, recs[i].AnsweredAt = answer, actor.UserID, now
 		answered = recs[i]
@@ -136,20 +136,20 @@ func (w *Workflow) OverdueRecommendations(ctx context.Context, actor Actor) ([]C
 // one state, answer-by date first.
 func (w *Workflow) ListRecommendations(ctx context.Context, actor Actor, state string) ([]CaseRecommendation, error) {
 	if !actor.IsStaff() {
-		return nil, Errorf(CodeUnauthorized, "Sign in first.")
+		return nil, Errorf(ReasonSignInFirst, "Sign in first.")
 	}
 	if actor.Role == RoleAdmin {
-		return nil, Errorf(CodeForbidden, "Administrators do not handle reports.")
+		return nil, Errorf(ReasonAdminNoCasework, "Administrators do not handle reports.")
 	}
 	switch state {
 	case "":
 		state = RecStateAll
 	case RecStateAll, RecStateOpen, RecStateAnswered, RecStateOverdue:
 	default:
-		return nil, &Error{Code: CodeInvalid, Message: "Unknown recommendation state.", Fields: map[string]string{"state": FieldInvalid}}
+		return nil, &Error{Code: CodeInvalid, Reason: ReasonFieldsInvalid, Message: "Unknown recommendation state.", Fields: map[string]string{"state": FieldInvalid}}
 	}
 	if w.queue == nil {
-		return nil, Errorf(CodeUnavailable, "Recommendation lists are not available.")
+		return nil, Errorf(ReasonNotConfigured, "Recommendation lists are not available.")
 	}
 	cases, err := w.queue.FindRecommendedCases(ctx, actor.UnitID, actor.Role == RoleMonitor, MaxRecommendedCases)
 	if err != nil {

@@ -10,10 +10,10 @@ type reports struct {
 }
 
 // errNoCase hides reports the actor may not see: no existence oracle.
-var errNoCase = Errorf(CodeNotFound, "No such report.")
+var errNoCase = Errorf(ReasonReportNotFound, "No such report.")
 
 // errTooBusy ends a change that kept losing the version race.
-var errTooBusy = Errorf(CodeConflict, "The report is changing too often; please try again.")
+var errTooBusy = Errorf(ReasonBusyRetry, "The report is changing too often; please try again.")
 
 // maxChangeAttempts bounds how often a change is rebuilt after losing the
 // version race to a concurrent one.
@@ -30,7 +30,7 @@ func (r reports) byID(ctx context.Context, id string) (Case, error) {
 // committee, like one that does not exist, is not found.
 func (r reports) visible(ctx context.Context, actor Actor, id string) (Case, error) {
 	if !actor.IsStaff() {
-		return Case{}, Errorf(CodeUnauthorized, "Sign in first.")
+		return Case{}, Errorf(ReasonSignInFirst, "Sign in first.")
 	}
 	c, err := r.store.FindCaseByID(ctx, id)
 	if IsCode(err, CodeNotFound) || (err == nil && !actor.CanSeeCase(c)) {

@@ -219,7 +219,7 @@ func (o *Org) DeleteRoutingRule(ctx context.Context, actor Actor, id string) err
 	}
 	i := slices.IndexFunc(rules, func(r RoutingRule) bool { return r.ID == id })
 	if i < 0 {
-		return Errorf(CodeNotFound, "No such routing rule.")
+		return Errorf(ReasonRoutingRuleNotFound, "No such routing rule.")
 	}
 	if err := o.store.DeleteRoutingRule(ctx, id); err != nil {
 		return err

@@ -131,7 +131,7 @@ func (m *SafeCopyMigration) copyCase(ctx context.Context, c Case) (int, error) {
 		made = recorded(atts, c.Attachments)
 		if attempt == 10 {
 			m.discard(ctx, made)
-			return 0, Errorf(CodeConflict, "The report changed too often while its safe copies were recorded; start again.")
+			return 0, Errorf(ReasonBusyRetry, "The report changed too often while its safe copies were recorded; start again.")
 		}
 		if c, err = m.store.FindCaseByID(ctx, c.ID); err != nil {
 			m.discard(ctx, made)

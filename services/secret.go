@@ -36,12 +36,12 @@ type Sealer interface {
 // wraps the context's) as unavailable, like a store that times out.
 func hashBusy(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return Wrap(err, CodeUnavailable, "The service is busy; please try again.")
+		return Wrap(err, ReasonUnavailable, "The service is busy; please try again.")
 	}
 	// A hasher that refuses to queue more work (passhash.ErrQueueFull).
 	var b interface{ Busy() bool }
 	if errors.As(err, &b) && b.Busy() {
-		e := Wrap(err, CodeUnavailable, "The service is busy; please try again in a moment.")
+		e := Wrap(err, ReasonUnavailable, "The service is busy; please try again in a moment.")
 		e.RetryAfter = HashBusyRetryAfter
 		return e
 	}

@@ -87,7 +87,7 @@ type LoginResult struct {
 	PasswordChangeNeeded bool
 }
 
-var errBadLogin = Errorf(CodeUnauthorized, "The e-mail address or the password is wrong.")
+var errBadLogin = Errorf(ReasonLoginWrong, "The e-mail address or the password is wrong.")
 
 // Login checks e-mail, password and (when enrolled) a TOTP or recovery
 // code. Unknown accounts and wrong passwords get the same answer in about
@@ -123,10 +123,10 @@ func (s *Staff) Login(ctx context.Context, email, password, code, clientAddr str
 	}
 	if u.TOTPEnabled {
 		if strings.TrimSpace(code) == "" {
-			return LoginResult{}, &Error{Code: CodeUnauthorized, Message: "Enter the code from your authenticator app.", Fields: map[string]string{"totp": FieldRequired}}
+			return LoginResult{}, &Error{Code: CodeUnauthorized, Reason: ReasonTOTPRequired, Message: "Enter the code from your authenticator app.", Fields: map[string]string{"totp": FieldRequired}}
 		}
 		if !s.checkSecondFactor(ctx, u, code) {
-			return fail(&Error{Code: CodeUnauthorized, Message: "The code is wrong or was already used.", Fields: map[string]string{"totp": FieldInvalid}})
+			return fail(&Error{Code: CodeUnauthorized, Reason: ReasonTOTPWrong, Message: "The code is wrong or was already used.", Fields: map[string]string{"totp": FieldInvalid}})
 		}
 	}
 	s.accounts.Reset(acctKey)
@@ -195,7 +195,7 @@ func (s *Staff) startSession(ctx context.Context, u User, family string) (LoginR
 		RefreshExpires: rs.ExpiresAt}, nil
 }
 
-var errBadRefresh = Errorf(CodeUnauthorized, "Your session has ended; please sign in again.")
+var errBadRefresh = Errorf(ReasonSessionEnded, "Your session has ended; please sign in again.")
 
 // Refresh rotates a refresh token. A token presented twice means it was
 // stolen or replayed: its whole family is revoked and the event logged.
@@ -343,7 +343,7 @@ type TOTPSetup struct {
 // enrol its own second factor.
 func (s *Staff) SetupTOTP(ctx context.Context, u User, password string, viaEnrol bool) (TOTPSetup, error) {
 	if u.TOTPEnabled {
-		return TOTPSetup{}, Errorf(CodeConflict, "A second factor is already enrolled.")
+		return TOTPSetup{}, Errorf(ReasonTOTPEnrolled, "A second factor is already enrolled.")
 	}
 	if !viaEnrol {
 		key := "acct:" + u.Email
@@ -356,7 +356,7 @@ func (s *Staff) SetupTOTP(ctx context.Context, u User, password string, viaEnrol
 			if wait := s.accounts.Fail(key); wait > 0 {
 				return TOTPSetup{}, rateLimited(wait)
 			}
-			return TOTPSetup{}, &Error{Code: CodeInvalid, Message: "The password is wrong.", Fields: map[string]string{"password": FieldInvalid}}
+			return TOTPSetup{}, &Error{Code: CodeInvalid, Reason: ReasonPasswordWrong, Message: "The password is wrong.", Fields: map[string]string{"password": FieldInvalid}}
 		}
 	}
 	secret, text, err := totp.NewSecret()
@@ -401,15 +401,15 @@ func (s *Staff) enableTOTP(ctx context.Context, userID, code string) (User, []st
 		return User{}, nil, err
 	}
 	if u.TOTPEnabled || len(u.TOTPSealed) == 0 {
-		return User{}, nil, Errorf(CodeConflict, "Start the enrolment first.")
+		return User{}, nil, Errorf(ReasonTOTPNotStarted, "Start the enrolment first.")
 	}
 	secret, err := s.sealer.Open(u.TOTPSealed, []byte("totp:"+u.ID))
 	if err != nil {
-		return User{}, nil, Wrap(err, CodeInternal, "The enrolment could not be read.")
+		return User{}, nil, Wrap(err, ReasonInternal, "The enrolment could not be read.")
 	}
 	step, ok := totp.Check(secret, code, s.now())
 	if !ok {
-		return User{}, nil, &Error{Code: CodeInvalid, Message: "The code is wrong.", Fields: map[string]string{"code": FieldInvalid}}
+		return User{}, nil, &Error{Code: CodeInvalid, Reason: ReasonTOTPCodeWrong, Message: "The code is wrong.", Fields: map[string]string{"code": FieldInvalid}}
 	}
 	codes := make([]string, 10)
 	hashes := make([]string, 10)
@@ -434,16 +434,16 @@ func (s *Staff) ChangePassword(ctx context.Context, actor Actor, current, next s
 		return err
 	}
 	if ok, _ := verifySecret(ctx, s.hasher, current, u.PasswordHash); !ok {
-		return &Error{Code: CodeInvalid, Message: "The current password is wrong.", Fields: map[string]string{"currentPassword": FieldInvalid}}
+		return &Error{Code: CodeInvalid, Reason: ReasonPasswordWrong, Message: "The current password is wrong.", Fields: map[string]string{"currentPassword": FieldInvalid}}
 	}
 	if err := CheckPassword(next, u.Email, u.Name); err != nil {
 		e := err.(*Error)
-		return &Error{Code: CodeInvalid, Message: e.Message, Fields: map[string]string{"newPassword": e.Fields["password"]}}
+		return &Error{Code: CodeInvalid, Reason: ReasonPasswordWeak, Message: e.Message, Fields: map[string]string{"newPassword": e.Fields["password"]}}
 	}
 	if u.MustChangePassword && next == current {
 		// The temporary password was chosen by an administrator: the
 		// account's own must differ (docs/privacy.md, "Separation of duties").
-		return &Error{Code: CodeInvalid, Message: "Choose a password of your own, not the temporary one.", Fields: map[string]string{"newPassword": "same_password"}}
+		return &Error{Code: CodeInvalid, Reason: ReasonPasswordSame, Message: "Choose a password of your own, not the temporary one.", Fields: map[string]string{"newPassword": "same_password"}}
 	}
 	hash, err := hashSecret(ctx, s.hasher, next)
 	if err != nil {

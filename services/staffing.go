@@ -84,10 +84,10 @@ func (s *Staff) coolingEnd() time.Time {
 // supervises.
 func (s *Staff) StaffingFeed(ctx context.Context, actor Actor) ([]StaffingEvent, error) {
 	if !actor.IsStaff() {
-		return nil, Errorf(CodeUnauthorized, "Sign in first.")
+		return nil, Errorf(ReasonSignInFirst, "Sign in first.")
 	}
 	if (actor.Role != RoleLead && actor.Role != RoleMonitor) || actor.UnitID == "" {
-		return nil, Errorf(CodeForbidden, "Only the leads of a unit and the Front's monitors see its staffing changes.")
+		return nil, Errorf(ReasonStaffingForbidden, "Only the leads of a unit and the Front's monitors see its staffing changes.")
 	}
 	if s.staffing == nil {
 		return []StaffingEvent{}, nil
@@ -146,7 +146,7 @@ func (s *Staff) watchers(ctx context.Context, units ...string) ([]string, error)
 func (s *Staff) announce(ctx context.Context, actor *Actor, kind string, before, after User) error {
 	ws, err := s.watchers(ctx, after.UnitID, before.UnitID)
 	if err != nil {
-		return Wrap(err, CodeInternal, "The change was saved but could not be announced to the unit; tell the operator.")
+		return Wrap(err, ReasonSavedNotAnnounced, "The change was saved but could not be announced to the unit; tell the operator.")
 	}
 	if len(ws) == 0 || s.staffing == nil {
 		return nil
@@ -163,7 +163,7 @@ func (s *Staff) announce(ctx context.Context, actor *Actor, kind string, before,
 		e.ActorID, e.ActorEmail = actor.UserID, actor.Email
 	}
 	if err := s.staffing.InsertStaffingEvent(ctx, e); err != nil {
-		return Wrap(err, CodeInternal, "The change was saved but could not be announced to the unit; tell the operator.")
+		return Wrap(err, ReasonSavedNotAnnounced, "The change was saved but could not be announced to the unit; tell the operator.")
 	}
 	s.mailWatchers(ctx, e)
 	return nil

@@ -109,7 +109,7 @@ func (t *Tokens) issue(claims Claims, subject, audience string, ttl time.Duratio
 	return s, exp, nil
 }
 
-var errTokenInvalid = &Error{Code: CodeUnauthorized, Message: "Your session is invalid or has expired; please sign in again."}
+var errTokenInvalid = &Error{Code: CodeUnauthorized, Reason: ReasonSessionEnded, Message: "Your session is invalid or has expired; please sign in again."}
 
 // VerifyCitizen checks a citizen token and returns the report id it opens.
 // Every failure is the same unauthorized error.
@@ -141,7 +141,7 @@ func (t *Tokens) verify(token, audience string) (*Claims, error) {
 		jwt.WithTimeFunc(t.now),
 	)
 	if err != nil || !parsed.Valid || claims.Subject == "" {
-		return nil, &Error{Code: CodeUnauthorized, Message: errTokenInvalid.Message, cause: err}
+		return nil, &Error{Code: CodeUnauthorized, Reason: ReasonSessionEnded, Message: errTokenInvalid.Message, cause: err}
 	}
 	return &claims, nil
 }

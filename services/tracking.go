@@ -84,7 +84,7 @@ func NewTracking(ctx context.Context, o TrackingOptions) (*Tracking, error) {
 	return t, err
 }
 
-var errBadPair = Errorf(CodeUnauthorized, "The tracking code or the receipt is wrong.")
+var errBadPair = Errorf(ReasonTrackPairWrong, "The tracking code or the receipt is wrong.")
 
 // OpenSession checks a tracking code and receipt and returns a token that
 // opens that one report. clientAddr is used only for in-memory throttling.
@@ -140,7 +140,7 @@ func (t *Tracking) GuessCost(clientAddr string) int {
 
 func rateLimited(wait time.Duration) error {
 	secs := (wait + time.Second - 1) / time.Second * time.Second
-	return &Error{Code: CodeRateLimited, Message: "Too many failed attempts; please wait before trying again.", RetryAfter: secs}
+	return &Error{Code: CodeRateLimited, Reason: ReasonTooManyAttempts, Message: "Too many failed attempts; please wait before trying again.", RetryAfter: secs}
 }
 
 // Authenticate returns the report a citizen token opens.
@@ -239,7 +239,7 @@ func evidenceHeld(c Case) (files int, size int64) {
 
 // errReportFull refuses evidence beyond the report's caps.
 func errReportFull(l Limits) *Error {
-	return &Error{Code: CodeTooLarge, Fields: map[string]string{"files": FileTooMany},
+	return &Error{Code: CodeTooLarge, Reason: ReasonReportFull, Fields: map[string]string{"files": FileTooMany},
 		Message: fmt.Sprintf("A report holds at most %d files and %d MiB of evidence in all, counting what was filed, added and sent with messages.",
 			l.MaxFiles, l.MaxReportBytes>>20)}
 }
@@ -279,7 +279,7 @@ func (t *Tracking) AddEvidence(ctx context.Context, caseID string, files FileSou
 	}
 	atts := up.Attachments
 	if len(atts) == 0 {
-		return nil, &Error{Code: CodeInvalid, Message: "Choose at least one file.", Fields: map[string]string{"files": FieldRequired}}
+		return nil, &Error{Code: CodeInvalid, Reason: ReasonFilesRequired, Message: "Choose at least one file.", Fields: map[string]string{"files": FieldRequired}}
 	}
 	now := stamp(t.now)
 	var events []Event
@@ -311,7 +311,7 @@ func (t *Tracking) Withdraw(ctx context.Context, caseID, reason string) (Citizen
 	now := stamp(t.now)
 	updated, err := t.reports.apply(ctx, c, func(c Case) (CaseChange, error) {
 		if !c.Status.Open() {
-			return CaseChange{}, Errorf(CodeConflict, "This report can no longer be withdrawn (it is %s).", c.Status)
+			return CaseChange{}, Errorf(ReasonWithdrawTooLate, "This report can no longer be withdrawn (it is %s).", c.Status)
 		}
 		return CaseChange{FromStatus: []Status{c.Status}, Status: StatusWithdrawn, WithdrawReason: reason, At: now,
 			Events: []Event{{Type: EventWithdrawn, At: now, Actor: string(PartyCitizen), Status: StatusWithdrawn, Public: true, Note: reason}}}, nil

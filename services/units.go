@@ -100,7 +100,7 @@ func (o *Org) ListUnits(ctx context.Context, actor Actor) ([]Unit, error) {
 // report): public bodies, so their codes and names only.
 func (o *Org) ActiveUnits(ctx context.Context, actor Actor) ([]Unit, error) {
 	if !actor.IsStaff() {
-		return nil, Errorf(CodeUnauthorized, "Sign in first.")
+		return nil, Errorf(ReasonSignInFirst, "Sign in first.")
 	}
 	all, err := o.store.FindUnits(ctx)
 	if err != nil {
@@ -115,12 +115,21 @@ func (o *Org) ActiveUnits(ctx context.Context, actor Actor) ([]Unit, error) {
 	return out, nil
 }
 
+// NormalizeUnitCode puts a unit code an administrator typed into the form
+// of the code rule ([a-z0-9-]): lower case, no diacritics, and spaces or
+// punctuation as single dashes ("  TT Quận 1 " → "tt-quan-1"). What cannot
+// be normalised (other symbols, a code too short or too long) is left for
+// Validate to refuse.
+func NormalizeUnitCode(s string) string {
+	return strings.ReplaceAll(foldText(s), " ", "-")
+}
+
 // CreateUnit adds a unit. Its id, version and timestamps are set here.
 func (o *Org) CreateUnit(ctx context.Context, actor Actor, in Unit) (Unit, error) {
 	if err := actor.RequireAdmin(); err != nil {
 		return Unit{}, err
 	}
-	u := Unit{Code: in.Code, Name: trimText(in.Name), Type: in.Type, AreaCodes: slices.Clone(in.AreaCodes), Active: in.Active}
+	u := Unit{Code: NormalizeUnitCode(in.Code), Name: trimText(in.Name), Type: in.Type, AreaCodes: slices.Clone(in.AreaCodes), Active: in.Active}
 	if u.AreaCodes == nil {
 		u.AreaCodes = []string{}
 	}
@@ -207,7 +216,7 @@ func (o *Org) UpdateUnit(ctx context.Context, actor Actor, id string, p UnitPatc
 		}
 		for _, r := range rules {
 			if r.InspectionUnitID == id || r.FrontUnitID == id {
-				return Unit{}, Errorf(CodeConflict, "Routing rules still send reports to this unit; change them before deactivating it.")
+				return Unit{}, Errorf(ReasonUnitStillRouted, "Routing rules still send reports to this unit; change them before deactivating it.")
 			}
 		}
 	}

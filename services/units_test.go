@@ -71,3 +71,22 @@ func TestUnitPatch(t *testing.T) {
 		t.Fatalf("active patch: %+v %v", got, changed)
 	}
 }
+
+func TestNormalizeUnitCode(t *testing.T) {
+	for in, want := range map[string]string{
+		"thanh-tra-q1":       "thanh-tra-q1",
+		"  TT-Quận 1 ":       "tt-quan-1",
+		"Thanh tra   TP_HCM": "thanh-tra-tp-hcm",
+		"đoàn--kiểm.tra":     "doan-kiem-tra",
+		"a$b":                "a$b", // not normalisable: Validate refuses it
+	} {
+		if got := services.NormalizeUnitCode(in); got != want {
+			t.Errorf("NormalizeUnitCode(%q) = %q, want %q", in, got, want)
+		}
+	}
+	u := validUnit()
+	u.Code = services.NormalizeUnitCode(" TT Quận 1 ")
+	if err := u.Validate(); err != nil {
+		t.Errorf("a normalised code is refused: %v", err)
+	}
+}

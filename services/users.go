@@ -162,7 +162,7 @@ func CheckPassword(password, email string, personal ...string) error {
 	if problem == "" {
 		return nil
 	}
-	return &Error{Code: CodeInvalid, Message: passwordMessages[problem], Fields: map[string]string{"password": problem}}
+	return &Error{Code: CodeInvalid, Reason: ReasonPasswordWeak, Message: passwordMessages[problem], Fields: map[string]string{"password": problem}}
 }
 
 // builtOn reports whether the letters of password, folded (no case, no
@@ -240,7 +240,7 @@ func (s *Staff) record(ctx context.Context, actor *Actor, action, target, summar
 		id = actor.UserID
 	}
 	if err := s.audit.InsertAdminEvent(ctx, AdminEvent{At: s.now().UTC(), ActorID: id, Action: action, Target: target, Summary: summary}); err != nil {
-		return Wrap(err, CodeInternal, "The change was saved but could not be written to the audit log; tell the operator.")
+		return Wrap(err, ReasonSavedNotAudited, "The change was saved but could not be written to the audit log; tell the operator.")
 	}
 	return nil
 }
@@ -301,7 +301,7 @@ func (s *Staff) CreateUser(ctx context.Context, actor *Actor, in CreateUserInput
 	}
 	if err := s.users.InsertUser(ctx, u); err != nil {
 		if IsCode(err, CodeConflict) {
-			return User{}, &Error{Code: CodeConflict, Message: "An account with this e-mail already exists.", Fields: map[string]string{"email": "taken"}}
+			return User{}, &Error{Code: CodeConflict, Reason: ReasonEmailTaken, Message: "An account with this e-mail already exists.", Fields: map[string]string{"email": "taken"}}
 		}
 		return User{}, err
 	}
@@ -366,10 +366,10 @@ func (s *Staff) UpdateUser(ctx context.Context, actor Actor, id string, in Updat
 	// Separation of duties (docs/privacy.md): an administrator account
 	// never holds a unit role, and nobody changes their own role or unit.
 	if id == actor.UserID && (role != u.Role || unit != u.UnitID) {
-		return User{}, Errorf(CodeForbidden, "Nobody may change their own role or unit: ask another administrator.")
+		return User{}, Errorf(ReasonOwnRoleOrUnit, "Nobody may change their own role or unit: ask another administrator.")
 	}
 	if u.Role == RoleAdmin && role != RoleAdmin {
-		return User{}, Errorf(CodeForbidden, "An administrator account never takes a role in a unit: create a separate account for the person.")
+		return User{}, Errorf(ReasonAdminNoUnitRole, "An administrator account never takes a role in a unit: create a separate account for the person.")
 	}
 	if in.Role != nil || in.UnitID != nil {
 		if err := s.checkUnit(ctx, f, role, unit); err != nil {
@@ -452,7 +452,7 @@ func (s *Staff) ResetSecondFactor(ctx context.Context, actor Actor, id string) (
 		return User{}, err
 	}
 	if id == actor.UserID {
-		return User{}, Errorf(CodeForbidden, "Nobody may reset their own second factor: ask another administrator.")
+		return User{}, Errorf(ReasonOwnSecondFactor, "Nobody may reset their own second factor: ask another administrator.")
 	}
 	off, none, noCodes, step, until := false, []byte{}, []string{}, int64(0), s.coolingEnd()
 	u, err := s.users.UpdateUser(ctx, id, UserChange{TOTPEnabled: &off, TOTPSealed: &none, RecoveryCodes: &noCodes, TOTPLastStep: &step,

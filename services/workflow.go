@@ -97,7 +97,7 @@ type TransitionInput struct {
 // field is invalid.
 func CheckTransition(from Status, who Party, in TransitionInput) error {
 	if !movesAny(who) {
-		return Errorf(CodeForbidden, "Your role does not change the status of reports.")
+		return Errorf(ReasonStatusRole, "Your role does not change the status of reports.")
 	}
 	allowed := AllowedTransitions(from, who)
 	if !slices.Contains(allowed, in.To) {
@@ -109,7 +109,7 @@ func CheckTransition(from Status, who Party, in TransitionInput) error {
 		if len(names) > 0 {
 			msg += " Allowed: " + strings.Join(names, ", ") + "."
 		}
-		return &Error{Code: CodeConflict, Message: msg, Allowed: names}
+		return &Error{Code: CodeConflict, Reason: ReasonStatusMove, Message: msg, Allowed: names}
 	}
 	f := FieldErrors{}
 	switch in.To {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ApiError } from './api'
 import {
   firstErrorId,
+  normalizeUnitCode,
   isCalendarDate,
   policyBody,
   policyFields,
@@ -149,5 +150,16 @@ describe('server errors', () => {
     expect(firstErrorId({ 'name.en': 'required', code: 'taken' }, ['code', 'name.vi', 'name.en'], 'unit')).toBe('unit-code')
     expect(firstErrorId({ 'name.en': 'required' }, ['code', 'name.vi', 'name.en'], 'unit')).toBe('unit-name-en')
     expect(firstErrorId({}, ['code'], 'unit')).toBe('')
+  })
+})
+
+describe('normalizeUnitCode', () => {
+  it('normalises what the server would, and leaves the rest to be refused', () => {
+    expect(normalizeUnitCode('thanh-tra-q1')).toBe('thanh-tra-q1')
+    expect(normalizeUnitCode('  TT-Quận 1 ')).toBe('tt-quan-1')
+    expect(normalizeUnitCode('Thanh tra   TP_HCM')).toBe('thanh-tra-tp-hcm')
+    expect(normalizeUnitCode('đoàn--kiểm.tra')).toBe('doan-kiem-tra')
+    expect(normalizeUnitCode('a$b')).toBe('a$b')
+    expect(validateUnit({ code: normalizeUnitCode(' TT Quận 1 '), name: { vi: 'A', en: 'A' }, type: 'inspection', areaCodes: [], active: true }, [], true)).toEqual({})
   })
 })

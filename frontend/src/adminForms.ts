@@ -27,6 +27,22 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 
 /** The code formats of services/org.go: units and areas take hyphens, categories underscores. */
 export const UNIT_CODE = /^[a-z0-9-]{2,40}$/
+
+/**
+ * normalizeUnitCode puts a typed unit code into the form of the rule, as the
+ * server does (services.NormalizeUnitCode): lower case, no diacritics, spaces
+ * and punctuation as single dashes. What cannot be normalised stays, to be refused.
+ */
+export function normalizeUnitCode(s: string): string {
+  return s
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{Mn}/gu, '')
+    .replace(/đ/g, 'd')
+    .replace(/[\s\p{P}]+/gu, ' ')
+    .trim()
+    .replace(/ /g, '-')
+}
 export const AREA_CODE = /^[a-z0-9-]{2,20}$/
 export const CATEGORY_CODE = /^[a-z0-9_]{2,40}$/
 

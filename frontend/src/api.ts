@@ -337,6 +337,8 @@ export type FieldErrorCode =
 export interface ErrorBody {
   error: {
     code: ErrorCode
+    /** The stable name of the situation (services/reasons.go). */
+    reason?: string
     message: string
     fields?: Record<string, FieldErrorCode>
     /** On a refused status move (409): the moves that are allowed from the current status. */
@@ -357,6 +359,8 @@ export class ApiError extends Error {
   allowed?: string[]
   /** Per field, the parts of the request's own input that were refused. */
   details: Record<string, string[]> = {}
+  /** The stable name of the situation (services/reasons.go), which the page words itself (errors.ts); the message is the server's English, never shown. */
+  reason = ''
 
   constructor(
     status: number,
@@ -437,6 +441,7 @@ export function errorFromBody(status: number, body: unknown, statusText = '', re
       }
     }
     const e = new ApiError(status, code, typeof err.message === 'string' ? err.message : '', fields, retryAfter)
+    if (typeof err.reason === 'string') e.reason = err.reason
     if (Array.isArray(err.allowed)) e.allowed = err.allowed.filter((a): a is string => typeof a === 'string')
     if (err.details && typeof err.details === 'object') {
       for (const [k, v] of Object.entries(err.details)) {

@@ -5,10 +5,20 @@ import { fileIndex } from './reportSteps'
 
 type Translate = (key: string, named?: Record<string, unknown>) => string
 
-/** apiErrorMessage is the sentence for an error without field details. */
+/**
+ * apiErrorMessage is the sentence for an error without field details: the
+ * page's own text for the error's reason (services/reasons.go), else for its
+ * code. The server's English message is never shown.
+ */
 export function apiErrorMessage(t: Translate, e: unknown): string {
   if (!(e instanceof ApiError)) return t('apiError.internal')
   if (e.code === 'rate_limited' && e.retryAfter !== undefined) return t('apiError.rateLimitedFor', { seconds: e.retryAfter })
+  if (/^[a-z0-9_]+$/.test(e.reason)) {
+    // A reason this page does not know yet (a newer server) falls back to its code: vue-i18n answers a missing key with the key.
+    const key = `apiReason.${e.reason}`
+    const text = t(key)
+    if (text !== key) return text
+  }
   return t(`apiError.${e.code}`)
 }
 

@@ -9,6 +9,7 @@ import { ApiError } from './api'
 import { firstErrorId, serverFieldErrors, type FieldErrors } from './adminForms'
 import { apiErrorMessage, fieldErrorText } from './errors'
 import { MIN_PASSWORD_CHARS } from './staffApi'
+import { flatValues, useLiveErrors } from './liveErrors'
 
 export interface SubmitOptions {
   /** The form's fields in page order, to focus the first one in error. */
@@ -31,6 +32,24 @@ export function useForm() {
     return c ? fieldErrorText(t, te, c, MIN_PASSWORD_CHARS) : undefined
   }
 
+  let lastCheck: (() => FieldErrors) | undefined
+
+  /**
+   * live keeps the errors true while the user corrects them (liveErrors.ts):
+   * model is the form's fields (nested as the API names them: name.vi); the
+   * check is the one last given to submit, which must read the current fields.
+   */
+  function live(model: () => object) {
+    useLiveErrors({
+      errors: () => errors.value,
+      values: () => flatValues(model()),
+      check: () => lastCheck?.() ?? {},
+      cleared: () => {
+        if (formError.value === t('admin.fixErrors')) formError.value = ''
+      },
+    })
+  }
+
   async function focusFirst(opts: SubmitOptions) {
     await nextTick()
     const id = firstErrorId(errors.value, opts.order, opts.prefix)
@@ -51,6 +70,7 @@ export function useForm() {
   async function submit(check: () => FieldErrors, action: () => Promise<unknown>, opts: SubmitOptions): Promise<boolean> {
     if (busy.value) return false
     reset()
+    lastCheck = check
     const errs = check()
     if (Object.keys(errs).length) {
       errors.value = errs
@@ -75,7 +95,7 @@ export function useForm() {
     }
   }
 
-  return { errors, formError, busy, msg, submit, reset }
+  return { errors, formError, busy, msg, submit, reset, live }
 }
 
 /**

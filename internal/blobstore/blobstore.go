@@ -61,7 +61,7 @@ func New(o Options) (*Store, error) {
 		// checksums (docs/storage.md, "The embedded default").
 	})
 	if err != nil {
-		return nil, services.Wrap(err, services.CodeInternal, "Invalid object store configuration.")
+		return nil, services.Wrap(err, services.ReasonInternal, "Invalid object store configuration.")
 	}
 	return &Store{client: client, bucket: o.Bucket}, nil
 }
@@ -109,7 +109,7 @@ func (s *Store) Ready(ctx context.Context) error {
 		return translate(err)
 	}
 	if !ok {
-		return services.Errorf(services.CodeUnavailable, "The evidence bucket does not exist.")
+		return services.Errorf(services.ReasonUnavailable, "The evidence bucket does not exist.")
 	}
 	return nil
 }
@@ -133,7 +133,7 @@ func (h *hashingReader) Read(p []byte) (int, error) {
 // expected hash does not match.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, contentType, sha256Hex string) (services.BlobInfo, error) {
 	if size < -1 {
-		return services.BlobInfo{}, services.Errorf(services.CodeInvalid, "Invalid object size.")
+		return services.BlobInfo{}, services.Errorf(services.ReasonMalformed, "Invalid object size.")
 	}
 	if err := validKey(key); err != nil {
 		return services.BlobInfo{}, err
@@ -144,7 +144,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, co
 	// random and server-generated, so the check only guards against bugs.
 	if size < 0 || size > partSize {
 		if _, err := s.Stat(ctx, key); err == nil {
-			return services.BlobInfo{}, services.Errorf(services.CodeConflict, "The object already exists.")
+			return services.BlobInfo{}, services.Errorf(services.ReasonExists, "The object already exists.")
 		} else if !services.IsCode(err, services.CodeNotFound) {
 			return services.BlobInfo{}, err
 		}
@@ -179,10 +179,10 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, co
 		size = hr.n
 	}
 	if hr.n != size || info.Size != size {
-		return fail(services.Errorf(services.CodeInvalid, "The upload was shorter than announced."))
+		return fail(services.Errorf(services.ReasonUploadInterrupted, "The upload was shorter than announced."))
 	}
 	if sha256Hex != "" && !strings.EqualFold(sum, sha256Hex) {
-		return fail(services.Errorf(services.CodeInvalid, "The upload does not match its SHA-256."))
+		return fail(services.Errorf(services.ReasonUploadInterrupted, "The upload does not match its SHA-256."))
 	}
 	return services.BlobInfo{Key: key, Size: size, SHA256: sum, ContentType: opts.ContentType, LastModified: info.LastModified}, nil
 }
@@ -252,7 +252,7 @@ func infoOf(st minio.ObjectInfo) services.BlobInfo {
 
 func validKey(key string) error {
 	if key == "" || len(key) > 512 || strings.HasPrefix(key, "/") || strings.Contains(key, "..") || strings.ContainsAny(key, "\\\x00") {
-		return services.Errorf(services.CodeInvalid, "Invalid object key.")
+		return services.Errorf(services.ReasonMalformed, "Invalid object key.")
 	}
 	return nil
 }
@@ -264,13 +264,13 @@ func translate(err error) error {
 	resp := minio.ToErrorResponse(err)
 	switch {
 	case resp.Code == "NoSuchKey" || resp.Code == "NoSuchBucket" || resp.StatusCode == http.StatusNotFound:
-		return services.Wrap(err, services.CodeNotFound, "Not found.")
+		return services.Wrap(err, services.ReasonNotFound, "Not found.")
 	case resp.Code == "PreconditionFailed" || resp.StatusCode == http.StatusPreconditionFailed:
-		return services.Wrap(err, services.CodeConflict, "The object already exists.")
+		return services.Wrap(err, services.ReasonExists, "The object already exists.")
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return services.Wrap(err, services.CodeUnavailable, "The object store did not answer in time.")
+		return services.Wrap(err, services.ReasonUnavailable, "The object store did not answer in time.")
 	case resp.StatusCode == 0 || resp.StatusCode >= 500:
-		return services.Wrap(err, services.CodeUnavailable, "The object store is not available.")
+		return services.Wrap(err, services.ReasonUnavailable, "The object store is not available.")
 	}
-	return services.Wrap(err, services.CodeInternal, "An object store error occurred.")
+	return services.Wrap(err, services.ReasonInternal, "An object store error occurred.")
 }

@@ -168,7 +168,7 @@ type caseDoc struct {
 func toCaseDoc(c *services.Case) (caseDoc, error) {
 	oid, err := objectID(c.ID)
 	if err != nil {
-		return caseDoc{}, services.Errorf(services.CodeInternal, "Invalid report id.")
+		return caseDoc{}, services.Errorf(services.ReasonInternal, "Invalid report id.")
 	}
 	d := caseDoc{
 		ID: oid, TrackingCode: c.TrackingCode, ReceiptHash: c.ReceiptHash, Kind: string(c.Kind),
@@ -419,7 +419,7 @@ func (s *Store) UpdateCase(ctx context.Context, id string, version int64, ch ser
 		if _, err := s.FindCaseByID(ctx, id); err != nil {
 			return services.Case{}, err
 		}
-		return services.Case{}, services.Errorf(services.CodeConflict, "The report was changed by someone else; please reload it.")
+		return services.Case{}, services.Errorf(services.ReasonChangedElsewhere, "The report was changed by someone else; please reload it.")
 	}
 	return s.FindCaseByID(ctx, id)
 }

@@ -81,7 +81,7 @@ func (s *Store) DecideGrant(ctx context.Context, id string, g services.CustodyGr
 		return services.CustodyGrant{}, translate(err, "custody request")
 	}
 	if res.MatchedCount == 0 {
-		return services.CustodyGrant{}, services.Errorf(services.CodeConflict, "This request has already been decided.")
+		return services.CustodyGrant{}, services.Errorf(services.ReasonCustodyDecided, "This request has already been decided.")
 	}
 	return s.FindGrant(ctx, id)
 }

@@ -55,7 +55,7 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, rec services.Idempotenc
 		}
 		_, _ = col.DeleteOne(ctx, bson.D{{Key: "_id", Value: rec.Key}, {Key: "expiresAt", Value: existing.ExpiresAt}})
 	}
-	return services.IdempotencyRecord{}, false, services.Errorf(services.CodeConflict, "The Idempotency-Key is busy; please retry.")
+	return services.IdempotencyRecord{}, false, services.Errorf(services.ReasonIdemBusy, "The Idempotency-Key is busy; please retry.")
 }
 
 // CompleteIdempotencyKey stores the sealed answer of a finished request.

@@ -91,7 +91,7 @@ func (s *Store) FindUnitByID(ctx context.Context, id string) (services.Unit, err
 func (s *Store) InsertUnit(ctx context.Context, u services.Unit) error {
 	oid, err := objectID(u.ID)
 	if err != nil {
-		return services.Wrap(err, services.CodeInternal, "The unit id is malformed.")
+		return services.Wrap(err, services.ReasonInternal, "The unit id is malformed.")
 	}
 	col := s.db.Collection(colUnits)
 	n, err := col.CountDocuments(ctx, bson.D{{Key: "code", Value: u.Code}})
@@ -99,13 +99,13 @@ func (s *Store) InsertUnit(ctx context.Context, u services.Unit) error {
 		return translate(err, "unit")
 	}
 	if n > 0 {
-		return services.Errorf(services.CodeConflict, "A unit with this code already exists.")
+		return services.Errorf(services.ReasonUnitCodeTaken, "A unit with this code already exists.")
 	}
 	_, err = col.InsertOne(ctx, unitDoc{ID: oid, Code: u.Code, Name: textDoc(u.Name), Type: string(u.Type),
 		AreaCodes: nonNil(u.AreaCodes), Active: u.Active, Version: u.Version, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt})
 	if err != nil {
 		if services.IsCode(translate(err, "unit"), services.CodeConflict) {
-			return services.Wrap(err, services.CodeConflict, "A unit with this code already exists.")
+			return services.Wrap(err, services.ReasonUnitCodeTaken, "A unit with this code already exists.")
 		}
 		return translate(err, "unit")
 	}
@@ -132,7 +132,7 @@ func (s *Store) UpdateUnit(ctx context.Context, u services.Unit, version int64) 
 		if _, err := s.FindUnitByID(ctx, u.ID); err != nil {
 			return err
 		}
-		return services.Errorf(services.CodeConflict, "The unit was changed by someone else; reload it and try again.")
+		return services.Errorf(services.ReasonChangedElsewhere, "The unit was changed by someone else; reload it and try again.")
 	}
 	return nil
 }
@@ -161,7 +161,7 @@ func (s *Store) UpdateArea(ctx context.Context, old, updated services.Area) erro
 		if _, err := s.FindArea(ctx, old.Code); err != nil {
 			return err
 		}
-		return services.Errorf(services.CodeConflict, "The area was changed by someone else; reload it and try again.")
+		return services.Errorf(services.ReasonChangedElsewhere, "The area was changed by someone else; reload it and try again.")
 	}
 	return nil
 }
@@ -188,7 +188,7 @@ func (s *Store) UpdateCategory(ctx context.Context, old, updated services.Catego
 		if _, err := s.FindCategory(ctx, old.Code); err != nil {
 			return err
 		}
-		return services.Errorf(services.CodeConflict, "The category was changed by someone else; reload it and try again.")
+		return services.Errorf(services.ReasonChangedElsewhere, "The category was changed by someone else; reload it and try again.")
 	}
 	return nil
 }
@@ -226,7 +226,7 @@ func (s *Store) FindRoutingRules(ctx context.Context) ([]services.RoutingRule, e
 func (s *Store) InsertRoutingRule(ctx context.Context, r services.RoutingRule) error {
 	oid, err := objectID(r.ID)
 	if err != nil {
-		return services.Wrap(err, services.CodeInternal, "The routing rule id is malformed.")
+		return services.Wrap(err, services.ReasonInternal, "The routing rule id is malformed.")
 	}
 	_, err = s.db.Collection(colRoutingRules).InsertOne(ctx, routingRuleDoc{ID: oid, Category: r.Category, AreaCode: r.AreaCode,
 		InspectionUnitID: r.InspectionUnitID, FrontUnitID: r.FrontUnitID, Note: r.Note, CreatedAt: r.CreatedAt})
@@ -244,7 +244,7 @@ func (s *Store) DeleteRoutingRule(ctx context.Context, id string) error {
 		return translate(err, "routing rule")
 	}
 	if res.DeletedCount == 0 {
-		return services.Errorf(services.CodeNotFound, "No such routing rule.")
+		return services.Errorf(services.ReasonRoutingRuleNotFound, "No such routing rule.")
 	}
 	return nil
 }
@@ -276,7 +276,7 @@ func (s *Store) FindHolidays(ctx context.Context) ([]services.Holiday, error) {
 func (s *Store) InsertHoliday(ctx context.Context, h services.Holiday) error {
 	_, err := s.db.Collection(colHolidays).InsertOne(ctx, holidayDoc{Date: h.Date, Name: textDoc(h.Name)})
 	if err != nil && services.IsCode(translate(err, "holiday"), services.CodeConflict) {
-		return services.Wrap(err, services.CodeConflict, "This date is already a holiday.")
+		return services.Wrap(err, services.ReasonHolidayExists, "This date is already a holiday.")
 	}
 	return translate(err, "holiday")
 }
@@ -288,7 +288,7 @@ func (s *Store) DeleteHoliday(ctx context.Context, date string) error {
 		return translate(err, "holiday")
 	}
 	if res.DeletedCount == 0 {
-		return services.Errorf(services.CodeNotFound, "No holiday on this date.")
+		return services.Errorf(services.ReasonHolidayNotFound, "No holiday on this date.")
 	}
 	return nil
 }
@@ -379,11 +379,11 @@ func (s *Store) SeedDeadlinePolicies(ctx context.Context, ps []services.Deadline
 	for _, p := range ps {
 		doc, err := bson.Marshal(toPolicyDoc(p))
 		if err != nil {
-			return services.Wrap(err, services.CodeInternal, "A deadline policy could not be encoded.")
+			return services.Wrap(err, services.ReasonInternal, "A deadline policy could not be encoded.")
 		}
 		var fields bson.D
 		if err := bson.Unmarshal(doc, &fields); err != nil {
-			return services.Wrap(err, services.CodeInternal, "A deadline policy could not be encoded.")
+			return services.Wrap(err, services.ReasonInternal, "A deadline policy could not be encoded.")
 		}
 		// $setOnInsert must not name _id: the upsert takes it from the filter.
 		fields = fields[1:]

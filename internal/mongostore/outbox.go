@@ -184,7 +184,7 @@ func (s *Store) updateOutbox(ctx context.Context, id string, update bson.D) erro
 		return translate(err, "notification")
 	}
 	if res.MatchedCount == 0 {
-		return services.Errorf(services.CodeNotFound, "Not found.")
+		return services.Errorf(services.ReasonNotFound, "Not found.")
 	}
 	return nil
 }

@@ -88,7 +88,7 @@ func queueSort(sort services.QueueSort) bson.D {
 func queueAfter(c services.QueueCursor) (bson.D, error) {
 	oid, err := bson.ObjectIDFromHex(c.ID)
 	if err != nil {
-		return nil, services.Errorf(services.CodeInvalid, "The page cursor is invalid.")
+		return nil, services.Errorf(services.ReasonCursorInvalid, "The page cursor is invalid.")
 	}
 	var values []any
 	switch c.Sort.Key {
@@ -143,7 +143,7 @@ func queueQuery(q services.QueueQuery) (filter, sort bson.D, err error) {
 	}
 	if q.After != nil {
 		if q.After.Sort != q.Sort {
-			return nil, nil, services.Errorf(services.CodeInvalid, "The page cursor is invalid.")
+			return nil, nil, services.Errorf(services.ReasonCursorInvalid, "The page cursor is invalid.")
 		}
 		after, err := queueAfter(*q.After)
 		if err != nil {

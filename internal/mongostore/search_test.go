@@ -21,7 +21,7 @@ func TestSearchErrorsDoNotQuoteTheSearch(t *testing.T) {
 		"server":  mongo.CommandError{Code: 51091, Name: "Location51091", Message: "Regular expression is invalid: " + marker},
 		"driver":  fmt.Errorf("cannot marshal regex %q", marker),
 		"timeout": fmt.Errorf("query %s: %w", marker, context.DeadlineExceeded),
-		"wrapped": services.Wrap(fmt.Errorf("pattern %s", marker), services.CodeInternal, "A database error occurred."),
+		"wrapped": services.Wrap(fmt.Errorf("pattern %s", marker), services.ReasonInternal, "A database error occurred."),
 	} {
 		err := translateSearch(cause, "report")
 		if err == nil || strings.Contains(err.Error(), marker) {

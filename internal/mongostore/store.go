@@ -50,13 +50,13 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	}
 	client, err := mongo.Connect(co)
 	if err != nil {
-		return nil, services.Wrap(err, services.CodeUnavailable, "The database is not reachable.")
+		return nil, services.Wrap(err, services.ReasonUnavailable, "The database is not reachable.")
 	}
 	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	if err := client.Ping(pctx, readpref.Primary()); err != nil {
 		_ = client.Disconnect(context.Background())
-		return nil, services.Wrap(err, services.CodeUnavailable, "The database is not reachable.")
+		return nil, services.Wrap(err, services.ReasonUnavailable, "The database is not reachable.")
 	}
 	s := New(client, o.Database)
 	s.owned = true
@@ -90,7 +90,7 @@ func (s *Store) NewID() string { return bson.NewObjectID().Hex() }
 func objectID(id string) (bson.ObjectID, error) {
 	oid, err := bson.ObjectIDFromHex(id)
 	if err != nil {
-		return oid, services.Errorf(services.CodeNotFound, "Not found.")
+		return oid, services.Errorf(services.ReasonNotFound, "Not found.")
 	}
 	return oid, nil
 }
@@ -102,16 +102,16 @@ func translate(err error, what string) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, mongo.ErrNoDocuments):
-		return services.Wrap(err, services.CodeNotFound, "Not found.")
+		return services.Wrap(err, services.ReasonNotFound, "Not found.")
 	case mongo.IsDuplicateKeyError(err):
-		return services.Wrap(err, services.CodeConflict, "The "+what+" already exists.")
+		return services.Wrap(err, services.ReasonExists, "The "+what+" already exists.")
 	case mongo.IsTimeout(err), mongo.IsNetworkError(err), errors.Is(err, context.DeadlineExceeded),
 		errors.Is(err, mongo.ErrClientDisconnected):
-		return services.Wrap(err, services.CodeUnavailable, "The database is not available; please try again.")
+		return services.Wrap(err, services.ReasonUnavailable, "The database is not available; please try again.")
 	case errors.Is(err, context.Canceled):
-		return services.Wrap(err, services.CodeUnavailable, "The request was cancelled.")
+		return services.Wrap(err, services.ReasonCancelled, "The request was cancelled.")
 	}
-	return services.Wrap(err, services.CodeInternal, "A database error occurred.")
+	return services.Wrap(err, services.ReasonInternal, "A database error occurred.")
 }
 
 // translateSearch is translate for a query that carries a user's search
@@ -135,5 +135,5 @@ func translateSearch(err error, what string) error {
 	if errors.As(err, &ce) {
 		desc = fmt.Sprintf("server error %d %s (message withheld: it may quote the search)", ce.Code, ce.Name)
 	}
-	return services.Wrap(errors.New(desc), e.Code, e.Message)
+	return services.Wrap(errors.New(desc), e.Reason, e.Message)
 }

@@ -143,7 +143,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, ch services.UserChang
 		return services.User{}, translate(err, "account")
 	}
 	if res.MatchedCount == 0 {
-		return services.User{}, services.Errorf(services.CodeNotFound, "No such account.")
+		return services.User{}, services.Errorf(services.ReasonAccountNotFound, "No such account.")
 	}
 	return s.FindUserByID(ctx, id)
 }

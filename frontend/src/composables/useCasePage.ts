@@ -13,6 +13,7 @@ import { useI18n } from 'vue-i18n'
 import { ApiError } from '../api'
 import { eventNoteText, eventTitle, personText } from '../caseReport'
 import { apiErrorMessage, fieldErrorText } from '../errors'
+import { useLiveErrors } from '../liveErrors'
 import { formatDateTime } from '../format'
 import { caseApi, noCapabilities, type CaseCapabilities, type CaseDetail } from '../staffApi'
 import { useStaffSession } from '../staffSession'
@@ -39,6 +40,13 @@ export interface CasePage {
   /** need marks the field `key` as required when value is blank; true when it is filled. */
   need: (key: string, value: string) => boolean
   clearErrors: () => void
+  /** required is the "required" error, by element id, of every value that is blank. */
+  required: (values: Record<string, string>) => Record<string, string>
+  /**
+   * live keeps one form's errors true while the user corrects them
+   * (liveErrors.ts): values and check are by element id; call it in the form's setup.
+   */
+  live: (values: () => Record<string, unknown>, check: () => Record<string, string>) => void
   focusFirstError: () => Promise<void>
   /**
    * act runs one action, then reloads the report and says what happened. The
@@ -82,6 +90,23 @@ export function createCasePage(caseId: ComputedRef<string>): CasePage {
 
   function clearErrors() {
     for (const k of Object.keys(errors)) delete errors[k]
+  }
+
+  function required(values: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = {}
+    for (const [k, v] of Object.entries(values)) if (!v.trim()) out[k] = t('fieldError.required')
+    return out
+  }
+
+  function live(values: () => Record<string, unknown>, check: () => Record<string, string>) {
+    useLiveErrors({
+      errors: () => errors,
+      values,
+      check,
+      cleared: () => {
+        if (actionError.value === t('caseView.fixErrors')) actionError.value = ''
+      },
+    })
   }
 
   async function focusFirstError() {
@@ -144,7 +169,7 @@ export function createCasePage(caseId: ComputedRef<string>): CasePage {
     actionError.value = ''
   }
 
-  return { caseId, report, can, loading, loadError, reload, status, actionError, busy, errors, need, clearErrors, focusFirstError, act, reset }
+  return { caseId, report, can, loading, loadError, reload, status, actionError, busy, errors, need, clearErrors, required, live, focusFirstError, act, reset }
 }
 
 /** provideCasePage gives the page's state to its panels. */

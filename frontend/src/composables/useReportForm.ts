@@ -11,6 +11,7 @@ import { useProofOfWork } from './useProofOfWork'
 import { ApiError, DEFAULT_ALLOWED_TYPES, newIdempotencyKey, submitComplaint, type Kind, type LocalizedName, type Meta, type SubmitResult } from '../api'
 import { isLocale } from '../i18n'
 import { apiErrorMessage } from '../errors'
+import { flatValues, useLiveErrors } from '../liveErrors'
 import { normalizeAllowedTypes, type FileLimits } from '../files'
 import { clearDraft, createReportSession, isDirty, saveDraft, type ReportSession } from '../reportDraft'
 import { todayInVietnam } from '../format'
@@ -85,8 +86,6 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
   const upload = useUpload()
   const work = useProofOfWork()
   const submitting = computed(() => upload.busy || work.checking.value)
-  /** Fields the backend found wrong: their errors stay until the next attempt. */
-  const serverErrorKeys = new Set<FieldKey>()
 
   // The same Idempotency-Key is sent again when exactly the same report is
   // retried (after a network error, a 5xx, a 429 or a cancelled upload), so
@@ -166,23 +165,17 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
     }
   }
 
-  // Once errors are shown, each disappears as soon as its field is right.
-  watch(
-    [form, files],
-    () => {
-      if (Object.keys(errors.value).length === 0) return
+  // Once errors are shown, each disappears as soon as its field is right
+  // (liveErrors.ts, the rule of every form).
+  useLiveErrors({
+    errors: () => errors.value,
+    values: () => ({ ...flatValues(form), files: files.value.map((f) => f.key) }),
+    check: () => {
       const now: FieldErrors = {}
       for (const s of new Set((Object.keys(errors.value) as FieldKey[]).map(stepOf))) Object.assign(now, validateStep(s, form, ctx()))
-      const kept: FieldErrors = {}
-      for (const [k, code] of Object.entries(errors.value) as [FieldKey, string][]) {
-        // Errors the backend found stay until the next attempt; the client's go when fixed.
-        if (now[k] !== undefined) kept[k] = now[k]
-        else if (serverErrorKeys.has(k)) kept[k] = code
-      }
-      errors.value = kept
+      return now
     },
-    { deep: true },
-  )
+  })
 
   async function focusField(k: FieldKey) {
     const target = STEPS.indexOf(stepOf(k))
@@ -215,7 +208,6 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
   }
 
   async function next() {
-    serverErrorKeys.clear()
     otherErrors.value = {}
     const e = validateStep(step.value, form, ctx())
     if (Object.keys(e).length > 0) {
@@ -240,7 +232,6 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
     }
     formError.value = ''
     otherErrors.value = {}
-    serverErrorKeys.clear()
     // Every step again: the kind may have changed what the identity step allows.
     for (const s of STEPS) {
       const e = validateStep(s, form, ctx())
@@ -307,7 +298,6 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
     }
     fileErrors.value = r.perFile
     otherErrors.value = other
-    for (const k of Object.keys(mapped) as FieldKey[]) serverErrorKeys.add(k)
     formError.value = Object.keys(err.fields).length > 0 ? t('report.fixErrors') : apiErrorText(err)
     if (Object.keys(mapped).length > 0) await showErrors(mapped)
   }
@@ -366,7 +356,6 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
     otherErrors.value = {}
     fileErrors.value = {}
     formError.value = ''
-    serverErrorKeys.clear()
     restored.value = false
     await goTo(0)
   }

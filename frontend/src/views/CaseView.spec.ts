@@ -81,6 +81,53 @@ describe('report page', () => {
     expect(again.w.get('[data-testid="case-areaCode"]').text()).toBe('26734')
   })
 
+  it('clears a status change’s error and aria-invalid as soon as the field is right, and keeps the others', async () => {
+    const api = fakeApi()
+    api.json('GET', PATH, 200, sample({ allowedTransitions: RECEIVED_MOVES, can: HANDLER_CAN }))
+    const { w } = await openAs('lead', '/staff/cases/c1', 'case-move-form')
+    await w.get('[data-testid="case-move-form"]').trigger('submit')
+    await settle()
+    expect(w.get('#move-to-error').text()).toBe('This field is required.')
+    expect(w.get('#move-to').attributes('aria-invalid')).toBe('true')
+
+    // Choosing a move fixes the field: its error goes at once, without sending.
+    await w.get('[data-testid="case-move-to"]').setValue('rejected')
+    await settle()
+    expect(w.find('#move-to-error').exists()).toBe(false)
+    expect(w.get('#move-to').attributes('aria-invalid')).toBeUndefined()
+
+    await w.get('[data-testid="case-move-form"]').trigger('submit')
+    await settle()
+    expect(w.get('#move-reason').attributes('aria-invalid')).toBe('true')
+    // Spaces are not a reason: the error stays.
+    await w.get('#move-reason').setValue('   ')
+    await settle()
+    expect(w.get('#move-reason-error').text()).toBe('This field is required.')
+    await w.get('#move-reason').setValue('Không thuộc thẩm quyền')
+    await settle()
+    expect(w.find('#move-reason-error').exists()).toBe(false)
+    expect(w.get('#move-reason').attributes('aria-invalid')).toBeUndefined()
+    expect(api.callsTo('POST', `${PATH}/transitions`)).toHaveLength(0)
+  })
+
+  it('clears the server’s field error of a note once the text changes', async () => {
+    const api = fakeApi()
+    api.json('GET', PATH, 200, sample({ named: false, can: { ...HANDLER_CAN, requestCustody: false } }))
+    api.on('POST', `${PATH}/notes`, () => apiError(400, 'invalid', { text: 'too_long' }))
+    const { w } = await openAs('inspector', '/staff/cases/c1', 'case-note-form')
+    await w.get('#note-text').setValue('Đã gọi điện')
+    await w.get('[data-testid="case-note-form"]').trigger('submit')
+    await settle()
+    expect(w.get('#note-text-error').text()).toBe('This is too long.')
+    expect(w.get('[data-testid="case-error"]').text()).not.toBe('')
+    await w.get('#note-text').setValue('Đã gọi')
+    await settle()
+    expect(w.find('#note-text-error').exists()).toBe(false)
+    expect(w.get('#note-text').attributes('aria-invalid')).toBeUndefined()
+    // The notice "correct the marked fields" goes with the last marked field.
+    expect(w.find('[data-testid="case-error"]').exists() ? w.get('[data-testid="case-error"]').text() : '').toBe('')
+  })
+
   it('asks for a reason before rejecting, sends the move, and shows a refusal with the allowed moves', async () => {
     const api = fakeApi()
     let current = sample({ allowedTransitions: RECEIVED_MOVES, can: HANDLER_CAN })
@@ -646,7 +693,10 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
       api.on(
         'GET',
         `${PATH}/attachments/f2?original=1`,
-        () => jsonResponse(403, { error: { code: 'forbidden', message: 'No approved custody grant for this report.' } }),
+        () =>
+          jsonResponse(403, {
+            error: { code: 'forbidden', reason: 'custody_no_grant', message: 'You hold no current custody grant for this report: request custody to open the original.' },
+          }),
         () =>
           new Response('ID3', {
             status: 200,
@@ -671,7 +721,8 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
 
       await mp3!.get('[data-testid="case-attachment-original"]').trigger('click')
       await settle()
-      expect(w.get('[data-testid="files-error"]').text()).toBe('No approved custody grant for this report.')
+      // The page's own words for the reason, never the server's English message.
+      expect(w.get('[data-testid="files-error"]').text()).toBe(en.apiReason.custody_no_grant)
 
       await mp3!.get('[data-testid="case-attachment-original"]').trigger('click')
       await settle()

@@ -3,7 +3,7 @@ import { jsonResponse } from '../testing/fakeXhr'
 import { apiError, fakeApi, grant, staffUser } from '../testing/fakeApi'
 import { mountApp, resetPageTests, settle, until } from '../testing/mountApp'
 import { setSession } from '../staffSession'
-import type { AdminArea, Unit } from '../staffApi'
+import type { AdminArea, AdminUser, Unit } from '../staffApi'
 
 resetPageTests(() => setSession(grant('acc', staffUser({ id: 'a1', role: 'admin', unitId: '' }))))
 
@@ -68,6 +68,50 @@ describe('admin: units', () => {
     expect(w.get('[data-testid="error-unit-code"]').text()).toBe('Giá trị không hợp lệ.')
     expect(w.get('[data-testid="error-unit-name-en"]').text()).toBe('Nội dung quá dài.')
     expect(document.activeElement?.id).toBe('unit-code')
+  })
+})
+
+describe('admin: errors that go once fixed', () => {
+  it('clears a field’s error and aria-invalid as soon as it is right, keeps the others, and forgets the server’s once changed', async () => {
+    const api = fakeApi()
+    api.json('GET', '/api/v1/admin/units', 200, { items: [] })
+    api.json('GET', '/api/v1/admin/areas', 200, { items: areas })
+    api.on('POST', '/api/v1/admin/units', () => apiError(409, 'conflict'))
+    const { w } = await mountApp('/admin/units', 'en')
+    await until(() => w.find('[data-testid="unit-new"]').exists())
+    await w.get('[data-testid="unit-new"]').trigger('click')
+    await settle()
+    await w.get('[data-testid="unit-form"]').trigger('submit')
+    await settle()
+    expect(w.get('#unit-code').attributes('aria-invalid')).toBe('true')
+    expect(w.get('#unit-name-vi').attributes('aria-invalid')).toBe('true')
+    expect(w.find('#unit-form-error').exists()).toBe(true)
+
+    await w.get('[data-testid="unit-code"]').setValue('tt-moi')
+    await settle()
+    expect(w.find('[data-testid="error-unit-code"]').exists()).toBe(false)
+    expect(w.get('#unit-code').attributes('aria-invalid')).toBeUndefined()
+    // The fields not yet touched keep their errors.
+    expect(w.get('#unit-name-vi').attributes('aria-invalid')).toBe('true')
+
+    await w.get('[data-testid="unit-name-vi"]').setValue('Thanh tra mới')
+    await w.get('[data-testid="unit-name-en"]').setValue('New inspectorate')
+    await settle()
+    expect(w.findAll('[aria-invalid="true"]')).toHaveLength(0)
+    expect(w.find('#unit-form-error').exists()).toBe(false)
+
+    // The server says the code is taken: shown on the code until the code changes.
+    await w.get('[data-testid="unit-form"]').trigger('submit')
+    await settle()
+    expect(api.callsTo('POST', '/api/v1/admin/units')).toHaveLength(1)
+    expect(w.get('[data-testid="error-unit-code"]').text()).toBe('This value is already in use.')
+    await w.get('[data-testid="unit-name-en"]').setValue('New inspection unit')
+    await settle()
+    expect(w.get('#unit-code').attributes('aria-invalid')).toBe('true')
+    await w.get('[data-testid="unit-code"]').setValue('tt-moi-2')
+    await settle()
+    expect(w.find('[data-testid="error-unit-code"]').exists()).toBe(false)
+    expect(w.get('#unit-code').attributes('aria-invalid')).toBeUndefined()
   })
 })
 
@@ -213,6 +257,42 @@ describe('admin: areas, routing, holidays, deadlines', () => {
     expect(w.get('[data-testid="error-area-remote"]').text()).toBe('This value is not valid.')
     expect(w.get('#area-remote').attributes('aria-describedby')).toBe('area-remote-help area-remote-error')
     expect(document.activeElement?.id).toBe('area-remote')
+  })
+
+  it('warns in words when a rule sends reports to a unit with no active lead', async () => {
+    const units: Unit[] = [
+      { id: 'i1', code: 'tt', name: { vi: 'Thanh tra', en: 'Inspectorate' }, type: 'inspection', areaCodes: [], active: true },
+      { id: 'i2', code: 'tt2', name: { vi: 'Thanh tra 2', en: 'Second inspectorate' }, type: 'inspection', areaCodes: [], active: true },
+    ]
+    const api = fakeApi()
+    api.json('GET', '/api/v1/admin/routing-rules', 200, {
+      items: [
+        { id: 'r1', category: '', areaCode: '79', inspectionUnitId: 'i1', frontUnitId: '', note: '' },
+        { id: 'r2', category: '', areaCode: '', inspectionUnitId: 'i2', frontUnitId: '', note: '' },
+      ],
+    })
+    api.json('GET', '/api/v1/admin/units', 200, { items: units })
+    api.json('GET', '/api/v1/admin/areas', 200, { items: areas })
+    api.json('GET', '/api/v1/admin/categories', 200, { items: [] })
+    api.json('GET', '/api/v1/admin/users', 200, {
+      items: [
+        staffUser({ id: 'l1', role: 'lead', unitId: 'i1', active: true } as Partial<AdminUser>),
+        staffUser({ id: 'l2', role: 'lead', unitId: 'i2', active: false } as Partial<AdminUser>),
+        staffUser({ id: 'n2', role: 'inspector', unitId: 'i2', active: true } as Partial<AdminUser>),
+      ],
+    })
+    const { w } = await mountApp('/admin/routing-rules')
+    await until(() => w.findAll('[data-testid="routing-row"]').length === 2 && w.find('[data-testid="routing-no-lead"]').exists())
+    const rows = w.findAll('[data-testid="routing-row"]')
+    expect(rows[0]!.find('[data-testid="routing-no-lead"]').exists()).toBe(false)
+    expect(rows[1]!.get('[data-testid="routing-no-lead"]').text()).toBe('(No active lead)')
+
+    await w.get('[data-testid="rule-inspection"]').setValue('i1')
+    await settle()
+    expect(w.find('#rule-inspectionUnitId-help').exists()).toBe(false)
+    await w.get('[data-testid="rule-inspection"]').setValue('i2')
+    await settle()
+    expect(w.get('#rule-inspectionUnitId-help').text()).toContain('no active lead')
   })
 
   it('adds a routing rule with any category, and deletes one after asking', async () => {
