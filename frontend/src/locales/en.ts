@@ -1306,6 +1306,28 @@ const en: typeof vi = {
       summary: 'What changed',
     },
   },
+  auditLog: {
+    actions: {
+      user: {
+        create: 'Account created',
+        update: 'Account changed',
+        resetPassword: 'Password reset',
+        resetTOTP: 'Two-step sign-in removed',
+      },
+      unit: { create: 'Unit created', update: 'Unit changed' },
+      area: { create: 'Area added', update: 'Area changed' },
+      category: { create: 'Conduct category added', update: 'Conduct category changed' },
+      routingRule: { create: 'Routing rule added', delete: 'Routing rule deleted' },
+      holiday: { create: 'Holiday added', delete: 'Holiday deleted' },
+      deadlinePolicy: { update: 'Deadlines changed' },
+    },
+    unknownAction: 'Other action ({code})',
+    system: 'The system',
+    goneAccount: 'An account that no longer exists',
+    goneThing: 'Removed (code {code})',
+    routingRule: 'A routing rule',
+    details: 'Technical details',
+  },
   notFound: {
     heading: 'Page not found',
     text: 'The page you are looking for does not exist or has moved.',

@@ -1305,6 +1305,28 @@ const vi = {
       summary: 'Nội dung',
     },
   },
+  auditLog: {
+    actions: {
+      user: {
+        create: 'Tạo tài khoản',
+        update: 'Sửa tài khoản',
+        resetPassword: 'Đặt lại mật khẩu',
+        resetTOTP: 'Gỡ xác thực hai bước',
+      },
+      unit: { create: 'Tạo đơn vị', update: 'Sửa đơn vị' },
+      area: { create: 'Thêm địa bàn', update: 'Sửa địa bàn' },
+      category: { create: 'Thêm loại hành vi', update: 'Sửa loại hành vi' },
+      routingRule: { create: 'Thêm quy tắc phân luồng', delete: 'Xóa quy tắc phân luồng' },
+      holiday: { create: 'Thêm ngày nghỉ lễ', delete: 'Xóa ngày nghỉ lễ' },
+      deadlinePolicy: { update: 'Sửa thời hạn xử lý' },
+    },
+    unknownAction: 'Thao tác khác ({code})',
+    system: 'Hệ thống',
+    goneAccount: 'Tài khoản không còn tồn tại',
+    goneThing: 'Đã xóa (mã {code})',
+    routingRule: 'Một quy tắc phân luồng',
+    details: 'Chi tiết kỹ thuật',
+  },
   notFound: {
     heading: 'Không tìm thấy trang',
     text: 'Trang bạn tìm không tồn tại hoặc đã được chuyển đi.',
