@@ -1306,6 +1306,16 @@ const en: typeof vi = {
       summary: 'What changed',
     },
   },
+  staffLayout: {
+    menu: 'Menu',
+    caseSections: 'Parts of the report',
+    jump: {
+      details: 'Details',
+      timeline: 'History',
+      files: 'Files',
+      actions: 'Handling',
+    },
+  },
   auditLog: {
     actions: {
       user: {

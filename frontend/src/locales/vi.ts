@@ -1305,6 +1305,16 @@ const vi = {
       summary: 'Nội dung',
     },
   },
+  staffLayout: {
+    menu: 'Trình đơn',
+    caseSections: 'Các phần của phản ánh',
+    jump: {
+      details: 'Nội dung',
+      timeline: 'Diễn biến',
+      files: 'Tệp đính kèm',
+      actions: 'Xử lý',
+    },
+  },
   auditLog: {
     actions: {
       user: {
