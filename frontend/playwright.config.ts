@@ -41,7 +41,8 @@ export default defineConfig({
   },
   // A fresh data directory; before `serve`, the admins are created with
   // `portal admin create-user` (password on stdin), as an operator would:
-  // one for staff.spec.ts, one for story.spec.ts (each enrols its own TOTP,
+  // one for staff.spec.ts, one for story.spec.ts, one for custody.spec.ts, one
+  // for stafflayout.spec.ts (each enrols its own TOTP,
   // so the specs do not depend on their order).
   // PORTAL_REQUIRE_2FA makes admins and leads enrol TOTP at first sign-in.
   // PORTAL_COOLING_PERIOD=1m (72h by default) lets custody.spec.ts wait out
@@ -52,6 +53,7 @@ export default defineConfig({
       `printf "%s\\n" "Quản-trị-viên-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email admin@e2e.test --role admin --name "Quản trị E2E" && ` +
       `printf "%s\\n" "Quản-trị-gió-mùa-đông-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email story-admin@e2e.test --role admin --name "Quản trị câu chuyện" && ` +
       `printf "%s\\n" "Sông-Hồng-mùa-lũ-về-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email custody-admin@e2e.test --role admin --name "Quản trị danh tính" && ` +
+      `printf "%s\\n" "Bố-cục-màn-hình-rộng-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email layout-admin@e2e.test --role admin --name "Quản trị bố cục" && ` +
       `PORTAL_DATA_DIR=$d PORTAL_ADDR=127.0.0.1:${port} PORTAL_REQUIRE_2FA=true PORTAL_COOLING_PERIOD=1m exec ../bin/portal serve'`,
     url: `${baseURL}/readyz`,
     reuseExistingServer: false,

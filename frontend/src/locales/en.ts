@@ -1316,6 +1316,12 @@ const en: typeof vi = {
       actions: 'Handling',
     },
   },
+  fileTypes: {
+    image: 'Image ({type})',
+    audio: 'Audio ({type})',
+    video: 'Video ({type})',
+    other: 'Other file ({type})',
+  },
   auditLog: {
     actions: {
       user: {

@@ -1315,6 +1315,12 @@ const vi = {
       actions: 'Xử lý',
     },
   },
+  fileTypes: {
+    image: 'Ảnh ({type})',
+    audio: 'Âm thanh ({type})',
+    video: 'Video ({type})',
+    other: 'Tệp khác ({type})',
+  },
   auditLog: {
     actions: {
       user: {
