@@ -1053,7 +1053,7 @@ const en: typeof vi = {
   identityPanel: {
     heading: 'Complainant identity — confidential',
     intro: 'You hold an identity custody grant for this report, approved by a lead. Use the identity only for the reason you gave; do not copy or share it.',
-    timeLeft: 'Your grant ends in {left} (at {at}).',
+    timeLeft: 'Your grant ends in {left} ({at}).',
     ended: 'Your identity custody grant has ended. Send a new request to see the identity again.',
     recorded: 'Each time you show the identity, the reading is recorded in the report’s audit log, with your name and the time.',
     reveal: 'Show the identity (the reading is recorded)',

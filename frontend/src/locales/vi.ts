@@ -1052,7 +1052,7 @@ const vi = {
   identityPanel: {
     heading: 'Danh tính người phản ánh — bảo mật',
     intro: 'Bạn đang giữ quyền xem danh tính đã được lãnh đạo phê duyệt cho phản ánh này. Chỉ dùng danh tính cho đúng lý do đã nêu; không ghi lại, không chia sẻ.',
-    timeLeft: 'Quyền xem còn {left} (hết hạn lúc {at}).',
+    timeLeft: 'Quyền xem còn {left} (hết hạn {at}).',
     ended: 'Quyền xem danh tính đã hết hạn. Cần gửi yêu cầu mới để xem lại.',
     recorded: 'Mỗi lần hiện danh tính là một lần xem được ghi vào nhật ký của phản ánh, kèm tên bạn và thời điểm.',
     reveal: 'Hiện danh tính (lần xem được ghi lại)',

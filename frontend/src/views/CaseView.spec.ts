@@ -373,7 +373,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
     expect(w.get('[data-testid="case-appeal-of"]').text()).toBe('Round 2: appeal of report MB-0000-1111')
     expect(w.get('[data-testid="case-appeal-of"] a').attributes('href')).toBe('/staff/cases/c0')
     expect(w.get('[data-testid="case-appeal"] a').attributes('href')).toBe('/staff/cases/c9')
-    expect(w.get('[data-testid="case-outcome-published"]').text()).toContain('Summary published on 5 March 2026')
+    expect(w.get('[data-testid="case-outcome-published"]').text()).toContain('Summary published on 05/03/2026 at 09:00')
 
     // Accepting as a complex matter asks for the longer period.
     await w.get('[data-testid="case-move-to"]').setValue('accepted')
