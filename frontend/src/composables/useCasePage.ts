@@ -61,7 +61,8 @@ export function withFlags(d: CaseDetail): CaseDetail {
 function workPlace(el: HTMLElement): { id: string; heading: string } {
   const box = el.closest('form, section')
   const heading = box?.querySelector('h2[id], h3[id]') ?? el.closest('section')?.querySelector('h2[id]')
-  return { id: el.id, heading: heading?.id ?? '' }
+  // A confirmation's "yes" names the button it stands in for (data-return-to).
+  return { id: el.dataset.returnTo || el.id, heading: heading?.id ?? '' }
 }
 
 /**

@@ -1308,6 +1308,9 @@ const en: typeof vi = {
   },
   staffLayout: {
     menu: 'Menu',
+    concludeConfirm: 'A conclusion cannot be undone once sent. Send it?',
+    concludeYes: 'Send the conclusion',
+    concludeNo: 'Go back and edit',
     caseSections: 'Parts of the report',
     jump: {
       details: 'Details',

@@ -1307,6 +1307,9 @@ const vi = {
   },
   staffLayout: {
     menu: 'Trình đơn',
+    concludeConfirm: 'Kết luận không thể hoàn tác sau khi gửi. Gửi kết luận?',
+    concludeYes: 'Gửi kết luận',
+    concludeNo: 'Quay lại sửa',
     caseSections: 'Các phần của phản ánh',
     jump: {
       details: 'Nội dung',
