@@ -1311,6 +1311,7 @@ const en: typeof vi = {
     concludeConfirm: 'A conclusion cannot be undone once sent. Send it?',
     concludeYes: 'Send the conclusion',
     concludeNo: 'Go back and edit',
+    dateHint: 'Day/month/year, for example 02/09/2026.',
     caseSections: 'Parts of the report',
     jump: {
       details: 'Details',

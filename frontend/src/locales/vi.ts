@@ -1310,6 +1310,7 @@ const vi = {
     concludeConfirm: 'Kết luận không thể hoàn tác sau khi gửi. Gửi kết luận?',
     concludeYes: 'Gửi kết luận',
     concludeNo: 'Quay lại sửa',
+    dateHint: 'Ngày/tháng/năm, ví dụ 02/09/2026.',
     caseSections: 'Các phần của phản ánh',
     jump: {
       details: 'Nội dung',

@@ -285,6 +285,9 @@ describe('admin: areas, routing, holidays, deadlines', () => {
     await w.get('[data-testid="holiday-year"]').setValue('2027')
     await settle()
     expect(w.findAll('[data-testid="holiday-row"]').map((r) => r.findAll('td')[1]!.text())).toEqual(["New Year's Day"])
+    // The date field says how a date is written.
+    expect(w.get('[data-testid="holiday-date"]').attributes('aria-describedby')).toContain('holiday-date-help')
+    expect(w.get('#holiday-date-help').text()).toBe('Day/month/year, for example 02/09/2026.')
     await w.get('[data-testid="holiday-date"]').setValue('2026-09-02')
     await w.get('[data-testid="holiday-name-vi"]').setValue('Ngày lạ')
     await w.get('[data-testid="holiday-name-en"]').setValue('Odd day')
