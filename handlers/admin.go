@@ -428,15 +428,22 @@ func (s *Server) putDeadlinePolicy(c *gin.Context) {
 // Audit.
 
 type adminEventDTO struct {
-	At      time.Time `json:"at"`
-	ActorID string    `json:"actorId"`
-	Action  string    `json:"action"`
-	Target  string    `json:"target"`
-	Summary string    `json:"summary"`
+	At        time.Time `json:"at"`
+	ActorID   string    `json:"actorId"`
+	ActorName string    `json:"actorName,omitempty"`
+	Action    string    `json:"action"`
+	Target    string    `json:"target"`
+	// TargetName is the changed thing's name in both languages, when it has one.
+	TargetName *services.Text `json:"targetName,omitempty"`
+	Summary    string         `json:"summary"`
 }
 
-func toAdminEvent(e services.AdminEvent) adminEventDTO {
-	return adminEventDTO{At: e.At, ActorID: e.ActorID, Action: e.Action, Target: e.Target, Summary: e.Summary}
+func toAdminEvent(e services.AdminEntry) adminEventDTO {
+	d := adminEventDTO{At: e.At, ActorID: e.ActorID, ActorName: e.ActorName, Action: e.Action, Target: e.Target, Summary: e.Summary}
+	if e.TargetName.VI != "" || e.TargetName.EN != "" {
+		d.TargetName = &e.TargetName
+	}
+	return d
 }
 
 // listAdminEvents returns the newest configuration changes; ?limit= takes

@@ -69,11 +69,13 @@ type adminList[T any] struct {
 }
 
 type adminEvent struct {
-	At      time.Time `json:"at"`
-	ActorID string    `json:"actorId"`
-	Action  string    `json:"action"`
-	Target  string    `json:"target"`
-	Summary string    `json:"summary"`
+	At         time.Time      `json:"at"`
+	ActorID    string         `json:"actorId"`
+	ActorName  string         `json:"actorName"`
+	Action     string         `json:"action"`
+	Target     string         `json:"target"`
+	TargetName *services.Text `json:"targetName"`
+	Summary    string         `json:"summary"`
 }
 
 type adminUnit struct {
@@ -367,6 +369,10 @@ func TestAdminFlow(t *testing.T) {
 	var page adminList[adminEvent]
 	if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil || len(page.Items) != 2 || page.Items[0].Action != "deadlinePolicy.update" {
 		t.Fatalf("audit page: %s", w.Body)
+	}
+	// The log names the acting admin (docs/architecture.md, "Admin audit log").
+	if want := a.users[services.RoleAdmin].Name; page.Items[0].ActorName != want || want == "" {
+		t.Fatalf("audit actor name %q, want %q", page.Items[0].ActorName, want)
 	}
 }
 

@@ -89,6 +89,7 @@ type Org struct {
 	store        OrgStore
 	catalog      CatalogStore
 	audit        AdminAuditStore
+	users        UserDirectory
 	clock        func() time.Time
 	rulesChanged func()
 }
@@ -101,6 +102,9 @@ type OrgOptions struct {
 	Catalog CatalogStore
 	// Audit keeps the admin audit log.
 	Audit AdminAuditStore
+	// Users names the accounts in the audit log (nil: accounts are shown
+	// by id only).
+	Users UserDirectory
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 	// RulesChanged is called after a routing rule is created or deleted,
@@ -111,7 +115,7 @@ type OrgOptions struct {
 
 // NewOrg returns the Org service over the given stores.
 func NewOrg(opts OrgOptions) *Org {
-	return &Org{store: opts.Store, catalog: opts.Catalog, audit: opts.Audit, clock: clockOrNow(opts.Now), rulesChanged: opts.RulesChanged}
+	return &Org{store: opts.Store, catalog: opts.Catalog, audit: opts.Audit, users: opts.Users, clock: clockOrNow(opts.Now), rulesChanged: opts.RulesChanged}
 }
 
 // forgetRules tells the router that the routing rules changed.
@@ -146,14 +150,126 @@ func (o *Org) Seed(ctx context.Context) error {
 	return o.seedDeadlinePolicies(ctx)
 }
 
+// UserDirectory finds staff accounts by id, to name them in the audit log.
+type UserDirectory interface {
+	FindUserByID(ctx context.Context, id string) (User, error)
+}
+
+// AdminEntry is an admin audit event with the names an administrator reads
+// instead of ids (docs/architecture.md, "Admin audit log").
+type AdminEntry struct {
+	AdminEvent
+	// ActorName is the account's name (its e-mail when it has none); ""
+	// when the account is unknown or the actor is "system".
+	ActorName string
+	// TargetName is the display name of what was changed, in both
+	// languages; empty when it has none (a holiday's date, a routing rule,
+	// a deadline policy's kind: the client puts those in words) or is gone.
+	TargetName Text
+}
+
 // ListAdminEvents returns the newest configuration changes, at most limit
-// (DefaultAdminEvents when limit ≤ 0, never more than MaxAdminEvents).
-func (o *Org) ListAdminEvents(ctx context.Context, actor Actor, limit int) ([]AdminEvent, error) {
+// (DefaultAdminEvents when limit ≤ 0, never more than MaxAdminEvents), with
+// the names of the accounts, units, areas and categories they mention.
+func (o *Org) ListAdminEvents(ctx context.Context, actor Actor, limit int) ([]AdminEntry, error) {
 	if err := actor.RequireAdmin(); err != nil {
 		return nil, err
 	}
 	if limit <= 0 {
 		limit = DefaultAdminEvents
 	}
-	return o.audit.ListAdminEvents(ctx, min(limit, MaxAdminEvents))
+	es, err := o.audit.ListAdminEvents(ctx, min(limit, MaxAdminEvents))
+	if err != nil {
+		return nil, err
+	}
+	names, err := o.adminNames(ctx, es)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AdminEntry, len(es))
+	for i, e := range es {
+		out[i] = AdminEntry{AdminEvent: e, ActorName: names.users[e.ActorID]}
+		switch kind, _, _ := strings.Cut(e.Action, "."); kind {
+		case "user":
+			out[i].TargetName = names.user(e.Target)
+		case "unit":
+			out[i].TargetName = names.units[e.Target]
+		case "area":
+			out[i].TargetName = names.areas[e.Target]
+		case "category":
+			out[i].TargetName = names.categories[e.Target]
+		}
+	}
+	return out, nil
+}
+
+// adminNameBook holds the names ListAdminEvents puts next to ids.
+type adminNameBook struct {
+	users                    map[string]string
+	units, areas, categories map[string]Text
+}
+
+func (b adminNameBook) user(id string) Text {
+	n := b.users[id]
+	return Text{VI: n, EN: n}
+}
+
+// adminNames reads the names of the accounts (one lookup per distinct id)
+// and of the units, areas and categories (one listing each, only when an
+// event mentions one). A removed account or thing keeps its id only.
+func (o *Org) adminNames(ctx context.Context, es []AdminEvent) (adminNameBook, error) {
+	b := adminNameBook{users: map[string]string{}, units: map[string]Text{}, areas: map[string]Text{}, categories: map[string]Text{}}
+	kinds := map[string]bool{}
+	for _, e := range es {
+		kind, _, _ := strings.Cut(e.Action, ".")
+		kinds[kind] = true
+		ids := []string{e.ActorID}
+		if kind == "user" {
+			ids = append(ids, e.Target)
+		}
+		for _, id := range ids {
+			if _, seen := b.users[id]; seen || id == "" || id == "system" || o.users == nil {
+				continue
+			}
+			u, err := o.users.FindUserByID(ctx, id)
+			switch {
+			case ErrorCode(err) == CodeNotFound:
+				b.users[id] = ""
+			case err != nil:
+				return b, err
+			case u.Name != "":
+				b.users[id] = u.Name
+			default:
+				b.users[id] = u.Email
+			}
+		}
+	}
+	if kinds["unit"] {
+		us, err := o.store.FindUnits(ctx)
+		if err != nil {
+			return b, err
+		}
+		for _, u := range us {
+			b.units[u.ID] = u.Name
+		}
+	}
+	if kinds["area"] {
+		as, err := o.catalog.ListAreas(ctx)
+		if err != nil {
+			return b, err
+		}
+		for _, a := range as {
+			b.areas[a.Code] = a.Name
+		}
+	}
+	if kinds["category"] {
+		cs, err := o.catalog.ListCategories(ctx)
+		if err != nil {
+			return b, err
+		}
+		for _, c := range cs {
+			b.categories[c.Code] = c.Name
+		}
+	}
+	return b, nil
 }

@@ -123,7 +123,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 		return nil, fmt.Errorf("seed reference data: %w", err)
 	}
 	router := NewRuleRouter(RuleRouterOptions{Store: o.Store, Catalog: o.Store, TTL: o.CacheTTL, Now: now})
-	p.Org = NewOrg(OrgOptions{Store: o.Store, Catalog: o.Store, Audit: o.Store, Now: now, RulesChanged: router.Forget})
+	p.Org = NewOrg(OrgOptions{Store: o.Store, Catalog: o.Store, Audit: o.Store, Users: o.Store, Now: now, RulesChanged: router.Forget})
 	if err := p.Org.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed organisation data: %w", err)
 	}

@@ -141,7 +141,7 @@ test('an inspector asks for the identity, another person (a lead) approves, and 
   const panel = page.getByTestId('identity-panel')
   await expect(panel.getByRole('heading', { level: 2 })).toHaveText('Danh tính người phản ánh — bảo mật')
   // The grant lasts CustodyTTL from the approval: some hours and minutes are left.
-  await expect(page.getByTestId('identity-time-left')).toHaveText(/^Quyền xem còn \d+ giờ \d{2} phút \(hết hạn lúc .+\)\.$/)
+  await expect(page.getByTestId('identity-time-left')).toHaveText(/^Quyền xem còn \d+ giờ \d{2} phút \(hết hạn .+\)\.$/)
   await expect(panel).toContainText('được ghi vào nhật ký')
   await expect(panel).not.toContainText(CITIZEN.name)
   await expectAccessible(page, 'the identity panel, identity hidden')

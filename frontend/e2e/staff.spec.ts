@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test'
-import { enrolOnPage, signIn, signOut, totpAt } from './staffHelpers'
+import { enrolOnPage, signIn, signOut, staffNav, totpAt } from './staffHelpers'
 import { expectAccessible, expectNoHorizontalScroll, watchedTest } from './watch'
 
 // The staff side against the real portal. playwright.config.ts bootstraps
@@ -146,7 +146,7 @@ test('an admin sets up a unit and an inspector, who signs in, turns on two-step 
     recovery = await enrolOnPage(page, inspectorSteps)
   } else {
     await expectNoHorizontalScroll(page, 'the queue')
-    await page.getByTestId('staff-nav-security').click()
+    await staffNav(page, 'security')
     await expect(page.getByTestId('totp-state')).toHaveText(/^Off/)
     await page.getByTestId('totp-start').click()
     // Enrolling asks for the password again.
@@ -156,7 +156,7 @@ test('an admin sets up a unit and an inspector, who signs in, turns on two-step 
     await expect(page.getByTestId('security-status')).toHaveText('Two-step verification is on.')
     await expect(page.getByTestId('totp-state')).toHaveText(/^On/)
     await expectNoHorizontalScroll(page, 'the security page')
-    await page.getByTestId('staff-nav-queue').click()
+    await staffNav(page, 'queue')
   }
   expect(new Set(recovery).size).toBe(10)
 

@@ -74,7 +74,20 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByTestId('login-submit').click()
 }
 
+/** openStaffMenu opens the staff menu when it is folded behind its button (a phone). */
+export async function openStaffMenu(page: Page) {
+  const toggle = page.getByTestId('staff-menu-toggle')
+  if ((await toggle.isVisible()) && (await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click()
+}
+
+/** staffNav opens a page of the staff menu, on a phone through its button. */
+export async function staffNav(page: Page, key: string) {
+  await openStaffMenu(page)
+  await page.getByTestId(`staff-nav-${key}`).click()
+}
+
 export async function signOut(page: Page) {
+  await openStaffMenu(page)
   await page.getByTestId('staff-signout').click()
   await expect(page).toHaveURL(/\/staff\/login$/)
   await expect(page.getByTestId('login-notice')).toBeVisible()
@@ -87,6 +100,8 @@ export async function signOut(page: Page) {
 export async function adminCreator(
   request: APIRequestContext,
   admin: { email: string; password: string },
+  /** Hears the admin's TOTP secret, for a spec that signs the admin in on the page too. */
+  onSecret?: (secret: string) => void,
 ): Promise<(path: string, data: object) => Promise<{ id: string }>> {
   const login = await request.post('/api/v1/auth/login', { data: admin })
   expect(login.status()).toBe(200)
@@ -96,6 +111,7 @@ export async function adminCreator(
   const setup = await request.post('/api/v1/auth/totp/setup', { headers: enrol })
   expect(setup.status()).toBe(200)
   const { secret } = await setup.json()
+  onSecret?.(secret)
   const enabled = await request.post('/api/v1/auth/totp/enable', { headers: enrol, data: { code: await freshTotp(secret, new Set()) } })
   expect(enabled.status()).toBe(200)
   const headers = { Authorization: `Bearer ${(await enabled.json()).accessToken}` }

@@ -238,12 +238,15 @@ test('the whole story: filed, assigned, handled, recommended, concluded, publish
   // A summary naming the complainant is refused (400, fields.publicSummary = identity), next to the field.
   await conclusion.getByRole('textbox', { name: 'Tóm tắt công khai' }).fill(`${SUMMARY} Người phản ánh là bà ${CITIZEN.name} ở phường Bến Thành.`)
   await conclusion.getByRole('button', { name: 'Chuyển trạng thái' }).click()
+  // A conclusion cannot be undone: the form asks first.
+  await conclusion.getByRole('button', { name: 'Gửi kết luận' }).click()
   await expect(page.getByTestId('error-move-summary')).toContainText('có chứa thông tin cá nhân của người phản ánh')
   await expect(conclusion.getByRole('textbox', { name: 'Tóm tắt công khai' })).toBeFocused()
   await expect(page.getByTestId('case-status-now')).toHaveText('Trạng thái: Đang xác minh')
   // The proposal's summary, as it was, goes through.
   await conclusion.getByRole('textbox', { name: 'Tóm tắt công khai' }).fill(SUMMARY)
   await conclusion.getByRole('button', { name: 'Chuyển trạng thái' }).click()
+  await conclusion.getByRole('button', { name: 'Gửi kết luận' }).click()
   await expect(page.getByTestId('case-status')).toHaveText('Đã chuyển sang trạng thái: Đã có kết luận.')
   await expect(page.getByTestId('case-outcome')).toContainText(SUMMARY)
   await expect(page.getByTestId('case-outcome-published')).toHaveText(/^Đã công bố tóm tắt: /)

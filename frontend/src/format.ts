@@ -23,21 +23,41 @@ export function formatBytes(n: number, locale: Locale | string): string {
   return `${num} ${units[u]}`
 }
 
+/** vnParts are an instant's day and time in Vietnam, as two-digit strings. */
+function vnParts(d: Date): Record<'day' | 'month' | 'year' | 'hour' | 'minute', string> {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: VIETNAM_TZ,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(d)
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? ''
+  return { day: get('day'), month: get('month'), year: get('year'), hour: get('hour'), minute: get('minute') }
+}
+
+/**
+ * formatDateTime is the one way the portal writes a moment: "04/12/2026 lúc
+ * 17:26" (Vietnamese), "04/12/2026 at 17:26" (English) — day/month/year and
+ * 24-hour time in Vietnam.
+ */
 export function formatDateTime(iso: string, locale: Locale | string): string {
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  return new Intl.DateTimeFormat(intlLocale(locale), {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone: VIETNAM_TZ,
-  }).format(d)
+  const p = vnParts(d)
+  return `${p.day}/${p.month}/${p.year} ${locale === 'en' ? 'at' : 'lúc'} ${p.hour}:${p.minute}`
 }
 
-export function formatDate(iso: string, locale: Locale | string): string {
-  // A bare date (YYYY-MM-DD) is a calendar day, not an instant.
-  const d = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T12:00:00+07:00`) : new Date(iso)
+/** formatDate writes a day as dd/mm/yyyy: a bare date (YYYY-MM-DD) as it is, an instant as its day in Vietnam. */
+export function formatDate(iso: string, _locale?: Locale | string): string {
+  const bare = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso)
+  if (bare) return `${bare[3]}/${bare[2]}/${bare[1]}`
+  const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'long', timeZone: VIETNAM_TZ }).format(d)
+  const p = vnParts(d)
+  return `${p.day}/${p.month}/${p.year}`
 }
 
 /** formatLongDate: "Friday, 4 December 2026" / "Thứ Sáu, 4 tháng 12, 2026", the instant's day in Vietnam. */

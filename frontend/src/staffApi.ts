@@ -216,8 +216,12 @@ export const POLICY_FIELDS = [
 export interface AdminEvent {
   at: string
   actorId: string
+  /** The acting account's name (or e-mail); absent for the system or a removed account. */
+  actorName?: string
   action: string
   target: string
+  /** The changed account's, unit's, area's or category's name, when it still exists. */
+  targetName?: { vi: string; en: string }
   summary: string
 }
 

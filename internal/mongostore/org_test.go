@@ -473,3 +473,82 @@ func TestOrgAreasAndCategories(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestAdminEventsAreNamed: the admin audit listing names the acting account
+// and what was changed (an account, a unit, an area, a category), so that
+// the log does not show bare ids; a holiday keeps its date, an unknown
+// account or the system keeps its id with no name.
+func TestAdminEventsAreNamed(t *testing.T) {
+	env := testenv.New(t)
+	ctx := context.Background()
+	if err := services.NewCatalog(services.CatalogOptions{Store: env.Store}).Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	adminUser := &services.User{Email: "lan@example.vn", Name: "Nguyễn Thị Lan", Role: services.RoleAdmin, Active: true}
+	nameless := &services.User{Email: "hoa@example.vn", Role: services.RoleInspector, Active: true}
+	for _, u := range []*services.User{adminUser, nameless} {
+		if err := env.Store.InsertUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	org := services.NewOrg(services.OrgOptions{Store: env.Store, Catalog: env.Store, Audit: env.Store, Users: env.Store,
+		Now: func() time.Time { return orgTime }})
+	admin := services.Actor{UserID: adminUser.ID, Email: adminUser.Email, Role: services.RoleAdmin}
+	unit, err := org.CreateUnit(ctx, admin, services.Unit{Code: "thanh-tra-q1", Name: services.Text{VI: "Thanh tra Quận 1", EN: "District 1 Inspectorate"},
+		Type: services.UnitInspection, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	order := 42
+	cat, err := org.UpdateCategory(ctx, admin, "bribe", services.CategoryPatch{Order: &order})
+	if err != nil {
+		t.Fatal(err)
+	}
+	area := services.DefaultAreas[0]
+	remote := !area.Remote
+	if _, err := org.UpdateArea(ctx, admin, area.Code, services.AreaPatch{Remote: &remote}); err != nil {
+		t.Fatal(err)
+	}
+	gone := env.Store.NewID()
+	for _, e := range []services.AdminEvent{
+		{At: orgTime, ActorID: adminUser.ID, Action: "user.create", Target: nameless.ID},
+		{At: orgTime, ActorID: "system", Action: "user.update", Target: gone},
+		{At: orgTime, ActorID: gone, Action: "holiday.create", Target: "2026-09-02"},
+	} {
+		if err := env.Store.InsertAdminEvent(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	es, err := org.ListAdminEvents(ctx, admin, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]services.AdminEntry{}
+	for _, e := range es {
+		got[e.Action+" "+e.Target] = e
+	}
+	want := map[string]struct {
+		actor  string
+		target services.Text
+	}{
+		"unit.create " + unit.ID:     {"Nguyễn Thị Lan", unit.Name},
+		"category.update bribe":      {"Nguyễn Thị Lan", cat.Name},
+		"area.update " + area.Code:   {"Nguyễn Thị Lan", area.Name},
+		"user.create " + nameless.ID: {"Nguyễn Thị Lan", services.Text{VI: "hoa@example.vn", EN: "hoa@example.vn"}},
+		"user.update " + gone:        {"", services.Text{}},
+		"holiday.create 2026-09-02":  {"", services.Text{}},
+	}
+	for k, w := range want {
+		e, ok := got[k]
+		if !ok {
+			t.Fatalf("no event %q in %+v", k, es)
+		}
+		if e.ActorName != w.actor || e.TargetName != w.target {
+			t.Errorf("%s: actor %q target %+v, want %q %+v", k, e.ActorName, e.TargetName, w.actor, w.target)
+		}
+	}
+	if len(es) != len(want) {
+		t.Errorf("%d events, want %d: %+v", len(es), len(want), es)
+	}
+}

@@ -65,6 +65,37 @@ export function withFlags(d: CaseDetail): CaseDetail {
   return { ...d, allowedTransitions: d.allowedTransitions ?? [], can: { ...noCapabilities(), ...(d.can ?? {}) } }
 }
 
+/** workPlace remembers the control a person used: its id, and the id of the heading of the form or section it is in. */
+function workPlace(el: HTMLElement): { id: string; heading: string } {
+  const box = el.closest('form, section')
+  const heading = box?.querySelector('h2[id], h3[id]') ?? el.closest('section')?.querySelector('h2[id]')
+  // A confirmation's "yes" names the button it stands in for (data-return-to).
+  return { id: el.dataset.returnTo || el.id, heading: heading?.id ?? '' }
+}
+
+/**
+ * returnFocus puts focus back on the control a person used, once the report
+ * is reloaded: the same element if it is still there and usable, else the
+ * element with its id, else the heading of its form or section, else the
+ * actions' heading. The page does not scroll.
+ */
+export function returnFocus(origin: HTMLElement | null, place: { id: string; heading: string } | null) {
+  const usable = (el: Element | null): el is HTMLElement =>
+    el instanceof HTMLElement && el.isConnected && !(el as HTMLButtonElement).disabled && !el.closest('[hidden]')
+  const candidates: (Element | null)[] = [origin, place?.id ? document.getElementById(place.id) : null]
+  for (const el of candidates) {
+    if (usable(el)) {
+      el.focus({ preventScroll: true })
+      return
+    }
+  }
+  const heading = (place?.heading && document.getElementById(place.heading)) || document.getElementById('actions-heading')
+  if (heading instanceof HTMLElement) {
+    if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1')
+    heading.focus({ preventScroll: true })
+  }
+}
+
 /** createCasePage loads the report of caseId and keeps the page's shared state; call it in the page's setup and provide it. */
 export function createCasePage(caseId: ComputedRef<string>): CasePage {
   const { t, te } = useI18n()
@@ -127,6 +158,10 @@ export function createCasePage(caseId: ComputedRef<string>): CasePage {
 
   async function act(key: string, fn: () => Promise<unknown>, done: string, after?: () => void, fields: Record<string, string> = {}) {
     if (busy.value) return
+    // Where the person works: focus comes back there once the report is
+    // reloaded, instead of jumping to the top of the page.
+    const origin = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null
+    const place = origin ? workPlace(origin) : null
     busy.value = key
     actionError.value = ''
     status.value = ''
@@ -134,9 +169,11 @@ export function createCasePage(caseId: ComputedRef<string>): CasePage {
       await fn()
       after?.()
       await reload()
+      // The status line is a live region: the result is announced where focus stays.
       status.value = done
+      busy.value = ''
       await nextTick()
-      document.getElementById('case-status')?.focus()
+      returnFocus(origin, place)
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return
       const mapped = e instanceof ApiError ? Object.entries(e.fields).filter(([f]) => fields[f]) : []

@@ -182,6 +182,20 @@ describe('report page', () => {
     await w.get('#move-reply').setValue('Cảm ơn ông bà')
     await w.get('[data-testid="case-move-form"]').trigger('submit')
     await settle()
+    // A conclusion cannot be undone: the form asks first, in place, focus on "yes"; "no" goes back.
+    expect(api.callsTo('POST', `${PATH}/transitions`)).toHaveLength(0)
+    expect(w.get('[data-testid="case-move-confirm"]').text()).toContain('A conclusion cannot be undone once sent.')
+    expect(document.activeElement).toBe(w.get('[data-testid="case-move-confirm-yes"]').element)
+    await w.get('[data-testid="case-move-confirm-no"]').trigger('click')
+    await settle(2)
+    expect(document.activeElement).toBe(w.get('[data-testid="case-move-send"]').element)
+    await w.get('[data-testid="case-move-form"]').trigger('submit')
+    await settle(2)
+    ;(w.get('[data-testid="case-move-confirm-yes"]').element as HTMLButtonElement).focus()
+    await w.get('[data-testid="case-move-form"]').trigger('submit')
+    await settle()
+    // Focus returns to the send button the confirmation stood in for.
+    expect(document.activeElement?.id).toBe('move-send')
     expect(api.callsTo('POST', `${PATH}/transitions`)[0]!.body).toEqual({
       to: 'concluded',
       outcome: 'partly_substantiated',
@@ -420,7 +434,7 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
     expect(w.get('[data-testid="case-appeal-of"]').text()).toBe('Round 2: appeal of report MB-0000-1111')
     expect(w.get('[data-testid="case-appeal-of"] a').attributes('href')).toBe('/staff/cases/c0')
     expect(w.get('[data-testid="case-appeal"] a').attributes('href')).toBe('/staff/cases/c9')
-    expect(w.get('[data-testid="case-outcome-published"]').text()).toContain('Summary published on 5 March 2026')
+    expect(w.get('[data-testid="case-outcome-published"]').text()).toContain('Summary published on 05/03/2026 at 09:00')
 
     // Accepting as a complex matter asks for the longer period.
     await w.get('[data-testid="case-move-to"]').setValue('accepted')
@@ -483,6 +497,8 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
 
     await w.get('#move-summary').setValue('Ông Nguyễn Văn A, 0903 123 456, bị đòi tiền')
     await w.get('[data-testid="case-move-form"]').trigger('submit')
+    await settle(2)
+    await w.get('[data-testid="case-move-form"]').trigger('submit') // confirmed
     await settle()
     expect(api.callsTo('POST', `${PATH}/transitions`)[0]!.body).toEqual({
       to: 'concluded',
@@ -499,6 +515,8 @@ describe('report page: rounds, proposals, extensions and evidence', () => {
 
     await w.get('#move-summary').setValue('Cán bộ quầy 3 bị kỷ luật vì đòi tiền.')
     await w.get('[data-testid="case-move-form"]').trigger('submit')
+    await settle(2)
+    await w.get('[data-testid="case-move-form"]').trigger('submit') // confirmed
     await settle()
     expect((api.callsTo('POST', `${PATH}/transitions`)[1]!.body as { publicSummary: string }).publicSummary).toBe(
       'Cán bộ quầy 3 bị kỷ luật vì đòi tiền.',

@@ -85,7 +85,7 @@ describe('a concluded report', () => {
     expect(w.get('[data-testid="track-outcome-result"]').text()).toBe('Partly substantiated')
     expect(w.get('[data-testid="track-outcome-meaning"]').text()).toBe('The handlers found that what you reported is partly true.')
     expect(w.get('[data-testid="track-outcome-reply"]').text()).toBe('Cán bộ đã bị kỷ luật.')
-    expect(outcome.text()).toContain('10 December 2026')
+    expect(outcome.text()).toContain('10/12/2026 at 09:00')
 
     const events = w.findAll('[data-testid="timeline-item"]')
     expect(events.map((e) => e.get('.timeline-title').text())).toEqual([

@@ -365,6 +365,9 @@ describe('admin: areas, routing, holidays, deadlines', () => {
     await w.get('[data-testid="holiday-year"]').setValue('2027')
     await settle()
     expect(w.findAll('[data-testid="holiday-row"]').map((r) => r.findAll('td')[1]!.text())).toEqual(["New Year's Day"])
+    // The date field says how a date is written.
+    expect(w.get('[data-testid="holiday-date"]').attributes('aria-describedby')).toContain('holiday-date-help')
+    expect(w.get('#holiday-date-help').text()).toBe('Day/month/year, for example 02/09/2026.')
     await w.get('[data-testid="holiday-date"]').setValue('2026-09-02')
     await w.get('[data-testid="holiday-name-vi"]').setValue('Ngày lạ')
     await w.get('[data-testid="holiday-name-en"]').setValue('Odd day')
@@ -407,12 +410,26 @@ describe('admin: areas, routing, holidays, deadlines', () => {
     expect(f.text()).toContain('The deadlines of Denunciation were saved.')
   })
 
-  it('lists admin events with the actor’s email', async () => {
+  it('lists admin events in words: the actor’s and target’s names, the action’s label', async () => {
     const api = fakeApi()
-    api.json('GET', '/api/v1/admin/audit', 200, { items: [{ at: '2026-03-01T02:00:00Z', actorId: 'a1', action: 'unit.create', target: 'tt-hcm', summary: 'created' }] })
-    api.json('GET', '/api/v1/admin/users', 200, [{ ...staffUser({ id: 'a1', email: 'root@example.vn', role: 'admin' }), active: true }])
+    api.json('GET', '/api/v1/admin/audit', 200, {
+      items: [
+        {
+          at: '2026-03-01T02:00:00Z',
+          actorId: 'a1',
+          actorName: 'Nguyễn Thị Lan',
+          action: 'unit.create',
+          target: '665f00bb',
+          targetName: { vi: 'Thanh tra TP', en: 'City Inspectorate' },
+          summary: 'code=tt-hcm',
+        },
+      ],
+    })
     const { w } = await mountApp('/admin/audit')
-    await until(() => w.find('[data-testid="audit-row"]').exists() && w.text().includes('root@'))
-    expect(w.get('[data-testid="audit-row"]').findAll('td').slice(1).map((td) => td.text())).toEqual(['root@example.vn', 'unit.create', 'tt-hcm', 'created'])
+    await until(() => w.find('[data-testid="audit-row"]').exists())
+    const cells = w.get('[data-testid="audit-row"]').findAll('td').slice(1, 4).map((td) => td.text())
+    expect(cells).toEqual(['Nguyễn Thị Lan', 'Unit created', 'City Inspectorate'])
+    expect(w.get('[data-testid="audit-row"]').text()).not.toContain('665f00bb')
+    expect(w.get('.audit-details summary').text()).toBe('Technical details')
   })
 })
