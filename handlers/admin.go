@@ -385,14 +385,20 @@ type adminPolicyDTO struct {
 }
 
 func toAdminPolicy(p services.DeadlinePolicy) adminPolicyDTO {
-	return adminPolicyDTO{Kind: string(p.Kind), UpdatedAt: p.UpdatedAt, adminPolicyRequest: adminPolicyRequest{
+	return adminPolicyDTO{Kind: string(p.Kind), UpdatedAt: p.UpdatedAt, adminPolicyRequest: policyDays(p)}
+}
+
+// policyDays is a policy's periods and flags, as the admin edits them and
+// as /meta announces them.
+func policyDays(p services.DeadlinePolicy) adminPolicyRequest {
+	return adminPolicyRequest{
 		AcceptDays: p.AcceptDays, AcceptWorkingDays: p.AcceptWorkingDays, ResolveDays: p.ResolveDays,
 		ResolveWorkingDays: p.ResolveWorkingDays, ComplexResolveDays: p.ComplexResolveDays,
 		RemoteResolveDays: p.RemoteResolveDays, RemoteComplexResolveDays: p.RemoteComplexResolveDays,
 		Round2ResolveDays: p.Round2ResolveDays, Round2ComplexResolveDays: p.Round2ComplexResolveDays,
 		RemoteRound2ResolveDays: p.RemoteRound2ResolveDays, RemoteRound2ComplexResolveDays: p.RemoteRound2ComplexResolveDays,
 		NotifyDays: p.NotifyDays, NotifyWorkingDays: p.NotifyWorkingDays, MaxExtensions: p.MaxExtensions,
-		ExtensionDays: p.ExtensionDays}}
+		ExtensionDays: p.ExtensionDays}
 }
 
 func (s *Server) listDeadlinePolicies(c *gin.Context) {

@@ -35,22 +35,8 @@ type fileTypeDTO struct {
 // whether the period counts working days or calendar days
 // (docs/workflow.md, "Deadlines").
 type deadlineDTO struct {
-	Kind                           services.Kind `json:"kind"`
-	AcceptDays                     int           `json:"acceptDays"`
-	AcceptWorkingDays              bool          `json:"acceptWorkingDays"`
-	NotifyDays                     int           `json:"notifyDays"`
-	NotifyWorkingDays              bool          `json:"notifyWorkingDays"`
-	ResolveDays                    int           `json:"resolveDays"`
-	ResolveWorkingDays             bool          `json:"resolveWorkingDays"`
-	ComplexResolveDays             int           `json:"complexResolveDays"`
-	RemoteResolveDays              int           `json:"remoteResolveDays"`
-	RemoteComplexResolveDays       int           `json:"remoteComplexResolveDays"`
-	Round2ResolveDays              int           `json:"round2ResolveDays"`
-	Round2ComplexResolveDays       int           `json:"round2ComplexResolveDays"`
-	RemoteRound2ResolveDays        int           `json:"remoteRound2ResolveDays"`
-	RemoteRound2ComplexResolveDays int           `json:"remoteRound2ComplexResolveDays"`
-	MaxExtensions                  int           `json:"maxExtensions"`
-	ExtensionDays                  int           `json:"extensionDays"`
+	Kind services.Kind `json:"kind"`
+	adminPolicyRequest
 }
 
 type metaResponse struct {
@@ -83,12 +69,7 @@ func (s *Server) getMeta(c *gin.Context) {
 		out.Areas = append(out.Areas, areaDTO{Code: a.Code, Parent: a.Parent, Level: a.Level, Name: a.Name})
 	}
 	for _, p := range m.Deadlines {
-		out.Deadlines = append(out.Deadlines, deadlineDTO{Kind: p.Kind, AcceptDays: p.AcceptDays, AcceptWorkingDays: p.AcceptWorkingDays,
-			NotifyDays: p.NotifyDays, NotifyWorkingDays: p.NotifyWorkingDays, ResolveDays: p.ResolveDays,
-			ResolveWorkingDays: p.ResolveWorkingDays, ComplexResolveDays: p.ComplexResolveDays, RemoteResolveDays: p.RemoteResolveDays,
-			RemoteComplexResolveDays: p.RemoteComplexResolveDays, Round2ResolveDays: p.Round2ResolveDays,
-			Round2ComplexResolveDays: p.Round2ComplexResolveDays, RemoteRound2ResolveDays: p.RemoteRound2ResolveDays,
-			RemoteRound2ComplexResolveDays: p.RemoteRound2ComplexResolveDays, MaxExtensions: p.MaxExtensions, ExtensionDays: p.ExtensionDays})
+		out.Deadlines = append(out.Deadlines, deadlineDTO{Kind: p.Kind, adminPolicyRequest: policyDays(p)})
 	}
 	c.JSON(http.StatusOK, out)
 }
