@@ -1,5 +1,5 @@
 import { expect, type APIRequestContext } from '@playwright/test'
-import { custodyTeam, enrolOnPage, freshTotp, signIn, signOut, type StaffSpec } from './staffHelpers'
+import { custodyTeam, enrolOnPage, freshTotp, signIn, signOut, staffNav, type StaffSpec } from './staffHelpers'
 import { expectAccessible, watchedTest } from './watch'
 
 // Identity custody, in the browser, against the real portal: a citizen
@@ -120,7 +120,7 @@ test('an inspector asks for the identity, another person (a lead) approves, and 
   await page.getByTestId('login-code').fill(recovery[0]!)
   await page.getByTestId('login-verify').click()
   await expect(page.getByRole('heading', { level: 1, name: 'Hàng đợi phản ánh' })).toBeVisible()
-  await page.getByTestId('staff-nav-custody').click()
+  await staffNav(page, 'custody')
   const pending = page.getByTestId('custody-pending').filter({ hasText: code })
   await expect(pending).toContainText(REASON)
   await pending.getByTestId('custody-approve').click()
@@ -133,7 +133,7 @@ test('an inspector asks for the identity, another person (a lead) approves, and 
   await page.getByTestId('login-code').fill(await freshTotp(inspectorSecret, used))
   await page.getByTestId('login-verify').click()
   await expect(page.getByRole('heading', { level: 1, name: 'Hàng đợi phản ánh' })).toBeVisible()
-  await page.getByTestId('staff-nav-custody').click()
+  await staffNav(page, 'custody')
   const row = page.getByTestId('custody-row').filter({ hasText: code })
   await expect(row).toContainText('Đã duyệt')
   await row.getByRole('link', { name: `Mở phản ánh ${code}` }).click()

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { expect, type Page } from '@playwright/test'
-import { custodyTeam, enrolOnPage, signIn, signInWithRecovery, signInWithTotp, signOut, type StaffSpec } from './staffHelpers'
+import { custodyTeam, enrolOnPage, signIn, signInWithRecovery, signInWithTotp, signOut, staffNav, type StaffSpec } from './staffHelpers'
 import { expectAccessible, expectNoHorizontalScroll, watchedTest } from './watch'
 
 // Access to the original files of an ANONYMOUS report (issue 11: a PDF sent
@@ -166,7 +166,7 @@ test('an anonymous report’s PDF: the inspector asks for the originals, a lead 
   // ---- The lead (another person) approves it on the custody page, on a desktop.
   await page.setViewportSize(DESKTOP)
   await signInWithRecovery(page, LEAD.email, PASSWORD, recovery[0]!)
-  await page.getByTestId('staff-nav-custody').click()
+  await staffNav(page, 'custody')
   const pending = page.getByTestId('custody-pending').filter({ hasText: code })
   await expect(pending).toContainText(REASON)
   await expect(pending.getByTestId('custody-kind')).toHaveText('Yêu cầu xem: Chỉ tệp gốc')
@@ -180,7 +180,7 @@ test('an anonymous report’s PDF: the inspector asks for the originals, a lead 
   // ---- The inspector, on a phone, opens the report from the custody list and downloads the original PDF.
   await page.setViewportSize(PHONE)
   await signInWithTotp(page, INSPECTOR.email, PASSWORD, inspectorSecret, used)
-  await page.getByTestId('staff-nav-custody').click()
+  await staffNav(page, 'custody')
   const row = page.getByTestId('custody-row').filter({ hasText: code })
   await expect(row.getByTestId('custody-row-kind')).toHaveText('Chỉ tệp gốc')
   await expect(row.getByTestId('custody-row-decider')).toHaveText(LEAD.name)
@@ -213,10 +213,11 @@ test('an anonymous report’s PDF: the inspector asks for the originals, a lead 
   expect((await readFile((await download.path())!)).equals(PDF)).toBe(true)
   await expect(page.getByTestId('files-status')).toContainText('bang-chung-1.pdf')
 
-  // The request, the decision and the download are on the report's record (which the Front's monitors read).
+  // The request, the decision and both downloads (the safe copy, then the original) are on the report's record
+  // (which the Front's monitors read).
   await page.reload()
-  for (const title of ['Yêu cầu mở tệp gốc', 'Quyết định về yêu cầu mở tệp gốc', 'Tải tệp chứng cứ']) {
-    await expect(page.getByTestId('case-event').filter({ has: page.locator('strong', { hasText: new RegExp(`^${title}$`) }) })).toHaveCount(1)
+  for (const [title, n] of [['Yêu cầu mở tệp gốc', 1], ['Quyết định về yêu cầu mở tệp gốc', 1], ['Tải tệp chứng cứ', 2]] as const) {
+    await expect(page.getByTestId('case-event').filter({ has: page.locator('strong', { hasText: new RegExp(`^${title}$`) }) })).toHaveCount(n)
   }
 
   // ---- The same page in English, on a desktop.
