@@ -157,6 +157,61 @@ type CustodyGate struct {
 	Require2FA bool
 }
 
+// forOneRequest returns a copy of the gate that reads each person's grants
+// on a report and each account at most once: a report's page asks the gate
+// five questions about the same people and grants within one request, and
+// each would otherwise read them again. Only for one request: the gate's
+// rule is that accounts are re-read at every reading.
+func (g *CustodyGate) forOneRequest() *CustodyGate {
+	if g == nil || g.Grants == nil || g.Users == nil {
+		return g
+	}
+	c := *g
+	c.Grants = &grantsReadOnce{CustodyStore: g.Grants, lists: map[grantsKey][]CustodyGrant{}}
+	c.Users = &usersReadOnce{UserStore: g.Users, users: map[string]User{}}
+	return &c
+}
+
+// grantsReadOnce keeps the grant lists it has read (errors are not kept).
+type grantsReadOnce struct {
+	CustodyStore
+	lists map[grantsKey][]CustodyGrant
+}
+
+type grantsKey struct {
+	caseID, userID string
+	limit          int
+}
+
+func (s *grantsReadOnce) ListCaseGrants(ctx context.Context, caseID, userID string, limit int) ([]CustodyGrant, error) {
+	k := grantsKey{caseID, userID, limit}
+	if gs, ok := s.lists[k]; ok {
+		return slices.Clone(gs), nil
+	}
+	gs, err := s.CustodyStore.ListCaseGrants(ctx, caseID, userID, limit)
+	if err == nil {
+		s.lists[k] = slices.Clone(gs)
+	}
+	return gs, err
+}
+
+// usersReadOnce keeps the accounts it has read (errors are not kept).
+type usersReadOnce struct {
+	UserStore
+	users map[string]User
+}
+
+func (s *usersReadOnce) FindUserByID(ctx context.Context, id string) (User, error) {
+	if u, ok := s.users[id]; ok {
+		return u, nil
+	}
+	u, err := s.UserStore.FindUserByID(ctx, id)
+	if err == nil {
+		s.users[id] = u
+	}
+	return u, err
+}
+
 func (g *CustodyGate) ready() error {
 	if g == nil || g.Grants == nil || g.Users == nil {
 		return Errorf(ReasonCustodyUnavailable, "Identity custody is not available here.")

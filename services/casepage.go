@@ -153,6 +153,7 @@ func (w *Workflow) capabilities(ctx context.Context, actor Actor, c Case, p *Cas
 	if !handles || w.gate == nil {
 		return nil
 	}
+	gate := w.gate.forOneRequest()
 	now := w.now().UTC()
 	// refused: the rule said no (the page does not offer it); any other
 	// error is the store's, and the page fails with it.
@@ -166,7 +167,7 @@ func (w *Workflow) capabilities(ctx context.Context, actor Actor, c Case, p *Cas
 		kind string
 		can  *bool
 	}{{CustodyIdentity, &p.Can.RequestCustody}, {CustodyOriginals, &p.Can.RequestOriginals}} {
-		no, err := refused(w.gate.mayRequest(ctx, actor, c, x.kind, now))
+		no, err := refused(gate.mayRequest(ctx, actor, c, x.kind, now))
 		if err != nil {
 			return err
 		}
@@ -177,7 +178,7 @@ func (w *Workflow) capabilities(ctx context.Context, actor Actor, c Case, p *Cas
 		can   *bool
 		until *time.Time
 	}{{CustodyIdentity, &p.Can.Identity, &p.CustodyUntil}, {CustodyOriginals, &p.Can.Originals, &p.OriginalsUntil}} {
-		g, err := w.gate.holder(ctx, actor, c, now, x.kind, Errorf(ReasonCustodyNoGrant, "no grant"))
+		g, err := gate.holder(ctx, actor, c, now, x.kind, Errorf(ReasonCustodyNoGrant, "no grant"))
 		no, err := refused(err)
 		if err != nil {
 			return err
@@ -186,7 +187,7 @@ func (w *Workflow) capabilities(ctx context.Context, actor Actor, c Case, p *Cas
 			*x.until = g.ExpiresAt
 		}
 	}
-	pending, ok, err := w.gate.pendingOriginals(ctx, actor, c)
+	pending, ok, err := gate.pendingOriginals(ctx, actor, c)
 	if err != nil {
 		return err
 	}
