@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { expect, type Page } from '@playwright/test'
 import { expectAccessible, expectNoHorizontalScroll, watchedTest } from './watch'
+import { fileAnonymousFeedback } from './citizenHelpers'
 
 // Every page load is watched: any console error, uncaught exception or
 // Content-Security-Policy violation fails the test.
@@ -93,23 +94,7 @@ async function saveSecretCard(page: Page, code: string, receipt: string) {
 }
 
 test('the proof of filing does not count as saving the secret code; the secret card, holding both codes, does', async ({ page }) => {
-  await page.goto('/report')
-  await page.getByTestId('kind-feedback').check()
-  await page.getByTestId('next').click()
-  const category = page.getByTestId('category')
-  await category.selectOption((await category.locator('option:not([disabled])').first().getAttribute('value'))!)
-  await page.getByTestId('title').fill('Cán bộ hẹn lại nhiều lần không lý do')
-  await page.getByTestId('description').fill('Hồ sơ đã đủ giấy tờ nhưng bị hẹn lại ba lần.')
-  await page.getByTestId('next').click()
-  await page.getByTestId('province').selectOption('79')
-  await page.getByTestId('next').click()
-  await page.getByTestId('next').click() // no evidence
-  await page.getByTestId('anonymous-yes').check()
-  await page.getByTestId('submit').click()
-
-  await expect(page.getByTestId('tracking-code')).toHaveText(/^MB-[0-9A-Z]{4}-[0-9A-Z]{4}$/)
-  const code = (await page.getByTestId('tracking-code').textContent())!.trim()
-  const receipt = (await page.getByTestId('receipt').textContent())!.trim()
+  const { code, receipt } = await fileAnonymousFeedback(page, 'Cán bộ hẹn lại nhiều lần không lý do', 'Hồ sơ đã đủ giấy tờ nhưng bị hẹn lại ba lần.')
   const confirm = page.getByLabel('Tôi đã lưu mã bí mật')
   await expect(confirm).toBeDisabled()
   await expect(page.getByTestId('follow')).toBeDisabled()

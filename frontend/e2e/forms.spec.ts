@@ -1,6 +1,7 @@
 import { expect } from '@playwright/test'
 import { enrolOnPage, signIn } from './staffHelpers'
 import { expectAccessible, watchedTest } from './watch'
+import { fileAnonymousFeedback } from './citizenHelpers'
 
 // A field's error, and its aria-invalid, go as soon as the field is right
 // (frontend/src/liveErrors.ts): in a citizen's form (the message on the
@@ -14,22 +15,7 @@ const test = watchedTest((msg) => /status of 401/.test(msg.text()) && msg.locati
 const ADMIN = { email: 'forms-admin@e2e.test', password: 'Biểu-mẫu-sửa-lỗi-ngay-2026!' }
 
 test('the citizen’s message: the error goes as soon as the text is written', async ({ page }) => {
-  await page.goto('/report')
-  await page.getByTestId('kind-feedback').check()
-  await page.getByTestId('next').click()
-  const category = page.getByTestId('category')
-  await category.selectOption((await category.locator('option:not([disabled])').first().getAttribute('value'))!)
-  await page.getByTestId('title').fill('Biểu mẫu sửa lỗi ngay')
-  await page.getByTestId('description').fill('Cán bộ hẹn lại nhiều lần mà không nêu lý do.')
-  await page.getByTestId('next').click()
-  await page.getByTestId('province').selectOption('79')
-  await page.getByTestId('next').click()
-  await page.getByTestId('next').click() // no evidence
-  await page.getByTestId('anonymous-yes').check()
-  await page.getByTestId('submit').click()
-  await expect(page.getByTestId('tracking-code')).toHaveText(/^MB-/)
-  const code = (await page.getByTestId('tracking-code').textContent())!.trim()
-  const receipt = (await page.getByTestId('receipt').textContent())!.trim()
+  const { code, receipt } = await fileAnonymousFeedback(page, 'Biểu mẫu sửa lỗi ngay', 'Cán bộ hẹn lại nhiều lần mà không nêu lý do.')
 
   await page.goto('/track')
   await page.getByLabel('Mã theo dõi').fill(code)

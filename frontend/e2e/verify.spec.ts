@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { expect, type Page } from '@playwright/test'
 import { expectAccessible, expectNoHorizontalScroll, watchedTest } from './watch'
+import { fileAnonymousFeedback } from './citizenHelpers'
 
 // The verification page (/verify): a citizen files a report, downloads the
 // proof of filing, and checks it on the page, which the proof's "how to
@@ -10,21 +11,7 @@ const test = watchedTest()
 
 /** fileReport files an anonymous feedback through the form and returns its tracking code. */
 async function fileReport(page: Page, title: string): Promise<string> {
-  await page.goto('/report')
-  await page.getByTestId('kind-feedback').check()
-  await page.getByTestId('next').click()
-  const category = page.getByTestId('category')
-  await category.selectOption((await category.locator('option:not([disabled])').first().getAttribute('value'))!)
-  await page.getByTestId('title').fill(title)
-  await page.getByTestId('description').fill('Hồ sơ đã đủ giấy tờ nhưng bị hẹn lại ba lần.')
-  await page.getByTestId('next').click()
-  await page.getByTestId('province').selectOption('79')
-  await page.getByTestId('next').click()
-  await page.getByTestId('next').click() // no evidence
-  await page.getByTestId('anonymous-yes').check()
-  await page.getByTestId('submit').click()
-  await expect(page.getByTestId('tracking-code')).toHaveText(/^MB-[0-9A-Z]{4}-[0-9A-Z]{4}$/)
-  return (await page.getByTestId('tracking-code').textContent())!.trim()
+  return (await fileAnonymousFeedback(page, title, 'Hồ sơ đã đủ giấy tờ nhưng bị hẹn lại ba lần.')).code
 }
 
 /** downloadProof saves the proof of filing from the receipt screen and returns its bytes. */
