@@ -134,34 +134,32 @@ func (a *app) runSweep(ctx context.Context, log *slog.Logger) {
 }
 
 // runSealFileNames seals, at start-up, the original file names stored in
-// the clear before names were sealed (docs/storage.md, "File names"). It
-// runs under a lease, so of several processes starting at once one does it;
-// it is tried again every hour until one run has finished (after which a
-// run only reads the record that it has), and each report's rewrite is
-// guarded by its version, so even two runs at once seal each name once.
+// the clear before names were sealed (docs/storage.md, "File names").
 func (a *app) runSealFileNames(ctx context.Context, log *slog.Logger) {
-	jobs := &job.Runner{Leases: a.leases, Holder: job.NewHolder(), Now: time.Now,
-		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
-	_ = jobs.Every(ctx, services.FileNameMigrationName, time.Hour, 30*time.Minute, func(ctx context.Context) error {
-		n, err := a.FileNames.Run(ctx)
-		if n > 0 {
-			log.Info("original file names stored in the clear were sealed", "files", n)
-		}
-		return err
-	})
+	a.runMigration(ctx, log, services.FileNameMigrationName, a.FileNames.Run,
+		"original file names stored in the clear were sealed")
 }
 
 // runSafeCopies makes, at start-up, the safe copies that files stored
 // before every type had one lack (docs/storage.md, "Safe copies of older
-// files"), under a lease and tried again every hour until one run has
-// finished, like runSealFileNames.
+// files").
 func (a *app) runSafeCopies(ctx context.Context, log *slog.Logger) {
+	a.runMigration(ctx, log, services.SafeCopyMigrationName, a.SafeCopies.Run,
+		"safe copies made for files stored before every type had one")
+}
+
+// runMigration runs a start-up migration (run returns how many files it
+// changed) under a lease, so of several processes starting at once one does
+// it; it is tried again every hour until one run has finished (after which
+// a run only reads the record that it has), and each report's rewrite is
+// guarded by its version, so even two runs at once change each file once.
+func (a *app) runMigration(ctx context.Context, log *slog.Logger, name string, run func(context.Context) (int, error), done string) {
 	jobs := &job.Runner{Leases: a.leases, Holder: job.NewHolder(), Now: time.Now,
 		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
-	_ = jobs.Every(ctx, services.SafeCopyMigrationName, time.Hour, 30*time.Minute, func(ctx context.Context) error {
-		n, err := a.SafeCopies.Run(ctx)
+	_ = jobs.Every(ctx, name, time.Hour, 30*time.Minute, func(ctx context.Context) error {
+		n, err := run(ctx)
 		if n > 0 {
-			log.Info("safe copies made for files stored before every type had one", "files", n)
+			log.Info(done, "files", n)
 		}
 		return err
 	})
