@@ -1,12 +1,15 @@
 package services
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"math/rand/v2"
 	"regexp"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -27,18 +30,28 @@ type AuditEvent struct {
 }
 
 // AuditStore keeps audit events. Uniqueness of (caseId, seq) is what makes
-// concurrent appends safe without transactions.
+// concurrent appends safe without transactions. Appending costs the same
+// whatever the number of reports (docs/storage.md, "Audit chains").
 type AuditStore interface {
-	// AppendAuditEvent inserts e; conflict when the report already has an
-	// event with e.Seq.
-	AppendAuditEvent(ctx context.Context, e AuditEvent) error
+	// AppendAuditEvents inserts events (consecutive seqs of one report) in
+	// order, stopping at the first failure, and returns how many it
+	// inserted; conflict when the report already has an event with the
+	// seq of the next one.
+	AppendAuditEvents(ctx context.Context, events []AuditEvent) (int, error)
+	// AuditHead returns the recorded last event of a report's chain, which
+	// may be behind the real last one (the next append then conflicts);
+	// not_found when the report has none.
+	AuditHead(ctx context.Context, caseID string) (AuditEvent, error)
 	// LastAuditEvent returns the event with the highest seq; not_found when
 	// the report has none.
 	LastAuditEvent(ctx context.Context, caseID string) (AuditEvent, error)
 	// ListAuditEvents returns up to limit events of a report by seq ascending.
 	ListAuditEvents(ctx context.Context, caseID string, limit int) ([]AuditEvent, error)
-	// ListAuditHeads returns the last event of up to limit reports.
+	// ListAuditHeads returns the recorded last event of up to limit reports.
 	ListAuditHeads(ctx context.Context, limit int) ([]AuditEvent, error)
+	// EachAuditEvent calls fn with every event of every report, in no
+	// particular order, reading them once.
+	EachAuditEvent(ctx context.Context, fn func(AuditEvent) error) error
 }
 
 // auditCanonical fixes the field order of the canonical encoding.
@@ -172,30 +185,62 @@ func (l *AuditLog) lock(ctx context.Context, caseID string) (func(), error) {
 	}
 }
 
-// Append adds an event at the end of caseID's chain and returns it. It reads
-// the last event, computes the next seq and hash and inserts; when a
-// concurrent append took that seq first (conflict) it reads again and
-// retries, up to 20 times with jittered backoff, then returns conflict.
-// Appends through one AuditLog to one report take turns, so only appends
-// from other processes (other AuditLogs) can conflict: optimistic retries
-// alone let a writer that keeps losing starve.
+// AuditEntry is an event to append: who did what, with its metadata.
+type AuditEntry struct {
+	Actor string
+	Type  string
+	Data  map[string]string
+}
+
+// Append adds an event at the end of caseID's chain and returns it.
 func (l *AuditLog) Append(ctx context.Context, caseID, actor, typ string, data map[string]string) (AuditEvent, error) {
-	if err := validateAudit(caseID, actor, typ, data); err != nil {
-		return AuditEvent{}, err
-	}
-	now := clockOrNow(l.now)
-	var copied map[string]string
-	if len(data) > 0 {
-		copied = make(map[string]string, len(data))
-		for k, v := range data {
-			copied[k] = v
-		}
-	}
-	release, err := l.lock(ctx, caseID)
+	out, err := l.append(ctx, caseID, []AuditEntry{{Actor: actor, Type: typ, Data: data}}, false)
 	if err != nil {
 		return AuditEvent{}, err
 	}
+	return out[0], nil
+}
+
+// Start chains the first events of a new report without reading anything:
+// they take seq 1, 2… and the store's uniqueness of (caseId, seq) refuses
+// them if the chain exists after all, in which case they are appended at
+// its end like any others.
+func (l *AuditLog) Start(ctx context.Context, caseID string, entries []AuditEntry) ([]AuditEvent, error) {
+	return l.append(ctx, caseID, entries, true)
+}
+
+// append adds entries at the end of caseID's chain. It takes the recorded
+// head (none for a new chain), computes the next seqs and hashes and
+// inserts; when a concurrent append took a seq first (conflict) it reads
+// the real last event and retries the rest, up to auditMaxAttempts times
+// with jittered backoff, then returns conflict. Appends through one
+// AuditLog to one report take turns, so only appends from other processes
+// (other AuditLogs), or a head left behind, can conflict: optimistic
+// retries alone let a writer that keeps losing starve.
+func (l *AuditLog) append(ctx context.Context, caseID string, entries []AuditEntry, fresh bool) ([]AuditEvent, error) {
+	if len(entries) == 0 {
+		return nil, nil
+	}
+	copied := make([]AuditEntry, len(entries))
+	for i, en := range entries {
+		if err := validateAudit(caseID, en.Actor, en.Type, en.Data); err != nil {
+			return nil, err
+		}
+		copied[i] = AuditEntry{Actor: en.Actor, Type: en.Type}
+		if len(en.Data) > 0 {
+			copied[i].Data = make(map[string]string, len(en.Data))
+			for k, v := range en.Data {
+				copied[i].Data[k] = v
+			}
+		}
+	}
+	now := clockOrNow(l.now)
+	release, err := l.lock(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
 	defer release()
+	var done []AuditEvent
 	for attempt := 0; attempt < auditMaxAttempts; attempt++ {
 		if attempt > 0 {
 			// Exponential backoff with full jitter spreads contending
@@ -204,30 +249,42 @@ func (l *AuditLog) Append(ctx context.Context, caseID, actor, typ string, data m
 			select {
 			case <-ctx.Done():
 				t.Stop()
-				return AuditEvent{}, Wrap(ctx.Err(), ReasonCancelled, "The request was cancelled.")
+				return done, Wrap(ctx.Err(), ReasonCancelled, "The request was cancelled.")
 			case <-t.C:
 			}
 		}
-		e := AuditEvent{CaseID: caseID, Seq: 1, Actor: actor, Type: typ, Data: copied,
-			// The database keeps milliseconds; hash what will be read back.
-			At: now().UTC().Truncate(time.Millisecond)}
-		last, err := l.store.LastAuditEvent(ctx, caseID)
+		var last AuditEvent
+		var err error
 		switch {
-		case err == nil:
-			e.Seq, e.PrevHash = last.Seq+1, last.Hash
-		case !IsCode(err, CodeNotFound):
-			return AuditEvent{}, err
+		case attempt > 0:
+			last, err = l.store.LastAuditEvent(ctx, caseID)
+		case fresh:
+			// A new report's chain starts at seq 1, with nothing to read.
+		default:
+			last, err = l.store.AuditHead(ctx, caseID)
 		}
-		e.Hash = ComputeAuditHash(e.PrevHash, e)
-		err = l.store.AppendAuditEvent(ctx, e)
-		if err == nil {
-			return e, nil
+		if err != nil && !IsCode(err, CodeNotFound) {
+			return done, err
 		}
-		if !IsCode(err, CodeConflict) {
-			return AuditEvent{}, err
+		// The database keeps milliseconds; hash what will be read back.
+		at := now().UTC().Truncate(time.Millisecond)
+		batch := make([]AuditEvent, 0, len(copied)-len(done))
+		for _, en := range copied[len(done):] {
+			e := AuditEvent{CaseID: caseID, Seq: last.Seq + 1, Actor: en.Actor, Type: en.Type, Data: en.Data, At: at, PrevHash: last.Hash}
+			e.Hash = ComputeAuditHash(e.PrevHash, e)
+			batch = append(batch, e)
+			last = e
+		}
+		n, err := l.store.AppendAuditEvents(ctx, batch)
+		done = append(done, batch[:n]...)
+		if err == nil && len(done) == len(copied) {
+			return done, nil
+		}
+		if err != nil && !IsCode(err, CodeConflict) {
+			return done, err
 		}
 	}
-	return AuditEvent{}, Errorf(ReasonBusyRetry, "The audit log is busy; please try again.")
+	return done, Errorf(ReasonBusyRetry, "The audit log is busy; please try again.")
 }
 
 // auditBackoff is the longest wait before retry attempt: 2 ms doubling to
@@ -299,18 +356,40 @@ func (l *AuditLog) Verify(ctx context.Context, caseID string) (VerifyResult, err
 // Hash ("" for seq 1), and each Hash must recompute. It reports the first
 // failure, checking each event in that order.
 func VerifyAuditChain(events []AuditEvent) VerifyResult {
-	r := VerifyResult{Events: len(events)}
-	prevHash := ""
+	links := make([]auditLink, len(events))
 	for i, e := range events {
+		links[i] = linkOf(e)
+	}
+	return verifyLinks(links)
+}
+
+// auditLink is what verification needs of an event: its seq, its links,
+// and whether its hash recomputes (which depends on the event alone).
+type auditLink struct {
+	Seq      int64
+	PrevHash string
+	Hash     string
+	HashOK   bool
+}
+
+func linkOf(e AuditEvent) auditLink {
+	return auditLink{Seq: e.Seq, PrevHash: e.PrevHash, Hash: e.Hash, HashOK: ComputeAuditHash(e.PrevHash, e) == e.Hash}
+}
+
+// verifyLinks is VerifyAuditChain on the links of the events.
+func verifyLinks(links []auditLink) VerifyResult {
+	r := VerifyResult{Events: len(links)}
+	prevHash := ""
+	for i, e := range links {
 		want := int64(i + 1)
 		switch {
-		case i > 0 && e.Seq == events[i-1].Seq:
+		case i > 0 && e.Seq == links[i-1].Seq:
 			r.BrokenAt, r.Reason = e.Seq, AuditDuplicateSeq
 		case e.Seq != want:
 			r.BrokenAt, r.Reason = e.Seq, AuditSequenceGap
 		case e.PrevHash != prevHash:
 			r.BrokenAt, r.Reason = e.Seq, AuditPrevHashMismatch
-		case ComputeAuditHash(e.PrevHash, e) != e.Hash:
+		case !e.HashOK:
 			r.BrokenAt, r.Reason = e.Seq, AuditHashMismatch
 		}
 		if r.Reason != "" {
@@ -320,4 +399,75 @@ func VerifyAuditChain(events []AuditEvent) VerifyResult {
 	}
 	r.Valid = true
 	return r
+}
+
+// AuditChains is every report's chain, read in one pass over the events
+// (AuditStore.EachAuditEvent) and kept as links only: about 200 bytes per
+// event, so 20,000 reports of ten events take some 40 MB.
+type AuditChains struct {
+	chains map[string][]auditLink
+}
+
+// ReadAuditChains reads every event once, in whatever order the store
+// gives them, and sorts each chain by seq.
+func ReadAuditChains(ctx context.Context, store AuditStore) (*AuditChains, error) {
+	c := &AuditChains{chains: map[string][]auditLink{}}
+	err := store.EachAuditEvent(ctx, func(e AuditEvent) error {
+		c.chains[e.CaseID] = append(c.chains[e.CaseID], linkOf(e))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, links := range c.chains {
+		slices.SortStableFunc(links, func(a, b auditLink) int { return cmp.Compare(a.Seq, b.Seq) })
+	}
+	return c, nil
+}
+
+// Len is the number of chains.
+func (c *AuditChains) Len() int { return len(c.chains) }
+
+// Last returns the highest seq of a chain (0 when it has no event).
+func (c *AuditChains) Last(caseID string) int64 {
+	links := c.chains[caseID]
+	if len(links) == 0 {
+		return 0
+	}
+	return links[len(links)-1].Seq
+}
+
+// CaseIDs returns the reports that have a chain, by id descending (newest
+// reports first, as report ids are ObjectIDs).
+func (c *AuditChains) CaseIDs() []string {
+	ids := make([]string, 0, len(c.chains))
+	for id := range c.chains {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b string) int { return strings.Compare(b, a) })
+	return ids
+}
+
+// first returns the links of a chain's first n events.
+func (c *AuditChains) first(caseID string, n int64) []auditLink {
+	links := c.chains[caseID]
+	if int64(len(links)) > n {
+		links = links[:n]
+	}
+	return links
+}
+
+// Verify checks up to limit chains (by report id descending) and returns
+// the broken ones and how many were checked.
+func (c *AuditChains) Verify(limit int) (broken []ChainReport, checked int) {
+	for _, id := range c.CaseIDs() {
+		if checked >= limit {
+			break
+		}
+		checked++
+		if res := verifyLinks(c.chains[id]); !res.Valid {
+			broken = append(broken, ChainReport{CaseID: id, VerifyResult: res})
+		}
+	}
+	return broken, checked
 }

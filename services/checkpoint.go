@@ -340,12 +340,40 @@ func (v CheckpointVerification) Valid() bool { return v.Invalid == "" && len(v.P
 // VerifyLatest verifies the newest checkpoint; found is false when there is
 // none (which is not a failure).
 func (c *Checkpointer) VerifyLatest(ctx context.Context) (v CheckpointVerification, found bool, err error) {
+	return c.verifyLatest(ctx, c.storeLinks)
+}
+
+// VerifyLatestAgainst is VerifyLatest comparing the checkpoint with chains
+// already read (ReadAuditChains) instead of reading each chain again.
+func (c *Checkpointer) VerifyLatestAgainst(ctx context.Context, chains *AuditChains) (v CheckpointVerification, found bool, err error) {
+	return c.verifyLatest(ctx, func(_ context.Context, caseID string, n int64) ([]auditLink, error) {
+		return chains.first(caseID, n), nil
+	})
+}
+
+func (c *Checkpointer) verifyLatest(ctx context.Context, links chainLinks) (v CheckpointVerification, found bool, err error) {
 	key, _, ok, err := c.Latest(ctx)
 	if err != nil || !ok {
 		return CheckpointVerification{}, false, err
 	}
-	v, err = c.Verify(ctx, key)
+	v, err = c.verify(ctx, key, links)
 	return v, true, err
+}
+
+// chainLinks returns the links of the first n events of a report's chain.
+type chainLinks func(ctx context.Context, caseID string, n int64) ([]auditLink, error)
+
+// storeLinks reads them from the audit store, one chain at a time.
+func (c *Checkpointer) storeLinks(ctx context.Context, caseID string, n int64) ([]auditLink, error) {
+	events, err := c.audit.ListAuditEvents(ctx, caseID, int(n))
+	if err != nil {
+		return nil, err
+	}
+	links := make([]auditLink, len(events))
+	for i, e := range events {
+		links[i] = linkOf(e)
+	}
+	return links, nil
 }
 
 // Verify reads the checkpoint under key, checks its signature and form, and
@@ -354,6 +382,10 @@ func (c *Checkpointer) VerifyLatest(ctx context.Context) (v CheckpointVerificati
 // is for storage failures only; what is wrong with the checkpoint or the
 // chains is in the result.
 func (c *Checkpointer) Verify(ctx context.Context, key string) (CheckpointVerification, error) {
+	return c.verify(ctx, key, c.storeLinks)
+}
+
+func (c *Checkpointer) verify(ctx context.Context, key string, links chainLinks) (CheckpointVerification, error) {
 	r, _, err := c.blobs.Get(ctx, key)
 	if err != nil {
 		return CheckpointVerification{}, err
@@ -372,7 +404,7 @@ func (c *Checkpointer) Verify(ctx context.Context, key string) (CheckpointVerifi
 	if v.Invalid != "" {
 		return v, nil
 	}
-	v.Problems, err = c.compare(ctx, v.Checkpoint.Heads)
+	v.Problems, err = c.compare(ctx, v.Checkpoint.Heads, links)
 	return v, err
 }
 
@@ -440,13 +472,13 @@ func (c *Checkpointer) publicKey(keyID string) (ed25519.PublicKey, bool) {
 
 // compare checks each recorded head against today's chain: its first seq
 // events must exist, verify as a chain, and end in the recorded hash.
-func (c *Checkpointer) compare(ctx context.Context, heads []CheckpointHead) ([]CheckpointProblem, error) {
+func (c *Checkpointer) compare(ctx context.Context, heads []CheckpointHead, chainLinks chainLinks) ([]CheckpointProblem, error) {
 	var problems []CheckpointProblem
 	for _, h := range heads {
 		if h.Seq > auditVerifyLimit {
 			return problems, Errorf(ReasonAuditTooLong, "The audit log of report %s is too long to verify at once.", h.CaseID)
 		}
-		events, err := c.audit.ListAuditEvents(ctx, h.CaseID, int(h.Seq))
+		events, err := chainLinks(ctx, h.CaseID, h.Seq)
 		if err != nil {
 			return problems, err
 		}
@@ -459,7 +491,7 @@ func (c *Checkpointer) compare(ctx context.Context, heads []CheckpointHead) ([]C
 		case events[h.Seq-1].Hash != h.Hash:
 			p.Reason = CheckpointHashChanged
 		default:
-			if res := VerifyAuditChain(events); !res.Valid {
+			if res := verifyLinks(events); !res.Valid {
 				p.Reason, p.Detail = CheckpointChainBroken, res
 			}
 		}

@@ -137,7 +137,7 @@ func (a *app) runSweep(ctx context.Context, log *slog.Logger) {
 // the clear before names were sealed (docs/storage.md, "File names").
 func (a *app) runSealFileNames(ctx context.Context, log *slog.Logger) {
 	a.runMigration(ctx, log, services.FileNameMigrationName, a.FileNames.Run,
-		"original file names stored in the clear were sealed")
+		"original file names stored in the clear were sealed", "files")
 }
 
 // runSafeCopies makes, at start-up, the safe copies that files stored
@@ -145,21 +145,30 @@ func (a *app) runSealFileNames(ctx context.Context, log *slog.Logger) {
 // files").
 func (a *app) runSafeCopies(ctx context.Context, log *slog.Logger) {
 	a.runMigration(ctx, log, services.SafeCopyMigrationName, a.SafeCopies.Run,
-		"safe copies made for files stored before every type had one")
+		"safe copies made for files stored before every type had one", "files")
 }
 
-// runMigration runs a start-up migration (run returns how many files it
-// changed) under a lease, so of several processes starting at once one does
+// runAuditHeads records, at start-up, the head documents of the audit
+// chains written before they existed, with the _ids of their events, so
+// that appending to and listing any chain are lookups by _id
+// (docs/storage.md, "Audit chains").
+func (a *app) runAuditHeads(ctx context.Context, log *slog.Logger) {
+	a.runMigration(ctx, log, mongostore.AuditHeadsMigrationName, a.store.MigrateAuditHeads,
+		"audit chain heads recorded for chains written before head documents", "heads")
+}
+
+// runMigration runs a start-up migration (run returns how many things, of
+// the kind what names, it changed) under a lease, so of several processes starting at once one does
 // it; it is tried again every hour until one run has finished (after which
 // a run only reads the record that it has), and each report's rewrite is
 // guarded by its version, so even two runs at once change each file once.
-func (a *app) runMigration(ctx context.Context, log *slog.Logger, name string, run func(context.Context) (int, error), done string) {
+func (a *app) runMigration(ctx context.Context, log *slog.Logger, name string, run func(context.Context) (int, error), done, what string) {
 	jobs := &job.Runner{Leases: a.leases, Holder: job.NewHolder(), Now: time.Now,
 		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
 	_ = jobs.Every(ctx, name, time.Hour, 30*time.Minute, func(ctx context.Context) error {
 		n, err := run(ctx)
 		if n > 0 {
-			log.Info(done, "files", n)
+			log.Info(done, what, n)
 		}
 		return err
 	})
