@@ -454,3 +454,39 @@ func (s *Store) MigrateAuditHeads(ctx context.Context) (int, error) {
 	}
 	return n, s.MarkMigrationDone(ctx, AuditHeadsMigrationName, time.Now().UTC())
 }
+
+// BulkInsertAuditChains stores whole chains at once (imports, benchmarks):
+// each chain's events, consecutive from seq 1, under their deterministic
+// _ids, and its head, in unordered bulk writes of up to 1,000 documents.
+func (s *Store) BulkInsertAuditChains(ctx context.Context, chains [][]services.AuditEvent) error {
+	var events, heads []any
+	flush := func(force bool) error {
+		if len(events) >= 1000 || (force && len(events) > 0) {
+			if _, err := s.db.Collection(colAuditEvents).InsertMany(ctx, events, options.InsertMany().SetOrdered(false)); err != nil {
+				return translate(err, "audit event")
+			}
+			events = events[:0]
+		}
+		if len(heads) >= 1000 || (force && len(heads) > 0) {
+			if _, err := s.db.Collection(colAuditHeads).InsertMany(ctx, heads, options.InsertMany().SetOrdered(false)); err != nil {
+				return translate(err, "audit head")
+			}
+			heads = heads[:0]
+		}
+		return nil
+	}
+	for _, chain := range chains {
+		if len(chain) == 0 {
+			continue
+		}
+		for _, e := range chain {
+			events = append(events, newAuditEventDoc(e))
+		}
+		last := newAuditEventDoc(chain[len(chain)-1])
+		heads = append(heads, auditHeadDoc{ID: last.CaseID, Seq: last.Seq, KeyedFrom: 1, Event: last})
+		if err := flush(false); err != nil {
+			return err
+		}
+	}
+	return flush(true)
+}

@@ -16,8 +16,8 @@ import (
 
 // TestQueriesUseIndexes asks MongoDB's query planner (explain, verbosity
 // queryPlanner) about every query the portal issues for the unit queue, its
-// status counts, tracking, the case page and the unit listing behind
-// recommendations, built by the same functions the store methods call
+// status counts, tracking, the case page, the unit listing behind
+// recommendations and the audit chains, built by the same functions the store methods call
 // (queries.go), and fails on any COLLSCAN in a winning plan.
 //
 // It is the one test that may skip: the embedded FerretDB v1 has no query
@@ -168,6 +168,38 @@ func TestQueriesUseIndexes(t *testing.T) {
 		check{"tracking code entry", find(colTrackingCodes, trackingCodeFilter(cases[0].TrackingCode), nil, 1)},
 		check{"tracking legacy code lookup", find(colCases, legacyTrackingCodeFilter(cases[0].TrackingCode), nil, 1)},
 		check{"case by id", find(colCases, caseByIDFilter(first), nil, 1)},
+	)
+
+	// The audit chains (audit.go): an append reads the recorded head and
+	// writes it back by _id; a listing looks events up by _id; a chain
+	// without a head yet is read by (caseId, seq); checkpoints list the
+	// heads. (`portal audit verify` reads every event once, in no order:
+	// a collection scan by design, so it is not listed here.)
+	var chain []services.AuditEvent
+	prev := ""
+	for seq := int64(1); seq <= 3; seq++ {
+		e := services.AuditEvent{CaseID: cases[0].ID, Seq: seq, At: now, Actor: "u", Type: "note", PrevHash: prev}
+		e.Hash = services.ComputeAuditHash(prev, e)
+		chain, prev = append(chain, e), e.Hash
+	}
+	if _, err := s.AppendAuditEvents(ctx, chain[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AppendAuditEvents(ctx, chain[1:]); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.ListAuditEvents(ctx, cases[0].ID, 100); err != nil || len(got) != 3 {
+		t.Fatalf("ListAuditEvents: %v %d", err, len(got))
+	}
+	chainFilter, chainSort := auditChainFilter(cases[0].ID)
+	headsFilter, headsSort := auditHeadsQuery()
+	checks = append(checks,
+		check{"audit event by id", find(colAuditEvents, auditByID(auditEventID(cases[0].ID, 2)), nil, 1)},
+		check{"audit head by id", find(colAuditHeads, auditByID(cases[0].ID), nil, 1)},
+		check{"audit head update", bson.D{{Key: "update", Value: colAuditHeads}, {Key: "updates", Value: bson.A{
+			bson.D{{Key: "q", Value: auditByID(cases[0].ID)}, {Key: "u", Value: bson.D{{Key: "$set", Value: bson.D{{Key: "seq", Value: 3}}}}}}}}}},
+		check{"audit chain without head", find(colAuditEvents, chainFilter, chainSort, maxAuditList)},
+		check{"audit heads list", find(colAuditHeads, headsFilter, headsSort, maxAuditList)},
 	)
 
 	for _, c := range checks {
