@@ -341,14 +341,20 @@ type VerifyResult struct {
 // detectable here (that is what the signed checkpoints of the heads are
 // for).
 func (l *AuditLog) Verify(ctx context.Context, caseID string) (VerifyResult, error) {
+	_, r, err := l.read(ctx, caseID)
+	return r, err
+}
+
+// read returns caseID's whole chain and its verification.
+func (l *AuditLog) read(ctx context.Context, caseID string) ([]AuditEvent, VerifyResult, error) {
 	events, err := l.store.ListAuditEvents(ctx, caseID, auditVerifyLimit+1)
 	if err != nil {
-		return VerifyResult{}, err
+		return nil, VerifyResult{}, err
 	}
 	if len(events) > auditVerifyLimit {
-		return VerifyResult{}, Errorf(ReasonAuditTooLong, "The audit log of this report is too long to verify at once.")
+		return nil, VerifyResult{}, Errorf(ReasonAuditTooLong, "The audit log of this report is too long to verify at once.")
 	}
-	return VerifyAuditChain(events), nil
+	return events, VerifyAuditChain(events), nil
 }
 
 // VerifyAuditChain checks events sorted by seq ascending: seqs must be

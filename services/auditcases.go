@@ -119,13 +119,13 @@ func (w *Workflow) AuditTrail(ctx context.Context, actor Actor, caseID string) (
 	if w.audit == nil {
 		return nil, VerifyResult{}, Errorf(ReasonNotConfigured, "The audit trail is not available.")
 	}
-	res, err := w.audit.Verify(ctx, c.ID)
+	// One read of the chain serves the verification and the page.
+	events, res, err := w.audit.read(ctx, c.ID)
 	if err != nil {
 		return nil, VerifyResult{}, err
 	}
-	events, err := w.audit.Events(ctx, c.ID, 10000)
-	if err != nil {
-		return nil, VerifyResult{}, err
+	if len(events) > auditTrailLimit {
+		events = events[:auditTrailLimit]
 	}
 	for i, e := range events {
 		if hiddenFrom(actor, EventType(e.Type)) {
@@ -134,6 +134,9 @@ func (w *Workflow) AuditTrail(ctx context.Context, actor Actor, caseID string) (
 	}
 	return events, res, nil
 }
+
+// auditTrailLimit is the most events AuditTrail returns.
+const auditTrailLimit = 10000
 
 // ChainReport is the verification of one report's chain.
 type ChainReport struct {
