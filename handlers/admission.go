@@ -31,6 +31,17 @@ type Admission struct {
 	// that a flood cannot fill the database's queue ahead of staff work
 	// (0: no bound).
 	MaxInFlight int
+	// UploadMemory is the memory budget of file uploads, in bytes: every
+	// request that carries files (filing, a citizen's message or added
+	// evidence) holds UploadCost of it (less for a body known to be small)
+	// while it is handled; one that does not fit waits briefly, then gets
+	// 503 with Retry-After (docs/architecture.md, "Memory of uploads").
+	// 0: no bound.
+	UploadMemory int64
+	// UploadCost is what one upload in flight holds at most: the object
+	// store client's part buffer, the evidence pipeline's small-file
+	// buffer and the request's own buffers and hashes.
+	UploadCost int64
 }
 
 // busyRetryAfter is the Retry-After of an anonymous write refused because
