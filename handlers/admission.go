@@ -58,6 +58,7 @@ type admission struct {
 	pow      *pow.Issuer // nil: no proof of work
 	limiter  *throttle.Limiter
 	inFlight chan struct{} // nil: no bound
+	uploads  *uploadBudget // nil: no bound
 	// busy counts each client's anonymous writes in flight (by limiter
 	// key), so that one client holds at most perClientInFlight places.
 	mu   sync.Mutex
@@ -91,7 +92,8 @@ func (a *admission) leave(client string) {
 }
 
 func newAdmission(a Admission) *admission {
-	ad := &admission{limiter: throttle.NewLimiter(a.WritesPerMinute, max(a.WritesBurst, 1), nil), busy: map[string]int{}}
+	ad := &admission{limiter: throttle.NewLimiter(a.WritesPerMinute, max(a.WritesBurst, 1), nil), busy: map[string]int{},
+		uploads: newUploadBudget(a.UploadMemory, a.UploadCost)}
 	if a.PoWBits > 0 {
 		ad.pow = pow.New(a.PoWBits, challengeTTL, nil)
 	}

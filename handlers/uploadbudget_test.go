@@ -184,7 +184,9 @@ func TestSlowObjectStoreFillsTheUploadBudget(t *testing.T) {
 			return answer{}
 		}
 	}
-	busy := func(a answer) bool { return a.code == http.StatusServiceUnavailable && a.retryAfter != "" && a.reason == "portal_busy" }
+	busy := func(a answer) bool {
+		return a.code == http.StatusServiceUnavailable && a.retryAfter != "" && a.reason == "portal_busy"
+	}
 	for i := range n - admitted - waiting {
 		if a := next(); !busy(a) {
 			t.Fatalf("answer %d of the requests over the budget: %+v, want 503 portal_busy with Retry-After", i+1, a)
