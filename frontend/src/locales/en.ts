@@ -611,7 +611,7 @@ const en: typeof vi = {
     password_weak: 'This password is not accepted. Choose a longer, less predictable one.',
     password_wrong: 'The password is wrong.',
     pdf_active_content: 'A PDF contains active content and is not accepted. Print it to a new PDF or photograph it, and send that instead.',
-    portal_busy: 'The portal is busy. Please try again in a moment.',
+    portal_busy: 'The portal is busy and nothing was sent. What you entered is kept: please send it again in a moment.',
     proof_invalid: 'This file is not a proof of filing from this portal.',
     proof_unavailable: 'Proofs of filing are not available on this portal.',
     propose_not_investigating: 'A conclusion can be proposed only while the report is under investigation.',

@@ -610,7 +610,7 @@ const vi = {
     password_weak: 'Mật khẩu này không được chấp nhận. Hãy chọn mật khẩu dài hơn, khó đoán hơn.',
     password_wrong: 'Mật khẩu không đúng.',
     pdf_active_content: 'Có tệp PDF chứa nội dung chủ động nên không được nhận. Hãy in ra một tệp PDF mới hoặc chụp ảnh tài liệu, rồi gửi tệp đó.',
-    portal_busy: 'Cổng đang quá tải. Vui lòng thử lại sau giây lát.',
+    portal_busy: 'Cổng đang quá tải nên chưa gửi được gì. Những gì bạn đã nhập vẫn được giữ: vui lòng gửi lại sau giây lát.',
     proof_invalid: 'Tệp này không phải giấy xác nhận đã gửi của cổng này.',
     proof_unavailable: 'Cổng này không cấp giấy xác nhận đã gửi.',
     propose_not_investigating: 'Chỉ đề xuất kết luận được khi phản ánh đang được xác minh.',
