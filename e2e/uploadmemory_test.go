@@ -131,10 +131,14 @@ func uploadUntilFiled(base, path, jsonPart, jsonText, token, client string, size
 // a report filed before. Each retries after a 503 as the web form tells
 // them to, until all 64 are stored. It reports the peak resident memory
 // above idle (goal ≤ 256 MB), how many answers were 503 and how long all
-// took. PORTAL_BENCH_UPLOADS and PORTAL_BENCH_UPLOAD_MB change the number
-// and size; PORTAL_BENCH_UPLOAD_MEMORY sets PORTAL_UPLOAD_MEMORY.
+// took. 16 people unless PORTAL_BENCH_LARGE is set (so that `make bench`
+// stays short); PORTAL_BENCH_UPLOADS and PORTAL_BENCH_UPLOAD_MB change the
+// number and size; PORTAL_BENCH_UPLOAD_MEMORY sets PORTAL_UPLOAD_MEMORY.
 func BenchmarkConcurrentUploadPeakMemory(b *testing.B) {
-	uploads, sizeMB := 64, 20
+	uploads, sizeMB := 16, 20
+	if os.Getenv("PORTAL_BENCH_LARGE") != "" {
+		uploads = 64
+	}
 	if v, err := strconv.Atoi(os.Getenv("PORTAL_BENCH_UPLOADS")); err == nil && v > 0 {
 		uploads = v
 	}
