@@ -121,14 +121,25 @@ func (b *uploadBudget) grantLocked() {
 
 // admitUpload holds a request's share of the upload memory budget while
 // it is handled, when it carries files (multipart); it answers 503 with
-// Retry-After, before reading the body, when there is no room.
+// Retry-After, before reading the body, when there is no room. One client
+// has at most perClientInFlight uploads in the budget at once, so that
+// slow uploads from one address cannot hold all of it and shut everyone
+// else out.
 func (s *Server) admitUpload() gin.HandlerFunc {
-	b := s.admission.uploads
+	a := s.admission
+	b := a.uploads
 	return func(c *gin.Context) {
 		if b == nil || !isMultipart(c) {
 			c.Next()
 			return
 		}
+		client := "upload|" + a.limiter.ClientKey(c.ClientIP())
+		if !a.enter(client) {
+			s.writeError(c, &services.Error{Code: services.CodeUnavailable, Reason: services.ReasonNetworkBusy,
+				Message: "Too many uploads from your network at once; please try again in a moment.", RetryAfter: busyRetryAfter})
+			return
+		}
+		defer a.leave(client)
 		n := b.costOf(c.Request.ContentLength)
 		if !b.acquire(c.Request.Context(), n) {
 			s.writeError(c, &services.Error{Code: services.CodeUnavailable, Reason: services.ReasonPortalBusy,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net"
@@ -166,9 +167,14 @@ func TestSlowObjectStoreFillsTheUploadBudget(t *testing.T) {
 	base := runtime.NumGoroutine()
 	const n, admitted, waiting = 24, 2, 2
 	answers := make(chan answer, n)
-	for range n {
+	for i := range n {
 		go func() {
-			w := f.do(http.MethodPost, "/api/v1/complaints", ct, bytes.NewReader(raw))
+			// 24 citizens, each from an address of their own.
+			r := httptest.NewRequest(http.MethodPost, "/api/v1/complaints", bytes.NewReader(raw))
+			r.Header.Set("Content-Type", ct)
+			r.RemoteAddr = fmt.Sprintf("198.51.100.%d:4000", i+1)
+			w := httptest.NewRecorder()
+			f.srv.ServeHTTP(w, r)
 			answers <- answerOf(t, w)
 		}()
 	}
@@ -314,5 +320,40 @@ func TestUploadBudgetCoversEveryUploadRoute(t *testing.T) {
 	}
 	if got := f.countCases(t); got != 2 {
 		t.Fatalf("%d reports, want 2", got)
+	}
+}
+
+// TestOneClientCannotHoldTheUploadBudget (issue 12): one address with two
+// slow uploads in flight is told its network is busy for a third (503,
+// network_busy, Retry-After), while another citizen's upload still gets
+// into the budget. Without the per-client bound, slow uploads from one
+// address could hold the whole budget and shut everyone else out.
+func TestOneClientCannotHoldTheUploadBudget(t *testing.T) {
+	f := newFixture(t, withAdmission(handlers.Admission{UploadMemory: 4 * uploadCost, UploadCost: uploadCost}))
+	video := bigMP4(2 << 20)
+	held := []*stalledUpload{startStalledUpload(t, f), startStalledUpload(t, f)}
+	from := func(remote string) answer {
+		body, ct := multipartBody(t, "complaint", validFeedback, upload{"video.mp4", video})
+		r := httptest.NewRequest(http.MethodPost, "/api/v1/complaints", body)
+		r.Header.Set("Content-Type", ct)
+		r.RemoteAddr = remote
+		w := httptest.NewRecorder()
+		f.srv.ServeHTTP(w, r)
+		return answerOf(t, w)
+	}
+	// httptest's requests come from 192.0.2.1, like the two held uploads.
+	if a := from("192.0.2.1:5000"); a.code != http.StatusServiceUnavailable || a.reason != "network_busy" || a.retryAfter == "" {
+		t.Fatalf("a third upload from the same address: %+v", a)
+	}
+	if a := from("203.0.113.9:5000"); a.code != http.StatusCreated {
+		t.Fatalf("an upload from another address: %+v", a)
+	}
+	for _, h := range held {
+		if w := h.finish(t); w.Code != http.StatusCreated {
+			t.Fatalf("a held upload: %d %s", w.Code, w.Body)
+		}
+	}
+	if a := from("192.0.2.1:5000"); a.code != http.StatusCreated {
+		t.Fatalf("the first address once its uploads ended: %+v", a)
 	}
 }
