@@ -595,7 +595,7 @@ const en: typeof vi = {
     lead_only_reroute: 'Only a lead may send a report to another unit.',
     login_wrong: 'The email or the password is not right.',
     monitor_only: 'Only the Front’s monitors file recommendations.',
-    network_busy: 'Too many requests from your network at once. Please try again in a moment.',
+    network_busy: 'Too many requests from your network at once, so nothing was sent. What you entered is kept: please send it again in a moment.',
     not_configured: 'This function is not set up on this portal. Tell the administrator.',
     not_found: 'Not found. It may have been removed; reload the page.',
     original_needs_custody: 'This file has no safe copy (it could not be cleaned). Ask for access to the originals: only a holder of a custody grant on this report may open the original.',

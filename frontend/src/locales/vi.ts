@@ -594,7 +594,7 @@ const vi = {
     lead_only_reroute: 'Chỉ lãnh đạo được chuyển phản ánh sang đơn vị khác.',
     login_wrong: 'Email hoặc mật khẩu chưa đúng.',
     monitor_only: 'Chỉ giám sát viên Mặt trận được gửi kiến nghị.',
-    network_busy: 'Mạng của bạn đang gửi quá nhiều yêu cầu cùng lúc. Vui lòng thử lại sau giây lát.',
+    network_busy: 'Mạng của bạn đang gửi quá nhiều yêu cầu cùng lúc nên chưa gửi được gì. Những gì bạn đã nhập vẫn được giữ: vui lòng gửi lại sau giây lát.',
     not_configured: 'Chức năng này chưa được thiết lập trên cổng. Hãy báo quản trị viên.',
     not_found: 'Không tìm thấy. Có thể mục này đã bị xoá; hãy tải lại trang.',
     original_needs_custody: 'Tệp này không có bản sao an toàn (không làm sạch được). Hãy yêu cầu quyền mở tệp gốc: chỉ người đang được cấp quyền trên phản ánh này mới mở được bản gốc.',
