@@ -31,6 +31,17 @@ type Admission struct {
 	// that a flood cannot fill the database's queue ahead of staff work
 	// (0: no bound).
 	MaxInFlight int
+	// UploadMemory is the memory budget of file uploads, in bytes: every
+	// request that carries files (filing, a citizen's message or added
+	// evidence) holds UploadCost of it (less for a body known to be small)
+	// while it is handled; one that does not fit waits briefly, then gets
+	// 503 with Retry-After (docs/architecture.md, "Memory of uploads").
+	// 0: no bound.
+	UploadMemory int64
+	// UploadCost is what one upload in flight holds at most: the object
+	// store client's part buffer, the evidence pipeline's small-file
+	// buffer and the request's own buffers and hashes.
+	UploadCost int64
 }
 
 // busyRetryAfter is the Retry-After of an anonymous write refused because
@@ -47,6 +58,7 @@ type admission struct {
 	pow      *pow.Issuer // nil: no proof of work
 	limiter  *throttle.Limiter
 	inFlight chan struct{} // nil: no bound
+	uploads  *uploadBudget // nil: no bound
 	// busy counts each client's anonymous writes in flight (by limiter
 	// key), so that one client holds at most perClientInFlight places.
 	mu   sync.Mutex
@@ -80,7 +92,8 @@ func (a *admission) leave(client string) {
 }
 
 func newAdmission(a Admission) *admission {
-	ad := &admission{limiter: throttle.NewLimiter(a.WritesPerMinute, max(a.WritesBurst, 1), nil), busy: map[string]int{}}
+	ad := &admission{limiter: throttle.NewLimiter(a.WritesPerMinute, max(a.WritesBurst, 1), nil), busy: map[string]int{},
+		uploads: newUploadBudget(a.UploadMemory, a.UploadCost)}
 	if a.PoWBits > 0 {
 		ad.pow = pow.New(a.PoWBits, challengeTTL, nil)
 	}

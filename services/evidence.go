@@ -174,9 +174,13 @@ const (
 	FileActivePDF = "active_pdf"
 )
 
-// smallFile is the size under which a file is held in memory (bounded) so
-// that it is stored with one request of known size.
-const smallFile = 1 << 20
+// SmallFileBytes is the size under which a file is held in memory so that
+// it is stored with one request of known size: every file of an upload
+// takes a buffer of this size while its first bytes arrive (the upload
+// memory budget counts it, docs/architecture.md "Memory of uploads").
+const SmallFileBytes = 1 << 20
+
+const smallFile = SmallFileBytes
 
 // readUpTo reads at most n bytes (fewer at the end of r).
 func readUpTo(r io.Reader, n int) ([]byte, error) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"minhbach/internal/blobstore"
 	"minhbach/internal/passhash"
 	"minhbach/services"
 )
@@ -51,7 +52,10 @@ type Config struct {
 	PoWBits             int
 	AnonWritesPerMinute int
 	AnonInFlight        int
-	ShutdownTimeout     time.Duration
+	// UploadMemory is the memory budget of file uploads, in bytes
+	// (handlers.Admission.UploadMemory).
+	UploadMemory    int64
+	ShutdownTimeout time.Duration
 }
 
 // SecureCookies reports whether the refresh cookie is Secure: always in
@@ -116,6 +120,7 @@ var configVars = []configVar{
 	{Name: "PORTAL_HASH_CONCURRENCY", Default: "number of CPUs", Computed: true, Meaning: "most argon2id hashes computed at once, half for anonymous requests and half for staff sign-in (at least one each), so a flood of filings leaves sign-in its own slots; 8 × the anonymous slots may wait, more get 503 with Retry-After (memory: concurrency × argon2id memory)"},
 	{Name: "PORTAL_POW_BITS", Default: "16", Meaning: "proof-of-work difficulty (leading zero bits of SHA-256) the browser solves before filing, appealing or opening a tracking session; 0 turns it off"},
 	{Name: "PORTAL_ANON_IN_FLIGHT", Default: "4 × PORTAL_HASH_CONCURRENCY", Computed: true, Meaning: "most anonymous writes (all clients together) handled at once; one more gets 503 with Retry-After. Lower keeps staff fast during a flood, higher lets more slow uploads run at once"},
+	{Name: "PORTAL_UPLOAD_MEMORY", Default: "67108864", Meaning: "memory budget of file uploads in bytes (64 MiB): every request with files holds one upload's buffers (the object store part, 8 MiB; the first MiB of each file; the JSON part, up to PORTAL_MAX_JSON_BYTES) while it is handled, so 6 run at once by default; more wait up to 2 s, as many as run, then get 503 with Retry-After, never an out-of-memory. At least one upload's worth (docs/architecture.md, \"Memory of uploads\")"},
 	{Name: "PORTAL_ANON_WRITES_PER_MINUTE", Default: "10", Meaning: "filings, appeals and tracking sign-ins (each counted apart) one client address may make a minute, in bursts of as many; 0: no limit"},
 	{Name: "PORTAL_SHUTDOWN_TIMEOUT", Default: "20s", Meaning: "how long in-flight requests may take to finish on SIGINT/SIGTERM"},
 }
@@ -376,6 +381,19 @@ func (e *envReader) limits(c *Config) {
 	if c.AnonInFlight == 0 {
 		c.AnonInFlight = 4 * c.HashConcurrency
 	}
+	c.UploadMemory = e.integer("PORTAL_UPLOAD_MEMORY", 1<<20, 1<<40)
+	if c.UploadMemory < c.UploadCost() {
+		e.bad("PORTAL_UPLOAD_MEMORY must hold at least one upload, %d bytes (the object store part, the first MiB of a file and PORTAL_MAX_JSON_BYTES), got %d",
+			c.UploadCost(), c.UploadMemory)
+	}
+}
+
+// UploadCost is the memory one upload in flight holds at most, in bytes:
+// the object store client's part buffer, the evidence pipeline's buffer
+// of a file's first MiB, and the JSON part read before the files
+// (docs/architecture.md, "Memory of uploads").
+func (c Config) UploadCost() int64 {
+	return blobstore.PartSize + services.SmallFileBytes + c.MaxJSONBytes
 }
 
 // production refuses the embedded servers and weak secrets.
@@ -440,7 +458,7 @@ func (c Config) redacted() []any {
 		"s3SecretKey", set(c.S3SecretKey), "identityKey", set(string(c.IdentityKey)), "jwtKey", set(string(c.JWTKey)), "signingKey", set(string(c.SigningKey)), "clamd", c.ClamdAddr, "smtp", set(c.SMTPURL), "trustedProxies", c.TrustedProxies, "publicUrl", c.PublicOrigin, "secureCookies", c.SecureCookies(),
 		"maxFileBytes", c.Limits.MaxFileBytes, "maxReportBytes", c.Limits.MaxReportBytes, "maxFiles", c.Limits.MaxFiles,
 		"argon2MemoryKiB", c.Argon2.MemoryKiB, "argon2Iterations", c.Argon2.Iterations, "hashConcurrency", c.HashConcurrency,
-		"powBits", c.PoWBits, "anonWritesPerMinute", c.AnonWritesPerMinute, "anonInFlight", c.AnonInFlight}
+		"powBits", c.PoWBits, "anonWritesPerMinute", c.AnonWritesPerMinute, "anonInFlight", c.AnonInFlight, "uploadMemory", c.UploadMemory, "uploadCost", c.UploadCost()}
 }
 
 // redactURI hides the password of a mongodb:// URI.

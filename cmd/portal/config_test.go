@@ -208,3 +208,23 @@ func TestPublicURLDecidesSecureCookie(t *testing.T) {
 		}
 	}
 }
+
+// TestUploadMemoryHoldsOneUpload (issue 12): the upload memory budget
+// admits at least one upload of the largest JSON part, and by default
+// several.
+func TestUploadMemoryHoldsOneUpload(t *testing.T) {
+	c, err := loadConfig(env(nil))
+	if err != nil && embeddedStack {
+		t.Fatal(err)
+	}
+	if n := c.UploadMemory / c.UploadCost(); n < 4 {
+		t.Fatalf("the default budget %d holds %d uploads of %d bytes", c.UploadMemory, n, c.UploadCost())
+	}
+	_, err = loadConfig(env(map[string]string{"PORTAL_UPLOAD_MEMORY": "12582912", "PORTAL_MAX_JSON_BYTES": "4194304"}))
+	if err == nil || !strings.Contains(err.Error(), "PORTAL_UPLOAD_MEMORY must hold at least one upload") {
+		t.Fatalf("a budget smaller than one upload: %v", err)
+	}
+	if c, err := loadConfig(env(map[string]string{"PORTAL_UPLOAD_MEMORY": "12582912"})); (err != nil && embeddedStack) || c.UploadMemory != 12<<20 {
+		t.Fatalf("a budget of one upload: %d, %v", c.UploadMemory, err)
+	}
+}

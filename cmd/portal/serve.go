@@ -134,7 +134,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		TrustedProxies: cfg.TrustedProxies, HSTS: cfg.HSTS, Development: cfg.Env == "development",
 		SecureCookies: cfg.SecureCookies(), PublicOrigin: cfg.PublicOrigin,
 		Admission: handlers.Admission{PoWBits: cfg.PoWBits, WritesPerMinute: cfg.AnonWritesPerMinute, WritesBurst: cfg.AnonWritesPerMinute,
-			MaxInFlight: cfg.AnonInFlight},
+			MaxInFlight: cfg.AnonInFlight, UploadMemory: cfg.UploadMemory, UploadCost: cfg.UploadCost()},
 		Ready: []handlers.ReadyCheck{{Name: "mongodb", Check: b.store.Ping}, {Name: "objectStore", Check: b.blob.Ready}},
 	})
 	if err != nil {

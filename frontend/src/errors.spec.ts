@@ -75,6 +75,16 @@ describe('apiErrorMessage', () => {
     expect(apiErrorMessage(t, errorFromBody(403, body('custody_no_grant')))).toBe(en.apiReason.custody_no_grant)
   })
 
+  for (const reason of ['portal_busy', 'network_busy']) {
+    it(`a busy portal (503 ${reason}) says nothing was sent, what was entered is kept, and to send again`, () => {
+      const busy = { error: { code: 'unavailable', reason, message: 'The portal is busy.' } }
+      const vt = createAppI18n('vi').global.t
+      expect(apiErrorMessage(vt, errorFromBody(503, busy, '', 2))).toMatch(/chưa gửi.*vẫn được giữ.*gửi lại/)
+      const et = createAppI18n('en').global.t
+      expect(apiErrorMessage(et, errorFromBody(503, busy, '', 2))).toMatch(/nothing was sent.*kept.*send it again/)
+    })
+  }
+
   it('falls back to the code’s text for a reason it does not know (a newer server)', () => {
     const { t } = createAppI18n('vi').global
     expect(apiErrorMessage(t, errorFromBody(403, body('some_future_reason')))).toBe(vi.apiError.forbidden)

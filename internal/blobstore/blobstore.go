@@ -42,9 +42,13 @@ type Options struct {
 	MaxRetries int
 }
 
-// partSize bounds what minio-go holds in memory per upload: objects larger
-// than this go up in parts of this size.
-const partSize = 8 << 20
+// PartSize bounds what minio-go holds in memory per upload: objects larger
+// than this, or of unknown length, go up in parts of this size, each read
+// into a buffer of this size first (docs/architecture.md, "Memory of
+// uploads").
+const PartSize = 8 << 20
+
+const partSize = PartSize
 
 // sha256Meta is the user-metadata key under which the SHA-256 computed at
 // upload is kept.

@@ -498,6 +498,35 @@ describe('ReportForm drafts', () => {
     expect(JSON.stringify(JSON.parse(stored() ?? '{"answers":{}}').answers)).not.toContain('Saved')
   })
 
+  it('when the portal is busy (503 portal_busy), says nothing was sent and keeps the draft, the answers and the files for the next send', async () => {
+    const w = mountForm('en')
+    await w.get('[data-testid="keep-draft"]').setValue(true)
+    await fillTo(w, 4)
+    await chooseFiles(w, '#f-files', [file('a.png', 200, 'image/png')])
+    await next(w)
+    await w.get('[data-testid="anonymous-yes"]').setValue(true)
+    await new Promise((r) => setTimeout(r, 500))
+    await w.get('form').trigger('submit')
+    await settle()
+    FakeXHR.last().reply(503, { error: { code: 'unavailable', reason: 'portal_busy', message: 'x' } }, { 'Retry-After': '2' })
+    await flushPromises()
+    expect(w.get('[data-testid="submit-error"]').text()).toBe(
+      'The portal is busy and nothing was sent. What you entered is kept: please send it again in a moment.',
+    )
+    expect(w.emitted('submitted')).toBeUndefined()
+    expect(stored()).toContain('Bị đòi tiền')
+    expect(w.get('[data-testid="review-files"]').text()).toBe('a.png (200 B)')
+
+    await w.get('form').trigger('submit')
+    await settle()
+    const x = FakeXHR.last()
+    expect(x.fileNames()).toEqual(['a.png'])
+    expect(await x.jsonPart('complaint')).toMatchObject({ title: 'Bị đòi tiền khi nộp hồ sơ' })
+    x.reply(201, { trackingCode: 'MB-7K3M-9QX2', receipt: '1234-5678-9012-3456', kind: 'feedback', token: 't' })
+    await flushPromises()
+    expect(w.emitted('submitted')).toHaveLength(1)
+  })
+
   it('deletes the device draft once the report is filed', async () => {
     const w = mountForm('en')
     await w.get('[data-testid="keep-draft"]').setValue(true)
