@@ -168,3 +168,8 @@ require (
 )
 
 ignore ./frontend/node_modules
+
+// The embedded database carries a patched copy of FerretDB v1.24.2 (FerretDB
+// v1 is no longer developed, so the copy is pinned): lookups by _id use the
+// SQLite index. What was changed and why: third_party/ferretdb/PATCHES.md.
+replace github.com/FerretDB/FerretDB => ./third_party/ferretdb
