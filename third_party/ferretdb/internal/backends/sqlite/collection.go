@@ -67,24 +67,13 @@ func (c *collection) Query(ctx context.Context, params *backends.QueryParams) (*
 
 	q := prepareSelectClause(meta.TableName, params.Comment, meta.Capped(), params.OnlyRecordIDs)
 
-	var whereClause string
-	var args []any
-
-	// that logic should exist in one place
-	// TODO https://github.com/FerretDB/FerretDB/issues/3235
-	if params.Filter.Len() == 1 {
-		v, _ := params.Filter.Get("_id")
-		switch v.(type) {
-		case string, types.ObjectID:
-			whereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)
-			args = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
-		}
-	}
+	// the _id condition of the filter, answered by the _id index (PATCHES.md, patch 2)
+	whereClause, args, exact := prepareIDWhereClause(params.Filter)
 
 	q += whereClause
 	q += prepareOrderByClause(params.Sort)
 
-	if params.Limit != 0 {
+	if params.Limit != 0 && (whereClause == "" || exact) {
 		q += ` LIMIT ?`
 		args = append(args, params.Limit)
 	}
@@ -269,21 +258,10 @@ func (c *collection) Explain(ctx context.Context, params *backends.ExplainParams
 
 	selectClause := prepareSelectClause(meta.TableName, "", meta.Capped(), false)
 
-	var filterPushdown bool
-	var whereClause string
-	var args []any
-
-	// that logic should exist in one place
-	// TODO https://github.com/FerretDB/FerretDB/issues/3235
-	if params.Filter.Len() == 1 {
-		v, _ := params.Filter.Get("_id")
-		switch v.(type) {
-		case string, types.ObjectID:
-			filterPushdown = true
-			whereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)
-			args = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
-		}
-	}
+	// the same _id condition as Query's (PATCHES.md, patch 2);
+	// filterPushdown stays true only when that condition is the whole filter
+	whereClause, args, exact := prepareIDWhereClause(params.Filter)
+	filterPushdown := whereClause != "" && exact
 
 	orderByClause := prepareOrderByClause(params.Sort)
 	sortPushdown := orderByClause != ""
@@ -292,7 +270,7 @@ func (c *collection) Explain(ctx context.Context, params *backends.ExplainParams
 
 	var limitPushdown bool
 
-	if params.Limit != 0 {
+	if params.Limit != 0 && (whereClause == "" || exact) {
 		q += ` LIMIT ?`
 		args = append(args, params.Limit)
 		limitPushdown = true
