@@ -80,7 +80,7 @@ func TestLookupsByIDUseTheIndex(t *testing.T) {
 		cases[i] = services.Case{ID: store.NewID(), TrackingCode: fmt.Sprintf("MB-IDX-%05d", i),
 			Kind: services.KindFeedback, Category: "delay", Title: fmt.Sprintf("Hồ sơ chậm số %d", i),
 			Description: strings.Repeat("Cán bộ một cửa hẹn lại nhiều lần mà không nêu lý do. ", 10+i%20),
-			Place: "Bộ phận một cửa", Office: "UBND phường", Language: "vi", Anonymous: true,
+			Place:       "Bộ phận một cửa", Office: "UBND phường", Language: "vi", Anonymous: true,
 			Status: services.StatusReceived, Version: 1, UnitID: unit, CreatedAt: now, UpdatedAt: now,
 			DueAt: now.Add(time.Duration(i%500) * time.Hour), ContentHash: "x",
 			Timeline: []services.Event{{Type: services.EventSubmitted, At: now, Actor: "citizen", Status: services.StatusReceived, Public: true}}}
