@@ -14,7 +14,7 @@ import (
 )
 
 // realisticCase is report i of a unit as citizens file them: a title, a
-// description of 500 to 2,300 characters (Vietnamese, so more bytes), the
+// description of 300 to 1,800 bytes of Vietnamese text, the
 // office, counter, procedure and dossier, the receipt hash, the submitted
 // event and for every third report an accepted event; 1.3–3.2 KB stored
 // (BenchmarkLookupByID logs the sizes it sees).

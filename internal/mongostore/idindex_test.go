@@ -72,7 +72,7 @@ func TestLookupsByIDUseTheIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	const n = 3000
+	const n = 2000
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	unit := "0123456789abcdef01234567"
 	cases := make([]services.Case, n)
