@@ -34,7 +34,7 @@ func realisticCase(id string, i int, unit string, now time.Time) services.Case {
 		Officials: "Cán bộ tiếp nhận quầy đất đai", Language: "vi", Anonymous: true,
 		Status: services.StatusReceived, Version: 1, UnitID: unit, CreatedAt: now, UpdatedAt: now,
 		CreatedDay: now.Format("2006-01-02"), CreatedMonth: now.Format("2006-01"),
-		DueAt:       now.Add(time.Duration(i%500-100) * time.Hour), ContentHash: strings.Repeat("ab", 32),
+		DueAt: now.Add(time.Duration(i%500-100) * time.Hour), ContentHash: strings.Repeat("ab", 32),
 		Timeline: []services.Event{{Type: services.EventSubmitted, At: now, Actor: "citizen", Status: services.StatusReceived, Public: true}}}
 	if i%3 == 0 {
 		c.Status = services.StatusAccepted
