@@ -31,7 +31,7 @@ import (
 //
 // It starts its own embedded FerretDB with a logger that records every SQL
 // statement FerretDB runs (FerretDB logs each one, with its arguments, at
-// debug level), fills the reports collection with a few thousand reports,
+// debug level), fills the reports collection with a thousand reports,
 // performs each operation, and asks SQLite, on a read-only connection to the
 // same file, for the query plan of every SELECT, UPDATE and DELETE the
 // operation ran on the reports table: each must SEARCH the table USING the
@@ -39,7 +39,7 @@ import (
 // them (its queries use a different expression than the index).
 func TestLookupsByIDUseTheIndex(t *testing.T) {
 	if testing.Short() {
-		t.Skip("fills a collection with thousands of reports")
+		t.Skip("fills a collection with a thousand reports")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -72,7 +72,9 @@ func TestLookupsByIDUseTheIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	const n = 2000
+	// SQLite chooses the unique index for these conditions at any size; a
+	// thousand reports make a scan plainly visible in the plan and in time.
+	const n = 1000
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	unit := "0123456789abcdef01234567"
 	cases := make([]services.Case, n)
