@@ -13,6 +13,9 @@ RUN npm run build
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
+# go.mod replaces FerretDB with the patched copy in third_party/ferretdb
+# (PATCHES.md there): the module graph needs its go.mod before the download.
+COPY third_party/ferretdb/go.mod third_party/ferretdb/go.mod
 RUN go mod download
 COPY . .
 COPY --from=web /src/frontend/dist ./frontend/dist

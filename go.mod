@@ -17,6 +17,7 @@ require (
 	golang.org/x/image v0.48.0
 	golang.org/x/term v0.48.0
 	golang.org/x/text v0.44.0
+	modernc.org/sqlite v1.32.0
 )
 
 require (
@@ -162,9 +163,13 @@ require (
 	modernc.org/libc v1.55.3 // indirect
 	modernc.org/mathutil v1.6.0 // indirect
 	modernc.org/memory v1.8.0 // indirect
-	modernc.org/sqlite v1.32.0 // indirect
 	modernc.org/strutil v1.2.0 // indirect
 	modernc.org/token v1.1.0 // indirect
 )
 
 ignore ./frontend/node_modules
+
+// The embedded database carries a patched copy of FerretDB v1.24.2 (FerretDB
+// v1 is no longer developed, so the copy is pinned): lookups by _id use the
+// SQLite index. What was changed and why: third_party/ferretdb/PATCHES.md.
+replace github.com/FerretDB/FerretDB => ./third_party/ferretdb
