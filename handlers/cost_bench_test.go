@@ -18,6 +18,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"minhbach/internal/mongostore"
 	"minhbach/services"
 )
 
@@ -53,73 +54,6 @@ func (r *cmdRecorder) record(fn func()) []recordedCmd {
 	defer r.mu.Unlock()
 	r.on = false
 	return r.cmds
-}
-
-// commandShape describes a command by what decides its cost: the command,
-// the collection, the filter's fields and operators (values left out) and
-// the sort. Commands that read nothing by a filter (insert, getMore, hello,
-// endSessions…) have no shape.
-func commandShape(name string, cmd bson.Raw) (string, bool) {
-	coll, _ := cmd.Lookup(name).StringValueOK()
-	var parts []string
-	filterOf := func(key string, doc bson.Raw) {
-		if v, err := doc.LookupErr(key); err == nil {
-			parts = append(parts, key+"="+valueShape(v))
-		}
-	}
-	switch name {
-	case "find", "count", "findAndModify", "distinct":
-		filterOf("filter", cmd)
-		filterOf("query", cmd)
-		filterOf("sort", cmd)
-	case "aggregate":
-		filterOf("pipeline", cmd)
-	case "update", "delete":
-		key := map[string]string{"update": "updates", "delete": "deletes"}[name]
-		arr, ok := cmd.Lookup(key).ArrayOK()
-		if !ok {
-			return "", false
-		}
-		vals, _ := arr.Values()
-		for _, v := range vals {
-			if d, ok := v.DocumentOK(); ok {
-				filterOf("q", d)
-			}
-		}
-	default:
-		return "", false
-	}
-	return name + " " + coll + " " + strings.Join(parts, " "), true
-}
-
-// valueShape writes v with its values replaced by "?" (documents keep their
-// keys; arrays of documents their elements; other arrays become "[?]").
-func valueShape(v bson.RawValue) string {
-	switch v.Type {
-	case bson.TypeEmbeddedDocument:
-		d := v.Document()
-		els, _ := d.Elements()
-		var out []string
-		for _, e := range els {
-			out = append(out, e.Key()+":"+valueShape(e.Value()))
-		}
-		return "{" + strings.Join(out, ",") + "}"
-	case bson.TypeArray:
-		vals, _ := v.Array().Values()
-		if len(vals) > 0 && vals[0].Type == bson.TypeEmbeddedDocument {
-			var out []string
-			for _, e := range vals {
-				out = append(out, valueShape(e))
-			}
-			return "[" + strings.Join(out, ",") + "]"
-		}
-		return "[?]"
-	case bson.TypeInt32, bson.TypeInt64, bson.TypeDouble:
-		// sort directions and limits matter; filter numbers are values,
-		// but keeping them is harmless for the shapes compared here.
-		return v.String()
-	}
-	return "?"
 }
 
 // costScale is one archive size's measurements: the median time of each
@@ -174,7 +108,7 @@ func BenchmarkCostAtScale(b *testing.B) {
 	})
 }
 
-const costReps = 15
+const costReps = 7
 
 // costBody is a realistic report of about 1.3–3.2 KB once stored.
 func costBody(rng *rand.Rand, named bool) string {
@@ -209,7 +143,7 @@ type costCase struct{ id, code, receipt string }
 // code, identity, audit events, outbox entries, staffing events…) with new
 // ids and tracking codes until the archive holds n reports. It returns the
 // copies (all still received, so that each can be moved once).
-func fillCostArchive(b *testing.B, f *fixture, st storyStaff, n int) []costCase {
+func fillCostArchive(b testing.TB, f *fixture, st storyStaff, n int) []costCase {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(1, uint64(n)))
 	const templates = 8
@@ -319,9 +253,16 @@ func fillCostArchive(b *testing.B, f *fixture, st storyStaff, n int) []costCase 
 	return out
 }
 
-// measureCostAtScale builds an archive of n reports and times each
-// operation costReps times.
-func measureCostAtScale(b *testing.B, n int, logCommands bool) *costScale {
+// costBench is an archive of n reports and the operations to time on it,
+// each of which returns its own duration.
+type costBench struct {
+	rec *cmdRecorder
+	ops map[string]func() time.Duration
+}
+
+// newCostBench fills an archive of n reports (fillCostArchive) and
+// prepares the operations.
+func newCostBench(b testing.TB, n int) *costBench {
 	rec := &cmdRecorder{}
 	f := newFixture(b, func(o *fixtureOptions) { o.cacheTTL, o.monitor = 30*time.Second, rec.monitor() })
 	st := f.storyStaff(b)
@@ -342,7 +283,7 @@ func measureCostAtScale(b *testing.B, n int, logCommands bool) *costScale {
 	for _, d := range docs {
 		minSize, maxSize, total = min(minSize, len(d)), max(maxSize, len(d)), total+len(d)
 	}
-	b.Logf("reports=%d: archive filled in %v: %d reports of %d–%d bytes (mean %d)", n, fill.Round(time.Millisecond),
+	fmt.Fprintf(os.Stderr, "reports=%d: archive filled in %v: %d reports of %d–%d bytes (mean %d)\n", n, fill.Round(time.Millisecond),
 		len(docs), minSize, maxSize, total/max(1, len(docs)))
 	docs = nil
 	// The staff sessions of the fill may have aged: sign in afresh.
@@ -415,7 +356,7 @@ func measureCostAtScale(b *testing.B, n int, logCommands bool) *costScale {
 			return time.Since(t0)
 		},
 		"sweep-per-flagged": func() time.Duration {
-			const k = 10
+			const k = 5
 			ids := bson.A{}
 			for range k {
 				oid, _ := bson.ObjectIDFromHex(take().id)
@@ -434,19 +375,29 @@ func measureCostAtScale(b *testing.B, n int, logCommands bool) *costScale {
 			return d / k
 		},
 	}
+	return &costBench{rec: rec, ops: ops}
+}
+
+// measureCostAtScale builds an archive of n reports and times each
+// operation costReps times.
+func measureCostAtScale(b *testing.B, n int, logCommands bool) *costScale {
+	cb := newCostBench(b, n)
+	rec, ops := cb.rec, cb.ops
 	r := &costScale{n: n, median: map[string]float64{}}
 	for _, op := range costOps {
 		if logCommands {
 			cmds := rec.record(func() { ops[op]() })
 			var lines []string
 			for _, c := range cmds {
-				if s, ok := commandShape(c.name, c.cmd); ok {
-					lines = append(lines, s)
+				if shapes := mongostore.QueryShapes(c.name, c.cmd); len(shapes) > 0 {
+					for _, s := range shapes {
+						lines = append(lines, c.name+" "+s)
+					}
 				} else {
 					lines = append(lines, c.name+" "+c.cmd.Lookup(c.name).String())
 				}
 			}
-			b.Logf("reports=%d %s sends %d commands:\n  %s", n, op, len(cmds), strings.Join(lines, "\n  "))
+			fmt.Fprintf(os.Stderr, "reports=%d %s sends %d commands:\n  %s\n", n, op, len(cmds), strings.Join(lines, "\n  "))
 		}
 		var ds []float64
 		for range costReps {
@@ -454,7 +405,43 @@ func measureCostAtScale(b *testing.B, n int, logCommands bool) *costScale {
 		}
 		sort.Float64s(ds)
 		r.median[op] = ds[len(ds)/2]
-		b.Logf("reports=%d %s: min %.2f ms, median %.2f ms, max %.2f ms", n, op, ds[0]/1e6, ds[len(ds)/2]/1e6, ds[len(ds)-1]/1e6)
+		// On stderr at once: a run cut short still shows what it measured.
+		fmt.Fprintf(os.Stderr, "reports=%d %s: min %.2f ms, median %.2f ms, max %.2f ms\n", n, op, ds[0]/1e6, ds[len(ds)/2]/1e6, ds[len(ds)-1]/1e6)
 	}
 	return r
+}
+
+// TestPerReportQueriesExplained runs each operation of BenchmarkCostAtScale
+// once on a small archive, records every command it sends, and fails when
+// one of its queries is not among those TestQueriesUseIndexes explains on
+// MongoDB (internal/mongostore/testdata/explained-queries.txt, kept equal
+// to the explain test's list by TestExplainedQueriesFile): so the explain
+// test covers every query these operations issue.
+func TestPerReportQueriesExplained(t *testing.T) {
+	raw, err := os.ReadFile("../internal/mongostore/testdata/explained-queries.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	explained := map[string]bool{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if line != "" && !strings.HasPrefix(line, "#") {
+			explained[line] = true
+		}
+	}
+	cb := newCostBench(t, 20)
+	for _, op := range costOps {
+		cmds := cb.rec.record(func() { cb.ops[op]() })
+		queries := 0
+		for _, c := range cmds {
+			for _, s := range mongostore.QueryShapes(c.name, c.cmd) {
+				queries++
+				if !explained[s] {
+					t.Errorf("%s sends a query the explain test does not cover: %s", op, s)
+				}
+			}
+		}
+		if queries == 0 {
+			t.Errorf("%s sent no query: the recording sees nothing", op)
+		}
+	}
 }
