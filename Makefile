@@ -58,8 +58,8 @@ build-nodevstack: $(BIN_NODEVSTACK)
 $(BIN_NODEVSTACK): $(FRONTEND)/dist/index.html $(GO_SRC)
 	CGO_ENABLED=0 $(GO) build -tags nodevstack -trimpath -ldflags="-s -w" -o $(BIN_NODEVSTACK) ./cmd/portal
 
-## test: every test — Go (race detector, embedded servers), Vitest, Playwright in headless Chromium
-test: build lint test-go test-fuzz test-frontend test-e2e
+## test: every test — govulncheck, Go (race detector, embedded servers), Vitest, Playwright in headless Chromium
+test: build lint vulncheck test-go test-fuzz test-frontend test-e2e
 
 test-go: $(BIN) $(BIN_NODEVSTACK)
 	PORTAL_E2E_BIN=$(CURDIR)/$(BIN) PORTAL_E2E_NODEVSTACK_BIN=$(CURDIR)/$(BIN_NODEVSTACK) $(GO) test -race -count=1 -timeout 20m ./...
