@@ -123,7 +123,9 @@ func TestSoak(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		if resp.StatusCode >= 300 {
-			var e struct{ Error struct{ Code, Reason, Message string } }
+			var e struct {
+				Error struct{ Code, Reason, Message string }
+			}
 			_ = json.NewDecoder(resp.Body).Decode(&e)
 			if resp.StatusCode != http.StatusServiceUnavailable && resp.StatusCode != http.StatusConflict {
 				fail("%s %s: %d %+v", method, path, resp.StatusCode, e.Error)
@@ -170,7 +172,7 @@ func TestSoak(t *testing.T) {
 				}
 				body := map[string]any{"kind": "feedback", "category": "delay", "title": fmt.Sprintf("Hồ sơ bị ngâm quá hạn %d-%d", w, i),
 					"description": strings.Repeat("Hồ sơ đăng ký đất đai nộp từ tháng 9 nhưng đến nay chưa được giải quyết. ", 10+i%20),
-					"place": "Bộ phận một cửa", "office": "UBND phường Sài Gòn", "procedure": "Đăng ký biến động đất đai",
+					"place":       "Bộ phận một cửa", "office": "UBND phường Sài Gòn", "procedure": "Đăng ký biến động đất đai",
 					"dossierNumber": fmt.Sprintf("000.00.12.H29-%d-%d", w, i), "language": "vi", "anonymous": true}
 				var r struct{ TrackingCode, Receipt string }
 				if code := call(http.MethodPost, "/api/v1/complaints", "", body, &r); code != http.StatusCreated {

@@ -202,7 +202,6 @@ func explainChecks(t *testing.T, ctx context.Context, s *Store, cases []services
 		check{"case by id", find(colCases, caseByIDFilter(first), nil, 1)},
 	)
 
-
 	// What filing, a staff action (move, note, message, assignment), a
 	// tracking session and the case page send besides, and the sweep per
 	// flagged report (handlers' TestPerReportQueriesExplained records them).
