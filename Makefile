@@ -17,7 +17,7 @@ FRONTEND_SRC := $(shell find $(FRONTEND)/src $(FRONTEND)/public -type f 2>/dev/n
 	$(wildcard $(FRONTEND)/tsconfig*.json)
 GO_SRC := $(shell find . -name '*.go' -not -path './$(FRONTEND)/node_modules/*' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all run build build-nodevstack frontend test test-go test-fuzz test-frontend test-e2e lint bench fuzz clean
+.PHONY: all run build build-nodevstack frontend test test-go test-fuzz test-frontend test-e2e lint bench soak vulncheck fuzz clean
 
 # Every fuzz target, as package:Name. `make test` runs each briefly,
 # `make fuzz` longer (FUZZTIME=10m make fuzz for a real session). The short run
@@ -58,8 +58,8 @@ build-nodevstack: $(BIN_NODEVSTACK)
 $(BIN_NODEVSTACK): $(FRONTEND)/dist/index.html $(GO_SRC)
 	CGO_ENABLED=0 $(GO) build -tags nodevstack -trimpath -ldflags="-s -w" -o $(BIN_NODEVSTACK) ./cmd/portal
 
-## test: every test — Go (race detector, embedded servers), Vitest, Playwright in headless Chromium
-test: build lint test-go test-fuzz test-frontend test-e2e
+## test: every test — govulncheck, Go (race detector, embedded servers), Vitest, Playwright in headless Chromium
+test: build lint vulncheck test-go test-fuzz test-frontend test-e2e
 
 test-go: $(BIN) $(BIN_NODEVSTACK)
 	PORTAL_E2E_BIN=$(CURDIR)/$(BIN) PORTAL_E2E_NODEVSTACK_BIN=$(CURDIR)/$(BIN_NODEVSTACK) $(GO) test -race -count=1 -timeout 20m ./...
@@ -99,6 +99,16 @@ lint:
 ## bench: Go benchmarks (figures for the README and closing notes)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+
+## soak: the real binary on a fresh data directory under continuous filing, moves and reads for
+## SOAK_DURATION; prints memory, threads and file descriptors, fails on growth beyond noise
+SOAK_DURATION ?= 20m
+soak: $(BIN)
+	PORTAL_E2E_BIN=$(CURDIR)/$(BIN) PORTAL_SOAK_DURATION=$(SOAK_DURATION) $(GO) test -count=1 -v -timeout 4h -run '^TestSoak$$' ./e2e/
+
+## vulncheck: govulncheck (pinned) against a database built from a pinned golang.org/x/vulndb module (.ci/vulncheck)
+vulncheck:
+	GO=$(GO) .ci/vulncheck
 
 clean:
 	rm -rf bin $(FRONTEND)/node_modules $(FRONTEND)/test-results $(FRONTEND)/playwright-report

@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/event"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"minhbach/handlers"
 	"minhbach/internal/media"
@@ -73,6 +76,9 @@ type fixtureOptions struct {
 	development bool
 	// hasher and staffHasher replace the fixture's one shared hasher.
 	hasher, staffHasher *passhash.Hasher
+	// monitor, when set, sees every command the services send: they use a
+	// client of their own (one connection, as the portal's) with it.
+	monitor *event.CommandMonitor
 }
 
 func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
@@ -81,6 +87,14 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	o := fixtureOptions{limits: services.DefaultLimits, blob: env.Blob, store: env.Store, codes: services.CodeThrottlePolicy, argon: testArgon}
 	for _, f := range opts {
 		f(&o)
+	}
+	if o.monitor != nil {
+		client, err := mongo.Connect(options.Client().ApplyURI(env.MongoURI).SetMaxPoolSize(1).SetMonitor(o.monitor))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
+		o.store = mongostore.New(client, env.Database)
 	}
 	clock := &testClock{}
 	sealer, err := seal.New("test", bytes.Repeat([]byte{7}, 32))

@@ -24,7 +24,7 @@ const staffPassword = "Thanh-tra-2026-an-toàn"
 // unit returns the id of the test unit with code (created on first use):
 // a Front committee when the code starts with "front", else an inspection
 // unit.
-func (f *fixture) unit(t *testing.T, code string) string {
+func (f *fixture) unit(t testing.TB, code string) string {
 	t.Helper()
 	ctx := context.Background()
 	sys := services.Actor{UserID: "test", Role: services.RoleAdmin}
@@ -49,7 +49,7 @@ func (f *fixture) unit(t *testing.T, code string) string {
 }
 
 // mkUser creates a staff account in the test unit with code unit.
-func (f *fixture) mkUser(t *testing.T, email string, role services.Role, unit string) services.User {
+func (f *fixture) mkUser(t testing.TB, email string, role services.Role, unit string) services.User {
 	t.Helper()
 	if unit != "" {
 		unit = f.unit(t, unit)
@@ -93,7 +93,7 @@ func refreshCookieOf(w *httptest.ResponseRecorder) *http.Cookie {
 	return nil
 }
 
-func (f *fixture) staffLogin(t *testing.T, email, totp string) session {
+func (f *fixture) staffLogin(t testing.TB, email, totp string) session {
 	t.Helper()
 	w := f.postAuth("/api/v1/auth/login", map[string]string{"email": email, "password": staffPassword, "totp": totp}, nil)
 	if w.Code != http.StatusOK {

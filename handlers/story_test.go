@@ -17,7 +17,7 @@ import (
 
 // call sends a JSON request with a bearer token and decodes the answer into
 // out (when not nil), failing unless the status is want.
-func (f *fixture) call(t *testing.T, token, method, path, body string, want int, out any) {
+func (f *fixture) call(t testing.TB, token, method, path, body string, want int, out any) {
 	t.Helper()
 	var hdr []string
 	if token != "" {
@@ -52,7 +52,7 @@ type storyStaff struct {
 	inspector, lead, monitor session
 }
 
-func (f *fixture) storyStaff(t *testing.T) storyStaff {
+func (f *fixture) storyStaff(t testing.TB) storyStaff {
 	t.Helper()
 	s := storyStaff{unitID: f.unit(t, "unit-story"), frontID: f.unit(t, "front-story")}
 	sys := services.Actor{UserID: "test", Role: services.RoleAdmin}
@@ -72,7 +72,7 @@ func (f *fixture) storyStaff(t *testing.T) storyStaff {
 const storyIdentity = `"anonymous":false,"identity":{"name":"Trần Thị Bích","phone":"0912345678","email":"bich.tran@example.org","nationalId":"079188004455"}`
 
 // fileNamed files a named report of kind as a citizen.
-func (f *fixture) fileNamed(t *testing.T, kind string) createdReport {
+func (f *fixture) fileNamed(t testing.TB, kind string) createdReport {
 	t.Helper()
 	body := strings.Replace(validFeedback, `"anonymous":true`, storyIdentity, 1)
 	body = strings.Replace(body, `"kind":"feedback"`, `"kind":"`+kind+`"`, 1)

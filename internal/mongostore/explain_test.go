@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"flag"
 	"fmt"
 	"os"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,15 +73,56 @@ func TestQueriesUseIndexes(t *testing.T) {
 		}
 		cases = append(cases, c)
 	}
+	checks := explainChecks(t, ctx, s, cases, now)
+
+	for _, c := range checks {
+		t.Run(c.name, func(t *testing.T) {
+			raw, err := s.db.RunCommand(ctx, bson.D{{Key: "explain", Value: c.cmd}, {Key: "verbosity", Value: "queryPlanner"}}).Raw()
+			if err != nil {
+				t.Fatalf("explain %v: %v", c.cmd, err)
+			}
+			plans, stages, err := winningStages(raw)
+			if err != nil {
+				t.Fatalf("explain reply: %v\n%s", err, raw)
+			}
+			if plans == 0 {
+				t.Fatalf("no winningPlan in the explain reply:\n%s", raw)
+			}
+			for _, st := range stages {
+				if st == "COLLSCAN" {
+					t.Fatalf("a winning plan scans the collection (no index serves this query)\nquery: %v\nexplain: %s", c.cmd, raw)
+				}
+			}
+		})
+	}
+}
+
+type check struct {
+	name string
+	cmd  bson.D // the command explain wraps
+}
+
+// explainChecks lists the queries TestQueriesUseIndexes explains, built by
+// the functions the store methods use (queries.go) where there is one.
+// With a store, it also runs each store method once, to check it runs.
+func explainChecks(t *testing.T, ctx context.Context, s *Store, cases []services.Case, now time.Time) []check {
+	t.Helper()
 	first, err := bson.ObjectIDFromHex(cases[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-
-	type check struct {
-		name string
-		cmd  bson.D // the command explain wraps
+	// try runs a store method with the query being listed, to check that it
+	// runs without error (only when there is a store).
+	try := func(what string, run func() error) {
+		t.Helper()
+		if s == nil {
+			return
+		}
+		if err := run(); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
 	}
+
 	find := func(coll string, filter, sort bson.D, limit int64) bson.D {
 		cmd := bson.D{{Key: "find", Value: coll}, {Key: "filter", Value: filter}}
 		if sort != nil {
@@ -125,9 +169,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 							t.Fatal(err)
 						}
 						// The store method runs the same query without error.
-						if _, err := s.FindQueue(ctx, q); err != nil {
-							t.Fatalf("FindQueue %+v: %v", q, err)
-						}
+						try(fmt.Sprintf("FindQueue %+v", q), func() error { _, err := s.FindQueue(ctx, q); return err })
 						checks = append(checks, check{fmt.Sprintf("queue front=%v filter=%s sort=%s cursor=%v", front, fl.name, so, after != nil),
 							find(colCases, filter, sort, int64(q.Limit))})
 					}
@@ -135,35 +177,25 @@ func TestQueriesUseIndexes(t *testing.T) {
 			}
 		}
 		// The status counts next to the queue.
-		if _, err := s.CountByStatus(ctx, unit, front); err != nil {
-			t.Fatal(err)
-		}
+		try("CountByStatus", func() error { _, err := s.CountByStatus(ctx, unit, front); return err })
 		checks = append(checks, check{fmt.Sprintf("status counts front=%v", front), bson.D{{Key: "aggregate", Value: colCases},
 			{Key: "pipeline", Value: statusCountsPipeline(unit, front)}, {Key: "cursor", Value: bson.D{}}}})
 		// The unit listing behind overdue recommendations.
-		if _, err := s.FindUnitCases(ctx, unit, front, 1000); err != nil {
-			t.Fatal(err)
-		}
+		try("FindUnitCases", func() error { _, err := s.FindUnitCases(ctx, unit, front, 1000); return err })
 		filter, sort := unitCasesQuery(unit, front)
 		checks = append(checks, check{fmt.Sprintf("unit cases front=%v", front), find(colCases, filter, sort, 1000)})
 		// The reports behind the recommendation lists, and the digest's count.
-		if _, err := s.FindRecommendedCases(ctx, unit, front, 10000); err != nil {
-			t.Fatal(err)
-		}
+		try("FindRecommendedCases", func() error { _, err := s.FindRecommendedCases(ctx, unit, front, 10000); return err })
 		filter, sort = recommendedCasesQuery(unit, front)
 		checks = append(checks, check{fmt.Sprintf("recommended cases front=%v", front), find(colCases, filter, sort, 10000)})
 		overdueQ := services.QueueQuery{UnitID: unit, Front: front, Filter: services.QueueFilter{Overdue: true}, Now: time.Now()}
-		if _, err := s.CountQueue(ctx, overdueQ); err != nil {
-			t.Fatal(err)
-		}
+		try("CountQueue", func() error { _, err := s.CountQueue(ctx, overdueQ); return err })
 		filter, _, _ = queueQuery(overdueQ)
 		checks = append(checks, check{fmt.Sprintf("overdue count front=%v", front), bson.D{{Key: "count", Value: colCases}, {Key: "query", Value: filter}}})
 	}
 	// Tracking: the code's entry, then the report by id (and the lookup of
 	// reports stored before the code collection existed); the case page.
-	if _, err := s.FindCaseByTrackingCode(ctx, cases[0].TrackingCode); err != nil {
-		t.Fatal(err)
-	}
+	try("FindCaseByTrackingCode", func() error { _, err := s.FindCaseByTrackingCode(ctx, cases[0].TrackingCode); return err })
 	checks = append(checks,
 		check{"tracking code entry", find(colTrackingCodes, trackingCodeFilter(cases[0].TrackingCode), nil, 1)},
 		check{"tracking legacy code lookup", find(colCases, legacyTrackingCodeFilter(cases[0].TrackingCode), nil, 1)},
@@ -175,21 +207,23 @@ func TestQueriesUseIndexes(t *testing.T) {
 	// without a head yet is read by (caseId, seq); checkpoints list the
 	// heads. (`portal audit verify` reads every event once, in no order:
 	// a collection scan by design, so it is not listed here.)
-	var chain []services.AuditEvent
-	prev := ""
-	for seq := int64(1); seq <= 3; seq++ {
-		e := services.AuditEvent{CaseID: cases[0].ID, Seq: seq, At: now, Actor: "u", Type: "note", PrevHash: prev}
-		e.Hash = services.ComputeAuditHash(prev, e)
-		chain, prev = append(chain, e), e.Hash
-	}
-	if _, err := s.AppendAuditEvents(ctx, chain[:1]); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.AppendAuditEvents(ctx, chain[1:]); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := s.ListAuditEvents(ctx, cases[0].ID, 100); err != nil || len(got) != 3 {
-		t.Fatalf("ListAuditEvents: %v %d", err, len(got))
+	if s != nil {
+		var chain []services.AuditEvent
+		prev := ""
+		for seq := int64(1); seq <= 3; seq++ {
+			e := services.AuditEvent{CaseID: cases[0].ID, Seq: seq, At: now, Actor: "u", Type: "note", PrevHash: prev}
+			e.Hash = services.ComputeAuditHash(prev, e)
+			chain, prev = append(chain, e), e.Hash
+		}
+		if _, err := s.AppendAuditEvents(ctx, chain[:1]); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AppendAuditEvents(ctx, chain[1:]); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.ListAuditEvents(ctx, cases[0].ID, 100); err != nil || len(got) != 3 {
+			t.Fatalf("ListAuditEvents: %v %d", err, len(got))
+		}
 	}
 	chainFilter, chainSort := auditChainFilter(cases[0].ID)
 	headsFilter, headsSort := auditHeadsQuery()
@@ -202,26 +236,31 @@ func TestQueriesUseIndexes(t *testing.T) {
 		check{"audit heads list", find(colAuditHeads, headsFilter, headsSort, maxAuditList)},
 	)
 
-	for _, c := range checks {
-		t.Run(c.name, func(t *testing.T) {
-			raw, err := s.db.RunCommand(ctx, bson.D{{Key: "explain", Value: c.cmd}, {Key: "verbosity", Value: "queryPlanner"}}).Raw()
-			if err != nil {
-				t.Fatalf("explain %v: %v", c.cmd, err)
-			}
-			plans, stages, err := winningStages(raw)
-			if err != nil {
-				t.Fatalf("explain reply: %v\n%s", err, raw)
-			}
-			if plans == 0 {
-				t.Fatalf("no winningPlan in the explain reply:\n%s", raw)
-			}
-			for _, st := range stages {
-				if st == "COLLSCAN" {
-					t.Fatalf("a winning plan scans the collection (no index serves this query)\nquery: %v\nexplain: %s", c.cmd, raw)
-				}
-			}
-		})
+	// What filing, a staff action (move, note, message, assignment), a
+	// tracking session and the case page send besides, and the sweep per
+	// flagged report (handlers' TestPerReportQueriesExplained records them).
+	// Staff sessions, accounts and units are read by _id; the staff list is
+	// the users sorted by email (the email index).
+	oid := bson.NewObjectID()
+	id := bson.D{{Key: "_id", Value: oid}}
+	checks = append(checks,
+		check{"staff sign-in by id", find(colSignIns, id, nil, 1)},
+		check{"staff account by id", find(colUsers, id, nil, 1)},
+		check{"unit by id", find(colUnits, id, nil, 1)},
+		check{"staff by email", find(colUsers, bson.D{}, bson.D{{Key: "email", Value: 1}}, 0)},
+		check{"report update by id and version", find(colCases, bson.D{{Key: "_id", Value: first}, {Key: "version", Value: int64(1)}}, nil, 1)},
+		check{"report transition by id, version and status", find(colCases, bson.D{{Key: "_id", Value: first}, {Key: "version", Value: int64(1)},
+			{Key: "status", Value: bson.D{{Key: "$in", Value: bson.A{"received"}}}}}, nil, 1)},
+		check{"custody request of a requester on a report", find(colCustody, bson.D{{Key: "caseId", Value: cases[0].ID}, {Key: "requesterId", Value: "user-1"}},
+			bson.D{{Key: "createdAt", Value: -1}}, 1)},
+		check{"identity of a report", find(colIdentities, identityFilter(cases[0].ID), nil, 1)},
+	)
+	for _, overdue := range []bool{false, true} {
+		checks = append(checks, check{fmt.Sprintf("sweep due reports overdue=%v", overdue),
+			find(colCases, dueCasesFilter(now, overdue), bson.D{{Key: "dueAt", Value: 1}}, 100)})
 	}
+	checks = append(checks, check{"sweep concluded reports", find(colCases, concludedBeforeFilter(now), nil, 100)})
+	return checks
 }
 
 // winningStages walks an explain reply and returns how many winning plans
@@ -322,5 +361,56 @@ func TestWinningStages(t *testing.T) {
 				t.Fatalf("got %d plans %v (%v), want %d %v", plans, stages, err, tc.plans, tc.stages)
 			}
 		})
+	}
+}
+
+var updateExplained = flag.Bool("update", false, "rewrite testdata/explained-queries.txt from the explain test's list")
+
+// explainedQueriesFile holds the shapes (QueryShapes) of every query
+// TestQueriesUseIndexes explains; handlers' TestPerReportQueriesExplained
+// checks that every query of the per-report operations is among them.
+const explainedQueriesFile = "testdata/explained-queries.txt"
+
+// TestExplainedQueriesFile: the file of explained query shapes is exactly
+// the explain test's list (go test -run TestExplainedQueriesFile -update
+// rewrites it). It needs no server: the list is built without one.
+func TestExplainedQueriesFile(t *testing.T) {
+	now := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	var cases []services.Case
+	for i := range 12 {
+		cases = append(cases, services.Case{ID: bson.NewObjectID().Hex(), TrackingCode: fmt.Sprintf("MB-EXPL-%04d", i)})
+	}
+	seen := map[string]bool{}
+	for _, c := range explainChecks(t, context.Background(), nil, cases, now) {
+		raw, err := bson.Marshal(c.cmd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shapes := QueryShapes(c.cmd[0].Key, raw)
+		if len(shapes) == 0 {
+			t.Fatalf("check %q has no query shape: %v", c.name, c.cmd)
+		}
+		for _, s := range shapes {
+			seen[s] = true
+		}
+	}
+	var lines []string
+	for s := range seen {
+		lines = append(lines, s)
+	}
+	sort.Strings(lines)
+	want := "# The shapes of the queries TestQueriesUseIndexes explains (generated: go test ./internal/mongostore -run TestExplainedQueriesFile -update).\n" +
+		strings.Join(lines, "\n") + "\n"
+	if *updateExplained {
+		if err := os.WriteFile(explainedQueriesFile, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(explainedQueriesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Fatalf("%s is not the explain test's list (go test ./internal/mongostore -run TestExplainedQueriesFile -update)\n got:\n%s\nwant:\n%s", explainedQueriesFile, got, want)
 	}
 }

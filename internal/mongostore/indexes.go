@@ -57,7 +57,6 @@ var indexes = []index{
 	{colCategories, bson.D{{Key: "code", Value: 1}}, true, "code_unique"},
 	{colAreas, bson.D{{Key: "code", Value: 1}}, true, "code_unique"},
 	{colAreas, bson.D{{Key: "parent", Value: 1}}, false, "parent"},
-	{colIdentities, bson.D{{Key: "caseId", Value: 1}}, true, "caseId_unique"},
 	{colIdempotency, bson.D{{Key: "expiresAt", Value: 1}}, false, "expiresAt"},
 	{colUploads, bson.D{{Key: "createdAt", Value: 1}}, false, "createdAt"},
 	{colUsers, bson.D{{Key: "email", Value: 1}}, true, "email_unique"},
@@ -104,6 +103,9 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		if _, err := s.db.Collection(ix.collection).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys, Options: opts}); err != nil {
 			return translate(err, "index")
 		}
+	}
+	if err := s.keyIdentitiesByCase(ctx); err != nil {
+		return err
 	}
 	return s.backfillStatusRank(ctx)
 }

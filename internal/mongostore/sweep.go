@@ -29,8 +29,14 @@ func (s *Store) FindDueCases(ctx context.Context, t time.Time, overdue bool, lim
 
 // FindConcludedBefore returns concluded reports concluded before t.
 func (s *Store) FindConcludedBefore(ctx context.Context, t time.Time, limit int) ([]services.Case, error) {
-	return s.findCases(ctx, bson.D{{Key: "status", Value: string(services.StatusConcluded)},
-		{Key: "outcome.concludedAt", Value: bson.D{{Key: "$lt", Value: t}}}}, options.Find().SetLimit(int64(limit)))
+	return s.findCases(ctx, concludedBeforeFilter(t), options.Find().SetLimit(int64(limit)))
+}
+
+// concludedBeforeFilter selects concluded reports concluded before t
+// (served by the status_createdAt index's status prefix).
+func concludedBeforeFilter(t time.Time) bson.D {
+	return bson.D{{Key: "status", Value: string(services.StatusConcluded)},
+		{Key: "outcome.concludedAt", Value: bson.D{{Key: "$lt", Value: t}}}}
 }
 
 // publishedOutcomeDoc is the projection of a report the public feed reads:
