@@ -148,8 +148,16 @@ func (a *app) runSafeCopies(ctx context.Context, log *slog.Logger) {
 		"safe copies made for files stored before every type had one")
 }
 
-// runMigration runs a start-up migration (run returns how many files it
-// changed) under a lease, so of several processes starting at once one does
+// runRankReports gives, at start-up, the reports stored before the queue's
+// status sort existed their rank (mongostore.RankReports, docs/storage.md,
+// "The queue index").
+func (a *app) runRankReports(ctx context.Context, log *slog.Logger) {
+	a.runMigration(ctx, log, mongostore.StatusRankMigrationName, a.store.RankReports,
+		"reports stored before the status sort existed were ranked")
+}
+
+// runMigration runs a start-up migration (run returns how many files or
+// reports it changed) under a lease, so of several processes starting at once one does
 // it; it is tried again every hour until one run has finished (after which
 // a run only reads the record that it has), and each report's rewrite is
 // guarded by its version, so even two runs at once change each file once.
@@ -159,7 +167,7 @@ func (a *app) runMigration(ctx context.Context, log *slog.Logger, name string, r
 	_ = jobs.Every(ctx, name, time.Hour, 30*time.Minute, func(ctx context.Context) error {
 		n, err := run(ctx)
 		if n > 0 {
-			log.Info(done, "files", n)
+			log.Info(done, "changed", n)
 		}
 		return err
 	})

@@ -1,0 +1,20 @@
+package mongostore
+
+import "go.mongodb.org/mongo-driver/v2/bson"
+
+// SetRankBatch makes RankReports read n reports at a time, until the
+// returned function restores the batch size.
+func SetRankBatch(n int) func() {
+	old := rankBatch
+	rankBatch = n
+	return func() { rankBatch = old }
+}
+
+// MarkQueueStale marks report id as written but not read again since, as
+// a write whose read after it failed leaves it.
+func MarkQueueStale(s *Store, id string) {
+	oid, _ := bson.ObjectIDFromHex(id)
+	if x := s.writes.Load(); x != nil {
+		x.markStale(oid)
+	}
+}
