@@ -148,6 +148,19 @@ func (a *app) runSafeCopies(ctx context.Context, log *slog.Logger) {
 		"safe copies made for files stored before every type had one")
 }
 
+// buildQueueIndex builds the queue index of the embedded default once
+// (mongostore.UseQueueIndex); on failure the database keeps answering the
+// queue.
+func (a *app) buildQueueIndex(ctx context.Context, log *slog.Logger) {
+	start := time.Now()
+	st, err := a.store.UseQueueIndex(ctx)
+	if err != nil {
+		log.Warn("queue index not built: the database answers the queue", "error", err)
+		return
+	}
+	log.Info("queue index built", "reports", st.Entries, "took", time.Since(start).Round(time.Millisecond).String())
+}
+
 // runRankReports gives, at start-up, the reports stored before the queue's
 // status sort existed their rank (mongostore.RankReports, docs/storage.md,
 // "The queue index").

@@ -18,3 +18,11 @@ func MarkQueueStale(s *Store, id string) {
 		x.markStale(oid)
 	}
 }
+
+// SetQueueBuildBatch makes the queue index's build read n reports per
+// round trip, until the returned function restores the size.
+func SetQueueBuildBatch(n int32) func() {
+	old := queueBuildBatch
+	queueBuildBatch = n
+	return func() { queueBuildBatch = old }
+}

@@ -229,10 +229,14 @@ func (s *Store) UseQueueIndex(ctx context.Context) (QueueIndexStats, error) {
 	return s.QueueIndexStats(), nil
 }
 
+// queueBuildBatch is how many reports each round trip of the build reads
+// (a variable for the test of writes during a build).
+var queueBuildBatch int32 = 1000
+
 // build puts every stored report, read once in one streaming query of the
 // queue's projection.
 func (x *queueIndex) build(ctx context.Context, s *Store) error {
-	cur, err := s.db.Collection(colCases).Find(ctx, bson.D{}, options.Find().SetProjection(queueProjection).SetBatchSize(1000))
+	cur, err := s.db.Collection(colCases).Find(ctx, bson.D{}, options.Find().SetProjection(queueProjection).SetBatchSize(queueBuildBatch))
 	if err != nil {
 		return translate(err, "report")
 	}

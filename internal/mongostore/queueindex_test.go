@@ -612,3 +612,66 @@ func TestQueueIndexReadsStaleEntriesAgain(t *testing.T) {
 		t.Fatalf("stats %+v", st)
 	}
 }
+
+// TestQueueIndexBuiltWhileWritten: the portal builds its index while it
+// already serves (the database answers until then), so reports are filed,
+// moved and transferred during the build; afterwards the index answers as
+// the database does (a write during the build wins over what the build
+// read).
+func TestQueueIndexBuiltWhileWritten(t *testing.T) {
+	env := testenv.New(t)
+	ctx := context.Background()
+	plain := env.Store
+	w := &truthWorld{t: t, rng: rand.New(rand.NewPCG(7, 9)), indexed: plain, plain: plain, now: time.Date(2026, 12, 4, 8, 0, 0, 0, time.UTC)}
+	var batch []services.Case
+	for range 60 {
+		batch = append(batch, *w.newCase())
+	}
+	if err := plain.BulkInsertCases(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range batch {
+		w.ids = append(w.ids, c.ID)
+	}
+	indexed := mongostore.New(env.Client, env.Database)
+	w.indexed = indexed
+	// Many round trips, so that writes land between them.
+	defer mongostore.SetQueueBuildBatch(5)()
+	built := make(chan error, 1)
+	go func() {
+		_, err := indexed.UseQueueIndex(ctx)
+		built <- err
+	}()
+	writes := 0
+	for done := false; !done; {
+		select {
+		case err := <-built:
+			if err != nil {
+				t.Fatal(err)
+			}
+			done = true
+		default:
+			w.step(ctx)
+			writes++
+		}
+	}
+	if writes == 0 {
+		t.Fatal("no write happened during the build")
+	}
+	t.Logf("%d writes during the build", writes)
+	for _, u := range []struct {
+		id    string
+		front bool
+	}{{"unit-a", false}, {"unit-b", false}, {"unit-c", false}, {"front-a", true}, {"front-b", true}} {
+		for _, s := range truthSorts {
+			w.compareQuery(ctx, "after a build with writes", services.QueueQuery{UnitID: u.id, Front: u.front, Sort: s, Now: w.now}, false)
+		}
+		want, _ := plain.CountByStatus(ctx, u.id, u.front)
+		if got, err := indexed.CountByStatus(ctx, u.id, u.front); err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("counts of %s: index %v %v, database %v", u.id, got, err, want)
+		}
+	}
+	if st := indexed.QueueIndexStats(); st.Entries != len(w.ids) || st.Fallbacks != 0 {
+		t.Fatalf("%+v, %d reports", st, len(w.ids))
+	}
+}
