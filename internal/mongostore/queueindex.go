@@ -86,8 +86,12 @@ func queueDocOf(d *caseDoc) queueDoc {
 	return queueDoc{ID: d.ID, TrackingCode: d.TrackingCode, Kind: d.Kind, Category: d.Category, Title: d.Title,
 		Office: d.Office, Procedure: d.Procedure, DossierNumber: d.DossierNumber, AreaCode: d.AreaCode, Status: d.Status,
 		StatusRank: &rank, UnitID: d.UnitID, FrontUnitID: d.FrontUnitID, AssigneeID: d.AssigneeID,
-		DueAt: d.DueAt.UTC().Truncate(time.Millisecond), CreatedAt: d.CreatedAt.UTC().Truncate(time.Millisecond), Version: d.Version}
+		DueAt: asStored(d.DueAt), CreatedAt: asStored(d.CreatedAt), Version: d.Version}
 }
+
+// asStored is t as reading it back from the database gives it: the
+// milliseconds of its BSON date, in UTC.
+func asStored(t time.Time) time.Time { return time.UnixMilli(bsonMillis(t)).UTC() }
 
 // queueEntry is a report in the index, with its sort keys as the database
 // compares them (BSON dates are milliseconds).
