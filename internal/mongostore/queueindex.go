@@ -99,6 +99,8 @@ type queueEntry struct {
 	doc      queueDoc
 	dueMs    int64
 	createMs int64
+	// at is the entry's place in its unit's list and its committee's.
+	at [2]int
 }
 
 func newQueueEntry(d queueDoc) *queueEntry {
@@ -114,8 +116,11 @@ func bsonMillis(t time.Time) int64 {
 type queueIndex struct {
 	mu      sync.RWMutex
 	entries map[bson.ObjectID]*queueEntry
-	units   map[string]map[bson.ObjectID]*queueEntry // by unitId
-	fronts  map[string]map[bson.ObjectID]*queueEntry // by frontUnitId
+	// units and fronts list the entries by unitId and by frontUnitId, in
+	// no order (a slice scans faster than a map; queueEntry.at says where
+	// each entry is, for removal).
+	units  map[string][]*queueEntry
+	fronts map[string][]*queueEntry
 	// stale holds reports written whose state after the write could not be
 	// read (the write failed ambiguously, or the read did): they are read
 	// again before the next answer, and until that succeeds the database
@@ -132,8 +137,8 @@ type queueIndex struct {
 }
 
 func newQueueIndex() *queueIndex {
-	return &queueIndex{entries: map[bson.ObjectID]*queueEntry{}, units: map[string]map[bson.ObjectID]*queueEntry{},
-		fronts: map[string]map[bson.ObjectID]*queueEntry{}, stale: map[bson.ObjectID]struct{}{}, seed: maphash.MakeSeed()}
+	return &queueIndex{entries: map[bson.ObjectID]*queueEntry{}, units: map[string][]*queueEntry{},
+		fronts: map[string][]*queueEntry{}, stale: map[bson.ObjectID]struct{}{}, seed: maphash.MakeSeed()}
 }
 
 func (x *queueIndex) lock(id bson.ObjectID) *sync.Mutex {
@@ -154,17 +159,14 @@ func (x *queueIndex) put(d queueDoc, build bool) {
 	}
 	e := newQueueEntry(d)
 	x.entries[d.ID] = e
-	link := func(m map[string]map[bson.ObjectID]*queueEntry, key string) {
-		if key == "" {
-			return
-		}
-		if m[key] == nil {
-			m[key] = map[bson.ObjectID]*queueEntry{}
-		}
-		m[key][d.ID] = e
+	if d.UnitID != "" {
+		e.at[0] = len(x.units[d.UnitID])
+		x.units[d.UnitID] = append(x.units[d.UnitID], e)
 	}
-	link(x.units, d.UnitID)
-	link(x.fronts, d.FrontUnitID)
+	if d.FrontUnitID != "" {
+		e.at[1] = len(x.fronts[d.FrontUnitID])
+		x.fronts[d.FrontUnitID] = append(x.fronts[d.FrontUnitID], e)
+	}
 	delete(x.stale, d.ID)
 }
 
@@ -180,15 +182,23 @@ func (x *queueIndex) remove(id bson.ObjectID) {
 }
 
 func (x *queueIndex) unlink(e *queueEntry) {
-	for _, p := range []struct {
-		m   map[string]map[bson.ObjectID]*queueEntry
+	for side, p := range []struct {
+		m   map[string][]*queueEntry
 		key string
 	}{{x.units, e.doc.UnitID}, {x.fronts, e.doc.FrontUnitID}} {
-		if set := p.m[p.key]; set != nil {
-			delete(set, e.doc.ID)
-			if len(set) == 0 {
-				delete(p.m, p.key)
-			}
+		list := p.m[p.key]
+		if p.key == "" || len(list) == 0 {
+			continue
+		}
+		// Swap-remove: the last entry takes e's place.
+		i, last := e.at[side], len(list)-1
+		list[i] = list[last]
+		list[i].at[side] = i
+		list[last] = nil
+		if last == 0 {
+			delete(p.m, p.key)
+		} else {
+			p.m[p.key] = list[:last]
 		}
 	}
 }
@@ -450,7 +460,7 @@ func compareRank(a, b *int) int {
 }
 
 // set is the unit's (or committee's) entries.
-func (x *queueIndex) set(unitID string, front bool) map[bson.ObjectID]*queueEntry {
+func (x *queueIndex) set(unitID string, front bool) []*queueEntry {
 	if front {
 		return x.fronts[unitID]
 	}
