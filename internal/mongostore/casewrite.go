@@ -2,6 +2,7 @@ package mongostore
 
 import (
 	"context"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -26,8 +27,9 @@ func (s *Store) insertCaseDoc(ctx context.Context, d *caseDoc) error {
 			x.put(queueDocOf(d), false)
 			mu.Unlock()
 		} else if !mongo.IsDuplicateKeyError(err) {
-			// The insert may have happened (a timeout, a cut connection).
-			x.markStale(d.ID)
+			// The insert may have happened, or may still (a timeout, a cut
+			// connection).
+			x.markStale(time.Now().Add(doubtfulFor), d.ID)
 		}
 	}
 	return err
@@ -52,7 +54,7 @@ func (s *Store) insertCaseDocs(ctx context.Context, docs []caseDoc) error {
 			for i := range docs {
 				ids[i] = docs[i].ID
 			}
-			x.markStale(ids...)
+			x.markStale(time.Now().Add(doubtfulFor), ids...)
 		}
 	}
 	return err
@@ -68,7 +70,7 @@ func (s *Store) updateCaseDoc(ctx context.Context, id bson.ObjectID, filter, upd
 	x := s.writes.Load()
 	if err != nil {
 		if x != nil {
-			x.markStale(id)
+			x.markStale(time.Now().Add(doubtfulFor), id)
 		}
 		return false, nil, err
 	}
@@ -85,6 +87,7 @@ func (s *Store) updateCaseDoc(ctx context.Context, id bson.ObjectID, filter, upd
 	// One read, decoded twice: the whole report for the caller, the
 	// queue's projection for the index (which tells a missing statusRank
 	// from 0, as the database does).
+	at := time.Now()
 	raw, err := s.db.Collection(colCases).FindOne(rctx, caseByIDFilter(id)).Raw()
 	var d caseDoc
 	var q queueDoc
@@ -96,7 +99,7 @@ func (s *Store) updateCaseDoc(ctx context.Context, id bson.ObjectID, filter, upd
 	}
 	if err != nil {
 		if x != nil {
-			x.markStale(id)
+			x.markStale(time.Time{}, id)
 		}
 		if !reread {
 			// The write happened; only the index's read failed, and the
@@ -108,6 +111,7 @@ func (s *Store) updateCaseDoc(ctx context.Context, id bson.ObjectID, filter, upd
 	if x != nil {
 		q.DueAt, q.CreatedAt = q.DueAt.UTC(), q.CreatedAt.UTC()
 		x.put(q, false)
+		x.readAt(id, at)
 	}
 	return true, &d, nil
 }
@@ -119,7 +123,7 @@ func (s *Store) updateCaseDocs(ctx context.Context, ids []bson.ObjectID, filter,
 		bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, filter}}}, update)
 	if x := s.writes.Load(); x != nil {
 		if err != nil {
-			x.markStale(ids...)
+			x.markStale(time.Now().Add(doubtfulFor), ids...)
 		} else {
 			_ = s.refreshQueue(ctx, ids...) // what it cannot read stays stale
 		}

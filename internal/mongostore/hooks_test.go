@@ -1,6 +1,10 @@
 package mongostore
 
-import "go.mongodb.org/mongo-driver/v2/bson"
+import (
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
 
 // SetRankBatch makes RankReports read n reports at a time, until the
 // returned function restores the batch size.
@@ -11,11 +15,16 @@ func SetRankBatch(n int) func() {
 }
 
 // MarkQueueStale marks report id as written but not read again since, as
-// a write whose read after it failed leaves it.
-func MarkQueueStale(s *Store, id string) {
+// a write whose read after it failed leaves it (doubtful: as a write that
+// failed in a way that may still take effect leaves it).
+func MarkQueueStale(s *Store, id string, doubtful bool) {
 	oid, _ := bson.ObjectIDFromHex(id)
+	until := time.Time{}
+	if doubtful {
+		until = time.Now().Add(doubtfulFor)
+	}
 	if x := s.writes.Load(); x != nil {
-		x.markStale(oid)
+		x.markStale(until, oid)
 	}
 }
 

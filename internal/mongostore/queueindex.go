@@ -122,10 +122,12 @@ type queueIndex struct {
 	units  map[string][]*queueEntry
 	fronts map[string][]*queueEntry
 	// stale holds reports written whose state after the write could not be
-	// read (the write failed ambiguously, or the read did): they are read
-	// again before the next answer, and until that succeeds the database
-	// answers instead.
-	stale map[bson.ObjectID]struct{}
+	// read: they are read again before every answer, and while that fails
+	// the database answers instead. A mark stays until a read succeeds at
+	// or after its time: zero after a failed read (the next read is later
+	// than the write), doubtfulFor ahead after a write that failed in a way
+	// that may still take effect (a timeout, a cut connection).
+	stale map[bson.ObjectID]time.Time
 	// locks serialise, per report, reading it after a write and applying
 	// what was read, so that a slower, older read never overwrites a newer
 	// one.
@@ -138,7 +140,7 @@ type queueIndex struct {
 
 func newQueueIndex() *queueIndex {
 	return &queueIndex{entries: map[bson.ObjectID]*queueEntry{}, units: map[string][]*queueEntry{},
-		fronts: map[string][]*queueEntry{}, stale: map[bson.ObjectID]struct{}{}, seed: maphash.MakeSeed()}
+		fronts: map[string][]*queueEntry{}, stale: map[bson.ObjectID]time.Time{}, seed: maphash.MakeSeed()}
 }
 
 func (x *queueIndex) lock(id bson.ObjectID) *sync.Mutex {
@@ -167,7 +169,6 @@ func (x *queueIndex) put(d queueDoc, build bool) {
 		e.at[1] = len(x.fronts[d.FrontUnitID])
 		x.fronts[d.FrontUnitID] = append(x.fronts[d.FrontUnitID], e)
 	}
-	delete(x.stale, d.ID)
 }
 
 // remove forgets a report that is no longer stored.
@@ -178,7 +179,6 @@ func (x *queueIndex) remove(id bson.ObjectID) {
 		x.unlink(old)
 		delete(x.entries, id)
 	}
-	delete(x.stale, id)
 }
 
 func (x *queueIndex) unlink(e *queueEntry) {
@@ -203,11 +203,29 @@ func (x *queueIndex) unlink(e *queueEntry) {
 	}
 }
 
-func (x *queueIndex) markStale(ids ...bson.ObjectID) {
+// doubtfulFor is how long a report whose write failed in a way that may
+// still take effect is read again before every answer.
+const doubtfulFor = time.Minute
+
+// markStale marks reports to be read again before every answer until a
+// read at or after until succeeds (a failed read marks under the report's
+// lock, so no read taken before it can clear the mark).
+func (x *queueIndex) markStale(until time.Time, ids ...bson.ObjectID) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	for _, id := range ids {
-		x.stale[id] = struct{}{}
+		if old, ok := x.stale[id]; !ok || old.Before(until) {
+			x.stale[id] = until
+		}
+	}
+}
+
+// readAt records a successful read of report id taken at t.
+func (x *queueIndex) readAt(id bson.ObjectID, t time.Time) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if until, ok := x.stale[id]; ok && !t.Before(until) {
+		delete(x.stale, id)
 	}
 }
 
@@ -307,15 +325,18 @@ func (s *Store) refreshQueue(ctx context.Context, ids ...bson.ObjectID) error {
 		mu := x.lock(id)
 		mu.Lock()
 		var d queueDoc
+		at := time.Now()
 		err := s.db.Collection(colCases).FindOne(rctx, caseByIDFilter(id), options.FindOne().SetProjection(queueProjection)).Decode(&d)
 		switch {
 		case err == nil:
 			d.DueAt, d.CreatedAt = d.DueAt.UTC(), d.CreatedAt.UTC()
 			x.put(d, false)
+			x.readAt(id, at)
 		case errors.Is(err, mongo.ErrNoDocuments):
 			x.remove(id)
+			x.readAt(id, at)
 		default:
-			x.markStale(id)
+			x.markStale(time.Time{}, id)
 			errs = append(errs, err)
 		}
 		mu.Unlock()

@@ -598,7 +598,7 @@ func TestQueueIndexReadsStaleEntriesAgain(t *testing.T) {
 		bson.D{{Key: "$set", Value: bson.D{{Key: "unitId", Value: "unit-b"}}}}); err != nil {
 		t.Fatal(err)
 	}
-	mongostore.MarkQueueStale(indexed, c.ID)
+	mongostore.MarkQueueStale(indexed, c.ID, false)
 	if st := indexed.QueueIndexStats(); st.Stale != 1 {
 		t.Fatalf("stats %+v", st)
 	}
@@ -673,5 +673,35 @@ func TestQueueIndexBuiltWhileWritten(t *testing.T) {
 	}
 	if st := indexed.QueueIndexStats(); st.Entries != len(w.ids) || st.Fallbacks != 0 {
 		t.Fatalf("%+v, %d reports", st, len(w.ids))
+	}
+}
+
+// TestQueueIndexRereadsDoubtfulWrites: after a write that failed in a way
+// that may still take effect (a timeout: the server may apply it later),
+// the report is read again before every answer for a while, so a write
+// the server applies late is still seen.
+func TestQueueIndexRereadsDoubtfulWrites(t *testing.T) {
+	env := testenv.New(t)
+	ctx := context.Background()
+	indexed, _ := indexedPair(t, env)
+	c := sampleCase(env.Store.NewID(), "MB-DOUB-0001")
+	c.UnitID = "unit-a"
+	if err := indexed.InsertCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	mongostore.MarkQueueStale(indexed, c.ID, true)
+	oid, _ := bson.ObjectIDFromHex(c.ID)
+	col := env.Client.Database(env.Database).Collection("cases")
+	for i, unit := range []string{"unit-b", "unit-c"} {
+		// The late write lands after an answer was already given.
+		if _, err := col.UpdateOne(ctx, bson.D{{Key: "_id", Value: oid}}, bson.D{{Key: "$set", Value: bson.D{{Key: "unitId", Value: unit}}}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := queueIDs(t, indexed, services.QueueQuery{UnitID: unit, Limit: 10, Now: time.Now()}); len(got) != 1 {
+			t.Fatalf("late write %d: report not found in %s: %v", i, unit, got)
+		}
+		if st := indexed.QueueIndexStats(); st.Stale != 1 {
+			t.Fatalf("the doubtful mark went away: %+v", st)
+		}
 	}
 }
