@@ -66,6 +66,11 @@ func TestSeedDemo(t *testing.T) {
 	}
 	p := startPortal(t, dataDir)
 	defer p.stop(t)
+	// The embedded portal builds its queue index from the stored reports
+	// (docs/storage.md, "The queue index").
+	p.waitFor(t, "the queue index", startTimeout, func() bool {
+		return strings.Contains(p.logs.String(), `"msg":"queue index built","reports":3,`)
+	})
 	queue := func(email string) (int, int) {
 		body, _ := json.Marshal(map[string]string{"email": email, "password": "Demo-Minh-Bach-2026"})
 		resp, err := httpClient.Post(p.base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))

@@ -206,7 +206,10 @@ type QueueStore interface {
 	// CountQueue counts the reports matching a queue query's filter.
 	CountQueue(ctx context.Context, q QueueQuery) (int, error)
 	// FindQueue returns a page of a unit's reports matching the filter, in
-	// the query's sort (ties by id), after its cursor.
+	// the query's sort (ties by id), after its cursor. Each report carries
+	// the fields a queue filters, sorts and shows only: ID, TrackingCode,
+	// Kind, Category, Title, Office, Procedure, DossierNumber, AreaCode,
+	// Status, UnitID, FrontUnitID, AssigneeID, DueAt, CreatedAt, Version.
 	FindQueue(ctx context.Context, q QueueQuery) ([]Case, error)
 	// CountByStatus counts a unit's reports per status.
 	CountByStatus(ctx context.Context, unitID string, front bool) (map[Status]int, error)

@@ -148,6 +148,27 @@ func (a *app) runSafeCopies(ctx context.Context, log *slog.Logger) {
 		"safe copies made for files stored before every type had one", "files")
 }
 
+// buildQueueIndex builds the queue index of the embedded default once
+// (mongostore.UseQueueIndex); on failure the database keeps answering the
+// queue.
+func (a *app) buildQueueIndex(ctx context.Context, log *slog.Logger) {
+	start := time.Now()
+	st, err := a.store.UseQueueIndex(ctx)
+	if err != nil {
+		log.Warn("queue index not built: the database answers the queue", "error", err)
+		return
+	}
+	log.Info("queue index built", "reports", st.Entries, "took", time.Since(start).Round(time.Millisecond).String())
+}
+
+// runRankReports gives, at start-up, the reports stored before the queue's
+// status sort existed their rank (mongostore.RankReports, docs/storage.md,
+// "The queue index").
+func (a *app) runRankReports(ctx context.Context, log *slog.Logger) {
+	a.runMigration(ctx, log, mongostore.StatusRankMigrationName, a.store.RankReports,
+		"reports stored before the status sort existed were ranked", "reports")
+}
+
 // runAuditHeads records, at start-up, the head documents of the audit
 // chains written before they existed, with the _ids of their events, so
 // that appending to and listing any chain are lookups by _id

@@ -165,10 +165,18 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// The background jobs; each takes a lease in MongoDB while it runs, so
 	// several portal processes on one database never run one job twice.
 	var jobsRunning sync.WaitGroup
-	for _, run := range []func(context.Context, *slog.Logger){
-		a.runOutbox, a.runSweep, a.runCheckpoints, a.runSealFileNames, a.runSafeCopies, a.runAuditHeads,
+	jobList := []func(context.Context, *slog.Logger){
+		a.runOutbox, a.runSweep, a.runCheckpoints, a.runSealFileNames, a.runSafeCopies, a.runRankReports, a.runAuditHeads,
 		func(ctx context.Context, log *slog.Logger) { a.runReaper(ctx, cfg.ReapInterval, log) },
-	} {
+	}
+	if cfg.Embedded() {
+		// This process alone owns the embedded data directory (its lock is
+		// held), so the queue can be answered from memory (docs/storage.md,
+		// "The queue index"); the database answers until it is built. On
+		// MongoDB its indexes answer the queue.
+		jobList = append(jobList, a.buildQueueIndex)
+	}
+	for _, run := range jobList {
 		jobsRunning.Go(func() { run(jobs, log) })
 	}
 	defer func() { stopJobs(); jobsRunning.Wait() }()

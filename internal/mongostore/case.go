@@ -271,7 +271,7 @@ func (s *Store) InsertCase(ctx context.Context, c *services.Case) error {
 	if _, err := codes.InsertOne(ctx, trackingCodeDoc{Code: c.TrackingCode, CaseID: d.ID}); err != nil {
 		return translate(err, "tracking code")
 	}
-	if _, err = s.db.Collection(colCases).InsertOne(ctx, d); err != nil {
+	if err = s.insertCaseDoc(ctx, &d); err != nil {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		_, _ = codes.DeleteOne(cctx, bson.D{{Key: "_id", Value: c.TrackingCode}})
@@ -411,15 +411,15 @@ func (s *Store) UpdateCase(ctx context.Context, id string, version int64, ch ser
 	if len(push) > 0 {
 		update = append(update, bson.E{Key: "$push", Value: push})
 	}
-	res, err := s.db.Collection(colCases).UpdateOne(ctx, filter, update)
+	matched, doc, err := s.updateCaseDoc(ctx, oid, filter, update, true)
 	if err != nil {
 		return services.Case{}, translate(err, "report")
 	}
-	if res.MatchedCount == 0 {
+	if !matched {
 		if _, err := s.FindCaseByID(ctx, id); err != nil {
 			return services.Case{}, err
 		}
 		return services.Case{}, services.Errorf(services.ReasonChangedElsewhere, "The report was changed by someone else; please reload it.")
 	}
-	return s.FindCaseByID(ctx, id)
+	return doc.toCase(), nil
 }

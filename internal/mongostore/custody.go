@@ -145,6 +145,9 @@ func (s *Store) CountQueue(ctx context.Context, q services.QueueQuery) (int, err
 		return 0, nil
 	}
 	q.After = nil
+	if x := s.qi.Load(); x != nil && x.ready(ctx, s) {
+		return x.count(q)
+	}
 	filter, _, err := queueQuery(q)
 	if err != nil {
 		return 0, err
@@ -170,25 +173,43 @@ func (s *Store) findCases(ctx context.Context, filter bson.D, opts *options.Find
 	return out, nil
 }
 
-// FindQueue returns a page of a unit's queue, nearest due date first. Every
-// filter is a plain field match or an escaped case-insensitive regex, and
-// the page is cursor-based on (dueAt, _id), served on MongoDB by the
-// unitId_dueAt and frontUnitId_dueAt indexes.
+// FindQueue returns a page of a unit's queue in the query's sort, with the
+// queue's fields of each report only (queueDoc). Every filter is a plain
+// field match or an escaped case-insensitive regex, and the page is
+// cursor-based on the sort's keys (queueKeys), served on MongoDB by the
+// unit's indexes; with a queue index (UseQueueIndex) the index answers.
 func (s *Store) FindQueue(ctx context.Context, q services.QueueQuery) ([]services.Case, error) {
 	if q.UnitID == "" {
 		return nil, nil
+	}
+	if x := s.qi.Load(); x != nil && x.ready(ctx, s) {
+		return x.page(q)
 	}
 	filter, sort, err := queueQuery(q)
 	if err != nil {
 		return nil, err
 	}
-	cases, err := s.findCases(ctx, filter, options.Find().SetSort(sort).SetLimit(int64(q.Limit)))
-	return cases, translateSearch(err, "report")
+	cur, err := s.db.Collection(colCases).Find(ctx, filter, options.Find().SetSort(sort).SetLimit(int64(q.Limit)).SetProjection(queueProjection))
+	if err != nil {
+		return nil, translateSearch(err, "report")
+	}
+	var docs []queueDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translateSearch(err, "report")
+	}
+	out := make([]services.Case, len(docs))
+	for i := range docs {
+		out[i] = docs[i].queueCase()
+	}
+	return out, nil
 }
 
 // CountByStatus counts a unit's reports per status ($match + $group with
-// $sum, which the embedded server supports).
+// $sum, which the embedded server supports), or the queue index does.
 func (s *Store) CountByStatus(ctx context.Context, unitID string, front bool) (map[services.Status]int, error) {
+	if x := s.qi.Load(); x != nil && x.ready(ctx, s) {
+		return x.countByStatus(unitID, front), nil
+	}
 	cur, err := s.db.Collection(colCases).Aggregate(ctx, statusCountsPipeline(unitID, front))
 	if err != nil {
 		return nil, translate(err, "report")

@@ -11,7 +11,7 @@ import (
 // BulkInsertCases stores many reports at once (imports, benchmarks), with
 // their tracking codes, in two unordered bulk writes.
 func (s *Store) BulkInsertCases(ctx context.Context, cases []services.Case) error {
-	docs, codes := make([]any, len(cases)), make([]any, len(cases))
+	docs, codes := make([]caseDoc, len(cases)), make([]any, len(cases))
 	for i := range cases {
 		d, err := toCaseDoc(&cases[i])
 		if err != nil {
@@ -22,6 +22,5 @@ func (s *Store) BulkInsertCases(ctx context.Context, cases []services.Case) erro
 	if _, err := s.db.Collection(colTrackingCodes).InsertMany(ctx, codes, options.InsertMany().SetOrdered(false)); err != nil {
 		return translate(err, "tracking code")
 	}
-	_, err := s.db.Collection(colCases).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	return translate(err, "report")
+	return translate(s.insertCaseDocs(ctx, docs), "report")
 }

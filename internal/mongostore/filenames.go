@@ -49,12 +49,12 @@ func (s *Store) ReplaceAttachments(ctx context.Context, id string, version int64
 	for i, a := range atts {
 		docs[i] = toAttachmentDoc(a)
 	}
-	res, err := s.db.Collection(colCases).UpdateOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: version}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "attachments", Value: docs}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
+	matched, _, err := s.updateCaseDoc(ctx, oid, bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: version}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "attachments", Value: docs}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}, false)
 	if err != nil {
 		return false, translate(err, "report")
 	}
-	return res.MatchedCount == 1, nil
+	return matched, nil
 }
 
 // MigrationDone reports whether the named migration has finished.

@@ -2,6 +2,7 @@ package mongostore
 
 import (
 	"context"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -107,40 +108,68 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	if err := s.keyIdentitiesByCase(ctx); err != nil {
 		return err
 	}
-	return s.backfillStatusRank(ctx)
+	return nil
 }
 
-// backfillStatusRank gives the reports stored before the queue's status sort
-// existed their statusRank (services.StatusRank). One query finds them (none
-// after the first start), then one update per status sets it.
-func (s *Store) backfillStatusRank(ctx context.Context) error {
-	cur, err := s.db.Collection(colCases).Find(ctx, bson.D{{Key: "statusRank", Value: bson.D{{Key: "$exists", Value: false}}}},
-		options.Find().SetProjection(bson.D{{Key: "status", Value: 1}}))
-	if err != nil {
-		return translate(err, "report")
+// StatusRankMigrationName names the one-time migration that ranks the
+// reports stored before the queue's status sort existed (RankReports).
+const StatusRankMigrationName = "rank-reports"
+
+// rankBatch is how many unranked reports RankReports reads at a time (a
+// variable for the test of its batches).
+var rankBatch = 500
+
+// RankReports gives the reports stored before the queue's status sort
+// existed their statusRank (services.StatusRank) and returns how many it
+// ranked. It is a recorded one-time migration (cmd/portal runs it at
+// start-up under a lease): once a run has finished, later runs only read
+// the record. It reads the unranked reports in batches in _id order and
+// ranks each batch with one update per status, through the store's report
+// writes (casewrite.go), so a queue index sees the new ranks. The status
+// stays in each update's filter: a report moved meanwhile got its rank from
+// UpdateCase.
+func (s *Store) RankReports(ctx context.Context) (int, error) {
+	if done, err := s.MigrationDone(ctx, StatusRankMigrationName); err != nil || done {
+		return 0, err
 	}
-	var docs []struct {
-		ID     bson.ObjectID `bson:"_id"`
-		Status string        `bson:"status"`
-	}
-	if err := cur.All(ctx, &docs); err != nil {
-		return translate(err, "report")
-	}
-	byStatus := map[string]bson.A{}
-	for _, d := range docs {
-		byStatus[d.Status] = append(byStatus[d.Status], d.ID)
-	}
-	for st, ids := range byStatus {
-		// The status stays in the filter: a report moved meanwhile got its
-		// rank from UpdateCase.
-		_, err := s.db.Collection(colCases).UpdateMany(ctx,
-			bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "status", Value: st}, {Key: "statusRank", Value: bson.D{{Key: "$exists", Value: false}}}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "statusRank", Value: services.StatusRank(services.Status(st))}}}})
-		if err != nil {
-			return translate(err, "report")
+	ranked := 0
+	var after *bson.ObjectID
+	unranked := bson.E{Key: "statusRank", Value: bson.D{{Key: "$exists", Value: false}}}
+	for {
+		filter := bson.D{unranked}
+		if after != nil {
+			filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: *after}}})
 		}
+		cur, err := s.db.Collection(colCases).Find(ctx, filter, options.Find().SetProjection(bson.D{{Key: "status", Value: 1}}).
+			SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(rankBatch)))
+		if err != nil {
+			return ranked, translate(err, "report")
+		}
+		var docs []struct {
+			ID     bson.ObjectID `bson:"_id"`
+			Status string        `bson:"status"`
+		}
+		if err := cur.All(ctx, &docs); err != nil {
+			return ranked, translate(err, "report")
+		}
+		byStatus := map[string][]bson.ObjectID{}
+		for _, d := range docs {
+			byStatus[d.Status] = append(byStatus[d.Status], d.ID)
+		}
+		for st, ids := range byStatus {
+			n, err := s.updateCaseDocs(ctx, ids, bson.D{{Key: "status", Value: st}, unranked},
+				bson.D{{Key: "$set", Value: bson.D{{Key: "statusRank", Value: services.StatusRank(services.Status(st))}}}})
+			ranked += int(n)
+			if err != nil {
+				return ranked, translate(err, "report")
+			}
+		}
+		if len(docs) < rankBatch {
+			break
+		}
+		after = &docs[len(docs)-1].ID
 	}
-	return nil
+	return ranked, s.MarkMigrationDone(ctx, StatusRankMigrationName, time.Now().UTC())
 }
 
 func (s *Store) indexNames(ctx context.Context, collection string) (map[string]bool, error) {

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"minhbach/internal/testenv"
 	"minhbach/services"
 )
@@ -241,36 +239,4 @@ func maps(a, b map[services.Status]int) bool {
 		}
 	}
 	return true
-}
-
-// TestEnsureIndexesRanksOlderReports: reports stored before the status sort
-// existed (no statusRank) get their rank at start-up, so they sort among
-// the others.
-func TestEnsureIndexesRanksOlderReports(t *testing.T) {
-	env := testenv.New(t)
-	ctx := context.Background()
-	now, cases := queueFixture(t, env, "user-1")
-	col := env.Client.Database(env.Database).Collection("cases")
-	if _, err := col.UpdateMany(ctx, bson.D{}, bson.D{{Key: "$unset", Value: bson.D{{Key: "statusRank", Value: ""}}}}); err != nil {
-		t.Fatal(err)
-	}
-	if n, err := col.CountDocuments(ctx, bson.D{{Key: "statusRank", Value: bson.D{{Key: "$exists", Value: true}}}}); err != nil || n != 0 {
-		t.Fatalf("ranks left: %d %v", n, err)
-	}
-	if err := env.Store.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
-	q := services.NewQueue(env.Store, nil, func() time.Time { return now })
-	sort := services.QueueSort{Key: services.SortStatus}
-	p, err := q.List(ctx, services.Actor{UserID: "u", Role: services.RoleLead, UnitID: "unit-a"}, services.QueueFilter{}, sort, nil, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, e := range p.Items {
-		got = append(got, e.ID)
-	}
-	if want := expectedOrder(cases, func(c services.Case) bool { return c.UnitID == "unit-a" }, sort); !slices.Equal(got, want) {
-		t.Fatalf("after the backfill:\n got %v\nwant %v", got, want)
-	}
 }

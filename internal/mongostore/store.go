@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -23,6 +24,10 @@ type Store struct {
 	client *mongo.Client
 	db     *mongo.Database
 	owned  bool
+	// writes is the queue index the report writes keep current, and qi the
+	// same index once built, which then answers the queue (queueindex.go);
+	// both nil unless UseQueueIndex was called.
+	writes, qi atomic.Pointer[queueIndex]
 }
 
 var (
