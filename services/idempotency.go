@@ -137,6 +137,51 @@ func (s *fingerprintSource) drain() error {
 	}
 }
 
+// completeKey records the answer of a filed report under key. The report is
+// filed whatever happens here; while the database is away the write is
+// tried again in the background (within settleWindow), because a key left
+// pending would turn the citizen's retries away and, once abandoned, let a
+// retry file a second report.
+func (s *Intake) completeKey(ctx context.Context, key string, src *fingerprintSource, res SubmitResult) {
+	src.flush()
+	plain, _ := json.Marshal(res)
+	sealed, err := s.sealer.Seal(plain, []byte("idempotency:"+key))
+	if err != nil {
+		return
+	}
+	fp := src.fp.sum()
+	s.persist(ctx, func(ctx context.Context) error { return s.idempotency.CompleteIdempotencyKey(ctx, key, fp, sealed) })
+}
+
+// releaseKey forgets a pending key whose request filed nothing, so that a
+// retry files the report; tried again in the background like completeKey.
+func (s *Intake) releaseKey(ctx context.Context, key string, createdAt time.Time) {
+	s.persist(ctx, func(ctx context.Context) error { return s.idempotency.ReleaseIdempotencyKey(ctx, key, createdAt) })
+}
+
+// persist runs write now and, when the database is unavailable, again in
+// the background with backoff until it succeeds or settleWindow passes.
+func (s *Intake) persist(ctx context.Context, write func(context.Context) error) {
+	ctx = context.WithoutCancel(ctx)
+	if err := write(ctx); err == nil || !IsCode(err, CodeUnavailable) {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(ctx, settleWindow)
+		defer cancel()
+		for wait := 100 * time.Millisecond; ; wait = min(2*wait, 3*time.Second) {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wait):
+			}
+			if err := write(ctx); err == nil || !IsCode(err, CodeUnavailable) {
+				return
+			}
+		}
+	}()
+}
+
 type emptySource struct{}
 
 func (emptySource) Next() (FilePart, error) { return FilePart{}, io.EOF }
@@ -161,26 +206,34 @@ func (s *Intake) submitOnce(ctx context.Context, key string, in SubmitInput, fil
 		rec, claimed, err := s.idempotency.ClaimIdempotencyKey(ctx, IdempotencyRecord{Key: key, State: IdemPending,
 			CreatedAt: now, ExpiresAt: now.Add(IdempotencyTTL)})
 		if err != nil {
+			if IsCode(err, CodeUnavailable) {
+				// The claim may have been stored before the database went
+				// away: a claim left behind would turn the retries away.
+				s.releaseKey(ctx, key, now)
+			}
 			return SubmitResult{}, err
 		}
 		if claimed {
-			res, err := s.submit(ctx, in, src)
+			// When the report's insert had an unknown outcome, the key is
+			// settled with it: completed if the report was stored (a retry
+			// then gets its answer), released if not (a retry files it).
+			settled := func(filed bool, res SubmitResult) {
+				if filed {
+					s.completeKey(ctx, key, src, res)
+				} else {
+					s.releaseKey(ctx, key, now)
+				}
+			}
+			res, err := s.submit(ctx, in, src, settled)
+			var pending errSettling
+			if errors.As(err, &pending) {
+				return SubmitResult{}, pending.error
+			}
 			if err != nil {
-				_ = s.idempotency.ReleaseIdempotencyKey(context.WithoutCancel(ctx), key, now)
+				s.releaseKey(ctx, key, now)
 				return SubmitResult{}, err
 			}
-			src.flush()
-			plain, _ := json.Marshal(res)
-			sealed, err := s.sealer.Seal(plain, []byte("idempotency:"+key))
-			if err == nil {
-				err = s.idempotency.CompleteIdempotencyKey(context.WithoutCancel(ctx), key, src.fp.sum(), sealed)
-			}
-			if err != nil {
-				// The report is filed; only the replay is lost. Releasing
-				// would let a retry file a second report, so keep the key
-				// pending until it is abandoned.
-				return res, nil
-			}
+			s.completeKey(ctx, key, src, res)
 			return res, nil
 		}
 		switch {
