@@ -128,7 +128,7 @@ func (k *Checker) Check(ctx context.Context, inFlightAge time.Duration) (CheckRe
 			inFlight[in.CaseID] = true
 		}
 	}
-	err = k.walker.Walk(ctx, EvidenceKeyPrefix(""), func(o BlobInfo) error {
+	err = k.walker.Walk(ctx, "evidence/", func(o BlobInfo) error {
 		if referenced[o.Key] {
 			return nil
 		}
