@@ -210,14 +210,23 @@ func (f filing) file(t testing.TB, client *http.Client, base string) (int, filed
 // the key's first request is still settling), and returns the answer.
 func (f filing) retry(t *testing.T, base string) filedAnswer {
 	t.Helper()
+	out, err := f.retryErr(t, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// retryErr is retry for goroutines.
+func (f filing) retryErr(t testing.TB, base string) (filedAnswer, error) {
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		status, out, raw, err := f.file(t, httpClient, base)
 		if err == nil && status == http.StatusCreated {
-			return out
+			return out, nil
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("retry of %s: %d %v %s", f.key, status, err, raw)
+			return out, fmt.Errorf("retry of %s: %d %v %s", f.key, status, err, raw)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -310,35 +319,43 @@ func TestFaultObjectStoreCutMidUpload(t *testing.T) {
 	t.Logf("seed %d", seed)
 	rng := mrand.New(mrand.NewPCG(seed, 1))
 	small := newEvidence("anh.png", faultPNG(t, 40, 30, seed))
-	// Over the 8 MiB part size of the object store client: two parts.
-	large := newEvidence("lon.png", faultPNG(t, 1600, 1400, seed+1))
-
-	// A clean filing measures how many bytes one filing sends the store.
-	s.obj.cutAfter(1 << 62)
-	clean := filing{key: "fault-s3-clean-0001", title: "Lỗi kho - sạch", files: []evidenceFile{small, large}}
-	status, out, raw, err := clean.file(t, httpClient, p.base)
-	if err != nil || status != http.StatusCreated {
-		t.Fatalf("clean filing: %d %v %s", status, err, raw)
+	small2 := newEvidence("anh2.png", faultPNG(t, 120, 90, seed+2))
+	// Just over the 8 MiB part size of the object store client: it goes up
+	// in two parts.
+	large := newEvidence("lon.png", faultPNG(t, 1450, 1450, seed+1))
+	if len(large.data) <= 8<<20 {
+		t.Fatalf("the large file (%d bytes) is not over the part size", len(large.data))
 	}
-	total := s.obj.sent.Load()
-	s.obj.comeUp()
-	t.Logf("one filing sends %d bytes to the object store", total)
-	answers := map[string]filedAnswer{clean.key: out}
-	filings := []filing{clean}
-	for i := range 30 {
-		f := filing{key: fmt.Sprintf("fault-s3-%04d", i), title: fmt.Sprintf("Lỗi kho %d", i), named: i%3 == 0,
-			files: []evidenceFile{small, large}}
-		if i%2 == 1 {
-			f.files = []evidenceFile{large, small}
+	shapes := [][]evidenceFile{{small, large}, {small, small2}, {large, small}}
+	// A clean filing of each shape measures how many bytes it sends the
+	// store; each cut falls at a random offset within that.
+	answers := map[string]filedAnswer{}
+	var filings []filing
+	totals := make([]int64, len(shapes))
+	for i, files := range shapes {
+		s.obj.cutAfter(1 << 62)
+		clean := filing{key: fmt.Sprintf("fault-s3-clean-%04d", i), title: fmt.Sprintf("Lỗi kho - sạch %d", i), files: files}
+		status, out, raw, err := clean.file(t, httpClient, p.base)
+		if err != nil || status != http.StatusCreated {
+			t.Fatalf("clean filing: %d %v %s", status, err, raw)
 		}
-		at := 1 + rng.Int64N(total)
+		totals[i] = s.obj.sent.Load()
+		s.obj.comeUp()
+		answers[clean.key] = out
+		filings = append(filings, clean)
+	}
+	t.Logf("a filing of each shape sends %v bytes to the object store", totals)
+	for i := range 30 {
+		shape := i % len(shapes)
+		f := filing{key: fmt.Sprintf("fault-s3-%04d", i), title: fmt.Sprintf("Lỗi kho %d", i), named: i%4 == 0, files: shapes[shape]}
+		at := 1 + rng.Int64N(totals[shape])
 		s.obj.cutAfter(at)
 		status, out, raw, err := f.file(t, httpClient, p.base)
 		s.obj.comeUp()
 		if err == nil && status == http.StatusCreated {
 			answers[f.key] = out
 		} else if err == nil && status != http.StatusServiceUnavailable {
-			t.Errorf("cut at byte %d: status %d, want 201 or 503: %s", at, status, raw)
+			t.Errorf("shape %d cut at byte %d: status %d, want 201 or 503: %s", shape, at, status, raw)
 		}
 		filings = append(filings, f)
 	}
@@ -424,4 +441,238 @@ func TestFaultDatabaseDownAtEachWrite(t *testing.T) {
 		}
 	}
 	s.settle(t, filings, answers)
+}
+
+// TestFaultKilledDuringConcurrentFilings kills the portal (SIGKILL) once a
+// third of 200 filings with evidence, sent 16 at a time, are acknowledged;
+// restarts it; retries every filing not acknowledged, and some that were,
+// with their keys.
+func TestFaultKilledDuringConcurrentFilings(t *testing.T) {
+	s := newFaultStack(t)
+	p := s.start(t)
+	const total, workers = 200, 16
+	filings := make([]filing, total)
+	for i := range filings {
+		filings[i] = filing{key: fmt.Sprintf("fault-kill-%04d", i), title: fmt.Sprintf("Lỗi tắt %d", i), named: i%4 == 0,
+			files: []evidenceFile{newEvidence("anh.png", faultPNG(t, 24+i%7, 16, uint64(i)))}}
+	}
+	var mu sync.Mutex
+	answers := map[string]filedAnswer{}
+	var once sync.Once
+	jobs := make(chan filing)
+	var wg sync.WaitGroup
+	client := &http.Client{Timeout: time.Minute}
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range jobs {
+				status, out, _, err := f.file(t, client, p.base)
+				if err != nil || status != http.StatusCreated {
+					continue
+				}
+				mu.Lock()
+				answers[f.key] = out
+				n := len(answers)
+				mu.Unlock()
+				if n >= total/3 {
+					once.Do(func() { _ = p.cmd.Process.Kill() })
+				}
+			}
+		}()
+	}
+	for _, f := range filings {
+		jobs <- f
+	}
+	close(jobs)
+	wg.Wait()
+	select {
+	case <-p.exited:
+	case <-time.After(stopTimeout):
+		t.Fatal("the portal did not die")
+	}
+	t.Logf("%d of %d filings acknowledged before the kill", len(answers), total)
+	if len(answers) == total {
+		t.Fatal("the portal was not killed during the filings")
+	}
+
+	p2 := s.start(t)
+	retries := make(chan filing)
+	errs := make(chan error, total)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range retries {
+				a, err := f.retryErr(t, p2.base)
+				if err != nil {
+					errs <- err
+					continue
+				}
+				mu.Lock()
+				if prev, ok := answers[f.key]; ok && prev.TrackingCode != a.TrackingCode {
+					errs <- fmt.Errorf("retry of acknowledged %s: %s, first %s", f.key, a.TrackingCode, prev.TrackingCode)
+				}
+				answers[f.key] = a
+				mu.Unlock()
+			}
+		}()
+	}
+	for i, f := range filings {
+		mu.Lock()
+		_, acked := answers[f.key]
+		mu.Unlock()
+		if !acked || i%10 == 0 {
+			retries <- f
+		}
+	}
+	close(retries)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	s.settle(t, filings, answers)
+}
+
+// TestFaultStatusChangeDatabaseDown takes the database away at each write
+// of a status change (received → accepted), before the write reaches it or
+// after it was applied with its answer lost; the lead retries. Each report
+// ends accepted exactly once, and every chain verifies.
+func TestFaultStatusChangeDatabaseDown(t *testing.T) {
+	s := newFaultStack(t)
+	const password = "Mật-khẩu-thử-lỗi-2026!"
+	s.cliEnv = append(s.cliEnv, "PORTAL_DEMO_PASSWORD="+password)
+	if out, code := s.cli(t, "seed", "demo"); code != 0 {
+		t.Fatalf("seed demo: exit %d\n%s", code, out)
+	}
+	var mu sync.Mutex
+	var writes []string
+	armed, count := 0, 0
+	var action writeAction
+	s.db.onWrite = func(cmd string) writeAction {
+		mu.Lock()
+		defer mu.Unlock()
+		if armed == 0 {
+			writes = append(writes, cmd)
+			return passWrite
+		}
+		count++
+		if count == armed {
+			armed = 0
+			go func() { time.Sleep(500 * time.Millisecond); s.db.comeUp() }()
+			return action
+		}
+		return passWrite
+	}
+	p := s.start(t)
+	ctx := context.Background()
+	var lead struct {
+		UnitID string `bson:"unitId"`
+	}
+	if err := s.raw.Collection("users").FindOne(ctx, bson.D{{Key: "email", Value: "lead@demo.minhbach.vn"}}).Decode(&lead); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := httpClient.Post(p.base+"/api/v1/auth/login", "application/json",
+		strings.NewReader(`{"email":"lead@demo.minhbach.vn","password":"`+password+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var login struct{ AccessToken string }
+	_ = json.NewDecoder(resp.Body).Decode(&login)
+	resp.Body.Close()
+	if login.AccessToken == "" {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	// Reports in the lead's unit.
+	report := func(i int) string {
+		t.Helper()
+		f := filing{key: fmt.Sprintf("fault-move-%04d", i), title: fmt.Sprintf("Lỗi chuyển %d", i)}
+		a := f.retry(t, p.base)
+		res, err := s.raw.Collection("cases").UpdateOne(ctx, bson.D{{Key: "trackingCode", Value: a.TrackingCode}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "unitId", Value: lead.UnitID}}}})
+		if err != nil || res.MatchedCount != 1 {
+			t.Fatalf("route the report: %v %+v", err, res)
+		}
+		var c storedCase
+		if err := s.raw.Collection("cases").FindOne(ctx, bson.D{{Key: "trackingCode", Value: a.TrackingCode}}).Decode(&c); err != nil {
+			t.Fatal(err)
+		}
+		return c.ID.Hex()
+	}
+	accept := func(id string) (int, string, error) {
+		req, _ := http.NewRequest(http.MethodPost, p.base+"/api/v1/cases/"+id+"/transitions", strings.NewReader(`{"to":"accepted"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+login.AccessToken)
+		resp, err := httpClient.Do(req)
+		if err != nil {
+			return 0, "", err
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), nil
+	}
+	clean := report(0)
+	mu.Lock()
+	writes = nil
+	mu.Unlock()
+	if status, body, err := accept(clean); err != nil || status != http.StatusOK {
+		t.Fatalf("clean move: %d %v %s", status, err, body)
+	}
+	mu.Lock()
+	n := len(writes)
+	t.Logf("one status change writes %d times: %v", n, writes)
+	mu.Unlock()
+	ids := []string{clean}
+	for i := 1; i <= n; i++ {
+		for _, act := range []writeAction{dropWrite, loseReply} {
+			id := report(len(ids))
+			ids = append(ids, id)
+			mu.Lock()
+			armed, count, action = i, 0, act
+			mu.Unlock()
+			status, body, err := accept(id)
+			mu.Lock()
+			armed = 0
+			mu.Unlock()
+			time.Sleep(600 * time.Millisecond)
+			s.db.comeUp()
+			if err != nil || (status != http.StatusOK && status != http.StatusServiceUnavailable) {
+				t.Errorf("write %d action %d: %d %v %s", i, act, status, err, body)
+			}
+			// The lead tries again: done, or already done.
+			deadline := time.Now().Add(time.Minute)
+			for status != http.StatusOK && status != http.StatusConflict {
+				if time.Now().After(deadline) {
+					t.Fatalf("write %d action %d: the move cannot be retried: %d %s", i, act, status, body)
+				}
+				time.Sleep(200 * time.Millisecond)
+				status, body, _ = accept(id)
+			}
+		}
+	}
+	for _, id := range ids {
+		oid, _ := bson.ObjectIDFromHex(id)
+		var c struct {
+			Status   string `bson:"status"`
+			Timeline []struct {
+				Status string `bson:"status"`
+			} `bson:"timeline"`
+		}
+		if err := s.raw.Collection("cases").FindOne(ctx, bson.D{{Key: "_id", Value: oid}}).Decode(&c); err != nil {
+			t.Fatal(err)
+		}
+		accepted := 0
+		for _, e := range c.Timeline {
+			if e.Status == "accepted" {
+				accepted++
+			}
+		}
+		if c.Status != "accepted" || accepted != 1 {
+			t.Errorf("report %s: status %s, %d acceptances on its timeline", id, c.Status, accepted)
+		}
+	}
+	if out, code := s.cli(t, "audit", "verify"); code != 0 {
+		t.Errorf("portal audit verify: exit %d\n%s", code, out)
+	}
 }

@@ -95,7 +95,7 @@ func (s *Intake) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, e
 	if req.IdempotencyKey != "" {
 		res, err = s.submitOnce(ctx, req.IdempotencyKey, req.Input, req.Files)
 	} else {
-		res, err = s.submit(ctx, req.Input, req.Files, nil)
+		res, err = s.submit(ctx, req.Input, req.Files, nil, nil)
 	}
 	if err != nil {
 		return SubmitResult{}, err
@@ -115,7 +115,10 @@ func (s *Intake) signIn(res SubmitResult) (SubmitResult, error) {
 
 // submit files a report. When the insert's outcome is unknown it returns an
 // errSettling and later calls settled (when not nil) with the outcome.
-func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource, settled func(filed bool, res SubmitResult)) (SubmitResult, error) {
+// prepare (when not nil) is told the answer before each insert attempt;
+// its error ends the submission.
+func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource, settled func(filed bool, res SubmitResult),
+	prepare func(SubmitResult) error) (SubmitResult, error) {
 	in.Normalize()
 	now := stamp(s.now)
 	if err := in.Validate(s.limits, now); err != nil {
@@ -175,7 +178,15 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource, s
 	}
 	res := SubmitResult{ID: c.ID, Receipt: receipt, Kind: kind,
 		AnonymousDenunciation: anonDenunciation, SubmittedAt: now, ContentHash: c.ContentHash, Attachments: atts}
-	if err := s.insertWithFreshCode(ctx, c); err != nil {
+	before := func() error {
+		if prepare == nil {
+			return nil
+		}
+		r := res
+		r.TrackingCode = c.TrackingCode
+		return prepare(r)
+	}
+	if err := s.insertWithFreshCode(ctx, c, before); err != nil {
 		if !definiteRefusal(err) {
 			// The database may have applied the insert before it went
 			// away: the report may exist, referencing the objects.
@@ -280,11 +291,16 @@ func (s *Intake) discard(ctx context.Context, c *Case, up Upload) {
 	}
 }
 
-func (s *Intake) insertWithFreshCode(ctx context.Context, c *Case) error {
+// insertWithFreshCode inserts c under a fresh tracking code, calling before
+// once the code is chosen, before each attempt.
+func (s *Intake) insertWithFreshCode(ctx context.Context, c *Case, before func() error) error {
 	var err error
 	for range maxCodeAttempts {
 		if c.TrackingCode, err = NewTrackingCode(); err != nil {
 			return Wrap(err, ReasonInternal, "Could not create a tracking code.")
+		}
+		if err := before(); err != nil {
+			return err
 		}
 		err = s.cases.InsertCase(ctx, c)
 		if !IsCode(err, CodeConflict) {
