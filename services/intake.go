@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"time"
 	_ "time/tzdata" // dates are reckoned in Vietnam time even on minimal images
 )
@@ -219,7 +220,8 @@ func (e errSettling) Unwrap() error { return e.error }
 // stored (a refusal by the store), as opposed to a failure whose outcome is
 // unknown (the database went away while the write was on its way).
 func definiteRefusal(err error) bool {
-	return IsCode(err, CodeConflict) || IsCode(err, CodeInvalid) || IsCode(err, CodeTooLarge) || IsCode(err, CodeForbidden)
+	var taken codesTaken
+	return errors.As(err, &taken) || IsCode(err, CodeConflict) || IsCode(err, CodeInvalid) || IsCode(err, CodeTooLarge) || IsCode(err, CodeForbidden)
 }
 
 // settleLater finds out, once the database answers again, whether the
@@ -307,8 +309,13 @@ func (s *Intake) insertWithFreshCode(ctx context.Context, c *Case, before func()
 			return err
 		}
 	}
-	return Wrap(err, ReasonInternal, "Could not allocate a unique tracking code.")
+	return Wrap(codesTaken{err}, ReasonInternal, "Could not allocate a unique tracking code.")
 }
+
+// codesTaken is every fresh tracking code found taken: nothing was stored.
+type codesTaken struct{ error }
+
+func (c codesTaken) Unwrap() error { return c.error }
 
 // canonicalContent fixes which fields, in which order, the content hash
 // covers: what the citizen submitted, not the identity.
