@@ -30,10 +30,15 @@ type faultProxy struct {
 	cutAt atomic.Int64
 	sent  atomic.Int64
 
-	// onWrite, when set, is asked about every MongoDB write command
-	// (insert, update, delete, findAndModify) before it is forwarded.
-	onWrite func(cmd string) writeAction
+	// onWrite, when set (setOnWrite), is asked about every MongoDB write
+	// command (insert, update, delete, findAndModify) before it is
+	// forwarded.
+	onWrite atomic.Pointer[func(cmd string) writeAction]
 }
+
+// setOnWrite makes the proxy read the MongoDB wire protocol and ask fn
+// about each write command.
+func (p *faultProxy) setOnWrite(fn func(cmd string) writeAction) { p.onWrite.Store(&fn) }
 
 type writeAction int
 
@@ -153,8 +158,8 @@ func (p *faultProxy) downstream(pc *proxyConn) {
 // byte cut, or message by message when onWrite is set.
 func (p *faultProxy) upstream(pc *proxyConn) {
 	defer p.drop(pc)
-	if p.onWrite != nil {
-		p.upstreamMessages(pc)
+	if fn := p.onWrite.Load(); fn != nil {
+		p.upstreamMessages(pc, *fn)
 		return
 	}
 	buf := make([]byte, 16<<10)
@@ -187,7 +192,7 @@ func (p *faultProxy) upstream(pc *proxyConn) {
 // header whose first int32 is the whole length; an OP_MSG (2013) carries
 // flags, then a section of kind 0 whose document's first key names the
 // command.
-func (p *faultProxy) upstreamMessages(pc *proxyConn) {
+func (p *faultProxy) upstreamMessages(pc *proxyConn, onWrite func(string) writeAction) {
 	for {
 		var head [4]byte
 		if _, err := io.ReadFull(pc.client, head[:]); err != nil {
@@ -204,7 +209,7 @@ func (p *faultProxy) upstreamMessages(pc *proxyConn) {
 		}
 		action := passWrite
 		if cmd := opMsgCommand(msg); isWriteCommand(cmd) && p.counts(cmd) {
-			action = p.onWrite(cmd)
+			action = onWrite(cmd)
 		}
 		switch action {
 		case dropWrite:

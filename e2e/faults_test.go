@@ -334,11 +334,12 @@ func TestFaultObjectStoreCutMidUpload(t *testing.T) {
 	}
 	shapes := [][]evidenceFile{{small, large}, {small, small2}, {large, small}}
 	// A clean filing of each shape measures how many bytes it sends the
-	// store; each cut falls at a random offset within that.
+	// store; each cut falls at a random offset within that. The third
+	// shape sends what the first does, in another order.
 	answers := map[string]filedAnswer{}
 	var filings []filing
 	totals := make([]int64, len(shapes))
-	for i, files := range shapes {
+	for i, files := range shapes[:2] {
 		s.obj.cutAfter(1 << 62)
 		clean := filing{key: fmt.Sprintf("fault-s3-clean-%04d", i), title: fmt.Sprintf("Lỗi kho - sạch %d", i), files: files}
 		status, out, raw, err := clean.file(t, httpClient, p.base)
@@ -350,9 +351,10 @@ func TestFaultObjectStoreCutMidUpload(t *testing.T) {
 		answers[clean.key] = out
 		filings = append(filings, clean)
 	}
+	totals[2] = totals[0]
 	t.Logf("a filing of each shape sends %v bytes to the object store", totals)
 	for i := range 30 {
-		shape := []int{0, 1, 1, 2, 1, 1}[i%6] // 10 of 30 with the large file
+		shape := []int{0, 1, 1, 1, 2, 1, 1, 1}[i%8] // 8 of 30 with the large file
 		f := filing{key: fmt.Sprintf("fault-s3-%04d", i), title: fmt.Sprintf("Lỗi kho %d", i), named: i%4 == 0, files: shapes[shape]}
 		at := 1 + rng.Int64N(totals[shape])
 		s.obj.cutAfter(at)
@@ -391,7 +393,7 @@ func TestFaultDatabaseDownAtEachWrite(t *testing.T) {
 	var writes []string
 	armed, count := 0, 0
 	var action writeAction
-	s.db.onWrite = func(cmd string) writeAction {
+	s.db.setOnWrite(func(cmd string) writeAction {
 		mu.Lock()
 		defer mu.Unlock()
 		if armed == 0 {
@@ -405,7 +407,7 @@ func TestFaultDatabaseDownAtEachWrite(t *testing.T) {
 			return action
 		}
 		return passWrite
-	}
+	})
 	p := s.start(t)
 	png := newEvidence("anh.png", faultPNG(t, 40, 30, 1))
 	clean := filing{key: "fault-db-clean-0001", title: "Lỗi CSDL - sạch", named: true, files: []evidenceFile{png}}
@@ -578,7 +580,7 @@ func TestFaultStatusChangeDatabaseDown(t *testing.T) {
 	var writes []string
 	armed, count := 0, 0
 	var action writeAction
-	s.db.onWrite = func(cmd string) writeAction {
+	s.db.setOnWrite(func(cmd string) writeAction {
 		mu.Lock()
 		defer mu.Unlock()
 		if armed == 0 {
@@ -592,7 +594,7 @@ func TestFaultStatusChangeDatabaseDown(t *testing.T) {
 			return action
 		}
 		return passWrite
-	}
+	})
 	p := s.start(t)
 	ctx := context.Background()
 	var lead struct {
