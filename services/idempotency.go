@@ -252,6 +252,7 @@ func (s *Intake) submitOnce(ctx context.Context, key string, in SubmitInput, fil
 	in.Normalize()
 	src := &fingerprintSource{src: files, fp: newFingerprinter(s.fingerprintKey, in)}
 	deadline := s.now().Add(60 * time.Second)
+	wait := 50 * time.Millisecond
 	for {
 		now := s.now().UTC().Truncate(time.Millisecond)
 		rec, claimed, err := s.idempotency.ClaimIdempotencyKey(ctx, IdempotencyRecord{Key: key, State: IdemPending,
@@ -331,11 +332,15 @@ func (s *Intake) submitOnce(ctx context.Context, key string, in SubmitInput, fil
 		case now.After(deadline):
 			return SubmitResult{}, Errorf(ReasonIdemBusy, "A request with this Idempotency-Key is still being processed.")
 		default:
+			// Waiting costs the database a claim and a read a turn: wait
+			// longer each turn (with one connection on the embedded
+			// default, many waiting retries would starve other requests).
 			select {
 			case <-ctx.Done():
 				return SubmitResult{}, Wrap(ctx.Err(), ReasonCancelled, "The request was cancelled.")
-			case <-time.After(50 * time.Millisecond):
+			case <-time.After(wait):
 			}
+			wait = min(2*wait, time.Second)
 		}
 	}
 }
