@@ -123,7 +123,7 @@ func (s *Intake) storeAppeal(ctx context.Context, c *Case, id Identity) error {
 			return err
 		}
 	}
-	if err := s.insertWithFreshCode(ctx, c); err != nil {
+	if err := s.insertWithFreshCode(ctx, c, func() error { return nil }); err != nil {
 		if c.HasIdentity {
 			s.vault.Discard(ctx, c.ID)
 		}

@@ -17,6 +17,13 @@ import (
 // Never public; monitors see it.
 const EventEvidenceDownloaded EventType = "evidence_downloaded"
 
+// EventEvidenceIntegrityFailed records that a download was refused because
+// the stored object is missing or no longer has the SHA-256 (or size)
+// recorded at upload, or changed while it streamed: Ref is the attachment,
+// Note which copy. The actor is who asked. Never public; `portal check`
+// finds the same objects (docs/storage.md, "Checking the evidence").
+const EventEvidenceIntegrityFailed EventType = "evidence_integrity_failed"
+
 // The copies of an evidence file a download may serve.
 const (
 	CopyOriginal  = "original"
@@ -117,7 +124,13 @@ func (s *Downloads) Open(ctx context.Context, actor Actor, caseID, attID string,
 		d.Name = s.names.OriginalFileName(c.ID, a, pos)
 	}
 	if err := s.verify(ctx, c, a, d, key); err != nil {
+		if se := (*Error)(nil); errors.As(err, &se) && (se.Reason == ReasonFileIntegrity || se.Reason == ReasonFileMissing) {
+			s.recordIntegrityFailure(ctx, actor, c, a.ID, d.Copy)
+		}
 		return nil, err
+	}
+	if v, ok := d.body.(*verifyingReader); ok {
+		v.changed = func() { s.recordIntegrityFailure(ctx, actor, c, a.ID, d.Copy) }
 	}
 	// Record the download before the bytes leave the service.
 	now := stamp(s.now)
@@ -127,6 +140,17 @@ func (s *Downloads) Open(ctx context.Context, actor Actor, caseID, attID string,
 		return nil, err
 	}
 	return d, nil
+}
+
+// recordIntegrityFailure puts a refused download on the report's timeline
+// (and so its audit chain). The download fails whether or not this write
+// succeeds; when it cannot be written, `portal check` still finds the object.
+func (s *Downloads) recordIntegrityFailure(ctx context.Context, actor Actor, c Case, attID, which string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	now := stamp(s.now)
+	ev := Event{Type: EventEvidenceIntegrityFailed, At: now, Actor: actor.UserID, Ref: attID, Note: which}
+	_, _ = s.reports.add(ctx, c, CaseChange{At: now, Events: []Event{ev}})
 }
 
 // choose decides which copy of attachment a the actor gets and where it is
@@ -234,6 +258,8 @@ type verifyingReader struct {
 	want string
 	left int64
 	err  error
+	// changed, when set, hears once that the bytes did not match.
+	changed func()
 }
 
 func (v *verifyingReader) Read(p []byte) (int, error) {
@@ -252,6 +278,9 @@ func (v *verifyingReader) Read(p []byte) (int, error) {
 	if v.left == 0 {
 		if hex.EncodeToString(v.h.Sum(nil)) != v.want {
 			v.err = ErrEvidenceChanged
+			if v.changed != nil {
+				v.changed()
+			}
 			return 0, v.err
 		}
 		return n, io.EOF

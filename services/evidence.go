@@ -340,12 +340,20 @@ func (e *Evidence) storeOne(ctx context.Context, caseID string, index int, part 
 
 // inspectStored confirms containers and writes the sanitized copy, reading
 // the original back from the store by ranges.
-func (e *Evidence) inspectStored(ctx context.Context, a *Attachment, ft FileType, needsCheck bool, index int) (FileType, error) {
-	r, _, err := e.blobs.Get(ctx, a.OriginalKey)
+func (e *Evidence) inspectStored(ctx context.Context, a *Attachment, ft FileType, needsCheck bool, index int) (ft2 FileType, err error) {
+	obj, _, err := e.blobs.Get(ctx, a.OriginalKey)
 	if err != nil {
 		return ft, err
 	}
-	defer r.Close()
+	defer obj.Close()
+	// A failure to read the object back is the store's, not the file's: it
+	// is answered 503 (try again), never "the file could not be inspected".
+	r := &storeReader{BlobReader: obj}
+	defer func() {
+		if err != nil && r.err != nil {
+			err = Wrap(r.err, ReasonStorageUnavailable, "The file could not be read back from storage; please try again.")
+		}
+	}()
 	if needsCheck {
 		if ft, err = e.files.CheckContainer(r, a.Size); err != nil {
 			return ft, sniffError(err, index)
@@ -369,6 +377,31 @@ func (e *Evidence) inspectStored(ctx context.Context, a *Attachment, ft FileType
 			"reason", safeCopyReason(err))
 	}
 	return ft, nil
+}
+
+// storeReader remembers the first failure to read the stored object (end
+// of file aside).
+type storeReader struct {
+	BlobReader
+	err error
+}
+
+func (s *storeReader) Read(p []byte) (int, error) {
+	n, err := s.BlobReader.Read(p)
+	s.note(err)
+	return n, err
+}
+
+func (s *storeReader) ReadAt(p []byte, off int64) (int, error) {
+	n, err := s.BlobReader.ReadAt(p, off)
+	s.note(err)
+	return n, err
+}
+
+func (s *storeReader) note(err error) {
+	if err != nil && !errors.Is(err, io.EOF) && s.err == nil {
+		s.err = err
+	}
 }
 
 // storeSafeCopy makes the safe copy of the original r (a's) and stores it

@@ -23,9 +23,14 @@ const (
 // IdempotencyTTL is how long a key is remembered.
 const IdempotencyTTL = 24 * time.Hour
 
-// idemAbandoned is when a pending key whose request never finished (a
-// crashed process) may be taken over.
-const idemAbandoned = 15 * time.Minute
+// A pending key's request marks it every idemBeat while it runs; a pending
+// key not marked for idemStale belongs to a request that ended without
+// settling it (its process died) and may be taken over (docs/storage.md,
+// "Faults").
+const (
+	idemBeat  = 5 * time.Second
+	idemStale = 20 * time.Second
+)
 
 // IdempotencyRecord is what the portal remembers of a keyed submission. The
 // answer it replays holds the receipt, so it is kept sealed.
@@ -36,6 +41,19 @@ type IdempotencyRecord struct {
 	Sealed      []byte
 	CreatedAt   time.Time
 	ExpiresAt   time.Time
+	// BeatAt is when the pending request last said it was still running.
+	BeatAt time.Time
+	// CaseID is the report a pending request is inserting; Fingerprint and
+	// Sealed then hold its answer, prepared before the insert.
+	CaseID string
+}
+
+// lastSign is when the record's request last showed it was running.
+func (r IdempotencyRecord) lastSign() time.Time {
+	if r.BeatAt.After(r.CreatedAt) {
+		return r.BeatAt
+	}
+	return r.CreatedAt
 }
 
 // IdempotencyStore keeps idempotency records.
@@ -47,6 +65,13 @@ type IdempotencyStore interface {
 	// ReleaseIdempotencyKey deletes key's record if it is still pending
 	// and was created at createdAt (so a takeover is not undone).
 	ReleaseIdempotencyKey(ctx context.Context, key string, createdAt time.Time) error
+	// BeatIdempotencyKey marks key's pending record made at createdAt as
+	// still being worked on, at at.
+	BeatIdempotencyKey(ctx context.Context, key string, createdAt, at time.Time) error
+	// PrepareIdempotencyKey keeps on key's pending record made at
+	// createdAt the report about to be inserted and its sealed answer (a
+	// conflict when the record is no longer that request's).
+	PrepareIdempotencyKey(ctx context.Context, key string, createdAt time.Time, caseID, fingerprint string, sealed []byte) error
 	FindIdempotencyKey(ctx context.Context, key string) (IdempotencyRecord, error)
 	DeleteExpiredIdempotencyKeys(ctx context.Context, now time.Time) (int64, error)
 }
@@ -137,6 +162,77 @@ func (s *fingerprintSource) drain() error {
 	}
 }
 
+// filed reports whether report id is stored (false also when that cannot
+// be told now: the key then waits).
+func (s *Intake) filed(ctx context.Context, id string) bool {
+	_, err := s.cases.FindCaseByID(ctx, id)
+	return err == nil
+}
+
+// beat marks key's claim as worked on every idemBeat until stop is called.
+func (s *Intake) beat(ctx context.Context, key string, createdAt time.Time) (stop func()) {
+	done := make(chan struct{})
+	ctx = context.WithoutCancel(ctx)
+	go func() {
+		t := time.NewTicker(idemBeat)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				_ = s.idempotency.BeatIdempotencyKey(ctx, key, createdAt, s.now().UTC().Truncate(time.Millisecond))
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// completeKey records the answer of a filed report under key. The report is
+// filed whatever happens here; while the database is away the write is
+// tried again in the background (within settleWindow), because a key left
+// pending would turn the citizen's retries away and, once abandoned, let a
+// retry file a second report.
+func (s *Intake) completeKey(ctx context.Context, key string, src *fingerprintSource, res SubmitResult) {
+	src.flush()
+	plain, _ := json.Marshal(res)
+	sealed, err := s.sealer.Seal(plain, []byte("idempotency:"+key))
+	if err != nil {
+		return
+	}
+	fp := src.fp.sum()
+	s.persist(ctx, func(ctx context.Context) error { return s.idempotency.CompleteIdempotencyKey(ctx, key, fp, sealed) })
+}
+
+// releaseKey forgets a pending key whose request filed nothing, so that a
+// retry files the report; tried again in the background like completeKey.
+func (s *Intake) releaseKey(ctx context.Context, key string, createdAt time.Time) {
+	s.persist(ctx, func(ctx context.Context) error { return s.idempotency.ReleaseIdempotencyKey(ctx, key, createdAt) })
+}
+
+// persist runs write now and, when the database is unavailable, again in
+// the background with backoff until it succeeds or settleWindow passes.
+func (s *Intake) persist(ctx context.Context, write func(context.Context) error) {
+	ctx = context.WithoutCancel(ctx)
+	if err := write(ctx); err == nil || !IsCode(err, CodeUnavailable) {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(ctx, settleWindow)
+		defer cancel()
+		for wait := 100 * time.Millisecond; ; wait = min(2*wait, 3*time.Second) {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wait):
+			}
+			if err := write(ctx); err == nil || !IsCode(err, CodeUnavailable) {
+				return
+			}
+		}
+	}()
+}
+
 type emptySource struct{}
 
 func (emptySource) Next() (FilePart, error) { return FilePart{}, io.EOF }
@@ -156,31 +252,54 @@ func (s *Intake) submitOnce(ctx context.Context, key string, in SubmitInput, fil
 	in.Normalize()
 	src := &fingerprintSource{src: files, fp: newFingerprinter(s.fingerprintKey, in)}
 	deadline := s.now().Add(60 * time.Second)
+	wait := 50 * time.Millisecond
 	for {
 		now := s.now().UTC().Truncate(time.Millisecond)
 		rec, claimed, err := s.idempotency.ClaimIdempotencyKey(ctx, IdempotencyRecord{Key: key, State: IdemPending,
 			CreatedAt: now, ExpiresAt: now.Add(IdempotencyTTL)})
 		if err != nil {
+			if IsCode(err, CodeUnavailable) {
+				// The claim may have been stored before the database went
+				// away: a claim left behind would turn the retries away.
+				s.releaseKey(ctx, key, now)
+			}
 			return SubmitResult{}, err
 		}
 		if claimed {
-			res, err := s.submit(ctx, in, src)
+			// When the report's insert had an unknown outcome, the key is
+			// settled with it: completed if the report was stored (a retry
+			// then gets its answer), released if not (a retry files it).
+			settled := func(filed bool, res SubmitResult) {
+				if filed {
+					s.completeKey(ctx, key, src, res)
+				} else {
+					s.releaseKey(ctx, key, now)
+				}
+			}
+			// The answer is kept on the claim before the report is
+			// inserted, so that a retry after a crash between the insert
+			// and completeKey replays it instead of filing again.
+			prepare := func(res SubmitResult) error {
+				src.flush()
+				plain, _ := json.Marshal(res)
+				sealed, err := s.sealer.Seal(plain, []byte("idempotency:"+key))
+				if err != nil {
+					return Wrap(err, ReasonInternal, "Could not keep the answer.")
+				}
+				return s.idempotency.PrepareIdempotencyKey(ctx, key, now, res.ID, src.fp.sum(), sealed)
+			}
+			stop := s.beat(ctx, key, now)
+			res, err := s.submit(ctx, in, src, settled, prepare)
+			stop()
+			var pending errSettling
+			if errors.As(err, &pending) {
+				return SubmitResult{}, pending.error
+			}
 			if err != nil {
-				_ = s.idempotency.ReleaseIdempotencyKey(context.WithoutCancel(ctx), key, now)
+				s.releaseKey(ctx, key, now)
 				return SubmitResult{}, err
 			}
-			src.flush()
-			plain, _ := json.Marshal(res)
-			sealed, err := s.sealer.Seal(plain, []byte("idempotency:"+key))
-			if err == nil {
-				err = s.idempotency.CompleteIdempotencyKey(context.WithoutCancel(ctx), key, src.fp.sum(), sealed)
-			}
-			if err != nil {
-				// The report is filed; only the replay is lost. Releasing
-				// would let a retry file a second report, so keep the key
-				// pending until it is abandoned.
-				return res, nil
-			}
+			s.completeKey(ctx, key, src, res)
 			return res, nil
 		}
 		switch {
@@ -201,16 +320,27 @@ func (s *Intake) submitOnce(ctx context.Context, key string, in SubmitInput, fil
 			}
 			res.Replayed = true
 			return res, nil
-		case rec.CreatedAt.Before(now.Add(-idemAbandoned)):
+		case rec.CaseID != "" && s.filed(ctx, rec.CaseID):
+			// The report was stored and its answer prepared: complete the
+			// key with it (its request may have died before doing so) and
+			// replay it on the next turn.
+			if err := s.idempotency.CompleteIdempotencyKey(ctx, key, rec.Fingerprint, rec.Sealed); err != nil {
+				return SubmitResult{}, err
+			}
+		case rec.lastSign().Before(now.Add(-idemStale)):
 			_ = s.idempotency.ReleaseIdempotencyKey(ctx, key, rec.CreatedAt)
 		case now.After(deadline):
 			return SubmitResult{}, Errorf(ReasonIdemBusy, "A request with this Idempotency-Key is still being processed.")
 		default:
+			// Waiting costs the database a claim and a read a turn: wait
+			// longer each turn (with one connection on the embedded
+			// default, many waiting retries would starve other requests).
 			select {
 			case <-ctx.Done():
 				return SubmitResult{}, Wrap(ctx.Err(), ReasonCancelled, "The request was cancelled.")
-			case <-time.After(50 * time.Millisecond):
+			case <-time.After(wait):
 			}
+			wait = min(2*wait, time.Second)
 		}
 	}
 }

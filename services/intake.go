@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"time"
 	_ "time/tzdata" // dates are reckoned in Vietnam time even on minimal images
 )
@@ -95,7 +96,7 @@ func (s *Intake) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, e
 	if req.IdempotencyKey != "" {
 		res, err = s.submitOnce(ctx, req.IdempotencyKey, req.Input, req.Files)
 	} else {
-		res, err = s.submit(ctx, req.Input, req.Files)
+		res, err = s.submit(ctx, req.Input, req.Files, nil, nil)
 	}
 	if err != nil {
 		return SubmitResult{}, err
@@ -113,7 +114,12 @@ func (s *Intake) signIn(res SubmitResult) (SubmitResult, error) {
 	return res, err
 }
 
-func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (SubmitResult, error) {
+// submit files a report. When the insert's outcome is unknown it returns an
+// errSettling and later calls settled (when not nil) with the outcome.
+// prepare (when not nil) is told the answer before each insert attempt;
+// its error ends the submission.
+func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource, settled func(filed bool, res SubmitResult),
+	prepare func(SubmitResult) error) (SubmitResult, error) {
 	in.Normalize()
 	now := stamp(s.now)
 	if err := in.Validate(s.limits, now); err != nil {
@@ -171,15 +177,87 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource) (
 			return SubmitResult{}, err
 		}
 	}
-	if err := s.insertWithFreshCode(ctx, c); err != nil {
+	res := SubmitResult{ID: c.ID, Receipt: receipt, Kind: kind,
+		AnonymousDenunciation: anonDenunciation, SubmittedAt: now, ContentHash: c.ContentHash, Attachments: atts}
+	before := func() error {
+		if prepare == nil {
+			return nil
+		}
+		r := res
+		r.TrackingCode = c.TrackingCode
+		return prepare(r)
+	}
+	if err := s.insertWithFreshCode(ctx, c, before); err != nil {
+		if !definiteRefusal(err) {
+			// The database may have applied the insert before it went
+			// away: the report may exist, referencing the objects.
+			// Removing them would leave it without its evidence.
+			res.TrackingCode = c.TrackingCode
+			s.settleLater(ctx, c, up, res, settled)
+			return SubmitResult{}, errSettling{err}
+		}
 		s.discard(ctx, c, up)
 		return SubmitResult{}, err
 	}
 	if s.evidence != nil {
 		s.evidence.Commit(context.WithoutCancel(ctx), up)
 	}
-	return SubmitResult{ID: c.ID, TrackingCode: c.TrackingCode, Receipt: receipt, Kind: kind,
-		AnonymousDenunciation: anonDenunciation, SubmittedAt: now, ContentHash: c.ContentHash, Attachments: atts}, nil
+	res.TrackingCode = c.TrackingCode
+	return res, nil
+}
+
+// settleWindow bounds how long a filing whose insert had an unknown outcome
+// is looked after in the background; past it, the reaper removes the
+// objects of a report that does not exist (docs/storage.md, "Faults").
+const settleWindow = 2 * time.Minute
+
+// errSettling is a filing's error whose outcome settleLater decides.
+type errSettling struct{ error }
+
+func (e errSettling) Unwrap() error { return e.error }
+
+// definiteRefusal reports whether err means the report was certainly not
+// stored (a refusal by the store), as opposed to a failure whose outcome is
+// unknown (the database went away while the write was on its way).
+func definiteRefusal(err error) bool {
+	var taken codesTaken
+	return errors.As(err, &taken) || IsCode(err, CodeConflict) || IsCode(err, CodeInvalid) || IsCode(err, CodeTooLarge) || IsCode(err, CodeForbidden)
+}
+
+// settleLater finds out, once the database answers again, whether the
+// report c was stored after all: if so its upload is committed (the objects
+// stay), if not the objects are removed. settled (when not nil) hears which.
+// What it cannot settle within settleWindow is left to the reaper, which
+// keeps the objects a report references.
+func (s *Intake) settleLater(ctx context.Context, c *Case, up Upload, res SubmitResult, settled func(filed bool, res SubmitResult)) {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleWindow)
+		defer cancel()
+		for wait := 100 * time.Millisecond; ; wait = min(2*wait, 3*time.Second) {
+			_, err := s.cases.FindCaseByID(ctx, c.ID)
+			switch {
+			case err == nil:
+				if s.evidence != nil {
+					s.evidence.Commit(ctx, up)
+				}
+				if settled != nil {
+					settled(true, res)
+				}
+				return
+			case IsCode(err, CodeNotFound):
+				s.discard(ctx, c, up)
+				if settled != nil {
+					settled(false, res)
+				}
+				return
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wait):
+			}
+		}
+	}()
 }
 
 // checkCatalog refuses a category that is unknown or retired and an
@@ -215,19 +293,29 @@ func (s *Intake) discard(ctx context.Context, c *Case, up Upload) {
 	}
 }
 
-func (s *Intake) insertWithFreshCode(ctx context.Context, c *Case) error {
+// insertWithFreshCode inserts c under a fresh tracking code, calling before
+// once the code is chosen, before each attempt.
+func (s *Intake) insertWithFreshCode(ctx context.Context, c *Case, before func() error) error {
 	var err error
 	for range maxCodeAttempts {
 		if c.TrackingCode, err = NewTrackingCode(); err != nil {
 			return Wrap(err, ReasonInternal, "Could not create a tracking code.")
+		}
+		if err := before(); err != nil {
+			return err
 		}
 		err = s.cases.InsertCase(ctx, c)
 		if !IsCode(err, CodeConflict) {
 			return err
 		}
 	}
-	return Wrap(err, ReasonInternal, "Could not allocate a unique tracking code.")
+	return Wrap(codesTaken{err}, ReasonInternal, "Could not allocate a unique tracking code.")
 }
+
+// codesTaken is every fresh tracking code found taken: nothing was stored.
+type codesTaken struct{ error }
+
+func (c codesTaken) Unwrap() error { return c.error }
 
 // canonicalContent fixes which fields, in which order, the content hash
 // covers: what the citizen submitted, not the identity.

@@ -1004,6 +1004,20 @@ func TestSubmitGivesUpAfterEightCollisions(t *testing.T) {
 	}
 }
 
+// settledCounts waits (at most a minute) for a filing whose insert had an
+// unknown outcome to be settled in the background, then counts.
+func settledCounts(t *testing.T, st *memStore) (cases, ids int) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		cases, ids = st.counts()
+		if ids == 0 || time.Now().After(deadline) {
+			return cases, ids
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func TestSubmitInsertFailureRemovesIdentity(t *testing.T) {
 	t.Run("store error", func(t *testing.T) {
 		st := newMemStore()
@@ -1016,7 +1030,10 @@ func TestSubmitInsertFailureRemovesIdentity(t *testing.T) {
 		if !services.IsCode(err, services.CodeUnavailable) {
 			t.Fatalf("err = %v, want the store's unavailable", err)
 		}
-		if cases, ids := st.counts(); cases != 0 || ids != 0 {
+		// The database answered "unavailable": the insert may have been
+		// applied, so the identity is removed once the report is found
+		// missing (docs/storage.md, "Faults").
+		if cases, ids := settledCounts(t, st); cases != 0 || ids != 0 {
 			t.Fatalf("left %d cases and %d identities behind", cases, ids)
 		}
 		if st.deletes != 1 {
@@ -1038,7 +1055,7 @@ func TestSubmitInsertFailureRemovesIdentity(t *testing.T) {
 		if !services.IsCode(err, services.CodeUnavailable) {
 			t.Fatalf("err = %v, want unavailable", err)
 		}
-		if _, ids := st.counts(); ids != 0 {
+		if _, ids := settledCounts(t, st); ids != 0 {
 			t.Fatal("sealed identity left behind after a cancelled request")
 		}
 	})

@@ -32,6 +32,9 @@ type app struct {
 	// the Ed25519 key that signs proofs of filing and audit checkpoints.
 	blobs   *blobstore.Store
 	signKey ed25519.PrivateKey
+	// reapAge is how old an upload must be before the reaper may remove it
+	// (PORTAL_REAP_AGE).
+	reapAge time.Duration
 }
 
 // keyID names a key by a hash of it, so that rotated keys can be told apart
@@ -91,16 +94,13 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	if err != nil {
 		return nil, err
 	}
-	return &app{Portal: p, store: b.store, leases: b.store, blobs: b.blob, signKey: priv}, nil
+	return &app{Portal: p, store: b.store, leases: b.store, blobs: b.blob, signKey: priv, reapAge: cfg.ReapAge}, nil
 }
-
-// reapAge is how old an upload must be before the reaper may remove it.
-const reapAge = time.Hour
 
 // reap removes abandoned uploads and expired idempotency keys once.
 func (a *app) reap(ctx context.Context) (uploads int, keys int64, err error) {
 	now := time.Now()
-	if uploads, err = a.Evidence.ReapStale(ctx, a.store, now.Add(-reapAge)); err != nil {
+	if uploads, err = a.Evidence.ReapStale(ctx, a.store, now.Add(-a.reapAge)); err != nil {
 		return uploads, 0, err
 	}
 	if keys, err = a.store.DeleteExpiredIdempotencyKeys(ctx, now); err != nil {
@@ -219,6 +219,30 @@ func reapOnce(ctx context.Context, getenv func(string) string, stdout, stderr io
 		}
 		_, err = fmt.Fprintf(stdout, "removed %d abandoned uploads and %d expired idempotency keys\n", uploads, keys)
 		return err
+	})
+}
+
+// checkOnce is `portal check` (docs/storage.md, "Checking the evidence"):
+// it lists reports whose evidence objects are missing or altered and
+// objects no report references, by report and attachment ids only, and
+// fails when it finds any.
+func checkOnce(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) error {
+	return withApp(ctx, getenv, stderr, func(a *app, _ *slog.Logger) error {
+		k := services.NewChecker(services.CheckOptions{Index: a.store, Blobs: a.blobs, Walker: a.blobs, Uploads: a.store})
+		res, err := k.Check(ctx, a.reapAge)
+		if err != nil {
+			return err
+		}
+		for _, p := range res.Problems {
+			if _, err := fmt.Fprintf(stdout, "%s\treport %s\tattachment %s\t%s\t%s\n", p.Problem, p.CaseID, p.AttachmentID, p.Copy, p.Key); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(stdout, "%d reports and %d evidence objects checked, %d problems\n", res.Reports, res.Objects, len(res.Problems))
+		if len(res.Problems) > 0 {
+			return fmt.Errorf("evidence check: %d problems", len(res.Problems))
+		}
+		return nil
 	})
 }
 

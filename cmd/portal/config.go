@@ -38,6 +38,7 @@ type Config struct {
 	Require2FA     bool
 	CoolingPeriod  time.Duration
 	ReapInterval   time.Duration
+	ReapAge        time.Duration
 	LogFormat      string // auto, text or json
 	LogLevel       string
 	TrustedProxies []string
@@ -104,7 +105,8 @@ var configVars = []configVar{
 	{Name: "PORTAL_SMTP_URL", Secret: true, Meaning: "`smtp://user:pass@host:587?from=portal@example.org` (STARTTLS when offered) or `smtps://…`; unset: notifications are logged without content"},
 	{Name: "PORTAL_REQUIRE_2FA", Default: "false", Meaning: "admins and leads must enrol a TOTP second factor before they get a token; custody (of identities and of original files) then requires both people to have one"},
 	{Name: "PORTAL_COOLING_PERIOD", Default: "72h", Meaning: "after an admin creates an account, resets its password or second factor, or changes its role or unit, how long it can neither request, approve nor use custody of identities or original files (1m to 720h)"},
-	{Name: "PORTAL_REAP_INTERVAL", Default: "10m", Meaning: "how often abandoned uploads (older than 1 h, referenced by no report) and expired idempotency keys are removed"},
+	{Name: "PORTAL_REAP_INTERVAL", Default: "10m", Meaning: "how often abandoned uploads (older than PORTAL_REAP_AGE, referenced by no report) and expired idempotency keys are removed"},
+	{Name: "PORTAL_REAP_AGE", Default: "1h", Meaning: "how old an upload referenced by no report must be before the reaper removes it, and before `portal check` reports it (1s to 168h; longer than any upload takes)"},
 	{Name: "PORTAL_LOG_FORMAT", Default: "auto", Meaning: "`text`, `json`, or `auto` (text on a terminal, JSON otherwise)"},
 	{Name: "PORTAL_LOG_LEVEL", Default: "info", Meaning: "`debug`, `info`, `warn` or `error`"},
 	{Name: "PORTAL_TRUSTED_PROXIES", Meaning: "comma-separated proxy addresses/CIDRs whose forwarding headers are trusted"},
@@ -321,6 +323,7 @@ func (e *envReader) service(c *Config) {
 	c.Require2FA = e.boolean("PORTAL_REQUIRE_2FA")
 	c.CoolingPeriod = e.duration("PORTAL_COOLING_PERIOD", "between 1m and 720h", time.Minute, 720*time.Hour)
 	c.ReapInterval = e.duration("PORTAL_REAP_INTERVAL", "between 1s and 24h", time.Second, 24*time.Hour)
+	c.ReapAge = e.duration("PORTAL_REAP_AGE", "between 1s and 168h", time.Second, 168*time.Hour)
 	switch c.LogFormat {
 	case "auto", "text", "json":
 	default:

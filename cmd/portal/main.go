@@ -53,6 +53,8 @@ Usage:
                      server writes one every hour)
   portal reap        remove abandoned uploads and expired idempotency keys now
                      (the server also does this in the background)
+  portal check       list reports whose evidence objects are missing or altered
+                     (SHA-256) and objects no report references; exit 1 if any
   portal healthcheck exit 0 when the portal on PORTAL_ADDR answers /readyz
                      (for container healthchecks; images have no curl)
   portal help        show this help
@@ -79,6 +81,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return serve(ctx, cfg, newLogger(cfg, stderr))
 	case "reap":
 		return reapOnce(ctx, getenv, stdout, stderr)
+	case "check":
+		return checkOnce(ctx, getenv, stdout, stderr)
 	case "audit":
 		return auditCommands(ctx, args, getenv, stdout, stderr)
 	case "seed":

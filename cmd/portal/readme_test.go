@@ -123,6 +123,7 @@ func TestConfigDefaultsAreUsed(t *testing.T) {
 		"PORTAL_REQUIRE_2FA":    strconv.FormatBool(c.Require2FA),
 		"PORTAL_COOLING_PERIOD": strings.TrimSuffix(strings.TrimSuffix(c.CoolingPeriod.String(), "0s"), "0m"),
 		"PORTAL_REAP_INTERVAL":  strings.TrimSuffix(c.ReapInterval.String(), "0s"),
+		"PORTAL_REAP_AGE":       strings.TrimSuffix(strings.TrimSuffix(c.ReapAge.String(), "0s"), "0m"),
 		"PORTAL_LOG_FORMAT":     c.LogFormat, "PORTAL_LOG_LEVEL": c.LogLevel, "PORTAL_HSTS": strconv.FormatBool(c.HSTS),
 		"PORTAL_MAX_FILE_BYTES": strconv.FormatInt(c.Limits.MaxFileBytes, 10), "PORTAL_MAX_REPORT_BYTES": strconv.FormatInt(c.Limits.MaxReportBytes, 10),
 		"PORTAL_MAX_FILES": strconv.Itoa(c.Limits.MaxFiles), "PORTAL_MAX_JSON_BYTES": strconv.FormatInt(c.MaxJSONBytes, 10),

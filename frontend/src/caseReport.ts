@@ -126,6 +126,7 @@ export function eventNoteText(
     case 'deadline_extended':
       return /^\d+$/.test(note) ? t('caseView.eventNotes.days', { days: Number(note) }) : note
     case 'evidence_downloaded':
+    case 'evidence_integrity_failed':
       return note ? word(`caseView.eventNotes.copy.${note}`) : ''
     case 'overdue': {
       if (!note) return ''

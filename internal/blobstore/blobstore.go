@@ -278,3 +278,20 @@ func translate(err error) error {
 	}
 	return services.Wrap(err, services.ReasonInternal, "An object store error occurred.")
 }
+
+// Walk calls fn for every object whose key starts with prefix, one at a
+// time as the listing arrives (no cap, nothing held), stopping at fn's
+// first error.
+func (s *Store) Walk(ctx context.Context, prefix string, fn func(services.BlobInfo) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // ends the listing when fn stops early
+	for obj := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+		if obj.Err != nil {
+			return translate(obj.Err)
+		}
+		if err := fn(services.BlobInfo{Key: obj.Key, Size: obj.Size, ContentType: obj.ContentType, LastModified: obj.LastModified.UTC()}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -23,11 +23,17 @@ type idempotencyDoc struct {
 	Sealed      []byte    `bson:"sealed,omitempty"`
 	CreatedAt   time.Time `bson:"createdAt"`
 	ExpiresAt   time.Time `bson:"expiresAt"`
+	BeatAt      time.Time `bson:"beatAt,omitempty"`
+	CaseID      string    `bson:"caseId,omitempty"`
 }
 
 func (d idempotencyDoc) record() services.IdempotencyRecord {
-	return services.IdempotencyRecord{Key: d.Key, State: d.State, Fingerprint: d.Fingerprint, Sealed: d.Sealed,
-		CreatedAt: d.CreatedAt.UTC(), ExpiresAt: d.ExpiresAt.UTC()}
+	r := services.IdempotencyRecord{Key: d.Key, State: d.State, Fingerprint: d.Fingerprint, Sealed: d.Sealed,
+		CreatedAt: d.CreatedAt.UTC(), ExpiresAt: d.ExpiresAt.UTC(), CaseID: d.CaseID}
+	if !d.BeatAt.IsZero() {
+		r.BeatAt = d.BeatAt.UTC()
+	}
+	return r
 }
 
 // ClaimIdempotencyKey inserts a pending record; the unique _id makes
@@ -65,6 +71,31 @@ func (s *Store) CompleteIdempotencyKey(ctx context.Context, key, fingerprint str
 		bson.D{{Key: "$set", Value: bson.D{{Key: "state", Value: services.IdemDone},
 			{Key: "fingerprint", Value: fingerprint}, {Key: "sealed", Value: sealed}}}})
 	return translate(err, "idempotency key")
+}
+
+// BeatIdempotencyKey marks the pending claim made at createdAt as still
+// being worked on.
+func (s *Store) BeatIdempotencyKey(ctx context.Context, key string, createdAt, at time.Time) error {
+	_, err := s.db.Collection(colIdempotency).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: key}, {Key: "state", Value: services.IdemPending}, {Key: "createdAt", Value: createdAt}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "beatAt", Value: at}}}})
+	return translate(err, "idempotency key")
+}
+
+// PrepareIdempotencyKey keeps, on the pending claim made at createdAt, the
+// report about to be inserted and its sealed answer; it is a conflict when
+// the claim is no longer this request's.
+func (s *Store) PrepareIdempotencyKey(ctx context.Context, key string, createdAt time.Time, caseID, fingerprint string, sealed []byte) error {
+	res, err := s.db.Collection(colIdempotency).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: key}, {Key: "state", Value: services.IdemPending}, {Key: "createdAt", Value: createdAt}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "caseId", Value: caseID}, {Key: "fingerprint", Value: fingerprint}, {Key: "sealed", Value: sealed}}}})
+	if err != nil {
+		return translate(err, "idempotency key")
+	}
+	if res.MatchedCount == 0 {
+		return services.Errorf(services.ReasonIdemBusy, "The Idempotency-Key was taken over; please retry.")
+	}
+	return nil
 }
 
 // ReleaseIdempotencyKey deletes a pending claim made at createdAt.

@@ -909,6 +909,7 @@ const en: typeof vi = {
       extension_requested: 'Extension requested',
       extension_decided: 'Extension request decided',
       evidence_downloaded: 'Evidence downloaded',
+      evidence_integrity_failed: 'Evidence failed its integrity check (download refused)',
       overdue: 'Overdue',
       auto_closed: 'Closed automatically (30 days after the conclusion, no rating)',
       appeal_opened: 'Opened from the first-round report (second complaint or re-denunciation)',

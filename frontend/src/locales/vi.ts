@@ -908,6 +908,7 @@ const vi = {
       extension_requested: 'Đề nghị gia hạn',
       extension_decided: 'Quyết định về đề nghị gia hạn',
       evidence_downloaded: 'Tải tệp chứng cứ',
+      evidence_integrity_failed: 'Tệp chứng cứ không khớp mã kiểm tra (đã từ chối tải)',
       overdue: 'Quá hạn',
       auto_closed: 'Tự động đóng hồ sơ (30 ngày sau kết luận, không có đánh giá)',
       appeal_opened: 'Mở từ đơn lần một (khiếu nại lần hai, tố cáo tiếp)',

@@ -1,0 +1,40 @@
+package mongostore
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"minhbach/services"
+)
+
+var _ services.EvidenceIndex = (*Store)(nil)
+
+// EachCaseAttachments reads every report once, only its attachments
+// (`portal check`, docs/storage.md "Checking the evidence").
+func (s *Store) EachCaseAttachments(ctx context.Context, fn func(caseID string, atts []services.Attachment) error) error {
+	cur, err := s.db.Collection(colCases).Find(ctx, bson.D{},
+		options.Find().SetProjection(bson.D{{Key: "attachments", Value: 1}}).SetBatchSize(200))
+	if err != nil {
+		return translate(err, "report")
+	}
+	defer cur.Close(context.WithoutCancel(ctx))
+	for cur.Next(ctx) {
+		var d struct {
+			ID          bson.ObjectID   `bson:"_id"`
+			Attachments []attachmentDoc `bson:"attachments"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			return translate(err, "report")
+		}
+		atts := make([]services.Attachment, 0, len(d.Attachments))
+		for _, a := range d.Attachments {
+			atts = append(atts, services.Attachment(a))
+		}
+		if err := fn(d.ID.Hex(), atts); err != nil {
+			return err
+		}
+	}
+	return translate(cur.Err(), "report")
+}
