@@ -10,8 +10,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
-	"sync/atomic"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -50,37 +51,72 @@ func (queueFull) Busy() bool { return true }
 // Hasher hashes secrets with argon2id. Argon2id is memory-hard on purpose,
 // so at most a fixed number of hashes run at once: a burst of requests
 // waits (or gives up with its context) instead of exhausting memory. The
-// portal keeps one hasher for staff sign-in and another for anonymous
-// requests, so that a flood of the latter never queues the former
-// (docs/privacy.md, "Admission control").
+// portal's anonymous and staff hashers share one pool of slots (Shared), in
+// which a waiting staff hash gets the next free slot before any waiting
+// anonymous one, so that a flood of filings never queues a sign-in behind
+// it, while filing alone may use every slot (docs/privacy.md, "Admission
+// control").
 type Hasher struct {
 	params     Params
-	slots      chan struct{}
-	maxWaiting int32 // 0: no bound
-	waiting    atomic.Int32
+	pool       *pool
+	priority   bool // served before the pool's other waiters
+	maxWaiting int  // 0: no bound
+	waiting    int  // guarded by pool.mu
 }
+
+// pool is a set of hash slots shared by hashers of two priorities. A caller
+// waits only while every slot is taken, and a freed slot passes straight to
+// the first waiting priority caller, else the first other one.
+type pool struct {
+	mu       sync.Mutex
+	size     int
+	inUse    int
+	priority []waiter
+	other    []waiter
+}
+
+type waiter struct {
+	ready chan struct{}
+	h     *Hasher
+}
+
+func newPool(n int) *pool { return &pool{size: max(n, 1)} }
 
 // New returns a hasher running at most concurrency hashes at once (at
 // least one); any number of callers may wait for a slot.
 func New(p Params, concurrency int) *Hasher {
-	return &Hasher{params: p, slots: make(chan struct{}, max(concurrency, 1))}
+	return &Hasher{params: p, pool: newPool(concurrency), priority: true}
 }
 
 // SplitSlots divides n hash slots (PORTAL_HASH_CONCURRENCY) between
-// anonymous requests and staff sign-in, half each and at least one each,
-// so that the two pools together stay within n whenever n > 1 and a flood
-// of anonymous hashes leaves staff sign-in a core of its own
-// (docs/privacy.md, "Admission control").
+// anonymous requests and staff sign-in, half each and at least one each.
+// The portal no longer wires it (see Shared, which lets filing use every
+// slot); BenchmarkStaffSignInDuringFilingFlood keeps it as the "separate"
+// wiring it compares against.
 func SplitSlots(n int) (anonymous, staff int) {
 	staff = max(1, n/2)
 	return max(1, n-staff), staff
+}
+
+// Shared returns the portal's two hashers over ONE pool of n slots
+// (PORTAL_HASH_CONCURRENCY): anonymous requests, with at most maxWaiting
+// callers waiting (then ErrQueueFull), and staff sign-in, unbounded and
+// first in line. Anonymous hashes may take every slot while no staff hash
+// waits; a staff hash that arrives then waits only for the first of them to
+// finish, never behind queued ones. No slot is kept for staff alone: that
+// would cap filing at (n-1)/n of the machine (half of it on 2 cores) for a
+// gain of at most one hash's time on a sign-in (docs/privacy.md,
+// "Admission control").
+func Shared(p Params, n, maxWaiting int) (anonymous, staff *Hasher) {
+	pl := newPool(n)
+	return &Hasher{params: p, pool: pl, maxWaiting: max(maxWaiting, 1)}, &Hasher{params: p, pool: pl, priority: true}
 }
 
 // NewQueued is New with at most maxWaiting callers waiting for a slot:
 // one more gets ErrQueueFull at once instead of piling up work.
 func NewQueued(p Params, concurrency, maxWaiting int) *Hasher {
 	h := New(p, concurrency)
-	h.maxWaiting = int32(max(maxWaiting, 1))
+	h.maxWaiting = max(maxWaiting, 1)
 	return h
 }
 
@@ -90,27 +126,59 @@ func (h *Hasher) acquire(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%w: %w", ErrBusy, err)
 	}
-	select {
-	case h.slots <- struct{}{}:
+	p := h.pool
+	p.mu.Lock()
+	if p.inUse < p.size { // nobody waits while a slot is free
+		p.inUse++
+		p.mu.Unlock()
 		return nil
-	default:
 	}
-	if h.maxWaiting > 0 {
-		if h.waiting.Add(1) > h.maxWaiting {
-			h.waiting.Add(-1)
-			return ErrQueueFull
-		}
-		defer h.waiting.Add(-1)
+	if h.maxWaiting > 0 && h.waiting >= h.maxWaiting {
+		p.mu.Unlock()
+		return ErrQueueFull
 	}
+	w := waiter{ready: make(chan struct{}), h: h}
+	q := &p.other
+	if h.priority {
+		q = &p.priority
+	}
+	*q = append(*q, w)
+	h.waiting++
+	p.mu.Unlock()
 	select {
-	case h.slots <- struct{}{}:
+	case <-w.ready:
 		return nil
 	case <-ctx.Done():
+		p.mu.Lock()
+		if i := slices.IndexFunc(*q, func(o waiter) bool { return o.ready == w.ready }); i >= 0 {
+			*q = slices.Delete(*q, i, i+1)
+			h.waiting--
+			p.mu.Unlock()
+		} else { // the slot was handed over as the context ended: pass it on
+			p.mu.Unlock()
+			h.release()
+		}
 		return fmt.Errorf("%w: %w", ErrBusy, ctx.Err())
 	}
 }
 
-func (h *Hasher) release() { <-h.slots }
+// release frees a slot, or hands it to the first waiting caller, priority
+// callers first.
+func (h *Hasher) release() {
+	p := h.pool
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, q := range []*[]waiter{&p.priority, &p.other} {
+		if len(*q) > 0 {
+			w := (*q)[0]
+			*q = slices.Delete(*q, 0, 1)
+			w.h.waiting--
+			close(w.ready)
+			return
+		}
+	}
+	p.inUse--
+}
 
 // Hash returns an encoded argon2id hash (PHC string format) of secret.
 func (h *Hasher) Hash(ctx context.Context, secret string) (string, error) {
