@@ -25,12 +25,20 @@ func HoldSlot(h *Hasher) (release func()) {
 // TryHoldSlot is HoldSlot that gives up at once, with ok false, when h
 // would have to wait for a slot.
 func TryHoldSlot(h *Hasher) (release func(), ok bool) {
-	h.pool.mu.Lock()
-	defer h.pool.mu.Unlock()
-	if h.pool.inUse >= h.pool.size {
+	p := h.pool
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	q := p.other
+	if h.priority {
+		q = p.priority
+	}
+	if len(q) > 0 || (!h.priority && len(p.priority) > 0) || !p.room(h.priority) {
 		return nil, false
 	}
-	h.pool.inUse++
+	p.inUse++
+	if h.priority {
+		p.active++
+	}
 	return h.release, true
 }
 

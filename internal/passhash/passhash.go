@@ -64,13 +64,17 @@ type Hasher struct {
 	waiting    int  // guarded by pool.mu
 }
 
-// pool is a set of hash slots shared by hashers of two priorities. A caller
-// waits only while every slot is taken, and a freed slot passes straight to
-// the first waiting priority caller, else the first other one.
+// pool is a set of hash slots shared by hashers of two priorities. A freed
+// slot passes to the first waiting priority caller, else to the first other
+// one. While a priority hash runs or waits, other hashes hold at most
+// size-1 slots together with it (when size > 1): Go cannot give a goroutine
+// priority on the CPU, so that idle slot is what leaves the sign-in's own
+// request work a core during a flood.
 type pool struct {
 	mu       sync.Mutex
 	size     int
 	inUse    int
+	active   int // priority hashes running or waiting
 	priority []waiter
 	other    []waiter
 }
@@ -78,6 +82,38 @@ type pool struct {
 type waiter struct {
 	ready chan struct{}
 	h     *Hasher
+}
+
+// room reports whether a caller of priority p may take a slot now.
+func (pl *pool) room(priority bool) bool {
+	if priority {
+		return pl.inUse < pl.size
+	}
+	limit := pl.size
+	if pl.active > 0 && pl.size > 1 {
+		limit--
+	}
+	return pl.inUse < limit
+}
+
+// dispatch hands free slots to waiters, priority first. pl.mu is held.
+func (pl *pool) dispatch() {
+	for {
+		var q *[]waiter
+		switch {
+		case len(pl.priority) > 0 && pl.room(true):
+			q = &pl.priority
+		case len(pl.priority) == 0 && len(pl.other) > 0 && pl.room(false):
+			q = &pl.other
+		default:
+			return
+		}
+		w := (*q)[0]
+		*q = slices.Delete(*q, 0, 1)
+		w.h.waiting--
+		pl.inUse++
+		close(w.ready)
+	}
 }
 
 func newPool(n int) *pool { return &pool{size: max(n, 1)} }
@@ -102,11 +138,12 @@ func SplitSlots(n int) (anonymous, staff int) {
 // (PORTAL_HASH_CONCURRENCY): anonymous requests, with at most maxWaiting
 // callers waiting (then ErrQueueFull), and staff sign-in, unbounded and
 // first in line. Anonymous hashes may take every slot while no staff hash
-// waits; a staff hash that arrives then waits only for the first of them to
-// finish, never behind queued ones. No slot is kept for staff alone: that
-// would cap filing at (n-1)/n of the machine (half of it on 2 cores) for a
-// gain of at most one hash's time on a sign-in (docs/privacy.md,
-// "Admission control").
+// runs or waits; a staff hash that arrives then waits only for the first
+// of them to finish, never behind queued ones, and while it waits or runs
+// anonymous hashes hold at most n-1 slots with it, leaving a core for the
+// sign-in's own request. No slot is kept for staff at other times: that
+// would cap filing at (n-1)/n of the machine (half of it on 2 cores) even
+// when nobody signs in (docs/privacy.md, "Admission control").
 func Shared(p Params, n, maxWaiting int) (anonymous, staff *Hasher) {
 	pl := newPool(n)
 	return &Hasher{params: p, pool: pl, maxWaiting: max(maxWaiting, 1)}, &Hasher{params: p, pool: pl, priority: true}
@@ -128,8 +165,15 @@ func (h *Hasher) acquire(ctx context.Context) error {
 	}
 	p := h.pool
 	p.mu.Lock()
-	if p.inUse < p.size { // nobody waits while a slot is free
+	q := &p.other
+	if h.priority {
+		q = &p.priority
+	}
+	if len(*q) == 0 && (h.priority || len(p.priority) == 0) && p.room(h.priority) {
 		p.inUse++
+		if h.priority {
+			p.active++
+		}
 		p.mu.Unlock()
 		return nil
 	}
@@ -138,12 +182,11 @@ func (h *Hasher) acquire(ctx context.Context) error {
 		return ErrQueueFull
 	}
 	w := waiter{ready: make(chan struct{}), h: h}
-	q := &p.other
-	if h.priority {
-		q = &p.priority
-	}
 	*q = append(*q, w)
 	h.waiting++
+	if h.priority {
+		p.active++
+	}
 	p.mu.Unlock()
 	select {
 	case <-w.ready:
@@ -153,6 +196,10 @@ func (h *Hasher) acquire(ctx context.Context) error {
 		if i := slices.IndexFunc(*q, func(o waiter) bool { return o.ready == w.ready }); i >= 0 {
 			*q = slices.Delete(*q, i, i+1)
 			h.waiting--
+			if h.priority {
+				p.active--
+			}
+			p.dispatch() // a priority waiter gone may free room for others
 			p.mu.Unlock()
 		} else { // the slot was handed over as the context ended: pass it on
 			p.mu.Unlock()
@@ -162,22 +209,16 @@ func (h *Hasher) acquire(ctx context.Context) error {
 	}
 }
 
-// release frees a slot, or hands it to the first waiting caller, priority
-// callers first.
+// release frees a slot and hands free slots to waiting callers.
 func (h *Hasher) release() {
 	p := h.pool
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, q := range []*[]waiter{&p.priority, &p.other} {
-		if len(*q) > 0 {
-			w := (*q)[0]
-			*q = slices.Delete(*q, 0, 1)
-			w.h.waiting--
-			close(w.ready)
-			return
-		}
-	}
 	p.inUse--
+	if h.priority {
+		p.active--
+	}
+	p.dispatch()
 }
 
 // Hash returns an encoded argon2id hash (PHC string format) of secret.

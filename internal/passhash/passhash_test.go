@@ -520,3 +520,52 @@ func TestSharedCancelledWaitersLeakNothing(t *testing.T) {
 		t.Fatalf("after every call returned: %d slots taken, %d anonymous and %d staff waiting", n, a, s)
 	}
 }
+
+// TestSharedHeadroomWhileStaffHashes: while a staff hash runs, anonymous
+// hashes hold at most n-1 slots together with it, so one core stays free
+// for the sign-in's request; once it ends they take every slot again.
+func TestSharedHeadroomWhileStaffHashes(t *testing.T) {
+	for _, n := range []int{2, 4} {
+		anon, staff := passhash.Shared(testParams, n, 8)
+		releaseStaff := passhash.HoldSlot(staff)
+		var held []func()
+		for range n - 2 {
+			r, ok := passhash.TryHoldSlot(anon)
+			if !ok {
+				t.Fatalf("n=%d: anonymous hash refused with %d slots taken", n, passhash.InUse(anon))
+			}
+			held = append(held, r)
+		}
+		if _, ok := passhash.TryHoldSlot(anon); ok {
+			t.Fatalf("n=%d: anonymous hashes took the last slot while a staff hash runs", n)
+		}
+		got := make(chan func(), 1)
+		go func() { got <- passhash.HoldSlot(anon) }()
+		waitFor(func() bool { return passhash.Waiting(anon) == 1 })
+		releaseStaff()
+		held = append(held, <-got)
+		r, ok := passhash.TryHoldSlot(anon)
+		if !ok {
+			t.Fatalf("n=%d: with no staff hash, anonymous hashes cannot take slot %d", n, n)
+		}
+		held = append(held, r)
+		for _, r := range held {
+			r()
+		}
+		if u := passhash.InUse(anon); u != 0 {
+			t.Fatalf("n=%d: %d slots still taken", n, u)
+		}
+	}
+	// One slot: nothing to leave free, the staff hash simply goes first.
+	anon, staff := passhash.Shared(testParams, 1, 8)
+	releaseStaff := passhash.HoldSlot(staff)
+	if _, ok := passhash.TryHoldSlot(anon); ok {
+		t.Fatal("n=1: a second hash got a slot")
+	}
+	releaseStaff()
+	if r, ok := passhash.TryHoldSlot(anon); !ok {
+		t.Fatal("n=1: the free slot refused to an anonymous hash")
+	} else {
+		r()
+	}
+}
