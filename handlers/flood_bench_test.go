@@ -24,20 +24,24 @@ import (
 // (p50, p95) over the loopback network, alone and while 16 anonymous
 // clients file reports as fast as they can, with the portal wired as it was
 // before admission control ("shared": one argon2id pool, no proof of work,
-// no per-client rate) and as it is now ("separate": anonymous requests and
-// staff sign-in each get half the hash slots (passhash.SplitSlots, as
-// cmd/portal wires them), anonymous hashes queue only so far, at most 4 × the hash
-// concurrency anonymous writes in flight, the default per-client rate, and
-// a proof of work of 1 bit, since here the attacker's CPU is the server's). The flood
+// no per-client rate), with admission control and anonymous requests and
+// staff sign-in each given half the hash slots ("separate":
+// passhash.SplitSlots, as cmd/portal wired them before), and as it is now
+// ("priority": one pool of slots shared by both, staff first
+// (passhash.Shared, as cmd/portal wires it); in both, anonymous hashes
+// queue only so far, at most 4 × the hash concurrency anonymous writes in
+// flight, the default per-client rate, and a proof of work of 1 bit, since
+// here the attacker's CPU is the server's). The flood
 // comes from 16 distinct client addresses (X-Forwarded-For through a
 // trusted loopback proxy), so the per-client rate does not stop it and the
 // figures show what the separate hash slots and the bounded queue do. Every
 // loop is bounded: 20 sign-ins per run, the flood stops with them.
 func BenchmarkStaffSignInDuringFilingFlood(b *testing.B) {
 	const cpus = 2 // the portal's PORTAL_HASH_CONCURRENCY default on this machine
-	// "separate" is the default PORTAL_ANON_IN_FLIGHT (4 × the hash
-	// concurrency); "tight" bounds it to the hash concurrency.
-	for _, wiring := range []string{"shared", "separate", "tight"} {
+	// "separate" and "priority" use the default PORTAL_ANON_IN_FLIGHT (4 ×
+	// the hash concurrency); "tight" is "priority" with it bounded to the
+	// hash concurrency.
+	for _, wiring := range []string{"shared", "separate", "priority", "tight"} {
 		for _, flood := range []bool{false, true} {
 			name := wiring + "/alone"
 			if flood {
@@ -50,9 +54,13 @@ func BenchmarkStaffSignInDuringFilingFlood(b *testing.B) {
 						o.hasher = passhash.New(passhash.Default, cpus)
 						return
 					}
-					anon, staff := passhash.SplitSlots(cpus) // as cmd/portal wires it
-					o.hasher = passhash.NewQueued(passhash.Default, anon, 8*anon)
-					o.staffHasher = passhash.New(passhash.Default, staff)
+					if wiring == "separate" {
+						anon, staff := passhash.SplitSlots(cpus)
+						o.hasher = passhash.NewQueued(passhash.Default, anon, 8*anon)
+						o.staffHasher = passhash.New(passhash.Default, staff)
+					} else {
+						o.hasher, o.staffHasher = passhash.Shared(passhash.Default, cpus, 8*cpus) // as cmd/portal wires it
+					}
 					// The flood's clients run on the server's own two cores here, so
 					// the proof of work is kept trivial (1 bit): its cost is the
 					// attacker's, on another machine, in a real flood.

@@ -58,14 +58,15 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	if err != nil {
 		return nil, err
 	}
-	anonSlots, staffSlots := passhash.SplitSlots(cfg.HashConcurrency)
+	anonHasher, staffHasher := passhash.Shared(cfg.Argon2, cfg.HashConcurrency, 8*cfg.HashConcurrency)
 	o := services.Options{Store: b.store, Blobs: b.blob, Files: &media.Checker{MaxPixels: services.DefaultMaxPixels},
 		Prover: proof.NewProver(signer), Sealer: sealer, Tokens: tokens,
-		// Anonymous requests and staff sign-in hash in separate slots, so
-		// that a flood of filings never queues a sign-in; anonymous hashes
-		// queue only so far, then get 503 (docs/privacy.md, "Admission control").
-		Hasher:      passhash.NewQueued(cfg.Argon2, anonSlots, 8*anonSlots),
-		StaffHasher: passhash.New(cfg.Argon2, staffSlots),
+		// Anonymous requests and staff sign-in share the hash slots, staff
+		// first, so that filing may use every core while a flood of filings
+		// never queues a sign-in behind it; anonymous hashes queue only so
+		// far, then get 503 (docs/privacy.md, "Admission control").
+		Hasher:      anonHasher,
+		StaffHasher: staffHasher,
 		Limits:      cfg.Limits, Require2FA: cfg.Require2FA, CoolingPeriod: cfg.CoolingPeriod, CacheTTL: 30 * time.Second, Log: log, Now: time.Now}
 	if cfg.ClamdAddr != "" {
 		client := clamd.New(cfg.ClamdAddr, 2*time.Minute)

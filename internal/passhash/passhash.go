@@ -10,8 +10,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
-	"sync/atomic"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -50,37 +51,109 @@ func (queueFull) Busy() bool { return true }
 // Hasher hashes secrets with argon2id. Argon2id is memory-hard on purpose,
 // so at most a fixed number of hashes run at once: a burst of requests
 // waits (or gives up with its context) instead of exhausting memory. The
-// portal keeps one hasher for staff sign-in and another for anonymous
-// requests, so that a flood of the latter never queues the former
-// (docs/privacy.md, "Admission control").
+// portal's anonymous and staff hashers share one pool of slots (Shared), in
+// which a waiting staff hash gets the next free slot before any waiting
+// anonymous one, so that a flood of filings never queues a sign-in behind
+// it, while filing alone may use every slot (docs/privacy.md, "Admission
+// control").
 type Hasher struct {
 	params     Params
-	slots      chan struct{}
-	maxWaiting int32 // 0: no bound
-	waiting    atomic.Int32
+	pool       *pool
+	priority   bool // served before the pool's other waiters
+	maxWaiting int  // 0: no bound
+	waiting    int  // guarded by pool.mu
 }
+
+// pool is a set of hash slots shared by hashers of two priorities. A freed
+// slot passes to the first waiting priority caller, else to the first other
+// one. While a priority hash runs or waits, other hashes hold at most
+// size-1 slots together with it (when size > 1): Go cannot give a goroutine
+// priority on the CPU, so that idle slot is what leaves the sign-in's own
+// request work a core during a flood.
+type pool struct {
+	mu       sync.Mutex
+	size     int
+	inUse    int
+	active   int // priority hashes running or waiting
+	priority []waiter
+	other    []waiter
+}
+
+type waiter struct {
+	ready chan struct{}
+	h     *Hasher
+}
+
+// room reports whether a caller of priority p may take a slot now.
+func (pl *pool) room(priority bool) bool {
+	if priority {
+		return pl.inUse < pl.size
+	}
+	limit := pl.size
+	if pl.active > 0 && pl.size > 1 {
+		limit--
+	}
+	return pl.inUse < limit
+}
+
+// dispatch hands free slots to waiters, priority first. pl.mu is held.
+func (pl *pool) dispatch() {
+	for {
+		var q *[]waiter
+		switch {
+		case len(pl.priority) > 0 && pl.room(true):
+			q = &pl.priority
+		case len(pl.priority) == 0 && len(pl.other) > 0 && pl.room(false):
+			q = &pl.other
+		default:
+			return
+		}
+		w := (*q)[0]
+		*q = slices.Delete(*q, 0, 1)
+		w.h.waiting--
+		pl.inUse++
+		close(w.ready)
+	}
+}
+
+func newPool(n int) *pool { return &pool{size: max(n, 1)} }
 
 // New returns a hasher running at most concurrency hashes at once (at
 // least one); any number of callers may wait for a slot.
 func New(p Params, concurrency int) *Hasher {
-	return &Hasher{params: p, slots: make(chan struct{}, max(concurrency, 1))}
+	return &Hasher{params: p, pool: newPool(concurrency), priority: true}
 }
 
 // SplitSlots divides n hash slots (PORTAL_HASH_CONCURRENCY) between
-// anonymous requests and staff sign-in, half each and at least one each,
-// so that the two pools together stay within n whenever n > 1 and a flood
-// of anonymous hashes leaves staff sign-in a core of its own
-// (docs/privacy.md, "Admission control").
+// anonymous requests and staff sign-in, half each and at least one each.
+// The portal no longer wires it (see Shared, which lets filing use every
+// slot); BenchmarkStaffSignInDuringFilingFlood keeps it as the "separate"
+// wiring it compares against.
 func SplitSlots(n int) (anonymous, staff int) {
 	staff = max(1, n/2)
 	return max(1, n-staff), staff
+}
+
+// Shared returns the portal's two hashers over ONE pool of n slots
+// (PORTAL_HASH_CONCURRENCY): anonymous requests, with at most maxWaiting
+// callers waiting (then ErrQueueFull), and staff sign-in, unbounded and
+// first in line. Anonymous hashes may take every slot while no staff hash
+// runs or waits; a staff hash that arrives then waits only for the first
+// of them to finish, never behind queued ones, and while it waits or runs
+// anonymous hashes hold at most n-1 slots with it, leaving a core for the
+// sign-in's own request. No slot is kept for staff at other times: that
+// would cap filing at (n-1)/n of the machine (half of it on 2 cores) even
+// when nobody signs in (docs/privacy.md, "Admission control").
+func Shared(p Params, n, maxWaiting int) (anonymous, staff *Hasher) {
+	pl := newPool(n)
+	return &Hasher{params: p, pool: pl, maxWaiting: max(maxWaiting, 1)}, &Hasher{params: p, pool: pl, priority: true}
 }
 
 // NewQueued is New with at most maxWaiting callers waiting for a slot:
 // one more gets ErrQueueFull at once instead of piling up work.
 func NewQueued(p Params, concurrency, maxWaiting int) *Hasher {
 	h := New(p, concurrency)
-	h.maxWaiting = int32(max(maxWaiting, 1))
+	h.maxWaiting = max(maxWaiting, 1)
 	return h
 }
 
@@ -90,27 +163,63 @@ func (h *Hasher) acquire(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%w: %w", ErrBusy, err)
 	}
-	select {
-	case h.slots <- struct{}{}:
-		return nil
-	default:
+	p := h.pool
+	p.mu.Lock()
+	q := &p.other
+	if h.priority {
+		q = &p.priority
 	}
-	if h.maxWaiting > 0 {
-		if h.waiting.Add(1) > h.maxWaiting {
-			h.waiting.Add(-1)
-			return ErrQueueFull
+	if len(*q) == 0 && (h.priority || len(p.priority) == 0) && p.room(h.priority) {
+		p.inUse++
+		if h.priority {
+			p.active++
 		}
-		defer h.waiting.Add(-1)
+		p.mu.Unlock()
+		return nil
 	}
+	if h.maxWaiting > 0 && h.waiting >= h.maxWaiting {
+		p.mu.Unlock()
+		return ErrQueueFull
+	}
+	w := waiter{ready: make(chan struct{}), h: h}
+	*q = append(*q, w)
+	h.waiting++
+	if h.priority {
+		p.active++
+	}
+	p.mu.Unlock()
 	select {
-	case h.slots <- struct{}{}:
+	case <-w.ready:
 		return nil
 	case <-ctx.Done():
+		p.mu.Lock()
+		if i := slices.IndexFunc(*q, func(o waiter) bool { return o.ready == w.ready }); i >= 0 {
+			*q = slices.Delete(*q, i, i+1)
+			h.waiting--
+			if h.priority {
+				p.active--
+			}
+			p.dispatch() // a priority waiter gone may free room for others
+			p.mu.Unlock()
+		} else { // the slot was handed over as the context ended: pass it on
+			p.mu.Unlock()
+			h.release()
+		}
 		return fmt.Errorf("%w: %w", ErrBusy, ctx.Err())
 	}
 }
 
-func (h *Hasher) release() { <-h.slots }
+// release frees a slot and hands free slots to waiting callers.
+func (h *Hasher) release() {
+	p := h.pool
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.inUse--
+	if h.priority {
+		p.active--
+	}
+	p.dispatch()
+}
 
 // Hash returns an encoded argon2id hash (PHC string format) of secret.
 func (h *Hasher) Hash(ctx context.Context, secret string) (string, error) {

@@ -404,3 +404,168 @@ func TestSplitSlots(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedAnonymousUseEverySlot: with no staff hash waiting, anonymous
+// hashes may take every one of the n slots (the pool is work-conserving:
+// filing is not held to a fraction of the machine).
+func TestSharedAnonymousUseEverySlot(t *testing.T) {
+	for _, n := range []int{2, 1, 4} {
+		anon, staff := passhash.Shared(testParams, n, 8)
+		var held []func()
+		for i := range n {
+			release, ok := passhash.TryHoldSlot(anon)
+			if !ok {
+				t.Fatalf("n=%d: anonymous hash %d of %d must wait though no staff hash runs", n, i+1, n)
+			}
+			held = append(held, release)
+		}
+		if _, ok := passhash.TryHoldSlot(staff); ok {
+			t.Fatalf("n=%d: a staff hash got a slot beyond the n shared ones", n)
+		}
+		for _, r := range held {
+			r()
+		}
+		if got := passhash.InUse(staff); got != 0 {
+			t.Fatalf("n=%d: %d slots still taken after every release", n, got)
+		}
+	}
+}
+
+// waitFor polls until cond holds: it orders the steps of a test, it
+// asserts nothing about time.
+func waitFor(cond func() bool) {
+	for !cond() {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestSharedStaffGoesFirst: a staff hash that arrives while anonymous
+// hashes hold every slot and another anonymous one already waits gets the
+// next freed slot; the waiting anonymous hash gets the one after.
+func TestSharedStaffGoesFirst(t *testing.T) {
+	anon, staff := passhash.Shared(testParams, 2, 8)
+	first, second := passhash.HoldSlot(anon), passhash.HoldSlot(anon)
+	anonGot, staffGot := make(chan func(), 1), make(chan func(), 1)
+	go func() { anonGot <- passhash.HoldSlot(anon) }()
+	waitFor(func() bool { return passhash.Waiting(anon) == 1 })
+	go func() { staffGot <- passhash.HoldSlot(staff) }()
+	waitFor(func() bool { return passhash.Waiting(staff) == 1 })
+
+	first()
+	releaseStaff := <-staffGot
+	if w := passhash.Waiting(anon); w != 1 {
+		t.Fatalf("after the staff hash got the freed slot %d anonymous hashes wait, want 1", w)
+	}
+	select {
+	case <-anonGot:
+		t.Fatal("the anonymous waiter got a slot before the staff waiter")
+	default:
+	}
+	releaseStaff()
+	releaseAnon := <-anonGot
+	second()
+	releaseAnon()
+	if n := passhash.InUse(anon); n != 0 {
+		t.Fatalf("%d slots still taken after every release", n)
+	}
+
+}
+
+// TestSharedQueueBound: anonymous waiting stays bounded (ErrQueueFull at
+// once), staff waiting is not refused.
+func TestSharedQueueBound(t *testing.T) {
+	anon, staff := passhash.Shared(testParams, 1, 1)
+	release := passhash.HoldSlot(anon)
+	waiting := make(chan error, 2)
+	go func() { _, err := anon.Hash(context.Background(), "first waiter"); waiting <- err }()
+	waitFor(func() bool { return passhash.Waiting(anon) == 1 })
+	if _, err := anon.Hash(context.Background(), "second waiter"); !errors.Is(err, passhash.ErrQueueFull) {
+		t.Fatalf("second anonymous waiter: %v, want ErrQueueFull", err)
+	}
+	go func() { _, err := staff.Hash(context.Background(), "staff"); waiting <- err }()
+	waitFor(func() bool { return passhash.Waiting(staff) == 1 })
+	release()
+	for range 2 {
+		if err := <-waiting; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestSharedCancelledWaitersLeakNothing races waiters whose contexts end
+// against slots being handed over (run with -race): afterwards no slot is
+// taken and nobody waits.
+func TestSharedCancelledWaitersLeakNothing(t *testing.T) {
+	anon, staff := passhash.Shared(testParams, 2, 64)
+	var wg sync.WaitGroup
+	for i := range 64 {
+		h := anon
+		if i%4 == 0 {
+			h = staff
+		}
+		wg.Go(func() {
+			ctx, cancel := context.WithCancel(context.Background())
+			if i%2 == 0 {
+				go cancel()
+			}
+			defer cancel()
+			_, err := h.Hash(ctx, "s")
+			if err != nil && !errors.Is(err, passhash.ErrBusy) {
+				t.Errorf("hash %d: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	if n, a, s := passhash.InUse(anon), passhash.Waiting(anon), passhash.Waiting(staff); n != 0 || a != 0 || s != 0 {
+		t.Fatalf("after every call returned: %d slots taken, %d anonymous and %d staff waiting", n, a, s)
+	}
+}
+
+// TestSharedHeadroomWhileStaffHashes: while a staff hash runs, anonymous
+// hashes hold at most n-1 slots together with it, so one core stays free
+// for the sign-in's request; once it ends they take every slot again.
+func TestSharedHeadroomWhileStaffHashes(t *testing.T) {
+	for _, n := range []int{2, 4} {
+		anon, staff := passhash.Shared(testParams, n, 8)
+		releaseStaff := passhash.HoldSlot(staff)
+		var held []func()
+		for range n - 2 {
+			r, ok := passhash.TryHoldSlot(anon)
+			if !ok {
+				t.Fatalf("n=%d: anonymous hash refused with %d slots taken", n, passhash.InUse(anon))
+			}
+			held = append(held, r)
+		}
+		if _, ok := passhash.TryHoldSlot(anon); ok {
+			t.Fatalf("n=%d: anonymous hashes took the last slot while a staff hash runs", n)
+		}
+		got := make(chan func(), 1)
+		go func() { got <- passhash.HoldSlot(anon) }()
+		waitFor(func() bool { return passhash.Waiting(anon) == 1 })
+		releaseStaff()
+		held = append(held, <-got)
+		r, ok := passhash.TryHoldSlot(anon)
+		if !ok {
+			t.Fatalf("n=%d: with no staff hash, anonymous hashes cannot take slot %d", n, n)
+		}
+		held = append(held, r)
+		for _, r := range held {
+			r()
+		}
+		if u := passhash.InUse(anon); u != 0 {
+			t.Fatalf("n=%d: %d slots still taken", n, u)
+		}
+	}
+	// One slot: nothing to leave free, the staff hash simply goes first.
+	anon, staff := passhash.Shared(testParams, 1, 8)
+	releaseStaff := passhash.HoldSlot(staff)
+	if _, ok := passhash.TryHoldSlot(anon); ok {
+		t.Fatal("n=1: a second hash got a slot")
+	}
+	releaseStaff()
+	if r, ok := passhash.TryHoldSlot(anon); !ok {
+		t.Fatal("n=1: the free slot refused to an anonymous hash")
+	} else {
+		r()
+	}
+}
