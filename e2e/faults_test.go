@@ -389,52 +389,25 @@ func TestFaultObjectStoreCutMidUpload(t *testing.T) {
 // before the portal hears back, for half a second; then the citizen retries.
 func TestFaultDatabaseDownAtEachWrite(t *testing.T) {
 	s := newFaultStack(t)
-	var mu sync.Mutex
-	var writes []string
-	armed, count := 0, 0
-	var action writeAction
-	s.db.setOnWrite(func(cmd string) writeAction {
-		mu.Lock()
-		defer mu.Unlock()
-		if armed == 0 {
-			writes = append(writes, cmd)
-			return passWrite
-		}
-		count++
-		if count == armed {
-			armed = 0
-			go func() { time.Sleep(500 * time.Millisecond); s.db.comeUp() }()
-			return action
-		}
-		return passWrite
-	})
+	trap := newWriteTrap(s)
 	p := s.start(t)
 	png := newEvidence("anh.png", faultPNG(t, 40, 30, 1))
 	clean := filing{key: "fault-db-clean-0001", title: "Lỗi CSDL - sạch", named: true, files: []evidenceFile{png}}
-	mu.Lock()
-	writes = nil
-	mu.Unlock()
+	trap.record()
 	status, out, raw, err := clean.file(t, httpClient, p.base)
 	if err != nil || status != http.StatusCreated {
 		t.Fatalf("clean filing: %d %v %s", status, err, raw)
 	}
-	mu.Lock()
-	n := len(writes)
-	t.Logf("one filing writes %d times: %v", n, writes)
-	mu.Unlock()
+	n := trap.recorded(t, "one filing")
 	answers := map[string]filedAnswer{clean.key: out}
 	filings := []filing{clean}
 	for i := 1; i <= n; i++ {
 		for _, act := range []writeAction{dropWrite, loseReply} {
 			f := filing{key: fmt.Sprintf("fault-db-%02d-%d", i, act), title: fmt.Sprintf("Lỗi CSDL %d/%d", i, act), named: true,
 				files: []evidenceFile{png}}
-			mu.Lock()
-			armed, count, action = i, 0, act
-			mu.Unlock()
+			trap.arm(i, act)
 			status, out, raw, err := f.file(t, httpClient, p.base)
-			mu.Lock()
-			armed = 0
-			mu.Unlock()
+			trap.arm(0, passWrite)
 			time.Sleep(600 * time.Millisecond) // the database is back
 			s.db.comeUp()
 			switch {
@@ -576,25 +549,7 @@ func TestFaultStatusChangeDatabaseDown(t *testing.T) {
 	if out, code := s.cli(t, "seed", "demo"); code != 0 {
 		t.Fatalf("seed demo: exit %d\n%s", code, out)
 	}
-	var mu sync.Mutex
-	var writes []string
-	armed, count := 0, 0
-	var action writeAction
-	s.db.setOnWrite(func(cmd string) writeAction {
-		mu.Lock()
-		defer mu.Unlock()
-		if armed == 0 {
-			writes = append(writes, cmd)
-			return passWrite
-		}
-		count++
-		if count == armed {
-			armed = 0
-			go func() { time.Sleep(500 * time.Millisecond); s.db.comeUp() }()
-			return action
-		}
-		return passWrite
-	})
+	trap := newWriteTrap(s)
 	p := s.start(t)
 	ctx := context.Background()
 	var lead struct {
@@ -643,28 +598,19 @@ func TestFaultStatusChangeDatabaseDown(t *testing.T) {
 		return resp.StatusCode, string(b), nil
 	}
 	clean := report(0)
-	mu.Lock()
-	writes = nil
-	mu.Unlock()
+	trap.record()
 	if status, body, err := accept(clean); err != nil || status != http.StatusOK {
 		t.Fatalf("clean move: %d %v %s", status, err, body)
 	}
-	mu.Lock()
-	n := len(writes)
-	t.Logf("one status change writes %d times: %v", n, writes)
-	mu.Unlock()
+	n := trap.recorded(t, "one status change")
 	ids := []string{clean}
 	for i := 1; i <= n; i++ {
 		for _, act := range []writeAction{dropWrite, loseReply} {
 			id := report(len(ids))
 			ids = append(ids, id)
-			mu.Lock()
-			armed, count, action = i, 0, act
-			mu.Unlock()
+			trap.arm(i, act)
 			status, body, err := accept(id)
-			mu.Lock()
-			armed = 0
-			mu.Unlock()
+			trap.arm(0, passWrite)
 			time.Sleep(600 * time.Millisecond)
 			s.db.comeUp()
 			if err != nil || (status != http.StatusOK && status != http.StatusServiceUnavailable) {
@@ -760,4 +706,56 @@ func TestPortalCheckFindsFlippedByte(t *testing.T) {
 	if strings.Contains(out, a.TrackingCode) || strings.Contains(out, "Kiểm tra") {
 		t.Errorf("portal check prints the tracking code or the report's text:\n%s", out)
 	}
+}
+
+// writeTrap records the database writes of one request, or, armed, does
+// something to the nth write from then on (drops it, or applies it and loses
+// the answer) and brings the database back half a second later.
+type writeTrap struct {
+	mu           sync.Mutex
+	writes       []string
+	armed, count int
+	action       writeAction
+}
+
+func newWriteTrap(s *faultStack) *writeTrap {
+	w := &writeTrap{}
+	s.db.setOnWrite(func(cmd string) writeAction {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if w.armed == 0 {
+			w.writes = append(w.writes, cmd)
+			return passWrite
+		}
+		w.count++
+		if w.count == w.armed {
+			w.armed = 0
+			go func() { time.Sleep(500 * time.Millisecond); s.db.comeUp() }()
+			return w.action
+		}
+		return passWrite
+	})
+	return w
+}
+
+// record starts recording the writes afresh.
+func (w *writeTrap) record() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.writes = nil
+}
+
+// recorded logs the writes recorded since record and returns how many.
+func (w *writeTrap) recorded(t *testing.T, what string) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	t.Logf("%s writes %d times: %v", what, len(w.writes), w.writes)
+	return len(w.writes)
+}
+
+// arm makes the nth write from now get act (0: record again).
+func (w *writeTrap) arm(n int, act writeAction) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.armed, w.count, w.action = n, 0, act
 }

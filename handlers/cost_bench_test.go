@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -418,7 +420,10 @@ func measureCostAtScale(b *testing.B, n int, logCommands bool) *costScale {
 // to the explain test's list by TestExplainedQueriesFile): so the explain
 // test covers every query these operations issue.
 func TestPerReportQueriesExplained(t *testing.T) {
-	raw, err := os.ReadFile("../internal/mongostore/testdata/explained-queries.txt")
+	// The path is taken from this file's, not the working directory: the
+	// embedded S3 server changes the process's working directory to its root.
+	_, self, _, _ := runtime.Caller(0)
+	raw, err := os.ReadFile(filepath.Join(filepath.Dir(self), "..", "internal", "mongostore", "testdata", "explained-queries.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -429,9 +434,9 @@ func TestPerReportQueriesExplained(t *testing.T) {
 		}
 	}
 	cb := newCostBench(t, 20)
+	queries := 0
 	for _, op := range costOps {
 		cmds := cb.rec.record(func() { cb.ops[op]() })
-		queries := 0
 		for _, c := range cmds {
 			for _, s := range mongostore.QueryShapes(c.name, c.cmd) {
 				queries++
@@ -440,8 +445,10 @@ func TestPerReportQueriesExplained(t *testing.T) {
 				}
 			}
 		}
-		if queries == 0 {
-			t.Errorf("%s sent no query: the recording sees nothing", op)
-		}
+	}
+	// Filing reads nothing (its writes are inserts), but the staff actions
+	// and pages read: none at all means the recording sees nothing.
+	if queries == 0 {
+		t.Error("no operation sent a query: the recording sees nothing")
 	}
 }

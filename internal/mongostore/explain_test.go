@@ -191,7 +191,11 @@ func explainChecks(t *testing.T, ctx context.Context, s *Store, cases []services
 		overdueQ := services.QueueQuery{UnitID: unit, Front: front, Filter: services.QueueFilter{Overdue: true}, Now: time.Now()}
 		try("CountQueue", func() error { _, err := s.CountQueue(ctx, overdueQ); return err })
 		filter, _, _ = queueQuery(overdueQ)
-		checks = append(checks, check{fmt.Sprintf("overdue count front=%v", front), bson.D{{Key: "count", Value: colCases}, {Key: "query", Value: filter}}})
+		// CountDocuments sends an aggregate: $match, then $group counting.
+		checks = append(checks, check{fmt.Sprintf("overdue count front=%v", front), bson.D{{Key: "aggregate", Value: colCases},
+			{Key: "pipeline", Value: bson.A{bson.D{{Key: "$match", Value: filter}},
+				bson.D{{Key: "$group", Value: bson.D{{Key: "_id", Value: 1}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}}}},
+			{Key: "cursor", Value: bson.D{}}}})
 	}
 	// Tracking: the code's entry, then the report by id (and the lookup of
 	// reports stored before the code collection existed); the case page.
