@@ -23,34 +23,34 @@ import (
 	"minhbach/services"
 )
 
-// cutProxy forwards TCP connections to a real server and can cut them all:
-// after a number of bytes sent upstream, or on demand. Once cut it refuses
-// new connections, like a server that went down.
-type cutProxy struct {
-	ln       net.Listener
-	target   string
-	cutAfter int64 // bytes client→server; 0: never by count
-	sent     atomic.Int64
-	mu       sync.Mutex
-	conns    []net.Conn
-	cut      bool
+// testProxy forwards TCP connections to a real server (the embedded
+// database's Unix socket, or a TCP address) through pipe, which moves the
+// bytes of one connection both ways; Close closes every connection and
+// stops listening, like a server that went down.
+type testProxy struct {
+	ln     net.Listener
+	target string
+	pipe   func(client, upstream net.Conn)
+	mu     sync.Mutex
+	conns  []net.Conn
+	closed bool
 }
 
-func newCutProxy(t *testing.T, target string, cutAfter int64) *cutProxy {
+func newTestProxy(t *testing.T, target string, pipe func(client, upstream net.Conn)) *testProxy {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &cutProxy{ln: ln, target: target, cutAfter: cutAfter}
+	p := &testProxy{ln: ln, target: target, pipe: pipe}
 	go p.serve()
-	t.Cleanup(p.Cut)
+	t.Cleanup(p.Close)
 	return p
 }
 
-func (p *cutProxy) Addr() string { return p.ln.Addr().String() }
+func (p *testProxy) Addr() string { return p.ln.Addr().String() }
 
-func (p *cutProxy) serve() {
+func (p *testProxy) serve() {
 	for {
 		c, err := p.ln.Accept()
 		if err != nil {
@@ -67,7 +67,7 @@ func (p *cutProxy) serve() {
 			continue
 		}
 		p.mu.Lock()
-		if p.cut {
+		if p.closed {
 			p.mu.Unlock()
 			c.Close()
 			up.Close()
@@ -75,42 +75,61 @@ func (p *cutProxy) serve() {
 		}
 		p.conns = append(p.conns, c, up)
 		p.mu.Unlock()
-		go func() {
-			buf := make([]byte, 32<<10)
-			for {
-				n, err := c.Read(buf)
-				if n > 0 {
-					if _, werr := up.Write(buf[:n]); werr != nil {
-						return
-					}
-					if p.cutAfter > 0 && p.sent.Add(int64(n)) > p.cutAfter {
-						p.Cut()
-						return
-					}
-				}
-				if err != nil {
-					up.Close()
-					return
-				}
-			}
-		}()
-		go func() { _, _ = io.Copy(c, up); c.Close() }()
+		go p.pipe(c, up)
 	}
 }
 
-// Cut closes every connection and stops listening.
-func (p *cutProxy) Cut() {
+// Close closes every connection and stops listening.
+func (p *testProxy) Close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.cut {
+	if p.closed {
 		return
 	}
-	p.cut = true
+	p.closed = true
 	p.ln.Close()
 	for _, c := range p.conns {
 		c.Close()
 	}
 }
+
+// cutProxy is a testProxy that can cut every connection: after a number of
+// bytes sent upstream, or on demand (Cut). Once cut it refuses new
+// connections.
+type cutProxy struct {
+	*testProxy
+	cutAfter int64 // bytes client→server; 0: never by count
+	sent     atomic.Int64
+}
+
+func newCutProxy(t *testing.T, target string, cutAfter int64) *cutProxy {
+	t.Helper()
+	p := &cutProxy{cutAfter: cutAfter}
+	p.testProxy = newTestProxy(t, target, func(c, up net.Conn) {
+		go func() { _, _ = io.Copy(c, up); c.Close() }()
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := c.Read(buf)
+			if n > 0 {
+				if _, werr := up.Write(buf[:n]); werr != nil {
+					return
+				}
+				if p.cutAfter > 0 && p.sent.Add(int64(n)) > p.cutAfter {
+					p.Cut()
+					return
+				}
+			}
+			if err != nil {
+				up.Close()
+				return
+			}
+		}
+	})
+	return p
+}
+
+// Cut closes every connection and stops listening.
+func (p *cutProxy) Cut() { p.Close() }
 
 func TestObjectStoreFailsMidUpload(t *testing.T) {
 	f := newFixture(t)

@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,59 +19,19 @@ import (
 	"minhbach/internal/blobstore"
 )
 
-// latencyProxy forwards TCP connections to a real server and delivers
-// every chunk, in both directions, delay after it arrived: a slow link
-// (seconds of latency), not a narrow one, since chunks in flight overlap.
-type latencyProxy struct {
-	ln     net.Listener
-	target string
-	delay  time.Duration
-	mu     sync.Mutex
-	conns  []net.Conn
-	closed bool
-}
-
-func newLatencyProxy(t *testing.T, target string, delay time.Duration) *latencyProxy {
+// newLatencyProxy is a testProxy that delivers every chunk, in both
+// directions, delay after it arrived: a slow link (seconds of latency), not
+// a narrow one, since chunks in flight overlap.
+func newLatencyProxy(t *testing.T, target string, delay time.Duration) *testProxy {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &latencyProxy{ln: ln, target: target, delay: delay}
-	go p.serve()
-	t.Cleanup(p.Close)
-	return p
+	return newTestProxy(t, target, func(c, up net.Conn) {
+		go latePipe(up, c, delay)
+		latePipe(c, up, delay)
+	})
 }
 
-func (p *latencyProxy) Addr() string { return p.ln.Addr().String() }
-
-func (p *latencyProxy) serve() {
-	for {
-		c, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		up, err := net.Dial("tcp", p.target)
-		if err != nil {
-			c.Close()
-			continue
-		}
-		p.mu.Lock()
-		if p.closed {
-			p.mu.Unlock()
-			c.Close()
-			up.Close()
-			return
-		}
-		p.conns = append(p.conns, c, up)
-		p.mu.Unlock()
-		go p.pipe(up, c)
-		go p.pipe(c, up)
-	}
-}
-
-// pipe copies src to dst, each chunk delay late.
-func (p *latencyProxy) pipe(dst, src net.Conn) {
+// latePipe copies src to dst, each chunk delay late.
+func latePipe(dst, src net.Conn, delay time.Duration) {
 	type chunk struct {
 		b  []byte
 		at time.Time
@@ -84,7 +43,7 @@ func (p *latencyProxy) pipe(dst, src net.Conn) {
 			buf := make([]byte, 32<<10)
 			n, err := src.Read(buf)
 			if n > 0 {
-				line <- chunk{buf[:n], time.Now().Add(p.delay)}
+				line <- chunk{buf[:n], time.Now().Add(delay)}
 			}
 			if err != nil {
 				return
@@ -102,20 +61,6 @@ func (p *latencyProxy) pipe(dst, src net.Conn) {
 	}
 	if tc, ok := dst.(*net.TCPConn); ok {
 		_ = tc.CloseWrite()
-	}
-}
-
-// Close closes every connection and stops listening.
-func (p *latencyProxy) Close() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed {
-		return
-	}
-	p.closed = true
-	p.ln.Close()
-	for _, c := range p.conns {
-		c.Close()
 	}
 }
 
