@@ -72,11 +72,17 @@ test-go: $(BIN) $(BIN_NODEVSTACK)
 test-fuzz:
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=20000x
 
-## fuzz: run every fuzz target for FUZZTIME each
+## fuzz: run every fuzz target (or those FUZZ_ONLY names, a grep pattern) for FUZZTIME each, with
+## FUZZPARALLEL workers, printing each target's executions
+FUZZ_ONLY ?= .
+FUZZPARALLEL ?= $(shell nproc)
 fuzz:
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; \
-	  echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
-	  $(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg >/tmp/minhbach-fuzz.log 2>&1 || { cat /tmp/minhbach-fuzz.log; exit 1; }; \
+	  echo "$$name" | grep -qE '$(FUZZ_ONLY)' || continue; \
+	  log=$$(mktemp); start=$$(date +%s); \
+	  $(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -parallel $(FUZZPARALLEL) $$pkg >$$log 2>&1 || { cat $$log; rm -f $$log; exit 1; }; \
+	  echo "fuzz $$pkg $$name ($(FUZZTIME), $$(( $$(date +%s) - start )) s): $$(grep -o 'execs: [0-9]*' $$log | tail -1)"; \
+	  rm -f $$log; \
 	done
 
 test-frontend: $(FRONTEND)/node_modules/.package-lock.json
