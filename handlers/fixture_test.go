@@ -43,6 +43,9 @@ type fixture struct {
 	*services.Portal
 	// vault opens identities as the services do, to check what they stored.
 	vault *services.IdentityVault
+	// store is the database store the services use (env.Store unless an
+	// option gave another).
+	store *mongostore.Store
 }
 
 var testArgon = passhash.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}
@@ -79,6 +82,9 @@ type fixtureOptions struct {
 	// monitor, when set, sees every command the services send: they use a
 	// client of their own (one connection, as the portal's) with it.
 	monitor *event.CommandMonitor
+	// queueIndex has the store answer the queue and the sweep's selections
+	// from its queue index, as the embedded portal does.
+	queueIndex bool
 }
 
 func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
@@ -95,6 +101,11 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 		}
 		t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
 		o.store = mongostore.New(client, env.Database)
+	}
+	if o.queueIndex {
+		if _, err := o.store.UseQueueIndex(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	clock := &testClock{}
 	sealer, err := seal.New("test", bytes.Repeat([]byte{7}, 32))
@@ -142,7 +153,7 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 		t.Fatal(err)
 	}
 	return &fixture{env: env, srv: srv, logs: logs, hasher: hasher, sealer: sealer, tokens: tokens, clock: clock, blobs: blobs,
-		Portal: p, vault: services.NewIdentityVault(o.store, sealer, clock.Now)}
+		Portal: p, vault: services.NewIdentityVault(o.store, sealer, clock.Now), store: o.store}
 }
 
 // switchBlobs is the object store the services use, which a test can point

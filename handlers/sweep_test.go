@@ -30,8 +30,22 @@ func (f *fixture) outboxFor(t *testing.T, caseID string) []services.Notification
 // TestOverdueSweep: with the clock moved on, a report passes its due date;
 // the sweep flags it once, the monitor's overdue list shows it, the unit's
 // lead is told once, and the monitor gets one digest a day.
+// It runs with the database answering the sweep's selections (MongoDB) and
+// with the queue index (the embedded default).
 func TestOverdueSweep(t *testing.T) {
-	f := newFixture(t)
+	bothSweepPaths(t, testOverdueSweep)
+}
+
+// bothSweepPaths runs test on a fixture without and with a queue index.
+func bothSweepPaths(t *testing.T, test func(*testing.T, *fixture)) {
+	for _, indexed := range []bool{false, true} {
+		t.Run(map[bool]string{false: "database", true: "queue-index"}[indexed], func(t *testing.T) {
+			test(t, newFixture(t, func(o *fixtureOptions) { o.queueIndex = indexed }))
+		})
+	}
+}
+
+func testOverdueSweep(t *testing.T, f *fixture) {
 	st := f.storyStaff(t)
 	ctx := context.Background()
 	r, c := f.fileCase(t, "complaint")
@@ -118,7 +132,10 @@ func TestOverdueSweep(t *testing.T) {
 
 // TestAutoClose: a concluded report nobody rates closes after 30 days.
 func TestAutoClose(t *testing.T) {
-	f := newFixture(t)
+	bothSweepPaths(t, testAutoClose)
+}
+
+func testAutoClose(t *testing.T, f *fixture) {
 	st := f.storyStaff(t)
 	ctx := context.Background()
 	r, c := f.fileCase(t, "complaint")

@@ -34,6 +34,9 @@ type SweepStore interface {
 	// FindConcludedBefore returns up to limit concluded reports concluded
 	// before t.
 	FindConcludedBefore(ctx context.Context, t time.Time, limit int) ([]Case, error)
+	// NotificationQueued tells whether the notification with this dedup
+	// key was ever queued (and not yet removed).
+	NotificationQueued(ctx context.Context, dedupKey string) (bool, error)
 }
 
 // Sweeper marks overdue reports, warns of near deadlines, closes concluded
@@ -239,6 +242,14 @@ func (s *Sweeper) Digest(ctx context.Context) (int, error) {
 		if !u.Active || u.Role != RoleMonitor || u.UnitID == "" {
 			continue
 		}
+		// Today's digest is counted once: later sweeps of the day look up
+		// its key (by _id) instead of counting the committee's reports again.
+		key := string(NotifyKindDigest) + ":" + u.ID + ":" + day
+		if queued, err := s.store.NotificationQueued(ctx, key); err != nil {
+			return sent, err
+		} else if queued {
+			continue
+		}
 		k, ok := byUnit[u.UnitID]
 		if !ok {
 			if k, err = s.countOverdue(ctx, u.UnitID, now); err != nil {
@@ -250,7 +261,7 @@ func (s *Sweeper) Digest(ctx context.Context) (int, error) {
 			continue
 		}
 		n := NotifyDigest(u.Email, k.reports, k.recs, day)
-		n.DedupKey = string(NotifyKindDigest) + ":" + u.ID + ":" + day
+		n.DedupKey = key
 		if err := s.enqueue(ctx, n, now); err != nil {
 			return sent, err
 		}

@@ -263,7 +263,11 @@ func explainChecks(t *testing.T, ctx context.Context, s *Store, cases []services
 		checks = append(checks, check{fmt.Sprintf("sweep due reports overdue=%v", overdue),
 			find(colCases, dueCasesFilter(now, overdue), bson.D{{Key: "dueAt", Value: 1}}, 100)})
 	}
-	checks = append(checks, check{"sweep concluded reports", find(colCases, concludedBeforeFilter(now), nil, 100)})
+	checks = append(checks, check{"sweep concluded reports", find(colCases, concludedBeforeFilter(now), nil, 100)},
+		// With a queue index the sweep reads the reports it selected by _id,
+		// and a monitor's digest of the day is looked up by its key.
+		check{"reports by ids", find(colCases, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: bson.A{first, oid}}}}}, nil, 0)},
+		check{"notification by dedup key", find(colOutbox, bson.D{{Key: "_id", Value: "digest:user-1:2026-12-04"}}, nil, 1)})
 	return checks
 }
 

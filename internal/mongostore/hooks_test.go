@@ -35,3 +35,24 @@ func SetQueueBuildBatch(n int32) func() {
 	queueBuildBatch = n
 	return func() { queueBuildBatch = old }
 }
+
+// SweepSelection is what the queue index of s selects for the sweep
+// before the reports are read ("overdue", "near" or "concluded" before t),
+// as hex ids; nil without an index.
+func SweepSelection(s *Store, which string, t time.Time, limit int) []string {
+	x := s.qi.Load()
+	if x == nil {
+		return nil
+	}
+	var oids []bson.ObjectID
+	if which == "concluded" {
+		oids = x.concludedBefore(t, limit)
+	} else {
+		oids = x.due(t, which == "overdue", limit)
+	}
+	out := []string{}
+	for _, id := range oids {
+		out = append(out, id.Hex())
+	}
+	return out
+}

@@ -2,6 +2,7 @@ package mongostore
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -133,6 +134,17 @@ func (s *Store) EnqueueNotification(ctx context.Context, n services.Notification
 		return false, translate(err, "notification")
 	}
 	return true, nil
+}
+
+// NotificationQueued tells whether a notification with this dedup key
+// (its _id) is in the outbox.
+func (s *Store) NotificationQueued(ctx context.Context, dedupKey string) (bool, error) {
+	err := s.db.Collection(colOutbox).FindOne(ctx, bson.D{{Key: "_id", Value: dedupKey}},
+		options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	return err == nil, translate(err, "notification")
 }
 
 // DueNotifications returns up to limit pending notifications with

@@ -59,13 +59,24 @@ type queueDoc struct {
 	DueAt       time.Time `bson:"dueAt"`
 	CreatedAt   time.Time `bson:"createdAt"`
 	Version     int64     `bson:"version"`
+	// The sweep's marks and the conclusion time: what the sweep selects
+	// reports by (dueCasesFilter, concludedBeforeFilter).
+	OverdueFlagged bool          `bson:"overdueFlagged"`
+	NearNotified   bool          `bson:"nearNotified"`
+	Outcome        *queueOutcome `bson:"outcome"`
+}
+
+// queueOutcome is the part of a report's outcome the sweep selects by.
+type queueOutcome struct {
+	ConcludedAt *time.Time `bson:"concludedAt"`
 }
 
 // queueProjection selects queueDoc's fields.
 var queueProjection = func() bson.D {
 	p := bson.D{}
 	for _, f := range []string{"trackingCode", "kind", "category", "title", "office", "procedure", "dossierNumber", "areaCode",
-		"status", "statusRank", "unitId", "frontUnitId", "assigneeId", "dueAt", "createdAt", "version"} {
+		"status", "statusRank", "unitId", "frontUnitId", "assigneeId", "dueAt", "createdAt", "version",
+		"overdueFlagged", "nearNotified", "outcome.concludedAt"} {
 		p = append(p, bson.E{Key: f, Value: 1})
 	}
 	return p
@@ -83,10 +94,16 @@ func (d *queueDoc) queueCase() services.Case {
 // queueDocOf is the queue's projection of a whole stored report.
 func queueDocOf(d *caseDoc) queueDoc {
 	rank := d.StatusRank
-	return queueDoc{ID: d.ID, TrackingCode: d.TrackingCode, Kind: d.Kind, Category: d.Category, Title: d.Title,
+	q := queueDoc{ID: d.ID, TrackingCode: d.TrackingCode, Kind: d.Kind, Category: d.Category, Title: d.Title,
 		Office: d.Office, Procedure: d.Procedure, DossierNumber: d.DossierNumber, AreaCode: d.AreaCode, Status: d.Status,
 		StatusRank: &rank, UnitID: d.UnitID, FrontUnitID: d.FrontUnitID, AssigneeID: d.AssigneeID,
-		DueAt: asStored(d.DueAt), CreatedAt: asStored(d.CreatedAt), Version: d.Version}
+		DueAt: asStored(d.DueAt), CreatedAt: asStored(d.CreatedAt), Version: d.Version,
+		OverdueFlagged: d.OverdueFlagged, NearNotified: d.NearNotified}
+	if d.Outcome != nil {
+		at := asStored(d.Outcome.ConcludedAt)
+		q.Outcome = &queueOutcome{ConcludedAt: &at}
+	}
+	return q
 }
 
 // asStored is t as reading it back from the database gives it: the
@@ -99,12 +116,20 @@ type queueEntry struct {
 	doc      queueDoc
 	dueMs    int64
 	createMs int64
+	// concludedMs is the outcome's conclusion time, when it has one
+	// (concluded).
+	concludedMs int64
+	concluded   bool
 	// at is the entry's place in its unit's list and its committee's.
 	at [2]int
 }
 
 func newQueueEntry(d queueDoc) *queueEntry {
-	return &queueEntry{doc: d, dueMs: bsonMillis(d.DueAt), createMs: bsonMillis(d.CreatedAt)}
+	e := &queueEntry{doc: d, dueMs: bsonMillis(d.DueAt), createMs: bsonMillis(d.CreatedAt)}
+	if d.Outcome != nil && d.Outcome.ConcludedAt != nil {
+		e.concludedMs, e.concluded = bsonMillis(*d.Outcome.ConcludedAt), true
+	}
+	return e
 }
 
 // bsonMillis is t as a BSON date holds it (the driver's encoding).
@@ -553,5 +578,57 @@ func (x *queueIndex) countByStatus(unitID string, front bool) map[services.Statu
 		out[services.Status(e.doc.Status)]++
 	}
 	x.answers.Add(1)
+	return out
+}
+
+// due answers dueCasesFilter: the ids of up to limit reports due before t
+// whose mark is not set, nearest due first (ties, which the database
+// leaves in no order, by id).
+func (x *queueIndex) due(t time.Time, overdue bool, limit int) []bson.ObjectID {
+	tMs := bsonMillis(t)
+	x.mu.RLock()
+	var hits []*queueEntry
+	for _, e := range x.entries {
+		mark := e.doc.NearNotified
+		if overdue {
+			mark = e.doc.OverdueFlagged
+		}
+		if e.dueMs < tMs && !mark {
+			hits = append(hits, e)
+		}
+	}
+	x.mu.RUnlock()
+	slices.SortFunc(hits, func(a, b *queueEntry) int {
+		return cmp.Or(cmp.Compare(a.dueMs, b.dueMs), bytes.Compare(a.doc.ID[:], b.doc.ID[:]))
+	})
+	return entryIDs(hits, limit)
+}
+
+// concludedBefore answers concludedBeforeFilter: the ids of up to limit
+// concluded reports concluded before t (the database gives them in no
+// order; here by id).
+func (x *queueIndex) concludedBefore(t time.Time, limit int) []bson.ObjectID {
+	tMs := bsonMillis(t)
+	x.mu.RLock()
+	var hits []*queueEntry
+	for _, e := range x.entries {
+		if e.doc.Status == string(services.StatusConcluded) && e.concluded && e.concludedMs < tMs {
+			hits = append(hits, e)
+		}
+	}
+	x.mu.RUnlock()
+	slices.SortFunc(hits, func(a, b *queueEntry) int { return bytes.Compare(a.doc.ID[:], b.doc.ID[:]) })
+	return entryIDs(hits, limit)
+}
+
+// entryIDs is the ids of the first limit entries (all when limit <= 0).
+func entryIDs(es []*queueEntry, limit int) []bson.ObjectID {
+	if limit > 0 && len(es) > limit {
+		es = es[:limit]
+	}
+	out := make([]bson.ObjectID, len(es))
+	for i, e := range es {
+		out[i] = e.doc.ID
+	}
 	return out
 }

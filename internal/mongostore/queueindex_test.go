@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -130,11 +131,23 @@ func (w *truthWorld) step(ctx context.Context) string {
 			return "no move from " + string(cur.Status)
 		}
 		to := next[r.IntN(len(next))]
+		if r.IntN(3) == 0 {
+			// Straight to a conclusion (the store takes any move; the
+			// status machine is the services' rule), so that the
+			// workload holds concluded reports for the sweep's auto-close.
+			to = services.StatusConcluded
+		}
 		due := w.now.Add(time.Duration(r.IntN(5)-1) * 24 * time.Hour)
 		if to == services.StatusClosed || to == services.StatusWithdrawn || to == services.StatusRejected || to == services.StatusTransferred {
 			due = services.NoDue
 		}
 		ch.FromStatus, ch.Status, ch.DueAt = []services.Status{cur.Status}, to, &due
+		if to == services.StatusConcluded {
+			// Concluded some days ago or just now: the sweep's auto-close
+			// selects by this time.
+			ch.Outcome = &services.Outcome{Result: services.OutcomeUnsubstantiated, Actions: "Xác minh",
+				ConcludedBy: "u-1", ConcludedAt: w.now.Add(-time.Duration(r.IntN(4)) * 10 * 24 * time.Hour)}
+		}
 		if to == services.StatusWithdrawn {
 			ch.WithdrawReason = "rút đơn"
 		}
@@ -160,10 +173,17 @@ func (w *truthWorld) step(ctx context.Context) string {
 		due := w.now.Add(time.Duration(r.IntN(7)-3) * 12 * time.Hour)
 		ch.DueAt = &due
 		what = "due " + due.Format(time.RFC3339)
-	case 5: // the sweep's marks
-		yes := true
-		ch.OverdueFlagged, ch.NearNotified = &yes, &yes
-		what = "sweep marks"
+	case 5: // the sweep's marks: overdue (and so warned), warned only, or
+		// cleared (as a new due date clears them)
+		over, near := true, true
+		switch r.IntN(3) {
+		case 1:
+			over = false
+		case 2:
+			over, near = false, false
+		}
+		ch.OverdueFlagged, ch.NearNotified = &over, &near
+		what = fmt.Sprintf("sweep marks overdue=%v near=%v", over, near)
 	case 6: // a note or a message: nothing the queue shows, a new version
 		ch.Events = []services.Event{{Type: services.EventNote, At: w.now, Actor: "u-2", Note: "ghi chú"}}
 		what = "note"
@@ -230,6 +250,88 @@ func ids(cs []services.Case) string {
 	return b.String()
 }
 
+// compareSweep compares the sweep's selections (FindDueCases overdue and
+// near, FindConcludedBefore) at time t, whole and cut to limit. The
+// database orders due reports by due date only, and concluded ones not at
+// all, so a cut answer must hold the same due dates in the same order and
+// only reports the whole answer holds.
+func (w *truthWorld) compareSweep(ctx context.Context, label, which string, t time.Time, limit int) {
+	w.t.Helper()
+	find := func(s *mongostore.Store, limit int) []services.Case {
+		var cs []services.Case
+		var err error
+		switch which {
+		case "overdue", "near":
+			cs, err = s.FindDueCases(ctx, t, which == "overdue", limit)
+		default:
+			cs, err = s.FindConcludedBefore(ctx, t, limit)
+		}
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if s == w.indexed {
+			// Nothing is written meanwhile: every report the index
+			// selected is read and still matches.
+			got := []string{}
+			for _, c := range cs {
+				got = append(got, c.ID)
+			}
+			if sel := mongostore.SweepSelection(s, which, t, limit); !slices.Equal(sel, got) {
+				w.t.Fatalf("%s: sweep %s before %s, limit %d: the index selected %v, the reports read were %v", label, which, t.Format(time.RFC3339), limit, sel, got)
+			}
+		}
+		return cs
+	}
+	key := func(cs []services.Case, withID bool) []string {
+		var out []string
+		for _, c := range cs {
+			k := ""
+			if which != "concluded" {
+				k = c.DueAt.Format(time.RFC3339Nano)
+			}
+			if withID {
+				k += fmt.Sprintf(" %s v%d", c.ID, c.Version)
+			}
+			out = append(out, k)
+		}
+		if which == "concluded" || withID {
+			slices.Sort(out)
+		}
+		return out
+	}
+	wholeWant, wholeGot := find(w.plain, 0), find(w.indexed, 0)
+	if !slices.Equal(key(wholeGot, true), key(wholeWant, true)) || !slices.Equal(key(wholeGot, false), key(wholeWant, false)) {
+		w.t.Fatalf("%s: sweep %s before %s:\nindex    %s\ndatabase %s", label, which, t.Format(time.RFC3339), ids(wholeGot), ids(wholeWant))
+	}
+	cutWant, cutGot := find(w.plain, limit), find(w.indexed, limit)
+	whole := map[string]bool{}
+	for _, c := range wholeWant {
+		whole[c.ID] = true
+	}
+	if len(cutGot) != len(cutWant) || !slices.Equal(key(cutGot, false), key(cutWant, false)) ||
+		slices.ContainsFunc(cutGot, func(c services.Case) bool { return !whole[c.ID] }) {
+		w.t.Fatalf("%s: sweep %s before %s, limit %d:\nindex    %s\ndatabase %s", label, which, t.Format(time.RFC3339), limit, ids(cutGot), ids(cutWant))
+	}
+}
+
+// sweepChecks are the sweep's selections compareSweep checks, at the
+// workload's clock give or take an hour.
+func (w *truthWorld) sweepChecks() []func(ctx context.Context, label string, limit int) {
+	now := w.now.Add(time.Duration(w.rng.IntN(5)-2) * 30 * time.Minute)
+	return []func(context.Context, string, int){
+		func(ctx context.Context, label string, limit int) { w.compareSweep(ctx, label, "overdue", now, limit) },
+		func(ctx context.Context, label string, limit int) {
+			w.compareSweep(ctx, label, "near", now.Add(services.NearDeadline), limit)
+		},
+		func(ctx context.Context, label string, limit int) {
+			w.compareSweep(ctx, label, "concluded", now.Add(-15*24*time.Hour), limit)
+		},
+		func(ctx context.Context, label string, limit int) {
+			w.compareSweep(ctx, label, "concluded", now, limit)
+		},
+	}
+}
+
 // compareAll compares the counts per status and the overdue counts, and
 // queries. full: every unit and committee, every filter whole in two
 // random sorts, and every sort walked page by page unfiltered and overdue
@@ -250,6 +352,16 @@ func (w *truthWorld) compareAll(ctx context.Context, label string, full bool) {
 		units = append(units, unit{f, true})
 	}
 	r := w.rng
+	if full {
+		for _, check := range w.sweepChecks() {
+			for _, limit := range []int{1, 3, 10} {
+				check(ctx, label, limit)
+			}
+		}
+	} else {
+		checks := w.sweepChecks()
+		checks[r.IntN(len(checks))](ctx, label, 1+r.IntN(5))
+	}
 	counted := units
 	if !full {
 		counted = []unit{units[r.IntN(len(units))], units[r.IntN(len(units))]}
@@ -320,7 +432,8 @@ func (w *truthWorld) compareAll(ctx context.Context, label string, full bool) {
 // withdrawal, due dates passing, sweep marks, notes, lost version races,
 // file rewrites, bulk imports) through a store with the queue index, and
 // after every step compares the index's answers with the database query's:
-// pages in every sort after cursors, status counts, overdue counts. Then it
+// pages in every sort after cursors, status counts, overdue counts, the
+// sweep's selections (due, near, concluded before a time). Then it
 // restarts (a new index built from the database) and compares everything
 // again. PORTAL_TEST_SEED replays a seed the log gave.
 func TestQueueIndexOneTruth(t *testing.T) {

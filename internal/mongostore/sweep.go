@@ -1,7 +1,9 @@
 package mongostore
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -22,14 +24,54 @@ func dueCasesFilter(t time.Time, overdue bool) bson.D {
 
 // FindDueCases returns reports due before t whose mark is not set yet,
 // nearest due first.
+// With a queue index the index selects them and they are read by _id, so
+// the sweep's cost does not grow with the archive on the embedded default
+// (docs/storage.md, "The queue index").
 func (s *Store) FindDueCases(ctx context.Context, t time.Time, overdue bool, limit int) ([]services.Case, error) {
+	if x := s.qi.Load(); x != nil && x.ready(ctx, s) {
+		cases, err := s.casesByIDs(ctx, x.due(t, overdue, limit))
+		// A report written between the index's answer and the read is
+		// given as it now is, if it still matches.
+		return slices.DeleteFunc(cases, func(c services.Case) bool {
+			mark := c.NearNotified
+			if overdue {
+				mark = c.OverdueFlagged
+			}
+			return mark || bsonMillis(c.DueAt) >= bsonMillis(t)
+		}), err
+	}
 	return s.findCases(ctx, dueCasesFilter(t, overdue),
 		options.Find().SetSort(bson.D{{Key: "dueAt", Value: 1}}).SetLimit(int64(limit)))
 }
 
 // FindConcludedBefore returns concluded reports concluded before t.
+// With a queue index, as FindDueCases.
 func (s *Store) FindConcludedBefore(ctx context.Context, t time.Time, limit int) ([]services.Case, error) {
+	if x := s.qi.Load(); x != nil && x.ready(ctx, s) {
+		cases, err := s.casesByIDs(ctx, x.concludedBefore(t, limit))
+		return slices.DeleteFunc(cases, func(c services.Case) bool {
+			return c.Status != services.StatusConcluded || c.Outcome == nil || bsonMillis(c.Outcome.ConcludedAt) >= bsonMillis(t)
+		}), err
+	}
 	return s.findCases(ctx, concludedBeforeFilter(t), options.Find().SetLimit(int64(limit)))
+}
+
+// casesByIDs reads the reports of ids in one query by _id, in the order of
+// ids (a report no longer stored is left out).
+func (s *Store) casesByIDs(ctx context.Context, ids []bson.ObjectID) ([]services.Case, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	cases, err := s.findCases(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, options.Find())
+	if err != nil {
+		return nil, err
+	}
+	at := make(map[string]int, len(ids))
+	for i, id := range ids {
+		at[id.Hex()] = i
+	}
+	slices.SortFunc(cases, func(a, b services.Case) int { return cmp.Compare(at[a.ID], at[b.ID]) })
+	return cases, nil
 }
 
 // concludedBeforeFilter selects concluded reports concluded before t

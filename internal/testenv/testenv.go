@@ -111,6 +111,9 @@ type Env struct {
 	// process against them.
 	MongoURI string
 	S3       blobstore.Options
+	// Embedded is true on the embedded servers (no external MongoDB
+	// configured): what the portal's embedded default runs on.
+	Embedded bool
 }
 
 // New returns a fresh database (indexes applied) and bucket for t, both
@@ -152,7 +155,7 @@ func New(t testing.TB) *Env {
 	if shared.mongo != nil {
 		uri = shared.mongo.URI
 	}
-	return &Env{Database: name, Client: shared.client, Store: store, Blob: blob, MongoURI: uri, S3: opts}
+	return &Env{Database: name, Client: shared.client, Store: store, Blob: blob, MongoURI: uri, S3: opts, Embedded: shared.mongo != nil}
 }
 
 func randomName() string {
