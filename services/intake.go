@@ -143,19 +143,19 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource, s
 	if err != nil {
 		return SubmitResult{}, Wrap(err, ReasonInternal, "Could not create a receipt.")
 	}
-	receiptHash, err := hashSecret(ctx, s.hasher, receipt)
-	if err != nil {
-		return SubmitResult{}, err
-	}
 	vn := now.In(VietnamTime)
 	id := s.cases.NewID()
 	var up Upload
-	if files != nil {
+	var receiptHash string
+	if files == nil {
+		if receiptHash, err = hashSecret(ctx, s.hasher, receipt); err != nil {
+			return SubmitResult{}, err
+		}
+	} else {
 		if s.evidence == nil {
 			return SubmitResult{}, Errorf(ReasonFilesNotAccepted, "This portal does not accept files.")
 		}
-		l := s.limits
-		if up, err = s.evidence.StoreFiles(ctx, id, files, SourceReport, l.MaxFiles, l.MaxFileBytes, l.MaxReportBytes); err != nil {
+		if up, receiptHash, err = s.storeFilesWhileHashing(ctx, id, files, receipt); err != nil {
 			return SubmitResult{}, err
 		}
 	}
@@ -204,6 +204,48 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource, s
 	}
 	res.TrackingCode = c.TrackingCode
 	return res, nil
+}
+
+// storeFilesWhileHashing stores the report's files while the receipt's
+// argon2id hash (CPU) is computed alongside, so that a filing with files
+// takes about the longer of the two rather than their sum. When either
+// fails the other is stopped, and files already stored are removed.
+func (s *Intake) storeFilesWhileHashing(ctx context.Context, id string, files FileSource, receipt string) (Upload, string, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type hashed struct {
+		enc string
+		err error
+		// own: the hash failed by itself, not because the upload's
+		// failure stopped it.
+		own bool
+	}
+	done := make(chan hashed, 1)
+	go func() {
+		enc, err := hashSecret(ctx, s.hasher, receipt)
+		own := err != nil && ctx.Err() == nil
+		if own {
+			cancel() // no report without its receipt: stop the upload
+		}
+		done <- hashed{enc, err, own}
+	}()
+	l := s.limits
+	up, err := s.evidence.StoreFiles(ctx, id, files, SourceReport, l.MaxFiles, l.MaxFileBytes, l.MaxReportBytes)
+	if err != nil {
+		cancel()
+		if h := <-done; h.own && !IsCode(err, CodeInvalid) && !IsCode(err, CodeTooLarge) && !IsCode(err, CodeUnsupported) {
+			// The upload failed, or was stopped, because the hash failed:
+			// say that (a fault of the file itself is said first).
+			return Upload{}, "", h.err
+		}
+		return Upload{}, "", err
+	}
+	h := <-done
+	if h.err != nil {
+		s.discard(ctx, &Case{ID: id}, up)
+		return Upload{}, "", h.err
+	}
+	return up, h.enc, nil
 }
 
 // settleWindow bounds how long a filing whose insert had an unknown outcome
