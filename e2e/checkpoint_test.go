@@ -70,6 +70,15 @@ func TestAuditCheckpointCommands(t *testing.T) {
 		t.Fatalf("the head was not recorded again:\n%s", out)
 	}
 
+	// A report whose whole chain was deleted is not a chain verify can
+	// check: it reads the reports too, and names the report left without one.
+	buried := dropChain(t, dataDir, caseID)
+	out, code = run("audit", "verify")
+	if code != 1 || !strings.Contains(out, "NO CHAIN report "+buried+": stored without any audit event") ||
+		!strings.Contains(out, "3 reports read, 1 without an audit chain") || !strings.Contains(out, "2 audit chains checked, 0 broken") {
+		t.Fatalf("verify with a chain deleted: exit %d\n%s", code, out)
+	}
+
 	// Edit the stored checkpoint in place (same size): its signature fails.
 	var file string
 	err := filepath.WalkDir(filepath.Join(dataDir, "s3", "data"), func(p string, d fs.DirEntry, err error) error {
@@ -111,18 +120,8 @@ func TestAuditCheckpointCommands(t *testing.T) {
 // of its head.
 func rewriteOneChain(t *testing.T, dataDir string) (caseID, headSeq string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
-	defer cancel()
-	m, err := devstack.StartMongo(ctx, filepath.Join(dataDir, "mongo"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	client, err := mongo.Connect(options.Client().ApplyURI(m.URI).SetMaxPoolSize(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Disconnect(ctx)
+	ctx, client, done := openStoppedDB(t, dataDir)
+	defer done()
 	st := mongostore.New(client, "minhbach")
 	heads, err := st.ListAuditHeads(ctx, 10)
 	if err != nil || len(heads) != 3 {
@@ -152,20 +151,58 @@ func rewriteOneChain(t *testing.T, dataDir string) (caseID, headSeq string) {
 // document of one report's audit chain.
 func dropHead(t *testing.T, dataDir, caseID string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
-	defer cancel()
-	m, err := devstack.StartMongo(ctx, filepath.Join(dataDir, "mongo"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	client, err := mongo.Connect(options.Client().ApplyURI(m.URI).SetMaxPoolSize(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Disconnect(ctx)
+	ctx, client, done := openStoppedDB(t, dataDir)
+	defer done()
 	res, err := client.Database("minhbach").Collection("auditHeads").DeleteOne(ctx, bson.D{{Key: "_id", Value: caseID}})
 	if err != nil || res.DeletedCount != 1 {
 		t.Fatalf("delete the head of %s: %v %+v", caseID, err, res)
+	}
+}
+
+// dropChain opens the stopped portal's database and deletes every audit
+// event of one report other than caseID, with its head, as someone with
+// the database's keys burying what was done to it would; it returns
+// that report's id.
+func dropChain(t *testing.T, dataDir, caseID string) string {
+	t.Helper()
+	ctx, client, done := openStoppedDB(t, dataDir)
+	defer done()
+	db := client.Database("minhbach")
+	var victim struct {
+		ID string `bson:"_id"`
+	}
+	if err := db.Collection("auditHeads").FindOne(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$ne", Value: caseID}}}}).Decode(&victim); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Collection("auditEvents").DeleteMany(ctx, bson.D{{Key: "caseId", Value: victim.ID}})
+	if err != nil || res.DeletedCount == 0 {
+		t.Fatalf("delete the events of %s: %v %+v", victim.ID, err, res)
+	}
+	if _, err := db.Collection("auditHeads").DeleteOne(ctx, bson.D{{Key: "_id", Value: victim.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	return victim.ID
+}
+
+// openStoppedDB starts the embedded database of a stopped portal's data
+// directory for the test; done stops it (before the portal runs again).
+func openStoppedDB(t *testing.T, dataDir string) (ctx context.Context, client *mongo.Client, done func()) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
+	m, err := devstack.StartMongo(ctx, filepath.Join(dataDir, "mongo"))
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	client, err = mongo.Connect(options.Client().ApplyURI(m.URI).SetMaxPoolSize(1))
+	if err != nil {
+		m.Close()
+		cancel()
+		t.Fatal(err)
+	}
+	return ctx, client, func() {
+		_ = client.Disconnect(context.Background())
+		m.Close()
+		cancel()
 	}
 }

@@ -86,8 +86,9 @@ func auditCommands(ctx context.Context, args []string, getenv func(string) strin
 // them. No checkpoint yet is not a failure; a checkpoint that does not
 // verify, or that the chains no longer match, is.
 //
-// It reads the audit events once (services.ReadAuditChains) and checks the
-// chains and the checkpoint against what it read, so it takes time in
+// It reads the audit events once (services.ReadAuditChains), checks the
+// chains and the checkpoint against what it read, and reads the reports'
+// ids once to find any report without a chain, so it takes time in
 // proportion to the number of events (README, "Other commands"). The
 // recorded chain heads (one read of them) that are behind what it read
 // are recorded again, so that the next checkpoint covers every event.
@@ -113,6 +114,23 @@ func verifyAudit(ctx context.Context, a *app, stdout io.Writer) error {
 	var failures []string
 	if len(broken) > 0 {
 		failures = append(failures, fmt.Sprintf("%d audit chains are broken", len(broken)))
+	}
+	// Every report starts its chain before it is stored: a report without
+	// one had its events deleted (or was written around the portal).
+	reports, unchained := 0, 0
+	if err := a.store.EachReportID(ctx, func(id string) error {
+		reports++
+		if chains.Last(id) == 0 {
+			unchained++
+			fmt.Fprintf(stdout, "NO CHAIN report %s: stored without any audit event\n", id)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d reports read, %d without an audit chain\n", reports, unchained)
+	if unchained > 0 {
+		failures = append(failures, fmt.Sprintf("%d reports have no audit chain", unchained))
 	}
 	v, found, err := a.checkpointer().VerifyLatestAgainst(ctx, chains)
 	switch {

@@ -38,3 +38,27 @@ func (s *Store) EachCaseAttachments(ctx context.Context, fn func(caseID string, 
 	}
 	return translate(cur.Err(), "report")
 }
+
+// EachReportID reads every report's id once, in one streaming query of
+// the ids only (`portal audit verify`: a report left without an audit
+// chain).
+func (s *Store) EachReportID(ctx context.Context, fn func(caseID string) error) error {
+	cur, err := s.db.Collection(colCases).Find(ctx, bson.D{},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(1000))
+	if err != nil {
+		return translate(err, "report")
+	}
+	defer cur.Close(context.WithoutCancel(ctx))
+	for cur.Next(ctx) {
+		var d struct {
+			ID bson.ObjectID `bson:"_id"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			return translate(err, "report")
+		}
+		if err := fn(d.ID.Hex()); err != nil {
+			return err
+		}
+	}
+	return translate(cur.Err(), "report")
+}
