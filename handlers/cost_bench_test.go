@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -75,12 +76,16 @@ var costOps = []string{"file", "move", "note", "message", "assign", "track-sessi
 // tracking session and the tracking page, the case page, and one sweep
 // pass's cost per report it flags. It reports each operation's median (of
 // costReps runs) at 100 reports and at the large size (1,000; 20,000 with
-// PORTAL_BENCH_LARGE=1), and the ratio large/small ("ratio" sub-benchmark).
+// PORTAL_BENCH_LARGE=1, any size above 100 with PORTAL_BENCH_REPORTS=N),
+// and the ratio large/small ("ratio" sub-benchmark).
 // PORTAL_BENCH_COMMANDS=1 also logs the commands each operation sends.
 func BenchmarkCostAtScale(b *testing.B) {
 	large := 1000
 	if os.Getenv("PORTAL_BENCH_LARGE") == "1" {
 		large = 20000
+	}
+	if n, err := strconv.Atoi(os.Getenv("PORTAL_BENCH_REPORTS")); err == nil && n > 100 {
+		large = n
 	}
 	results := map[int]*costScale{}
 	for _, n := range []int{100, large} {
