@@ -80,7 +80,7 @@ fuzz:
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; \
 	  echo "$$name" | grep -qE '$(FUZZ_ONLY)' || continue; \
 	  log=$$(mktemp); start=$$(date +%s); \
-	  $(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -parallel $(FUZZPARALLEL) $$pkg >$$log 2>&1 || { cat $$log; rm -f $$log; exit 1; }; \
+	  $(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -timeout 0 -parallel $(FUZZPARALLEL) $$pkg >$$log 2>&1 || { cat $$log; rm -f $$log; exit 1; }; \
 	  echo "fuzz $$pkg $$name ($(FUZZTIME), $$(( $$(date +%s) - start )) s): $$(grep -o 'execs: [0-9]*' $$log | tail -1)"; \
 	  rm -f $$log; \
 	done
