@@ -152,12 +152,14 @@ func faultPNG(t testing.TB, w, h int, seed uint64) []byte {
 type filing struct {
 	key   string
 	title string
-	named bool // with an identity (sealed in a write of its own)
+	named bool   // with an identity (sealed in a write of its own)
+	kind  string // feedback when empty
 	files []evidenceFile
 }
 
 type filedAnswer struct {
 	TrackingCode string `json:"trackingCode"`
+	Token        string `json:"token"`
 	Attachments  []struct {
 		ID     string `json:"id"`
 		SHA256 string `json:"sha256"`
@@ -171,9 +173,13 @@ func (f filing) body(t testing.TB) (*bytes.Buffer, string) {
 	if f.named {
 		identity = `"anonymous":false,"identity":{"name":"Trần Thị Lan","phone":"0912345678"}`
 	}
-	complaint := fmt.Sprintf(`{"kind":"feedback","category":"delay","title":%q,
+	kind := f.kind
+	if kind == "" {
+		kind = "feedback"
+	}
+	complaint := fmt.Sprintf(`{"kind":%q,"category":"delay","title":%q,
  "description":"Hồ sơ nộp từ tháng 9 nhưng đến nay chưa được giải quyết, cán bộ gợi ý nộp thêm tiền.",
- "place":"Bộ phận một cửa","office":"UBND phường Sài Gòn","language":"vi",%s}`, f.title, identity)
+ "place":"Bộ phận một cửa","office":"UBND phường Sài Gòn","language":"vi",%s}`, kind, f.title, identity)
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
 	h := textproto.MIMEHeader{}
@@ -552,50 +558,15 @@ func TestFaultStatusChangeDatabaseDown(t *testing.T) {
 	trap := newWriteTrap(s)
 	p := s.start(t)
 	ctx := context.Background()
-	var lead struct {
-		UnitID string `bson:"unitId"`
-	}
-	if err := s.raw.Collection("users").FindOne(ctx, bson.D{{Key: "email", Value: "lead@demo.minhbach.vn"}}).Decode(&lead); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := httpClient.Post(p.base+"/api/v1/auth/login", "application/json",
-		strings.NewReader(`{"email":"lead@demo.minhbach.vn","password":"`+password+`"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var login struct{ AccessToken string }
-	_ = json.NewDecoder(resp.Body).Decode(&login)
-	resp.Body.Close()
-	if login.AccessToken == "" {
-		t.Fatalf("login: %d", resp.StatusCode)
-	}
+	lead := s.demoLead(t, p, password)
 	// Reports in the lead's unit.
 	report := func(i int) string {
 		t.Helper()
 		f := filing{key: fmt.Sprintf("fault-move-%04d", i), title: fmt.Sprintf("Lỗi chuyển %d", i)}
-		a := f.retry(t, p.base)
-		res, err := s.raw.Collection("cases").UpdateOne(ctx, bson.D{{Key: "trackingCode", Value: a.TrackingCode}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "unitId", Value: lead.UnitID}}}})
-		if err != nil || res.MatchedCount != 1 {
-			t.Fatalf("route the report: %v %+v", err, res)
-		}
-		var c storedCase
-		if err := s.raw.Collection("cases").FindOne(ctx, bson.D{{Key: "trackingCode", Value: a.TrackingCode}}).Decode(&c); err != nil {
-			t.Fatal(err)
-		}
-		return c.ID.Hex()
+		return lead.route(t, f.retry(t, p.base).TrackingCode)
 	}
 	accept := func(id string) (int, string, error) {
-		req, _ := http.NewRequest(http.MethodPost, p.base+"/api/v1/cases/"+id+"/transitions", strings.NewReader(`{"to":"accepted"}`))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+login.AccessToken)
-		resp, err := httpClient.Do(req)
-		if err != nil {
-			return 0, "", err
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b), nil
+		return postJSON(p.base+"/api/v1/cases/"+id+"/transitions", lead.token, `{"to":"accepted"}`)
 	}
 	clean := report(0)
 	trap.record()
@@ -646,6 +617,161 @@ func TestFaultStatusChangeDatabaseDown(t *testing.T) {
 		}
 		if c.Status != "accepted" || accepted != 1 {
 			t.Errorf("report %s: status %s, %d acceptances on its timeline", id, c.Status, accepted)
+		}
+	}
+	if out, code := s.cli(t, "audit", "verify"); code != 0 {
+		t.Errorf("portal audit verify: exit %d\n%s", code, out)
+	}
+}
+
+// demoLead is the seeded demo lead, signed in, and the unit it leads.
+type demoLead struct {
+	s      *faultStack
+	token  string
+	unitID string
+}
+
+func (s *faultStack) demoLead(t *testing.T, p *portal, password string) demoLead {
+	t.Helper()
+	var u struct {
+		UnitID string `bson:"unitId"`
+	}
+	if err := s.raw.Collection("users").FindOne(context.Background(), bson.D{{Key: "email", Value: "lead@demo.minhbach.vn"}}).Decode(&u); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := httpClient.Post(p.base+"/api/v1/auth/login", "application/json",
+		strings.NewReader(`{"email":"lead@demo.minhbach.vn","password":"`+password+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var login struct{ AccessToken string }
+	_ = json.NewDecoder(resp.Body).Decode(&login)
+	resp.Body.Close()
+	if login.AccessToken == "" {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	return demoLead{s: s, token: login.AccessToken, unitID: u.UnitID}
+}
+
+// route puts the report of a tracking code in the lead's unit (directly
+// in the database) and returns its id.
+func (l demoLead) route(t *testing.T, code string) string {
+	t.Helper()
+	ctx := context.Background()
+	res, err := l.s.raw.Collection("cases").UpdateOne(ctx, bson.D{{Key: "trackingCode", Value: code}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "unitId", Value: l.unitID}}}})
+	if err != nil || res.MatchedCount != 1 {
+		t.Fatalf("route the report: %v %+v", err, res)
+	}
+	var c storedCase
+	if err := l.s.raw.Collection("cases").FindOne(ctx, bson.D{{Key: "trackingCode", Value: code}}).Decode(&c); err != nil {
+		t.Fatal(err)
+	}
+	return c.ID.Hex()
+}
+
+// postJSON posts body with a bearer token; err is a transport failure.
+func postJSON(url, token, body string) (int, string, error) {
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := httpClient.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), nil
+}
+
+// TestFaultAppealDatabaseDown: the database goes away at each write of a
+// citizen's appeal — the claim on the round-1 report and its audit event,
+// the round-2 report's sealed identity, audit chain, tracking code and the
+// report itself — the write dropped, or applied with its answer lost. The
+// citizen tries again until answered. Then every round-1 report is
+// appealed once: exactly one round-2 report, linked both ways, carrying
+// the sealed identity; and every audit chain verifies.
+func TestFaultAppealDatabaseDown(t *testing.T) {
+	s := newFaultStack(t)
+	const password = "Mật-khẩu-thử-lỗi-2026!"
+	s.cliEnv = append(s.cliEnv, "PORTAL_DEMO_PASSWORD="+password)
+	if out, code := s.cli(t, "seed", "demo"); code != 0 {
+		t.Fatalf("seed demo: exit %d\n%s", code, out)
+	}
+	trap := newWriteTrap(s)
+	p := s.start(t)
+	ctx := context.Background()
+	lead := s.demoLead(t, p, password)
+	// A concluded named complaint in the lead's unit, and its citizen's
+	// session.
+	concluded := func(i int) (id, token string) {
+		t.Helper()
+		f := filing{key: fmt.Sprintf("fault-appeal-%04d", i), title: fmt.Sprintf("Lỗi khiếu nại tiếp %d", i), named: true, kind: "complaint"}
+		a := f.retry(t, p.base)
+		id = lead.route(t, a.TrackingCode)
+		for _, move := range []string{`{"to":"accepted"}`, `{"to":"investigating"}`,
+			`{"to":"concluded","outcome":"unsubstantiated","actions":"Đã xác minh","reply":"Không có vi phạm."}`} {
+			if status, body, err := postJSON(p.base+"/api/v1/cases/"+id+"/transitions", lead.token, move); err != nil || status != http.StatusOK {
+				t.Fatalf("%s: %d %v %s", move, status, err, body)
+			}
+		}
+		return id, a.Token
+	}
+	appeal := func(token string) (int, string, error) {
+		return postJSON(p.base+"/api/v1/track/appeal", token, `{"reason":"Kết luận chưa xem xét camera quầy số 3"}`)
+	}
+	id, token := concluded(0)
+	trap.record()
+	if status, body, err := appeal(token); err != nil || status != http.StatusCreated {
+		t.Fatalf("clean appeal: %d %v %s", status, err, body)
+	}
+	n := trap.recorded(t, "one appeal")
+	ids := []string{id}
+	for i := 1; i <= n; i++ {
+		for _, act := range []writeAction{dropWrite, loseReply} {
+			id, token := concluded(len(ids))
+			ids = append(ids, id)
+			trap.arm(i, act)
+			status, body, err := appeal(token)
+			trap.arm(0, passWrite)
+			time.Sleep(600 * time.Millisecond)
+			s.db.comeUp()
+			if err != nil || (status != http.StatusCreated && status != http.StatusServiceUnavailable) {
+				t.Errorf("write %d action %d: %d %v %s", i, act, status, err, body)
+			}
+			// The citizen tries again: appealed now, or already.
+			deadline := time.Now().Add(time.Minute)
+			for status != http.StatusCreated && !(status == http.StatusConflict && strings.Contains(body, "appeal_not_allowed")) {
+				if time.Now().After(deadline) {
+					t.Fatalf("write %d action %d: the appeal cannot be retried: %d %s", i, act, status, body)
+				}
+				time.Sleep(200 * time.Millisecond)
+				status, body, _ = appeal(token)
+			}
+		}
+	}
+	for _, id := range ids {
+		oid, _ := bson.ObjectIDFromHex(id)
+		var parent struct {
+			Status   string `bson:"status"`
+			AppealID string `bson:"appealId"`
+		}
+		if err := s.raw.Collection("cases").FindOne(ctx, bson.D{{Key: "_id", Value: oid}}).Decode(&parent); err != nil {
+			t.Fatal(err)
+		}
+		var children []struct {
+			ID bson.ObjectID `bson:"_id"`
+		}
+		cur, err := s.raw.Collection("cases").Find(ctx, bson.D{{Key: "appealOf", Value: id}})
+		if err != nil || cur.All(ctx, &children) != nil {
+			t.Fatal(err)
+		}
+		if parent.Status != "appealed" || len(children) != 1 || children[0].ID.Hex() != parent.AppealID {
+			t.Errorf("report %s: status %s, appealId %s, round-2 reports %v", id, parent.Status, parent.AppealID, children)
+			continue
+		}
+		if n, err := s.raw.Collection("identities").CountDocuments(ctx, bson.D{{Key: "_id", Value: parent.AppealID}}); err != nil || n != 1 {
+			t.Errorf("report %s: the round-2 report %s has %d sealed identities (%v)", id, parent.AppealID, n, err)
 		}
 	}
 	if out, code := s.cli(t, "audit", "verify"); code != 0 {

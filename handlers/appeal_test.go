@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"minhbach/services"
 )
@@ -122,6 +125,61 @@ func TestAppeal(t *testing.T) {
 
 // TestExtensions: an inspector asks, a lead decides, the resolution
 // deadline moves, and the kind's cap holds.
+// TestAppealLostClaimReleased: a round-1 report left claimed for an
+// appeal whose round-2 report was never stored (the database went away
+// between the two for longer than the appeal waited) answers a new try
+// with 503 appeal_settling while the appeal may still be on its way, and
+// after that is put back — recorded as an appeal that failed — and
+// appealed afresh.
+func TestAppealLostClaimReleased(t *testing.T) {
+	f := newFixture(t)
+	st := f.storyStaff(t)
+	ctx := context.Background()
+	r, c := f.fileCase(t, "complaint")
+	f.conclude(t, st.lead, c.ID)
+	concluded, err := f.store.FindCaseByID(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lost, now := bson.NewObjectID().Hex(), f.clock.Now()
+	if _, err := f.store.UpdateCase(ctx, c.ID, concluded.Version, services.CaseChange{FromStatus: []services.Status{services.StatusConcluded},
+		Status: services.StatusAppealed, AppealID: &lost, At: now, Events: []services.Event{{Type: services.EventAppealed, At: now,
+			Actor: string(services.PartyCitizen), Status: services.StatusAppealed, Public: true, Ref: lost}}}); err != nil {
+		t.Fatal(err)
+	}
+	appeal := func() *httptest.ResponseRecorder {
+		return f.do(http.MethodPost, "/api/v1/track/appeal", "application/json", strings.NewReader(`{"reason":"Kết luận chưa xem xét camera quầy số 3"}`),
+			"Authorization", "Bearer "+r.Token)
+	}
+	if w := appeal(); w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "appeal_settling") {
+		t.Fatalf("a try within the grace: %d %s", w.Code, w.Body)
+	}
+	f.clock.offset += 3 * time.Minute
+	w := appeal()
+	if w.Code != http.StatusCreated {
+		t.Fatalf("a try after the grace: %d %s", w.Code, w.Body)
+	}
+	after, err := f.store.FindCaseByID(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Status != services.StatusAppealed || after.AppealID == lost || after.AppealID == "" {
+		t.Fatalf("after the new appeal: status %s appealId %s", after.Status, after.AppealID)
+	}
+	if _, err := f.store.FindCaseByID(ctx, after.AppealID); err != nil {
+		t.Fatalf("the round-2 report: %v", err)
+	}
+	var failed []services.Status
+	for _, e := range after.Timeline {
+		if e.Type == services.EventAppealFailed {
+			failed = append(failed, e.Status)
+		}
+	}
+	if len(failed) != 1 || failed[0] != services.StatusConcluded {
+		t.Fatalf("the release on the timeline: %v", failed)
+	}
+}
+
 func TestExtensions(t *testing.T) {
 	f := newFixture(t)
 	st := f.storyStaff(t)

@@ -48,6 +48,9 @@ func (s *Intake) Appeal(ctx context.Context, caseID, reason string) (SubmitResul
 	if err != nil {
 		return SubmitResult{}, err
 	}
+	if parent, err = s.releaseLostClaim(ctx, parent); err != nil {
+		return SubmitResult{}, err
+	}
 	if err := CheckTransition(parent.Status, PartyCitizen, TransitionInput{To: StatusAppealed}); err != nil {
 		return SubmitResult{}, err
 	}
@@ -84,6 +87,22 @@ func (s *Intake) Appeal(ctx context.Context, caseID, reason string) (SubmitResul
 	claim := CaseChange{FromStatus: []Status{parent.Status}, Status: StatusAppealed, AppealID: &childID, At: now,
 		Events: []Event{{Type: EventAppealed, At: now, Actor: string(PartyCitizen), Status: StatusAppealed, Public: true, Ref: childID}}}
 	claimed, err := s.cases.UpdateCase(ctx, parent.ID, parent.Version, claim)
+	if err != nil && !definiteRefusal(err) {
+		// The claim may have been applied before the database went away:
+		// find out, so that a claim is never left without its appeal
+		// unknown to the citizen (a claim the database applied later is
+		// released by a later try, releaseLostClaim).
+		var applied Case
+		if s.settleRead(ctx, func(ctx context.Context) error {
+			p, err := s.cases.FindCaseByID(ctx, parent.ID)
+			if err == nil && p.AppealID == childID {
+				applied = p
+			}
+			return err
+		}) && applied.ID != "" {
+			claimed, err = applied, nil
+		}
+	}
 	if err != nil {
 		return SubmitResult{}, err
 	}
@@ -111,6 +130,29 @@ func (s *Intake) Appeal(ctx context.Context, caseID, reason string) (SubmitResul
 	}
 	c.ContentHash = ContentHash(c)
 	if err := s.storeAppeal(ctx, c, id); err != nil {
+		if !definiteRefusal(err) {
+			// The round-2 report may have been stored before the database
+			// went away: find out before undoing anything, so that a stored
+			// appeal never loses its identity or its claim.
+			var stored bool
+			if !s.settleRead(ctx, func(ctx context.Context) error {
+				_, err := s.cases.FindCaseByID(ctx, c.ID)
+				if stored = err == nil; IsCode(err, CodeNotFound) {
+					return nil
+				}
+				return err
+			}) {
+				// Still unknown: leave the identity and the claim as they
+				// are; if the report never appears, a later try releases
+				// the claim.
+				return SubmitResult{}, err
+			} else if stored {
+				return s.signIn(SubmitResult{ID: c.ID, TrackingCode: c.TrackingCode, Receipt: receipt, Kind: c.Kind, SubmittedAt: now, ContentHash: c.ContentHash})
+			}
+		}
+		if c.HasIdentity {
+			s.vault.Discard(ctx, c.ID)
+		}
 		s.undoAppeal(ctx, claimed, parent.Status)
 		return SubmitResult{}, err
 	}
@@ -120,16 +162,81 @@ func (s *Intake) Appeal(ctx context.Context, caseID, reason string) (SubmitResul
 func (s *Intake) storeAppeal(ctx context.Context, c *Case, id Identity) error {
 	if c.HasIdentity {
 		if err := s.vault.Seal(ctx, c.ID, id); err != nil {
+			// The report is not stored: the caller discards the identity
+			// (definiteRefusal is false for a failed seal's own error only
+			// when the database went away, and then the report is looked
+			// for and not found).
 			return err
 		}
 	}
-	if err := s.insertWithFreshCode(ctx, c, func() error { return nil }); err != nil {
-		if c.HasIdentity {
-			s.vault.Discard(ctx, c.ID)
+	return s.insertWithFreshCode(ctx, c, func() error { return nil })
+}
+
+// appealSettleWait bounds how long an appeal waits, within its request, for
+// the database to say whether a write whose answer was lost took effect.
+const appealSettleWait = 15 * time.Second
+
+// appealGrace is how long a round-1 report claimed for an appeal whose
+// round-2 report is not stored is taken for an appeal still on its way.
+const appealGrace = settleWindow
+
+// settleRead calls read until it answers without error (known) or
+// appealSettleWait passes, backing off between tries, on a context the
+// request's cancellation does not end.
+func (s *Intake) settleRead(ctx context.Context, read func(context.Context) error) (known bool) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), appealSettleWait)
+	defer cancel()
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+		if read(ctx) == nil {
+			return true
 		}
-		return err
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(wait):
+		}
 	}
-	return nil
+}
+
+// releaseLostClaim puts back a round-1 report claimed for an appeal whose
+// round-2 report was never stored (the database went away between the two
+// for longer than the appeal could wait, or the undo failed), once the
+// claim is older than appealGrace, so that the citizen can appeal again;
+// before that the appeal may still be on its way, and the citizen is asked
+// to try again shortly. Any other report is returned as it is.
+func (s *Intake) releaseLostClaim(ctx context.Context, parent Case) (Case, error) {
+	if parent.Status != StatusAppealed || parent.AppealID == "" {
+		return parent, nil
+	}
+	if _, err := s.cases.FindCaseByID(ctx, parent.AppealID); !IsCode(err, CodeNotFound) {
+		return parent, err // the appeal exists (and cannot be made again), or the store failed
+	}
+	claimedAt, was := appealClaim(parent)
+	now := stamp(s.now)
+	if now.Sub(claimedAt) < appealGrace {
+		return parent, Errorf(ReasonAppealSettling, "Your appeal is still being recorded; please try again in a few minutes.")
+	}
+	none := ""
+	return s.cases.UpdateCase(ctx, parent.ID, parent.Version, CaseChange{FromStatus: []Status{StatusAppealed}, Status: was,
+		AppealID: &none, At: now, Events: []Event{{Type: EventAppealFailed, At: now, Actor: string(PartySystem), Status: was}}})
+}
+
+// appealClaim finds when a report was claimed for its appeal and the
+// status it had before.
+func appealClaim(c Case) (at time.Time, was Status) {
+	was = StatusConcluded
+	for i := len(c.Timeline) - 1; i >= 0; i-- {
+		if e := c.Timeline[i]; e.Type == EventAppealed && e.Ref == c.AppealID {
+			at = e.At
+			for j := i - 1; j >= 0; j-- {
+				if st := c.Timeline[j].Status; st != "" {
+					return at, st
+				}
+			}
+			return at, was
+		}
+	}
+	return at, was
 }
 
 // undoAppeal puts the round-1 report back where it was.

@@ -84,6 +84,7 @@ const (
 	ReasonReportClosed       Reason = "report_closed"
 	ReasonAppealNotAllowed   Reason = "appeal_not_allowed"
 	ReasonAppealIdentityGone Reason = "appeal_identity_gone"
+	ReasonAppealSettling     Reason = "appeal_settling"
 	ReasonProofUnavailable   Reason = "proof_unavailable"
 	ReasonProofInvalid       Reason = "proof_invalid"
 
@@ -233,6 +234,7 @@ var reasonCodes = map[Reason]Code{
 	ReasonReportClosed:       CodeConflict,
 	ReasonAppealNotAllowed:   CodeConflict,
 	ReasonAppealIdentityGone: CodeConflict,
+	ReasonAppealSettling:     CodeUnavailable,
 	ReasonProofUnavailable:   CodeUnavailable,
 	ReasonProofInvalid:       CodeInvalid,
 

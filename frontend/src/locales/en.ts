@@ -529,6 +529,7 @@ const en: typeof vi = {
     already_exists: 'This already exists.',
     anonymous_no_identity: 'This report was filed anonymously: there is no identity to see.',
     appeal_identity_gone: 'The identity of this report is no longer kept, so it cannot be appealed. File a new report.',
+    appeal_settling: 'Your appeal is still being recorded. Please try again in a few minutes.',
     appeal_not_allowed: 'Only a concluded complaint or denunciation can be appealed, once. For feedback, file a new report.',
     area_not_found: 'No such area.',
     area_province_has_communes: 'Communes belong to this province; it cannot become a commune.',

@@ -528,6 +528,7 @@ const vi = {
     already_exists: 'Mục này đã có.',
     anonymous_no_identity: 'Phản ánh này được gửi ẩn danh: không có danh tính để xem.',
     appeal_identity_gone: 'Thông tin danh tính của phản ánh này không còn được lưu nên không thể khiếu nại tiếp. Hãy gửi phản ánh mới.',
+    appeal_settling: 'Yêu cầu khiếu nại tiếp của bạn đang được ghi nhận. Vui lòng thử lại sau vài phút.',
     appeal_not_allowed: 'Chỉ khiếu nại hoặc tố cáo đã có kết luận mới được khiếu nại tiếp, một lần. Với phản ánh, hãy gửi phản ánh mới.',
     area_not_found: 'Không có địa bàn này.',
     area_province_has_communes: 'Tỉnh này đang có xã, phường trực thuộc nên không thể chuyển thành xã.',
