@@ -575,29 +575,12 @@ func TestFaultStatusChangeDatabaseDown(t *testing.T) {
 	}
 	n := trap.recorded(t, "one status change")
 	ids := []string{clean}
-	for i := 1; i <= n; i++ {
-		for _, act := range []writeAction{dropWrite, loseReply} {
-			id := report(len(ids))
-			ids = append(ids, id)
-			trap.arm(i, act)
-			status, body, err := accept(id)
-			trap.arm(0, passWrite)
-			time.Sleep(600 * time.Millisecond)
-			s.db.comeUp()
-			if err != nil || (status != http.StatusOK && status != http.StatusServiceUnavailable) {
-				t.Errorf("write %d action %d: %d %v %s", i, act, status, err, body)
-			}
-			// The lead tries again: done, or already done.
-			deadline := time.Now().Add(time.Minute)
-			for status != http.StatusOK && status != http.StatusConflict {
-				if time.Now().After(deadline) {
-					t.Fatalf("write %d action %d: the move cannot be retried: %d %s", i, act, status, body)
-				}
-				time.Sleep(200 * time.Millisecond)
-				status, body, _ = accept(id)
-			}
-		}
-	}
+	// The lead tries again: done, or already done.
+	s.failEachWrite(t, trap, n, http.StatusOK, func() func() (int, string, error) {
+		id := report(len(ids))
+		ids = append(ids, id)
+		return func() (int, string, error) { return accept(id) }
+	}, func(status int, _ string) bool { return status == http.StatusOK || status == http.StatusConflict })
 	for _, id := range ids {
 		oid, _ := bson.ObjectIDFromHex(id)
 		var c struct {
@@ -621,6 +604,37 @@ func TestFaultStatusChangeDatabaseDown(t *testing.T) {
 	}
 	if out, code := s.cli(t, "audit", "verify"); code != 0 {
 		t.Errorf("portal audit verify: exit %d\n%s", code, out)
+	}
+}
+
+// failEachWrite makes each of the n writes of an action fail in each way
+// (dropped, or applied with its answer lost), the database back half a
+// second later, on a fresh subject each time (fresh gives the action on
+// it). The action must answer ok or 503, and is then tried again until
+// done says so, within a minute.
+func (s *faultStack) failEachWrite(t *testing.T, trap *writeTrap, n, ok int, fresh func() func() (int, string, error),
+	done func(status int, body string) bool) {
+	t.Helper()
+	for i := 1; i <= n; i++ {
+		for _, act := range []writeAction{dropWrite, loseReply} {
+			do := fresh()
+			trap.arm(i, act)
+			status, body, err := do()
+			trap.arm(0, passWrite)
+			time.Sleep(600 * time.Millisecond)
+			s.db.comeUp()
+			if err != nil || (status != ok && status != http.StatusServiceUnavailable) {
+				t.Errorf("write %d action %d: %d %v %s", i, act, status, err, body)
+			}
+			deadline := time.Now().Add(time.Minute)
+			for !done(status, body) {
+				if time.Now().After(deadline) {
+					t.Fatalf("write %d action %d: cannot be retried: %d %s", i, act, status, body)
+				}
+				time.Sleep(200 * time.Millisecond)
+				status, body, _ = do()
+			}
+		}
 	}
 }
 
@@ -727,29 +741,14 @@ func TestFaultAppealDatabaseDown(t *testing.T) {
 	}
 	n := trap.recorded(t, "one appeal")
 	ids := []string{id}
-	for i := 1; i <= n; i++ {
-		for _, act := range []writeAction{dropWrite, loseReply} {
-			id, token := concluded(len(ids))
-			ids = append(ids, id)
-			trap.arm(i, act)
-			status, body, err := appeal(token)
-			trap.arm(0, passWrite)
-			time.Sleep(600 * time.Millisecond)
-			s.db.comeUp()
-			if err != nil || (status != http.StatusCreated && status != http.StatusServiceUnavailable) {
-				t.Errorf("write %d action %d: %d %v %s", i, act, status, err, body)
-			}
-			// The citizen tries again: appealed now, or already.
-			deadline := time.Now().Add(time.Minute)
-			for status != http.StatusCreated && !(status == http.StatusConflict && strings.Contains(body, "appeal_not_allowed")) {
-				if time.Now().After(deadline) {
-					t.Fatalf("write %d action %d: the appeal cannot be retried: %d %s", i, act, status, body)
-				}
-				time.Sleep(200 * time.Millisecond)
-				status, body, _ = appeal(token)
-			}
-		}
-	}
+	// The citizen tries again: appealed now, or already.
+	s.failEachWrite(t, trap, n, http.StatusCreated, func() func() (int, string, error) {
+		id, token := concluded(len(ids))
+		ids = append(ids, id)
+		return func() (int, string, error) { return appeal(token) }
+	}, func(status int, body string) bool {
+		return status == http.StatusCreated || (status == http.StatusConflict && strings.Contains(body, "appeal_not_allowed"))
+	})
 	for _, id := range ids {
 		oid, _ := bson.ObjectIDFromHex(id)
 		var parent struct {
