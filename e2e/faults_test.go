@@ -549,16 +549,8 @@ func TestFaultKilledDuringConcurrentFilings(t *testing.T) {
 // after it was applied with its answer lost; the lead retries. Each report
 // ends accepted exactly once, and every chain verifies.
 func TestFaultStatusChangeDatabaseDown(t *testing.T) {
-	s := newFaultStack(t)
-	const password = "Mật-khẩu-thử-lỗi-2026!"
-	s.cliEnv = append(s.cliEnv, "PORTAL_DEMO_PASSWORD="+password)
-	if out, code := s.cli(t, "seed", "demo"); code != 0 {
-		t.Fatalf("seed demo: exit %d\n%s", code, out)
-	}
-	trap := newWriteTrap(s)
-	p := s.start(t)
+	s, trap, p, lead := newDemoFaultStack(t)
 	ctx := context.Background()
-	lead := s.demoLead(t, p, password)
 	// Reports in the lead's unit.
 	report := func(i int) string {
 		t.Helper()
@@ -645,6 +637,21 @@ type demoLead struct {
 	unitID string
 }
 
+// newDemoFaultStack is a fault stack seeded with the demo, its writes
+// recorded by a trap, the portal started and the demo lead signed in.
+func newDemoFaultStack(t *testing.T) (*faultStack, *writeTrap, *portal, demoLead) {
+	t.Helper()
+	s := newFaultStack(t)
+	const password = "Mật-khẩu-thử-lỗi-2026!"
+	s.cliEnv = append(s.cliEnv, "PORTAL_DEMO_PASSWORD="+password)
+	if out, code := s.cli(t, "seed", "demo"); code != 0 {
+		t.Fatalf("seed demo: exit %d\n%s", code, out)
+	}
+	trap := newWriteTrap(s)
+	p := s.start(t)
+	return s, trap, p, s.demoLead(t, p, password)
+}
+
 func (s *faultStack) demoLead(t *testing.T, p *portal, password string) demoLead {
 	t.Helper()
 	var u struct {
@@ -706,16 +713,8 @@ func postJSON(url, token, body string) (int, string, error) {
 // appealed once: exactly one round-2 report, linked both ways, carrying
 // the sealed identity; and every audit chain verifies.
 func TestFaultAppealDatabaseDown(t *testing.T) {
-	s := newFaultStack(t)
-	const password = "Mật-khẩu-thử-lỗi-2026!"
-	s.cliEnv = append(s.cliEnv, "PORTAL_DEMO_PASSWORD="+password)
-	if out, code := s.cli(t, "seed", "demo"); code != 0 {
-		t.Fatalf("seed demo: exit %d\n%s", code, out)
-	}
-	trap := newWriteTrap(s)
-	p := s.start(t)
+	s, trap, p, lead := newDemoFaultStack(t)
 	ctx := context.Background()
-	lead := s.demoLead(t, p, password)
 	// A concluded named complaint in the lead's unit, and its citizen's
 	// session.
 	concluded := func(i int) (id, token string) {

@@ -89,18 +89,10 @@ func (s *Intake) Appeal(ctx context.Context, caseID, reason string) (SubmitResul
 	claimed, err := s.cases.UpdateCase(ctx, parent.ID, parent.Version, claim)
 	if err != nil && !definiteRefusal(err) {
 		// The claim may have been applied before the database went away:
-		// find out, so that a claim is never left without its appeal
-		// unknown to the citizen (a claim the database applied later is
-		// released by a later try, releaseLostClaim).
-		var applied Case
-		if s.settleRead(ctx, func(ctx context.Context) error {
-			p, err := s.cases.FindCaseByID(ctx, parent.ID)
-			if err == nil && p.AppealID == childID {
-				applied = p
-			}
-			return err
-		}) && applied.ID != "" {
-			claimed, err = applied, nil
+		// if it was, go on with the appeal. (A claim applied after this
+		// gave up is released by a later try: releaseLostClaim.)
+		if p, found, _ := s.awaitCase(ctx, appealSettleWait, parent.ID); found && p.AppealID == childID {
+			claimed, err = p, nil
 		}
 	}
 	if err != nil {
@@ -129,25 +121,20 @@ func (s *Intake) Appeal(ctx context.Context, caseID, reason string) (SubmitResul
 			{Type: EventAppealOpened, At: now, Actor: string(PartyCitizen), Public: true, Ref: parent.ID}},
 	}
 	c.ContentHash = ContentHash(c)
+	filed := SubmitResult{ID: c.ID, TrackingCode: c.TrackingCode, Receipt: receipt, Kind: c.Kind, SubmittedAt: now, ContentHash: c.ContentHash}
 	if err := s.storeAppeal(ctx, c, id); err != nil {
 		if !definiteRefusal(err) {
 			// The round-2 report may have been stored before the database
 			// went away: find out before undoing anything, so that a stored
 			// appeal never loses its identity or its claim.
-			var stored bool
-			if !s.settleRead(ctx, func(ctx context.Context) error {
-				_, err := s.cases.FindCaseByID(ctx, c.ID)
-				if stored = err == nil; IsCode(err, CodeNotFound) {
-					return nil
-				}
-				return err
-			}) {
+			if _, stored, known := s.awaitCase(ctx, appealSettleWait, c.ID); !known {
 				// Still unknown: leave the identity and the claim as they
 				// are; if the report never appears, a later try releases
 				// the claim.
 				return SubmitResult{}, err
 			} else if stored {
-				return s.signIn(SubmitResult{ID: c.ID, TrackingCode: c.TrackingCode, Receipt: receipt, Kind: c.Kind, SubmittedAt: now, ContentHash: c.ContentHash})
+				filed.TrackingCode = c.TrackingCode
+				return s.signIn(filed)
 			}
 		}
 		if c.HasIdentity {
@@ -156,17 +143,14 @@ func (s *Intake) Appeal(ctx context.Context, caseID, reason string) (SubmitResul
 		s.undoAppeal(ctx, claimed, parent.Status)
 		return SubmitResult{}, err
 	}
-	return s.signIn(SubmitResult{ID: c.ID, TrackingCode: c.TrackingCode, Receipt: receipt, Kind: c.Kind, SubmittedAt: now, ContentHash: c.ContentHash})
+	filed.TrackingCode = c.TrackingCode // chosen by the insert
+	return s.signIn(filed)
 }
 
 func (s *Intake) storeAppeal(ctx context.Context, c *Case, id Identity) error {
 	if c.HasIdentity {
 		if err := s.vault.Seal(ctx, c.ID, id); err != nil {
-			// The report is not stored: the caller discards the identity
-			// (definiteRefusal is false for a failed seal's own error only
-			// when the database went away, and then the report is looked
-			// for and not found).
-			return err
+			return err // the report is not stored: Appeal finds that, and removes the identity
 		}
 	}
 	return s.insertWithFreshCode(ctx, c, func() error { return nil })
@@ -179,24 +163,6 @@ const appealSettleWait = 15 * time.Second
 // appealGrace is how long a round-1 report claimed for an appeal whose
 // round-2 report is not stored is taken for an appeal still on its way.
 const appealGrace = settleWindow
-
-// settleRead calls read until it answers without error (known) or
-// appealSettleWait passes, backing off between tries, on a context the
-// request's cancellation does not end.
-func (s *Intake) settleRead(ctx context.Context, read func(context.Context) error) (known bool) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), appealSettleWait)
-	defer cancel()
-	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
-		if read(ctx) == nil {
-			return true
-		}
-		select {
-		case <-ctx.Done():
-			return false
-		case <-time.After(wait):
-		}
-	}
-}
 
 // releaseLostClaim puts back a round-1 report claimed for an appeal whose
 // round-2 report was never stored (the database went away between the two

@@ -208,36 +208,26 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource, s
 
 // storeFilesWhileHashing stores the report's files while the receipt's
 // argon2id hash (CPU) is computed alongside, so that a filing with files
-// takes about the longer of the two rather than their sum. When either
-// fails the other is stopped, and files already stored are removed.
+// takes about the longer of the two rather than their sum. The hasher
+// fails only when the request ends (no slot before then): the files
+// stored meanwhile are removed.
 func (s *Intake) storeFilesWhileHashing(ctx context.Context, id string, files FileSource, receipt string) (Upload, string, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type hashed struct {
 		enc string
 		err error
-		// own: the hash failed by itself, not because the upload's
-		// failure stopped it.
-		own bool
 	}
 	done := make(chan hashed, 1)
 	go func() {
 		enc, err := hashSecret(ctx, s.hasher, receipt)
-		own := err != nil && ctx.Err() == nil
-		if own {
-			cancel() // no report without its receipt: stop the upload
-		}
-		done <- hashed{enc, err, own}
+		done <- hashed{enc, err}
 	}()
 	l := s.limits
 	up, err := s.evidence.StoreFiles(ctx, id, files, SourceReport, l.MaxFiles, l.MaxFileBytes, l.MaxReportBytes)
 	if err != nil {
-		cancel()
-		if h := <-done; h.own && !IsCode(err, CodeInvalid) && !IsCode(err, CodeTooLarge) && !IsCode(err, CodeUnsupported) {
-			// The upload failed, or was stopped, because the hash failed:
-			// say that (a fault of the file itself is said first).
-			return Upload{}, "", h.err
-		}
+		cancel() // a hash still waiting for a slot is not needed
+		<-done
 		return Upload{}, "", err
 	}
 	h := <-done
@@ -273,33 +263,41 @@ func definiteRefusal(err error) bool {
 // keeps the objects a report references.
 func (s *Intake) settleLater(ctx context.Context, c *Case, up Upload, res SubmitResult, settled func(filed bool, res SubmitResult)) {
 	go func() {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleWindow)
+		_, found, known := s.awaitCase(ctx, settleWindow, c.ID)
+		if !known {
+			return
+		}
+		done, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		for wait := 100 * time.Millisecond; ; wait = min(2*wait, 3*time.Second) {
-			_, err := s.cases.FindCaseByID(ctx, c.ID)
-			switch {
-			case err == nil:
-				if s.evidence != nil {
-					s.evidence.Commit(ctx, up)
-				}
-				if settled != nil {
-					settled(true, res)
-				}
-				return
-			case IsCode(err, CodeNotFound):
-				s.discard(ctx, c, up)
-				if settled != nil {
-					settled(false, res)
-				}
-				return
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(wait):
-			}
+		if found && s.evidence != nil {
+			s.evidence.Commit(done, up)
+		} else if !found {
+			s.discard(done, c, up)
+		}
+		if settled != nil {
+			settled(found, res)
 		}
 	}()
+}
+
+// awaitCase reads report id until the database answers whether it is
+// stored (known), for at most within, backing off between tries, on a
+// context the request's cancellation does not end: how a write whose
+// answer was lost is settled.
+func (s *Intake) awaitCase(ctx context.Context, within time.Duration, id string) (c Case, found, known bool) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), within)
+	defer cancel()
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 3*time.Second) {
+		c, err := s.cases.FindCaseByID(ctx, id)
+		if err == nil || IsCode(err, CodeNotFound) {
+			return c, err == nil, true
+		}
+		select {
+		case <-ctx.Done():
+			return Case{}, false, false
+		case <-time.After(wait):
+		}
+	}
 }
 
 // checkCatalog refuses a category that is unknown or retired and an
