@@ -52,7 +52,12 @@ const gpsMarker = "GPSLatitude 10.7769 N GPSLongitude 106.7009 E"
 // after the SOI marker of a real JPEG.
 func jpegWithGPS(t testing.TB) []byte {
 	t.Helper()
-	base := sampleJPEG(t)
+	return withGPS(sampleJPEG(t))
+}
+
+// withGPS is the JPEG base with an APP1 Exif segment carrying GPS data
+// right after its SOI marker.
+func withGPS(base []byte) []byte {
 	var tiff bytes.Buffer
 	tiff.WriteString("MM\x00\x2a\x00\x00\x00\x08") // big-endian TIFF, IFD at 8
 	binary.Write(&tiff, binary.BigEndian, uint16(1))

@@ -182,19 +182,6 @@ const SmallFileBytes = 1 << 20
 
 const smallFile = SmallFileBytes
 
-// readUpTo reads at most n bytes (fewer at the end of r).
-func readUpTo(r io.Reader, n int) ([]byte, error) {
-	if n <= 0 {
-		return nil, nil
-	}
-	b := make([]byte, n)
-	k, err := io.ReadFull(r, b)
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		err = nil
-	}
-	return b[:k], err
-}
-
 // limitedReader fails once more than max bytes have been read, so that an
 // oversized file is refused while it streams.
 type limitedReader struct {
@@ -290,14 +277,18 @@ func (e *Evidence) storeOne(ctx context.Context, caseID string, index int, part 
 	// of known size; a longer one streams in parts of bounded size, its
 	// length unknown until the part ends.
 	var body io.Reader
+	var whole []byte // the file, when it is small enough to be held
 	size := int64(-1)
-	if rest, err := readUpTo(part.Body, smallFile-len(head)); err != nil {
+	first := make([]byte, smallFile)
+	copy(first, head)
+	if k, err := io.ReadFull(part.Body, first[len(head):]); err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return a, readError(err)
-	} else if len(head)+len(rest) < smallFile {
-		size = int64(len(head) + len(rest))
-		body = io.MultiReader(bytes.NewReader(head), bytes.NewReader(rest))
+	} else if len(head)+k < smallFile {
+		whole = first[:len(head)+k]
+		size = int64(len(whole))
+		body = bytes.NewReader(whole)
 	} else {
-		body = io.MultiReader(bytes.NewReader(head), bytes.NewReader(rest), part.Body)
+		body = io.MultiReader(bytes.NewReader(first), part.Body)
 	}
 	if size > maxBytes {
 		return a, fileError(ReasonFileTooLarge, index, FileTooLarge, "A file is larger than allowed.")
@@ -322,7 +313,15 @@ func (e *Evidence) storeOne(ctx context.Context, caseID string, index int, part 
 		return a, Errorf(ReasonInternal, "The file changed while it was stored.")
 	}
 	if needsCheck || ft.Sanitizable {
-		if ft, err = e.inspectStored(ctx, &a, ft, needsCheck, index); err != nil {
+		if whole != nil {
+			// A small file is still in memory, exactly the bytes whose
+			// SHA-256 was just recorded: it is inspected there rather than
+			// read back from the store.
+			ft, err = e.inspect(ctx, &a, ft, needsCheck, index, bytes.NewReader(whole))
+		} else {
+			ft, err = e.inspectStored(ctx, &a, ft, needsCheck, index)
+		}
+		if err != nil {
 			return a, err
 		}
 		a.Type, a.Name = ft.MIME, NeutralFileName(index+1, "."+ft.Ext)
@@ -338,7 +337,7 @@ func (e *Evidence) storeOne(ctx context.Context, caseID string, index int, part 
 	return a, nil
 }
 
-// inspectStored confirms containers and writes the sanitized copy, reading
+// inspectStored inspects a file too large to be held in memory, reading
 // the original back from the store by ranges.
 func (e *Evidence) inspectStored(ctx context.Context, a *Attachment, ft FileType, needsCheck bool, index int) (ft2 FileType, err error) {
 	obj, _, err := e.blobs.Get(ctx, a.OriginalKey)
@@ -354,6 +353,13 @@ func (e *Evidence) inspectStored(ctx context.Context, a *Attachment, ft FileType
 			err = Wrap(r.err, ReasonStorageUnavailable, "The file could not be read back from storage; please try again.")
 		}
 	}()
+	return e.inspect(ctx, a, ft, needsCheck, index, r)
+}
+
+// inspect confirms the container of the original r (a's) and writes its
+// sanitized copy.
+func (e *Evidence) inspect(ctx context.Context, a *Attachment, ft FileType, needsCheck bool, index int, r io.ReaderAt) (FileType, error) {
+	var err error
 	if needsCheck {
 		if ft, err = e.files.CheckContainer(r, a.Size); err != nil {
 			return ft, sniffError(err, index)

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -30,6 +31,7 @@ import (
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
+	"github.com/pkg/xattr"
 	"github.com/versity/versitygw/backend/meta"
 	"github.com/versity/versitygw/backend/posix"
 	"github.com/versity/versitygw/embedgw"
@@ -256,7 +258,8 @@ type s3Credentials struct {
 }
 
 // StartS3 starts versitygw serving the objects under dir/data, with object
-// metadata in dir/meta and root credentials generated on first start into
+// metadata in extended attributes of the files or in dir/meta
+// (objectMetadata), and root credentials generated on first start into
 // dir/credentials.json (mode 0600).
 //
 // The POSIX backend changes the process's working directory to dir/data and
@@ -283,7 +286,7 @@ func StartS3(ctx context.Context, dir string) (*S3, error) {
 	if !s3Running.TryLock() {
 		return nil, errors.New("an embedded object store is already running in this process")
 	}
-	sc, err := meta.NewSideCar(metaDir)
+	sc, err := objectMetadata(abs, dataDir, metaDir)
 	if err != nil {
 		s3Running.Unlock()
 		return nil, fmt.Errorf("object store metadata: %w", err)
@@ -488,4 +491,62 @@ func LockDir(dir string) (*Lock, error) {
 func (l *Lock) Unlock() error {
 	_ = syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
 	return l.f.Close()
+}
+
+// metadataModeFile records, in the object store's directory, where its
+// object metadata (ETag, content type, checksums) is kept: "xattr" in the
+// data files' extended attributes, "sidecar" in files under meta/. The
+// choice is made once, when the directory is new, and kept: objects written
+// one way are not readable the other (docs/storage.md, "The embedded object
+// store").
+const metadataModeFile = "object-metadata"
+
+// objectMetadata returns the store of object metadata for the object store
+// in abs. A new directory uses extended attributes when its file system
+// takes user attributes (one attribute on the file instead of a sidecar
+// directory, a temporary file and a rename for each of an object's four
+// or five attributes); a directory that already holds sidecar metadata, or
+// whose file system refuses attributes, keeps sidecar files.
+func objectMetadata(abs, dataDir, metaDir string) (meta.MetadataStorer, error) {
+	modePath := filepath.Join(abs, metadataModeFile)
+	mode, err := os.ReadFile(modePath)
+	switch {
+	case err == nil:
+	case errors.Is(err, fs.ErrNotExist):
+		m := "sidecar"
+		if entries, err := os.ReadDir(metaDir); err != nil {
+			return nil, err
+		} else if len(entries) == 0 && takesXattrs(dataDir) {
+			m = "xattr"
+		}
+		if err := os.WriteFile(modePath, []byte(m+"\n"), 0o600); err != nil {
+			return nil, err
+		}
+		mode = []byte(m)
+	default:
+		return nil, err
+	}
+	switch strings.TrimSpace(string(mode)) {
+	case "xattr":
+		return meta.XattrMeta{}, nil
+	case "sidecar":
+		return meta.NewSideCar(metaDir)
+	}
+	return nil, fmt.Errorf("%s says %q, neither xattr nor sidecar", modePath, strings.TrimSpace(string(mode)))
+}
+
+// takesXattrs reports whether the file system of dir stores user extended
+// attributes.
+func takesXattrs(dir string) bool {
+	f, err := os.CreateTemp(dir, ".xattr-probe-")
+	if err != nil {
+		return false
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	if err := xattr.FSet(f, "user.probe", []byte("1")); err != nil {
+		return false
+	}
+	v, err := xattr.FGet(f, "user.probe")
+	return err == nil && string(v) == "1"
 }

@@ -193,3 +193,111 @@ func TestEmbeddedObjectStoreRequiresCredentials(t *testing.T) {
 		t.Fatal("a wrong secret was accepted")
 	}
 }
+
+// TestEmbeddedObjectStoreKeepsItsMetadataMode: a new object store keeps
+// object metadata in extended attributes where the file system takes them,
+// a directory that already holds sidecar metadata (written before the
+// choice existed) keeps sidecar files, and either reads its objects back
+// with their content type and ETag after a restart.
+func TestEmbeddedObjectStoreKeepsItsMetadataMode(t *testing.T) {
+	ctx := context.Background()
+	// roundTrip starts the store in dir, writes an object if put, and
+	// checks the object's metadata; it returns the recorded mode.
+	roundTrip := func(t *testing.T, dir string, put bool) string {
+		t.Helper()
+		s, err := StartS3(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		c, err := minio.New(s.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(s.AccessKey, s.SecretKey, "")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if put {
+			if err := c.MakeBucket(ctx, "evidence", minio.MakeBucketOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.PutObject(ctx, "evidence", "a/original", strings.NewReader("%PDF-1.7 evidence"), 17,
+				minio.PutObjectOptions{ContentType: "application/pdf"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		info, err := c.StatObject(ctx, "evidence", "a/original", minio.StatObjectOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.ContentType != "application/pdf" || info.ETag == "" || info.Size != 17 {
+			t.Fatalf("metadata after a restart: type %q, etag %q, size %d", info.ContentType, info.ETag, info.Size)
+		}
+		mode, err := os.ReadFile(filepath.Join(dir, metadataModeFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(string(mode))
+	}
+	metaFiles := func(dir string) int {
+		n := 0
+		_ = filepath.WalkDir(filepath.Join(dir, "meta"), func(_ string, d os.DirEntry, _ error) error {
+			if d != nil && !d.IsDir() {
+				n++
+			}
+			return nil
+		})
+		return n
+	}
+
+	t.Run("new", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "s3")
+		want := "sidecar"
+		if takesXattrs(filepath.Dir(dir)) {
+			want = "xattr"
+		}
+		if got := roundTrip(t, dir, true); got != want {
+			t.Fatalf("mode %q, want %q", got, want)
+		}
+		if got := roundTrip(t, dir, false); got != want {
+			t.Fatalf("after a restart: mode %q, want %q", got, want)
+		}
+		if want == "xattr" && metaFiles(dir) != 0 {
+			t.Fatalf("%d sidecar files in an xattr store", metaFiles(dir))
+		}
+	})
+	t.Run("sidecar from before", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "s3")
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, metadataModeFile), []byte("sidecar\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		roundTrip(t, dir, true)
+		if metaFiles(dir) == 0 {
+			t.Fatal("no sidecar metadata written")
+		}
+		// As the previous version left it: sidecar files, no mode file.
+		if err := os.Remove(filepath.Join(dir, metadataModeFile)); err != nil {
+			t.Fatal(err)
+		}
+		if got := roundTrip(t, dir, false); got != "sidecar" {
+			t.Fatalf("a directory with sidecar metadata became %q", got)
+		}
+	})
+	t.Run("unknown mode", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "s3")
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, metadataModeFile), []byte("cloud\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		s, err := StartS3(ctx, dir)
+		if err == nil {
+			s.Close()
+			t.Fatal("started with an unknown metadata mode")
+		}
+		if !strings.Contains(err.Error(), "neither xattr nor sidecar") {
+			t.Fatalf("error %v", err)
+		}
+	})
+}

@@ -176,6 +176,33 @@ func TestSanitizePDFKeepsGeneratedDocuments(t *testing.T) {
 	}
 }
 
+// TestSanitizePDFIgnoresTrailingBytes: bytes after the last revision's
+// %%EOF (a scanner's padding, a file appended to the PDF) are not read
+// through and not copied; the pages are.
+func TestSanitizePDFIgnoresTrailingBytes(t *testing.T) {
+	in := generatedPDF(t)
+	padded := append(append(bytes.Clone(in), "\n"...), bytes.Repeat([]byte("appended-secret "), 16<<10)...)
+	out := sanitizedPDF(t, padded)
+	if got, want := len(pageContents(t, out)), len(pageContents(t, in)); got != want {
+		t.Fatalf("%d pages, want %d", got, want)
+	}
+	if bytes.Contains(out, []byte("appended-secret")) {
+		t.Error("the copy holds the appended bytes")
+	}
+	for name, c := range map[string]struct{ in, want string }{
+		"appended":            {"%PDF-1.7 x startxref\n9\n%%EOF\njunk", "%PDF-1.7 x startxref\n9\n%%EOF"},
+		"revisions":           {"%PDF startxref 1 %%EOF more startxref 2 %%EOF tail", "%PDF startxref 1 %%EOF more startxref 2 %%EOF"},
+		"%%EOF only in junk":  {"%PDF startxref 1 %%EOF x %%EOF", "%PDF startxref 1 %%EOF"},
+		"no startxref":        {"%PDF-1.7 %%EOF junk", "%PDF-1.7 %%EOF junk"},
+		"startxref, no %%EOF": {"%PDF %%EOF startxref 7 junk", "%PDF %%EOF startxref 7 junk"},
+		"ends at the %%EOF":   {"%PDF startxref 1 %%EOF", "%PDF startxref 1 %%EOF"},
+	} {
+		if got := string(pdfWithoutTrailer([]byte(c.in))); got != c.want {
+			t.Errorf("%s: %q, want %q", name, got, c.want)
+		}
+	}
+}
+
 // Files that pass CheckPDF cannot hold these; the copy drops them anyway,
 // for a file stored before the check or refused by a later version of it.
 func TestSanitizePDFRemovesActiveContent(t *testing.T) {
@@ -257,5 +284,20 @@ func TestCheckerCopiesInMemoryOneAtATime(t *testing.T) {
 	}
 	if len(c.copies) != 0 || cap(c.copies) != 1 {
 		t.Fatalf("%d of %d slots still taken", len(c.copies), cap(c.copies))
+	}
+}
+
+func TestLastIndex(t *testing.T) {
+	sep := []byte("startxref")
+	for _, b := range [][]byte{
+		nil, sep, []byte("xx startxref yy startxref zz"),
+		append(append([]byte("a startxref b"), bytes.Repeat([]byte("x"), 10000)...), "startxre"...),
+		append([]byte("startxref"), bytes.Repeat([]byte("s"), 5000)...),
+		append(bytes.Repeat([]byte("s"), 5000), "startxref"...),
+		append(append(bytes.Repeat([]byte("q"), 4090), "startxref"...), bytes.Repeat([]byte("q"), 3)...),
+	} {
+		if got, want := lastIndex(b, sep), bytes.LastIndex(b, sep); got != want {
+			t.Errorf("lastIndex of %d bytes: %d, want %d", len(b), got, want)
+		}
 	}
 }
