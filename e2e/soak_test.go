@@ -129,6 +129,9 @@ func TestSoak(t *testing.T) {
 			_ = json.NewDecoder(resp.Body).Decode(&e)
 			if resp.StatusCode != http.StatusServiceUnavailable && resp.StatusCode != http.StatusConflict {
 				fail("%s %s: %d %+v", method, path, resp.StatusCode, e.Error)
+			} else if resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") == "" {
+				// The caller counts it as a failure; this says why.
+				t.Logf("%s %s at %s: 503 %+v", method, path, time.Now().UTC().Format(time.RFC3339), e.Error)
 			}
 			var secs int
 			fmt.Sscan(resp.Header.Get("Retry-After"), &secs)
@@ -237,6 +240,15 @@ func TestSoak(t *testing.T) {
 	t.Logf("10 s after the load stopped:       %v", idle)
 	if failures.Load() > 0 {
 		t.Errorf("%d requests failed", failures.Load())
+		// What the portal said meanwhile: its warnings and errors, and
+		// the requests it answered with a server error.
+		n := 0
+		for _, line := range strings.Split(p.Logs(), "\n") {
+			if n < 60 && (strings.Contains(line, `"level":"WARN"`) || strings.Contains(line, `"level":"ERROR"`) || strings.Contains(line, `"status":5`)) {
+				t.Log(line)
+				n++
+			}
+		}
 	}
 	lim := soakLimits(start)
 	if end.rssKiB > lim.rssKiB || end.threads > lim.threads || end.fds > lim.fds {
