@@ -83,9 +83,13 @@ func TestSoak(t *testing.T) {
 
 	var failures atomic.Int64
 	var firstFailure sync.Once
+	var firstFailureAt atomic.Value
 	fail := func(format string, args ...any) {
 		failures.Add(1)
-		firstFailure.Do(func() { t.Errorf("first failure: "+format, args...) })
+		firstFailure.Do(func() {
+			firstFailureAt.Store(time.Now())
+			t.Errorf("first failure: "+format, args...)
+		})
 	}
 	// A 503 with Retry-After is the portal's admission control at work (one
 	// client address has at most two anonymous writes in flight, and every
@@ -240,15 +244,23 @@ func TestSoak(t *testing.T) {
 	t.Logf("10 s after the load stopped:       %v", idle)
 	if failures.Load() > 0 {
 		t.Errorf("%d requests failed", failures.Load())
-		// What the portal said meanwhile: its warnings and errors, and
-		// the requests it answered with a server error.
+		// What the portal said around the first failure: every line from
+		// 10 s before it to 5 s after, but the admission control's
+		// refusals (a 503 with Retry-After, which the soak expects).
+		at := firstFailureAt.Load().(time.Time)
 		n := 0
 		for _, line := range strings.Split(p.Logs(), "\n") {
-			if n < 60 && (strings.Contains(line, `"level":"WARN"`) || strings.Contains(line, `"level":"ERROR"`) || strings.Contains(line, `"status":5`)) {
-				t.Log(line)
-				n++
+			var l struct{ Time time.Time }
+			if json.Unmarshal([]byte(line), &l) != nil || l.Time.Before(at.Add(-10*time.Second)) || l.Time.After(at.Add(5*time.Second)) ||
+				strings.Contains(line, "Too many requests") || strings.Contains(line, `"status":503,"bytes":143`) {
+				continue
 			}
+			if n < 200 {
+				t.Log(line)
+			}
+			n++
 		}
+		t.Logf("%d portal log lines from 10 s before the first failure to 5 s after", n)
 	}
 	lim := soakLimits(start)
 	if end.rssKiB > lim.rssKiB || end.threads > lim.threads || end.fds > lim.fds {
