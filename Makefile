@@ -22,7 +22,10 @@ GO_SRC := $(shell find . -name '*.go' -not -path './$(FRONTEND)/node_modules/*' 
 # Every fuzz target, as package:Name. `make test` runs each briefly,
 # `make fuzz` longer (FUZZTIME=10m make fuzz for a real session). The short run
 # counts executions, not seconds: a time-limited run can fail spuriously with
-# "context deadline exceeded" when its deadline falls during minimisation.
+# "context deadline exceeded" when its deadline falls during minimisation, or
+# as it stops (seen after 9.9 million executions of ./internal/pow:FuzzVerify
+# in 10 minutes). Such a run, with no failing input written and no panic, is
+# reported as passed with a note; any other failure fails.
 FUZZ_TARGETS := ./handlers:FuzzBindJSON ./handlers:FuzzMultipartIntake ./handlers:FuzzAuthHeaders ./services:FuzzVerifyToken \
 	./services:FuzzNormalizeTrackingCode ./services:FuzzNormalizeReceipt ./internal/passhash:FuzzVerifyEncodedHash ./services:FuzzValidate \
 	./internal/media:FuzzSniff ./internal/media:FuzzCheckOffice ./internal/media:FuzzSanitize ./internal/media:FuzzCheckPDF \
@@ -80,8 +83,11 @@ fuzz:
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; \
 	  echo "$$name" | grep -qE '$(FUZZ_ONLY)' || continue; \
 	  log=$$(mktemp); start=$$(date +%s); \
-	  $(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -timeout 0 -parallel $(FUZZPARALLEL) $$pkg >$$log 2>&1 || { cat $$log; rm -f $$log; exit 1; }; \
-	  echo "fuzz $$pkg $$name ($(FUZZTIME), $$(( $$(date +%s) - start )) s): $$(grep -o 'execs: [0-9]*' $$log | tail -1)"; \
+	  note=; $(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -timeout 0 -parallel $(FUZZPARALLEL) $$pkg >$$log 2>&1 || \
+	  if grep -q 'context deadline exceeded' $$log && ! grep -qE 'Failing input written|panic:|build failed' $$log; then \
+	    note=" (the fuzzing engine reported its own deadline as it stopped; no failing input)"; \
+	  else cat $$log; rm -f $$log; exit 1; fi; \
+	  echo "fuzz $$pkg $$name ($(FUZZTIME), $$(( $$(date +%s) - start )) s): $$(grep -o 'execs: [0-9]*' $$log | tail -1)$$note"; \
 	  rm -f $$log; \
 	done
 
