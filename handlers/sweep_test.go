@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"minhbach/internal/mailer"
+	"minhbach/internal/mongostore"
 	"minhbach/services"
 )
 
@@ -201,5 +202,69 @@ func TestCitizenUpdateWindow(t *testing.T) {
 	f.call(t, st.inspector.access, http.MethodPost, "/api/v1/cases/"+c.ID+"/messages", `{"text":"Bốn"}`, http.StatusCreated, nil)
 	if got := len(citizenMail()); got != 2 {
 		t.Fatalf("a later change: %d e-mails queued, want 2", got)
+	}
+}
+
+// TestSweepOnQueueIndexReadsReportsByID: on the embedded default (with the
+// queue index) a sweep, its daily digest included, reads reports only by
+// _id, whatever the archive holds. A two-core soak found the digest's count
+// of a committee's reports carrying recommendations read every report in
+// one query: from 07:00 Vietnam time every sweep (a committee with nothing
+// overdue gets no digest, so each sweep counted again) held the embedded
+// database's one connection for 12 s at 13,500 reports, and requests
+// waiting for it failed with 503 after 10 s.
+func TestSweepOnQueueIndexReadsReportsByID(t *testing.T) {
+	rec := &cmdRecorder{}
+	f := newFixture(t, func(o *fixtureOptions) { o.queueIndex, o.monitor = true, rec.monitor() })
+	f.mkUser(t, "mon@a.test", services.RoleMonitor, "front-a")
+	f.mkUser(t, "lead@a.test", services.RoleLead, "unit-a")
+	sm := f.staffLogin(t, "mon@a.test", "")
+	for range 3 {
+		f.routedReport(t, "unit-a", "front-a")
+	}
+	_, caseID := f.routedReport(t, "unit-a", "front-a")
+	answerBy := f.clock.Now().In(services.VietnamTime).AddDate(0, 0, 3).Format("2006-01-02")
+	if w := f.do(http.MethodPost, "/api/v1/cases/"+caseID+"/recommendations", "application/json",
+		strings.NewReader(`{"text":"Đề nghị đơn vị làm rõ thời hạn giải quyết","answerBy":"`+answerBy+`"}`), "Authorization", "Bearer "+sm.access); w.Code != http.StatusCreated {
+		t.Fatalf("recommend: %d %s", w.Code, w.Body)
+	}
+	// 08:00 in Vietnam, the next day: the digest is due, and the
+	// recommendation not yet overdue, so the committee gets none and every
+	// sweep of the day looks again.
+	vn := f.clock.Now().In(services.VietnamTime)
+	f.clock.offset += time.Date(vn.Year(), vn.Month(), vn.Day()+1, 8, 0, 0, 0, services.VietnamTime).Sub(vn)
+	for i := range 2 {
+		var res services.SweepResult
+		var err error
+		cmds := rec.record(func() { res, err = f.Sweeper.Sweep(context.Background()) })
+		if err != nil || res.Digests != 0 {
+			t.Fatalf("sweep %d: %+v %v", i, res, err)
+		}
+		for _, c := range cmds {
+			for _, s := range mongostore.QueryShapes(c.name, c.cmd) {
+				if strings.HasPrefix(s, "cases ") && !strings.HasPrefix(s, "cases filter={_id:") {
+					t.Errorf("sweep %d: %s reads reports by %s", i, c.name, s)
+				}
+			}
+		}
+	}
+	// Once the recommendation is overdue, the digest counts it.
+	f.clock.offset += 4 * 24 * time.Hour
+	res, err := f.Sweeper.Sweep(context.Background())
+	if err != nil || res.Digests != 1 {
+		t.Fatalf("sweep with an overdue recommendation: %+v %v", res, err)
+	}
+	due, err := f.env.Store.DueNotifications(context.Background(), f.clock.Now().Add(time.Minute), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, n := range due {
+		if n.Kind == services.NotifyKindDigest && n.To == "mon@a.test" {
+			found = n.Data.OverdueRecommendations == 1
+		}
+	}
+	if !found {
+		t.Fatalf("no digest with one overdue recommendation: %+v", due)
 	}
 }

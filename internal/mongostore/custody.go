@@ -2,6 +2,7 @@ package mongostore
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -129,10 +130,23 @@ func (s *Store) FindUnitCases(ctx context.Context, unitID string, front bool, li
 }
 
 // FindRecommendedCases returns up to limit reports of a unit (or
-// committee) that carry recommendations, newest first.
+// committee) that carry recommendations, newest first; with a queue
+// index, the index selects them and they are read by _id.
 func (s *Store) FindRecommendedCases(ctx context.Context, unitID string, front bool, limit int) ([]services.Case, error) {
 	if unitID == "" {
 		return nil, nil
+	}
+	if x := s.qi.Load(); x != nil && x.ready(ctx, s) {
+		cases, err := s.casesByIDs(ctx, x.recommended(unitID, front, limit))
+		// A report written between the index's answer and the read is
+		// given as it now is, if it still matches.
+		return slices.DeleteFunc(cases, func(c services.Case) bool {
+			unit := c.UnitID
+			if front {
+				unit = c.FrontUnitID
+			}
+			return unit != unitID || len(c.Recommendations) == 0
+		}), err
 	}
 	filter, sort := recommendedCasesQuery(unitID, front)
 	return s.findCases(ctx, filter, options.Find().SetSort(sort).SetLimit(int64(limit)))

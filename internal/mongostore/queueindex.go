@@ -64,6 +64,10 @@ type queueDoc struct {
 	OverdueFlagged bool          `bson:"overdueFlagged"`
 	NearNotified   bool          `bson:"nearNotified"`
 	Outcome        *queueOutcome `bson:"outcome"`
+	// Recommendations is read by the index only (indexProjection), to know
+	// whether the report carries any (recommendedCasesQuery); the entry
+	// keeps that, not them.
+	Recommendations []bson.Raw `bson:"recommendations,omitempty"`
 }
 
 // queueOutcome is the part of a report's outcome the sweep selects by.
@@ -81,6 +85,10 @@ var queueProjection = func() bson.D {
 	}
 	return p
 }()
+
+// indexProjection is what the queue index reads of a report: the queue's
+// fields and the recommendations (whether there are any).
+var indexProjection = append(slices.Clone(queueProjection), bson.E{Key: "recommendations", Value: 1})
 
 // queueCase is the report a queue page lists: the queue's fields only
 // (services.QueueStore.FindQueue).
@@ -120,12 +128,15 @@ type queueEntry struct {
 	// (concluded).
 	concludedMs int64
 	concluded   bool
+	// recommended: the report carries at least one recommendation.
+	recommended bool
 	// at is the entry's place in its unit's list and its committee's.
 	at [2]int
 }
 
 func newQueueEntry(d queueDoc) *queueEntry {
-	e := &queueEntry{doc: d, dueMs: bsonMillis(d.DueAt), createMs: bsonMillis(d.CreatedAt)}
+	e := &queueEntry{doc: d, dueMs: bsonMillis(d.DueAt), createMs: bsonMillis(d.CreatedAt), recommended: len(d.Recommendations) > 0}
+	e.doc.Recommendations = nil
 	if d.Outcome != nil && d.Outcome.ConcludedAt != nil {
 		e.concludedMs, e.concluded = bsonMillis(*d.Outcome.ConcludedAt), true
 	}
@@ -293,7 +304,7 @@ var queueBuildBatch int32 = 1000
 // build puts every stored report, read once in one streaming query of the
 // queue's projection.
 func (x *queueIndex) build(ctx context.Context, s *Store) error {
-	cur, err := s.db.Collection(colCases).Find(ctx, bson.D{}, options.Find().SetProjection(queueProjection).SetBatchSize(queueBuildBatch))
+	cur, err := s.db.Collection(colCases).Find(ctx, bson.D{}, options.Find().SetProjection(indexProjection).SetBatchSize(queueBuildBatch))
 	if err != nil {
 		return translate(err, "report")
 	}
@@ -351,7 +362,7 @@ func (s *Store) refreshQueue(ctx context.Context, ids ...bson.ObjectID) error {
 		mu.Lock()
 		var d queueDoc
 		at := time.Now()
-		err := s.db.Collection(colCases).FindOne(rctx, caseByIDFilter(id), options.FindOne().SetProjection(queueProjection)).Decode(&d)
+		err := s.db.Collection(colCases).FindOne(rctx, caseByIDFilter(id), options.FindOne().SetProjection(indexProjection)).Decode(&d)
 		switch {
 		case err == nil:
 			d.DueAt, d.CreatedAt = d.DueAt.UTC(), d.CreatedAt.UTC()
@@ -618,6 +629,26 @@ func (x *queueIndex) concludedBefore(t time.Time, limit int) []bson.ObjectID {
 	}
 	x.mu.RUnlock()
 	slices.SortFunc(hits, func(a, b *queueEntry) int { return bytes.Compare(a.doc.ID[:], b.doc.ID[:]) })
+	return entryIDs(hits, limit)
+}
+
+// recommended answers recommendedCasesQuery: the ids of up to limit
+// reports of a unit (or committee) carrying a recommendation, newest
+// first (ties, which the database leaves in no order, by id, highest
+// first).
+func (x *queueIndex) recommended(unitID string, front bool, limit int) []bson.ObjectID {
+	x.mu.RLock()
+	var hits []*queueEntry
+	for _, e := range x.set(unitID, front) {
+		if e.recommended {
+			hits = append(hits, e)
+		}
+	}
+	x.mu.RUnlock()
+	slices.SortFunc(hits, func(a, b *queueEntry) int {
+		return cmp.Or(cmp.Compare(b.createMs, a.createMs), bytes.Compare(b.doc.ID[:], a.doc.ID[:]))
+	})
+	x.answers.Add(1)
 	return entryIDs(hits, limit)
 }
 

@@ -119,7 +119,7 @@ func (w *truthWorld) step(ctx context.Context) string {
 	}
 	ch := services.CaseChange{At: w.now}
 	what := ""
-	switch k := r.IntN(10); k {
+	switch k := r.IntN(11); k {
 	case 0, 1: // a move of the status machine, with its next due date
 		var next []services.Status
 		for _, tr := range services.Transitions {
@@ -197,6 +197,16 @@ func (w *truthWorld) step(ctx context.Context) string {
 			w.t.Fatal(err)
 		}
 		return "replace files " + id
+	case 10: // a committee's recommendation, or the list rewritten (emptied:
+		// the report no longer carries any)
+		if r.IntN(3) == 0 {
+			ch.ReplaceRecommendations = []services.Recommendation{}
+			what = "recommendations emptied"
+		} else {
+			ch.Recommendations = []services.Recommendation{{ID: w.indexed.NewID(), AuthorID: "u-3", Text: "Đề nghị làm rõ",
+				AnswerBy: w.now.AddDate(0, 0, r.IntN(5)-2).Format(time.DateOnly), CreatedAt: w.now}}
+			what = "recommendation"
+		}
 	case 9: // time passes: due dates fall behind
 		w.now = w.now.Add(time.Duration(r.IntN(20)) * time.Hour)
 		return "time passes to " + w.now.Format(time.RFC3339)
@@ -314,6 +324,49 @@ func (w *truthWorld) compareSweep(ctx context.Context, label, which string, t ti
 	}
 }
 
+// compareRecommended compares the reports of a unit (or committee) carrying
+// recommendations (FindRecommendedCases), whole and cut to limit. The
+// database orders them by creation time only, so a cut answer must hold
+// the same creation times in the same order and only reports the whole
+// answer holds.
+func (w *truthWorld) compareRecommended(ctx context.Context, label, unitID string, front bool, limit int) {
+	w.t.Helper()
+	find := func(s *mongostore.Store, limit int) []services.Case {
+		cs, err := s.FindRecommendedCases(ctx, unitID, front, limit)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		return cs
+	}
+	key := func(cs []services.Case, withID bool) []string {
+		var out []string
+		for _, c := range cs {
+			k := c.CreatedAt.Format(time.RFC3339Nano)
+			if withID {
+				k = fmt.Sprintf("%s v%d %d", c.ID, c.Version, len(c.Recommendations))
+			}
+			out = append(out, k)
+		}
+		if withID {
+			slices.Sort(out)
+		}
+		return out
+	}
+	wholeWant, wholeGot := find(w.plain, 0), find(w.indexed, 0)
+	if !slices.Equal(key(wholeGot, true), key(wholeWant, true)) || !slices.Equal(key(wholeGot, false), key(wholeWant, false)) {
+		w.t.Fatalf("%s: recommended reports of %s:\nindex    %s\ndatabase %s", label, unitID, ids(wholeGot), ids(wholeWant))
+	}
+	cutWant, cutGot := find(w.plain, limit), find(w.indexed, limit)
+	whole := map[string]bool{}
+	for _, c := range wholeWant {
+		whole[c.ID] = true
+	}
+	if len(cutGot) != len(cutWant) || !slices.Equal(key(cutGot, false), key(cutWant, false)) ||
+		slices.ContainsFunc(cutGot, func(c services.Case) bool { return !whole[c.ID] }) {
+		w.t.Fatalf("%s: recommended reports of %s, limit %d:\nindex    %s\ndatabase %s", label, unitID, limit, ids(cutGot), ids(cutWant))
+	}
+}
+
 // sweepChecks are the sweep's selections compareSweep checks, at the
 // workload's clock give or take an hour.
 func (w *truthWorld) sweepChecks() []func(ctx context.Context, label string, limit int) {
@@ -381,6 +434,7 @@ func (w *truthWorld) compareAll(ctx context.Context, label string, full bool) {
 		if !full && i > 0 {
 			continue
 		}
+		w.compareRecommended(ctx, label, u.id, u.front, 1+r.IntN(3))
 		q := services.QueueQuery{UnitID: u.id, Front: u.front, Filter: services.QueueFilter{Overdue: true}, Now: w.now}
 		wn, err := w.plain.CountQueue(ctx, q)
 		if err != nil {
@@ -430,10 +484,11 @@ func (w *truthWorld) compareAll(ctx context.Context, label string, full bool) {
 // TestQueueIndexOneTruth runs a seeded random workload (filing, moves of
 // the status machine, assignment, transfers between units and committees,
 // withdrawal, due dates passing, sweep marks, notes, lost version races,
-// file rewrites, bulk imports) through a store with the queue index, and
+// file rewrites, bulk imports, recommendations) through a store with the queue index, and
 // after every step compares the index's answers with the database query's:
 // pages in every sort after cursors, status counts, overdue counts, the
-// sweep's selections (due, near, concluded before a time). Then it
+// sweep's selections (due, near, concluded before a time), the reports
+// carrying recommendations. Then it
 // restarts (a new index built from the database) and compares everything
 // again. PORTAL_TEST_SEED replays a seed the log gave.
 func TestQueueIndexOneTruth(t *testing.T) {
