@@ -115,7 +115,11 @@ func BenchmarkCostAtScale(b *testing.B) {
 	})
 }
 
-const costReps = 7
+// costReps is how many times each operation is timed, after one run that
+// is not (the first of each warms caches and connections): a median of 21
+// is steadier than one of 7, which a single GC pause or background job
+// could move by a third on a two-core machine.
+const costReps = 21
 
 // costBody is a realistic report of about 1.3–3.2 KB once stored.
 func costBody(rng *rand.Rand, named bool) string {
@@ -420,6 +424,7 @@ func measureCostAtScale(b *testing.B, n int, logCommands bool) *costScale {
 			}
 			fmt.Fprintf(os.Stderr, "reports=%d %s sends %d commands:\n  %s\n", n, op, len(cmds), strings.Join(lines, "\n  "))
 		}
+		ops[op]()
 		var ds []float64
 		for range costReps {
 			ds = append(ds, float64(ops[op]().Nanoseconds()))

@@ -179,6 +179,13 @@ func (a *app) runAuditHeads(ctx context.Context, log *slog.Logger) {
 		"audit chain heads recorded for chains written before head documents", "heads")
 }
 
+// runOutboxDue lists, at start-up, the pending notifications queued before
+// the outbox kept a list of what is due (docs/storage.md, "The outbox").
+func (a *app) runOutboxDue(ctx context.Context, log *slog.Logger) {
+	a.runMigration(ctx, log, mongostore.OutboxDueMigrationName, a.store.MigrateOutboxDue,
+		"pending notifications queued before the list of what is due were listed", "notifications")
+}
+
 // runMigration runs a start-up migration (run returns how many things, of
 // the kind what names, it changed) under a lease, so of several processes starting at once one does
 // it; it is tried again every hour until one run has finished (after which

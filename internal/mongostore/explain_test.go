@@ -267,7 +267,11 @@ func explainChecks(t *testing.T, ctx context.Context, s *Store, cases []services
 		// With a queue index the sweep reads the reports it selected by _id,
 		// and a monitor's digest of the day is looked up by its key.
 		check{"reports by ids", find(colCases, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: bson.A{first, oid}}}}}, nil, 0)},
-		check{"notification by dedup key", find(colOutbox, bson.D{{Key: "_id", Value: "digest:user-1:2026-12-04"}}, nil, 1)})
+		check{"notification by dedup key", find(colOutbox, bson.D{{Key: "_id", Value: "digest:user-1:2026-12-04"}}, nil, 1)},
+		// The outbox job: what is due, then those notifications by _id.
+		check{"due notifications", find(colOutboxDue, bson.D{{Key: "nextAttempt", Value: bson.D{{Key: "$lte", Value: now}}}},
+			bson.D{{Key: "nextAttempt", Value: 1}, {Key: "_id", Value: 1}}, 100)},
+		check{"notifications by ids", find(colOutbox, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: bson.A{"a", "b"}}}}}, nil, 0)})
 	return checks
 }
 

@@ -63,6 +63,7 @@ var indexes = []index{
 	{colUsers, bson.D{{Key: "email", Value: 1}}, true, "email_unique"},
 	{colUnits, bson.D{{Key: "code", Value: 1}}, true, "code_unique"},
 	{colOutbox, bson.D{{Key: "nextAttempt", Value: 1}}, false, "nextAttempt"},
+	{colOutboxDue, bson.D{{Key: "nextAttempt", Value: 1}, {Key: "_id", Value: 1}}, false, "nextAttempt_id"},
 	{colAuditEvents, bson.D{{Key: "caseId", Value: 1}, {Key: "seq", Value: 1}}, true, "caseId_seq_unique"},
 	{colRoutingRules, bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}, false, "createdAt"},
 	{colAdminEvents, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}, false, "at_desc"},

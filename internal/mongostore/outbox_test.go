@@ -129,6 +129,16 @@ func TestOutboxReadsLegacyDocuments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Queued before the list of what is due existed: the start-up
+	// migration lists it, once.
+	if got := due(t, env.Store, outboxT0, 10); len(got) != 0 {
+		t.Fatalf("due before the migration: %+v", got)
+	}
+	for i, want := range []int{1, 0} {
+		if n, err := env.Store.MigrateOutboxDue(ctx); err != nil || n != want {
+			t.Fatalf("migration %d: listed %d, %v; want %d", i, n, err, want)
+		}
+	}
 	got := due(t, env.Store, outboxT0, 10)
 	if len(got) != 1 || got[0].Kind != services.NotifyKindProposal || got[0].CaseID != "c1" || got[0].Attempts != 1 ||
 		got[0].Language != "" || got[0].Data != (services.NotificationData{}) || got[0].Legacy == nil ||
@@ -285,4 +295,77 @@ func (m *onceFailingMailer) Send(_ context.Context, to string, n services.Notifi
 	}
 	m.to, m.n = to, n
 	return nil
+}
+
+// TestOutboxDueListRepairsItself: the list of what is due (outboxDue) is
+// written apart from the notifications, so a failure or a crash between
+// the two writes leaves it wrong; DueNotifications puts each such entry
+// right when it reads it: an entry whose notification was delivered is
+// removed, one behind its notification's next attempt is moved on, one
+// without a notification is removed once it is old enough not to be an
+// enqueue between its writes, and a retry of a notification missing from
+// the list lists it again.
+func TestOutboxDueListRepairsItself(t *testing.T) {
+	env := outboxEnv(t)
+	ctx := context.Background()
+	list := env.Client.Database(env.Database).Collection("outboxDue")
+	for _, id := range []string{"sent", "later", "fine"} {
+		enqueue(t, env.Store, services.Notification{To: "x@example.org", Kind: services.NotifyKindAssigned, CaseID: id,
+			DedupKey: id, CreatedAt: outboxT0, NextAttempt: outboxT0})
+	}
+	outbox := env.Client.Database(env.Database).Collection("outbox")
+	// "sent" was delivered and "later" rescheduled, but their entries were
+	// not updated (as after a crash between the two writes).
+	if _, err := outbox.UpdateOne(ctx, bson.D{{Key: "_id", Value: "sent"}}, bson.D{{Key: "$unset", Value: bson.D{{Key: "nextAttempt", Value: ""}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := outbox.UpdateOne(ctx, bson.D{{Key: "_id", Value: "later"}}, bson.D{{Key: "$set", Value: bson.D{{Key: "nextAttempt", Value: outboxT0.Add(time.Hour)}}}}); err != nil {
+		t.Fatal(err)
+	}
+	// Entries without a notification: an old one, and one just written.
+	now := outboxT0.Add(10 * time.Minute)
+	for id, created := range map[string]time.Time{"orphan": outboxT0, "young": now.Add(-time.Minute)} {
+		if _, err := list.InsertOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "nextAttempt", Value: outboxT0}, {Key: "createdAt", Value: created}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := caseIDs(due(t, env.Store, now, 10)); !reflect.DeepEqual(got, []string{"fine"}) {
+		t.Fatalf("due = %v, want [fine]", got)
+	}
+	entries := func() map[string]time.Time {
+		cur, err := list.Find(ctx, bson.D{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var docs []struct {
+			ID          string    `bson:"_id"`
+			NextAttempt time.Time `bson:"nextAttempt"`
+		}
+		if err := cur.All(ctx, &docs); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]time.Time{}
+		for _, d := range docs {
+			out[d.ID] = d.NextAttempt.UTC()
+		}
+		return out
+	}
+	want := map[string]time.Time{"later": outboxT0.Add(time.Hour), "fine": outboxT0, "young": outboxT0}
+	if got := entries(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("entries after the repair = %v, want %v", got, want)
+	}
+	if got := caseIDs(due(t, env.Store, outboxT0.Add(2*time.Hour), 10)); !reflect.DeepEqual(got, []string{"fine", "later"}) {
+		t.Fatalf("due later = %v", got)
+	}
+	// A failed attempt of a notification whose entry is missing lists it
+	// again at its next attempt.
+	if _, err := list.DeleteOne(ctx, bson.D{{Key: "_id", Value: "fine"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Store.MarkFailed(ctx, "fine", 1, outboxT0.Add(3*time.Hour), "smtp: 451"); err != nil {
+		t.Fatal(err)
+	}
+	if got := entries()["fine"]; !got.Equal(outboxT0.Add(3 * time.Hour)) {
+		t.Fatalf("entry after a retry = %v", got)
+	}
 }
