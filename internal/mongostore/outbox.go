@@ -160,7 +160,9 @@ func (s *Store) EnqueueNotification(ctx context.Context, n services.Notification
 	// duplicate notification (one delivered or given up) takes the new
 	// entry back; an entry left without its notification (a failure, a
 	// crash between the writes) is dropped by DueNotifications.
-	due := dueDoc{ID: d.ID, NextAttempt: next, CreatedAt: d.CreatedAt}
+	// The entry's createdAt is when it is written (not the notification's,
+	// which a caller may set earlier): what the orphan rule measures.
+	due := dueDoc{ID: d.ID, NextAttempt: next, CreatedAt: time.Now().UTC().Truncate(time.Millisecond)}
 	if _, err := s.db.Collection(colOutboxDue).InsertOne(ctx, due); err != nil {
 		if mongo.IsDuplicateKeyError(err) && n.DedupKey != "" {
 			return false, nil
