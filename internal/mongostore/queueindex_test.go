@@ -309,9 +309,20 @@ func (w *truthWorld) compareSweep(ctx context.Context, label, which string, t ti
 		}
 		return out
 	}
+	w.compareWholeAndCut(fmt.Sprintf("%s: sweep %s before %s", label, which, t.Format(time.RFC3339)), limit, find, key)
+}
+
+// compareWholeAndCut compares a selection on both stores, whole and cut to
+// limit: whole, the same reports (key with ids) in the same order of the
+// database's sort keys (key without); cut, as many reports, the same sort
+// keys in the same order, and only reports the whole answer holds (the
+// database leaves ties in no order).
+func (w *truthWorld) compareWholeAndCut(what string, limit int, find func(s *mongostore.Store, limit int) []services.Case,
+	key func(cs []services.Case, withID bool) []string) {
+	w.t.Helper()
 	wholeWant, wholeGot := find(w.plain, 0), find(w.indexed, 0)
 	if !slices.Equal(key(wholeGot, true), key(wholeWant, true)) || !slices.Equal(key(wholeGot, false), key(wholeWant, false)) {
-		w.t.Fatalf("%s: sweep %s before %s:\nindex    %s\ndatabase %s", label, which, t.Format(time.RFC3339), ids(wholeGot), ids(wholeWant))
+		w.t.Fatalf("%s:\nindex    %s\ndatabase %s", what, ids(wholeGot), ids(wholeWant))
 	}
 	cutWant, cutGot := find(w.plain, limit), find(w.indexed, limit)
 	whole := map[string]bool{}
@@ -320,7 +331,7 @@ func (w *truthWorld) compareSweep(ctx context.Context, label, which string, t ti
 	}
 	if len(cutGot) != len(cutWant) || !slices.Equal(key(cutGot, false), key(cutWant, false)) ||
 		slices.ContainsFunc(cutGot, func(c services.Case) bool { return !whole[c.ID] }) {
-		w.t.Fatalf("%s: sweep %s before %s, limit %d:\nindex    %s\ndatabase %s", label, which, t.Format(time.RFC3339), limit, ids(cutGot), ids(cutWant))
+		w.t.Fatalf("%s, limit %d:\nindex    %s\ndatabase %s", what, limit, ids(cutGot), ids(cutWant))
 	}
 }
 
@@ -352,19 +363,7 @@ func (w *truthWorld) compareRecommended(ctx context.Context, label, unitID strin
 		}
 		return out
 	}
-	wholeWant, wholeGot := find(w.plain, 0), find(w.indexed, 0)
-	if !slices.Equal(key(wholeGot, true), key(wholeWant, true)) || !slices.Equal(key(wholeGot, false), key(wholeWant, false)) {
-		w.t.Fatalf("%s: recommended reports of %s:\nindex    %s\ndatabase %s", label, unitID, ids(wholeGot), ids(wholeWant))
-	}
-	cutWant, cutGot := find(w.plain, limit), find(w.indexed, limit)
-	whole := map[string]bool{}
-	for _, c := range wholeWant {
-		whole[c.ID] = true
-	}
-	if len(cutGot) != len(cutWant) || !slices.Equal(key(cutGot, false), key(cutWant, false)) ||
-		slices.ContainsFunc(cutGot, func(c services.Case) bool { return !whole[c.ID] }) {
-		w.t.Fatalf("%s: recommended reports of %s, limit %d:\nindex    %s\ndatabase %s", label, unitID, limit, ids(cutGot), ids(cutWant))
-	}
+	w.compareWholeAndCut(fmt.Sprintf("%s: recommended reports of %s", label, unitID), limit, find, key)
 }
 
 // sweepChecks are the sweep's selections compareSweep checks, at the
