@@ -200,7 +200,8 @@ func (s *Store) NotificationQueued(ctx context.Context, dedupKey string) (bool, 
 // in colOutboxDue, then the notifications by _id. An entry whose
 // notification is no longer pending is removed, one whose notification
 // is due later is moved to that time, and one without a notification
-// (older than orphanDueAfter) is removed.
+// written more than orphanDueAfter ago (by the wall clock, as its
+// createdAt; now may be a test's clock) is removed.
 func (s *Store) DueNotifications(ctx context.Context, now time.Time, limit int) ([]services.Notification, error) {
 	if limit <= 0 {
 		return nil, nil
@@ -246,7 +247,7 @@ func (s *Store) DueNotifications(ctx context.Context, now time.Time, limit int) 
 		case d != nil && d.NextAttempt != nil:
 			_, err = s.db.Collection(colOutboxDue).UpdateOne(ctx, bson.D{{Key: "_id", Value: e.ID}},
 				bson.D{{Key: "$set", Value: bson.D{{Key: "nextAttempt", Value: d.NextAttempt.UTC()}}}})
-		case d != nil || e.CreatedAt.Before(now.Add(-orphanDueAfter)):
+		case d != nil || time.Since(e.CreatedAt) > orphanDueAfter:
 			_, err = s.db.Collection(colOutboxDue).DeleteOne(ctx, bson.D{{Key: "_id", Value: e.ID}})
 		default:
 			continue // an enqueue may be between its writes

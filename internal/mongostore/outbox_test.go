@@ -324,7 +324,7 @@ func TestOutboxDueListRepairsItself(t *testing.T) {
 	}
 	// Entries without a notification: an old one, and one just written.
 	now := outboxT0.Add(10 * time.Minute)
-	for id, created := range map[string]time.Time{"orphan": outboxT0, "young": now.Add(-time.Minute)} {
+	for id, created := range map[string]time.Time{"orphan": time.Now().Add(-6 * time.Minute), "young": time.Now().Add(-time.Minute)} {
 		if _, err := list.InsertOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "nextAttempt", Value: outboxT0}, {Key: "createdAt", Value: created}}); err != nil {
 			t.Fatal(err)
 		}
