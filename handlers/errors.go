@@ -74,7 +74,14 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	if status >= 500 {
+	switch {
+	case status >= 500 && e.Code == services.CodeUnavailable && e.RetryAfter > 0:
+		// Load shed by design (admission control, the hash queue, the
+		// upload budget): the client is told when to try again.
+		s.log.LogAttrs(c.Request.Context(), slog.LevelWarn, "request refused: busy",
+			slog.String("requestId", requestID(c)), slog.String("route", c.FullPath()),
+			slog.String("code", string(e.Code)), slog.String("error", err.Error()))
+	case status >= 500:
 		s.log.LogAttrs(c.Request.Context(), slog.LevelError, "request failed",
 			slog.String("requestId", requestID(c)), slog.String("route", c.FullPath()),
 			slog.String("code", string(e.Code)), slog.String("error", err.Error()))
