@@ -252,7 +252,7 @@ func TestSoak(t *testing.T) {
 		for _, line := range strings.Split(p.Logs(), "\n") {
 			var l struct{ Time time.Time }
 			if json.Unmarshal([]byte(line), &l) != nil || l.Time.Before(at.Add(-10*time.Second)) || l.Time.After(at.Add(5*time.Second)) ||
-				strings.Contains(line, "Too many requests") || strings.Contains(line, `"status":503,"bytes":143`) {
+				strings.Contains(line, `"msg":"request refused: busy"`) || strings.Contains(line, `"status":503,"bytes":143`) {
 				continue
 			}
 			if n < 200 {
