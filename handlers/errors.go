@@ -74,15 +74,14 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	switch {
-	case status >= 500 && e.Code == services.CodeUnavailable && e.RetryAfter > 0:
-		// Load shed by design (admission control, the hash queue, the
-		// upload budget): the client is told when to try again.
-		s.log.LogAttrs(c.Request.Context(), slog.LevelWarn, "request refused: busy",
-			slog.String("requestId", requestID(c)), slog.String("route", c.FullPath()),
-			slog.String("code", string(e.Code)), slog.String("error", err.Error()))
-	case status >= 500:
-		s.log.LogAttrs(c.Request.Context(), slog.LevelError, "request failed",
+	if status >= 500 {
+		level, msg := slog.LevelError, "request failed"
+		if e.Code == services.CodeUnavailable && e.RetryAfter > 0 {
+			// Load shed by design (admission control, the hash queue, the
+			// upload budget): the client is told when to try again.
+			level, msg = slog.LevelWarn, "request refused: busy"
+		}
+		s.log.LogAttrs(c.Request.Context(), level, msg,
 			slog.String("requestId", requestID(c)), slog.String("route", c.FullPath()),
 			slog.String("code", string(e.Code)), slog.String("error", err.Error()))
 	}

@@ -2,7 +2,6 @@ package mongostore
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -136,17 +135,15 @@ func (s *Store) FindRecommendedCases(ctx context.Context, unitID string, front b
 	if unitID == "" {
 		return nil, nil
 	}
-	if x := s.qi.Load(); x != nil && x.ready(ctx, s) {
-		cases, err := s.casesByIDs(ctx, x.recommended(unitID, front, limit))
-		// A report written between the index's answer and the read is
-		// given as it now is, if it still matches.
-		return slices.DeleteFunc(cases, func(c services.Case) bool {
-			unit := c.UnitID
-			if front {
-				unit = c.FrontUnitID
-			}
-			return unit != unitID || len(c.Recommendations) == 0
-		}), err
+	pick := func(x *queueIndex) []bson.ObjectID { return x.recommended(unitID, front, limit) }
+	if cases, ok, err := s.indexedCases(ctx, pick, func(c services.Case) bool {
+		unit := c.UnitID
+		if front {
+			unit = c.FrontUnitID
+		}
+		return unit != unitID || len(c.Recommendations) == 0
+	}); ok {
+		return cases, err
 	}
 	filter, sort := recommendedCasesQuery(unitID, front)
 	return s.findCases(ctx, filter, options.Find().SetSort(sort).SetLimit(int64(limit)))

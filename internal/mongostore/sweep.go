@@ -28,17 +28,15 @@ func dueCasesFilter(t time.Time, overdue bool) bson.D {
 // the sweep's cost does not grow with the archive on the embedded default
 // (docs/storage.md, "The queue index").
 func (s *Store) FindDueCases(ctx context.Context, t time.Time, overdue bool, limit int) ([]services.Case, error) {
-	if x := s.qi.Load(); x != nil && x.ready(ctx, s) {
-		cases, err := s.casesByIDs(ctx, x.due(t, overdue, limit))
-		// A report written between the index's answer and the read is
-		// given as it now is, if it still matches.
-		return slices.DeleteFunc(cases, func(c services.Case) bool {
-			mark := c.NearNotified
-			if overdue {
-				mark = c.OverdueFlagged
-			}
-			return mark || bsonMillis(c.DueAt) >= bsonMillis(t)
-		}), err
+	pick := func(x *queueIndex) []bson.ObjectID { return x.due(t, overdue, limit) }
+	if cases, ok, err := s.indexedCases(ctx, pick, func(c services.Case) bool {
+		mark := c.NearNotified
+		if overdue {
+			mark = c.OverdueFlagged
+		}
+		return mark || bsonMillis(c.DueAt) >= bsonMillis(t)
+	}); ok {
+		return cases, err
 	}
 	return s.findCases(ctx, dueCasesFilter(t, overdue),
 		options.Find().SetSort(bson.D{{Key: "dueAt", Value: 1}}).SetLimit(int64(limit)))
@@ -47,13 +45,27 @@ func (s *Store) FindDueCases(ctx context.Context, t time.Time, overdue bool, lim
 // FindConcludedBefore returns concluded reports concluded before t.
 // With a queue index, as FindDueCases.
 func (s *Store) FindConcludedBefore(ctx context.Context, t time.Time, limit int) ([]services.Case, error) {
-	if x := s.qi.Load(); x != nil && x.ready(ctx, s) {
-		cases, err := s.casesByIDs(ctx, x.concludedBefore(t, limit))
-		return slices.DeleteFunc(cases, func(c services.Case) bool {
-			return c.Status != services.StatusConcluded || c.Outcome == nil || bsonMillis(c.Outcome.ConcludedAt) >= bsonMillis(t)
-		}), err
+	pick := func(x *queueIndex) []bson.ObjectID { return x.concludedBefore(t, limit) }
+	if cases, ok, err := s.indexedCases(ctx, pick, func(c services.Case) bool {
+		return c.Status != services.StatusConcluded || c.Outcome == nil || bsonMillis(c.Outcome.ConcludedAt) >= bsonMillis(t)
+	}); ok {
+		return cases, err
 	}
 	return s.findCases(ctx, concludedBeforeFilter(t), options.Find().SetLimit(int64(limit)))
+}
+
+// indexedCases answers a selection from the queue index, when there is
+// one and it is ready (ok; otherwise the database must answer): the
+// reports pick chooses, read by _id, without those a write between the
+// choice and the read made no longer match (gone).
+func (s *Store) indexedCases(ctx context.Context, pick func(*queueIndex) []bson.ObjectID,
+	gone func(services.Case) bool) (cases []services.Case, ok bool, err error) {
+	x := s.qi.Load()
+	if x == nil || !x.ready(ctx, s) {
+		return nil, false, nil
+	}
+	cases, err = s.casesByIDs(ctx, pick(x))
+	return slices.DeleteFunc(cases, gone), true, err
 }
 
 // casesByIDs reads the reports of ids in one query by _id, in the order of
