@@ -33,6 +33,16 @@ func (r Recommendation) Overdue(now time.Time) bool {
 	return !now.Before(d.AddDate(0, 0, 1))
 }
 
+// AnsweredOnTime reports whether the recommendation was answered by the
+// end of its answer-by day (Vietnam time).
+func (r Recommendation) AnsweredOnTime() bool {
+	if r.Answer == "" || r.AnsweredAt.IsZero() {
+		return false
+	}
+	d, err := time.ParseInLocation("2006-01-02", r.AnswerBy, VietnamTime)
+	return err == nil && r.AnsweredAt.Before(d.AddDate(0, 0, 1))
+}
+
 // Event types of supervision.
 const (
 	EventRecommendation EventType = "recommendation"

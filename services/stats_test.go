@@ -1,0 +1,202 @@
+package services_test
+
+import (
+	"maps"
+	"testing"
+	"time"
+
+	"minhbach/services"
+)
+
+func TestFoldNameGroupsTheSameName(t *testing.T) {
+	groups := [][]string{
+		{"Chị Lan – bộ phận một cửa", "chi lan (Bo phan mot cua)", "  CHỊ   LAN, Bộ Phận Một Cửa ", "lan - bo phan mot cua"},
+		{"Cán bộ Nguyễn Văn Đức", "can bo nguyen van duc", "Nguyễn Văn Đức", "đ/c Nguyễn Văn Đức"},
+		{"Ông Trần Hùng", "ong tran hung", "Trần   Hùng"},
+		{"UBND phường Bến Thành", "ubnd phuong ben thanh", "UBND Phường Bến Thành."},
+	}
+	for _, g := range groups {
+		want := services.FoldName(g[0])
+		if want == "" {
+			t.Fatalf("FoldName(%q) is empty", g[0])
+		}
+		for _, s := range g[1:] {
+			if got := services.FoldName(s); got != want {
+				t.Errorf("FoldName(%q) = %q, want %q (as %q)", s, got, want, g[0])
+			}
+		}
+	}
+	// Names that begin with a word that is also a title keep it.
+	for s, want := range map[string]string{
+		"Chi cục Thuế quận 1": "chi cuc thue quan 1",
+		"Cơ quan đăng ký":     "co quan dang ky",
+		"Quận Ba Đình":        "quan ba dinh",
+		"Ba Đình":             "ba dinh",
+		"Anh":                 "anh", // a title alone is the name
+		"":                    "",
+		"— ; ()":              "",
+	} {
+		if got := services.FoldName(s); got != want {
+			t.Errorf("FoldName(%q) = %q, want %q", s, got, want)
+		}
+	}
+	// Different people stay apart.
+	if services.FoldName("Chị Lan") == services.FoldName("Chị Lân") && services.FoldName("Lan") == services.FoldName("Lâm") {
+		t.Error("different names fold together")
+	}
+}
+
+func TestContributeCountsEachFactInItsMonth(t *testing.T) {
+	vn := services.VietnamTime
+	filed := time.Date(2026, 10, 31, 23, 30, 0, 0, vn) // October in Vietnam, already November in no zone
+	accepted := time.Date(2026, 11, 2, 9, 0, 0, 0, vn)
+	concluded := time.Date(2026, 12, 10, 16, 0, 0, 0, vn)
+	rated := time.Date(2027, 1, 3, 8, 0, 0, 0, vn)
+	c := services.Case{ID: "r1", Kind: services.KindComplaint, Category: "fee", AreaCode: "26743", UnitID: "u1", FrontUnitID: "f1",
+		Office: "Chị Lan – bộ phận một cửa", Procedure: "Cấp giấy chứng nhận quyền sử dụng đất",
+		Status: services.StatusClosed, CreatedAt: filed.UTC(),
+		Timeline: []services.Event{
+			{Type: services.EventSubmitted, At: filed, Status: services.StatusReceived},
+			{Type: "status", At: accepted, Status: services.StatusAccepted},
+			{Type: "status", At: accepted.Add(time.Hour), Status: services.StatusInvestigating},
+			{Type: services.EventDeadlineExtended, At: accepted.AddDate(0, 0, 20)},
+			{Type: "status", At: concluded, Status: services.StatusConcluded},
+			{Type: services.EventRated, At: rated, Status: services.StatusClosed},
+		},
+		Outcome:         &services.Outcome{Result: services.OutcomePartly, ConcludedAt: concluded},
+		Rating:          &services.Rating{Stars: 4, At: rated},
+		Recommendations: []services.Recommendation{{CreatedAt: accepted, AnswerBy: "2026-11-10", Answer: "done", AnsweredAt: time.Date(2026, 11, 10, 20, 0, 0, 0, vn)}, {CreatedAt: accepted, AnswerBy: "2026-11-10", Answer: "late", AnsweredAt: time.Date(2026, 11, 11, 8, 0, 0, 0, vn)}, {CreatedAt: accepted, AnswerBy: "2026-11-10"}},
+	}
+	base := services.StatsCell{Unit: "u1", Front: "f1", Area: "26743", Kind: services.KindComplaint, Category: "fee", Channel: services.ChannelWeb}
+	in := func(month string) services.StatsCell { b := base; b.Month = month; return b }
+	dim := func(month, d, v string) services.StatsCell { b := in(month); b.Dim, b.Value = d, v; return b }
+	office, proc := services.FoldName(c.Office), services.FoldName(c.Procedure)
+	days := services.MeasureDaysPrefix + "40" // 31 Oct → 10 Dec
+	want := services.Contribution{
+		in("2026-10"): {services.MeasureReceived: 1},
+		dim("2026-10", services.StatsDimOffice, office):  {services.MeasureReceived: 1},
+		dim("2026-10", services.StatsDimProcedure, proc): {services.MeasureReceived: 1},
+		in("2026-11"): {services.MeasureAccepted: 1, services.MeasureExtended: 1, services.MeasureRecFiled: 3, services.MeasureRecAnswered: 2, services.MeasureRecOnTime: 1},
+		in("2026-12"): {services.MeasureConcluded: 1, services.MeasureConcludedPrefix + services.OutcomePartly: 1, services.MeasureLate: 1, days: 1},
+		dim("2026-12", services.StatsDimOffice, office):  {services.MeasureConcluded: 1, services.MeasureConcludedPrefix + services.OutcomePartly: 1, services.MeasureLate: 1, days: 1},
+		dim("2026-12", services.StatsDimProcedure, proc): {services.MeasureConcluded: 1, services.MeasureConcludedPrefix + services.OutcomePartly: 1, services.MeasureLate: 1, days: 1},
+		in("2027-01"): {services.MeasureRated: 1, services.MeasureStars: 4, services.MeasureStarsPrefix + "4": 1},
+	}
+	got := services.Contribute(c, true)
+	assertContribution(t, got, want)
+
+	// An open, flagged report counts now; on time instead of late.
+	open := c
+	open.Status, open.OverdueFlagged, open.Outcome, open.Rating, open.Recommendations = services.StatusInvestigating, true, nil, nil, nil
+	open.Timeline = open.Timeline[:3]
+	want = services.Contribution{
+		in("2026-10"): {services.MeasureReceived: 1},
+		dim("2026-10", services.StatsDimOffice, office):  {services.MeasureReceived: 1},
+		dim("2026-10", services.StatsDimProcedure, proc): {services.MeasureReceived: 1},
+		in("2026-11"):         {services.MeasureAccepted: 1},
+		in(services.NowMonth): {services.MeasureOpen: 1, services.MeasureOverdue: 1},
+	}
+	assertContribution(t, services.Contribute(open, false), want)
+}
+
+func TestContributeStatusesCountOnce(t *testing.T) {
+	at := time.Date(2026, 11, 5, 9, 0, 0, 0, services.VietnamTime)
+	for _, tc := range []struct {
+		status  services.Status
+		measure string
+	}{
+		{services.StatusRejected, services.MeasureRejected},
+		{services.StatusTransferred, services.MeasureTransferred},
+		{services.StatusWithdrawn, services.MeasureWithdrawn},
+		{services.StatusAccepted, services.MeasureAccepted},
+	} {
+		c := services.Case{ID: "r", Kind: services.KindFeedback, Status: tc.status, CreatedAt: at,
+			Timeline: []services.Event{{At: at, Status: services.StatusReceived}, {At: at, Status: tc.status}, {At: at.AddDate(0, 1, 0), Status: tc.status}}}
+		got := services.Contribute(c, false)
+		cell := services.StatsCell{Month: "2026-11", Kind: services.KindFeedback, Channel: services.ChannelWeb}
+		if n := got[cell][tc.measure]; n != 1 {
+			t.Errorf("%s: %s counted %d times in its first month (%v)", tc.status, tc.measure, n, got)
+		}
+		if len(got) != 1+btoi(tc.status.Open()) {
+			t.Errorf("%s: cells %v", tc.status, got)
+		}
+	}
+	// An appeal (round 2) counts as an appeal received; the round-1 report
+	// counts the appeal in the month it was made.
+	c := services.Case{ID: "r2", Kind: services.KindComplaint, Round: 2, Status: services.StatusReceived, CreatedAt: at}
+	if n := services.Contribute(c, false)[services.StatsCell{Month: "2026-11", Kind: services.KindComplaint, Channel: services.ChannelWeb}][services.MeasureAppeals]; n != 1 {
+		t.Errorf("an appeal counts %d appeals", n)
+	}
+	// Nothing for a report without an id or a filing time.
+	if got := services.Contribute(services.Case{}, false); len(got) != 0 {
+		t.Errorf("an empty report counts %v", got)
+	}
+}
+
+func TestContributionMinusIsTheChange(t *testing.T) {
+	at := time.Date(2026, 11, 5, 9, 0, 0, 0, services.VietnamTime)
+	before := services.Case{ID: "r", Kind: services.KindFeedback, Category: "fee", UnitID: "u1", Status: services.StatusReceived, CreatedAt: at,
+		Timeline: []services.Event{{At: at, Status: services.StatusReceived}}}
+	after := before
+	after.UnitID = "u2" // rerouted: everything moves to the new unit
+	after.Status = services.StatusRejected
+	after.Timeline = append(after.Timeline, services.Event{At: at, Status: services.StatusRejected})
+	d := services.Contribute(after, false).Minus(services.Contribute(before, false))
+	sum := services.Contribute(before, false)
+	sum.Add(d)
+	assertContribution(t, sum, services.Contribute(after, false))
+	// The change names both units: the old loses, the new gains.
+	var lost, gained int64
+	for cell, m := range d {
+		switch cell.Unit {
+		case "u1":
+			lost += m[services.MeasureReceived] + m[services.MeasureOpen]
+		case "u2":
+			gained += m[services.MeasureReceived] + m[services.MeasureRejected]
+		}
+	}
+	if lost != -2 || gained != 2 {
+		t.Errorf("change %v: u1 %d, u2 %d", d, lost, gained)
+	}
+	if d := services.Contribute(after, false).Minus(services.Contribute(after, false)); len(d) != 0 {
+		t.Errorf("no change gives %v", d)
+	}
+}
+
+func TestDaysToResolveCountsVietnamDays(t *testing.T) {
+	vn := services.VietnamTime
+	for _, tc := range []struct {
+		filed, concluded time.Time
+		want             int
+	}{
+		{time.Date(2026, 11, 1, 23, 59, 0, 0, vn), time.Date(2026, 11, 2, 0, 1, 0, 0, vn), 1},
+		{time.Date(2026, 11, 1, 8, 0, 0, 0, vn), time.Date(2026, 11, 1, 17, 0, 0, 0, vn), 0},
+		{time.Date(2026, 12, 31, 8, 0, 0, 0, vn), time.Date(2027, 3, 1, 8, 0, 0, 0, vn), 60},
+		{time.Date(2026, 11, 2, 8, 0, 0, 0, vn), time.Date(2026, 11, 1, 8, 0, 0, 0, vn), 0},
+	} {
+		if got := services.DaysToResolve(tc.filed.UTC(), tc.concluded.UTC()); got != tc.want {
+			t.Errorf("DaysToResolve(%v, %v) = %d, want %d", tc.filed, tc.concluded, got, tc.want)
+		}
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func assertContribution(t *testing.T, got, want services.Contribution) {
+	t.Helper()
+	for cell, m := range want {
+		if !maps.Equal(got[cell], m) {
+			t.Errorf("cell %s: got %v, want %v", cell.Key(), got[cell], m)
+		}
+	}
+	for cell, m := range got {
+		if _, ok := want[cell]; !ok {
+			t.Errorf("unexpected cell %s: %v", cell.Key(), m)
+		}
+	}
+}
