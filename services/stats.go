@@ -59,13 +59,13 @@ const (
 	MeasureTransferred     = "transferred"
 	MeasureWithdrawn       = "withdrawn"
 	MeasureConcluded       = "concluded"
-	MeasureConcludedPrefix = "concluded."
+	MeasureConcludedPrefix = "concluded:"
 	MeasureOnTime          = "onTime"
 	MeasureLate            = "late"
-	MeasureDaysPrefix      = "days."
+	MeasureDaysPrefix      = "days:"
 	MeasureRated           = "rated"
 	MeasureStars           = "stars" // the sum of the ratings' stars
-	MeasureStarsPrefix     = "stars."
+	MeasureStarsPrefix     = "stars:"
 	MeasureAppealed        = "appealed"
 	MeasureAppeals         = "appeals" // round-2 reports received
 	MeasureExtended        = "extended"
@@ -125,10 +125,18 @@ func (ct Contribution) Cells() []StatsCell {
 	return cells
 }
 
-// Key is the cell's stable identity, used as its counter document's _id.
+// Key is the cell's stable identity, used as its counter document's _id:
+// its fields joined by "|" (a "|" or "%" within a field escaped as in a
+// URL); ParseStatsKey reads it back.
 func (c StatsCell) Key() string {
-	return strings.Join([]string{c.Month, c.Unit, c.Front, c.Area, string(c.Kind), c.Category, c.Channel, c.Dim, c.Value}, "|")
+	p := []string{c.Month, c.Unit, c.Front, c.Area, string(c.Kind), c.Category, c.Channel, c.Dim, c.Value}
+	for i := range p {
+		p[i] = keyEscaper.Replace(p[i])
+	}
+	return strings.Join(p, "|")
 }
+
+var keyEscaper = strings.NewReplacer("%", "%25", "|", "%7C")
 
 // vnMonth is t's month in Vietnam time.
 func vnMonth(t time.Time) string { return t.In(VietnamTime).Format("2006-01") }

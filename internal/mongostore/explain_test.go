@@ -271,7 +271,16 @@ func explainChecks(t *testing.T, ctx context.Context, s *Store, cases []services
 		// The outbox job: what is due, then those notifications by _id.
 		check{"due notifications", find(colOutboxDue, bson.D{{Key: "nextAttempt", Value: bson.D{{Key: "$lte", Value: now}}}},
 			bson.D{{Key: "nextAttempt", Value: 1}, {Key: "_id", Value: 1}}, 100)},
-		check{"notifications by ids", find(colOutbox, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: bson.A{"a", "b"}}}}}, nil, 0)})
+		check{"notifications by ids", find(colOutbox, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: bson.A{"a", "b"}}}}}, nil, 0)},
+		// The statistics' fold (docs/statistics.md): the reports' marks by
+		// _id, the changes left pending by their sequence, a counter cell by
+		// _id and its last fold, the folds' sequence.
+		check{"statistics marks by ids", find(colStatsMarks, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: bson.A{"a", "b"}}}}}, nil, 0)},
+		check{"statistics changes pending", find(colStatsMarks, pendingStatsFilter(), bson.D{{Key: "p.seq", Value: 1}}, 0)},
+		check{"statistics mark by id", find(colStatsMarks, bson.D{{Key: "_id", Value: "a"}}, nil, 1)},
+		check{"statistics mark by id and pending change", find(colStatsMarks, bson.D{{Key: "_id", Value: "a"}, {Key: "p.seq", Value: int64(3)}}, nil, 1)},
+		check{"statistics cell by key before a fold", find(colStatsCells, bson.D{{Key: "_id", Value: "2026-11|u1"}, {Key: "seq", Value: bson.D{{Key: "$lt", Value: int64(3)}}}}, nil, 1)},
+		check{"statistics fold sequence", find(colStatsState, bson.D{{Key: "_id", Value: "fold"}}, nil, 1)})
 	return checks
 }
 

@@ -1,0 +1,206 @@
+package services
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+)
+
+// StatsMark is what the counters hold of one report: the version counted
+// and its contribution then, and, while a fold is applying a change, that
+// change (docs/statistics.md, "Folding").
+type StatsMark struct {
+	ReportID string
+	Version  int64
+	Counts   Contribution
+	Pending  *StatsPending
+}
+
+// StatsPending is a change a fold is applying: under sequence number Seq,
+// the report's counts move by Delta to Counts, its version Version.
+type StatsPending struct {
+	Seq     int64
+	Version int64
+	Counts  Contribution
+	Delta   Contribution
+}
+
+// StatsStore keeps the counters and the marks.
+type StatsStore interface {
+	// FindCasesByIDs reads the reports of ids (those still stored).
+	FindCasesByIDs(ctx context.Context, ids []string) ([]Case, error)
+	// FindStatsMarks reads the marks of ids (a report never counted has
+	// none).
+	FindStatsMarks(ctx context.Context, ids []string) (map[string]StatsMark, error)
+	// PendingStatsMarks lists the marks that carry a change, by its Seq.
+	PendingStatsMarks(ctx context.Context) ([]StatsMark, error)
+	// NextStatsSeq returns a sequence number greater than every one
+	// returned before.
+	NextStatsSeq(ctx context.Context) (int64, error)
+	// PutStatsPending records m.Pending on the report's mark.
+	PutStatsPending(ctx context.Context, m StatsMark) error
+	// ApplyStatsDelta adds d to the counters, each cell at most once for
+	// seq: a cell that already took seq (or a later one) is left alone.
+	ApplyStatsDelta(ctx context.Context, seq int64, d Contribution) error
+	// SettleStatsMark makes the mark's pending change its counted state,
+	// if the mark still carries the change seq.
+	SettleStatsMark(ctx context.Context, m StatsMark) error
+}
+
+// StatsFolder moves the counters by the reports' changes, each change
+// exactly once. One folder runs at a time (the caller holds the job lease
+// on a shared database; one process owns the embedded one).
+type StatsFolder struct {
+	store   StatsStore
+	late    func(ctx context.Context, c Case) (bool, error)
+	mu      sync.Mutex
+	settled bool // no change is left half-applied
+}
+
+// NewStatsFolder makes the folder. late says whether a concluded report's
+// resolution ran past its due date (nil: never).
+func NewStatsFolder(store StatsStore, late func(ctx context.Context, c Case) (bool, error)) *StatsFolder {
+	if late == nil {
+		late = func(context.Context, Case) (bool, error) { return false, nil }
+	}
+	return &StatsFolder{store: store, late: late}
+}
+
+// Fold brings the counters up to date with the reports of ids: each report
+// whose version differs from its mark's moves the counters by the
+// difference between what it counts for now and what was counted.
+func (f *StatsFolder) Fold(ctx context.Context, ids []string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.settle(ctx); err != nil {
+		return err
+	}
+	ids = uniqueStrings(ids)
+	if len(ids) == 0 {
+		return nil
+	}
+	cases, err := f.store.FindCasesByIDs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	marks, err := f.store.FindStatsMarks(ctx, ids)
+	if err != nil {
+		return err
+	}
+	var changed []StatsMark
+	total := Contribution{}
+	for _, c := range cases {
+		m := marks[c.ID]
+		if m.Version == c.Version && m.Counts != nil {
+			continue
+		}
+		late := false
+		if c.Outcome != nil {
+			if late, err = f.late(ctx, c); err != nil {
+				return err
+			}
+		}
+		now := Contribute(c, late)
+		d := now.Minus(m.Counts)
+		m.ReportID = c.ID
+		m.Pending = &StatsPending{Version: c.Version, Counts: now, Delta: d}
+		changed = append(changed, m)
+		total.Add(d)
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	seq, err := f.store.NextStatsSeq(ctx)
+	if err != nil {
+		return err
+	}
+	// From the first pending change written until the last mark settled,
+	// a failure leaves the change to settle() (the next fold, or the
+	// sweep's): it applies what is pending again, which the cells take at
+	// most once.
+	f.settled = false
+	for i := range changed {
+		changed[i].Pending.Seq = seq
+		if err := f.store.PutStatsPending(ctx, changed[i]); err != nil {
+			return err
+		}
+	}
+	if err := f.store.ApplyStatsDelta(ctx, seq, total); err != nil {
+		return err
+	}
+	for _, m := range changed {
+		if err := f.store.SettleStatsMark(ctx, m); err != nil {
+			return err
+		}
+	}
+	f.settled = true
+	return nil
+}
+
+// Settle finishes every change a fold left half-applied (a crash, a
+// failed write): the sweep and start-up call it.
+func (f *StatsFolder) Settle(ctx context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.settled = false
+	return f.settle(ctx)
+}
+
+func (f *StatsFolder) settle(ctx context.Context) error {
+	if f.settled {
+		return nil
+	}
+	pending, err := f.store.PendingStatsMarks(ctx)
+	if err != nil {
+		return err
+	}
+	for i := 0; i < len(pending); {
+		seq := pending[i].Pending.Seq
+		total := Contribution{}
+		j := i
+		for ; j < len(pending) && pending[j].Pending.Seq == seq; j++ {
+			total.Add(pending[j].Pending.Delta)
+		}
+		if err := f.store.ApplyStatsDelta(ctx, seq, total); err != nil {
+			return err
+		}
+		for _, m := range pending[i:j] {
+			if err := f.store.SettleStatsMark(ctx, m); err != nil {
+				return err
+			}
+		}
+		i = j
+	}
+	f.settled = true
+	return nil
+}
+
+func uniqueStrings(s []string) []string {
+	seen := make(map[string]bool, len(s))
+	out := s[:0:0]
+	for _, v := range s {
+		if v != "" && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// ParseStatsKey is the cell a Key names.
+func ParseStatsKey(key string) (StatsCell, error) {
+	p := strings.Split(key, "|")
+	if len(p) != 9 {
+		return StatsCell{}, fmt.Errorf("stats: malformed cell key %q", key)
+	}
+	for i := range p {
+		v, err := url.PathUnescape(p[i])
+		if err != nil {
+			return StatsCell{}, fmt.Errorf("stats: malformed cell key %q", key)
+		}
+		p[i] = v
+	}
+	return StatsCell{Month: p[0], Unit: p[1], Front: p[2], Area: p[3], Kind: Kind(p[4]), Category: p[5], Channel: p[6], Dim: p[7], Value: p[8]}, nil
+}
