@@ -62,7 +62,11 @@ $(BIN_NODEVSTACK): $(FRONTEND)/dist/index.html $(GO_SRC)
 	CGO_ENABLED=0 $(GO) build -tags nodevstack -trimpath -ldflags="-s -w" -o $(BIN_NODEVSTACK) ./cmd/portal
 
 ## test: every test — govulncheck, Go (race detector, embedded servers), Vitest, Playwright in headless Chromium
-test: build lint vulncheck test-go test-fuzz test-frontend test-e2e
+# test runs its steps one after the other and prints how long each took.
+TEST_STEPS := build lint vulncheck test-go test-fuzz test-frontend test-e2e
+test:
+	@for t in $(TEST_STEPS); do s=$$(date +%s); $(MAKE) --no-print-directory $$t || exit 1; \
+	  echo "make test: $$t took $$(( $$(date +%s) - s ))s"; done
 
 # ./e2e drives the real binary (built without the race detector); its fault
 # suite also runs the embedded servers in the test process, which the race
