@@ -31,7 +31,8 @@ FUZZ_TARGETS := ./handlers:FuzzBindJSON ./handlers:FuzzMultipartIntake ./handler
 	./internal/media:FuzzSniff ./internal/media:FuzzCheckOffice ./internal/media:FuzzSanitize ./internal/media:FuzzCheckPDF \
 	./internal/media:FuzzSanitizeAV ./internal/media:FuzzSanitizeOffice ./internal/media:FuzzSanitizePDF \
 	./internal/clamd:FuzzParseReply ./internal/proof:FuzzVerify ./services:FuzzDecodeQueueCursor ./services:FuzzParseQueueSort \
-	./services:FuzzContainsIdentity ./services:FuzzCheckpointCheck ./internal/pow:FuzzVerify ./services:FuzzCheckPassword
+	./services:FuzzContainsIdentity ./services:FuzzCheckpointCheck ./internal/pow:FuzzVerify ./services:FuzzCheckPassword \
+	./services:FuzzFoldName
 FUZZTIME ?= 60s
 
 all: build

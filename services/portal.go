@@ -29,6 +29,7 @@ type Store interface {
 	OutboxStore
 	StaffingStore
 	FileNameStore
+	StatsStore
 }
 
 // Options are what the portal's services need from outside: the stores,
@@ -90,6 +91,16 @@ type Portal struct {
 	FileNames *FileNameMigration
 	// SafeCopies makes the safe copies older files lack.
 	SafeCopies *SafeCopyMigration
+	// Stats keeps the statistics' counters (docs/statistics.md), folded by
+	// the process holding the statistics' lease; StatsLate says whether a
+	// concluded report's resolution was late (for the rebuild).
+	Stats     *StatsFeed
+	StatsLate func(ctx context.Context, c Case) (bool, error)
+}
+
+// caseWriteNotifier is a store that tells which reports each write touched.
+type caseWriteNotifier interface {
+	OnCaseWrite(fn func(ids ...string))
 }
 
 // newThrottle is a failure throttle with one of the portal's policies.
@@ -111,6 +122,14 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	}
 	p := &Portal{Audit: NewAuditLog(o.Store, now)}
 	book := NewDeadlineBook(DeadlineBookOptions{Store: o.Store, Areas: o.Store, TTL: o.CacheTTL, Now: now})
+	p.StatsLate = func(ctx context.Context, c Case) (bool, error) {
+		clocks, err := book.Clocks(ctx, c)
+		return ResolveLate(clocks), err
+	}
+	p.Stats = NewStatsFeed(NewStatsFolder(o.Store, p.StatsLate), o.Store, now, log.Info)
+	if n, ok := o.Store.(caseWriteNotifier); ok {
+		n.OnCaseWrite(p.Stats.Notify)
+	}
 	// Every event written to a report is also appended to its hash chain,
 	// and every status change updates the report's next due date.
 	cases := NewAuditedCases(NewDueDates(o.Store, book), p.Audit, func(caseID string, err error) {

@@ -278,9 +278,10 @@ var (
 
 // FoldName folds a free-text name (an office, a procedure, an official)
 // for grouping: lower case, Vietnamese diacritics removed (đ as d), every
-// run of other characters one space, and a word of address or title
-// ("anh", "chị", "ông", "bà", "cán bộ", "đồng chí") dropped where it
-// opens a part of the name (the text between punctuation).
+// run of other characters one space, and the words of address and titles
+// ("anh", "chị", "ông", "bà", "cán bộ", "đồng chí") dropped where they
+// open a part of the name (the text between punctuation). Folding a
+// folded name changes nothing.
 func FoldName(s string) string {
 	var parts []string
 	for _, seg := range strings.FieldsFunc(norm.NFD.String(strings.ToLower(s)), func(r rune) bool {
@@ -298,15 +299,23 @@ func FoldName(s string) string {
 				b.WriteRune(' ')
 			}
 		}
-		words := strings.Fields(b.String())
-		if len(words) >= 3 && nameTitles[words[0]+" "+words[1]] {
+		parts = append(parts, dropTitles(strings.Fields(b.String()))...)
+	}
+	// Once more over the whole, so that folding the result again (one
+	// part now) finds nothing more to drop.
+	return strings.Join(dropTitles(parts), " ")
+}
+
+// dropTitles drops the words of address and titles that open words.
+func dropTitles(words []string) []string {
+	for {
+		switch {
+		case len(words) >= 3 && nameTitles[words[0]+" "+words[1]]:
 			words = words[2:]
-		} else if len(words) >= 2 && nameTitles[words[0]] && !notTitles[words[0]+" "+words[1]] {
+		case len(words) >= 2 && nameTitles[words[0]] && !notTitles[words[0]+" "+words[1]]:
 			words = words[1:]
-		}
-		if len(words) > 0 {
-			parts = append(parts, strings.Join(words, " "))
+		default:
+			return words
 		}
 	}
-	return strings.Join(parts, " ")
 }

@@ -2,8 +2,10 @@ package services_test
 
 import (
 	"maps"
+	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"minhbach/services"
 )
@@ -199,4 +201,26 @@ func assertContribution(t *testing.T, got, want services.Contribution) {
 			t.Errorf("unexpected cell %s: %v", cell.Key(), m)
 		}
 	}
+}
+
+// FuzzFoldName: any text folds to lower-case words separated by single
+// spaces, with no mark left, and folding it again changes nothing.
+func FuzzFoldName(f *testing.F) {
+	for _, s := range []string{"Chị Lan – bộ phận một cửa", "chi lan (Bo phan mot cua)", "Cán bộ Đức", "Anh chị cán bộ Ba Đình", "đ/c X", "", "   ", "ǅ Ⅻ ﬁ ẞ", "\xff\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := services.FoldName(s)
+		if again := services.FoldName(got); again != got {
+			t.Fatalf("FoldName(%q) = %q, and again %q", s, got, again)
+		}
+		if strings.TrimSpace(got) != got || strings.Contains(got, "  ") {
+			t.Fatalf("FoldName(%q) = %q: spaces", s, got)
+		}
+		for _, r := range got {
+			if unicode.Is(unicode.Mn, r) || r == 'đ' || r == '|' {
+				t.Fatalf("FoldName(%q) = %q holds %q", s, got, r)
+			}
+		}
+	})
 }

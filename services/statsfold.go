@@ -3,9 +3,11 @@ package services
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 )
 
 // StatsMark is what the counters hold of one report: the version counted
@@ -39,14 +41,47 @@ type StatsStore interface {
 	// NextStatsSeq returns a sequence number greater than every one
 	// returned before.
 	NextStatsSeq(ctx context.Context) (int64, error)
-	// PutStatsPending records m.Pending on the report's mark.
-	PutStatsPending(ctx context.Context, m StatsMark) error
+	// PutStatsPending records each mark's Pending on the report's mark.
+	PutStatsPending(ctx context.Context, marks []StatsMark) error
 	// ApplyStatsDelta adds d to the counters, each cell at most once for
 	// seq: a cell that already took seq (or a later one) is left alone.
 	ApplyStatsDelta(ctx context.Context, seq int64, d Contribution) error
-	// SettleStatsMark makes the mark's pending change its counted state,
-	// if the mark still carries the change seq.
-	SettleStatsMark(ctx context.Context, m StatsMark) error
+	// SettleStatsMarks makes each mark's pending change its counted
+	// state, if the mark still carries that change.
+	SettleStatsMarks(ctx context.Context, marks []StatsMark) error
+	// CasesChangedSince lists the reports last written at or after t (all
+	// when limit <= 0), with their versions.
+	CasesChangedSince(ctx context.Context, t time.Time, limit int) ([]CaseVersion, error)
+	// StatsState reads the folds' state (zero before the first).
+	StatsState(ctx context.Context) (StatsState, error)
+	// SetStatsUpTo records that every write before t is folded.
+	SetStatsUpTo(ctx context.Context, t time.Time) error
+	// StatsCells reads every counter.
+	StatsCells(ctx context.Context) (Contribution, error)
+	// The rebuild: BeginStatsRebuild marks the counters not built and
+	// removes every counter and mark, PutStatsMarks writes marks, and
+	// FinishStatsRebuild writes the counters, taken as of fold seq, and
+	// records upTo and that they are built.
+	BeginStatsRebuild(ctx context.Context) error
+	PutStatsMarks(ctx context.Context, marks []StatsMark) error
+	FinishStatsRebuild(ctx context.Context, cells Contribution, seq int64, upTo time.Time) error
+	// EachReportID reads every report's id once.
+	EachReportID(ctx context.Context, fn func(caseID string) error) error
+}
+
+// CaseVersion is a report's id and version.
+type CaseVersion struct {
+	ID      string
+	Version int64
+}
+
+// StatsState is the folds' state: the last sequence number taken, the time
+// before which every report's writes are folded, and whether the counters
+// were ever built in full (by the first catch-up or a rebuild).
+type StatsState struct {
+	Seq   int64
+	UpTo  time.Time
+	Built bool
 }
 
 // StatsFolder moves the counters by the reports' changes, each change
@@ -55,8 +90,18 @@ type StatsStore interface {
 type StatsFolder struct {
 	store   StatsStore
 	late    func(ctx context.Context, c Case) (bool, error)
+	now     func() time.Time
 	mu      sync.Mutex
 	settled bool // no change is left half-applied
+	// counted remembers the version each recently folded report is counted
+	// at, so that the catch-up skips what is already counted without
+	// reading it; entries older than the catch-up's window are dropped.
+	counted map[string]countedAt
+}
+
+type countedAt struct {
+	version int64
+	at      time.Time
 }
 
 // NewStatsFolder makes the folder. late says whether a concluded report's
@@ -65,7 +110,7 @@ func NewStatsFolder(store StatsStore, late func(ctx context.Context, c Case) (bo
 	if late == nil {
 		late = func(context.Context, Case) (bool, error) { return false, nil }
 	}
-	return &StatsFolder{store: store, late: late}
+	return &StatsFolder{store: store, late: late, now: time.Now, counted: map[string]countedAt{}}
 }
 
 // Fold brings the counters up to date with the reports of ids: each report
@@ -89,11 +134,26 @@ func (f *StatsFolder) Fold(ctx context.Context, ids []string) error {
 	if err != nil {
 		return err
 	}
+	// A change another folder left pending (a process that stopped
+	// mid-fold) is finished before these reports are counted again.
+	for _, m := range marks {
+		if m.Pending != nil {
+			f.settled = false
+			if err := f.settle(ctx); err != nil {
+				return err
+			}
+			if marks, err = f.store.FindStatsMarks(ctx, ids); err != nil {
+				return err
+			}
+			break
+		}
+	}
 	var changed []StatsMark
 	total := Contribution{}
 	for _, c := range cases {
 		m := marks[c.ID]
 		if m.Version == c.Version && m.Counts != nil {
+			f.counted[c.ID] = countedAt{c.Version, f.now()}
 			continue
 		}
 		late := false
@@ -123,28 +183,60 @@ func (f *StatsFolder) Fold(ctx context.Context, ids []string) error {
 	f.settled = false
 	for i := range changed {
 		changed[i].Pending.Seq = seq
-		if err := f.store.PutStatsPending(ctx, changed[i]); err != nil {
-			return err
-		}
+	}
+	if err := f.store.PutStatsPending(ctx, changed); err != nil {
+		return err
 	}
 	if err := f.store.ApplyStatsDelta(ctx, seq, total); err != nil {
 		return err
 	}
+	if err := f.store.SettleStatsMarks(ctx, changed); err != nil {
+		return err
+	}
 	for _, m := range changed {
-		if err := f.store.SettleStatsMark(ctx, m); err != nil {
-			return err
-		}
+		f.counted[m.ReportID] = countedAt{m.Pending.Version, f.now()}
 	}
 	f.settled = true
 	return nil
 }
 
+// uncounted is the reports of vs whose version the folder has not
+// counted recently (those it may need to fold).
+func (f *StatsFolder) uncounted(vs []CaseVersion) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var ids []string
+	for _, v := range vs {
+		if c, ok := f.counted[v.ID]; !ok || c.version != v.Version {
+			ids = append(ids, v.ID)
+		}
+	}
+	return ids
+}
+
+// forget drops what the folder remembers of folds before t.
+func (f *StatsFolder) forget(t time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	maps.DeleteFunc(f.counted, func(_ string, c countedAt) bool { return c.at.Before(t) })
+}
+
 // Settle finishes every change a fold left half-applied (a crash, a
-// failed write): the sweep and start-up call it.
+// failed write), reading every pending mark (one query by the p.seq
+// index). A folder does it before its first fold and after one of its
+// folds failed, and Fold does it when it meets a change another folder
+// left; Settle forces it.
 func (f *StatsFolder) Settle(ctx context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.settled = false
+	return f.settle(ctx)
+}
+
+// settleIfNeeded finishes what this folder may have left half-applied.
+func (f *StatsFolder) settleIfNeeded(ctx context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	return f.settle(ctx)
 }
 
@@ -166,10 +258,8 @@ func (f *StatsFolder) settle(ctx context.Context) error {
 		if err := f.store.ApplyStatsDelta(ctx, seq, total); err != nil {
 			return err
 		}
-		for _, m := range pending[i:j] {
-			if err := f.store.SettleStatsMark(ctx, m); err != nil {
-				return err
-			}
+		if err := f.store.SettleStatsMarks(ctx, pending[i:j]); err != nil {
+			return err
 		}
 		i = j
 	}

@@ -55,6 +55,10 @@ Usage:
                      (the server also does this in the background)
   portal check       list reports whose evidence objects are missing or altered
                      (SHA-256) and objects no report references; exit 1 if any
+  portal stats rebuild [--check]
+                     recompute every statistics counter from the reports
+                     (--check: only compare, list the cells that differ and
+                     exit 1 if any)
   portal healthcheck exit 0 when the portal on PORTAL_ADDR answers /readyz
                      (for container healthchecks; images have no curl)
   portal help        show this help
@@ -85,6 +89,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return checkOnce(ctx, getenv, stdout, stderr)
 	case "audit":
 		return auditCommands(ctx, args, getenv, stdout, stderr)
+	case "stats":
+		return statsCommand(ctx, args, getenv, stdout, stderr)
 	case "seed":
 		return seedCommand(ctx, args, getenv, stdout, stderr)
 	case "admin":

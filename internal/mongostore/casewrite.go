@@ -14,12 +14,16 @@ import (
 // the package's source): after each write they hand the queue index
 // (queueindex.go), when there is one, the report as stored after the
 // write, so that no path — intake, a staff action, a transfer to another
-// unit, the sweep, a migration — can leave a stale entry behind.
+// unit, the sweep, a migration — can leave a stale entry behind. They also
+// tell the statistics which reports changed (Store.OnCaseWrite).
 
 // insertCaseDoc inserts a new report. The index gets the document as
 // written (no second read): a new report has no other writer yet.
 func (s *Store) insertCaseDoc(ctx context.Context, d *caseDoc) error {
 	_, err := s.db.Collection(colCases).InsertOne(ctx, d)
+	if err == nil || !mongo.IsDuplicateKeyError(err) {
+		defer s.tellWritten(d.ID)
+	}
 	if x := s.writes.Load(); x != nil {
 		if err == nil {
 			mu := x.lock(d.ID)
@@ -42,6 +46,13 @@ func (s *Store) insertCaseDocs(ctx context.Context, docs []caseDoc) error {
 		all[i] = docs[i]
 	}
 	_, err := s.db.Collection(colCases).InsertMany(ctx, all, options.InsertMany().SetOrdered(false))
+	defer func() {
+		ids := make([]bson.ObjectID, len(docs))
+		for i := range docs {
+			ids[i] = docs[i].ID
+		}
+		s.tellWritten(ids...)
+	}()
 	if x := s.writes.Load(); x != nil {
 		if err == nil {
 			for i := range docs {
@@ -67,6 +78,9 @@ func (s *Store) insertCaseDocs(ctx context.Context, docs []caseDoc) error {
 // lock so that an older read never overwrites a newer one.
 func (s *Store) updateCaseDoc(ctx context.Context, id bson.ObjectID, filter, update bson.D, reread bool) (bool, *caseDoc, error) {
 	res, err := s.db.Collection(colCases).UpdateOne(ctx, filter, update)
+	if err != nil || res.MatchedCount > 0 {
+		defer s.tellWritten(id)
+	}
 	x := s.writes.Load()
 	if err != nil {
 		if x != nil {
@@ -121,6 +135,7 @@ func (s *Store) updateCaseDoc(ctx context.Context, id bson.ObjectID, filter, upd
 func (s *Store) updateCaseDocs(ctx context.Context, ids []bson.ObjectID, filter, update bson.D) (int64, error) {
 	res, err := s.db.Collection(colCases).UpdateMany(ctx, bson.D{{Key: "$and", Value: bson.A{
 		bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, filter}}}, update)
+	defer s.tellWritten(ids...)
 	if x := s.writes.Load(); x != nil {
 		if err != nil {
 			x.markStale(time.Now().Add(doubtfulFor), ids...)

@@ -280,6 +280,7 @@ func explainChecks(t *testing.T, ctx context.Context, s *Store, cases []services
 		check{"statistics mark by id", find(colStatsMarks, bson.D{{Key: "_id", Value: "a"}}, nil, 1)},
 		check{"statistics mark by id and pending change", find(colStatsMarks, bson.D{{Key: "_id", Value: "a"}, {Key: "p.seq", Value: int64(3)}}, nil, 1)},
 		check{"statistics cell by key before a fold", find(colStatsCells, bson.D{{Key: "_id", Value: "2026-11|u1"}, {Key: "seq", Value: bson.D{{Key: "$lt", Value: int64(3)}}}}, nil, 1)},
+		check{"reports written since", find(colCases, changedSinceFilter(now), nil, 0)},
 		check{"statistics fold sequence", find(colStatsState, bson.D{{Key: "_id", Value: "fold"}}, nil, 1)})
 	return checks
 }

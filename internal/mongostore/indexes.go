@@ -64,7 +64,9 @@ var indexes = []index{
 	{colUnits, bson.D{{Key: "code", Value: 1}}, true, "code_unique"},
 	{colOutbox, bson.D{{Key: "nextAttempt", Value: 1}}, false, "nextAttempt"},
 	{colOutboxDue, bson.D{{Key: "nextAttempt", Value: 1}, {Key: "_id", Value: 1}}, false, "nextAttempt_id"},
-	// The statistics' changes a fold left half-applied (docs/statistics.md).
+	// The statistics' catch-up: reports written since a time, and the
+	// changes a fold left half-applied (docs/statistics.md).
+	{colCases, bson.D{{Key: "updatedAt", Value: 1}}, false, "updatedAt"},
 	{colStatsMarks, bson.D{{Key: "p.seq", Value: 1}}, false, "pending_seq"},
 	{colAuditEvents, bson.D{{Key: "caseId", Value: 1}, {Key: "seq", Value: 1}}, true, "caseId_seq_unique"},
 	{colRoutingRules, bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}, false, "createdAt"},

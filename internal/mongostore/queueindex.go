@@ -58,6 +58,7 @@ type queueDoc struct {
 	AssigneeID  string    `bson:"assigneeId"`
 	DueAt       time.Time `bson:"dueAt"`
 	CreatedAt   time.Time `bson:"createdAt"`
+	UpdatedAt   time.Time `bson:"updatedAt"`
 	Version     int64     `bson:"version"`
 	// The sweep's marks and the conclusion time: what the sweep selects
 	// reports by (dueCasesFilter, concludedBeforeFilter).
@@ -79,7 +80,7 @@ type queueOutcome struct {
 var queueProjection = func() bson.D {
 	p := bson.D{}
 	for _, f := range []string{"trackingCode", "kind", "category", "title", "office", "procedure", "dossierNumber", "areaCode",
-		"status", "statusRank", "unitId", "frontUnitId", "assigneeId", "dueAt", "createdAt", "version",
+		"status", "statusRank", "unitId", "frontUnitId", "assigneeId", "dueAt", "createdAt", "updatedAt", "version",
 		"overdueFlagged", "nearNotified", "outcome.concludedAt"} {
 		p = append(p, bson.E{Key: f, Value: 1})
 	}
@@ -105,7 +106,7 @@ func queueDocOf(d *caseDoc) queueDoc {
 	q := queueDoc{ID: d.ID, TrackingCode: d.TrackingCode, Kind: d.Kind, Category: d.Category, Title: d.Title,
 		Office: d.Office, Procedure: d.Procedure, DossierNumber: d.DossierNumber, AreaCode: d.AreaCode, Status: d.Status,
 		StatusRank: &rank, UnitID: d.UnitID, FrontUnitID: d.FrontUnitID, AssigneeID: d.AssigneeID,
-		DueAt: asStored(d.DueAt), CreatedAt: asStored(d.CreatedAt), Version: d.Version,
+		DueAt: asStored(d.DueAt), CreatedAt: asStored(d.CreatedAt), UpdatedAt: asStored(d.UpdatedAt), Version: d.Version,
 		OverdueFlagged: d.OverdueFlagged, NearNotified: d.NearNotified}
 	if d.Outcome != nil {
 		at := asStored(d.Outcome.ConcludedAt)
@@ -612,6 +613,22 @@ func (x *queueIndex) due(t time.Time, overdue bool, limit int) []bson.ObjectID {
 	slices.SortFunc(hits, func(a, b *queueEntry) int {
 		return cmp.Or(cmp.Compare(a.dueMs, b.dueMs), bytes.Compare(a.doc.ID[:], b.doc.ID[:]))
 	})
+	return entryIDs(hits, limit)
+}
+
+// changedSince answers changedSinceFilter: the ids of up to limit reports
+// last written at or after t, by id.
+func (x *queueIndex) changedSince(t time.Time, limit int) []bson.ObjectID {
+	tMs := bsonMillis(t)
+	x.mu.RLock()
+	var hits []*queueEntry
+	for _, e := range x.entries {
+		if bsonMillis(e.doc.UpdatedAt) >= tMs {
+			hits = append(hits, e)
+		}
+	}
+	x.mu.RUnlock()
+	slices.SortFunc(hits, func(a, b *queueEntry) int { return bytes.Compare(a.doc.ID[:], b.doc.ID[:]) })
 	return entryIDs(hits, limit)
 }
 

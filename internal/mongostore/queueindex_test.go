@@ -366,6 +366,34 @@ func (w *truthWorld) compareRecommended(ctx context.Context, label, unitID strin
 	w.compareWholeAndCut(fmt.Sprintf("%s: recommended reports of %s", label, unitID), limit, find, key)
 }
 
+// compareChangedSince compares the reports written since t
+// (CasesChangedSince, for the statistics' catch-up), with their versions:
+// the same set, in no order; cut to limit, as many and only reports of the
+// whole set.
+func (w *truthWorld) compareChangedSince(ctx context.Context, label string, t time.Time, limit int) {
+	w.t.Helper()
+	find := func(s *mongostore.Store, limit int) []string {
+		vs, err := s.CasesChangedSince(ctx, t, limit)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		var out []string
+		for _, v := range vs {
+			out = append(out, fmt.Sprintf("%s v%d", v.ID, v.Version))
+		}
+		slices.Sort(out)
+		return out
+	}
+	want, got := find(w.plain, 0), find(w.indexed, 0)
+	if !slices.Equal(got, want) {
+		w.t.Fatalf("%s: written since %s:\nindex    %v\ndatabase %v", label, t.Format(time.RFC3339Nano), got, want)
+	}
+	cutWant, cutGot := find(w.plain, limit), find(w.indexed, limit)
+	if len(cutGot) != len(cutWant) || slices.ContainsFunc(cutGot, func(k string) bool { return !slices.Contains(want, k) }) {
+		w.t.Fatalf("%s: written since %s, limit %d:\nindex    %v\ndatabase %v", label, t.Format(time.RFC3339Nano), limit, cutGot, cutWant)
+	}
+}
+
 // sweepChecks are the sweep's selections compareSweep checks, at the
 // workload's clock give or take an hour.
 func (w *truthWorld) sweepChecks() []func(ctx context.Context, label string, limit int) {
@@ -414,6 +442,7 @@ func (w *truthWorld) compareAll(ctx context.Context, label string, full bool) {
 		checks := w.sweepChecks()
 		checks[r.IntN(len(checks))](ctx, label, 1+r.IntN(5))
 	}
+	w.compareChangedSince(ctx, label, w.now.Add(-time.Duration(r.IntN(48))*time.Hour), 1+r.IntN(5))
 	counted := units
 	if !full {
 		counted = []unit{units[r.IntN(len(units))], units[r.IntN(len(units))]}

@@ -3,7 +3,9 @@ package mongostore
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -169,21 +171,41 @@ func (s *Store) NextStatsSeq(ctx context.Context) (int64, error) {
 	return st.Seq, nil
 }
 
-// PutStatsPending records the change m.Pending on the report's mark.
-func (s *Store) PutStatsPending(ctx context.Context, m services.StatsMark) error {
-	p := m.Pending
-	_, err := s.db.Collection(colStatsMarks).UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ReportID}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "p", Value: statsPendingDoc{Seq: p.Seq, V: p.Version, C: toCountDocs(p.Counts), D: toCountDocs(p.Delta)}}}},
-			{Key: "$setOnInsert", Value: bson.D{{Key: "v", Value: int64(0)}, {Key: "c", Value: []statsCountDoc{}}}}},
-		options.UpdateOne().SetUpsert(true))
-	return translate(err, "statistics")
+// PutStatsPending records each mark's pending change, in one command.
+func (s *Store) PutStatsPending(ctx context.Context, marks []services.StatsMark) error {
+	models := make([]mongo.WriteModel, len(marks))
+	for i, m := range marks {
+		p := m.Pending
+		models[i] = mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: m.ReportID}}).
+			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "p", Value: statsPendingDoc{Seq: p.Seq, V: p.Version, C: toCountDocs(p.Counts), D: toCountDocs(p.Delta)}}}},
+				{Key: "$setOnInsert", Value: bson.D{{Key: "v", Value: int64(0)}, {Key: "c", Value: []statsCountDoc{}}}}}).SetUpsert(true)
+	}
+	return s.bulkStats(ctx, colStatsMarks, models, false)
 }
 
-// ApplyStatsDelta adds d to the counters. Each cell's update matches only
-// while the cell's last fold is before seq; when it has taken seq already,
-// the upsert's insert meets the existing _id and is refused as a
-// duplicate, which means "done".
+// bulkStats sends models in order, in one command; with dupOK a
+// statement refused as a duplicate key counts as done and the statements
+// after it are sent again (the embedded database stops at the first error
+// even when asked not to).
+func (s *Store) bulkStats(ctx context.Context, coll string, models []mongo.WriteModel, dupOK bool) error {
+	for len(models) > 0 {
+		_, err := s.db.Collection(coll).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(true))
+		var bwe mongo.BulkWriteException
+		if !dupOK || !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) != 1 ||
+			!mongo.IsDuplicateKeyError(bwe.WriteErrors[0]) {
+			return translate(err, "statistics")
+		}
+		models = models[bwe.WriteErrors[0].Index+1:]
+	}
+	return nil
+}
+
+// ApplyStatsDelta adds d to the counters, in one command. Each cell's
+// update matches only while the cell's last fold is before seq; when it
+// has taken seq already, the upsert's insert meets the existing _id and is
+// refused as a duplicate, which means "done".
 func (s *Store) ApplyStatsDelta(ctx context.Context, seq int64, d services.Contribution) error {
+	var models []mongo.WriteModel
 	for _, cell := range d.Cells() {
 		inc := bson.D{}
 		for _, k := range sortedKeys(d[cell]) {
@@ -192,29 +214,28 @@ func (s *Store) ApplyStatsDelta(ctx context.Context, seq int64, d services.Contr
 		if len(inc) == 0 {
 			continue
 		}
-		_, err := s.db.Collection(colStatsCells).UpdateOne(ctx,
-			bson.D{{Key: "_id", Value: cell.Key()}, {Key: "seq", Value: bson.D{{Key: "$lt", Value: seq}}}},
-			bson.D{{Key: "$inc", Value: inc}, {Key: "$set", Value: bson.D{{Key: "seq", Value: seq}}},
+		models = append(models, mongo.NewUpdateOneModel().
+			SetFilter(bson.D{{Key: "_id", Value: cell.Key()}, {Key: "seq", Value: bson.D{{Key: "$lt", Value: seq}}}}).
+			SetUpdate(bson.D{{Key: "$inc", Value: inc}, {Key: "$set", Value: bson.D{{Key: "seq", Value: seq}}},
 				{Key: "$setOnInsert", Value: bson.D{{Key: "month", Value: cell.Month}, {Key: "unit", Value: cell.Unit},
 					{Key: "front", Value: cell.Front}, {Key: "area", Value: cell.Area}, {Key: "kind", Value: string(cell.Kind)},
 					{Key: "category", Value: cell.Category}, {Key: "channel", Value: cell.Channel}, {Key: "dim", Value: cell.Dim},
-					{Key: "value", Value: cell.Value}}}},
-			options.UpdateOne().SetUpsert(true))
-		if err != nil && !mongo.IsDuplicateKeyError(err) {
-			return translate(err, "statistics")
-		}
+					{Key: "value", Value: cell.Value}}}}).SetUpsert(true))
 	}
-	return nil
+	return s.bulkStats(ctx, colStatsCells, models, true)
 }
 
-// SettleStatsMark makes the mark's pending change its counted state, if
-// the mark still carries that change.
-func (s *Store) SettleStatsMark(ctx context.Context, m services.StatsMark) error {
-	p := m.Pending
-	_, err := s.db.Collection(colStatsMarks).UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ReportID}, {Key: "p.seq", Value: p.Seq}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "v", Value: p.Version}, {Key: "c", Value: toCountDocs(p.Counts)}}},
-			{Key: "$unset", Value: bson.D{{Key: "p", Value: ""}}}})
-	return translate(err, "statistics")
+// SettleStatsMarks makes each mark's pending change its counted state, if
+// the mark still carries that change, in one command.
+func (s *Store) SettleStatsMarks(ctx context.Context, marks []services.StatsMark) error {
+	models := make([]mongo.WriteModel, len(marks))
+	for i, m := range marks {
+		p := m.Pending
+		models[i] = mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: m.ReportID}, {Key: "p.seq", Value: p.Seq}}).
+			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "v", Value: p.Version}, {Key: "c", Value: toCountDocs(p.Counts)}}},
+				{Key: "$unset", Value: bson.D{{Key: "p", Value: ""}}}})
+	}
+	return s.bulkStats(ctx, colStatsMarks, models, false)
 }
 
 // StatsCells reads every counter document, as a contribution (for the
@@ -246,4 +267,125 @@ func sortedKeys(m map[string]int64) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// changedSinceFilter selects the reports last written at or after t
+// (served by the updatedAt index).
+func changedSinceFilter(t time.Time) bson.D {
+	return bson.D{{Key: "updatedAt", Value: bson.D{{Key: "$gte", Value: t}}}}
+}
+
+// CasesChangedSince lists the ids and versions of up to limit reports last
+// written at or after t (in no order): from the queue index when there is one
+// (the embedded database would read every report for it), else by the
+// updatedAt index.
+func (s *Store) CasesChangedSince(ctx context.Context, t time.Time, limit int) ([]services.CaseVersion, error) {
+	var out []services.CaseVersion
+	if x := s.qi.Load(); x != nil && x.ready(ctx, s) {
+		ids := x.changedSince(t, limit)
+		x.mu.RLock()
+		for _, id := range ids {
+			if e := x.entries[id]; e != nil {
+				out = append(out, services.CaseVersion{ID: id.Hex(), Version: e.doc.Version})
+			}
+		}
+		x.mu.RUnlock()
+	} else {
+		type doc struct {
+			ID      bson.ObjectID `bson:"_id"`
+			Version int64         `bson:"version"`
+		}
+		opts := options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "version", Value: 1}})
+		if limit > 0 {
+			opts.SetLimit(int64(limit))
+		}
+		cur, err := s.db.Collection(colCases).Find(ctx, changedSinceFilter(t), opts)
+		if err != nil {
+			return nil, translate(err, "report")
+		}
+		var docs []doc
+		if err := cur.All(ctx, &docs); err != nil {
+			return nil, translate(err, "report")
+		}
+		for _, d := range docs {
+			out = append(out, services.CaseVersion{ID: d.ID.Hex(), Version: d.Version})
+		}
+	}
+	return out, nil
+}
+
+type statsStateDoc struct {
+	ID    string    `bson:"_id"`
+	Seq   int64     `bson:"seq"`
+	UpTo  time.Time `bson:"upTo"`
+	Built bool      `bson:"built"`
+}
+
+// StatsState reads the folds' state: the last sequence number, the time
+// before which every report's writes are folded, and whether the counters
+// were ever built (zero values before the first fold).
+func (s *Store) StatsState(ctx context.Context) (services.StatsState, error) {
+	var d statsStateDoc
+	err := s.db.Collection(colStatsState).FindOne(ctx, bson.D{{Key: "_id", Value: "fold"}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return services.StatsState{}, nil
+	}
+	if err != nil {
+		return services.StatsState{}, translate(err, "statistics")
+	}
+	return services.StatsState{Seq: d.Seq, UpTo: d.UpTo, Built: d.Built}, nil
+}
+
+// SetStatsUpTo records that every report's writes before t are folded.
+func (s *Store) SetStatsUpTo(ctx context.Context, t time.Time) error {
+	_, err := s.db.Collection(colStatsState).UpdateOne(ctx, bson.D{{Key: "_id", Value: "fold"}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "upTo", Value: t}, {Key: "built", Value: true}}}}, options.UpdateOne().SetUpsert(true))
+	return translate(err, "statistics")
+}
+
+// BeginStatsRebuild marks the counters not built and removes every
+// counter and mark (`portal stats rebuild`). A rebuild cut off leaves them
+// marked not built, and is run again.
+func (s *Store) BeginStatsRebuild(ctx context.Context) error {
+	if _, err := s.db.Collection(colStatsState).UpdateOne(ctx, bson.D{{Key: "_id", Value: "fold"}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "built", Value: false}}}}, options.UpdateOne().SetUpsert(true)); err != nil {
+		return translate(err, "statistics")
+	}
+	for _, c := range []string{colStatsCells, colStatsMarks} {
+		if _, err := s.db.Collection(c).DeleteMany(ctx, bson.D{}); err != nil {
+			return translate(err, "statistics")
+		}
+	}
+	return nil
+}
+
+// PutStatsMarks inserts the rebuild's marks.
+func (s *Store) PutStatsMarks(ctx context.Context, marks []services.StatsMark) error {
+	docs := make([]any, len(marks))
+	for i, m := range marks {
+		docs[i] = statsMarkDoc{ID: m.ReportID, V: m.Version, C: toCountDocs(m.Counts)}
+	}
+	_, err := s.db.Collection(colStatsMarks).InsertMany(ctx, docs)
+	return translate(err, "statistics")
+}
+
+// FinishStatsRebuild writes the rebuilt counters, each as of fold seq, and
+// records upTo and that the counters are built.
+func (s *Store) FinishStatsRebuild(ctx context.Context, cells services.Contribution, seq int64, upTo time.Time) error {
+	const batch = 500
+	var docs []any
+	for i, cell := range cells.Cells() {
+		docs = append(docs, statsCellDoc{ID: cell.Key(), Month: cell.Month, Unit: cell.Unit, Front: cell.Front, Area: cell.Area,
+			Kind: string(cell.Kind), Category: cell.Category, Channel: cell.Channel, Dim: cell.Dim, Value: cell.Value, N: cells[cell], Seq: seq})
+		if len(docs) == batch || i == len(cells)-1 {
+			if _, err := s.db.Collection(colStatsCells).InsertMany(ctx, docs); err != nil {
+				return translate(err, "statistics")
+			}
+			docs = docs[:0]
+		}
+	}
+	_, err := s.db.Collection(colStatsState).UpdateOne(ctx, bson.D{{Key: "_id", Value: "fold"}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "upTo", Value: upTo}, {Key: "built", Value: true}}},
+			{Key: "$max", Value: bson.D{{Key: "seq", Value: seq}}}}, options.UpdateOne().SetUpsert(true))
+	return translate(err, "statistics")
 }

@@ -51,11 +51,18 @@ func (f *failingStats) disarm() {
 	clear(f.armed)
 }
 
-func (f *failingStats) PutStatsPending(ctx context.Context, m services.StatsMark) error {
-	if f.fail("put") {
-		return errInjected
+// PutStatsPending and SettleStatsMarks write the marks one by one, so
+// that a failure can cut a fold between two of them.
+func (f *failingStats) PutStatsPending(ctx context.Context, marks []services.StatsMark) error {
+	for _, m := range marks {
+		if f.fail("put") {
+			return errInjected
+		}
+		if err := f.Store.PutStatsPending(ctx, []services.StatsMark{m}); err != nil {
+			return err
+		}
 	}
-	return f.Store.PutStatsPending(ctx, m)
+	return nil
 }
 
 func (f *failingStats) ApplyStatsDelta(ctx context.Context, seq int64, d services.Contribution) error {
@@ -75,11 +82,16 @@ func (f *failingStats) ApplyStatsDelta(ctx context.Context, seq int64, d service
 	return f.Store.ApplyStatsDelta(ctx, seq, d)
 }
 
-func (f *failingStats) SettleStatsMark(ctx context.Context, m services.StatsMark) error {
-	if f.fail("settle") {
-		return errInjected
+func (f *failingStats) SettleStatsMarks(ctx context.Context, marks []services.StatsMark) error {
+	for _, m := range marks {
+		if f.fail("settle") {
+			return errInjected
+		}
+		if err := f.Store.SettleStatsMarks(ctx, []services.StatsMark{m}); err != nil {
+			return err
+		}
 	}
-	return f.Store.SettleStatsMark(ctx, m)
+	return nil
 }
 
 // sumOfContributions is what the counters must hold: every stored report's

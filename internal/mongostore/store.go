@@ -28,6 +28,26 @@ type Store struct {
 	// same index once built, which then answers the queue (queueindex.go);
 	// both nil unless UseQueueIndex was called.
 	writes, qi atomic.Pointer[queueIndex]
+	// written hears the ids of the reports each write touched (or may have
+	// touched), when set (OnCaseWrite).
+	written atomic.Pointer[func(ids ...string)]
+}
+
+// OnCaseWrite has fn told the ids of the reports every write touched, or
+// may have touched (a write whose outcome is unknown): the statistics fold
+// them (docs/statistics.md). fn must not block.
+func (s *Store) OnCaseWrite(fn func(ids ...string)) { s.written.Store(&fn) }
+
+func (s *Store) tellWritten(ids ...bson.ObjectID) {
+	fn := s.written.Load()
+	if fn == nil || len(ids) == 0 {
+		return
+	}
+	hex := make([]string, len(ids))
+	for i, id := range ids {
+		hex[i] = id.Hex()
+	}
+	(*fn)(hex...)
 }
 
 var (

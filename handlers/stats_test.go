@@ -1,0 +1,265 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"minhbach/services"
+)
+
+// statsReport is a report of the statistics workload, with what its
+// citizen and staff need to move it.
+type statsReport struct {
+	r      createdReport
+	id     string
+	kind   string
+	status string
+	recs   []string // recommendations not yet answered
+}
+
+// TestStatsCountersEqualTheRebuild runs a random workload through the API
+// (hundreds of reports; every move of the status machine by its staff or
+// citizen; assignments, extensions, Front recommendations and their
+// answers, appeals, the sweep's overdue flags; some moves sent twice, some
+// at once) while the statistics feed folds the writes in the background
+// as the portal does, and then finds the counters exactly equal to those a
+// rebuild computes from the reports (docs/statistics.md).
+func TestStatsCountersEqualTheRebuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a workload of hundreds of reports")
+	}
+	f := newFixture(t)
+	st := f.storyStaff(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var serving sync.WaitGroup
+	serveErrs := make(chan error, 1000)
+	serving.Go(func() {
+		for ctx.Err() == nil {
+			if err := f.Stats.Serve(ctx, time.Second); err != nil && ctx.Err() == nil {
+				serveErrs <- err
+			}
+		}
+	})
+	rng := rand.New(rand.NewPCG(13, 5))
+	kinds := []string{"feedback", "complaint", "denunciation"}
+	var reports []*statsReport
+	file := func() {
+		kind := kinds[rng.IntN(3)]
+		r := f.fileNamed(t, kind)
+		c, err := f.env.Store.FindCaseByTrackingCode(context.Background(), r.TrackingCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reports = append(reports, &statsReport{r: r, id: c.ID, kind: kind, status: "received"})
+	}
+	// send makes one request and tells its status (a repeated or refused
+	// move is part of the workload, not a failure).
+	send := func(token, method, path, body string) int {
+		return f.do(method, path, "application/json", strings.NewReader(body), "Authorization", "Bearer "+token).Code
+	}
+	citizen := func(p *statsReport) string {
+		var sess struct{ Token string }
+		f.call(t, "", http.MethodPost, "/api/v1/track/session", `{"trackingCode":"`+p.r.TrackingCode+`","receipt":"`+p.r.Receipt+`"}`, http.StatusOK, &sess)
+		return sess.Token
+	}
+	move := func(p *statsReport) {
+		base := "/api/v1/cases/" + p.id
+		staff := func(token, body, to string) {
+			if send(token, http.MethodPost, base+"/transitions", body) == http.StatusOK {
+				p.status = to
+			}
+		}
+		switch x := rng.IntN(100); p.status {
+		case "received":
+			switch {
+			case x < 45:
+				staff(st.inspector.access, `{"to":"accepted"}`, "accepted")
+			case x < 55:
+				staff(st.inspector.access, `{"to":"rejected","reason":"Không thuộc thẩm quyền"}`, "rejected")
+			case x < 65:
+				staff(st.lead.access, `{"to":"transferred","transferTo":"UBND quận 1"}`, "transferred")
+			case x < 75:
+				if send(citizen(p), http.MethodPost, "/api/v1/track/withdraw", `{"reason":"Đã được giải quyết"}`) == http.StatusOK {
+					p.status = "withdrawn"
+				}
+			default:
+				send(st.lead.access, http.MethodPost, base+"/assign", `{"assigneeId":"`+st.inspector.user.ID+`"}`)
+			}
+		case "accepted":
+			switch {
+			case x < 60:
+				staff(st.inspector.access, `{"to":"investigating"}`, "investigating")
+			case x < 85:
+				var ext struct{ ID string }
+				w := f.do(http.MethodPost, base+"/extensions", "application/json", strings.NewReader(`{"days":10,"reason":"Phức tạp"}`), "Authorization", "Bearer "+st.inspector.access)
+				if w.Code == http.StatusCreated {
+					decodeJSON(t, w.Body.Bytes(), &ext)
+					send(st.lead.access, http.MethodPost, base+"/extensions/"+ext.ID+"/decision", fmt.Sprintf(`{"approve":%v}`, rng.IntN(3) > 0))
+				}
+			default:
+				if send(citizen(p), http.MethodPost, "/api/v1/track/withdraw", `{"reason":"Không cần nữa"}`) == http.StatusOK {
+					p.status = "withdrawn"
+				}
+			}
+		case "investigating":
+			switch {
+			case x < 25:
+				answerBy := f.clock.Now().AddDate(0, 0, 1+rng.IntN(5)).In(services.VietnamTime).Format("2006-01-02")
+				var rec struct{ ID string }
+				w := f.do(http.MethodPost, base+"/recommendations", "application/json", strings.NewReader(`{"text":"Đề nghị xác minh","answerBy":"`+answerBy+`"}`), "Authorization", "Bearer "+st.monitor.access)
+				if w.Code == http.StatusCreated {
+					decodeJSON(t, w.Body.Bytes(), &rec)
+					p.recs = append(p.recs, rec.ID)
+				}
+			case x < 45 && len(p.recs) > 0:
+				if send(st.inspector.access, http.MethodPost, base+"/recommendations/"+p.recs[0]+"/answer", `{"answer":"Đã xác minh"}`) == http.StatusOK {
+					p.recs = p.recs[1:]
+				}
+			default:
+				outcome := []string{"substantiated", "partly_substantiated", "unsubstantiated"}[rng.IntN(3)]
+				staff(st.lead.access, `{"to":"concluded","outcome":"`+outcome+`","actions":"Đã xử lý","reply":"Kết quả"}`, "concluded")
+			}
+		case "concluded":
+			switch {
+			case x < 50:
+				if send(citizen(p), http.MethodPost, "/api/v1/track/rating", fmt.Sprintf(`{"rating":%d}`, 1+rng.IntN(5))) == http.StatusOK {
+					p.status = "closed"
+				}
+			case x < 75 && p.kind != "feedback":
+				var created createdReport
+				w := f.do(http.MethodPost, "/api/v1/track/appeal", "application/json", strings.NewReader(`{"reason":"Chưa đồng ý"}`), "Authorization", "Bearer "+citizen(p))
+				if w.Code == http.StatusCreated {
+					decodeJSON(t, w.Body.Bytes(), &created)
+					p.status = "appealed"
+					c, err := f.env.Store.FindCaseByTrackingCode(context.Background(), created.TrackingCode)
+					if err != nil {
+						t.Fatal(err)
+					}
+					reports = append(reports, &statsReport{r: created, id: c.ID, kind: p.kind, status: "received"})
+				}
+			}
+		}
+	}
+
+	for range 120 {
+		file()
+	}
+	for step := range 700 {
+		switch {
+		case step%25 == 24:
+			// Days pass: the months, the on-time rate and the sweep's
+			// overdue flags move.
+			f.clock.offset += time.Duration(1+rng.IntN(9)) * 24 * time.Hour
+			if _, err := f.Sweeper.Sweep(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			// The staff sign in again (their sessions ended meanwhile).
+			st.inspector = f.staffLogin(t, "inspector@story.test", "")
+			st.lead = f.staffLogin(t, "lead@story.test", "")
+			st.monitor = f.staffLogin(t, "monitor@story.test", "")
+		case step%10 == 9:
+			file()
+		case step%50 == 7:
+			// Moves of different reports at once.
+			var wg sync.WaitGroup
+			for _, p := range distinctReports(rng, reports, 4) {
+				wg.Go(func() { sendOnce(f, st, p) })
+			}
+			wg.Wait()
+		default:
+			p := reports[rng.IntN(len(reports))]
+			move(p)
+			if rng.IntN(10) == 0 {
+				move(p) // the same report again at once
+			}
+		}
+	}
+	cancel()
+	serving.Wait()
+	close(serveErrs)
+	for err := range serveErrs {
+		t.Errorf("statistics feed: %v", err)
+	}
+	// What the feed had not folded yet, and a catch-up, as the next term
+	// of the lease would.
+	bg := context.Background()
+	if err := f.Stats.Flush(bg); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Stats.CatchUp(bg); err != nil {
+		t.Fatal(err)
+	}
+	counted, err := f.env.Store.StatsCells(bg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rebuilt, differ, err := services.RebuildStats(bg, f.env.Store, f.StatsLate, f.clock.Now, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range differ {
+		t.Errorf("cell %s: counted %v, rebuilt %v", c.Key(), counted[c], rebuilt[c])
+	}
+	statuses := map[string]int{}
+	for _, p := range reports {
+		statuses[p.status]++
+	}
+	var received int64
+	for cell, m := range rebuilt {
+		if cell.Dim == "" {
+			received += m[services.MeasureReceived]
+		}
+	}
+	if received != int64(len(reports)) || len(statuses) < 7 {
+		t.Errorf("the workload: %d reports received (counted %d), ending in %v", len(reports), received, statuses)
+	}
+	t.Logf("%d reports ending in %v; %d cells", len(reports), statuses, len(rebuilt))
+
+	// The rebuild writes the same counters.
+	if _, _, err := services.RebuildStats(bg, f.env.Store, f.StatsLate, f.clock.Now, true); err != nil {
+		t.Fatal(err)
+	}
+	again, err := f.env.Store.StatsCells(bg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := again.Minus(counted); len(d) != 0 {
+		t.Errorf("the rebuild wrote other counters: %v", d)
+	}
+}
+
+// sendOnce accepts a received report or moves an accepted one on (a move
+// sent from several goroutines at once).
+func sendOnce(f *fixture, st storyStaff, p *statsReport) {
+	to := map[string]string{"received": "accepted", "accepted": "investigating"}[p.status]
+	if to == "" {
+		return
+	}
+	w := f.do(http.MethodPost, "/api/v1/cases/"+p.id+"/transitions", "application/json", strings.NewReader(`{"to":"`+to+`"}`),
+		"Authorization", "Bearer "+st.inspector.access)
+	if w.Code == http.StatusOK {
+		p.status = to
+	}
+}
+
+func distinctReports(rng *rand.Rand, all []*statsReport, n int) []*statsReport {
+	var out []*statsReport
+	for _, i := range rng.Perm(len(all))[:min(n, len(all))] {
+		out = append(out, all[i])
+	}
+	return out
+}
+
+func decodeJSON(t *testing.T, b []byte, out any) {
+	t.Helper()
+	if err := json.Unmarshal(b, out); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+}
