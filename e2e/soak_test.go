@@ -78,7 +78,6 @@ func TestSoak(t *testing.T) {
 	}
 	// No proof of work and no per-address rate: every client is on loopback.
 	p := startPortal(t, dataDir, "PORTAL_POW_BITS=0", "PORTAL_ANON_WRITES_PER_MINUTE=0")
-	defer p.stop(t)
 	pid := p.cmd.Process.Pid
 
 	var failures atomic.Int64
@@ -265,6 +264,19 @@ func TestSoak(t *testing.T) {
 	lim := soakLimits(start)
 	if end.rssKiB > lim.rssKiB || end.threads > lim.threads || end.fds > lim.fds {
 		t.Errorf("grew beyond noise: start %v, end %v, limits %v", start, end, lim)
+	}
+	// The statistics folded under that load equal the reports' own sum
+	// (docs/statistics.md); the folds' errors, if any, are in the log.
+	p.stop(t)
+	for _, line := range strings.Split(p.Logs(), "\n") {
+		if strings.Contains(line, `"job":"stats"`) {
+			t.Errorf("statistics job: %s", line)
+		}
+	}
+	out, code := runPortal(t, portalBin, env, nil, "stats", "rebuild", "--check")
+	t.Logf("portal stats rebuild --check: %s", strings.TrimSpace(out[max(0, len(out)-300):]))
+	if code != 0 {
+		t.Errorf("the statistics differ from the reports after the soak: exit %d", code)
 	}
 }
 

@@ -151,7 +151,7 @@ func TestStatsCountersEqualTheRebuild(t *testing.T) {
 	for range 120 {
 		file()
 	}
-	for step := range 700 {
+	for step := range 500 {
 		switch {
 		case step%25 == 24:
 			// Days pass: the months, the on-time rate and the sweep's

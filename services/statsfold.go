@@ -69,6 +69,10 @@ type StatsStore interface {
 	EachReportID(ctx context.Context, fn func(caseID string) error) error
 }
 
+// goneVersion is the version a mark records for a report no longer
+// stored.
+const goneVersion = -1
+
 // CaseVersion is a report's id and version.
 type CaseVersion struct {
 	ID      string
@@ -146,6 +150,17 @@ func (f *StatsFolder) Fold(ctx context.Context, ids []string) error {
 				return err
 			}
 			break
+		}
+	}
+	// A report no longer stored (none is deleted today; an operator might)
+	// counts for nothing: its mark's counts are taken back.
+	stored := make(map[string]bool, len(cases))
+	for _, c := range cases {
+		stored[c.ID] = true
+	}
+	for _, id := range ids {
+		if m, ok := marks[id]; ok && !stored[id] && (m.Version != goneVersion || len(m.Counts) > 0) {
+			cases = append(cases, Case{ID: id, Version: goneVersion})
 		}
 	}
 	var changed []StatsMark

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"minhbach/internal/mongostore"
 	"minhbach/internal/testenv"
 	"minhbach/services"
@@ -274,6 +276,20 @@ func TestStatsFoldCountsEachChangeOnce(t *testing.T) {
 		}
 		check(name)
 	}
+	// A report deleted from the database (by an operator: the portal
+	// deletes none) counts for nothing once folded.
+	gone, err := bson.ObjectIDFromHex(ids[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := env.Client.Database(env.Database).Collection("cases").DeleteOne(ctx, bson.D{{Key: "_id", Value: gone}}); err != nil || res.DeletedCount != 1 {
+		t.Fatalf("delete: %v %+v", err, res)
+	}
+	fold("a report deleted", ids[2:3])
+	check("a report deleted")
+	fold("a report deleted, again", ids[2:3])
+	check("a report deleted, again")
+
 	// A new folder (a restart) settles what the last one left pending.
 	store.arm("settle", 1)
 	move(ids[0])
