@@ -67,6 +67,7 @@ type Server struct {
 	workflow  *services.Workflow
 	downloads *services.Downloads
 	outcomes  *services.Outcomes
+	stats     *services.StatsView
 	ready     []ReadyCheck
 	spa       *spa
 	maxJSON   int64
@@ -99,7 +100,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("handlers: no services")
 	}
 	s := &Server{log: cfg.Logger, catalog: p.Catalog, intake: p.Intake, tracking: p.Tracking, staff: p.Staff, queue: p.Queue,
-		custody: p.Custody, org: p.Org, workflow: p.Workflow, downloads: p.Downloads, outcomes: p.Outcomes, ready: cfg.Ready,
+		custody: p.Custody, org: p.Org, workflow: p.Workflow, downloads: p.Downloads, outcomes: p.Outcomes, stats: p.StatsView, ready: cfg.Ready,
 		maxJSON: cfg.MaxJSONBytes, maxUpload: cfg.MaxUploadBytes, hsts: cfg.HSTS, spa: newSPA(cfg.Frontend),
 		admission:     newAdmission(cfg.Admission),
 		secureCookies: cfg.SecureCookies, publicOrigin: strings.TrimSuffix(cfg.PublicOrigin, "/")}
@@ -182,6 +183,7 @@ func (s *Server) routes(e *gin.Engine) {
 	staff.POST("/cases/:id/extensions/:eid/decision", s.decideExtension)
 	staff.GET("/recommendations", s.listRecommendations)
 	staff.GET("/units", s.listUnits)
+	staff.GET("/stats", s.staffStats)
 	staff.POST("/cases/:id/recommendations", s.recommend)
 	staff.POST("/cases/:id/recommendations/:rid/answer", s.answerRecommendation)
 	staff.GET("/recommendations/overdue", s.overdueRecommendations)

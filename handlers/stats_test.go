@@ -263,3 +263,105 @@ func decodeJSON(t *testing.T, b []byte, out any) {
 		t.Fatalf("%v: %s", err, b)
 	}
 }
+
+// TestStaffStatsScope: GET /api/v1/stats answers exact figures within the
+// caller's scope — an inspector's or lead's unit, a monitor's committee,
+// the whole portal for an administrator — and refuses another unit's or
+// committee's; a bad range is a 400 naming the field.
+func TestStaffStatsScope(t *testing.T) {
+	f := newFixture(t)
+	st := f.storyStaff(t)
+	ctx := context.Background()
+	other := f.unit(t, "unit-other")
+	otherFront := f.unit(t, "front-other")
+	f.mkUser(t, "inspector@other.test", services.RoleInspector, "unit-other")
+	f.mkUser(t, "monitor@other.test", services.RoleMonitor, "front-other")
+	f.mkUser(t, "admin@stats.test", services.RoleAdmin, "")
+	otherInspector := f.staffLogin(t, "inspector@other.test", "")
+	otherMonitor := f.staffLogin(t, "monitor@other.test", "")
+	admin := f.staffLogin(t, "admin@stats.test", "")
+
+	var ids []string
+	for _, kind := range []string{"complaint", "complaint", "denunciation", "feedback"} {
+		r := f.fileNamed(t, kind)
+		c, err := f.env.Store.FindCaseByTrackingCode(ctx, r.TrackingCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	f.conclude(t, st.lead, ids[0])
+	f.call(t, st.inspector.access, http.MethodPost, "/api/v1/cases/"+ids[1]+"/transitions", `{"to":"rejected","reason":"Không thuộc thẩm quyền"}`, http.StatusOK, nil)
+	if err := f.Stats.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	type answer struct {
+		Unit, Front string
+		Rows        []struct{ Month string }
+		Total       services.Figures
+	}
+	get := func(s session, query string, want int) answer {
+		t.Helper()
+		var a answer
+		f.call(t, s.access, http.MethodGet, "/api/v1/stats"+query, "", want, &a)
+		return a
+	}
+	for name, s := range map[string]session{"inspector": st.inspector, "lead": st.lead, "monitor": st.monitor, "admin": admin} {
+		a := get(s, "", http.StatusOK)
+		tot := a.Total
+		if tot.Received != 4 || tot.Concluded != 1 || tot.Rejected != 1 || tot.ByOutcome[services.OutcomeUnsubstantiated] != 1 ||
+			tot.Open != 2 || tot.OnTime+tot.Late != 1 || tot.MedianDays == nil {
+			t.Errorf("%s: %+v", name, a)
+		}
+		k := get(s, "?kind=complaint&monthly=true", http.StatusOK)
+		if k.Total.Received != 2 || len(k.Rows) != 12 {
+			t.Errorf("%s, complaints by month: %+v", name, k)
+		}
+	}
+	// By area: the commune, its province, another commune.
+	for query, want := range map[string]int64{"?area=26743": 4, "?area=79": 4, "?area=26734": 0, "?category=bribe": 4, "?category=fee": 0} {
+		if a := get(st.lead, query, http.StatusOK); a.Total.Received != want {
+			t.Errorf("%s: %d received, want %d", query, a.Total.Received, want)
+		}
+	}
+	if a := get(st.inspector, "", http.StatusOK); a.Unit != st.unitID {
+		t.Errorf("an inspector's scope: %+v", a)
+	}
+	if a := get(st.monitor, "", http.StatusOK); a.Front != st.frontID {
+		t.Errorf("a monitor's scope: %+v", a)
+	}
+	// Another unit's staff and another committee's monitors see their own
+	// (empty) figures, and are refused this unit's and committee's.
+	for name, s := range map[string]session{"inspector/other": otherInspector, "monitor/other": otherMonitor} {
+		if a := get(s, "", http.StatusOK); a.Total.Received != 0 || a.Total.Open != 0 {
+			t.Errorf("%s sees %+v", name, a)
+		}
+	}
+	for _, c := range []struct {
+		s     session
+		query string
+	}{{otherInspector, "?unit=" + st.unitID}, {st.inspector, "?unit=" + other}, {otherMonitor, "?front=" + st.frontID}, {st.monitor, "?front=" + otherFront}} {
+		w := f.do(http.MethodGet, "/api/v1/stats"+c.query, "", nil, "Authorization", "Bearer "+c.s.access)
+		if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), `"reason":"stats_out_of_scope"`) {
+			t.Errorf("%s: %d %s", c.query, w.Code, w.Body)
+		}
+	}
+	// An administrator may narrow to any unit or committee.
+	if a := get(admin, "?unit="+other, http.StatusOK); a.Total.Received != 0 {
+		t.Errorf("admin, other unit: %+v", a)
+	}
+	if a := get(admin, "?front="+st.frontID, http.StatusOK); a.Total.Received != 4 {
+		t.Errorf("admin, the committee: %+v", a)
+	}
+	// Bad requests name their field; nobody signed in gets 401.
+	for query, field := range map[string]string{"?from=2026-13": "from", "?to=soon": "to", "?from=2020-01&to=2026-12": "from",
+		"?from=2026-12&to=2026-01": "from", "?monthly=maybe": "monthly", "?area=99999": "area"} {
+		w := f.do(http.MethodGet, "/api/v1/stats"+query, "", nil, "Authorization", "Bearer "+st.lead.access)
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), `"`+field+`"`) {
+			t.Errorf("%s: %d %s", query, w.Code, w.Body)
+		}
+	}
+	if w := f.do(http.MethodGet, "/api/v1/stats", "", nil); w.Code != http.StatusUnauthorized {
+		t.Errorf("anonymous: %d", w.Code)
+	}
+}

@@ -30,6 +30,7 @@ type Store interface {
 	StaffingStore
 	FileNameStore
 	StatsStore
+	StatsCellStore
 }
 
 // Options are what the portal's services need from outside: the stores,
@@ -96,6 +97,8 @@ type Portal struct {
 	// concluded report's resolution was late (for the rebuild).
 	Stats     *StatsFeed
 	StatsLate func(ctx context.Context, c Case) (bool, error)
+	// StatsView answers figures from the counters.
+	StatsView *StatsView
 }
 
 // caseWriteNotifier is a store that tells which reports each write touched.
@@ -130,6 +133,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	if n, ok := o.Store.(caseWriteNotifier); ok {
 		n.OnCaseWrite(p.Stats.Notify)
 	}
+	p.StatsView = NewStatsView(o.Store, o.Store, now)
 	// Every event written to a report is also appended to its hash chain,
 	// and every status change updates the report's next due date.
 	cases := NewAuditedCases(NewDueDates(o.Store, book), p.Audit, func(caseID string, err error) {

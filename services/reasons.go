@@ -62,6 +62,7 @@ const (
 	ReasonAdminOnly         Reason = "admin_only"
 	ReasonAdminNoCasework   Reason = "admin_no_casework"
 	ReasonStaffingForbidden Reason = "staffing_forbidden"
+	ReasonStatsOutOfScope   Reason = "stats_out_of_scope"
 	ReasonSavedNotAudited   Reason = "saved_not_audited"
 	ReasonSavedNotAnnounced Reason = "saved_not_announced"
 
@@ -213,6 +214,7 @@ var reasonCodes = map[Reason]Code{
 	ReasonAdminOnly:         CodeForbidden,
 	ReasonAdminNoCasework:   CodeForbidden,
 	ReasonStaffingForbidden: CodeForbidden,
+	ReasonStatsOutOfScope:   CodeForbidden,
 	ReasonSavedNotAudited:   CodeInternal,
 	ReasonSavedNotAnnounced: CodeInternal,
 

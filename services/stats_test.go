@@ -2,6 +2,7 @@ package services_test
 
 import (
 	"maps"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -223,4 +224,48 @@ func FuzzFoldName(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestSumFiguresReadsRatesAndPercentiles(t *testing.T) {
+	cell := func(month, unit string) services.StatsCell {
+		return services.StatsCell{Month: month, Unit: unit, Kind: services.KindComplaint, Category: "fee", Channel: services.ChannelWeb}
+	}
+	office := cell("2026-11", "u1")
+	office.Dim, office.Value = services.StatsDimOffice, "mot cua"
+	days := func(d int) string { return services.MeasureDaysPrefix + strconv.Itoa(d) }
+	cells := services.Contribution{
+		cell("2026-11", "u1"): {services.MeasureReceived: 10, services.MeasureConcluded: 5, services.MeasureConcludedPrefix + services.OutcomePartly: 2,
+			services.MeasureConcludedPrefix + services.OutcomeSubstantiated: 3, services.MeasureOnTime: 4, services.MeasureLate: 1,
+			days(3): 2, days(10): 2, days(40): 1, services.MeasureRated: 2, services.MeasureStars: 7, services.MeasureRecFiled: 2,
+			services.MeasureRecAnswered: 1, services.MeasureRecOnTime: 1},
+		cell("2026-12", "u1"):         {services.MeasureReceived: 4, services.MeasureConcluded: 5, services.MeasureOnTime: 5, days(10): 5},
+		cell("2026-12", "u2"):         {services.MeasureReceived: 100, days(1): 100},
+		cell(services.NowMonth, "u1"): {services.MeasureOpen: 6, services.MeasureOverdue: 2},
+		office:                        {services.MeasureReceived: 10},
+	}
+	f := services.SumFigures(cells, func(c services.StatsCell) bool { return c.Unit == "u1" })
+	if f.Received != 14 || f.Concluded != 10 || f.OnTime != 9 || f.Late != 1 || f.Open != 6 || f.Overdue != 2 || f.Rated != 2 ||
+		f.ByOutcome[services.OutcomePartly] != 2 || f.ByOutcome[services.OutcomeSubstantiated] != 3 || f.RecOnTime != 1 {
+		t.Fatalf("figures %+v", f)
+	}
+	// 10 resolutions: 3,3,10,10,10,10,10,10,10,40 → median (5th) 10, p90 (9th) 10.
+	if f.OnTimeRate == nil || *f.OnTimeRate != 0.9 || f.MeanStars == nil || *f.MeanStars != 3.5 ||
+		f.MedianDays == nil || *f.MedianDays != 10 || f.P90Days == nil || *f.P90Days != 10 {
+		t.Fatalf("rates %+v", f)
+	}
+	// The histogram's edges: one value; the nearest rank at 90 of 10.
+	one := services.SumFigures(services.Contribution{cell("2026-11", "u"): {days(7): 1}}, func(services.StatsCell) bool { return true })
+	if *one.MedianDays != 7 || *one.P90Days != 7 {
+		t.Fatalf("one resolution: %v %v", *one.MedianDays, *one.P90Days)
+	}
+	ten := services.Contribution{cell("2026-11", "u"): {}}
+	for d := 1; d <= 10; d++ {
+		ten[cell("2026-11", "u")][days(d)] = 1
+	}
+	if tf := services.SumFigures(ten, func(services.StatsCell) bool { return true }); *tf.MedianDays != 5 || *tf.P90Days != 9 {
+		t.Fatalf("1..10: median %d, p90 %d", *tf.MedianDays, *tf.P90Days)
+	}
+	if none := services.SumFigures(cells, func(services.StatsCell) bool { return false }); none.OnTimeRate != nil || none.MedianDays != nil || none.MeanStars != nil {
+		t.Fatalf("nothing kept: %+v", none)
+	}
 }

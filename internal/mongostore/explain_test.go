@@ -281,6 +281,9 @@ func explainChecks(t *testing.T, ctx context.Context, s *Store, cases []services
 		check{"statistics mark by id and pending change", find(colStatsMarks, bson.D{{Key: "_id", Value: "a"}, {Key: "p.seq", Value: int64(3)}}, nil, 1)},
 		check{"statistics cell by key before a fold", find(colStatsCells, bson.D{{Key: "_id", Value: "2026-11|u1"}, {Key: "seq", Value: bson.D{{Key: "$lt", Value: int64(3)}}}}, nil, 1)},
 		check{"reports written since", find(colCases, changedSinceFilter(now), nil, 0)},
+		check{"statistics cells of a unit", find(colStatsCells, statsCellsFilter([]string{"2026-11", "now"}, "u1", ""), nil, 0)},
+		check{"statistics cells of a committee", find(colStatsCells, statsCellsFilter([]string{"2026-11", "now"}, "", "f1"), nil, 0)},
+		check{"statistics cells of every unit", find(colStatsCells, statsCellsFilter([]string{"2026-11", "now"}, "", ""), nil, 0)},
 		check{"statistics fold sequence", find(colStatsState, bson.D{{Key: "_id", Value: "fold"}}, nil, 1)})
 	return checks
 }

@@ -68,6 +68,10 @@ var indexes = []index{
 	// changes a fold left half-applied (docs/statistics.md).
 	{colCases, bson.D{{Key: "updatedAt", Value: 1}}, false, "updatedAt"},
 	{colStatsMarks, bson.D{{Key: "p.seq", Value: 1}}, false, "pending_seq"},
+	// The figures: a unit's, a committee's or everyone's cells of some months.
+	{colStatsCells, bson.D{{Key: "unit", Value: 1}, {Key: "month", Value: 1}}, false, "unit_month"},
+	{colStatsCells, bson.D{{Key: "front", Value: 1}, {Key: "month", Value: 1}}, false, "front_month"},
+	{colStatsCells, bson.D{{Key: "month", Value: 1}}, false, "month"},
 	{colAuditEvents, bson.D{{Key: "caseId", Value: 1}, {Key: "seq", Value: 1}}, true, "caseId_seq_unique"},
 	{colRoutingRules, bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}, false, "createdAt"},
 	{colAdminEvents, bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}, false, "at_desc"},

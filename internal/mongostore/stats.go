@@ -238,10 +238,34 @@ func (s *Store) SettleStatsMarks(ctx context.Context, marks []services.StatsMark
 	return s.bulkStats(ctx, colStatsMarks, models, false)
 }
 
+// statsCellsFilter selects the base cells of months, of the unit and the
+// committee when given (served by the unit_month, front_month and month
+// indexes).
+func statsCellsFilter(months []string, unit, front string) bson.D {
+	f := bson.D{}
+	if unit != "" {
+		f = append(f, bson.E{Key: "unit", Value: unit})
+	}
+	if front != "" {
+		f = append(f, bson.E{Key: "front", Value: front})
+	}
+	return append(f, bson.E{Key: "month", Value: bson.D{{Key: "$in", Value: months}}}, bson.E{Key: "dim", Value: ""})
+}
+
+// FindStatsCells reads the base cells of months, of the unit and the
+// committee when given.
+func (s *Store) FindStatsCells(ctx context.Context, months []string, unit, front string) (services.Contribution, error) {
+	return s.readStatsCells(ctx, statsCellsFilter(months, unit, front))
+}
+
 // StatsCells reads every counter document, as a contribution (for the
 // rebuild's comparison and the tests).
 func (s *Store) StatsCells(ctx context.Context) (services.Contribution, error) {
-	cur, err := s.db.Collection(colStatsCells).Find(ctx, bson.D{})
+	return s.readStatsCells(ctx, bson.D{})
+}
+
+func (s *Store) readStatsCells(ctx context.Context, filter bson.D) (services.Contribution, error) {
+	cur, err := s.db.Collection(colStatsCells).Find(ctx, filter)
 	if err != nil {
 		return nil, translate(err, "statistics")
 	}

@@ -1,0 +1,162 @@
+package services
+
+import (
+	"context"
+	"time"
+)
+
+// StatsCellStore reads the counters of some months.
+type StatsCellStore interface {
+	// FindStatsCells reads the base cells (no office or procedure
+	// breakdown) of months, of the unit and the committee when given.
+	FindStatsCells(ctx context.Context, months []string, unit, front string) (Contribution, error)
+}
+
+// StatsQuery asks for figures: the months From to To (YYYY-MM, Vietnam
+// time), by month or in total, of reports matching the filters. Area is a
+// commune's code or a province's (its communes).
+type StatsQuery struct {
+	From, To string
+	Monthly  bool
+	Unit     string
+	Front    string
+	Area     string
+	Kind     Kind
+	Category string
+}
+
+// StatsRow is the figures of one month.
+type StatsRow struct {
+	Month string `json:"month"`
+	Figures
+}
+
+// StatsAnswer is the figures a query asked for: each month's (when
+// monthly) and the whole range's, whose open and overdue counts are those
+// of now.
+type StatsAnswer struct {
+	From  string     `json:"from"`
+	To    string     `json:"to"`
+	Unit  string     `json:"unit,omitempty"`
+	Front string     `json:"front,omitempty"`
+	Rows  []StatsRow `json:"rows,omitempty"`
+	Total Figures    `json:"total"`
+}
+
+// MaxStatsMonths bounds a query's range.
+const MaxStatsMonths = 36
+
+// StatsView answers figures from the counters (docs/statistics.md,
+// "Figures"): reading them costs the same at any number of reports.
+type StatsView struct {
+	cells StatsCellStore
+	areas CatalogStore
+	now   func() time.Time
+}
+
+// NewStatsView makes the view.
+func NewStatsView(cells StatsCellStore, areas CatalogStore, now func() time.Time) *StatsView {
+	return &StatsView{cells: cells, areas: areas, now: clockOrNow(now)}
+}
+
+// StaffFigures answers exact figures within the caller's scope: an
+// inspector's or lead's unit, a monitor's committee, the whole portal for
+// an administrator. Asking for another unit or committee is refused.
+func (v *StatsView) StaffFigures(ctx context.Context, actor Actor, q StatsQuery) (StatsAnswer, error) {
+	if !actor.IsStaff() {
+		return StatsAnswer{}, Errorf(ReasonSignInFirst, "Sign in first.")
+	}
+	switch actor.Role {
+	case RoleInspector, RoleLead:
+		if q.Unit != "" && q.Unit != actor.UnitID {
+			return StatsAnswer{}, Errorf(ReasonStatsOutOfScope, "Staff see the figures of their own unit only.")
+		}
+		q.Unit = actor.UnitID
+	case RoleMonitor:
+		if q.Front != "" && q.Front != actor.UnitID {
+			return StatsAnswer{}, Errorf(ReasonStatsOutOfScope, "Monitors see the figures of their own committee only.")
+		}
+		q.Front = actor.UnitID
+	}
+	return v.figures(ctx, q)
+}
+
+// figures sums the counters q selects.
+func (v *StatsView) figures(ctx context.Context, q StatsQuery) (StatsAnswer, error) {
+	months, err := v.months(&q)
+	if err != nil {
+		return StatsAnswer{}, err
+	}
+	inArea := func(string) bool { return true }
+	if q.Area != "" {
+		area, err := v.areas.FindArea(ctx, q.Area)
+		if IsCode(err, CodeNotFound) {
+			return StatsAnswer{}, &Error{Code: CodeInvalid, Reason: ReasonFieldsInvalid, Message: "Unknown area.", Fields: map[string]string{"area": FieldUnknown}}
+		} else if err != nil {
+			return StatsAnswer{}, err
+		}
+		if area.Level == AreaCommune {
+			inArea = func(code string) bool { return code == area.Code }
+		} else {
+			all, err := v.areas.ListAreas(ctx)
+			if err != nil {
+				return StatsAnswer{}, err
+			}
+			communes := map[string]bool{}
+			for _, a := range all {
+				if a.Parent == area.Code {
+					communes[a.Code] = true
+				}
+			}
+			inArea = func(code string) bool { return communes[code] }
+		}
+	}
+	cells, err := v.cells.FindStatsCells(ctx, append(months, NowMonth), q.Unit, q.Front)
+	if err != nil {
+		return StatsAnswer{}, err
+	}
+	match := func(c StatsCell) bool {
+		return (q.Unit == "" || c.Unit == q.Unit) && (q.Front == "" || c.Front == q.Front) && inArea(c.Area) &&
+			(q.Kind == "" || c.Kind == q.Kind) && (q.Category == "" || c.Category == q.Category)
+	}
+	ans := StatsAnswer{From: q.From, To: q.To, Unit: q.Unit, Front: q.Front,
+		Total: SumFigures(cells, match)}
+	if q.Monthly {
+		for _, m := range months {
+			ans.Rows = append(ans.Rows, StatsRow{Month: m, Figures: SumFigures(cells, func(c StatsCell) bool { return c.Month == m && match(c) })})
+		}
+	}
+	return ans, nil
+}
+
+// months checks q's range, filling the default (the twelve months to the
+// current one), and lists its months.
+func (v *StatsView) months(q *StatsQuery) ([]string, error) {
+	if q.To == "" {
+		q.To = vnMonth(v.now())
+	}
+	to, errTo := time.Parse("2006-01", q.To)
+	if q.From == "" && errTo == nil {
+		q.From = to.AddDate(0, -11, 0).Format("2006-01")
+	}
+	from, errFrom := time.Parse("2006-01", q.From)
+	f := FieldErrors{}
+	if errFrom != nil {
+		f.Add("from", FieldInvalid)
+	}
+	if errTo != nil {
+		f.Add("to", FieldInvalid)
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	if from.After(to) || from.AddDate(0, MaxStatsMonths, 0).Before(to.AddDate(0, 1, 0)) {
+		f.Add("from", FieldInvalid)
+		return nil, f.Err()
+	}
+	var out []string
+	for m := from; !m.After(to); m = m.AddDate(0, 1, 0) {
+		out = append(out, m.Format("2006-01"))
+	}
+	return out, nil
+}
