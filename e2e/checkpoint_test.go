@@ -25,16 +25,7 @@ import (
 // fresh one verifies, a chain rewritten afterwards (so that it verifies on
 // its own) and a tampered checkpoint both make verify exit non-zero.
 func TestAuditCheckpointCommands(t *testing.T) {
-	dataDir := t.TempDir()
-	env := []string{"PORTAL_DATA_DIR=" + dataDir, "PORTAL_LOG_FORMAT=json", "PORTAL_DEMO_PASSWORD=Demo-Minh-Bach-2026",
-		"PORTAL_ARGON2_MEMORY_KIB=8192", "PORTAL_ARGON2_ITERATIONS=1"}
-	run := func(args ...string) (string, int) {
-		t.Helper()
-		return runPortal(t, portalBin, env, nil, args...)
-	}
-	if out, code := run("seed", "demo"); code != 0 {
-		t.Fatalf("seed: %d %s", code, out)
-	}
+	dataDir, run := seededDataDir(t)
 	out, code := run("audit", "verify")
 	if code != 0 || !strings.Contains(out, "3 audit chains checked, 0 broken") || !strings.Contains(out, "no audit checkpoint yet") {
 		t.Fatalf("verify before any checkpoint: exit %d\n%s", code, out)
@@ -112,6 +103,23 @@ func TestAuditCheckpointCommands(t *testing.T) {
 	if out, code := run("audit", "nonsense"); code != 2 || !strings.Contains(out, "usage: portal audit verify | portal audit checkpoint") {
 		t.Fatalf("unknown audit subcommand: exit %d\n%s", code, out)
 	}
+}
+
+// seededDataDir seeds a new data directory with `portal seed demo` and
+// returns it with a function that runs the portal's command line on it.
+func seededDataDir(t *testing.T) (string, func(args ...string) (string, int)) {
+	t.Helper()
+	dataDir := t.TempDir()
+	env := []string{"PORTAL_DATA_DIR=" + dataDir, "PORTAL_LOG_FORMAT=json", "PORTAL_DEMO_PASSWORD=Demo-Minh-Bach-2026",
+		"PORTAL_ARGON2_MEMORY_KIB=8192", "PORTAL_ARGON2_ITERATIONS=1"}
+	run := func(args ...string) (string, int) {
+		t.Helper()
+		return runPortal(t, portalBin, env, nil, args...)
+	}
+	if out, code := run("seed", "demo"); code != 0 {
+		t.Fatalf("seed: %d %s", code, out)
+	}
+	return dataDir, run
 }
 
 // rewriteOneChain opens the stopped portal's database and rewrites one

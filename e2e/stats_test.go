@@ -13,16 +13,7 @@ import (
 // (a figure inflated by someone with the database's keys) is named by
 // --check, which exits 1, and a rebuild repairs it.
 func TestStatsRebuildCommand(t *testing.T) {
-	dataDir := t.TempDir()
-	env := []string{"PORTAL_DATA_DIR=" + dataDir, "PORTAL_LOG_FORMAT=json", "PORTAL_DEMO_PASSWORD=Demo-Minh-Bach-2026",
-		"PORTAL_ARGON2_MEMORY_KIB=8192", "PORTAL_ARGON2_ITERATIONS=1"}
-	run := func(args ...string) (string, int) {
-		t.Helper()
-		return runPortal(t, portalBin, env, nil, args...)
-	}
-	if out, code := run("seed", "demo"); code != 0 {
-		t.Fatalf("seed: %d %s", code, out)
-	}
+	dataDir, run := seededDataDir(t)
 	out, code := run("stats", "rebuild", "--check")
 	if code != 1 || !strings.Contains(out, "DIFFERS ") {
 		t.Fatalf("check before any fold: exit %d\n%s", code, out)

@@ -44,6 +44,11 @@ func SumFigures(cells Contribution, keep func(StatsCell) bool) Figures {
 	f := Figures{ByOutcome: map[string]int64{}}
 	days := map[int]int64{}
 	var stars int64
+	// sums names the field each summed measure adds to.
+	sums := map[string]*int64{MeasureReceived: &f.Received, MeasureAccepted: &f.Accepted, MeasureRejected: &f.Rejected,
+		MeasureTransferred: &f.Transferred, MeasureWithdrawn: &f.Withdrawn, MeasureConcluded: &f.Concluded, MeasureOnTime: &f.OnTime,
+		MeasureLate: &f.Late, MeasureRated: &f.Rated, MeasureStars: &stars, MeasureAppealed: &f.Appealed, MeasureAppeals: &f.Appeals,
+		MeasureExtended: &f.Extended, MeasureRecFiled: &f.RecFiled, MeasureRecAnswered: &f.RecAnswered, MeasureRecOnTime: &f.RecOnTime}
 	for cell, m := range cells {
 		if cell.Dim != "" || !keep(cell) {
 			continue
@@ -63,22 +68,9 @@ func SumFigures(cells Contribution, keep func(StatsCell) bool) Figures {
 				}
 			}
 		}
-		f.Received += m[MeasureReceived]
-		f.Accepted += m[MeasureAccepted]
-		f.Rejected += m[MeasureRejected]
-		f.Transferred += m[MeasureTransferred]
-		f.Withdrawn += m[MeasureWithdrawn]
-		f.Concluded += m[MeasureConcluded]
-		f.OnTime += m[MeasureOnTime]
-		f.Late += m[MeasureLate]
-		f.Rated += m[MeasureRated]
-		stars += m[MeasureStars]
-		f.Appealed += m[MeasureAppealed]
-		f.Appeals += m[MeasureAppeals]
-		f.Extended += m[MeasureExtended]
-		f.RecFiled += m[MeasureRecFiled]
-		f.RecAnswered += m[MeasureRecAnswered]
-		f.RecOnTime += m[MeasureRecOnTime]
+		for k, p := range sums {
+			*p += m[k]
+		}
 	}
 	if t := f.OnTime + f.Late; t > 0 {
 		r := float64(f.OnTime) / float64(t)
