@@ -183,19 +183,32 @@ func (s *Store) PutStatsPending(ctx context.Context, marks []services.StatsMark)
 	return s.bulkStats(ctx, colStatsMarks, models, false)
 }
 
-// bulkStats sends models in order, in one command; with dupOK a
-// statement refused as a duplicate key counts as done and the statements
-// after it are sent again (the embedded database stops at the first error
-// even when asked not to).
+// bulkChunk bounds the statements of one bulk command. The embedded
+// FerretDB keeps each update statement's query open until the whole
+// command ends, one SQLite connection each, and waits forever for a
+// connection once its pool of 100 is spent: a command of more statements
+// than that never ends (TestStatsFoldOfManyReportsEnds). MongoDB has no
+// such limit.
+const bulkChunk = 50
+
+// bulkStats sends models in order, in commands of at most bulkChunk
+// statements; with dupOK a statement refused as a duplicate key counts as
+// done and the statements after it are sent again (the embedded database
+// stops at the first error even when asked not to).
 func (s *Store) bulkStats(ctx context.Context, coll string, models []mongo.WriteModel, dupOK bool) error {
 	for len(models) > 0 {
-		_, err := s.db.Collection(coll).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(true))
+		chunk := models[:min(len(models), bulkChunk)]
+		_, err := s.db.Collection(coll).BulkWrite(ctx, chunk, options.BulkWrite().SetOrdered(true))
 		var bwe mongo.BulkWriteException
-		if !dupOK || !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) != 1 ||
-			!mongo.IsDuplicateKeyError(bwe.WriteErrors[0]) {
+		switch {
+		case err == nil:
+			models = models[len(chunk):]
+		case dupOK && errors.As(err, &bwe) && bwe.WriteConcernError == nil && len(bwe.WriteErrors) == 1 &&
+			mongo.IsDuplicateKeyError(bwe.WriteErrors[0]):
+			models = models[bwe.WriteErrors[0].Index+1:]
+		default:
 			return translate(err, "statistics")
 		}
-		models = models[bwe.WriteErrors[0].Index+1:]
 	}
 	return nil
 }

@@ -317,3 +317,44 @@ func equalCounts(a, b map[string]int64) bool {
 	}
 	return true
 }
+
+// TestStatsFoldOfManyReportsEnds folds hundreds of reports whose marks
+// exist (a catch-up's batch): on the embedded FerretDB, one update command
+// of more than about 100 statements on existing documents waits forever
+// for a database connection, so the fold must split its bulk writes.
+func TestStatsFoldOfManyReportsEnds(t *testing.T) {
+	env := testenv.New(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	folder := services.NewStatsFolder(env.Store, nil)
+	at := time.Date(2026, 11, 3, 9, 0, 0, 0, services.VietnamTime)
+	var ids []string
+	var batch []services.Case
+	for i := range 300 {
+		c := services.Case{ID: env.Store.NewID(), TrackingCode: fmt.Sprintf("MB-MANY-%04d", i), Kind: services.KindFeedback, Category: "fee",
+			UnitID: "u1", Title: "t", Description: "d", Status: services.StatusReceived, Version: 1, CreatedAt: at, UpdatedAt: at,
+			Timeline: []services.Event{{Type: services.EventSubmitted, At: at, Status: services.StatusReceived}}}
+		batch = append(batch, c)
+		ids = append(ids, c.ID)
+	}
+	if err := env.Store.BulkInsertCases(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	if err := folder.Fold(ctx, ids); err != nil {
+		t.Fatalf("first fold: %v", err)
+	}
+	for _, id := range ids {
+		if _, err := env.Store.UpdateCase(ctx, id, 1, services.CaseChange{At: at.Add(time.Hour), Status: services.StatusAccepted,
+			Events: []services.Event{{Type: "status", At: at.Add(time.Hour), Status: services.StatusAccepted}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := folder.Fold(ctx, ids); err != nil {
+		t.Fatalf("second fold (every mark exists): %v", err)
+	}
+	got, err := env.Store.StatsCells(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertCellsEqual(t, "after the second fold", got, sumOfContributions(t, env.Store, ids, func(services.Case) bool { return false }))
+}
