@@ -32,9 +32,6 @@ type statsReport struct {
 // as the portal does, and then finds the counters exactly equal to those a
 // rebuild computes from the reports (docs/statistics.md).
 func TestStatsCountersEqualTheRebuild(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a workload of hundreds of reports")
-	}
 	f := newFixture(t)
 	st := f.storyStaff(t)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -117,9 +117,7 @@ func (f *StatsFeed) CatchUp(ctx context.Context) error {
 		return err
 	}
 	ids := f.folder.uncounted(vs)
-	if len(ids) > 0 {
-		defer f.log("statistics caught up", "reportsRead", len(ids), "firstBuild", !st.Built)
-	}
+	read := len(ids)
 	for len(ids) > 0 {
 		n := min(len(ids), statsBatch)
 		if err := f.folder.Fold(ctx, ids[:n]); err != nil {
@@ -131,6 +129,9 @@ func (f *StatsFeed) CatchUp(ctx context.Context) error {
 		return err
 	}
 	f.folder.forget(start.Add(-2 * StatsCatchUpMargin))
+	if read > 0 {
+		f.log("statistics caught up", "reportsRead", read, "firstBuild", !st.Built)
+	}
 	return nil
 }
 
@@ -193,13 +194,10 @@ func RebuildStats(ctx context.Context, store StatsStore, late func(ctx context.C
 			return err
 		}
 		for _, c := range cases {
-			l := false
-			if c.Outcome != nil {
-				if l, err = folder.late(ctx, c); err != nil {
-					return err
-				}
+			ct, err := folder.contribute(ctx, c)
+			if err != nil {
+				return err
 			}
-			ct := Contribute(c, l)
 			total.Add(ct)
 			if write {
 				marks = append(marks, StatsMark{ReportID: c.ID, Version: c.Version, Counts: ct})

@@ -171,13 +171,10 @@ func (f *StatsFolder) Fold(ctx context.Context, ids []string) error {
 			f.counted[c.ID] = countedAt{c.Version, f.now()}
 			continue
 		}
-		late := false
-		if c.Outcome != nil {
-			if late, err = f.late(ctx, c); err != nil {
-				return err
-			}
+		now, err := f.contribute(ctx, c)
+		if err != nil {
+			return err
 		}
-		now := Contribute(c, late)
 		d := now.Minus(m.Counts)
 		m.ReportID = c.ID
 		m.Pending = &StatsPending{Version: c.Version, Counts: now, Delta: d}
@@ -213,6 +210,19 @@ func (f *StatsFolder) Fold(ctx context.Context, ids []string) error {
 	}
 	f.settled = true
 	return nil
+}
+
+// contribute is what c counts for, its lateness read from its clocks when
+// it is concluded.
+func (f *StatsFolder) contribute(ctx context.Context, c Case) (Contribution, error) {
+	late := false
+	if c.Outcome != nil {
+		var err error
+		if late, err = f.late(ctx, c); err != nil {
+			return nil, err
+		}
+	}
+	return Contribute(c, late), nil
 }
 
 // uncounted is the reports of vs whose version the folder has not
