@@ -154,7 +154,7 @@ func TestAppealLostClaimReleased(t *testing.T) {
 	if w := appeal(); w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "appeal_settling") {
 		t.Fatalf("a try within the grace: %d %s", w.Code, w.Body)
 	}
-	f.clock.offset += 3 * time.Minute
+	f.clock.advance(3 * time.Minute)
 	w := appeal()
 	if w.Code != http.StatusCreated {
 		t.Fatalf("a try after the grace: %d %s", w.Code, w.Body)

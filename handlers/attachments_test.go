@@ -350,7 +350,7 @@ func TestEvidenceDownload(t *testing.T) {
 	wantRefusal(t, f.download(sm, c.ID, jpg.ID, "?original=1"), http.StatusForbidden, "forbidden", "custody holders")
 
 	// 24 hours later the grant has run out.
-	f.clock.offset += services.CustodyTTL + time.Minute
+	f.clock.advance(services.CustodyTTL + time.Minute)
 	si, sm = f.staffLogin(t, "insp@a.test", ""), f.staffLogin(t, "mon@a.test", "")
 	wantRefusal(t, f.download(si, c.ID, jpg.ID, "?original=1"), http.StatusForbidden, "forbidden", "request custody")
 

@@ -111,7 +111,7 @@ func TestIdentityCustody(t *testing.T) {
 		}
 	}
 	// 24 hours later the grant has run out.
-	f.clock.offset += services.CustodyTTL + time.Minute
+	f.clock.advance(services.CustodyTTL + time.Minute)
 	insp = f.staffLogin(t, "insp@a.test", "")
 	if w := f.staffGet(insp.access, base+"/identity"); w.Code != http.StatusForbidden {
 		t.Fatalf("identity after 24 h: %d", w.Code)
@@ -346,7 +346,7 @@ func TestFrontRecommendations(t *testing.T) {
 	if strings.Contains(overdue(sm), rec.ID) {
 		t.Fatal("overdue before its date")
 	}
-	f.clock.offset += 5 * 24 * time.Hour
+	f.clock.advance(5 * 24 * time.Hour)
 	sm, si = f.staffLogin(t, "mon@a.test", ""), f.staffLogin(t, "insp@a.test", "")
 	if !strings.Contains(overdue(sm), rec.ID) || !strings.Contains(overdue(si), rec.ID) {
 		t.Fatalf("overdue lists: %s / %s", overdue(sm), overdue(si))
@@ -389,7 +389,7 @@ func TestClocksShown(t *testing.T) {
 		t.Fatalf("accept due in %v", d)
 	}
 	// The citizen sees the same clock; after 20 days it is overdue.
-	f.clock.offset += 20 * 24 * time.Hour
+	f.clock.advance(20 * 24 * time.Hour)
 	w := f.do(http.MethodGet, "/api/v1/track", "", nil, "Authorization", "Bearer "+f.login(t, r.TrackingCode, r.Receipt))
 	if !strings.Contains(w.Body.String(), `"name":"accept"`) || !strings.Contains(w.Body.String(), `"overdue":true`) {
 		t.Fatalf("citizen clocks: %s", w.Body)
@@ -561,7 +561,7 @@ func TestQueueFiltersAndPages(t *testing.T) {
 	if p := get("overdue=true"); len(p.Items) != 0 {
 		t.Fatalf("overdue now: %d", len(p.Items))
 	}
-	f.clock.offset += 8 * 24 * time.Hour // the feedback's 2 working days have passed, the complaints' 10 days not
+	f.clock.advance(8 * 24 * time.Hour) // the feedback's 2 working days have passed, the complaints' 10 days not
 	s = f.staffLogin(t, "q@unit.test", "")
 	if p := get("overdue=true"); len(p.Items) != 3 || !p.Items[0].Overdue {
 		t.Fatalf("overdue later: %+v", p.Items)

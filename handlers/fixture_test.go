@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -52,10 +53,18 @@ var testArgon = passhash.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}
 
 const testMaxJSON = 64 << 10
 
-// testClock is a settable clock shared by every service of a fixture.
-type testClock struct{ offset time.Duration }
+// testClock is a settable clock shared by every service of a fixture. The
+// services' background goroutines (the statistics feed) read it while a
+// test moves it, so its offset is atomic.
+type testClock struct{ offset atomic.Int64 }
 
-func (c *testClock) Now() time.Time { return time.Now().Add(c.offset) }
+func (c *testClock) Now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
+
+// advance moves the clock on by d.
+func (c *testClock) advance(d time.Duration) { c.offset.Add(int64(d)) }
+
+// set puts the clock d ahead of the real time.
+func (c *testClock) set(d time.Duration) { c.offset.Store(int64(d)) }
 
 type fixtureOptions struct {
 	limits services.Limits

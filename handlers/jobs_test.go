@@ -40,7 +40,7 @@ func TestJobsTwoInstances(t *testing.T) {
 	}
 	// Feedback is acknowledged within 2 working days: a month later all are
 	// overdue.
-	f.clock.offset = 30 * 24 * time.Hour
+	f.clock.set(30 * 24 * time.Hour)
 
 	smtp := testenv.StartSMTP(t, &testenv.SMTPServer{}, nil)
 	type instance struct {

@@ -205,7 +205,7 @@ func TestAnonymousPDFIsReadableThroughAnOriginalsGrant(t *testing.T) {
 	}
 
 	// Until it expires.
-	f.clock.offset += services.CustodyTTL + time.Minute
+	f.clock.advance(services.CustodyTTL + time.Minute)
 	si = f.staffLogin(t, insp.Email, "")
 	wantRefusal(t, f.download(si, c.ID, doc.ID, "?original=1"), http.StatusForbidden, "forbidden", "request custody")
 	if p := page(si); p.Can["originals"] || !p.Can["requestOriginals"] || p.OriginalsUntil != nil {

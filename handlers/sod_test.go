@@ -289,7 +289,7 @@ func TestAdminCannotUnmaskAComplainantAlone(t *testing.T) {
 	// The cooling period protects while the people who can stop the
 	// attack look; once it is over without anybody acting, the accounts
 	// are ordinary staff again, still two of them (see docs/privacy.md).
-	f.clock.offset += services.DefaultCoolingPeriod + time.Hour
+	f.clock.advance(services.DefaultCoolingPeriod + time.Hour)
 	if feed := f.staffingFeed(t, f.staffLogin(t, "mon@front-a.test", "").access); len(feed) != 4 || feed[0].Cooling {
 		t.Fatalf("after the period the feed still shows cooling: %+v", feed)
 	}

@@ -330,7 +330,7 @@ func TestTOTPEnrolmentAndLogin(t *testing.T) {
 	if w.Code != http.StatusUnauthorized || !strings.Contains(w.Body.String(), `"totp":"required"`) {
 		t.Fatalf("login without code: %d %s", w.Code, w.Body)
 	}
-	f.clock.offset += time.Minute // the enrolment code's step is used
+	f.clock.advance(time.Minute) // the enrolment code's step is used
 	code := totpNow(t, setup.Secret, f.clock.Now())
 	f.staffLogin(t, "lead@unit.test", code)
 	if w := f.postAuth("/api/v1/auth/login", map[string]string{"email": "lead@unit.test", "password": staffPassword, "totp": code}, nil); w.Code != http.StatusUnauthorized {

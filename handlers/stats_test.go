@@ -153,7 +153,7 @@ func TestStatsCountersEqualTheRebuild(t *testing.T) {
 		case step%25 == 24:
 			// Days pass: the months, the on-time rate and the sweep's
 			// overdue flags move.
-			f.clock.offset += time.Duration(1+rng.IntN(9)) * 24 * time.Hour
+			f.clock.advance(time.Duration(1+rng.IntN(9)) * 24 * time.Hour)
 			if _, err := f.Sweeper.Sweep(context.Background()); err != nil {
 				t.Fatal(err)
 			}

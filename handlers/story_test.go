@@ -269,7 +269,7 @@ func TestWholeStory(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The citizen's e-mail waits for the end of its quarter hour.
-	f.clock.offset += services.CitizenUpdateWindow
+	f.clock.advance(services.CitizenUpdateWindow)
 	n := services.NewNotifier(services.NotifierOptions{Outbox: f.env.Store, Mailer: m, Vault: f.vault, Now: f.clock.Now})
 	if _, failed, err := n.DeliverDue(ctx); err != nil || failed != 0 {
 		t.Fatalf("DeliverDue: failed %d, %v", failed, err)
@@ -360,7 +360,7 @@ func TestPublishLater(t *testing.T) {
 	for i := range 2 {
 		_, c := f.fileCase(t, "complaint")
 		f.conclude(t, st.lead, c.ID)
-		f.clock.offset += time.Second
+		f.clock.advance(time.Second)
 		f.call(t, st.lead.access, http.MethodPost, "/api/v1/cases/"+c.ID+"/publication", fmt.Sprintf(`{"publicSummary":"Kết luận %d"}`, i), http.StatusOK, nil)
 	}
 	var page struct {

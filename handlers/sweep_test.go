@@ -63,12 +63,12 @@ func testOverdueSweep(t *testing.T, f *fixture) {
 		t.Fatalf("early sweep: %+v %v", res, err)
 	}
 	// A day before the acceptance deadline (10 days), staff are warned.
-	f.clock.offset = time.Until(c.DueAt) - 24*time.Hour
+	f.clock.set(time.Until(c.DueAt) - 24*time.Hour)
 	if res, err := f.Sweeper.Sweep(ctx); err != nil || res.Near != 1 || res.Overdue != 0 {
 		t.Fatalf("near sweep: %+v %v", res, err)
 	}
 	// Past it, the sweep flags the report once.
-	f.clock.offset = time.Until(c.DueAt) + time.Hour
+	f.clock.set(time.Until(c.DueAt) + time.Hour)
 	for i, want := range []int{1, 0} {
 		res, err := f.Sweeper.Sweep(ctx)
 		if err != nil || res.Overdue != want {
@@ -113,7 +113,7 @@ func testOverdueSweep(t *testing.T, f *fixture) {
 		return k
 	}
 	vn := f.clock.Now().In(services.VietnamTime)
-	f.clock.offset += time.Date(vn.Year(), vn.Month(), vn.Day()+1, 8, 0, 0, 0, services.VietnamTime).Sub(vn)
+	f.clock.advance(time.Date(vn.Year(), vn.Month(), vn.Day()+1, 8, 0, 0, 0, services.VietnamTime).Sub(vn))
 	for range 2 {
 		if _, err := f.Sweeper.Sweep(ctx); err != nil {
 			t.Fatal(err)
@@ -146,11 +146,11 @@ func testAutoClose(t *testing.T, f *fixture) {
 		f.call(t, st.lead.access, http.MethodPost, base+"/transitions", `{"to":"`+to+`"}`, http.StatusOK, nil)
 	}
 	f.call(t, st.lead.access, http.MethodPost, base+"/transitions", `{"to":"concluded","outcome":"unsubstantiated","actions":"Xác minh, không có vi phạm"}`, http.StatusOK, nil)
-	f.clock.offset = 29 * 24 * time.Hour
+	f.clock.set(29 * 24 * time.Hour)
 	if res, _ := f.Sweeper.Sweep(ctx); res.Closed != 0 {
 		t.Fatalf("closed early: %+v", res)
 	}
-	f.clock.offset = 31 * 24 * time.Hour
+	f.clock.set(31 * 24 * time.Hour)
 	if res, _ := f.Sweeper.Sweep(ctx); res.Closed != 1 {
 		t.Fatalf("not closed: %+v", res)
 	}
@@ -180,7 +180,7 @@ func TestCitizenUpdateWindow(t *testing.T) {
 	_, c := f.fileCase(t, "complaint")
 	now := time.Now()
 	start := now.Truncate(services.CitizenUpdateWindow).Add(services.CitizenUpdateWindow + time.Minute)
-	f.clock.offset = start.Sub(now)
+	f.clock.set(start.Sub(now))
 	st.inspector = f.staffLogin(t, "inspector@story.test", "")
 	citizenMail := func() []services.Notification {
 		var out []services.Notification
@@ -198,7 +198,7 @@ func TestCitizenUpdateWindow(t *testing.T) {
 	if len(mail) != 1 || mail[0].To != "" || !mail[0].NextAttempt.Equal(start.Truncate(services.CitizenUpdateWindow).Add(services.CitizenUpdateWindow)) {
 		t.Fatalf("one e-mail, no address stored, due at the end of the quarter: %+v", mail)
 	}
-	f.clock.offset += services.CitizenUpdateWindow
+	f.clock.advance(services.CitizenUpdateWindow)
 	st.inspector = f.staffLogin(t, "inspector@story.test", "")
 	f.call(t, st.inspector.access, http.MethodPost, "/api/v1/cases/"+c.ID+"/messages", `{"text":"Bốn"}`, http.StatusCreated, nil)
 	if got := len(citizenMail()); got != 2 {
@@ -233,7 +233,7 @@ func TestSweepOnQueueIndexReadsReportsByID(t *testing.T) {
 	// recommendation not yet overdue, so the committee gets none and every
 	// sweep of the day looks again.
 	vn := f.clock.Now().In(services.VietnamTime)
-	f.clock.offset += time.Date(vn.Year(), vn.Month(), vn.Day()+1, 8, 0, 0, 0, services.VietnamTime).Sub(vn)
+	f.clock.advance(time.Date(vn.Year(), vn.Month(), vn.Day()+1, 8, 0, 0, 0, services.VietnamTime).Sub(vn))
 	for i := range 2 {
 		var res services.SweepResult
 		var err error
@@ -250,7 +250,7 @@ func TestSweepOnQueueIndexReadsReportsByID(t *testing.T) {
 		}
 	}
 	// Once the recommendation is overdue, the digest counts it.
-	f.clock.offset += 4 * 24 * time.Hour
+	f.clock.advance(4 * 24 * time.Hour)
 	res, err := f.Sweeper.Sweep(context.Background())
 	if err != nil || res.Digests != 1 {
 		t.Fatalf("sweep with an overdue recommendation: %+v %v", res, err)

@@ -275,7 +275,7 @@ func TestTokensAreScopedAndChecked(t *testing.T) {
 		t.Fatalf("no token: %d", w.Code)
 	}
 	// Expired after 30 minutes.
-	f.clock.offset += services.CitizenTokenTTL + time.Minute
+	f.clock.advance(services.CitizenTokenTTL + time.Minute)
 	if w := f.do(http.MethodGet, "/api/v1/track", "", nil, "Authorization", "Bearer "+a.Token); w.Code != http.StatusUnauthorized {
 		t.Fatalf("expired token: %d", w.Code)
 	}
