@@ -65,6 +65,7 @@ var routeMatrix = map[string]func(w who) []int{
 	"POST /api/v1/track/rating":      citizenOnly,
 	"POST /api/v1/track/appeal":      citizenOnly,
 	"GET /api/v1/outcomes":           func(who) []int { return anyStatus },
+	"GET /api/v1/stats/public":       func(who) []int { return []int{http.StatusOK} },
 	"GET /api/v1/track/receipt.pdf":  citizenOnly,
 	"GET /api/v1/auth/me":            func(w who) []int { return staffOnly(w, allowed) },
 	"POST /api/v1/auth/password":     func(w who) []int { return staffOnly(w, allowed) },

@@ -147,6 +147,7 @@ func (s *Server) routes(e *gin.Engine) {
 	api.POST("/complaints", s.admit("file"), s.admitUpload(), s.limitUpload(), s.createComplaint)
 	api.POST("/receipts/verify", s.limitBody(services.MaxProofBytes), s.verifyReceipt)
 	api.GET("/outcomes", s.listOutcomes)
+	api.GET("/stats/public", s.publicStats)
 
 	api.POST("/track/session", s.admit("track"), s.limitBody(s.maxJSON), s.createTrackSession)
 	track := api.Group("/track", s.citizenAuth)

@@ -30,3 +30,42 @@ func (s *Server) staffStats(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, ans)
 }
+
+// publicStats answers the public figures, small counts protected
+// (docs/statistics.md, "Public figures"): GET /api/v1/stats/public?from=
+// &to=&monthly=&area=|unit=|kind=|category=&by=&format=json|csv. The CSV
+// is the open data download (docs/open-data.md).
+func (s *Server) publicStats(c *gin.Context) {
+	q := services.PublicStatsQuery{From: c.Query("from"), To: c.Query("to"), Area: c.Query("area"), Unit: c.Query("unit"),
+		Kind: services.Kind(c.Query("kind")), Category: c.Query("category"), By: c.Query("by")}
+	f := services.FieldErrors{}
+	switch c.Query("monthly") {
+	case "", "false", "0":
+	case "true", "1":
+		q.Monthly = true
+	default:
+		f.Add("monthly", services.FieldInvalid)
+	}
+	format := c.DefaultQuery("format", "json")
+	if format != "json" && format != "csv" {
+		f.Add("format", services.FieldInvalid)
+	}
+	if err := f.Err(); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	ans, err := s.stats.PublicFigures(c.Request.Context(), q)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	// The figures change as reports move; a minute of caching spares the
+	// counters a crowd of readers.
+	c.Header("Cache-Control", "public, max-age=60")
+	if format == "csv" {
+		c.Header("Content-Disposition", `attachment; filename="`+services.PublicStatsFileName(ans)+`"`)
+		c.Data(http.StatusOK, "text/csv; charset=utf-8", services.PublicStatsCSV(ans))
+		return
+	}
+	c.JSON(http.StatusOK, ans)
+}

@@ -362,3 +362,104 @@ func TestStaffStatsScope(t *testing.T) {
 		t.Errorf("anonymous: %d", w.Code)
 	}
 }
+
+// TestPublicStatsProtectAOneReportWard is the subtraction attack through
+// the API: a province with seven reports, six in one ward and one in
+// another. The public must not learn the lone ward's count, neither
+// directly nor as the province's total less the other ward's; staff see
+// it exactly (docs/statistics.md, "Public figures").
+func TestPublicStatsProtectAOneReportWard(t *testing.T) {
+	f := newFixture(t)
+	f.storyStaff(t)
+	ctx := context.Background()
+	for i := range 7 {
+		body := strings.Replace(validFeedback, `"anonymous":true`, storyIdentity, 1)
+		if i == 6 {
+			body = strings.Replace(body, `"areaCode":"26743"`, `"areaCode":"26734"`, 1)
+		}
+		f.call(t, "", http.MethodPost, "/api/v1/complaints", body, http.StatusCreated, nil)
+	}
+	if err := f.Stats.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	type figures struct {
+		Received *int64
+		Open     *int64
+		Withheld map[string]string
+	}
+	type answer struct {
+		K     int64
+		Slice struct{ Dim, Key string }
+		Rows  []struct {
+			Month string
+			figures
+		}
+		Groups []struct {
+			Dim, Key string
+			figures
+		}
+		Total figures
+	}
+	get := func(query string) answer {
+		t.Helper()
+		var a answer
+		f.call(t, "", http.MethodGet, "/api/v1/stats/public"+query, "", http.StatusOK, &a)
+		return a
+	}
+	all := get("?monthly=true")
+	if all.K != 5 || all.Total.Received == nil || *all.Total.Received != 7 || len(all.Rows) != 12 {
+		t.Fatalf("every report: %+v", all)
+	}
+	lone := get("?area=26734")
+	if lone.Slice.Dim != "commune" || lone.Total.Received != nil || lone.Total.Withheld["received"] != services.WithheldOther {
+		t.Errorf("the lone ward over twelve months: %+v", lone)
+	}
+	month := get("?area=26734&from=" + all.Rows[11].Month + "&to=" + all.Rows[11].Month)
+	if month.Total.Received != nil || month.Total.Withheld["received"] != services.WithheldFewer ||
+		month.Total.Open != nil || month.Total.Withheld["open"] != services.WithheldFewer {
+		t.Errorf("the lone ward this month: %+v", month)
+	}
+	// The attack: the province less every published ward.
+	prov := get("?area=79&by=commune")
+	if prov.Total.Received != nil {
+		left := *prov.Total.Received
+		hidden := 0
+		for _, g := range prov.Groups {
+			if g.Received != nil {
+				left -= *g.Received
+			} else {
+				hidden++
+			}
+		}
+		if hidden < 2 {
+			t.Errorf("the province shows %d and hides only %d ward: %d is the lone ward's count; %+v", *prov.Total.Received, hidden, left, prov.Groups)
+		}
+	}
+	// Staff see the exact figure (the lone report went to the unit the
+	// routing rules name for its ward; an administrator sees every unit).
+	f.mkUser(t, "admin@public.test", services.RoleAdmin, "")
+	admin := f.staffLogin(t, "admin@public.test", "")
+	var exact struct{ Total services.Figures }
+	f.call(t, admin.access, http.MethodGet, "/api/v1/stats?area=26734", "", http.StatusOK, &exact)
+	if exact.Total.Received != 1 {
+		t.Errorf("the admin sees %d in the ward", exact.Total.Received)
+	}
+	// The open data download says the same.
+	w := f.do(http.MethodGet, "/api/v1/stats/public?area=79&by=commune&format=csv", "", nil)
+	csv := w.Body.String()
+	if w.Code != http.StatusOK || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/csv") ||
+		!strings.HasPrefix(csv, "from,to,month,dim,key,name_vi,name_en,received,") || !strings.Contains(csv, ",withheld,") ||
+		strings.Count(csv, "\n") != 1+len(prov.Groups)+1 {
+		t.Errorf("CSV: %d %s\n%s", w.Code, w.Header(), csv)
+	}
+	// Refused: two filters (a cross table), communes of no province, an
+	// unknown area, a bad range.
+	for query, field := range map[string]string{"?kind=complaint&category=bribe": "category", "?by=commune": "by",
+		"?area=26743&by=commune": "by", "?kind=complaint&by=unit": "by", "?area=99999": "area", "?from=2026-13": "from",
+		"?by=office": "by", "?format=xlsx": "format", "?monthly=yes": "monthly"} {
+		w := f.do(http.MethodGet, "/api/v1/stats/public"+query, "", nil)
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), `"`+field+`"`) {
+			t.Errorf("%s: %d %s", query, w.Code, w.Body)
+		}
+	}
+}

@@ -67,6 +67,9 @@ type Options struct {
 	// CodeThrottle limits failed tracking logins per code (zero:
 	// CodeThrottlePolicy).
 	CodeThrottle ThrottlePolicy
+	// PublicStatsK is the smallest count the public figures show
+	// (DefaultPublicStatsK when below 2).
+	PublicStatsK int
 	// Log hears what the services report (chain failures, refused
 	// sign-ins, deliveries); nil discards it.
 	Log *slog.Logger
@@ -133,7 +136,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	if n, ok := o.Store.(caseWriteNotifier); ok {
 		n.OnCaseWrite(p.Stats.Notify)
 	}
-	p.StatsView = NewStatsView(o.Store, o.Store, now)
+	p.StatsView = NewStatsView(o.Store, o.PublicStatsK, now)
 	// Every event written to a report is also appended to its hash chain,
 	// and every status change updates the report's next due date.
 	cases := NewAuditedCases(NewDueDates(o.Store, book), p.Audit, func(caseID string, err error) {

@@ -49,14 +49,28 @@ const MaxStatsMonths = 36
 // StatsView answers figures from the counters (docs/statistics.md,
 // "Figures"): reading them costs the same at any number of reports.
 type StatsView struct {
-	cells StatsCellStore
-	areas CatalogStore
-	now   func() time.Time
+	cells   StatsCellStore
+	areas   CatalogStore
+	catalog publicCatalogStore
+	// k is the smallest count the public figures show.
+	k   int64
+	now func() time.Time
 }
 
-// NewStatsView makes the view.
-func NewStatsView(cells StatsCellStore, areas CatalogStore, now func() time.Time) *StatsView {
-	return &StatsView{cells: cells, areas: areas, now: clockOrNow(now)}
+// StatsViewStore is what the view reads: the counters and the catalogs.
+type StatsViewStore interface {
+	StatsCellStore
+	CatalogStore
+	FindUnits(ctx context.Context) ([]Unit, error)
+}
+
+// NewStatsView makes the view; the public figures show counts of at
+// least k reports (DefaultPublicStatsK when k < 2).
+func NewStatsView(store StatsViewStore, k int, now func() time.Time) *StatsView {
+	if k < 2 {
+		k = DefaultPublicStatsK
+	}
+	return &StatsView{cells: store, areas: store, catalog: store, k: int64(k), now: clockOrNow(now)}
 }
 
 // StaffFigures answers exact figures within the caller's scope: an

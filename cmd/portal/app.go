@@ -67,7 +67,7 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 		// far, then get 503 (docs/privacy.md, "Admission control").
 		Hasher:      anonHasher,
 		StaffHasher: staffHasher,
-		Limits:      cfg.Limits, Require2FA: cfg.Require2FA, CoolingPeriod: cfg.CoolingPeriod, CacheTTL: 30 * time.Second, Log: log, Now: time.Now}
+		Limits:      cfg.Limits, Require2FA: cfg.Require2FA, CoolingPeriod: cfg.CoolingPeriod, PublicStatsK: cfg.StatsK, CacheTTL: 30 * time.Second, Log: log, Now: time.Now}
 	if cfg.ClamdAddr != "" {
 		client := clamd.New(cfg.ClamdAddr, 2*time.Minute)
 		o.Scanner = clamdScanner{client}

@@ -44,13 +44,15 @@ type Config struct {
 	TrustedProxies []string
 	// PublicOrigin is PORTAL_PUBLIC_URL as scheme://host[:port], lower
 	// case ("" when unset).
-	PublicOrigin        string
-	HSTS                bool
-	Limits              services.Limits
-	MaxJSONBytes        int64
-	Argon2              passhash.Params
-	HashConcurrency     int
-	PoWBits             int
+	PublicOrigin    string
+	HSTS            bool
+	Limits          services.Limits
+	MaxJSONBytes    int64
+	Argon2          passhash.Params
+	HashConcurrency int
+	PoWBits         int
+	// StatsK is the smallest count the public figures show.
+	StatsK              int
 	AnonWritesPerMinute int
 	AnonInFlight        int
 	// UploadMemory is the memory budget of file uploads, in bytes
@@ -120,6 +122,7 @@ var configVars = []configVar{
 	{Name: "PORTAL_ARGON2_ITERATIONS", Default: strconv.FormatUint(uint64(passhash.Default.Iterations), 10), Meaning: "argon2id passes"},
 	{Name: "PORTAL_ARGON2_PARALLELISM", Default: strconv.FormatUint(uint64(passhash.Default.Parallelism), 10), Meaning: "argon2id lanes"},
 	{Name: "PORTAL_HASH_CONCURRENCY", Default: "number of CPUs", Computed: true, Meaning: "most argon2id hashes computed at once, one pool shared by anonymous requests and staff sign-in: filing may use every slot, a waiting staff hash gets the next free one, and while a staff hash runs anonymous ones leave one slot free; 8 × the concurrency anonymous hashes may wait, more get 503 with Retry-After (memory: concurrency × argon2id memory)"},
+	{Name: "PORTAL_STATS_K", Default: "5", Meaning: "the public figures show a count only when it is 0 or at least this many reports; smaller ones read \"fewer than k\", and figures that would let anyone work them out by subtraction are withheld too (2 to 100; docs/statistics.md)"},
 	{Name: "PORTAL_POW_BITS", Default: "16", Meaning: "proof-of-work difficulty (leading zero bits of SHA-256) the browser solves before filing, appealing or opening a tracking session; 0 turns it off"},
 	{Name: "PORTAL_ANON_IN_FLIGHT", Default: "4 × PORTAL_HASH_CONCURRENCY", Computed: true, Meaning: "most anonymous writes (all clients together) handled at once; one more gets 503 with Retry-After. Lower keeps staff fast during a flood, higher lets more slow uploads run at once"},
 	{Name: "PORTAL_UPLOAD_MEMORY", Default: "67108864", Meaning: "memory budget of file uploads in bytes (64 MiB): every request with files holds one upload's buffers (the object store part, 8 MiB; the first MiB of each file; the JSON part, up to PORTAL_MAX_JSON_BYTES) while it is handled, so 6 run at once by default; more wait up to 2 s, as many as run, then get 503 with Retry-After, never an out-of-memory. At least one upload's worth (docs/architecture.md, \"Memory of uploads\")"},
@@ -375,6 +378,7 @@ func (e *envReader) limits(c *Config) {
 		Parallelism: uint8(e.integer("PORTAL_ARGON2_PARALLELISM", 1, 16)),
 	}
 	c.PoWBits = int(e.integer("PORTAL_POW_BITS", 0, 24))
+	c.StatsK = int(e.integer("PORTAL_STATS_K", 2, 100))
 	c.AnonWritesPerMinute = int(e.integer("PORTAL_ANON_WRITES_PER_MINUTE", 0, 100000))
 	c.HashConcurrency = int(e.integer("PORTAL_HASH_CONCURRENCY", 1, 256))
 	if c.HashConcurrency == 0 {

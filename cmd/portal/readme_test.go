@@ -132,6 +132,7 @@ func TestConfigDefaultsAreUsed(t *testing.T) {
 		"PORTAL_MONGODB_URI": c.MongoURI, "PORTAL_S3_ENDPOINT": c.S3Endpoint, "PORTAL_CLAMD_ADDR": c.ClamdAddr,
 		"PORTAL_S3_ACCESS_KEY": c.S3AccessKey, "PORTAL_S3_SECRET_KEY": c.S3SecretKey, "PORTAL_SMTP_URL": c.SMTPURL,
 		"PORTAL_TRUSTED_PROXIES": strings.Join(c.TrustedProxies, ","),
+		"PORTAL_STATS_K":         strconv.Itoa(c.StatsK),
 		"PORTAL_POW_BITS":        strconv.Itoa(c.PoWBits), "PORTAL_ANON_WRITES_PER_MINUTE": strconv.Itoa(c.AnonWritesPerMinute),
 		"PORTAL_PUBLIC_URL": c.PublicOrigin, "PORTAL_UPLOAD_MEMORY": strconv.FormatInt(c.UploadMemory, 10),
 	}

@@ -1,0 +1,225 @@
+package services
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// leafCell is a place reports can be counted in: one commune, unit, kind
+// and category.
+type leafCell struct {
+	area, unit, category string
+	kind                 Kind
+}
+
+// leafMeasures are the measures of a leaf's reports, each a count the
+// attacker does not know: received; and the conclusions by outcome and
+// timeliness.
+var leafMeasures = []struct{ outcome, timely string }{{"", ""}, {"a", MeasureOnTime}, {"a", MeasureLate}, {"b", MeasureOnTime}, {"b", MeasureLate}}
+
+// leafContribution turns counts per (leaf, measure) into month cells.
+func leafContribution(month string, leaves []leafCell, measures []int, counts []int64) Contribution {
+	ct := Contribution{}
+	for i, n := range counts {
+		l := leaves[i/len(measures)]
+		cell := StatsCell{Month: month, Unit: l.unit, Area: l.area, Kind: l.kind, Category: l.category, Channel: ChannelWeb}
+		lm := leafMeasures[measures[i%len(measures)]]
+		if lm.outcome == "" {
+			ct.add(cell, MeasureReceived, n)
+			continue
+		}
+		ct.add(cell, MeasureConcluded, n)
+		ct.add(cell, MeasureConcludedPrefix+lm.outcome, n)
+		ct.add(cell, lm.timely, n)
+	}
+	return ct
+}
+
+var testCatalog = publicCatalog{
+	province: map[string]string{"c1": "p1", "c2": "p1", "c3": "p2"},
+	unitCode: map[string]string{"u1": "U1", "u2": "U2"},
+}
+
+// attackUniverse is a small world for the brute-force attacker: every
+// cell reports could fall in, and the measures each cell's reports are
+// split into.
+type attackUniverse struct {
+	name     string
+	leaves   []leafCell
+	measures []int
+	maxCount int // the real counts are 0..maxCount; the attacker tries 0..maxCount+1
+}
+
+func universe(name string, areas, units, cats []string, kinds []Kind, measures []int, maxCount int) attackUniverse {
+	u := attackUniverse{name: name, measures: measures, maxCount: maxCount}
+	for _, a := range areas {
+		for _, un := range units {
+			for _, c := range cats {
+				for _, k := range kinds {
+					u.leaves = append(u.leaves, leafCell{a, un, c, k})
+				}
+			}
+		}
+	}
+	return u
+}
+
+// TestPublicFiguresHideSmallCountsFromEveryAttack builds random tables in
+// small worlds, protects them, and then plays the attacker by brute
+// force: every way reports could have fallen into the world's cells that
+// agrees with everything published (the counts shown, "fewer than k",
+// "withheld", and the zeros). A small count that is not shown must take
+// at least two values across those ways, so no subtraction, of any
+// published figures, can tell it.
+func TestPublicFiguresHideSmallCountsFromEveryAttack(t *testing.T) {
+	const k = 3
+	rng := rand.New(rand.NewPCG(5, 13))
+	worlds := []struct {
+		u      attackUniverse
+		trials int
+	}{
+		// Communes in provinces, and units: received only.
+		{universe("areas×units", []string{"c1", "c2", "c3"}, []string{"u1", "u2"}, []string{"x"}, []Kind{KindComplaint}, []int{0}, 3), 150},
+		// Communes, kinds and categories.
+		{universe("areas×kinds×categories", []string{"c1", "c3"}, []string{"u1"}, []string{"x", "y"}, []Kind{KindFeedback, KindComplaint}, []int{0}, 2), 60},
+		// Conclusions by outcome and timeliness, in two communes.
+		{universe("conclusions", []string{"c1", "c2"}, []string{"u1"}, []string{"x"}, []Kind{KindComplaint}, []int{1, 2, 3, 4}, 2), 60},
+	}
+	tables, hidden := 0, 0
+	for _, w := range worlds {
+		u := w.u
+		n := len(u.leaves) * len(u.measures)
+		// The figures of the world (slice × measure) and, for each count
+		// of the world, the figures it adds to.
+		type figure struct {
+			node statsNode
+			m    string
+		}
+		var figs []figure
+		index := map[figure]int{}
+		adds := make([][]int, n)
+		for i := range n {
+			one := make([]int64, n)
+			one[i] = 1
+			tbl, _ := sumPublicTable(leafContribution("2026-11", u.leaves, u.measures, one), "2026-11", testCatalog)
+			for node, vals := range tbl.vals {
+				for m, v := range vals {
+					if v == 0 {
+						continue
+					}
+					f := figure{node, m}
+					if _, ok := index[f]; !ok {
+						index[f] = len(figs)
+						figs = append(figs, f)
+					}
+					for range v {
+						adds[i] = append(adds[i], index[f])
+					}
+				}
+			}
+		}
+		for trial := range w.trials {
+			real := make([]int64, n)
+			for i := range real {
+				real[i] = int64(rng.IntN(u.maxCount + 1))
+			}
+			table := buildPublicTable(leafContribution("2026-11", u.leaves, u.measures, real), "2026-11", testCatalog, k)
+			state := make([]cellState, len(figs))
+			shown := make([]int64, len(figs))
+			for i, f := range figs {
+				st, ok := table.state[f.node][f.m]
+				if ok {
+					state[i], shown[i] = st, table.vals[f.node][f.m]
+				}
+			}
+			// seen[i] collects the values figure i takes in the fillings
+			// that agree.
+			seen := make([]map[int64]bool, len(figs))
+			for i := range seen {
+				seen[i] = map[int64]bool{}
+			}
+			sums := make([]int64, len(figs))
+			var walk func(i int)
+			walk = func(i int) {
+				if i == n {
+					for f, v := range sums {
+						switch state[f] {
+						case statePublished:
+							if v != shown[f] {
+								return
+							}
+						case stateFewer:
+							if v < 1 || v >= k {
+								return
+							}
+						case stateWithheld:
+							if v < 1 {
+								return
+							}
+						}
+					}
+					for f, v := range sums {
+						seen[f][v] = true
+					}
+					return
+				}
+				for v := range u.maxCount + 2 {
+					if v > 0 {
+						for _, f := range adds[i] {
+							sums[f]++
+						}
+					}
+					walk(i + 1)
+				}
+				for _, f := range adds[i] {
+					sums[f] -= int64(u.maxCount + 1)
+				}
+			}
+			// sums start at the zero filling; each step of the walk
+			// moves one count up by one, and its end puts it back.
+			walk(0)
+			for f, fg := range figs {
+				if state[f] == statePublished || shown[f] < 1 || shown[f] >= k {
+					continue
+				}
+				hidden++
+				if len(seen[f]) < 2 {
+					t.Errorf("%s, trial %d: %v %s = %d can be worked out from the published figures (state %d); counts %v",
+						u.name, trial, fg.node, fg.m, shown[f], state[f], real)
+				}
+			}
+			tables++
+		}
+	}
+	if hidden < 200 {
+		t.Fatalf("only %d small figures in %d tables: the trials test too little", hidden, tables)
+	}
+	t.Logf("%d tables, %d small figures hidden, none can be worked out", tables, hidden)
+}
+
+// TestOneReportWardIsProtected is the subtraction attack on a ward with
+// one report: the province's total less its other communes' would tell
+// it, so a second commune is withheld.
+func TestOneReportWardIsProtected(t *testing.T) {
+	ct := Contribution{}
+	cell := func(area string) StatsCell {
+		return StatsCell{Month: "2026-11", Unit: "u1", Area: area, Kind: KindComplaint, Category: "x", Channel: ChannelWeb}
+	}
+	ct.add(cell("c1"), MeasureReceived, 9)
+	ct.add(cell("c2"), MeasureReceived, 1)
+	ct.add(cell("c3"), MeasureReceived, 7)
+	tbl := buildPublicTable(ct, "2026-11", testCatalog, 5)
+	p1 := statsNode{PublicByProvince, "p1"}
+	c1, c2 := statsNode{PublicByCommune, "c1"}, statsNode{PublicByCommune, "c2"}
+	figs := func(n statsNode) PublicFigures { return publicFigures([]publicTable{tbl}, publicTable{}, n, 5) }
+	if f := figs(c2); f.Received != nil || f.Withheld["received"] != WithheldFewer {
+		t.Fatalf("the one-report ward: %v %v", f.Received, f.Withheld)
+	}
+	prov, other := figs(p1), figs(c1)
+	if prov.Received != nil && other.Received != nil {
+		t.Fatalf("the province (%d) and its other commune (%d) are both published: their difference is the ward's report", *prov.Received, *other.Received)
+	}
+	if all := figs(allReports); all.Received == nil || *all.Received != 17 {
+		t.Fatalf("every report: %v", all.Received)
+	}
+}
