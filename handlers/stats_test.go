@@ -206,6 +206,30 @@ func TestStatsCountersEqualTheRebuild(t *testing.T) {
 	for _, c := range differ {
 		t.Errorf("cell %s: counted %v, rebuilt %v", c.Key(), counted[c], rebuilt[c])
 	}
+	if len(differ) > 0 {
+		var ids []string
+		for _, p := range reports {
+			ids = append(ids, p.id)
+		}
+		marks, _ := f.env.Store.FindStatsMarks(bg, ids)
+		cases, _ := f.env.Store.FindCasesByIDs(bg, ids)
+		for _, c := range cases {
+			m := marks[c.ID]
+			for cell, ms := range m.Counts {
+				if cell.Month == services.NowMonth {
+					for k := range ms {
+						if strings.HasPrefix(k, "status:") && k != "status:"+string(c.Status) {
+							var tl []string
+							for _, e := range c.Timeline {
+								tl = append(tl, string(e.Type)+"/"+string(e.Status))
+							}
+							t.Logf("DEBUG %s v%d mark v%d %s; status %s; timeline %v", c.ID, c.Version, m.Version, k, c.Status, tl)
+						}
+					}
+				}
+			}
+		}
+	}
 	statuses := map[string]int{}
 	for _, p := range reports {
 		statuses[p.status]++

@@ -211,8 +211,6 @@ type QueueStore interface {
 	// Kind, Category, Title, Office, Procedure, DossierNumber, AreaCode,
 	// Status, UnitID, FrontUnitID, AssigneeID, DueAt, CreatedAt, Version.
 	FindQueue(ctx context.Context, q QueueQuery) ([]Case, error)
-	// CountByStatus counts a unit's reports per status.
-	CountByStatus(ctx context.Context, unitID string, front bool) (map[Status]int, error)
 }
 
 // Queue is a unit's list of reports.
@@ -220,7 +218,19 @@ type Queue struct {
 	store QueueStore
 	users StaffDirectory
 	now   func() time.Time
+	// counts counts the reports per status (the statistics' counters).
+	counts StatusCounter
 }
+
+// StatusCounter counts a unit's or a committee's reports per status now.
+type StatusCounter interface {
+	StatusCounts(ctx context.Context, unitID string, front bool) (map[Status]int, error)
+}
+
+// CountFrom makes the queue read its per-status counts from c: the
+// statistics' counters (docs/statistics.md, "The queue's counts"), never
+// a count of the reports per page view.
+func (q *Queue) CountFrom(c StatusCounter) { q.counts = c }
 
 // StaffDirectory finds staff accounts, to name assignees.
 type StaffDirectory interface {
@@ -312,7 +322,10 @@ func (q *Queue) List(ctx context.Context, actor Actor, f QueueFilter, sort Queue
 		}
 		page.Items[i] = e
 	}
-	page.Counts, err = q.store.CountByStatus(ctx, actor.UnitID, front)
+	if q.counts == nil {
+		return QueuePage{}, Errorf(ReasonInternal, "The queue's counts are not wired.")
+	}
+	page.Counts, err = q.counts.StatusCounts(ctx, actor.UnitID, front)
 	return page, err
 }
 

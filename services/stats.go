@@ -73,7 +73,10 @@ const (
 	MeasureRecAnswered     = "recAnswered"
 	MeasureRecOnTime       = "recOnTime"
 	MeasureOpen            = "open"
-	MeasureOverdue         = "overdue"
+	// MeasureStatusPrefix counts the reports in each status now (the
+	// staff queue's counts): "status:received".
+	MeasureStatusPrefix = "status:"
+	MeasureOverdue      = "overdue"
 )
 
 // Contribution is what one report counts for: per cell, per measure.
@@ -152,6 +155,13 @@ func vnDay(t time.Time) time.Time {
 func DaysToResolve(filed, concluded time.Time) int {
 	return max(0, int(vnDay(concluded).Sub(vnDay(filed)).Hours()/24))
 }
+
+// StatsDefinition numbers the definition of what a report counts for
+// (Contribute). Change it whenever Contribute changes: a catch-up that
+// finds counters folded under another definition folds every report again
+// (each report's mark holds what it counted for, so the fold moves the
+// counters by the difference), then records this one.
+const StatsDefinition = 2
 
 // Contribute is what report c counts for. resolveLate says whether its
 // resolution clock ran past its due date (including approved extensions)
@@ -241,9 +251,10 @@ func Contribute(c Case, resolveLate bool) Contribution {
 			ct.add(answered, MeasureRecOnTime, 1)
 		}
 	}
+	now := base
+	now.Month = NowMonth
+	ct.add(now, MeasureStatusPrefix+string(c.Status), 1)
 	if c.Status.Open() {
-		now := base
-		now.Month = NowMonth
 		ct.add(now, MeasureOpen, 1)
 		if c.OverdueFlagged {
 			ct.add(now, MeasureOverdue, 1)

@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -55,6 +56,8 @@ type StatsView struct {
 	// k is the smallest count the public figures show.
 	k   int64
 	now func() time.Time
+	// fresh folds this process's unfolded writes (nil: none).
+	fresh func(ctx context.Context) error
 }
 
 // StatsViewStore is what the view reads: the counters and the catalogs.
@@ -94,6 +97,43 @@ func (v *StatsView) StaffFigures(ctx context.Context, actor Actor, q StatsQuery)
 	}
 	return v.figures(ctx, q)
 }
+
+// StatusCounts counts the reports per status now, of a unit or (front) a
+// committee, from the counters (the staff queue's counts): one indexed
+// read of the unit's or committee's "now" cells, whatever the number of
+// reports. The reports this process wrote are folded first, so that the
+// page a write leads to counts it.
+func (v *StatsView) StatusCounts(ctx context.Context, unitID string, front bool) (map[Status]int, error) {
+	if v.fresh != nil {
+		if err := v.fresh(ctx); err != nil {
+			return nil, err
+		}
+	}
+	unit, committee := unitID, ""
+	if front {
+		unit, committee = "", unitID
+	}
+	cells, err := v.cells.FindStatsCells(ctx, []string{NowMonth}, unit, committee)
+	if err != nil {
+		return nil, err
+	}
+	out := map[Status]int{}
+	for cell, m := range cells {
+		if cell.Month != NowMonth || cell.Dim != "" || (front && cell.Front != unitID) || (!front && cell.Unit != unitID) {
+			continue
+		}
+		for k, n := range m {
+			if s, ok := strings.CutPrefix(k, MeasureStatusPrefix); ok && n > 0 {
+				out[Status(s)] += int(n)
+			}
+		}
+	}
+	return out, nil
+}
+
+// SetFresh gives the view the feed's Fresh (read-your-writes of the
+// counts).
+func (v *StatsView) SetFresh(fresh func(ctx context.Context) error) { v.fresh = fresh }
 
 // figures sums the counters q selects.
 func (v *StatsView) figures(ctx context.Context, q StatsQuery) (StatsAnswer, error) {

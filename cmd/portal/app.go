@@ -95,6 +95,9 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	if err != nil {
 		return nil, err
 	}
+	// Only the holder of the statistics' lease folds (runStats); until
+	// then, and on every other process, reads do not fold.
+	p.Stats.SetStandby(true)
 	return &app{Portal: p, store: b.store, leases: b.store, blobs: b.blob, signKey: priv, reapAge: cfg.ReapAge}, nil
 }
 
