@@ -186,6 +186,7 @@ func (s *Server) routes(e *gin.Engine) {
 	staff.GET("/recommendations", s.listRecommendations)
 	staff.GET("/units", s.listUnits)
 	staff.GET("/stats", s.staffStats)
+	staff.GET("/stats/hotspots", s.staffHotspots)
 	staff.POST("/cases/:id/recommendations", s.recommend)
 	staff.POST("/cases/:id/recommendations/:rid/answer", s.answerRecommendation)
 	staff.GET("/recommendations/overdue", s.overdueRecommendations)

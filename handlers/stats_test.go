@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -532,5 +533,105 @@ func TestPublicStatsProtectAOneReportWard(t *testing.T) {
 		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), `"`+field+`"`) {
 			t.Errorf("%s: %d %s", query, w.Code, w.Body)
 		}
+	}
+}
+
+// TestHotspotsWithinScope files reports about one office, counter and
+// official spelled in different ways, and finds them grouped for the
+// unit's staff and the committee's monitors, while another unit's staff
+// and another committee's monitors see none of them and are refused them.
+func TestHotspotsWithinScope(t *testing.T) {
+	f := newFixture(t)
+	st := f.storyStaff(t)
+	ctx := context.Background()
+	f.unit(t, "unit-other")
+	f.unit(t, "front-other")
+	f.mkUser(t, "inspector@other.test", services.RoleInspector, "unit-other")
+	f.mkUser(t, "monitor@other.test", services.RoleMonitor, "front-other")
+	f.mkUser(t, "admin@hot.test", services.RoleAdmin, "")
+	otherInspector := f.staffLogin(t, "inspector@other.test", "")
+	otherMonitor := f.staffLogin(t, "monitor@other.test", "")
+	admin := f.staffLogin(t, "admin@hot.test", "")
+	spellings := []struct{ office, counter, officials string }{
+		{"UBND phường Bến Thành", "Quầy số 3", "Chị Lan – bộ phận một cửa, Ông Trần Hùng"},
+		{"ubnd phuong ben thanh", "quầy SỐ 3", "chi lan (Bo phan mot cua); ong tran hung"},
+		{"UBND Phường Bến Thành.", "Quay so 3", "  CHỊ   LAN - Bộ Phận Một Cửa và cán bộ Nguyễn Văn Đức"},
+	}
+	for _, s := range spellings {
+		body := strings.Replace(validFeedback, `"anonymous":true`, storyIdentity, 1)
+		body = strings.Replace(body, `"office":"UBND phường Bến Thành"`, `"office":"`+s.office+`"`, 1)
+		body = strings.Replace(body, `"counter":"Quầy số 3"`, `"counter":"`+s.counter+`"`, 1)
+		body = strings.Replace(body, `"officials":"Ông N.V.A"`, `"officials":"`+s.officials+`"`, 1)
+		f.call(t, "", http.MethodPost, "/api/v1/complaints", body, http.StatusCreated, nil)
+	}
+	if err := f.Stats.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	type answer struct {
+		Min  int
+		Dims map[string][]services.Hotspot
+	}
+	get := func(s session, query string, want int) answer {
+		t.Helper()
+		var a answer
+		f.call(t, s.access, http.MethodGet, "/api/v1/stats/hotspots"+query, "", want, &a)
+		return a
+	}
+	names := func(hs []services.Hotspot) map[string]int64 {
+		out := map[string]int64{}
+		for _, h := range hs {
+			out[h.Name] = h.Received
+		}
+		return out
+	}
+	for who, s := range map[string]session{"inspector": st.inspector, "lead": st.lead, "monitor": st.monitor, "admin": admin} {
+		a := get(s, "", http.StatusOK)
+		if a.Min != services.DefaultHotspotMin {
+			t.Errorf("%s: min %d", who, a.Min)
+		}
+		office := services.FoldName("UBND phường Bến Thành")
+		want := map[string]map[string]int64{
+			services.StatsDimOffice:    {office: 3},
+			services.StatsDimCounter:   {office + " · " + services.FoldName("Quầy số 3"): 3},
+			services.StatsDimProcedure: {services.FoldName("Cấp giấy phép xây dựng"): 3},
+			services.StatsDimOfficial:  {services.FoldName("Chị Lan – bộ phận một cửa"): 3},
+		}
+		for dim, w := range want {
+			if got := names(a.Dims[dim]); !maps.Equal(got, w) {
+				t.Errorf("%s, %s: %v, want %v", who, dim, got, w)
+			}
+		}
+		// min=1 lists the officials named fewer times too.
+		if got := names(get(s, "?min=1", http.StatusOK).Dims[services.StatsDimOfficial]); got[services.FoldName("Ông Trần Hùng")] != 2 ||
+			got[services.FoldName("cán bộ Nguyễn Văn Đức")] != 1 || len(got) != 3 {
+			t.Errorf("%s, officials at min 1: %v", who, got)
+		}
+	}
+	for who, s := range map[string]session{"inspector/other": otherInspector, "monitor/other": otherMonitor} {
+		for dim, hs := range get(s, "?min=1", http.StatusOK).Dims {
+			if len(hs) != 0 {
+				t.Errorf("%s sees %s %v", who, dim, hs)
+			}
+		}
+	}
+	for _, c := range []struct {
+		s     session
+		query string
+	}{{otherInspector, "?unit=" + st.unitID}, {otherMonitor, "?front=" + st.frontID}, {st.inspector, "?front=" + st.frontID}, {st.monitor, "?unit=" + st.unitID}} {
+		w := f.do(http.MethodGet, "/api/v1/stats/hotspots"+c.query, "", nil, "Authorization", "Bearer "+c.s.access)
+		if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), `"reason":"stats_out_of_scope"`) {
+			t.Errorf("%s: %d %s", c.query, w.Code, w.Body)
+		}
+	}
+	for _, q := range []string{"?min=0", "?min=x", "?min=1001", "?from=2026-13"} {
+		if w := f.do(http.MethodGet, "/api/v1/stats/hotspots"+q, "", nil, "Authorization", "Bearer "+st.lead.access); w.Code != http.StatusBadRequest {
+			t.Errorf("%s: %d %s", q, w.Code, w.Body)
+		}
+	}
+	// Never public: the public figures carry no office, counter, procedure
+	// or official.
+	w := f.do(http.MethodGet, "/api/v1/stats/public?by=unit", "", nil)
+	if body := strings.ToLower(w.Body.String()); strings.Contains(body, "ben thanh") || strings.Contains(body, "lan") && strings.Contains(body, "mot cua") {
+		t.Errorf("the public figures name a place or person: %s", w.Body)
 	}
 }

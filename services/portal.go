@@ -31,6 +31,7 @@ type Store interface {
 	FileNameStore
 	StatsStore
 	StatsCellStore
+	StatsDimStore
 }
 
 // Options are what the portal's services need from outside: the stores,

@@ -2,6 +2,7 @@ package services
 
 import (
 	"maps"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,11 +40,47 @@ type StatsCell struct {
 // NowMonth is the month of the cells that count what is true now.
 const NowMonth = "now"
 
-// Dimensions counted beside the base cells.
+// Dimensions counted beside the base cells: where the reported
+// harassment happened (the staff's hotspots, docs/statistics.md).
 const (
 	StatsDimOffice    = "office"
 	StatsDimProcedure = "procedure"
+	// StatsDimCounter is a counter within its office ("office · counter").
+	StatsDimCounter = "counter"
+	// StatsDimOfficial is one named official (OfficialNames).
+	StatsDimOfficial = "official"
 )
+
+// maxOfficialNames bounds the officials one report counts for.
+const maxOfficialNames = 10
+
+// officialSeparators split a report's officials field into names: commas,
+// semicolons, new lines, and "và" / "and" between two names.
+var officialSeparators = regexp.MustCompile(`(?i)[,;\n\r]+|\s+(và|va|and|&)\s+`)
+
+// OfficialNames is the folded names (FoldName) of the officials a report
+// names, each once, at most maxOfficialNames.
+func OfficialNames(s string) []string {
+	var out []string
+	for _, part := range officialSeparators.Split(s, -1) {
+		if n := FoldName(part); n != "" && !slices.Contains(out, n) && len(out) < maxOfficialNames {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// counterName is the folded name of a counter within its office.
+func counterName(office, counter string) string {
+	c := FoldName(counter)
+	if c == "" {
+		return ""
+	}
+	if o := FoldName(office); o != "" {
+		return o + " · " + c
+	}
+	return c
+}
 
 // ChannelWeb is the channel of a report filed through the web form, which
 // is every report this portal takes so far.
@@ -161,7 +198,7 @@ func DaysToResolve(filed, concluded time.Time) int {
 // finds counters folded under another definition folds every report again
 // (each report's mark holds what it counted for, so the fold moves the
 // counters by the difference), then records this one.
-const StatsDefinition = 2
+const StatsDefinition = 3
 
 // Contribute is what report c counts for. resolveLate says whether its
 // resolution clock ran past its due date (including approved extensions)
@@ -178,12 +215,17 @@ func Contribute(c Case, resolveLate bool) Contribution {
 		cell.Month = vnMonth(t)
 		return cell
 	}
+	places := []struct{ dim, v string }{{StatsDimOffice, FoldName(c.Office)}, {StatsDimProcedure, FoldName(c.Procedure)},
+		{StatsDimCounter, counterName(c.Office, c.Counter)}}
+	for _, n := range OfficialNames(c.Officials) {
+		places = append(places, struct{ dim, v string }{StatsDimOfficial, n})
+	}
 	dims := func(t time.Time) []StatsCell {
 		var out []StatsCell
-		for _, d := range []struct{ dim, v string }{{StatsDimOffice, c.Office}, {StatsDimProcedure, c.Procedure}} {
-			if v := FoldName(d.v); v != "" {
+		for _, d := range places {
+			if d.v != "" {
 				cell := at(t)
-				cell.Dim, cell.Value = d.dim, v
+				cell.Dim, cell.Value = d.dim, d.v
 				out = append(out, cell)
 			}
 		}

@@ -2,6 +2,7 @@ package services_test
 
 import (
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -272,4 +273,41 @@ func TestSumFiguresReadsRatesAndPercentiles(t *testing.T) {
 	if none := services.SumFigures(cells, func(services.StatsCell) bool { return false }); none.OnTimeRate != nil || none.MedianDays != nil || none.MeanStars != nil {
 		t.Fatalf("nothing kept: %+v", none)
 	}
+}
+
+func TestOfficialNamesSplitsAndFolds(t *testing.T) {
+	for in, want := range map[string][]string{
+		"Ông Nguyễn Văn A, bà Trần Thị B":                 {"nguyen van a", "tran thi b"},
+		"Chị Lan – bộ phận một cửa; anh Hùng\ncán bộ Đức": {"lan bo phan mot cua", "hung", "duc"},
+		"ông Tuấn và bà Hoa":                              {"tuan", "hoa"},
+		"Ông Tuấn, ông TUẤN, ong tuan":                    {"tuan"},
+		"":                                                nil,
+		" , ; ":                                           nil,
+		"a,b,c,d,e,f,g,h,i,j,k,l":                         {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"},
+		"Phòng Tài nguyên và Môi trường":                  {"phong tai nguyen", "moi truong"}, // "và" separates: names, not offices, go here
+	} {
+		if got := services.OfficialNames(in); !slices.Equal(got, want) {
+			t.Errorf("OfficialNames(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzOfficialNames feeds a report's officials field (from anyone) to the
+// split: it never panics, and each name is folded, non-empty, once, and at
+// most ten.
+func FuzzOfficialNames(f *testing.F) {
+	f.Add("Ông Nguyễn Văn A (cán bộ tiếp nhận), bà Trần Thị B (phó phòng)")
+	f.Add("chi lan (Bo phan mot cua); ong tran hung và cán bộ Đức")
+	f.Add(",,,;;\n\r và and &")
+	f.Fuzz(func(t *testing.T, s string) {
+		names := services.OfficialNames(s)
+		if len(names) > 10 {
+			t.Fatalf("%d names", len(names))
+		}
+		for i, n := range names {
+			if n == "" || services.FoldName(n) != n || slices.Contains(names[:i], n) {
+				t.Fatalf("name %q of %q (%q)", n, s, names)
+			}
+		}
+	})
 }

@@ -51,6 +51,7 @@ const MaxStatsMonths = 36
 // "Figures"): reading them costs the same at any number of reports.
 type StatsView struct {
 	cells   StatsCellStore
+	dims    StatsDimStore
 	areas   CatalogStore
 	catalog publicCatalogStore
 	// k is the smallest count the public figures show.
@@ -63,6 +64,7 @@ type StatsView struct {
 // StatsViewStore is what the view reads: the counters and the catalogs.
 type StatsViewStore interface {
 	StatsCellStore
+	StatsDimStore
 	CatalogStore
 	FindUnits(ctx context.Context) ([]Unit, error)
 }
@@ -73,29 +75,39 @@ func NewStatsView(store StatsViewStore, k int, now func() time.Time) *StatsView 
 	if k < 2 {
 		k = DefaultPublicStatsK
 	}
-	return &StatsView{cells: store, areas: store, catalog: store, k: int64(k), now: clockOrNow(now)}
+	return &StatsView{cells: store, dims: store, areas: store, catalog: store, k: int64(k), now: clockOrNow(now)}
 }
 
 // StaffFigures answers exact figures within the caller's scope: an
 // inspector's or lead's unit, a monitor's committee, the whole portal for
 // an administrator. Asking for another unit or committee is refused.
 func (v *StatsView) StaffFigures(ctx context.Context, actor Actor, q StatsQuery) (StatsAnswer, error) {
+	if err := staffScope(actor, &q.Unit, &q.Front); err != nil {
+		return StatsAnswer{}, err
+	}
+	return v.figures(ctx, q)
+}
+
+// staffScope narrows a staff query to the caller's scope: an inspector's
+// or lead's unit, a monitor's committee; an administrator may ask for any.
+// Asking for another unit or committee is refused.
+func staffScope(actor Actor, unit, front *string) error {
 	if !actor.IsStaff() {
-		return StatsAnswer{}, Errorf(ReasonSignInFirst, "Sign in first.")
+		return Errorf(ReasonSignInFirst, "Sign in first.")
 	}
 	switch actor.Role {
 	case RoleInspector, RoleLead:
-		if q.Unit != "" && q.Unit != actor.UnitID {
-			return StatsAnswer{}, Errorf(ReasonStatsOutOfScope, "Staff see the figures of their own unit only.")
+		if *unit != "" && *unit != actor.UnitID || *front != "" {
+			return Errorf(ReasonStatsOutOfScope, "Staff see the figures of their own unit only.")
 		}
-		q.Unit = actor.UnitID
+		*unit = actor.UnitID
 	case RoleMonitor:
-		if q.Front != "" && q.Front != actor.UnitID {
-			return StatsAnswer{}, Errorf(ReasonStatsOutOfScope, "Monitors see the figures of their own committee only.")
+		if *front != "" && *front != actor.UnitID || *unit != "" {
+			return Errorf(ReasonStatsOutOfScope, "Monitors see the figures of their own committee only.")
 		}
-		q.Front = actor.UnitID
+		*front = actor.UnitID
 	}
-	return v.figures(ctx, q)
+	return nil
 }
 
 // StatusCounts counts the reports per status now, of a unit or (front) a

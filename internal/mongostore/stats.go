@@ -272,6 +272,21 @@ func statsCellsFilter(months []string, unit, front string) bson.D {
 	return append(f, bson.E{Key: "month", Value: bson.D{{Key: "$in", Value: months}}}, bson.E{Key: "dim", Value: ""})
 }
 
+// statsDimsFilter selects the cells of dim over months, of the unit and
+// the committee when given (the same indexes as statsCellsFilter).
+func statsDimsFilter(months []string, unit, front, dim string) bson.D {
+	f := statsCellsFilter(months, unit, front)
+	f[len(f)-1] = bson.E{Key: "dim", Value: dim}
+	return f
+}
+
+// FindStatsDims reads the cells of one breakdown dimension (office,
+// counter, procedure, official) over months, of the unit and the
+// committee when given.
+func (s *Store) FindStatsDims(ctx context.Context, months []string, unit, front, dim string) (services.Contribution, error) {
+	return s.readStatsCells(ctx, statsDimsFilter(months, unit, front, dim))
+}
+
 // FindStatsCells reads the base cells of months, of the unit and the
 // committee when given.
 func (s *Store) FindStatsCells(ctx context.Context, months []string, unit, front string) (services.Contribution, error) {
