@@ -109,7 +109,10 @@ const (
 	MeasureRecFiled        = "recFiled"
 	MeasureRecAnswered     = "recAnswered"
 	MeasureRecOnTime       = "recOnTime"
-	MeasureOpen            = "open"
+	// MeasureAppealConcludedPrefix counts the second-round reports
+	// (appeals) concluded, by outcome: the appeals' results.
+	MeasureAppealConcludedPrefix = "appealConcluded:"
+	MeasureOpen                  = "open"
 	// MeasureStatusPrefix counts the reports in each status now (the
 	// staff queue's counts): "status:received".
 	MeasureStatusPrefix = "status:"
@@ -198,7 +201,7 @@ func DaysToResolve(filed, concluded time.Time) int {
 // finds counters folded under another definition folds every report again
 // (each report's mark holds what it counted for, so the fold moves the
 // counters by the difference), then records this one.
-const StatsDefinition = 3
+const StatsDefinition = 4
 
 // Contribute is what report c counts for. resolveLate says whether its
 // resolution clock ran past its due date (including approved extensions)
@@ -272,6 +275,9 @@ func Contribute(c Case, resolveLate bool) Contribution {
 		for _, cell := range append([]StatsCell{at(o.ConcludedAt)}, dims(o.ConcludedAt)...) {
 			ct.add(cell, MeasureConcluded, 1)
 			ct.add(cell, MeasureConcludedPrefix+o.Result, 1)
+			if c.RoundOf() == 2 {
+				ct.add(cell, MeasureAppealConcludedPrefix+o.Result, 1)
+			}
 			ct.add(cell, timely, 1)
 			ct.add(cell, days, 1)
 		}

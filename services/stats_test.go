@@ -311,3 +311,23 @@ func FuzzOfficialNames(f *testing.F) {
 		}
 	})
 }
+
+func TestContributeCountsAnAppealsResult(t *testing.T) {
+	at := time.Date(2026, 11, 5, 9, 0, 0, 0, services.VietnamTime)
+	c := services.Case{ID: "r2", Kind: services.KindComplaint, Round: 2, Status: services.StatusConcluded, CreatedAt: at,
+		Outcome: &services.Outcome{Result: services.OutcomeUnsubstantiated, ConcludedAt: at.AddDate(0, 0, 3)}}
+	cell := services.StatsCell{Month: "2026-11", Kind: services.KindComplaint, Channel: services.ChannelWeb}
+	got := services.Contribute(c, false)[cell]
+	if got[services.MeasureAppealConcludedPrefix+services.OutcomeUnsubstantiated] != 1 || got[services.MeasureAppeals] != 1 {
+		t.Errorf("round 2: %v", got)
+	}
+	c.Round = 1
+	if n := services.Contribute(c, false)[cell][services.MeasureAppealConcludedPrefix+services.OutcomeUnsubstantiated]; n != 0 {
+		t.Errorf("round 1 counted as an appeal's result")
+	}
+	f := services.SumFigures(services.Contribute(services.Case{ID: "r3", Kind: services.KindComplaint, Round: 2, Status: services.StatusConcluded,
+		CreatedAt: at, Outcome: &services.Outcome{Result: services.OutcomePartly, ConcludedAt: at}}, false), func(services.StatsCell) bool { return true })
+	if f.AppealsByOutcome[services.OutcomePartly] != 1 {
+		t.Errorf("figures: %+v", f.AppealsByOutcome)
+	}
+}

@@ -101,7 +101,9 @@ func (v *StatsView) Hotspots(ctx context.Context, actor Actor, q HotspotQuery) (
 				list = append(list, *h)
 			}
 		}
-		slices.SortFunc(list, func(a, b Hotspot) int { return cmp.Or(cmp.Compare(b.Received, a.Received), cmp.Compare(a.Name, b.Name)) })
+		slices.SortFunc(list, func(a, b Hotspot) int {
+			return cmp.Or(cmp.Compare(b.Received, a.Received), cmp.Compare(a.Name, b.Name))
+		})
 		ans.Dims[dim] = list[:min(len(list), maxHotspots)]
 	}
 	return ans, nil
