@@ -92,6 +92,7 @@ var routeMatrix = map[string]func(w who) []int{
 	},
 	"GET /api/v1/cases/:id":           seeCase,
 	"GET /api/v1/cases/:id/audit":     seeCase,
+	"GET /api/v1/cases/:id/related":   seeCase,
 	"POST /api/v1/cases/:id/notes":    unitWork,
 	"POST /api/v1/cases/:id/messages": unitWork,
 	"POST /api/v1/cases/:id/assign":   unitWork,

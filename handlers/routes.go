@@ -173,6 +173,7 @@ func (s *Server) routes(e *gin.Engine) {
 	staff.GET("/cases", s.listCases)
 	staff.GET("/cases/:id", s.getCase)
 	staff.GET("/cases/:id/audit", s.getCaseAudit)
+	staff.GET("/cases/:id/related", s.relatedCases)
 	staff.GET("/cases/:id/attachments/:aid", s.downloadAttachment)
 	staff.POST("/cases/:id/transitions", s.transitionCase)
 	staff.POST("/cases/:id/notes", s.addCaseNote)

@@ -141,3 +141,15 @@ func (s *Server) staffHotspots(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, ans)
 }
+
+// relatedCases lists the other reports about the same office or official
+// within the caller's scope (docs/statistics.md, "Hotspots"): GET
+// /api/v1/cases/:id/related.
+func (s *Server) relatedCases(c *gin.Context) {
+	items, err := s.workflow.Related(c.Request.Context(), actorOf(c), c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"slices"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -633,5 +634,77 @@ func TestHotspotsWithinScope(t *testing.T) {
 	w := f.do(http.MethodGet, "/api/v1/stats/public?by=unit", "", nil)
 	if body := strings.ToLower(w.Body.String()); strings.Contains(body, "ben thanh") || strings.Contains(body, "lan") && strings.Contains(body, "mot cua") {
 		t.Errorf("the public figures name a place or person: %s", w.Body)
+	}
+}
+
+// TestRelatedReportsWithinScope: on a report's page, the other reports
+// about the same office (spelled otherwise) or the same official, of the
+// caller's unit or committee only; a report re-routed to another unit
+// leaves the list of this unit's staff and joins that unit's.
+func TestRelatedReportsWithinScope(t *testing.T) {
+	f := newFixture(t)
+	st := f.storyStaff(t)
+	ctx := context.Background()
+	other := f.unit(t, "unit-other")
+	f.mkUser(t, "inspector@other.test", services.RoleInspector, "unit-other")
+	otherInspector := f.staffLogin(t, "inspector@other.test", "")
+	file := func(office, officials string) string {
+		body := strings.Replace(validFeedback, `"anonymous":true`, storyIdentity, 1)
+		body = strings.Replace(body, `"office":"UBND phường Bến Thành"`, `"office":"`+office+`"`, 1)
+		body = strings.Replace(body, `"officials":"Ông N.V.A"`, `"officials":"`+officials+`"`, 1)
+		var created createdReport
+		f.call(t, "", http.MethodPost, "/api/v1/complaints", body, http.StatusCreated, &created)
+		c, err := f.env.Store.FindCaseByTrackingCode(ctx, created.TrackingCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+	this := file("UBND phường Bến Thành", "Chị Lan – bộ phận một cửa")
+	sameOffice := file("ubnd phuong ben thanh", "")
+	sameOfficial := file("Công an phường 3", "chi lan (Bo phan mot cua), anh Hùng")
+	elsewhere := file("Công an phường 3", "Ông Tuấn")
+	moved := file("UBND Phường Bến Thành.", "")
+	f.call(t, st.lead.access, http.MethodPost, "/api/v1/cases/"+moved+"/route", `{"unitId":"`+other+`","reason":"Đúng thẩm quyền"}`, http.StatusOK, nil)
+	type related struct {
+		Items []services.RelatedReport
+	}
+	get := func(s session, id string) related {
+		t.Helper()
+		var r related
+		f.call(t, s.access, http.MethodGet, "/api/v1/cases/"+id+"/related", "", http.StatusOK, &r)
+		return r
+	}
+	ids := func(r related) []string {
+		var out []string
+		for _, it := range r.Items {
+			out = append(out, it.ID)
+		}
+		return out
+	}
+	for who, s := range map[string]session{"inspector": st.inspector, "lead": st.lead} {
+		r := get(s, this)
+		if got := ids(r); !slices.Equal(got, []string{sameOfficial, sameOffice}) {
+			t.Fatalf("%s: %v, want %v (elsewhere %s, moved %s)", who, got, []string{sameOfficial, sameOffice}, elsewhere, moved)
+		}
+		if it := r.Items[0]; it.Office || !slices.Equal(it.Officials, []string{services.FoldName("chị Lan – bộ phận một cửa")}) || it.Status != services.StatusReceived {
+			t.Errorf("%s: the official's match %+v", who, it)
+		}
+		if it := r.Items[1]; !it.Office || len(it.Officials) != 0 {
+			t.Errorf("%s: the office's match %+v", who, it)
+		}
+	}
+	// The committee supervises all five (the re-routed one too, whichever
+	// committee its area names).
+	if got := ids(get(st.monitor, this)); !slices.Contains(got, sameOffice) || !slices.Contains(got, sameOfficial) || slices.Contains(got, this) || slices.Contains(got, elsewhere) {
+		t.Errorf("monitor: %v", got)
+	}
+	// The other unit's inspector sees the moved report's relatives in
+	// their unit only (none), and not this unit's report at all.
+	if got := ids(get(otherInspector, moved)); len(got) != 0 {
+		t.Errorf("the other unit sees %v", got)
+	}
+	if w := f.do(http.MethodGet, "/api/v1/cases/"+this+"/related", "", nil, "Authorization", "Bearer "+otherInspector.access); w.Code != http.StatusNotFound {
+		t.Errorf("another unit's inspector: %d %s", w.Code, w.Body)
 	}
 }

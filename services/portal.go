@@ -179,8 +179,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	}
 	gate := &CustodyGate{Grants: o.Store, Users: o.Store, Require2FA: o.Require2FA}
 	p.Custody = NewCustody(CustodyOptions{Cases: cases, Grants: o.Store, Gate: gate, Vault: vault, Now: now})
-	p.Queue = NewQueue(o.Store, o.Store, now)
-	p.Queue.CountFrom(p.StatsView)
+	p.Queue = NewQueue(o.Store, o.Store, p.StatsView, now)
 	p.Workflow = NewWorkflow(WorkflowOptions{Cases: cases, Users: o.Store, Units: p.Org, Deadlines: book, Audit: p.Audit,
 		Outbox: o.Store, Vault: vault, Gate: gate, Queue: o.Store, Now: now})
 	p.Downloads = NewDownloads(DownloadsOptions{Cases: cases, Gate: gate, Blobs: o.Blobs, Vault: vault, Now: now})

@@ -211,6 +211,10 @@ type QueueStore interface {
 	// Kind, Category, Title, Office, Procedure, DossierNumber, AreaCode,
 	// Status, UnitID, FrontUnitID, AssigneeID, DueAt, CreatedAt, Version.
 	FindQueue(ctx context.Context, q QueueQuery) ([]Case, error)
+	// FindRelatedCases returns up to limit reports of unitID (or, front,
+	// the committee) other than exclude with one of keys (PlaceKeys),
+	// newest first.
+	FindRelatedCases(ctx context.Context, unitID string, front bool, keys []string, exclude string, limit int) ([]Case, error)
 }
 
 // Queue is a unit's list of reports.
@@ -218,7 +222,9 @@ type Queue struct {
 	store QueueStore
 	users StaffDirectory
 	now   func() time.Time
-	// counts counts the reports per status (the statistics' counters).
+	// counts counts the reports per status: the statistics' counters
+	// (docs/statistics.md, "The queue's counts"), never a count of the
+	// reports per page view.
 	counts StatusCounter
 }
 
@@ -227,10 +233,6 @@ type StatusCounter interface {
 	StatusCounts(ctx context.Context, unitID string, front bool) (map[Status]int, error)
 }
 
-// CountFrom makes the queue read its per-status counts from c: the
-// statistics' counters (docs/statistics.md, "The queue's counts"), never
-// a count of the reports per page view.
-func (q *Queue) CountFrom(c StatusCounter) { q.counts = c }
 
 // StaffDirectory finds staff accounts, to name assignees.
 type StaffDirectory interface {
@@ -239,8 +241,10 @@ type StaffDirectory interface {
 
 // NewQueue lists the reports in store, naming assignees from users (no
 // names when nil); now is the clock (time.Now when nil).
-func NewQueue(store QueueStore, users StaffDirectory, now func() time.Time) *Queue {
-	return &Queue{store: store, users: users, now: clockOrNow(now)}
+// counts gives the per-status counts (the statistics' counters: a
+// StatsView).
+func NewQueue(store QueueStore, users StaffDirectory, counts StatusCounter, now func() time.Time) *Queue {
+	return &Queue{store: store, users: users, counts: counts, now: clockOrNow(now)}
 }
 
 // QueuePage is one page of a queue.

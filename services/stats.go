@@ -70,6 +70,27 @@ func OfficialNames(s string) []string {
 	return out
 }
 
+// PlaceKeys are what a report is about, as the store indexes it to find
+// the other reports about the same office or official (docs/statistics.md,
+// "Hotspots"): "office:<folded office>" and "official:<folded name>" for
+// each official named.
+func PlaceKeys(office, officials string) []string {
+	keys := []string{}
+	if o := FoldName(office); o != "" {
+		keys = append(keys, PlaceKeyOffice+o)
+	}
+	for _, n := range OfficialNames(officials) {
+		keys = append(keys, PlaceKeyOfficial+n)
+	}
+	return keys
+}
+
+// The prefixes of PlaceKeys.
+const (
+	PlaceKeyOffice   = "office:"
+	PlaceKeyOfficial = "official:"
+)
+
 // counterName is the folded name of a counter within its office.
 func counterName(office, counter string) string {
 	c := FoldName(counter)

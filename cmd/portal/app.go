@@ -173,6 +173,13 @@ func (a *app) runRankReports(ctx context.Context, log *slog.Logger) {
 		"reports stored before the status sort existed were ranked", "reports")
 }
 
+// runPlaceKeys gives, at start-up, the reports stored before the related
+// reports' query existed their place keys (mongostore.MigratePlaceKeys).
+func (a *app) runPlaceKeys(ctx context.Context, log *slog.Logger) {
+	a.runMigration(ctx, log, mongostore.PlaceKeysMigrationName, a.store.MigratePlaceKeys,
+		"reports stored before the related reports existed were given their place keys", "reports")
+}
+
 // runAuditHeads records, at start-up, the head documents of the audit
 // chains written before they existed, with the _ids of their events, so
 // that appending to and listing any chain are lookups by _id
