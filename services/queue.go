@@ -233,7 +233,6 @@ type StatusCounter interface {
 	StatusCounts(ctx context.Context, unitID string, front bool) (map[Status]int, error)
 }
 
-
 // StaffDirectory finds staff accounts, to name assignees.
 type StaffDirectory interface {
 	FindUserByID(ctx context.Context, id string) (User, error)
