@@ -49,9 +49,8 @@ func chartWord(key, lang string) string {
 // chartBar is one value of a chart: nil when not published, with its
 // label then.
 type chartBar struct {
-	label string
-	v     *float64
-	hint  string // "<5" or "withheld" when v is nil
+	v    *float64
+	hint string // "<5" or "withheld" when v is nil
 }
 
 // PublicStatsChart draws chart over ans in lang ("vi" or "en"). The

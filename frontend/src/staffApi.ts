@@ -694,6 +694,19 @@ export interface CaseAuditEvent {
   redacted?: boolean
 }
 
+/** GET /api/v1/cases/{id}/related: another report of the caller's scope about the same office or official. */
+export interface RelatedReport {
+  id: string
+  trackingCode: string
+  title: string
+  kind: string
+  status: string
+  createdAt: string
+  /** office: about the same office; officials: the folded names of the officials both name. */
+  office: boolean
+  officials: string[]
+}
+
 export interface CaseAudit {
   valid: boolean
   events: CaseAuditEvent[]
@@ -782,6 +795,8 @@ export const caseApi = {
   answer: (id: string, rid: string, answer: string) =>
     staffRequest<unknown>('POST', caseP(id, `/recommendations/${seg(rid)}/answer`), { body: { answer } }),
   audit: (id: string) => staffRequest<CaseAudit>('GET', caseP(id, '/audit')),
+  /** related lists the other reports of the caller's unit (or committee) about the same office or official. */
+  related: (id: string) => staffRequest<{ items: RelatedReport[] }>('GET', caseP(id, '/related')),
   /** publish approves publishing a concluded report's public summary (a lead), replacing it when summary is given. */
   publish: (id: string, publicSummary: string) =>
     staffRequest<{ id: string; status: string; version: number }>('POST', caseP(id, '/publication'), { body: { publicSummary } }),

@@ -63,6 +63,32 @@ describe('report page', () => {
     expect(w.find('[data-testid="case-rec-form"]').exists()).toBe(false)
   })
 
+  it('lists the other reports about the same office or official, linked, with what they share', async () => {
+    const api = fakeApi()
+    api.json('GET', PATH, 200, sample({ can: HANDLER_CAN }))
+    api.json('GET', `${PATH}/related`, 200, {
+      items: [
+        { id: 'c7', trackingCode: 'MB-AAAA-BBBB', title: 'Đòi tiền lần nữa', kind: 'complaint', status: 'investigating', createdAt: '2026-03-02T02:00:00Z', office: true, officials: ['lan bo phan mot cua'] },
+        { id: 'c8', trackingCode: 'MB-CCCC-DDDD', title: 'Hẹn lại nhiều lần', kind: 'feedback', status: 'received', createdAt: '2026-03-01T02:00:00Z', office: false, officials: ['tran hung'] },
+      ],
+    })
+    const { w } = await openAs('inspector', '/staff/cases/c1', 'case-related-row', 'vi')
+    const rows = w.findAll('[data-testid="case-related-row"]').map((r) => r.findAll('td').map((td) => td.text()))
+    expect(rows[0]![0]).toBe('MB-AAAA-BBBB')
+    expect(rows[0]![2]).toBe('Đang xác minh')
+    expect(rows[0]![4]).toBe('cùng cơ quan; cùng cán bộ: lan bo phan mot cua')
+    expect(rows[1]![4]).toBe('cùng cán bộ: tran hung')
+    expect(w.get('[data-testid="case-related-row"] a').attributes('href')).toBe('/staff/cases/c7')
+  })
+
+  it('says when no other report is about this office or official', async () => {
+    const api = fakeApi()
+    api.json('GET', PATH, 200, sample({ can: HANDLER_CAN }))
+    api.json('GET', `${PATH}/related`, 200, { items: [] })
+    const { w } = await openAs('inspector', '/staff/cases/c1', 'case-related-none')
+    expect(w.get('[data-testid="case-related-none"]').text()).toBe('No other report within your scope is about this office or official.')
+  })
+
   it('names the category and the area from /meta, and shows the codes without it', async () => {
     const api = fakeApi()
     api.json('GET', PATH, 200, sample({ category: 'bribe', areaCode: '26734' }))
