@@ -135,7 +135,7 @@ describe('a figure that may be withheld', () => {
 
 describe('ranking the inspection units', () => {
   it('ranks units with at least 10 concluded and a published rate, best first, ties sharing a rank', () => {
-    const groups = [
+    const groups: PublicStatsGroup[] = [
       unit('a', { concluded: 12, onTimeRate: 0.75 }),
       unit('b', { concluded: 20, onTimeRate: 0.9 }),
       unit('c', { concluded: 10, onTimeRate: 0.75 }),
@@ -143,7 +143,7 @@ describe('ranking the inspection units', () => {
       unit('few', { concluded: 9, onTimeRate: 1 }),
       unit('hidden', { concluded: null, onTimeRate: null, withheld: { concluded: 'withheld' } }),
       unit('norate', { concluded: 15, onTimeRate: null }),
-      { ...unit('', { concluded: 40, onTimeRate: 1 }), dim: 'unit', name: { vi: 'Không xác định', en: 'Not given' } },
+      { ...unit('', { concluded: 40, onTimeRate: 1 }), name: { vi: 'Không xác định', en: 'Not given' } },
     ]
     const { ranked, unranked } = rankUnits(groups)
     expect(ranked.map((r) => [r.rank, r.group.key])).toEqual([
