@@ -48,29 +48,30 @@ func staffOnly(w who, ok []int) []int {
 // routeMatrix says, for every route registered in handlers/routes.go, what
 // each caller gets. TestRouteMatrix fails when a route has no row.
 var routeMatrix = map[string]func(w who) []int{
-	"GET /healthz":                   func(who) []int { return anyStatus },
-	"GET /readyz":                    func(who) []int { return anyStatus },
-	"GET /api/v1/meta":               func(who) []int { return anyStatus },
-	"POST /api/v1/challenges":        func(who) []int { return anyStatus },
-	"POST /api/v1/complaints":        func(who) []int { return anyStatus },
-	"POST /api/v1/receipts/verify":   func(who) []int { return anyStatus },
-	"POST /api/v1/track/session":     func(who) []int { return anyStatus },
-	"POST /api/v1/auth/login":        func(who) []int { return anyStatus },
-	"POST /api/v1/auth/refresh":      func(who) []int { return unauth }, // no refresh cookie in this test
-	"POST /api/v1/auth/logout":       func(who) []int { return anyStatus },
-	"GET /api/v1/track":              citizenOnly,
-	"POST /api/v1/track/messages":    citizenOnly,
-	"POST /api/v1/track/attachments": citizenOnly,
-	"POST /api/v1/track/withdraw":    citizenOnly,
-	"POST /api/v1/track/rating":      citizenOnly,
-	"POST /api/v1/track/appeal":      citizenOnly,
-	"GET /api/v1/outcomes":           func(who) []int { return anyStatus },
-	"GET /api/v1/stats/public":       func(who) []int { return []int{http.StatusOK} },
-	"GET /api/v1/track/receipt.pdf":  citizenOnly,
-	"GET /api/v1/auth/me":            func(w who) []int { return staffOnly(w, allowed) },
-	"POST /api/v1/auth/password":     func(w who) []int { return staffOnly(w, allowed) },
-	"POST /api/v1/auth/totp/setup":   func(w who) []int { return staffOnly(w, allowed) },
-	"POST /api/v1/auth/totp/enable":  func(w who) []int { return staffOnly(w, allowed) },
+	"GET /healthz":                       func(who) []int { return anyStatus },
+	"GET /readyz":                        func(who) []int { return anyStatus },
+	"GET /api/v1/meta":                   func(who) []int { return anyStatus },
+	"POST /api/v1/challenges":            func(who) []int { return anyStatus },
+	"POST /api/v1/complaints":            func(who) []int { return anyStatus },
+	"POST /api/v1/receipts/verify":       func(who) []int { return anyStatus },
+	"POST /api/v1/track/session":         func(who) []int { return anyStatus },
+	"POST /api/v1/auth/login":            func(who) []int { return anyStatus },
+	"POST /api/v1/auth/refresh":          func(who) []int { return unauth }, // no refresh cookie in this test
+	"POST /api/v1/auth/logout":           func(who) []int { return anyStatus },
+	"GET /api/v1/track":                  citizenOnly,
+	"POST /api/v1/track/messages":        citizenOnly,
+	"POST /api/v1/track/attachments":     citizenOnly,
+	"POST /api/v1/track/withdraw":        citizenOnly,
+	"POST /api/v1/track/rating":          citizenOnly,
+	"POST /api/v1/track/appeal":          citizenOnly,
+	"GET /api/v1/outcomes":               func(who) []int { return anyStatus },
+	"GET /api/v1/stats/public":           func(who) []int { return []int{http.StatusOK} },
+	"GET /api/v1/stats/public/chart.svg": func(who) []int { return []int{http.StatusBadRequest} }, // no chart named: the same for all
+	"GET /api/v1/track/receipt.pdf":      citizenOnly,
+	"GET /api/v1/auth/me":                func(w who) []int { return staffOnly(w, allowed) },
+	"POST /api/v1/auth/password":         func(w who) []int { return staffOnly(w, allowed) },
+	"POST /api/v1/auth/totp/setup":       func(w who) []int { return staffOnly(w, allowed) },
+	"POST /api/v1/auth/totp/enable":      func(w who) []int { return staffOnly(w, allowed) },
 	"GET /api/v1/cases": func(w who) []int {
 		if w.role == services.RoleAdmin {
 			return forbidden

@@ -148,6 +148,7 @@ func (s *Server) routes(e *gin.Engine) {
 	api.POST("/receipts/verify", s.limitBody(services.MaxProofBytes), s.verifyReceipt)
 	api.GET("/outcomes", s.listOutcomes)
 	api.GET("/stats/public", s.publicStats)
+	api.GET("/stats/public/chart.svg", s.publicChart)
 
 	api.POST("/track/session", s.admit("track"), s.limitBody(s.maxJSON), s.createTrackSession)
 	track := api.Group("/track", s.citizenAuth)

@@ -31,14 +31,11 @@ func (s *Server) staffStats(c *gin.Context) {
 	c.JSON(http.StatusOK, ans)
 }
 
-// publicStats answers the public figures, small counts protected
-// (docs/statistics.md, "Public figures"): GET /api/v1/stats/public?from=
-// &to=&monthly=&area=|unit=|kind=|category=&by=&format=json|csv. The CSV
-// is the open data download (docs/open-data.md).
-func (s *Server) publicStats(c *gin.Context) {
+// publicQuery reads the query of the public figures (and of their
+// charts): from, to, monthly, area, unit, kind, category, by.
+func publicQuery(c *gin.Context, f services.FieldErrors) services.PublicStatsQuery {
 	q := services.PublicStatsQuery{From: c.Query("from"), To: c.Query("to"), Area: c.Query("area"), Unit: c.Query("unit"),
 		Kind: services.Kind(c.Query("kind")), Category: c.Query("category"), By: c.Query("by")}
-	f := services.FieldErrors{}
 	switch c.Query("monthly") {
 	case "", "false", "0":
 	case "true", "1":
@@ -46,6 +43,16 @@ func (s *Server) publicStats(c *gin.Context) {
 	default:
 		f.Add("monthly", services.FieldInvalid)
 	}
+	return q
+}
+
+// publicStats answers the public figures, small counts protected
+// (docs/statistics.md, "Public figures"): GET /api/v1/stats/public?from=
+// &to=&monthly=&area=|unit=|kind=|category=&by=&format=json|csv. The CSV
+// is the open data download (docs/open-data.md).
+func (s *Server) publicStats(c *gin.Context) {
+	f := services.FieldErrors{}
+	q := publicQuery(c, f)
 	format := c.DefaultQuery("format", "json")
 	if format != "json" && format != "csv" {
 		f.Add("format", services.FieldInvalid)
@@ -68,4 +75,43 @@ func (s *Server) publicStats(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, ans)
+}
+
+// publicChart draws a chart of the public figures as SVG
+// (docs/statistics.md, "Charts"): GET /api/v1/stats/public/chart.svg with
+// the query of the figures, chart=flow|ontime|slices and lang=vi|en.
+func (s *Server) publicChart(c *gin.Context) {
+	f := services.FieldErrors{}
+	q := publicQuery(c, f)
+	chart := c.Query("chart")
+	switch chart {
+	case services.ChartFlow, services.ChartOnTime:
+		q.Monthly = true
+	case services.ChartSlices:
+		if q.By == "" {
+			f.Add("by", services.FieldRequired)
+		}
+	default:
+		f.Add("chart", services.FieldInvalid)
+	}
+	lang := c.DefaultQuery("lang", "vi")
+	if lang != "vi" && lang != "en" {
+		f.Add("lang", services.FieldInvalid)
+	}
+	if err := f.Err(); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	ans, err := s.stats.PublicFigures(c.Request.Context(), q)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	svg, err := services.PublicStatsChart(ans, chart, lang)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "public, max-age=60")
+	c.Data(http.StatusOK, "image/svg+xml; charset=utf-8", svg)
 }

@@ -3,7 +3,9 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -451,6 +453,51 @@ func TestPublicStatsProtectAOneReportWard(t *testing.T) {
 		!strings.HasPrefix(csv, "from,to,month,dim,key,name_vi,name_en,received,") || !strings.Contains(csv, ",withheld,") ||
 		strings.Count(csv, "\n") != 1+len(prov.Groups)+1 {
 		t.Errorf("CSV: %d %s\n%s", w.Code, w.Header(), csv)
+	}
+	// The charts draw the same protected figures: the lone ward is marked,
+	// never drawn as a bar.
+	for query, want := range map[string][]string{
+		"?chart=flow":                                               {"Reports received and concluded by month", "Received"},
+		"?chart=ontime&lang=vi":                                     {"Tỷ lệ kết luận đúng hạn theo tháng"},
+		"?chart=slices&area=79&by=commune":                          {"Reports received by commune", "withheld"},
+		"?chart=slices&by=kind&lang=vi":                             {"theo loại"},
+		"?chart=flow&area=26734&lang=en&from=" + all.Rows[11].Month: {"&lt;5"},
+	} {
+		if !strings.Contains(query, "lang=") {
+			query += "&lang=en"
+		}
+		w := f.do(http.MethodGet, "/api/v1/stats/public/chart.svg"+query, "", nil)
+		svg := w.Body.String()
+		if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "image/svg+xml; charset=utf-8" {
+			t.Errorf("%s: %d %s", query, w.Code, svg)
+			continue
+		}
+		d := xml.NewDecoder(strings.NewReader(svg))
+		bars := 0
+		for {
+			tok, err := d.Token()
+			if err == io.EOF {
+				break
+			} else if err != nil {
+				t.Fatalf("%s: not XML: %v\n%s", query, err, svg)
+			}
+			if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "rect" {
+				bars++
+			}
+		}
+		for _, s := range want {
+			if !strings.Contains(svg, s) {
+				t.Errorf("%s lacks %q:\n%s", query, s, svg)
+			}
+		}
+		if bars < 2 || strings.Contains(query, "26734") && strings.Contains(svg, "Received: ") {
+			t.Errorf("%s: %d bars, or a withheld count drawn as one:\n%s", query, bars, svg)
+		}
+	}
+	for _, query := range []string{"", "?chart=pie", "?chart=slices", "?chart=flow&lang=fr", "?chart=flow&area=1"} {
+		if w := f.do(http.MethodGet, "/api/v1/stats/public/chart.svg"+query, "", nil); w.Code != http.StatusBadRequest {
+			t.Errorf("chart %s: %d %s", query, w.Code, w.Body)
+		}
 	}
 	// Refused: two filters (a cross table), communes of no province, an
 	// unknown area, a bad range.

@@ -3,6 +3,7 @@ package services
 import (
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // leafCell is a place reports can be counted in: one commune, unit, kind
@@ -222,4 +223,55 @@ func TestOneReportWardIsProtected(t *testing.T) {
 	if all := figs(allReports); all.Received == nil || *all.Received != 17 {
 		t.Fatalf("every report: %v", all.Received)
 	}
+}
+
+// FuzzPublicStatsQuery feeds the public figures' query (from anyone) to
+// its checks: they never panic, and what they accept is a range of 1 to
+// MaxStatsMonths months in order and at most one slice.
+func FuzzPublicStatsQuery(f *testing.F) {
+	f.Add("2026-01", "2026-12", "79", "", "", "", "commune")
+	f.Add("", "", "", "unit-a", "", "", "")
+	f.Add("2023-01", "2026-01", "", "", "complaint", "bribe", "kind")
+	f.Add("2026-13", "9999-99", "26743", "", "", "", "province")
+	f.Add("0000-01", "0003-01", "", "", "", "", "")
+	level := map[string]string{"79": AreaProvince, "26743": AreaCommune}
+	names := map[statsNode]Text{{PublicByProvince, "79"}: {}, {PublicByCommune, "26743"}: {}, {PublicByUnit, "unit-a"}: {},
+		{PublicByKind, string(KindComplaint)}: {}, {PublicByCategory, "bribe"}: {}}
+	v := NewStatsView(nil, 0, func() time.Time { return time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC) })
+	f.Fuzz(func(t *testing.T, from, to, area, unit, kind, category, by string) {
+		q := PublicStatsQuery{From: from, To: to, Area: area, Unit: unit, Kind: Kind(kind), Category: category, By: by}
+		sq := StatsQuery{From: q.From, To: q.To}
+		months, err := v.months(&sq)
+		if err == nil {
+			if len(months) < 1 || len(months) > MaxStatsMonths || months[0] != sq.From || months[len(months)-1] != sq.To {
+				t.Fatalf("%q..%q gave %v", from, to, months)
+			}
+			for i := 1; i < len(months); i++ {
+				if months[i] <= months[i-1] {
+					t.Fatalf("months out of order: %v", months)
+				}
+			}
+		} else if !IsCode(err, CodeInvalid) {
+			t.Fatalf("%q..%q: %v", from, to, err)
+		}
+		slice, err := publicSliceOf(q, level, names)
+		if err != nil {
+			if !IsCode(err, CodeInvalid) {
+				t.Fatal(err)
+			}
+			return
+		}
+		if _, ok := names[slice]; slice != allReports && !ok {
+			t.Fatalf("accepted an unknown slice %v", slice)
+		}
+		set := 0
+		for _, x := range []string{area, unit, kind, category} {
+			if x != "" {
+				set++
+			}
+		}
+		if set > 1 || (set == 0) != (slice == allReports) {
+			t.Fatalf("accepted %d filters as slice %v", set, slice)
+		}
+	})
 }
