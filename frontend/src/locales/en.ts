@@ -1394,7 +1394,7 @@ const en: typeof vi = {
       file: 'Figures',
       monthly: 'By month',
       communes: 'By commune or ward of {name}',
-      licence: 'These figures are open data under the Creative Commons Attribution 4.0 International licence (CC BY 4.0): you may copy, analyse and reuse them freely, commercially too, provided you cite “Minh Bạch” as the source.',
+      licence: 'These figures are open data under the Creative Commons Attribution 4.0 International licence (CC BY 4.0): you may copy, analyse and reuse them freely, commercially too, provided you credit “Minh Bạch” and say if you changed them.',
       licenceLink: 'The CC BY 4.0 licence',
       fieldsHeading: 'What the columns mean',
       fields: {

@@ -1393,7 +1393,7 @@ const vi = {
       file: 'Số liệu',
       monthly: 'Theo tháng',
       communes: 'Theo xã, phường của {name}',
-      licence: 'Số liệu này là dữ liệu mở theo giấy phép Creative Commons Ghi công 4.0 Quốc tế (CC BY 4.0): bạn được tự do sao chép, phân tích và dùng lại, kể cả cho mục đích thương mại, với điều kiện ghi nguồn “Minh Bạch”.',
+      licence: 'Số liệu này là dữ liệu mở theo giấy phép Creative Commons Ghi công 4.0 Quốc tế (CC BY 4.0): bạn được tự do sao chép, phân tích và dùng lại, kể cả cho mục đích thương mại, với điều kiện ghi nguồn “Minh Bạch” và nói rõ nếu đã thay đổi số liệu.',
       licenceLink: 'Nội dung giấy phép CC BY 4.0',
       fieldsHeading: 'Ý nghĩa các cột',
       fields: {
