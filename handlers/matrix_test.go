@@ -92,6 +92,7 @@ var routeMatrix = map[string]func(w who) []int{
 	},
 	"GET /api/v1/cases/:id":           seeCase,
 	"GET /api/v1/cases/:id/audit":     seeCase,
+	"GET /api/v1/cases/:id/related":   seeCase,
 	"POST /api/v1/cases/:id/notes":    unitWork,
 	"POST /api/v1/cases/:id/messages": unitWork,
 	"POST /api/v1/cases/:id/assign":   unitWork,
@@ -117,8 +118,9 @@ var routeMatrix = map[string]func(w who) []int{
 		}
 		return leadWork(w)
 	},
-	"GET /api/v1/units": func(w who) []int { return staffOnly(w, allowed) },
-	"GET /api/v1/stats": func(w who) []int { return staffOnly(w, allowed) }, // each within its scope: TestStaffStatsScope
+	"GET /api/v1/units":          func(w who) []int { return staffOnly(w, allowed) },
+	"GET /api/v1/stats":          func(w who) []int { return staffOnly(w, allowed) }, // each within its scope: TestStaffStatsScope
+	"GET /api/v1/stats/hotspots": func(w who) []int { return staffOnly(w, allowed) }, // each within its scope: TestHotspotsWithinScope
 	"GET /api/v1/staffing": func(w who) []int {
 		switch w.role {
 		case "":

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -114,4 +115,41 @@ func (s *Server) publicChart(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "public, max-age=60")
 	c.Data(http.StatusOK, "image/svg+xml; charset=utf-8", svg)
+}
+
+// staffHotspots answers where the reported harassment concentrates, within
+// the caller's scope (docs/statistics.md, "Hotspots"): GET
+// /api/v1/stats/hotspots?from=&to=&min=&unit=&front=.
+func (s *Server) staffHotspots(c *gin.Context) {
+	q := services.HotspotQuery{From: c.Query("from"), To: c.Query("to"), Unit: c.Query("unit"), Front: c.Query("front")}
+	if v := c.Query("min"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			s.writeError(c, &services.Error{Code: services.CodeInvalid, Reason: services.ReasonFieldsInvalid,
+				Message: "min is a number.", Fields: map[string]string{"min": services.FieldInvalid}})
+			return
+		}
+		q.Min = n
+		if n == 0 {
+			q.Min = -1 // 0 is not "the default" when given
+		}
+	}
+	ans, err := s.stats.Hotspots(c.Request.Context(), actorOf(c), q)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, ans)
+}
+
+// relatedCases lists the other reports about the same office or official
+// within the caller's scope (docs/statistics.md, "Hotspots"): GET
+// /api/v1/cases/:id/related.
+func (s *Server) relatedCases(c *gin.Context) {
+	items, err := s.workflow.Related(c.Request.Context(), actorOf(c), c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
 }

@@ -17,7 +17,8 @@ import (
 // from a larger number (10,000; PORTAL_BENCH_REPORTS=N for another) through
 // the counter path — the reports stored, then the catch-up that builds the
 // counters folds every one — and times GET /api/v1/stats for an
-// administrator (every unit, by month) and for a unit's lead. It reports the
+// administrator (every unit, by month) and for a unit's lead, and the
+// public figures (GET /api/v1/stats/public by month, and by province). It reports the
 // fold's time per report, each call's median of costReps runs, and the
 // ratio of the calls' medians large/small ("ratio"), which should stay
 // near 1: a call reads cells, whose number follows the catalogue and the
@@ -27,7 +28,7 @@ func BenchmarkStatsAtScale(b *testing.B) {
 	if n, err := strconv.Atoi(os.Getenv("PORTAL_BENCH_REPORTS")); err == nil && n > 1000 {
 		large = n
 	}
-	type result struct{ foldPerReport, admin, unit float64 }
+	type result struct{ foldPerReport, admin, unit, public, publicBy float64 }
 	results := map[int]*result{}
 	for _, n := range []int{1000, large} {
 		b.Run(fmt.Sprintf("reports=%d", n), func(b *testing.B) {
@@ -76,6 +77,8 @@ func BenchmarkStatsAtScale(b *testing.B) {
 				}
 				r.admin = median(admin.access, "/api/v1/stats?monthly=true")
 				r.unit = median(lead.access, "/api/v1/stats?kind=complaint")
+				r.public = median("", "/api/v1/stats/public?monthly=true")
+				r.publicBy = median("", "/api/v1/stats/public?by=province")
 				results[n] = r
 			}
 			for b.Loop() {
@@ -83,6 +86,8 @@ func BenchmarkStatsAtScale(b *testing.B) {
 			b.ReportMetric(r.foldPerReport, "fold-ns/report")
 			b.ReportMetric(r.admin, "admin-monthly-ns")
 			b.ReportMetric(r.unit, "unit-ns")
+			b.ReportMetric(r.public, "public-monthly-ns")
+			b.ReportMetric(r.publicBy, "public-by-province-ns")
 		})
 	}
 	b.Run("ratio", func(b *testing.B) {
@@ -94,6 +99,8 @@ func BenchmarkStatsAtScale(b *testing.B) {
 		}
 		b.ReportMetric(big.admin/small.admin, "admin-monthly-ratio")
 		b.ReportMetric(big.unit/small.unit, "unit-ratio")
+		b.ReportMetric(big.public/small.public, "public-monthly-ratio")
+		b.ReportMetric(big.publicBy/small.publicBy, "public-by-province-ratio")
 		b.ReportMetric(big.foldPerReport/small.foldPerReport, "fold-per-report-ratio")
 	})
 }

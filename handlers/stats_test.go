@@ -6,8 +6,10 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -205,6 +207,30 @@ func TestStatsCountersEqualTheRebuild(t *testing.T) {
 	}
 	for _, c := range differ {
 		t.Errorf("cell %s: counted %v, rebuilt %v", c.Key(), counted[c], rebuilt[c])
+	}
+	if len(differ) > 0 {
+		var ids []string
+		for _, p := range reports {
+			ids = append(ids, p.id)
+		}
+		marks, _ := f.env.Store.FindStatsMarks(bg, ids)
+		cases, _ := f.env.Store.FindCasesByIDs(bg, ids)
+		for _, c := range cases {
+			m := marks[c.ID]
+			for cell, ms := range m.Counts {
+				if cell.Month == services.NowMonth {
+					for k := range ms {
+						if strings.HasPrefix(k, "status:") && k != "status:"+string(c.Status) {
+							var tl []string
+							for _, e := range c.Timeline {
+								tl = append(tl, string(e.Type)+"/"+string(e.Status))
+							}
+							t.Logf("DEBUG %s v%d mark v%d %s; status %s; timeline %v", c.ID, c.Version, m.Version, k, c.Status, tl)
+						}
+					}
+				}
+			}
+		}
 	}
 	statuses := map[string]int{}
 	for _, p := range reports {
@@ -508,5 +534,177 @@ func TestPublicStatsProtectAOneReportWard(t *testing.T) {
 		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), `"`+field+`"`) {
 			t.Errorf("%s: %d %s", query, w.Code, w.Body)
 		}
+	}
+}
+
+// TestHotspotsWithinScope files reports about one office, counter and
+// official spelled in different ways, and finds them grouped for the
+// unit's staff and the committee's monitors, while another unit's staff
+// and another committee's monitors see none of them and are refused them.
+func TestHotspotsWithinScope(t *testing.T) {
+	f := newFixture(t)
+	st := f.storyStaff(t)
+	ctx := context.Background()
+	f.unit(t, "unit-other")
+	f.unit(t, "front-other")
+	f.mkUser(t, "inspector@other.test", services.RoleInspector, "unit-other")
+	f.mkUser(t, "monitor@other.test", services.RoleMonitor, "front-other")
+	f.mkUser(t, "admin@hot.test", services.RoleAdmin, "")
+	otherInspector := f.staffLogin(t, "inspector@other.test", "")
+	otherMonitor := f.staffLogin(t, "monitor@other.test", "")
+	admin := f.staffLogin(t, "admin@hot.test", "")
+	spellings := []struct{ office, counter, officials string }{
+		{"UBND phường Bến Thành", "Quầy số 3", "Chị Lan – bộ phận một cửa, Ông Trần Hùng"},
+		{"ubnd phuong ben thanh", "quầy SỐ 3", "chi lan (Bo phan mot cua); ong tran hung"},
+		{"UBND Phường Bến Thành.", "Quay so 3", "  CHỊ   LAN - Bộ Phận Một Cửa và cán bộ Nguyễn Văn Đức"},
+	}
+	for _, s := range spellings {
+		body := strings.Replace(validFeedback, `"anonymous":true`, storyIdentity, 1)
+		body = strings.Replace(body, `"office":"UBND phường Bến Thành"`, `"office":"`+s.office+`"`, 1)
+		body = strings.Replace(body, `"counter":"Quầy số 3"`, `"counter":"`+s.counter+`"`, 1)
+		body = strings.Replace(body, `"officials":"Ông N.V.A"`, `"officials":"`+s.officials+`"`, 1)
+		f.call(t, "", http.MethodPost, "/api/v1/complaints", body, http.StatusCreated, nil)
+	}
+	if err := f.Stats.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	type answer struct {
+		Min  int
+		Dims map[string][]services.Hotspot
+	}
+	get := func(s session, query string, want int) answer {
+		t.Helper()
+		var a answer
+		f.call(t, s.access, http.MethodGet, "/api/v1/stats/hotspots"+query, "", want, &a)
+		return a
+	}
+	names := func(hs []services.Hotspot) map[string]int64 {
+		out := map[string]int64{}
+		for _, h := range hs {
+			out[h.Name] = h.Received
+		}
+		return out
+	}
+	for who, s := range map[string]session{"inspector": st.inspector, "lead": st.lead, "monitor": st.monitor, "admin": admin} {
+		a := get(s, "", http.StatusOK)
+		if a.Min != services.DefaultHotspotMin {
+			t.Errorf("%s: min %d", who, a.Min)
+		}
+		office := services.FoldName("UBND phường Bến Thành")
+		want := map[string]map[string]int64{
+			services.StatsDimOffice:    {office: 3},
+			services.StatsDimCounter:   {office + " · " + services.FoldName("Quầy số 3"): 3},
+			services.StatsDimProcedure: {services.FoldName("Cấp giấy phép xây dựng"): 3},
+			services.StatsDimOfficial:  {services.FoldName("Chị Lan – bộ phận một cửa"): 3},
+		}
+		for dim, w := range want {
+			if got := names(a.Dims[dim]); !maps.Equal(got, w) {
+				t.Errorf("%s, %s: %v, want %v", who, dim, got, w)
+			}
+		}
+		// min=1 lists the officials named fewer times too.
+		if got := names(get(s, "?min=1", http.StatusOK).Dims[services.StatsDimOfficial]); got[services.FoldName("Ông Trần Hùng")] != 2 ||
+			got[services.FoldName("cán bộ Nguyễn Văn Đức")] != 1 || len(got) != 3 {
+			t.Errorf("%s, officials at min 1: %v", who, got)
+		}
+	}
+	for who, s := range map[string]session{"inspector/other": otherInspector, "monitor/other": otherMonitor} {
+		for dim, hs := range get(s, "?min=1", http.StatusOK).Dims {
+			if len(hs) != 0 {
+				t.Errorf("%s sees %s %v", who, dim, hs)
+			}
+		}
+	}
+	for _, c := range []struct {
+		s     session
+		query string
+	}{{otherInspector, "?unit=" + st.unitID}, {otherMonitor, "?front=" + st.frontID}, {st.inspector, "?front=" + st.frontID}, {st.monitor, "?unit=" + st.unitID}} {
+		w := f.do(http.MethodGet, "/api/v1/stats/hotspots"+c.query, "", nil, "Authorization", "Bearer "+c.s.access)
+		if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), `"reason":"stats_out_of_scope"`) {
+			t.Errorf("%s: %d %s", c.query, w.Code, w.Body)
+		}
+	}
+	for _, q := range []string{"?min=0", "?min=x", "?min=1001", "?from=2026-13"} {
+		if w := f.do(http.MethodGet, "/api/v1/stats/hotspots"+q, "", nil, "Authorization", "Bearer "+st.lead.access); w.Code != http.StatusBadRequest {
+			t.Errorf("%s: %d %s", q, w.Code, w.Body)
+		}
+	}
+	// Never public: the public figures carry no office, counter, procedure
+	// or official.
+	w := f.do(http.MethodGet, "/api/v1/stats/public?by=unit", "", nil)
+	if body := strings.ToLower(w.Body.String()); strings.Contains(body, "ben thanh") || strings.Contains(body, "lan") && strings.Contains(body, "mot cua") {
+		t.Errorf("the public figures name a place or person: %s", w.Body)
+	}
+}
+
+// TestRelatedReportsWithinScope: on a report's page, the other reports
+// about the same office (spelled otherwise) or the same official, of the
+// caller's unit or committee only; a report re-routed to another unit
+// leaves the list of this unit's staff and joins that unit's.
+func TestRelatedReportsWithinScope(t *testing.T) {
+	f := newFixture(t)
+	st := f.storyStaff(t)
+	ctx := context.Background()
+	other := f.unit(t, "unit-other")
+	f.mkUser(t, "inspector@other.test", services.RoleInspector, "unit-other")
+	otherInspector := f.staffLogin(t, "inspector@other.test", "")
+	file := func(office, officials string) string {
+		body := strings.Replace(validFeedback, `"anonymous":true`, storyIdentity, 1)
+		body = strings.Replace(body, `"office":"UBND phường Bến Thành"`, `"office":"`+office+`"`, 1)
+		body = strings.Replace(body, `"officials":"Ông N.V.A"`, `"officials":"`+officials+`"`, 1)
+		var created createdReport
+		f.call(t, "", http.MethodPost, "/api/v1/complaints", body, http.StatusCreated, &created)
+		c, err := f.env.Store.FindCaseByTrackingCode(ctx, created.TrackingCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+	this := file("UBND phường Bến Thành", "Chị Lan – bộ phận một cửa")
+	sameOffice := file("ubnd phuong ben thanh", "")
+	sameOfficial := file("Công an phường 3", "chi lan (Bo phan mot cua), anh Hùng")
+	elsewhere := file("Công an phường 3", "Ông Tuấn")
+	moved := file("UBND Phường Bến Thành.", "")
+	f.call(t, st.lead.access, http.MethodPost, "/api/v1/cases/"+moved+"/route", `{"unitId":"`+other+`","reason":"Đúng thẩm quyền"}`, http.StatusOK, nil)
+	type related struct {
+		Items []services.RelatedReport
+	}
+	get := func(s session, id string) related {
+		t.Helper()
+		var r related
+		f.call(t, s.access, http.MethodGet, "/api/v1/cases/"+id+"/related", "", http.StatusOK, &r)
+		return r
+	}
+	ids := func(r related) []string {
+		var out []string
+		for _, it := range r.Items {
+			out = append(out, it.ID)
+		}
+		return out
+	}
+	for who, s := range map[string]session{"inspector": st.inspector, "lead": st.lead} {
+		r := get(s, this)
+		if got := ids(r); !slices.Equal(got, []string{sameOfficial, sameOffice}) {
+			t.Fatalf("%s: %v, want %v (elsewhere %s, moved %s)", who, got, []string{sameOfficial, sameOffice}, elsewhere, moved)
+		}
+		if it := r.Items[0]; it.Office || !slices.Equal(it.Officials, []string{services.FoldName("chị Lan – bộ phận một cửa")}) || it.Status != services.StatusReceived {
+			t.Errorf("%s: the official's match %+v", who, it)
+		}
+		if it := r.Items[1]; !it.Office || len(it.Officials) != 0 {
+			t.Errorf("%s: the office's match %+v", who, it)
+		}
+	}
+	// The committee supervises all five (the re-routed one too, whichever
+	// committee its area names).
+	if got := ids(get(st.monitor, this)); !slices.Contains(got, sameOffice) || !slices.Contains(got, sameOfficial) || slices.Contains(got, this) || slices.Contains(got, elsewhere) {
+		t.Errorf("monitor: %v", got)
+	}
+	// The other unit's inspector sees the moved report's relatives in
+	// their unit only (none), and not this unit's report at all.
+	if got := ids(get(otherInspector, moved)); len(got) != 0 {
+		t.Errorf("the other unit sees %v", got)
+	}
+	if w := f.do(http.MethodGet, "/api/v1/cases/"+this+"/related", "", nil, "Authorization", "Bearer "+otherInspector.access); w.Code != http.StatusNotFound {
+		t.Errorf("another unit's inspector: %d %s", w.Code, w.Body)
 	}
 }

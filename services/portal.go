@@ -31,6 +31,7 @@ type Store interface {
 	FileNameStore
 	StatsStore
 	StatsCellStore
+	StatsDimStore
 }
 
 // Options are what the portal's services need from outside: the stores,
@@ -137,6 +138,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 		n.OnCaseWrite(p.Stats.Notify)
 	}
 	p.StatsView = NewStatsView(o.Store, o.PublicStatsK, now)
+	p.StatsView.SetFresh(p.Stats.Fresh)
 	// Every event written to a report is also appended to its hash chain,
 	// and every status change updates the report's next due date.
 	cases := NewAuditedCases(NewDueDates(o.Store, book), p.Audit, func(caseID string, err error) {
@@ -177,7 +179,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	}
 	gate := &CustodyGate{Grants: o.Store, Users: o.Store, Require2FA: o.Require2FA}
 	p.Custody = NewCustody(CustodyOptions{Cases: cases, Grants: o.Store, Gate: gate, Vault: vault, Now: now})
-	p.Queue = NewQueue(o.Store, o.Store, now)
+	p.Queue = NewQueue(o.Store, o.Store, p.StatsView, now)
 	p.Workflow = NewWorkflow(WorkflowOptions{Cases: cases, Users: o.Store, Units: p.Org, Deadlines: book, Audit: p.Audit,
 		Outbox: o.Store, Vault: vault, Gate: gate, Queue: o.Store, Now: now})
 	p.Downloads = NewDownloads(DownloadsOptions{Cases: cases, Gate: gate, Blobs: o.Blobs, Vault: vault, Now: now})

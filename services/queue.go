@@ -211,8 +211,10 @@ type QueueStore interface {
 	// Kind, Category, Title, Office, Procedure, DossierNumber, AreaCode,
 	// Status, UnitID, FrontUnitID, AssigneeID, DueAt, CreatedAt, Version.
 	FindQueue(ctx context.Context, q QueueQuery) ([]Case, error)
-	// CountByStatus counts a unit's reports per status.
-	CountByStatus(ctx context.Context, unitID string, front bool) (map[Status]int, error)
+	// FindRelatedCases returns up to limit reports of unitID (or, front,
+	// the committee) other than exclude with one of keys (PlaceKeys),
+	// newest first.
+	FindRelatedCases(ctx context.Context, unitID string, front bool, keys []string, exclude string, limit int) ([]Case, error)
 }
 
 // Queue is a unit's list of reports.
@@ -220,6 +222,15 @@ type Queue struct {
 	store QueueStore
 	users StaffDirectory
 	now   func() time.Time
+	// counts counts the reports per status: the statistics' counters
+	// (docs/statistics.md, "The queue's counts"), never a count of the
+	// reports per page view.
+	counts StatusCounter
+}
+
+// StatusCounter counts a unit's or a committee's reports per status now.
+type StatusCounter interface {
+	StatusCounts(ctx context.Context, unitID string, front bool) (map[Status]int, error)
 }
 
 // StaffDirectory finds staff accounts, to name assignees.
@@ -229,8 +240,10 @@ type StaffDirectory interface {
 
 // NewQueue lists the reports in store, naming assignees from users (no
 // names when nil); now is the clock (time.Now when nil).
-func NewQueue(store QueueStore, users StaffDirectory, now func() time.Time) *Queue {
-	return &Queue{store: store, users: users, now: clockOrNow(now)}
+// counts gives the per-status counts (the statistics' counters: a
+// StatsView).
+func NewQueue(store QueueStore, users StaffDirectory, counts StatusCounter, now func() time.Time) *Queue {
+	return &Queue{store: store, users: users, counts: counts, now: clockOrNow(now)}
 }
 
 // QueuePage is one page of a queue.
@@ -312,7 +325,10 @@ func (q *Queue) List(ctx context.Context, actor Actor, f QueueFilter, sort Queue
 		}
 		page.Items[i] = e
 	}
-	page.Counts, err = q.store.CountByStatus(ctx, actor.UnitID, front)
+	if q.counts == nil {
+		return QueuePage{}, Errorf(ReasonInternal, "The queue's counts are not wired.")
+	}
+	page.Counts, err = q.counts.StatusCounts(ctx, actor.UnitID, front)
 	return page, err
 }
 

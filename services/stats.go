@@ -2,6 +2,7 @@ package services
 
 import (
 	"maps"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,11 +40,68 @@ type StatsCell struct {
 // NowMonth is the month of the cells that count what is true now.
 const NowMonth = "now"
 
-// Dimensions counted beside the base cells.
+// Dimensions counted beside the base cells: where the reported
+// harassment happened (the staff's hotspots, docs/statistics.md).
 const (
 	StatsDimOffice    = "office"
 	StatsDimProcedure = "procedure"
+	// StatsDimCounter is a counter within its office ("office · counter").
+	StatsDimCounter = "counter"
+	// StatsDimOfficial is one named official (OfficialNames).
+	StatsDimOfficial = "official"
 )
+
+// maxOfficialNames bounds the officials one report counts for.
+const maxOfficialNames = 10
+
+// officialSeparators split a report's officials field into names: commas,
+// semicolons, new lines, and "và" / "and" between two names.
+var officialSeparators = regexp.MustCompile(`(?i)[,;\n\r]+|\s+(và|va|and|&)\s+`)
+
+// OfficialNames is the folded names (FoldName) of the officials a report
+// names, each once, at most maxOfficialNames.
+func OfficialNames(s string) []string {
+	var out []string
+	for _, part := range officialSeparators.Split(s, -1) {
+		if n := FoldName(part); n != "" && !slices.Contains(out, n) && len(out) < maxOfficialNames {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// PlaceKeys are what a report is about, as the store indexes it to find
+// the other reports about the same office or official (docs/statistics.md,
+// "Hotspots"): "office:<folded office>" and "official:<folded name>" for
+// each official named.
+func PlaceKeys(office, officials string) []string {
+	keys := []string{}
+	if o := FoldName(office); o != "" {
+		keys = append(keys, PlaceKeyOffice+o)
+	}
+	for _, n := range OfficialNames(officials) {
+		keys = append(keys, PlaceKeyOfficial+n)
+	}
+	return keys
+}
+
+// The prefixes of PlaceKeys.
+const (
+	PlaceKeyOffice   = "office:"
+	PlaceKeyOfficial = "official:"
+)
+
+// counterName is the folded name of a counter within its office.
+func counterName(office, counter string) string {
+	c := FoldName(counter)
+	if c == "" {
+		return ""
+	}
+	if o := FoldName(office); o != "" {
+		return o + " · " + c
+	}
+	return c
+}
 
 // ChannelWeb is the channel of a report filed through the web form, which
 // is every report this portal takes so far.
@@ -72,8 +130,14 @@ const (
 	MeasureRecFiled        = "recFiled"
 	MeasureRecAnswered     = "recAnswered"
 	MeasureRecOnTime       = "recOnTime"
-	MeasureOpen            = "open"
-	MeasureOverdue         = "overdue"
+	// MeasureAppealConcludedPrefix counts the second-round reports
+	// (appeals) concluded, by outcome: the appeals' results.
+	MeasureAppealConcludedPrefix = "appealConcluded:"
+	MeasureOpen                  = "open"
+	// MeasureStatusPrefix counts the reports in each status now (the
+	// staff queue's counts): "status:received".
+	MeasureStatusPrefix = "status:"
+	MeasureOverdue      = "overdue"
 )
 
 // Contribution is what one report counts for: per cell, per measure.
@@ -153,6 +217,13 @@ func DaysToResolve(filed, concluded time.Time) int {
 	return max(0, int(vnDay(concluded).Sub(vnDay(filed)).Hours()/24))
 }
 
+// StatsDefinition numbers the definition of what a report counts for
+// (Contribute). Change it whenever Contribute changes: a catch-up that
+// finds counters folded under another definition folds every report again
+// (each report's mark holds what it counted for, so the fold moves the
+// counters by the difference), then records this one.
+const StatsDefinition = 4
+
 // Contribute is what report c counts for. resolveLate says whether its
 // resolution clock ran past its due date (including approved extensions)
 // when it was concluded; the caller reads it from the report's clocks
@@ -168,12 +239,17 @@ func Contribute(c Case, resolveLate bool) Contribution {
 		cell.Month = vnMonth(t)
 		return cell
 	}
+	places := []struct{ dim, v string }{{StatsDimOffice, FoldName(c.Office)}, {StatsDimProcedure, FoldName(c.Procedure)},
+		{StatsDimCounter, counterName(c.Office, c.Counter)}}
+	for _, n := range OfficialNames(c.Officials) {
+		places = append(places, struct{ dim, v string }{StatsDimOfficial, n})
+	}
 	dims := func(t time.Time) []StatsCell {
 		var out []StatsCell
-		for _, d := range []struct{ dim, v string }{{StatsDimOffice, c.Office}, {StatsDimProcedure, c.Procedure}} {
-			if v := FoldName(d.v); v != "" {
+		for _, d := range places {
+			if d.v != "" {
 				cell := at(t)
-				cell.Dim, cell.Value = d.dim, v
+				cell.Dim, cell.Value = d.dim, d.v
 				out = append(out, cell)
 			}
 		}
@@ -220,6 +296,9 @@ func Contribute(c Case, resolveLate bool) Contribution {
 		for _, cell := range append([]StatsCell{at(o.ConcludedAt)}, dims(o.ConcludedAt)...) {
 			ct.add(cell, MeasureConcluded, 1)
 			ct.add(cell, MeasureConcludedPrefix+o.Result, 1)
+			if c.RoundOf() == 2 {
+				ct.add(cell, MeasureAppealConcludedPrefix+o.Result, 1)
+			}
 			ct.add(cell, timely, 1)
 			ct.add(cell, days, 1)
 		}
@@ -241,9 +320,10 @@ func Contribute(c Case, resolveLate bool) Contribution {
 			ct.add(answered, MeasureRecOnTime, 1)
 		}
 	}
+	now := base
+	now.Month = NowMonth
+	ct.add(now, MeasureStatusPrefix+string(c.Status), 1)
 	if c.Status.Open() {
-		now := base
-		now.Month = NowMonth
 		ct.add(now, MeasureOpen, 1)
 		if c.OverdueFlagged {
 			ct.add(now, MeasureOverdue, 1)

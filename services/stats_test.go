@@ -2,6 +2,7 @@ package services_test
 
 import (
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -84,6 +85,8 @@ func TestContributeCountsEachFactInItsMonth(t *testing.T) {
 		dim("2026-12", services.StatsDimOffice, office):  {services.MeasureConcluded: 1, services.MeasureConcludedPrefix + services.OutcomePartly: 1, services.MeasureLate: 1, days: 1},
 		dim("2026-12", services.StatsDimProcedure, proc): {services.MeasureConcluded: 1, services.MeasureConcludedPrefix + services.OutcomePartly: 1, services.MeasureLate: 1, days: 1},
 		in("2027-01"): {services.MeasureRated: 1, services.MeasureStars: 4, services.MeasureStarsPrefix + "4": 1},
+		// Every report counts in its status now (the queue's counts).
+		in(services.NowMonth): {services.MeasureStatusPrefix + "closed": 1},
 	}
 	got := services.Contribute(c, true)
 	assertContribution(t, got, want)
@@ -97,7 +100,7 @@ func TestContributeCountsEachFactInItsMonth(t *testing.T) {
 		dim("2026-10", services.StatsDimOffice, office):  {services.MeasureReceived: 1},
 		dim("2026-10", services.StatsDimProcedure, proc): {services.MeasureReceived: 1},
 		in("2026-11"):         {services.MeasureAccepted: 1},
-		in(services.NowMonth): {services.MeasureOpen: 1, services.MeasureOverdue: 1},
+		in(services.NowMonth): {services.MeasureOpen: 1, services.MeasureOverdue: 1, services.MeasureStatusPrefix + "investigating": 1},
 	}
 	assertContribution(t, services.Contribute(open, false), want)
 }
@@ -120,7 +123,9 @@ func TestContributeStatusesCountOnce(t *testing.T) {
 		if n := got[cell][tc.measure]; n != 1 {
 			t.Errorf("%s: %s counted %d times in its first month (%v)", tc.status, tc.measure, n, got)
 		}
-		if len(got) != 1+btoi(tc.status.Open()) {
+		now := cell
+		now.Month = services.NowMonth
+		if len(got) != 2 || got[now][services.MeasureStatusPrefix+string(tc.status)] != 1 || got[now][services.MeasureOpen] != int64(btoi(tc.status.Open())) {
 			t.Errorf("%s: cells %v", tc.status, got)
 		}
 	}
@@ -267,5 +272,62 @@ func TestSumFiguresReadsRatesAndPercentiles(t *testing.T) {
 	}
 	if none := services.SumFigures(cells, func(services.StatsCell) bool { return false }); none.OnTimeRate != nil || none.MedianDays != nil || none.MeanStars != nil {
 		t.Fatalf("nothing kept: %+v", none)
+	}
+}
+
+func TestOfficialNamesSplitsAndFolds(t *testing.T) {
+	for in, want := range map[string][]string{
+		"Ông Nguyễn Văn A, bà Trần Thị B":                 {"nguyen van a", "tran thi b"},
+		"Chị Lan – bộ phận một cửa; anh Hùng\ncán bộ Đức": {"lan bo phan mot cua", "hung", "duc"},
+		"ông Tuấn và bà Hoa":                              {"tuan", "hoa"},
+		"Ông Tuấn, ông TUẤN, ong tuan":                    {"tuan"},
+		"":                                                nil,
+		" , ; ":                                           nil,
+		"a,b,c,d,e,f,g,h,i,j,k,l":                         {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"},
+		"Phòng Tài nguyên và Môi trường":                  {"phong tai nguyen", "moi truong"}, // "và" separates: names, not offices, go here
+	} {
+		if got := services.OfficialNames(in); !slices.Equal(got, want) {
+			t.Errorf("OfficialNames(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzOfficialNames feeds a report's officials field (from anyone) to the
+// split: it never panics, and each name is folded, non-empty, once, and at
+// most ten.
+func FuzzOfficialNames(f *testing.F) {
+	f.Add("Ông Nguyễn Văn A (cán bộ tiếp nhận), bà Trần Thị B (phó phòng)")
+	f.Add("chi lan (Bo phan mot cua); ong tran hung và cán bộ Đức")
+	f.Add(",,,;;\n\r và and &")
+	f.Fuzz(func(t *testing.T, s string) {
+		names := services.OfficialNames(s)
+		if len(names) > 10 {
+			t.Fatalf("%d names", len(names))
+		}
+		for i, n := range names {
+			if n == "" || services.FoldName(n) != n || slices.Contains(names[:i], n) {
+				t.Fatalf("name %q of %q (%q)", n, s, names)
+			}
+		}
+	})
+}
+
+func TestContributeCountsAnAppealsResult(t *testing.T) {
+	at := time.Date(2026, 11, 5, 9, 0, 0, 0, services.VietnamTime)
+	c := services.Case{ID: "r2", Kind: services.KindComplaint, Round: 2, Status: services.StatusConcluded, CreatedAt: at,
+		Outcome: &services.Outcome{Result: services.OutcomeUnsubstantiated, ConcludedAt: at.AddDate(0, 0, 3)}}
+	cell := services.StatsCell{Month: "2026-11", Kind: services.KindComplaint, Channel: services.ChannelWeb}
+	got := services.Contribute(c, false)[cell]
+	if got[services.MeasureAppealConcludedPrefix+services.OutcomeUnsubstantiated] != 1 || got[services.MeasureAppeals] != 1 {
+		t.Errorf("round 2: %v", got)
+	}
+	c.Round = 1
+	if n := services.Contribute(c, false)[cell][services.MeasureAppealConcludedPrefix+services.OutcomeUnsubstantiated]; n != 0 {
+		t.Errorf("round 1 counted as an appeal's result")
+	}
+	f := services.SumFigures(services.Contribute(services.Case{ID: "r3", Kind: services.KindComplaint, Round: 2, Status: services.StatusConcluded,
+		CreatedAt: at, Outcome: &services.Outcome{Result: services.OutcomePartly, ConcludedAt: at}}, false), func(services.StatsCell) bool { return true })
+	if f.AppealsByOutcome[services.OutcomePartly] != 1 {
+		t.Errorf("figures: %+v", f.AppealsByOutcome)
 	}
 }

@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -21,6 +22,28 @@ type StatsFeed struct {
 	mu      sync.Mutex
 	pending map[string]bool
 	wake    chan struct{}
+	// folding is held by each fold of this process (Flush, CatchUp).
+	folding sync.Mutex
+	// standby is set while this process must not fold: a portal that does
+	// not hold the statistics' lease (another process folds).
+	standby atomic.Bool
+}
+
+// SetStandby says whether this process must leave folding to another
+// (cmd/portal sets it until it holds the lease; Serve clears it while it
+// runs).
+func (f *StatsFeed) SetStandby(on bool) { f.standby.Store(on) }
+
+// Fresh folds the reports this process wrote and has not folded yet, so
+// that a page read right after a write counts it (read-your-writes). It
+// does nothing on standby, and does not wait for a fold already running:
+// the counters then lag by that fold, at most.
+func (f *StatsFeed) Fresh(ctx context.Context) error {
+	if f.standby.Load() || !f.folding.TryLock() {
+		return nil
+	}
+	defer f.folding.Unlock()
+	return f.flush(ctx)
 }
 
 // Tuning of the feed.
@@ -84,6 +107,12 @@ func (f *StatsFeed) take() []string {
 // Flush folds every queued report, and returns the first failure (the
 // reports of a failed fold are queued again).
 func (f *StatsFeed) Flush(ctx context.Context) error {
+	f.folding.Lock()
+	defer f.folding.Unlock()
+	return f.flush(ctx)
+}
+
+func (f *StatsFeed) flush(ctx context.Context) error {
 	for {
 		ids := f.take()
 		if len(ids) == 0 {
@@ -100,6 +129,8 @@ func (f *StatsFeed) Flush(ctx context.Context) error {
 // written since the last catch-up (less StatsCatchUpMargin), or every
 // report when the counters were never built, and records how far it got.
 func (f *StatsFeed) CatchUp(ctx context.Context) error {
+	f.folding.Lock()
+	defer f.folding.Unlock()
 	start := f.now()
 	if err := f.folder.settleIfNeeded(ctx); err != nil {
 		return err
@@ -109,28 +140,42 @@ func (f *StatsFeed) CatchUp(ctx context.Context) error {
 		return err
 	}
 	var since time.Time
-	if st.Built {
+	// Counters folded under another definition are counted again, every
+	// report whatever its version.
+	recount := st.Built && st.Definition != StatsDefinition
+	if st.Built && !recount {
 		since = st.UpTo.Add(-StatsCatchUpMargin)
 	}
 	vs, err := f.store.CasesChangedSince(ctx, since, 0)
 	if err != nil {
 		return err
 	}
-	ids := f.folder.uncounted(vs)
+	var ids []string
+	if recount {
+		for _, v := range vs {
+			ids = append(ids, v.ID)
+		}
+	} else {
+		ids = f.folder.uncounted(vs)
+	}
 	read := len(ids)
 	for len(ids) > 0 {
 		n := min(len(ids), statsBatch)
-		if err := f.folder.Fold(ctx, ids[:n]); err != nil {
+		fold := f.folder.Fold
+		if recount {
+			fold = f.folder.Recount
+		}
+		if err := fold(ctx, ids[:n]); err != nil {
 			return err
 		}
 		ids = ids[n:]
 	}
-	if err := f.store.SetStatsUpTo(ctx, start); err != nil {
+	if err := f.store.SetStatsUpTo(ctx, start, StatsDefinition); err != nil {
 		return err
 	}
 	f.folder.forget(start.Add(-2 * StatsCatchUpMargin))
 	if read > 0 {
-		f.log("statistics caught up", "reportsRead", read, "firstBuild", !st.Built)
+		f.log("statistics caught up", "reportsRead", read, "firstBuild", !st.Built, "newDefinition", recount)
 	}
 	return nil
 }
@@ -139,6 +184,8 @@ func (f *StatsFeed) CatchUp(ctx context.Context) error {
 // then every interval, and the notified reports as they come. It returns
 // ctx's error, or the first failure (the caller tries again later).
 func (f *StatsFeed) Serve(ctx context.Context, interval time.Duration) error {
+	was := f.standby.Swap(false)
+	defer f.standby.Store(was)
 	if err := f.CatchUp(ctx); err != nil {
 		return err
 	}

@@ -27,10 +27,12 @@ type Figures struct {
 	MeanStars   *float64         `json:"meanStars"`
 	Appealed    int64            `json:"appealed"` // appeals made against these reports
 	Appeals     int64            `json:"appeals"`  // second-round reports received
-	Extended    int64            `json:"extended"`
-	RecFiled    int64            `json:"recFiled"`
-	RecAnswered int64            `json:"recAnswered"`
-	RecOnTime   int64            `json:"recOnTime"`
+	// AppealsByOutcome are the second-round reports concluded, by outcome.
+	AppealsByOutcome map[string]int64 `json:"appealsByOutcome"`
+	Extended         int64            `json:"extended"`
+	RecFiled         int64            `json:"recFiled"`
+	RecAnswered      int64            `json:"recAnswered"`
+	RecOnTime        int64            `json:"recOnTime"`
 	// Open and Overdue are true now (the "now" cells), whatever the months.
 	Open    int64 `json:"open"`
 	Overdue int64 `json:"overdue"`
@@ -41,7 +43,7 @@ type Figures struct {
 // breakdowns left out, since they count the same reports again) into
 // figures.
 func SumFigures(cells Contribution, keep func(StatsCell) bool) Figures {
-	f := Figures{ByOutcome: map[string]int64{}}
+	f := Figures{ByOutcome: map[string]int64{}, AppealsByOutcome: map[string]int64{}}
 	days := map[int]int64{}
 	var stars int64
 	// sums names the field each summed measure adds to.
@@ -62,6 +64,8 @@ func SumFigures(cells Contribution, keep func(StatsCell) bool) Figures {
 			switch {
 			case strings.HasPrefix(k, MeasureConcludedPrefix):
 				f.ByOutcome[strings.TrimPrefix(k, MeasureConcludedPrefix)] += n
+			case strings.HasPrefix(k, MeasureAppealConcludedPrefix):
+				f.AppealsByOutcome[strings.TrimPrefix(k, MeasureAppealConcludedPrefix)] += n
 			case strings.HasPrefix(k, MeasureDaysPrefix):
 				if d, err := strconv.Atoi(strings.TrimPrefix(k, MeasureDaysPrefix)); err == nil {
 					days[d] += n

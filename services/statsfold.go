@@ -55,7 +55,7 @@ type StatsStore interface {
 	// StatsState reads the folds' state (zero before the first).
 	StatsState(ctx context.Context) (StatsState, error)
 	// SetStatsUpTo records that every write before t is folded.
-	SetStatsUpTo(ctx context.Context, t time.Time) error
+	SetStatsUpTo(ctx context.Context, t time.Time, definition int) error
 	// StatsCells reads every counter.
 	StatsCells(ctx context.Context) (Contribution, error)
 	// The rebuild: BeginStatsRebuild marks the counters not built and
@@ -86,6 +86,8 @@ type StatsState struct {
 	Seq   int64
 	UpTo  time.Time
 	Built bool
+	// Definition is the StatsDefinition the counters were folded under.
+	Definition int
 }
 
 // StatsFolder moves the counters by the reports' changes, each change
@@ -121,6 +123,17 @@ func NewStatsFolder(store StatsStore, late func(ctx context.Context, c Case) (bo
 // whose version differs from its mark's moves the counters by the
 // difference between what it counts for now and what was counted.
 func (f *StatsFolder) Fold(ctx context.Context, ids []string) error {
+	return f.fold(ctx, ids, false)
+}
+
+// Recount is Fold for reports whose mark may hold what an older
+// definition counted (StatsDefinition): each is counted again whatever
+// its version.
+func (f *StatsFolder) Recount(ctx context.Context, ids []string) error {
+	return f.fold(ctx, ids, true)
+}
+
+func (f *StatsFolder) fold(ctx context.Context, ids []string, recount bool) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.settle(ctx); err != nil {
@@ -167,7 +180,7 @@ func (f *StatsFolder) Fold(ctx context.Context, ids []string) error {
 	total := Contribution{}
 	for _, c := range cases {
 		m := marks[c.ID]
-		if m.Version == c.Version && m.Counts != nil {
+		if m.Version == c.Version && m.Counts != nil && !recount {
 			f.counted[c.ID] = countedAt{c.Version, f.now()}
 			continue
 		}
@@ -176,6 +189,10 @@ func (f *StatsFolder) Fold(ctx context.Context, ids []string) error {
 			return err
 		}
 		d := now.Minus(m.Counts)
+		if recount && m.Version == c.Version && len(d) == 0 {
+			f.counted[c.ID] = countedAt{c.Version, f.now()}
+			continue
+		}
 		m.ReportID = c.ID
 		m.Pending = &StatsPending{Version: c.Version, Counts: now, Delta: d}
 		changed = append(changed, m)

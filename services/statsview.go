@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -50,16 +51,20 @@ const MaxStatsMonths = 36
 // "Figures"): reading them costs the same at any number of reports.
 type StatsView struct {
 	cells   StatsCellStore
+	dims    StatsDimStore
 	areas   CatalogStore
 	catalog publicCatalogStore
 	// k is the smallest count the public figures show.
 	k   int64
 	now func() time.Time
+	// fresh folds this process's unfolded writes (nil: none).
+	fresh func(ctx context.Context) error
 }
 
 // StatsViewStore is what the view reads: the counters and the catalogs.
 type StatsViewStore interface {
 	StatsCellStore
+	StatsDimStore
 	CatalogStore
 	FindUnits(ctx context.Context) ([]Unit, error)
 }
@@ -70,30 +75,77 @@ func NewStatsView(store StatsViewStore, k int, now func() time.Time) *StatsView 
 	if k < 2 {
 		k = DefaultPublicStatsK
 	}
-	return &StatsView{cells: store, areas: store, catalog: store, k: int64(k), now: clockOrNow(now)}
+	return &StatsView{cells: store, dims: store, areas: store, catalog: store, k: int64(k), now: clockOrNow(now)}
 }
 
 // StaffFigures answers exact figures within the caller's scope: an
 // inspector's or lead's unit, a monitor's committee, the whole portal for
 // an administrator. Asking for another unit or committee is refused.
 func (v *StatsView) StaffFigures(ctx context.Context, actor Actor, q StatsQuery) (StatsAnswer, error) {
-	if !actor.IsStaff() {
-		return StatsAnswer{}, Errorf(ReasonSignInFirst, "Sign in first.")
-	}
-	switch actor.Role {
-	case RoleInspector, RoleLead:
-		if q.Unit != "" && q.Unit != actor.UnitID {
-			return StatsAnswer{}, Errorf(ReasonStatsOutOfScope, "Staff see the figures of their own unit only.")
-		}
-		q.Unit = actor.UnitID
-	case RoleMonitor:
-		if q.Front != "" && q.Front != actor.UnitID {
-			return StatsAnswer{}, Errorf(ReasonStatsOutOfScope, "Monitors see the figures of their own committee only.")
-		}
-		q.Front = actor.UnitID
+	if err := staffScope(actor, &q.Unit, &q.Front); err != nil {
+		return StatsAnswer{}, err
 	}
 	return v.figures(ctx, q)
 }
+
+// staffScope narrows a staff query to the caller's scope: an inspector's
+// or lead's unit, a monitor's committee; an administrator may ask for any.
+// Asking for another unit or committee is refused.
+func staffScope(actor Actor, unit, front *string) error {
+	if !actor.IsStaff() {
+		return Errorf(ReasonSignInFirst, "Sign in first.")
+	}
+	switch actor.Role {
+	case RoleInspector, RoleLead:
+		if *unit != "" && *unit != actor.UnitID || *front != "" {
+			return Errorf(ReasonStatsOutOfScope, "Staff see the figures of their own unit only.")
+		}
+		*unit = actor.UnitID
+	case RoleMonitor:
+		if *front != "" && *front != actor.UnitID || *unit != "" {
+			return Errorf(ReasonStatsOutOfScope, "Monitors see the figures of their own committee only.")
+		}
+		*front = actor.UnitID
+	}
+	return nil
+}
+
+// StatusCounts counts the reports per status now, of a unit or (front) a
+// committee, from the counters (the staff queue's counts): one indexed
+// read of the unit's or committee's "now" cells, whatever the number of
+// reports. The reports this process wrote are folded first, so that the
+// page a write leads to counts it.
+func (v *StatsView) StatusCounts(ctx context.Context, unitID string, front bool) (map[Status]int, error) {
+	if v.fresh != nil {
+		if err := v.fresh(ctx); err != nil {
+			return nil, err
+		}
+	}
+	unit, committee := unitID, ""
+	if front {
+		unit, committee = "", unitID
+	}
+	cells, err := v.cells.FindStatsCells(ctx, []string{NowMonth}, unit, committee)
+	if err != nil {
+		return nil, err
+	}
+	out := map[Status]int{}
+	for cell, m := range cells {
+		if cell.Month != NowMonth || cell.Dim != "" || (front && cell.Front != unitID) || (!front && cell.Unit != unitID) {
+			continue
+		}
+		for k, n := range m {
+			if s, ok := strings.CutPrefix(k, MeasureStatusPrefix); ok && n > 0 {
+				out[Status(s)] += int(n)
+			}
+		}
+	}
+	return out, nil
+}
+
+// SetFresh gives the view the feed's Fresh (read-your-writes of the
+// counts).
+func (v *StatsView) SetFresh(fresh func(ctx context.Context) error) { v.fresh = fresh }
 
 // figures sums the counters q selects.
 func (v *StatsView) figures(ctx context.Context, q StatsQuery) (StatsAnswer, error) {

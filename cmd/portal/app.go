@@ -95,6 +95,9 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	if err != nil {
 		return nil, err
 	}
+	// Only the holder of the statistics' lease folds (runStats); until
+	// then, and on every other process, reads do not fold.
+	p.Stats.SetStandby(true)
 	return &app{Portal: p, store: b.store, leases: b.store, blobs: b.blob, signKey: priv, reapAge: cfg.ReapAge}, nil
 }
 
@@ -168,6 +171,13 @@ func (a *app) buildQueueIndex(ctx context.Context, log *slog.Logger) {
 func (a *app) runRankReports(ctx context.Context, log *slog.Logger) {
 	a.runMigration(ctx, log, mongostore.StatusRankMigrationName, a.store.RankReports,
 		"reports stored before the status sort existed were ranked", "reports")
+}
+
+// runPlaceKeys gives, at start-up, the reports stored before the related
+// reports' query existed their place keys (mongostore.MigratePlaceKeys).
+func (a *app) runPlaceKeys(ctx context.Context, log *slog.Logger) {
+	a.runMigration(ctx, log, mongostore.PlaceKeysMigrationName, a.store.MigratePlaceKeys,
+		"reports stored before the related reports existed were given their place keys", "reports")
 }
 
 // runAuditHeads records, at start-up, the head documents of the audit

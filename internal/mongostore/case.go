@@ -162,7 +162,11 @@ type caseDoc struct {
 	Recommendations       []recommendationDoc `bson:"recommendations,omitempty"`
 	Attachments           []attachmentDoc     `bson:"attachments"`
 	Messages              []messageDoc        `bson:"messages"`
-	Timeline              []eventDoc          `bson:"timeline"`
+	// PlaceKeys are services.PlaceKeys of the office and officials: the
+	// related reports' query (relatedCasesQuery). Missing on reports
+	// stored before them until PlaceKeysMigration runs.
+	PlaceKeys []string   `bson:"placeKeys,omitempty"`
+	Timeline  []eventDoc `bson:"timeline"`
 }
 
 func toCaseDoc(c *services.Case) (caseDoc, error) {
@@ -175,7 +179,7 @@ func toCaseDoc(c *services.Case) (caseDoc, error) {
 		AnonymousDenunciation: c.AnonymousDenunciation, Category: c.Category, Title: c.Title,
 		Description: c.Description, IncidentDate: c.IncidentDate, AreaCode: c.AreaCode, Place: c.Place,
 		Office: c.Office, Counter: c.Counter, Procedure: c.Procedure, DossierNumber: c.DossierNumber,
-		Officials: c.Officials, Language: c.Language, Anonymous: c.Anonymous, HasIdentity: c.HasIdentity,
+		Officials: c.Officials, PlaceKeys: services.PlaceKeys(c.Office, c.Officials), Language: c.Language, Anonymous: c.Anonymous, HasIdentity: c.HasIdentity,
 		Status: string(c.Status), StatusRank: services.StatusRank(c.Status), UnitID: c.UnitID, FrontUnitID: c.FrontUnitID, AssigneeID: c.AssigneeID, DueAt: c.DueAt, ContentHash: c.ContentHash, Version: c.Version,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, CreatedDay: c.CreatedDay, CreatedMonth: c.CreatedMonth,
 		WithdrawReason: c.WithdrawReason, Round: c.Round, AppealOf: c.AppealOf, AppealID: c.AppealID, Complex: c.Complex,

@@ -2,6 +2,7 @@ package mongostore
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -146,6 +147,33 @@ func (s *Store) FindRecommendedCases(ctx context.Context, unitID string, front b
 		return cases, err
 	}
 	filter, sort := recommendedCasesQuery(unitID, front)
+	return s.findCases(ctx, filter, options.Find().SetSort(sort).SetLimit(int64(limit)))
+}
+
+// FindRelatedCases returns up to limit reports of a unit (or committee)
+// other than exclude about one of keys (services.PlaceKeys: the same
+// office or official), newest first; with a queue index, the index
+// selects them and they are read by _id.
+func (s *Store) FindRelatedCases(ctx context.Context, unitID string, front bool, keys []string, exclude string, limit int) ([]services.Case, error) {
+	if unitID == "" || len(keys) == 0 {
+		return nil, nil
+	}
+	ex, err := objectID(exclude)
+	if err != nil {
+		return nil, err
+	}
+	pick := func(x *queueIndex) []bson.ObjectID { return x.related(unitID, front, keys, ex, limit) }
+	if cases, ok, err := s.indexedCases(ctx, pick, func(c services.Case) bool {
+		unit := c.UnitID
+		if front {
+			unit = c.FrontUnitID
+		}
+		return unit != unitID || c.ID == exclude ||
+			!slices.ContainsFunc(services.PlaceKeys(c.Office, c.Officials), func(k string) bool { return slices.Contains(keys, k) })
+	}); ok {
+		return cases, err
+	}
+	filter, sort := relatedCasesQuery(unitID, front, keys, ex)
 	return s.findCases(ctx, filter, options.Find().SetSort(sort).SetLimit(int64(limit)))
 }
 

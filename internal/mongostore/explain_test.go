@@ -284,6 +284,9 @@ func explainChecks(t *testing.T, ctx context.Context, s *Store, cases []services
 		check{"statistics cells of a unit", find(colStatsCells, statsCellsFilter([]string{"2026-11", "now"}, "u1", ""), nil, 0)},
 		check{"statistics cells of a committee", find(colStatsCells, statsCellsFilter([]string{"2026-11", "now"}, "", "f1"), nil, 0)},
 		check{"statistics cells of every unit", find(colStatsCells, statsCellsFilter([]string{"2026-11", "now"}, "", ""), nil, 0)},
+		check{"hotspot cells of a unit", find(colStatsCells, statsDimsFilter([]string{"2026-10", "2026-11"}, "u1", "", "office"), nil, 0)},
+		check{"hotspot cells of a committee", find(colStatsCells, statsDimsFilter([]string{"2026-10", "2026-11"}, "", "f1", "official"), nil, 0)},
+		check{"hotspot cells of every unit", find(colStatsCells, statsDimsFilter([]string{"2026-10", "2026-11"}, "", "", "counter"), nil, 0)},
 		check{"statistics fold sequence", find(colStatsState, bson.D{{Key: "_id", Value: "fold"}}, nil, 1)})
 	return checks
 }

@@ -51,6 +51,8 @@ var indexes = []index{
 	{colCases, bson.D{{Key: "unitId", Value: 1}, {Key: "statusRank", Value: 1}, {Key: "dueAt", Value: 1}, {Key: "_id", Value: 1}}, false, "unitId_statusRank_dueAt"},
 	{colCases, bson.D{{Key: "frontUnitId", Value: 1}, {Key: "statusRank", Value: 1}, {Key: "dueAt", Value: 1}, {Key: "_id", Value: 1}}, false, "frontUnitId_statusRank_dueAt"},
 	{colCases, bson.D{{Key: "frontUnitId", Value: 1}, {Key: "createdAt", Value: -1}}, false, "frontUnitId_createdAt"},
+	{colCases, bson.D{{Key: "unitId", Value: 1}, {Key: "placeKeys", Value: 1}, {Key: "createdAt", Value: -1}}, false, "unitId_placeKeys"},
+	{colCases, bson.D{{Key: "frontUnitId", Value: 1}, {Key: "placeKeys", Value: 1}, {Key: "createdAt", Value: -1}}, false, "frontUnitId_placeKeys"},
 	// The sweep: reports due before a time whose mark is not set.
 	{colCases, bson.D{{Key: "dueAt", Value: 1}}, false, "dueAt"},
 	// The public feed of published outcomes, newest first.
@@ -197,4 +199,59 @@ func (s *Store) indexNames(ctx context.Context, collection string) (map[string]b
 		names[sp.Name] = true
 	}
 	return names, nil
+}
+
+// PlaceKeysMigrationName names the one-time migration that gives the
+// reports stored before the related reports existed their place keys
+// (MigratePlaceKeys).
+const PlaceKeysMigrationName = "place-keys"
+
+// MigratePlaceKeys gives the reports stored before the related reports'
+// query existed their placeKeys (services.PlaceKeys of their office and
+// officials, which never change after filing) and returns how many it
+// wrote. It is a recorded one-time migration (cmd/portal runs it at
+// start-up under a lease), in batches in _id order, each report written
+// through casewrite.go so that a queue index sees its keys.
+func (s *Store) MigratePlaceKeys(ctx context.Context) (int, error) {
+	if done, err := s.MigrationDone(ctx, PlaceKeysMigrationName); err != nil || done {
+		return 0, err
+	}
+	written := 0
+	var after *bson.ObjectID
+	missing := bson.E{Key: "placeKeys", Value: bson.D{{Key: "$exists", Value: false}}}
+	for {
+		filter := bson.D{missing}
+		if after != nil {
+			filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: *after}}})
+		}
+		cur, err := s.db.Collection(colCases).Find(ctx, filter, options.Find().
+			SetProjection(bson.D{{Key: "office", Value: 1}, {Key: "officials", Value: 1}}).
+			SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(rankBatch)))
+		if err != nil {
+			return written, translate(err, "report")
+		}
+		var docs []struct {
+			ID        bson.ObjectID `bson:"_id"`
+			Office    string        `bson:"office"`
+			Officials string        `bson:"officials"`
+		}
+		if err := cur.All(ctx, &docs); err != nil {
+			return written, translate(err, "report")
+		}
+		for _, d := range docs {
+			matched, _, err := s.updateCaseDoc(ctx, d.ID, bson.D{{Key: "_id", Value: d.ID}, missing},
+				bson.D{{Key: "$set", Value: bson.D{{Key: "placeKeys", Value: services.PlaceKeys(d.Office, d.Officials)}}}}, false)
+			if err != nil {
+				return written, translate(err, "report")
+			}
+			if matched {
+				written++
+			}
+		}
+		if len(docs) < rankBatch {
+			break
+		}
+		after = &docs[len(docs)-1].ID
+	}
+	return written, s.MarkMigrationDone(ctx, PlaceKeysMigrationName, time.Now().UTC())
 }

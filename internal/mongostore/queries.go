@@ -53,6 +53,15 @@ func recommendedCasesQuery(unitID string, front bool) (filter, sort bson.D) {
 	return append(filter, bson.E{Key: "recommendations.0", Value: bson.D{{Key: "$exists", Value: true}}}), sort
 }
 
+// relatedCasesQuery selects a unit's (or committee's) reports other than
+// exclude about one of keys (services.PlaceKeys), newest first (served by
+// the unitId_placeKeys and frontUnitId_placeKeys indexes).
+func relatedCasesQuery(unitID string, front bool, keys []string, exclude bson.ObjectID) (filter, sort bson.D) {
+	return bson.D{{Key: unitField(front), Value: unitID}, {Key: "placeKeys", Value: bson.D{{Key: "$in", Value: keys}}},
+			{Key: "_id", Value: bson.D{{Key: "$ne", Value: exclude}}}},
+		bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}
+}
+
 // queueKeys are the fields a queue sort orders by, in order, ties by _id:
 // the keyset the page cursor continues after. Each is served by an index
 // on (unit field, keys..., _id): unitId_dueAt, unitId_createdAt_id,

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"minhbach/internal/mongostore"
 	"minhbach/internal/testenv"
 	"minhbach/services"
 )
@@ -84,7 +85,7 @@ func TestQueueSortsPageAcrossPages(t *testing.T) {
 	env := testenv.New(t)
 	ctx := context.Background()
 	now, cases := queueFixture(t, env, "user-1")
-	q := services.NewQueue(env.Store, env.Store, func() time.Time { return now })
+	q := services.NewQueue(env.Store, env.Store, countedView(env.Store), func() time.Time { return now })
 	actors := map[string]struct {
 		actor services.Actor
 		keep  func(services.Case) bool
@@ -154,7 +155,7 @@ func TestQueueEntriesNameAssigneeAndMarkDeadlines(t *testing.T) {
 		t.Fatal(err)
 	}
 	now, cases := queueFixture(t, env, u.ID)
-	q := services.NewQueue(env.Store, env.Store, func() time.Time { return now })
+	q := services.NewQueue(env.Store, env.Store, countedView(env.Store), func() time.Time { return now })
 	me := services.Actor{UserID: u.ID, Role: services.RoleInspector, UnitID: "unit-a"}
 	p, err := q.List(ctx, me, services.QueueFilter{Mine: true}, services.QueueSort{}, nil, 100)
 	if err != nil {
@@ -239,4 +240,14 @@ func maps(a, b map[services.Status]int) bool {
 		}
 	}
 	return true
+}
+
+// countedView is a statistics view of store whose counters are caught up
+// before each read, as the portal's lease holder keeps them: the counts a
+// Queue reads.
+func countedView(s *mongostore.Store) *services.StatsView {
+	v := services.NewStatsView(s, 0, nil)
+	feed := services.NewStatsFeed(services.NewStatsFolder(s, nil), s, nil, nil)
+	v.SetFresh(feed.CatchUp)
+	return v
 }

@@ -69,6 +69,9 @@ type queueDoc struct {
 	// whether the report carries any (recommendedCasesQuery); the entry
 	// keeps that, not them.
 	Recommendations []bson.Raw `bson:"recommendations,omitempty"`
+	// PlaceKeys are what the related reports are found by
+	// (relatedCasesQuery).
+	PlaceKeys []string `bson:"placeKeys,omitempty"`
 }
 
 // queueOutcome is the part of a report's outcome the sweep selects by.
@@ -81,7 +84,7 @@ var queueProjection = func() bson.D {
 	p := bson.D{}
 	for _, f := range []string{"trackingCode", "kind", "category", "title", "office", "procedure", "dossierNumber", "areaCode",
 		"status", "statusRank", "unitId", "frontUnitId", "assigneeId", "dueAt", "createdAt", "updatedAt", "version",
-		"overdueFlagged", "nearNotified", "outcome.concludedAt"} {
+		"overdueFlagged", "nearNotified", "outcome.concludedAt", "placeKeys"} {
 		p = append(p, bson.E{Key: f, Value: 1})
 	}
 	return p
@@ -107,7 +110,7 @@ func queueDocOf(d *caseDoc) queueDoc {
 		Office: d.Office, Procedure: d.Procedure, DossierNumber: d.DossierNumber, AreaCode: d.AreaCode, Status: d.Status,
 		StatusRank: &rank, UnitID: d.UnitID, FrontUnitID: d.FrontUnitID, AssigneeID: d.AssigneeID,
 		DueAt: asStored(d.DueAt), CreatedAt: asStored(d.CreatedAt), UpdatedAt: asStored(d.UpdatedAt), Version: d.Version,
-		OverdueFlagged: d.OverdueFlagged, NearNotified: d.NearNotified}
+		OverdueFlagged: d.OverdueFlagged, NearNotified: d.NearNotified, PlaceKeys: d.PlaceKeys}
 	if d.Outcome != nil {
 		at := asStored(d.Outcome.ConcludedAt)
 		q.Outcome = &queueOutcome{ConcludedAt: &at}
@@ -658,6 +661,25 @@ func (x *queueIndex) recommended(unitID string, front bool, limit int) []bson.Ob
 	var hits []*queueEntry
 	for _, e := range x.set(unitID, front) {
 		if e.recommended {
+			hits = append(hits, e)
+		}
+	}
+	x.mu.RUnlock()
+	slices.SortFunc(hits, func(a, b *queueEntry) int {
+		return cmp.Or(cmp.Compare(b.createMs, a.createMs), bytes.Compare(b.doc.ID[:], a.doc.ID[:]))
+	})
+	x.answers.Add(1)
+	return entryIDs(hits, limit)
+}
+
+// related answers relatedCasesQuery: the ids of up to limit reports of a
+// unit (or committee) other than exclude with one of keys, newest first
+// (ties by id, newest first).
+func (x *queueIndex) related(unitID string, front bool, keys []string, exclude bson.ObjectID, limit int) []bson.ObjectID {
+	x.mu.RLock()
+	var hits []*queueEntry
+	for _, e := range x.set(unitID, front) {
+		if e.doc.ID != exclude && slices.ContainsFunc(e.doc.PlaceKeys, func(k string) bool { return slices.Contains(keys, k) }) {
 			hits = append(hits, e)
 		}
 	}

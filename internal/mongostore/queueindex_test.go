@@ -77,7 +77,8 @@ func (w *truthWorld) newCase() *services.Case {
 		ReceiptHash: "h", Kind: []services.Kind{services.KindFeedback, services.KindComplaint, services.KindDenunciation}[r.IntN(3)],
 		Category: []string{"delay", "fee", "attitude"}[r.IntN(3)], Title: truthTitles[r.IntN(len(truthTitles))],
 		Description: strings.Repeat("Mô tả sự việc. ", 20), AreaCode: []string{"26740", "26743", ""}[r.IntN(3)],
-		Office: truthOffices[r.IntN(len(truthOffices))], Procedure: []string{"Cấp GCN quyền sử dụng đất", "Đăng ký hộ khẩu", ""}[r.IntN(3)],
+		Office: truthOffices[r.IntN(len(truthOffices))], Officials: []string{"Ông Trần Hùng", "chị Lan, anh Tuấn", "ong tran hung; Lan", ""}[r.IntN(4)],
+		Procedure:     []string{"Cấp GCN quyền sử dụng đất", "Đăng ký hộ khẩu", ""}[r.IntN(3)],
 		DossierNumber: []string{"HS-1", "HS-12", "hs-2", ""}[r.IntN(4)], Language: "vi", Anonymous: true,
 		Status: services.StatusReceived, UnitID: truthUnits[r.IntN(len(truthUnits))], FrontUnitID: truthFronts[r.IntN(len(truthFronts))],
 		// Few distinct instants, so that every sort has ties the id breaks.
@@ -335,6 +336,36 @@ func (w *truthWorld) compareWholeAndCut(what string, limit int, find func(s *mon
 	}
 }
 
+// compareRelated compares the reports of a unit (or committee) about the
+// office or officials of a random report (FindRelatedCases), whole and
+// cut to limit: both order them newest first, ties by id.
+func (w *truthWorld) compareRelated(ctx context.Context, label, unitID string, front bool, limit int) {
+	w.t.Helper()
+	if len(w.ids) == 0 {
+		return
+	}
+	of, err := w.plain.FindCaseByID(ctx, w.ids[w.rng.IntN(len(w.ids))])
+	if err != nil {
+		return // deleted by a step
+	}
+	keys := services.PlaceKeys(of.Office, of.Officials)
+	find := func(s *mongostore.Store, limit int) []services.Case {
+		cs, err := s.FindRelatedCases(ctx, unitID, front, keys, of.ID, limit)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		return cs
+	}
+	key := func(cs []services.Case, _ bool) []string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, fmt.Sprintf("%s v%d", c.ID, c.Version))
+		}
+		return out
+	}
+	w.compareWholeAndCut(fmt.Sprintf("%s: reports of %s about %v", label, unitID, keys), limit, find, key)
+}
+
 // compareRecommended compares the reports of a unit (or committee) carrying
 // recommendations (FindRecommendedCases), whole and cut to limit. The
 // database orders them by creation time only, so a cut answer must hold
@@ -463,6 +494,7 @@ func (w *truthWorld) compareAll(ctx context.Context, label string, full bool) {
 			continue
 		}
 		w.compareRecommended(ctx, label, u.id, u.front, 1+r.IntN(3))
+		w.compareRelated(ctx, label, u.id, u.front, 1+r.IntN(3))
 		q := services.QueueQuery{UnitID: u.id, Front: u.front, Filter: services.QueueFilter{Overdue: true}, Now: w.now}
 		wn, err := w.plain.CountQueue(ctx, q)
 		if err != nil {
@@ -747,7 +779,7 @@ func TestRankReportsMigration(t *testing.T) {
 		t.Fatalf("unranked left: %d %v", left, err)
 	}
 	compare("after the migration")
-	q := services.NewQueue(indexed, nil, func() time.Time { return now })
+	q := services.NewQueue(indexed, nil, countedView(indexed), func() time.Time { return now })
 	sort := services.QueueSort{Key: services.SortStatus}
 	p, err := q.List(ctx, services.Actor{UserID: "u", Role: services.RoleLead, UnitID: "unit-a"}, services.QueueFilter{}, sort, nil, 100)
 	if err != nil {
@@ -899,5 +931,60 @@ func TestQueueIndexRereadsDoubtfulWrites(t *testing.T) {
 		if st := indexed.QueueIndexStats(); st.Stale != 1 {
 			t.Fatalf("the doubtful mark went away: %+v", st)
 		}
+	}
+}
+
+// TestPlaceKeysMigration: reports stored before the place keys existed are
+// found by no related-reports query until the migration gives them their
+// keys; then the index and the database find them alike, and a recorded
+// migration does not run again.
+func TestPlaceKeysMigration(t *testing.T) {
+	env := testenv.New(t)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+	var cases []services.Case
+	for i, o := range []struct{ office, officials string }{{"UBND phường Bến Nghé", "Ông Trần Hùng"}, {"ubnd phuong ben nghe", ""},
+		{"Công an quận 1", "ong tran hung, chị Lan"}, {"", ""}} {
+		cases = append(cases, services.Case{ID: env.Store.NewID(), TrackingCode: fmt.Sprintf("MB-PK-%04d", i), Kind: services.KindFeedback,
+			Category: "fee", UnitID: "unit-a", FrontUnitID: "front-a", Title: "t", Description: "d", Office: o.office, Officials: o.officials,
+			Status: services.StatusReceived, Version: 1, CreatedAt: at.Add(time.Duration(i) * time.Minute), UpdatedAt: at})
+	}
+	if err := env.Store.BulkInsertCases(ctx, cases); err != nil {
+		t.Fatal(err)
+	}
+	col := env.Client.Database(env.Database).Collection("cases")
+	if _, err := col.UpdateMany(ctx, bson.D{}, bson.D{{Key: "$unset", Value: bson.D{{Key: "placeKeys", Value: ""}}}}); err != nil {
+		t.Fatal(err)
+	}
+	defer mongostore.SetRankBatch(2)() // several batches
+	indexed, plain := indexedPair(t, env)
+	keys := services.PlaceKeys(cases[0].Office, cases[0].Officials)
+	related := func(s *mongostore.Store) []string {
+		cs, err := s.FindRelatedCases(ctx, "unit-a", false, keys, cases[0].ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, c := range cs {
+			ids = append(ids, c.ID)
+		}
+		return ids
+	}
+	if a, b := related(indexed), related(plain); len(a) != 0 || len(b) != 0 {
+		t.Fatalf("before the migration: %v %v", a, b)
+	}
+	n, err := indexed.MigratePlaceKeys(ctx)
+	if err != nil || n != len(cases) {
+		t.Fatalf("migrated %d %v, want %d", n, err, len(cases))
+	}
+	want := []string{cases[2].ID, cases[1].ID} // newest first: the official, then the office
+	if a, b := related(indexed), related(plain); !slices.Equal(a, want) || !slices.Equal(b, want) {
+		t.Fatalf("after the migration: index %v, database %v, want %v", a, b, want)
+	}
+	if done, err := indexed.MigrationDone(ctx, mongostore.PlaceKeysMigrationName); err != nil || !done {
+		t.Fatalf("not recorded: %v %v", done, err)
+	}
+	if n, err := indexed.MigratePlaceKeys(ctx); err != nil || n != 0 {
+		t.Fatalf("second run: %d %v", n, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -22,10 +23,16 @@ const (
 	colStatsState = "statsState"
 )
 
-// statsCountDoc is one cell's counts in a report's contribution.
+// statsCountDoc is one cell's counts in a report's contribution. M lists
+// the measures' names, in order: the embedded FerretDB compares documents
+// by their values only, without their field names, and skips a $set whose
+// value it finds equal to the stored one, so counts that differ only by a
+// name ({accepted: 1} → {investigating: 1}) would not be written without
+// it (docs/storage.md, subset point 8; TestStatsMarkTakesAChangeOfNamesOnly).
 type statsCountDoc struct {
 	K string           `bson:"k"`
 	N map[string]int64 `bson:"n"`
+	M string           `bson:"m"`
 }
 
 type statsPendingDoc struct {
@@ -62,7 +69,7 @@ type statsCellDoc struct {
 func toCountDocs(ct services.Contribution) []statsCountDoc {
 	out := []statsCountDoc{}
 	for _, cell := range ct.Cells() {
-		out = append(out, statsCountDoc{K: cell.Key(), N: ct[cell]})
+		out = append(out, statsCountDoc{K: cell.Key(), N: ct[cell], M: strings.Join(sortedKeys(ct[cell]), "\x00")})
 	}
 	return out
 }
@@ -265,6 +272,21 @@ func statsCellsFilter(months []string, unit, front string) bson.D {
 	return append(f, bson.E{Key: "month", Value: bson.D{{Key: "$in", Value: months}}}, bson.E{Key: "dim", Value: ""})
 }
 
+// statsDimsFilter selects the cells of dim over months, of the unit and
+// the committee when given (the same indexes as statsCellsFilter).
+func statsDimsFilter(months []string, unit, front, dim string) bson.D {
+	f := statsCellsFilter(months, unit, front)
+	f[len(f)-1] = bson.E{Key: "dim", Value: dim}
+	return f
+}
+
+// FindStatsDims reads the cells of one breakdown dimension (office,
+// counter, procedure, official) over months, of the unit and the
+// committee when given.
+func (s *Store) FindStatsDims(ctx context.Context, months []string, unit, front, dim string) (services.Contribution, error) {
+	return s.readStatsCells(ctx, statsDimsFilter(months, unit, front, dim))
+}
+
 // FindStatsCells reads the base cells of months, of the unit and the
 // committee when given.
 func (s *Store) FindStatsCells(ctx context.Context, months []string, unit, front string) (services.Contribution, error) {
@@ -356,6 +378,9 @@ type statsStateDoc struct {
 	Seq   int64     `bson:"seq"`
 	UpTo  time.Time `bson:"upTo"`
 	Built bool      `bson:"built"`
+	// Definition is the services.StatsDefinition folded under (0 before
+	// definitions were numbered).
+	Definition int `bson:"definition"`
 }
 
 // StatsState reads the folds' state: the last sequence number, the time
@@ -370,13 +395,14 @@ func (s *Store) StatsState(ctx context.Context) (services.StatsState, error) {
 	if err != nil {
 		return services.StatsState{}, translate(err, "statistics")
 	}
-	return services.StatsState{Seq: d.Seq, UpTo: d.UpTo, Built: d.Built}, nil
+	return services.StatsState{Seq: d.Seq, UpTo: d.UpTo, Built: d.Built, Definition: d.Definition}, nil
 }
 
-// SetStatsUpTo records that every report's writes before t are folded.
-func (s *Store) SetStatsUpTo(ctx context.Context, t time.Time) error {
+// SetStatsUpTo records that every report's writes before t are folded,
+// under the definition.
+func (s *Store) SetStatsUpTo(ctx context.Context, t time.Time, definition int) error {
 	_, err := s.db.Collection(colStatsState).UpdateOne(ctx, bson.D{{Key: "_id", Value: "fold"}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "upTo", Value: t}, {Key: "built", Value: true}}}}, options.UpdateOne().SetUpsert(true))
+		bson.D{{Key: "$set", Value: bson.D{{Key: "upTo", Value: t}, {Key: "built", Value: true}, {Key: "definition", Value: definition}}}}, options.UpdateOne().SetUpsert(true))
 	return translate(err, "statistics")
 }
 
@@ -422,7 +448,7 @@ func (s *Store) FinishStatsRebuild(ctx context.Context, cells services.Contribut
 		}
 	}
 	_, err := s.db.Collection(colStatsState).UpdateOne(ctx, bson.D{{Key: "_id", Value: "fold"}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "upTo", Value: upTo}, {Key: "built", Value: true}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "upTo", Value: upTo}, {Key: "built", Value: true}, {Key: "definition", Value: services.StatsDefinition}}},
 			{Key: "$max", Value: bson.D{{Key: "seq", Value: seq}}}}, options.UpdateOne().SetUpsert(true))
 	return translate(err, "statistics")
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -357,4 +358,116 @@ func TestStatsFoldOfManyReportsEnds(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertCellsEqual(t, "after the second fold", got, sumOfContributions(t, env.Store, ids, func(services.Case) bool { return false }))
+}
+
+// TestStatsMarkTakesAChangeOfNamesOnly folds a report, moves it to a
+// status that changes only a measure's name in its counts (accepted:1 →
+// investigating:1 in the "now" cell), and folds it again: the mark must
+// hold the new counts. The embedded FerretDB skips a $set whose new value
+// it finds equal to the old one, and it compares documents by their values
+// without their field names, so the mark kept the old counts with the new
+// version, and the counters drifted from the reports
+// (TestStatsCountersEqualTheRebuild found it).
+func TestStatsMarkTakesAChangeOfNamesOnly(t *testing.T) {
+	env := testenv.New(t)
+	ctx := context.Background()
+	folder := services.NewStatsFolder(env.Store, nil)
+	at := time.Date(2026, 11, 3, 9, 0, 0, 0, services.VietnamTime)
+	c := services.Case{ID: env.Store.NewID(), TrackingCode: "MB-NAMES-0001", Kind: services.KindFeedback, Category: "fee",
+		UnitID: "u1", Title: "t", Description: "d", Status: services.StatusAccepted, Version: 1, CreatedAt: at, UpdatedAt: at,
+		Timeline: []services.Event{{Type: services.EventSubmitted, At: at, Status: services.StatusReceived}, {Type: "status", At: at, Status: services.StatusAccepted}}}
+	if err := env.Store.BulkInsertCases(ctx, []services.Case{c}); err != nil {
+		t.Fatal(err)
+	}
+	if err := folder.Fold(ctx, []string{c.ID}); err != nil {
+		t.Fatal(err)
+	}
+	moved, err := env.Store.UpdateCase(ctx, c.ID, c.Version, services.CaseChange{Status: services.StatusInvestigating, At: at.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := folder.Fold(ctx, []string{c.ID}); err != nil {
+		t.Fatal(err)
+	}
+	marks, err := env.Store.FindStatsMarks(ctx, []string{c.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := services.Contribute(moved, false)
+	if m := marks[c.ID]; m.Version != moved.Version || len(m.Counts.Minus(want)) != 0 {
+		t.Fatalf("mark v%d %v, want v%d %v", m.Version, m.Counts, moved.Version, want)
+	}
+	cells, err := env.Store.StatsCells(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cells.Minus(want); len(d) != 0 {
+		t.Fatalf("the counters differ from the report's counts by %v", d)
+	}
+}
+
+// TestStatsCatchUpRefoldsUnderANewDefinition plays an upgrade: counters
+// folded under an older definition of what a report counts for (here,
+// without the "now" statuses), recorded as such; a fresh process's first
+// catch-up folds every report again and the counters equal the rebuild's.
+func TestStatsCatchUpRefoldsUnderANewDefinition(t *testing.T) {
+	env := testenv.New(t)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 3, 9, 0, 0, 0, services.VietnamTime)
+	var cases []services.Case
+	for i, st := range []services.Status{services.StatusReceived, services.StatusAccepted, services.StatusRejected} {
+		cases = append(cases, services.Case{ID: env.Store.NewID(), TrackingCode: fmt.Sprintf("MB-DEF-%04d", i), Kind: services.KindFeedback,
+			Category: "fee", UnitID: "u1", Title: "t", Description: "d", Status: st, Version: 1, CreatedAt: at, UpdatedAt: at,
+			Timeline: []services.Event{{Type: services.EventSubmitted, At: at, Status: services.StatusReceived}, {Type: "status", At: at, Status: st}}})
+	}
+	if err := env.Store.BulkInsertCases(ctx, cases); err != nil {
+		t.Fatal(err)
+	}
+	// The old definition: no status measures.
+	old := func(c services.Case) services.Contribution {
+		ct := services.Contribute(c, false)
+		for cell, m := range ct {
+			for k := range m {
+				if strings.HasPrefix(k, services.MeasureStatusPrefix) {
+					delete(m, k)
+				}
+			}
+			if len(m) == 0 {
+				delete(ct, cell)
+			}
+		}
+		return ct
+	}
+	if err := env.Store.BeginStatsRebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	total := services.Contribution{}
+	var marks []services.StatsMark
+	for _, c := range cases {
+		total.Add(old(c))
+		marks = append(marks, services.StatsMark{ReportID: c.ID, Version: c.Version, Counts: old(c)})
+	}
+	if err := env.Store.PutStatsMarks(ctx, marks); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Store.FinishStatsRebuild(ctx, total, 0, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Store.SetStatsUpTo(ctx, time.Now(), services.StatsDefinition-1); err != nil {
+		t.Fatal(err)
+	}
+	feed := services.NewStatsFeed(services.NewStatsFolder(env.Store, func(context.Context, services.Case) (bool, error) { return false, nil }), env.Store, nil, nil)
+	if err := feed.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, differ, err := services.RebuildStats(ctx, env.Store, func(context.Context, services.Case) (bool, error) { return false, nil }, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(differ) != 0 {
+		t.Fatalf("after the catch-up, cells differ from the reports: %v", differ)
+	}
+	if st, err := env.Store.StatsState(ctx); err != nil || st.Definition != services.StatsDefinition {
+		t.Fatalf("state %+v %v", st, err)
+	}
 }
