@@ -43,8 +43,8 @@ export default defineConfig({
   // `portal admin create-user` (password on stdin), as an operator would:
   // one for staff.spec.ts, one for story.spec.ts, one for custody.spec.ts,
   // one for originals.spec.ts, one for queue.spec.ts, one for forms.spec.ts,
-  // one for stafflayout.spec.ts (each enrols its own TOTP, so the specs do
-  // not depend on their order).
+  // one for stafflayout.spec.ts, one for transparency.spec.ts (each enrols
+  // its own TOTP, so the specs do not depend on their order).
   // PORTAL_REQUIRE_2FA makes admins and leads enrol TOTP at first sign-in.
   // PORTAL_COOLING_PERIOD=1m (72h by default) lets custody.spec.ts and
   // originals.spec.ts wait out the cooling period of the accounts they
@@ -59,6 +59,7 @@ export default defineConfig({
       `printf "%s\\n" "Phố-cổ-Hội-An-đèn-lồng-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email queue-admin@e2e.test --role admin --name "Quản trị hàng đợi" && ` +
       `printf "%s\\n" "Biểu-mẫu-sửa-lỗi-ngay-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email forms-admin@e2e.test --role admin --name "Quản trị biểu mẫu" && ` +
       `printf "%s\\n" "Bố-cục-màn-hình-rộng-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email layout-admin@e2e.test --role admin --name "Quản trị bố cục" && ` +
+      `printf "%s\\n" "Số-liệu-công-khai-minh-bạch-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email stats-admin@e2e.test --role admin --name "Quản trị số liệu" && ` +
       `PORTAL_DATA_DIR=$d PORTAL_ADDR=127.0.0.1:${port} PORTAL_REQUIRE_2FA=true PORTAL_COOLING_PERIOD=1m exec ../bin/portal serve'`,
     url: `${baseURL}/readyz`,
     reuseExistingServer: false,

@@ -1,6 +1,8 @@
 // Types and a small fetch wrapper for the portal's JSON API (/api/v1).
 // Every shape the frontend exchanges with the backend lives in this file.
 
+import { publicStatsSearch } from './publicStats'
+
 export type Locale = 'vi' | 'en'
 
 /** A name in both of the portal's languages. */
@@ -296,6 +298,90 @@ export interface OutcomePage {
   items: PublishedOutcome[]
   nextCursor: string | null
 }
+
+/** Why a public count is not shown: it counts fewer than k reports, or it is withheld so that no small count can be worked out. */
+export type WithheldReason = 'fewer_than_k' | 'withheld'
+
+/**
+ * GET /api/v1/stats/public: figures anyone may read (docs/statistics.md,
+ * "Public figures"). A count is null when it is not published, and
+ * `withheld` says why under its JSON name ("byOutcome.substantiated" for an
+ * outcome); a rate, median or percentile is null when it cannot be published.
+ */
+export interface PublicFigures {
+  received: number | null
+  /** Second-round reports received. */
+  appeals: number | null
+  accepted: number | null
+  rejected: number | null
+  transferred: number | null
+  withdrawn: number | null
+  concluded: number | null
+  byOutcome: Record<string, number | null>
+  onTime: number | null
+  late: number | null
+  /** 0..1 */
+  onTimeRate: number | null
+  medianDays: number | null
+  p90Days: number | null
+  rated: number | null
+  /** Ratings of 4 or 5 stars. */
+  satisfied: number | null
+  satisfiedRate: number | null
+  /** First-round reports appealed. */
+  appealed: number | null
+  extended: number | null
+  recFiled: number | null
+  recAnswered: number | null
+  recOnTime: number | null
+  recOnTimeRate: number | null
+  /** Open and overdue now, whatever the range. */
+  open: number | null
+  overdue: number | null
+  withheld: Record<string, WithheldReason | string>
+}
+
+/** The dimensions the public figures list slices of. */
+export type PublicStatsBy = 'province' | 'commune' | 'unit' | 'kind' | 'category'
+
+/** A slice of the public figures: dim "" is every report. */
+export interface PublicSlice {
+  dim: PublicStatsBy | ''
+  key: string
+  name: LocalizedName
+}
+
+export interface PublicStatsRow extends PublicFigures {
+  month: string
+}
+
+export interface PublicStatsGroup extends PublicSlice, PublicFigures {}
+
+export interface PublicStatsAnswer {
+  from: string
+  to: string
+  /** The smallest count shown. */
+  k: number
+  slice: PublicSlice
+  rows?: PublicStatsRow[]
+  groups?: PublicStatsGroup[]
+  total: PublicFigures
+}
+
+/** What a public statistics request asks for (at most one of area, unit, kind, category; by alone, or commune with a province). */
+export interface PublicStatsQuery {
+  from?: string
+  to?: string
+  monthly?: boolean
+  area?: string
+  unit?: string
+  kind?: string
+  category?: string
+  by?: PublicStatsBy
+}
+
+/** The server-drawn charts of the public figures (GET /api/v1/stats/public/chart.svg). */
+export type PublicChart = 'flow' | 'ontime' | 'slices'
 
 /** POST /api/v1/track/session */
 export interface TrackSession {
@@ -658,6 +744,21 @@ export function appealReport(token: string, reason: string, pow: Record<string, 
 export function listOutcomes(cursor?: string): Promise<OutcomePage> {
   const q = cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''
   return request<OutcomePage>('GET', `/api/v1/outcomes${q}`)
+}
+
+/** publicStatsUrl is the address of the public figures: JSON, or CSV (the open data download). */
+export function publicStatsUrl(q: PublicStatsQuery, format: 'json' | 'csv' = 'json'): string {
+  return `/api/v1/stats/public${publicStatsSearch(q, format === 'csv' ? { format: 'csv' } : {})}`
+}
+
+/** publicChartUrl is the address of a chart of the public figures, drawn by the server as SVG, in a language. */
+export function publicChartUrl(q: PublicStatsQuery, chart: PublicChart, lang: Locale): string {
+  return `/api/v1/stats/public/chart.svg${publicStatsSearch(q, { chart, lang })}`
+}
+
+/** getPublicStats reads the public figures (no sign-in). */
+export function getPublicStats(q: PublicStatsQuery, signal?: AbortSignal): Promise<PublicStatsAnswer> {
+  return request<PublicStatsAnswer>('GET', publicStatsUrl(q), { signal })
 }
 
 /** fetchReceiptPdf downloads the signed proof-of-filing receipt. */

@@ -78,6 +78,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'title.outcomes' },
   },
   {
+    path: '/transparency',
+    name: 'transparency',
+    component: () => import('./views/TransparencyView.vue'),
+    meta: { titleKey: 'title.transparency' },
+  },
+  {
     path: '/staff/login',
     name: 'staff-login',
     component: () => import('./views/StaffLoginView.vue'),

@@ -1,0 +1,316 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test'
+import { adminCreator, freshTotp, setOwnPassword } from './staffHelpers'
+import { expectAccessible, expectNoHorizontalScroll, watchedTest } from './watch'
+
+// The public transparency page against the real binary. This spec's admin
+// (stats-admin@e2e.test, created by playwright.config.ts for it only) adds a
+// province and a commune no other spec files in, an inspection unit, a Front
+// committee and a routing rule (abuse of power in that commune) to them, and
+// a lead. Six anonymous feedbacks are filed there through the API (with the
+// proof of work a browser solves); the lead accepts three, concludes two
+// and rejects one. The statistics are folded in the background, so the spec
+// waits for them through the API before its first visit of the page (the
+// figures are cached a minute by the browser). Then, in Vietnamese on a
+// phone and in English on a desktop: the headline, the tables beside the
+// server's charts, the communes of the province, the units that cannot be
+// ranked, open data, "dưới 5" over one month and "ẩn" over twelve, axe.
+// Figures of every report depend on what the other specs filed before: the
+// page is checked against what the API publishes.
+const test = watchedTest()
+
+const ADMIN = { email: 'stats-admin@e2e.test', password: 'Số-liệu-công-khai-minh-bạch-2026!' }
+const TEMP = 'Tạm-thời-số-liệu-Cà-Mau-2026'
+const PASSWORD = 'Mật-khẩu-số-liệu-Cà-Mau-2026'
+const LEAD = { email: 'lanh-dao@stats.e2e.test', name: 'Lê Thị Số Liệu', role: 'lead' }
+const PROVINCE = { code: '96', vi: 'Tỉnh Cà Mau (số liệu)', en: 'Ca Mau Province (figures)' }
+const COMMUNE = { code: '32002', vi: 'Phường Tân Thành (số liệu)', en: 'Tan Thanh Ward (figures)' }
+const UNIT = { code: 'tt-tan-thanh-stats', vi: 'Thanh tra phường Tân Thành (số liệu)', en: 'Tan Thanh Ward Inspectorate (figures)' }
+const CATEGORY = 'abuse_of_power'
+const REPORTS = 6
+
+// ---- Filing through the API, with the proof of work the browser solves (pow.ts).
+
+async function proofOfWork(request: APIRequestContext): Promise<Record<string, string>> {
+  const res = await request.post('/api/v1/challenges')
+  expect(res.status(), await res.text()).toBe(200)
+  const { challenge, bits } = (await res.json()) as { challenge: string; bits: number }
+  if (!challenge || !(bits > 0)) return {}
+  for (let n = 0; ; n++) {
+    const h = createHash('sha256').update(`${challenge}:${n}`).digest()
+    let zero = 0
+    for (const b of h) {
+      if (b === 0) {
+        zero += 8
+        continue
+      }
+      zero += Math.clz32(b) - 24
+      break
+    }
+    if (zero >= bits) return { 'X-Portal-PoW': `${challenge}:${n}` }
+  }
+}
+
+/** fileFeedback files an anonymous feedback in the commune; a filing refused for its rate (other specs file from the same address) is sent again when allowed. */
+async function fileFeedback(request: APIRequestContext, i: number) {
+  const complaint = {
+    kind: 'feedback',
+    category: CATEGORY,
+    title: `Cán bộ phường đòi phạt không có biên bản (số liệu ${i})`,
+    description: 'Cán bộ trật tự đô thị đòi nộp tiền phạt tại chỗ, không lập biên bản, không đưa biên lai.',
+    areaCode: COMMUNE.code,
+    place: 'Chợ phường',
+    office: 'UBND phường Tân Thành',
+    counter: '',
+    procedure: '',
+    dossierNumber: '',
+    officials: '',
+    language: 'vi',
+    anonymous: true,
+  }
+  const key = randomUUID()
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const res = await request.post('/api/v1/complaints', {
+      headers: { 'Idempotency-Key': key, ...(await proofOfWork(request)) },
+      multipart: { complaint: { name: 'complaint.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(complaint)) } },
+    })
+    if (res.status() === 429) {
+      await new Promise((r) => setTimeout(r, (Number(res.headers()['retry-after'] ?? 10) + 1) * 1000))
+      continue
+    }
+    expect(res.status(), await res.text()).toBe(201)
+    return
+  }
+  throw new Error('filing refused for its rate five times')
+}
+
+/** leadToken signs the lead in through the API, enrolling TOTP (PORTAL_REQUIRE_2FA asks it of leads), and returns the bearer header. */
+async function leadToken(request: APIRequestContext): Promise<Record<string, string>> {
+  const login = await request.post('/api/v1/auth/login', { data: { email: LEAD.email, password: PASSWORD } })
+  const body = await login.json()
+  expect(body.totpEnrolmentRequired, JSON.stringify(body)).toBe(true)
+  const enrol = { Authorization: `Bearer ${body.enrolmentToken}` }
+  const setup = await request.post('/api/v1/auth/totp/setup', { headers: enrol })
+  expect(setup.status(), await setup.text()).toBe(200)
+  const { secret } = await setup.json()
+  const enabled = await request.post('/api/v1/auth/totp/enable', { headers: enrol, data: { code: await freshTotp(secret, new Set()) } })
+  expect(enabled.status(), await enabled.text()).toBe(200)
+  return { Authorization: `Bearer ${(await enabled.json()).accessToken}` }
+}
+
+async function move(request: APIRequestContext, auth: Record<string, string>, id: string, body: object) {
+  const res = await request.post(`/api/v1/cases/${id}/transitions`, { headers: auth, data: body })
+  expect(res.status(), await res.text()).toBe(200)
+}
+
+async function setUp(request: APIRequestContext): Promise<Record<string, string>> {
+  const create = await adminCreator(request, ADMIN)
+  await create('areas', { code: PROVINCE.code, level: 'province', name: { vi: PROVINCE.vi, en: PROVINCE.en } })
+  await create('areas', { code: COMMUNE.code, parent: PROVINCE.code, level: 'commune', name: { vi: COMMUNE.vi, en: COMMUNE.en } })
+  const unit = await create('units', { code: UNIT.code, name: { vi: UNIT.vi, en: UNIT.en }, type: 'inspection', areaCodes: [COMMUNE.code] })
+  const front = await create('units', {
+    code: 'mttq-tan-thanh-stats',
+    name: { vi: 'Ủy ban MTTQ phường Tân Thành (số liệu)', en: 'Tan Thanh Ward Front Committee (figures)' },
+    type: 'front',
+    areaCodes: [COMMUNE.code],
+  })
+  await create('routing-rules', { category: CATEGORY, areaCode: COMMUNE.code, inspectionUnitId: unit.id, frontUnitId: front.id, note: 'stats' })
+  await create('users', { ...LEAD, unitId: unit.id, password: TEMP })
+  await setOwnPassword(request, LEAD.email, TEMP, PASSWORD)
+
+  for (let i = 1; i <= REPORTS; i++) await fileFeedback(request, i)
+
+  // The lead moves them: two concluded (one substantiated, one not), one accepted, one rejected, two left received.
+  const auth = await leadToken(request)
+  const list = await (await request.get('/api/v1/cases', { headers: auth })).json()
+  const ids: string[] = list.items.map((c: { id: string }) => c.id)
+  expect(ids, JSON.stringify(list)).toHaveLength(REPORTS)
+  const [a, b, c, d] = ids as [string, string, string, string]
+  for (const [id, outcome] of [
+    [a, 'substantiated'],
+    [b, 'unsubstantiated'],
+  ] as const) {
+    await move(request, auth, id, { to: 'accepted' })
+    await move(request, auth, id, { to: 'investigating' })
+    await move(request, auth, id, { to: 'concluded', outcome, actions: 'Đã kiểm điểm cán bộ và trả lại tiền cho người dân.' })
+  }
+  await move(request, auth, c, { to: 'accepted' })
+  await move(request, auth, d, { to: 'rejected', reason: 'Nội dung đã được giải quyết ở một phản ánh khác.' })
+  return auth
+}
+
+// ---- What the API publishes, in the page's words.
+
+type Figures = Record<string, unknown> & { withheld: Record<string, string> }
+interface Answer {
+  from: string
+  to: string
+  k: number
+  total: Figures
+  rows?: (Figures & { month: string })[]
+  groups?: (Figures & { key: string })[]
+}
+
+function words(f: Figures, name: string, lang: 'vi' | 'en'): string {
+  const v = f[name]
+  if (typeof v === 'number') return new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB').format(v)
+  if (f.withheld[name] === 'fewer_than_k') return lang === 'vi' ? 'dưới 5' : 'fewer than 5'
+  return lang === 'vi' ? 'ẩn' : 'withheld'
+}
+
+async function publicStats(request: APIRequestContext, query: string): Promise<Answer> {
+  const res = await request.get(`/api/v1/stats/public?${query}`)
+  expect(res.status(), await res.text()).toBe(200)
+  return (await res.json()) as Answer
+}
+
+function groupOf(a: Answer, key: string): Figures {
+  const g = a.groups?.find((x) => x.key === key)
+  expect(g, `${key} in ${JSON.stringify(a.groups)}`).toBeTruthy()
+  return g!
+}
+
+const cell = (page: Page, table: string, row: string, col: string): Locator =>
+  page.getByTestId(`table-${table}`).locator(`tr[data-key="${row}"] td[data-col="${col}"]`)
+
+/** expectChartsDrawn checks each chart image: alt text, and the server's SVG loaded. */
+async function expectChartsDrawn(page: Page, names: string[], lang: 'vi' | 'en') {
+  for (const n of names) {
+    const img = page.getByTestId(`chart-${n}`)
+    await expect(img).toHaveAttribute('alt', /.{20,}/)
+    await expect(img).toHaveAttribute('src', new RegExp(`chart=(flow|ontime|slices)&lang=${lang}$`))
+    await img.scrollIntoViewIfNeeded()
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0), { message: `chart ${n} drawn` }).toBe(true)
+  }
+}
+
+test('the public sees the figures, protected, in tables beside the charts, in Vietnamese and English, on a phone and a desktop', async ({ page, request }) => {
+  test.setTimeout(240_000)
+  const auth = await setUp(request)
+
+  // The figures are folded in the background (about a second after a write, or the 30 s catch-up):
+  // the lead's exact figures of the unit say when all of it is counted.
+  await expect
+    .poll(
+      async () => {
+        const t = (await (await request.get('/api/v1/stats', { headers: auth })).json()).total
+        return [t.received, t.accepted, t.concluded, t.rejected]
+      },
+      { timeout: 60_000, intervals: [500, 1000, 2000] },
+    )
+    .toEqual([REPORTS, 3, 2, 1])
+  const { from, to } = await publicStats(request, '')
+  const thisMonth = to
+
+  // ---- On a phone, in Vietnamese: from the public navigation.
+  await page.setViewportSize({ width: 360, height: 740 })
+  await page.goto('/')
+  await page.getByTestId('nav-transparency').click()
+  await expect(page).toHaveURL(/\/transparency$/)
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Số liệu minh bạch')
+  await expect(page.getByTestId('headline')).toBeVisible()
+  const main = await publicStats(request, `from=${from}&to=${to}&monthly=true`)
+  await expect(page.getByTestId('headline-received').locator('.stat-big')).toHaveText(words(main.total, 'received', 'vi'))
+  await expect(page.getByTestId('headline-concluded').locator('.stat-big')).toHaveText(words(main.total, 'concluded', 'vi'))
+  await expect(page.getByTestId('headline-open').locator('.stat-big')).toHaveText(words(main.total, 'open', 'vi'))
+  await expect(cell(page, 'flow', 'total', 'received')).toHaveText(words(main.total, 'received', 'vi'))
+  const monthRow = main.rows?.find((r) => r.month === thisMonth)
+  expect(monthRow).toBeTruthy()
+  await expect(cell(page, 'flow', thisMonth, 'received')).toHaveText(words(monthRow!, 'received', 'vi'))
+
+  // The province no other spec files in: its six reports (unless the figure is withheld to protect a small
+  // count of another province's, as it can be when the other specs filed first); over twelve months its two
+  // conclusions are withheld ("ẩn"), since a range publishes a figure only if each month does.
+  const byProvince = await publicStats(request, `from=${from}&to=${to}&by=province`)
+  const mine = groupOf(byProvince, PROVINCE.code)
+  expect(['6', 'ẩn']).toContain(words(mine, 'received', 'vi'))
+  expect(mine.concluded).toBeNull()
+  expect(mine.withheld.concluded).toBe('withheld')
+  await expect(cell(page, 'province', PROVINCE.code, 'received')).toHaveText(words(mine, 'received', 'vi'))
+  await expect(cell(page, 'province', PROVINCE.code, 'concluded')).toHaveText('ẩn')
+  await expect(page.getByTestId('table-province').locator(`tr[data-key="${PROVINCE.code}"] th`)).toHaveText(PROVINCE.vi)
+  const byCategory = await publicStats(request, `from=${from}&to=${to}&by=category`)
+  await expect(cell(page, 'category', CATEGORY, 'received')).toHaveText(words(groupOf(byCategory, CATEGORY), 'received', 'vi'))
+  const byKind = await publicStats(request, `from=${from}&to=${to}&by=kind`)
+  await expect(cell(page, 'kind', 'feedback', 'received')).toHaveText(words(groupOf(byKind, 'feedback'), 'received', 'vi'))
+
+  // The unit concluded two reports: listed apart, not ranked, and the rule said in words.
+  await expect(page.getByTestId('ranking-rule')).toContainText('từ 10 phản ánh được giải quyết')
+  await expect(page.getByTestId('table-unranked').locator(`tr[data-key="${UNIT.code}"] th`)).toHaveText(UNIT.vi)
+  await expect(page.getByTestId('section-ranking')).toContainText('Chưa đủ phản ánh đã giải quyết để xếp hạng')
+
+  // The charts are the server's images with words; each has its table with a caption and headers.
+  await expectChartsDrawn(page, ['flow', 'ontime', 'category', 'province', 'kind'], 'vi')
+  await expect(page.getByTestId('table-flow').locator('caption')).toHaveText('Phản ánh nhận được và đã giải quyết theo tháng')
+  await expect(page.getByTestId('table-flow').locator('th[scope="col"]')).toHaveText(['Tháng', 'Đã nhận', 'Đã giải quyết'])
+  await expect(page.getByTestId('table-flow').locator('th[scope="row"]')).toHaveCount(13)
+  await expect(page.getByTestId('table-flow')).toHaveAttribute('tabindex', '0')
+
+  // Its communes.
+  await page.getByTestId('province-select').selectOption(PROVINCE.code)
+  await page.getByTestId('province-show').click()
+  await expect(page).toHaveURL(new RegExp(`province=${PROVINCE.code}`))
+  await expect(page.getByTestId('section-communes').getByRole('heading', { level: 3 })).toHaveText(`Các xã, phường của ${PROVINCE.vi}`)
+  const communes = await publicStats(request, `from=${from}&to=${to}&area=${PROVINCE.code}&by=commune`)
+  await expect(cell(page, 'commune', COMMUNE.code, 'received')).toHaveText(words(groupOf(communes, COMMUNE.code), 'received', 'vi'))
+  await expectChartsDrawn(page, ['commune'], 'vi')
+
+  await expectAccessible(page, 'the transparency page on a phone')
+  await expectNoHorizontalScroll(page, 'the transparency page on a phone')
+
+  // One month: the small counts read "dưới 5".
+  await page.getByTestId('range-from').selectOption(thisMonth)
+  await page.getByTestId('range-to').selectOption(thisMonth)
+  await page.getByTestId('range-apply').click()
+  await expect(page).toHaveURL(new RegExp(`from=${thisMonth}&to=${thisMonth}`))
+  await expect(page.getByTestId('range-showing')).toHaveText(`Số liệu từ tháng ${thisMonth.slice(5)}/${thisMonth.slice(0, 4)} đến tháng ${thisMonth.slice(5)}/${thisMonth.slice(0, 4)}.`)
+  // The small counts of this spec's reports (two concluded, three accepted, one rejected) are never published;
+  // those the server labels "fewer than 5" read "dưới 5" (at least one is: the others may be withheld to
+  // protect another spec's small counts), the others "ẩn".
+  const month = `from=${thisMonth}&to=${thisMonth}`
+  const small: { table: string; row: string; col: string; f: Figures }[] = []
+  const oneMonth = {
+    province: groupOf(await publicStats(request, `${month}&by=province`), PROVINCE.code),
+    commune: groupOf(await publicStats(request, `${month}&area=${PROVINCE.code}&by=commune`), COMMUNE.code),
+    unranked: groupOf(await publicStats(request, `${month}&by=unit`), UNIT.code),
+  }
+  const rows = { province: PROVINCE.code, commune: COMMUNE.code, unranked: UNIT.code }
+  for (const table of ['province', 'commune', 'unranked'] as const) {
+    expect(oneMonth[table].concluded, `${table} concluded`).toBeNull()
+    small.push({ table, row: rows[table], col: 'concluded', f: oneMonth[table] })
+  }
+  for (const table of ['province', 'commune'] as const) {
+    await expect(cell(page, table, rows[table], 'received')).toHaveText(words(oneMonth[table], 'received', 'vi'))
+  }
+  for (const x of small) await expect(cell(page, x.table, x.row, x.col)).toHaveText(words(x.f, x.col, 'vi'))
+  const fewer = small.filter((x) => x.f.withheld[x.col] === 'fewer_than_k')
+  expect(fewer.length, JSON.stringify(oneMonth)).toBeGreaterThan(0)
+  await expect(cell(page, fewer[0]!.table, fewer[0]!.row, fewer[0]!.col)).toHaveText('dưới 5')
+  await expect(page.getByTestId('protection')).toContainText('dưới 5')
+  await expectNoHorizontalScroll(page, 'the transparency page on a phone, one month')
+
+  // Open data: the CSV of the selection, with the licence and the fields in words.
+  const csvHref = await page.getByTestId('download-csv-commune').getAttribute('href')
+  expect(csvHref).toBe(`/api/v1/stats/public?from=${thisMonth}&to=${thisMonth}&area=${PROVINCE.code}&by=commune&format=csv`)
+  const csv = await request.get(csvHref!)
+  expect(csv.headers()['content-type']).toContain('text/csv')
+  const lines = (await csv.text()).trim().split(/\r?\n/)
+  expect(lines[0]).toContain('received')
+  expect(lines.find((l) => l.includes(COMMUNE.code))).toContain('<5')
+  await expect(page.getByTestId('licence')).toContainText('CC BY 4.0')
+  await expect(page.getByTestId('transparency-outcomes')).toHaveAttribute('href', '/outcomes')
+
+  // ---- On a desktop, in English.
+  await page.setViewportSize({ width: 1366, height: 900 })
+  await page.getByTestId('lang-en').click()
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Transparency figures')
+  await expect(page.getByTestId('headline-received').locator('dt')).toHaveText('Reports received')
+  for (const x of small) await expect(cell(page, x.table, x.row, x.col)).toHaveText(words(x.f, x.col, 'en'))
+  await expect(cell(page, fewer[0]!.table, fewer[0]!.row, fewer[0]!.col)).toHaveText('fewer than 5')
+  await expect(page.getByTestId('table-province').locator(`tr[data-key="${PROVINCE.code}"] th`)).toHaveText(PROVINCE.en)
+  await expect(page.getByTestId('table-unranked').locator(`tr[data-key="${UNIT.code}"] th`)).toHaveText(UNIT.en)
+  await expect(page.getByTestId('section-ranking')).toContainText('Not enough concluded reports to rank')
+  await expectChartsDrawn(page, ['flow', 'ontime', 'category', 'province', 'kind', 'commune'], 'en')
+  await expect(page.getByTestId('chart-flow')).toHaveAttribute('alt', /Chart of the reports received and resolved each month/)
+  await expectAccessible(page, 'the transparency page on a desktop, in English')
+})
