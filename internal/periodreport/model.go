@@ -345,7 +345,7 @@ func Summary(r services.PeriodReport, lang string) string {
 	if r.From == r.To {
 		period = "In " + monthWords(r.From, "en")
 	}
-	fmt.Fprintf(&b, "%s, %s received %s reports (feedback, complaints and denunciations)", period, r.ScopeName.EN, w(t.Received))
+	fmt.Fprintf(&b, "%s, %s received %s (feedback, complaints and denunciations)", period, r.ScopeName.EN, pl(t.Received, "report", "reports"))
 	if t.Appeals > 0 {
 		fmt.Fprintf(&b, ", %s of them second-round", w(t.Appeals))
 	}
@@ -356,24 +356,32 @@ func Summary(r services.PeriodReport, lang string) string {
 	}
 	fmt.Fprintf(&b, " and %s late", w(t.Late))
 	if t.Concluded > 0 {
-		fmt.Fprintf(&b, "; %s were found substantiated, %s partly substantiated and %s unsubstantiated", w(t.ByOutcome[services.OutcomeSubstantiated]),
+		fmt.Fprintf(&b, "; %s found substantiated, %s partly substantiated and %s unsubstantiated", w(t.ByOutcome[services.OutcomeSubstantiated]),
 			w(t.ByOutcome[services.OutcomePartly]), w(t.ByOutcome[services.OutcomeUnsubstantiated]))
 	}
 	if t.MedianDays != nil && t.P90Days != nil {
 		fmt.Fprintf(&b, "; the median time to resolve was %d days, and 90%% were resolved within %d days", *t.MedianDays, *t.P90Days)
 	}
-	fmt.Fprintf(&b, ". %s reports are in progress now, %s of them overdue.", w(t.Open), w(t.Overdue))
+	fmt.Fprintf(&b, ". %s in progress now, %s of them overdue.", pl(t.Open, "report is", "reports are"), w(t.Overdue))
 	if t.RecFiled > 0 || t.RecAnswered > 0 {
-		fmt.Fprintf(&b, " The Fatherland Front filed %s recommendations; %s were answered, %s on time.", w(t.RecFiled), w(t.RecAnswered), w(t.RecOnTime))
+		fmt.Fprintf(&b, " The Fatherland Front filed %s; %s answered, %s of them on time.", pl(t.RecFiled, "recommendation", "recommendations"), w(t.RecAnswered), w(t.RecOnTime))
 	}
 	if t.Rated > 0 {
-		fmt.Fprintf(&b, " Citizens rated %s conclusions, %s of 5 stars on average; %s were satisfied (%s).", w(t.Rated),
+		fmt.Fprintf(&b, " Citizens gave %s, %s of 5 stars on average; %s (%s) gave 4 or 5 stars.", pl(t.Rated, "rating", "ratings"),
 			meanOf(t.MeanStars).words("en"), w(r.Satisfied), share(r.SatisfiedShare).words("en"))
 	}
 	if t.Appealed > 0 {
-		fmt.Fprintf(&b, " %s conclusions were appealed.", w(t.Appealed))
+		fmt.Fprintf(&b, " %s.", pl(t.Appealed, "conclusion was appealed", "conclusions were appealed"))
 	}
 	return b.String()
+}
+
+// pl is n and the English noun (phrase) in its number.
+func pl(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return thousands(n, "en") + " " + many
 }
 
 // wholeMonths is the note that the range is whole months.

@@ -111,6 +111,9 @@ func PDF(r services.PeriodReport) ([]byte, error) {
 	p.heading(fmt.Sprintf("%d. Nơi được phản ánh nhiều (từ %d đơn)", n, r.HotspotMin), fmt.Sprintf("Hotspots (at least %d reports)", r.HotspotMin))
 	n++
 	for _, dim := range services.HotspotDims {
+		if doc.GetY() > 260 {
+			doc.AddPage()
+		}
 		p.font(true, 8.5)
 		dn := dimNames[dim]
 		doc.CellFormat(contentWidth, 5.5, dn.VI+" / "+dn.EN, "", 1, "L", false, 0, "")
@@ -200,13 +203,11 @@ func (p *pdfPage) rowsTable(rows []services.PeriodRow) {
 	d := p.doc
 	const nameW = 46.0
 	colW := (contentWidth - nameW) / float64(len(rowColumns))
-	p.font(true, 6.5)
-	d.SetFillColor(225, 225, 225)
-	d.CellFormat(nameW, 5, "Tên", "1", 0, "L", true, 0, "")
+	widths, labels := []float64{nameW}, []string{"Tên"}
 	for _, c := range rowColumns {
-		d.CellFormat(colW, 5, p.fit(c.vi, colW-1), "1", 0, "C", true, 0, "")
+		widths, labels = append(widths, colW), append(labels, c.vi)
 	}
-	d.Ln(-1)
+	p.header(widths, labels)
 	p.font(false, 7.5)
 	if len(rows) == 0 {
 		d.CellFormat(contentWidth, 5, "Không có số liệu / No figures", "1", 1, "L", false, 0, "")
@@ -225,13 +226,8 @@ func (p *pdfPage) namesTable(list []services.Hotspot) {
 	d := p.doc
 	const numW = 30.0
 	nameW := contentWidth - 3*numW
-	p.font(true, 7)
-	d.SetFillColor(225, 225, 225)
-	d.CellFormat(nameW, 5, "Tên (đã chuẩn hoá) / Name (folded)", "1", 0, "L", true, 0, "")
-	for _, h := range []string{"Tiếp nhận / Received", "Giải quyết / Concluded", "Có cơ sở / Substantiated"} {
-		d.CellFormat(numW, 5, p.fit(h, numW-1), "1", 0, "C", true, 0, "")
-	}
-	d.Ln(-1)
+	p.header([]float64{nameW, numW, numW, numW},
+		[]string{"Tên (đã chuẩn hoá) / Name (folded)", "Tiếp nhận / Received", "Đã giải quyết / Concluded", "Có cơ sở / Substantiated"})
 	p.font(false, 7.5)
 	if len(list) == 0 {
 		d.CellFormat(contentWidth, 5, "Không có / None", "1", 1, "L", false, 0, "")
@@ -243,4 +239,35 @@ func (p *pdfPage) namesTable(list []services.Hotspot) {
 		}
 		d.Ln(-1)
 	}
+}
+
+// header draws a table's header row: each label wrapped within its column
+// (at most three lines), on a grey ground.
+func (p *pdfPage) header(widths []float64, labels []string) {
+	d := p.doc
+	const lh, h = 3.1, 10.0
+	if d.GetY()+h+5 > 282 {
+		d.AddPage()
+	}
+	p.font(true, 6.5)
+	d.SetFillColor(225, 225, 225)
+	x, y := d.GetX(), d.GetY()
+	for i, w := range widths {
+		d.Rect(x, y, w, h, "FD")
+		lines := d.SplitText(labels[i], w-1.5)
+		if len(lines) > 3 {
+			lines = append(lines[:2], p.fit(strings.Join(lines[2:], " "), w-1.5))
+		}
+		top := y + (h-lh*float64(len(lines)))/2
+		for j, l := range lines {
+			d.SetXY(x+0.75, top+lh*float64(j))
+			align := "C"
+			if i == 0 {
+				align = "L"
+			}
+			d.CellFormat(w-1.5, lh, l, "", 0, align, false, 0, "")
+		}
+		x += w
+	}
+	d.SetXY(pageMargin, y+h)
 }
