@@ -57,21 +57,19 @@ func concludedInQuery(q services.ConcludedQuery) (filter, sort bson.D) {
 // chooses the reports and they are read by _id.
 func (s *Store) FindConcludedActions(ctx context.Context, q services.ConcludedQuery) ([]services.ConcludedAction, error) {
 	if q.Limit <= 0 {
-		return nil, nil
+		return []services.ConcludedAction{}, nil
 	}
 	var docs []concludedActionDoc
 	if x := s.qi.Load(); x != nil && x.ready(ctx, s) {
-		ids := x.concludedIn(q)
-		if len(ids) == 0 {
-			return nil, nil
-		}
-		cur, err := s.db.Collection(colCases).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
-			options.Find().SetProjection(concludedActionProjection))
-		if err != nil {
-			return nil, translate(err, "report")
-		}
-		if err := cur.All(ctx, &docs); err != nil {
-			return nil, translate(err, "report")
+		if ids := x.concludedIn(q); len(ids) > 0 {
+			cur, err := s.db.Collection(colCases).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+				options.Find().SetProjection(concludedActionProjection))
+			if err != nil {
+				return nil, translate(err, "report")
+			}
+			if err := cur.All(ctx, &docs); err != nil {
+				return nil, translate(err, "report")
+			}
 		}
 		// A write between the choice and the read may have moved a report
 		// out of the scope's range; the database's own order is restored.
