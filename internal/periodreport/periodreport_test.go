@@ -26,7 +26,7 @@ func sample() services.PeriodReport {
 		Months: []string{"2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"}, GeneratedAt: time.Date(2026, 7, 1, 2, 3, 4, 0, time.UTC),
 		Total: services.Figures{Received: 1234, Accepted: 1000, Rejected: 100, Transferred: 50, Withdrawn: 20, Concluded: 900,
 			ByOutcome: map[string]int64{services.OutcomeSubstantiated: 300, services.OutcomePartly: 200, services.OutcomeUnsubstantiated: 400},
-			OnTime: 800, Late: 100, OnTimeRate: ptr(800.0 / 900), MedianDays: ptr(21), P90Days: ptr(44), Rated: 300, MeanStars: ptr(3.9),
+			OnTime:    800, Late: 100, OnTimeRate: ptr(800.0 / 900), MedianDays: ptr(21), P90Days: ptr(44), Rated: 300, MeanStars: ptr(3.9),
 			Appealed: 12, Appeals: 10, AppealsByOutcome: map[string]int64{services.OutcomeUnsubstantiated: 6}, Extended: 7, RecFiled: 9,
 			RecAnswered: 8, RecOnTime: 6, Open: 164, Overdue: 13},
 		Satisfied: 200, SatisfiedShare: ptr(200.0 / 300), RecOnTimeShare: ptr(6.0 / 8), HotspotMin: 3,
