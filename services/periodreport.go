@@ -61,10 +61,6 @@ type PeriodQuery struct {
 // MaxPeriodActions bounds the actions a report lists (the newest).
 const MaxPeriodActions = 500
 
-// maxPeriodNames bounds the offices and the procedures a report lists
-// (the most reported).
-const maxPeriodNames = 200
-
 // ConcludedQuery selects the reports of a unit, a committee or (both
 // empty) every unit concluded in [From, To), newest first, at most Limit.
 type ConcludedQuery struct {
@@ -126,8 +122,9 @@ type PeriodReport struct {
 	ByCategory     []PeriodRow `json:"byCategory"`
 	ByProvince     []PeriodRow `json:"byProvince"`
 	ByCommune      []PeriodRow `json:"byCommune"`
-	// ByOffice and ByProcedure are every folded name reported in the range
-	// (the most reported first, at most maxPeriodNames; Cut when more).
+	// ByOffice and ByProcedure are every folded name received in the
+	// range (the most reported first, at most 100; Cut when the list may
+	// have been cut there).
 	ByOffice     []Hotspot `json:"byOffice"`
 	OfficesCut   bool      `json:"officesCut"`
 	ByProcedure  []Hotspot `json:"byProcedure"`
@@ -236,17 +233,6 @@ func (p *PeriodReports) Build(ctx context.Context, actor Actor, q PeriodQuery) (
 		r.ScopeCode, r.ScopeName = units[i].Code, units[i].Name
 	}
 
-	// The totals are exactly what GET /api/v1/stats answers.
-	ans, err := p.view.StaffFigures(ctx, actor, sq)
-	if err != nil {
-		return PeriodReport{}, err
-	}
-	r.Total = ans.Total
-	if a := r.Total.RecAnswered; a > 0 {
-		share := float64(r.Total.RecOnTime) / float64(a)
-		r.RecOnTimeShare = &share
-	}
-
 	// The breakdowns: one read of the scope's cells of the months and now.
 	cells, err := p.cells.FindStatsCells(ctx, append(slices.Clone(months), NowMonth), unit, front)
 	if err != nil {
@@ -254,6 +240,13 @@ func (p *PeriodReports) Build(ctx context.Context, actor Actor, q PeriodQuery) (
 	}
 	inScope := func(c StatsCell) bool {
 		return c.Dim == "" && (unit == "" || c.Unit == unit) && (front == "" || c.Front == front)
+	}
+	// The totals: what GET /api/v1/stats answers for the scope and range
+	// (StatsView.StaffFigures sums the same cells with the same function).
+	r.Total = SumFigures(cells, inScope)
+	if a := r.Total.RecAnswered; a > 0 {
+		share := float64(r.Total.RecOnTime) / float64(a)
+		r.RecOnTimeShare = &share
 	}
 	inMonths := map[string]bool{}
 	for _, m := range months {
@@ -272,25 +265,20 @@ func (p *PeriodReports) Build(ctx context.Context, actor Actor, q PeriodQuery) (
 		return PeriodReport{}, err
 	}
 
-	// Offices and procedures: every folded name of the range.
-	for _, d := range []struct {
-		dim  string
-		list *[]Hotspot
-		cut  *bool
-	}{{StatsDimOffice, &r.ByOffice, &r.OfficesCut}, {StatsDimProcedure, &r.ByProcedure, &r.ProcedureCut}} {
-		dc, err := p.dims.FindStatsDims(ctx, months, unit, front, d.dim)
-		if err != nil {
-			return PeriodReport{}, err
-		}
-		names := namesOf(dc, d.dim, unit, front)
-		*d.cut = len(names) > maxPeriodNames
-		*d.list = names[:min(len(names), maxPeriodNames)]
-	}
-	hot, err := p.view.Hotspots(ctx, actor, HotspotQuery{From: sq.From, To: sq.To, Unit: unit, Front: front, Min: DefaultHotspotMin})
+	// Offices and procedures: every folded name received in the range (the
+	// most reported first, at most maxHotspots); the hotspots are those of
+	// at least DefaultHotspotMin, as StatsView.Hotspots lists them with
+	// that minimum (the same order, so the same names).
+	hot, err := p.view.Hotspots(ctx, actor, HotspotQuery{From: sq.From, To: sq.To, Unit: unit, Front: front, Min: 1})
 	if err != nil {
 		return PeriodReport{}, err
 	}
-	r.Hotspots = hot.Dims
+	r.ByOffice, r.ByProcedure = hot.Dims[StatsDimOffice], hot.Dims[StatsDimProcedure]
+	r.OfficesCut, r.ProcedureCut = len(r.ByOffice) >= maxHotspots, len(r.ByProcedure) >= maxHotspots
+	r.Hotspots = map[string][]Hotspot{}
+	for _, dim := range HotspotDims {
+		r.Hotspots[dim] = slices.DeleteFunc(slices.Clone(hot.Dims[dim]), func(h Hotspot) bool { return h.Received < DefaultHotspotMin })
+	}
 
 	// The actions of the conclusions: the one read of reports.
 	from, _ := time.ParseInLocation("2006-01", sq.From, VietnamTime)
@@ -391,35 +379,6 @@ func (p *PeriodReports) breakdowns(ctx context.Context, r *PeriodReport, cells C
 	slices.SortFunc(r.ByProvince, byName)
 	slices.SortFunc(r.ByCommune, byName)
 	return nil
-}
-
-// namesOf sums a dimension's cells per folded name, the most reported
-// first.
-func namesOf(cells Contribution, dim, unit, front string) []Hotspot {
-	byName := map[string]*Hotspot{}
-	for cell, m := range cells {
-		if cell.Dim != dim || (unit != "" && cell.Unit != unit) || (front != "" && cell.Front != front) {
-			continue
-		}
-		h := byName[cell.Value]
-		if h == nil {
-			h = &Hotspot{Name: cell.Value}
-			byName[cell.Value] = h
-		}
-		h.Received += m[MeasureReceived]
-		h.Concluded += m[MeasureConcluded]
-		h.Substantiated += m[MeasureConcludedPrefix+OutcomeSubstantiated] + m[MeasureConcludedPrefix+OutcomePartly]
-	}
-	list := make([]Hotspot, 0, len(byName))
-	for _, h := range byName {
-		if h.Received > 0 || h.Concluded > 0 {
-			list = append(list, *h)
-		}
-	}
-	slices.SortFunc(list, func(a, b Hotspot) int {
-		return cmp.Or(cmp.Compare(b.Received, a.Received), cmp.Compare(b.Concluded, a.Concluded), cmp.Compare(a.Name, b.Name))
-	})
-	return list
 }
 
 func sortedKeys(m map[string]bool) []string {
