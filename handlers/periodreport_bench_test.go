@@ -32,7 +32,7 @@ func BenchmarkPeriodReportAtScale(b *testing.B) {
 	if n, err := strconv.Atoi(os.Getenv("PORTAL_BENCH_REPORTS")); err == nil && n > 1000 {
 		large = n
 	}
-	formats := []string{"xlsx", "csv", "pdf", "all-csv"}
+	formats := []string{"xlsx", "csv", "pdf", "all-csv", "cells", "actions"}
 	results := map[int]map[string]float64{}
 	for _, n := range []int{1000, large} {
 		b.Run(fmt.Sprintf("reports=%d", n), func(b *testing.B) {
@@ -94,6 +94,37 @@ func BenchmarkPeriodReportAtScale(b *testing.B) {
 					r[format] = median(lead.access, "/api/v1/reports/period?scope=unit:"+unit+rng+"&format="+format)
 				}
 				r["all-csv"] = median(admin.access, "/api/v1/reports/period?scope=all"+rng+"&format=csv")
+				// The two kinds of read the report makes, alone: the unit's
+				// cells of the months, and the actions of its conclusions.
+				var months []string
+				for m := vn.AddDate(0, -11, 0); !m.After(vn); m = m.AddDate(0, 1, 0) {
+					months = append(months, m.Format("2006-01"))
+				}
+				from, _ := time.ParseInLocation("2006-01", months[0], services.VietnamTime)
+				timed := func(run func() error) float64 {
+					var ds []float64
+					for range periodReps {
+						t0 := time.Now()
+						if err := run(); err != nil {
+							b.Fatal(err)
+						}
+						ds = append(ds, float64(time.Since(t0).Nanoseconds()))
+					}
+					slices.Sort(ds)
+					return ds[len(ds)/2]
+				}
+				r["cells"] = timed(func() error {
+					_, err := f.env.Store.FindStatsCells(ctx, append(months, services.NowMonth), unit, "")
+					return err
+				})
+				r["actions"] = timed(func() error {
+					acts, err := f.env.Store.FindConcludedActions(ctx, services.ConcludedQuery{Unit: unit, From: from, To: now.Add(time.Hour),
+						Limit: services.MaxPeriodActions + 1})
+					if len(acts) == 0 {
+						b.Fatal("no actions")
+					}
+					return err
+				})
 				results[n] = r
 			}
 			for b.Loop() {
