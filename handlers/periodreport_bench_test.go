@@ -50,7 +50,7 @@ func BenchmarkPeriodReportAtScale(b *testing.B) {
 					if c.Status == services.StatusConcluded || c.Status == services.StatusClosed {
 						c.Outcome = &services.Outcome{Result: []string{services.OutcomeSubstantiated, services.OutcomePartly, services.OutcomeUnsubstantiated}[i%3],
 							Actions: "Kiểm điểm cán bộ tiếp nhận hồ sơ, yêu cầu trả kết quả đúng hạn và hoàn trả khoản tiền đã thu ngoài quy định.",
-							Reply: "Kết quả giải quyết.", ConcludedBy: "lead-1", ConcludedAt: c.CreatedAt.Add(72 * time.Hour)}
+							Reply:   "Kết quả giải quyết.", ConcludedBy: "lead-1", ConcludedAt: c.CreatedAt.Add(72 * time.Hour)}
 					}
 					batch = append(batch, c)
 					if len(batch) == cap(batch) || i == n-1 {
