@@ -234,6 +234,7 @@ func TestPeriodReportMatchesTheCounters(t *testing.T) {
 
 	// PDF: the text it draws.
 	pdfBody := f.periodDownload(t, st.lead, query+"pdf", "application/pdf")
+	// PERIOD_DUMP=<dir> keeps the three files and the PDF's text, to look at.
 	if d := os.Getenv("PERIOD_DUMP"); d != "" {
 		_ = os.WriteFile(d+"/r.pdf", pdfBody, 0o644)
 		_ = os.WriteFile(d+"/r.csv", csvBody, 0o644)
