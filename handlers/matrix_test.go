@@ -121,6 +121,7 @@ var routeMatrix = map[string]func(w who) []int{
 	"GET /api/v1/units":          func(w who) []int { return staffOnly(w, allowed) },
 	"GET /api/v1/stats":          func(w who) []int { return staffOnly(w, allowed) }, // each within its scope: TestStaffStatsScope
 	"GET /api/v1/stats/hotspots": func(w who) []int { return staffOnly(w, allowed) }, // each within its scope: TestHotspotsWithinScope
+	"GET /api/v1/reports/period": func(w who) []int { return staffOnly(w, allowed) }, // each within its scope: TestPeriodReportScope
 	"GET /api/v1/staffing": func(w who) []int {
 		switch w.role {
 		case "":

@@ -68,6 +68,7 @@ type Server struct {
 	downloads *services.Downloads
 	outcomes  *services.Outcomes
 	stats     *services.StatsView
+	periods   *services.PeriodReports
 	ready     []ReadyCheck
 	spa       *spa
 	maxJSON   int64
@@ -100,7 +101,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("handlers: no services")
 	}
 	s := &Server{log: cfg.Logger, catalog: p.Catalog, intake: p.Intake, tracking: p.Tracking, staff: p.Staff, queue: p.Queue,
-		custody: p.Custody, org: p.Org, workflow: p.Workflow, downloads: p.Downloads, outcomes: p.Outcomes, stats: p.StatsView, ready: cfg.Ready,
+		custody: p.Custody, org: p.Org, workflow: p.Workflow, downloads: p.Downloads, outcomes: p.Outcomes, stats: p.StatsView, periods: p.PeriodReports, ready: cfg.Ready,
 		maxJSON: cfg.MaxJSONBytes, maxUpload: cfg.MaxUploadBytes, hsts: cfg.HSTS, spa: newSPA(cfg.Frontend),
 		admission:     newAdmission(cfg.Admission),
 		secureCookies: cfg.SecureCookies, publicOrigin: strings.TrimSuffix(cfg.PublicOrigin, "/")}
@@ -188,6 +189,7 @@ func (s *Server) routes(e *gin.Engine) {
 	staff.GET("/units", s.listUnits)
 	staff.GET("/stats", s.staffStats)
 	staff.GET("/stats/hotspots", s.staffHotspots)
+	staff.GET("/reports/period", s.periodReport)
 	staff.POST("/cases/:id/recommendations", s.recommend)
 	staff.POST("/cases/:id/recommendations/:rid/answer", s.answerRecommendation)
 	staff.GET("/recommendations/overdue", s.overdueRecommendations)

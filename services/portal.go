@@ -32,6 +32,7 @@ type Store interface {
 	StatsStore
 	StatsCellStore
 	StatsDimStore
+	PeriodActionStore
 }
 
 // Options are what the portal's services need from outside: the stores,
@@ -103,6 +104,8 @@ type Portal struct {
 	StatsLate func(ctx context.Context, c Case) (bool, error)
 	// StatsView answers figures from the counters.
 	StatsView *StatsView
+	// PeriodReports builds the period review reports (docs/period-report.md).
+	PeriodReports *PeriodReports
 }
 
 // caseWriteNotifier is a store that tells which reports each write touched.
@@ -139,6 +142,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	}
 	p.StatsView = NewStatsView(o.Store, o.PublicStatsK, now)
 	p.StatsView.SetFresh(p.Stats.Fresh)
+	p.PeriodReports = NewPeriodReports(o.Store, p.StatsView, now)
 	// Every event written to a report is also appended to its hash chain,
 	// and every status change updates the report's next due date.
 	cases := NewAuditedCases(NewDueDates(o.Store, book), p.Audit, func(caseID string, err error) {

@@ -59,6 +59,11 @@ Usage:
                      recompute every statistics counter from the reports
                      (--check: only compare, list the cells that differ and
                      exit 1 if any)
+  portal report period --scope unit:<id>|front:<id>|all --from YYYY-MM
+                     --to YYYY-MM --format xlsx|csv|pdf [--out FILE]
+                     the period review report of a unit, a committee or the
+                     whole portal over whole months (stdout without --out);
+                     recorded in the admin audit log
   portal healthcheck exit 0 when the portal on PORTAL_ADDR answers /readyz
                      (for container healthchecks; images have no curl)
   portal help        show this help
@@ -91,6 +96,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return auditCommands(ctx, args, getenv, stdout, stderr)
 	case "stats":
 		return statsCommand(ctx, args, getenv, stdout, stderr)
+	case "report":
+		return reportCommand(ctx, args, getenv, stdout, stderr)
 	case "seed":
 		return seedCommand(ctx, args, getenv, stdout, stderr)
 	case "admin":

@@ -288,6 +288,16 @@ func explainChecks(t *testing.T, ctx context.Context, s *Store, cases []services
 		check{"hotspot cells of a committee", find(colStatsCells, statsDimsFilter([]string{"2026-10", "2026-11"}, "", "f1", "official"), nil, 0)},
 		check{"hotspot cells of every unit", find(colStatsCells, statsDimsFilter([]string{"2026-10", "2026-11"}, "", "", "counter"), nil, 0)},
 		check{"statistics fold sequence", find(colStatsState, bson.D{{Key: "_id", Value: "fold"}}, nil, 1)})
+	// The period report's actions: a unit's, a committee's or every
+	// report concluded in a range, newest first (docs/period-report.md).
+	for _, q := range []services.ConcludedQuery{{Unit: "unit-1"}, {Front: "front-1"}, {}} {
+		q.From, q.To, q.Limit = now.AddDate(0, -3, 0), now, services.MaxPeriodActions+1
+		try("FindConcludedActions", func() error { _, err := s.FindConcludedActions(ctx, q); return err })
+		filter, sort := concludedInQuery(q)
+		checks = append(checks, check{fmt.Sprintf("concluded actions unit=%q front=%q", q.Unit, q.Front),
+			bson.D{{Key: "find", Value: colCases}, {Key: "filter", Value: filter}, {Key: "sort", Value: sort},
+				{Key: "projection", Value: concludedActionProjection}, {Key: "limit", Value: int64(q.Limit)}}})
+	}
 	return checks
 }
 

@@ -57,6 +57,11 @@ var indexes = []index{
 	{colCases, bson.D{{Key: "dueAt", Value: 1}}, false, "dueAt"},
 	// The public feed of published outcomes, newest first.
 	{colCases, bson.D{{Key: "outcome.published", Value: 1}, {Key: "outcome.publishedAt", Value: -1}, {Key: "outcome.publicId", Value: -1}}, false, "outcome_feed"},
+	// The period report's actions: a unit's, a committee's or every
+	// report concluded in a range, newest first (concludedInQuery).
+	{colCases, bson.D{{Key: "unitId", Value: 1}, {Key: "outcome.concludedAt", Value: -1}, {Key: "_id", Value: -1}}, false, "unitId_concludedAt"},
+	{colCases, bson.D{{Key: "frontUnitId", Value: 1}, {Key: "outcome.concludedAt", Value: -1}, {Key: "_id", Value: -1}}, false, "frontUnitId_concludedAt"},
+	{colCases, bson.D{{Key: "outcome.concludedAt", Value: -1}, {Key: "_id", Value: -1}}, false, "concludedAt"},
 	{colCategories, bson.D{{Key: "code", Value: 1}}, true, "code_unique"},
 	{colAreas, bson.D{{Key: "code", Value: 1}}, true, "code_unique"},
 	{colAreas, bson.D{{Key: "parent", Value: 1}}, false, "parent"},
