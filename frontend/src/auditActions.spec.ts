@@ -16,6 +16,8 @@ function serverActions(): string[] {
     if (!name.endsWith('.go') || name.endsWith('_test.go')) continue
     const src = readFileSync(join(servicesDir, name), 'utf8')
     for (const m of src.matchAll(/\.record\(ctx,\s*&?actor,\s*"([A-Za-z]+\.[A-Za-z]+)"/g)) out.add(m[1]!)
+    // Events written directly name their code in a constant (PeriodReportAction).
+    for (const m of src.matchAll(/^(?:const\s+)?\s*\w+Action\s*=\s*"([A-Za-z]+\.[A-Za-z]+)"/gm)) out.add(m[1]!)
   }
   return [...out].sort()
 }

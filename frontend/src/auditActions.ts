@@ -23,6 +23,7 @@ export const ADMIN_ACTIONS = [
   'holiday.create',
   'holiday.delete',
   'deadlinePolicy.update',
+  'report.period',
 ] as const
 
 type T = (key: string, named?: Record<string, unknown>) => string
@@ -57,6 +58,9 @@ export function targetText(t: T, te: TE, e: Pick<AdminEvent, 'action' | 'target'
       return te(`kinds.${e.target}`) ? t(`kinds.${e.target}`) : e.target
     case 'routingRule':
       return t('auditLog.routingRule')
+    case 'report':
+      // A period report's scope: "all", or "unit:<id>" / "front:<id>" (the summary gives the range and format).
+      return e.target === 'all' ? t('auditLog.wholePortal') : e.target
     case 'user':
       return t('auditLog.goneAccount')
     default:
