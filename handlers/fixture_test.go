@@ -116,6 +116,10 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 			t.Fatal(err)
 		}
 	}
+	if env.Embedded {
+		// As the embedded portal does (cmd/portal, serve.go).
+		o.store.UseStatsCache()
+	}
 	clock := &testClock{}
 	sealer, err := seal.New("test", bytes.Repeat([]byte{7}, 32))
 	if err != nil {

@@ -173,8 +173,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		// This process alone owns the embedded data directory (its lock is
 		// held), so the queue can be answered from memory (docs/storage.md,
 		// "The queue index"); the database answers until it is built. On
-		// MongoDB its indexes answer the queue.
+		// MongoDB its indexes answer the queue. The statistics' cells are
+		// likewise answered from memory ("The statistics' cell cache").
 		jobList = append(jobList, a.buildQueueIndex)
+		a.store.UseStatsCache()
 	}
 	for _, run := range jobList {
 		jobsRunning.Go(func() { run(jobs, log) })

@@ -226,6 +226,15 @@ func (s *Store) bulkStats(ctx context.Context, coll string, models []mongo.Write
 // refused as a duplicate, which means "done".
 func (s *Store) ApplyStatsDelta(ctx context.Context, seq int64, d services.Contribution) error {
 	var models []mongo.WriteModel
+	// The cache takes what the database holds of these cells, whether
+	// the write went through, failed or was cut half-way.
+	defer func() {
+		keys := make([]string, 0, len(d))
+		for cell := range d {
+			keys = append(keys, cell.Key())
+		}
+		s.refreshStatsCells(context.WithoutCancel(ctx), keys)
+	}()
 	for _, cell := range d.Cells() {
 		inc := bson.D{}
 		for _, k := range sortedKeys(d[cell]) {
@@ -284,12 +293,18 @@ func statsDimsFilter(months []string, unit, front, dim string) bson.D {
 // counter, procedure, official) over months, of the unit and the
 // committee when given.
 func (s *Store) FindStatsDims(ctx context.Context, months []string, unit, front, dim string) (services.Contribution, error) {
+	if c := s.cachedStats(ctx); c != nil {
+		return c.match(months, unit, front, dim), nil
+	}
 	return s.readStatsCells(ctx, statsDimsFilter(months, unit, front, dim))
 }
 
 // FindStatsCells reads the base cells of months, of the unit and the
 // committee when given.
 func (s *Store) FindStatsCells(ctx context.Context, months []string, unit, front string) (services.Contribution, error) {
+	if c := s.cachedStats(ctx); c != nil {
+		return c.match(months, unit, front, ""), nil
+	}
 	return s.readStatsCells(ctx, statsCellsFilter(months, unit, front))
 }
 
@@ -410,6 +425,7 @@ func (s *Store) SetStatsUpTo(ctx context.Context, t time.Time, definition int) e
 // counter and mark (`portal stats rebuild`). A rebuild cut off leaves them
 // marked not built, and is run again.
 func (s *Store) BeginStatsRebuild(ctx context.Context) error {
+	defer s.dropStatsCache()
 	if _, err := s.db.Collection(colStatsState).UpdateOne(ctx, bson.D{{Key: "_id", Value: "fold"}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "built", Value: false}}}}, options.UpdateOne().SetUpsert(true)); err != nil {
 		return translate(err, "statistics")
@@ -435,6 +451,7 @@ func (s *Store) PutStatsMarks(ctx context.Context, marks []services.StatsMark) e
 // FinishStatsRebuild writes the rebuilt counters, each as of fold seq, and
 // records upTo and that the counters are built.
 func (s *Store) FinishStatsRebuild(ctx context.Context, cells services.Contribution, seq int64, upTo time.Time) error {
+	defer s.dropStatsCache()
 	const batch = 500
 	var docs []any
 	for i, cell := range cells.Cells() {

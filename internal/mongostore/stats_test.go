@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -134,6 +135,11 @@ func assertCellsEqual(t *testing.T, step string, got, want services.Contribution
 func TestStatsFoldCountsEachChangeOnce(t *testing.T) {
 	env := testenv.New(t)
 	ctx := context.Background()
+	// The folds go through a store with the cell cache (the embedded
+	// default's), which must answer as the database does after each step,
+	// failed writes included; plain reads the database.
+	env.Store.UseStatsCache()
+	plain := mongostore.New(env.Client, env.Database)
 	store := &failingStats{Store: env.Store, armed: map[string]int{}}
 	late := func(c services.Case) bool {
 		return c.Outcome != nil && c.Outcome.ConcludedAt.Sub(c.CreatedAt) > 20*24*time.Hour
@@ -215,6 +221,7 @@ func TestStatsFoldCountsEachChangeOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		assertCellsEqual(t, step, got, sumOfContributions(t, env.Store, ids, late))
+		compareStatsCache(t, step, env.Store, plain)
 	}
 
 	for i := range 60 {
@@ -469,5 +476,44 @@ func TestStatsCatchUpRefoldsUnderANewDefinition(t *testing.T) {
 	}
 	if st, err := env.Store.StatsState(ctx); err != nil || st.Definition != services.StatsDefinition {
 		t.Fatalf("state %+v %v", st, err)
+	}
+}
+
+// compareStatsCache finds the cached store's cell queries (the embedded
+// default's cell cache) equal to the database's, for every unit and
+// committee filter and every dimension, over all the months there are.
+func compareStatsCache(t *testing.T, step string, cached, plain *mongostore.Store) {
+	t.Helper()
+	ctx := context.Background()
+	all, err := plain.StatsCells(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ms []string
+	for cell := range all {
+		if !slices.Contains(ms, cell.Month) {
+			ms = append(ms, cell.Month)
+		}
+	}
+	for _, scope := range []struct{ unit, front string }{{"", ""}, {"u1", ""}, {"u3", ""}, {"", "f1"}} {
+		for _, dim := range append([]string{""}, services.HotspotDims...) {
+			read := func(s *mongostore.Store) services.Contribution {
+				var c services.Contribution
+				var err error
+				if dim == "" {
+					c, err = s.FindStatsCells(ctx, ms, scope.unit, scope.front)
+				} else {
+					c, err = s.FindStatsDims(ctx, ms, scope.unit, scope.front, dim)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				return c
+			}
+			got, want := read(cached), read(plain)
+			if d := got.Minus(want); len(d) != 0 || len(got) != len(want) {
+				t.Fatalf("%s: for %+v %q the database holds %d cells, the cell cache %d, differing by %v", step, scope, dim, len(want), len(got), d)
+			}
+		}
 	}
 }

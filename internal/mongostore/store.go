@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -28,6 +29,12 @@ type Store struct {
 	// same index once built, which then answers the queue (queueindex.go);
 	// both nil unless UseQueueIndex was called.
 	writes, qi atomic.Pointer[queueIndex]
+	// statsCacheOn turns the statistics' cell cache on (UseStatsCache),
+	// statsCache is it once loaded, statsLoad serializes its loads
+	// (statscache.go).
+	statsCacheOn atomic.Bool
+	statsCache   atomic.Pointer[statsCache]
+	statsLoad    sync.Mutex
 	// written hears the ids of the reports each write touched (or may have
 	// touched), when set (OnCaseWrite).
 	written atomic.Pointer[func(ids ...string)]
