@@ -94,7 +94,7 @@ func TestRenderingsAgree(t *testing.T) {
 			if strings.HasPrefix(rec[6], "=") {
 				t.Errorf("CSV action is a formula: %v", rec)
 			}
-		case rec[0] == "actions_listed" && rec[1] != "count" && (rec[1] != "500" || rec[2] != "true"):
+		case rec[0] == "actions_listed" && rec[1] != "count" && (rec[1] != strconv.Itoa(services.MaxPeriodActions) || rec[2] != "true"):
 			t.Errorf("CSV actions listed %v", rec)
 		}
 	}
@@ -121,7 +121,7 @@ func TestRenderingsAgree(t *testing.T) {
 		}
 	}
 	acts, _ := x.GetRows(periodreport.SheetActions)
-	if len(acts) != 1+services.MaxPeriodActions+2 || !strings.Contains(acts[len(acts)-1][0], "500") {
+	if len(acts) != 1+services.MaxPeriodActions+2 || !strings.Contains(acts[len(acts)-1][0], strconv.Itoa(services.MaxPeriodActions)) {
 		t.Errorf("XLSX actions: %d rows, last %v", len(acts), acts[len(acts)-1])
 	}
 	if f, _ := x.GetCellFormula(periodreport.SheetActions, "F2"); f != "" {
@@ -135,7 +135,8 @@ func TestRenderingsAgree(t *testing.T) {
 	}
 	text := strings.Join(pages, "\n")
 	for _, s := range []string{"BÁO CÁO SƠ KẾT", "Thanh tra Quận 1", "Số đơn tiếp nhận", "1.234", "88,9%", "Theo xã, phường", "Phường Bến Thành",
-		"ubnd phuong ben thanh", "Xử lý kỷ luật 499", "chỉ gồm 500 kết luận mới nhất", "Trang 1/"} {
+		"ubnd phuong ben thanh", "Xử lý kỷ luật " + strconv.Itoa(services.MaxPeriodActions-1),
+		"chỉ gồm " + strconv.Itoa(services.MaxPeriodActions) + " kết luận mới nhất", "Trang 1/"} {
 		if !strings.Contains(text, s) {
 			t.Errorf("PDF lacks %q", s)
 		}
