@@ -47,6 +47,24 @@ func publicQuery(c *gin.Context, f services.FieldErrors) services.PublicStatsQue
 	return q
 }
 
+// publicAnswer answers q unless f holds a problem of the query, and says
+// whether it did (else the error is written). The answer may be cached a
+// minute: the figures change as reports move, and a crowd of readers need
+// not each read the counters.
+func (s *Server) publicAnswer(c *gin.Context, q services.PublicStatsQuery, f services.FieldErrors) (services.PublicStatsAnswer, bool) {
+	if err := f.Err(); err != nil {
+		s.writeError(c, err)
+		return services.PublicStatsAnswer{}, false
+	}
+	ans, err := s.stats.PublicFigures(c.Request.Context(), q)
+	if err != nil {
+		s.writeError(c, err)
+		return services.PublicStatsAnswer{}, false
+	}
+	c.Header("Cache-Control", "public, max-age=60")
+	return ans, true
+}
+
 // publicStats answers the public figures, small counts protected
 // (docs/statistics.md, "Public figures"): GET /api/v1/stats/public?from=
 // &to=&monthly=&area=|unit=|kind=|category=&by=&format=json|csv. The CSV
@@ -58,18 +76,10 @@ func (s *Server) publicStats(c *gin.Context) {
 	if format != "json" && format != "csv" {
 		f.Add("format", services.FieldInvalid)
 	}
-	if err := f.Err(); err != nil {
-		s.writeError(c, err)
+	ans, ok := s.publicAnswer(c, q, f)
+	if !ok {
 		return
 	}
-	ans, err := s.stats.PublicFigures(c.Request.Context(), q)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	// The figures change as reports move; a minute of caching spares the
-	// counters a crowd of readers.
-	c.Header("Cache-Control", "public, max-age=60")
 	if format == "csv" {
 		c.Header("Content-Disposition", `attachment; filename="`+services.PublicStatsFileName(ans)+`"`)
 		c.Data(http.StatusOK, "text/csv; charset=utf-8", services.PublicStatsCSV(ans))
@@ -99,13 +109,8 @@ func (s *Server) publicChart(c *gin.Context) {
 	if lang != "vi" && lang != "en" {
 		f.Add("lang", services.FieldInvalid)
 	}
-	if err := f.Err(); err != nil {
-		s.writeError(c, err)
-		return
-	}
-	ans, err := s.stats.PublicFigures(c.Request.Context(), q)
-	if err != nil {
-		s.writeError(c, err)
+	ans, ok := s.publicAnswer(c, q, f)
+	if !ok {
 		return
 	}
 	svg, err := services.PublicStatsChart(ans, chart, lang)
@@ -113,7 +118,6 @@ func (s *Server) publicChart(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.Header("Cache-Control", "public, max-age=60")
 	c.Data(http.StatusOK, "image/svg+xml; charset=utf-8", svg)
 }
 

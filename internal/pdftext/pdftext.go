@@ -1,9 +1,8 @@
 // Package pdftext reads back the text a PDF draws on its pages, for tests: the oracle that shows
-// a renderer draws what it states, Vietnamese letters included. It is a copy of
-// internal/proof's test reader (textextract_test.go), made importable so that other packages'
-// tests (the period report's) can use it; only tests import it, so it is not compiled into the
-// portal. It is a minimal reader for files like the ones fpdf writes: objects written one after
-// another with a single cross-reference table (no object streams, no encryption), content streams
+// a renderer draws what it states, Vietnamese letters included (the proof of filing's tests and
+// the period report's). Only tests import it, so it is not compiled into the portal. It is a
+// minimal reader for files like the ones fpdf writes: objects written one after another with a
+// single cross-reference table (no object streams, no encryption), content streams
 // plain or FlateDecode, fonts either Type0 with two-byte codes or simple one-byte fonts, with
 // their ToUnicode CMap when present. On anything else it returns an error rather than a wrong
 // text.
