@@ -74,8 +74,13 @@ func NewStatsFeed(folder *StatsFolder, store StatsStore, now func() time.Time, l
 	return f
 }
 
-// Notify queues the reports ids for folding; it never blocks.
+// Notify queues the reports ids for folding; it never blocks. On standby
+// it keeps nothing: another process folds, and its catch-up finds these
+// reports (or this process's own, when it takes the lease).
 func (f *StatsFeed) Notify(ids ...string) {
+	if f.standby.Load() {
+		return
+	}
 	f.mu.Lock()
 	for _, id := range ids {
 		if len(f.pending) < statsMaxPending {
