@@ -6,8 +6,8 @@ import { currentUser, onSessionLost, ROLES, startSession, type Role } from './st
 
 declare module 'vue-router' {
   interface RouteMeta {
-    /** The i18n key of the page title (document.title). */
-    titleKey: `title.${keyof MessageSchema['title'] & string}`
+    /** The i18n key of the page title (document.title); a page whose words are all in its own block may use that block's title. */
+    titleKey: `title.${keyof MessageSchema['title'] & string}` | 'figures.title'
     /** The staff roles that may open the page; absent on public pages. */
     roles?: readonly Role[]
     /** The staff sign-in page: a signed-in staff member is sent on to their home. */
@@ -18,6 +18,8 @@ declare module 'vue-router' {
 const CASE_ROLES: readonly Role[] = ['inspector', 'lead', 'monitor']
 const CUSTODY_ROLES: readonly Role[] = ['inspector', 'lead']
 const STAFFING_ROLES: readonly Role[] = ['lead', 'monitor']
+/** Everyone with figures of a scope: a unit's staff, a committee's monitors, the admins (the whole portal). */
+const FIGURES_ROLES: readonly Role[] = ['inspector', 'lead', 'monitor', 'admin']
 const ADMIN: readonly Role[] = ['admin']
 
 const adminPages: RouteRecordRaw[] = [
@@ -141,6 +143,12 @@ export const routes: RouteRecordRaw[] = [
     name: 'staff-staffing',
     component: () => import('./views/StaffingView.vue'),
     meta: { titleKey: 'title.staffing', roles: STAFFING_ROLES },
+  },
+  {
+    path: '/staff/figures',
+    name: 'staff-figures',
+    component: () => import('./views/FiguresView.vue'),
+    meta: { titleKey: 'figures.title', roles: FIGURES_ROLES },
   },
   {
     path: '/staff/forbidden',
