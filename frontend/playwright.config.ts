@@ -43,8 +43,9 @@ export default defineConfig({
   // `portal admin create-user` (password on stdin), as an operator would:
   // one for staff.spec.ts, one for story.spec.ts, one for custody.spec.ts,
   // one for originals.spec.ts, one for queue.spec.ts, one for forms.spec.ts,
-  // one for stafflayout.spec.ts, one for transparency.spec.ts (each enrols
-  // its own TOTP, so the specs do not depend on their order).
+  // one for stafflayout.spec.ts, one for transparency.spec.ts, one for
+  // figures.spec.ts (each enrols its own TOTP, so the specs do not depend on
+  // their order).
   // PORTAL_REQUIRE_2FA makes admins and leads enrol TOTP at first sign-in.
   // PORTAL_COOLING_PERIOD=1m (72h by default) lets custody.spec.ts and
   // originals.spec.ts wait out the cooling period of the accounts they
@@ -53,6 +54,7 @@ export default defineConfig({
     command:
       `sh -c 'd=$(mktemp -d) && ` +
       `printf "%s\\n" "Quản-trị-viên-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email admin@e2e.test --role admin --name "Quản trị E2E" && ` +
+      `printf "%s\\n" "Báo-cáo-sơ-kết-tổng-kết-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email figures-admin@e2e.test --role admin --name "Quản trị báo cáo" && ` +
       `printf "%s\\n" "Quản-trị-gió-mùa-đông-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email story-admin@e2e.test --role admin --name "Quản trị câu chuyện" && ` +
       `printf "%s\\n" "Sông-Hồng-mùa-lũ-về-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email custody-admin@e2e.test --role admin --name "Quản trị danh tính" && ` +
       `printf "%s\\n" "Sông-Cửu-Long-chín-nhánh-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email originals-admin@e2e.test --role admin --name "Quản trị tệp gốc" && ` +

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { jsonResponse } from '../testing/fakeXhr'
 import { apiError, fakeApi } from '../testing/fakeApi'
 import { openAs, resetPageTests, settle, until } from '../testing/mountApp'
 import { testMeta } from '../testing/meta'
@@ -138,8 +137,18 @@ describe('figures page', () => {
     const range = { from: year.to, to: year.to }
     const filtered = `/api/v1/stats?from=${range.from}&to=${range.to}&monthly=true&kind=complaint&category=bribe`
     api.json('GET', filtered, 200, answer({ received: 4 }, range))
-    const { w, router } = await openAs('lead', '/staff/figures', 'figures-monthly', 'vi')
+    api.json('GET', '/api/v1/units', 200, {
+      items: [{ id: 'unit-1', code: 'tt-q1', name: { vi: 'Thanh tra Quận 1', en: 'District 1 Inspectorate' }, type: 'inspection' }],
+    })
+    const { w, router, i18n } = await openAs('lead', '/staff/figures', 'figures-monthly', 'vi')
     expect(w.get('h1').text()).toBe('Số liệu và báo cáo kỳ')
+    // The unit is named in the page's language (the session knows one name only: "Thanh tra Thành phố").
+    await until(() => w.get('[data-testid="figures-scope"]').text() === 'Phạm vi: Thanh tra Quận 1')
+    i18n.global.locale.value = 'en'
+    await settle()
+    expect(w.get('[data-testid="figures-scope"]').text()).toBe('Scope: District 1 Inspectorate')
+    i18n.global.locale.value = 'vi'
+    await settle()
     expect(w.get('[data-testid="figures-empty"]').text()).toBe(viMessages.figures.empty)
 
     await w.get('[data-testid="figures-from"]').setValue(range.from)
