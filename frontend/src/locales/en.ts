@@ -1582,6 +1582,7 @@ const en: typeof vi = {
       minHelp: 'A name is listed when at least this many reports received in the months chosen name it (1 to {max}).',
       minInvalid: 'Enter a whole number from 1 to {max}.',
       apply: 'Show hotspots',
+      caption: '{dim}: names with at least {min} reports, from {from} to {to}',
       loading: 'Loading the hotspots…',
       showing: 'Names with at least {min} reports, from {from} to {to}.',
       dims: {

@@ -1581,6 +1581,7 @@ const vi = {
       minHelp: 'Một tên được liệt kê khi có ít nhất bấy nhiêu phản ánh nhận được trong các tháng đã chọn (1 đến {max}).',
       minInvalid: 'Hãy nhập một số nguyên từ 1 đến {max}.',
       apply: 'Xem điểm nóng',
+      caption: '{dim}: các tên có từ {min} phản ánh trở lên, từ tháng {from} đến tháng {to}',
       loading: 'Đang tải điểm nóng…',
       showing: 'Các tên có từ {min} phản ánh trở lên, từ tháng {from} đến tháng {to}.',
       dims: {

@@ -193,7 +193,8 @@ describe('figures page', () => {
     })
     const { w, router } = await openAs('inspector', '/staff/figures', 'hotspot-row')
     const office = w.get('[data-testid="hotspots-office-table"]')
-    expect(office.get('caption').text()).toBe('Offices')
+    const mm = (m: string) => `${m.slice(5)}/${m.slice(0, 4)}`
+    expect(office.get('caption').text()).toBe(`Offices: names with at least 3 reports, from ${mm(hot.from)} to ${mm(hot.to)}`)
     expect(office.findAll('thead th').map((th) => th.text())).toEqual(['Name (grouped)', 'Reports received', 'Resolved', 'Found substantiated or partly'])
     expect(office.get('[data-testid="hotspot-row"]').findAll('td').map((td) => td.text())).toEqual(['ubnd phuong tan dinh', '4', '2', '1'])
     expect(w.get('[data-testid="hotspots-official-none"]').text()).toBe('No official is named by 3 reports or more.')
@@ -252,7 +253,7 @@ describe('figures page', () => {
         () => apiError(500, 'internal'),
         () => new Response('report,scope', { status: 200, headers: { 'Content-Type': 'text/csv; charset=utf-8' } }),
       )
-      const { w } = await openAs({ role: 'monitor', unitId: 'f1', unitName: 'MTTQ' }, '/staff/figures', 'period-form')
+      const { w, i18n } = await openAs({ role: 'monitor', unitId: 'f1', unitName: 'MTTQ' }, '/staff/figures', 'period-form')
       expect((w.get('[data-testid="period-format-xlsx"]').element as HTMLInputElement).checked).toBe(true)
       expect(w.get('label[for="period-format-pdf"]').text()).toBe('Document to print and sign (PDF)')
 
@@ -263,6 +264,12 @@ describe('figures page', () => {
       expect(saved).toEqual(['bao-cao-ky_front-mt_x.pdf'])
       expect(w.get('[data-testid="period-status"]').text()).toBe('Downloaded bao-cao-ky_front-mt_x.pdf.')
       expect(w.get('[data-testid="period-status"]').attributes('role')).toBe('status')
+      // The status line follows the page's language.
+      i18n.global.locale.value = 'vi'
+      await settle()
+      expect(w.get('[data-testid="period-status"]').text()).toBe('Đã tải về bao-cao-ky_front-mt_x.pdf.')
+      i18n.global.locale.value = 'en'
+      await settle()
 
       await w.get('[data-testid="period-format-csv"]').setValue(true)
       await w.get('[data-testid="period-form"]').trigger('submit')
