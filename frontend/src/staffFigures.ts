@@ -160,6 +160,8 @@ export interface StatsFilters {
   monthly?: boolean
   unit?: string
   front?: string
+  /** A commune's code, or a province's (its communes). */
+  area?: string
   kind?: string
   category?: string
 }
@@ -179,6 +181,7 @@ export function statsPath(f: StatsFilters): string {
     ['monthly', f.monthly ? 'true' : undefined],
     ['unit', f.unit],
     ['front', f.front],
+    ['area', f.area],
     ['kind', f.kind],
     ['category', f.category],
   ])}`
