@@ -212,6 +212,8 @@ describe('figures page', () => {
     expect(w.get('[data-testid="hot-min-problem"]').text()).toBe('Enter a whole number from 1 to 1000.')
     expect(document.activeElement?.id).toBe('hot-min')
 
+    // A period chosen for the report stays when the hotspots' window changes.
+    await w.get('[data-testid="period-from"]').setValue(year.to)
     await w.get('[data-testid="hot-min"]').setValue('2')
     await w.get('[data-testid="hotspots-form"]').trigger('submit')
     await until(() => api.callsTo('GET', two).length === 1)
@@ -219,6 +221,9 @@ describe('figures page', () => {
     await until(() => w.find('[data-testid="hotspots-official-table"]').exists())
     expect(w.get('[data-testid="hotspots-showing"]').text()).toContain('at least 2 reports')
     expect(w.find('[data-testid="hot-min-problem"]').text()).toBe('')
+    expect((w.get('[data-testid="period-from"]').element as HTMLSelectElement).value).toBe(year.to)
+    // The figures were not asked again.
+    expect(api.callsTo('GET', STATS)).toHaveLength(1)
   })
 
   it('shows a monitor their committee, and says so when the server refuses', async () => {
