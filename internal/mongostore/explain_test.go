@@ -176,10 +176,6 @@ func explainChecks(t *testing.T, ctx context.Context, s *Store, cases []services
 				}
 			}
 		}
-		// The status counts next to the queue.
-		try("CountByStatus", func() error { _, err := s.CountByStatus(ctx, unit, front); return err })
-		checks = append(checks, check{fmt.Sprintf("status counts front=%v", front), bson.D{{Key: "aggregate", Value: colCases},
-			{Key: "pipeline", Value: statusCountsPipeline(unit, front)}, {Key: "cursor", Value: bson.D{}}}})
 		// The unit listing behind overdue recommendations.
 		try("FindUnitCases", func() error { _, err := s.FindUnitCases(ctx, unit, front, 1000); return err })
 		filter, sort := unitCasesQuery(unit, front)
