@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 )
 
 // Public figures (docs/statistics.md, "Public figures"): what anyone may
@@ -381,6 +383,94 @@ type publicCatalogStore interface {
 	FindUnits(ctx context.Context) ([]Unit, error)
 }
 
+// publicNameBook is what names the public figures' slices and places the
+// cells in them, read from the catalogue: never changed once built, so
+// concurrent answers share it.
+type publicNameBook struct {
+	pc    publicCatalog
+	names map[statsNode]Text
+	// level is each area's level (province or commune).
+	level map[string]string
+}
+
+// publicNameCache keeps the public figures' name book for a time: the
+// catalogue (some ten thousand communes in a national deployment) would
+// otherwise be read on every public answer. An administrator's change
+// drops it at once in this process (ForgetCatalog); other processes read
+// the change within the TTL.
+type publicNameCache struct {
+	mu     sync.Mutex
+	ttl    time.Duration
+	loaded time.Time
+	book   *publicNameBook
+}
+
+// SetCatalogTTL sets how long the public figures keep the names of their
+// slices (0, the default: read the catalogue for every answer).
+func (v *StatsView) SetCatalogTTL(ttl time.Duration) {
+	v.names.mu.Lock()
+	defer v.names.mu.Unlock()
+	v.names.ttl, v.names.book = ttl, nil
+}
+
+// ForgetCatalog drops the kept names: the next public answer reads the
+// catalogue (an administrator changed an area, a category or a unit).
+func (v *StatsView) ForgetCatalog() {
+	v.names.mu.Lock()
+	defer v.names.mu.Unlock()
+	v.names.book = nil
+}
+
+// publicNames is the name book, kept or read anew.
+func (v *StatsView) publicNames(ctx context.Context) (*publicNameBook, error) {
+	c := &v.names
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := v.now()
+	if c.book != nil && c.ttl > 0 && now.Sub(c.loaded) < c.ttl && !now.Before(c.loaded) {
+		return c.book, nil
+	}
+	areas, err := v.catalog.ListAreas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cats, err := v.catalog.ListCategories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	units, err := v.catalog.FindUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b := &publicNameBook{pc: publicCatalog{province: map[string]string{}, unitCode: map[string]string{}},
+		names: map[statsNode]Text{allReports: {VI: "Tất cả phản ánh", EN: "All reports"}}, level: map[string]string{}}
+	for _, a := range areas {
+		b.level[a.Code] = a.Level
+		if a.Level == AreaCommune {
+			b.pc.province[a.Code] = a.Parent
+			b.names[statsNode{PublicByCommune, a.Code}] = a.Name
+		} else {
+			b.names[statsNode{PublicByProvince, a.Code}] = a.Name
+		}
+	}
+	for _, u := range units {
+		b.pc.unitCode[u.ID] = u.Code
+		if u.Type == UnitInspection {
+			b.names[statsNode{PublicByUnit, u.Code}] = u.Name
+		}
+	}
+	for _, c := range cats {
+		b.names[statsNode{PublicByCategory, c.Code}] = c.Name
+	}
+	for k, n := range KindNames {
+		b.names[statsNode{PublicByKind, string(k)}] = n
+	}
+	if c.ttl > 0 {
+		c.book, c.loaded = b, now
+	}
+	return b, nil
+}
+
 // unknownSlice names the slice of reports without an area or category.
 var unknownSlice = Text{VI: "Không xác định", EN: "Not given"}
 
@@ -393,42 +483,11 @@ func (v *StatsView) PublicFigures(ctx context.Context, q PublicStatsQuery) (Publ
 	if err != nil {
 		return PublicStatsAnswer{}, err
 	}
-	areas, err := v.catalog.ListAreas(ctx)
+	pn, err := v.publicNames(ctx)
 	if err != nil {
 		return PublicStatsAnswer{}, err
 	}
-	cats, err := v.catalog.ListCategories(ctx)
-	if err != nil {
-		return PublicStatsAnswer{}, err
-	}
-	units, err := v.catalog.FindUnits(ctx)
-	if err != nil {
-		return PublicStatsAnswer{}, err
-	}
-	pc := publicCatalog{province: map[string]string{}, unitCode: map[string]string{}}
-	names := map[statsNode]Text{allReports: {VI: "Tất cả phản ánh", EN: "All reports"}}
-	level := map[string]string{}
-	for _, a := range areas {
-		level[a.Code] = a.Level
-		if a.Level == AreaCommune {
-			pc.province[a.Code] = a.Parent
-			names[statsNode{PublicByCommune, a.Code}] = a.Name
-		} else {
-			names[statsNode{PublicByProvince, a.Code}] = a.Name
-		}
-	}
-	for _, u := range units {
-		pc.unitCode[u.ID] = u.Code
-		if u.Type == UnitInspection {
-			names[statsNode{PublicByUnit, u.Code}] = u.Name
-		}
-	}
-	for _, c := range cats {
-		names[statsNode{PublicByCategory, c.Code}] = c.Name
-	}
-	for k, n := range KindNames {
-		names[statsNode{PublicByKind, string(k)}] = n
-	}
+	pc, names, level := pn.pc, pn.names, pn.level
 	slice, err := publicSliceOf(q, level, names)
 	if err != nil {
 		return PublicStatsAnswer{}, err
