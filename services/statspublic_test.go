@@ -1,7 +1,9 @@
 package services
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -274,4 +276,176 @@ func FuzzPublicStatsQuery(f *testing.F) {
 			t.Fatalf("accepted %d filters as slice %v", set, slice)
 		}
 	})
+}
+
+// rowSpace is a basis in echelon form of the rows added so far, modulo
+// linearPrime: pivot column → row with 1 there.
+type rowSpace map[int][]uint64
+
+// reduce subtracts the basis from row (in place) and reports whether
+// anything is left: whether row is outside the span.
+func (s rowSpace) reduce(row []uint64) bool {
+	for col := range row {
+		if row[col] == 0 {
+			continue
+		}
+		b, ok := s[col]
+		if !ok {
+			continue
+		}
+		f := row[col]
+		for j := col; j < len(row); j++ {
+			if b[j] != 0 {
+				row[j] = (row[j] + linearPrime - mulMod(f, b[j])) % linearPrime
+			}
+		}
+	}
+	return slices.ContainsFunc(row, func(v uint64) bool { return v != 0 })
+}
+
+// add puts row into the basis (if it is new).
+func (s rowSpace) add(row []uint64) {
+	row = slices.Clone(row)
+	if !s.reduce(row) {
+		return
+	}
+	col := slices.IndexFunc(row, func(v uint64) bool { return v != 0 })
+	inv := invMod(row[col])
+	for j := col; j < len(row); j++ {
+		row[j] = mulMod(row[j], inv)
+	}
+	// Keep the basis reduced at col, so that reduce may go left to right.
+	for _, b := range s {
+		if f := b[col]; f != 0 {
+			for j := col; j < len(row); j++ {
+				b[j] = (b[j] + linearPrime - mulMod(f, row[j])) % linearPrime
+			}
+		}
+	}
+	s[col] = row
+}
+
+// TestPublicFiguresHideSmallCountsFromLinearAttack plays a different
+// attacker in worlds too large for brute force: one who takes any linear
+// combination of the published figures (sums and differences of any of
+// them, across slices and measures at once — what a spreadsheet and
+// patience can do). A small count that is not shown must not be such a
+// combination: its row (what each unknown count of the world adds to it)
+// must lie outside the span of the published figures' rows.
+func TestPublicFiguresHideSmallCountsFromLinearAttack(t *testing.T) {
+	const k = 5
+	rng := rand.New(rand.NewPCG(7, 29))
+	pc := publicCatalog{province: map[string]string{}, unitCode: map[string]string{"u1": "U1", "u2": "U2", "u3": "U3"}}
+	var communes []string
+	for i := range 8 {
+		c := fmt.Sprintf("c%d", i)
+		pc.province[c] = fmt.Sprintf("p%d", i%3)
+		communes = append(communes, c)
+	}
+	u := universe("", communes, []string{"u1", "u2", "u3"}, []string{"x", "y", "z"}, []Kind{KindFeedback, KindComplaint}, []int{0, 1, 2, 3, 4}, 0)
+	n := len(u.leaves) * len(u.measures)
+	type figure struct {
+		node statsNode
+		m    string
+	}
+	var figs []figure
+	index := map[figure]int{}
+	var rows [][]uint64 // rows[f][i]: what count i adds to figure f
+	for i := range n {
+		one := make([]int64, n)
+		one[i] = 1
+		tbl, _ := sumPublicTable(leafContribution("2026-11", u.leaves, u.measures, one), "2026-11", pc)
+		for node, vals := range tbl.vals {
+			for m, v := range vals {
+				if v == 0 {
+					continue
+				}
+				f := figure{node, m}
+				if _, ok := index[f]; !ok {
+					index[f] = len(figs)
+					figs = append(figs, f)
+					rows = append(rows, make([]uint64, n))
+				}
+				rows[index[f]][i] += uint64(v)
+			}
+		}
+	}
+	hidden, tables := 0, 0
+	for trial := range 200 {
+		// Sparse worlds, where small counts are common.
+		real := make([]int64, n)
+		for i := range real {
+			if rng.IntN(100) < 1+trial%6 {
+				real[i] = int64(1 + rng.IntN(3))
+			}
+		}
+		table := buildPublicTable(leafContribution("2026-11", u.leaves, u.measures, real), "2026-11", pc, k)
+		span := rowSpace{}
+		for f, fg := range figs {
+			if st, ok := table.state[fg.node][fg.m]; !ok || st == statePublished {
+				span.add(rows[f])
+			}
+		}
+		for f, fg := range figs {
+			st, ok := table.state[fg.node][fg.m]
+			v := table.vals[fg.node][fg.m]
+			if !ok || st == statePublished || v < 1 || v >= k {
+				continue
+			}
+			hidden++
+			if !span.reduce(slices.Clone(rows[f])) {
+				t.Errorf("trial %d: %v %s = %d (state %d) is a linear combination of the published figures", trial, fg.node, fg.m, v, st)
+				if testing.Verbose() {
+					for _, node := range []statsNode{fg.node, {PublicByProvince, pc.province[fg.node.key]}} {
+						for _, m := range []string{MeasureReceived, MeasureConcluded, MeasureConcludedPrefix + "a", MeasureConcludedPrefix + "b", MeasureOnTime, MeasureLate} {
+							t.Logf("  %v %s = %d state %v", node, m, table.vals[node][m], table.state[node][m])
+						}
+					}
+					for c, p := range pc.province {
+						if p == pc.province[fg.node.key] {
+							for _, m := range []string{MeasureConcluded, MeasureConcludedPrefix + "a", MeasureConcludedPrefix + "b", MeasureOnTime, MeasureLate} {
+								t.Logf("  commune %s %s = %d state %v", c, m, table.vals[statsNode{PublicByCommune, c}][m], table.state[statsNode{PublicByCommune, c}][m])
+							}
+						}
+					}
+				}
+			}
+		}
+		tables++
+	}
+	if hidden < 500 {
+		t.Fatalf("only %d small figures in %d tables: the trials test too little", hidden, tables)
+	}
+	t.Logf("%d tables, %d figures, %d unknown counts, %d small figures hidden, none a linear combination of the published ones", tables, len(figs), n, hidden)
+}
+
+// BenchmarkProtectLargeMonth times the protection of one month's table in
+// a large world: 150 communes in 5 provinces, 5 units, 8 categories and 4
+// kinds, a few hundred reports spread thin (many small counts).
+func BenchmarkProtectLargeMonth(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	pc := publicCatalog{province: map[string]string{}, unitCode: map[string]string{}}
+	var communes, units, cats []string
+	for i := range 150 {
+		c := fmt.Sprintf("c%d", i)
+		pc.province[c] = fmt.Sprintf("p%d", i%5)
+		communes = append(communes, c)
+	}
+	for i := range 5 {
+		units = append(units, fmt.Sprintf("u%d", i))
+		pc.unitCode[units[i]] = fmt.Sprintf("U%d", i)
+	}
+	for i := range 8 {
+		cats = append(cats, fmt.Sprintf("k%d", i))
+	}
+	u := universe("", communes, units, cats, Kinds, []int{0, 1, 2, 3, 4}, 0)
+	counts := make([]int64, len(u.leaves)*len(u.measures))
+	for range 1500 {
+		counts[rng.IntN(len(counts))]++
+	}
+	ct := leafContribution("2026-11", u.leaves, u.measures, counts)
+	b.ResetTimer()
+	for range b.N {
+		buildPublicTable(ct, "2026-11", pc, 5)
+	}
 }
