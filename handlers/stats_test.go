@@ -748,3 +748,36 @@ func TestPublicStatsKeepTheCatalogueNames(t *testing.T) {
 		t.Fatalf("after the administrator's change: %q", got)
 	}
 }
+
+// TestPublicStatsFollowTheCounters: the protected tables the public
+// figures keep (a month's, while its counters and names are unchanged)
+// give way to new ones as soon as a report is counted.
+func TestPublicStatsFollowTheCounters(t *testing.T) {
+	f := newFixture(t, func(o *fixtureOptions) { o.cacheTTL = time.Hour })
+	f.storyStaff(t)
+	ctx := context.Background()
+	received := func() int64 {
+		t.Helper()
+		var a struct {
+			Total struct{ Received *int64 }
+		}
+		f.call(t, "", http.MethodGet, "/api/v1/stats/public", "", http.StatusOK, &a)
+		if a.Total.Received == nil {
+			return -1
+		}
+		return *a.Total.Received
+	}
+	for i := range 7 {
+		f.call(t, "", http.MethodPost, "/api/v1/complaints", validFeedback, http.StatusCreated, nil)
+		if err := f.Stats.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		want := int64(i + 1)
+		if want < 5 {
+			want = -1 // fewer than k
+		}
+		if got := received(); got != want || received() != want {
+			t.Fatalf("after %d reports: %d received, want %d", i+1, got, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"hash/maphash"
 	"maps"
 	"slices"
 	"strconv"
@@ -471,6 +472,78 @@ func (v *StatsView) publicNames(ctx context.Context) (*publicNameBook, error) {
 	return b, nil
 }
 
+// publicTableMemo keeps the protected table of each month recently
+// asked for, with what it was built from: protecting a month is the public
+// figures' main cost (the linear check most of all), and the counters of a
+// month change far less often than the public asks for them.
+type publicTableMemo struct {
+	mu     sync.Mutex
+	seed   maphash.Seed
+	tables map[string]memoTable
+}
+
+type memoTable struct {
+	book *publicNameBook
+	fp   uint64
+	t    publicTable
+}
+
+// maxMemoTables bounds the months kept (every month of MaxStatsMonths
+// ranges, and more).
+const maxMemoTables = 256
+
+// protectedTable is month's protected table: the kept one when the month's
+// cells and the name book are those it was built from, else built anew.
+func (v *StatsView) protectedTable(cells Contribution, month string, book *publicNameBook) publicTable {
+	m := &v.memo
+	m.mu.Lock()
+	if m.tables == nil {
+		m.seed, m.tables = maphash.MakeSeed(), map[string]memoTable{}
+	}
+	seed := m.seed
+	kept, ok := m.tables[month]
+	m.mu.Unlock()
+	fp := monthFingerprint(seed, cells, month)
+	if ok && kept.book == book && kept.fp == fp {
+		return kept.t
+	}
+	t := buildPublicTable(cells, month, book.pc, v.k)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.tables) >= maxMemoTables {
+		for k := range m.tables {
+			delete(m.tables, k)
+			break
+		}
+	}
+	m.tables[month] = memoTable{book: book, fp: fp, t: t}
+	return t
+}
+
+// monthFingerprint hashes the base cells of month that sumPublicTable
+// reads, in no particular order (a sum of each count's hash).
+func monthFingerprint(seed maphash.Seed, cells Contribution, month string) uint64 {
+	var fp uint64
+	var h maphash.Hash
+	h.SetSeed(seed)
+	for cell, ms := range cells {
+		if cell.Dim != "" || cell.Month != month {
+			continue
+		}
+		key := cell.Key()
+		for name, n := range ms {
+			h.Reset()
+			h.WriteString(key)
+			h.WriteByte(0)
+			h.WriteString(name)
+			h.WriteByte(0)
+			h.WriteString(strconv.FormatInt(n, 10))
+			fp += h.Sum64()
+		}
+	}
+	return fp
+}
+
 // unknownSlice names the slice of reports without an area or category.
 var unknownSlice = Text{VI: "Không xác định", EN: "Not given"}
 
@@ -498,9 +571,9 @@ func (v *StatsView) PublicFigures(ctx context.Context, q PublicStatsQuery) (Publ
 	}
 	tables := make([]publicTable, len(months))
 	for i, m := range months {
-		tables[i] = buildPublicTable(cells, m, pc, v.k)
+		tables[i] = v.protectedTable(cells, m, pn)
 	}
-	now := buildPublicTable(cells, NowMonth, pc, v.k)
+	now := v.protectedTable(cells, NowMonth, pn)
 	name := func(n statsNode) Text {
 		if t, ok := names[n]; ok {
 			return t

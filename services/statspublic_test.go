@@ -3,6 +3,7 @@ package services
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -447,5 +448,33 @@ func BenchmarkProtectLargeMonth(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		buildPublicTable(ct, "2026-11", pc, 5)
+	}
+}
+
+// TestProtectedTableKeptWhileUnchanged: a month's protected table is
+// built once while its cells and the name book stay the same, and built
+// again when a count or the book changes.
+func TestProtectedTableKeptWhileUnchanged(t *testing.T) {
+	v := NewStatsView(nil, 5, nil)
+	book := &publicNameBook{pc: testCatalog}
+	ct := Contribution{}
+	cell := StatsCell{Month: "2026-11", Unit: "u1", Area: "c1", Kind: KindComplaint, Category: "x", Channel: ChannelWeb}
+	ct.add(cell, MeasureReceived, 7)
+	ct.add(StatsCell{Month: "2026-10", Unit: "u1", Area: "c1", Kind: KindComplaint, Category: "x", Channel: ChannelWeb}, MeasureReceived, 2)
+	same := func(a, b publicTable) bool { return reflect.ValueOf(a.state).Pointer() == reflect.ValueOf(b.state).Pointer() }
+	first := v.protectedTable(ct, "2026-11", book)
+	if !same(first, v.protectedTable(ct, "2026-11", book)) {
+		t.Fatal("an unchanged month was protected again")
+	}
+	if other := v.protectedTable(ct, "2026-10", book); same(first, other) || other.vals[allReports][MeasureReceived] != 2 {
+		t.Fatalf("another month: %v", other.vals[allReports])
+	}
+	ct.add(cell, MeasureReceived, 1)
+	again := v.protectedTable(ct, "2026-11", book)
+	if same(first, again) || again.vals[allReports][MeasureReceived] != 8 {
+		t.Fatalf("after a count changed: %v", again.vals[allReports])
+	}
+	if same(again, v.protectedTable(ct, "2026-11", &publicNameBook{pc: testCatalog})) {
+		t.Fatal("a new name book kept the old table")
 	}
 }

@@ -61,6 +61,8 @@ type StatsView struct {
 	fresh func(ctx context.Context) error
 	// names keeps the names of the public figures' slices.
 	names publicNameCache
+	// memo keeps the protected tables of recent months.
+	memo publicTableMemo
 }
 
 // StatsViewStore is what the view reads: the counters and the catalogs.
