@@ -461,7 +461,9 @@ func TestProtectedTableKeptWhileUnchanged(t *testing.T) {
 	cell := StatsCell{Month: "2026-11", Unit: "u1", Area: "c1", Kind: KindComplaint, Category: "x", Channel: ChannelWeb}
 	ct.add(cell, MeasureReceived, 7)
 	ct.add(StatsCell{Month: "2026-10", Unit: "u1", Area: "c1", Kind: KindComplaint, Category: "x", Channel: ChannelWeb}, MeasureReceived, 2)
-	same := func(a, b publicTable) bool { return reflect.ValueOf(a.state).Pointer() == reflect.ValueOf(b.state).Pointer() }
+	same := func(a, b publicTable) bool {
+		return reflect.ValueOf(a.state).Pointer() == reflect.ValueOf(b.state).Pointer()
+	}
 	first := v.protectedTable(ct, "2026-11", book)
 	if !same(first, v.protectedTable(ct, "2026-11", book)) {
 		t.Fatal("an unchanged month was protected again")
