@@ -224,6 +224,9 @@ describe('transparency page', () => {
     expect(router.currentRoute.value.query).toEqual({ from: '2026-03', to: '2026-05' })
     expect(w.get('[data-testid="range-showing"]').text()).toBe('Figures from 03/2026 to 05/2026.')
     expect(api.callsTo('GET', `${S}?from=2026-03&to=2026-05&monthly=true`)).toHaveLength(1)
+    // The outcomes do not depend on the range: read once, and still shown.
+    expect(api.callsTo('GET', LATEST)).toHaveLength(1)
+    expect(w.get('[data-testid="outcomes-none"]').text()).toBe('No outcome has been published yet.')
     expect(w.get('[data-testid="download-csv-unit"]').attributes('href')).toBe(`${S}?from=2026-03&to=2026-05&by=unit&format=csv`)
   })
 
