@@ -15,6 +15,10 @@ import { expectAccessible, expectNoHorizontalScroll, watchedTest } from './watch
 // phone and in English on a desktop: the headline, the tables beside the
 // server's charts, the communes of the province, the units that cannot be
 // ranked, open data, "dưới 5" over one month and "ẩn" over twelve, axe.
+// The lead publishes the summaries of both conclusions, one with the
+// conclusion and one afterwards (POST /cases/{id}/publication): the page
+// lists the latest published outcomes as GET /api/v1/outcomes publishes them,
+// this spec's two among them, each linked to its full card on /outcomes.
 // Figures of every report depend on what the other specs filed before: the
 // page is checked against what the API publishes.
 const test = watchedTest()
@@ -28,6 +32,13 @@ const COMMUNE = { code: '32002', vi: 'Phường Tân Thành (số liệu)', en: 
 const UNIT = { code: 'tt-tan-thanh-stats', vi: 'Thanh tra phường Tân Thành (số liệu)', en: 'Tan Thanh Ward Inspectorate (figures)' }
 const CATEGORY = 'abuse_of_power'
 const REPORTS = 6
+const CATEGORY_NAME = { vi: 'Lạm quyền khi thanh tra, kiểm tra, xử phạt', en: 'Abuse of power in an inspection or fine' }
+// Published with the conclusion, then later (the newer, so the first of the feed), longer than an excerpt.
+const SUMMARY_A = 'Cán bộ trật tự đô thị phường Tân Thành đã bị kiểm điểm vì thu tiền phạt tại chỗ không biên lai (số liệu).'
+const SUMMARY_B =
+  'Đoàn thanh tra phường Tân Thành (số liệu) đã xác minh các lần xử phạt tại chợ phường trong ba tháng: mọi khoản phạt đều có biên bản và biên lai, ' +
+  'nên nội dung phản ánh là không đúng. Đơn vị đã niêm yết lại mức phạt và số điện thoại đường dây nóng tại chợ để người dân đối chiếu khi cần.'
+const LATEST = 5
 
 // ---- Filing through the API, with the proof of work the browser solves (pow.ts).
 
@@ -126,17 +137,80 @@ async function setUp(request: APIRequestContext): Promise<Record<string, string>
   const ids: string[] = list.items.map((c: { id: string }) => c.id)
   expect(ids, JSON.stringify(list)).toHaveLength(REPORTS)
   const [a, b, c, d] = ids as [string, string, string, string]
-  for (const [id, outcome] of [
-    [a, 'substantiated'],
-    [b, 'unsubstantiated'],
+  // The first's summary is published with its conclusion; the second's after it, as a lead may decide later.
+  for (const [id, outcome, publish] of [
+    [a, 'substantiated', { publicSummary: SUMMARY_A, publishSummary: true }],
+    [b, 'unsubstantiated', {}],
   ] as const) {
     await move(request, auth, id, { to: 'accepted' })
     await move(request, auth, id, { to: 'investigating' })
-    await move(request, auth, id, { to: 'concluded', outcome, actions: 'Đã kiểm điểm cán bộ và trả lại tiền cho người dân.' })
+    await move(request, auth, id, { to: 'concluded', outcome, actions: 'Đã kiểm điểm cán bộ và trả lại tiền cho người dân.', ...publish })
   }
+  const later = await request.post(`/api/v1/cases/${b}/publication`, { headers: auth, data: { publicSummary: SUMMARY_B } })
+  expect(later.status(), await later.text()).toBe(200)
   await move(request, auth, c, { to: 'accepted' })
   await move(request, auth, d, { to: 'rejected', reason: 'Nội dung đã được giải quyết ở một phản ánh khác.' })
   return auth
+}
+
+interface Outcome {
+  id: string
+  category: string
+  areaCode?: string
+  result: string
+  summary: string
+  concludedAt: string
+  publishedAt: string
+}
+
+/** latestOutcomes is what the transparency page lists: the feed's newest, as GET /api/v1/outcomes publishes them. */
+async function latestOutcomes(request: APIRequestContext): Promise<Outcome[]> {
+  const res = await request.get(`/api/v1/outcomes?limit=${LATEST}`)
+  expect(res.status(), await res.text()).toBe(200)
+  return ((await res.json()) as { items: Outcome[] }).items
+}
+
+/** vnDate is an instant's day in Vietnam, as the page writes it (dd/mm/yyyy). */
+function vnDate(iso: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date(iso))
+}
+
+/** expectOutcomes checks the page's latest outcomes against the feed, and this spec's two, in the page's language. */
+async function expectOutcomes(page: Page, request: APIRequestContext, lang: 'vi' | 'en') {
+  const feed = await latestOutcomes(request)
+  const section = page.getByTestId('section-outcomes')
+  await expect(section.getByRole('heading', { level: 2 })).toHaveText(lang === 'vi' ? 'Kết quả mới công bố' : 'Latest published outcomes')
+  const list = section.getByRole('list', { name: lang === 'vi' ? 'Kết quả mới công bố' : 'Latest published outcomes' })
+  const cards = list.getByRole('listitem')
+  await expect(cards).toHaveCount(feed.length)
+  // The feed's order, each card's link to its own full card.
+  const hrefs = await cards.getByTestId('outcome-full').evaluateAll((as) => as.map((a) => a.getAttribute('href')))
+  expect(hrefs).toEqual(feed.map((o) => `/outcomes#outcome-${o.id}`))
+  // Both of this spec's are among the latest (no other spec publishes after it; the specs run one at a time).
+  const feedA = feed.find((o) => o.summary === SUMMARY_A)
+  const feedB = feed.find((o) => o.summary === SUMMARY_B)
+  expect(feedA && feedB, JSON.stringify(feed)).toBeTruthy()
+  const cardA = cards.filter({ has: page.locator(`a[href="/outcomes#outcome-${feedA!.id}"]`) })
+  const cardB = cards.filter({ has: page.locator(`a[href="/outcomes#outcome-${feedB!.id}"]`) })
+  const area = lang === 'vi' ? `${COMMUNE.vi}, ${PROVINCE.vi}` : `${COMMUNE.en}, ${PROVINCE.en}`
+  for (const [card, o, result] of [
+    [cardA, feedA!, lang === 'vi' ? 'Đúng' : 'Substantiated'],
+    [cardB, feedB!, lang === 'vi' ? 'Không đúng' : 'Unsubstantiated'],
+  ] as const) {
+    await expect(card.getByRole('heading', { level: 3 })).toHaveText(CATEGORY_NAME[lang])
+    await expect(card.getByTestId('outcome-result')).toHaveText(result)
+    await expect(card.getByTestId('outcome-area')).toHaveText(area)
+    await expect(card.getByTestId('outcome-concluded')).toHaveText(vnDate(o.concludedAt))
+    await expect(card.getByTestId('outcome-published')).toHaveText(vnDate(o.publishedAt))
+  }
+  // The later publication is the newer: before the other. The short summary whole, the long one an excerpt.
+  expect(feed.indexOf(feedB!)).toBeLessThan(feed.indexOf(feedA!))
+  await expect(cardA.getByTestId('outcome-summary')).toHaveText(SUMMARY_A)
+  const excerptB = (await cardB.getByTestId('outcome-summary').textContent()) ?? ''
+  expect(excerptB.endsWith('…'), excerptB).toBe(true)
+  expect(SUMMARY_B.startsWith(excerptB.slice(0, -1)), excerptB).toBe(true)
+  await expect(section.getByTestId('transparency-outcomes')).toHaveAttribute('href', '/outcomes')
+  return { cardB, feedB: feedB! }
 }
 
 // ---- What the API publishes, in the page's words.
@@ -217,6 +291,19 @@ test('the public sees the figures, protected, in tables beside the charts, in Vi
   const monthRow = main.rows?.find((r) => r.month === thisMonth)
   expect(monthRow).toBeTruthy()
   await expect(cell(page, 'flow', thisMonth, 'received')).toHaveText(words(monthRow!, 'received', 'vi'))
+
+  // The median days to resolve, and the Front's supervision, as published.
+  const median = page.getByTestId('headline-median').locator('.stat-big .stat-value')
+  await expect(page.getByTestId('headline-median').locator('dt')).toHaveText('Thời gian giải quyết (trung vị)')
+  if (typeof main.total.medianDays === 'number') await expect(median).toHaveText(`${main.total.medianDays} ngày`)
+  else await expect(median).toHaveAttribute('data-state', 'unpublished')
+  await expect(page.getByTestId('section-front').getByRole('heading', { level: 2 })).toHaveText('Giám sát của Mặt trận Tổ quốc')
+  for (const col of ['recFiled', 'recAnswered', 'recOnTime']) {
+    await expect(cell(page, 'front', 'total', col)).toHaveText(words(main.total, col, 'vi'))
+  }
+
+  // The latest published outcomes themselves, this spec's two among them.
+  await expectOutcomes(page, request, 'vi')
 
   // The province no other spec files in: its six reports (unless the figure is withheld to protect a small
   // count of another province's, as it can be when the other specs filed first); over twelve months its two
@@ -299,6 +386,7 @@ test('the public sees the figures, protected, in tables beside the charts, in Vi
   expect(lines.find((l) => l.includes(COMMUNE.code))).toContain('<5')
   await expect(page.getByTestId('licence')).toContainText('CC BY 4.0')
   await expect(page.getByTestId('transparency-outcomes')).toHaveAttribute('href', '/outcomes')
+  await expect(page.getByTestId('section-outcomes').getByTestId('outcome')).not.toHaveCount(0)
 
   // ---- On a desktop, in English.
   await page.setViewportSize({ width: 1366, height: 900 })
@@ -312,5 +400,15 @@ test('the public sees the figures, protected, in tables beside the charts, in Vi
   await expect(page.getByTestId('section-ranking')).toContainText('Not enough concluded reports to rank')
   await expectChartsDrawn(page, ['flow', 'ontime', 'category', 'province', 'kind', 'commune'], 'en')
   await expect(page.getByTestId('chart-flow')).toHaveAttribute('alt', /Chart of the reports received and resolved each month/)
+  const { cardB, feedB } = await expectOutcomes(page, request, 'en')
   await expectAccessible(page, 'the transparency page on a desktop, in English')
+
+  // "Read in full": the outcome's whole card on /outcomes, focused.
+  await cardB.getByTestId('outcome-full').click()
+  await expect(page).toHaveURL(new RegExp(`/outcomes#outcome-${feedB.id}$`))
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Published outcomes')
+  const whole = page.locator(`#outcome-${feedB.id}`)
+  await expect(whole).toBeFocused()
+  await expect(whole.getByTestId('outcome-summary')).toHaveText(SUMMARY_B)
+  await expect(whole).toContainText('UBND phường Tân Thành')
 })
