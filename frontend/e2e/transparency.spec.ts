@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test'
 import { adminCreator, freshTotp, setOwnPassword } from './staffHelpers'
-import { expectAccessible, expectNoHorizontalScroll, watchedTest } from './watch'
+import { expectAccessible, expectNoHorizontalScroll, statsBaseURL, watchedTest } from './watch'
 
 // The public transparency page against the real binary. This spec's admin
 // (stats-admin@e2e.test, created by playwright.config.ts for it only) adds a
@@ -19,9 +19,12 @@ import { expectAccessible, expectNoHorizontalScroll, watchedTest } from './watch
 // conclusion and one afterwards (POST /cases/{id}/publication): the page
 // lists the latest published outcomes as GET /api/v1/outcomes publishes them,
 // this spec's two among them, each linked to its full card on /outcomes.
-// Figures of every report depend on what the other specs filed before: the
-// page is checked against what the API publishes.
+// The spec runs on a portal of its own (playwright.config.ts's second
+// server), whose only reports are its six: every figure is known, and the
+// page is checked against those exact figures and labels as well as against
+// what the API publishes.
 const test = watchedTest()
+test.use({ baseURL: statsBaseURL })
 
 const ADMIN = { email: 'stats-admin@e2e.test', password: 'Số-liệu-công-khai-minh-bạch-2026!' }
 const TEMP = 'Tạm-thời-số-liệu-Cà-Mau-2026'
@@ -186,7 +189,8 @@ async function expectOutcomes(page: Page, request: APIRequestContext, lang: 'vi'
   // The feed's order, each card's link to its own full card.
   const hrefs = await cards.getByTestId('outcome-full').evaluateAll((as) => as.map((a) => a.getAttribute('href')))
   expect(hrefs).toEqual(feed.map((o) => `/outcomes#outcome-${o.id}`))
-  // Both of this spec's are among the latest (no other spec publishes after it; the specs run one at a time).
+  // This portal's only two, the later publication first.
+  expect(feed, JSON.stringify(feed)).toHaveLength(2)
   const feedA = feed.find((o) => o.summary === SUMMARY_A)
   const feedB = feed.find((o) => o.summary === SUMMARY_B)
   expect(feedA && feedB, JSON.stringify(feed)).toBeTruthy()
@@ -284,6 +288,9 @@ test('the public sees the figures, protected, in tables beside the charts, in Vi
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Số liệu minh bạch')
   await expect(page.getByTestId('headline')).toBeVisible()
   const main = await publicStats(request, `from=${from}&to=${to}&monthly=true`)
+  // This portal's only reports: six received; two concluded this month, so over twelve months withheld (a
+  // range publishes a figure only if each month does); three open now (two received, one accepted).
+  expect([words(main.total, 'received', 'vi'), words(main.total, 'concluded', 'vi'), words(main.total, 'open', 'vi')]).toEqual(['6', 'ẩn', 'dưới 5'])
   await expect(page.getByTestId('headline-received').locator('.stat-big')).toHaveText(words(main.total, 'received', 'vi'))
   await expect(page.getByTestId('headline-concluded').locator('.stat-big')).toHaveText(words(main.total, 'concluded', 'vi'))
   await expect(page.getByTestId('headline-open').locator('.stat-big')).toHaveText(words(main.total, 'open', 'vi'))
@@ -305,21 +312,21 @@ test('the public sees the figures, protected, in tables beside the charts, in Vi
   // The latest published outcomes themselves, this spec's two among them.
   await expectOutcomes(page, request, 'vi')
 
-  // The province no other spec files in: its six reports (unless the figure is withheld to protect a small
-  // count of another province's, as it can be when the other specs filed first); over twelve months its two
-  // conclusions are withheld ("ẩn"), since a range publishes a figure only if each month does.
+  // The province: its six reports; over twelve months its two conclusions are withheld ("ẩn").
   const byProvince = await publicStats(request, `from=${from}&to=${to}&by=province`)
   const mine = groupOf(byProvince, PROVINCE.code)
-  expect(['6', 'ẩn']).toContain(words(mine, 'received', 'vi'))
+  expect(words(mine, 'received', 'vi')).toBe('6')
   expect(mine.concluded).toBeNull()
   expect(mine.withheld.concluded).toBe('withheld')
   await expect(cell(page, 'province', PROVINCE.code, 'received')).toHaveText(words(mine, 'received', 'vi'))
   await expect(cell(page, 'province', PROVINCE.code, 'concluded')).toHaveText('ẩn')
   await expect(page.getByTestId('table-province').locator(`tr[data-key="${PROVINCE.code}"] th`)).toHaveText(PROVINCE.vi)
   const byCategory = await publicStats(request, `from=${from}&to=${to}&by=category`)
-  await expect(cell(page, 'category', CATEGORY, 'received')).toHaveText(words(groupOf(byCategory, CATEGORY), 'received', 'vi'))
+  expect(words(groupOf(byCategory, CATEGORY), 'received', 'vi')).toBe('6')
+  await expect(cell(page, 'category', CATEGORY, 'received')).toHaveText('6')
   const byKind = await publicStats(request, `from=${from}&to=${to}&by=kind`)
-  await expect(cell(page, 'kind', 'feedback', 'received')).toHaveText(words(groupOf(byKind, 'feedback'), 'received', 'vi'))
+  expect(words(groupOf(byKind, 'feedback'), 'received', 'vi')).toBe('6')
+  await expect(cell(page, 'kind', 'feedback', 'received')).toHaveText('6')
 
   // The unit concluded two reports: listed apart, not ranked, and the rule said in words.
   await expect(page.getByTestId('ranking-rule')).toContainText('từ 10 phản ánh được giải quyết')
@@ -339,7 +346,8 @@ test('the public sees the figures, protected, in tables beside the charts, in Vi
   await expect(page).toHaveURL(new RegExp(`province=${PROVINCE.code}`))
   await expect(page.getByTestId('section-communes').getByRole('heading', { level: 3 })).toHaveText(`Các xã, phường của ${PROVINCE.vi}`)
   const communes = await publicStats(request, `from=${from}&to=${to}&area=${PROVINCE.code}&by=commune`)
-  await expect(cell(page, 'commune', COMMUNE.code, 'received')).toHaveText(words(groupOf(communes, COMMUNE.code), 'received', 'vi'))
+  expect(words(groupOf(communes, COMMUNE.code), 'received', 'vi')).toBe('6')
+  await expect(cell(page, 'commune', COMMUNE.code, 'received')).toHaveText('6')
   await expectChartsDrawn(page, ['commune'], 'vi')
 
   await expectAccessible(page, 'the transparency page on a phone')
@@ -351,9 +359,8 @@ test('the public sees the figures, protected, in tables beside the charts, in Vi
   await page.getByTestId('range-apply').click()
   await expect(page).toHaveURL(new RegExp(`from=${thisMonth}&to=${thisMonth}`))
   await expect(page.getByTestId('range-showing')).toHaveText(`Số liệu từ tháng ${thisMonth.slice(5)}/${thisMonth.slice(0, 4)} đến tháng ${thisMonth.slice(5)}/${thisMonth.slice(0, 4)}.`)
-  // The small counts of this spec's reports (two concluded, three accepted, one rejected) are never published;
-  // those the server labels "fewer than 5" read "dưới 5" (at least one is: the others may be withheld to
-  // protect another spec's small counts), the others "ẩn".
+  // The small counts of this spec's reports (two concluded, three accepted, one rejected) are never published:
+  // the two conclusions read "dưới 5" in the province, the commune and the unit.
   const month = `from=${thisMonth}&to=${thisMonth}`
   const small: { table: string; row: string; col: string; f: Figures }[] = []
   const oneMonth = {
@@ -367,11 +374,12 @@ test('the public sees the figures, protected, in tables beside the charts, in Vi
     small.push({ table, row: rows[table], col: 'concluded', f: oneMonth[table] })
   }
   for (const table of ['province', 'commune'] as const) {
-    await expect(cell(page, table, rows[table], 'received')).toHaveText(words(oneMonth[table], 'received', 'vi'))
+    expect(words(oneMonth[table], 'received', 'vi')).toBe('6')
+    await expect(cell(page, table, rows[table], 'received')).toHaveText('6')
   }
   for (const x of small) await expect(cell(page, x.table, x.row, x.col)).toHaveText(words(x.f, x.col, 'vi'))
   const fewer = small.filter((x) => x.f.withheld[x.col] === 'fewer_than_k')
-  expect(fewer.length, JSON.stringify(oneMonth)).toBeGreaterThan(0)
+  expect(fewer.length, JSON.stringify(oneMonth)).toBe(3)
   await expect(cell(page, fewer[0]!.table, fewer[0]!.row, fewer[0]!.col)).toHaveText('dưới 5')
   await expect(page.getByTestId('protection')).toContainText('dưới 5')
   await expectNoHorizontalScroll(page, 'the transparency page on a phone, one month')
