@@ -68,6 +68,42 @@ func universe(name string, areas, units, cats []string, kinds []Kind, measures [
 	return u
 }
 
+// worldFigure is a figure of a world's table: a slice and a measure.
+type worldFigure struct {
+	node statsNode
+	m    string
+}
+
+// worldFigures lists the figures a world's counts can add to, and for each
+// count of the world (a leaf and a measure) the figures it adds to, once
+// per report it counts.
+func worldFigures(u attackUniverse, pc publicCatalog) (figs []worldFigure, adds [][]int) {
+	n := len(u.leaves) * len(u.measures)
+	index := map[worldFigure]int{}
+	adds = make([][]int, n)
+	for i := range n {
+		one := make([]int64, n)
+		one[i] = 1
+		tbl, _ := sumPublicTable(leafContribution("2026-11", u.leaves, u.measures, one), "2026-11", pc)
+		for node, vals := range tbl.vals {
+			for m, v := range vals {
+				if v == 0 {
+					continue
+				}
+				f := worldFigure{node, m}
+				if _, ok := index[f]; !ok {
+					index[f] = len(figs)
+					figs = append(figs, f)
+				}
+				for range v {
+					adds[i] = append(adds[i], index[f])
+				}
+			}
+		}
+	}
+	return figs, adds
+}
+
 // TestPublicFiguresHideSmallCountsFromEveryAttack builds random tables in
 // small worlds, protects them, and then plays the attacker by brute
 // force: every way reports could have fallen into the world's cells that
@@ -95,33 +131,7 @@ func TestPublicFiguresHideSmallCountsFromEveryAttack(t *testing.T) {
 		n := len(u.leaves) * len(u.measures)
 		// The figures of the world (slice × measure) and, for each count
 		// of the world, the figures it adds to.
-		type figure struct {
-			node statsNode
-			m    string
-		}
-		var figs []figure
-		index := map[figure]int{}
-		adds := make([][]int, n)
-		for i := range n {
-			one := make([]int64, n)
-			one[i] = 1
-			tbl, _ := sumPublicTable(leafContribution("2026-11", u.leaves, u.measures, one), "2026-11", testCatalog)
-			for node, vals := range tbl.vals {
-				for m, v := range vals {
-					if v == 0 {
-						continue
-					}
-					f := figure{node, m}
-					if _, ok := index[f]; !ok {
-						index[f] = len(figs)
-						figs = append(figs, f)
-					}
-					for range v {
-						adds[i] = append(adds[i], index[f])
-					}
-				}
-			}
-		}
+		figs, adds := worldFigures(u, testCatalog)
 		for trial := range w.trials {
 			real := make([]int64, n)
 			for i := range real {
@@ -345,30 +355,14 @@ func TestPublicFiguresHideSmallCountsFromLinearAttack(t *testing.T) {
 	}
 	u := universe("", communes, []string{"u1", "u2", "u3"}, []string{"x", "y", "z"}, []Kind{KindFeedback, KindComplaint}, []int{0, 1, 2, 3, 4}, 0)
 	n := len(u.leaves) * len(u.measures)
-	type figure struct {
-		node statsNode
-		m    string
+	figs, adds := worldFigures(u, pc)
+	rows := make([][]uint64, len(figs)) // rows[f][i]: what count i adds to figure f
+	for f := range rows {
+		rows[f] = make([]uint64, n)
 	}
-	var figs []figure
-	index := map[figure]int{}
-	var rows [][]uint64 // rows[f][i]: what count i adds to figure f
-	for i := range n {
-		one := make([]int64, n)
-		one[i] = 1
-		tbl, _ := sumPublicTable(leafContribution("2026-11", u.leaves, u.measures, one), "2026-11", pc)
-		for node, vals := range tbl.vals {
-			for m, v := range vals {
-				if v == 0 {
-					continue
-				}
-				f := figure{node, m}
-				if _, ok := index[f]; !ok {
-					index[f] = len(figs)
-					figs = append(figs, f)
-					rows = append(rows, make([]uint64, n))
-				}
-				rows[index[f]][i] += uint64(v)
-			}
+	for i, fs := range adds {
+		for _, f := range fs {
+			rows[f][i]++
 		}
 	}
 	hidden, tables := 0, 0
