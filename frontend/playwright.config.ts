@@ -6,6 +6,10 @@ import { defineConfig } from '@playwright/test'
 // E2E_PORT lets several checkouts run the suite side by side.
 const port = Number(process.env.E2E_PORT ?? 18080)
 const baseURL = `http://127.0.0.1:${port}`
+// The transparency spec's own portal (statsBaseURL in e2e/watch.ts: the
+// same port plus one).
+const statsPort = port + 1
+const statsBaseURL = `http://127.0.0.1:${statsPort}`
 
 export default defineConfig({
   testDir: './e2e',
@@ -43,14 +47,15 @@ export default defineConfig({
   // `portal admin create-user` (password on stdin), as an operator would:
   // one for staff.spec.ts, one for story.spec.ts, one for custody.spec.ts,
   // one for originals.spec.ts, one for queue.spec.ts, one for forms.spec.ts,
-  // one for stafflayout.spec.ts, one for transparency.spec.ts, one for
-  // figures.spec.ts (each enrols its own TOTP, so the specs do not depend on
-  // their order).
+  // one for stafflayout.spec.ts, one for figures.spec.ts (each enrols its own
+  // TOTP, so the specs do not depend on their order). transparency.spec.ts
+  // has a portal of its own (the second server below).
   // PORTAL_REQUIRE_2FA makes admins and leads enrol TOTP at first sign-in.
   // PORTAL_COOLING_PERIOD=1m (72h by default) lets custody.spec.ts and
   // originals.spec.ts wait out the cooling period of the accounts they
   // create instead of skipping it.
-  webServer: {
+  webServer: [
+    {
     command:
       `sh -c 'd=$(mktemp -d) && ` +
       `printf "%s\\n" "Quản-trị-viên-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email admin@e2e.test --role admin --name "Quản trị E2E" && ` +
@@ -61,12 +66,27 @@ export default defineConfig({
       `printf "%s\\n" "Phố-cổ-Hội-An-đèn-lồng-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email queue-admin@e2e.test --role admin --name "Quản trị hàng đợi" && ` +
       `printf "%s\\n" "Biểu-mẫu-sửa-lỗi-ngay-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email forms-admin@e2e.test --role admin --name "Quản trị biểu mẫu" && ` +
       `printf "%s\\n" "Bố-cục-màn-hình-rộng-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email layout-admin@e2e.test --role admin --name "Quản trị bố cục" && ` +
-      `printf "%s\\n" "Số-liệu-công-khai-minh-bạch-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email stats-admin@e2e.test --role admin --name "Quản trị số liệu" && ` +
       `PORTAL_DATA_DIR=$d PORTAL_ADDR=127.0.0.1:${port} PORTAL_REQUIRE_2FA=true PORTAL_COOLING_PERIOD=1m exec ../bin/portal serve'`,
     url: `${baseURL}/readyz`,
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'ignore',
     stderr: 'pipe',
-  },
+    },
+    // A second portal, on a data directory of its own, for transparency.spec.ts
+    // alone: the public figures of a world holding only that spec's reports,
+    // so that it can expect exact figures and labels (on the shared portal,
+    // other specs' small counts can make the protection withhold its own).
+    {
+      command:
+        `sh -c 'd=$(mktemp -d) && ` +
+        `printf "%s\\n" "Số-liệu-công-khai-minh-bạch-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email stats-admin@e2e.test --role admin --name "Quản trị số liệu" && ` +
+        `PORTAL_DATA_DIR=$d PORTAL_ADDR=127.0.0.1:${statsPort} PORTAL_REQUIRE_2FA=true exec ../bin/portal serve'`,
+      url: `${statsBaseURL}/readyz`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 })

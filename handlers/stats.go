@@ -125,7 +125,8 @@ func (s *Server) publicChart(c *gin.Context) {
 // the caller's scope (docs/statistics.md, "Hotspots"): GET
 // /api/v1/stats/hotspots?from=&to=&min=&unit=&front=.
 func (s *Server) staffHotspots(c *gin.Context) {
-	q := services.HotspotQuery{From: c.Query("from"), To: c.Query("to"), Unit: c.Query("unit"), Front: c.Query("front")}
+	q := services.HotspotQuery{From: c.Query("from"), To: c.Query("to"), Unit: c.Query("unit"), Front: c.Query("front"),
+		Min: services.DefaultHotspotMin}
 	if v := c.Query("min"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -134,9 +135,6 @@ func (s *Server) staffHotspots(c *gin.Context) {
 			return
 		}
 		q.Min = n
-		if n == 0 {
-			q.Min = -1 // 0 is not "the default" when given
-		}
 	}
 	ans, err := s.stats.Hotspots(c.Request.Context(), actorOf(c), q)
 	if err != nil {

@@ -708,3 +708,76 @@ func TestRelatedReportsWithinScope(t *testing.T) {
 		t.Errorf("another unit's inspector: %d %s", w.Code, w.Body)
 	}
 }
+
+// TestPublicStatsKeepTheCatalogueNames: the public figures read the names
+// of their slices from a kept copy of the catalogue (not on every
+// answer), and an administrator's change is seen at once.
+func TestPublicStatsKeepTheCatalogueNames(t *testing.T) {
+	f := newFixture(t, func(o *fixtureOptions) { o.cacheTTL = time.Hour })
+	ctx := context.Background()
+	name := func() string {
+		t.Helper()
+		var a struct{ Slice services.PublicSlice }
+		f.call(t, "", http.MethodGet, "/api/v1/stats/public?area=79", "", http.StatusOK, &a)
+		return a.Slice.Name.VI
+	}
+	first := name()
+	if first == "" {
+		t.Fatal("the province has no name")
+	}
+	// A change behind the portal's back (another process) is read after
+	// the TTL, not on the next answer.
+	old, err := f.env.Store.FindArea(ctx, "79")
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := old
+	renamed.Name = services.Text{VI: "Tỉnh đổi tên ngầm", EN: "Quietly renamed"}
+	if err := f.env.Store.UpdateArea(ctx, old, renamed); err != nil {
+		t.Fatal(err)
+	}
+	if got := name(); got != first {
+		t.Fatalf("the catalogue was read again for an answer within the TTL: %q", got)
+	}
+	// An administrator's change through the portal is seen at once.
+	f.mkUser(t, "admin@names.test", services.RoleAdmin, "")
+	admin := f.staffLogin(t, "admin@names.test", "")
+	f.call(t, admin.access, http.MethodPatch, "/api/v1/admin/areas/79", `{"name":{"vi":"Thành phố Hồ Chí Minh (mới)","en":"Ho Chi Minh City (new)"}}`,
+		http.StatusOK, nil)
+	if got := name(); got != "Thành phố Hồ Chí Minh (mới)" {
+		t.Fatalf("after the administrator's change: %q", got)
+	}
+}
+
+// TestPublicStatsFollowTheCounters: the protected tables the public
+// figures keep (a month's, while its counters and names are unchanged)
+// give way to new ones as soon as a report is counted.
+func TestPublicStatsFollowTheCounters(t *testing.T) {
+	f := newFixture(t, func(o *fixtureOptions) { o.cacheTTL = time.Hour })
+	f.storyStaff(t)
+	ctx := context.Background()
+	received := func() int64 {
+		t.Helper()
+		var a struct {
+			Total struct{ Received *int64 }
+		}
+		f.call(t, "", http.MethodGet, "/api/v1/stats/public", "", http.StatusOK, &a)
+		if a.Total.Received == nil {
+			return -1
+		}
+		return *a.Total.Received
+	}
+	for i := range 7 {
+		f.call(t, "", http.MethodPost, "/api/v1/complaints", validFeedback, http.StatusCreated, nil)
+		if err := f.Stats.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		want := int64(i + 1)
+		if want < 5 {
+			want = -1 // fewer than k
+		}
+		if got := received(); got != want || received() != want {
+			t.Fatalf("after %d reports: %d received, want %d", i+1, got, want)
+		}
+	}
+}

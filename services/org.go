@@ -92,6 +92,7 @@ type Org struct {
 	users        UserDirectory
 	clock        func() time.Time
 	rulesChanged func()
+	changed      func()
 }
 
 // OrgOptions are the dependencies of an Org.
@@ -111,11 +112,16 @@ type OrgOptions struct {
 	// so that this process's router applies it to the next report (nil:
 	// nothing to tell; other processes see it within their cache TTL).
 	RulesChanged func()
+	// Changed is called after any change is saved, so that what this
+	// process keeps of the catalogue (the public figures' names) is read
+	// again (nil: nothing kept).
+	Changed func()
 }
 
 // NewOrg returns the Org service over the given stores.
 func NewOrg(opts OrgOptions) *Org {
-	return &Org{store: opts.Store, catalog: opts.Catalog, audit: opts.Audit, users: opts.Users, clock: clockOrNow(opts.Now), rulesChanged: opts.RulesChanged}
+	return &Org{store: opts.Store, catalog: opts.Catalog, audit: opts.Audit, users: opts.Users, clock: clockOrNow(opts.Now), rulesChanged: opts.RulesChanged,
+		changed: opts.Changed}
 }
 
 // forgetRules tells the router that the routing rules changed.
@@ -131,6 +137,9 @@ func (o *Org) now() time.Time { return o.clock().UTC().Truncate(time.Millisecond
 // multi-document transactions the two writes cannot be one; a change whose
 // event could not be written is reported as failed so the admin knows.
 func (o *Org) record(ctx context.Context, actor Actor, action, target, summary string) error {
+	if o.changed != nil {
+		o.changed()
+	}
 	if r := []rune(summary); len(r) > maxEventSummary {
 		summary = string(r[:maxEventSummary-1]) + "…"
 	}

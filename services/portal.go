@@ -63,8 +63,10 @@ type Options struct {
 	// CoolingPeriod keeps an account out of identity custody after an
 	// administrator's change to it (0: DefaultCoolingPeriod).
 	CoolingPeriod time.Duration
-	// CacheTTL is how long routing rules, deadline policies, holidays and
-	// areas are reused before they are read again (0: read on every use).
+	// CacheTTL is how long routing rules, deadline policies, holidays,
+	// areas and the public figures' names of areas, categories and units
+	// are reused before they are read again (0: read on every use). An
+	// administrator's change is seen at once by this process.
 	CacheTTL time.Duration
 	// CodeThrottle limits failed tracking logins per code (zero:
 	// CodeThrottlePolicy).
@@ -142,6 +144,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	}
 	p.StatsView = NewStatsView(o.Store, o.PublicStatsK, now)
 	p.StatsView.SetFresh(p.Stats.Fresh)
+	p.StatsView.SetCatalogTTL(o.CacheTTL)
 	p.PeriodReports = NewPeriodReports(o.Store, p.StatsView, now)
 	// Every event written to a report is also appended to its hash chain,
 	// and every status change updates the report's next due date.
@@ -155,7 +158,8 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 		return nil, fmt.Errorf("seed reference data: %w", err)
 	}
 	router := NewRuleRouter(RuleRouterOptions{Store: o.Store, Catalog: o.Store, TTL: o.CacheTTL, Now: now})
-	p.Org = NewOrg(OrgOptions{Store: o.Store, Catalog: o.Store, Audit: o.Store, Users: o.Store, Now: now, RulesChanged: router.Forget})
+	p.Org = NewOrg(OrgOptions{Store: o.Store, Catalog: o.Store, Audit: o.Store, Users: o.Store, Now: now, RulesChanged: router.Forget,
+		Changed: p.StatsView.ForgetCatalog})
 	if err := p.Org.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed organisation data: %w", err)
 	}

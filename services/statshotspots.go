@@ -29,7 +29,8 @@ const DefaultHotspotMin = 3
 const maxHotspots = 100
 
 // HotspotQuery asks for the names of each dimension with at least Min
-// reports received in the months From to To, within a unit or committee.
+// (1 to 1000; the API's default is DefaultHotspotMin) reports received in
+// the months From to To, within a unit or committee.
 type HotspotQuery struct {
 	From, To    string
 	Unit, Front string
@@ -62,9 +63,6 @@ type HotspotAnswer struct {
 func (v *StatsView) Hotspots(ctx context.Context, actor Actor, q HotspotQuery) (HotspotAnswer, error) {
 	if err := staffScope(actor, &q.Unit, &q.Front); err != nil {
 		return HotspotAnswer{}, err
-	}
-	if q.Min == 0 {
-		q.Min = DefaultHotspotMin
 	}
 	if q.Min < 1 || q.Min > 1000 {
 		return HotspotAnswer{}, &Error{Code: CodeInvalid, Reason: ReasonFieldsInvalid, Message: "min is 1 to 1000.",

@@ -1,6 +1,9 @@
 package services
 
-import "slices"
+import (
+	"math/bits"
+	"slices"
+)
 
 // Small-cell protection of the public figures (docs/statistics.md,
 // "Public figures"). A table of counts is a set of figures and of the
@@ -173,6 +176,15 @@ func (p *protector) run() {
 				acted = true
 			}
 		}
+		if acted {
+			continue
+		}
+		// Nothing one relation at a time: then combinations of several.
+		for _, i := range p.linearlyPinned() {
+			if p.withholdNear(i, touched) {
+				acted = true
+			}
+		}
 		if !acted {
 			return
 		}
@@ -257,4 +269,170 @@ func (p *protector) withholdNear(i int, touched map[int]bool) bool {
 func (p *protector) members(r int) []int {
 	rel := p.rels[r]
 	return append(slices.Clone(rel.children), rel.parent)
+}
+
+// linearPrime is the modulus of linearlyPinned's arithmetic (2^61 − 1).
+// The relations' coefficients are 0 and ±1; a combination that pins a
+// figure over the rationals pins it modulo this prime too unless the
+// prime divides one of its denominators, a minor of the relations — a
+// chance of the order of 2^−61 per figure.
+const linearPrime = uint64(1)<<61 - 1
+
+func mulMod(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	_, rem := bits.Div64(hi, lo, linearPrime)
+	return rem
+}
+
+func invMod(a uint64) uint64 {
+	r, e := uint64(1), linearPrime-2
+	for ; e > 0; e >>= 1 {
+		if e&1 == 1 {
+			r = mulMod(r, a)
+		}
+		a = mulMod(a, a)
+	}
+	return r
+}
+
+// linearlyPinned lists the sensitive figures the public can work out as a
+// linear combination of published figures through several relations at
+// once — the sums and differences across slices and measures that
+// narrowing one relation at a time (bounds) does not find, as in a table
+// whose hidden cells are joined by a single cell between two groups. The
+// unknowns are the figures not published; each relation is an equation
+// over them (the published members are constants). A figure is pinned
+// when its unit vector lies in the span of the equations: in reduced row
+// echelon form, its column is a pivot whose row has nothing else.
+// Equations are solved per group of unknowns joined by relations.
+func (p *protector) linearlyPinned() []int {
+	col := make([]int, len(p.vals)) // figure → unknown's column, or −1
+	var unknowns []int
+	for i, st := range p.state {
+		col[i] = -1
+		if st != statePublished {
+			col[i] = len(unknowns)
+			unknowns = append(unknowns, i)
+		}
+	}
+	// Group the unknowns joined by relations (union–find).
+	parent := make([]int, len(unknowns))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	relCols := make([][]int, len(p.rels)) // the unknowns of each relation
+	for r, rel := range p.rels {
+		for _, f := range append([]int{rel.parent}, rel.children...) {
+			if c := col[f]; c >= 0 {
+				relCols[r] = append(relCols[r], c)
+			}
+		}
+		for _, c := range relCols[r][min(1, len(relCols[r])):] {
+			parent[find(c)] = find(relCols[r][0])
+		}
+	}
+	groups := map[int][]int{} // root → relations
+	sensitive := map[int]bool{}
+	for r, cs := range relCols {
+		if len(cs) > 0 {
+			groups[find(cs[0])] = append(groups[find(cs[0])], r)
+		}
+	}
+	for _, f := range unknowns {
+		if p.sensitive(f) {
+			sensitive[find(col[f])] = true
+		}
+	}
+	var pinned []int
+	for root, rels := range groups {
+		if !sensitive[root] {
+			continue
+		}
+		// The group's unknowns, numbered locally.
+		local := map[int]int{}
+		var figs []int
+		for _, r := range rels {
+			for _, c := range relCols[r] {
+				if _, ok := local[c]; !ok {
+					local[c] = len(figs)
+					figs = append(figs, unknowns[c])
+				}
+			}
+		}
+		rows := make([][]uint64, 0, len(rels))
+		for _, r := range rels {
+			row := make([]uint64, len(figs))
+			rel := p.rels[r]
+			if c := col[rel.parent]; c >= 0 {
+				row[local[c]] = 1
+			}
+			for _, f := range rel.children {
+				if c := col[f]; c >= 0 {
+					row[local[c]] = (row[local[c]] + linearPrime - 1) % linearPrime
+				}
+			}
+			rows = append(rows, row)
+		}
+		// Reduced row echelon form.
+		rank := 0
+		pivotRow := make([]int, len(figs))
+		for c := range figs {
+			pivotRow[c] = -1
+			sel := -1
+			for r := rank; r < len(rows); r++ {
+				if rows[r][c] != 0 {
+					sel = r
+					break
+				}
+			}
+			if sel < 0 {
+				continue
+			}
+			rows[rank], rows[sel] = rows[sel], rows[rank]
+			pr := rows[rank]
+			if inv := invMod(pr[c]); inv != 1 {
+				for j := c; j < len(pr); j++ {
+					if pr[j] != 0 {
+						pr[j] = mulMod(pr[j], inv)
+					}
+				}
+			}
+			for r := range rows {
+				if f := rows[r][c]; r != rank && f != 0 {
+					row := rows[r]
+					for j := c; j < len(row); j++ {
+						if pr[j] != 0 {
+							row[j] = (row[j] + linearPrime - mulMod(f, pr[j])) % linearPrime
+						}
+					}
+				}
+			}
+			pivotRow[c] = rank
+			rank++
+		}
+		for c, f := range figs {
+			if r := pivotRow[c]; r >= 0 && p.sensitive(f) {
+				alone := true
+				for j, v := range rows[r] {
+					if j != c && v != 0 {
+						alone = false
+						break
+					}
+				}
+				if alone {
+					pinned = append(pinned, f)
+				}
+			}
+		}
+	}
+	slices.Sort(pinned)
+	return pinned
 }

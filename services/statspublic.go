@@ -2,10 +2,13 @@ package services
 
 import (
 	"context"
+	"hash/maphash"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 )
 
 // Public figures (docs/statistics.md, "Public figures"): what anyone may
@@ -381,6 +384,166 @@ type publicCatalogStore interface {
 	FindUnits(ctx context.Context) ([]Unit, error)
 }
 
+// publicNameBook is what names the public figures' slices and places the
+// cells in them, read from the catalogue: never changed once built, so
+// concurrent answers share it.
+type publicNameBook struct {
+	pc    publicCatalog
+	names map[statsNode]Text
+	// level is each area's level (province or commune).
+	level map[string]string
+}
+
+// publicNameCache keeps the public figures' name book for a time: the
+// catalogue (some ten thousand communes in a national deployment) would
+// otherwise be read on every public answer. An administrator's change
+// drops it at once in this process (ForgetCatalog); other processes read
+// the change within the TTL.
+type publicNameCache struct {
+	mu     sync.Mutex
+	ttl    time.Duration
+	loaded time.Time
+	book   *publicNameBook
+}
+
+// SetCatalogTTL sets how long the public figures keep the names of their
+// slices (0, the default: read the catalogue for every answer).
+func (v *StatsView) SetCatalogTTL(ttl time.Duration) {
+	v.names.mu.Lock()
+	defer v.names.mu.Unlock()
+	v.names.ttl, v.names.book = ttl, nil
+}
+
+// ForgetCatalog drops the kept names: the next public answer reads the
+// catalogue (an administrator changed an area, a category or a unit).
+func (v *StatsView) ForgetCatalog() {
+	v.names.mu.Lock()
+	defer v.names.mu.Unlock()
+	v.names.book = nil
+}
+
+// publicNames is the name book, kept or read anew.
+func (v *StatsView) publicNames(ctx context.Context) (*publicNameBook, error) {
+	c := &v.names
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := v.now()
+	if c.book != nil && c.ttl > 0 && now.Sub(c.loaded) < c.ttl && !now.Before(c.loaded) {
+		return c.book, nil
+	}
+	areas, err := v.catalog.ListAreas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cats, err := v.catalog.ListCategories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	units, err := v.catalog.FindUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b := &publicNameBook{pc: publicCatalog{province: map[string]string{}, unitCode: map[string]string{}},
+		names: map[statsNode]Text{allReports: {VI: "Tất cả phản ánh", EN: "All reports"}}, level: map[string]string{}}
+	for _, a := range areas {
+		b.level[a.Code] = a.Level
+		if a.Level == AreaCommune {
+			b.pc.province[a.Code] = a.Parent
+			b.names[statsNode{PublicByCommune, a.Code}] = a.Name
+		} else {
+			b.names[statsNode{PublicByProvince, a.Code}] = a.Name
+		}
+	}
+	for _, u := range units {
+		b.pc.unitCode[u.ID] = u.Code
+		if u.Type == UnitInspection {
+			b.names[statsNode{PublicByUnit, u.Code}] = u.Name
+		}
+	}
+	for _, c := range cats {
+		b.names[statsNode{PublicByCategory, c.Code}] = c.Name
+	}
+	for k, n := range KindNames {
+		b.names[statsNode{PublicByKind, string(k)}] = n
+	}
+	if c.ttl > 0 {
+		c.book, c.loaded = b, now
+	}
+	return b, nil
+}
+
+// publicTableMemo keeps the protected table of each month recently
+// asked for, with what it was built from: protecting a month is the public
+// figures' main cost (the linear check most of all), and the counters of a
+// month change far less often than the public asks for them.
+type publicTableMemo struct {
+	mu     sync.Mutex
+	seed   maphash.Seed
+	tables map[string]memoTable
+}
+
+type memoTable struct {
+	book *publicNameBook
+	fp   uint64
+	t    publicTable
+}
+
+// maxMemoTables bounds the months kept (every month of MaxStatsMonths
+// ranges, and more).
+const maxMemoTables = 256
+
+// protectedTable is month's protected table: the kept one when the month's
+// cells and the name book are those it was built from, else built anew.
+func (v *StatsView) protectedTable(cells Contribution, month string, book *publicNameBook) publicTable {
+	m := &v.memo
+	m.mu.Lock()
+	if m.tables == nil {
+		m.seed, m.tables = maphash.MakeSeed(), map[string]memoTable{}
+	}
+	seed := m.seed
+	kept, ok := m.tables[month]
+	m.mu.Unlock()
+	fp := monthFingerprint(seed, cells, month)
+	if ok && kept.book == book && kept.fp == fp {
+		return kept.t
+	}
+	t := buildPublicTable(cells, month, book.pc, v.k)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.tables) >= maxMemoTables {
+		for k := range m.tables {
+			delete(m.tables, k)
+			break
+		}
+	}
+	m.tables[month] = memoTable{book: book, fp: fp, t: t}
+	return t
+}
+
+// monthFingerprint hashes the base cells of month that sumPublicTable
+// reads, in no particular order (a sum of each count's hash).
+func monthFingerprint(seed maphash.Seed, cells Contribution, month string) uint64 {
+	var fp uint64
+	var h maphash.Hash
+	h.SetSeed(seed)
+	for cell, ms := range cells {
+		if cell.Dim != "" || cell.Month != month {
+			continue
+		}
+		key := cell.Key()
+		for name, n := range ms {
+			h.Reset()
+			h.WriteString(key)
+			h.WriteByte(0)
+			h.WriteString(name)
+			h.WriteByte(0)
+			h.WriteString(strconv.FormatInt(n, 10))
+			fp += h.Sum64()
+		}
+	}
+	return fp
+}
+
 // unknownSlice names the slice of reports without an area or category.
 var unknownSlice = Text{VI: "Không xác định", EN: "Not given"}
 
@@ -393,42 +556,11 @@ func (v *StatsView) PublicFigures(ctx context.Context, q PublicStatsQuery) (Publ
 	if err != nil {
 		return PublicStatsAnswer{}, err
 	}
-	areas, err := v.catalog.ListAreas(ctx)
+	pn, err := v.publicNames(ctx)
 	if err != nil {
 		return PublicStatsAnswer{}, err
 	}
-	cats, err := v.catalog.ListCategories(ctx)
-	if err != nil {
-		return PublicStatsAnswer{}, err
-	}
-	units, err := v.catalog.FindUnits(ctx)
-	if err != nil {
-		return PublicStatsAnswer{}, err
-	}
-	pc := publicCatalog{province: map[string]string{}, unitCode: map[string]string{}}
-	names := map[statsNode]Text{allReports: {VI: "Tất cả phản ánh", EN: "All reports"}}
-	level := map[string]string{}
-	for _, a := range areas {
-		level[a.Code] = a.Level
-		if a.Level == AreaCommune {
-			pc.province[a.Code] = a.Parent
-			names[statsNode{PublicByCommune, a.Code}] = a.Name
-		} else {
-			names[statsNode{PublicByProvince, a.Code}] = a.Name
-		}
-	}
-	for _, u := range units {
-		pc.unitCode[u.ID] = u.Code
-		if u.Type == UnitInspection {
-			names[statsNode{PublicByUnit, u.Code}] = u.Name
-		}
-	}
-	for _, c := range cats {
-		names[statsNode{PublicByCategory, c.Code}] = c.Name
-	}
-	for k, n := range KindNames {
-		names[statsNode{PublicByKind, string(k)}] = n
-	}
+	pc, names, level := pn.pc, pn.names, pn.level
 	slice, err := publicSliceOf(q, level, names)
 	if err != nil {
 		return PublicStatsAnswer{}, err
@@ -439,9 +571,9 @@ func (v *StatsView) PublicFigures(ctx context.Context, q PublicStatsQuery) (Publ
 	}
 	tables := make([]publicTable, len(months))
 	for i, m := range months {
-		tables[i] = buildPublicTable(cells, m, pc, v.k)
+		tables[i] = v.protectedTable(cells, m, pn)
 	}
-	now := buildPublicTable(cells, NowMonth, pc, v.k)
+	now := v.protectedTable(cells, NowMonth, pn)
 	name := func(n statsNode) Text {
 		if t, ok := names[n]; ok {
 			return t

@@ -1,7 +1,10 @@
 package services
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -65,6 +68,42 @@ func universe(name string, areas, units, cats []string, kinds []Kind, measures [
 	return u
 }
 
+// worldFigure is a figure of a world's table: a slice and a measure.
+type worldFigure struct {
+	node statsNode
+	m    string
+}
+
+// worldFigures lists the figures a world's counts can add to, and for each
+// count of the world (a leaf and a measure) the figures it adds to, once
+// per report it counts.
+func worldFigures(u attackUniverse, pc publicCatalog) (figs []worldFigure, adds [][]int) {
+	n := len(u.leaves) * len(u.measures)
+	index := map[worldFigure]int{}
+	adds = make([][]int, n)
+	for i := range n {
+		one := make([]int64, n)
+		one[i] = 1
+		tbl, _ := sumPublicTable(leafContribution("2026-11", u.leaves, u.measures, one), "2026-11", pc)
+		for node, vals := range tbl.vals {
+			for m, v := range vals {
+				if v == 0 {
+					continue
+				}
+				f := worldFigure{node, m}
+				if _, ok := index[f]; !ok {
+					index[f] = len(figs)
+					figs = append(figs, f)
+				}
+				for range v {
+					adds[i] = append(adds[i], index[f])
+				}
+			}
+		}
+	}
+	return figs, adds
+}
+
 // TestPublicFiguresHideSmallCountsFromEveryAttack builds random tables in
 // small worlds, protects them, and then plays the attacker by brute
 // force: every way reports could have fallen into the world's cells that
@@ -92,33 +131,7 @@ func TestPublicFiguresHideSmallCountsFromEveryAttack(t *testing.T) {
 		n := len(u.leaves) * len(u.measures)
 		// The figures of the world (slice × measure) and, for each count
 		// of the world, the figures it adds to.
-		type figure struct {
-			node statsNode
-			m    string
-		}
-		var figs []figure
-		index := map[figure]int{}
-		adds := make([][]int, n)
-		for i := range n {
-			one := make([]int64, n)
-			one[i] = 1
-			tbl, _ := sumPublicTable(leafContribution("2026-11", u.leaves, u.measures, one), "2026-11", testCatalog)
-			for node, vals := range tbl.vals {
-				for m, v := range vals {
-					if v == 0 {
-						continue
-					}
-					f := figure{node, m}
-					if _, ok := index[f]; !ok {
-						index[f] = len(figs)
-						figs = append(figs, f)
-					}
-					for range v {
-						adds[i] = append(adds[i], index[f])
-					}
-				}
-			}
-		}
+		figs, adds := worldFigures(u, testCatalog)
 		for trial := range w.trials {
 			real := make([]int64, n)
 			for i := range real {
@@ -274,4 +287,190 @@ func FuzzPublicStatsQuery(f *testing.F) {
 			t.Fatalf("accepted %d filters as slice %v", set, slice)
 		}
 	})
+}
+
+// rowSpace is a basis in echelon form of the rows added so far, modulo
+// linearPrime: pivot column → row with 1 there.
+type rowSpace map[int][]uint64
+
+// reduce subtracts the basis from row (in place) and reports whether
+// anything is left: whether row is outside the span.
+func (s rowSpace) reduce(row []uint64) bool {
+	for col := range row {
+		if row[col] == 0 {
+			continue
+		}
+		b, ok := s[col]
+		if !ok {
+			continue
+		}
+		f := row[col]
+		for j := col; j < len(row); j++ {
+			if b[j] != 0 {
+				row[j] = (row[j] + linearPrime - mulMod(f, b[j])) % linearPrime
+			}
+		}
+	}
+	return slices.ContainsFunc(row, func(v uint64) bool { return v != 0 })
+}
+
+// add puts row into the basis (if it is new).
+func (s rowSpace) add(row []uint64) {
+	row = slices.Clone(row)
+	if !s.reduce(row) {
+		return
+	}
+	col := slices.IndexFunc(row, func(v uint64) bool { return v != 0 })
+	inv := invMod(row[col])
+	for j := col; j < len(row); j++ {
+		row[j] = mulMod(row[j], inv)
+	}
+	// Keep the basis reduced at col, so that reduce may go left to right.
+	for _, b := range s {
+		if f := b[col]; f != 0 {
+			for j := col; j < len(row); j++ {
+				b[j] = (b[j] + linearPrime - mulMod(f, row[j])) % linearPrime
+			}
+		}
+	}
+	s[col] = row
+}
+
+// TestPublicFiguresHideSmallCountsFromLinearAttack plays a different
+// attacker in worlds too large for brute force: one who takes any linear
+// combination of the published figures (sums and differences of any of
+// them, across slices and measures at once — what a spreadsheet and
+// patience can do). A small count that is not shown must not be such a
+// combination: its row (what each unknown count of the world adds to it)
+// must lie outside the span of the published figures' rows.
+func TestPublicFiguresHideSmallCountsFromLinearAttack(t *testing.T) {
+	const k = 5
+	rng := rand.New(rand.NewPCG(7, 29))
+	pc := publicCatalog{province: map[string]string{}, unitCode: map[string]string{"u1": "U1", "u2": "U2", "u3": "U3"}}
+	var communes []string
+	for i := range 8 {
+		c := fmt.Sprintf("c%d", i)
+		pc.province[c] = fmt.Sprintf("p%d", i%3)
+		communes = append(communes, c)
+	}
+	u := universe("", communes, []string{"u1", "u2", "u3"}, []string{"x", "y", "z"}, []Kind{KindFeedback, KindComplaint}, []int{0, 1, 2, 3, 4}, 0)
+	n := len(u.leaves) * len(u.measures)
+	figs, adds := worldFigures(u, pc)
+	rows := make([][]uint64, len(figs)) // rows[f][i]: what count i adds to figure f
+	for f := range rows {
+		rows[f] = make([]uint64, n)
+	}
+	for i, fs := range adds {
+		for _, f := range fs {
+			rows[f][i]++
+		}
+	}
+	hidden, tables := 0, 0
+	for trial := range 200 {
+		// Sparse worlds, where small counts are common.
+		real := make([]int64, n)
+		for i := range real {
+			if rng.IntN(100) < 1+trial%6 {
+				real[i] = int64(1 + rng.IntN(3))
+			}
+		}
+		table := buildPublicTable(leafContribution("2026-11", u.leaves, u.measures, real), "2026-11", pc, k)
+		span := rowSpace{}
+		for f, fg := range figs {
+			if st, ok := table.state[fg.node][fg.m]; !ok || st == statePublished {
+				span.add(rows[f])
+			}
+		}
+		for f, fg := range figs {
+			st, ok := table.state[fg.node][fg.m]
+			v := table.vals[fg.node][fg.m]
+			if !ok || st == statePublished || v < 1 || v >= k {
+				continue
+			}
+			hidden++
+			if !span.reduce(slices.Clone(rows[f])) {
+				t.Errorf("trial %d: %v %s = %d (state %d) is a linear combination of the published figures", trial, fg.node, fg.m, v, st)
+				if testing.Verbose() {
+					for _, node := range []statsNode{fg.node, {PublicByProvince, pc.province[fg.node.key]}} {
+						for _, m := range []string{MeasureReceived, MeasureConcluded, MeasureConcludedPrefix + "a", MeasureConcludedPrefix + "b", MeasureOnTime, MeasureLate} {
+							t.Logf("  %v %s = %d state %v", node, m, table.vals[node][m], table.state[node][m])
+						}
+					}
+					for c, p := range pc.province {
+						if p == pc.province[fg.node.key] {
+							for _, m := range []string{MeasureConcluded, MeasureConcludedPrefix + "a", MeasureConcludedPrefix + "b", MeasureOnTime, MeasureLate} {
+								t.Logf("  commune %s %s = %d state %v", c, m, table.vals[statsNode{PublicByCommune, c}][m], table.state[statsNode{PublicByCommune, c}][m])
+							}
+						}
+					}
+				}
+			}
+		}
+		tables++
+	}
+	if hidden < 500 {
+		t.Fatalf("only %d small figures in %d tables: the trials test too little", hidden, tables)
+	}
+	t.Logf("%d tables, %d figures, %d unknown counts, %d small figures hidden, none a linear combination of the published ones", tables, len(figs), n, hidden)
+}
+
+// BenchmarkProtectLargeMonth times the protection of one month's table in
+// a large world: 150 communes in 5 provinces, 5 units, 8 categories and 4
+// kinds, a few hundred reports spread thin (many small counts).
+func BenchmarkProtectLargeMonth(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	pc := publicCatalog{province: map[string]string{}, unitCode: map[string]string{}}
+	var communes, units, cats []string
+	for i := range 150 {
+		c := fmt.Sprintf("c%d", i)
+		pc.province[c] = fmt.Sprintf("p%d", i%5)
+		communes = append(communes, c)
+	}
+	for i := range 5 {
+		units = append(units, fmt.Sprintf("u%d", i))
+		pc.unitCode[units[i]] = fmt.Sprintf("U%d", i)
+	}
+	for i := range 8 {
+		cats = append(cats, fmt.Sprintf("k%d", i))
+	}
+	u := universe("", communes, units, cats, Kinds, []int{0, 1, 2, 3, 4}, 0)
+	counts := make([]int64, len(u.leaves)*len(u.measures))
+	for range 1500 {
+		counts[rng.IntN(len(counts))]++
+	}
+	ct := leafContribution("2026-11", u.leaves, u.measures, counts)
+	b.ResetTimer()
+	for range b.N {
+		buildPublicTable(ct, "2026-11", pc, 5)
+	}
+}
+
+// TestProtectedTableKeptWhileUnchanged: a month's protected table is
+// built once while its cells and the name book stay the same, and built
+// again when a count or the book changes.
+func TestProtectedTableKeptWhileUnchanged(t *testing.T) {
+	v := NewStatsView(nil, 5, nil)
+	book := &publicNameBook{pc: testCatalog}
+	ct := Contribution{}
+	cell := StatsCell{Month: "2026-11", Unit: "u1", Area: "c1", Kind: KindComplaint, Category: "x", Channel: ChannelWeb}
+	ct.add(cell, MeasureReceived, 7)
+	ct.add(StatsCell{Month: "2026-10", Unit: "u1", Area: "c1", Kind: KindComplaint, Category: "x", Channel: ChannelWeb}, MeasureReceived, 2)
+	same := func(a, b publicTable) bool {
+		return reflect.ValueOf(a.state).Pointer() == reflect.ValueOf(b.state).Pointer()
+	}
+	first := v.protectedTable(ct, "2026-11", book)
+	if !same(first, v.protectedTable(ct, "2026-11", book)) {
+		t.Fatal("an unchanged month was protected again")
+	}
+	if other := v.protectedTable(ct, "2026-10", book); same(first, other) || other.vals[allReports][MeasureReceived] != 2 {
+		t.Fatalf("another month: %v", other.vals[allReports])
+	}
+	ct.add(cell, MeasureReceived, 1)
+	again := v.protectedTable(ct, "2026-11", book)
+	if same(first, again) || again.vals[allReports][MeasureReceived] != 8 {
+		t.Fatalf("after a count changed: %v", again.vals[allReports])
+	}
+	if same(again, v.protectedTable(ct, "2026-11", &publicNameBook{pc: testCatalog})) {
+		t.Fatal("a new name book kept the old table")
+	}
 }

@@ -59,6 +59,10 @@ type StatsView struct {
 	now func() time.Time
 	// fresh folds this process's unfolded writes (nil: none).
 	fresh func(ctx context.Context) error
+	// names keeps the names of the public figures' slices.
+	names publicNameCache
+	// memo keeps the protected tables of recent months.
+	memo publicTableMemo
 }
 
 // StatsViewStore is what the view reads: the counters and the catalogs.

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test'
 import { adminCreator, freshTotp, setOwnPassword } from './staffHelpers'
-import { expectAccessible, expectNoHorizontalScroll, watchedTest } from './watch'
+import { expectAccessible, expectNoHorizontalScroll, statsBaseURL, watchedTest } from './watch'
 
 // The public transparency page against the real binary. This spec's admin
 // (stats-admin@e2e.test, created by playwright.config.ts for it only) adds a
@@ -15,9 +15,16 @@ import { expectAccessible, expectNoHorizontalScroll, watchedTest } from './watch
 // phone and in English on a desktop: the headline, the tables beside the
 // server's charts, the communes of the province, the units that cannot be
 // ranked, open data, "dưới 5" over one month and "ẩn" over twelve, axe.
-// Figures of every report depend on what the other specs filed before: the
-// page is checked against what the API publishes.
+// The lead publishes the summaries of both conclusions, one with the
+// conclusion and one afterwards (POST /cases/{id}/publication): the page
+// lists the latest published outcomes as GET /api/v1/outcomes publishes them,
+// this spec's two among them, each linked to its full card on /outcomes.
+// The spec runs on a portal of its own (playwright.config.ts's second
+// server), whose only reports are its six: every figure is known, and the
+// page is checked against those exact figures and labels as well as against
+// what the API publishes.
 const test = watchedTest()
+test.use({ baseURL: statsBaseURL })
 
 const ADMIN = { email: 'stats-admin@e2e.test', password: 'Số-liệu-công-khai-minh-bạch-2026!' }
 const TEMP = 'Tạm-thời-số-liệu-Cà-Mau-2026'
@@ -28,6 +35,13 @@ const COMMUNE = { code: '32002', vi: 'Phường Tân Thành (số liệu)', en: 
 const UNIT = { code: 'tt-tan-thanh-stats', vi: 'Thanh tra phường Tân Thành (số liệu)', en: 'Tan Thanh Ward Inspectorate (figures)' }
 const CATEGORY = 'abuse_of_power'
 const REPORTS = 6
+const CATEGORY_NAME = { vi: 'Lạm quyền khi thanh tra, kiểm tra, xử phạt', en: 'Abuse of power in an inspection or fine' }
+// Published with the conclusion, then later (the newer, so the first of the feed), longer than an excerpt.
+const SUMMARY_A = 'Cán bộ trật tự đô thị phường Tân Thành đã bị kiểm điểm vì thu tiền phạt tại chỗ không biên lai (số liệu).'
+const SUMMARY_B =
+  'Đoàn thanh tra phường Tân Thành (số liệu) đã xác minh các lần xử phạt tại chợ phường trong ba tháng: mọi khoản phạt đều có biên bản và biên lai, ' +
+  'nên nội dung phản ánh là không đúng. Đơn vị đã niêm yết lại mức phạt và số điện thoại đường dây nóng tại chợ để người dân đối chiếu khi cần.'
+const LATEST = 5
 
 // ---- Filing through the API, with the proof of work the browser solves (pow.ts).
 
@@ -126,17 +140,81 @@ async function setUp(request: APIRequestContext): Promise<Record<string, string>
   const ids: string[] = list.items.map((c: { id: string }) => c.id)
   expect(ids, JSON.stringify(list)).toHaveLength(REPORTS)
   const [a, b, c, d] = ids as [string, string, string, string]
-  for (const [id, outcome] of [
-    [a, 'substantiated'],
-    [b, 'unsubstantiated'],
+  // The first's summary is published with its conclusion; the second's after it, as a lead may decide later.
+  for (const [id, outcome, publish] of [
+    [a, 'substantiated', { publicSummary: SUMMARY_A, publishSummary: true }],
+    [b, 'unsubstantiated', {}],
   ] as const) {
     await move(request, auth, id, { to: 'accepted' })
     await move(request, auth, id, { to: 'investigating' })
-    await move(request, auth, id, { to: 'concluded', outcome, actions: 'Đã kiểm điểm cán bộ và trả lại tiền cho người dân.' })
+    await move(request, auth, id, { to: 'concluded', outcome, actions: 'Đã kiểm điểm cán bộ và trả lại tiền cho người dân.', ...publish })
   }
+  const later = await request.post(`/api/v1/cases/${b}/publication`, { headers: auth, data: { publicSummary: SUMMARY_B } })
+  expect(later.status(), await later.text()).toBe(200)
   await move(request, auth, c, { to: 'accepted' })
   await move(request, auth, d, { to: 'rejected', reason: 'Nội dung đã được giải quyết ở một phản ánh khác.' })
   return auth
+}
+
+interface Outcome {
+  id: string
+  category: string
+  areaCode?: string
+  result: string
+  summary: string
+  concludedAt: string
+  publishedAt: string
+}
+
+/** latestOutcomes is what the transparency page lists: the feed's newest, as GET /api/v1/outcomes publishes them. */
+async function latestOutcomes(request: APIRequestContext): Promise<Outcome[]> {
+  const res = await request.get(`/api/v1/outcomes?limit=${LATEST}`)
+  expect(res.status(), await res.text()).toBe(200)
+  return ((await res.json()) as { items: Outcome[] }).items
+}
+
+/** vnDate is an instant's day in Vietnam, as the page writes it (dd/mm/yyyy). */
+function vnDate(iso: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date(iso))
+}
+
+/** expectOutcomes checks the page's latest outcomes against the feed, and this spec's two, in the page's language. */
+async function expectOutcomes(page: Page, request: APIRequestContext, lang: 'vi' | 'en') {
+  const feed = await latestOutcomes(request)
+  const section = page.getByTestId('section-outcomes')
+  await expect(section.getByRole('heading', { level: 2 })).toHaveText(lang === 'vi' ? 'Kết quả mới công bố' : 'Latest published outcomes')
+  const list = section.getByRole('list', { name: lang === 'vi' ? 'Kết quả mới công bố' : 'Latest published outcomes' })
+  const cards = list.getByRole('listitem')
+  await expect(cards).toHaveCount(feed.length)
+  // The feed's order, each card's link to its own full card.
+  const hrefs = await cards.getByTestId('outcome-full').evaluateAll((as) => as.map((a) => a.getAttribute('href')))
+  expect(hrefs).toEqual(feed.map((o) => `/outcomes#outcome-${o.id}`))
+  // This portal's only two, the later publication first.
+  expect(feed, JSON.stringify(feed)).toHaveLength(2)
+  const feedA = feed.find((o) => o.summary === SUMMARY_A)
+  const feedB = feed.find((o) => o.summary === SUMMARY_B)
+  expect(feedA && feedB, JSON.stringify(feed)).toBeTruthy()
+  const cardA = cards.filter({ has: page.locator(`a[href="/outcomes#outcome-${feedA!.id}"]`) })
+  const cardB = cards.filter({ has: page.locator(`a[href="/outcomes#outcome-${feedB!.id}"]`) })
+  const area = lang === 'vi' ? `${COMMUNE.vi}, ${PROVINCE.vi}` : `${COMMUNE.en}, ${PROVINCE.en}`
+  for (const [card, o, result] of [
+    [cardA, feedA!, lang === 'vi' ? 'Đúng' : 'Substantiated'],
+    [cardB, feedB!, lang === 'vi' ? 'Không đúng' : 'Unsubstantiated'],
+  ] as const) {
+    await expect(card.getByRole('heading', { level: 3 })).toHaveText(CATEGORY_NAME[lang])
+    await expect(card.getByTestId('outcome-result')).toHaveText(result)
+    await expect(card.getByTestId('outcome-area')).toHaveText(area)
+    await expect(card.getByTestId('outcome-concluded')).toHaveText(vnDate(o.concludedAt))
+    await expect(card.getByTestId('outcome-published')).toHaveText(vnDate(o.publishedAt))
+  }
+  // The later publication is the newer: before the other. The short summary whole, the long one an excerpt.
+  expect(feed.indexOf(feedB!)).toBeLessThan(feed.indexOf(feedA!))
+  await expect(cardA.getByTestId('outcome-summary')).toHaveText(SUMMARY_A)
+  const excerptB = (await cardB.getByTestId('outcome-summary').textContent()) ?? ''
+  expect(excerptB.endsWith('…'), excerptB).toBe(true)
+  expect(SUMMARY_B.startsWith(excerptB.slice(0, -1)), excerptB).toBe(true)
+  await expect(section.getByTestId('transparency-outcomes')).toHaveAttribute('href', '/outcomes')
+  return { cardB, feedB: feedB! }
 }
 
 // ---- What the API publishes, in the page's words.
@@ -210,6 +288,9 @@ test('the public sees the figures, protected, in tables beside the charts, in Vi
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Số liệu minh bạch')
   await expect(page.getByTestId('headline')).toBeVisible()
   const main = await publicStats(request, `from=${from}&to=${to}&monthly=true`)
+  // This portal's only reports: six received; two concluded this month, so over twelve months withheld (a
+  // range publishes a figure only if each month does); three open now (two received, one accepted).
+  expect([words(main.total, 'received', 'vi'), words(main.total, 'concluded', 'vi'), words(main.total, 'open', 'vi')]).toEqual(['6', 'ẩn', 'dưới 5'])
   await expect(page.getByTestId('headline-received').locator('.stat-big')).toHaveText(words(main.total, 'received', 'vi'))
   await expect(page.getByTestId('headline-concluded').locator('.stat-big')).toHaveText(words(main.total, 'concluded', 'vi'))
   await expect(page.getByTestId('headline-open').locator('.stat-big')).toHaveText(words(main.total, 'open', 'vi'))
@@ -218,21 +299,34 @@ test('the public sees the figures, protected, in tables beside the charts, in Vi
   expect(monthRow).toBeTruthy()
   await expect(cell(page, 'flow', thisMonth, 'received')).toHaveText(words(monthRow!, 'received', 'vi'))
 
-  // The province no other spec files in: its six reports (unless the figure is withheld to protect a small
-  // count of another province's, as it can be when the other specs filed first); over twelve months its two
-  // conclusions are withheld ("ẩn"), since a range publishes a figure only if each month does.
+  // The median days to resolve, and the Front's supervision, as published.
+  const median = page.getByTestId('headline-median').locator('.stat-big .stat-value')
+  await expect(page.getByTestId('headline-median').locator('dt')).toHaveText('Thời gian giải quyết (trung vị)')
+  if (typeof main.total.medianDays === 'number') await expect(median).toHaveText(`${main.total.medianDays} ngày`)
+  else await expect(median).toHaveAttribute('data-state', 'unpublished')
+  await expect(page.getByTestId('section-front').getByRole('heading', { level: 2 })).toHaveText('Giám sát của Mặt trận Tổ quốc')
+  for (const col of ['recFiled', 'recAnswered', 'recOnTime']) {
+    await expect(cell(page, 'front', 'total', col)).toHaveText(words(main.total, col, 'vi'))
+  }
+
+  // The latest published outcomes themselves, this spec's two among them.
+  await expectOutcomes(page, request, 'vi')
+
+  // The province: its six reports; over twelve months its two conclusions are withheld ("ẩn").
   const byProvince = await publicStats(request, `from=${from}&to=${to}&by=province`)
   const mine = groupOf(byProvince, PROVINCE.code)
-  expect(['6', 'ẩn']).toContain(words(mine, 'received', 'vi'))
+  expect(words(mine, 'received', 'vi')).toBe('6')
   expect(mine.concluded).toBeNull()
   expect(mine.withheld.concluded).toBe('withheld')
   await expect(cell(page, 'province', PROVINCE.code, 'received')).toHaveText(words(mine, 'received', 'vi'))
   await expect(cell(page, 'province', PROVINCE.code, 'concluded')).toHaveText('ẩn')
   await expect(page.getByTestId('table-province').locator(`tr[data-key="${PROVINCE.code}"] th`)).toHaveText(PROVINCE.vi)
   const byCategory = await publicStats(request, `from=${from}&to=${to}&by=category`)
-  await expect(cell(page, 'category', CATEGORY, 'received')).toHaveText(words(groupOf(byCategory, CATEGORY), 'received', 'vi'))
+  expect(words(groupOf(byCategory, CATEGORY), 'received', 'vi')).toBe('6')
+  await expect(cell(page, 'category', CATEGORY, 'received')).toHaveText('6')
   const byKind = await publicStats(request, `from=${from}&to=${to}&by=kind`)
-  await expect(cell(page, 'kind', 'feedback', 'received')).toHaveText(words(groupOf(byKind, 'feedback'), 'received', 'vi'))
+  expect(words(groupOf(byKind, 'feedback'), 'received', 'vi')).toBe('6')
+  await expect(cell(page, 'kind', 'feedback', 'received')).toHaveText('6')
 
   // The unit concluded two reports: listed apart, not ranked, and the rule said in words.
   await expect(page.getByTestId('ranking-rule')).toContainText('từ 10 phản ánh được giải quyết')
@@ -252,7 +346,8 @@ test('the public sees the figures, protected, in tables beside the charts, in Vi
   await expect(page).toHaveURL(new RegExp(`province=${PROVINCE.code}`))
   await expect(page.getByTestId('section-communes').getByRole('heading', { level: 3 })).toHaveText(`Các xã, phường của ${PROVINCE.vi}`)
   const communes = await publicStats(request, `from=${from}&to=${to}&area=${PROVINCE.code}&by=commune`)
-  await expect(cell(page, 'commune', COMMUNE.code, 'received')).toHaveText(words(groupOf(communes, COMMUNE.code), 'received', 'vi'))
+  expect(words(groupOf(communes, COMMUNE.code), 'received', 'vi')).toBe('6')
+  await expect(cell(page, 'commune', COMMUNE.code, 'received')).toHaveText('6')
   await expectChartsDrawn(page, ['commune'], 'vi')
 
   await expectAccessible(page, 'the transparency page on a phone')
@@ -264,9 +359,8 @@ test('the public sees the figures, protected, in tables beside the charts, in Vi
   await page.getByTestId('range-apply').click()
   await expect(page).toHaveURL(new RegExp(`from=${thisMonth}&to=${thisMonth}`))
   await expect(page.getByTestId('range-showing')).toHaveText(`Số liệu từ tháng ${thisMonth.slice(5)}/${thisMonth.slice(0, 4)} đến tháng ${thisMonth.slice(5)}/${thisMonth.slice(0, 4)}.`)
-  // The small counts of this spec's reports (two concluded, three accepted, one rejected) are never published;
-  // those the server labels "fewer than 5" read "dưới 5" (at least one is: the others may be withheld to
-  // protect another spec's small counts), the others "ẩn".
+  // The small counts of this spec's reports (two concluded, three accepted, one rejected) are never published:
+  // the two conclusions read "dưới 5" in the province, the commune and the unit.
   const month = `from=${thisMonth}&to=${thisMonth}`
   const small: { table: string; row: string; col: string; f: Figures }[] = []
   const oneMonth = {
@@ -280,11 +374,12 @@ test('the public sees the figures, protected, in tables beside the charts, in Vi
     small.push({ table, row: rows[table], col: 'concluded', f: oneMonth[table] })
   }
   for (const table of ['province', 'commune'] as const) {
-    await expect(cell(page, table, rows[table], 'received')).toHaveText(words(oneMonth[table], 'received', 'vi'))
+    expect(words(oneMonth[table], 'received', 'vi')).toBe('6')
+    await expect(cell(page, table, rows[table], 'received')).toHaveText('6')
   }
   for (const x of small) await expect(cell(page, x.table, x.row, x.col)).toHaveText(words(x.f, x.col, 'vi'))
   const fewer = small.filter((x) => x.f.withheld[x.col] === 'fewer_than_k')
-  expect(fewer.length, JSON.stringify(oneMonth)).toBeGreaterThan(0)
+  expect(fewer.length, JSON.stringify(oneMonth)).toBe(3)
   await expect(cell(page, fewer[0]!.table, fewer[0]!.row, fewer[0]!.col)).toHaveText('dưới 5')
   await expect(page.getByTestId('protection')).toContainText('dưới 5')
   await expectNoHorizontalScroll(page, 'the transparency page on a phone, one month')
@@ -299,6 +394,7 @@ test('the public sees the figures, protected, in tables beside the charts, in Vi
   expect(lines.find((l) => l.includes(COMMUNE.code))).toContain('<5')
   await expect(page.getByTestId('licence')).toContainText('CC BY 4.0')
   await expect(page.getByTestId('transparency-outcomes')).toHaveAttribute('href', '/outcomes')
+  await expect(page.getByTestId('section-outcomes').getByTestId('outcome')).not.toHaveCount(0)
 
   // ---- On a desktop, in English.
   await page.setViewportSize({ width: 1366, height: 900 })
@@ -312,5 +408,15 @@ test('the public sees the figures, protected, in tables beside the charts, in Vi
   await expect(page.getByTestId('section-ranking')).toContainText('Not enough concluded reports to rank')
   await expectChartsDrawn(page, ['flow', 'ontime', 'category', 'province', 'kind', 'commune'], 'en')
   await expect(page.getByTestId('chart-flow')).toHaveAttribute('alt', /Chart of the reports received and resolved each month/)
+  const { cardB, feedB } = await expectOutcomes(page, request, 'en')
   await expectAccessible(page, 'the transparency page on a desktop, in English')
+
+  // "Read in full": the outcome's whole card on /outcomes, focused.
+  await cardB.getByTestId('outcome-full').click()
+  await expect(page).toHaveURL(new RegExp(`/outcomes#outcome-${feedB.id}$`))
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Published outcomes')
+  const whole = page.locator(`#outcome-${feedB.id}`)
+  await expect(whole).toBeFocused()
+  await expect(whole.getByTestId('outcome-summary')).toHaveText(SUMMARY_B)
+  await expect(whole).toContainText('UBND phường Tân Thành')
 })

@@ -1,6 +1,9 @@
 import { test as base, expect, type ConsoleMessage, type Page } from '@playwright/test'
 import AxeBuilder from '@axe-core/playwright'
 
+/** statsBaseURL is the transparency spec's own portal (playwright.config.ts's second server). */
+export const statsBaseURL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 18080) + 1}`
+
 // watchedTest returns a Playwright test in which every page load is watched:
 // any console error, uncaught exception or Content-Security-Policy violation
 // fails the test, except console errors `allowed` accepts.

@@ -740,10 +740,17 @@ export function appealReport(token: string, reason: string, pow: Record<string, 
   return request<AppealResult>('POST', '/api/v1/track/appeal', { body: { reason }, headers: { ...bearer(token), ...pow } })
 }
 
-/** listOutcomes reads one page of the published outcomes (public). */
-export function listOutcomes(cursor?: string): Promise<OutcomePage> {
-  const q = cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''
-  return request<OutcomePage>('GET', `/api/v1/outcomes${q}`)
+/**
+ * listOutcomes reads one page of the published outcomes (public), newest
+ * published first: after cursor, and limit of them (the server's default, 20,
+ * when not given).
+ */
+export function listOutcomes(cursor?: string, limit?: number, signal?: AbortSignal): Promise<OutcomePage> {
+  const p = new URLSearchParams()
+  if (cursor) p.set('cursor', cursor)
+  if (limit) p.set('limit', String(limit))
+  const q = p.toString()
+  return request<OutcomePage>('GET', `/api/v1/outcomes${q ? `?${q}` : ''}`, { signal })
 }
 
 /** publicStatsUrl is the address of the public figures: JSON, or CSV (the open data download). */

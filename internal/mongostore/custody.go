@@ -242,27 +242,3 @@ func (s *Store) FindQueue(ctx context.Context, q services.QueueQuery) ([]service
 	}
 	return out, nil
 }
-
-// CountByStatus counts a unit's reports per status ($match + $group with
-// $sum, which the embedded server supports), or the queue index does.
-func (s *Store) CountByStatus(ctx context.Context, unitID string, front bool) (map[services.Status]int, error) {
-	if x := s.qi.Load(); x != nil && x.ready(ctx, s) {
-		return x.countByStatus(unitID, front), nil
-	}
-	cur, err := s.db.Collection(colCases).Aggregate(ctx, statusCountsPipeline(unitID, front))
-	if err != nil {
-		return nil, translate(err, "report")
-	}
-	var rows []struct {
-		Status string `bson:"_id"`
-		N      int    `bson:"n"`
-	}
-	if err := cur.All(ctx, &rows); err != nil {
-		return nil, translate(err, "report")
-	}
-	out := map[services.Status]int{}
-	for _, r := range rows {
-		out[services.Status(r.Status)] = r.N
-	}
-	return out, nil
-}

@@ -176,10 +176,6 @@ func explainChecks(t *testing.T, ctx context.Context, s *Store, cases []services
 				}
 			}
 		}
-		// The status counts next to the queue.
-		try("CountByStatus", func() error { _, err := s.CountByStatus(ctx, unit, front); return err })
-		checks = append(checks, check{fmt.Sprintf("status counts front=%v", front), bson.D{{Key: "aggregate", Value: colCases},
-			{Key: "pipeline", Value: statusCountsPipeline(unit, front)}, {Key: "cursor", Value: bson.D{}}}})
 		// The unit listing behind overdue recommendations.
 		try("FindUnitCases", func() error { _, err := s.FindUnitCases(ctx, unit, front, 1000); return err })
 		filter, sort := unitCasesQuery(unit, front)
@@ -188,6 +184,16 @@ func explainChecks(t *testing.T, ctx context.Context, s *Store, cases []services
 		try("FindRecommendedCases", func() error { _, err := s.FindRecommendedCases(ctx, unit, front, 10000); return err })
 		filter, sort = recommendedCasesQuery(unit, front)
 		checks = append(checks, check{fmt.Sprintf("recommended cases front=%v", front), find(colCases, filter, sort, 10000)})
+		// Other reports about the same office or official, on a report's
+		// page (docs/statistics.md, "Other reports about this office or
+		// official").
+		keys := services.PlaceKeys("UBND phường Bến Nghé", "Chị Lan, anh Minh")
+		try("FindRelatedCases", func() error {
+			_, err := s.FindRelatedCases(ctx, unit, front, keys, cases[0].ID, 20) // services.maxRelated
+			return err
+		})
+		filter, sort = relatedCasesQuery(unit, front, keys, first)
+		checks = append(checks, check{fmt.Sprintf("related cases front=%v", front), find(colCases, filter, sort, int64(20))})
 		overdueQ := services.QueueQuery{UnitID: unit, Front: front, Filter: services.QueueFilter{Overdue: true}, Now: time.Now()}
 		try("CountQueue", func() error { _, err := s.CountQueue(ctx, overdueQ); return err })
 		filter, _, _ = queueQuery(overdueQ)

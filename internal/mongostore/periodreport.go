@@ -100,28 +100,28 @@ func (s *Store) FindConcludedActions(ctx context.Context, q services.ConcludedQu
 
 // concludedIn answers concludedInQuery: the ids of up to q.Limit reports
 // of the scope concluded in [q.From, q.To), newest conclusion first (ties
-// by id, highest first).
+// by id, highest first). It reads the scope's conclusions day by day from
+// the end of the range and stops after the day that brings q.Limit: every
+// earlier day's are older.
 func (x *queueIndex) concludedIn(q services.ConcludedQuery) []bson.ObjectID {
 	fromMs, toMs := bsonMillis(q.From), bsonMillis(q.To)
-	var hits []*queueEntry
-	keep := func(e *queueEntry) {
-		if e.concluded && e.concludedMs >= fromMs && e.concludedMs < toMs {
-			hits = append(hits, e)
-		}
+	if toMs <= fromMs {
+		return nil
 	}
-	x.mu.RLock()
+	key := dayKey{}
 	switch {
 	case q.Unit != "":
-		for _, e := range x.units[q.Unit] {
-			keep(e)
-		}
+		key = dayKey{scope: scopeUnit, id: q.Unit}
 	case q.Front != "":
-		for _, e := range x.fronts[q.Front] {
-			keep(e)
-		}
-	default:
-		for _, e := range x.entries {
-			keep(e)
+		key = dayKey{scope: scopeFront, id: q.Front}
+	}
+	var hits []*queueEntry
+	x.mu.RLock()
+	for key.day = dayOf(toMs - 1); key.day >= dayOf(fromMs) && len(hits) < q.Limit; key.day-- {
+		for _, e := range x.days[key] {
+			if e.concludedMs >= fromMs && e.concludedMs < toMs {
+				hits = append(hits, e)
+			}
 		}
 	}
 	x.mu.RUnlock()

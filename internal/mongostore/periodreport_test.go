@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -38,10 +39,19 @@ func TestFindConcludedActions(t *testing.T) {
 		}
 	}
 	from, to := base.AddDate(0, 0, 20), base.AddDate(0, 0, 100)
-	for _, q := range []services.ConcludedQuery{
+	queries := []services.ConcludedQuery{
 		{From: from, To: to, Limit: 100}, {Unit: "unit-a", From: from, To: to, Limit: 100}, {Front: "front-b", From: from, To: to, Limit: 100},
 		{From: from, To: to, Limit: 3}, {Unit: "unit-c", From: from, To: to, Limit: 10}, {From: to, To: to.AddDate(1, 0, 0), Limit: 100},
-	} {
+		// Bounds inside a day (the index lists conclusions by day), a cut
+		// between two conclusions of one day, and an empty range.
+		{From: from.Add(30 * time.Minute), To: to.Add(30 * time.Minute), Limit: 100}, {From: from, To: to, Limit: 1},
+		{Front: "front-a", From: from.Add(-time.Hour), To: to.Add(-time.Minute), Limit: 2}, {From: to, To: to, Limit: 10},
+		{From: base.AddDate(-5, 0, 0), To: base.AddDate(5, 0, 0), Limit: 7},
+	}
+	// both answers q from the index and from the database, and fails
+	// unless they agree.
+	both := func(label string, q services.ConcludedQuery) []services.ConcludedAction {
+		t.Helper()
 		got, err := indexed.FindConcludedActions(ctx, q)
 		if err != nil {
 			t.Fatal(err)
@@ -51,8 +61,18 @@ func TestFindConcludedActions(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%+v: the queue index answers\n%+v\nthe database\n%+v", q, got, want)
+			t.Errorf("%s %+v: the queue index answers\n%+v\nthe database\n%+v", label, q, got, want)
 		}
+		return got
+	}
+	compare := func(label string) {
+		t.Helper()
+		for _, q := range queries {
+			both(label, q)
+		}
+	}
+	for _, q := range queries[:6] {
+		got := both("as filed", q)
 		if len(got) > q.Limit {
 			t.Errorf("%+v: %d actions", q, len(got))
 		}
@@ -66,4 +86,25 @@ func TestFindConcludedActions(t *testing.T) {
 			t.Errorf("every unit: %d actions, want 12: %+v", len(got), got)
 		}
 	}
+	compare("as filed")
+	// A concluded report transferred to another unit and committee leaves
+	// the lists of its conclusion's day under the old ones.
+	queue, err := plain.FindQueue(ctx, services.QueueQuery{UnitID: "unit-a", Limit: 100, Now: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(queue, func(c services.Case) bool { return c.Status == services.StatusConcluded })
+	if i < 0 {
+		t.Fatalf("no concluded report in unit-a: %v", queue)
+	}
+	c, fc := "unit-c", "front-c"
+	if _, err := indexed.UpdateCase(ctx, queue[i].ID, queue[i].Version, services.CaseChange{At: base, UnitID: &c, FrontUnitID: &fc}); err != nil {
+		t.Fatal(err)
+	}
+	queries = append(queries, services.ConcludedQuery{Unit: "unit-a", From: base.AddDate(-1, 0, 0), To: base.AddDate(1, 0, 0), Limit: 100},
+		services.ConcludedQuery{Front: "front-a", From: base.AddDate(-1, 0, 0), To: base.AddDate(1, 0, 0), Limit: 100},
+		services.ConcludedQuery{Front: "front-b", From: base.AddDate(-1, 0, 0), To: base.AddDate(1, 0, 0), Limit: 100},
+		services.ConcludedQuery{Unit: "unit-c", From: base.AddDate(-1, 0, 0), To: base.AddDate(1, 0, 0), Limit: 100},
+		services.ConcludedQuery{Front: "front-c", From: base.AddDate(-1, 0, 0), To: base.AddDate(1, 0, 0), Limit: 100})
+	compare("after a transfer")
 }

@@ -162,13 +162,3 @@ func queueQuery(q services.QueueQuery) (filter, sort bson.D, err error) {
 	}
 	return filter, queueSort(q.Sort), nil
 }
-
-// statusCountsPipeline counts a unit's reports per status ($match + $group
-// with $sum, which the embedded server supports; the $match is served by
-// the unitId_status and frontUnitId_* indexes).
-func statusCountsPipeline(unitID string, front bool) bson.A {
-	return bson.A{
-		bson.D{{Key: "$match", Value: bson.D{{Key: unitField(front), Value: unitID}}}},
-		bson.D{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$status"}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
-	}
-}

@@ -27,7 +27,7 @@ import (
 // (queueDoc) — built at start-up by one streaming read and kept current by
 // the store itself: every write to the reports goes through casewrite.go,
 // which hands the index the report as stored after the write. The index
-// answers exactly what queueQuery and statusCountsPipeline answer in the
+// answers exactly what queueQuery answers in the
 // database, and TestQueueIndexOneTruth holds it to that.
 //
 // It is never used on MongoDB: other processes may write the same
@@ -134,9 +134,20 @@ type queueEntry struct {
 	concluded   bool
 	// recommended: the report carries at least one recommendation.
 	recommended bool
-	// at is the entry's place in its unit's list and its committee's.
-	at [2]int
+	// at is the entry's place in its unit's list, its committee's, and
+	// (concluded) its conclusion day's lists (queueIndex.days: the
+	// portal's, the unit's, the committee's).
+	at [5]int
 }
+
+// The places of queueEntry.at.
+const (
+	atUnit = iota
+	atFront
+	atDayAll
+	atDayUnit
+	atDayFront
+)
 
 func newQueueEntry(d queueDoc) *queueEntry {
 	e := &queueEntry{doc: d, dueMs: bsonMillis(d.DueAt), createMs: bsonMillis(d.CreatedAt), recommended: len(d.Recommendations) > 0}
@@ -161,6 +172,12 @@ type queueIndex struct {
 	// each entry is, for removal).
 	units  map[string][]*queueEntry
 	fronts map[string][]*queueEntry
+	// days lists the concluded entries by the UTC day of their conclusion,
+	// for the whole portal, per unit and per committee, in no order: the
+	// period report's newest conclusions are read day by day from the end
+	// of its range, so what it costs does not grow with the number of
+	// reports concluded before that (concludedIn).
+	days map[dayKey][]*queueEntry
 	// stale holds reports written whose state after the write could not be
 	// read: they are read again before every answer, and while that fails
 	// the database answers instead. A mark stays until a read succeeds at
@@ -180,7 +197,7 @@ type queueIndex struct {
 
 func newQueueIndex() *queueIndex {
 	return &queueIndex{entries: map[bson.ObjectID]*queueEntry{}, units: map[string][]*queueEntry{},
-		fronts: map[string][]*queueEntry{}, stale: map[bson.ObjectID]time.Time{}, seed: maphash.MakeSeed()}
+		fronts: map[string][]*queueEntry{}, days: map[dayKey][]*queueEntry{}, stale: map[bson.ObjectID]time.Time{}, seed: maphash.MakeSeed()}
 }
 
 func (x *queueIndex) lock(id bson.ObjectID) *sync.Mutex {
@@ -202,12 +219,20 @@ func (x *queueIndex) put(d queueDoc, build bool) {
 	e := newQueueEntry(d)
 	x.entries[d.ID] = e
 	if d.UnitID != "" {
-		e.at[0] = len(x.units[d.UnitID])
-		x.units[d.UnitID] = append(x.units[d.UnitID], e)
+		link(x.units, d.UnitID, e, atUnit)
 	}
 	if d.FrontUnitID != "" {
-		e.at[1] = len(x.fronts[d.FrontUnitID])
-		x.fronts[d.FrontUnitID] = append(x.fronts[d.FrontUnitID], e)
+		link(x.fronts, d.FrontUnitID, e, atFront)
+	}
+	if e.concluded {
+		day := dayOf(e.concludedMs)
+		link(x.days, dayKey{day: day}, e, atDayAll)
+		if d.UnitID != "" {
+			link(x.days, dayKey{scope: scopeUnit, id: d.UnitID, day: day}, e, atDayUnit)
+		}
+		if d.FrontUnitID != "" {
+			link(x.days, dayKey{scope: scopeFront, id: d.FrontUnitID, day: day}, e, atDayFront)
+		}
 	}
 }
 
@@ -222,24 +247,72 @@ func (x *queueIndex) remove(id bson.ObjectID) {
 }
 
 func (x *queueIndex) unlink(e *queueEntry) {
-	for side, p := range []struct {
-		m   map[string][]*queueEntry
-		key string
-	}{{x.units, e.doc.UnitID}, {x.fronts, e.doc.FrontUnitID}} {
-		list := p.m[p.key]
-		if p.key == "" || len(list) == 0 {
-			continue
+	if e.doc.UnitID != "" {
+		unlinkFrom(x.units, e.doc.UnitID, e, atUnit)
+	}
+	if e.doc.FrontUnitID != "" {
+		unlinkFrom(x.fronts, e.doc.FrontUnitID, e, atFront)
+	}
+	if e.concluded {
+		day := dayOf(e.concludedMs)
+		unlinkFrom(x.days, dayKey{day: day}, e, atDayAll)
+		if e.doc.UnitID != "" {
+			unlinkFrom(x.days, dayKey{scope: scopeUnit, id: e.doc.UnitID, day: day}, e, atDayUnit)
 		}
-		// Swap-remove: the last entry takes e's place.
-		i, last := e.at[side], len(list)-1
-		list[i] = list[last]
-		list[i].at[side] = i
-		list[last] = nil
-		if last == 0 {
-			delete(p.m, p.key)
-		} else {
-			p.m[p.key] = list[:last]
+		if e.doc.FrontUnitID != "" {
+			unlinkFrom(x.days, dayKey{scope: scopeFront, id: e.doc.FrontUnitID, day: day}, e, atDayFront)
 		}
+	}
+}
+
+// dayKey names a list of queueIndex.days: a scope (the portal, a unit, a
+// committee) and a UTC day, counted from the epoch.
+type dayKey struct {
+	scope byte
+	id    string
+	day   int64
+}
+
+// The scopes of a dayKey.
+const (
+	scopeAll byte = iota
+	scopeUnit
+	scopeFront
+)
+
+// msPerDay is a day in milliseconds.
+const msPerDay = 24 * 60 * 60 * 1000
+
+// dayOf is the UTC day of a BSON date's milliseconds.
+func dayOf(ms int64) int64 {
+	d := ms / msPerDay
+	if ms%msPerDay < 0 {
+		d--
+	}
+	return d
+}
+
+// link appends e to m[k] and notes its place in e.at[side].
+func link[K comparable](m map[K][]*queueEntry, k K, e *queueEntry, side int) {
+	e.at[side] = len(m[k])
+	m[k] = append(m[k], e)
+}
+
+// unlinkFrom removes e from m[k] by its place e.at[side]: the last entry
+// takes it, and an emptied list is dropped.
+func unlinkFrom[K comparable](m map[K][]*queueEntry, k K, e *queueEntry, side int) {
+	list := m[k]
+	if len(list) == 0 {
+		return
+	}
+	i, last := e.at[side], len(list)-1
+	list[i] = list[last]
+	list[i].at[side] = i
+	list[last] = nil
+	if last == 0 {
+		delete(m, k)
+	} else {
+		m[k] = list[:last]
 	}
 }
 
@@ -582,18 +655,6 @@ func (x *queueIndex) count(q services.QueueQuery) (int, error) {
 	}
 	x.answers.Add(1)
 	return n, nil
-}
-
-// countByStatus answers CountByStatus.
-func (x *queueIndex) countByStatus(unitID string, front bool) map[services.Status]int {
-	x.mu.RLock()
-	defer x.mu.RUnlock()
-	out := map[services.Status]int{}
-	for _, e := range x.set(unitID, front) {
-		out[services.Status(e.doc.Status)]++
-	}
-	x.answers.Add(1)
-	return out
 }
 
 // due answers dueCasesFilter: the ids of up to limit reports due before t

@@ -440,6 +440,31 @@ func (w *truthWorld) sweepChecks() []func(ctx context.Context, label string, lim
 		func(ctx context.Context, label string, limit int) {
 			w.compareSweep(ctx, label, "concluded", now, limit)
 		},
+		func(ctx context.Context, label string, limit int) { w.compareConcluded(ctx, label, now, limit) },
+	}
+}
+
+// compareConcluded compares the period report's choice of conclusions
+// (FindConcludedActions) for the portal, a random unit and a random
+// committee, over the last 30 days to t and a range ending inside a day.
+func (w *truthWorld) compareConcluded(ctx context.Context, label string, t time.Time, limit int) {
+	w.t.Helper()
+	unit, front := truthUnits[w.rng.IntN(len(truthUnits))], truthFronts[w.rng.IntN(len(truthFronts))]
+	for _, q := range []services.ConcludedQuery{
+		{From: t.AddDate(0, 0, -30), To: t, Limit: limit}, {Unit: unit, From: t.AddDate(0, 0, -30), To: t, Limit: limit},
+		{Front: front, From: t.Add(-36 * time.Hour), To: t.Add(-13 * time.Hour), Limit: limit},
+	} {
+		want, err := w.plain.FindConcludedActions(ctx, q)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		got, err := w.indexed.FindConcludedActions(ctx, q)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			w.t.Fatalf("%s: conclusions %+v:\nindex    %+v\ndatabase %+v", label, q, got, want)
+		}
 	}
 }
 
@@ -479,11 +504,11 @@ func (w *truthWorld) compareAll(ctx context.Context, label string, full bool) {
 		counted = []unit{units[r.IntN(len(units))], units[r.IntN(len(units))]}
 	}
 	for i, u := range counted {
-		want, err := w.plain.CountByStatus(ctx, u.id, u.front)
+		want, err := statusCounts(ctx, w.plain, u.id, u.front)
 		if err != nil {
 			w.t.Fatal(err)
 		}
-		got, err := w.indexed.CountByStatus(ctx, u.id, u.front)
+		got, err := statusCounts(ctx, w.indexed, u.id, u.front)
 		if err != nil {
 			w.t.Fatal(err)
 		}
@@ -591,6 +616,20 @@ func TestQueueIndexOneTruth(t *testing.T) {
 }
 
 // queueIDs is the first page of q's ids on s.
+// statusCounts tallies a unit's (or committee's) whole queue by status,
+// as the store answers it (the index, or the database).
+func statusCounts(ctx context.Context, s *mongostore.Store, unit string, front bool) (map[services.Status]int, error) {
+	cs, err := s.FindQueue(ctx, services.QueueQuery{UnitID: unit, Front: front, Limit: 1 << 20, Now: time.Now()})
+	if err != nil {
+		return nil, err
+	}
+	out := map[services.Status]int{}
+	for _, c := range cs {
+		out[c.Status]++
+	}
+	return out, nil
+}
+
 func queueIDs(t *testing.T, s *mongostore.Store, q services.QueueQuery) []string {
 	t.Helper()
 	cs, err := s.FindQueue(context.Background(), q)
@@ -637,7 +676,7 @@ func TestQueueIndexFollowsTransfer(t *testing.T) {
 		t.Fatalf("the former assignee still holds it: %v", got)
 	}
 	for unit, want := range map[string]int{"unit-a": 0, "unit-b": 1} {
-		n, err := indexed.CountByStatus(ctx, unit, false)
+		n, err := statusCounts(ctx, indexed, unit, false)
 		if err != nil || n[services.StatusReceived] != want {
 			t.Fatalf("counts of %s: %v %v, want %d received", unit, n, err, want)
 		}
@@ -894,8 +933,8 @@ func TestQueueIndexBuiltWhileWritten(t *testing.T) {
 		for _, s := range truthSorts {
 			w.compareQuery(ctx, "after a build with writes", services.QueueQuery{UnitID: u.id, Front: u.front, Sort: s, Now: w.now}, false)
 		}
-		want, _ := plain.CountByStatus(ctx, u.id, u.front)
-		if got, err := indexed.CountByStatus(ctx, u.id, u.front); err != nil || !reflect.DeepEqual(got, want) {
+		want, _ := statusCounts(ctx, plain, u.id, u.front)
+		if got, err := statusCounts(ctx, indexed, u.id, u.front); err != nil || !reflect.DeepEqual(got, want) {
 			t.Fatalf("counts of %s: index %v %v, database %v", u.id, got, err, want)
 		}
 	}

@@ -1395,9 +1395,15 @@ const en: typeof vi = {
       caption: 'Fatherland Front recommendations',
     },
     outcomes: {
-      heading: 'Individual outcomes',
-      text: 'The conclusions of individual reports that were published, without personal data.',
-      link: 'See the published outcomes',
+      heading: 'Latest published outcomes',
+      text: 'The outcomes of individual reports that inspection leads approved for publication, newest first, whatever the months chosen above. No personal data.',
+      listLabel: 'Latest published outcomes',
+      loading: 'Loading the published outcomes…',
+      error: 'The published outcomes could not be loaded.',
+      none: 'No outcome has been published yet.',
+      full: 'Read in full',
+      fullContext: '{title}, published {date}',
+      link: 'See all published outcomes',
     },
     open: {
       heading: 'Open data',

@@ -1394,9 +1394,15 @@ const vi = {
       caption: 'Kiến nghị của Mặt trận Tổ quốc',
     },
     outcomes: {
-      heading: 'Kết quả cụ thể',
-      text: 'Nội dung kết luận của từng phản ánh đã được công bố, không kèm thông tin cá nhân.',
-      link: 'Xem kết quả đã công bố',
+      heading: 'Kết quả mới công bố',
+      text: 'Kết quả xử lý từng phản ánh mà lãnh đạo cơ quan thanh tra đã duyệt công bố, mới nhất trước, không phụ thuộc khoảng thời gian đã chọn ở trên. Không có thông tin cá nhân.',
+      listLabel: 'Kết quả mới công bố',
+      loading: 'Đang tải kết quả đã công bố…',
+      error: 'Không tải được kết quả đã công bố.',
+      none: 'Chưa có kết quả nào được công bố.',
+      full: 'Xem đầy đủ',
+      fullContext: '{title}, công bố ngày {date}',
+      link: 'Xem tất cả kết quả đã công bố',
     },
     open: {
       heading: 'Dữ liệu mở',

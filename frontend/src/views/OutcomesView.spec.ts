@@ -86,4 +86,23 @@ describe('published outcomes', () => {
     await until(() => w.find('[data-testid="outcomes-none"]').exists())
     expect(w.get('[data-testid="outcomes-none"]').text()).toBe('No outcome has been published yet.')
   })
+
+  it('shows a linked outcome whole and focuses it, as the transparency page links to it', async () => {
+    const api = fakeApi()
+    api.json('GET', '/api/v1/meta', 200, testMeta)
+    const long = 'Đoàn thanh tra đã xác minh toàn bộ hồ sơ.\nCán bộ tiếp nhận đã bị kỷ luật khiển trách và chuyển vị trí công tác. '.repeat(3)
+    api.json('GET', '/api/v1/outcomes', 200, { items: [outcome({ id: 'a' }), outcome({ id: 'b', summary: long })], nextCursor: null })
+    const { w } = await mountApp('/outcomes#outcome-b', 'vi')
+    await until(() => w.findAll('[data-testid="outcome"]').length === 2)
+    await until(() => document.activeElement?.id === 'outcome-b')
+    expect(w.findAll('[data-testid="outcome"]').map((o) => o.attributes('id'))).toEqual(['outcome-a', 'outcome-b'])
+    // Each card is titled at the page's second level, in a labelled list; the summary is whole, the office and procedure shown.
+    expect(w.get('ul.outcome-list').attributes('aria-label')).toBe('Kết quả đã công bố')
+    expect(w.get('#outcome-b h2').text()).toBe('Đòi tiền, “bồi dưỡng”')
+    expect(w.get('#outcome-b [data-testid="outcome-summary"]').text()).toBe(long.trim())
+    expect(w.get('#outcome-b').text()).toContain('Cấp giấy phép xây dựng')
+    expect(w.find('[data-testid="outcome-full"]').exists()).toBe(false)
+    // The page's own list asks for the server's page size.
+    expect(api.callsTo('GET', '/api/v1/outcomes')).toHaveLength(1)
+  })
 })

@@ -4,6 +4,8 @@ import { apiError, fakeApi } from '../testing/fakeApi'
 import { jsonResponse } from '../testing/fakeXhr'
 import { mountApp, resetPageTests, settle, until } from '../testing/mountApp'
 import { answer, figures, group } from '../testing/publicStats'
+import { testMeta } from '../testing/meta'
+import type { PublishedOutcome } from '../api'
 
 resetPageTests()
 
@@ -17,6 +19,7 @@ afterEach(() => {
 })
 
 const S = '/api/v1/stats/public'
+const LATEST = '/api/v1/outcomes?limit=5'
 const RANGE = 'from=2026-01&to=2026-12'
 
 const monthly = answer({
@@ -78,7 +81,27 @@ function serve(api: ReturnType<typeof fakeApi>, range = RANGE) {
   api.json('GET', `${S}?${range}&by=kind`, 200, byKind)
   api.json('GET', `${S}?${range}&by=unit`, 200, byUnit)
   api.json('GET', `${S}?${range}&area=79&by=commune`, 200, communes)
+  api.json('GET', LATEST, 200, { items: [], nextCursor: null })
+  api.json('GET', '/api/v1/meta', 200, testMeta)
 }
+
+const outcome = (over: Partial<PublishedOutcome> = {}): PublishedOutcome => ({
+  id: 'o1',
+  kind: 'denunciation',
+  category: 'bribe',
+  areaCode: '26734',
+  office: 'UBND Phường Sài Gòn',
+  procedure: 'Cấp giấy phép xây dựng',
+  result: 'substantiated',
+  summary: 'Cán bộ quầy 3 bị kỷ luật vì đòi tiền.',
+  concludedAt: '2026-11-04T02:00:00Z',
+  publishedAt: '2026-11-05T02:00:00Z',
+  ...over,
+})
+const LONG =
+  'Đoàn thanh tra đã xác minh toàn bộ hồ sơ cấp phép xây dựng nộp tại bộ phận một cửa trong sáu tháng. ' +
+  'Kết luận: cán bộ tiếp nhận đã yêu cầu nộp thêm khoản tiền ngoài quy định đối với nhiều hồ sơ; ' +
+  'cán bộ này đã bị kỷ luật khiển trách và chuyển vị trí công tác, số tiền đã thu được trả lại cho người dân.'
 
 const cell = (w: VueWrapper, table: string, row: string, col: string) =>
   w.get(`[data-testid="table-${table}"] tr[data-key="${row}"] td[data-col="${col}"]`)
@@ -86,7 +109,6 @@ const cell = (w: VueWrapper, table: string, row: string, col: string) =>
 describe('transparency page', () => {
   it('is linked from the navigation and the home page, and shows the figures as published, without signing in', async () => {
     const api = fakeApi()
-    api.json('GET', '/api/v1/meta', 200, { kinds: [], categories: [], areas: [], limits: {}, deadlines: [] })
     serve(api)
     const { w, router } = await mountApp('/', 'vi')
     expect(w.get('[data-testid="home-transparency"]').attributes('href')).toBe('/transparency')
@@ -156,7 +178,12 @@ describe('transparency page', () => {
     expect(cell(w, 'unranked', 'tt-c', 'concluded').text()).toBe('dưới 5')
 
     // Front supervision, the outcomes, open data.
+    expect(w.get('[data-testid="section-front"] h2').text()).toBe('Giám sát của Mặt trận Tổ quốc')
+    expect(cell(w, 'front', 'total', 'recFiled').text()).toBe('12')
+    expect(cell(w, 'front', 'total', 'recAnswered').text()).toBe('10')
+    expect(cell(w, 'front', 'total', 'recOnTime').text()).toBe('8')
     expect(cell(w, 'front', 'total', 'recOnTimeRate').text()).toMatch(/^80\s?%$/)
+    expect(w.get('[data-testid="headline-median"] dt').text()).toBe('Thời gian giải quyết (trung vị)')
     expect(w.get('[data-testid="transparency-outcomes"]').attributes('href')).toBe('/outcomes')
     expect(w.get('[data-testid="download-csv-monthly"]').attributes('href')).toBe(`${S}?${RANGE}&monthly=true&format=csv`)
     expect(w.get('[data-testid="download-json-monthly"]').attributes('href')).toBe(`${S}?${RANGE}&monthly=true`)
@@ -197,6 +224,9 @@ describe('transparency page', () => {
     expect(router.currentRoute.value.query).toEqual({ from: '2026-03', to: '2026-05' })
     expect(w.get('[data-testid="range-showing"]').text()).toBe('Figures from 03/2026 to 05/2026.')
     expect(api.callsTo('GET', `${S}?from=2026-03&to=2026-05&monthly=true`)).toHaveLength(1)
+    // The outcomes do not depend on the range: read once, and still shown.
+    expect(api.callsTo('GET', LATEST)).toHaveLength(1)
+    expect(w.get('[data-testid="outcomes-none"]').text()).toBe('No outcome has been published yet.')
     expect(w.get('[data-testid="download-csv-unit"]').attributes('href')).toBe(`${S}?from=2026-03&to=2026-05&by=unit&format=csv`)
   })
 
@@ -233,5 +263,116 @@ describe('transparency page', () => {
     await until(() => w.find('[data-testid="headline"]').exists())
     await settle()
     expect(w.find('[data-testid="transparency-error"]').exists()).toBe(false)
+  })
+
+  it('shows the latest published outcomes themselves, as the feed publishes them, each linked to its full card', async () => {
+    const api = fakeApi()
+    serve(api)
+    api.json('GET', LATEST, 200, {
+      items: [
+        outcome({ id: 'o2', summary: LONG, appeal: 'under_review', publishedAt: '2026-12-01T02:00:00Z' }),
+        outcome({ id: 'o1', category: 'delay', result: 'unsubstantiated', kind: 'feedback', areaCode: undefined, office: undefined, procedure: undefined }),
+      ],
+      nextCursor: 'more',
+    })
+    api.json('GET', '/api/v1/outcomes', 200, {
+      items: [outcome({ id: 'o2', summary: LONG, appeal: 'under_review' }), outcome({ id: 'o1' })],
+      nextCursor: null,
+    })
+    const { w, router } = await mountApp('/transparency', 'vi')
+    await until(() => w.findAll('[data-testid="section-outcomes"] [data-testid="outcome"]').length === 2)
+    expect(api.callsTo('GET', LATEST)).toHaveLength(1)
+
+    const section = w.get('[data-testid="section-outcomes"]')
+    expect(section.attributes('aria-labelledby')).toBe('tp-outcomes')
+    expect(section.get('h2').text()).toBe('Kết quả mới công bố')
+    expect(section.text()).toContain('không phụ thuộc khoảng thời gian')
+    // A labelled list, one item per outcome, each titled by a heading under the section's.
+    const list = section.get('ul')
+    expect(list.attributes('aria-label')).toBe('Kết quả mới công bố')
+    const [first, second] = list.findAll('li')
+    expect(list.findAll('li')).toHaveLength(2)
+
+    expect(first!.get('h3').text()).toBe('Đòi tiền, “bồi dưỡng”')
+    expect(first!.get('[data-testid="outcome-result"]').text()).toBe('Đúng')
+    expect(first!.get('[data-testid="outcome-kind"]').text()).toBe('Tố cáo')
+    expect(first!.get('[data-testid="outcome-appeal"]').text()).toBe('Đã khiếu nại, tố cáo tiếp: đang xem xét vòng hai')
+    expect(first!.get('[data-testid="outcome-area"]').text()).toBe('Phường Sài Gòn, Thành phố Hồ Chí Minh')
+    expect(first!.get('[data-testid="outcome-concluded"]').text()).toBe('04/11/2026')
+    expect(first!.get('[data-testid="outcome-published"]').text()).toBe('01/12/2026')
+    // An excerpt of the summary, never more than the feed publishes: office and procedure are left to the full card.
+    const summary = first!.get('[data-testid="outcome-summary"]').text()
+    expect(summary.endsWith('…')).toBe(true)
+    expect(LONG.startsWith(summary.slice(0, -1))).toBe(true)
+    expect(summary.length).toBeLessThan(LONG.length)
+    expect(first!.text()).not.toContain('UBND Phường Sài Gòn')
+    const full = first!.get('[data-testid="outcome-full"]')
+    expect(full.attributes('href')).toBe('/outcomes#outcome-o2')
+    expect(full.text()).toBe('Xem đầy đủ: Đòi tiền, “bồi dưỡng”, công bố ngày 01/12/2026')
+    expect(full.get('.sr-only').text()).toBe(': Đòi tiền, “bồi dưỡng”, công bố ngày 01/12/2026')
+
+    expect(second!.get('h3').text()).toBe('Cố tình kéo dài')
+    expect(second!.get('[data-testid="outcome-result"]').text()).toBe('Không đúng')
+    expect(second!.find('[data-testid="outcome-area"]').exists()).toBe(false)
+    expect(second!.find('[data-testid="outcome-appeal"]').exists()).toBe(false)
+    expect(second!.get('[data-testid="outcome-summary"]').text()).toBe('Cán bộ quầy 3 bị kỷ luật vì đòi tiền.')
+    expect(section.find('[data-testid="outcomes-none"]').exists()).toBe(false)
+    expect(section.get('[data-testid="transparency-outcomes"]').attributes('href')).toBe('/outcomes')
+    expect(section.get('[data-testid="transparency-outcomes"]').text()).toBe('Xem tất cả kết quả đã công bố')
+
+    // The full outcome: its card on /outcomes, focused once the list is there.
+    await full.trigger('click')
+    await until(() => router.currentRoute.value.path === '/outcomes' && w.find('#outcome-o2').exists())
+    expect(router.currentRoute.value.hash).toBe('#outcome-o2')
+    await until(() => document.activeElement?.id === 'outcome-o2')
+    expect(w.get('#outcome-o2 [data-testid="outcome-summary"]').text()).toBe(LONG)
+    expect(w.get('#outcome-o2').text()).toContain('UBND Phường Sài Gòn')
+  })
+
+  it('says it is loading the outcomes, then that none is published yet, in English', async () => {
+    const api = fakeApi()
+    serve(api)
+    let answer: () => void = () => {}
+    api.on('GET', LATEST, () => new Promise<Response>((done) => (answer = () => done(jsonResponse(200, { items: [], nextCursor: null })))))
+    const { w } = await mountApp('/transparency', 'en')
+    await until(() => w.find('[data-testid="headline"]').exists())
+    expect(w.get('[data-testid="section-outcomes"] [data-testid="outcomes-loading"]').text()).toBe('Loading the published outcomes…')
+    expect(w.find('[data-testid="outcomes-none"]').exists()).toBe(false)
+    answer()
+    await until(() => w.find('[data-testid="outcomes-none"]').exists())
+    const section = w.get('[data-testid="section-outcomes"]')
+    expect(section.get('h2').text()).toBe('Latest published outcomes')
+    expect(section.get('[data-testid="outcomes-none"]').text()).toBe('No outcome has been published yet.')
+    expect(section.find('ul').exists()).toBe(false)
+    expect(section.find('[data-testid="outcomes-loading"]').exists()).toBe(false)
+    expect(section.get('[data-testid="transparency-outcomes"]').text()).toBe('See all published outcomes')
+  })
+
+  it('says when the outcomes cannot be loaded and retries, the figures shown meanwhile; and shows the outcomes when the figures fail', async () => {
+    const api = fakeApi()
+    serve(api)
+    api.on('GET', LATEST, () => apiError(503, 'unavailable'), () => jsonResponse(200, { items: [outcome()], nextCursor: null }))
+    const { w } = await mountApp('/transparency', 'en')
+    await until(() => w.find('[data-testid="outcomes-error"]').exists())
+    expect(w.get('[data-testid="outcomes-error"]').attributes('role')).toBe('alert')
+    expect(w.get('[data-testid="outcomes-error"]').text()).toContain('The published outcomes could not be loaded.')
+    expect(w.find('[data-testid="headline"]').exists()).toBe(true)
+    expect(w.find('[data-testid="section-outcomes"] [data-testid="outcome"]').exists()).toBe(false)
+    await w.get('[data-testid="outcomes-error"] button').trigger('click')
+    await until(() => w.find('[data-testid="section-outcomes"] [data-testid="outcome"]').exists())
+    expect(w.find('[data-testid="outcomes-error"]').exists()).toBe(false)
+    expect(w.get('[data-testid="section-outcomes"] h3').text()).toBe('Bribe or “fee” demanded')
+    expect(api.callsTo('GET', LATEST)).toHaveLength(2)
+    w.unmount()
+
+    const api2 = fakeApi()
+    serve(api2)
+    api2.on('GET', `${S}?${RANGE}&monthly=true`, () => apiError(503, 'unavailable'))
+    api2.json('GET', LATEST, 200, { items: [outcome()], nextCursor: null })
+    const again = await mountApp('/transparency', 'vi')
+    await until(() => again.w.find('[data-testid="transparency-error"]').exists())
+    await until(() => again.w.find('[data-testid="section-outcomes"] [data-testid="outcome"]').exists())
+    expect(again.w.find('[data-testid="headline"]').exists()).toBe(false)
+    expect(again.w.get('[data-testid="section-outcomes"] [data-testid="outcome-result"]').text()).toBe('Đúng')
   })
 })
