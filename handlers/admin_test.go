@@ -525,3 +525,20 @@ func TestMetaDeadlinesFollowAdminEdit(t *testing.T) {
 		t.Fatalf("deadlines = %+v", m.Deadlines)
 	}
 }
+
+// TestAdminChangesSeenAtOnce: what the portal keeps of the catalogue for a
+// while (the filing form's areas and categories, the routing, the
+// deadlines) is read again as soon as an administrator changes it, so a
+// commune added now takes reports now.
+func TestAdminChangesSeenAtOnce(t *testing.T) {
+	f := newFixture(t, func(o *fixtureOptions) { o.cacheTTL = time.Hour })
+	f.call(t, "", http.MethodPost, "/api/v1/complaints", validFeedback, http.StatusCreated, nil)
+	f.mkUser(t, "admin@atonce.test", services.RoleAdmin, "")
+	admin := f.staffLogin(t, "admin@atonce.test", "")
+	f.call(t, admin.access, http.MethodPost, "/api/v1/admin/areas", `{"code":"99154","parent":"79","level":"commune","name":{"vi":"Phường Bàn Cờ","en":"Ban Co Ward"}}`,
+		http.StatusCreated, nil)
+	f.call(t, admin.access, http.MethodPost, "/api/v1/admin/categories", `{"code":"fake_fees","name":{"vi":"Thu phí sai","en":"Wrong fees"},"order":65}`,
+		http.StatusCreated, nil)
+	body := strings.Replace(strings.Replace(validFeedback, `"areaCode":"26743"`, `"areaCode":"99154"`, 1), `"category":"bribe"`, `"category":"fake_fees"`, 1)
+	f.call(t, "", http.MethodPost, "/api/v1/complaints", body, http.StatusCreated, nil)
+}

@@ -182,6 +182,14 @@ func (c *CatalogCache) ListAreas(ctx context.Context) ([]Area, error) {
 	return c.store.ListAreas(ctx)
 }
 
+// Forget drops the kept lists: the next lookup reads them (an
+// administrator changed a category or an area).
+func (c *CatalogCache) Forget() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cats, c.areas = nil, nil
+}
+
 func (c *CatalogCache) refresh(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()

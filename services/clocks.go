@@ -43,6 +43,14 @@ type deadlineData struct {
 	remote   map[string]bool // area codes in a remote area
 }
 
+// Forget drops the kept policies, holidays and areas: the next use reads
+// them (an administrator changed one).
+func (b *DeadlineBook) Forget() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.cur = nil
+}
+
 func (b *DeadlineBook) load(ctx context.Context) (*deadlineData, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()

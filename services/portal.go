@@ -158,13 +158,23 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 		return nil, fmt.Errorf("seed reference data: %w", err)
 	}
 	router := NewRuleRouter(RuleRouterOptions{Store: o.Store, Catalog: o.Store, TTL: o.CacheTTL, Now: now})
+	intakeCatalog := NewCatalogCache(CatalogCacheOptions{Store: o.Store, TTL: 30 * time.Second, Now: now})
+	// An administrator's change is seen at once by this process: what it
+	// keeps of the catalogue, the deadlines and the statistics' names is
+	// dropped (other processes read it again within their TTL).
+	changed := func() {
+		router.Forget()
+		intakeCatalog.Forget()
+		book.Forget()
+		p.StatsView.ForgetCatalog()
+	}
 	p.Org = NewOrg(OrgOptions{Store: o.Store, Catalog: o.Store, Audit: o.Store, Users: o.Store, Now: now, RulesChanged: router.Forget,
-		Changed: p.StatsView.ForgetCatalog})
+		Changed: changed})
 	if err := p.Org.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed organisation data: %w", err)
 	}
 	p.Intake = NewIntake(IntakeOptions{Cases: cases, Vault: vault,
-		Catalog: NewCatalogCache(CatalogCacheOptions{Store: o.Store, TTL: 30 * time.Second, Now: now}), Idempotency: o.Store, Evidence: p.Evidence,
+		Catalog: intakeCatalog, Idempotency: o.Store, Evidence: p.Evidence,
 		Router: router,
 		Hasher: o.Hasher, Tokens: o.Tokens, Sealer: o.Sealer, FingerprintKey: o.FingerprintKey, Limits: o.Limits, Now: now})
 	var err error
