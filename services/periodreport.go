@@ -113,9 +113,8 @@ type PeriodReport struct {
 	GeneratedAt time.Time `json:"generatedAt"`
 	// Total is what GET /api/v1/stats answers for the scope and range.
 	Total Figures `json:"total"`
-	// Satisfied counts the ratings of 4 or 5 stars; SatisfiedShare is
-	// their share of the ratings (nil without any).
-	Satisfied      int64    `json:"satisfied"`
+	// SatisfiedShare is the share of the ratings of 4 or 5 stars
+	// (Total.Satisfied) among the ratings (nil without any).
 	SatisfiedShare *float64 `json:"satisfiedShare"`
 	// RecOnTimeShare is the share of the answered recommendations answered
 	// by their date (nil without any).
@@ -251,17 +250,8 @@ func (p *PeriodReports) Build(ctx context.Context, actor Actor, q PeriodQuery) (
 		share := float64(r.Total.RecOnTime) / float64(a)
 		r.RecOnTimeShare = &share
 	}
-	inMonths := map[string]bool{}
-	for _, m := range months {
-		inMonths[m] = true
-	}
-	for c, m := range cells {
-		if inScope(c) && inMonths[c.Month] {
-			r.Satisfied += m[MeasureStarsPrefix+"4"] + m[MeasureStarsPrefix+"5"]
-		}
-	}
 	if r.Total.Rated > 0 {
-		share := float64(r.Satisfied) / float64(r.Total.Rated)
+		share := float64(r.Total.Satisfied) / float64(r.Total.Rated)
 		r.SatisfiedShare = &share
 	}
 	if err := p.breakdowns(ctx, &r, cells, inScope); err != nil {

@@ -241,16 +241,17 @@ func TestSumFiguresReadsRatesAndPercentiles(t *testing.T) {
 	cells := services.Contribution{
 		cell("2026-11", "u1"): {services.MeasureReceived: 10, services.MeasureConcluded: 5, services.MeasureConcludedPrefix + services.OutcomePartly: 2,
 			services.MeasureConcludedPrefix + services.OutcomeSubstantiated: 3, services.MeasureOnTime: 4, services.MeasureLate: 1,
-			days(3): 2, days(10): 2, days(40): 1, services.MeasureRated: 2, services.MeasureStars: 7, services.MeasureRecFiled: 2,
+			days(3): 2, days(10): 2, days(40): 1, services.MeasureRated: 2, services.MeasureStars: 7, services.MeasureStarsPrefix + "3": 1,
+			services.MeasureStarsPrefix + "4": 1, services.MeasureRecFiled: 2,
 			services.MeasureRecAnswered: 1, services.MeasureRecOnTime: 1},
 		cell("2026-12", "u1"):         {services.MeasureReceived: 4, services.MeasureConcluded: 5, services.MeasureOnTime: 5, days(10): 5},
-		cell("2026-12", "u2"):         {services.MeasureReceived: 100, days(1): 100},
+		cell("2026-12", "u2"):         {services.MeasureReceived: 100, days(1): 100, services.MeasureStarsPrefix + "5": 3},
 		cell(services.NowMonth, "u1"): {services.MeasureOpen: 6, services.MeasureOverdue: 2},
 		office:                        {services.MeasureReceived: 10},
 	}
 	f := services.SumFigures(cells, func(c services.StatsCell) bool { return c.Unit == "u1" })
 	if f.Received != 14 || f.Concluded != 10 || f.OnTime != 9 || f.Late != 1 || f.Open != 6 || f.Overdue != 2 || f.Rated != 2 ||
-		f.ByOutcome[services.OutcomePartly] != 2 || f.ByOutcome[services.OutcomeSubstantiated] != 3 || f.RecOnTime != 1 {
+		f.ByOutcome[services.OutcomePartly] != 2 || f.ByOutcome[services.OutcomeSubstantiated] != 3 || f.RecOnTime != 1 || f.Satisfied != 1 {
 		t.Fatalf("figures %+v", f)
 	}
 	// 10 resolutions: 3,3,10,10,10,10,10,10,10,40 → median (5th) 10, p90 (9th) 10.

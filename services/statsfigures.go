@@ -25,8 +25,10 @@ type Figures struct {
 	P90Days     *int             `json:"p90Days"`
 	Rated       int64            `json:"rated"`
 	MeanStars   *float64         `json:"meanStars"`
-	Appealed    int64            `json:"appealed"` // appeals made against these reports
-	Appeals     int64            `json:"appeals"`  // second-round reports received
+	// Satisfied counts the ratings of 4 or 5 stars.
+	Satisfied int64 `json:"satisfied"`
+	Appealed  int64 `json:"appealed"` // appeals made against these reports
+	Appeals   int64 `json:"appeals"`  // second-round reports received
 	// AppealsByOutcome are the second-round reports concluded, by outcome.
 	AppealsByOutcome map[string]int64 `json:"appealsByOutcome"`
 	Extended         int64            `json:"extended"`
@@ -60,6 +62,7 @@ func SumFigures(cells Contribution, keep func(StatsCell) bool) Figures {
 			f.Overdue += m[MeasureOverdue]
 			continue
 		}
+		f.Satisfied += m[MeasureStarsPrefix+"4"] + m[MeasureStarsPrefix+"5"]
 		for k, n := range m {
 			switch {
 			case strings.HasPrefix(k, MeasureConcludedPrefix):

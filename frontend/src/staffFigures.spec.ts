@@ -32,6 +32,7 @@ const figures = (over: Partial<StaffFigures> = {}): StaffFigures => ({
   p90Days: 12,
   rated: 2,
   meanStars: 4.5,
+  satisfied: 2,
   appealed: 0,
   appeals: 0,
   extended: 1,
@@ -126,6 +127,15 @@ describe('figures in words', () => {
     const f = figures()
     expect(figureValue(f, 'byOutcome.substantiated')).toEqual({ type: 'count', value: 1 })
     expect(figureValue(f, 'byOutcome.partly_substantiated')).toEqual({ type: 'count', value: 0 })
+  })
+
+  it('reads the second round by outcome and the satisfied ratings with their share', () => {
+    const f = figures({ appealsByOutcome: { unsubstantiated: 2 }, rated: 4, satisfied: 3 })
+    expect(figureValue(f, 'appealsByOutcome.unsubstantiated')).toEqual({ type: 'count', value: 2 })
+    expect(figureValue(f, 'appealsByOutcome.substantiated')).toEqual({ type: 'count', value: 0 })
+    expect(figureValue(f, 'satisfied')).toEqual({ type: 'count', value: 3 })
+    expect(figureText(figureValue(f, 'satisfiedShare'), t, 'vi')).toBe('75%')
+    expect(figureValue(figures({ rated: 0, satisfied: 0 }), 'satisfiedShare').value).toBeNull()
   })
 
   it('writes shares with one decimal, days and stars, and nothing where nothing counts', () => {

@@ -26,6 +26,8 @@ export interface StaffFigures {
   p90Days: number | null
   rated: number
   meanStars: number | null
+  /** Ratings of 4 or 5 stars. */
+  satisfied: number
   /** Appeals made against these reports. */
   appealed: number
   /** Second-round reports received. */
@@ -259,10 +261,13 @@ export type FigureName =
   | 'recOnTime'
   | 'recOnTimeRate'
   | 'rated'
+  | 'satisfied'
+  | 'satisfiedShare'
   | 'meanStars'
   | 'open'
   | 'overdue'
   | `byOutcome.${string}`
+  | `appealsByOutcome.${string}`
 
 /** The outcomes a conclusion finds, in the order shown. */
 export const OUTCOMES = ['substantiated', 'partly_substantiated', 'unsubstantiated'] as const
@@ -298,7 +303,10 @@ export const FIGURE_GROUPS: readonly { key: string; names: readonly FigureName[]
   },
   { key: 'now', names: ['open', 'overdue'] },
   { key: 'front', names: ['recFiled', 'recAnswered', 'recOnTime', 'recOnTimeRate'] },
-  { key: 'citizens', names: ['appealed', 'rated', 'meanStars'] },
+  {
+    key: 'citizens',
+    names: ['appealed', ...OUTCOMES.map((o) => `appealsByOutcome.${o}` as FigureName), 'rated', 'satisfied', 'satisfiedShare', 'meanStars'],
+  },
 ]
 
 /** A figure's value: a count, a share (0..1), days, a mean of stars; null when nothing counts towards it. */
@@ -307,11 +315,14 @@ export type FigureValue = { type: 'count' | 'share' | 'days' | 'stars'; value: n
 /** figureValue reads one figure, working out the share of recommendations answered on time. */
 export function figureValue(f: StaffFigures, name: FigureName): FigureValue {
   if (name.startsWith('byOutcome.')) return { type: 'count', value: f.byOutcome?.[name.slice('byOutcome.'.length)] ?? 0 }
+  if (name.startsWith('appealsByOutcome.')) return { type: 'count', value: f.appealsByOutcome?.[name.slice('appealsByOutcome.'.length)] ?? 0 }
   switch (name) {
     case 'onTimeRate':
       return { type: 'share', value: f.onTimeRate ?? null }
     case 'recOnTimeRate':
       return { type: 'share', value: f.recAnswered > 0 ? f.recOnTime / f.recAnswered : null }
+    case 'satisfiedShare':
+      return { type: 'share', value: f.rated > 0 ? (f.satisfied ?? 0) / f.rated : null }
     case 'medianDays':
     case 'p90Days':
       return { type: 'days', value: f[name] ?? null }

@@ -211,7 +211,7 @@ func measures(r services.PeriodReport) []measure {
 		measure{"rec_on_time_rate", "Tỷ lệ kiến nghị được trả lời đúng hạn", "Share answered on time", share(r.RecOnTimeShare)},
 		measure{"rated", "Số lượt đánh giá của công dân", "Ratings", count(t.Rated)},
 		measure{"mean_stars", "Điểm hài lòng trung bình (1–5 sao)", "Mean rating (1–5 stars)", meanOf(t.MeanStars)},
-		measure{"satisfied", "Đánh giá hài lòng (4–5 sao)", "Satisfied ratings (4–5 stars)", count(r.Satisfied)},
+		measure{"satisfied", "Đánh giá hài lòng (4–5 sao)", "Satisfied ratings (4–5 stars)", count(r.Total.Satisfied)},
 		measure{"satisfied_share", "Tỷ lệ hài lòng", "Share satisfied", share(r.SatisfiedShare)},
 	)
 	return ms
@@ -333,7 +333,7 @@ func Summary(r services.PeriodReport, lang string) string {
 		}
 		if t.Rated > 0 {
 			fmt.Fprintf(&b, " Công dân đã đánh giá %s lượt, điểm trung bình %s/5, %s lượt hài lòng (%s).", w(t.Rated),
-				meanOf(t.MeanStars).words("vi"), w(r.Satisfied), share(r.SatisfiedShare).words("vi"))
+				meanOf(t.MeanStars).words("vi"), w(r.Total.Satisfied), share(r.SatisfiedShare).words("vi"))
 		}
 		if t.Appealed > 0 {
 			fmt.Fprintf(&b, " Có %s kết luận bị khiếu nại, tố cáo tiếp.", w(t.Appealed))
@@ -368,7 +368,7 @@ func Summary(r services.PeriodReport, lang string) string {
 	}
 	if t.Rated > 0 {
 		fmt.Fprintf(&b, " Citizens gave %s, %s of 5 stars on average; %s (%s) gave 4 or 5 stars.", pl(t.Rated, "rating", "ratings"),
-			meanOf(t.MeanStars).words("en"), w(r.Satisfied), share(r.SatisfiedShare).words("en"))
+			meanOf(t.MeanStars).words("en"), w(r.Total.Satisfied), share(r.SatisfiedShare).words("en"))
 	}
 	if t.Appealed > 0 {
 		fmt.Fprintf(&b, " %s.", pl(t.Appealed, "conclusion was appealed", "conclusions were appealed"))

@@ -32,6 +32,7 @@ const zero = (): StaffFigures => ({
   p90Days: null,
   rated: 0,
   meanStars: null,
+  satisfied: 0,
   appealed: 0,
   appeals: 0,
   extended: 0,
