@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
+import { fileThroughApi } from './apiFiling'
 import { expect, type APIRequestContext, type Page } from '@playwright/test'
 import { adminCreator, setOwnPassword, signIn, signOut, staffNav } from './staffHelpers'
 import { expectAccessible, expectNoHorizontalScroll, watchedTest } from './watch'
@@ -37,27 +37,7 @@ const SPELLINGS = [
   { office: 'ubnd  PHƯỜNG HOÀ BÌNH (BÁO CÁO)', counter: 'QUẦY SỐ 3', procedure: 'Đăng ký khai sinh.', officials: 'Lan' },
 ]
 
-// ---- Filing through the API, with the proof of work the browser solves (pow.ts).
-
-async function proofOfWork(request: APIRequestContext): Promise<Record<string, string>> {
-  const res = await request.post('/api/v1/challenges')
-  expect(res.status(), await res.text()).toBe(200)
-  const { challenge, bits } = (await res.json()) as { challenge: string; bits: number }
-  if (!challenge || !(bits > 0)) return {}
-  for (let n = 0; ; n++) {
-    const h = createHash('sha256').update(`${challenge}:${n}`).digest()
-    let zero = 0
-    for (const b of h) {
-      if (b === 0) {
-        zero += 8
-        continue
-      }
-      zero += Math.clz32(b) - 24
-      break
-    }
-    if (zero >= bits) return { 'X-Portal-PoW': `${challenge}:${n}` }
-  }
-}
+// ---- Filing through the API (apiFiling.ts).
 
 /**
  * fileFeedback files an anonymous feedback in the commune. A filing refused
@@ -78,20 +58,7 @@ async function fileFeedback(request: APIRequestContext, i: number) {
     language: 'vi',
     anonymous: true,
   }
-  const key = randomUUID()
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const res = await request.post('/api/v1/complaints', {
-      headers: { 'Idempotency-Key': key, ...(await proofOfWork(request)) },
-      multipart: { complaint: { name: 'complaint.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(complaint)) } },
-    })
-    if (res.status() === 429) {
-      await new Promise((r) => setTimeout(r, (Number(res.headers()['retry-after'] ?? 10) + 1) * 1000))
-      continue
-    }
-    expect(res.status(), await res.text()).toBe(201)
-    return
-  }
-  throw new Error('filing refused for its rate five times')
+  await fileThroughApi(request, complaint)
 }
 
 async function bearer(request: APIRequestContext, email: string): Promise<Record<string, string>> {

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { fileThroughApi } from './apiFiling'
 import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test'
 import { adminCreator, freshTotp, setOwnPassword } from './staffHelpers'
 import { expectAccessible, expectNoHorizontalScroll, statsBaseURL, watchedTest } from './watch'
@@ -43,27 +43,7 @@ const SUMMARY_B =
   'nên nội dung phản ánh là không đúng. Đơn vị đã niêm yết lại mức phạt và số điện thoại đường dây nóng tại chợ để người dân đối chiếu khi cần.'
 const LATEST = 5
 
-// ---- Filing through the API, with the proof of work the browser solves (pow.ts).
-
-async function proofOfWork(request: APIRequestContext): Promise<Record<string, string>> {
-  const res = await request.post('/api/v1/challenges')
-  expect(res.status(), await res.text()).toBe(200)
-  const { challenge, bits } = (await res.json()) as { challenge: string; bits: number }
-  if (!challenge || !(bits > 0)) return {}
-  for (let n = 0; ; n++) {
-    const h = createHash('sha256').update(`${challenge}:${n}`).digest()
-    let zero = 0
-    for (const b of h) {
-      if (b === 0) {
-        zero += 8
-        continue
-      }
-      zero += Math.clz32(b) - 24
-      break
-    }
-    if (zero >= bits) return { 'X-Portal-PoW': `${challenge}:${n}` }
-  }
-}
+// ---- Filing through the API (apiFiling.ts).
 
 /** fileFeedback files an anonymous feedback in the commune; a filing refused for its rate (other specs file from the same address) is sent again when allowed. */
 async function fileFeedback(request: APIRequestContext, i: number) {
@@ -82,20 +62,7 @@ async function fileFeedback(request: APIRequestContext, i: number) {
     language: 'vi',
     anonymous: true,
   }
-  const key = randomUUID()
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const res = await request.post('/api/v1/complaints', {
-      headers: { 'Idempotency-Key': key, ...(await proofOfWork(request)) },
-      multipart: { complaint: { name: 'complaint.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(complaint)) } },
-    })
-    if (res.status() === 429) {
-      await new Promise((r) => setTimeout(r, (Number(res.headers()['retry-after'] ?? 10) + 1) * 1000))
-      continue
-    }
-    expect(res.status(), await res.text()).toBe(201)
-    return
-  }
-  throw new Error('filing refused for its rate five times')
+  await fileThroughApi(request, complaint)
 }
 
 /** leadToken signs the lead in through the API, enrolling TOTP (PORTAL_REQUIRE_2FA asks it of leads), and returns the bearer header. */
