@@ -115,6 +115,9 @@ func TestMetricsAfterAWorkload(t *testing.T) {
 	}
 	f.do("BREW", "/api/v1/cases/"+c.ID, "", nil)
 	f.do(http.MethodGet, "/track/"+r.TrackingCode, "", nil)
+	if w := f.do(http.MethodGet, "/metrics", "", nil); strings.Contains(w.Body.String(), "minhbach_") {
+		t.Fatalf("the public port serves the metrics: %d", w.Code)
+	}
 
 	// Past the acceptance deadline the sweep flags the report overdue and
 	// queues the lead's mail; the statistics fold it.
