@@ -242,7 +242,11 @@ func serveMetrics(cfg Config, a *app, log *slog.Logger, errc chan<- error) (*htt
 	if cfg.MetricsToken == "" && !loopback(ln.Addr()) {
 		log.Warn("the metrics listener is not on loopback and has no PORTAL_METRICS_TOKEN: keep it on a private network")
 	}
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if err := srv.Serve(ln); err != nil {
+			errc <- fmt.Errorf("metrics listener: %w", err)
+		}
+	}()
 	return srv, nil
 }
 
