@@ -19,6 +19,7 @@ import (
 
 	"minhbach/handlers"
 	"minhbach/internal/media"
+	"minhbach/internal/metrics"
 	"minhbach/internal/mongostore"
 	"minhbach/internal/passhash"
 	"minhbach/internal/proof"
@@ -47,6 +48,9 @@ type fixture struct {
 	// store is the database store the services use (env.Store unless an
 	// option gave another).
 	store *mongostore.Store
+	// metrics is the registry the services and the HTTP layer record
+	// into, as the portal's (cmd/portal, app.go).
+	metrics *metrics.Metrics
 }
 
 var testArgon = passhash.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}
@@ -144,7 +148,8 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	if o.staffHasher != nil {
 		staffHasher = o.staffHasher
 	}
-	p, err := services.New(context.Background(), services.Options{Store: o.store, Blobs: blobs,
+	m := metrics.New()
+	p, err := services.New(context.Background(), services.Options{Store: o.store, Blobs: blobs, Observer: m,
 		Files: &media.Checker{MaxPixels: services.DefaultMaxPixels}, Scanner: o.scan, Prover: proof.NewProver(signer),
 		Sealer: sealer, Tokens: tokens, Hasher: hasher, StaffHasher: staffHasher, FingerprintKey: []byte("fingerprint key"), Limits: o.limits,
 		Require2FA: o.require2FA, CacheTTL: o.cacheTTL, CodeThrottle: o.codes, Log: log, Now: clock.Now})
@@ -160,13 +165,16 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 			"assets/index-abc1.js": {Data: []byte("console.log(1)")},
 			"favicon.svg":          {Data: []byte("<svg/>")},
 		},
-		Ready: []handlers.ReadyCheck{{Name: "mongodb", Check: env.Store.Ping}, {Name: "objectStore", Check: env.Blob.Ready}},
+		Ready:   []handlers.ReadyCheck{{Name: "mongodb", Check: env.Store.Ping}, {Name: "objectStore", Check: env.Blob.Ready}},
+		Metrics: m,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	m.Watch(metrics.Sources{OutboxPending: o.store.PendingNotifications, NowTotals: p.StatsView.NowTotals,
+		Ready: []metrics.Check{{Name: "mongodb", Check: env.Store.Ping}, {Name: "objectStore", Check: env.Blob.Ready}}})
 	return &fixture{env: env, srv: srv, logs: logs, hasher: hasher, sealer: sealer, tokens: tokens, clock: clock, blobs: blobs,
-		Portal: p, vault: services.NewIdentityVault(o.store, sealer, clock.Now), store: o.store}
+		Portal: p, vault: services.NewIdentityVault(o.store, sealer, clock.Now), store: o.store, metrics: m}
 }
 
 // switchBlobs is the object store the services use, which a test can point

@@ -84,19 +84,24 @@ func requestID(c *gin.Context) string { return c.GetString(requestIDKey) }
 // accessLog logs one line per request: method, route template (never the
 // raw path or query, which may carry codes), status, size and duration. It
 // never logs bodies, headers, tokens or client addresses: the portal does
-// not record who its citizens are.
+// not record who its citizens are. The metrics count the request with the
+// same route template, method and status.
 func (s *Server) accessLog() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
+		took := time.Since(start)
 		route := c.FullPath()
+		if s.metrics != nil {
+			s.metrics.ObserveRequest(route, c.Request.Method, c.Writer.Status(), took)
+		}
 		if route == "" {
 			route = "(unmatched)"
 		}
 		s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request",
 			slog.String("requestId", requestID(c)), slog.String("method", c.Request.Method),
 			slog.String("route", route), slog.Int("status", c.Writer.Status()),
-			slog.Int("bytes", max(c.Writer.Size(), 0)), slog.Float64("ms", float64(time.Since(start).Microseconds())/1000))
+			slog.Int("bytes", max(c.Writer.Size(), 0)), slog.Float64("ms", float64(took.Microseconds())/1000))
 	}
 }
 

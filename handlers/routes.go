@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -52,6 +53,15 @@ type Config struct {
 	// at; the cookie routes accept only this Origin (empty: an Origin naming
 	// the request's Host).
 	PublicOrigin string
+	// Metrics hears of every answered request (nil: nobody).
+	Metrics RequestObserver
+}
+
+// RequestObserver counts answered requests (internal/metrics). route is the
+// route template ("/api/v1/cases/:id"), "" when no route matched: never the
+// raw path, which may carry a tracking code or an id.
+type RequestObserver interface {
+	ObserveRequest(route, method string, status int, took time.Duration)
 }
 
 // Server routes HTTP requests to the services.
@@ -79,6 +89,7 @@ type Server struct {
 	secureCookies bool
 	publicOrigin  string
 	trusted       []netip.Prefix
+	metrics       RequestObserver
 	engine        *gin.Engine
 }
 
@@ -104,7 +115,7 @@ func New(cfg Config) (*Server, error) {
 		custody: p.Custody, org: p.Org, workflow: p.Workflow, downloads: p.Downloads, outcomes: p.Outcomes, stats: p.StatsView, periods: p.PeriodReports, ready: cfg.Ready,
 		maxJSON: cfg.MaxJSONBytes, maxUpload: cfg.MaxUploadBytes, hsts: cfg.HSTS, spa: newSPA(cfg.Frontend),
 		admission:     newAdmission(cfg.Admission),
-		secureCookies: cfg.SecureCookies, publicOrigin: strings.TrimSuffix(cfg.PublicOrigin, "/")}
+		secureCookies: cfg.SecureCookies, publicOrigin: strings.TrimSuffix(cfg.PublicOrigin, "/"), metrics: cfg.Metrics}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -133,6 +133,7 @@ func (s *Intake) Appeal(ctx context.Context, caseID, reason string) (SubmitResul
 				// the claim.
 				return SubmitResult{}, err
 			} else if stored {
+				s.counted(c)
 				filed.TrackingCode = c.TrackingCode
 				return s.signIn(filed)
 			}
@@ -143,6 +144,7 @@ func (s *Intake) Appeal(ctx context.Context, caseID, reason string) (SubmitResul
 		s.undoAppeal(ctx, claimed, parent.Status)
 		return SubmitResult{}, err
 	}
+	s.counted(c)
 	filed.TrackingCode = c.TrackingCode // chosen by the insert
 	return s.signIn(filed)
 }

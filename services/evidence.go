@@ -115,7 +115,9 @@ type Evidence struct {
 	scanner Scanner // nil: files are recorded as not scanned
 	names   *IdentityVault
 	log     func(msg string, args ...any)
-	now     func() time.Time
+	// observer hears of each file committed.
+	observer Observer
+	now      func() time.Time
 }
 
 // EvidenceOptions are what the evidence pipeline needs; Scanner may be nil
@@ -131,7 +133,9 @@ type EvidenceOptions struct {
 	// Log hears why a file got no safe copy (ids and a reason, never
 	// content); nil discards it.
 	Log func(msg string, args ...any)
-	Now func() time.Time // time.Now when nil
+	// Observer hears of each file a report now references (nil: nobody).
+	Observer Observer
+	Now      func() time.Time // time.Now when nil
 }
 
 // NewEvidence makes the evidence pipeline.
@@ -140,7 +144,8 @@ func NewEvidence(o EvidenceOptions) *Evidence {
 	if log == nil {
 		log = func(string, ...any) {}
 	}
-	return &Evidence{blobs: o.Blobs, uploads: o.Uploads, files: o.Files, scanner: o.Scanner, names: o.Vault, log: log, now: clockOrNow(o.Now)}
+	return &Evidence{blobs: o.Blobs, uploads: o.Uploads, files: o.Files, scanner: o.Scanner, names: o.Vault, log: log,
+		observer: observerOr(o.Observer), now: clockOrNow(o.Now)}
 }
 
 // AllowedTypes lists the file types the pipeline accepts, for clients.
@@ -473,6 +478,9 @@ func (e *Evidence) scan(ctx context.Context, a *Attachment) {
 
 // Commit forgets the intent of an upload the report now references.
 func (e *Evidence) Commit(ctx context.Context, up Upload) {
+	for _, a := range up.Attachments {
+		e.observer.FileKept(a.Source, a.Type, a.Scan, a.Size)
+	}
 	if up.IntentID == "" {
 		return
 	}

@@ -53,6 +53,7 @@ type Intake struct {
 	sealer         Sealer
 	fingerprintKey []byte
 	limits         Limits
+	observer       Observer
 	now            func() time.Time
 }
 
@@ -73,13 +74,16 @@ type IntakeOptions struct {
 	// FingerprintKey keys the fingerprints of idempotent requests.
 	FingerprintKey []byte
 	Limits         Limits
-	Now            func() time.Time // time.Now when nil
+	// Observer hears of each report filed (nil: nobody).
+	Observer Observer
+	Now      func() time.Time // time.Now when nil
 }
 
 // NewIntake makes the intake service.
 func NewIntake(o IntakeOptions) *Intake {
 	return &Intake{cases: o.Cases, vault: o.Vault, catalog: o.Catalog, idempotency: o.Idempotency, evidence: o.Evidence,
-		router: o.Router, hasher: o.Hasher, tokens: o.Tokens, sealer: o.Sealer, fingerprintKey: o.FingerprintKey, limits: o.Limits, now: clockOrNow(o.Now)}
+		router: o.Router, hasher: o.Hasher, tokens: o.Tokens, sealer: o.Sealer, fingerprintKey: o.FingerprintKey, limits: o.Limits,
+		observer: observerOr(o.Observer), now: clockOrNow(o.Now)}
 }
 
 // maxCodeAttempts bounds retries when a fresh tracking code collides with an
@@ -202,8 +206,18 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource, s
 	if s.evidence != nil {
 		s.evidence.Commit(context.WithoutCancel(ctx), up)
 	}
+	s.counted(c)
 	res.TrackingCode = c.TrackingCode
 	return res, nil
+}
+
+// counted tells the observer of the report c, just filed.
+func (s *Intake) counted(c *Case) {
+	var size int64
+	for _, a := range c.Attachments {
+		size += a.Size
+	}
+	s.observer.ReportFiled(c.Kind, channelOf(*c), size)
 }
 
 // storeFilesWhileHashing stores the report's files while the receipt's
@@ -269,6 +283,9 @@ func (s *Intake) settleLater(ctx context.Context, c *Case, up Upload, res Submit
 		}
 		done, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
+		if found {
+			s.counted(c)
+		}
 		if found && s.evidence != nil {
 			s.evidence.Commit(done, up)
 		} else if !found {

@@ -133,6 +133,8 @@ type NotifierOptions struct {
 	// Vault gives citizen notifications their address at delivery (they
 	// are queued without one); nil drops them unsent.
 	Vault *IdentityVault
+	// Observer hears of each delivery attempt's result (nil: nobody).
+	Observer Observer
 }
 
 // Notifier delivers due outbox notifications; run DeliverDue from a leased
@@ -144,11 +146,13 @@ type Notifier struct {
 	now         func() time.Time
 	maxAttempts int
 	vault       *IdentityVault
+	observer    Observer
 }
 
 // NewNotifier returns a Notifier with o's dependencies and defaults.
 func NewNotifier(o NotifierOptions) *Notifier {
-	n := &Notifier{outbox: o.Outbox, mailer: o.Mailer, logf: o.Log, now: clockOrNow(o.Now), maxAttempts: o.MaxAttempts, vault: o.Vault}
+	n := &Notifier{outbox: o.Outbox, mailer: o.Mailer, logf: o.Log, now: clockOrNow(o.Now), maxAttempts: o.MaxAttempts, vault: o.Vault,
+		observer: observerOr(o.Observer)}
 	if n.maxAttempts <= 0 {
 		n.maxAttempts = DefaultNotifyMaxAttempts
 	}
@@ -216,16 +220,19 @@ func (n *Notifier) deliver(ctx context.Context, m Notification) (ok bool, err er
 		if to == "" {
 			// The identity is gone (or has no address): nothing to send.
 			n.log("citizen notification dropped (no address)", "kind", m.Kind, "caseId", m.CaseID)
+			n.observer.NotificationDelivered(m.Kind, DeliveryDropped)
 			return true, n.outbox.MarkSent(ctx, m.ID, n.now())
 		}
 		m.To = to
 	}
 	if n.mailer == nil {
 		n.log("notification not e-mailed (no mailer configured)", "kind", m.Kind, "caseId", m.CaseID)
+		n.observer.NotificationDelivered(m.Kind, DeliverySent)
 		return true, n.outbox.MarkSent(ctx, m.ID, n.now())
 	}
 	sendErr := n.mailer.Send(ctx, m.To, m)
 	if sendErr == nil {
+		n.observer.NotificationDelivered(m.Kind, DeliverySent)
 		return true, n.outbox.MarkSent(ctx, m.ID, n.now())
 	}
 	if ctx.Err() != nil {
@@ -239,6 +246,11 @@ func (n *Notifier) deliver(ctx context.Context, m Notification) (ok bool, err er
 	if attempts < n.maxAttempts {
 		next = n.now().Add(NotifyBackoff(attempts))
 	}
+	result := DeliveryFailed
+	if next.IsZero() {
+		result = DeliveryAbandoned
+	}
+	n.observer.NotificationDelivered(m.Kind, result)
 	n.log("notification send failed", "id", m.ID, "kind", m.Kind, "caseId", m.CaseID,
 		"attempts", attempts, "givenUp", next.IsZero(), "err", text)
 	return false, n.outbox.MarkFailed(ctx, m.ID, attempts, next, text)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -127,8 +128,9 @@ func TestNotifierRetriesWithBackoffThenGivesUp(t *testing.T) {
 	out := newMemOutbox()
 	mailer := &flakyMailer{failures: 1 << 30}
 	var logs []string
+	seen := &deliveryCounts{}
 	nf := services.NewNotifier(services.NotifierOptions{Outbox: out, Mailer: mailer, Now: func() time.Time { return now }, MaxAttempts: 4,
-		Log: func(msg string, args ...any) { logs = append(logs, fmt.Sprint(append([]any{msg}, args...)...)) }})
+		Log: func(msg string, args ...any) { logs = append(logs, fmt.Sprint(append([]any{msg}, args...)...)) }, Observer: seen})
 	n := services.NotifyAssigned("staff@example.org", "c1", "MB-2345-6789")
 	n.NextAttempt = now
 	if ok, err := out.EnqueueNotification(ctx, n); !ok || err != nil {
@@ -170,6 +172,22 @@ func TestNotifierRetriesWithBackoffThenGivesUp(t *testing.T) {
 			t.Errorf("log names the recipient: %s", l)
 		}
 	}
+	// The metrics heard three failures and the giving up, by kind.
+	if want := map[string]int{"assigned failed": 3, "assigned abandoned": 1}; !reflect.DeepEqual(seen.n, want) {
+		t.Errorf("deliveries observed: %v, want %v", seen.n, want)
+	}
+}
+
+// deliveryCounts is an Observer counting deliveries by kind and result.
+type deliveryCounts struct{ n map[string]int }
+
+func (d *deliveryCounts) ReportFiled(services.Kind, string, int64) {}
+func (d *deliveryCounts) FileKept(string, string, string, int64)   {}
+func (d *deliveryCounts) NotificationDelivered(k services.NotificationKind, result string) {
+	if d.n == nil {
+		d.n = map[string]int{}
+	}
+	d.n[string(k)+" "+result]++
 }
 
 func TestNotifierDefaultMaxAttemptsIsEight(t *testing.T) {

@@ -77,7 +77,10 @@ type Options struct {
 	// Log hears what the services report (chain failures, refused
 	// sign-ins, deliveries); nil discards it.
 	Log *slog.Logger
-	Now func() time.Time // time.Now when nil
+	// Observer hears what the metrics count (internal/metrics): filings,
+	// files kept, deliveries; nil: nobody.
+	Observer Observer
+	Now      func() time.Time // time.Now when nil
 }
 
 // Portal is every service of the portal, wired together.
@@ -152,7 +155,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 		log.Error("audit trail: events of a change could not be chained", "caseId", caseID, "error", err)
 	})
 	vault := NewIdentityVault(o.Store, o.Sealer, now)
-	p.Evidence = NewEvidence(EvidenceOptions{Blobs: o.Blobs, Uploads: o.Store, Files: o.Files, Scanner: o.Scanner, Vault: vault, Log: log.Warn, Now: now})
+	p.Evidence = NewEvidence(EvidenceOptions{Blobs: o.Blobs, Uploads: o.Store, Files: o.Files, Scanner: o.Scanner, Vault: vault, Log: log.Warn, Observer: o.Observer, Now: now})
 	p.Catalog = NewCatalog(CatalogOptions{Store: o.Store, Limits: o.Limits, AllowedTypes: p.Evidence.AllowedTypes(), Deadlines: book})
 	if err := p.Catalog.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed reference data: %w", err)
@@ -176,7 +179,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	p.Intake = NewIntake(IntakeOptions{Cases: cases, Vault: vault,
 		Catalog: intakeCatalog, Idempotency: o.Store, Evidence: p.Evidence,
 		Router: router,
-		Hasher: o.Hasher, Tokens: o.Tokens, Sealer: o.Sealer, FingerprintKey: o.FingerprintKey, Limits: o.Limits, Now: now})
+		Hasher: o.Hasher, Tokens: o.Tokens, Sealer: o.Sealer, FingerprintKey: o.FingerprintKey, Limits: o.Limits, Observer: o.Observer, Now: now})
 	var err error
 	p.Tracking, err = NewTracking(ctx, TrackingOptions{Cases: cases, Evidence: p.Evidence, Hasher: o.Hasher, Tokens: o.Tokens,
 		Codes: newThrottle(codes, now), Clients: newThrottle(ClientThrottlePolicy, now), Prover: o.Prover,
@@ -204,7 +207,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	p.Outcomes = NewOutcomes(o.Store)
 	p.Sweeper = NewSweeper(SweeperOptions{Cases: cases, Store: o.Store, Queue: o.Store, Users: o.Store, Outbox: o.Store,
 		Book: book, Vault: vault, Now: now})
-	p.Notifier = NewNotifier(NotifierOptions{Outbox: o.Store, Now: now, Vault: vault, Mailer: o.Mailer, Log: log.Info})
+	p.Notifier = NewNotifier(NotifierOptions{Outbox: o.Store, Now: now, Vault: vault, Mailer: o.Mailer, Log: log.Info, Observer: o.Observer})
 	p.FileNames = NewFileNameMigration(vault, o.Store, p.Evidence.AllowedTypes(), now)
 	p.SafeCopies = NewSafeCopyMigration(o.Store, o.Blobs, o.Files, log.Warn, now)
 	return p, nil

@@ -230,3 +230,23 @@ func (v *StatsView) months(q *StatsQuery) ([]string, error) {
 	}
 	return out, nil
 }
+
+// NowTotals reads how many reports are open and how many of them overdue
+// now, across every unit, from the counters' "now" cells (for the metrics):
+// a read of those cells only, whatever the number of reports. It does not
+// fold first, so it lags the writes by as long as the folding does
+// (docs/statistics.md, "Keeping up").
+func (v *StatsView) NowTotals(ctx context.Context) (open, overdue int64, err error) {
+	cells, err := v.cells.FindStatsCells(ctx, []string{NowMonth}, "", "")
+	if err != nil {
+		return 0, 0, err
+	}
+	for cell, m := range cells {
+		if cell.Month != NowMonth || cell.Dim != "" {
+			continue
+		}
+		open += m[MeasureOpen]
+		overdue += m[MeasureOverdue]
+	}
+	return open, overdue, nil
+}

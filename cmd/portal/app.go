@@ -11,11 +11,13 @@ import (
 	"log/slog"
 	"time"
 
+	"minhbach/handlers"
 	"minhbach/internal/blobstore"
 	"minhbach/internal/clamd"
 	"minhbach/internal/job"
 	"minhbach/internal/mailer"
 	"minhbach/internal/media"
+	"minhbach/internal/metrics"
 	"minhbach/internal/mongostore"
 	"minhbach/internal/passhash"
 	"minhbach/internal/proof"
@@ -35,6 +37,16 @@ type app struct {
 	// reapAge is how old an upload must be before the reaper may remove it
 	// (PORTAL_REAP_AGE).
 	reapAge time.Duration
+	// metrics is the portal's registry (docs/metrics.md): the services,
+	// the HTTP layer and the jobs record into it; serve exposes it on
+	// PORTAL_METRICS_ADDR when set.
+	metrics *metrics.Metrics
+}
+
+// jobs is a job runner of this process whose runs the metrics count.
+func (a *app) jobs(log *slog.Logger) *job.Runner {
+	return &job.Runner{Leases: a.leases, Holder: job.NewHolder(), Now: time.Now,
+		Log: func(msg string, args ...any) { log.Warn(msg, args...) }, Observe: a.metrics.ObserveJob}
 }
 
 // keyID names a key by a hash of it, so that rotated keys can be told apart
@@ -88,6 +100,8 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 		}
 		o.Mailer = m
 	}
+	m := metrics.New()
+	o.Observer = m
 	fp := hmac.New(sha256.New, b.identityKey)
 	fp.Write([]byte("minhbach idempotency fingerprint"))
 	o.FingerprintKey = fp.Sum(nil)
@@ -98,7 +112,7 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	// Only the holder of the statistics' lease folds (runStats); until
 	// then, and on every other process, reads do not fold.
 	p.Stats.SetStandby(true)
-	return &app{Portal: p, store: b.store, leases: b.store, blobs: b.blob, signKey: priv, reapAge: cfg.ReapAge}, nil
+	return &app{Portal: p, store: b.store, leases: b.store, blobs: b.blob, signKey: priv, reapAge: cfg.ReapAge, metrics: m}, nil
 }
 
 // reap removes abandoned uploads and expired idempotency keys once.
@@ -116,8 +130,7 @@ func (a *app) reap(ctx context.Context) (uploads int, keys int64, err error) {
 
 // runOutbox delivers queued notifications every 30 s under a lease.
 func (a *app) runOutbox(ctx context.Context, log *slog.Logger) {
-	jobs := &job.Runner{Leases: a.leases, Holder: job.NewHolder(), Now: time.Now,
-		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
+	jobs := a.jobs(log)
 	_ = jobs.Every(ctx, "outbox", 30*time.Second, 2*time.Minute, func(ctx context.Context) error {
 		_, _, err := a.Notifier.DeliverDue(ctx)
 		return err
@@ -126,8 +139,7 @@ func (a *app) runOutbox(ctx context.Context, log *slog.Logger) {
 
 // runSweep sweeps deadlines every 5 minutes under a lease.
 func (a *app) runSweep(ctx context.Context, log *slog.Logger) {
-	jobs := &job.Runner{Leases: a.leases, Holder: job.NewHolder(), Now: time.Now,
-		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
+	jobs := a.jobs(log)
 	_ = jobs.Every(ctx, "sweep", 5*time.Minute, 5*time.Minute, func(ctx context.Context) error {
 		r, err := a.Sweeper.Sweep(ctx)
 		if err == nil && (r.Overdue > 0 || r.Near > 0 || r.Closed > 0 || r.Digests > 0) {
@@ -202,8 +214,7 @@ func (a *app) runOutboxDue(ctx context.Context, log *slog.Logger) {
 // a run only reads the record that it has), and each report's rewrite is
 // guarded by its version, so even two runs at once change each file once.
 func (a *app) runMigration(ctx context.Context, log *slog.Logger, name string, run func(context.Context) (int, error), done, what string) {
-	jobs := &job.Runner{Leases: a.leases, Holder: job.NewHolder(), Now: time.Now,
-		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
+	jobs := a.jobs(log)
 	_ = jobs.Every(ctx, name, time.Hour, 30*time.Minute, func(ctx context.Context) error {
 		n, err := run(ctx)
 		if n > 0 {
@@ -217,8 +228,7 @@ func (a *app) runMigration(ctx context.Context, log *slog.Logger, name string, r
 // in MongoDB while it runs, so when several portal processes share one
 // database only one of them reaps at a time.
 func (a *app) runReaper(ctx context.Context, every time.Duration, log *slog.Logger) {
-	jobs := &job.Runner{Leases: a.leases, Holder: job.NewHolder(), Now: time.Now,
-		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
+	jobs := a.jobs(log)
 	_ = jobs.Every(ctx, "reaper", every, every, func(ctx context.Context) error {
 		uploads, keys, err := a.reap(ctx)
 		if err == nil && (uploads > 0 || keys > 0) {
@@ -290,4 +300,15 @@ func withApp(ctx context.Context, getenv func(string) string, stderr io.Writer, 
 		return err
 	}
 	return fn(a, log)
+}
+
+// watch adds the metrics read at scrape time (metrics.Sources): the
+// outbox's depth, the reports open and overdue now, and the readiness
+// checks of GET /readyz.
+func (a *app) watch(ready []handlers.ReadyCheck) {
+	checks := make([]metrics.Check, len(ready))
+	for i, r := range ready {
+		checks[i] = metrics.Check{Name: r.Name, Check: r.Check}
+	}
+	a.metrics.Watch(metrics.Sources{OutboxPending: a.store.PendingNotifications, NowTotals: a.StatsView.NowTotals, Ready: checks})
 }

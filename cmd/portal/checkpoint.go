@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"minhbach/internal/job"
 	"minhbach/services"
 )
 
@@ -45,8 +44,7 @@ func (a *app) checkpointer() *services.Checkpointer {
 // still write one per hour.
 func (a *app) runCheckpoints(ctx context.Context, log *slog.Logger) {
 	cp := a.checkpointer()
-	jobs := &job.Runner{Leases: a.leases, Holder: job.NewHolder(), Now: time.Now,
-		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
+	jobs := a.jobs(log)
 	t := time.NewTimer(checkpointStartDelay)
 	select {
 	case <-ctx.Done():

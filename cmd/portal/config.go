@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -59,6 +60,10 @@ type Config struct {
 	// (handlers.Admission.UploadMemory).
 	UploadMemory    int64
 	ShutdownTimeout time.Duration
+	// MetricsAddr is the metrics listener's address ("" for none) and
+	// MetricsToken the bearer token it requires ("" for none).
+	MetricsAddr  string
+	MetricsToken string
 }
 
 // SecureCookies reports whether the refresh cookie is Secure: always in
@@ -128,6 +133,8 @@ var configVars = []configVar{
 	{Name: "PORTAL_UPLOAD_MEMORY", Default: "67108864", Meaning: "memory budget of file uploads in bytes (64 MiB): every request with files holds one upload's buffers (the object store part, 8 MiB; the first MiB of each file; the JSON part, up to PORTAL_MAX_JSON_BYTES) while it is handled, so 6 run at once by default; more wait up to 2 s, as many as run, then get 503 with Retry-After, never an out-of-memory. At least one upload's worth (docs/architecture.md, \"Memory of uploads\")"},
 	{Name: "PORTAL_ANON_WRITES_PER_MINUTE", Default: "10", Meaning: "filings, appeals and tracking sign-ins (each counted apart) one client address may make a minute, in bursts of as many; 0: no limit"},
 	{Name: "PORTAL_SHUTDOWN_TIMEOUT", Default: "20s", Meaning: "how long in-flight requests may take to finish on SIGINT/SIGTERM"},
+	{Name: "PORTAL_METRICS_ADDR", Meaning: "address of a separate listener serving Prometheus metrics at `/metrics` (`127.0.0.1:9090`; `127.0.0.1:0` picks a free port, logged at start); unset: no metrics listener at all. Never the public address (docs/metrics.md)"},
+	{Name: "PORTAL_METRICS_TOKEN", Secret: true, Meaning: "bearer token the metrics listener then requires (`Authorization: Bearer …`, at least 16 characters); unset: none, so keep the listener on loopback or a private network"},
 }
 
 // configDefault is the literal default of a variable in configVars, ""
@@ -344,6 +351,29 @@ func (e *envReader) service(c *Config) {
 	}
 	c.ShutdownTimeout = e.duration("PORTAL_SHUTDOWN_TIMEOUT", "up to 10m", 0, 10*time.Minute)
 	c.PublicOrigin = e.origin("PORTAL_PUBLIC_URL")
+	e.metrics(c)
+}
+
+// metrics reads the metrics listener's address and token.
+func (e *envReader) metrics(c *Config) {
+	c.MetricsAddr = e.str("PORTAL_METRICS_ADDR")
+	c.MetricsToken = e.secret("PORTAL_METRICS_TOKEN")
+	if c.MetricsAddr != "" {
+		_, port, err := net.SplitHostPort(c.MetricsAddr)
+		if err != nil {
+			e.bad("PORTAL_METRICS_ADDR must be host:port, such as 127.0.0.1:9090, got %q", c.MetricsAddr)
+		} else if _, public, perr := net.SplitHostPort(c.Addr); perr == nil && port == public && port != "0" {
+			e.bad("PORTAL_METRICS_ADDR must not use the public port (PORTAL_ADDR %s): the metrics have a listener of their own", c.Addr)
+		}
+	}
+	if c.MetricsToken != "" {
+		if len(c.MetricsToken) < 16 {
+			e.bad("PORTAL_METRICS_TOKEN is too short (at least 16 characters); generate one with: openssl rand -hex 32")
+		}
+		if c.MetricsAddr == "" {
+			e.bad("PORTAL_METRICS_TOKEN is set but PORTAL_METRICS_ADDR is not: the metrics are served only on their own listener")
+		}
+	}
 }
 
 // origin reads an http(s) URL naming a site (no path, query or user) and
@@ -465,7 +495,8 @@ func (c Config) redacted() []any {
 		"s3SecretKey", set(c.S3SecretKey), "identityKey", set(string(c.IdentityKey)), "jwtKey", set(string(c.JWTKey)), "signingKey", set(string(c.SigningKey)), "clamd", c.ClamdAddr, "smtp", set(c.SMTPURL), "trustedProxies", c.TrustedProxies, "publicUrl", c.PublicOrigin, "secureCookies", c.SecureCookies(),
 		"maxFileBytes", c.Limits.MaxFileBytes, "maxReportBytes", c.Limits.MaxReportBytes, "maxFiles", c.Limits.MaxFiles,
 		"argon2MemoryKiB", c.Argon2.MemoryKiB, "argon2Iterations", c.Argon2.Iterations, "hashConcurrency", c.HashConcurrency,
-		"powBits", c.PoWBits, "anonWritesPerMinute", c.AnonWritesPerMinute, "anonInFlight", c.AnonInFlight, "uploadMemory", c.UploadMemory, "uploadCost", c.UploadCost()}
+		"powBits", c.PoWBits, "anonWritesPerMinute", c.AnonWritesPerMinute, "anonInFlight", c.AnonInFlight, "uploadMemory", c.UploadMemory, "uploadCost", c.UploadCost(),
+		"metricsAddr", c.MetricsAddr, "metricsToken", set(c.MetricsToken)}
 }
 
 // redactURI hides the password of a mongodb:// URI.

@@ -228,3 +228,40 @@ func TestUploadMemoryHoldsOneUpload(t *testing.T) {
 		t.Fatalf("a budget of one upload: %d, %v", c.UploadMemory, err)
 	}
 }
+
+// TestMetricsConfig: the metrics listener is off unless PORTAL_METRICS_ADDR
+// is set, never on the public port, and its token is long enough and read
+// from a file as other secrets are.
+func TestMetricsConfig(t *testing.T) {
+	c, _ := loadConfig(env(nil))
+	if c.MetricsAddr != "" || c.MetricsToken != "" {
+		t.Fatalf("metrics on by default: %q %q", c.MetricsAddr, c.MetricsToken)
+	}
+	tokenFile := filepath.Join(t.TempDir(), "metrics.token")
+	if err := os.WriteFile(tokenFile, []byte("0123456789abcdef0123\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := loadConfig(env(map[string]string{"PORTAL_METRICS_ADDR": "127.0.0.1:9090", "PORTAL_METRICS_TOKEN_FILE": tokenFile}))
+	if err != nil || c.MetricsAddr != "127.0.0.1:9090" || c.MetricsToken != "0123456789abcdef0123" {
+		t.Fatalf("metrics with a token file: %q %q %v", c.MetricsAddr, c.MetricsToken, err)
+	}
+	for _, bad := range []map[string]string{
+		{"PORTAL_METRICS_ADDR": "9090"},
+		{"PORTAL_METRICS_ADDR": "0.0.0.0:8080"},
+		{"PORTAL_ADDR": "127.0.0.1:8081", "PORTAL_METRICS_ADDR": "127.0.0.1:8081"},
+		{"PORTAL_METRICS_ADDR": "127.0.0.1:9090", "PORTAL_METRICS_TOKEN": "short"},
+		{"PORTAL_METRICS_TOKEN": "0123456789abcdef0123"},
+	} {
+		if _, err := loadConfig(env(bad)); err == nil || !strings.Contains(err.Error(), "PORTAL_METRICS_") {
+			t.Errorf("%v accepted: %v", bad, err)
+		}
+	}
+	if _, err := loadConfig(env(map[string]string{"PORTAL_ADDR": "127.0.0.1:0", "PORTAL_METRICS_ADDR": "127.0.0.1:0"})); err != nil {
+		t.Errorf("two free ports refused: %v", err)
+	}
+	for i, v := range c.redacted() {
+		if s, ok := v.(string); ok && strings.Contains(s, "0123456789abcdef") {
+			t.Errorf("the logged configuration shows the metrics token (attribute %d)", i)
+		}
+	}
+}

@@ -127,6 +127,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	ready := []handlers.ReadyCheck{{Name: "mongodb", Check: b.store.Ping}, {Name: "objectStore", Check: b.blob.Ready}}
+	a.watch(ready)
 	h, err := handlers.New(handlers.Config{
 		Logger: log, Services: a.Portal,
 		Frontend:     dist,
@@ -135,7 +137,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		SecureCookies: cfg.SecureCookies(), PublicOrigin: cfg.PublicOrigin,
 		Admission: handlers.Admission{PoWBits: cfg.PoWBits, WritesPerMinute: cfg.AnonWritesPerMinute, WritesBurst: cfg.AnonWritesPerMinute,
 			MaxInFlight: cfg.AnonInFlight, UploadMemory: cfg.UploadMemory, UploadCost: cfg.UploadCost()},
-		Ready: []handlers.ReadyCheck{{Name: "mongodb", Check: b.store.Ping}, {Name: "objectStore", Check: b.blob.Ready}},
+		Ready:   ready,
+		Metrics: a.metrics,
 	})
 	if err != nil {
 		return err
@@ -157,7 +160,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "startup", time.Since(started).Round(time.Millisecond).String())
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
+	metricsSrv, err := serveMetrics(cfg, a, log, errc)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
 	// handlers.Listener gives the errors net/http answers by itself (431,
 	// malformed requests) the JSON error shape and the security headers.
 	go func() { errc <- srv.Serve(handlers.Listener(ln, cfg.HSTS)) }()
@@ -190,6 +198,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout.String())
 	sctx, scancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer scancel()
+	if metricsSrv != nil {
+		// Scrapes are short; the metrics listener goes first, so that
+		// none is answered by a half-stopped portal.
+		_ = metricsSrv.Close()
+	}
 	if err := srv.Shutdown(sctx); err != nil {
 		log.Warn("in-flight requests did not finish in time", "error", err)
 		_ = srv.Close()
@@ -200,7 +213,45 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	stopJobs()
 	jobsRunning.Wait()
 	b.close()
+	if metricsSrv != nil {
+		if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Warn("metrics server", "error", err)
+		}
+	}
 	b.closers = nil
 	log.Info("stopped")
 	return nil
+}
+
+// serveMetrics starts the metrics listener when PORTAL_METRICS_ADDR is set
+// (docs/metrics.md): its own address, never the public one, with the bearer
+// token when PORTAL_METRICS_TOKEN is set. It returns nil when none is
+// configured; the server's end is sent on errc.
+func serveMetrics(cfg Config, a *app, log *slog.Logger, errc chan<- error) (*http.Server, error) {
+	if cfg.MetricsAddr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s (PORTAL_METRICS_ADDR): %w", cfg.MetricsAddr, err)
+	}
+	srv := &http.Server{Handler: a.metrics.Mux(cfg.MetricsToken), ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	log.Info("metrics listening", "addr", ln.Addr().String(), "path", "/metrics", "token", cfg.MetricsToken != "")
+	if cfg.MetricsToken == "" && !loopback(ln.Addr()) {
+		log.Warn("the metrics listener is not on loopback and has no PORTAL_METRICS_TOKEN: keep it on a private network")
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil {
+			errc <- fmt.Errorf("metrics listener: %w", err)
+		}
+	}()
+	return srv, nil
+}
+
+// loopback reports whether a listener's address is on loopback only.
+func loopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }

@@ -23,8 +23,9 @@ const (
 // reports the writes touch, and a catch-up of every report written since
 // the last one. A failure is logged and tried again at the next term.
 func (a *app) runStats(ctx context.Context, log *slog.Logger) {
-	jobs := &job.Runner{Leases: a.leases, Holder: job.NewHolder(), Now: time.Now,
-		Log: func(msg string, args ...any) { log.Warn(msg, args...) }}
+	// Each run lasts the lease's term by design: its end is no loss.
+	jobs := a.jobs(log)
+	jobs.Observe = a.metrics.ObserveTermJob
 	_ = jobs.Every(ctx, "stats", statsLease, statsLease, func(ctx context.Context) error {
 		err := a.Stats.Serve(ctx, statsCatchUp)
 		if ctx.Err() != nil {

@@ -51,6 +51,9 @@ type Runner struct {
 	Now func() time.Time
 	// Log reports failures of Every's runs; nil discards them.
 	Log func(msg string, args ...any)
+	// Observe hears of every attempt of RunOnce that got as far as the
+	// lease store (for the metrics); nil discards them.
+	Observe func(Run)
 
 	mu      sync.Mutex
 	running map[string]bool
@@ -98,6 +101,28 @@ func (r *Runner) check(job string, ttl time.Duration) error {
 	return nil
 }
 
+// Run is one attempt of a job, as Runner.Observe hears it.
+type Run struct {
+	Job string
+	// Ran is true when the lease was taken and the job ran; false with a
+	// nil Err when another process holds the lease.
+	Ran bool
+	// Err is the job's error, or the lease store's.
+	Err error
+	// Took is how long the job ran.
+	Took time.Duration
+	// LeaseLost is true when the job was still running when its lease ran
+	// out (its context's deadline passed): it was cut short, and another
+	// process may have taken the lease meanwhile.
+	LeaseLost bool
+}
+
+func (r *Runner) observe(run Run) {
+	if r.Observe != nil {
+		r.Observe(run)
+	}
+}
+
 // RunOnce runs fn when this process can take job's lease for ttl, and
 // reports whether it ran. fn's context is cancelled when the lease would
 // expire, so fn must stop then (another process may take over). The lease
@@ -116,6 +141,9 @@ func (r *Runner) RunOnce(ctx context.Context, job string, ttl time.Duration, fn 
 	now := r.now()
 	ok, err := r.Leases.AcquireLease(ctx, job, r.Holder, now, ttl)
 	if err != nil || !ok {
+		if ctx.Err() == nil {
+			r.observe(Run{Job: job, Err: err})
+		}
 		return false, err
 	}
 	defer func() {
@@ -129,7 +157,11 @@ func (r *Runner) RunOnce(ctx context.Context, job string, ttl time.Duration, fn 
 	}()
 	fctx, cancel := context.WithDeadline(ctx, start.Add(ttl))
 	defer cancel()
-	if err := fn(fctx); err != nil {
+	began := time.Now()
+	err = fn(fctx)
+	r.observe(Run{Job: job, Ran: true, Err: err, Took: time.Since(began),
+		LeaseLost: ctx.Err() == nil && errors.Is(fctx.Err(), context.DeadlineExceeded)})
+	if err != nil {
 		return true, fmt.Errorf("job %s: %w", job, err)
 	}
 	return true, nil

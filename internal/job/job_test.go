@@ -292,3 +292,38 @@ func TestRunnerEveryTakesNoTurnWhileAnotherHolds(t *testing.T) {
 		t.Fatalf("ran %d times under another holder's lease", runs.Load())
 	}
 }
+
+// TestRunnerObserve: every attempt is heard, with whether it ran, its error,
+// and whether its lease ran out while it was still running.
+func TestRunnerObserve(t *testing.T) {
+	m := newLeaseMem()
+	var runs []job.Run
+	j := &job.Runner{Leases: m, Holder: "p1", Observe: func(r job.Run) { runs = append(runs, r) }}
+	ctx := context.Background()
+	boom := errors.New("boom")
+	_, _ = j.RunOnce(ctx, "ok", time.Minute, func(context.Context) error { return nil })
+	_, _ = j.RunOnce(ctx, "fails", time.Minute, func(context.Context) error { return boom })
+	_, _ = j.RunOnce(ctx, "slow", 20*time.Millisecond, func(ctx context.Context) error { <-ctx.Done(); return nil })
+	if ok, _ := m.AcquireLease(ctx, "held", "p2", time.Now(), time.Hour); !ok {
+		t.Fatal("setup acquire failed")
+	}
+	_, _ = j.RunOnce(ctx, "held", time.Minute, func(context.Context) error { return nil })
+	cancelled, cancel := context.WithCancel(ctx)
+	_, _ = j.RunOnce(cancelled, "stopped", time.Minute, func(context.Context) error { cancel(); return nil })
+	if len(runs) != 5 {
+		t.Fatalf("observed %d runs: %+v", len(runs), runs)
+	}
+	want := []struct {
+		job            string
+		ran, err, lost bool
+	}{{"ok", true, false, false}, {"fails", true, true, false}, {"slow", true, false, true}, {"held", false, false, false}, {"stopped", true, false, false}}
+	for i, w := range want {
+		r := runs[i]
+		if r.Job != w.job || r.Ran != w.ran || (r.Err != nil) != w.err || r.LeaseLost != w.lost {
+			t.Errorf("run %d = %+v, want %+v", i, r, w)
+		}
+	}
+	if runs[2].Took < 20*time.Millisecond {
+		t.Errorf("the slow run took %v", runs[2].Took)
+	}
+}

@@ -345,3 +345,14 @@ func (s *Store) updateOutbox(ctx context.Context, id string, update bson.D) erro
 	}
 	return nil
 }
+
+// PendingNotifications counts the notifications still to be delivered (the
+// outbox's depth, for the metrics): the entries of the small list of what
+// is pending, never the outbox's history.
+func (s *Store) PendingNotifications(ctx context.Context) (int64, error) {
+	n, err := s.db.Collection(colOutboxDue).CountDocuments(ctx, bson.D{})
+	if err != nil {
+		return 0, translate(err, "outbox")
+	}
+	return n, nil
+}

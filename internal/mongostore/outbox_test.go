@@ -215,6 +215,13 @@ func TestOutboxMarkSentAndFailed(t *testing.T) {
 	for _, n := range ns {
 		ids[n.CaseID] = n.ID
 	}
+	pending := func(want int64) {
+		t.Helper()
+		if n, err := env.Store.PendingNotifications(ctx); err != nil || n != want {
+			t.Fatalf("PendingNotifications = %d, %v; want %d", n, err, want)
+		}
+	}
+	pending(3)
 	if err := env.Store.MarkSent(ctx, ids["sent"], outboxT0.Add(time.Second)); err != nil {
 		t.Fatal(err)
 	}
@@ -224,6 +231,7 @@ func TestOutboxMarkSentAndFailed(t *testing.T) {
 	if err := env.Store.MarkFailed(ctx, ids["dead"], 8, time.Time{}, "550 no such user"); err != nil {
 		t.Fatal(err)
 	}
+	pending(1) // the one to retry; sent and given-up ones are not pending
 	if got := due(t, env.Store, outboxT0.Add(4*time.Minute-time.Millisecond), 10); len(got) != 0 {
 		t.Fatalf("due before retry time: %+v", got)
 	}
