@@ -172,9 +172,10 @@ func checkFields(raw json.RawMessage, t reflect.Type, path string) error {
 // fills: an exact match of its JSON name first, else a case-insensitive one.
 func jsonField(t reflect.Type, key string) (reflect.StructField, bool) {
 	var fold *reflect.StructField
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() {
+	// VisibleFields: the fields of an embedded request (onBehalfRequest's
+	// complaintRequest) are the outer request's own.
+	for _, f := range reflect.VisibleFields(t) {
+		if !f.IsExported() || (f.Anonymous && f.Tag.Get("json") == "") {
 			continue
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")

@@ -17,6 +17,7 @@ type queueItem struct {
 	Category     string          `json:"category"`
 	Title        string          `json:"title"`
 	Office       string          `json:"office,omitempty"`
+	Channel      string          `json:"channel"`
 	Status       services.Status `json:"status"`
 	AssigneeID   string          `json:"assigneeId,omitempty"`
 	AssigneeName string          `json:"assigneeName,omitempty"`
@@ -63,7 +64,7 @@ func (s *Server) listCases(c *gin.Context) {
 	out := queueResponse{Items: make([]queueItem, len(page.Items)), Sort: page.Sort.String(), Counts: page.Counts}
 	for i, r := range page.Items {
 		out.Items[i] = queueItem{ID: r.ID, TrackingCode: r.TrackingCode, Kind: r.Kind, Category: r.Category, Title: r.Title,
-			Office: r.Office, Status: r.Status, AssigneeID: r.AssigneeID, AssigneeName: r.AssigneeName, SubmittedAt: r.CreatedAt,
+			Office: r.Office, Channel: services.ChannelOf(r.Case), Status: r.Status, AssigneeID: r.AssigneeID, AssigneeName: r.AssigneeName, SubmittedAt: r.CreatedAt,
 			DueAt: optionalTime(r.Due), Overdue: r.Overdue, DueSoon: r.DueSoon}
 	}
 	if page.Next != nil {
@@ -190,6 +191,8 @@ type caseDTO struct {
 	DossierNumber         string            `json:"dossierNumber,omitempty"`
 	Officials             string            `json:"officials,omitempty"`
 	Named                 bool              `json:"named"`
+	Channel               string            `json:"channel"`
+	FiledBy               string            `json:"filedBy,omitempty"`
 	Status                services.Status   `json:"status"`
 	UnitID                string            `json:"unitId"`
 	FrontUnitID           string            `json:"frontUnitId"`
@@ -236,7 +239,7 @@ func toCaseDTO(p services.CasePage) caseDTO {
 	d := caseDTO{ID: c.ID, TrackingCode: c.TrackingCode, Kind: c.Kind, AnonymousDenunciation: c.AnonymousDenunciation,
 		Category: c.Category, Title: c.Title, Description: c.Description, IncidentDate: c.IncidentDate, AreaCode: c.AreaCode,
 		Place: c.Place, Office: c.Office, Counter: c.Counter, Procedure: c.Procedure, DossierNumber: c.DossierNumber,
-		Officials: c.Officials, Named: c.HasIdentity, Status: c.Status, UnitID: c.UnitID, FrontUnitID: c.FrontUnitID,
+		Officials: c.Officials, Named: c.HasIdentity, Channel: services.ChannelOf(c), FiledBy: c.FiledBy, Status: c.Status, UnitID: c.UnitID, FrontUnitID: c.FrontUnitID,
 		AssigneeID: c.AssigneeID, SubmittedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
 		Round: c.RoundOf(), Complex: c.Complex, Overdue: p.Overdue, AllowedTransitions: p.AllowedTransitions,
 		Can: capabilitiesDTO(p.Can), UnitName: p.UnitName, FrontUnitName: p.FrontUnitName,

@@ -85,6 +85,16 @@ var routeMatrix = map[string]func(w who) []int{
 		}
 		return staffOnly(w, allowed)
 	},
+	"POST /api/v1/cases": func(w who) []int { // a report taken on a citizen's behalf
+		switch w.role {
+		case "":
+			return unauth
+		case services.RoleMonitor, services.RoleAdmin:
+			return forbidden // the Front supervises; an admin runs the portal
+		}
+		return allowed // the body {} is refused as invalid: 400
+	},
+	"GET /api/v1/cases/:id/proof.pdf":        seeCase,
 	"GET /api/v1/cases/:id/attachments/:aid": seeCase, // the sanitized copy; originals: TestEvidenceDownload
 	"POST /api/v1/cases/:id/transitions": func(w who) []int {
 		switch {

@@ -181,8 +181,12 @@ func (s *Server) routes(e *gin.Engine) {
 	auth.POST("/totp/setup", s.enrolAuth, s.limitBody(s.maxJSON), s.setupTOTP)
 	auth.POST("/totp/enable", s.enrolAuth, s.limitBody(s.maxJSON), s.enableTOTP)
 
+	// A report taken on a citizen's behalf: multipart, so before the group's
+	// JSON limit.
+	api.POST("/cases", s.staffAuth, s.admitUpload(), s.limitUpload(), s.fileOnBehalf)
 	staff := api.Group("", s.staffAuth, s.limitBody(s.maxJSON))
 	staff.GET("/cases", s.listCases)
+	staff.GET("/cases/:id/proof.pdf", s.getCaseProof)
 	staff.GET("/cases/:id", s.getCase)
 	staff.GET("/cases/:id/audit", s.getCaseAudit)
 	staff.GET("/cases/:id/related", s.relatedCases)

@@ -71,7 +71,12 @@ type Case struct {
 	Language              string
 	Anonymous             bool
 	HasIdentity           bool
-	Status                Status
+	// Channel is how the report came in (ChannelWeb when empty); FiledBy is
+	// who keyed it in: the staff member who took it at a reception day, on
+	// the hotline or from a letter, or "apikey:<id>" for an Open311 client.
+	Channel Channel
+	FiledBy string
+	Status  Status
 	// UnitID is the inspection unit handling the report and FrontUnitID
 	// the Front committee supervising it (empty until routed).
 	UnitID      string

@@ -95,6 +95,37 @@ const maxCodeAttempts = 8
 // only as a hash. Evidence goes to the object store first, then the report
 // is inserted in one write; on any failure the objects are removed.
 func (s *Intake) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, error) {
+	req.Input.Channel, req.Input.FiledBy = ChannelWeb, ""
+	res, err := s.file(ctx, req)
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	return s.signIn(res)
+}
+
+// FileOnBehalf files a report a staff member took from a citizen at a
+// reception day, on the hotline or from a letter (channel), with the same
+// rules as the web form. The staff member is recorded as who filed it, on
+// the report and on its audit chain. The answer carries the tracking code
+// and receipt for the citizen's slip, and no citizen session: the staff
+// member is not the citizen (docs/intake.md, "On behalf of a citizen").
+func (s *Intake) FileOnBehalf(ctx context.Context, actor Actor, channel Channel, req SubmitRequest) (SubmitResult, error) {
+	if !actor.IsStaff() {
+		return SubmitResult{}, Errorf(ReasonSignInFirst, "Sign in first.")
+	}
+	if actor.Role != RoleInspector && actor.Role != RoleLead {
+		return SubmitResult{}, Errorf(ReasonOnBehalfForbidden, "Only inspectors and leads take reports on behalf of citizens.")
+	}
+	if !StaffChannel(channel) {
+		return SubmitResult{}, &Error{Code: CodeInvalid, Reason: ReasonFieldsInvalid, Message: "The channel must be reception, hotline or mail.",
+			Fields: map[string]string{"channel": FieldInvalid}}
+	}
+	req.Input.Channel, req.Input.FiledBy = channel, actor.UserID
+	return s.file(ctx, req)
+}
+
+// file files a report whose Channel and FiledBy the caller has set.
+func (s *Intake) file(ctx context.Context, req SubmitRequest) (SubmitResult, error) {
 	var res SubmitResult
 	var err error
 	if req.IdempotencyKey != "" {
@@ -102,10 +133,7 @@ func (s *Intake) Submit(ctx context.Context, req SubmitRequest) (SubmitResult, e
 	} else {
 		res, err = s.submit(ctx, req.Input, req.Files, nil, nil)
 	}
-	if err != nil {
-		return SubmitResult{}, err
-	}
-	return s.signIn(res)
+	return res, err
 }
 
 // signIn issues the citizen's session for a report just filed.
@@ -169,9 +197,10 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource, s
 		Category: in.Category, Title: in.Title, Description: in.Description, IncidentDate: in.IncidentDate,
 		AreaCode: in.AreaCode, Place: in.Place, Office: in.Office, Counter: in.Counter, Procedure: in.Procedure,
 		DossierNumber: in.DossierNumber, Officials: in.Officials, Language: in.Language,
-		Anonymous: in.Identity == nil, HasIdentity: in.Identity != nil, Status: StatusReceived, Version: 1,
+		Anonymous: in.Identity == nil, HasIdentity: in.Identity != nil, Channel: in.Channel, FiledBy: in.FiledBy,
+		Status: StatusReceived, Version: 1,
 		CreatedAt: now, UpdatedAt: now, CreatedDay: vn.Format("2006-01-02"), CreatedMonth: vn.Format("2006-01"),
-		Timeline: []Event{{Type: EventSubmitted, At: now, Actor: string(PartyCitizen), Status: StatusReceived, Public: true}},
+		Timeline: []Event{{Type: EventSubmitted, At: now, Actor: filerOf(in), Status: StatusReceived, Public: true}},
 	}
 	c.ContentHash = ContentHash(c)
 
@@ -211,13 +240,22 @@ func (s *Intake) submit(ctx context.Context, in SubmitInput, files FileSource, s
 	return res, nil
 }
 
+// filerOf is who the submitted event names: the citizen, or the staff
+// member or Open311 key that filed for them.
+func filerOf(in SubmitInput) string {
+	if in.FiledBy != "" {
+		return in.FiledBy
+	}
+	return string(PartyCitizen)
+}
+
 // counted tells the observer of the report c, just filed.
 func (s *Intake) counted(c *Case) {
 	var size int64
 	for _, a := range c.Attachments {
 		size += a.Size
 	}
-	s.observer.ReportFiled(c.Kind, channelOf(*c), size)
+	s.observer.ReportFiled(c.Kind, ChannelOf(*c), size)
 }
 
 // storeFilesWhileHashing stores the report's files while the receipt's
@@ -377,23 +415,34 @@ func (c codesTaken) Unwrap() error { return c.error }
 // canonicalContent fixes which fields, in which order, the content hash
 // covers: what the citizen submitted, not the identity.
 type canonicalContent struct {
-	Kind                  Kind                `json:"kind"`
-	AnonymousDenunciation bool                `json:"anonymousDenunciation"`
-	Category              string              `json:"category"`
-	Title                 string              `json:"title"`
-	Description           string              `json:"description"`
-	IncidentDate          string              `json:"incidentDate"`
-	AreaCode              string              `json:"areaCode"`
-	Place                 string              `json:"place"`
-	Office                string              `json:"office"`
-	Counter               string              `json:"counter"`
-	Procedure             string              `json:"procedure"`
-	DossierNumber         string              `json:"dossierNumber"`
-	Officials             string              `json:"officials"`
-	Language              string              `json:"language"`
-	Anonymous             bool                `json:"anonymous"`
-	SubmittedAt           string              `json:"submittedAt"`
-	Attachments           []canonicalEvidence `json:"attachments"`
+	Kind                  Kind   `json:"kind"`
+	AnonymousDenunciation bool   `json:"anonymousDenunciation"`
+	Category              string `json:"category"`
+	Title                 string `json:"title"`
+	Description           string `json:"description"`
+	IncidentDate          string `json:"incidentDate"`
+	AreaCode              string `json:"areaCode"`
+	Place                 string `json:"place"`
+	Office                string `json:"office"`
+	Counter               string `json:"counter"`
+	Procedure             string `json:"procedure"`
+	DossierNumber         string `json:"dossierNumber"`
+	Officials             string `json:"officials"`
+	Language              string `json:"language"`
+	Anonymous             bool   `json:"anonymous"`
+	// Channel is empty for the web form, so that the content hashes of
+	// reports filed before channels were recorded stay as they were.
+	Channel     string              `json:"channel,omitempty"`
+	SubmittedAt string              `json:"submittedAt"`
+	Attachments []canonicalEvidence `json:"attachments"`
+}
+
+// hashedChannel is the channel as the content hash states it.
+func hashedChannel(ch Channel) string {
+	if ch == ChannelWeb {
+		return ""
+	}
+	return ch
 }
 
 type canonicalEvidence struct {
@@ -416,7 +465,7 @@ func ContentHash(c *Case) string {
 		Kind: c.Kind, AnonymousDenunciation: c.AnonymousDenunciation, Category: c.Category, Title: c.Title,
 		Description: c.Description, IncidentDate: c.IncidentDate, AreaCode: c.AreaCode, Place: c.Place,
 		Office: c.Office, Counter: c.Counter, Procedure: c.Procedure, DossierNumber: c.DossierNumber,
-		Officials: c.Officials, Language: c.Language, Anonymous: c.Anonymous,
+		Officials: c.Officials, Language: c.Language, Anonymous: c.Anonymous, Channel: hashedChannel(c.Channel),
 		SubmittedAt: c.CreatedAt.UTC().Format(time.RFC3339Nano),
 	})
 	sum := sha256.Sum256(b)

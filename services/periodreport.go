@@ -327,12 +327,13 @@ func (p *PeriodReports) breakdowns(ctx context.Context, r *PeriodReport, cells C
 	for _, k := range sortedKeys(seen["kind"]) {
 		r.ByKind = append(r.ByKind, PeriodRow{Key: k, Name: Text{VI: k, EN: k}, Figures: sum(func(c StatsCell) bool { return string(c.Kind) == k })})
 	}
-	seen["channel"][ChannelWeb] = true
+	// Every channel, even without reports, then any other counted.
+	for _, ch := range Channels {
+		r.ByChannel = append(r.ByChannel, PeriodRow{Key: ch, Name: ChannelNames[ch], Figures: sum(func(c StatsCell) bool { return c.Channel == ch })})
+		delete(seen["channel"], ch)
+	}
 	for _, ch := range sortedKeys(seen["channel"]) {
 		name := Text{VI: ch, EN: ch}
-		if ch == ChannelWeb {
-			name = Text{VI: "Cổng trực tuyến", EN: "Web portal"}
-		}
 		r.ByChannel = append(r.ByChannel, PeriodRow{Key: ch, Name: name, Figures: sum(func(c StatsCell) bool { return c.Channel == ch })})
 	}
 	// The catalogue's categories in their order, then any other counted.

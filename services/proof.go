@@ -69,6 +69,16 @@ func (t *Tracking) Proof(ctx context.Context, caseID, verifyURL string) ([]byte,
 	return b, nil
 }
 
+// StaffProof renders the signed proof of filing of a report the staff
+// member may see: the slip of a report filed on a citizen's behalf
+// (FileOnBehalf). The proof holds no secret.
+func (t *Tracking) StaffProof(ctx context.Context, actor Actor, caseID, verifyURL string) ([]byte, error) {
+	if _, err := t.reports.visible(ctx, actor, caseID); err != nil {
+		return nil, err
+	}
+	return t.Proof(ctx, caseID, verifyURL)
+}
+
 // VerifyPagePath is the path of the public page where anyone drops a proof of
 // filing to check it (the web app's /verify, which sends it to the verify
 // API); proofs print its full address.

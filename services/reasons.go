@@ -63,6 +63,7 @@ const (
 	ReasonAdminNoCasework   Reason = "admin_no_casework"
 	ReasonStaffingForbidden Reason = "staffing_forbidden"
 	ReasonStatsOutOfScope   Reason = "stats_out_of_scope"
+	ReasonOnBehalfForbidden Reason = "on_behalf_forbidden"
 	ReasonSavedNotAudited   Reason = "saved_not_audited"
 	ReasonSavedNotAnnounced Reason = "saved_not_announced"
 
@@ -215,6 +216,7 @@ var reasonCodes = map[Reason]Code{
 	ReasonAdminNoCasework:   CodeForbidden,
 	ReasonStaffingForbidden: CodeForbidden,
 	ReasonStatsOutOfScope:   CodeForbidden,
+	ReasonOnBehalfForbidden: CodeForbidden,
 	ReasonSavedNotAudited:   CodeInternal,
 	ReasonSavedNotAnnounced: CodeInternal,
 

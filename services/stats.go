@@ -103,10 +103,6 @@ func counterName(office, counter string) string {
 	return c
 }
 
-// ChannelWeb is the channel of a report filed through the web form, which
-// is every report this portal takes so far.
-const ChannelWeb = "web"
-
 // Measures: the names of the counts in a cell. Concluded reports also
 // count in MeasureConcludedPrefix+result, and their days to resolve in the
 // cell's histogram under MeasureDaysPrefix+days.
@@ -233,7 +229,7 @@ func Contribute(c Case, resolveLate bool) Contribution {
 	if c.ID == "" || c.CreatedAt.IsZero() {
 		return ct
 	}
-	base := StatsCell{Unit: c.UnitID, Front: c.FrontUnitID, Area: c.AreaCode, Kind: c.Kind, Category: c.Category, Channel: channelOf(c)}
+	base := StatsCell{Unit: c.UnitID, Front: c.FrontUnitID, Area: c.AreaCode, Kind: c.Kind, Category: c.Category, Channel: ChannelOf(c)}
 	at := func(t time.Time) StatsCell {
 		cell := base
 		cell.Month = vnMonth(t)
@@ -342,8 +338,6 @@ func ResolveLate(clocks []Clock) bool {
 	}
 	return false
 }
-
-func channelOf(Case) string { return ChannelWeb }
 
 // nameTitles are the words of address and titles that FoldName drops at
 // the start of a name, so that "Chị Lan – bộ phận một cửa" and "chi lan

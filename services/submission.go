@@ -26,6 +26,10 @@ type SubmitInput struct {
 	Language      string
 	Anonymous     bool
 	Identity      *IdentityInput
+	// Channel and FiledBy are set by the service that takes the report
+	// (Intake.Submit, FileOnBehalf, SubmitOpen311), never by a client.
+	Channel Channel
+	FiledBy string
 }
 
 // Normalize trims the text fields and applies defaults.

@@ -136,6 +136,8 @@ type caseDoc struct {
 	Language              string              `bson:"language"`
 	Anonymous             bool                `bson:"anonymous"`
 	HasIdentity           bool                `bson:"hasIdentity"`
+	Channel               string              `bson:"channel,omitempty"` // empty: the web form
+	FiledBy               string              `bson:"filedBy,omitempty"`
 	Status                string              `bson:"status"`
 	StatusRank            int                 `bson:"statusRank"` // services.StatusRank(Status), for the queue's status sort
 	UnitID                string              `bson:"unitId,omitempty"`
@@ -180,6 +182,7 @@ func toCaseDoc(c *services.Case) (caseDoc, error) {
 		Description: c.Description, IncidentDate: c.IncidentDate, AreaCode: c.AreaCode, Place: c.Place,
 		Office: c.Office, Counter: c.Counter, Procedure: c.Procedure, DossierNumber: c.DossierNumber,
 		Officials: c.Officials, PlaceKeys: services.PlaceKeys(c.Office, c.Officials), Language: c.Language, Anonymous: c.Anonymous, HasIdentity: c.HasIdentity,
+		Channel: c.Channel, FiledBy: c.FiledBy,
 		Status: string(c.Status), StatusRank: services.StatusRank(c.Status), UnitID: c.UnitID, FrontUnitID: c.FrontUnitID, AssigneeID: c.AssigneeID, DueAt: c.DueAt, ContentHash: c.ContentHash, Version: c.Version,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, CreatedDay: c.CreatedDay, CreatedMonth: c.CreatedMonth,
 		WithdrawReason: c.WithdrawReason, Round: c.Round, AppealOf: c.AppealOf, AppealID: c.AppealID, Complex: c.Complex,
@@ -216,6 +219,7 @@ func (d caseDoc) toCase() services.Case {
 		Description: d.Description, IncidentDate: d.IncidentDate, AreaCode: d.AreaCode, Place: d.Place,
 		Office: d.Office, Counter: d.Counter, Procedure: d.Procedure, DossierNumber: d.DossierNumber,
 		Officials: d.Officials, Language: d.Language, Anonymous: d.Anonymous, HasIdentity: d.HasIdentity,
+		Channel: d.Channel, FiledBy: d.FiledBy,
 		Status: services.Status(d.Status), UnitID: d.UnitID, FrontUnitID: d.FrontUnitID, AssigneeID: d.AssigneeID, DueAt: d.DueAt.UTC(), ContentHash: d.ContentHash, Version: d.Version,
 		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), CreatedDay: d.CreatedDay, CreatedMonth: d.CreatedMonth,
 	}

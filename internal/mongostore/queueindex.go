@@ -47,6 +47,7 @@ type queueDoc struct {
 	Procedure     string        `bson:"procedure"`
 	DossierNumber string        `bson:"dossierNumber"`
 	AreaCode      string        `bson:"areaCode"`
+	Channel       string        `bson:"channel"`
 	Status        string        `bson:"status"`
 	// StatusRank is nil for a report stored before the rank existed and not
 	// yet ranked (RankReports): such a report sorts as MongoDB sorts a
@@ -83,7 +84,7 @@ type queueOutcome struct {
 var queueProjection = func() bson.D {
 	p := bson.D{}
 	for _, f := range []string{"trackingCode", "kind", "category", "title", "office", "procedure", "dossierNumber", "areaCode",
-		"status", "statusRank", "unitId", "frontUnitId", "assigneeId", "dueAt", "createdAt", "updatedAt", "version",
+		"channel", "status", "statusRank", "unitId", "frontUnitId", "assigneeId", "dueAt", "createdAt", "updatedAt", "version",
 		"overdueFlagged", "nearNotified", "outcome.concludedAt", "placeKeys"} {
 		p = append(p, bson.E{Key: f, Value: 1})
 	}
@@ -99,7 +100,7 @@ var indexProjection = append(slices.Clone(queueProjection), bson.E{Key: "recomme
 func (d *queueDoc) queueCase() services.Case {
 	return services.Case{ID: d.ID.Hex(), TrackingCode: d.TrackingCode, Kind: services.Kind(d.Kind), Category: d.Category,
 		Title: d.Title, Office: d.Office, Procedure: d.Procedure, DossierNumber: d.DossierNumber, AreaCode: d.AreaCode,
-		Status: services.Status(d.Status), UnitID: d.UnitID, FrontUnitID: d.FrontUnitID, AssigneeID: d.AssigneeID,
+		Channel: d.Channel, Status: services.Status(d.Status), UnitID: d.UnitID, FrontUnitID: d.FrontUnitID, AssigneeID: d.AssigneeID,
 		DueAt: d.DueAt.UTC(), CreatedAt: d.CreatedAt.UTC(), Version: d.Version}
 }
 
@@ -107,7 +108,7 @@ func (d *queueDoc) queueCase() services.Case {
 func queueDocOf(d *caseDoc) queueDoc {
 	rank := d.StatusRank
 	q := queueDoc{ID: d.ID, TrackingCode: d.TrackingCode, Kind: d.Kind, Category: d.Category, Title: d.Title,
-		Office: d.Office, Procedure: d.Procedure, DossierNumber: d.DossierNumber, AreaCode: d.AreaCode, Status: d.Status,
+		Office: d.Office, Procedure: d.Procedure, DossierNumber: d.DossierNumber, AreaCode: d.AreaCode, Channel: d.Channel, Status: d.Status,
 		StatusRank: &rank, UnitID: d.UnitID, FrontUnitID: d.FrontUnitID, AssigneeID: d.AssigneeID,
 		DueAt: asStored(d.DueAt), CreatedAt: asStored(d.CreatedAt), UpdatedAt: asStored(d.UpdatedAt), Version: d.Version,
 		OverdueFlagged: d.OverdueFlagged, NearNotified: d.NearNotified, PlaceKeys: d.PlaceKeys}
