@@ -80,7 +80,9 @@ func TestFileOnBehalfStory(t *testing.T) {
 	if sc.Channel != "reception" || sc.FiledBy != st.inspector.user.ID || !sc.Named || sc.People[st.inspector.user.ID].Name == "" {
 		t.Fatalf("case: %+v", sc)
 	}
-	var q struct{ Items []struct{ ID, Channel string } }
+	var q struct {
+		Items []struct{ ID, Channel string }
+	}
 	f.call(t, st.lead.access, http.MethodGet, "/api/v1/cases", "", http.StatusOK, &q)
 	if len(q.Items) != 1 || q.Items[0].Channel != "reception" {
 		t.Fatalf("queue: %+v", q)
