@@ -74,7 +74,7 @@ test:
 # detector slows three to four times for no finding of the portal's own, so
 # it runs without -race, after the other packages.
 test-go: $(BIN) $(BIN_NODEVSTACK)
-	PORTAL_E2E_BIN=$(CURDIR)/$(BIN) PORTAL_E2E_NODEVSTACK_BIN=$(CURDIR)/$(BIN_NODEVSTACK) $(GO) test -race -count=1 -timeout 20m $$($(GO) list ./... | grep -v '/e2e$$')
+	PORTAL_E2E_BIN=$(CURDIR)/$(BIN) PORTAL_E2E_NODEVSTACK_BIN=$(CURDIR)/$(BIN_NODEVSTACK) $(GO) test -race -count=1 -timeout 30m $$($(GO) list ./... | grep -v '/e2e$$')
 	PORTAL_E2E_BIN=$(CURDIR)/$(BIN) PORTAL_E2E_NODEVSTACK_BIN=$(CURDIR)/$(BIN_NODEVSTACK) $(GO) test -count=1 -timeout 20m ./e2e
 
 # FuzzCheckPassword estimates each password's strength (zxcvbn, about 5 ms an
