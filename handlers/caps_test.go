@@ -34,7 +34,7 @@ func (s *onceSource) Next() (services.FilePart, error) {
 
 func (f *fixture) caseOfToken(t *testing.T, token string) services.Case {
 	t.Helper()
-	id, err := f.Tracking.Authenticate(token)
+	id, err := f.Tracking.Authenticate(context.Background(), token)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -183,3 +183,54 @@ func TestFileOnBehalfRefusals(t *testing.T) {
 		t.Fatalf("other unit's proof: %d", w.Code)
 	}
 }
+
+// TestCitizenChangesReceipt: a citizen whose report a staff member keyed in
+// replaces the receipt on the slip; the old receipt, and a session the staff
+// member opened with it, stop working at once; the change is on the
+// timeline.
+func TestCitizenChangesReceipt(t *testing.T) {
+	f := newFixture(t)
+	st := f.storyStaff(t)
+	var r filedOnBehalf
+	f.call(t, st.inspector.access, http.MethodPost, "/api/v1/cases", onBehalf("hotline"), http.StatusCreated, &r)
+	// Someone who saw the slip opens a session; so does the citizen.
+	snoop := f.login(t, r.TrackingCode, r.Receipt)
+	citizen := f.login(t, r.TrackingCode, r.Receipt)
+
+	var changed struct {
+		Receipt, Token string
+		ExpiresAt      string
+	}
+	f.call(t, citizen, http.MethodPost, "/api/v1/track/receipt", "{}", http.StatusOK, &changed)
+	if changed.Receipt == "" || changed.Receipt == r.Receipt || changed.Token == "" {
+		t.Fatalf("%+v", changed)
+	}
+	for name, tok := range map[string]string{"the snoop's session": snoop, "the citizen's old session": citizen} {
+		w := f.do(http.MethodGet, "/api/v1/track", "", nil, "Authorization", "Bearer "+tok)
+		if w.Code != http.StatusUnauthorized || decodeError(t, w).Error.Reason != "session_ended" {
+			t.Fatalf("%s: %d %s", name, w.Code, w.Body)
+		}
+		w = f.do(http.MethodPost, "/api/v1/track/withdraw", "application/json", strings.NewReader(`{"reason":"rút"}`), "Authorization", "Bearer "+tok)
+		if w.Code != http.StatusUnauthorized {
+			t.Fatalf("%s withdraws: %d %s", name, w.Code, w.Body)
+		}
+	}
+	if w := f.session(r.TrackingCode, r.Receipt); w.Code != http.StatusUnauthorized {
+		t.Fatalf("old receipt: %d %s", w.Code, w.Body)
+	}
+	var tv struct {
+		Status   string
+		Timeline []struct{ Type, Actor string }
+	}
+	f.call(t, changed.Token, http.MethodGet, "/api/v1/track", "", http.StatusOK, &tv)
+	last := tv.Timeline[len(tv.Timeline)-1]
+	if tv.Status != "received" || last.Type != "receipt_changed" || last.Actor != "citizen" {
+		t.Fatalf("%+v", tv)
+	}
+	// The new receipt signs in, and can change again.
+	again := f.login(t, r.TrackingCode, changed.Receipt)
+	f.call(t, again, http.MethodPost, "/api/v1/track/receipt", "{}", http.StatusOK, nil)
+	if w := f.session(r.TrackingCode, changed.Receipt); w.Code != http.StatusUnauthorized {
+		t.Fatalf("second-to-last receipt: %d", w.Code)
+	}
+}

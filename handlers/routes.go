@@ -171,6 +171,7 @@ func (s *Server) routes(e *gin.Engine) {
 	track.POST("/rating", s.limitBody(s.maxJSON), s.rateTrack)
 	track.POST("/appeal", s.admit("appeal"), s.limitBody(s.maxJSON), s.appealTrack)
 	track.GET("/receipt.pdf", s.getTrackReceipt)
+	track.POST("/receipt", s.limitBody(s.maxJSON), s.changeTrackReceipt)
 
 	auth := api.Group("/auth")
 	auth.POST("/login", s.limitBody(s.maxJSON), s.login)

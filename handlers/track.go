@@ -25,7 +25,7 @@ func (s *Server) citizenAuth(c *gin.Context) {
 		s.writeError(c, services.Errorf(services.ReasonTrackSignIn, "Sign in with your tracking code and receipt."))
 		return
 	}
-	id, err := s.tracking.Authenticate(strings.TrimSpace(token))
+	id, err := s.tracking.Authenticate(c.Request.Context(), strings.TrimSpace(token))
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -218,6 +218,24 @@ func (s *Server) withdrawTrack(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, toTrackView(p))
+}
+
+type receiptChangeResponse struct {
+	Receipt   string    `json:"receipt"`
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// changeTrackReceipt replaces the citizen's receipt: the new one is shown
+// this once, with a session under it; the old receipt and its sessions
+// stop working.
+func (s *Server) changeTrackReceipt(c *gin.Context) {
+	receipt, token, exp, err := s.tracking.ChangeReceipt(c.Request.Context(), c.GetString(caseIDKey))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, receiptChangeResponse{Receipt: receipt, Token: token, ExpiresAt: exp})
 }
 
 // getTrackReceipt serves the signed proof of filing, which prints the

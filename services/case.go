@@ -53,7 +53,10 @@ type Case struct {
 	TrackingCode string
 	// ReceiptHash is the argon2id hash of the citizen's secret receipt.
 	ReceiptHash string
-	Kind        Kind
+	// ReceiptVersion counts the citizen's changes of receipt; tracking
+	// sessions opened under an earlier receipt end (Tracking.ChangeReceipt).
+	ReceiptVersion int64
+	Kind           Kind
 	// AnonymousDenunciation marks a denunciation filed without a name, which
 	// the law handles as feedback (Law on Denunciations 2018, Art. 25).
 	AnonymousDenunciation bool
@@ -275,6 +278,9 @@ const (
 	EventMessage       EventType = "message"
 	EventEvidenceAdded EventType = "evidence_added"
 	EventWithdrawn     EventType = "withdrawn"
+	// EventReceiptChanged: the citizen replaced the receipt (the old one,
+	// and every session opened with it, stop working).
+	EventReceiptChanged EventType = "receipt_changed"
 	// Identity custody: who asked to see the complainant's identity, who
 	// decided, and every reading. Never public.
 	EventCustodyRequested EventType = "custody_requested"
@@ -329,5 +335,13 @@ type CaseChange struct {
 	Attachments            []Attachment
 	Messages               []Message
 	Events                 []Event
-	At                     time.Time
+	// Receipt (when not nil) replaces the receipt: its hash and version.
+	Receipt *ReceiptChange
+	At      time.Time
+}
+
+// ReceiptChange is a new receipt's hash and the receipt's new version.
+type ReceiptChange struct {
+	Hash    string
+	Version int64
 }

@@ -62,9 +62,16 @@ func NewTokens(keyID string, key []byte, now func() time.Time) (*Tokens, error) 
 	return &Tokens{keyID: keyID, key: key, now: now}, nil
 }
 
-// IssueCitizen returns a token that opens the report caseID, and its expiry.
+// IssueCitizen returns a token that opens the report caseID, and its expiry,
+// under the report's first receipt.
 func (t *Tokens) IssueCitizen(caseID string) (string, time.Time, error) {
-	return t.issue(Claims{}, caseID, AudienceCitizen, CitizenTokenTTL)
+	return t.IssueCitizenAt(caseID, 0)
+}
+
+// IssueCitizenAt returns a token that opens the report caseID while its
+// receipt's version is receiptVersion (Case.ReceiptVersion).
+func (t *Tokens) IssueCitizenAt(caseID string, receiptVersion int64) (string, time.Time, error) {
+	return t.issue(Claims{Version: receiptVersion}, caseID, AudienceCitizen, CitizenTokenTTL)
 }
 
 // IssueStaff returns a staff access token for u within the sign-in signIn.
@@ -111,14 +118,15 @@ func (t *Tokens) issue(claims Claims, subject, audience string, ttl time.Duratio
 
 var errTokenInvalid = &Error{Code: CodeUnauthorized, Reason: ReasonSessionEnded, Message: "Your session is invalid or has expired; please sign in again."}
 
-// VerifyCitizen checks a citizen token and returns the report id it opens.
-// Every failure is the same unauthorized error.
-func (t *Tokens) VerifyCitizen(token string) (string, error) {
+// VerifyCitizen checks a citizen token and returns the report id it opens
+// and the receipt version it was issued under. Every failure is the same
+// unauthorized error.
+func (t *Tokens) VerifyCitizen(token string) (string, int64, error) {
 	c, err := t.verify(token, AudienceCitizen)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
-	return c.Subject, nil
+	return c.Subject, c.Version, nil
 }
 
 func (t *Tokens) verify(token, audience string) (*Claims, error) {

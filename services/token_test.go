@@ -29,7 +29,7 @@ func TestTokensRoundTripAndRefusals(t *testing.T) {
 	if err != nil || !exp.Equal(clock.t.Add(services.CitizenTokenTTL)) {
 		t.Fatalf("issue: %v %v", err, exp)
 	}
-	if id, err := tokens.VerifyCitizen(tok); err != nil || id != "case-1" {
+	if id, _, err := tokens.VerifyCitizen(tok); err != nil || id != "case-1" {
 		t.Fatalf("verify: %q %v", id, err)
 	}
 	sign := func(method jwt.SigningMethod, k any, claims jwt.MapClaims, kid string) string {
@@ -65,12 +65,12 @@ func TestTokensRoundTripAndRefusals(t *testing.T) {
 		"three dots only": "..",
 	}
 	for name, s := range refused {
-		if _, err := tokens.VerifyCitizen(s); !services.IsCode(err, services.CodeUnauthorized) {
+		if _, _, err := tokens.VerifyCitizen(s); !services.IsCode(err, services.CodeUnauthorized) {
 			t.Errorf("%s: %v, want unauthorized", name, err)
 		}
 	}
 	clock.t = clock.t.Add(services.CitizenTokenTTL + 10*time.Second)
-	if _, err := tokens.VerifyCitizen(tok); !services.IsCode(err, services.CodeUnauthorized) {
+	if _, _, err := tokens.VerifyCitizen(tok); !services.IsCode(err, services.CodeUnauthorized) {
 		t.Fatalf("a token past its 30 minutes: %v", err)
 	}
 }
@@ -89,7 +89,7 @@ func FuzzVerifyToken(f *testing.F) {
 			t.Fatalf("accepted as staff: %q", s)
 		}
 		// Only tokens this key signed verify; the one the seed holds is for case-1.
-		if id, err := tokens.VerifyCitizen(s); err == nil && id != "case-1" {
+		if id, _, err := tokens.VerifyCitizen(s); err == nil && id != "case-1" {
 			t.Fatalf("accepted a token it did not issue: %q (%s)", s, id)
 		}
 	})

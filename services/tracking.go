@@ -93,12 +93,12 @@ var errBadPair = Errorf(ReasonTrackPairWrong, "The tracking code or the receipt 
 func (t *Tracking) OpenSession(ctx context.Context, code, receipt, clientAddr string) (string, time.Time, error) {
 	code, receipt = NormalizeTrackingCode(code), NormalizeReceipt(receipt)
 	codeKey, clientKey := "code:"+code, t.clients.ClientKey(clientAddr)
-	hash, caseID := t.dummyHash, ""
+	hash, caseID, receiptVersion := t.dummyHash, "", int64(0)
 	if code != "" {
 		c, err := t.reports.store.FindCaseByTrackingCode(ctx, code)
 		switch {
 		case err == nil:
-			hash, caseID = c.ReceiptHash, c.ID
+			hash, caseID, receiptVersion = c.ReceiptHash, c.ID, c.ReceiptVersion
 		case !IsCode(err, CodeNotFound):
 			return "", time.Time{}, err
 		}
@@ -117,7 +117,7 @@ func (t *Tracking) OpenSession(ctx context.Context, code, receipt, clientAddr st
 		return "", time.Time{}, errBadPair
 	}
 	t.codes.Reset(codeKey)
-	return t.tokens.IssueCitizen(caseID)
+	return t.tokens.IssueCitizenAt(caseID, receiptVersion)
 }
 
 // MaxGuessBits is the most proof-of-work bits GuessCost adds: 6 bits make
@@ -143,8 +143,55 @@ func rateLimited(wait time.Duration) error {
 	return &Error{Code: CodeRateLimited, Reason: ReasonTooManyAttempts, Message: "Too many failed attempts; please wait before trying again.", RetryAfter: secs}
 }
 
-// Authenticate returns the report a citizen token opens.
-func (t *Tracking) Authenticate(token string) (string, error) { return t.tokens.VerifyCitizen(token) }
+// Authenticate returns the report a citizen token opens. A token issued
+// under a receipt the citizen has since replaced is refused: the one read
+// of the report this costs is what makes a change of receipt end every
+// session opened with the old one at once.
+func (t *Tracking) Authenticate(ctx context.Context, token string) (string, error) {
+	id, version, err := t.tokens.VerifyCitizen(token)
+	if err != nil {
+		return "", err
+	}
+	c, err := t.reports.byID(ctx, id)
+	switch {
+	case IsCode(err, CodeNotFound):
+		return "", errTokenInvalid
+	case err != nil:
+		return "", err
+	case c.ReceiptVersion != version:
+		return "", errTokenInvalid
+	}
+	return id, nil
+}
+
+// ChangeReceipt replaces the citizen's receipt with a new one, returned
+// this once with a session under it; the old receipt and every session
+// opened with it stop working at once. A citizen whose report was keyed in
+// by staff (docs/intake.md), or who fears someone saw the slip, changes it
+// so that nobody else can act as them.
+func (t *Tracking) ChangeReceipt(ctx context.Context, caseID string) (receipt, token string, expires time.Time, err error) {
+	c, err := t.reports.byID(ctx, caseID)
+	if err != nil {
+		return "", "", time.Time{}, err
+	}
+	if receipt, err = NewReceipt(); err != nil {
+		return "", "", time.Time{}, Wrap(err, ReasonInternal, "Could not create a receipt.")
+	}
+	hash, err := hashSecret(ctx, t.hasher, receipt)
+	if err != nil {
+		return "", "", time.Time{}, err
+	}
+	now := stamp(t.now)
+	updated, err := t.reports.apply(ctx, c, func(c Case) (CaseChange, error) {
+		return CaseChange{Receipt: &ReceiptChange{Hash: hash, Version: c.ReceiptVersion + 1}, At: now,
+			Events: []Event{{Type: EventReceiptChanged, At: now, Actor: string(PartyCitizen), Public: true}}}, nil
+	})
+	if err != nil {
+		return "", "", time.Time{}, err
+	}
+	token, expires, err = t.tokens.IssueCitizenAt(caseID, updated.ReceiptVersion)
+	return receipt, token, expires, err
+}
 
 // IssueToken opens a session for a report just filed.
 func (t *Tracking) IssueToken(caseID string) (string, time.Time, error) {

@@ -120,6 +120,7 @@ type caseDoc struct {
 	ID                    bson.ObjectID       `bson:"_id"`
 	TrackingCode          string              `bson:"trackingCode"`
 	ReceiptHash           string              `bson:"receiptHash"`
+	ReceiptVersion        int64               `bson:"receiptVersion,omitempty"`
 	Kind                  string              `bson:"kind"`
 	AnonymousDenunciation bool                `bson:"anonymousDenunciation"`
 	Category              string              `bson:"category"`
@@ -177,7 +178,7 @@ func toCaseDoc(c *services.Case) (caseDoc, error) {
 		return caseDoc{}, services.Errorf(services.ReasonInternal, "Invalid report id.")
 	}
 	d := caseDoc{
-		ID: oid, TrackingCode: c.TrackingCode, ReceiptHash: c.ReceiptHash, Kind: string(c.Kind),
+		ID: oid, TrackingCode: c.TrackingCode, ReceiptHash: c.ReceiptHash, ReceiptVersion: c.ReceiptVersion, Kind: string(c.Kind),
 		AnonymousDenunciation: c.AnonymousDenunciation, Category: c.Category, Title: c.Title,
 		Description: c.Description, IncidentDate: c.IncidentDate, AreaCode: c.AreaCode, Place: c.Place,
 		Office: c.Office, Counter: c.Counter, Procedure: c.Procedure, DossierNumber: c.DossierNumber,
@@ -214,7 +215,7 @@ func toCaseDoc(c *services.Case) (caseDoc, error) {
 
 func (d caseDoc) toCase() services.Case {
 	c := services.Case{
-		ID: d.ID.Hex(), TrackingCode: d.TrackingCode, ReceiptHash: d.ReceiptHash, Kind: services.Kind(d.Kind),
+		ID: d.ID.Hex(), TrackingCode: d.TrackingCode, ReceiptHash: d.ReceiptHash, ReceiptVersion: d.ReceiptVersion, Kind: services.Kind(d.Kind),
 		AnonymousDenunciation: d.AnonymousDenunciation, Category: d.Category, Title: d.Title,
 		Description: d.Description, IncidentDate: d.IncidentDate, AreaCode: d.AreaCode, Place: d.Place,
 		Office: d.Office, Counter: d.Counter, Procedure: d.Procedure, DossierNumber: d.DossierNumber,
@@ -351,6 +352,9 @@ func (s *Store) UpdateCase(ctx context.Context, id string, version int64, ch ser
 	}
 	if ch.WithdrawReason != "" {
 		set = append(set, bson.E{Key: "withdrawReason", Value: ch.WithdrawReason})
+	}
+	if r := ch.Receipt; r != nil {
+		set = append(set, bson.E{Key: "receiptHash", Value: r.Hash}, bson.E{Key: "receiptVersion", Value: r.Version})
 	}
 	if ch.Outcome != nil {
 		set = append(set, bson.E{Key: "outcome", Value: outcomeDoc(*ch.Outcome)})
