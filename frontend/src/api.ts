@@ -730,6 +730,18 @@ export function withdrawReport(token: string, reason: string): Promise<TrackedRe
   return request<TrackedReport>('POST', '/api/v1/track/withdraw', { body: { reason }, headers: bearer(token) })
 }
 
+/** ReceiptChange is a new receipt (shown this once) and the session opened under it. */
+export interface ReceiptChange {
+  receipt: string
+  token: string
+  expiresAt: string
+}
+
+/** changeReceipt replaces the citizen's receipt; the old one and every session opened with it stop working. */
+export function changeReceipt(token: string): Promise<ReceiptChange> {
+  return request<ReceiptChange>('POST', '/api/v1/track/receipt', { body: {}, headers: bearer(token) })
+}
+
 /** rateReport records the citizen's rating (1 to 5) of a concluded report, which closes it. */
 export function rateReport(token: string, rating: number, comment: string): Promise<TrackedReport> {
   return request<TrackedReport>('POST', '/api/v1/track/rating', { body: { rating, comment }, headers: bearer(token) })

@@ -399,6 +399,42 @@ describe('TrackView', () => {
     expect(w.get('[data-testid="track-notice-ok"]').text()).toBe('Your report has been withdrawn.')
   })
 
+  it('changes the receipt after confirmation, shows the new one once, and goes on under the new session', async () => {
+    setTrackSession({ token: 'old-tok' })
+    const auths: string[] = []
+    route('GET', '/api/v1/track', (init) => {
+      auths.push((init.headers as Record<string, string>).Authorization ?? '')
+      return jsonResponse(200, sampleReport())
+    })
+    let changeAuth = ''
+    route('POST', '/api/v1/track/receipt', (init) => {
+      changeAuth = (init.headers as Record<string, string>).Authorization ?? ''
+      return jsonResponse(200, { receipt: '9999-8888-7777-6666', token: 'new-tok', expiresAt: '2099-01-01T00:00:00Z' })
+    })
+    const w = mountTrack('en')
+    await flushPromises()
+    const dialog = w.get('[data-testid="receipt-change-dialog"]').element as HTMLDialogElement
+    await w.get('[data-testid="receipt-change-open"]').trigger('click')
+    expect(dialog.open).toBe(true)
+    await w.get('[data-testid="receipt-change-cancel"]').trigger('click')
+    expect(dialog.open).toBe(false)
+    expect(changeAuth).toBe('')
+
+    await w.get('[data-testid="receipt-change-open"]').trigger('click')
+    await w.get('[data-testid="receipt-change-confirm"]').trigger('click')
+    await flushPromises()
+    expect(changeAuth).toBe('Bearer old-tok')
+    expect(w.get('[data-testid="receipt-new"]').text()).toBe('9999-8888-7777-6666')
+    expect(w.get('[data-testid="receipt-changed"]').text()).toBe('Your receipt has been changed. The old one no longer works.')
+    expect(useTrackSession().token.value).toBe('new-tok')
+    expect(auths.at(-1)).toBe('Bearer new-tok')
+    // The new receipt is never stored.
+    expect(JSON.stringify({ ...sessionStorage })).not.toContain('9999-8888')
+    expect(JSON.stringify({ ...localStorage })).not.toContain('9999-8888')
+    await w.get('[data-testid="receipt-saved"]').trigger('click')
+    expect(w.find('[data-testid="receipt-new"]').exists()).toBe(false)
+  })
+
   it('offers messages and evidence exactly when the server allows them', async () => {
     setTrackSession({ token: 'tok' })
     // An open report the server no longer takes additions for, and the reverse: the flags decide, not the status.
