@@ -74,6 +74,9 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
+	if s.metrics != nil {
+		s.metrics.ObserveRefusal(c.FullPath(), e.Reason)
+	}
 	if status >= 500 {
 		level, msg := slog.LevelError, "request failed"
 		if e.Code == services.CodeUnavailable && e.RetryAfter > 0 {

@@ -108,6 +108,9 @@ func TestMetricsAfterAWorkload(t *testing.T) {
 		t.Fatalf("filing with a file: %d %s", w.Code, w.Body)
 	}
 	f.call(t, st.inspector.access, http.MethodGet, "/api/v1/cases/"+c.ID, "", http.StatusOK, nil)
+	// A report taken at a reception day, and a filing refused.
+	f.call(t, st.inspector.access, http.MethodPost, "/api/v1/cases", onBehalf("reception"), http.StatusCreated, nil)
+	f.call(t, "", http.MethodPost, "/api/v1/complaints", `{"kind":"feedback"}`, http.StatusBadRequest, nil)
 	missing := "0123456789abcdef01234567"
 	f.call(t, st.inspector.access, http.MethodGet, "/api/v1/cases/"+missing, "", http.StatusNotFound, nil)
 	if w := f.do(http.MethodGet, "/api/v1/nothing/"+r.TrackingCode, "", nil, "X-Forwarded-For", "203.0.113.9"); w.Code != http.StatusNotFound {
@@ -164,14 +167,17 @@ func TestMetricsAfterAWorkload(t *testing.T) {
 	want("minhbach_http_requests_total", map[string]string{"route": "/api/v1/cases/:id", "method": "GET", "status": "404"}, exactly(1), "the 404 under its template")
 	want("minhbach_http_requests_total", map[string]string{"route": "(unmatched)", "method": "GET", "status": "404"}, atLeast(1), "the unknown path, unmatched")
 	want("minhbach_http_requests_total", map[string]string{"route": "(unmatched)", "method": "other"}, exactly(1), "the made-up method as other")
-	want("minhbach_http_request_duration_seconds", map[string]string{"route": "/api/v1/complaints", "method": "POST"}, exactly(2), "2 observations")
+	want("minhbach_http_request_duration_seconds", map[string]string{"route": "/api/v1/complaints", "method": "POST"}, exactly(3), "3 observations (the refusal too)")
 	want("minhbach_intake_reports_total", map[string]string{"kind": "complaint", "channel": "web"}, exactly(1), "1")
 	want("minhbach_intake_reports_total", map[string]string{"kind": "feedback", "channel": "web"}, exactly(1), "1")
+	want("minhbach_intake_reports_total", map[string]string{"kind": "denunciation", "channel": "reception"}, exactly(1), "the reception day's")
+	want("minhbach_http_refusals_total", map[string]string{"route": "/api/v1/complaints", "reason": "fields_invalid"}, exactly(1), "the refused filing")
+	want("minhbach_http_refusals_total", map[string]string{"route": "/api/v1/cases/:id", "reason": "report_not_found"}, exactly(1), "the 404")
 	want("minhbach_intake_report_evidence_bytes_total", map[string]string{"kind": "feedback"}, exactly(float64(len(png))), "the file's size")
 	want("minhbach_intake_files_total", map[string]string{"source": "report", "type": "image/png", "scan": "not_scanned"}, exactly(1), "1")
 	want("minhbach_intake_file_bytes_total", map[string]string{"type": "image/png"}, exactly(float64(len(png))), "the file's size")
 	want("minhbach_reports_overdue", nil, exactly(float64(swept.Overdue)), "the reports the sweep flagged")
-	want("minhbach_reports_open", nil, exactly(2), "both reports")
+	want("minhbach_reports_open", nil, exactly(3), "the three reports")
 	want("minhbach_outbox_pending", nil, atLeast(1), "the lead's overdue mail")
 	want("minhbach_ready", map[string]string{"check": "mongodb"}, exactly(1), "up")
 	want("minhbach_ready", map[string]string{"check": "objectStore"}, exactly(1), "up")

@@ -62,6 +62,9 @@ type Config struct {
 // raw path, which may carry a tracking code or an id.
 type RequestObserver interface {
 	ObserveRequest(route, method string, status int, took time.Duration)
+	// ObserveRefusal counts a request refused with an error, by the API's
+	// reason (a closed vocabulary).
+	ObserveRefusal(route string, reason services.Reason)
 }
 
 // Server routes HTTP requests to the services.

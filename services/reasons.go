@@ -315,6 +315,12 @@ var reasonCodes = map[Reason]Code{
 	ReasonAuditTooLong:        CodeTooLarge,
 }
 
+// Known reports whether r is one of the reasons above.
+func (r Reason) Known() bool {
+	_, ok := reasonCodes[r]
+	return ok
+}
+
 // Code is the one Code of r; an unknown reason is internal.
 func (r Reason) Code() Code {
 	if c, ok := reasonCodes[r]; ok {

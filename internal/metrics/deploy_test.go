@@ -25,6 +25,7 @@ func families(t *testing.T) map[string]bool {
 	t.Helper()
 	m := metrics.New()
 	m.ObserveRequest("/api/v1/complaints", "POST", 201, time.Millisecond)
+	m.ObserveRefusal("/api/v1/complaints", services.ReasonFieldsInvalid)
 	m.ReportFiled(services.KindComplaint, services.ChannelWeb, 10)
 	m.FileKept(services.SourceReport, "image/png", services.ScanClean, 10)
 	m.NotificationDelivered(services.NotifyKindOverdue, services.DeliverySent)

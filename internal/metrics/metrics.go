@@ -40,6 +40,7 @@ type Metrics struct {
 
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	refusals *prometheus.CounterVec
 
 	reports     *prometheus.CounterVec
 	reportBytes *prometheus.CounterVec
@@ -67,6 +68,9 @@ func New() *Metrics {
 		Help:    "Time to answer HTTP requests, by route template and method.",
 		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 120}},
 		[]string{"route", "method"})
+	m.refusals = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: Namespace, Subsystem: "http", Name: "refusals_total",
+		Help: "Requests refused with an error, by route template and the API's reason (services/reasons.go): why filings and other writes fail."},
+		[]string{"route", "reason"})
 	m.reports = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: Namespace, Subsystem: "intake", Name: "reports_total",
 		Help: "Reports filed (appeals included), by kind and channel."}, []string{"kind", "channel"})
 	m.reportBytes = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: Namespace, Subsystem: "intake", Name: "report_evidence_bytes_total",
@@ -91,7 +95,7 @@ func New() *Metrics {
 		Help: "When a run of the job last finished without error in this process (Unix time)."}, []string{"job"})
 	m.gaugeErrs = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: Namespace, Name: "gauge_read_errors_total",
 		Help: "Failed reads of the gauges read at scrape time, by gauge."}, []string{"gauge"})
-	m.reg.MustRegister(m.gaugeErrs, m.requests, m.latency, m.reports, m.reportBytes, m.files, m.fileBytes, m.deliveries,
+	m.reg.MustRegister(m.gaugeErrs, m.requests, m.latency, m.refusals, m.reports, m.reportBytes, m.files, m.fileBytes, m.deliveries,
 		m.jobRuns, m.jobDuration, m.leaseLosses, m.jobSuccess,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -105,6 +109,21 @@ func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 // that a client cannot make up label values.
 var methods = map[string]bool{http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true,
 	http.MethodPatch: true, http.MethodDelete: true, http.MethodOptions: true}
+
+// ObserveRefusal records a request refused with reason (one of the API's
+// reasons; any other counts as "internal"). route is as ObserveRequest's.
+func (m *Metrics) ObserveRefusal(route string, reason services.Reason) {
+	if m == nil {
+		return
+	}
+	if route == "" {
+		route = Unmatched
+	}
+	if !reason.Known() {
+		reason = services.ReasonInternal
+	}
+	m.refusals.WithLabelValues(route, string(reason)).Inc()
+}
 
 // ObserveRequest records one answered request. route must be a route
 // template (gin's FullPath) or "" for none, never the raw path.
