@@ -130,6 +130,15 @@ func TestFileOnBehalfStory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The staff figures filter by channel.
+	for ch, want := range map[string]int64{"reception": 1, "web": 0} {
+		var fig struct{ Total struct{ Received int64 } }
+		f.call(t, st.lead.access, http.MethodGet, "/api/v1/stats?channel="+ch, "", http.StatusOK, &fig)
+		if fig.Total.Received != want {
+			t.Errorf("figures of channel %s: %d received, want %d", ch, fig.Total.Received, want)
+		}
+	}
+	f.call(t, st.lead.access, http.MethodGet, "/api/v1/stats?channel=fax", "", http.StatusBadRequest, nil)
 	got := map[string]int64{}
 	for _, row := range rep.ByChannel {
 		got[row.Key] = row.Received

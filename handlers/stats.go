@@ -14,7 +14,7 @@ import (
 // &monthly=true&unit=&front=&area=&kind=&category=.
 func (s *Server) staffStats(c *gin.Context) {
 	q := services.StatsQuery{From: c.Query("from"), To: c.Query("to"), Unit: c.Query("unit"), Front: c.Query("front"),
-		Area: c.Query("area"), Kind: services.Kind(c.Query("kind")), Category: c.Query("category")}
+		Area: c.Query("area"), Kind: services.Kind(c.Query("kind")), Category: c.Query("category"), Channel: c.Query("channel")}
 	switch c.Query("monthly") {
 	case "", "false", "0":
 	case "true", "1":

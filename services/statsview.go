@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 )
@@ -24,6 +25,8 @@ type StatsQuery struct {
 	Area     string
 	Kind     Kind
 	Category string
+	// Channel keeps the reports that came in by one channel (docs/intake.md).
+	Channel Channel
 }
 
 // StatsRow is the figures of one month.
@@ -157,6 +160,9 @@ func (v *StatsView) figures(ctx context.Context, q StatsQuery) (StatsAnswer, err
 	if err != nil {
 		return StatsAnswer{}, err
 	}
+	if q.Channel != "" && !slices.Contains(Channels, q.Channel) {
+		return StatsAnswer{}, &Error{Code: CodeInvalid, Reason: ReasonFieldsInvalid, Message: "Unknown channel.", Fields: map[string]string{"channel": FieldInvalid}}
+	}
 	inArea := func(string) bool { return true }
 	if q.Area != "" {
 		area, err := v.areas.FindArea(ctx, q.Area)
@@ -187,7 +193,7 @@ func (v *StatsView) figures(ctx context.Context, q StatsQuery) (StatsAnswer, err
 	}
 	match := func(c StatsCell) bool {
 		return (q.Unit == "" || c.Unit == q.Unit) && (q.Front == "" || c.Front == q.Front) && inArea(c.Area) &&
-			(q.Kind == "" || c.Kind == q.Kind) && (q.Category == "" || c.Category == q.Category)
+			(q.Kind == "" || c.Kind == q.Kind) && (q.Category == "" || c.Category == q.Category) && (q.Channel == "" || c.Channel == q.Channel)
 	}
 	ans := StatsAnswer{From: q.From, To: q.To, Unit: q.Unit, Front: q.Front,
 		Total: SumFigures(cells, match)}

@@ -97,8 +97,8 @@ describe('addresses', () => {
     expect(statsPath({ from: '2026-01', to: '2026-06', monthly: true, kind: '', category: 'bribe' })).toBe(
       '/api/v1/stats?from=2026-01&to=2026-06&monthly=true&category=bribe',
     )
-    expect(statsPath({ from: '2026-01', to: '2026-06', unit: 'u 1', front: 'f1', area: '26734', kind: 'complaint' })).toBe(
-      '/api/v1/stats?from=2026-01&to=2026-06&unit=u+1&front=f1&area=26734&kind=complaint',
+    expect(statsPath({ from: '2026-01', to: '2026-06', unit: 'u 1', front: 'f1', area: '26734', kind: 'complaint', channel: 'hotline' })).toBe(
+      '/api/v1/stats?from=2026-01&to=2026-06&unit=u+1&front=f1&area=26734&kind=complaint&channel=hotline',
     )
     expect(hotspotsPath({ from: '2026-10', to: '2026-12', min: 3 })).toBe('/api/v1/stats/hotspots?from=2026-10&to=2026-12&min=3')
     expect(hotspotsPath({ from: '2026-10', to: '2026-12', min: 1, front: 'f1' })).toBe('/api/v1/stats/hotspots?from=2026-10&to=2026-12&min=1&front=f1')

@@ -166,7 +166,12 @@ export interface StatsFilters {
   area?: string
   kind?: string
   category?: string
+  /** How the reports came in (docs/intake.md). */
+  channel?: string
 }
+
+/** CHANNELS are the channels reports come in by, in the order the figures offer them. */
+export const CHANNELS = ['web', 'open311', 'reception', 'hotline', 'mail'] as const
 
 function search(pairs: [string, string | undefined][]): string {
   const p = new URLSearchParams()
@@ -186,6 +191,7 @@ export function statsPath(f: StatsFilters): string {
     ['area', f.area],
     ['kind', f.kind],
     ['category', f.category],
+    ['channel', f.channel],
   ])}`
 }
 

@@ -294,6 +294,13 @@ const en: typeof vi = {
     complaint: 'Complaint',
     denunciation: 'Denunciation',
   },
+  channels: {
+    web: 'Web portal',
+    open311: 'Open311 application',
+    reception: 'In person at reception',
+    hotline: 'Hotline',
+    mail: 'Letter',
+  },
   receipt: {
     heading: 'Your report has been received',
     trackingCode: 'Tracking code',
@@ -819,6 +826,8 @@ const en: typeof vi = {
       allKinds: 'All kinds',
       category: 'Conduct reported',
       allCategories: 'All conduct',
+      channel: 'Channel',
+      allChannels: 'All channels',
       province: 'Province or city',
       commune: 'Commune or ward',
       allAreas: 'All areas',

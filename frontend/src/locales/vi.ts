@@ -293,6 +293,13 @@ const vi = {
     complaint: 'Khiếu nại',
     denunciation: 'Tố cáo',
   },
+  channels: {
+    web: 'Cổng trực tuyến',
+    open311: 'Ứng dụng Open311',
+    reception: 'Tiếp công dân trực tiếp',
+    hotline: 'Đường dây nóng',
+    mail: 'Thư gửi đến',
+  },
   receipt: {
     heading: 'Đã nhận phản ánh của bạn',
     trackingCode: 'Mã theo dõi',
@@ -818,6 +825,8 @@ const vi = {
       allKinds: 'Mọi loại đơn',
       category: 'Hành vi bị phản ánh',
       allCategories: 'Mọi hành vi',
+      channel: 'Kênh tiếp nhận',
+      allChannels: 'Mọi kênh',
       province: 'Tỉnh, thành phố',
       commune: 'Xã, phường',
       allAreas: 'Mọi địa bàn',

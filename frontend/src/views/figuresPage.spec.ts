@@ -136,7 +136,7 @@ describe('figures page', () => {
     api.json('GET', STATS, 200, answer({}))
     api.json('GET', HOTSPOTS, 200, hotspots())
     const range = { from: year.to, to: year.to }
-    const filtered = `/api/v1/stats?from=${range.from}&to=${range.to}&monthly=true&area=26734&kind=complaint&category=bribe`
+    const filtered = `/api/v1/stats?from=${range.from}&to=${range.to}&monthly=true&area=26734&kind=complaint&category=bribe&channel=reception`
     api.json('GET', filtered, 200, answer({ received: 4 }, range))
     api.json('GET', '/api/v1/units', 200, {
       items: [{ id: 'unit-1', code: 'tt-q1', name: { vi: 'Thanh tra Quận 1', en: 'District 1 Inspectorate' }, type: 'inspection' }],
@@ -155,13 +155,14 @@ describe('figures page', () => {
     await w.get('[data-testid="figures-from"]').setValue(range.from)
     await w.get('[data-testid="figures-kind"]').setValue('complaint')
     await w.get('[data-testid="figures-category"]').setValue('bribe')
+    await w.get('[data-testid="figures-channel"]').setValue('reception')
     // Communes appear once a province is chosen.
     expect(w.find('[data-testid="figures-commune"]').exists()).toBe(false)
     await w.get('[data-testid="figures-province"]').setValue('79')
     await w.get('[data-testid="figures-commune"]').setValue('26734')
     await w.get('[data-testid="figures-filters"]').trigger('submit')
     await until(() => api.callsTo('GET', filtered).length === 1)
-    expect(router.currentRoute.value.query).toEqual({ from: range.from, to: range.to, kind: 'complaint', category: 'bribe', area: '26734' })
+    expect(router.currentRoute.value.query).toEqual({ from: range.from, to: range.to, kind: 'complaint', category: 'bribe', channel: 'reception', area: '26734' })
     // The form, read back from the address, keeps the commune within its province.
     expect((w.get('[data-testid="figures-province"]').element as HTMLSelectElement).value).toBe('79')
     expect((w.get('[data-testid="figures-commune"]').element as HTMLSelectElement).value).toBe('26734')
