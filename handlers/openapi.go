@@ -63,6 +63,7 @@ type apiOp struct {
 	// media types the route reads (multipart bodies are described by
 	// multipartBody).
 	body          any
+	bodyOptional  bool // the route reads a body only in some cases
 	bodyMedia     []string
 	multipartBody map[string]any
 	status        int // the success status
@@ -183,7 +184,7 @@ var apiOps = []apiOp{
 		roles: allStaff, auth: authStaff, body: passwordRequest{}, status: 204, errors: []int{400, 413, 415, 429}},
 	{method: "POST", path: "/api/v1/auth/totp/setup", tag: "auth", summary: "Start enrolling a second factor: secret and QR code",
 		desc:  "With a session the password is asked again; also with a login's enrolment token.",
-		roles: allStaff, auth: authStaff, body: totpSetupRequest{}, answer: totpSetupResponse{}, errors: []int{400, 409, 413, 415, 429}},
+		roles: allStaff, auth: authStaff, body: totpSetupRequest{}, bodyOptional: true, answer: totpSetupResponse{}, errors: []int{400, 409, 413, 415, 429}},
 	{method: "POST", path: "/api/v1/auth/totp/enable", tag: "auth", summary: "Confirm the second factor; 10 recovery codes",
 		roles: allStaff, auth: authStaff, body: totpEnableRequest{}, answer: totpEnableResponse{}, errors: []int{400, 409, 413, 415, 429}},
 
@@ -347,7 +348,7 @@ func openAPIDocument(ops []apiOp) ([]byte, error) {
 			}
 		}
 		if len(content) > 0 {
-			o["requestBody"] = map[string]any{"required": true, "content": content}
+			o["requestBody"] = map[string]any{"required": !op.bodyOptional, "content": content}
 		}
 		status := op.status
 		if status == 0 {

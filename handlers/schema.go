@@ -136,15 +136,23 @@ func (s *schemaSet) inline(t reflect.Type, use schemaUse) map[string]any {
 		if t.Elem().Kind() == reflect.Uint8 {
 			return map[string]any{"type": "string", "contentEncoding": "base64"}
 		}
-		return map[string]any{"type": "array", "items": s.ref(t.Elem(), use)}
+		return map[string]any{"type": "array", "items": s.elem(t.Elem(), use)}
 	case reflect.Map:
-		return map[string]any{"type": "object", "additionalProperties": s.ref(t.Elem(), use)}
+		return map[string]any{"type": "object", "additionalProperties": s.elem(t.Elem(), use)}
 	case reflect.Interface:
 		return map[string]any{}
 	case reflect.Struct:
 		return s.object(t, use)
 	}
 	panic(fmt.Sprintf("openapi: no schema for %s", t))
+}
+
+// elem describes the elements of a slice or map: a pointer one may be null.
+func (s *schemaSet) elem(t reflect.Type, use schemaUse) map[string]any {
+	if t.Kind() == reflect.Pointer {
+		return nullable(s.ref(t, use))
+	}
+	return s.ref(t, use)
 }
 
 // object describes a struct as encoding/json writes it: embedded structs
