@@ -338,7 +338,11 @@ func openAPIDocument(ops []apiOp) ([]byte, error) {
 		}
 		content := map[string]any{}
 		if op.body != nil {
-			content["application/json"] = map[string]any{"schema": set.ref(reflect.TypeOf(op.body), useRequest)}
+			schema := set.ref(reflect.TypeOf(op.body), useRequest)
+			if op.bodyOptional {
+				schema = nullable(schema) // absent or null where the route reads none
+			}
+			content["application/json"] = map[string]any{"schema": schema}
 		}
 		for _, m := range op.bodyMedia {
 			if m == "multipart/form-data" {
