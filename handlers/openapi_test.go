@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net"
@@ -194,7 +195,11 @@ func (c *contract) check(r *http.Request, reqBody []byte, a *answerTee) error {
 		reqOpts := *opts
 		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if mt != "application/json" {
-			reqOpts.ExcludeRequestBody = true // multipart and PDF bodies: not checked
+			// Multipart and PDF bodies: only their media type is checked.
+			reqOpts.ExcludeRequestBody = true
+			if rb := route.Operation.RequestBody; len(reqBody) > 0 && (rb == nil || rb.Value.Content.Get(mt) == nil) {
+				return fmt.Errorf("request body of type %q, which the route does not take", mt)
+			}
 		}
 		in.Options = &reqOpts
 		if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
@@ -349,6 +354,29 @@ func TestContractCatchesDrift(t *testing.T) {
 		a.WriteHeader(status)
 		_, _ = a.Write([]byte(body))
 		return c.check(r, nil, a)
+	}
+	// A request is held to the document when it succeeds, not when it is refused.
+	sent := func(contentType, reqBody string, status int) error {
+		r := httptest.NewRequest(http.MethodPost, "/api/v1/track/withdraw", strings.NewReader(reqBody))
+		r.Header.Set("Content-Type", contentType)
+		a := &answerTee{ResponseWriter: httptest.NewRecorder()}
+		a.Header().Set("Content-Type", "application/json; charset=utf-8")
+		a.WriteHeader(status)
+		answer := `{"error":{"code":"invalid","message":"x"}}`
+		if status == 200 {
+			answer = `{}` // not a trackView: only the request's error is looked at below
+		}
+		_, _ = a.Write([]byte(answer))
+		return c.check(r, []byte(reqBody), a)
+	}
+	if err := sent("application/json", `{"reason":"x","extra":1}`, 200); err == nil || !strings.Contains(err.Error(), "request body") {
+		t.Errorf("a successful request with an unknown field: %v", err)
+	}
+	if err := sent("multipart/form-data; boundary=x", `--x--`, 200); err == nil || !strings.Contains(err.Error(), "does not take") {
+		t.Errorf("a successful request of a media type the route does not take: %v", err)
+	}
+	if err := sent("application/json", `{"reason":"x","extra":1}`, 400); err != nil {
+		t.Errorf("a refused malformed request: %v", err)
 	}
 	if err := exchange("GET", "/healthz", 200, `{"status":"ok"}`); err != nil {
 		t.Fatalf("a true answer refused: %v", err)
