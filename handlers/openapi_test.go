@@ -397,3 +397,53 @@ func TestContractCatchesDrift(t *testing.T) {
 		}
 	}
 }
+
+// rolesBeyondMatrix are the routes whose x-roles name a role the route
+// matrix refuses, because the matrix's caller lacks what the role also
+// needs.
+var rolesBeyondMatrix = map[string]string{
+	"GET /api/v1/cases/{id}/identity": "inspectors and leads holding an identity grant (TestIdentityCustody); the matrix's hold none",
+	"POST /api/v1/auth/refresh":       "staff holding a refresh cookie (TestRefreshRotationAndReuse); the matrix sends none",
+}
+
+// TestOpenAPIRolesMatchMatrix holds each operation's x-roles to the route
+// matrix (matrix_test.go): a staff role the matrix lets through in its own
+// unit is listed, and a listed one is not refused.
+func TestOpenAPIRolesMatchMatrix(t *testing.T) {
+	c := loadContract(t)
+	refused := func(got []int) bool {
+		return slices.Equal(got, unauth) || slices.Equal(got, forbidden) || slices.Equal(got, hidden)
+	}
+	for route, expect := range routeMatrix {
+		method, path, _ := strings.Cut(route, " ")
+		key := method + " " + handlers.OpenAPIPath(path)
+		item := c.doc.Paths.Value(handlers.OpenAPIPath(path))
+		if item == nil || item.GetOperation(method) == nil {
+			continue // TestOpenAPIRouteParity
+		}
+		roles, _ := item.GetOperation(method).Extensions["x-roles"].([]any)
+		listed := map[string]bool{}
+		for _, r := range roles {
+			listed[r.(string)] = true
+		}
+		if listed["anyone"] {
+			continue
+		}
+		for _, w := range everyone {
+			if w.role == "" || (!w.own && w.role != services.RoleAdmin) {
+				continue
+			}
+			got := expect(w)
+			if len(got) == 0 {
+				continue // anyStatus: not an access decision
+			}
+			ok := !refused(got)
+			switch {
+			case ok && !listed[string(w.role)]:
+				t.Errorf("%s: the matrix lets %s call it; x-roles %v does not list it", key, w.name, roles)
+			case !ok && listed[string(w.role)] && rolesBeyondMatrix[key] == "":
+				t.Errorf("%s: x-roles %v lists %s, which the matrix refuses", key, roles, w.name)
+			}
+		}
+	}
+}
