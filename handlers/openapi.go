@@ -72,6 +72,9 @@ type apiOp struct {
 	answer       any
 	answerSchema map[string]any
 	answerMedia  []string
+	// answerHeaders are the success answer's headers worth knowing
+	// (Location, Content-Disposition, Set-Cookie), by name.
+	answerHeaders map[string]string
 	// errors are the error statuses the route answers, beyond 500 and
 	// 503 (every route) and those its auth adds.
 	errors []int
@@ -120,6 +123,13 @@ const (
 	mediaSVG  = "image/svg+xml"
 )
 
+// Success answer headers.
+var (
+	hLocation   = map[string]string{"Location": "Where the new resource is read."}
+	hAttachment = map[string]string{"Content-Disposition": "attachment, with the file's name."}
+	hSetCookie  = map[string]string{"Set-Cookie": "The refresh cookie (HttpOnly, SameSite=Strict, on /api/v1/auth)."}
+)
+
 // apiOps lists every route of routes.go, grouped as it is. A new route
 // gets its entry here (TestOpenAPIRouteParity fails until it has one).
 var apiOps = []apiOp{
@@ -133,7 +143,7 @@ var apiOps = []apiOp{
 		roles: []string{whoAnyone}, answer: metaResponse{}},
 	{method: "POST", path: "/api/v1/challenges", tag: "public", summary: "A proof-of-work challenge for an anonymous write",
 		roles: []string{whoAnyone}, answer: challengeResponse{}, errors: []int{429}},
-	{method: "POST", path: "/api/v1/complaints", tag: "public", summary: "File a report (JSON, or multipart with evidence files)",
+	{method: "POST", path: "/api/v1/complaints", answerHeaders: hLocation, tag: "public", summary: "File a report (JSON, or multipart with evidence files)",
 		desc:  "Multipart: a `complaint` JSON part, then up to 10 `files`. The answer's receipt is shown this once.",
 		roles: []string{whoAnyone}, headers: []apiParam{hPoW, hIdem}, body: complaintRequest{}, bodyMedia: []string{"multipart/form-data"},
 		multipartBody: multipartOf("complaint", complaintRequest{}), status: 201, answer: complaintResponse{},
@@ -142,7 +152,7 @@ var apiOps = []apiOp{
 		roles: []string{whoAnyone}, bodyMedia: []string{mediaPDF}, answer: verifyResponse{}, errors: []int{400, 413, 415}},
 	{method: "GET", path: "/api/v1/outcomes", tag: "public", summary: "Published outcomes, newest first",
 		roles: []string{whoAnyone}, query: []apiParam{qCursor, qLimit}, answer: outcomePage{}, errors: []int{400}},
-	{method: "GET", path: "/api/v1/stats/public", tag: "public", summary: "Public figures with small counts protected (JSON or CSV open data)",
+	{method: "GET", path: "/api/v1/stats/public", answerHeaders: hAttachment, tag: "public", summary: "Public figures with small counts protected (JSON or CSV open data)",
 		roles: []string{whoAnyone}, query: append(publicStat[:len(publicStat):len(publicStat)], apiParam{name: "format", enum: []string{"json", "csv"}}),
 		answer: services.PublicStatsAnswer{}, answerMedia: []string{mediaCSV}, errors: []int{400}},
 	{method: "GET", path: "/api/v1/stats/public/chart.svg", tag: "public", summary: "A chart of the public figures, as SVG",
@@ -165,18 +175,18 @@ var apiOps = []apiOp{
 		roles: []string{whoCitizen}, auth: authCitizen, body: withdrawRequest{}, answer: trackView{}, errors: []int{400, 409, 413, 415}},
 	{method: "POST", path: "/api/v1/track/rating", tag: "citizen", summary: "Rate a concluded report, which closes it",
 		roles: []string{whoCitizen}, auth: authCitizen, body: ratingRequest{}, answer: trackView{}, errors: []int{400, 409, 413, 415}},
-	{method: "POST", path: "/api/v1/track/appeal", tag: "citizen", summary: "Appeal a concluded report: a round-2 report",
+	{method: "POST", path: "/api/v1/track/appeal", answerHeaders: hLocation, tag: "citizen", summary: "Appeal a concluded report: a round-2 report",
 		roles: []string{whoCitizen}, auth: authCitizen, headers: []apiParam{hPoW}, body: appealRequest{}, status: 201,
 		answer: complaintResponse{}, errors: []int{400, 409, 413, 415, 429}},
-	{method: "GET", path: "/api/v1/track/receipt.pdf", tag: "citizen", summary: "The signed proof of filing",
+	{method: "GET", path: "/api/v1/track/receipt.pdf", answerHeaders: hAttachment, tag: "citizen", summary: "The signed proof of filing",
 		roles: []string{whoCitizen}, auth: authCitizen, answerMedia: []string{mediaPDF}},
 
-	{method: "POST", path: "/api/v1/auth/login", tag: "auth", summary: "Sign in; sets the refresh cookie",
+	{method: "POST", path: "/api/v1/auth/login", answerHeaders: hSetCookie, tag: "auth", summary: "Sign in; sets the refresh cookie",
 		desc:  "Or answers that a second factor must be enrolled, or that the password must be changed first, with a token for that alone.",
 		roles: allStaff, body: loginRequest{}, answer: loginResponse{}, errors: []int{400, 401, 403, 413, 415, 429}},
-	{method: "POST", path: "/api/v1/auth/refresh", tag: "auth", summary: "A new access token; rotates the refresh cookie",
+	{method: "POST", path: "/api/v1/auth/refresh", answerHeaders: hSetCookie, tag: "auth", summary: "A new access token; rotates the refresh cookie",
 		roles: allStaff, auth: authCookie, answer: loginResponse{}, errors: []int{400, 401, 403, 413, 415}},
-	{method: "POST", path: "/api/v1/auth/logout", tag: "auth", summary: "End the sign-in",
+	{method: "POST", path: "/api/v1/auth/logout", answerHeaders: hSetCookie, tag: "auth", summary: "End the sign-in",
 		roles: allStaff, auth: authCookie, status: 204, errors: []int{400, 403, 413, 415}},
 	{method: "GET", path: "/api/v1/auth/me", tag: "auth", summary: "Who am I", roles: allStaff, auth: authStaff, answer: userDTO{}},
 	{method: "POST", path: "/api/v1/auth/password", tag: "auth", summary: "Change my password",
@@ -199,7 +209,7 @@ var apiOps = []apiOp{
 		roles: []string{whoInspector, whoLead, whoMonitor}, auth: authStaff, answer: auditResponse{}, errors: []int{404}},
 	{method: "GET", path: "/api/v1/cases/:id/related", tag: "cases", summary: "Other reports about the same office or officials",
 		roles: []string{whoInspector, whoLead, whoMonitor}, auth: authStaff, answer: itemList[services.RelatedReport]{}, errors: []int{404}},
-	{method: "GET", path: "/api/v1/cases/:id/attachments/:aid", tag: "cases", summary: "An evidence file: the safe copy, or the original with custody",
+	{method: "GET", path: "/api/v1/cases/:id/attachments/:aid", answerHeaders: hAttachment, tag: "cases", summary: "An evidence file: the safe copy, or the original with custody",
 		roles: []string{whoInspector, whoLead, whoMonitor}, auth: authStaff, query: []apiParam{{name: "original", enum: []string{"1", "0", "true", "false"}, desc: "1 for the original file (custody holders)."}},
 		answerMedia: []string{"*/*"}, errors: []int{400, 404, 409}},
 	{method: "POST", path: "/api/v1/cases/:id/transitions", tag: "cases", summary: "Move a report to another status",
@@ -231,7 +241,7 @@ var apiOps = []apiOp{
 	{method: "GET", path: "/api/v1/stats/hotspots", tag: "staff", summary: "Where the reported harassment concentrates, within the caller's scope",
 		roles: allStaff, auth: authStaff, answer: services.HotspotAnswer{}, errors: []int{400},
 		query: []apiParam{qFrom, qTo, {name: "min", typ: "integer", desc: "Reports in the range (default 3)."}, {name: "unit"}, {name: "front"}}},
-	{method: "GET", path: "/api/v1/reports/period", tag: "staff", summary: "The period review report as XLSX, CSV or PDF",
+	{method: "GET", path: "/api/v1/reports/period", answerHeaders: hAttachment, tag: "staff", summary: "The period review report as XLSX, CSV or PDF",
 		roles: allStaff, auth: authStaff, answerMedia: []string{mediaXLSX, mediaCSV, mediaPDF}, errors: []int{400},
 		query: []apiParam{{name: "scope", desc: "unit:<id>, front:<id> or all."}, qFrom, qTo, {name: "format", enum: []string{"xlsx", "csv", "pdf"}}}},
 	{method: "POST", path: "/api/v1/cases/:id/recommendations", tag: "front", summary: "File a Front recommendation on a report",
@@ -240,7 +250,7 @@ var apiOps = []apiOp{
 		roles: []string{whoInspector, whoLead}, auth: authStaff, body: answerRequest{}, answer: recommendationDTO{}, errors: []int{400, 404, 409, 413, 415}},
 	{method: "GET", path: "/api/v1/recommendations/overdue", tag: "front", summary: "Recommendations past their answer-by date",
 		roles: []string{whoInspector, whoLead, whoMonitor}, auth: authStaff, answer: itemList[recommendationDTO]{}},
-	{method: "POST", path: "/api/v1/cases/:id/custody", tag: "custody", summary: "Ask for custody of the identity or of the original files",
+	{method: "POST", path: "/api/v1/cases/:id/custody", answerHeaders: hLocation, tag: "custody", summary: "Ask for custody of the identity or of the original files",
 		roles: []string{whoInspector, whoLead}, auth: authStaff, body: custodyRequest{}, status: 201, answer: grantDTO{}, errors: []int{400, 404, 409, 413, 415}},
 	{method: "GET", path: "/api/v1/cases/:id/identity", tag: "custody", summary: "Read the complainant's identity (current identity grant)",
 		roles: []string{whoInspector, whoLead}, auth: authStaff, answer: identityDTO{}, errors: []int{404}},
@@ -252,7 +262,7 @@ var apiOps = []apiOp{
 		roles: []string{whoLead, whoMonitor}, auth: authStaff, answer: []staffingDTO{}},
 
 	{method: "GET", path: "/api/v1/admin/users", tag: "admin", summary: "Staff accounts", roles: []string{whoAdmin}, auth: authStaff, answer: []userDTO{}},
-	{method: "POST", path: "/api/v1/admin/users", tag: "admin", summary: "Create a staff account", roles: []string{whoAdmin}, auth: authStaff,
+	{method: "POST", path: "/api/v1/admin/users", answerHeaders: hLocation, tag: "admin", summary: "Create a staff account", roles: []string{whoAdmin}, auth: authStaff,
 		body: createUserRequest{}, status: 201, answer: userDTO{}, errors: []int{400, 404, 409, 413, 415}},
 	{method: "PATCH", path: "/api/v1/admin/users/:id", tag: "admin", summary: "Change an account's name, role, unit or state", roles: []string{whoAdmin}, auth: authStaff,
 		body: updateUserRequest{}, answer: userDTO{}, errors: []int{400, 404, 409, 413, 415}},
@@ -261,27 +271,27 @@ var apiOps = []apiOp{
 	{method: "POST", path: "/api/v1/admin/users/:id/reset-totp", tag: "admin", summary: "Remove an account's second factor", roles: []string{whoAdmin}, auth: authStaff,
 		answer: userDTO{}, errors: []int{400, 404, 409}},
 	{method: "GET", path: "/api/v1/admin/units", tag: "admin", summary: "Every unit and committee", roles: []string{whoAdmin}, auth: authStaff, answer: itemList[adminUnitDTO]{}},
-	{method: "POST", path: "/api/v1/admin/units", tag: "admin", summary: "Create a unit or committee", roles: []string{whoAdmin}, auth: authStaff,
+	{method: "POST", path: "/api/v1/admin/units", answerHeaders: hLocation, tag: "admin", summary: "Create a unit or committee", roles: []string{whoAdmin}, auth: authStaff,
 		body: adminCreateUnitRequest{}, status: 201, answer: adminUnitDTO{}, errors: []int{400, 409, 413, 415}},
 	{method: "PATCH", path: "/api/v1/admin/units/:id", tag: "admin", summary: "Change a unit's name, areas or state", roles: []string{whoAdmin}, auth: authStaff,
 		body: adminUpdateUnitRequest{}, answer: adminUnitDTO{}, errors: []int{400, 404, 409, 413, 415}},
 	{method: "GET", path: "/api/v1/admin/areas", tag: "admin", summary: "Every area", roles: []string{whoAdmin}, auth: authStaff, answer: itemList[adminAreaDTO]{}},
-	{method: "POST", path: "/api/v1/admin/areas", tag: "admin", summary: "Create an area", roles: []string{whoAdmin}, auth: authStaff,
+	{method: "POST", path: "/api/v1/admin/areas", answerHeaders: hLocation, tag: "admin", summary: "Create an area", roles: []string{whoAdmin}, auth: authStaff,
 		body: adminCreateAreaRequest{}, status: 201, answer: adminAreaDTO{}, errors: []int{400, 409, 413, 415}},
 	{method: "PATCH", path: "/api/v1/admin/areas/:code", tag: "admin", summary: "Change an area", roles: []string{whoAdmin}, auth: authStaff,
 		body: adminUpdateAreaRequest{}, answer: adminAreaDTO{}, errors: []int{400, 404, 409, 413, 415}},
 	{method: "GET", path: "/api/v1/admin/categories", tag: "admin", summary: "Every category", roles: []string{whoAdmin}, auth: authStaff, answer: itemList[adminCategoryDTO]{}},
-	{method: "POST", path: "/api/v1/admin/categories", tag: "admin", summary: "Create a category", roles: []string{whoAdmin}, auth: authStaff,
+	{method: "POST", path: "/api/v1/admin/categories", answerHeaders: hLocation, tag: "admin", summary: "Create a category", roles: []string{whoAdmin}, auth: authStaff,
 		body: adminCreateCategoryRequest{}, status: 201, answer: adminCategoryDTO{}, errors: []int{400, 409, 413, 415}},
 	{method: "PATCH", path: "/api/v1/admin/categories/:code", tag: "admin", summary: "Change a category", roles: []string{whoAdmin}, auth: authStaff,
 		body: adminUpdateCategoryRequest{}, answer: adminCategoryDTO{}, errors: []int{400, 404, 409, 413, 415}},
 	{method: "GET", path: "/api/v1/admin/routing-rules", tag: "admin", summary: "Routing rules", roles: []string{whoAdmin}, auth: authStaff, answer: itemList[adminRuleDTO]{}},
-	{method: "POST", path: "/api/v1/admin/routing-rules", tag: "admin", summary: "Create a routing rule", roles: []string{whoAdmin}, auth: authStaff,
+	{method: "POST", path: "/api/v1/admin/routing-rules", answerHeaders: hLocation, tag: "admin", summary: "Create a routing rule", roles: []string{whoAdmin}, auth: authStaff,
 		body: adminCreateRuleRequest{}, status: 201, answer: adminRuleDTO{}, errors: []int{400, 409, 413, 415}},
 	{method: "DELETE", path: "/api/v1/admin/routing-rules/:id", tag: "admin", summary: "Delete a routing rule", roles: []string{whoAdmin}, auth: authStaff,
 		status: 204, errors: []int{404}},
 	{method: "GET", path: "/api/v1/admin/holidays", tag: "admin", summary: "The holiday calendar", roles: []string{whoAdmin}, auth: authStaff, answer: itemList[adminHolidayDTO]{}},
-	{method: "POST", path: "/api/v1/admin/holidays", tag: "admin", summary: "Add a holiday", roles: []string{whoAdmin}, auth: authStaff,
+	{method: "POST", path: "/api/v1/admin/holidays", answerHeaders: hLocation, tag: "admin", summary: "Add a holiday", roles: []string{whoAdmin}, auth: authStaff,
 		body: adminHolidayDTO{}, status: 201, answer: adminHolidayDTO{}, errors: []int{400, 409, 413, 415}},
 	{method: "DELETE", path: "/api/v1/admin/holidays/:date", tag: "admin", summary: "Remove a holiday", roles: []string{whoAdmin}, auth: authStaff,
 		status: 204, errors: []int{400, 404}},
@@ -346,7 +356,13 @@ func openAPIDocument(ops []apiOp) ([]byte, error) {
 		}
 		for _, m := range op.bodyMedia {
 			if m == "multipart/form-data" {
-				content[m] = map[string]any{"schema": op.multipartBody}
+				enc := map[string]any{"files": map[string]any{"contentType": "application/octet-stream"}}
+				for name, p := range op.multipartBody["properties"].(map[string]any) {
+					if p.(map[string]any)["contentMediaType"] == "application/json" {
+						enc[name] = map[string]any{"contentType": "application/json"}
+					}
+				}
+				content[m] = map[string]any{"schema": op.multipartBody, "encoding": enc}
 			} else {
 				content[m] = map[string]any{}
 			}
@@ -372,6 +388,13 @@ func openAPIDocument(ops []apiOp) ([]byte, error) {
 		if len(answer) > 0 {
 			ok["content"] = answer
 		}
+		if len(op.answerHeaders) > 0 {
+			hs := map[string]any{}
+			for name, desc := range op.answerHeaders {
+				hs[name] = map[string]any{"description": desc, "schema": map[string]any{"type": "string"}}
+			}
+			ok["headers"] = hs
+		}
 		responses := map[string]any{strconv.Itoa(status): ok}
 		errs := append([]int{500, 503}, op.errors...)
 		switch op.auth {
@@ -390,8 +413,16 @@ func openAPIDocument(ops []apiOp) ([]byte, error) {
 					"application/json": map[string]any{"schema": set.ref(reflect.TypeFor[readyResponse](), useAnswer)}}}
 				continue
 			}
-			responses[strconv.Itoa(code)] = map[string]any{"description": http.StatusText(code),
+			resp := map[string]any{"description": http.StatusText(code),
 				"content": map[string]any{"application/json": map[string]any{"schema": errorRef}}}
+			switch code {
+			case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+				resp["headers"] = map[string]any{"Retry-After": map[string]any{"description": "Seconds to wait, when the refusal is a matter of load or rate.",
+					"schema": map[string]any{"type": "integer"}}}
+			case http.StatusUnauthorized:
+				resp["headers"] = map[string]any{"WWW-Authenticate": map[string]any{"schema": map[string]any{"type": "string"}}}
+			}
+			responses[strconv.Itoa(code)] = resp
 		}
 		o["responses"] = responses
 		paths[p][strings.ToLower(op.method)] = o
