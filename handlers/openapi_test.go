@@ -305,6 +305,11 @@ func TestOpenAPIDocument(t *testing.T) {
 			}
 		}
 	}
+	for name, ref := range c.doc.Components.Schemas {
+		if s := ref.Value; s.Type.Is("object") && (s.AdditionalProperties.Has == nil || *s.AdditionalProperties.Has) {
+			t.Errorf("schema %s is not strict (additionalProperties: false)", name)
+		}
+	}
 	errSchema := c.doc.Components.Schemas["ErrorDetail"].Value
 	if errSchema == nil || errSchema.AdditionalProperties.Has == nil || *errSchema.AdditionalProperties.Has {
 		t.Errorf("the error detail is not strict: %+v", errSchema)
