@@ -32,12 +32,13 @@ func adminCreated(c *gin.Context, id string, body any) {
 	c.JSON(http.StatusCreated, body)
 }
 
-type adminList[T any] struct {
+// itemList is the answer of the list routes: {"items": [...]}.
+type itemList[T any] struct {
 	Items []T `json:"items"`
 }
 
-func adminListOf[T, U any](xs []T, dto func(T) U) adminList[U] {
-	out := adminList[U]{Items: make([]U, 0, len(xs))}
+func adminListOf[T, U any](xs []T, dto func(T) U) itemList[U] {
+	out := itemList[U]{Items: make([]U, 0, len(xs))}
 	for _, x := range xs {
 		out.Items = append(out.Items, dto(x))
 	}

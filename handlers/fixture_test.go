@@ -32,8 +32,11 @@ import (
 // database and bucket of the embedded (or external) servers, as the portal
 // wires them (services.New).
 type fixture struct {
-	env    *testenv.Env
-	srv    *handlers.Server
+	env *testenv.Env
+	// srv is the HTTP layer; in tests (not benchmarks) every request and
+	// answer through it is checked against the OpenAPI document
+	// (openapi_test.go).
+	srv    *checkedServer
 	logs   *syncBuffer
 	hasher *passhash.Hasher
 	sealer *seal.Sealer
@@ -173,7 +176,11 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	}
 	m.Watch(metrics.Sources{OutboxPending: o.store.PendingNotifications, NowTotals: p.StatsView.NowTotals,
 		Ready: []metrics.Check{{Name: "mongodb", Check: env.Store.Ping}, {Name: "objectStore", Check: env.Blob.Ready}}})
-	return &fixture{env: env, srv: srv, logs: logs, hasher: hasher, sealer: sealer, tokens: tokens, clock: clock, blobs: blobs,
+	checked := &checkedServer{Server: srv, t: t}
+	if _, bench := t.(*testing.B); !bench {
+		checked.contract = loadContract(t)
+	}
+	return &fixture{env: env, srv: checked, logs: logs, hasher: hasher, sealer: sealer, tokens: tokens, clock: clock, blobs: blobs,
 		Portal: p, vault: services.NewIdentityVault(o.store, sealer, clock.Now), store: o.store, metrics: m}
 }
 

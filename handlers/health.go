@@ -10,9 +10,13 @@ import (
 	"minhbach/services"
 )
 
+type healthResponse struct {
+	Status string `json:"status"`
+}
+
 // healthz says the process is up; it checks nothing else.
 func (s *Server) healthz(c *gin.Context) {
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	c.JSON(http.StatusOK, healthResponse{Status: "ok"})
 }
 
 type readyResponse struct {

@@ -25,6 +25,11 @@ type outcomeItem struct {
 	Appeal string `json:"appeal,omitempty"`
 }
 
+type outcomePage struct {
+	Items      []outcomeItem `json:"items"`
+	NextCursor *string       `json:"nextCursor"`
+}
+
 // listOutcomes is the public feed of published outcomes, newest first.
 func (s *Server) listOutcomes(c *gin.Context) {
 	after, err := services.DecodeQueueCursor(c.Query("cursor"))
@@ -38,10 +43,7 @@ func (s *Server) listOutcomes(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	out := struct {
-		Items      []outcomeItem `json:"items"`
-		NextCursor *string       `json:"nextCursor"`
-	}{Items: make([]outcomeItem, len(items))}
+	out := outcomePage{Items: make([]outcomeItem, len(items))}
 	for i, o := range items {
 		out.Items[i] = outcomeItem{ID: o.ID, Kind: o.Kind, Category: o.Category, AreaCode: o.AreaCode,
 			Office: o.Office, Procedure: o.Procedure, Result: o.Result, Summary: o.Summary, ConcludedAt: o.ConcludedAt, PublishedAt: o.PublishedAt, Appeal: o.AppealState()}

@@ -86,7 +86,7 @@ func (s *Server) listRecommendations(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": recommendationDTOs(list)})
+	c.JSON(http.StatusOK, itemList[recommendationDTO]{Items: recommendationDTOs(list)})
 }
 
 // overdueRecommendations lists unanswered recommendations past their date.
@@ -96,5 +96,5 @@ func (s *Server) overdueRecommendations(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": recommendationDTOs(list)})
+	c.JSON(http.StatusOK, itemList[recommendationDTO]{Items: recommendationDTOs(list)})
 }

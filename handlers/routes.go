@@ -93,7 +93,9 @@ type Server struct {
 	publicOrigin  string
 	trusted       []netip.Prefix
 	metrics       RequestObserver
-	engine        *gin.Engine
+	// openapi is the API's document (openapi.go), built once.
+	openapi []byte
+	engine  *gin.Engine
 }
 
 func init() {
@@ -122,6 +124,11 @@ func New(cfg Config) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	doc, err := openAPIDocument(apiOps)
+	if err != nil {
+		return nil, err
+	}
+	s.openapi = doc
 	e := gin.New()
 	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, err
@@ -155,6 +162,7 @@ func (s *Server) Routes() []string {
 func (s *Server) routes(e *gin.Engine) {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
+	e.GET("/api/openapi.json", s.getOpenAPI)
 
 	api := e.Group("/api/v1")
 	api.GET("/meta", s.getMeta)

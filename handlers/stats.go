@@ -153,5 +153,5 @@ func (s *Server) relatedCases(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items})
+	c.JSON(http.StatusOK, itemList[services.RelatedReport]{Items: items})
 }

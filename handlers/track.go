@@ -182,6 +182,10 @@ func (s *Server) createTrackMessage(c *gin.Context) {
 	c.JSON(http.StatusCreated, messageDTO{ID: m.ID, From: m.From, Text: m.Text, At: m.At, Attachments: attachmentDTOs(atts)})
 }
 
+type attachmentsResponse struct {
+	Attachments []attachmentDTO `json:"attachments"`
+}
+
 // createTrackAttachments adds evidence to the citizen's report.
 func (s *Server) createTrackAttachments(c *gin.Context) {
 	if !isMultipart(c) {
@@ -198,7 +202,7 @@ func (s *Server) createTrackAttachments(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, gin.H{"attachments": attachmentDTOs(atts)})
+	c.JSON(http.StatusCreated, attachmentsResponse{Attachments: attachmentDTOs(atts)})
 }
 
 type withdrawRequest struct {

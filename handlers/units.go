@@ -27,5 +27,5 @@ func (s *Server) listUnits(c *gin.Context) {
 	for i, u := range units {
 		out[i] = unitDTO{ID: u.ID, Code: u.Code, Name: u.Name, Type: u.Type}
 	}
-	c.JSON(http.StatusOK, gin.H{"items": out})
+	c.JSON(http.StatusOK, itemList[unitDTO]{Items: out})
 }

@@ -92,6 +92,10 @@ func (s *Server) updateUser(c *gin.Context) {
 	c.JSON(http.StatusOK, toUserDTO(u))
 }
 
+type temporaryPasswordResponse struct {
+	TemporaryPassword string `json:"temporaryPassword"`
+}
+
 // resetUserPassword sets a temporary password, returned once (admin).
 func (s *Server) resetUserPassword(c *gin.Context) {
 	temp, err := s.staff.ResetPassword(c.Request.Context(), actorOf(c), c.Param("id"))
@@ -99,7 +103,7 @@ func (s *Server) resetUserPassword(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"temporaryPassword": temp})
+	c.JSON(http.StatusOK, temporaryPasswordResponse{TemporaryPassword: temp})
 }
 
 // resetUserTOTP removes an account's second factor (admin).

@@ -80,6 +80,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'title.outcomes' },
   },
   {
+    path: '/api-docs',
+    name: 'api-docs',
+    component: () => import('./views/ApiDocsView.vue'),
+    meta: { titleKey: 'title.apiDocs' },
+  },
+  {
     path: '/transparency',
     name: 'transparency',
     component: () => import('./views/TransparencyView.vue'),
