@@ -62,7 +62,7 @@ describe('taking a report on a citizen’s behalf', () => {
     await fillDenunciation(w)
     // The web form's identity rules: a denunciation under a name needs the name and a contact.
     await next(w)
-    expect(w.get('[data-testid="error-f-identity-name"]').exists()).toBe(true)
+    expect(w.find('[data-testid="error-f-identity-name"]').exists()).toBe(true)
     expect(FakeXHR.instances).toHaveLength(0)
     await w.get('[data-testid="identity-name"]').setValue('Trần Thị Bích')
     await w.get('[data-testid="identity-phone"]').setValue('0912345678')
