@@ -221,6 +221,7 @@ test('an inspector takes a denunciation at a reception day, prints the slip and 
   await monitorRow.getByRole('link').click()
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Phản ánh ${code}`)
   await expect(page.getByTestId('case-channel')).toHaveText(CHANNEL)
+  await expect(page.getByTestId('case-filed-by')).toHaveText(INSPECTOR.name)
   await expect(page.getByTestId('case-identity')).toContainText('Có danh tính')
   const shown = await page.locator('main').innerText()
   for (const secret of [CITIZEN.name, CITIZEN.phone, '654 321', CITIZEN.nationalId, receipt]) expect(shown).not.toContain(secret)
