@@ -50,7 +50,7 @@ describe('intake', () => {
   })
 
   it('puts the codes, the date, the channel and whole addresses on the slip', () => {
-    const s = slipOf(result({ attachments: [{ id: 'a', name: 'x', size: 1, type: 'image/png', sha256: '', scan: 'clean', uploadedAt: '', source: 'report' }] }), 'https://cong.example/')
+    const s = slipOf(result({ attachments: [{ id: 'a', name: 'x', size: 1, type: 'image/png', sha256: '', scan: 'clean', uploadedAt: '', source: 'report' }] }), 'http://127.0.0.1:8080/')
     expect(s).toEqual({
       trackingCode: 'MB-7K3M-9QX2',
       receipt: '1234567890123456',
@@ -58,8 +58,8 @@ describe('intake', () => {
       kind: 'denunciation',
       anonymousDenunciation: false,
       channel: 'reception',
-      trackUrl: 'https://cong.example/track',
-      verifyUrl: 'https://cong.example/verify',
+      trackUrl: 'http://127.0.0.1:8080/track',
+      verifyUrl: 'http://127.0.0.1:8080/verify',
       files: 1,
     })
     expect(slipOf(result({ attachments: undefined }), 'http://127.0.0.1:8080').files).toBe(0)

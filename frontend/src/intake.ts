@@ -65,7 +65,7 @@ export interface Slip {
 
 /**
  * slipOf is the slip of a report just filed, with the portal's addresses on
- * origin (the page's own, "https://minhbach.example"): the citizen types
+ * origin (the page's own, window.location.origin): the citizen types
  * them, so they are whole addresses, not links.
  */
 export function slipOf(r: OnBehalfResult, origin: string): Slip {
