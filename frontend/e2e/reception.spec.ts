@@ -134,6 +134,7 @@ test('an inspector takes a denunciation at a reception day, prints the slip and 
   await expect(page.getByTestId('slip-track-url')).toHaveText(`${baseURL}/track`)
   await expect(page.getByTestId('slip-verify-url')).toHaveText(`${baseURL}/verify`)
   await expect(page.getByTestId('slip-advice')).toContainText('tự gửi đơn trên biểu mẫu')
+  await expect(page.getByTestId('slip-change')).toContainText('hãy đổi mã bí mật')
   await expect(page.getByTestId('slip-once')).toContainText('chỉ hiện MỘT LẦN')
   await expectAccessible(page, 'the slip on a phone')
   await expectNoHorizontalScroll(page, 'the slip on a phone')

@@ -296,6 +296,13 @@ const en: typeof vi = {
     complaint: 'Complaint',
     denunciation: 'Denunciation',
   },
+  channels: {
+    web: 'Web portal',
+    open311: 'Open311 application',
+    reception: 'In person at reception',
+    hotline: 'Hotline',
+    mail: 'Letter',
+  },
   receipt: {
     heading: 'Your report has been received',
     trackingCode: 'Tracking code',
@@ -329,13 +336,6 @@ const en: typeof vi = {
     done: 'Back to the home page',
     leaveConfirm: 'You have not confirmed that you saved the secret code. It will not be shown again. Leave anyway?',
   },
-  channels: {
-    web: 'Web portal',
-    open311: 'Open311 application',
-    reception: 'In person at reception',
-    hotline: 'Hotline',
-    mail: 'Letter',
-  },
   intake: {
     heading: 'Take a report',
     intro: 'Key in the report of a citizen who came to a reception day, called the hotline or wrote a letter. The form, its steps and its rules are those of the form citizens fill in on the portal; the report records that you took it.',
@@ -356,6 +356,7 @@ const en: typeof vi = {
       files: 'Evidence files',
       keepSecret: 'The secret code lets you follow your report: give it to nobody. The proof of filing (PDF) does not contain the secret code.',
       followAt: 'Follow your report with the tracking code and the secret code at',
+      change: 'When you first open your report on the tracking page, change your secret code there: the official who took your report has seen the one on this slip. Only you will know the new one, and the old one stops working at once.',
       verifyAt: 'Check the proof of filing at',
       advice: 'If you prefer that no official ever sees your secret code, you can file the report yourself on the portal’s web form.',
       print: 'Print the slip',

@@ -295,6 +295,13 @@ const vi = {
     complaint: 'Khiếu nại',
     denunciation: 'Tố cáo',
   },
+  channels: {
+    web: 'Cổng trực tuyến',
+    open311: 'Ứng dụng Open311',
+    reception: 'Tiếp công dân trực tiếp',
+    hotline: 'Đường dây nóng',
+    mail: 'Thư gửi đến',
+  },
   receipt: {
     heading: 'Đã nhận phản ánh của bạn',
     trackingCode: 'Mã theo dõi',
@@ -328,13 +335,6 @@ const vi = {
     done: 'Về trang chủ',
     leaveConfirm: 'Bạn chưa xác nhận đã lưu mã bí mật. Mã sẽ không hiển thị lại. Vẫn rời trang?',
   },
-  channels: {
-    web: 'Cổng trực tuyến',
-    open311: 'Ứng dụng Open311',
-    reception: 'Tiếp công dân trực tiếp',
-    hotline: 'Đường dây nóng',
-    mail: 'Thư gửi đến',
-  },
   intake: {
     heading: 'Tiếp nhận đơn',
     intro: 'Nhập đơn của công dân đến buổi tiếp công dân, gọi đường dây nóng hoặc gửi thư. Biểu mẫu, các bước và quy định giống hệt biểu mẫu công dân tự gửi trên cổng; đơn được ghi nhận là do bạn tiếp nhận.',
@@ -355,6 +355,7 @@ const vi = {
       files: 'Số tệp chứng cứ',
       keepSecret: 'Mã bí mật dùng để theo dõi đơn: không đưa cho ai. Giấy xác nhận đã gửi (PDF) không chứa mã bí mật.',
       followAt: 'Theo dõi đơn bằng mã theo dõi và mã bí mật tại',
+      change: 'Khi mở đơn lần đầu trên trang theo dõi, hãy đổi mã bí mật: cán bộ tiếp nhận đã thấy mã in trên phiếu này. Mã mới chỉ ông/bà biết; mã cũ hết hiệu lực ngay.',
       verifyAt: 'Kiểm tra giấy xác nhận đã gửi tại',
       advice: 'Nếu ông/bà không muốn bất kỳ cán bộ nào thấy mã bí mật của mình, ông/bà có thể tự gửi đơn trên biểu mẫu của cổng.',
       print: 'In phiếu',

@@ -88,6 +88,7 @@ describe('taking a report on a citizen’s behalf', () => {
     expect(w.get('[data-testid="slip-verify-url"]').text()).toBe(`${window.location.origin}/verify`)
     expect(w.get('[data-testid="slip-files"]').text()).toBe('1')
     expect(w.get('[data-testid="slip-advice"]').text()).toContain('file the report yourself')
+    expect(w.get('[data-testid="slip-change"]').text()).toContain('change your secret code')
     expect(w.get('[data-testid="slip-once"]').text()).toContain('ONLY ONCE')
     // Neither the receipt nor the identity is written anywhere.
     for (const store of [localStorage, sessionStorage]) {
