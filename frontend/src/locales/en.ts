@@ -34,7 +34,6 @@ const en: typeof vi = {
     label: 'Language',
   },
   title: {
-    intake: 'Take a report',
     verify: 'Check a proof of filing',
     home: 'Home',
     report: 'File a report',
@@ -54,6 +53,7 @@ const en: typeof vi = {
     adminDeadlines: 'Admin: Deadlines',
     adminAudit: 'Admin: Audit log',
     case: 'Report file',
+    intake: 'Take a report',
     outcomes: 'Published outcomes',
     transparency: 'Transparency figures',
     overdue: 'Overdue',

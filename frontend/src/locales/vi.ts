@@ -33,7 +33,6 @@ const vi = {
     label: 'Ngôn ngữ',
   },
   title: {
-    intake: 'Tiếp nhận đơn',
     verify: 'Kiểm tra giấy xác nhận',
     home: 'Trang chủ',
     report: 'Gửi phản ánh',
@@ -54,6 +53,7 @@ const vi = {
     adminDeadlines: 'Quản trị: Thời hạn',
     adminAudit: 'Quản trị: Nhật ký',
     case: 'Hồ sơ phản ánh',
+    intake: 'Tiếp nhận đơn',
     outcomes: 'Kết quả đã công bố',
     transparency: 'Số liệu minh bạch',
     overdue: 'Quá hạn',
