@@ -47,7 +47,8 @@ export default defineConfig({
   // `portal admin create-user` (password on stdin), as an operator would:
   // one for staff.spec.ts, one for story.spec.ts, one for custody.spec.ts,
   // one for originals.spec.ts, one for queue.spec.ts, one for forms.spec.ts,
-  // one for stafflayout.spec.ts, one for figures.spec.ts (each enrols its own
+  // one for stafflayout.spec.ts, one for figures.spec.ts, one for
+  // reception.spec.ts (each enrols its own
   // TOTP, so the specs do not depend on their order). transparency.spec.ts
   // has a portal of its own (the second server below).
   // PORTAL_REQUIRE_2FA makes admins and leads enrol TOTP at first sign-in.
@@ -66,6 +67,7 @@ export default defineConfig({
       `printf "%s\\n" "Phố-cổ-Hội-An-đèn-lồng-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email queue-admin@e2e.test --role admin --name "Quản trị hàng đợi" && ` +
       `printf "%s\\n" "Biểu-mẫu-sửa-lỗi-ngay-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email forms-admin@e2e.test --role admin --name "Quản trị biểu mẫu" && ` +
       `printf "%s\\n" "Bố-cục-màn-hình-rộng-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email layout-admin@e2e.test --role admin --name "Quản trị bố cục" && ` +
+      `printf "%s\\n" "Tiếp-công-dân-ngày-thứ-năm-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email reception-admin@e2e.test --role admin --name "Quản trị tiếp nhận" && ` +
       `PORTAL_DATA_DIR=$d PORTAL_ADDR=127.0.0.1:${port} PORTAL_REQUIRE_2FA=true PORTAL_COOLING_PERIOD=1m exec ../bin/portal serve'`,
     url: `${baseURL}/readyz`,
     reuseExistingServer: false,

@@ -70,13 +70,26 @@ func (t *Tracking) Proof(ctx context.Context, caseID, verifyURL string) ([]byte,
 }
 
 // StaffProof renders the signed proof of filing of a report the staff
-// member may see: the slip of a report filed on a citizen's behalf
-// (FileOnBehalf). The proof holds no secret.
+// member may see, or filed: the slip of a report filed on a citizen's behalf
+// (FileOnBehalf), which the routing may have sent to another unit than the
+// filer's. The proof holds no secret.
 func (t *Tracking) StaffProof(ctx context.Context, actor Actor, caseID, verifyURL string) ([]byte, error) {
 	if _, err := t.reports.visible(ctx, actor, caseID); err != nil {
-		return nil, err
+		if !IsCode(err, CodeNotFound) || !t.filedBy(ctx, actor, caseID) {
+			return nil, err
+		}
 	}
 	return t.Proof(ctx, caseID, verifyURL)
+}
+
+// filedBy tells whether the staff member actor filed the report caseID on
+// a citizen's behalf.
+func (t *Tracking) filedBy(ctx context.Context, actor Actor, caseID string) bool {
+	if !actor.IsStaff() || actor.UserID == "" {
+		return false
+	}
+	c, err := t.reports.store.FindCaseByID(ctx, caseID)
+	return err == nil && StaffChannel(ChannelOf(c)) && c.FiledBy == actor.UserID
 }
 
 // VerifyPagePath is the path of the public page where anyone drops a proof of

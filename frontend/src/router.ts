@@ -17,6 +17,8 @@ declare module 'vue-router' {
 
 const CASE_ROLES: readonly Role[] = ['inspector', 'lead', 'monitor']
 const CUSTODY_ROLES: readonly Role[] = ['inspector', 'lead']
+/** Who takes reports on a citizen's behalf (docs/intake.md): monitors supervise and admins run the portal, neither takes reports. */
+const INTAKE_ROLES: readonly Role[] = ['inspector', 'lead']
 const STAFFING_ROLES: readonly Role[] = ['lead', 'monitor']
 /** Everyone with figures of a scope: a unit's staff, a committee's monitors, the admins (the whole portal). */
 const FIGURES_ROLES: readonly Role[] = ['inspector', 'lead', 'monitor', 'admin']
@@ -137,6 +139,12 @@ export const routes: RouteRecordRaw[] = [
     name: 'staff-recommendations',
     component: () => import('./views/RecommendationsView.vue'),
     meta: { titleKey: 'title.recommendations', roles: CASE_ROLES },
+  },
+  {
+    path: '/staff/intake',
+    name: 'staff-intake',
+    component: () => import('./views/IntakeView.vue'),
+    meta: { titleKey: 'title.intake', roles: INTAKE_ROLES },
   },
   {
     path: '/staff/custody',

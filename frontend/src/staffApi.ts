@@ -3,7 +3,8 @@
 // after sign-in goes through staffRequest, which adds the access token and
 // refreshes it once on 401.
 
-import { ApiError, parseError, request, type Clock, type LocalizedName, type OutcomeResult } from './api'
+import { ApiError, complaintForm, parseError, request, sendForm, type Clock, type LocalizedName, type OutcomeResult, type UploadHooks } from './api'
+import type { OnBehalfInput, OnBehalfResult } from './intake'
 import { accessToken, refreshSession, staffRequest, type Role, type SessionGrant, type StaffUser } from './staffSession'
 
 export type { Role, SessionGrant, StaffUser } from './staffSession'
@@ -287,6 +288,8 @@ export interface CaseSummary {
   category?: string
   title: string
   office?: string
+  /** How the report came in (src/intake.ts CHANNELS); absent or "web" for the web form. */
+  channel?: string
   status: string
   assigneeId?: string
   /** The assignee's display name (absent when unassigned, or the account is gone). */
@@ -596,6 +599,10 @@ export interface CaseDetail {
   officials: string
   /** Whether the citizen's identity exists (it is never sent here). */
   named: boolean
+  /** How the report came in (src/intake.ts CHANNELS); absent or "web" for the web form. */
+  channel?: string
+  /** The staff member who took it on the citizen's behalf (named in `people`). */
+  filedBy?: string
   status: string
   unitId: string
   frontUnitId: string
@@ -754,6 +761,26 @@ export async function staffDownload(path: string): Promise<{ blob: Blob; name: s
   if (res.status === 401 && (await refreshSession())) res = await get()
   if (!res.ok) throw await parseError(res)
   return { blob: await res.blob(), name: fileNameOf(res.headers.get('Content-Disposition')) }
+}
+
+/**
+ * fileOnBehalf files a report an inspector or lead took from a citizen
+ * (POST /api/v1/cases, docs/intake.md) as multipart, with upload progress, the
+ * access token and the Idempotency-Key; on 401 it refreshes the session once
+ * and sends it again (nothing was filed: the key makes a repeat safe anyway).
+ */
+export async function fileOnBehalf(input: OnBehalfInput, files: readonly File[], idempotencyKey: string, hooks: UploadHooks = {}): Promise<OnBehalfResult> {
+  const send = () =>
+    sendForm<OnBehalfResult>('/api/v1/cases', complaintForm(input, files), {
+      headers: { 'Idempotency-Key': idempotencyKey, Authorization: `Bearer ${accessToken()}` },
+      ...hooks,
+    })
+  try {
+    return await send()
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 401 || !(await refreshSession())) throw e
+    return await send()
+  }
 }
 
 /** fileNameOf reads the file name of a Content-Disposition header ("" when none). */

@@ -8,7 +8,18 @@
 import { computed, inject, nextTick, onBeforeUnmount, onMounted, provide, ref, watch, type InjectionKey } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { useProofOfWork } from './useProofOfWork'
-import { ApiError, DEFAULT_ALLOWED_TYPES, newIdempotencyKey, submitComplaint, type Kind, type LocalizedName, type Meta, type SubmitResult } from '../api'
+import {
+  ApiError,
+  DEFAULT_ALLOWED_TYPES,
+  newIdempotencyKey,
+  submitComplaint,
+  type ComplaintInput,
+  type Kind,
+  type LocalizedName,
+  type Meta,
+  type SubmitResult,
+  type UploadHooks,
+} from '../api'
 import { isLocale } from '../i18n'
 import { apiErrorMessage } from '../errors'
 import { flatValues, useLiveErrors } from '../liveErrors'
@@ -62,13 +73,43 @@ export function fieldId(k: FieldKey): string {
 /** How long typing pauses before the device draft is written. */
 const DRAFT_DELAY_MS = 400
 
+/** Sends one filing: the body, the files, the Idempotency-Key, the upload's hooks and the solved proof of work ({} without one). */
+export type ReportSender<R> = (input: ComplaintInput, files: readonly File[], idempotencyKey: string, hooks: UploadHooks, pow: Record<string, string>) => Promise<R>
+
+/**
+ * How a report form files. The citizen's form (the defaults) solves the
+ * proof of work, files through POST /api/v1/complaints and may keep a device
+ * draft; the staff's intake form (views/IntakeView.vue) files on a citizen's
+ * behalf with its own sender, no proof of work (staff are signed in) and no
+ * draft of any kind.
+ */
+export interface ReportFormOptions<R> {
+  send: ReportSender<R>
+  proofOfWork: boolean
+  deviceDraft: boolean
+  /** What the sender adds to the request beyond the form (the channel): part of the Idempotency-Key's fingerprint. */
+  fingerprint?: () => string
+}
+
+/** The citizen's web form: proof of work, POST /api/v1/complaints, the opt-in device draft. */
+export const CITIZEN_FORM: ReportFormOptions<SubmitResult> = {
+  send: (input, files, key, hooks, pow) => submitComplaint(input, files, key, hooks, pow),
+  proofOfWork: true,
+  deviceDraft: true,
+}
+
 /**
  * createReportForm keeps the state of one report form for meta's kinds, areas
  * and limits; onSubmitted gets the 201 answer. The answers, step and files
  * live in session (reportDraft.ts), which may outlive the form: the report
  * page passes the tab's session so that leaving and coming back keeps them.
  */
-export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult) => void, session: ReportSession = createReportSession()) {
+export function createReportForm<R = SubmitResult>(
+  meta: () => Meta,
+  onSubmitted: (r: R) => void,
+  session: ReportSession = createReportSession(),
+  options: ReportFormOptions<R> = CITIZEN_FORM as unknown as ReportFormOptions<R>,
+) {
   const { t, te, locale } = useI18n()
 
   const { form, stepIndex, files, keepDraft, restored } = session
@@ -243,23 +284,25 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
     errors.value = {}
     const input = buildInput(form, lang.value)
     const sent = files.value.slice()
-    const fingerprint = JSON.stringify(input) + '\n' + sent.map((f) => f.key).join(',')
+    const fingerprint = JSON.stringify(input) + '\n' + sent.map((f) => f.key).join(',') + '\n' + (options.fingerprint?.() ?? '')
     if (fingerprint !== keyFingerprint) {
       idempotencyKey = newIdempotencyKey()
       keyFingerprint = fingerprint
     }
     fileErrors.value = {}
     const key = idempotencyKey
-    let pow: Record<string, string>
-    try {
-      pow = await work.run()
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e
-      formError.value = apiErrorText(e)
-      return
+    let pow: Record<string, string> = {}
+    if (options.proofOfWork) {
+      try {
+        pow = await work.run()
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e
+        formError.value = apiErrorText(e)
+        return
+      }
     }
     const r = await upload.run(sent, (c) =>
-      submitComplaint(
+      options.send(
         input,
         sent.map((f) => f.file),
         key,
@@ -272,7 +315,7 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
       // Filed: nothing of it stays on the device.
       cancelDraftSave()
       keepDraft.value = false
-      clearDraft(localStorage)
+      if (options.deviceDraft) clearDraft(localStorage)
       onSubmitted(r.value)
       return
     }
@@ -315,14 +358,14 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
     draftTimer = undefined
   }
   function flushDraft() {
-    if (draftTimer === undefined) return
+    if (draftTimer === undefined || !options.deviceDraft) return
     cancelDraftSave()
     if (keepDraft.value) saveDraft(localStorage, form, stepIndex.value)
   }
   watch(
     [form, stepIndex],
     () => {
-      if (!keepDraft.value) return
+      if (!keepDraft.value || !options.deviceDraft) return
       cancelDraftSave()
       draftTimer = setTimeout(() => {
         draftTimer = undefined
@@ -333,6 +376,7 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
   )
   watch(keepDraft, (on) => {
     cancelDraftSave()
+    if (!options.deviceDraft) return
     if (on) saveDraft(localStorage, form, stepIndex.value)
     else clearDraft(localStorage)
   })
@@ -349,7 +393,7 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
   /** discard empties the form and deletes the device draft (the opt-in stays as chosen). */
   async function discard() {
     cancelDraftSave()
-    clearDraft(localStorage)
+    if (options.deviceDraft) clearDraft(localStorage)
     Object.assign(form, emptyForm())
     files.value = []
     errors.value = {}
@@ -397,10 +441,12 @@ export function createReportForm(meta: () => Meta, onSubmitted: (r: SubmitResult
     restored,
     dirty,
     discard,
+    /** Whether the form offers the device draft (the citizen's form only). */
+    deviceDraft: options.deviceDraft,
   }
 }
 
-export type ReportWizard = ReturnType<typeof createReportForm>
+export type ReportWizard = ReturnType<typeof createReportForm<unknown>>
 
 const KEY: InjectionKey<ReportWizard> = Symbol('reportForm')
 

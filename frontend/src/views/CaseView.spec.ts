@@ -17,6 +17,30 @@ const sample = caseDetail
 const RECEIVED_MOVES = ['accepted', 'rejected', 'transferred']
 
 describe('report page', () => {
+  it('says how the report came in and who took it on the citizen’s behalf, to the unit and to a monitor', async () => {
+    const api = fakeApi()
+    api.json('GET', PATH, 200, sample({ channel: 'reception', filedBy: 'u7', people: peopleOf(person('u7', 'Lê Văn Tiếp')) }))
+    const { w } = await openAs('lead', '/staff/cases/c1', 'case-details', 'vi')
+    expect(w.get('[data-testid="case-channel"]').text()).toBe('Tiếp công dân trực tiếp')
+    expect(w.get('[data-testid="case-filed-by"]').text()).toBe('Lê Văn Tiếp')
+    expect(w.get('[data-testid="case-details"]').text()).toContain('Kênh')
+    expect(w.get('[data-testid="case-details"]').text()).toContain('Người tiếp nhận')
+    w.unmount()
+
+    api.json('GET', PATH, 200, sample({ channel: 'mail', filedBy: 'u7', people: peopleOf(person('u7', 'Lê Văn Tiếp')) }))
+    const m = await openAs('monitor', '/staff/cases/c1', 'case-details', 'en')
+    expect(m.w.get('[data-testid="case-channel"]').text()).toBe('Letter')
+    expect(m.w.get('[data-testid="case-filed-by"]').text()).toBe('Lê Văn Tiếp')
+  })
+
+  it('calls a report without a channel a web filing, with nobody who took it', async () => {
+    const api = fakeApi()
+    api.json('GET', PATH, 200, sample())
+    const { w } = await openAs('inspector', '/staff/cases/c1', 'case-details', 'en')
+    expect(w.get('[data-testid="case-channel"]').text()).toBe('Web portal')
+    expect(w.find('[data-testid="case-filed-by"]').exists()).toBe(false)
+  })
+
   it('shows the report from its JSON, in plain words, and never the identity', async () => {
     const api = fakeApi()
     api.json('GET', PATH, 200, sample({ allowedTransitions: RECEIVED_MOVES, can: HANDLER_CAN }))

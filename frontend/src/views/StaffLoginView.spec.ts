@@ -72,7 +72,7 @@ describe('staff sign-in page', () => {
     expect(router.currentRoute.value.fullPath).toBe('/staff/queue')
     expect(accessToken()).toBe('acc-1')
     const nav = w.get('[data-testid="staff-nav"]')
-    expect(nav.findAll('a').map((a) => a.text())).toEqual(['Hàng đợi', 'Quá hạn', 'Kiến nghị', 'Yêu cầu xem', 'Số liệu', 'Bảo mật'])
+    expect(nav.findAll('a').map((a) => a.text())).toEqual(['Hàng đợi', 'Quá hạn', 'Kiến nghị', 'Tiếp nhận đơn', 'Yêu cầu xem', 'Số liệu', 'Bảo mật'])
     expect(w.get('[data-testid="staff-who"]').text()).toBe('Đang đăng nhập: Nguyễn Văn Tra, Thanh tra viên')
     expect(w.find('[data-testid="staff-signin-link"]').exists()).toBe(false)
   })

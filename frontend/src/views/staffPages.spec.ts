@@ -41,6 +41,23 @@ describe('queue', () => {
     expect(w.get('[data-testid="queue-read-only"]').text()).toContain('cannot change')
   })
 
+  it('marks a report that did not come through the web form with its channel', async () => {
+    const api = fakeApi()
+    api.json('GET', '/api/v1/cases', 200, {
+      items: [
+        { id: 'c1', trackingCode: 'MB-AAAA-0001', title: 'Một', status: 'received', submittedAt: '2026-03-01T02:00:00Z', channel: 'hotline' },
+        { id: 'c2', trackingCode: 'MB-AAAA-0002', title: 'Hai', status: 'received', submittedAt: '2026-03-01T02:00:00Z', channel: 'web' },
+        { id: 'c3', trackingCode: 'MB-AAAA-0003', title: 'Ba', status: 'received', submittedAt: '2026-03-01T02:00:00Z' },
+      ],
+      nextCursor: null,
+      counts: { received: 3 },
+    })
+    const { w } = await openAs('inspector', '/staff/queue', 'queue-row', 'vi')
+    const rows = w.findAll('[data-testid="queue-row"]')
+    expect(rows.map((r) => r.find('[data-testid="queue-channel"]').exists())).toEqual([true, false, false])
+    expect(rows[0]!.get('[data-testid="queue-channel"]').text()).toBe('Kênh: Đường dây nóng')
+  })
+
   it('names the assignee and marks a near due date, in colour and in words', async () => {
     const api = fakeApi()
     api.json('GET', '/api/v1/cases', 200, {
