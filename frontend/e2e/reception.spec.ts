@@ -190,7 +190,25 @@ test('an inspector takes a denunciation at a reception day, prints the slip and 
   await expect(cpage.getByTestId('tracked-status')).toHaveText('Đã tiếp nhận')
   // Filed by staff, never said by whom.
   expect(await cpage.locator('main').innerText()).not.toContain(INSPECTOR.name)
-  expect(citizenProblems).toEqual([])
+  // The official saw the slip's receipt: the citizen replaces it. The old
+  // receipt stops working; the new one, shown once, opens the report.
+  await cpage.getByTestId('receipt-change-open').click()
+  await cpage.getByTestId('receipt-change-confirm').click()
+  await expect(cpage.getByTestId('receipt-new')).toHaveText(/^\d{4}-\d{4}-\d{4}-\d{4}$/)
+  const newReceipt = (await cpage.getByTestId('receipt-new').textContent())!.trim()
+  expect(newReceipt).not.toBe(receipt)
+  await expect(cpage.getByTestId('timeline-item').last()).toContainText('Đổi mã bí mật')
+  await expectAccessible(cpage, 'the citizen’s page with the new receipt')
+  await cpage.getByTestId('track-logout').click()
+  await cpage.getByLabel('Mã theo dõi').fill(code)
+  await cpage.getByLabel('Mã bí mật').fill(receipt)
+  await cpage.getByTestId('track-open').click()
+  await expect(cpage.getByTestId('tracked-code')).toHaveCount(0)
+  await expect(cpage.getByRole('alert').filter({ hasText: /mã/i }).first()).toBeVisible()
+  await cpage.getByLabel('Mã bí mật').fill(newReceipt)
+  await cpage.getByTestId('track-open').click()
+  await expect(cpage.getByTestId('tracked-code')).toHaveText(code)
+  expect(citizenProblems.filter((p) => !p.includes('401'))).toEqual([])
   await citizen.close()
 
   // The slip was printed: leaving it asks nothing, and forgets it.
