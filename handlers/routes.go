@@ -79,6 +79,8 @@ type Server struct {
 	outcomes  *services.Outcomes
 	stats     *services.StatsView
 	periods   *services.PeriodReports
+	apiKeys   *services.APIKeys
+	open311   *services.Open311
 	ready     []ReadyCheck
 	spa       *spa
 	maxJSON   int64
@@ -113,6 +115,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{log: cfg.Logger, catalog: p.Catalog, intake: p.Intake, tracking: p.Tracking, staff: p.Staff, queue: p.Queue,
 		custody: p.Custody, org: p.Org, workflow: p.Workflow, downloads: p.Downloads, outcomes: p.Outcomes, stats: p.StatsView, periods: p.PeriodReports, ready: cfg.Ready,
+		apiKeys: p.APIKeys, open311: p.Open311,
 		maxJSON: cfg.MaxJSONBytes, maxUpload: cfg.MaxUploadBytes, hsts: cfg.HSTS, spa: newSPA(cfg.Frontend),
 		admission:     newAdmission(cfg.Admission),
 		secureCookies: cfg.SecureCookies, publicOrigin: strings.TrimSuffix(cfg.PublicOrigin, "/"), metrics: cfg.Metrics}
@@ -240,6 +243,13 @@ func (s *Server) routes(e *gin.Engine) {
 	admin.GET("/deadline-policies", s.listDeadlinePolicies)
 	admin.PUT("/deadline-policies/:kind", s.putDeadlinePolicy)
 	admin.GET("/audit", s.listAdminEvents)
+	admin.GET("/api-keys", s.listAPIKeys)
+	admin.POST("/api-keys", s.issueAPIKey)
+	admin.PATCH("/api-keys/:id", s.updateAPIKey)
+	admin.POST("/api-keys/:id/revoke", s.revokeAPIKey)
+
+	// Open311 GeoReport v2 (docs/intake.md, "Open311").
+	s.open311Routes(e)
 
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)
