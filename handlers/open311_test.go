@@ -687,3 +687,29 @@ func TestOpen311Keys(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestOpen311Idempotency: a retry with the same Idempotency-Key gets the
+// same report; the same Idempotency-Key from another key files nothing.
+func TestOpen311Idempotency(t *testing.T) {
+	f := newFixture(t)
+	f.storyStaff(t)
+	admin := f.admin(t)
+	_, secretA := f.issueKey(t, admin, "A", 100)
+	_, secretB := f.issueKey(t, admin, "B", 100)
+	send := func(secret string) *httptest.ResponseRecorder {
+		return f.do(http.MethodPost, "/open311/v2/requests.json", formType, strings.NewReader(specExample(secret)), "Idempotency-Key", "open311-retry-0001")
+	}
+	var first, again []created311
+	decode311(t, send(secretA), "json", &first)
+	w := send(secretA)
+	decode311(t, w, "json", &again)
+	if again[0].TrackingCode != first[0].TrackingCode || w.Header().Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("retry: %+v %+v", first, again)
+	}
+	if w := send(secretB); w.Code != http.StatusUnprocessableEntity || len(errors311(t, w)) != 1 {
+		t.Fatalf("another key: %d %s", w.Code, w.Body)
+	}
+	if n := f.countCases(t); n != 1 {
+		t.Fatalf("%d reports", n)
+	}
+}
