@@ -42,7 +42,9 @@ func TestOpen311Input(t *testing.T) {
 		{"anonymous complaint", func(r *services.Open311Request) {
 			r.Attributes["kind"], r.Attributes["anonymous"] = []string{"complaint"}, []string{"true"}
 		}, nil, map[string]string{"attribute[anonymous]": services.FieldNotAllowed}},
-		{"named and anonymous", func(r *services.Open311Request) { r.Attributes["anonymous"], r.Email = []string{"true"}, "a@example.org" }, nil,
+		{"named and anonymous", func(r *services.Open311Request) {
+			r.Attributes["anonymous"], r.Email = []string{"true"}, "a@example.org"
+		}, nil,
 			map[string]string{"attribute[anonymous]": services.FieldNotAllowed}},
 		{"only coordinates", func(r *services.Open311Request) { r.AddressString, r.Lat, r.Long = "", "10.7", "106.7" }, nil,
 			map[string]string{"address_string": services.FieldRequired}},
@@ -51,7 +53,9 @@ func TestOpen311Input(t *testing.T) {
 		{"unknown attribute and a bad date at once", func(r *services.Open311Request) {
 			r.Attributes["colour"], r.Attributes["incident_date"] = []string{"red"}, []string{"2030-01-01"}
 		}, nil, map[string]string{"attribute[colour]": services.FieldUnknown, "attribute[incident_date]": services.FieldFuture}},
-		{"bad e-mail", func(r *services.Open311Request) { r.Attributes["kind"], r.FirstName, r.Email = []string{"denunciation"}, "A", "not-an-address" }, nil,
+		{"bad e-mail", func(r *services.Open311Request) {
+			r.Attributes["kind"], r.FirstName, r.Email = []string{"denunciation"}, "A", "not-an-address"
+		}, nil,
 			map[string]string{"email": services.FieldInvalid}},
 		{"no kind", func(r *services.Open311Request) { delete(r.Attributes, "kind") }, nil, map[string]string{"attribute[kind]": services.FieldRequired}},
 	}
