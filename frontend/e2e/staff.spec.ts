@@ -87,8 +87,8 @@ test('an admin sets up a unit and an inspector, who signs in, turns on two-step 
     ['routing', 'Routing rules'],
     ['holidays', 'Holidays'],
     ['deadlines', 'Deadlines'],
-    ['audit', 'Administration log'],
     ['apiKeys', 'Open311 API keys'],
+    ['audit', 'Administration log'],
   ] as const) {
     await page.getByTestId(`admin-nav-${nav}`).click()
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading)
