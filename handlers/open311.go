@@ -72,21 +72,6 @@ func open311FormatOf(p string) open311Format {
 	return formatJSON
 }
 
-// open311Routes registers the interface.
-func (s *Server) open311Routes(e *gin.Engine) {
-	g := e.Group(open311Prefix)
-	for _, f := range []open311Format{formatJSON, formatXML} {
-		ext := "." + string(f)
-		g.GET("/discovery"+ext, s.open311Fixed(f, s.open311Discovery))
-		g.GET("/services"+ext, s.open311Fixed(f, s.open311Services))
-		g.GET("/requests"+ext, s.open311Fixed(f, s.open311Requests))
-		g.POST("/requests"+ext, s.open311Fixed(f, s.open311Create))
-	}
-	g.GET("/services/:code", s.open311Param("code", s.open311Definition))
-	g.GET("/requests/:id", s.open311Param("id", s.open311Request))
-	g.GET("/tokens/:token", s.open311Param("token", s.open311Token))
-}
-
 type open311Handler func(c *gin.Context, f open311Format, name string)
 
 func (s *Server) open311Fixed(f open311Format, h open311Handler) gin.HandlerFunc {
@@ -502,31 +487,10 @@ type open311RequestDTO struct {
 	Timeline          []open311EventDTO `json:"timeline,omitempty" xml:"timeline>event,omitempty"`
 }
 
-// open311Names names services (categories) and areas in the answer's
-// language.
-type open311Names struct {
-	services map[string]services.Text
-	areas    map[string]services.Text
-}
-
-func (s *Server) open311Names(ctx context.Context) (open311Names, error) {
-	m, err := s.catalog.Meta(ctx)
-	if err != nil {
-		return open311Names{}, err
-	}
-	n := open311Names{services: map[string]services.Text{}, areas: map[string]services.Text{}}
-	for _, c := range m.Categories {
-		n.services[c.Code] = c.Name
-	}
-	for _, a := range m.Areas {
-		n.areas[a.Code] = a.Name
-	}
-	return n, nil
-}
-
-func (n open311Names) request(st services.Open311Status, lang string) open311RequestDTO {
+// open311RequestOf is a request in the answer's language.
+func open311RequestOf(st services.Open311Status, lang string) open311RequestDTO {
 	d := open311RequestDTO{ServiceRequestID: st.ID, Status: "closed", StatusNotes: pick(st.Notes, lang), ServiceCode: st.ServiceCode,
-		ServiceName: pick(n.services[st.ServiceCode], lang), RequestedDatetime: w3p(st.RequestedAt), UpdatedDatetime: w3p(st.UpdatedAt),
+		ServiceName: pick(st.ServiceName, lang), RequestedDatetime: w3p(st.RequestedAt), UpdatedDatetime: w3p(st.UpdatedAt),
 		ExpectedDatetime: w3p(st.ExpectedAt)}
 	if st.Open {
 		d.Status = "open"
@@ -538,7 +502,7 @@ func (n open311Names) request(st services.Open311Status, lang string) open311Req
 		desc := st.Description
 		d.Description = &desc
 		if st.AreaCode != "" {
-			code, name := st.AreaCode, pick(n.areas[st.AreaCode], lang)
+			code, name := st.AreaCode, pick(st.AreaName, lang)
 			d.AddressID = &code
 			if name != "" {
 				d.Address = &name
@@ -552,15 +516,10 @@ func (n open311Names) request(st services.Open311Status, lang string) open311Req
 }
 
 func (s *Server) open311Answer(c *gin.Context, f open311Format, sts []services.Open311Status) {
-	names, err := s.open311Names(c.Request.Context())
-	if err != nil {
-		s.open311Error(c, f, err)
-		return
-	}
 	lang := open311Lang(c, nil)
 	items := make([]open311RequestDTO, 0, len(sts))
 	for _, st := range sts {
-		items = append(items, names.request(st, lang))
+		items = append(items, open311RequestOf(st, lang))
 	}
 	if f == formatXML {
 		s.open311Write(c, f, http.StatusOK, open311RequestsDTO{Items: items})

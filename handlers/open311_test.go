@@ -483,7 +483,9 @@ func TestOpen311Privacy(t *testing.T) {
 		Status      string  `json:"status" xml:"status"`
 		Notes       string  `json:"status_notes" xml:"status_notes"`
 		ServiceCode string  `json:"service_code" xml:"service_code"`
+		ServiceName string  `json:"service_name" xml:"service_name"`
 		Description *string `json:"description" xml:"description"`
+		Address     *string `json:"address" xml:"address"`
 		Requested   *string `json:"requested_datetime" xml:"requested_datetime"`
 		Updated     *string `json:"updated_datetime" xml:"updated_datetime"`
 		Expected    *string `json:"expected_datetime" xml:"expected_datetime"`
@@ -526,14 +528,14 @@ func TestOpen311Privacy(t *testing.T) {
 		check("A's list."+format, w)
 		m := byID(rs)
 		own, ok := m[code]
-		if !ok || len(rs) != 2 || own.Status != "open" || own.Notes != "Accepted for handling." || own.ServiceCode != "bribe" ||
+		if !ok || len(rs) != 2 || own.Status != "open" || own.Notes != "Accepted for handling." || own.ServiceCode != "bribe" || own.ServiceName == "" || own.Address != nil ||
 			own.Description != nil || own.Requested == nil || own.Updated == nil || own.Expected == nil || own.AddressID != nil ||
 			len(own.Timeline) != 2 || own.Timeline[1].Status != "accepted" {
 			t.Fatalf("A's list.%s: %s", format, w.Body)
 		}
 		out, ok := m[outcomeID]
 		if !ok || out.Status != "closed" || out.Description == nil || *out.Description != "Đã xác minh: không có vi phạm." ||
-			out.Requested != nil || out.AddressID == nil || *out.AddressID != feed.Items[0].AreaCode || len(out.Timeline) != 0 {
+			out.Requested != nil || out.AddressID == nil || *out.AddressID != feed.Items[0].AreaCode || out.Address == nil || *out.Address == "" || len(out.Timeline) != 0 {
 			t.Fatalf("outcome in A's list.%s: %s", format, w.Body)
 		}
 		// Vietnamese by default.

@@ -248,8 +248,20 @@ func (s *Server) routes(e *gin.Engine) {
 	admin.PATCH("/api-keys/:id", s.updateAPIKey)
 	admin.POST("/api-keys/:id/revoke", s.revokeAPIKey)
 
-	// Open311 GeoReport v2 (docs/intake.md, "Open311").
-	s.open311Routes(e)
+	// Open311 GeoReport v2 (docs/intake.md, "Open311"): every resource in
+	// .json and .xml; the API key, where one is needed, is a parameter the
+	// handlers check (handlers/open311.go), never a staff token.
+	o311 := e.Group(open311Prefix)
+	for _, f := range []open311Format{formatJSON, formatXML} {
+		ext := "." + string(f)
+		o311.GET("/discovery"+ext, s.open311Fixed(f, s.open311Discovery))
+		o311.GET("/services"+ext, s.open311Fixed(f, s.open311Services))
+		o311.GET("/requests"+ext, s.open311Fixed(f, s.open311Requests))
+		o311.POST("/requests"+ext, s.open311Fixed(f, s.open311Create))
+	}
+	o311.GET("/services/:code", s.open311Param("code", s.open311Definition))
+	o311.GET("/requests/:id", s.open311Param("id", s.open311Request))
+	o311.GET("/tokens/:token", s.open311Param("token", s.open311Token))
 
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)

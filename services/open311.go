@@ -379,6 +379,9 @@ type Open311Status struct {
 	// approved public summary and the area the feed shows.
 	Description string
 	AreaCode    string
+	// ServiceName and AreaName name the category and the area.
+	ServiceName Text
+	AreaName    Text
 	// RequestedAt is zero for published outcomes (the feed shows no filing
 	// time); UpdatedAt is the last public event (or the publication);
 	// ExpectedAt the resolution's due date while the report is open.
@@ -405,6 +408,43 @@ type Open311Query struct {
 // Requests lists what the caller may read: without a key the published
 // outcomes; with one also the reports filed with it.
 func (o *Open311) Requests(ctx context.Context, key *APIKey, q Open311Query) ([]Open311Status, error) {
+	out, err := o.requests(ctx, key, q)
+	if err != nil {
+		return nil, err
+	}
+	return o.named(ctx, out)
+}
+
+// named puts the names of the categories and areas next to their codes.
+func (o *Open311) named(ctx context.Context, sts []Open311Status) ([]Open311Status, error) {
+	if len(sts) == 0 {
+		return sts, nil
+	}
+	cats, err := o.catalog.ListCategories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	areas, err := o.catalog.ListAreas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	catNames, areaNames := map[string]Text{}, map[string]Text{}
+	for _, c := range cats {
+		catNames[c.Code] = c.Name
+	}
+	for _, a := range areas {
+		areaNames[a.Code] = a.Name
+	}
+	for i := range sts {
+		sts[i].ServiceName = catNames[sts[i].ServiceCode]
+		if sts[i].AreaCode != "" {
+			sts[i].AreaName = areaNames[sts[i].AreaCode]
+		}
+	}
+	return sts, nil
+}
+
+func (o *Open311) requests(ctx context.Context, key *APIKey, q Open311Query) ([]Open311Status, error) {
 	if len(q.IDs) > 0 {
 		if len(q.IDs) > MaxOpen311IDs {
 			return nil, &Error{Code: CodeInvalid, Reason: ReasonFieldsInvalid, Message: "Too many service_request_id.",
@@ -412,7 +452,7 @@ func (o *Open311) Requests(ctx context.Context, key *APIKey, q Open311Query) ([]
 		}
 		out := []Open311Status{}
 		for _, id := range q.IDs {
-			st, err := o.Request(ctx, key, id)
+			st, err := o.request(ctx, key, id)
 			if IsCode(err, CodeNotFound) {
 				continue
 			}
@@ -494,6 +534,18 @@ func (o *Open311) Requests(ctx context.Context, key *APIKey, q Open311Query) ([]
 // or the public id of a published outcome. Anything else, another key's
 // report included, is not found.
 func (o *Open311) Request(ctx context.Context, key *APIKey, id string) (Open311Status, error) {
+	st, err := o.request(ctx, key, id)
+	if err != nil {
+		return Open311Status{}, err
+	}
+	named, err := o.named(ctx, []Open311Status{st})
+	if err != nil {
+		return Open311Status{}, err
+	}
+	return named[0], nil
+}
+
+func (o *Open311) request(ctx context.Context, key *APIKey, id string) (Open311Status, error) {
 	notFound := Errorf(ReasonRequestNotFound, "No such service_request_id.")
 	if code := NormalizeTrackingCode(id); code != "" {
 		if key == nil {
@@ -532,7 +584,7 @@ func (o *Open311) Token(ctx context.Context, key *APIKey, token string) (string,
 	if code == "" || key == nil {
 		return "", Errorf(ReasonRequestNotFound, "No such token.")
 	}
-	st, err := o.Request(ctx, key, code)
+	st, err := o.request(ctx, key, code)
 	if err != nil {
 		return "", err
 	}
