@@ -32,7 +32,8 @@ FUZZ_TARGETS := ./handlers:FuzzBindJSON ./handlers:FuzzMultipartIntake ./handler
 	./internal/media:FuzzSanitizeAV ./internal/media:FuzzSanitizeOffice ./internal/media:FuzzSanitizePDF \
 	./internal/clamd:FuzzParseReply ./internal/proof:FuzzVerify ./services:FuzzDecodeQueueCursor ./services:FuzzParseQueueSort \
 	./services:FuzzContainsIdentity ./services:FuzzCheckpointCheck ./internal/pow:FuzzVerify ./services:FuzzCheckPassword \
-	./services:FuzzFoldName ./services:FuzzPublicStatsQuery ./services:FuzzOfficialNames
+	./services:FuzzFoldName ./services:FuzzPublicStatsQuery ./services:FuzzOfficialNames \
+	./handlers:FuzzOpen311Form ./handlers:FuzzOpen311Format ./handlers:FuzzOpen311Query
 FUZZTIME ?= 60s
 
 all: build

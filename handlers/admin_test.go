@@ -135,6 +135,10 @@ var adminRouteSamples = []struct{ method, path, body string }{
 	{"GET", "/api/v1/admin/deadline-policies", ""},
 	{"PUT", "/api/v1/admin/deadline-policies/:kind", `{"acceptDays":1,"resolveDays":1}`},
 	{"GET", "/api/v1/admin/audit", ""},
+	{"GET", "/api/v1/admin/api-keys", ""},
+	{"POST", "/api/v1/admin/api-keys", `{"name":"x","ratePerMinute":5}`},
+	{"PATCH", "/api/v1/admin/api-keys/:id", `{"name":"y"}`},
+	{"POST", "/api/v1/admin/api-keys/:id/revoke", ""},
 }
 
 // TestAdminRoutesRefuseNonAdmins sends every admin route, through the

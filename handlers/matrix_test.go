@@ -191,6 +191,21 @@ var routeMatrix = map[string]func(w who) []int{
 		}
 		return forbidden
 	},
+	// Open311 (docs/intake.md): public, or with an API key, never with a
+	// staff or citizen token, so every caller gets the same answer.
+	"GET /open311/v2/discovery.json": func(who) []int { return []int{http.StatusOK} },
+	"GET /open311/v2/discovery.xml":  func(who) []int { return []int{http.StatusOK} },
+	"GET /open311/v2/services.json":  func(who) []int { return []int{http.StatusOK} },
+	"GET /open311/v2/services.xml":   func(who) []int { return []int{http.StatusOK} },
+	"GET /open311/v2/services/:code": func(who) []int { return []int{http.StatusOK} }, // bribe.json
+	"GET /open311/v2/requests.json":  func(who) []int { return []int{http.StatusOK} }, // published outcomes only
+	"GET /open311/v2/requests.xml":   func(who) []int { return []int{http.StatusOK} },
+	// The test report, by its tracking code: no key filed it, so nobody
+	// reads it here, whatever token they carry.
+	"GET /open311/v2/requests/:id":   func(who) []int { return hidden },
+	"GET /open311/v2/tokens/:token":  func(who) []int { return hidden },
+	"POST /open311/v2/requests.json": func(who) []int { return []int{http.StatusUnsupportedMediaType} }, // JSON body; a token is no API key
+	"POST /open311/v2/requests.xml":  func(who) []int { return []int{http.StatusUnsupportedMediaType} },
 	"POST /api/v1/custody/:gid/decision": func(w who) []int {
 		switch {
 		case w.role == "":
@@ -312,6 +327,11 @@ func TestRouteMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	apiKey, _, err := f.APIKeys.Issue(context.Background(), sys, services.APIKeyInput{Name: ptr("matrix"), RatePerMinute: ptr(1000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trackingCode := r.TrackingCode
 	params := map[string]string{":id": caseID, ":gid": grant.ID, ":rid": "no-such-recommendation", ":aid": added.Attachments[0].ID, ":code": "other", ":date": "2026-01-01", ":kind": "feedback", ":eid": ext.ID}
 
 	for _, route := range f.srv.Routes() {
@@ -337,6 +357,10 @@ func TestRouteMatrix(t *testing.T) {
 			path = strings.ReplaceAll(path, ":id", rule.ID)
 		case strings.HasPrefix(path, "/api/v1/admin/areas/"):
 			path = strings.ReplaceAll(path, ":code", "79")
+		case strings.HasPrefix(path, "/api/v1/admin/api-keys/"):
+			path = strings.ReplaceAll(path, ":id", apiKey.ID)
+		case strings.HasPrefix(path, "/open311/"):
+			path = strings.NewReplacer(":code", "bribe.json", ":id", trackingCode+".json", ":token", trackingCode+".xml").Replace(path)
 		}
 		for k, v := range params {
 			path = strings.ReplaceAll(path, k, v)

@@ -150,7 +150,7 @@ func (s *Server) securityHeaders() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.Writer.Header()
 		setSecurityHeaders(h, s.hsts)
-		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		if strings.HasPrefix(c.Request.URL.Path, "/api/") || strings.HasPrefix(c.Request.URL.Path, open311Prefix+"/") {
 			// API answers may carry receipts and case data: never cache them.
 			h.Set("Cache-Control", "no-store")
 		}

@@ -28,9 +28,29 @@ import (
 )
 
 // openAPIExcluded lists the routes of the router that the document leaves
-// out on purpose, each with its reason (none yet; Open311's routes will be
-// described by their own specification).
-var openAPIExcluded = map[string]string{}
+// out on purpose, each with its reason; openAPIExcludedPrefixes the paths
+// under which every route is left out.
+var (
+	openAPIExcluded         = map[string]string{}
+	openAPIExcludedPrefixes = map[string]string{
+		"/open311/v2/": "described by the Open311 GeoReport v2 specification, whose formats (form bodies, XML) it follows (docs/intake.md, \"Open311\")",
+	}
+)
+
+// excludedFromOpenAPI reports whether the route key ("METHOD /path") is
+// left out of the document on purpose.
+func excludedFromOpenAPI(key string) bool {
+	if _, ok := openAPIExcluded[key]; ok {
+		return true
+	}
+	_, path, _ := strings.Cut(key, " ")
+	for prefix := range openAPIExcludedPrefixes {
+		if strings.HasPrefix(path, prefix) {
+			return true
+		}
+	}
+	return false
+}
 
 // contract is the API's document loaded by kin-openapi, with its router:
 // what every request and answer of the handler tests is checked against.
@@ -228,7 +248,7 @@ func TestOpenAPIRouteParity(t *testing.T) {
 	for _, r := range srv.Routes() {
 		method, path, _ := strings.Cut(r, " ")
 		key := method + " " + handlers.OpenAPIPath(path)
-		if _, excluded := openAPIExcluded[key]; excluded {
+		if excludedFromOpenAPI(key) {
 			continue
 		}
 		inRouter[key] = true
@@ -258,10 +278,20 @@ func TestOpenAPIRouteParity(t *testing.T) {
 	for _, k := range extra {
 		t.Errorf("the OpenAPI document lists %s, which is not a route", k)
 	}
-	for k := range openAPIExcluded {
-		if inDoc[k] {
+	excludedSeen := 0
+	for _, r := range srv.Routes() {
+		method, path, _ := strings.Cut(r, " ")
+		if key := method + " " + handlers.OpenAPIPath(path); excludedFromOpenAPI(key) {
+			excludedSeen++
+		}
+	}
+	for k := range inDoc {
+		if excludedFromOpenAPI(k) {
 			t.Errorf("%s is excluded from the document but listed in it", k)
 		}
+	}
+	if excludedSeen < 11 {
+		t.Errorf("only %d Open311 routes left out: the exclusion no longer matches them", excludedSeen)
 	}
 	if len(inRouter) < 60 {
 		t.Fatalf("only %d routes seen", len(inRouter))

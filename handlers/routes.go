@@ -82,6 +82,8 @@ type Server struct {
 	outcomes  *services.Outcomes
 	stats     *services.StatsView
 	periods   *services.PeriodReports
+	apiKeys   *services.APIKeys
+	open311   *services.Open311
 	ready     []ReadyCheck
 	spa       *spa
 	maxJSON   int64
@@ -118,6 +120,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{log: cfg.Logger, catalog: p.Catalog, intake: p.Intake, tracking: p.Tracking, staff: p.Staff, queue: p.Queue,
 		custody: p.Custody, org: p.Org, workflow: p.Workflow, downloads: p.Downloads, outcomes: p.Outcomes, stats: p.StatsView, periods: p.PeriodReports, ready: cfg.Ready,
+		apiKeys: p.APIKeys, open311: p.Open311,
 		maxJSON: cfg.MaxJSONBytes, maxUpload: cfg.MaxUploadBytes, hsts: cfg.HSTS, spa: newSPA(cfg.Frontend),
 		admission:     newAdmission(cfg.Admission),
 		secureCookies: cfg.SecureCookies, publicOrigin: strings.TrimSuffix(cfg.PublicOrigin, "/"), metrics: cfg.Metrics}
@@ -252,6 +255,25 @@ func (s *Server) routes(e *gin.Engine) {
 	admin.GET("/deadline-policies", s.listDeadlinePolicies)
 	admin.PUT("/deadline-policies/:kind", s.putDeadlinePolicy)
 	admin.GET("/audit", s.listAdminEvents)
+	admin.GET("/api-keys", s.listAPIKeys)
+	admin.POST("/api-keys", s.issueAPIKey)
+	admin.PATCH("/api-keys/:id", s.updateAPIKey)
+	admin.POST("/api-keys/:id/revoke", s.revokeAPIKey)
+
+	// Open311 GeoReport v2 (docs/intake.md, "Open311"): every resource in
+	// .json and .xml; the API key, where one is needed, is a parameter the
+	// handlers check (handlers/open311.go), never a staff token.
+	o311 := e.Group(open311Prefix)
+	for _, f := range []open311Format{formatJSON, formatXML} {
+		ext := "." + string(f)
+		o311.GET("/discovery"+ext, s.open311Fixed(f, s.open311Discovery))
+		o311.GET("/services"+ext, s.open311Fixed(f, s.open311Services))
+		o311.GET("/requests"+ext, s.open311Fixed(f, s.open311Requests))
+		o311.POST("/requests"+ext, s.open311Fixed(f, s.open311Create))
+	}
+	o311.GET("/services/:code", s.open311Param("code", s.open311Definition))
+	o311.GET("/requests/:id", s.open311Param("id", s.open311Request))
+	o311.GET("/tokens/:token", s.open311Param("token", s.open311Token))
 
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)

@@ -38,6 +38,10 @@ func newSPA(files fs.FS) *spa {
 
 func (s *Server) noRoute(c *gin.Context) {
 	p := c.Request.URL.Path
+	if strings.HasPrefix(p, open311Prefix+"/") {
+		s.open311Error(c, open311FormatOf(p), services.Errorf(services.ReasonNotFound, "No such route."))
+		return
+	}
 	if p == "/api" || strings.HasPrefix(p, "/api/") || (c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead) {
 		s.writeError(c, services.Errorf(services.ReasonNotFound, "No such route."))
 		return

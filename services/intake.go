@@ -124,6 +124,21 @@ func (s *Intake) FileOnBehalf(ctx context.Context, actor Actor, channel Channel,
 	return s.file(ctx, req)
 }
 
+// SubmitOpen311 files a report an Open311 client application sent on its
+// user's behalf with the API key keyID (docs/intake.md, "Open311"), with
+// the web form's rules: the identity it carries is sealed the same way and
+// the kind's identity rules apply. The key is recorded as who filed it
+// ("apikey:<id>"), on the report and on its audit chain. The answer carries
+// the tracking code and receipt for the application to give its user, and
+// no citizen session: the application is not the citizen.
+func (s *Intake) SubmitOpen311(ctx context.Context, keyID string, req SubmitRequest) (SubmitResult, error) {
+	if keyID == "" {
+		return SubmitResult{}, Errorf(ReasonAPIKeyInvalid, "Invalid api_key.")
+	}
+	req.Input.Channel, req.Input.FiledBy = ChannelOpen311, APIKeyFiler+keyID
+	return s.file(ctx, req)
+}
+
 // file files a report whose Channel and FiledBy the caller has set.
 func (s *Intake) file(ctx context.Context, req SubmitRequest) (SubmitResult, error) {
 	var res SubmitResult

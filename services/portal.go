@@ -33,6 +33,8 @@ type Store interface {
 	StatsCellStore
 	StatsDimStore
 	PeriodActionStore
+	APIKeyStore
+	Open311Store
 }
 
 // Options are what the portal's services need from outside: the stores,
@@ -111,6 +113,10 @@ type Portal struct {
 	StatsView *StatsView
 	// PeriodReports builds the period review reports (docs/period-report.md).
 	PeriodReports *PeriodReports
+	// APIKeys issues and checks the Open311 clients' keys; Open311 answers
+	// the Open311 GeoReport v2 interface (docs/intake.md, "Open311").
+	APIKeys *APIKeys
+	Open311 *Open311
 }
 
 // caseWriteNotifier is a store that tells which reports each write touched.
@@ -205,6 +211,8 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 		Outbox: o.Store, Vault: vault, Gate: gate, Queue: o.Store, Now: now})
 	p.Downloads = NewDownloads(DownloadsOptions{Cases: cases, Gate: gate, Blobs: o.Blobs, Vault: vault, Now: now})
 	p.Outcomes = NewOutcomes(o.Store)
+	p.APIKeys = NewAPIKeys(o.Store, o.Store, now)
+	p.Open311 = NewOpen311(Open311Options{Catalog: intakeCatalog, Intake: p.Intake, Store: o.Store, Outcomes: p.Outcomes, Deadlines: book, Now: now})
 	p.Sweeper = NewSweeper(SweeperOptions{Cases: cases, Store: o.Store, Queue: o.Store, Users: o.Store, Outbox: o.Store,
 		Book: book, Vault: vault, Now: now})
 	p.Notifier = NewNotifier(NotifierOptions{Outbox: o.Store, Now: now, Vault: vault, Mailer: o.Mailer, Log: log.Info, Observer: o.Observer})

@@ -167,6 +167,13 @@ const (
 	ReasonReportKindNotFound  Reason = "report_kind_not_found"
 	ReasonTooManyChains       Reason = "audit_too_many_chains"
 	ReasonAuditTooLong        Reason = "audit_too_long"
+
+	// Open311 clients and their API keys (docs/intake.md, "Open311").
+	ReasonAPIKeyInvalid     Reason = "api_key_invalid"
+	ReasonAPIKeyRateLimited Reason = "api_key_rate_limited"
+	ReasonAPIKeyNotFound    Reason = "api_key_not_found"
+	ReasonServiceNotFound   Reason = "open311_service_not_found"
+	ReasonRequestNotFound   Reason = "open311_request_not_found"
 )
 
 // reasonCodes gives every reason its one Code (and so its HTTP status).
@@ -313,6 +320,12 @@ var reasonCodes = map[Reason]Code{
 	ReasonReportKindNotFound:  CodeNotFound,
 	ReasonTooManyChains:       CodeTooLarge,
 	ReasonAuditTooLong:        CodeTooLarge,
+
+	ReasonAPIKeyInvalid:     CodeForbidden,
+	ReasonAPIKeyRateLimited: CodeRateLimited,
+	ReasonAPIKeyNotFound:    CodeNotFound,
+	ReasonServiceNotFound:   CodeNotFound,
+	ReasonRequestNotFound:   CodeNotFound,
 }
 
 // Known reports whether r is one of the reasons above.

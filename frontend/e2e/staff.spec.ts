@@ -87,6 +87,7 @@ test('an admin sets up a unit and an inspector, who signs in, turns on two-step 
     ['routing', 'Routing rules'],
     ['holidays', 'Holidays'],
     ['deadlines', 'Deadlines'],
+    ['apiKeys', 'Open311 API keys'],
     ['audit', 'Administration log'],
   ] as const) {
     await page.getByTestId(`admin-nav-${nav}`).click()

@@ -24,6 +24,9 @@ export const ADMIN_ACTIONS = [
   'holiday.delete',
   'deadlinePolicy.update',
   'report.period',
+  'apikey.issue',
+  'apikey.update',
+  'apikey.revoke',
 ] as const
 
 type T = (key: string, named?: Record<string, unknown>) => string
@@ -63,6 +66,9 @@ export function targetText(t: T, te: TE, e: Pick<AdminEvent, 'action' | 'target'
       return e.target === 'all' ? t('auditLog.wholePortal') : e.target
     case 'user':
       return t('auditLog.goneAccount')
+    case 'apikey':
+      // The summary names the key (its name and prefix).
+      return t('auditLog.apiKey')
     default:
       return t('auditLog.goneThing', { code: e.target })
   }

@@ -53,6 +53,12 @@ const adminPages: RouteRecordRaw[] = [
     meta: { titleKey: 'title.adminDeadlines' },
   },
   { path: 'audit', name: 'admin-audit', component: () => import('./views/admin/AdminAuditView.vue'), meta: { titleKey: 'title.adminAudit' } },
+  {
+    path: 'api-keys',
+    name: 'admin-api-keys',
+    component: () => import('./views/admin/AdminApiKeysView.vue'),
+    meta: { titleKey: 'title.adminApiKeys' },
+  },
 ]
 
 export const routes: RouteRecordRaw[] = [

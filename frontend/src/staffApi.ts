@@ -226,6 +226,26 @@ export interface AdminEvent {
   summary: string
 }
 
+/** An Open311 client's API key, as the admin page lists it: never its secret. */
+export interface ApiKey {
+  id: string
+  name: string
+  /** The secret's first characters, not secret: to tell keys apart. */
+  prefix: string
+  ratePerMinute: number
+  createdAt: string
+  createdBy: string
+  revokedAt?: string
+  lastUsedAt?: string
+  requests: number
+}
+
+/** A key just issued, with its secret: shown this once, never stored. */
+export interface ApiKeyIssued {
+  key: ApiKey
+  secret: string
+}
+
 export interface TemporaryPassword {
   temporaryPassword: string
 }
@@ -276,6 +296,12 @@ export const adminApi = {
     staffRequest<DeadlinePolicy>('PUT', admin(`deadline-policies/${seg(kind)}`), { body: values }),
 
   audit: () => list<AdminEvent>(admin('audit')),
+
+  apiKeys: () => list<ApiKey>(admin('api-keys')),
+  issueApiKey: (k: { name: string; ratePerMinute: number }) => staffRequest<ApiKeyIssued>('POST', admin('api-keys'), { body: k }),
+  updateApiKey: (id: string, k: { name?: string; ratePerMinute?: number }) =>
+    staffRequest<ApiKey>('PATCH', admin(`api-keys/${seg(id)}`), { body: k }),
+  revokeApiKey: (id: string) => staffRequest<ApiKey>('POST', admin(`api-keys/${seg(id)}/revoke`)),
 }
 
 // ---- Staff pages -----------------------------------------------------------

@@ -304,6 +304,30 @@ func explainChecks(t *testing.T, ctx context.Context, s *Store, cases []services
 			bson.D{{Key: "find", Value: colCases}, {Key: "filter", Value: filter}, {Key: "sort", Value: sort},
 				{Key: "projection", Value: concludedActionProjection}, {Key: "limit", Value: int64(q.Limit)}}})
 	}
+	// Open311 (docs/intake.md): a key by the hash of the secret presented,
+	// the admin's list of keys, a key's count, a key's own reports in a
+	// range, an outcome by its public id.
+	try("FindAPIKeyByHash", func() error {
+		if _, err := s.FindAPIKeyByHash(ctx, "0000"); err != nil && !services.IsCode(err, services.CodeNotFound) {
+			return err
+		}
+		return nil
+	})
+	try("FindAPIKeys", func() error { _, err := s.FindAPIKeys(ctx); return err })
+	try("FindCasesFiledBy", func() error {
+		_, err := s.FindCasesFiledBy(ctx, services.APIKeyFiler+"k", now.Add(-services.Open311Span), now, services.MaxOpen311Requests)
+		return err
+	})
+	keysFilter, keysSort := apiKeysQuery()
+	filedFilter, filedSort := casesFiledByQuery(services.APIKeyFiler+"k", now.Add(-services.Open311Span), now)
+	checks = append(checks,
+		check{"API key by hash", find(colAPIKeys, apiKeyByHashFilter("0000"), nil, 1)},
+		check{"API keys", find(colAPIKeys, keysFilter, keysSort, services.MaxAPIKeys)},
+		check{"API key by id", find(colAPIKeys, id, nil, 1)},
+		check{"API key update by id and version", find(colAPIKeys, bson.D{{Key: "_id", Value: oid}, {Key: "version", Value: int64(1)}}, nil, 1)},
+		check{"reports filed with an API key", find(colCases, filedFilter, filedSort, services.MaxOpen311Requests)},
+		check{"published outcome by public id", find(colCases, publishedOutcomeFilter("0123456789abcdef01234567"), nil, 1)},
+	)
 	return checks
 }
 

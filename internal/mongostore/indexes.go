@@ -93,6 +93,12 @@ var indexes = []index{
 	// A unit's staffing feed, newest first (watchers is an array: a
 	// multikey index).
 	{colStaffing, bson.D{{Key: "watchers", Value: 1}, {Key: "at", Value: -1}, {Key: "_id", Value: -1}}, false, "watchers_at"},
+	// Open311 (docs/intake.md): a key by its secret's hash, the keys newest
+	// first, a key's own reports by filing time, an outcome by public id.
+	{colAPIKeys, bson.D{{Key: "hash", Value: 1}}, true, "hash_unique"},
+	{colAPIKeys, bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, false, "createdAt_desc"},
+	{colCases, bson.D{{Key: "filedBy", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, false, "filedBy_createdAt"},
+	{colCases, bson.D{{Key: "outcome.publicId", Value: 1}}, false, "outcome_publicId"},
 }
 
 // EnsureIndexes creates the indexes that are missing, so it runs at every

@@ -123,12 +123,7 @@ func (s *Store) FindPublishedOutcomes(ctx context.Context, after *services.Outco
 			bson.D{{Key: "outcome.publishedAt", Value: after.At}, {Key: "outcome.publicId", Value: bson.D{{Key: "$lt", Value: after.ID}}}},
 		}})
 	}
-	proj := bson.D{{Key: "_id", Value: 0}}
-	for _, f := range []string{"kind", "category", "areaCode", "unitId", "office", "procedure", "outcome.result",
-		"outcome.publicSummary", "outcome.concludedAt", "outcome.publishedAt", "outcome.publicId", "status", "appealId"} {
-		proj = append(proj, bson.E{Key: f, Value: 1})
-	}
-	cur, err := s.db.Collection(colCases).Find(ctx, filter, options.Find().SetProjection(proj).
+	cur, err := s.db.Collection(colCases).Find(ctx, filter, options.Find().SetProjection(publishedOutcomeProjection()).
 		SetSort(bson.D{{Key: "outcome.publishedAt", Value: -1}, {Key: "outcome.publicId", Value: -1}}).SetLimit(int64(limit)))
 	if err != nil {
 		return nil, translate(err, "outcome")
@@ -143,12 +138,27 @@ func (s *Store) FindPublishedOutcomes(ctx context.Context, after *services.Outco
 	}
 	out := make([]services.PublishedOutcome, len(docs))
 	for i, d := range docs {
-		out[i] = services.PublishedOutcome{ID: d.Outcome.PublicID, Kind: services.Kind(d.Kind), Category: d.Category, AreaCode: d.AreaCode,
-			UnitID: d.UnitID, Office: d.Office, Procedure: d.Procedure, Result: d.Outcome.Result, Summary: d.Outcome.PublicSummary,
-			ConcludedAt: d.Outcome.ConcludedAt.UTC(), PublishedAt: d.Outcome.PublishedAt.UTC(),
-			Status: services.Status(d.Status), SecondRoundStatus: round2[d.AppealID]}
+		out[i] = d.toOutcome(round2)
 	}
 	return out, nil
+}
+
+// publishedOutcomeProjection reads only what the public feed shows (and
+// what decides its appeal state).
+func publishedOutcomeProjection() bson.D {
+	proj := bson.D{{Key: "_id", Value: 0}}
+	for _, f := range []string{"kind", "category", "areaCode", "unitId", "office", "procedure", "outcome.result",
+		"outcome.publicSummary", "outcome.concludedAt", "outcome.publishedAt", "outcome.publicId", "status", "appealId"} {
+		proj = append(proj, bson.E{Key: f, Value: 1})
+	}
+	return proj
+}
+
+func (d publishedOutcomeDoc) toOutcome(round2 map[string]services.Status) services.PublishedOutcome {
+	return services.PublishedOutcome{ID: d.Outcome.PublicID, Kind: services.Kind(d.Kind), Category: d.Category, AreaCode: d.AreaCode,
+		UnitID: d.UnitID, Office: d.Office, Procedure: d.Procedure, Result: d.Outcome.Result, Summary: d.Outcome.PublicSummary,
+		ConcludedAt: d.Outcome.ConcludedAt.UTC(), PublishedAt: d.Outcome.PublishedAt.UTC(),
+		Status: services.Status(d.Status), SecondRoundStatus: round2[d.AppealID]}
 }
 
 // secondRoundStatuses reads, in one query by _id, the status of the round-2
