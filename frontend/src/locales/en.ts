@@ -698,7 +698,6 @@ const en: typeof vi = {
     session_ended: 'Your session has ended. Please sign in again.',
     sign_in_first: 'You need to sign in.',
     staffing_forbidden: 'Only the unit’s leads and the Front’s monitors see its staffing changes.',
-    on_behalf_forbidden: 'Only inspectors and leads of an inspection unit take reports on behalf of citizens.',
     stats_out_of_scope: 'Staff see the figures of their own unit only; monitors, those of their own Front committee.',
     status_move_not_allowed: 'The report cannot move to this status from its current one. Reload the page to see what is possible.',
     status_role_forbidden: 'Your role does not change the status of reports.',

@@ -697,7 +697,6 @@ const vi = {
     session_ended: 'Phiên làm việc đã kết thúc. Vui lòng đăng nhập lại.',
     sign_in_first: 'Bạn cần đăng nhập.',
     staffing_forbidden: 'Chỉ lãnh đạo đơn vị và giám sát viên Mặt trận được xem thay đổi nhân sự của đơn vị.',
-    on_behalf_forbidden: 'Chỉ thanh tra viên và lãnh đạo đơn vị thanh tra được tiếp nhận đơn thay công dân.',
     stats_out_of_scope: 'Cán bộ chỉ xem được số liệu của đơn vị mình; giám sát viên chỉ xem được số liệu của Ủy ban Mặt trận mình.',
     status_move_not_allowed: 'Không thể chuyển phản ánh sang trạng thái này từ trạng thái hiện tại. Hãy tải lại trang để xem các bước có thể làm.',
     status_role_forbidden: 'Vai trò của bạn không thay đổi trạng thái phản ánh.',
