@@ -54,17 +54,17 @@ func clientGone(c *gin.Context) bool {
 	return c.Request.Context().Err() != nil
 }
 
-// writeError is the one place where errors become HTTP answers. Only the
-// user-safe message of a services.Error reaches the client; internal and
-// unavailable errors are logged here, once, with the request id. When the
-// client has gone, whatever failed failed because it went: nothing is
-// answered, and it is not logged as a server error.
-func (s *Server) writeError(c *gin.Context, err error) {
+// refuse does what every error answer does first (writeError, and the
+// Open311 error list, open311Error): when the client has gone it answers
+// nothing and returns false; otherwise it maps err to the services' error
+// and its status, counts the refusal, logs a server failure once with the
+// request id, and sets Retry-After.
+func (s *Server) refuse(c *gin.Context, err error) (*services.Error, int, bool) {
 	if clientGone(c) {
 		s.log.LogAttrs(context.WithoutCancel(c.Request.Context()), slog.LevelDebug, "client went away",
 			slog.String("requestId", requestID(c)), slog.String("route", c.FullPath()))
 		c.AbortWithStatus(statusClientGone)
-		return
+		return nil, 0, false
 	}
 	var e *services.Error
 	if !errors.As(err, &e) {
@@ -90,6 +90,19 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	}
 	if e.RetryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())))
+	}
+	return e, status, true
+}
+
+// writeError is the one place where errors become HTTP answers. Only the
+// user-safe message of a services.Error reaches the client; internal and
+// unavailable errors are logged here, once, with the request id. When the
+// client has gone, whatever failed failed because it went: nothing is
+// answered, and it is not logged as a server error.
+func (s *Server) writeError(c *gin.Context, err error) {
+	e, status, ok := s.refuse(c, err)
+	if !ok {
+		return
 	}
 	if status == http.StatusUnauthorized {
 		c.Header("WWW-Authenticate", `Bearer realm="minhbach"`)

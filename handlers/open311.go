@@ -6,12 +6,10 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -123,27 +121,12 @@ type open311Errors struct {
 
 // open311Error answers err as the specification's error list: one error
 // per refused parameter ("attribute[kind]: required"), or the message.
-// Like writeError it logs server failures once and never sends a cause.
+// Like writeError (refuse) it logs server failures once and never sends a
+// cause.
 func (s *Server) open311Error(c *gin.Context, f open311Format, err error) {
-	if clientGone(c) {
-		c.AbortWithStatus(statusClientGone)
-		return
-	}
-	var e *services.Error
-	if !errors.As(err, &e) {
-		e = services.Wrap(err, services.ReasonInternal, "An unexpected error occurred.")
-	}
-	status, ok := statusOf[e.Code]
+	e, status, ok := s.refuse(c, err)
 	if !ok {
-		status = http.StatusInternalServerError
-	}
-	if status >= 500 {
-		s.log.LogAttrs(c.Request.Context(), slog.LevelError, "request failed",
-			slog.String("requestId", requestID(c)), slog.String("route", c.FullPath()),
-			slog.String("code", string(e.Code)), slog.String("error", err.Error()))
-	}
-	if e.RetryAfter > 0 {
-		c.Header("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())))
+		return
 	}
 	var items []open311ErrorDTO
 	names := make([]string, 0, len(e.Fields))
