@@ -303,3 +303,27 @@ func BenchmarkStaffAuthenticate(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCitizenAuthenticate measures what a citizen request's sign-in
+// costs since a token must match the report's receipt version: the token's
+// check and one read of the report (Tracking.Authenticate), beside the
+// whole tracking page (GET /api/v1/track), which reads the report again.
+func BenchmarkCitizenAuthenticate(b *testing.B) {
+	f := newFixture(b)
+	r := f.fileNamed(b, "feedback")
+	ctx := context.Background()
+	b.Run("authenticate", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := f.Tracking.Authenticate(ctx, r.Token); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("track page", func(b *testing.B) {
+		for b.Loop() {
+			if w := f.do(http.MethodGet, "/api/v1/track", "", nil, "Authorization", "Bearer "+r.Token); w.Code != http.StatusOK {
+				b.Fatalf("track: %d", w.Code)
+			}
+		}
+	})
+}
