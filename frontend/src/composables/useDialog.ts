@@ -1,11 +1,10 @@
-import { ref } from 'vue'
+import type { Ref } from 'vue'
 
 /**
- * useDialog drives a <dialog> element bound to the returned ref: modal where
- * the browser supports it, a plain open attribute otherwise.
+ * useDialog drives the <dialog> element bound to dialog: modal where the
+ * browser supports it, a plain open attribute otherwise.
  */
-export function useDialog() {
-  const dialog = ref<HTMLDialogElement | null>(null)
+export function useDialog(dialog: Ref<HTMLDialogElement | null>) {
   function open() {
     const d = dialog.value
     if (!d) return
@@ -18,5 +17,5 @@ export function useDialog() {
     if (typeof d.close === 'function') d.close()
     else d.removeAttribute('open')
   }
-  return { dialog, open, close }
+  return { open, close }
 }
