@@ -154,10 +154,11 @@ func decimal(s string, max int64) (int64, bool) {
 		if !isDigit(c) {
 			return 0, false
 		}
-		n = n*10 + int64(c-'0')
-		if n > max {
+		d := int64(c - '0')
+		if n > (max-d)/10 { // n*10+d > max, checked without overflowing
 			return 0, false
 		}
+		n = n*10 + d
 	}
 	return n, true
 }
