@@ -55,11 +55,11 @@ func TestCheckpointText(t *testing.T) {
 	b64 := base64.StdEncoding.EncodeToString(root[:])
 	for _, bad := range []string{
 		"", "\n", testOrigin + "\n1\n" + b64, // no final newline
-		testOrigin + "\n1\n",                  // two lines
-		"\n1\n" + b64 + "\n",                  // empty origin
-		"portal example\n1\n" + b64 + "\n",    // space in the origin
-		"portal+example\n1\n" + b64 + "\n",    // plus in the origin
-		testOrigin + "\n01\n" + b64 + "\n",    // leading zero
+		testOrigin + "\n1\n",               // two lines
+		"\n1\n" + b64 + "\n",               // empty origin
+		"portal example\n1\n" + b64 + "\n", // space in the origin
+		"portal+example\n1\n" + b64 + "\n", // plus in the origin
+		testOrigin + "\n01\n" + b64 + "\n", // leading zero
 		testOrigin + "\n-1\n" + b64 + "\n",
 		testOrigin + "\n+1\n" + b64 + "\n",
 		testOrigin + "\n1 \n" + b64 + "\n",

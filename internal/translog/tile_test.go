@@ -68,8 +68,8 @@ func TestTilePathsMatchSumdbLayout(t *testing.T) {
 func TestParseTilePathRefuses(t *testing.T) {
 	for _, p := range []string{
 		"", "tile", "tile/", "tile/0", "tile/0/", "/tile/0/000", "tile/0/000/", "tiles/0/000",
-		"tile/8/0/000",                // the sumdb form, with the height
-		"tile/data/000",               // the sumdb name for entries
+		"tile/8/0/000",               // the sumdb form, with the height
+		"tile/data/000",              // the sumdb name for entries
 		"tile/00/000", "tile/01/000", // leading zeroes in the level
 		"tile/64/000", "tile/-1/000", "tile/+1/000", "tile/ 1/000", "tile/1a/000",
 		"tile/0/0", "tile/0/00", "tile/0/0000", "tile/0/-01", "tile/0/+01", "tile/0/1e2", "tile/0/abc",
