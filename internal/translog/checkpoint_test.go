@@ -11,7 +11,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 )
 
-const testOrigin = "portal.example/log"
+const testOrigin = "minhbach-test-log"
 
 // newKey makes a fresh Ed25519 note key for a test: keys are never in code.
 func newKey(t *testing.T, name string) (note.Signer, note.Verifier) {
@@ -124,7 +124,7 @@ func TestCheckpointSignAndOpen(t *testing.T) {
 	// Each line of the signed text changed after signing.
 	otherRoot := refMTH(d[:4])
 	for what, edit := range map[string][2]string{
-		"another origin": {testOrigin + "\n", "portal.example/other\n"},
+		"another origin": {testOrigin + "\n", "other-test-log\n"},
 		"another size":   {"\n5\n", "\n6\n"},
 		"a smaller size": {"\n5\n", "\n4\n"},
 		"another root":   {base64.StdEncoding.EncodeToString(c.Root[:]), base64.StdEncoding.EncodeToString(otherRoot[:])},
@@ -148,17 +148,17 @@ func TestCheckpointSignAndOpen(t *testing.T) {
 	// Another key of the same name, a key of another name, another origin.
 	_, otherVerifier := newKey(t, testOrigin)
 	refuse("another key", msg, testOrigin, otherVerifier)
-	_, strangerVerifier := newKey(t, "portal.example/other")
+	_, strangerVerifier := newKey(t, "other-test-log")
 	refuse("a verifier named for another log", msg, testOrigin, strangerVerifier)
-	refuse("another expected origin", msg, "portal.example/other", strangerVerifier)
+	refuse("another expected origin", msg, "other-test-log", strangerVerifier)
 	refuse("no verifier", msg, testOrigin, nil)
 	refuse("no signature", text, testOrigin, verifier)
 	// Signed by another log's key, for that log's origin.
-	strangerSigner, _ := newKey(t, "portal.example/other")
+	strangerSigner, _ := newKey(t, "other-test-log")
 	if _, err := SignCheckpoint(c, strangerSigner); !errors.Is(err, ErrCheckpoint) {
 		t.Errorf("signed with a key named for another origin: %v", err)
 	}
-	other := Checkpoint{Origin: "portal.example/other", Size: 5, Root: c.Root}
+	other := Checkpoint{Origin: "other-test-log", Size: 5, Root: c.Root}
 	otherMsg, err := SignCheckpoint(other, strangerSigner)
 	if err != nil {
 		t.Fatal(err)
@@ -167,7 +167,7 @@ func TestCheckpointSignAndOpen(t *testing.T) {
 
 	// A witness's cosignature added to the note is kept, not refused: the
 	// signed-note rules make unknown signatures ignorable.
-	witness, _ := newKey(t, "front.example/witness")
+	witness, _ := newKey(t, "front-test-witness")
 	opened, err := note.Open(msg, note.VerifierList(verifier))
 	if err != nil {
 		t.Fatal(err)
@@ -177,7 +177,7 @@ func TestCheckpointSignAndOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, n, err = OpenCheckpoint(cosigned, testOrigin, verifier)
-	if err != nil || len(n.Sigs) != 1 || len(n.UnverifiedSigs) != 1 || n.UnverifiedSigs[0].Name != "front.example/witness" {
+	if err != nil || len(n.Sigs) != 1 || len(n.UnverifiedSigs) != 1 || n.UnverifiedSigs[0].Name != "front-test-witness" {
 		t.Fatalf("a cosigned checkpoint: %v, %+v", err, n)
 	}
 }
