@@ -250,3 +250,50 @@ func ParseBundle(data []byte, width int) ([][]byte, error) {
 	}
 	return entries, nil
 }
+
+// TileFetcher reads the content of tiles of hashes, from the object store,
+// a mirror or the public endpoints: one data slice per tile, each W hashes
+// long. Nothing it returns is trusted.
+type TileFetcher func(tiles []Tile) ([][]byte, error)
+
+// TileHashReader returns a HashReader that reads the hashes of the tree of
+// size entries with root root from the tiles fetch returns. It checks every
+// tile it reads against root (x/mod's tlog.TileHashReader), so the hashes it
+// returns are proven to be in that tree, and a tile altered in storage is an
+// error, not a wrong proof. It is what a witness, a monitor or `portal log
+// verify` computes proofs with.
+func TileHashReader(size int64, root Hash, fetch TileFetcher) HashReader {
+	return tlog.TileHashReader(tlog.Tree{N: size, Hash: root}, tileReader{fetch})
+}
+
+// tileReader adapts a TileFetcher to x/mod's TileReader.
+type tileReader struct{ fetch TileFetcher }
+
+func (r tileReader) Height() int { return TileHeight }
+
+func (r tileReader) ReadTiles(tiles []tlog.Tile) ([][]byte, error) {
+	ours := make([]Tile, len(tiles))
+	for i, t := range tiles {
+		if t.H != TileHeight || t.L < 0 {
+			return nil, fmt.Errorf("translog: unexpected tile %v", t.Path())
+		}
+		ours[i] = Tile{Level: t.L, N: t.N, W: t.W}
+	}
+	data, err := r.fetch(ours)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) != len(tiles) {
+		return nil, fmt.Errorf("translog: %d tiles asked for, %d read", len(tiles), len(data))
+	}
+	for i, d := range data {
+		if len(d) != tiles[i].W*HashSize {
+			return nil, fmt.Errorf("translog: tile %s has %d bytes, want %d", ours[i].Path(), len(d), tiles[i].W*HashSize)
+		}
+	}
+	return data, nil
+}
+
+// SaveTiles is where x/mod says a tile was checked; the caller's store of
+// tiles is its own business.
+func (r tileReader) SaveTiles([]tlog.Tile, [][]byte) {}

@@ -216,3 +216,70 @@ func TestBundles(t *testing.T) {
 		}
 	}
 }
+
+// Proofs computed from tiles alone, as a witness or a monitor computes them,
+// verify; a tile altered in storage is caught when it is read.
+func TestTileHashReader(t *testing.T) {
+	const size = 3*TileWidth + 17
+	d := entries(size)
+	m := build(t, d)
+	// The published tiles, by path, as a store would hold them.
+	store := map[string][]byte{}
+	for _, tl := range NewTiles(0, size) {
+		data, err := ReadTileData(tl, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		store[tl.Path()] = data
+	}
+	fetch := func(tiles []Tile) ([][]byte, error) {
+		out := make([][]byte, len(tiles))
+		for i, tl := range tiles {
+			data, ok := store[tl.Path()]
+			if !ok {
+				return nil, errors.New("no tile " + tl.Path())
+			}
+			out[i] = data
+		}
+		return out, nil
+	}
+	root := refMTH(d)
+	r := TileHashReader(size, root, fetch)
+	for _, i := range []int64{0, 1, TileWidth - 1, TileWidth, 2*TileWidth + 5, size - 1} {
+		p, err := InclusionProof(i, size, r)
+		if err != nil {
+			t.Fatalf("entry %d: %v", i, err)
+		}
+		if err := VerifyInclusion(p, i, size, LeafHash(d[i]), root); err != nil {
+			t.Fatalf("entry %d: %v", i, err)
+		}
+	}
+	for _, old := range []int64{1, TileWidth, TileWidth + 1, size - 1} {
+		p, err := ConsistencyProof(old, size, r)
+		if err != nil {
+			t.Fatalf("from %d: %v", old, err)
+		}
+		if err := VerifyConsistency(p, old, refMTH(d[:old]), size, root); err != nil {
+			t.Fatalf("from %d: %v", old, err)
+		}
+	}
+	if got, err := TreeHash(size, r); err != nil || got != root {
+		t.Fatalf("root from tiles %x, %v", got, err)
+	}
+	// A reader for another root refuses the genuine tiles.
+	if _, err := InclusionProof(0, size, TileHashReader(size, refMTH(d[:size-1]), fetch)); err == nil {
+		t.Fatal("tiles accepted for a root they do not make")
+	}
+	// One hash of a level-0 tile changed in storage.
+	path := Tile{Level: 0, N: 1, W: TileWidth}.Path()
+	store[path] = append([]byte(nil), store[path]...)
+	store[path][5] ^= 1
+	if _, err := InclusionProof(TileWidth+3, size, TileHashReader(size, root, fetch)); err == nil {
+		t.Fatal("an altered tile was read without error")
+	}
+	// A tile gone.
+	delete(store, path)
+	if _, err := InclusionProof(TileWidth+3, size, TileHashReader(size, root, fetch)); err == nil {
+		t.Fatal("a missing tile was not an error")
+	}
+}
