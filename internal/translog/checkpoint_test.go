@@ -2,8 +2,11 @@ package translog
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"strings"
 	"testing"
@@ -179,5 +182,52 @@ func TestCheckpointSignAndOpen(t *testing.T) {
 	_, n, err = OpenCheckpoint(cosigned, testOrigin, verifier)
 	if err != nil || len(n.Sigs) != 1 || len(n.UnverifiedSigs) != 1 || n.UnverifiedSigs[0].Name != "front-test-witness" {
 		t.Fatalf("a cosigned checkpoint: %v, %+v", err, n)
+	}
+}
+
+// The signature line is C2SP signed-note's Ed25519 form, checked here
+// without x/mod: "— <name> <base64(key ID || signature)>", the key ID the
+// first 4 bytes of SHA-256(name || 0x0A || 0x01 || public key), the
+// signature Ed25519 over the note text.
+func TestCheckpointSignatureFormat(t *testing.T) {
+	skey, vkey, err := note.GenerateKey(rand.Reader, testOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(vkey, "+")
+	if len(parts) != 3 || parts[0] != testOrigin {
+		t.Fatalf("verifier key %q", vkey)
+	}
+	keyData, err := base64.StdEncoding.DecodeString(parts[2])
+	if err != nil || len(keyData) != 1+ed25519.PublicKeySize || keyData[0] != 0x01 {
+		t.Fatalf("verifier key data %x, %v", keyData, err)
+	}
+	id := sha256.Sum256(append([]byte(testOrigin+"\n"), keyData...))
+	if parts[1] != hex.EncodeToString(id[:4]) {
+		t.Fatalf("key hash %s, want %x", parts[1], id[:4])
+	}
+	c := Checkpoint{Origin: testOrigin, Size: 3, Root: refMTH(entries(3))}
+	msg, err := SignCheckpoint(c, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _ := c.Marshal()
+	prefix := string(text) + "\n— " + testOrigin + " "
+	if !strings.HasPrefix(string(msg), prefix) || !strings.HasSuffix(string(msg), "\n") {
+		t.Fatalf("signed note %q", msg)
+	}
+	sig, err := base64.StdEncoding.DecodeString(strings.TrimSuffix(strings.TrimPrefix(string(msg), prefix), "\n"))
+	if err != nil || len(sig) != 4+ed25519.SignatureSize {
+		t.Fatalf("signature %x, %v", sig, err)
+	}
+	if !bytes.Equal(sig[:4], id[:4]) {
+		t.Fatalf("signature key ID %x, want %x", sig[:4], id[:4])
+	}
+	if !ed25519.Verify(ed25519.PublicKey(keyData[1:]), text, sig[4:]) {
+		t.Fatal("the signature is not Ed25519 over the note text")
 	}
 }
