@@ -198,7 +198,7 @@ func TestCheckpointSignatureFormat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	parts := strings.Split(vkey, "+")
+	parts := strings.SplitN(vkey, "+", 3) // base64 key data may itself hold a "+"
 	if len(parts) != 3 || parts[0] != testOrigin {
 		t.Fatalf("verifier key %q", vkey)
 	}
