@@ -33,7 +33,8 @@ FUZZ_TARGETS := ./handlers:FuzzBindJSON ./handlers:FuzzMultipartIntake ./handler
 	./internal/clamd:FuzzParseReply ./internal/proof:FuzzVerify ./services:FuzzDecodeQueueCursor ./services:FuzzParseQueueSort \
 	./services:FuzzContainsIdentity ./services:FuzzCheckpointCheck ./internal/pow:FuzzVerify ./services:FuzzCheckPassword \
 	./services:FuzzFoldName ./services:FuzzPublicStatsQuery ./services:FuzzOfficialNames \
-	./handlers:FuzzOpen311Form ./handlers:FuzzOpen311Format ./handlers:FuzzOpen311Query
+	./handlers:FuzzOpen311Form ./handlers:FuzzOpen311Format ./handlers:FuzzOpen311Query \
+	./internal/translog:FuzzParseEntry ./internal/translog:FuzzParseTilePath ./internal/translog:FuzzParseCheckpoint
 FUZZTIME ?= 60s
 
 all: build
