@@ -33,7 +33,7 @@ var ChannelNames = map[Channel]Text{
 	ChannelMail:      {VI: "Thư gửi đến", EN: "Letter"},
 }
 
-// StaffChannels are the channels a staff member files on: the citizen is
+// StaffChannel reports whether ch is a channel a staff member files on: the citizen is
 // not at the keyboard.
 func StaffChannel(ch Channel) bool {
 	return ch == ChannelReception || ch == ChannelHotline || ch == ChannelMail
