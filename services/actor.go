@@ -51,6 +51,9 @@ func (a Actor) RequireAdmin() error {
 
 // AdminEvent is one recorded change to the portal's configuration.
 type AdminEvent struct {
+	// ID is given by LoggedAdminEvents (NewAdminEventID), which binds the
+	// event to its public log entry; the store assigns one when empty.
+	ID      string
 	At      time.Time
 	ActorID string
 	Action  string // e.g. "unit.create", "user.update"

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"time"
 )
 
 // AuditedCases is a CaseStore that appends every event written to a report
@@ -24,6 +25,10 @@ import (
 type AuditedCases struct {
 	caseStore
 	log *AuditLog
+	// queue (optional) receives the public log's entries of the chained
+	// events (publiclog.go); set with LogTo.
+	queue LogStore
+	now   func() time.Time
 	// onChainError hears of events that could not be chained.
 	onChainError func(caseID string, err error)
 }
@@ -38,13 +43,26 @@ func NewAuditedCases(store CaseStore, log *AuditLog, onChainError func(caseID st
 	return &AuditedCases{caseStore: store, log: log, onChainError: onChainError}
 }
 
+// LogTo makes a queue the public log's entries of the events chained from
+// now on (docs/transparency-log.md): after a report is stored or changed,
+// one small insert, never a wait for the log.
+func (a *AuditedCases) LogTo(queue LogStore, now func() time.Time) {
+	a.queue, a.now = queue, clockOrNow(now)
+}
+
 // InsertCase chains a report's first events, then stores it. They start
-// its chain without reading the chain (AuditLog.Start).
+// its chain without reading the chain (AuditLog.Start). The report's
+// entries are queued for the public log once it is stored.
 func (a *AuditedCases) InsertCase(ctx context.Context, c *Case) error {
-	if err := a.chain(ctx, c.ID, c.Timeline, true); err != nil {
+	chained, err := a.chain(ctx, c.ID, c.Timeline, true)
+	if err != nil {
 		return err
 	}
-	return a.caseStore.InsertCase(ctx, c)
+	if err := a.caseStore.InsertCase(ctx, c); err != nil {
+		return err
+	}
+	a.queueLog(ctx, c, c.Timeline, chained)
+	return nil
 }
 
 // UpdateCase applies a change and chains its events.
@@ -53,13 +71,31 @@ func (a *AuditedCases) UpdateCase(ctx context.Context, id string, version int64,
 	if err != nil {
 		return c, err
 	}
-	if err := a.chain(ctx, id, ch.Events, false); err != nil && a.onChainError != nil {
+	chained, err := a.chain(ctx, id, ch.Events, false)
+	if err != nil && a.onChainError != nil {
 		a.onChainError(id, err)
 	}
+	a.queueLog(ctx, &c, ch.Events, chained)
 	return c, nil
 }
 
-func (a *AuditedCases) chain(ctx context.Context, caseID string, events []Event, start bool) error {
+// queueLog queues the public log's entries of the chained events. A
+// failure is reported like a failure to chain: the change stands, and the
+// missing entry is found again by `portal audit verify`.
+func (a *AuditedCases) queueLog(ctx context.Context, c *Case, events []Event, chained []AuditEvent) {
+	if a.queue == nil || len(chained) == 0 {
+		return
+	}
+	ps, err := reportLogEntries(c, events, chained, a.now())
+	if err == nil && len(ps) > 0 {
+		err = a.queue.QueueLogEntries(context.WithoutCancel(ctx), ps)
+	}
+	if err != nil && a.onChainError != nil {
+		a.onChainError(c.ID, err)
+	}
+}
+
+func (a *AuditedCases) chain(ctx context.Context, caseID string, events []Event, start bool) ([]AuditEvent, error) {
 	entries := make([]AuditEntry, 0, len(events))
 	for _, e := range events {
 		data := map[string]string{"at": e.At.UTC().Format("2006-01-02T15:04:05.000Z07:00")}
@@ -86,8 +122,8 @@ func (a *AuditedCases) chain(ctx context.Context, caseID string, events []Event,
 	}
 	// One append for the change's events: one head read, their inserts,
 	// one head write.
-	_, err := a.log.append(context.WithoutCancel(ctx), caseID, entries, start)
-	return err // already in the services vocabulary (unavailable when the database is down)
+	chained, err := a.log.append(context.WithoutCancel(ctx), caseID, entries, start)
+	return chained, err // already in the services vocabulary (unavailable when the database is down)
 }
 
 // newAuditSalt returns 128 random bits in hex.

@@ -407,7 +407,14 @@ type adminEventDoc struct {
 
 // InsertAdminEvent appends one configuration change to the admin log.
 func (s *Store) InsertAdminEvent(ctx context.Context, e services.AdminEvent) error {
-	_, err := s.db.Collection(colAdminEvents).InsertOne(ctx, adminEventDoc{ID: bson.NewObjectID(), At: e.At, ActorID: e.ActorID,
+	id := bson.NewObjectID()
+	if e.ID != "" {
+		var err error
+		if id, err = bson.ObjectIDFromHex(e.ID); err != nil {
+			return services.Errorf(services.ReasonMalformed, "Invalid admin event id.")
+		}
+	}
+	_, err := s.db.Collection(colAdminEvents).InsertOne(ctx, adminEventDoc{ID: id, At: e.At, ActorID: e.ActorID,
 		Action: e.Action, Target: e.Target, Summary: e.Summary})
 	return translate(err, "admin event")
 }
@@ -428,7 +435,7 @@ func (s *Store) ListAdminEvents(ctx context.Context, limit int) ([]services.Admi
 	}
 	out := make([]services.AdminEvent, 0, len(docs))
 	for _, d := range docs {
-		out = append(out, services.AdminEvent{At: d.At.UTC(), ActorID: d.ActorID, Action: d.Action, Target: d.Target, Summary: d.Summary})
+		out = append(out, services.AdminEvent{ID: d.ID.Hex(), At: d.At.UTC(), ActorID: d.ActorID, Action: d.Action, Target: d.Target, Summary: d.Summary})
 	}
 	return out, nil
 }

@@ -165,3 +165,7 @@ func (m MemoryHashes) Size() int64 {
 	}
 	return lo
 }
+
+// StoredHashCount is the number of hashes stored for a log of size entries
+// (tlog.StoredHashCount); the hashes of entry size onward come after them.
+func StoredHashCount(size int64) int64 { return tlog.StoredHashCount(size) }
