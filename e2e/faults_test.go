@@ -82,7 +82,7 @@ func newFaultStack(t *testing.T) *faultStack {
 	}
 	common := []string{"PORTAL_DATA_DIR=" + filepath.Join(dir, "unused-data"), "PORTAL_MONGODB_DATABASE=" + faultDatabase,
 		"PORTAL_S3_ACCESS_KEY=" + s3.AccessKey, "PORTAL_S3_SECRET_KEY=" + s3.SecretKey, "PORTAL_S3_BUCKET=faults",
-		"PORTAL_IDENTITY_KEY=" + key(), "PORTAL_JWT_KEY=" + key(), "PORTAL_SIGNING_KEY=" + key(),
+		"PORTAL_IDENTITY_KEY=" + key(), "PORTAL_JWT_KEY=" + key(), "PORTAL_SIGNING_KEY=" + key(), "PORTAL_LOG_KEY=" + key(),
 		"PORTAL_POW_BITS=0", "PORTAL_ANON_WRITES_PER_MINUTE=0", "PORTAL_HASH_CONCURRENCY=8", "PORTAL_ANON_IN_FLIGHT=64",
 		"PORTAL_REAP_INTERVAL=24h", "PORTAL_REAP_AGE=1s", "PORTAL_LOG_FORMAT=json",
 		// Each citizen comes through a trusted proxy from an address of

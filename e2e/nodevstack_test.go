@@ -112,7 +112,7 @@ func TestNoDevstackBinaryServesOnExternalServers(t *testing.T) {
 	dataDir := filepath.Join(dir, "unused-data")
 	p := startBinary(t, bin, "PORTAL_DATA_DIR="+dataDir, "PORTAL_MONGODB_URI="+m.URI, "PORTAL_MONGODB_DATABASE=nodevstack",
 		"PORTAL_S3_ENDPOINT="+s3.Endpoint, "PORTAL_S3_ACCESS_KEY="+s3.AccessKey, "PORTAL_S3_SECRET_KEY="+s3.SecretKey,
-		"PORTAL_S3_BUCKET=nodevstack-evidence", "PORTAL_IDENTITY_KEY="+key(), "PORTAL_JWT_KEY="+key(), "PORTAL_SIGNING_KEY="+key())
+		"PORTAL_S3_BUCKET=nodevstack-evidence", "PORTAL_IDENTITY_KEY="+key(), "PORTAL_JWT_KEY="+key(), "PORTAL_SIGNING_KEY="+key(), "PORTAL_LOG_KEY="+key())
 	resp, err := httpClient.Get(p.base + "/readyz")
 	if err != nil {
 		t.Fatal(err)

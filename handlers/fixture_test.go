@@ -25,6 +25,7 @@ import (
 	"minhbach/internal/proof"
 	"minhbach/internal/seal"
 	"minhbach/internal/testenv"
+	"minhbach/internal/translog"
 	"minhbach/services"
 )
 
@@ -74,12 +75,14 @@ func (c *testClock) advance(d time.Duration) { c.offset.Add(int64(d)) }
 func (c *testClock) set(d time.Duration) { c.offset.Store(int64(d)) }
 
 type fixtureOptions struct {
-	limits services.Limits
-	blob   services.BlobStore // the object store the services use (default: the test bucket)
-	store  *mongostore.Store  // the database the services use (default: the test database)
-	scan   services.Scanner   // optional virus scanner
-	codes  services.ThrottlePolicy
-	argon  passhash.Params
+	// witnesses are the public log's registered witnesses.
+	witnesses []services.WitnessKey
+	limits    services.Limits
+	blob      services.BlobStore // the object store the services use (default: the test bucket)
+	store     *mongostore.Store  // the database the services use (default: the test database)
+	scan      services.Scanner   // optional virus scanner
+	codes     services.ThrottlePolicy
+	argon     passhash.Params
 	// require2FA makes admins and leads enrol TOTP first.
 	require2FA bool
 	// trustedProxies are the proxies whose forwarding headers are believed.
@@ -152,8 +155,13 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 		staffHasher = o.staffHasher
 	}
 	m := metrics.New()
+	logSigner, logVKey, err := translog.Ed25519Key(testLogOrigin, bytes.Repeat([]byte{9}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
 	p, err := services.New(context.Background(), services.Options{Store: o.store, Blobs: blobs, Observer: m,
-		Files: &media.Checker{MaxPixels: services.DefaultMaxPixels}, Scanner: o.scan, Prover: proof.NewProver(signer),
+		PublicLog: services.PublicLogConfig{Signer: logSigner, VerifierKey: logVKey, Origin: testLogOrigin, Witnesses: o.witnesses},
+		Files:     &media.Checker{MaxPixels: services.DefaultMaxPixels}, Scanner: o.scan, Prover: proof.NewProver(signer),
 		Sealer: sealer, Tokens: tokens, Hasher: hasher, StaffHasher: staffHasher, FingerprintKey: []byte("fingerprint key"), Limits: o.limits,
 		Require2FA: o.require2FA, CacheTTL: o.cacheTTL, CodeThrottle: o.codes, Log: log, Now: clock.Now})
 	if err != nil {
@@ -183,6 +191,9 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	return &fixture{env: env, srv: checked, logs: logs, hasher: hasher, sealer: sealer, tokens: tokens, clock: clock, blobs: blobs,
 		Portal: p, vault: services.NewIdentityVault(o.store, sealer, clock.Now), store: o.store, metrics: m}
 }
+
+// testLogOrigin names the fixture's public log.
+const testLogOrigin = "portal.test.example/log"
 
 // switchBlobs is the object store the services use, which a test can point
 // at another store (a proxy that fails) while the services run.

@@ -34,6 +34,7 @@ var (
 	openAPIExcluded         = map[string]string{}
 	openAPIExcludedPrefixes = map[string]string{
 		"/open311/v2/": "described by the Open311 GeoReport v2 specification, whose formats (form bodies, XML) it follows (docs/intake.md, \"Open311\")",
+		"/log/":        "the public log's objects, laid out as C2SP tlog-tiles and signed-note checkpoints specify (docs/transparency-log.md)",
 	}
 )
 

@@ -84,6 +84,7 @@ type Server struct {
 	periods   *services.PeriodReports
 	apiKeys   *services.APIKeys
 	open311   *services.Open311
+	plog      *services.PublicLog
 	ready     []ReadyCheck
 	spa       *spa
 	maxJSON   int64
@@ -120,7 +121,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{log: cfg.Logger, catalog: p.Catalog, intake: p.Intake, tracking: p.Tracking, staff: p.Staff, queue: p.Queue,
 		custody: p.Custody, org: p.Org, workflow: p.Workflow, downloads: p.Downloads, outcomes: p.Outcomes, stats: p.StatsView, periods: p.PeriodReports, ready: cfg.Ready,
-		apiKeys: p.APIKeys, open311: p.Open311,
+		apiKeys: p.APIKeys, open311: p.Open311, plog: p.Log,
 		maxJSON: cfg.MaxJSONBytes, maxUpload: cfg.MaxUploadBytes, hsts: cfg.HSTS, spa: newSPA(cfg.Frontend),
 		admission:     newAdmission(cfg.Admission),
 		secureCookies: cfg.SecureCookies, publicOrigin: strings.TrimSuffix(cfg.PublicOrigin, "/"), metrics: cfg.Metrics}
@@ -175,6 +176,10 @@ func (s *Server) routes(e *gin.Engine) {
 	api.GET("/outcomes", s.listOutcomes)
 	api.GET("/stats/public", s.publicStats)
 	api.GET("/stats/public/chart.svg", s.publicChart)
+	api.GET("/log", s.getLogInfo)
+	api.GET("/log/inclusion", s.getLogInclusion)
+	api.GET("/log/consistency", s.getLogConsistency)
+	api.POST("/log/cosignatures", s.limitBody(s.maxJSON), s.postLogCosignature)
 
 	api.POST("/track/session", s.admit("track"), s.limitBody(s.maxJSON), s.createTrackSession)
 	track := api.Group("/track", s.citizenAuth)
@@ -274,6 +279,12 @@ func (s *Server) routes(e *gin.Engine) {
 	o311.GET("/services/:code", s.open311Param("code", s.open311Definition))
 	o311.GET("/requests/:id", s.open311Param("id", s.open311Request))
 	o311.GET("/tokens/:token", s.open311Param("token", s.open311Token))
+
+	// The public log's objects (C2SP tlog-tiles), handlers/publiclog.go.
+	e.GET(logPrefix+"checkpoint", s.getLogCheckpoint)
+	e.GET(logPrefix+"checkpoints", s.listLogCheckpoints)
+	e.GET(logPrefix+"checkpoints/:size", s.getLogCheckpointAt)
+	e.GET(logPrefix+"tile/*path", s.getLogTile)
 
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
+
 	"minhbach/internal/throttle"
 )
 
@@ -35,6 +37,7 @@ type Store interface {
 	PeriodActionStore
 	APIKeyStore
 	Open311Store
+	LogStore
 }
 
 // Options are what the portal's services need from outside: the stores,
@@ -73,6 +76,9 @@ type Options struct {
 	// CodeThrottle limits failed tracking logins per code (zero:
 	// CodeThrottlePolicy).
 	CodeThrottle ThrottlePolicy
+	// PublicLog configures the public transparency log
+	// (docs/transparency-log.md); without a signer there is none.
+	PublicLog PublicLogConfig
 	// PublicStatsK is the smallest count the public figures show
 	// (DefaultPublicStatsK when below 2).
 	PublicStatsK int
@@ -117,6 +123,18 @@ type Portal struct {
 	// the Open311 GeoReport v2 interface (docs/intake.md, "Open311").
 	APIKeys *APIKeys
 	Open311 *Open311
+	// Log reads the public transparency log and Sequencer integrates it;
+	// both nil when the portal has no log key.
+	Log       *PublicLog
+	Sequencer *Sequencer
+}
+
+// PublicLogConfig is the public log's key, origin and witnesses.
+type PublicLogConfig struct {
+	Signer      note.Signer // nil: no public log
+	VerifierKey string
+	Origin      string
+	Witnesses   []WitnessKey
 }
 
 // caseWriteNotifier is a store that tells which reports each write touched.
@@ -160,6 +178,23 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	cases := NewAuditedCases(NewDueDates(o.Store, book), p.Audit, func(caseID string, err error) {
 		log.Error("audit trail: events of a change could not be chained", "caseId", caseID, "error", err)
 	})
+	// Report events and admin changes go into the public log, when there
+	// is one (docs/transparency-log.md).
+	var adminAudit AdminAuditStore = o.Store
+	if lc := o.PublicLog; lc.Signer != nil {
+		cases.LogTo(o.Store, now)
+		adminAudit = NewLoggedAdminEvents(o.Store, o.Store, now, func(err error) {
+			log.Error("public log: an admin change could not be queued", "error", err)
+		})
+		var err error
+		if p.Sequencer, err = NewSequencer(SequencerOptions{Store: o.Store, Blobs: o.Blobs, Cases: o.Store, Signer: lc.Signer, Origin: lc.Origin, Now: now}); err != nil {
+			return nil, err
+		}
+		if p.Log, err = NewPublicLog(PublicLogOptions{Store: o.Store, Blobs: o.Blobs, Origin: lc.Origin, VerifierKey: lc.VerifierKey, Witnesses: lc.Witnesses, Now: now}); err != nil {
+			return nil, err
+		}
+	}
+	p.PeriodReports.audit = adminAudit
 	vault := NewIdentityVault(o.Store, o.Sealer, now)
 	p.Evidence = NewEvidence(EvidenceOptions{Blobs: o.Blobs, Uploads: o.Store, Files: o.Files, Scanner: o.Scanner, Vault: vault, Log: log.Warn, Observer: o.Observer, Now: now})
 	p.Catalog = NewCatalog(CatalogOptions{Store: o.Store, Limits: o.Limits, AllowedTypes: p.Evidence.AllowedTypes(), Deadlines: book})
@@ -177,7 +212,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 		book.Forget()
 		p.StatsView.ForgetCatalog()
 	}
-	p.Org = NewOrg(OrgOptions{Store: o.Store, Catalog: o.Store, Audit: o.Store, Users: o.Store, Now: now, RulesChanged: router.Forget,
+	p.Org = NewOrg(OrgOptions{Store: o.Store, Catalog: o.Store, Audit: adminAudit, Users: o.Store, Now: now, RulesChanged: router.Forget,
 		Changed: changed})
 	if err := p.Org.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed organisation data: %w", err)
@@ -197,7 +232,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 	if staffHasher == nil {
 		staffHasher = o.Hasher
 	}
-	p.Staff, err = NewStaff(ctx, StaffOptions{Users: o.Store, Sessions: o.Store, Units: p.Org, Audit: o.Store,
+	p.Staff, err = NewStaff(ctx, StaffOptions{Users: o.Store, Sessions: o.Store, Units: p.Org, Audit: adminAudit,
 		Hasher: staffHasher, Sealer: o.Sealer, Tokens: o.Tokens,
 		Accounts: newThrottle(AccountThrottlePolicy, now), Clients: newThrottle(AccountClientThrottlePolicy, now),
 		Require2FA: o.Require2FA, Staffing: o.Store, Outbox: o.Store, CoolingPeriod: o.CoolingPeriod, Now: now, Log: log.Warn})
@@ -211,7 +246,7 @@ func New(ctx context.Context, o Options) (*Portal, error) {
 		Outbox: o.Store, Vault: vault, Gate: gate, Queue: o.Store, Now: now})
 	p.Downloads = NewDownloads(DownloadsOptions{Cases: cases, Gate: gate, Blobs: o.Blobs, Vault: vault, Now: now})
 	p.Outcomes = NewOutcomes(o.Store)
-	p.APIKeys = NewAPIKeys(o.Store, o.Store, now)
+	p.APIKeys = NewAPIKeys(o.Store, adminAudit, now)
 	p.Open311 = NewOpen311(Open311Options{Catalog: intakeCatalog, Intake: p.Intake, Store: o.Store, Outcomes: p.Outcomes, Deadlines: book, Now: now})
 	p.Sweeper = NewSweeper(SweeperOptions{Cases: cases, Store: o.Store, Queue: o.Store, Users: o.Store, Outbox: o.Store,
 		Book: book, Vault: vault, Now: now})

@@ -64,8 +64,11 @@ const (
 	ReasonStaffingForbidden Reason = "staffing_forbidden"
 	ReasonStatsOutOfScope   Reason = "stats_out_of_scope"
 	ReasonOnBehalfForbidden Reason = "on_behalf_forbidden"
-	ReasonSavedNotAudited   Reason = "saved_not_audited"
-	ReasonSavedNotAnnounced Reason = "saved_not_announced"
+	// The public log's witnesses.
+	ReasonLogWitnessUnknown     Reason = "log_witness_unknown"
+	ReasonLogCosignatureInvalid Reason = "log_cosignature_invalid"
+	ReasonSavedNotAudited       Reason = "saved_not_audited"
+	ReasonSavedNotAnnounced     Reason = "saved_not_announced"
 
 	// Citizens: tracking, evidence, withdrawal, appeal, proofs.
 	ReasonTrackSignIn        Reason = "track_sign_in"
@@ -202,30 +205,32 @@ var reasonCodes = map[Reason]Code{
 	ReasonIdemMismatch:     CodeMismatch,
 	ReasonIdemBusy:         CodeConflict,
 
-	ReasonSignInFirst:       CodeUnauthorized,
-	ReasonLoginWrong:        CodeUnauthorized,
-	ReasonSessionEnded:      CodeUnauthorized,
-	ReasonTOTPRequired:      CodeUnauthorized,
-	ReasonTOTPWrong:         CodeUnauthorized,
-	ReasonTOTPEnrolled:      CodeConflict,
-	ReasonTOTPNotStarted:    CodeConflict,
-	ReasonTOTPCodeWrong:     CodeInvalid,
-	ReasonPasswordWrong:     CodeInvalid,
-	ReasonPasswordWeak:      CodeInvalid,
-	ReasonPasswordSame:      CodeInvalid,
-	ReasonPasswordChange:    CodeForbidden,
-	ReasonEmailTaken:        CodeConflict,
-	ReasonOwnRoleOrUnit:     CodeForbidden,
-	ReasonAdminNoUnitRole:   CodeForbidden,
-	ReasonOwnSecondFactor:   CodeForbidden,
-	ReasonAccountNotFound:   CodeNotFound,
-	ReasonAdminOnly:         CodeForbidden,
-	ReasonAdminNoCasework:   CodeForbidden,
-	ReasonStaffingForbidden: CodeForbidden,
-	ReasonStatsOutOfScope:   CodeForbidden,
-	ReasonOnBehalfForbidden: CodeForbidden,
-	ReasonSavedNotAudited:   CodeInternal,
-	ReasonSavedNotAnnounced: CodeInternal,
+	ReasonSignInFirst:           CodeUnauthorized,
+	ReasonLoginWrong:            CodeUnauthorized,
+	ReasonSessionEnded:          CodeUnauthorized,
+	ReasonTOTPRequired:          CodeUnauthorized,
+	ReasonTOTPWrong:             CodeUnauthorized,
+	ReasonTOTPEnrolled:          CodeConflict,
+	ReasonTOTPNotStarted:        CodeConflict,
+	ReasonTOTPCodeWrong:         CodeInvalid,
+	ReasonPasswordWrong:         CodeInvalid,
+	ReasonPasswordWeak:          CodeInvalid,
+	ReasonPasswordSame:          CodeInvalid,
+	ReasonPasswordChange:        CodeForbidden,
+	ReasonEmailTaken:            CodeConflict,
+	ReasonOwnRoleOrUnit:         CodeForbidden,
+	ReasonAdminNoUnitRole:       CodeForbidden,
+	ReasonOwnSecondFactor:       CodeForbidden,
+	ReasonAccountNotFound:       CodeNotFound,
+	ReasonAdminOnly:             CodeForbidden,
+	ReasonAdminNoCasework:       CodeForbidden,
+	ReasonStaffingForbidden:     CodeForbidden,
+	ReasonStatsOutOfScope:       CodeForbidden,
+	ReasonOnBehalfForbidden:     CodeForbidden,
+	ReasonLogWitnessUnknown:     CodeForbidden,
+	ReasonLogCosignatureInvalid: CodeInvalid,
+	ReasonSavedNotAudited:       CodeInternal,
+	ReasonSavedNotAnnounced:     CodeInternal,
 
 	ReasonTrackSignIn:        CodeUnauthorized,
 	ReasonTrackPairWrong:     CodeUnauthorized,

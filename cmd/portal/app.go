@@ -22,6 +22,7 @@ import (
 	"minhbach/internal/passhash"
 	"minhbach/internal/proof"
 	"minhbach/internal/seal"
+	"minhbach/internal/translog"
 	"minhbach/services"
 )
 
@@ -70,6 +71,14 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	if err != nil {
 		return nil, err
 	}
+	logSigner, logVKey, err := translog.Ed25519Key(cfg.LogOrigin, b.logKey)
+	if err != nil {
+		return nil, fmt.Errorf("PORTAL_LOG_KEY: %w", err)
+	}
+	witnesses, err := services.ParseWitnessKeys(cfg.LogWitnesses)
+	if err != nil {
+		return nil, fmt.Errorf("PORTAL_LOG_WITNESSES: %w", err)
+	}
 	anonHasher, staffHasher := passhash.Shared(cfg.Argon2, cfg.HashConcurrency, 8*cfg.HashConcurrency)
 	o := services.Options{Store: b.store, Blobs: b.blob, Files: &media.Checker{MaxPixels: services.DefaultMaxPixels},
 		Prover: proof.NewProver(signer), Sealer: sealer, Tokens: tokens,
@@ -79,6 +88,7 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 		// far, then get 503 (docs/privacy.md, "Admission control").
 		Hasher:      anonHasher,
 		StaffHasher: staffHasher,
+		PublicLog:   services.PublicLogConfig{Signer: logSigner, VerifierKey: logVKey, Origin: cfg.LogOrigin, Witnesses: witnesses},
 		Limits:      cfg.Limits, Require2FA: cfg.Require2FA, CoolingPeriod: cfg.CoolingPeriod, PublicStatsK: cfg.StatsK, CacheTTL: 30 * time.Second, Log: log, Now: time.Now}
 	if cfg.ClamdAddr != "" {
 		client := clamd.New(cfg.ClamdAddr, 2*time.Minute)

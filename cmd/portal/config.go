@@ -20,20 +20,26 @@ import (
 
 // Config is the portal's configuration, read from PORTAL_* variables only.
 type Config struct {
-	Env            string // development or production
-	Addr           string
-	DataDir        string
-	MongoURI       string
-	MongoDatabase  string
-	S3Endpoint     string
-	S3AccessKey    string
-	S3SecretKey    string
-	S3Bucket       string
-	S3TLS          bool
-	S3Region       string
-	IdentityKey    []byte // nil: generated into the data directory (embedded default only)
-	JWTKey         []byte // nil: generated into the data directory (embedded default only)
-	SigningKey     []byte // Ed25519 seed; nil: generated into the data directory (embedded default only)
+	Env           string // development or production
+	Addr          string
+	DataDir       string
+	MongoURI      string
+	MongoDatabase string
+	S3Endpoint    string
+	S3AccessKey   string
+	S3SecretKey   string
+	S3Bucket      string
+	S3TLS         bool
+	S3Region      string
+	IdentityKey   []byte // nil: generated into the data directory (embedded default only)
+	JWTKey        []byte // nil: generated into the data directory (embedded default only)
+	SigningKey    []byte // Ed25519 seed; nil: generated into the data directory (embedded default only)
+	// LogKey is the Ed25519 seed signing the public log's checkpoints (nil:
+	// generated into the data directory, embedded default only); LogOrigin
+	// names the log; LogWitnesses are the witnesses' verifier keys.
+	LogKey         []byte
+	LogOrigin      string
+	LogWitnesses   []string
 	ClamdAddr      string
 	SMTPURL        string
 	Require2FA     bool
@@ -108,6 +114,9 @@ var configVars = []configVar{
 	{Name: "PORTAL_IDENTITY_KEY", Secret: true, Default: "generated in the data dir", Computed: true, Meaning: "64 hex characters (AES-256 key) sealing complainants' identities; required with external servers"},
 	{Name: "PORTAL_JWT_KEY", Secret: true, Default: "generated in the data dir", Computed: true, Meaning: "HMAC key for session tokens, at least 32 bytes as 64+ hex characters; required with external servers"},
 	{Name: "PORTAL_SIGNING_KEY", Secret: true, Default: "generated in the data dir", Computed: true, Meaning: "Ed25519 private key seed (64 hex characters) signing proofs of filing; required with external servers"},
+	{Name: "PORTAL_LOG_KEY", Secret: true, Default: "generated in the data dir", Computed: true, Meaning: "Ed25519 private key seed (64 hex characters) signing the public transparency log's checkpoints (docs/transparency-log.md); required with external servers; never the same as PORTAL_SIGNING_KEY"},
+	{Name: "PORTAL_LOG_ORIGIN", Default: "host of PORTAL_PUBLIC_URL + /log", Computed: true, Meaning: "the public log's name in its checkpoints (`gopy.example.gov.vn/log`); unset: the host of PORTAL_PUBLIC_URL followed by `/log`, or `localhost/log`; witnesses check it, so never change it once published"},
+	{Name: "PORTAL_LOG_WITNESSES", Meaning: "the witnesses' public keys, separated by commas or spaces: for each, the cosignature key and the refusal key `portal witness init` prints; only their cosignatures and signed refusals are accepted"},
 	{Name: "PORTAL_CLAMD_ADDR", Meaning: "clamd address (`host:port` or `unix:/path`); unset: files are recorded as not scanned"},
 	{Name: "PORTAL_SMTP_URL", Secret: true, Meaning: "`smtp://user:pass@host:587?from=portal@example.org` (STARTTLS when offered) or `smtps://…`; unset: notifications are logged without content"},
 	{Name: "PORTAL_REQUIRE_2FA", Default: "false", Meaning: "admins and leads must enrol a TOTP second factor before they get a token; custody (of identities and of original files) then requires both people to have one"},
@@ -324,6 +333,10 @@ func (e *envReader) keys(c *Config) {
 		return b, nil
 	})
 	c.SigningKey = e.hexKey(c, "PORTAL_SIGNING_KEY", "proofs must verify on every instance", decodeHexKey)
+	c.LogKey = e.hexKey(c, "PORTAL_LOG_KEY", "the public log's checkpoints must be signed by one key", decodeHexKey)
+	if c.LogKey != nil && c.SigningKey != nil && string(c.LogKey) == string(c.SigningKey) {
+		e.bad("PORTAL_LOG_KEY must differ from PORTAL_SIGNING_KEY")
+	}
 }
 
 // service reads the optional services, logging, proxies and timings.
@@ -351,7 +364,39 @@ func (e *envReader) service(c *Config) {
 	}
 	c.ShutdownTimeout = e.duration("PORTAL_SHUTDOWN_TIMEOUT", "up to 10m", 0, 10*time.Minute)
 	c.PublicOrigin = e.origin("PORTAL_PUBLIC_URL")
+	e.publicLog(c)
 	e.metrics(c)
+}
+
+// publicLog reads the public log's origin and witnesses.
+func (e *envReader) publicLog(c *Config) {
+	c.LogOrigin = e.str("PORTAL_LOG_ORIGIN")
+	if c.LogOrigin == "" {
+		c.LogOrigin = "localhost/log"
+		if _, host, ok := strings.Cut(c.PublicOrigin, "://"); ok && host != "" {
+			c.LogOrigin = host + "/log"
+		}
+	}
+	if !validLogOrigin(c.LogOrigin) {
+		e.bad("PORTAL_LOG_ORIGIN must be printable ASCII without spaces or '+', like gopy.example.gov.vn/log, got %q", c.LogOrigin)
+	}
+	c.LogWitnesses = strings.FieldsFunc(e.str("PORTAL_LOG_WITNESSES"), func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' })
+	if _, err := services.ParseWitnessKeys(c.LogWitnesses); err != nil {
+		e.bad("PORTAL_LOG_WITNESSES: %v", err)
+	}
+}
+
+// validLogOrigin is what a signed note's key name may be.
+func validLogOrigin(s string) bool {
+	if s == "" || len(s) > 200 {
+		return false
+	}
+	for _, r := range s {
+		if r <= ' ' || r > '~' || r == '+' {
+			return false
+		}
+	}
+	return true
 }
 
 // metrics reads the metrics listener's address and token.
@@ -447,7 +492,7 @@ func (e *envReader) production(c *Config) {
 	for _, k := range []struct {
 		name string
 		key  []byte
-	}{{"PORTAL_IDENTITY_KEY", c.IdentityKey}, {"PORTAL_JWT_KEY", c.JWTKey}, {"PORTAL_SIGNING_KEY", c.SigningKey}} {
+	}{{"PORTAL_IDENTITY_KEY", c.IdentityKey}, {"PORTAL_JWT_KEY", c.JWTKey}, {"PORTAL_SIGNING_KEY", c.SigningKey}, {"PORTAL_LOG_KEY", c.LogKey}} {
 		if k.key != nil && weakKey(k.key) {
 			e.bad("%s is weak (repeated bytes); generate one with: openssl rand -hex 32", k.name)
 		}
@@ -492,7 +537,7 @@ func (c Config) redacted() []any {
 	}
 	return []any{"env", c.Env, "addr", c.Addr, "dataDir", c.DataDir, "mongodb", mongo, "database", c.MongoDatabase,
 		"s3Endpoint", c.S3Endpoint, "s3Bucket", c.S3Bucket, "s3TLS", c.S3TLS, "s3AccessKey", set(c.S3AccessKey),
-		"s3SecretKey", set(c.S3SecretKey), "identityKey", set(string(c.IdentityKey)), "jwtKey", set(string(c.JWTKey)), "signingKey", set(string(c.SigningKey)), "clamd", c.ClamdAddr, "smtp", set(c.SMTPURL), "trustedProxies", c.TrustedProxies, "publicUrl", c.PublicOrigin, "secureCookies", c.SecureCookies(),
+		"s3SecretKey", set(c.S3SecretKey), "identityKey", set(string(c.IdentityKey)), "jwtKey", set(string(c.JWTKey)), "signingKey", set(string(c.SigningKey)), "logKey", set(string(c.LogKey)), "logOrigin", c.LogOrigin, "logWitnesses", len(c.LogWitnesses), "clamd", c.ClamdAddr, "smtp", set(c.SMTPURL), "trustedProxies", c.TrustedProxies, "publicUrl", c.PublicOrigin, "secureCookies", c.SecureCookies(),
 		"maxFileBytes", c.Limits.MaxFileBytes, "maxReportBytes", c.Limits.MaxReportBytes, "maxFiles", c.Limits.MaxFiles,
 		"argon2MemoryKiB", c.Argon2.MemoryKiB, "argon2Iterations", c.Argon2.Iterations, "hashConcurrency", c.HashConcurrency,
 		"powBits", c.PoWBits, "anonWritesPerMinute", c.AnonWritesPerMinute, "anonInFlight", c.AnonInFlight, "uploadMemory", c.UploadMemory, "uploadCost", c.UploadCost(),

@@ -14,6 +14,7 @@ const (
 	goodKey  = "8f1c2e3d4a5b697887a6b5c4d3e2f1009a8b7c6d5e4f30211f2e3d4c5b6a7988"
 	goodKey2 = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809"
 	goodKey3 = "f0e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3b4a5968778695a4b3c2d1e0f"
+	goodKey4 = "3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b"
 )
 
 func TestLoadConfigDefaults(t *testing.T) {
@@ -68,7 +69,7 @@ func TestLoadConfigExternalAndSecretsFromFiles(t *testing.T) {
 		"PORTAL_ENV": "production", "PORTAL_MONGODB_URI": "mongodb://u:p@db:27017/?authSource=admin",
 		"PORTAL_S3_ENDPOINT": "minio:9000", "PORTAL_S3_ACCESS_KEY": "portal",
 		"PORTAL_S3_SECRET_KEY_FILE": secretFile, "PORTAL_IDENTITY_KEY_FILE": keyFile,
-		"PORTAL_JWT_KEY": goodKey2, "PORTAL_SIGNING_KEY": goodKey3,
+		"PORTAL_JWT_KEY": goodKey2, "PORTAL_SIGNING_KEY": goodKey3, "PORTAL_LOG_KEY": goodKey4,
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +78,7 @@ func TestLoadConfigExternalAndSecretsFromFiles(t *testing.T) {
 		t.Fatalf("config = %+v", c)
 	}
 	logged := fmt.Sprint(c.redacted()...)
-	for _, secret := range []string{"a-long-minio-secret-value", goodKey, goodKey2, goodKey3, "u:p@"} {
+	for _, secret := range []string{"a-long-minio-secret-value", goodKey, goodKey2, goodKey3, goodKey4, "u:p@"} {
 		if strings.Contains(logged, secret) {
 			t.Fatalf("redacted config shows %q: %s", secret, logged)
 		}
@@ -88,7 +89,7 @@ func TestLoadConfigRefusals(t *testing.T) {
 	base := func() map[string]string {
 		return map[string]string{"PORTAL_MONGODB_URI": "mongodb://db:27017", "PORTAL_S3_ENDPOINT": "minio:9000",
 			"PORTAL_S3_ACCESS_KEY": "portal", "PORTAL_S3_SECRET_KEY": "a-long-minio-secret-value", "PORTAL_IDENTITY_KEY": goodKey,
-			"PORTAL_JWT_KEY": goodKey2, "PORTAL_SIGNING_KEY": goodKey3}
+			"PORTAL_JWT_KEY": goodKey2, "PORTAL_SIGNING_KEY": goodKey3, "PORTAL_LOG_KEY": goodKey4}
 	}
 	cases := []struct {
 		name string
@@ -100,6 +101,10 @@ func TestLoadConfigRefusals(t *testing.T) {
 		{"external without identity key", func(m map[string]string) { delete(m, "PORTAL_IDENTITY_KEY") }, "PORTAL_IDENTITY_KEY"},
 		{"external without JWT key", func(m map[string]string) { delete(m, "PORTAL_JWT_KEY") }, "PORTAL_JWT_KEY"},
 		{"external without signing key", func(m map[string]string) { delete(m, "PORTAL_SIGNING_KEY") }, "PORTAL_SIGNING_KEY"},
+		{"external without log key", func(m map[string]string) { delete(m, "PORTAL_LOG_KEY") }, "PORTAL_LOG_KEY"},
+		{"log key is the signing key", func(m map[string]string) { m["PORTAL_LOG_KEY"] = goodKey3 }, "must differ"},
+		{"log origin with a space", func(m map[string]string) { m["PORTAL_LOG_ORIGIN"] = "a b" }, "PORTAL_LOG_ORIGIN"},
+		{"log witness not a key", func(m map[string]string) { m["PORTAL_LOG_WITNESSES"] = "nonsense" }, "PORTAL_LOG_WITNESSES"},
 		{"short JWT key", func(m map[string]string) { m["PORTAL_JWT_KEY"] = "abcdef0123" }, "too short"},
 		{"bad reap interval", func(m map[string]string) { m["PORTAL_REAP_INTERVAL"] = "0s" }, "PORTAL_REAP_INTERVAL"},
 		{"external without S3 keys", func(m map[string]string) { delete(m, "PORTAL_S3_ACCESS_KEY") }, "PORTAL_S3_ACCESS_KEY"},
@@ -163,7 +168,7 @@ func TestRedactURI(t *testing.T) {
 func TestPublicURLDecidesSecureCookie(t *testing.T) {
 	external := map[string]string{"PORTAL_MONGODB_URI": "mongodb://db:27017", "PORTAL_S3_ENDPOINT": "minio:9000",
 		"PORTAL_S3_ACCESS_KEY": "portal", "PORTAL_S3_SECRET_KEY": "a-long-minio-secret-value", "PORTAL_IDENTITY_KEY": goodKey,
-		"PORTAL_JWT_KEY": goodKey2, "PORTAL_SIGNING_KEY": goodKey3}
+		"PORTAL_JWT_KEY": goodKey2, "PORTAL_SIGNING_KEY": goodKey3, "PORTAL_LOG_KEY": goodKey4}
 	with := func(kv ...string) map[string]string {
 		m := map[string]string{}
 		for k, v := range external {

@@ -42,7 +42,7 @@ func startEmbedded(ctx context.Context, cfg Config, log *slog.Logger, b *backend
 	for _, k := range []struct {
 		dst  *[]byte
 		file string
-	}{{&b.identityKey, "identity.key"}, {&b.jwtKey, "jwt.key"}, {&b.signingKey, "signing.key"}} {
+	}{{&b.identityKey, "identity.key"}, {&b.jwtKey, "jwt.key"}, {&b.signingKey, "signing.key"}, {&b.logKey, "log.key"}} {
 		if *k.dst == nil {
 			if *k.dst, err = devstack.LoadOrCreateKey(filepath.Join(cfg.DataDir, k.file), 32); err != nil {
 				return "", s3, fmt.Errorf("%s: %w", k.file, err)

@@ -136,6 +136,7 @@ func TestConfigDefaultsAreUsed(t *testing.T) {
 		"PORTAL_POW_BITS":        strconv.Itoa(c.PoWBits), "PORTAL_ANON_WRITES_PER_MINUTE": strconv.Itoa(c.AnonWritesPerMinute),
 		"PORTAL_PUBLIC_URL": c.PublicOrigin, "PORTAL_UPLOAD_MEMORY": strconv.FormatInt(c.UploadMemory, 10),
 		"PORTAL_METRICS_ADDR": c.MetricsAddr, "PORTAL_METRICS_TOKEN": c.MetricsToken,
+		"PORTAL_LOG_WITNESSES": strings.Join(c.LogWitnesses, ","),
 	}
 	for _, v := range configVars {
 		if v.Computed || v.Name == "PORTAL_DATA_DIR" {

@@ -44,6 +44,7 @@ type backend struct {
 	identityKey []byte
 	jwtKey      []byte
 	signingKey  []byte
+	logKey      []byte
 	closers     []func()
 }
 
@@ -61,7 +62,7 @@ var errNoEmbeddedStack = errors.New("this portal was built without the embedded 
 // configured, then connects to the database and the bucket, ensuring indexes
 // and the bucket exist.
 func openBackend(ctx context.Context, cfg Config, log *slog.Logger) (_ *backend, err error) {
-	b := &backend{identityKey: cfg.IdentityKey, jwtKey: cfg.JWTKey, signingKey: cfg.SigningKey}
+	b := &backend{identityKey: cfg.IdentityKey, jwtKey: cfg.JWTKey, signingKey: cfg.SigningKey, logKey: cfg.LogKey}
 	defer func() {
 		if err != nil {
 			b.close()
@@ -174,7 +175,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// several portal processes on one database never run one job twice.
 	var jobsRunning sync.WaitGroup
 	jobList := []func(context.Context, *slog.Logger){
-		a.runOutbox, a.runSweep, a.runCheckpoints, a.runSealFileNames, a.runSafeCopies, a.runRankReports, a.runPlaceKeys, a.runAuditHeads, a.runOutboxDue, a.runStats,
+		a.runOutbox, a.runSweep, a.runCheckpoints, a.runSealFileNames, a.runSafeCopies, a.runRankReports, a.runPlaceKeys, a.runAuditHeads, a.runOutboxDue, a.runStats, a.runLogSequencer,
 		func(ctx context.Context, log *slog.Logger) { a.runReaper(ctx, cfg.ReapInterval, log) },
 	}
 	if cfg.Embedded() {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"golang.org/x/mod/sumdb/note"
 )
 
 func TestCheckpointList(t *testing.T) {
@@ -96,5 +98,32 @@ func TestDirAndHTTPSources(t *testing.T) {
 	empty := DirSource{Dir: t.TempDir()}
 	if sizes, err := empty.Checkpoints(ctx); err != nil || len(sizes) != 0 {
 		t.Errorf("empty dir: %v, %v", sizes, err)
+	}
+}
+
+func TestEd25519Key(t *testing.T) {
+	seed := make([]byte, 32)
+	seed[0] = 7
+	signer, vkey, err := Ed25519Key("portal.example/log", seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := SignCheckpoint(Checkpoint{Origin: "portal.example/log", Size: 1, Root: LeafHash([]byte("x"))}, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := OpenCheckpoint(msg, "portal.example/log", v); err != nil {
+		t.Fatal(err)
+	}
+	again, vkey2, _ := Ed25519Key("portal.example/log", seed)
+	if vkey2 != vkey || again.KeyHash() != signer.KeyHash() {
+		t.Fatal("the same seed gave another key")
+	}
+	if _, _, err := Ed25519Key("x", seed[:31]); err == nil {
+		t.Fatal("a short seed was accepted")
 	}
 }
