@@ -65,4 +65,6 @@ type AdminEvent struct {
 type AdminAuditStore interface {
 	InsertAdminEvent(ctx context.Context, e AdminEvent) error
 	ListAdminEvents(ctx context.Context, limit int) ([]AdminEvent, error)
+	// EachAdminEvent calls fn with every admin event, oldest first.
+	EachAdminEvent(ctx context.Context, fn func(AdminEvent) error) error
 }

@@ -419,6 +419,27 @@ func (s *Store) InsertAdminEvent(ctx context.Context, e services.AdminEvent) err
 	return translate(err, "admin event")
 }
 
+// EachAdminEvent streams every admin event, oldest first (`portal audit
+// verify`, the public log's reconciliation).
+func (s *Store) EachAdminEvent(ctx context.Context, fn func(services.AdminEvent) error) error {
+	cur, err := s.db.Collection(colAdminEvents).Find(ctx, bson.D{},
+		options.Find().SetSort(bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}).SetBatchSize(1000))
+	if err != nil {
+		return translate(err, "admin event")
+	}
+	defer cur.Close(context.WithoutCancel(ctx))
+	for cur.Next(ctx) {
+		var d adminEventDoc
+		if err := cur.Decode(&d); err != nil {
+			return translate(err, "admin event")
+		}
+		if err := fn(services.AdminEvent{ID: d.ID.Hex(), At: d.At.UTC(), ActorID: d.ActorID, Action: d.Action, Target: d.Target, Summary: d.Summary}); err != nil {
+			return err
+		}
+	}
+	return translate(cur.Err(), "admin event")
+}
+
 // ListAdminEvents returns the newest limit events, newest first.
 func (s *Store) ListAdminEvents(ctx context.Context, limit int) ([]services.AdminEvent, error) {
 	if limit <= 0 {
