@@ -77,3 +77,29 @@ func FuzzParseCheckpoint(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseRefusal: a refusal posted to the portal is either refused with
+// ErrRefusal or re-encodes to exactly the same bytes.
+func FuzzParseRefusal(f *testing.F) {
+	r := Refusal{Origin: testOrigin, Reason: ReasonFork, Seen: &TreeHead{Size: 3, Root: LeafHash(nil)},
+		Got: &TreeHead{Size: 3, Root: EmptyRoot()}, Time: 1764979200, Detail: "two roots for size 3"}
+	b, _ := r.Marshal()
+	f.Add(b)
+	r.Seen, r.Got, r.Reason, r.Detail = nil, nil, ReasonUnavailable, "checkpoint: not found"
+	b, _ = r.Marshal()
+	f.Add(b)
+	f.Add([]byte("minhbach-witness-refusal/1\norigin a\nreason fork\nseen none\ngot 01 x\ntime 0\ndetail \n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := ParseRefusal(b)
+		if err != nil {
+			if !errors.Is(err, ErrRefusal) {
+				t.Fatalf("refused with %v", err)
+			}
+			return
+		}
+		again, err := r.Marshal()
+		if err != nil || !bytes.Equal(again, b) {
+			t.Fatalf("%q parsed to %+v, which encodes as %q (%v)", b, r, again, err)
+		}
+	})
+}
