@@ -382,7 +382,7 @@ func (w *Witness) checkStored(ctx context.Context, size int64, root translog.Has
 		return refuse(translog.ReasonInconsistent, "%s holds size %d", what, c.Size), nil
 	}
 	if c.Root != root {
-		return refuse(translog.ReasonFork, "%s has another root than the %s checkpoint", what, which), nil
+		return refuse(translog.ReasonFork, "%s has another root than %s checkpoint", what, which), nil
 	}
 	return nil, nil
 }
