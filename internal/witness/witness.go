@@ -174,6 +174,24 @@ func (w *Witness) fetch(ctx context.Context, path string) ([]byte, error) {
 	return b, nil
 }
 
+// fetchTile fetches a tile of hashes. A partial tile the log no longer
+// has is read from its full tile, which C2SP tlog-tiles allows a log to
+// publish in its place once the tree has grown: its first W hashes are the
+// partial tile's (TileHashReader checks them against the root anyway).
+func (w *Witness) fetchTile(ctx context.Context, t translog.Tile) ([]byte, error) {
+	b, err := w.fetch(ctx, t.Path())
+	if err == nil || t.W == translog.TileWidth || !errors.Is(err, translog.ErrNotFound) {
+		return b, err
+	}
+	full := t
+	full.W = translog.TileWidth
+	fb, ferr := w.fetch(ctx, full.Path())
+	if ferr != nil || len(fb) < t.W*translog.HashSize {
+		return nil, err // the partial tile's own error: it is what is missing
+	}
+	return fb[:t.W*translog.HashSize], nil
+}
+
 // refusal is a reason to refuse, found while checking.
 type refusal struct {
 	reason translog.RefusalReason
@@ -291,7 +309,7 @@ func (w *Witness) check(ctx context.Context, seen *translog.Checkpoint, res *Res
 	tiles := translog.TileHashReader(cp.Size, cp.Root, func(ts []translog.Tile) ([][]byte, error) {
 		out := make([][]byte, len(ts))
 		for i, t := range ts {
-			b, err := w.fetch(ctx, t.Path())
+			b, err := w.fetchTile(ctx, t)
 			if err != nil {
 				return nil, err
 			}

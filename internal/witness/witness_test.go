@@ -427,6 +427,11 @@ func TestRefusals(t *testing.T) {
 		{"tile deleted", translog.ReasonUnavailable, func(t *testing.T, f *fixture) {
 			f.log.remove("tile/0/000.p/20")
 		}},
+		{"tile and its full tile deleted", translog.ReasonUnavailable, func(t *testing.T, f *fixture) {
+			f.log.grow(300, "a") // now tile/0/000 is full too
+			f.log.remove("tile/0/000.p/20")
+			f.log.remove("tile/0/000")
+		}},
 		{"tile altered", translog.ReasonInconsistent, func(t *testing.T, f *fixture) {
 			b := f.log.read("tile/0/000.p/20")
 			b[5] ^= 1
@@ -475,6 +480,24 @@ func TestRefusals(t *testing.T) {
 }
 
 func b64(h translog.Hash) string { return base64.StdEncoding.EncodeToString(h[:]) }
+
+// TestPartialTileFromFullTile: a log may drop a partial tile once its full
+// tile exists; a witness reading a checkpoint of the smaller size (the log
+// grew between its reads) takes the partial tile's hashes from the full one.
+func TestPartialTileFromFullTile(t *testing.T) {
+	f := newFixture(t, true)
+	f.log.grow(10, "a")
+	f.cosigned(t, f.run(t), 10)
+	f.log.grow(20, "a")
+	stale := f.log.read(translog.PathCheckpoint)
+	f.log.grow(300, "a")
+	f.log.remove("tile/0/000.p/10")
+	f.log.remove("tile/0/000.p/30")
+	f.log.write(translog.PathCheckpoint, stale)
+	f.cosigned(t, f.run(t), 30)
+	f.log.write(translog.PathCheckpoint, f.log.read(translog.CheckpointPath(330)))
+	f.cosigned(t, f.run(t), 330)
+}
 
 func TestRefusalIsSticky(t *testing.T) {
 	f := newFixture(t, true)
