@@ -85,6 +85,11 @@ func witnessRun(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	unlock, err := witness.Lock(*dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	client := &http.Client{Timeout: 30 * time.Second}
 	var src translog.Source = translog.DirSource{Dir: *logDir}
 	if *logURL != "" {

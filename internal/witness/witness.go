@@ -26,6 +26,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
@@ -634,4 +635,32 @@ func LoadKey(dir string) (*translog.Cosigner, error) {
 		return nil, fmt.Errorf("witness: %w", err)
 	}
 	return translog.NewCosigner(string(b))
+}
+
+// LockFile is the lock `portal witness run` holds on its directory.
+const LockFile = "witness.lock"
+
+// ErrLocked means another process is running the witness on the directory.
+var ErrLocked = errors.New("witness: the directory is in use by another witness process")
+
+// Lock takes an exclusive, non-blocking lock on dir/witness.lock, so that
+// two witness processes never write one directory at once. The kernel
+// releases it when the process exits: a crash leaves no stale lock. The
+// returned function releases it.
+func Lock(dir string) (func(), error) {
+	f, err := os.OpenFile(filepath.Join(dir, LockFile), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("witness: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("%w (%s)", ErrLocked, dir)
+		}
+		return nil, fmt.Errorf("witness: lock %s: %w", dir, err)
+	}
+	return func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
 }

@@ -619,6 +619,19 @@ func TestInitAndLoadKey(t *testing.T) {
 	if _, err := LoadKey(dir); err == nil {
 		t.Fatal("a key readable by others was loaded")
 	}
+	unlock, err := Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Lock(dir); !errors.Is(err, ErrLocked) {
+		t.Fatalf("locked twice: %v", err)
+	}
+	unlock()
+	if unlock, err := Lock(dir); err != nil {
+		t.Fatalf("after unlock: %v", err)
+	} else {
+		unlock()
+	}
 	if _, _, err := Init(t.TempDir(), "bad name"); err == nil {
 		t.Fatal("a name with a space")
 	}
