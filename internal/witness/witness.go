@@ -229,7 +229,11 @@ func (w *Witness) RunOnce(ctx context.Context) (Result, error) {
 		return Result{}, errors.New("witness: Dir, Key, LogVerifier and Source are required")
 	}
 	if sticky, err := os.ReadFile(filepath.Join(w.Dir, RefusedFile)); err == nil {
-		r, err := translog.ParseRefusal(refusalText(sticky))
+		rv, err := note.NewVerifier(w.Key.RefusalVerifierKey())
+		if err != nil {
+			return Result{}, fmt.Errorf("witness: %w", err)
+		}
+		r, err := translog.OpenRefusal(sticky, rv)
 		if err != nil {
 			return Result{}, fmt.Errorf("witness: %s: %w", RefusedFile, err)
 		}
@@ -255,15 +259,6 @@ func (w *Witness) RunOnce(ctx context.Context) (Result, error) {
 		return w.refuse(ctx, res, ref)
 	}
 	return w.cosign(ctx, res, signed)
-}
-
-// refusalText is the text of a signed refusal note, without checking its
-// signature: the witness wrote it itself.
-func refusalText(msg []byte) []byte {
-	if i := bytes.LastIndex(msg, []byte("\n\n")); i >= 0 {
-		return msg[:i+1]
-	}
-	return msg
 }
 
 // latest reads the last cosigned checkpoint, nil for none.

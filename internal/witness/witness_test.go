@@ -526,6 +526,17 @@ func TestRefusalIsSticky(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(f.w.Dir, CosignedDir, "15")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatal("cosigned while refusing")
 	}
+	// A REFUSED file the witness did not sign stops it with an error, not
+	// with a cosignature.
+	refusedPath := filepath.Join(f.w.Dir, RefusedFile)
+	kept, _ := os.ReadFile(refusedPath)
+	if err := os.WriteFile(refusedPath, []byte("edited\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := f.w.RunOnce(context.Background()); err == nil {
+		t.Fatalf("ran with an edited %s: %+v", RefusedFile, res)
+	}
+	os.WriteFile(refusedPath, kept, 0o600)
 	// A person deletes REFUSED: the witness checks from its last cosigned
 	// checkpoint again.
 	if err := os.Remove(filepath.Join(f.w.Dir, RefusedFile)); err != nil {
