@@ -647,3 +647,38 @@ func TestInitAndLoadKey(t *testing.T) {
 		t.Fatal("a name with a space")
 	}
 }
+
+// TestEarlierCheckpoints: an older cosigned checkpoint deleted is refused
+// at once (the list of sizes); one replaced is refused by the random check
+// of an earlier cosigned checkpoint, here within a few runs.
+func TestEarlierCheckpoints(t *testing.T) {
+	setup := func(t *testing.T) *fixture {
+		f := newFixture(t, false)
+		for _, size := range []int64{10, 20, 30} {
+			f.log.grow(10, "a")
+			f.cosigned(t, f.run(t), size)
+		}
+		return f
+	}
+	t.Run("deleted", func(t *testing.T) {
+		f := setup(t)
+		f.log.remove(translog.CheckpointPath(10))
+		r := f.refused(t, f.run(t), translog.ReasonUnavailable)
+		if !strings.Contains(r.Detail, "size 10") {
+			t.Fatalf("detail %q", r.Detail)
+		}
+	})
+	t.Run("replaced", func(t *testing.T) {
+		f := setup(t)
+		l := newTestLog(t, f.log.signer)
+		l.grow(10, "b")
+		f.log.write(translog.CheckpointPath(10), l.read(translog.CheckpointPath(10)))
+		for i := 0; i < 60; i++ {
+			if res := f.run(t); res.Outcome == Refused {
+				f.refused(t, res, translog.ReasonFork)
+				return
+			}
+		}
+		t.Fatal("a replaced earlier checkpoint was never found")
+	})
+}
