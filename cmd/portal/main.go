@@ -64,6 +64,9 @@ Usage:
                      the period review report of a unit, a committee or the
                      whole portal over whole months (stdout without --out);
                      recorded in the admin audit log
+  portal witness init|run
+                     a Front committee's witness of the public log
+                     (docs/transparency-log.md; needs no portal configuration)
   portal healthcheck exit 0 when the portal on PORTAL_ADDR answers /readyz
                      (for container healthchecks; images have no curl)
   portal help        show this help
@@ -104,6 +107,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return adminCommand(ctx, args, getenv, stdin, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(ctx, getenv, stdout)
+	case "witness":
+		return witnessCommand(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		_, err := io.WriteString(stdout, usage)
 		return err
