@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
+
 	"minhbach/handlers"
 	"minhbach/internal/blobstore"
 	"minhbach/internal/clamd"
@@ -42,6 +44,10 @@ type app struct {
 	// the HTTP layer and the jobs record into it; serve exposes it on
 	// PORTAL_METRICS_ADDR when set.
 	metrics *metrics.Metrics
+	// logOrigin and logVerifier are the public log's name and public key
+	// (docs/transparency-log.md).
+	logOrigin   string
+	logVerifier note.Verifier
 }
 
 // jobs is a job runner of this process whose runs the metrics count.
@@ -122,7 +128,12 @@ func newApp(ctx context.Context, cfg Config, b *backend, log *slog.Logger) (*app
 	// Only the holder of the statistics' lease folds (runStats); until
 	// then, and on every other process, reads do not fold.
 	p.Stats.SetStandby(true)
-	return &app{Portal: p, store: b.store, leases: b.store, blobs: b.blob, signKey: priv, reapAge: cfg.ReapAge, metrics: m}, nil
+	logVerifier, err := note.NewVerifier(logVKey)
+	if err != nil {
+		return nil, fmt.Errorf("PORTAL_LOG_KEY: %w", err)
+	}
+	return &app{Portal: p, store: b.store, leases: b.store, blobs: b.blob, signKey: priv, reapAge: cfg.ReapAge, metrics: m,
+		logOrigin: cfg.LogOrigin, logVerifier: logVerifier}, nil
 }
 
 // reap removes abandoned uploads and expired idempotency keys once.

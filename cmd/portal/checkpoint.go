@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/ed25519"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"os"
 	"log/slog"
 	"strings"
 	"time"
@@ -64,8 +66,26 @@ func (a *app) runCheckpoints(ctx context.Context, log *slog.Logger) {
 // auditCommands is `portal audit verify` (every chain, then the newest
 // checkpoint) and `portal audit checkpoint` (write one now).
 func auditCommands(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) != 1 || (args[0] != "verify" && args[0] != "checkpoint") {
-		return usageError{"usage: portal audit verify | portal audit checkpoint"}
+	const usage = "usage: portal audit verify [--witness FILE] | portal audit checkpoint"
+	if len(args) == 0 || (args[0] != "verify" && args[0] != "checkpoint") {
+		return usageError{usage}
+	}
+	var witness []byte
+	if args[0] == "verify" {
+		fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		file := fs.String("witness", "", "a witness's latest cosigned checkpoint: the log must extend it")
+		if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
+			return usageError{usage}
+		}
+		if *file != "" {
+			var err error
+			if witness, err = os.ReadFile(*file); err != nil {
+				return fmt.Errorf("--witness: %w", err)
+			}
+		}
+	} else if len(args) != 1 {
+		return usageError{usage}
 	}
 	return withApp(ctx, getenv, stderr, func(a *app, _ *slog.Logger) error {
 		if args[0] == "checkpoint" {
@@ -76,7 +96,7 @@ func auditCommands(ctx context.Context, args []string, getenv func(string) strin
 			_, err = fmt.Fprintf(stdout, "audit checkpoint written: %s (%d chain heads, root %s)\n", key, cp.Count, cp.Root)
 			return err
 		}
-		return verifyAudit(ctx, a, stdout)
+		return verifyAudit(ctx, a, stdout, witness)
 	})
 }
 
@@ -90,7 +110,7 @@ func auditCommands(ctx context.Context, args []string, getenv func(string) strin
 // proportion to the number of events (README, "Other commands"). The
 // recorded chain heads (one read of them) that are behind what it read
 // are recorded again, so that the next checkpoint covers every event.
-func verifyAudit(ctx context.Context, a *app, stdout io.Writer) error {
+func verifyAudit(ctx context.Context, a *app, stdout io.Writer, witness []byte) error {
 	chains, err := services.ReadAuditChains(ctx, a.store)
 	if err != nil {
 		return err
@@ -153,10 +173,34 @@ func verifyAudit(ctx context.Context, a *app, stdout io.Writer) error {
 			failures = append(failures, fmt.Sprintf("%d audit chains no longer match the latest checkpoint", len(v.Problems)))
 		}
 	}
+	rec, err := services.ReconcileLog(ctx, a.reconcileOptions(witness, false))
+	if err != nil {
+		return fmt.Errorf("%sthe public log could not be checked: %w", strings.Join(append(failures, ""), "; "), err)
+	}
+	for _, p := range rec.Problems {
+		fmt.Fprintf(stdout, "LOG MISMATCH %s: %s\n", p.Subject, p.Problem)
+	}
+	witnessed := ""
+	if len(witness) > 0 {
+		witnessed = ", checked against the witness's checkpoint"
+	}
+	fmt.Fprintf(stdout, "public log: %d entries%s; %d reports and %d admin changes bound to it, %d events still queued, %d problems\n",
+		rec.Size, witnessed, rec.Reports, rec.Admin, rec.Pending, len(rec.Problems))
+	if len(rec.Problems) > 0 {
+		failures = append(failures, fmt.Sprintf("%d inconsistencies between the reports and the public log", len(rec.Problems)))
+	}
 	if len(failures) > 0 {
 		return errors.New(strings.Join(failures, "; "))
 	}
 	return nil
+}
+
+// reconcileOptions binds the reports and the admin log to the public log
+// (services.ReconcileLog): `portal audit verify` checks, the sequencer's
+// sweep repairs.
+func (a *app) reconcileOptions(witness []byte, repair bool) services.LogReconcileOptions {
+	return services.LogReconcileOptions{Store: a.store, Blobs: a.blobs, Cases: a.store, Audit: a.store, Admin: a.store,
+		Reports: a.store.EachReportID, Origin: a.logOrigin, Verifier: a.logVerifier, Witness: witness, Repair: repair, Now: time.Now}
 }
 
 // headsBehind counts the chains whose recorded head (AuditStore.ListAuditHeads)

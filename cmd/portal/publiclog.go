@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"minhbach/services"
 )
 
 // The public log's sequencer (services/publiclogseq.go,
@@ -35,6 +37,41 @@ func (a *app) runLogSequencer(ctx context.Context, log *slog.Logger) {
 				return nil
 			}
 			log.Debug("public log: batch integrated", "entries", n)
+		}
+		return nil
+	})
+}
+
+// logReconcilePeriod is how often the sweep queues the entries of events
+// that have none (a queue insert lost to a crash, reports filed before the
+// log existed); it also runs at start.
+const (
+	logReconcilePeriod = 6 * time.Hour
+	logReconcileLease  = 30 * time.Minute
+)
+
+func (a *app) runLogReconcile(ctx context.Context, log *slog.Logger) {
+	if a.Sequencer == nil {
+		return
+	}
+	t := time.NewTimer(checkpointStartDelay)
+	select {
+	case <-ctx.Done():
+		t.Stop()
+		return
+	case <-t.C:
+	}
+	_ = a.jobs(log).Every(ctx, "log-reconcile", logReconcilePeriod, logReconcileLease, func(ctx context.Context) error {
+		rec, err := services.ReconcileLog(ctx, a.reconcileOptions(nil, true))
+		if err != nil {
+			return err
+		}
+		if rec.Queued > 0 {
+			log.Warn("public log: events without entries were queued", "entries", rec.Queued)
+		}
+		if len(rec.Problems) > 0 {
+			// Names only ids and dates; `portal audit verify` lists them.
+			log.Error("public log: the reports and the log disagree; run portal audit verify", "problems", len(rec.Problems))
 		}
 		return nil
 	})

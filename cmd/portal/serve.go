@@ -175,7 +175,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// several portal processes on one database never run one job twice.
 	var jobsRunning sync.WaitGroup
 	jobList := []func(context.Context, *slog.Logger){
-		a.runOutbox, a.runSweep, a.runCheckpoints, a.runSealFileNames, a.runSafeCopies, a.runRankReports, a.runPlaceKeys, a.runAuditHeads, a.runOutboxDue, a.runStats, a.runLogSequencer,
+		a.runOutbox, a.runSweep, a.runCheckpoints, a.runSealFileNames, a.runSafeCopies, a.runRankReports, a.runPlaceKeys, a.runAuditHeads, a.runOutboxDue, a.runStats, a.runLogSequencer, a.runLogReconcile,
 		func(ctx context.Context, log *slog.Logger) { a.runReaper(ctx, cfg.ReapInterval, log) },
 	}
 	if cfg.Embedded() {

@@ -228,11 +228,9 @@ func (s *Store) AddLogCosignature(ctx context.Context, c services.LogCosignature
 	if c.Refusal == "" {
 		field = "cosigned"
 		d.ID = logCosigID(c.Size, c.Witness)
-		_, err := s.db.Collection(colLogCosignatures).InsertOne(ctx, d)
-		if mongo.IsDuplicateKeyError(err) {
-			return nil
-		}
-		if err != nil {
+		// The first cosignature of a size is kept; a witness cosigning an
+		// idle log again still moves its latest cosignature on.
+		if _, err := s.db.Collection(colLogCosignatures).InsertOne(ctx, d); err != nil && !mongo.IsDuplicateKeyError(err) {
 			return translate(err, "cosignature")
 		}
 	}
