@@ -39,7 +39,7 @@ async function refused(p: Promise<unknown>): Promise<string> {
 }
 
 /** flip changes one bit of a copy of b. */
-function flip(b: Uint8Array, i = 0): Uint8Array {
+function flip(b: Uint8Array, i = 0): Uint8Array<ArrayBuffer> {
   const c = new Uint8Array(b)
   c[i] = c[i]! ^ 1
   return c

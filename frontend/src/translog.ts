@@ -27,6 +27,14 @@ export class LogError extends Error {
   }
 }
 
+/** UnsupportedError: this browser lacks what the check needs (Web Crypto, or Ed25519 in it); it says nothing about the log. */
+export class UnsupportedError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UnsupportedError'
+  }
+}
+
 type Bytes = Uint8Array<ArrayBuffer>
 
 const HASH_SIZE = 32
@@ -34,7 +42,7 @@ const encoder = new TextEncoder()
 
 function subtle(): SubtleCrypto {
   const s = globalThis.crypto?.subtle
-  if (!s) throw new LogError('this browser has no Web Crypto (crypto.subtle): the log cannot be checked here')
+  if (!s) throw new UnsupportedError('this browser has no Web Crypto (crypto.subtle), or the page is not served over HTTPS')
   return s
 }
 
@@ -307,6 +315,31 @@ export async function reportCommitment(trackingCode: string, contentSha256Hex: s
   return bytesToHex(h)
 }
 
+/**
+ * The types of a tracked report's public timeline events (GET /api/v1/track)
+ * that become log entries, as docs/transparency-log.md lists them (the
+ * status moves, the filing, a withdrawal, an appeal, a deadline extension;
+ * the automatic closing is a move to closed). Messages, evidence, ratings and
+ * receipt changes are not logged.
+ */
+const LOGGED_TIMELINE_TYPES = new Set([
+  'submitted',
+  'status_accepted',
+  'status_rejected',
+  'status_transferred',
+  'status_concluded',
+  'status_closed',
+  'auto_closed',
+  'withdrawn',
+  'appealed',
+  'deadline_extended',
+])
+
+/** loggedEventCount counts the timeline events that have (or will have) an entry in the log. */
+export function loggedEventCount(timeline: { type: string }[]): number {
+  return timeline.filter((e) => LOGGED_TIMELINE_TYPES.has(e.type)).length
+}
+
 // ---- Signed notes and checkpoints (internal/translog/checkpoint.go) ----
 
 /**
@@ -369,13 +402,16 @@ export async function parseVerifierKey(vkey: string): Promise<VerifierKey> {
 
 async function ed25519Verify(publicKey: Bytes, signature: Bytes, message: Bytes): Promise<boolean> {
   if (signature.length !== 64) return false
+  let key: CryptoKey
   try {
-    const key = await subtle().importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify'])
-    return await subtle().verify({ name: 'Ed25519' }, key, signature, message)
+    key = await subtle().importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify'])
   } catch (e) {
-    if (e instanceof LogError) throw e
+    if (e instanceof UnsupportedError || (e as { name?: unknown } | null)?.name === 'NotSupportedError') {
+      throw new UnsupportedError('this browser has no Ed25519 in Web Crypto')
+    }
     return false // a public key that is not a point on the curve verifies nothing
   }
+  return await subtle().verify({ name: 'Ed25519' }, key, signature, message)
 }
 
 /** A C2SP tlog-checkpoint: the log's origin, its size, the root hash of its tree at that size, and extension lines. */
