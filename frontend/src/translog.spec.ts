@@ -9,6 +9,7 @@ import {
   encodeBase64,
   hexToBytes,
   leafHash,
+  loggedEventCount,
   nodeHash,
   openCheckpoint,
   parseCheckpoint,
@@ -161,6 +162,15 @@ describe('entries', () => {
   it('refuse every entry Go refuses', () => {
     for (const b of vectors.badEntries) expect(() => parseEntry(b.entry), b.why).toThrow(LogError)
     expect(() => parseEntry(vectors.entries[0]!.entry.replace('2026-12-01', '2100-02-29'))).toThrow(LogError)
+  })
+})
+
+describe('the events a tracked report expects in the log', () => {
+  it('counts the filing, status moves, withdrawal, appeal and extensions, not messages or ratings', () => {
+    const types = ['submitted', 'message', 'status_accepted', 'evidence_added', 'deadline_extended', 'status_concluded', 'rated', 'auto_closed', 'receipt_changed']
+    expect(loggedEventCount(types.map((type) => ({ type })))).toBe(5)
+    expect(loggedEventCount([{ type: 'withdrawn' }, { type: 'appealed' }, { type: 'status_rejected' }, { type: 'status_transferred' }])).toBe(4)
+    expect(loggedEventCount([])).toBe(0)
   })
 })
 
