@@ -2077,7 +2077,7 @@ const en: typeof vi = {
   },
   logInclusion: {
     heading: 'Public log',
-    intro: 'Every public event of a report is recorded in the portal’s public log, an append-only log that anyone can check. The log records no content, unit or person: only the kind of event, its day, and a commitment that only the holder of the proof of filing can recompute.',
+    intro: 'Every public event of a report is recorded in the portal’s public log, an append-only log that anyone can check. The log records no content, unit or person: only the kind of event, its day, and a commitment computed from the proof of filing, which reveals nothing about the report.',
     checking: 'Checking the public log…',
     yours: {
       pending: 'Your report is being added to the public log. This usually takes a few seconds; come back to this page later to check.',

@@ -2076,7 +2076,7 @@ const vi = {
   },
   logInclusion: {
     heading: 'Sổ công khai',
-    intro: 'Mỗi sự kiện công khai của một phản ánh được ghi vào sổ công khai của cổng, một sổ chỉ ghi thêm mà ai cũng kiểm tra được. Sổ không ghi nội dung, đơn vị hay người gửi: chỉ ghi loại sự kiện, ngày và một mã cam kết mà chỉ người giữ giấy xác nhận đã gửi tính lại được.',
+    intro: 'Mỗi sự kiện công khai của một phản ánh được ghi vào sổ công khai của cổng, một sổ chỉ ghi thêm mà ai cũng kiểm tra được. Sổ không ghi nội dung, đơn vị hay người gửi: chỉ ghi loại sự kiện, ngày và một mã cam kết tính từ giấy xác nhận đã gửi, không tiết lộ gì về phản ánh.',
     checking: 'Đang kiểm tra sổ công khai…',
     yours: {
       pending: 'Phản ánh của bạn đang được đưa vào sổ công khai. Việc này thường chỉ mất vài giây; hãy quay lại trang này sau để kiểm tra.',
