@@ -796,6 +796,40 @@ export async function fetchReceiptPdf(token: string, path = '/api/v1/track/recei
   return await res.blob()
 }
 
+/** GET /api/v1/log: the public transparency log's origin and Ed25519 verifier key (docs/transparency-log.md). */
+export interface LogInfo {
+  origin: string
+  /** A signed-note verifier key, "<origin>+<key hash>+<base64 key>". */
+  verifierKey: string
+  size: number
+  /** The witnesses (their shape is not used by the browser yet). */
+  witnesses: unknown[]
+}
+
+/** One entry of a report in GET /api/v1/log/inclusion: its index, the entry line, and its inclusion proof (hex hashes). */
+export interface LogInclusionEntry {
+  index: number
+  entry: string
+  proof: string[]
+}
+
+/** GET /api/v1/log/inclusion: a report's entries with their proofs in the tree of the signed checkpoint's size; none while not yet integrated. */
+export interface LogInclusion {
+  size: number
+  /** The signed checkpoint (a signed note) the proofs are for. */
+  checkpoint: string
+  entries: LogInclusionEntry[]
+}
+
+export function getLogInfo(signal?: AbortSignal): Promise<LogInfo> {
+  return request<LogInfo>('GET', '/api/v1/log', { signal })
+}
+
+/** getLogInclusion asks for the entries of a report's commitment (64 hex digits, computed in the browser). */
+export function getLogInclusion(commitment: string, signal?: AbortSignal): Promise<LogInclusion> {
+  return request<LogInclusion>('GET', `/api/v1/log/inclusion?commitment=${encodeURIComponent(commitment)}`, { signal })
+}
+
 /** What POST /api/v1/receipts/verify answers: whether a proof of filing is genuine and unchanged, and then what it states. */
 export interface ProofCheck {
   valid: boolean

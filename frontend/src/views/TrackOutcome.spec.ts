@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import TrackView from './TrackView.vue'
 import { createAppI18n } from '../i18n'
@@ -6,6 +6,7 @@ import type { TrackedReport } from '../api'
 import { apiError, fakeApi } from '../testing/fakeApi'
 import { jsonResponse } from '../testing/fakeXhr'
 import { testMeta } from '../testing/meta'
+import { logAnswers } from '../testing/logApi'
 import { clearTrackSession, setTrackSession, useTrackSession } from '../trackSession'
 
 // The tracking page once a report is concluded: the clocks in words, the
@@ -59,10 +60,17 @@ beforeEach(() => {
   clearTrackSession()
 })
 
+/** The public log's answers for the reports of these tests: none is in the log yet. */
+let logRoutes: Record<string, unknown> = {}
+beforeAll(async () => {
+  logRoutes = { ...(await logAnswers('MB-7K3M-9QX2', 'cd'.repeat(32))), ...(await logAnswers('MB-AAAA-BBBB', 'ef'.repeat(32))) }
+})
+
 function setup() {
   const api = fakeApi()
   api.json('GET', '/api/v1/meta', 200, testMeta)
   api.json('POST', '/api/v1/challenges', 200, { challenge: 'v1.4.1.test.mac', bits: 4 })
+  for (const [path, body] of Object.entries(logRoutes)) api.json('GET', path, 200, body)
   return api
 }
 

@@ -6,6 +6,8 @@ import type { TrackedReport } from '../api'
 import { FakeXHR, file, jsonResponse } from '../testing/fakeXhr'
 import { testMeta } from '../testing/meta'
 import { TRACK_SESSION_KEY, clearTrackSession, setTrackSession, useTrackSession } from '../trackSession'
+import { logAnswers, loggedReport } from '../testing/logApi'
+import { until } from '../testing/mountApp'
 
 const hashA = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 const hashB = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'
@@ -87,7 +89,7 @@ async function login(w: VueWrapper, code = 'mb 7k3m 9qx2', receipt = '1234 5678 
 enableAutoUnmount(afterEach)
 
 describe('TrackView', () => {
-  beforeEach(() => {
+  beforeEach(async () => {
     localStorage.clear()
     sessionStorage.clear()
     document.body.innerHTML = ''
@@ -97,6 +99,10 @@ describe('TrackView', () => {
     routes = {}
     route('GET', '/api/v1/meta', () => jsonResponse(200, testMeta))
     route('POST', '/api/v1/challenges', () => jsonResponse(200, { challenge: 'v1.4.1.test.mac', bits: 4 }))
+    // The public log: the sample report is not in it yet.
+    for (const [path, body] of Object.entries(await logAnswers(sampleReport().trackingCode, sampleReport().contentHash))) {
+      route('GET', path, () => jsonResponse(200, body))
+    }
     fetchMock = vi.fn(async (url: string, init: RequestInit = {}) => {
       const h = routes[`${init.method ?? 'GET'} ${url}`]
       if (!h) throw new Error(`unexpected ${init.method} ${url}`)
@@ -182,6 +188,34 @@ describe('TrackView', () => {
     expect(files[1]!.text()).toContain('Added later')
 
     expect(w.find('[data-testid="withdraw"]').exists()).toBe(true)
+  })
+
+  it('shows the report being added to the public log, then its entries verified in the browser', async () => {
+    setTrackSession({ token: 'tok' })
+    route('GET', '/api/v1/track', () => jsonResponse(200, sampleReport()))
+    const w = mountTrack('en')
+    await until(() => w.find('[data-testid="log-pending"]').exists())
+    expect(w.get('[data-testid="log-pending"]').text()).toContain('Your report is being added to the public log')
+    w.unmount()
+
+    // The report of the Go vectors' log, with three public events and a fourth not yet integrated.
+    const logged = { ...sampleReport(), ...loggedReport }
+    logged.timeline = [
+      { type: 'submitted', at: '2026-12-01T02:00:00Z', status: 'received', actor: 'citizen' },
+      { type: 'status_accepted', at: '2026-12-02T02:00:00Z', status: 'accepted', actor: 'staff' },
+      { type: 'message', at: '2026-12-03T02:00:00Z', actor: 'staff' },
+      { type: 'status_concluded', at: '2026-12-05T02:00:00Z', status: 'concluded', actor: 'staff' },
+      { type: 'status_closed', at: '2026-12-06T02:00:00Z', status: 'closed', actor: 'staff' },
+    ]
+    for (const [path, body] of Object.entries(await logAnswers(logged.trackingCode, logged.contentHash))) {
+      route('GET', path, () => jsonResponse(200, body))
+    }
+    route('GET', '/api/v1/track', () => jsonResponse(200, logged))
+    const v = mountTrack('en')
+    await until(() => v.find('[data-testid="log-verified"]').exists())
+    expect(v.get('[data-testid="log-verified"]').text()).toBe('Your report’s public events are entries 0, 3, 10 of the public log.')
+    expect(v.findAll('[data-testid="log-entry"]').map((e) => e.attributes('data-event'))).toEqual(['filed', 'accepted', 'concluded_partly_substantiated'])
+    expect(v.get('[data-testid="log-more-pending"]').text()).toContain('(1)')
   })
 
   it('renders in Vietnamese by default', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { apiError, fakeApi } from '../testing/fakeApi'
 import { mountApp, resetPageTests, until } from '../testing/mountApp'
+import { logAnswers, loggedReport } from '../testing/logApi'
 
 resetPageTests()
 
@@ -24,6 +25,7 @@ describe('verification page', () => {
       contentHash: 'ab'.repeat(32),
       keyId: 'mb-2026-1',
     })
+    for (const [path, body] of Object.entries(await logAnswers('MB-7K3M-9QX2', 'ab'.repeat(32)))) api.json('GET', path, 200, body)
     const { w } = await mountApp('/verify', 'vi')
     expect(w.get('h1').text()).toBe('Kiểm tra giấy xác nhận đã gửi phản ánh')
     expect(w.get('label[for="verify-file"]').text()).toBe('Chọn giấy xác nhận (PDF)')
@@ -39,6 +41,21 @@ describe('verification page', () => {
     expect(valid.get('[data-testid="verify-submitted"]').text()).toContain('20:37')
     expect(valid.get('[data-testid="verify-hash"]').text()).toBe('ab'.repeat(32))
     expect(valid.text()).toContain('không cho biết ai đã gửi')
+  })
+
+  it('shows the report of a valid proof in the public log, verified in the browser', async () => {
+    const api = fakeApi()
+    api.json('POST', '/api/v1/receipts/verify', 200, { valid: true, submittedAt: '2026-12-01T02:00:00Z', keyId: 'mb-2026-1', ...loggedReport })
+    for (const [path, body] of Object.entries(await logAnswers(loggedReport.trackingCode, loggedReport.contentHash))) api.json('GET', path, 200, body)
+    const { w } = await mountApp('/verify', 'en')
+    await choose(w, pdf())
+    await until(() => w.find('[data-testid="log-verified"]').exists())
+    expect(w.get('[data-testid="log-verified"]').text()).toBe('The public events of the report of this proof are entries 0, 3, 10 of the public log.')
+    expect(w.get('[data-testid="log-checked-against"]').text()).toContain('size 13')
+    // The tracking code and content hash never leave the browser: only their commitment does.
+    const urls = api.calls.map((c) => c.url).join(' ')
+    expect(urls).not.toContain(loggedReport.contentHash)
+    expect(urls).not.toContain(loggedReport.trackingCode)
   })
 
   it('says a changed proof is not valid and why that happens, in English', async () => {
