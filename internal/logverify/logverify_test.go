@@ -91,8 +91,8 @@ func TestVerifyFindsTampering(t *testing.T) {
 
 	type tc struct {
 		name   string
-		sizes  []int64                // nil: testSizes
-		entry  func(int64) []byte     // nil: testEntry
+		sizes  []int64            // nil: testSizes
+		entry  func(int64) []byte // nil: testEntry
 		alter  func(t *testing.T, l *testLog)
 		source func(translog.Source) translog.Source
 		opts   Options
