@@ -42,7 +42,7 @@ const logUsage = `usage:
 // logCommand dispatches `portal log verify` and `portal log mirror`.
 func logCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError{logUsage}
+		return usageError{strings.TrimSuffix(logUsage, "\n")}
 	}
 	switch args[0] {
 	case "verify":
@@ -62,7 +62,7 @@ func parseLogFlags(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard) // the usage error carries the whole usage
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return usageError{logUsage}
+			return usageError{strings.TrimSuffix(logUsage, "\n")}
 		}
 		return usageError{fmt.Sprintf("%v\n%s", err, logUsage)}
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -210,16 +211,8 @@ func (s extraListed) Checkpoints(ctx context.Context) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := append([]int64{}, s.extra...)
-	for _, n := range sizes {
-		out = append(out, n)
-	}
-	// a small insertion sort keeps the list ascending as sources return it
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j] < out[j-1]; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	out := append(append([]int64{}, s.extra...), sizes...)
+	slices.Sort(out) // ascending, as sources return their lists
 	return out, nil
 }
 

@@ -155,8 +155,14 @@ func (v *verifier) run() (Report, error) {
 	}
 	cps := make([]checkpointAt, 0, len(sizes))
 	var highest *note.Note
-	for _, size := range sizes {
+	for i, size := range sizes {
 		p := translog.CheckpointPath(size)
+		if i > 0 && size <= sizes[i-1] {
+			// The sources sort their lists; a list out of order is a
+			// source's fault, reported as the log's since it is what the
+			// log serves.
+			return Report{}, inconsistent(translog.PathCheckpoints, -1, "the list of checkpoints is not in strictly increasing size order at %d", size)
+		}
 		b, err := v.fetch(p, "checkpoint", "listed but absent")
 		if err != nil {
 			return Report{}, err
