@@ -2,6 +2,7 @@ package logverify
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"minhbach/internal/translog"
@@ -10,12 +11,16 @@ import (
 // BenchmarkVerify verifies a log of 100,000 entries published in 100
 // batches of 1,000 (a checkpoint each) from a mirror directory: reading
 // every bundle and tile, hashing every entry, checking every checkpoint.
-// It runs only with -bench.
+// With PORTAL_BENCH_LARGE=1 (as the other large benchmarks), 1,000,000
+// entries in batches of 10,000. It runs only with -bench.
 func BenchmarkVerify(b *testing.B) {
-	const entries, batch = 100_000, 1_000
+	entries, batch := int64(100_000), int64(1_000)
+	if os.Getenv("PORTAL_BENCH_LARGE") == "1" {
+		entries, batch = 1_000_000, 10_000
+	}
 	key := newKey(b, testOrigin)
 	var sizes []int64
-	for n := int64(batch); n <= entries; n += batch {
+	for n := batch; n <= entries; n += batch {
 		sizes = append(sizes, n)
 	}
 	dir := b.TempDir()
