@@ -347,10 +347,10 @@ func (v *verifier) bundleTile(n int64) translog.Tile {
 // growTo reads, parses and hashes the entries up to size.
 func (v *verifier) growTo(size int64) error {
 	for v.n < size {
-		if err := v.ctx.Err(); err != nil {
-			return err
-		}
 		if b := v.n / translog.TileWidth; b != v.bundleN {
+			if err := v.ctx.Err(); err != nil {
+				return err
+			}
 			t := v.bundleTile(b)
 			p := t.Path()
 			data, err := v.fetch(p, "entry bundle", fmt.Sprintf("entries %d to %d of checkpoint size %d", b*translog.TileWidth, b*translog.TileWidth+int64(t.W)-1, v.size))
