@@ -205,8 +205,13 @@ func (v *verifier) run() (Report, error) {
 		}
 	}
 
-	if count := tlog.StoredHashCount(v.size); v.size <= 1<<24 {
-		v.hashes = make(translog.MemoryHashes, 0, count) // a bound the size can trust: beyond it the slice grows as bundles are found
+	// The stored hashes are allocated once for the latest size (about 64
+	// bytes an entry) when it is at most 2^21 entries (128 MiB), so that a
+	// checkpoint claiming a huge size makes Verify allocate nothing before
+	// the bundles show the entries exist; beyond, the slice grows as they
+	// are read.
+	if v.size <= 1<<21 {
+		v.hashes = make(translog.MemoryHashes, 0, tlog.StoredHashCount(v.size))
 	}
 	prev := checkpointAt{path: "the empty tree", cp: translog.Checkpoint{Root: translog.EmptyRoot()}}
 	for _, c := range cps {
