@@ -209,6 +209,14 @@ func TestVerifyFindsTampering(t *testing.T) {
 			}
 			writeObject(t, l.dir, "checkpoints/300", b)
 		}, object: "checkpoints/300", index: -1, reason: []string{"signed over another tree"}},
+		{name: "a signed checkpoint claiming a huge size", alter: func(t *testing.T, l *testLog) {
+			b, err := translog.SignCheckpoint(translog.Checkpoint{Origin: testOrigin, Size: 1 << 40, Root: translog.Hash{3}}, key.signer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			writeObject(t, l.dir, translog.CheckpointPath(1<<40), b)
+			writeObject(t, l.dir, "checkpoint", b)
+		}, object: "tile/entries/002", index: -1, reason: []string{"missing entry bundle", "entries 512 to 767 of checkpoint size 1099511627776"}},
 		{name: "an unparseable entry, logged as such", entry: func(i int64) []byte {
 			if i == 42 {
 				return []byte("minhbach-log/1 filed 2026-02-30 " + fmt.Sprintf("%064x", 0))
@@ -261,5 +269,17 @@ func TestVerifyFindsTampering(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestVerifyStopsWithTheContext(t *testing.T) {
+	key := newKey(t, testOrigin)
+	dir := t.TempDir()
+	buildLog(t, dir, key, testSizes, testEntry)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var inc *Inconsistency
+	if _, err := Verify(ctx, translog.DirSource{Dir: dir}, testOrigin, key.verifier, Options{}); !errors.Is(err, context.Canceled) || errors.As(err, &inc) {
+		t.Fatalf("a cancelled verification: %v", err)
 	}
 }
