@@ -197,6 +197,10 @@ func TestLogVerifyCommandOnTheBucket(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the embedded servers")
 	}
+	// The embedded object store changes the working directory
+	// (internal/devstack); t.Chdir puts it back when the test ends, for the
+	// tests that read files relative to it.
+	t.Chdir(".")
 	dir := t.TempDir()
 	key, _ := publishTestLog(t, dir, []int64{5, 260})
 	getenv := env(map[string]string{"PORTAL_DATA_DIR": filepath.Join(t.TempDir(), "data")})
