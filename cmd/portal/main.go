@@ -97,6 +97,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return checkOnce(ctx, getenv, stdout, stderr)
 	case "audit":
 		return auditCommands(ctx, args, getenv, stdout, stderr)
+	case "log":
+		return logCommand(ctx, args, getenv, stdout, stderr)
 	case "stats":
 		return statsCommand(ctx, args, getenv, stdout, stderr)
 	case "report":
