@@ -176,17 +176,34 @@ func (l *PublicLog) CheckpointAt(ctx context.Context, size int64) ([]byte, error
 	return l.withCosignatures(ctx, size, b)
 }
 
-// CheckpointSizes lists the sizes of every checkpoint in the bucket.
+// CheckpointSizes lists the sizes of every checkpoint in the bucket. A log
+// issues a checkpoint every few seconds while it grows, so the listing
+// walks every key where the store can (internal/blobstore) rather than
+// stop at List's cap.
 func (l *PublicLog) CheckpointSizes(ctx context.Context) ([]int64, error) {
-	infos, err := l.blobs.List(ctx, LogObjectPrefix+translog.PathCheckpoints)
-	if err != nil {
-		return nil, err
-	}
+	dir := LogObjectPrefix + translog.PathCheckpoints
 	var out []int64
-	for _, in := range infos {
-		s := strings.TrimPrefix(in.Key, LogObjectPrefix+translog.PathCheckpoints)
+	add := func(in BlobInfo) error {
+		s := strings.TrimPrefix(in.Key, dir)
 		if n, err := strconv.ParseInt(s, 10, 64); err == nil && translog.CheckpointPath(n) == translog.PathCheckpoints+s {
 			out = append(out, n)
+		}
+		return nil
+	}
+	type walker interface {
+		Walk(ctx context.Context, prefix string, fn func(BlobInfo) error) error
+	}
+	if w, ok := l.blobs.(walker); ok {
+		if err := w.Walk(ctx, dir, add); err != nil {
+			return nil, err
+		}
+	} else {
+		infos, err := l.blobs.List(ctx, dir)
+		if err != nil {
+			return nil, err
+		}
+		for _, in := range infos {
+			_ = add(in)
 		}
 	}
 	slices.Sort(out)

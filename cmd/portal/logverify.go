@@ -25,14 +25,16 @@ import (
 // only) or, with neither, the portal's own bucket, where the sequencer
 // writes it under log/.
 const logUsage = `usage:
-  portal log verify [--url BASE | --dir MIRROR] --key KEY [--origin ORIGIN] [--witness FILE]
+  portal log verify [--url BASE | --dir MIRROR] [--key KEY] [--origin ORIGIN] [--witness FILE]
       check the log: every checkpoint signed by KEY and consistent with the
       previous one, the tree rebuilt from the entry bundles, every hash tile
       and partial bundle, every entry well-formed; with --witness, that the
       log extends a checkpoint a witness cosigned. Without --url or --dir,
-      the log is read from the portal's bucket. KEY is the log's public note
-      key (ORIGIN+HASH+BASE64); ORIGIN defaults to its name. Exit 1 at the
-      first inconsistency, naming the object.
+      the log is read from the portal's bucket, and KEY and ORIGIN default
+      to the configuration's (PORTAL_LOG_KEY, PORTAL_LOG_ORIGIN). KEY is the
+      log's public note key (ORIGIN+HASH+BASE64), as GET /api/v1/log gives
+      it; ORIGIN defaults to its name. Exit 1 at the first inconsistency,
+      naming the object.
   portal log mirror [--url BASE] --dir DIR
       copy every published object into DIR (only those not there yet; the
       latest checkpoint replaced atomically, never by a smaller one);
@@ -85,20 +87,24 @@ func logVerifyCommand(ctx context.Context, args []string, getenv func(string) st
 	if *base != "" && *dir != "" {
 		return usageError{"log verify: --url and --dir are exclusive\n" + logUsage}
 	}
-	// The log's key is not in the portal's configuration yet, so even the
-	// bucket mode takes it from the command line.
-	if *keyText == "" {
-		return usageError{"log verify: --key, the log's public key, is required\n" + logUsage}
+	// From --url or --dir the log's key must be given; from the portal's
+	// own bucket it is the configuration's (PORTAL_LOG_KEY) unless given.
+	if *keyText == "" && (*base != "" || *dir != "") {
+		return usageError{"log verify: --key, the log's public key, is required with --url or --dir\n" + logUsage}
 	}
-	key, err := note.NewVerifier(strings.TrimSpace(*keyText))
-	if err != nil {
-		return usageError{fmt.Sprintf("log verify: --key: %v", err)}
-	}
-	if *origin == "" {
-		*origin = key.Name()
+	var key note.Verifier
+	if *keyText != "" {
+		var err error
+		if key, err = note.NewVerifier(strings.TrimSpace(*keyText)); err != nil {
+			return usageError{fmt.Sprintf("log verify: --key: %v", err)}
+		}
+		if *origin == "" {
+			*origin = key.Name()
+		}
 	}
 	opts := logverify.Options{Progress: progressPrinter(stderr)}
 	if *witnessFile != "" {
+		var err error
 		if opts.Witness, err = os.ReadFile(*witnessFile); err != nil {
 			return fmt.Errorf("--witness: %w", err)
 		}
@@ -125,6 +131,12 @@ func logVerifyCommand(ctx context.Context, args []string, getenv func(string) st
 		return verify(translog.DirSource{Dir: *dir})
 	}
 	return withApp(ctx, getenv, stderr, func(a *app, _ *slog.Logger) error {
+		if key == nil {
+			key = a.logVerifier
+			if *origin == "" {
+				*origin = a.logOrigin
+			}
+		}
 		return verify(logverify.BlobSource{Blobs: a.blobs})
 	})
 }

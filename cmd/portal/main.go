@@ -45,9 +45,11 @@ Usage:
   portal seed demo   load demo units, staff accounts (admin@, lead@, inspector@,
                      monitor@demo.minhbach.vn; password PORTAL_DEMO_PASSWORD
                      or a printed random one) and sample reports
-  portal audit verify
-                     check every report's hash-chained audit trail, then the
-                     latest signed checkpoint of the chain heads
+  portal audit verify [--witness FILE]
+                     check every report's hash-chained audit trail, the
+                     latest signed checkpoint of the chain heads, and every
+                     report and admin change against the public log (which
+                     must extend a witness's cosigned checkpoint, if given)
   portal audit checkpoint
                      write a signed checkpoint of every chain head now (the
                      server writes one every hour)
@@ -64,6 +66,9 @@ Usage:
                      the period review report of a unit, a committee or the
                      whole portal over whole months (stdout without --out);
                      recorded in the admin audit log
+  portal log verify|mirror
+                     check the public log from its published objects alone,
+                     or copy them into a directory (portal log help)
   portal witness init|run
                      a Front committee's witness of the public log
                      (docs/transparency-log.md; needs no portal configuration)

@@ -56,6 +56,19 @@ func (s BlobSource) Fetch(ctx context.Context, p string) ([]byte, error) {
 	if !logPath(p) {
 		return nil, fmt.Errorf("logverify: not a log path: %q", p)
 	}
+	if p == translog.PathCheckpoint {
+		// The bucket keeps every checkpoint write-once and no "latest"
+		// object (the portal serves the latest from its database, with the
+		// witnesses' cosignatures): the latest is the largest kept.
+		sizes, err := s.Checkpoints(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if len(sizes) == 0 {
+			return nil, fmt.Errorf("%w: %s", translog.ErrNotFound, p)
+		}
+		p = translog.CheckpointPath(sizes[len(sizes)-1])
+	}
 	r, _, err := s.Blobs.Get(ctx, s.prefix()+p)
 	if services.IsCode(err, services.CodeNotFound) {
 		return nil, fmt.Errorf("%w: %s", translog.ErrNotFound, p)
