@@ -100,7 +100,7 @@ func TestAuditCheckpointCommands(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "BAD CHECKPOINT "+written[1]+": "+services.CheckpointBadSignature) {
 		t.Fatalf("verify with a tampered checkpoint: exit %d\n%s", code, out)
 	}
-	if out, code := run("audit", "nonsense"); code != 2 || !strings.Contains(out, "usage: portal audit verify | portal audit checkpoint") {
+	if out, code := run("audit", "nonsense"); code != 2 || !strings.Contains(out, "usage: portal audit verify [--witness FILE] | portal audit checkpoint") {
 		t.Fatalf("unknown audit subcommand: exit %d\n%s", code, out)
 	}
 }

@@ -54,7 +54,8 @@ func witnessInit(args []string, stdout io.Writer) error {
 		return err
 	}
 	_, err = fmt.Fprintf(stdout, `witness key written to %s (mode 0600: keep it secret, and back it up)
-Give the portal's operator these two verifier keys, to register the witness:
+Give the portal's operator these two verifier keys, to register the witness
+(both in PORTAL_LOG_WITNESSES, separated by a space):
 cosignature key: %s
 refusal key:     %s
 `, filepath.Join(*dir, witness.KeyFile), vkey, rvkey)
