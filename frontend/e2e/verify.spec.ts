@@ -52,7 +52,7 @@ test('on a phone, in Vietnamese: the downloaded proof is valid on the verificati
   // Chosen with the file input (by its label, as a keyboard user would).
   await page.getByLabel('Chọn giấy xác nhận (PDF)').setInputFiles({ name: `minh-bach-${code}.pdf`, mimeType: 'application/pdf', buffer: pdf })
   const valid = page.getByTestId('verify-valid')
-  await expect(valid.getByRole('heading')).toHaveText('Hợp lệ: giấy xác nhận là thật')
+  await expect(valid.getByRole('heading', { level: 2 })).toHaveText('Hợp lệ: giấy xác nhận là thật')
   await expect(page.getByTestId('verify-code')).toHaveText(code)
   await expect(page.getByTestId('verify-hash')).toHaveText(/^[0-9a-f]{64}$/)
   await expect(page.getByTestId('verify-submitted')).toContainText(String(new Date().getFullYear()))
@@ -67,7 +67,7 @@ test('on a phone, in Vietnamese: the downloaded proof is valid on the verificati
   await expect(page.getByLabel('Chọn giấy xác nhận (PDF)')).toBeFocused()
   await dropFile(page, 'ban-da-sua.pdf', changed)
   const invalid = page.getByTestId('verify-invalid')
-  await expect(invalid.getByRole('heading')).toHaveText('Không hợp lệ')
+  await expect(invalid.getByRole('heading', { level: 2 })).toHaveText('Không hợp lệ')
   await expect(invalid).toContainText('ban-da-sua.pdf không phải là giấy xác nhận thật và nguyên vẹn')
   await expect(page.getByTestId('verify-valid')).toHaveCount(0)
   await expectAccessible(page, 'the verification page with a changed proof')
@@ -86,7 +86,7 @@ test('an English visitor files in English: the receipt and the proof start in En
   await page.goto('/verify')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check a proof of filing')
   await page.getByLabel('Choose the proof of filing (PDF)').setInputFiles({ name: 'proof.pdf', mimeType: 'application/pdf', buffer: pdf })
-  await expect(page.getByTestId('verify-valid').getByRole('heading')).toHaveText('Valid: a genuine proof of filing')
+  await expect(page.getByTestId('verify-valid').getByRole('heading', { level: 2 })).toHaveText('Valid: a genuine proof of filing')
   await expect(page.getByTestId('verify-code')).toHaveText(code)
   await expectAccessible(page, 'the verification page in English')
 

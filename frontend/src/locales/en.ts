@@ -2080,12 +2080,12 @@ const en: typeof vi = {
     intro: 'Every public event of a report is recorded in the portal’s public log, an append-only log that anyone can check. The log records no content, unit or person: only the kind of event, its day, and a commitment computed from the proof of filing, which reveals nothing about the report.',
     checking: 'Checking the public log…',
     yours: {
-      pending: 'Your report is being added to the public log. This usually takes a few seconds; come back to this page later to check.',
+      pending: 'Your report is being added to the public log. This usually takes a few seconds; this page checks again by itself.',
       one: 'Your report is entry {index} of the public log.',
       many: 'Your report’s public events are entries {indexes} of the public log.',
     },
     proof: {
-      pending: 'The report of this proof is being added to the public log. This usually takes a few seconds; check again later.',
+      pending: 'The report of this proof is being added to the public log. This usually takes a few seconds; this page checks again by itself.',
       one: 'The report of this proof is entry {index} of the public log.',
       many: 'The public events of the report of this proof are entries {indexes} of the public log.',
     },

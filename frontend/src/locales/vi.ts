@@ -2079,12 +2079,12 @@ const vi = {
     intro: 'Mỗi sự kiện công khai của một phản ánh được ghi vào sổ công khai của cổng, một sổ chỉ ghi thêm mà ai cũng kiểm tra được. Sổ không ghi nội dung, đơn vị hay người gửi: chỉ ghi loại sự kiện, ngày và một mã cam kết tính từ giấy xác nhận đã gửi, không tiết lộ gì về phản ánh.',
     checking: 'Đang kiểm tra sổ công khai…',
     yours: {
-      pending: 'Phản ánh của bạn đang được đưa vào sổ công khai. Việc này thường chỉ mất vài giây; hãy quay lại trang này sau để kiểm tra.',
+      pending: 'Phản ánh của bạn đang được đưa vào sổ công khai. Việc này thường chỉ mất vài giây; trang này tự kiểm tra lại.',
       one: 'Phản ánh của bạn là mục số {index} trong sổ công khai.',
       many: 'Các sự kiện công khai của phản ánh của bạn là các mục số {indexes} trong sổ công khai.',
     },
     proof: {
-      pending: 'Phản ánh của giấy xác nhận này đang được đưa vào sổ công khai. Việc này thường chỉ mất vài giây; hãy kiểm tra lại sau.',
+      pending: 'Phản ánh của giấy xác nhận này đang được đưa vào sổ công khai. Việc này thường chỉ mất vài giây; trang này tự kiểm tra lại.',
       one: 'Phản ánh của giấy xác nhận này là mục số {index} trong sổ công khai.',
       many: 'Các sự kiện công khai của phản ánh của giấy xác nhận này là các mục số {indexes} trong sổ công khai.',
     },
