@@ -67,25 +67,32 @@ func (s *Sequencer) Origin() string { return s.o.Origin }
 // RunOnce integrates one batch: an unfinished batch first, else up to Batch
 // queued entries. It returns how many entries it integrated.
 func (s *Sequencer) RunOnce(ctx context.Context) (int, error) {
+	_, n, err := s.RunBatch(ctx)
+	return n, err
+}
+
+// RunBatch is RunOnce, also saying where the batch starts in the log.
+func (s *Sequencer) RunBatch(ctx context.Context) (from int64, n int, err error) {
 	st, err := s.o.Store.LogState(ctx)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if st.Batch == nil {
 		b, err := s.nextBatch(ctx, st.Size)
 		if err != nil || b == nil {
-			return 0, err
+			return 0, 0, err
 		}
 		st.Batch = b
 		if err := s.o.Store.SetLogState(ctx, st.Version, st); err != nil {
 			if IsCode(err, CodeConflict) {
-				return 0, nil // another sequencer took this batch
+				return 0, 0, nil // another sequencer took this batch
 			}
-			return 0, err
+			return 0, 0, err
 		}
 		st.Version++
 	}
-	return s.integrate(ctx, st)
+	n, err = s.integrate(ctx, st)
+	return st.Batch.From, n, err
 }
 
 // nextBatch takes the queue's oldest entries; an appeal's entry waits for

@@ -28,7 +28,7 @@ func (a *app) runLogSequencer(ctx context.Context, log *slog.Logger) {
 	}
 	_ = a.jobs(log).Every(ctx, "log-sequencer", logSequencePeriod, logSequenceLease, func(ctx context.Context) error {
 		for range logRunBatches {
-			n, err := a.Sequencer.RunOnce(ctx)
+			from, n, err := a.Sequencer.RunBatch(ctx)
 			if err != nil {
 				log.Error("public log: a batch could not be integrated", "error", err)
 				return err
@@ -36,7 +36,7 @@ func (a *app) runLogSequencer(ctx context.Context, log *slog.Logger) {
 			if n == 0 {
 				return nil
 			}
-			log.Debug("public log: batch integrated", "entries", n)
+			log.Debug("public log: batch integrated", "from", from, "to", from+int64(n))
 		}
 		return nil
 	})
