@@ -34,7 +34,7 @@ FUZZ_TARGETS := ./handlers:FuzzBindJSON ./handlers:FuzzMultipartIntake ./handler
 	./services:FuzzContainsIdentity ./services:FuzzCheckpointCheck ./internal/pow:FuzzVerify ./services:FuzzCheckPassword \
 	./services:FuzzFoldName ./services:FuzzPublicStatsQuery ./services:FuzzOfficialNames \
 	./handlers:FuzzOpen311Form ./handlers:FuzzOpen311Format ./handlers:FuzzOpen311Query \
-	./internal/translog:FuzzParseEntry ./internal/translog:FuzzParseTilePath ./internal/translog:FuzzParseCheckpoint ./internal/translog:FuzzParseRefusal
+	./internal/translog:FuzzParseEntry ./internal/translog:FuzzParseTilePath ./internal/translog:FuzzParseCheckpoint ./internal/translog:FuzzParseRefusal ./internal/translog:FuzzParseCheckpointList
 FUZZTIME ?= 60s
 
 all: build

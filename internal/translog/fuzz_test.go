@@ -103,3 +103,20 @@ func FuzzParseRefusal(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseCheckpointList: the list of checkpoint sizes a log serves is
+// either refused or is exactly the encoding of the sizes it parsed.
+func FuzzParseCheckpointList(f *testing.F) {
+	for _, s := range []string{"", "0\n", "1\n7\n300\n", "1\n1\n", "2\n1\n", "01\n", "1", "\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sizes, err := ParseCheckpointList(b)
+		if err != nil {
+			return
+		}
+		if again := MarshalCheckpointList(sizes); !bytes.Equal(again, b) {
+			t.Fatalf("%q parsed to %v, which encodes as %q", b, sizes, again)
+		}
+	})
+}
