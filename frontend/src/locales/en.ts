@@ -593,6 +593,8 @@ const en: typeof vi = {
     open311_request_not_found: 'No such request.',
     open311_service_not_found: 'No such service.',
     on_behalf_forbidden: 'Only inspectors and leads take reports on behalf of citizens.',
+    log_witness_unknown: 'This witness is not registered with the portal\'s public log.',
+    log_cosignature_invalid: 'The cosignature or refusal is not valid for this public log.',
     appeal_identity_gone: 'The identity of this report is no longer kept, so it cannot be appealed. File a new report.',
     appeal_settling: 'Your appeal is still being recorded. Please try again in a few minutes.',
     appeal_not_allowed: 'Only a concluded complaint or denunciation can be appealed, once. For feedback, file a new report.',

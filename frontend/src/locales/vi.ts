@@ -592,6 +592,8 @@ const vi = {
     open311_request_not_found: 'Không có yêu cầu này.',
     open311_service_not_found: 'Không có dịch vụ này.',
     on_behalf_forbidden: 'Chỉ thanh tra viên và lãnh đạo thanh tra nhận phản ánh thay công dân.',
+    log_witness_unknown: 'Bên chứng kiến này chưa được đăng ký với sổ công khai của cổng.',
+    log_cosignature_invalid: 'Chữ ký đồng xác nhận hoặc lời từ chối không hợp lệ với sổ công khai này.',
     appeal_identity_gone: 'Thông tin danh tính của phản ánh này không còn được lưu nên không thể khiếu nại tiếp. Hãy gửi phản ánh mới.',
     appeal_settling: 'Yêu cầu khiếu nại tiếp của bạn đang được ghi nhận. Vui lòng thử lại sau vài phút.',
     appeal_not_allowed: 'Chỉ khiếu nại hoặc tố cáo đã có kết luận mới được khiếu nại tiếp, một lần. Với phản ánh, hãy gửi phản ánh mới.',
