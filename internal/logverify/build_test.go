@@ -2,7 +2,6 @@ package logverify
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"minhbach/internal/translog"
+	"minhbach/internal/translog/logtest"
 )
 
 // testOrigin is the origin of the logs the tests build.
@@ -31,18 +31,7 @@ type testKey struct {
 
 func newKey(t testing.TB, name string) testKey {
 	t.Helper()
-	skey, vkey, err := note.GenerateKey(rand.Reader, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := note.NewSigner(skey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := note.NewVerifier(vkey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, v := logtest.KeyPair(t, name)
 	return testKey{s, v}
 }
 

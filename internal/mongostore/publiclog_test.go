@@ -21,6 +21,7 @@ import (
 
 	"minhbach/internal/testenv"
 	"minhbach/internal/translog"
+	"minhbach/internal/translog/logtest"
 	"minhbach/services"
 )
 
@@ -28,19 +29,7 @@ const testLogOrigin = "log.test.example/minhbach"
 
 func testLogKey(t testing.TB) (note.Signer, note.Verifier) {
 	t.Helper()
-	skey, vkey, err := note.GenerateKey(nil, testLogOrigin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := note.NewSigner(skey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := note.NewVerifier(vkey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, v
+	return logtest.KeyPair(t, testLogOrigin)
 }
 
 // blobLog reads the published log from the bucket, as a translog.Source.

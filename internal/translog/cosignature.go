@@ -111,6 +111,26 @@ func cosignatureVKey(name string, pub ed25519.PublicKey) string {
 	return fmt.Sprintf("%s+%08x+%s", name, cosignatureKeyID(name, pub), base64.StdEncoding.EncodeToString(append([]byte{algCosignatureV1}, pub...)))
 }
 
+// splitKey splits a key's text, <name>+<8 hex digits: key ID>+<base64: the
+// type byte 0x04 and size bytes>, into its fields, or names what is wrong
+// with it. The name holds no '+'; the base64 may.
+func splitKey(text string, size int) (name string, id uint32, key []byte, problem string) {
+	name, rest, _ := strings.Cut(text, "+")
+	id16, key64, _ := strings.Cut(rest, "+")
+	if !validKeyName(name) {
+		return "", 0, nil, "name"
+	}
+	n, err := strconv.ParseUint(id16, 16, 32)
+	if len(id16) != 8 || err != nil {
+		return "", 0, nil, "key ID"
+	}
+	key, err = base64.StdEncoding.Strict().DecodeString(key64)
+	if err != nil || len(key) != 1+size || key[0] != algCosignatureV1 {
+		return "", 0, nil, "key type or length"
+	}
+	return name, uint32(n), key, ""
+}
+
 // NewCosigner reads a witness's private key text, as GenerateWitnessKey
 // writes it. Surrounding white space (a final newline in a key file) is
 // ignored.
@@ -122,23 +142,13 @@ func NewCosigner(skey string) (*Cosigner, error) {
 	if !ok {
 		return bad("no PRIVATE+KEY+ prefix")
 	}
-	// The name holds no '+'; the base64 may.
-	name, rest, _ := strings.Cut(rest, "+")
-	id16, key64, _ := strings.Cut(rest, "+")
-	if !validKeyName(name) {
-		return bad("name")
-	}
-	id, err := strconv.ParseUint(id16, 16, 32)
-	if len(id16) != 8 || err != nil {
-		return bad("key ID")
-	}
-	key, err := base64.StdEncoding.Strict().DecodeString(key64)
-	if err != nil || len(key) != 1+ed25519.SeedSize || key[0] != algCosignatureV1 {
-		return bad("key type or length")
+	name, id, key, problem := splitKey(rest, ed25519.SeedSize)
+	if problem != "" {
+		return bad(problem)
 	}
 	priv := ed25519.NewKeyFromSeed(key[1:])
 	pub := priv.Public().(ed25519.PublicKey)
-	if cosignatureKeyID(name, pub) != uint32(id) {
+	if cosignatureKeyID(name, pub) != id {
 		return bad("the key ID does not match the key")
 	}
 	// Refusals are ordinary signed-note Ed25519 signatures (type 0x01).
@@ -155,7 +165,7 @@ func NewCosigner(skey string) (*Cosigner, error) {
 		return nil, fmt.Errorf("translog: refusal key: %w", err)
 	}
 	return &Cosigner{
-		name: name, id: uint32(id), priv: priv, refus: rsigner,
+		name: name, id: id, priv: priv, refus: rsigner,
 		rvkey: fmt.Sprintf("%s+%08x+%s", name, rid, base64.StdEncoding.EncodeToString(rkey)),
 	}, nil
 }
@@ -228,24 +238,15 @@ func NewCosignatureVerifier(vkey string) (note.Verifier, error) {
 	bad := func(what string) (note.Verifier, error) {
 		return nil, fmt.Errorf("%w: malformed cosignature verifier key %q (%s)", ErrCosignature, vkey, what)
 	}
-	name, rest, _ := strings.Cut(vkey, "+")
-	id16, key64, _ := strings.Cut(rest, "+")
-	if !validKeyName(name) {
-		return bad("name")
-	}
-	id, err := strconv.ParseUint(id16, 16, 32)
-	if len(id16) != 8 || err != nil {
-		return bad("key ID")
-	}
-	key, err := base64.StdEncoding.Strict().DecodeString(key64)
-	if err != nil || len(key) != 1+ed25519.PublicKeySize || key[0] != algCosignatureV1 {
-		return bad("key type or length")
+	name, id, key, problem := splitKey(vkey, ed25519.PublicKeySize)
+	if problem != "" {
+		return bad(problem)
 	}
 	pub := ed25519.PublicKey(key[1:])
-	if cosignatureKeyID(name, pub) != uint32(id) {
+	if cosignatureKeyID(name, pub) != id {
 		return bad("the key ID does not match the key")
 	}
-	return cosignatureVerifier{name: name, id: uint32(id), pub: pub}, nil
+	return cosignatureVerifier{name: name, id: id, pub: pub}, nil
 }
 
 func (v cosignatureVerifier) Name() string    { return v.name }

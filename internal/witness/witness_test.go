@@ -2,7 +2,6 @@ package witness
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -19,6 +18,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"minhbach/internal/translog"
+	"minhbach/internal/translog/logtest"
 )
 
 const origin = "portal.example/log"
@@ -36,19 +36,7 @@ type testLog struct {
 
 func newKeyPair(t *testing.T, name string) (note.Signer, note.Verifier) {
 	t.Helper()
-	skey, vkey, err := note.GenerateKey(rand.Reader, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := note.NewSigner(skey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := note.NewVerifier(vkey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, v
+	return logtest.KeyPair(t, name)
 }
 
 func newTestLog(t *testing.T, signer note.Signer) *testLog {
