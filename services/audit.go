@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"math/rand/v2"
 	"regexp"
 	"slices"
@@ -285,6 +286,35 @@ func (l *AuditLog) append(ctx context.Context, caseID string, entries []AuditEnt
 		}
 	}
 	return done, Errorf(ReasonBusyRetry, "The audit log is busy; please try again.")
+}
+
+// adopt finds, in caseID's chain, events appended for entries whose
+// answer was lost: the first entry's event (same type, actor and data,
+// which holds the event's time to the millisecond and, for private events,
+// a random salt) and the entries that follow it in order. It returns the
+// events found, none when the first is not in the chain.
+func (l *AuditLog) adopt(ctx context.Context, caseID string, entries []AuditEntry) ([]AuditEvent, error) {
+	if len(entries) == 0 {
+		return nil, nil
+	}
+	events, err := l.store.ListAuditEvents(ctx, caseID, auditVerifyLimit)
+	if err != nil {
+		return nil, err
+	}
+	same := func(e AuditEvent, en AuditEntry) bool {
+		return e.Type == en.Type && e.Actor == en.Actor && maps.Equal(e.Data, en.Data)
+	}
+	for i := len(events) - 1; i >= 0; i-- {
+		if !same(events[i], entries[0]) {
+			continue
+		}
+		var out []AuditEvent
+		for j := 0; j < len(entries) && i+j < len(events) && same(events[i+j], entries[j]); j++ {
+			out = append(out, events[i+j])
+		}
+		return out, nil
+	}
+	return nil, nil
 }
 
 // auditBackoff is the longest wait before retry attempt: 2 ms doubling to

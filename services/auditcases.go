@@ -65,9 +65,18 @@ func (a *AuditedCases) InsertCase(ctx context.Context, c *Case) error {
 	return nil
 }
 
-// UpdateCase applies a change and chains its events.
+// UpdateCase applies a change and chains its events. When the database
+// went away and the change may have been applied with its answer lost, it
+// reads the report back: a change found applied is chained and answered as
+// done, so that the report's document never runs ahead of its chain
+// (which `portal audit verify` reports).
 func (a *AuditedCases) UpdateCase(ctx context.Context, id string, version int64, ch CaseChange) (Case, error) {
 	c, err := a.caseStore.UpdateCase(ctx, id, version, ch)
+	if err != nil && IsCode(err, CodeUnavailable) && len(ch.Events) > 0 {
+		if applied, ok := a.appliedAnyway(context.WithoutCancel(ctx), id, version, ch.Events); ok {
+			c, err = applied, nil
+		}
+	}
 	if err != nil {
 		return c, err
 	}
@@ -77,6 +86,31 @@ func (a *AuditedCases) UpdateCase(ctx context.Context, id string, version int64,
 	}
 	a.queueLog(ctx, &c, ch.Events, chained)
 	return c, nil
+}
+
+// appliedAnyway reads the report until the database answers (within
+// chainRetry) and says whether it holds the change made at version: the
+// next version, ending with the change's events.
+func (a *AuditedCases) appliedAnyway(ctx context.Context, id string, version int64, events []Event) (Case, bool) {
+	deadline := time.Now().Add(chainRetry)
+	for wait := 100 * time.Millisecond; time.Now().Before(deadline); wait = min(2*wait, time.Second) {
+		time.Sleep(wait)
+		c, err := a.caseStore.FindCaseByID(ctx, id)
+		if IsCode(err, CodeUnavailable) {
+			continue
+		}
+		if err != nil || c.Version != version+1 || len(c.Timeline) < len(events) {
+			return Case{}, false
+		}
+		tail := c.Timeline[len(c.Timeline)-len(events):]
+		for i, e := range events {
+			if tail[i].Type != e.Type || tail[i].Actor != e.Actor || !tail[i].At.Equal(e.At.Truncate(time.Millisecond)) {
+				return Case{}, false
+			}
+		}
+		return c, true
+	}
+	return Case{}, false
 }
 
 // queueLog queues the public log's entries of the chained events. A
@@ -122,9 +156,34 @@ func (a *AuditedCases) chain(ctx context.Context, caseID string, events []Event,
 	}
 	// One append for the change's events: one head read, their inserts,
 	// one head write.
-	chained, err := a.log.append(context.WithoutCancel(ctx), caseID, entries, start)
+	ctx = context.WithoutCancel(ctx)
+	chained, err := a.log.append(ctx, caseID, entries, start)
+	// The database went away mid-way: try again for a little while, so
+	// that a blip (a failover, a restart) does not leave the report's
+	// document ahead of its chain, which `portal audit verify` reports.
+	// An insert applied whose answer was lost is found in the chain and
+	// adopted, not appended twice.
+	deadline := time.Now().Add(chainRetry)
+	for wait := 100 * time.Millisecond; err != nil && IsCode(err, CodeUnavailable) && time.Now().Before(deadline); wait = min(2*wait, time.Second) {
+		time.Sleep(wait)
+		var found []AuditEvent
+		if found, err = a.log.adopt(ctx, caseID, entries[len(chained):]); err != nil {
+			continue
+		}
+		chained = append(chained, found...)
+		if len(chained) == len(entries) {
+			break
+		}
+		var more []AuditEvent
+		more, err = a.log.append(ctx, caseID, entries[len(chained):], false)
+		chained = append(chained, more...)
+	}
 	return chained, err // already in the services vocabulary (unavailable when the database is down)
 }
+
+// chainRetry bounds the retries of a change's events while the database
+// is unavailable (the request waits that long at most).
+const chainRetry = 10 * time.Second
 
 // newAuditSalt returns 128 random bits in hex.
 func newAuditSalt() string {

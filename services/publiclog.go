@@ -54,6 +54,10 @@ type LogState struct {
 	Version int64
 	// Batch is the batch being integrated; nil between batches.
 	Batch *LogBatch
+	// Done holds the ids of the last batch integrated, recorded with the
+	// state that integrates it: when the answer to that write is lost, the
+	// batch's queued entries are still there, and must not be taken again.
+	Done []string
 }
 
 // LogEntryRef is where one entry of a commitment is in the log.

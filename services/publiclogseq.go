@@ -78,7 +78,7 @@ func (s *Sequencer) RunBatch(ctx context.Context) (from int64, n int, err error)
 		return 0, 0, err
 	}
 	if st.Batch == nil {
-		b, err := s.nextBatch(ctx, st.Size)
+		b, err := s.nextBatch(ctx, st)
 		if err != nil || b == nil {
 			return 0, 0, err
 		}
@@ -96,15 +96,25 @@ func (s *Sequencer) RunBatch(ctx context.Context) (from int64, n int, err error)
 }
 
 // nextBatch takes the queue's oldest entries; an appeal's entry waits for
-// its round-2 report, and is dropped when the appeal failed.
-func (s *Sequencer) nextBatch(ctx context.Context, from int64) (*LogBatch, error) {
+// its round-2 report, and is dropped when the appeal failed. Entries of the
+// batch integrated last (st.Done) are already in the log: their queue
+// documents outlived a lost answer, and are removed, not taken again.
+func (s *Sequencer) nextBatch(ctx context.Context, st LogState) (*LogBatch, error) {
 	ps, err := s.o.Store.PendingLogEntries(ctx, s.o.Batch)
 	if err != nil {
 		return nil, err
 	}
-	b := &LogBatch{From: from}
+	done := make(map[string]bool, len(st.Done))
+	for _, id := range st.Done {
+		done[id] = true
+	}
+	b := &LogBatch{From: st.Size}
 	var drop []string
 	for _, p := range ps {
+		if done[p.ID] {
+			drop = append(drop, p.ID)
+			continue
+		}
 		if p.NeedsCase != "" {
 			if _, err := s.o.Cases.FindCaseByID(ctx, p.NeedsCase); IsCode(err, CodeNotFound) {
 				if s.o.Now().Sub(p.QueuedAt) > logAppealWait {
@@ -184,7 +194,7 @@ func (s *Sequencer) integrate(ctx context.Context, st LogState) (int, error) {
 	if err := s.o.Store.IndexLogEntries(ctx, refs); err != nil {
 		return 0, err
 	}
-	if err := s.o.Store.SetLogState(ctx, st.Version, LogState{Size: size, Root: root, Checkpoint: cp}); err != nil {
+	if err := s.o.Store.SetLogState(ctx, st.Version, LogState{Size: size, Root: root, Checkpoint: cp, Done: b.IDs}); err != nil {
 		return 0, err
 	}
 	if err := s.o.Store.DeleteLogPending(ctx, b.IDs); err != nil {

@@ -94,6 +94,7 @@ type logStateDoc struct {
 	Checkpoint []byte       `bson:"checkpoint"`
 	Version    int64        `bson:"version"`
 	Batch      *logBatchDoc `bson:"batch"`
+	Done       []string     `bson:"done"`
 }
 
 const logStateID = "log"
@@ -109,7 +110,7 @@ func (s *Store) LogState(ctx context.Context) (services.LogState, error) {
 	if err != nil {
 		return services.LogState{}, translate(err, "log state")
 	}
-	st := services.LogState{Size: d.Size, Checkpoint: d.Checkpoint, Version: d.Version}
+	st := services.LogState{Size: d.Size, Checkpoint: d.Checkpoint, Version: d.Version, Done: d.Done}
 	if len(d.Root) != translog.HashSize {
 		return services.LogState{}, services.Errorf(services.ReasonInternal, "The log's state holds a malformed root.")
 	}
@@ -122,7 +123,7 @@ func (s *Store) LogState(ctx context.Context) (services.LogState, error) {
 
 // SetLogState replaces the state if it is still at version (0: none yet).
 func (s *Store) SetLogState(ctx context.Context, version int64, st services.LogState) error {
-	d := logStateDoc{ID: logStateID, Size: st.Size, Root: st.Root[:], Checkpoint: st.Checkpoint, Version: version + 1}
+	d := logStateDoc{ID: logStateID, Size: st.Size, Root: st.Root[:], Checkpoint: st.Checkpoint, Version: version + 1, Done: st.Done}
 	if st.Batch != nil {
 		d.Batch = &logBatchDoc{From: st.Batch.From, IDs: st.Batch.IDs, Entries: st.Batch.Entries}
 	}

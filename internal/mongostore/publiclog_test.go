@@ -296,3 +296,47 @@ func TestSequencersRacing(t *testing.T) {
 	}
 	checkLog(t, env, verifier, ordered, orderedComs)
 }
+
+// lostAnswer applies the state that ends a batch, then fails as if the
+// database's answer had been lost: the batch's queued entries are still
+// there when the next run starts.
+type lostAnswer struct {
+	services.LogStore
+}
+
+func (l lostAnswer) SetLogState(ctx context.Context, version int64, s services.LogState) error {
+	if err := l.LogStore.SetLogState(ctx, version, s); err != nil || s.Batch != nil {
+		return err
+	}
+	return errDied
+}
+
+// TestSequencerLostAnswerLogsOnce: a batch whose last state write was
+// applied but answered with an error is not integrated a second time.
+func TestSequencerLostAnswerLogsOnce(t *testing.T) {
+	env := testenv.New(t)
+	ctx := context.Background()
+	signer, verifier := testLogKey(t)
+	var all []services.LogPending
+	var coms []translog.Hash
+	for i := range 12 {
+		p, c := testEntry(t, i)
+		all, coms = append(all, p), append(coms, c)
+	}
+	if err := env.Store.QueueLogEntries(ctx, all[:6]); err != nil {
+		t.Fatal(err)
+	}
+	opts := services.SequencerOptions{Store: env.Store, Blobs: env.Blob, Cases: env.Store, Signer: signer, Origin: testLogOrigin, Batch: 100}
+	lost := opts
+	lost.Store = lostAnswer{env.Store}
+	if _, err := mustSeq(t, lost).RunOnce(ctx); !errors.Is(err, errDied) {
+		t.Fatalf("the run whose answer was lost: %v", err)
+	}
+	if err := env.Store.QueueLogEntries(ctx, all[6:]); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := mustSeq(t, opts).RunOnce(ctx); n != 6 || err != nil {
+		t.Fatalf("the next run: %d, %v (want the 6 new entries only)", n, err)
+	}
+	checkLog(t, env, verifier, all, coms)
+}
