@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -52,8 +53,9 @@ func runConcurrently(n, c int, fn func(i int)) time.Duration {
 // the other, each with one argon2id hash of the same parameters:
 //   - raw: the least such a report needs (two PutObject, one InsertOne);
 //   - same writes: exactly the writes the intake makes for it (sameWrites):
-//     its six database commands with the documents it sends, under fresh
-//     ids, and four PutObject (the originals and their safe copies).
+//     its seven database commands with the documents it sends (the
+//     public log's logPending insert among them), under fresh ids, and four
+//     PutObject (the originals and their safe copies).
 //
 // It reports each per report in wall time and in CPU time of the whole
 // process (portal and embedded servers), and the ratios portal/raw
@@ -175,8 +177,15 @@ func newSameWrites(b *testing.B, f *fixture, rec *cmdRecorder, file func()) *sam
 			s.objects = append(s.objects, data)
 		}
 	}
-	if len(s.objects) != 4 || len(s.cmds) != 6 {
-		b.Fatalf("a filing wrote %d objects and sent %d commands; the baseline expects 4 and 6", len(s.objects), len(s.cmds))
+	if len(s.objects) != 4 || len(s.cmds) != 7 {
+		b.Fatalf("a filing wrote %d objects and sent %d commands; the baseline expects 4 and 7", len(s.objects), len(s.cmds))
+	}
+	var names []string
+	for _, c := range s.cmds {
+		names = append(names, c.name+" "+c.cmd.Lookup(c.name).StringValue())
+	}
+	if !slices.Contains(names, "insert logPending") {
+		b.Fatalf("a filing sent %v; the baseline expects the public log's logPending insert among them", names)
 	}
 	return s
 }

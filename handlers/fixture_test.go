@@ -101,6 +101,8 @@ type fixtureOptions struct {
 	// monitor, when set, sees every command the services send: they use a
 	// client of their own (one connection, as the portal's) with it.
 	monitor *event.CommandMonitor
+	// noPublicLog leaves the public log out: filings queue no entry.
+	noPublicLog bool
 	// queueIndex has the store answer the queue and the sweep's selections
 	// from its queue index, as the embedded portal does.
 	queueIndex bool
@@ -159,8 +161,12 @@ func newFixture(t testing.TB, opts ...func(*fixtureOptions)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	publicLog := services.PublicLogConfig{Signer: logSigner, VerifierKey: logVKey, Origin: testLogOrigin, Witnesses: o.witnesses}
+	if o.noPublicLog {
+		publicLog = services.PublicLogConfig{}
+	}
 	p, err := services.New(context.Background(), services.Options{Store: o.store, Blobs: blobs, Observer: m,
-		PublicLog: services.PublicLogConfig{Signer: logSigner, VerifierKey: logVKey, Origin: testLogOrigin, Witnesses: o.witnesses},
+		PublicLog: publicLog,
 		Files:     &media.Checker{MaxPixels: services.DefaultMaxPixels}, Scanner: o.scan, Prover: proof.NewProver(signer),
 		Sealer: sealer, Tokens: tokens, Hasher: hasher, StaffHasher: staffHasher, FingerprintKey: []byte("fingerprint key"), Limits: o.limits,
 		Require2FA: o.require2FA, CacheTTL: o.cacheTTL, CodeThrottle: o.codes, Log: log, Now: clock.Now})
