@@ -48,7 +48,7 @@ export default defineConfig({
   // one for staff.spec.ts, one for story.spec.ts, one for custody.spec.ts,
   // one for originals.spec.ts, one for queue.spec.ts, one for forms.spec.ts,
   // one for stafflayout.spec.ts, one for figures.spec.ts, one for
-  // reception.spec.ts (each enrols its own
+  // reception.spec.ts, one for logwitness.spec.ts (each enrols its own
   // TOTP, so the specs do not depend on their order). transparency.spec.ts
   // has a portal of its own (the second server below).
   // PORTAL_REQUIRE_2FA makes admins and leads enrol TOTP at first sign-in.
@@ -68,6 +68,7 @@ export default defineConfig({
       `printf "%s\\n" "Biểu-mẫu-sửa-lỗi-ngay-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email forms-admin@e2e.test --role admin --name "Quản trị biểu mẫu" && ` +
       `printf "%s\\n" "Bố-cục-màn-hình-rộng-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email layout-admin@e2e.test --role admin --name "Quản trị bố cục" && ` +
       `printf "%s\\n" "Tiếp-công-dân-ngày-thứ-năm-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email reception-admin@e2e.test --role admin --name "Quản trị tiếp nhận" && ` +
+      `printf "%s\\n" "Sổ-công-khai-có-người-chứng-kiến-2026!" | PORTAL_DATA_DIR=$d ../bin/portal admin create-user --email log-admin@e2e.test --role admin --name "Quản trị sổ công khai" && ` +
       `PORTAL_DATA_DIR=$d PORTAL_ADDR=127.0.0.1:${port} PORTAL_REQUIRE_2FA=true PORTAL_COOLING_PERIOD=1m exec ../bin/portal serve'`,
     url: `${baseURL}/readyz`,
     reuseExistingServer: false,

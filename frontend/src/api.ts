@@ -802,8 +802,29 @@ export interface LogInfo {
   /** A signed-note verifier key, "<origin>+<key hash>+<base64 key>". */
   verifierKey: string
   size: number
-  /** The witnesses (their shape is not used by the browser yet). */
-  witnesses: unknown[]
+  /** The Front committees' witnesses, sorted by name (services/publiclogread.go, LogWitnessStatus). */
+  witnesses: LogWitness[]
+}
+
+/** A witness's latest cosignature (size and time), or its latest refusal (with its reason and the refusal's detail line). */
+export interface LogWitnessSeen {
+  size: number
+  /** RFC 3339. */
+  at: string
+  /** On a refusal: inconsistent, rollback, fork, unavailable or bad_signature. */
+  reason?: string
+  detail?: string
+}
+
+/** One witness of the public log as GET /api/v1/log shows it. */
+export interface LogWitness {
+  name: string
+  /** Its cosignature verifier key. */
+  verifierKey: string
+  cosigned: LogWitnessSeen | null
+  refused: LogWitnessSeen | null
+  /** Refused after its latest cosignature, or silent for too long while the log is not empty. */
+  alarm: boolean
 }
 
 /** One entry of a report in GET /api/v1/log/inclusion: its index, the entry line, and its inclusion proof (hex hashes). */

@@ -171,6 +171,13 @@ export const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'figures.title', roles: FIGURES_ROLES },
   },
   {
+    // The public log and its witnesses (docs/transparency-log.md): for every staff role.
+    path: '/staff/log',
+    name: 'staff-log',
+    component: () => import('./views/StaffLogView.vue'),
+    meta: { titleKey: 'title.log', roles: ROLES },
+  },
+  {
     path: '/staff/forbidden',
     name: 'forbidden',
     component: () => import('./views/ForbiddenView.vue'),

@@ -5,6 +5,7 @@ import { jsonResponse } from '../testing/fakeXhr'
 import { mountApp, resetPageTests, settle, until } from '../testing/mountApp'
 import { answer, figures, group } from '../testing/publicStats'
 import { testMeta } from '../testing/meta'
+import { logInfo, witness } from '../testing/logWitnesses'
 import type { PublishedOutcome } from '../api'
 
 resetPageTests()
@@ -83,6 +84,7 @@ function serve(api: ReturnType<typeof fakeApi>, range = RANGE) {
   api.json('GET', `${S}?${range}&area=79&by=commune`, 200, communes)
   api.json('GET', LATEST, 200, { items: [], nextCursor: null })
   api.json('GET', '/api/v1/meta', 200, testMeta)
+  api.json('GET', '/api/v1/log', 200, logInfo([witness({ cosigned: { size: 1234, at: '2026-12-05T02:55:00Z' } })]))
 }
 
 const outcome = (over: Partial<PublishedOutcome> = {}): PublishedOutcome => ({
@@ -192,6 +194,14 @@ describe('transparency page', () => {
     expect(w.get('[data-testid="licence"]').text()).toContain('CC BY 4.0')
     expect(w.get('[data-testid="licence"]').text()).toContain('“Minh Bạch”')
     expect(w.get('[data-testid="fields"]').text()).toContain('“<5”')
+
+    // The public log and its witnesses, below the figures.
+    await until(() => w.find('[data-testid="log-witness-table"]').exists())
+    const log = w.get('[data-testid="log-witnesses"]')
+    expect(log.get('h2').text()).toBe('Sổ công khai')
+    expect(log.get('[data-testid="log-size"]').text()).toBe('1.234')
+    expect(log.get('[data-testid="log-witness-status"]').text()).toBe('Bình thường: đang đồng xác nhận')
+    expect(log.get('[data-testid="log-witness-cosigned"]').text()).toContain('05/12/2026 lúc 09:55 (5 phút trước)')
 
     // A public page: no staff session is asked for.
     expect(api.calls.some((c) => c.url.startsWith('/api/v1/auth'))).toBe(false)
