@@ -72,7 +72,7 @@ describe('staff sign-in page', () => {
     expect(router.currentRoute.value.fullPath).toBe('/staff/queue')
     expect(accessToken()).toBe('acc-1')
     const nav = w.get('[data-testid="staff-nav"]')
-    expect(nav.findAll('a').map((a) => a.text())).toEqual(['Hàng đợi', 'Quá hạn', 'Kiến nghị', 'Tiếp nhận đơn', 'Yêu cầu xem', 'Số liệu', 'Bảo mật'])
+    expect(nav.findAll('a').map((a) => a.text())).toEqual(['Hàng đợi', 'Quá hạn', 'Kiến nghị', 'Tiếp nhận đơn', 'Yêu cầu xem', 'Số liệu', 'Sổ công khai', 'Bảo mật'])
     expect(w.get('[data-testid="staff-who"]').text()).toBe('Đang đăng nhập: Nguyễn Văn Tra, Thanh tra viên')
     expect(w.find('[data-testid="staff-signin-link"]').exists()).toBe(false)
   })
@@ -94,7 +94,7 @@ describe('staff sign-in page', () => {
     await settle()
     expect((api.callsTo('POST', '/api/v1/auth/login')[1]!.body as { totp: string }).totp).toBe('ab12c-3de45')
     expect(router.currentRoute.value.fullPath).toBe('/staff/queue')
-    expect(w.get('[data-testid="staff-nav"]').findAll('a').map((a) => a.text())).toEqual(['Queue', 'Overdue', 'Recommendations', 'Staffing changes', 'Figures', 'Security'])
+    expect(w.get('[data-testid="staff-nav"]').findAll('a').map((a) => a.text())).toEqual(['Queue', 'Public log', 'Overdue', 'Recommendations', 'Staffing changes', 'Figures', 'Security'])
   })
 
   it('a temporary password leads to the change form, then to the queue with the new password', async () => {
@@ -192,7 +192,7 @@ describe('staff sign-in page', () => {
     expect(router.currentRoute.value.fullPath).toBe('/admin/users')
     expect(accessToken()).toBe('acc-admin')
     expect(w.text()).not.toContain(codes[0]!)
-    expect(w.get('[data-testid="staff-nav"]').findAll('a').map((a) => a.text())).toEqual(['Administration', 'Figures', 'Security'])
+    expect(w.get('[data-testid="staff-nav"]').findAll('a').map((a) => a.text())).toEqual(['Administration', 'Figures', 'Public log', 'Security'])
   })
 
   it('returns to the page first asked for, and a reload keeps the staff member signed in', async () => {
