@@ -103,11 +103,14 @@ func ReconcileLog(ctx context.Context, o LogReconcileOptions) (LogReconciliation
 	var queue []LogPending
 
 	if err := o.Reports(ctx, func(id string) error {
-		out.Reports++
 		c, err := o.Cases.FindCaseByID(ctx, id)
+		if IsCode(err, CodeNotFound) {
+			return nil // deleted since it was listed; its entries are reported as left over
+		}
 		if err != nil {
 			return err
 		}
+		out.Reports++
 		events, err := o.Audit.ListAuditEvents(ctx, id, auditVerifyLimit)
 		if err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
@@ -26,7 +27,17 @@ type PublicLog struct {
 	// witnesses are the registered witnesses' verifiers, by key name.
 	witnesses map[string]WitnessKey
 	now       func() time.Time
+
+	// sizes caches the list of checkpoint sizes for a moment: listing
+	// walks every checkpoint key, and the route is public.
+	sizesMu sync.Mutex
+	sizes   []int64
+	sizesAt time.Time
 }
+
+// checkpointListTTL is how long the list of checkpoint sizes is reused; a
+// checkpoint is issued at most every few seconds.
+const checkpointListTTL = 2 * time.Second
 
 // WitnessKey is a registered witness: its cosignature verifier (C2SP
 // tlog-cosignature) and its verifier key string.
@@ -181,6 +192,26 @@ func (l *PublicLog) CheckpointAt(ctx context.Context, size int64) ([]byte, error
 // walks every key where the store can (internal/blobstore) rather than
 // stop at List's cap.
 func (l *PublicLog) CheckpointSizes(ctx context.Context) ([]int64, error) {
+	st, err := l.store.LogState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l.sizesMu.Lock()
+	defer l.sizesMu.Unlock()
+	// The cached list serves while it is young and ends with the latest
+	// checkpoint's size, so a new checkpoint is listed at once.
+	if now := l.now(); len(l.sizes) > 0 && l.sizes[len(l.sizes)-1] == st.Size && now.Sub(l.sizesAt) >= 0 && now.Sub(l.sizesAt) < checkpointListTTL {
+		return l.sizes, nil
+	}
+	sizes, err := l.listCheckpointSizes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l.sizes, l.sizesAt = sizes, l.now()
+	return sizes, nil
+}
+
+func (l *PublicLog) listCheckpointSizes(ctx context.Context) ([]int64, error) {
 	dir := LogObjectPrefix + translog.PathCheckpoints
 	var out []int64
 	add := func(in BlobInfo) error {
