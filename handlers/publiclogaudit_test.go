@@ -177,3 +177,23 @@ func TestPublicLogRollbackAgainstWitness(t *testing.T) {
 		t.Fatalf("rollback: %s", problemsText(rec))
 	}
 }
+
+// TestPublicLogCheckpointDeleted: the latest checkpoint's object deleted
+// from the bucket is caught, where "no checkpoint yet" used to pass.
+func TestPublicLogCheckpointDeleted(t *testing.T) {
+	f := newFixture(t)
+	f.fileCase(t, "complaint")
+	f.integrateLog(t)
+	ctx := context.Background()
+	st, err := f.env.Store.LogState(ctx)
+	if err != nil || st.Size == 0 {
+		t.Fatal(st, err)
+	}
+	if err := f.env.Blob.Delete(ctx, services.LogObjectPrefix+translog.CheckpointPath(st.Size)); err != nil {
+		t.Fatal(err)
+	}
+	rec := f.reconcile(t, nil, false)
+	if !strings.Contains(problemsText(rec), "is missing from the bucket") {
+		t.Fatalf("checkpoint deleted: %s", problemsText(rec))
+	}
+}
