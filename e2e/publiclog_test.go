@@ -10,6 +10,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"minhbach/internal/devstack"
+	"minhbach/internal/translog"
 )
 
 // The public log on the real binary (docs/transparency-log.md): the
@@ -217,11 +222,22 @@ func TestPublicLogWitnessEndToEnd(t *testing.T) {
 		}
 	}
 
-	// 3. An old backup restored (the database and the object store as they
-	// were): the log is back at the smaller size.
+	// 3. The database edited: the log's state given another tree of the
+	// same size, signed with the log's own key (which the operator holds),
+	// as an operator forking the log would.
 	p.stop(t)
+	forkLogState(t, dataDir, info.Origin)
+	p = startPortal(t, dataDir, witnessEnv)
+	if out, code := witness(fresh(), p.base); code != 1 || !strings.Contains(out, "REFUSED (fork)") {
+		t.Fatalf("database edited (fork): the witness did not refuse: %d %s", code, out)
+	}
+	p.stop(t)
+	restoreLogState(t, dataDir)
+
+	// 4. An old backup restored (the database and the object store as they
+	// were): the log is back at the smaller size.
 	if out, code := run("audit", "verify", "--witness", witnessed); code != 0 {
-		t.Fatalf("audit verify of the intact portal: %d %s", code, out)
+		t.Fatalf("audit verify of the intact portal (the fork undone): %d %s", code, out)
 	}
 	if err := os.RemoveAll(dataDir); err != nil {
 		t.Fatal(err)
@@ -348,4 +364,48 @@ func TestTwoPortalsOneSequencer(t *testing.T) {
 		t.Fatalf("audit verify: %d %s", code, out)
 	}
 	t.Logf("%d entries in %d batches, per process %v", info.Size, len(batches), perProcess)
+}
+
+// savedLogState is the log's state before forkLogState changed it.
+var savedLogState bson.M
+
+// forkLogState replaces, in a stopped portal's database, the log's latest
+// checkpoint by one of the same size with another root, signed with the
+// portal's own log key from its data directory.
+func forkLogState(t *testing.T, dataDir, origin string) {
+	t.Helper()
+	seed, err := devstack.LoadOrCreateKey(filepath.Join(dataDir, "log.key"), 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, _, err := translog.Ed25519Key(origin, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, client, done := openStoppedDB(t, dataDir)
+	defer done()
+	col := client.Database("minhbach").Collection("logState")
+	savedLogState = bson.M{}
+	if err := col.FindOne(ctx, bson.M{"_id": "log"}).Decode(&savedLogState); err != nil {
+		t.Fatal(err)
+	}
+	size, _ := savedLogState["size"].(int64)
+	other := translog.LeafHash([]byte("another history"))
+	forged, err := translog.SignCheckpoint(translog.Checkpoint{Origin: origin, Size: size, Root: other}, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := col.UpdateOne(ctx, bson.M{"_id": "log"}, bson.M{"$set": bson.M{"root": other[:], "checkpoint": forged}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// restoreLogState puts back what forkLogState changed.
+func restoreLogState(t *testing.T, dataDir string) {
+	t.Helper()
+	ctx, client, done := openStoppedDB(t, dataDir)
+	defer done()
+	if _, err := client.Database("minhbach").Collection("logState").ReplaceOne(ctx, bson.M{"_id": "log"}, savedLogState); err != nil {
+		t.Fatal(err)
+	}
 }
