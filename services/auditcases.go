@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"time"
 )
 
@@ -125,7 +126,7 @@ func (a *AuditedCases) queueLog(ctx context.Context, c *Case, events []Event, ch
 		err = a.queue.QueueLogEntries(context.WithoutCancel(ctx), ps)
 	}
 	if err != nil && a.onChainError != nil {
-		a.onChainError(c.ID, err)
+		a.onChainError(c.ID, fmt.Errorf("queuing the public log's entries: %w", err))
 	}
 }
 
