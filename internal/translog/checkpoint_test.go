@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"golang.org/x/mod/sumdb/note"
+
+	"minhbach/internal/translog/logtest"
 )
 
 const testOrigin = "minhbach-test-log"
@@ -19,19 +21,7 @@ const testOrigin = "minhbach-test-log"
 // newKey makes a fresh Ed25519 note key for a test: keys are never in code.
 func newKey(t *testing.T, name string) (note.Signer, note.Verifier) {
 	t.Helper()
-	skey, vkey, err := note.GenerateKey(rand.Reader, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := note.NewSigner(skey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := note.NewVerifier(vkey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, v
+	return logtest.KeyPair(t, name)
 }
 
 func TestCheckpointText(t *testing.T) {
