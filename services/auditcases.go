@@ -133,7 +133,7 @@ func (a *AuditedCases) queueLog(ctx context.Context, c *Case, events []Event, ch
 func (a *AuditedCases) chain(ctx context.Context, caseID string, events []Event, start bool) ([]AuditEvent, error) {
 	entries := make([]AuditEntry, 0, len(events))
 	for _, e := range events {
-		data := map[string]string{"at": e.At.UTC().Format("2006-01-02T15:04:05.000Z07:00")}
+		data := map[string]string{"at": e.At.UTC().Format(chainTimeLayout)}
 		if e.Status != "" {
 			data["status"] = string(e.Status)
 		}
@@ -181,6 +181,10 @@ func (a *AuditedCases) chain(ctx context.Context, caseID string, events []Event,
 	}
 	return chained, err // already in the services vocabulary (unavailable when the database is down)
 }
+
+// chainTimeLayout is how a chained event's data records the time of the
+// report's event ("at"), to the millisecond the database keeps.
+const chainTimeLayout = "2006-01-02T15:04:05.000Z07:00"
 
 // chainRetry bounds the retries of a change's events while the database
 // is unavailable (the request waits that long at most).

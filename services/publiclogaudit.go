@@ -252,11 +252,7 @@ func chainLogEvent(e AuditEvent, c *Case) (translog.Event, string) {
 	if e.Type == string(StatusEvent(StatusConcluded)) && ev == "" {
 		ev = "concluded"
 	}
-	at, err := time.Parse("2006-01-02T15:04:05.000Z07:00", e.Data["at"])
-	if err != nil {
-		at = e.At
-	}
-	return ev, translog.Day(at, VietnamTime)
+	return ev, translog.Day(parseChainTime(e), VietnamTime)
 }
 
 // reconcileReport checks one report against its chain and the log, and
@@ -345,8 +341,11 @@ func reconcileReport(ctx context.Context, o LogReconcileOptions, c *Case, events
 	return queue, nil
 }
 
+// parseChainTime is the time of the report's event a chained event
+// records (its data's "at", as AuditedCases.chain writes it), or the
+// append's time when it has none.
 func parseChainTime(e AuditEvent) time.Time {
-	at, err := time.Parse("2006-01-02T15:04:05.000Z07:00", e.Data["at"])
+	at, err := time.Parse(chainTimeLayout, e.Data["at"])
 	if err != nil {
 		return e.At
 	}
@@ -370,7 +369,7 @@ func timelineDiffers(tl []Event, chain []AuditEvent) string {
 		switch {
 		case string(e.Type) != a.Type, e.Actor != a.Actor:
 			return fmt.Sprintf("event %d is %s by %s in the document, %s by %s in the chain", i+1, e.Type, e.Actor, a.Type, a.Actor)
-		case e.At.UTC().Format("2006-01-02T15:04:05.000Z07:00") != a.Data["at"]:
+		case e.At.UTC().Format(chainTimeLayout) != a.Data["at"]:
 			return fmt.Sprintf("event %d has another time", i+1)
 		case string(e.Status) != a.Data["status"], e.Ref != a.Data["ref"], note != a.Data["noteSha256"], e.Public != (a.Data["public"] == "true"):
 			return fmt.Sprintf("event %d (%s) has another status, reference, text or visibility", i+1, e.Type)

@@ -290,7 +290,7 @@ func (l *PublicLog) Inclusion(ctx context.Context, commitment string) (LogInclus
 	if err != nil {
 		return LogInclusion{}, err
 	}
-	hr := translog.TileHashReader(st.Size, st.Root, l.tiles(ctx))
+	hr := translog.TileHashReader(st.Size, st.Root, logTiles(ctx, l.blobs))
 	for _, r := range refs {
 		if r.Index >= st.Size {
 			continue // indexed by a batch whose state is not yet recorded
@@ -351,7 +351,7 @@ func (l *PublicLog) Consistency(ctx context.Context, from, to int64) (LogConsist
 	if from == 0 || from == to {
 		return out, nil
 	}
-	proof, err := translog.ConsistencyProof(from, to, translog.TileHashReader(st.Size, st.Root, l.tiles(ctx)))
+	proof, err := translog.ConsistencyProof(from, to, translog.TileHashReader(st.Size, st.Root, logTiles(ctx, l.blobs)))
 	if err != nil {
 		return LogConsistency{}, Wrap(err, ReasonInternal, "Could not prove the log consistent.")
 	}
@@ -359,18 +359,4 @@ func (l *PublicLog) Consistency(ctx context.Context, from, to int64) (LogConsist
 		out.Proof = append(out.Proof, hex.EncodeToString(h[:]))
 	}
 	return out, nil
-}
-
-func (l *PublicLog) tiles(ctx context.Context) translog.TileFetcher {
-	return func(ts []translog.Tile) ([][]byte, error) {
-		out := make([][]byte, len(ts))
-		for i, t := range ts {
-			b, err := ReadLogObject(ctx, l.blobs, t.Path())
-			if err != nil {
-				return nil, err
-			}
-			out[i] = b
-		}
-		return out, nil
-	}
 }

@@ -148,7 +148,7 @@ func (s *Sequencer) integrate(ctx context.Context, st LogState) (int, error) {
 	if b.From != st.Size || len(b.IDs) != len(b.Entries) {
 		return 0, Errorf(ReasonInternal, "The log's unfinished batch does not follow its state.")
 	}
-	old := translog.TileHashReader(st.Size, st.Root, s.tiles(ctx))
+	old := translog.TileHashReader(st.Size, st.Root, logTiles(ctx, s.o.Blobs))
 	hr := &appendHashes{old: old, oldCount: translog.StoredHashCount(st.Size)}
 	for i, e := range b.Entries {
 		hs, err := translog.StoredHashes(st.Size+int64(i), e, hr)
@@ -228,12 +228,13 @@ func (s *Sequencer) writeBundle(ctx context.Context, t translog.Tile, oldSize in
 	return s.putOnce(ctx, t.EntryBundle().Path(), data)
 }
 
-// tiles reads the log's own tiles from the bucket.
-func (s *Sequencer) tiles(ctx context.Context) translog.TileFetcher {
+// logTiles reads the log's tiles from the bucket, for
+// translog.TileHashReader (which checks them against a root).
+func logTiles(ctx context.Context, blobs BlobStore) translog.TileFetcher {
 	return func(ts []translog.Tile) ([][]byte, error) {
 		out := make([][]byte, len(ts))
 		for i, t := range ts {
-			b, err := s.get(ctx, t.Path())
+			b, err := ReadLogObject(ctx, blobs, t.Path())
 			if err != nil {
 				return nil, err
 			}

@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"minhbach/internal/logverify"
 	"minhbach/internal/testenv"
 	"minhbach/internal/translog"
 	"minhbach/internal/translog/logtest"
@@ -31,19 +32,6 @@ func testLogKey(t testing.TB) (note.Signer, note.Verifier) {
 	t.Helper()
 	return logtest.KeyPair(t, testLogOrigin)
 }
-
-// blobLog reads the published log from the bucket, as a translog.Source.
-type blobLog struct{ blobs services.BlobStore }
-
-func (b blobLog) Fetch(ctx context.Context, p string) ([]byte, error) {
-	data, err := services.ReadLogObject(ctx, b.blobs, p)
-	if services.IsCode(err, services.CodeNotFound) {
-		return nil, fmt.Errorf("%w: %s", translog.ErrNotFound, p)
-	}
-	return data, err
-}
-
-func (b blobLog) Checkpoints(context.Context) ([]int64, error) { return nil, errors.New("not needed") }
 
 func testEntry(t testing.TB, i int) (services.LogPending, translog.Hash) {
 	t.Helper()
@@ -88,7 +76,7 @@ func checkLog(t *testing.T, env *testenv.Env, v note.Verifier, want []services.L
 	if root, _ := translog.TreeHash(st.Size, mem); root != cp.Root || root != st.Root {
 		t.Fatalf("root %x, checkpoint %x, state %x", root, cp.Root, st.Root)
 	}
-	src := blobLog{env.Blob}
+	src := logverify.BlobSource{Blobs: env.Blob}
 	hr := translog.TileHashReader(cp.Size, cp.Root, translog.SourceTiles(ctx, src))
 	for i, p := range want {
 		refs, err := env.Store.LogEntriesOf(ctx, coms[i])
